@@ -1,0 +1,74 @@
+# offsync — build, test, demo, bench. Every target installs what it needs itself (idempotently).
+SHELL := /bin/bash
+GO ?= go
+export PATH := $(CURDIR)/bin:$(PATH)
+GOROOT_DIR := $(shell $(GO) env GOROOT)
+GO_SRC := $(shell find core memstore idbstore wasm -name '*.go' 2>/dev/null) go.mod go.sum
+SERVER_SRC := $(shell find core server cmd -name '*.go' 2>/dev/null) go.mod go.sum
+
+.PHONY: deps chromium npm tools wasm server demo test test-go test-wasm test-js test-e2e test-bench-smoke bench clean
+
+## ---- dependencies -------------------------------------------------------------------------
+deps: chromium npm tools
+
+# Debian's chromium: the browser for every browser test (no browser downloads work here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+npm: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# wasmbrowsertest built for the HOST under the name `go test` looks for on GOOS=js.
+tools: bin/go_js_wasm_exec
+bin/go_js_wasm_exec: go.mod go.sum
+	@mkdir -p bin
+	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
+
+## ---- builds -------------------------------------------------------------------------------
+wasm: js/sync.wasm js/wasm_exec.js
+js/sync.wasm: $(GO_SRC)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+js/wasm_exec.js: $(GOROOT_DIR)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+server: bin/offsync-server
+bin/offsync-server: $(SERVER_SRC)
+	@mkdir -p bin
+	$(GO) build -o $@ ./cmd/offsync-server
+
+## ---- demo ---------------------------------------------------------------------------------
+demo: wasm server
+	@echo "offsync demo: open http://127.0.0.1:8080/  (Ctrl-C stops it)"
+	bin/offsync-server -addr 127.0.0.1:8080 -db ./offsync-demo.db -dev -static example-web -prefix /api
+
+## ---- tests --------------------------------------------------------------------------------
+test: test-go test-wasm test-js test-e2e test-bench-smoke
+
+# Host: core, memstore, server (SQLite and a throw-away PostgreSQL), transport, simulation.
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+# js/wasm packages in real headless Chromium (wasmbrowsertest).
+test-wasm: chromium tools
+	GOOS=js GOARCH=wasm $(GO) test -count=1 ./idbstore/... ./wasm/...
+
+# The JS package under Node against a real server on 127.0.0.1.
+test-js: npm wasm server
+	node --test --test-concurrency=1 js/test/
+
+# The example PWA and the JS package in headless Chromium (playwright-core).
+test-e2e: chromium npm wasm server
+	node --test --test-concurrency=1 example-web/test/
+
+test-bench-smoke: chromium npm wasm server
+	node --test bench/test/
+
+bench: chromium npm wasm server
+	node bench/run.mjs
+
+clean:
+	rm -rf bin js/sync.wasm js/wasm_exec.js offsync-demo.db*

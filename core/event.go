@@ -1,0 +1,88 @@
+package core
+
+import "encoding/json"
+
+// EventType names an engine event. The names are those of JS-API.md.
+type EventType string
+
+// Event types.
+const (
+	EventSyncStarted      EventType = "syncStarted"      // Phase ("push" first); Kinds
+	EventProgress         EventType = "progress"         // Phase, Kind, Done, Total
+	EventCompleted        EventType = "completed"        // Stats (also after a failed sync, with Err set)
+	EventConflict         EventType = "conflict"         // Conflict
+	EventConflictResolved EventType = "conflictResolved" // Conflict, Resolution, Discarded
+	EventOpParked         EventType = "opParked"         // Parked
+	EventError            EventType = "error"            // Err, ErrCode
+	EventChange           EventType = "change"           // Kind, IDs, Origin
+	EventStatus           EventType = "status"           // Status
+	EventFullResync       EventType = "fullResync"       // Reason ("manual" | "interval"), ClearData
+)
+
+// Change origins.
+const (
+	OriginLocal = "local" // this engine's Put/Delete/Enqueue
+	OriginSync  = "sync"  // pulled or acknowledged data, conflict resolutions
+)
+
+// Stats sums up one sync run.
+type Stats struct {
+	Pushed            int   `json:"pushed"`
+	Pulled            int   `json:"pulled"`
+	Conflicts         int   `json:"conflicts"`
+	ConflictsResolved int   `json:"conflictsResolved"`
+	Errors            int   `json:"errors"`
+	DurationMs        int64 `json:"durationMs"`
+}
+
+// Status is the engine's state as the app shows it.
+type Status struct {
+	Online       bool  `json:"online"` // the last server call reached the server
+	Syncing      bool  `json:"syncing"`
+	Pending      int   `json:"pending"`
+	LastSyncedAt int64 `json:"lastSyncedAt,omitempty"` // Unix ms of the last successful sync, 0 never
+}
+
+// Event is one item of the engine's event stream. Only the fields named for its Type are set.
+// It marshals to the JSON the JS layer dispatches.
+type Event struct {
+	Type       EventType   `json:"type"`
+	Phase      string      `json:"phase,omitempty"`
+	Kind       string      `json:"kind,omitempty"`
+	Kinds      []string    `json:"kinds,omitempty"`
+	Done       int         `json:"done,omitempty"`
+	Total      int         `json:"total,omitempty"`
+	Stats      *Stats      `json:"stats,omitempty"`
+	Conflict   *Conflict   `json:"conflict,omitempty"`
+	Resolution *Resolution `json:"resolution,omitempty"`
+	// Discarded says what a resolution dropped: field names, or "delete" / "record" when a
+	// whole delete or record lost (ARCHITECTURE.md rule 10).
+	Discarded []string  `json:"discarded,omitempty"`
+	Parked    *ParkedOp `json:"parked,omitempty"`
+	Err       error     `json:"-"`
+	IDs       []string  `json:"ids,omitempty"`
+	Origin    string    `json:"origin,omitempty"`
+	Status    *Status   `json:"status,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	ClearData bool      `json:"clearData,omitempty"`
+}
+
+// errorJSON is how an event carries its error across to JS.
+type errorJSON struct {
+	Code      Code   `json:"code"`
+	Retryable bool   `json:"retryable"`
+	Message   string `json:"message"`
+}
+
+// MarshalJSON encodes the event with its error as {code, retryable, message}.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event
+	out := struct {
+		plain
+		Error *errorJSON `json:"error,omitempty"`
+	}{plain: plain(e)}
+	if e.Err != nil {
+		out.Error = &errorJSON{Code: CodeOf(e.Err), Retryable: IsRetryable(e.Err), Message: e.Err.Error()}
+	}
+	return json.Marshal(out)
+}

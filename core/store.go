@@ -1,0 +1,104 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// LocalWrite is one local change made by the app (Engine.Put/PutMany/Delete).
+type LocalWrite struct {
+	Kind string
+	ID   string
+	// Delete marks a local delete; Data is then ignored.
+	Delete bool
+	// Data is the new full JSON object for an upsert (its "id" equals ID).
+	Data json.RawMessage
+	// ChangedFields as given by the app; meaningful only when ChangedGiven.
+	// Without it the store derives them (PlanWrite) by diffing Data against the stored record.
+	ChangedFields []string
+	ChangedGiven  bool
+	// OpID is the new op's id (a UUID chosen by the engine) and LocalTimestamp its device time (Unix ms).
+	OpID           string
+	LocalTimestamp int64
+}
+
+// Ack is the server's acknowledgement of one op: the op (as pushed) and the server's stored
+// record (nil when there is none, e.g. a 404 on delete).
+type Ack struct {
+	Op     Op
+	Server *Record
+}
+
+// Store is the local, durable state of one offsync database: records, the outbox, cursors,
+// parked ops, deferred conflicts and metadata.
+//
+// Every method is one atomic step: it happens entirely or not at all (a failure in the middle
+// leaves the store exactly as before), so a crash between any two calls loses nothing. The
+// decisions inside the atomic steps (coalescing, rebasing, what a pull may overwrite) are the
+// pure functions PlanWrite, PlanAck and PlanPageItem, so every store behaves the same; the
+// conformance suite (core/storetest) checks it.
+//
+// Stores copy what they are given and return copies: callers own what they pass and receive.
+// Methods are safe for concurrent use. After Close every method returns an ErrClosed error.
+type Store interface {
+	// Get returns the record, tombstones included (Record.Deleted); ok is false when absent.
+	Get(ctx context.Context, kind, id string) (rec Record, ok bool, err error)
+	// List returns the live (not deleted) records of kind in id byte order.
+	List(ctx context.Context, kind string) ([]Record, error)
+
+	// WriteLocal applies writes in order, each through PlanWrite: the record and its outbox op
+	// (appended, coalesced into the entity's last op, or removing it) in ONE transaction for
+	// the whole slice. It returns the stored records, one per write.
+	WriteLocal(ctx context.Context, writes []LocalWrite) ([]Record, error)
+	// Enqueue appends app-made ops (seed-style, the app keeps its own copy) without touching
+	// records; coalescing as in PlanWrite. Seq is assigned by the store. Returns the stored ops.
+	Enqueue(ctx context.Context, ops []Op) ([]Op, error)
+
+	// Outbox returns up to limit pending ops (parked ones excluded) in Seq order; limit <= 0 is all.
+	Outbox(ctx context.Context, limit int) ([]Op, error)
+	// PendingCount counts pending (not parked) ops.
+	PendingCount(ctx context.Context) (int, error)
+	// MarkInFlight durably sets InFlight on the ops with these ids (unknown ids are ignored).
+	MarkInFlight(ctx context.Context, opIDs []string) error
+	// Ack removes acknowledged ops, rebases the later ops of their entities and writes the
+	// server's records, each through PlanAck, in one transaction. Unknown op ids are ignored
+	// (another tab may have acknowledged them).
+	Ack(ctx context.Context, acks []Ack) error
+	// Resolve replaces the pending op with op.OpID by op (a conflict resolution: new payload,
+	// base, attempt, force) and, when local is not nil and the entity has no later ops, writes
+	// local as the entity's record; one transaction. Unknown op id: ErrConflict-free no-op, returns nil.
+	Resolve(ctx context.Context, op Op, local *Record) error
+
+	// Park moves ops (matched by Op.OpID) from the outbox to the parked list; one transaction.
+	Park(ctx context.Context, parked []ParkedOp) error
+	// Parked lists parked ops in the order they were parked.
+	Parked(ctx context.Context) ([]ParkedOp, error)
+	// Unpark removes ops from the parked list; when requeue is true they go back to the end of
+	// the outbox (new Seq, InFlight cleared, same OpID and Attempt+1 so the key is new).
+	Unpark(ctx context.Context, opIDs []string, requeue bool) error
+
+	// Cursor returns kind's pull cursor (zero when never pulled).
+	Cursor(ctx context.Context, kind string) (Cursor, error)
+	// ApplyPage writes a pulled page and advances kind's cursor to next in ONE transaction.
+	// Each item goes through PlanPageItem: an entity with pending ops is not overwritten and its
+	// id is returned in held.
+	ApplyPage(ctx context.Context, kind string, items []Record, next Cursor) (held []string, err error)
+	// ResetCursors sets the cursors of kinds back to zero; with clearData it also drops the
+	// records of those kinds that have no pending or parked ops. One transaction.
+	ResetCursors(ctx context.Context, kinds []string, clearData bool) error
+
+	// PutConflict stores (or replaces, by ID) a deferred conflict.
+	PutConflict(ctx context.Context, c Conflict) error
+	// Conflicts lists deferred conflicts in the order they were first stored.
+	Conflicts(ctx context.Context) ([]Conflict, error)
+	// DeleteConflict removes a deferred conflict; unknown ids are ignored.
+	DeleteConflict(ctx context.Context, id string) error
+
+	// Meta reads a metadata value (engine bookkeeping such as the last full resync time).
+	Meta(ctx context.Context, key string) (value string, ok bool, err error)
+	// SetMeta writes a metadata value.
+	SetMeta(ctx context.Context, key, value string) error
+
+	// Close releases the store. It is safe to call more than once.
+	Close() error
+}

@@ -1,0 +1,92 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// PullRequest asks for one page of a kind's changes after a cursor.
+type PullRequest struct {
+	// After is the cursor: items with (updatedAt, id) > (After.UpdatedAt, After.ID) are wanted.
+	// The zero cursor asks for everything.
+	After Cursor
+	// PageToken, when not empty, is the previous page's NextPageToken; it replaces After.
+	PageToken string
+	// Limit is the page size (1–1000).
+	Limit int
+}
+
+// PullPage is one page of a kind's changes, in (updatedAt, id) order.
+type PullPage struct {
+	Items []Record
+	// NextPageToken continues the walk; "" on the last page.
+	NextPageToken string
+	// ServerTime is the server's clock (HTTP Date header) when known, zero otherwise.
+	ServerTime time.Time
+}
+
+// PushStatus is the outcome of one pushed op.
+type PushStatus int
+
+// Push outcomes (CONTRACT.md "Client-side handling of responses").
+const (
+	PushOK       PushStatus = iota + 1 // 2xx: acknowledged; Record is the server's stored record
+	PushConflict                       // 409: Record is the server's current record (nil if it has none)
+	PushNotFound                       // 404: done for a delete, parked (rejected) for an upsert
+	PushRejected                       // 400/413/422 and other permanent refusals of this op: park it
+	PushRetry                          // 429/5xx/network for this op: Err says why, retry later
+)
+
+func (s PushStatus) String() string {
+	switch s {
+	case PushOK:
+		return "ok"
+	case PushConflict:
+		return "conflict"
+	case PushNotFound:
+		return "notFound"
+	case PushRejected:
+		return "rejected"
+	case PushRetry:
+		return "retry"
+	}
+	return "unknown"
+}
+
+// PushResult is the server's answer for one op.
+type PushResult struct {
+	OpID       string
+	Status     PushStatus
+	Record     *Record // see PushStatus
+	HTTPStatus int
+	Message    string // the server's message for rejections
+	Err        error  // categorised cause for PushRetry (with RetryAfter when the server said so)
+	ServerTime time.Time
+}
+
+// Transport moves the sync protocol (CONTRACT.md) to and from a server. Implementations do no
+// retrying of their own: the engine owns retries and backoff, so that offline fails fast.
+//
+// A method returns a non-nil error when the call as a whole failed (network, timeout, auth,
+// 429/5xx, unparseable answer) — categorised as *Error, with RetryAfter set from a Retry-After
+// header — and never partial results alongside it.
+type Transport interface {
+	// Pull fetches one page of kind's changes.
+	Pull(ctx context.Context, kind string, req PullRequest) (PullPage, error)
+	// Push sends ops (at most one per entity, in order) and returns one result per op, in order.
+	// Each op is sent with X-Idempotency-Key = op.IdempotencyKey().
+	Push(ctx context.Context, ops []Op) ([]PushResult, error)
+	// Fetch gets one record (tombstones included); ok is false on 404.
+	Fetch(ctx context.Context, kind, id string) (rec Record, ok bool, err error)
+	// Health checks the server is up.
+	Health(ctx context.Context) error
+}
+
+// RetryAfter returns the server's Retry-After carried by err, if any.
+func RetryAfter(err error) (time.Duration, bool) {
+	var e *Error
+	if asError(err, &e) && e.RetryAfter > 0 {
+		return e.RetryAfter, true
+	}
+	return 0, false
+}
