@@ -1,0 +1,31 @@
+// Package rest is offsync's REST transport: the protocol of CONTRACT.md (URLs, query
+// parameters, headers, JSON bodies, status codes → results and categorised errors) over a tiny
+// Doer that moves the bytes. It does not import net/http, so the wasm build can leave it out:
+// the host Doer is in rest/nethttp, the browser/Node one (fetch) in the wasm package.
+package rest
+
+import "context"
+
+// Request is one HTTP request as the protocol layer builds it.
+type Request struct {
+	Method string
+	URL    string
+	// Header holds header names in canonical form (e.g. "X-Idempotency-Key").
+	Header map[string]string
+	Body   []byte
+}
+
+// Response is one HTTP response, whatever its status.
+type Response struct {
+	Status int
+	// Header holds header names in lower case (e.g. "retry-after", "content-type", "date").
+	Header map[string]string
+	Body   []byte
+}
+
+// Doer sends one request. It returns an error only when no HTTP response came back (network
+// failure, ctx cancelled or timed out); any status, 500 included, is a Response.
+// Implementations must honour ctx cancellation and must not retry.
+type Doer interface {
+	Do(ctx context.Context, req *Request) (*Response, error)
+}
