@@ -1,0 +1,36 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+)
+
+var errPayload = errors.New("payload is not a JSON object")
+
+// withBase returns the PUT body: the payload object with "_baseUpdatedAt" appended when base
+// is set. It is appended last so that it wins over an app field of the same name (JSON
+// decoders keep the last duplicate), and spliced in as bytes so the payload is not re-encoded.
+func withBase(payload json.RawMessage, base string) ([]byte, error) {
+	b := bytes.TrimSpace(payload)
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, errPayload
+	}
+	if base == "" {
+		return b, nil
+	}
+	q, err := json.Marshal(base)
+	if err != nil {
+		return nil, err
+	}
+	inner := bytes.TrimSpace(b[1 : len(b)-1])
+	out := make([]byte, 0, len(inner)+len(q)+22)
+	out = append(out, '{')
+	out = append(out, inner...)
+	if len(inner) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, `"_baseUpdatedAt":`...)
+	out = append(out, q...)
+	return append(out, '}'), nil
+}

@@ -1,0 +1,64 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+
+	"github.com/offsync/offsync/core"
+)
+
+// itemMeta is the little the transport needs from a server record. Decoding into it (rather
+// than a map) skips every other field without allocating for it, which matters in wasm where
+// encoding/json is slow.
+type itemMeta struct {
+	ID             *string `json:"id"`
+	UpdatedAt      string  `json:"updatedAt"`
+	UpdatedAtSnake string  `json:"updated_at"`
+	DeletedAt      *string `json:"deletedAt"`
+	DeletedAtSnake *string `json:"deleted_at"`
+}
+
+var (
+	errNotObject   = errors.New("record is not a JSON object")
+	errNoID        = errors.New("record has no string id")
+	errNoUpdatedAt = errors.New("record has no updatedAt")
+)
+
+// parseRecord turns one server record into a core.Record that keeps raw as its Data. raw must
+// be owned by the caller (it is kept, not copied). needVersion requires an updatedAt;
+// defaultID stands in for a missing id when not empty (lenient parsing of 409 bodies).
+func parseRecord(kind string, raw json.RawMessage, needVersion bool, defaultID string) (core.Record, error) {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 || b[0] != '{' {
+		return core.Record{}, errNotObject
+	}
+	var m itemMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return core.Record{}, err
+	}
+	if m.ID == nil || *m.ID == "" {
+		if defaultID == "" {
+			return core.Record{}, errNoID
+		}
+		m.ID = &defaultID
+	}
+	upd := m.UpdatedAt
+	if upd == "" {
+		upd = m.UpdatedAtSnake
+	}
+	if needVersion && upd == "" {
+		return core.Record{}, errNoUpdatedAt
+	}
+	del := m.DeletedAt
+	if del == nil {
+		del = m.DeletedAtSnake
+	}
+	return core.Record{Kind: kind, ID: *m.ID, Data: b, UpdatedAt: upd, Deleted: del != nil && *del != ""}, nil
+}
+
+// isNull reports whether raw is absent or the JSON null.
+func isNull(raw json.RawMessage) bool {
+	b := bytes.TrimSpace(raw)
+	return len(b) == 0 || string(b) == "null"
+}

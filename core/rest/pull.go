@@ -1,0 +1,109 @@
+package rest
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strconv"
+
+	"github.com/offsync/offsync/core"
+)
+
+// zeroSince is the updatedSince of the zero cursor: everything.
+const zeroSince = "1970-01-01T00:00:00Z"
+
+// pullBody is CONTRACT.md's pull answer. Items stay raw: each is parsed once, for its metadata.
+type pullBody struct {
+	Items         []json.RawMessage `json:"items"`
+	NextPageToken *string           `json:"nextPageToken"`
+}
+
+// pullURL builds GET /{kind}: a page token replaces the cursor; the zero cursor asks from the
+// epoch without afterId (CONTRACT.md: then updatedAt >= updatedSince).
+func (t *Transport) pullURL(kind string, req core.PullRequest) string {
+	q := url.Values{}
+	if req.PageToken != "" {
+		q.Set("pageToken", req.PageToken)
+	} else {
+		since := req.After.UpdatedAt
+		if since == "" {
+			since = zeroSince
+		}
+		q.Set("updatedSince", since)
+		if req.After.UpdatedAt != "" && req.After.ID != "" {
+			q.Set("afterId", req.After.ID)
+		}
+	}
+	if req.Limit > 0 {
+		q.Set("limit", strconv.Itoa(req.Limit))
+	}
+	q.Set("includeDeleted", "true")
+	return t.base + "/" + url.PathEscape(kind) + "?" + q.Encode()
+}
+
+// Pull fetches one page of kind's changes (GET /{kind}).
+func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
+	op := "pull " + kind
+	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.pullURL(kind, req)}, true)
+	if err != nil {
+		return core.PullPage{}, err
+	}
+	if resp.Status != 200 {
+		return core.PullPage{}, t.statusError(op, resp)
+	}
+	var body pullBody
+	if err := json.Unmarshal(resp.Body, &body); err != nil {
+		return core.PullPage{}, protocolError(op, resp, "pull body", err)
+	}
+	if body.Items == nil {
+		return core.PullPage{}, protocolError(op, resp, `pull body has no "items" array`, nil)
+	}
+	page := core.PullPage{Items: make([]core.Record, len(body.Items)), ServerTime: serverTime(resp)}
+	for i, raw := range body.Items {
+		rec, err := parseRecord(kind, raw, true, "")
+		if err != nil {
+			return core.PullPage{}, protocolError(op, resp, "item "+strconv.Itoa(i), err)
+		}
+		page.Items[i] = rec
+	}
+	if body.NextPageToken != nil {
+		page.NextPageToken = *body.NextPageToken
+	}
+	return page, nil
+}
+
+func (t *Transport) recordURL(kind, id string) string {
+	return t.base + "/" + url.PathEscape(kind) + "/" + url.PathEscape(id)
+}
+
+// Fetch gets one record, tombstones included (GET /{kind}/{id}); ok is false on 404.
+func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	op := "fetch " + kind + "/" + id
+	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.recordURL(kind, id)}, true)
+	if err != nil {
+		return core.Record{}, false, err
+	}
+	switch {
+	case resp.Status == 404:
+		return core.Record{}, false, nil
+	case !is2xx(resp.Status):
+		return core.Record{}, false, t.statusError(op, resp)
+	}
+	rec, err := parseRecord(kind, resp.Body, true, "")
+	if err != nil {
+		return core.Record{}, false, protocolError(op, resp, "record", err)
+	}
+	return rec, true, nil
+}
+
+// Health checks GET /health answers 2xx; it sends no credentials.
+func (t *Transport) Health(ctx context.Context) error {
+	resp, err := t.call(ctx, "health", &Request{Method: "GET", URL: t.base + "/health"}, false)
+	if err != nil {
+		return err
+	}
+	if !is2xx(resp.Status) {
+		return t.statusError("health", resp)
+	}
+	return nil
+}

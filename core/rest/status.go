@@ -1,0 +1,143 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/offsync/offsync/core"
+)
+
+// httpDateFormats are the three date forms HTTP/1.1 allows (RFC 9110 §5.6.7), preferred first.
+var httpDateFormats = [...]string{
+	"Mon, 02 Jan 2006 15:04:05 GMT",
+	"Monday, 02-Jan-06 15:04:05 GMT",
+	"Mon Jan _2 15:04:05 2006",
+}
+
+func parseHTTPDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, f := range httpDateFormats {
+		if t, err := time.Parse(f, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// serverTime is the response's Date header, zero when absent or malformed.
+func serverTime(resp *Response) time.Time {
+	t, _ := parseHTTPDate(resp.Header["date"])
+	return t
+}
+
+// retryAfter reads Retry-After as delay-seconds or an HTTP date. A date is measured from the
+// response's own Date when it has one, so a skewed device clock does not distort it.
+func (t *Transport) retryAfter(resp *Response) time.Duration {
+	v := strings.TrimSpace(resp.Header["retry-after"])
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(n) * time.Second
+	}
+	at, ok := parseHTTPDate(v)
+	if !ok {
+		return 0
+	}
+	now := serverTime(resp)
+	if now.IsZero() {
+		now = t.cfg.Now()
+	}
+	if d := at.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// errorBody is CONTRACT.md's error body.
+type errorBody struct {
+	Error   json.RawMessage `json:"error"`
+	Message string          `json:"message"`
+}
+
+// serverMessage is the human text of an error response: its JSON "message" (or "error" when
+// that is a string), else a short description of what came back.
+func serverMessage(status int, body []byte, contentType string) string {
+	var text string
+	if json.Unmarshal(body, &text) == nil && text != "" {
+		return text
+	}
+	var eb errorBody
+	if json.Unmarshal(body, &eb) == nil {
+		if eb.Message != "" {
+			return eb.Message
+		}
+		var s string
+		if json.Unmarshal(eb.Error, &s) == nil && s != "" {
+			return s
+		}
+	}
+	msg := "HTTP " + strconv.Itoa(status)
+	if contentType != "" {
+		msg += " (" + contentType + ")"
+	}
+	if snippet := textSnippet(body); snippet != "" && !looksLikeHTML(body) {
+		msg += ": " + snippet
+	}
+	return msg
+}
+
+// textSnippet is the start of a body for an error message, on one line.
+func textSnippet(body []byte) string {
+	const max = 200
+	s := strings.TrimSpace(string(body))
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func looksLikeHTML(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && b[0] == '<'
+}
+
+// statusError categorises a non-2xx answer to a call as a whole: 401/403 auth, 408/429/5xx
+// server (retryable, with Retry-After), other 4xx invalid (our request was refused),
+// anything else protocol.
+func (t *Transport) statusError(op string, resp *Response) error {
+	msg := serverMessage(resp.Status, resp.Body, resp.Header["content-type"])
+	var e *core.Error
+	switch s := resp.Status; {
+	case s == 401 || s == 403:
+		e = core.Errorf(core.CodeAuth, op, "HTTP %d: %s", s, msg)
+	case s == 408 || s == 429 || s >= 500:
+		e = core.Errorf(core.CodeServer, op, "HTTP %d: %s", s, msg)
+		e.RetryAfter = t.retryAfter(resp)
+	case s >= 400:
+		e = core.Errorf(core.CodeInvalid, op, "HTTP %d: %s", s, msg)
+	default:
+		e = core.Errorf(core.CodeProtocol, op, "unexpected HTTP %d: %s", s, msg)
+	}
+	return e
+}
+
+// protocolError reports an answer that breaks the contract (e.g. an unparseable 2xx body).
+func protocolError(op string, resp *Response, what string, err error) error {
+	ct := resp.Header["content-type"]
+	if looksLikeHTML(resp.Body) {
+		return core.Errorf(core.CodeProtocol, op, "HTTP %d: %s: got an HTML page (%s), not JSON", resp.Status, what, ct)
+	}
+	if err != nil {
+		return core.Errorf(core.CodeProtocol, op, "HTTP %d: %s: %w", resp.Status, what, err)
+	}
+	return core.Errorf(core.CodeProtocol, op, "HTTP %d: %s", resp.Status, what)
+}
+
+func is2xx(s int) bool { return s >= 200 && s < 300 }
