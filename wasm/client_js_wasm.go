@@ -1,0 +1,362 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"sync/atomic"
+	"syscall/js"
+	"time"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/rest"
+)
+
+// client is one open database: an Engine over its Store and the fetch transport. JS reaches
+// it through a single dispatcher function, call(method, ...args) → Promise, released on close.
+type client struct {
+	eng      *core.Engine
+	store    core.Store
+	ctx      context.Context
+	cancel   context.CancelFunc
+	closed   atomic.Bool
+	call     js.Func
+	pumpDone chan struct{}
+}
+
+// work is a method's job, built from its decoded arguments and run in a goroutine.
+type work = func() (any, error)
+
+// openFunc is api.open(optionsJSON, callbacks): callbacks holds the adapters of offsync.js
+// (token, merge, resolve: JSON in, JSON out, async allowed) and events(batchJSON).
+func openFunc(_ js.Value, args []js.Value) any {
+	s, err := stringArg(args, 0, "open options")
+	if err != nil {
+		return rejected(err)
+	}
+	cbs := arg(args, 1)
+	if cbs.Type() != js.TypeObject {
+		cbs = js.Global().Get("Object").New()
+	}
+	fns := map[string]js.Value{}
+	for _, name := range []string{"token", "merge", "resolve", "events"} {
+		if f := cbs.Get(name); f.Type() == js.TypeFunction {
+			fns[name] = f
+		}
+	}
+	return promise(func() (any, error) { return openClient(s, fns) })
+}
+
+func openClient(s string, fns map[string]js.Value) (any, error) {
+	o, err := parseOptions(s)
+	if err != nil {
+		return nil, err
+	}
+	cfg := o.engineConfig()
+	tc := rest.Config{BaseURL: o.BaseURL, Doer: fetchDoer{}, UserAgent: o.UserAgent}
+	if f, ok := fns["token"]; ok {
+		tc.Token = tokenFunc(f)
+	}
+	if cfg.Transport, err = rest.New(tc); err != nil {
+		return nil, err
+	}
+	if f, ok := fns["merge"]; ok {
+		cfg.MergeFunc = mergeFunc(f)
+	}
+	if f, ok := fns["resolve"]; ok {
+		cfg.Resolver = resolverFunc(f)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if cfg.Store, err = openStore(ctx, o); err != nil {
+		cancel()
+		return nil, err
+	}
+	eng, err := core.New(cfg)
+	if err != nil {
+		cancel()
+		cfg.Store.Close()
+		return nil, err
+	}
+	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{})}
+	if f, ok := fns["events"]; ok {
+		ch, _ := eng.Subscribe()
+		go pump(ch, f, c.pumpDone)
+	} else {
+		close(c.pumpDone)
+	}
+	c.call = js.FuncOf(c.dispatch)
+	obj := js.Global().Get("Object").New()
+	obj.Set("call", c.call)
+	return obj, nil
+}
+
+// dispatch decodes call(method, ...args) synchronously and runs the work in a goroutine.
+func (c *client) dispatch(_ js.Value, args []js.Value) any {
+	name, err := stringArg(args, 0, "method")
+	if err != nil {
+		return rejected(err)
+	}
+	m, ok := c.methods()[name]
+	if !ok {
+		return rejected(core.Errorf(core.CodeInvalid, name, "unknown method"))
+	}
+	if c.closed.Load() {
+		return rejected(core.Errorf(core.CodeClosed, name, "the database is closed"))
+	}
+	w, err := decodeSafely(m, args[1:])
+	if err != nil {
+		return rejected(err)
+	}
+	return promise(w)
+}
+
+func decodeSafely(m func([]js.Value) (work, error), args []js.Value) (w work, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w, err = nil, core.Wrap(core.CodeInvalid, "arguments", panicError(r))
+		}
+	}()
+	return m(args)
+}
+
+func (c *client) methods() map[string]func([]js.Value) (work, error) {
+	return map[string]func([]js.Value) (work, error){
+		"put":             c.put,
+		"putMany":         c.putMany,
+		"delete":          c.del,
+		"get":             c.get,
+		"list":            c.list,
+		"enqueue":         c.enqueue,
+		"sync":            c.sync,
+		"fullResync":      c.fullResync,
+		"startAuto":       c.startAuto,
+		"stopAuto":        c.noArgs(func(ctx context.Context) (any, error) { c.eng.StopAuto(); return nil, nil }),
+		"pendingCount":    c.noArgs(func(ctx context.Context) (any, error) { return c.eng.PendingCount(ctx) }),
+		"conflicts":       c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Conflicts(ctx)) }),
+		"outbox":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Outbox(ctx)) }),
+		"cursors":         c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Cursors(ctx)) }),
+		"parked":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Parked(ctx)) }),
+		"status":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Status(ctx)) }),
+		"resolveConflict": c.resolveConflict,
+		"retryParked":     c.idsMethod(c.eng.RetryParked),
+		"dropParked":      c.idsMethod(c.eng.DropParked),
+		"close":           c.close,
+	}
+}
+
+// encode turns a (value, error) pair into a JSON string result.
+func encode[T any](v T, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return marshal(v)
+}
+
+func (c *client) noArgs(f func(ctx context.Context) (any, error)) func([]js.Value) (work, error) {
+	return func([]js.Value) (work, error) { return func() (any, error) { return f(c.ctx) }, nil }
+}
+
+func (c *client) put(args []js.Value) (work, error) {
+	kind, err := stringArg(args, 0, "put kind")
+	if err != nil {
+		return nil, err
+	}
+	data, err := stringArg(args, 1, "put record")
+	if err != nil {
+		return nil, err
+	}
+	var opts core.PutOptions
+	// args[2] is the changedFields JSON: absent → derived, null → all fields, array → those.
+	if v := arg(args, 2); v.Type() != js.TypeUndefined {
+		opts.ChangedGiven = true
+		if _, err := jsonArg(args, 2, "put changedFields", &opts.ChangedFields); err != nil {
+			return nil, err
+		}
+	}
+	return func() (any, error) {
+		rec, err := c.eng.Put(c.ctx, kind, json.RawMessage(data), opts)
+		if err != nil {
+			return nil, err
+		}
+		return string(rec.Data), nil
+	}, nil
+}
+
+func (c *client) putMany(args []js.Value) (work, error) {
+	kind, err := stringArg(args, 0, "putMany kind")
+	if err != nil {
+		return nil, err
+	}
+	var items []json.RawMessage
+	if ok, err := jsonArg(args, 1, "putMany records", &items); err != nil || !ok {
+		return nil, orMissing(err, "putMany records")
+	}
+	return func() (any, error) {
+		recs, err := c.eng.PutMany(c.ctx, kind, items)
+		if err != nil {
+			return nil, err
+		}
+		return recordsJSON(recs), nil
+	}, nil
+}
+
+func (c *client) del(args []js.Value) (work, error) {
+	kind, id, err := kindID(args, "delete")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) { return nil, c.eng.Delete(c.ctx, kind, id) }, nil
+}
+
+func (c *client) get(args []js.Value) (work, error) {
+	kind, id, err := kindID(args, "get")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		rec, ok, err := c.eng.Get(c.ctx, kind, id)
+		if err != nil || !ok {
+			return js.Undefined(), err
+		}
+		return string(rec.Data), nil
+	}, nil
+}
+
+func (c *client) list(args []js.Value) (work, error) {
+	kind, err := stringArg(args, 0, "list kind")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		recs, err := c.eng.List(c.ctx, kind)
+		if err != nil {
+			return nil, err
+		}
+		return recordsJSON(recs), nil
+	}, nil
+}
+
+func (c *client) enqueue(args []js.Value) (work, error) {
+	var op core.Op
+	if ok, err := jsonArg(args, 0, "enqueue op", &op); err != nil || !ok {
+		return nil, orMissing(err, "enqueue op")
+	}
+	// The store owns these fields; an app cannot set them.
+	op.Seq, op.InFlight, op.Attempt = 0, false, 0
+	return func() (any, error) { return encode(c.eng.Enqueue(c.ctx, op)) }, nil
+}
+
+// sync(kindsJSON?, signal?) → stats JSON. An aborted AbortSignal cancels the run's context.
+func (c *client) sync(args []js.Value) (work, error) {
+	var opts core.SyncOptions
+	if _, err := jsonArg(args, 0, "sync kinds", &opts.Kinds); err != nil {
+		return nil, err
+	}
+	signal := arg(args, 1)
+	return c.withSignal(signal, func(ctx context.Context) (core.Stats, error) { return c.eng.Sync(ctx, opts) }), nil
+}
+
+func (c *client) fullResync(args []js.Value) (work, error) {
+	clear := arg(args, 0).Truthy()
+	return c.withSignal(arg(args, 1), func(ctx context.Context) (core.Stats, error) {
+		return c.eng.FullResync(ctx, clear)
+	}), nil
+}
+
+// withSignal runs a sync-like call under a context that an AbortSignal can cancel; a failed
+// run's stats ride on the error.
+func (c *client) withSignal(signal js.Value, run func(ctx context.Context) (core.Stats, error)) work {
+	return func() (any, error) {
+		ctx, cancel := context.WithCancel(c.ctx)
+		defer cancel()
+		if signal.Type() == js.TypeObject && signal.Get("addEventListener").Type() == js.TypeFunction {
+			if signal.Get("aborted").Truthy() {
+				return nil, core.Errorf(core.CodeCancelled, "sync", "aborted before it started")
+			}
+			onAbort := js.FuncOf(func(js.Value, []js.Value) any { cancel(); return nil })
+			signal.Call("addEventListener", "abort", onAbort)
+			defer func() { signal.Call("removeEventListener", "abort", onAbort); onAbort.Release() }()
+		}
+		st, err := run(ctx)
+		if err != nil {
+			return nil, &statsError{err: err, stats: st}
+		}
+		return marshal(st)
+	}
+}
+
+func (c *client) startAuto(args []js.Value) (work, error) {
+	ms, err := numberArg(args, 0, "startAuto intervalMs")
+	if err != nil {
+		return nil, err
+	}
+	if ms <= 0 {
+		return nil, core.Errorf(core.CodeInvalid, "startAuto", "intervalMs must be positive")
+	}
+	return func() (any, error) {
+		c.eng.StartAuto(time.Duration(ms * float64(time.Millisecond)))
+		return nil, nil
+	}, nil
+}
+
+func (c *client) resolveConflict(args []js.Value) (work, error) {
+	id, err := stringArg(args, 0, "resolveConflict id")
+	if err != nil {
+		return nil, err
+	}
+	var r core.Resolution
+	if ok, err := jsonArg(args, 1, "resolveConflict resolution", &r); err != nil || !ok {
+		return nil, orMissing(err, "resolveConflict resolution")
+	}
+	return func() (any, error) { return nil, c.eng.ResolveConflict(c.ctx, id, r) }, nil
+}
+
+func (c *client) idsMethod(f func(context.Context, []string) error) func([]js.Value) (work, error) {
+	return func(args []js.Value) (work, error) {
+		var ids []string
+		if ok, err := jsonArg(args, 0, "opIds", &ids); err != nil || !ok {
+			return nil, orMissing(err, "opIds")
+		}
+		return func() (any, error) { return nil, f(c.ctx, ids) }, nil
+	}
+}
+
+// close stops the engine (cancelling a running sync), closes the store, lets the event pump
+// deliver what was queued and releases the dispatcher.
+func (c *client) close([]js.Value) (work, error) {
+	c.closed.Store(true)
+	return func() (any, error) {
+		err := c.eng.Close()
+		c.cancel()
+		if serr := c.store.Close(); err == nil {
+			err = serr
+		}
+		<-c.pumpDone
+		c.call.Release()
+		return nil, err
+	}, nil
+}
+
+func kindID(args []js.Value, op string) (string, string, error) {
+	kind, err := stringArg(args, 0, op+" kind")
+	if err != nil {
+		return "", "", err
+	}
+	id, err := stringArg(args, 1, op+" id")
+	return kind, id, err
+}
+
+func orMissing(err error, name string) error {
+	if err != nil {
+		return err
+	}
+	return core.Errorf(core.CodeInvalid, name, "is required")
+}
+
+// statsError is a failed sync's error with the stats of what it did before failing.
+type statsError struct {
+	err   error
+	stats core.Stats
+}
+
+func (e *statsError) Error() string { return e.err.Error() }
+func (e *statsError) Unwrap() error { return e.err }

@@ -1,0 +1,31 @@
+//go:build !js
+
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestWasmImportGraph keeps the heavy packages out of sync.wasm: net/http alone adds ~1.9 MB
+// gzip and, under Node, does not even use fetch. The test runs on the host (go list only).
+func TestWasmImportGraph(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", ".")
+	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go list: %s", out)
+	deps := map[string]bool{}
+	for _, p := range strings.Fields(string(out)) {
+		deps[p] = true
+	}
+	require.True(t, deps["syscall/js"], "go list did not list the wasm build's graph")
+	for _, banned := range []string{"net/http", "net", "crypto/tls", "text/template", "html/template"} {
+		require.False(t, deps[banned], "%s is in the sync.wasm import graph", banned)
+	}
+	if deps["fmt"] {
+		t.Log("fmt is in the graph (through core's error constructors)")
+	}
+}

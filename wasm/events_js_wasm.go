@@ -1,0 +1,43 @@
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// maxEventBatch bounds one crossing so a burst of events is delivered in a few calls.
+const maxEventBatch = 512
+
+// pump forwards engine events to fn, one call per drained batch, as a JSON array. It returns
+// when the engine ends the subscription (Close), after delivering what was queued.
+func pump(ch <-chan core.Event, fn js.Value, done chan<- struct{}) {
+	defer close(done)
+	for ev := range ch {
+		batch := []core.Event{ev}
+	drain:
+		for len(batch) < maxEventBatch {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, ev)
+			default:
+				break drain
+			}
+		}
+		b, err := json.Marshal(batch)
+		if err != nil {
+			continue
+		}
+		deliver(fn, string(b))
+	}
+}
+
+// deliver calls the JS listener; a throwing listener must not stop the pump.
+func deliver(fn js.Value, batch string) {
+	defer func() { _ = recover() }()
+	fn.Invoke(batch)
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/offsync/offsync/core"
+)
+
+// options is open()'s options object as offsync.js serialises it (JS-API.md names; the
+// callbacks travel separately as functions).
+type options struct {
+	Name                 string                 `json:"name"`
+	BaseURL              string                 `json:"baseUrl"`
+	Kinds                []string               `json:"kinds"`
+	Storage              string                 `json:"storage"`
+	ConflictStrategy     core.Strategy          `json:"conflictStrategy"`
+	TableConflictConfigs map[string]tableConfig `json:"tableConflictConfigs"`
+	PageSize             int                    `json:"pageSize"`
+	PushBatchSize        int                    `json:"pushBatchSize"`
+	PushConcurrency      int                    `json:"pushConcurrency"`
+	MaxRetries           *int                   `json:"maxRetries"`
+	BackoffMinMs         *float64               `json:"backoffMinMs"`
+	BackoffMaxMs         *float64               `json:"backoffMaxMs"`
+	FullResyncIntervalMs *float64               `json:"fullResyncIntervalMs"`
+	UserAgent            string                 `json:"userAgent"`
+}
+
+type tableConfig struct {
+	Strategy core.Strategy `json:"strategy"`
+}
+
+// parseOptions decodes and checks the options; every mistake is an invalid error.
+func parseOptions(s string) (options, error) {
+	const op = "open"
+	var o options
+	if err := json.Unmarshal([]byte(s), &o); err != nil {
+		return o, core.Errorf(core.CodeInvalid, op, "options: %w", err)
+	}
+	switch {
+	case o.Name == "":
+		return o, core.Errorf(core.CodeInvalid, op, "options.name is required")
+	case o.BaseURL == "":
+		return o, core.Errorf(core.CodeInvalid, op, "options.baseUrl is required")
+	case len(o.Kinds) == 0:
+		return o, core.Errorf(core.CodeInvalid, op, "options.kinds must list at least one kind")
+	case o.Storage != "memory" && o.Storage != "indexeddb":
+		return o, core.Errorf(core.CodeInvalid, op, "options.storage must be 'indexeddb' or 'memory', not %q", o.Storage)
+	case o.ConflictStrategy != "" && !o.ConflictStrategy.Valid():
+		return o, core.Errorf(core.CodeInvalid, op, "unknown conflictStrategy %q", o.ConflictStrategy)
+	}
+	for k, t := range o.TableConflictConfigs {
+		if !t.Strategy.Valid() {
+			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: unknown strategy %q", k, t.Strategy)
+		}
+	}
+	return o, nil
+}
+
+// engineConfig maps the options onto core.Config (store, transport and callbacks excluded).
+// JS zeros mean "none" where core's zero means "default": maxRetries 0 → no retries,
+// backoff 0 → no wait, fullResyncIntervalMs ≤ 0 → never.
+func (o options) engineConfig() core.Config {
+	c := core.Config{
+		Kinds:           o.Kinds,
+		Strategy:        o.ConflictStrategy,
+		PageSize:        o.PageSize,
+		PushBatchSize:   o.PushBatchSize,
+		PushConcurrency: o.PushConcurrency,
+	}
+	if len(o.TableConflictConfigs) > 0 {
+		c.KindStrategies = map[string]core.Strategy{}
+		for k, t := range o.TableConflictConfigs {
+			c.KindStrategies[k] = t.Strategy
+		}
+	}
+	if o.MaxRetries != nil {
+		c.MaxRetries = *o.MaxRetries
+		if c.MaxRetries == 0 {
+			c.MaxRetries = -1
+		}
+	}
+	c.BackoffMin = duration(o.BackoffMinMs)
+	c.BackoffMax = duration(o.BackoffMaxMs)
+	if o.FullResyncIntervalMs != nil {
+		c.FullResyncInterval = -1
+		if *o.FullResyncIntervalMs > 0 {
+			c.FullResyncInterval = duration(o.FullResyncIntervalMs)
+		}
+	}
+	return c
+}
+
+// duration converts optional milliseconds; an explicit 0 becomes the smallest non-zero
+// duration so that core does not read it as "default".
+func duration(ms *float64) time.Duration {
+	switch {
+	case ms == nil:
+		return 0
+	case *ms <= 0:
+		return time.Nanosecond
+	}
+	return time.Duration(*ms * float64(time.Millisecond))
+}

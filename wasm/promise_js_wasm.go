@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// promise runs work in its own goroutine and returns a Promise of its result. A panic in work
+// rejects the Promise instead of killing the program, so one bad call never takes the
+// instance down.
+func promise(work func() (any, error)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resolve, reject := args[0], args[1]
+		go func() {
+			defer executor.Release()
+			v, err := safely(work)
+			if err != nil {
+				reject.Invoke(jsError(err))
+				return
+			}
+			resolve.Invoke(v)
+		}()
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+// rejected is a Promise already rejected with err (argument mistakes found synchronously).
+func rejected(err error) js.Value {
+	return js.Global().Get("Promise").Call("reject", jsError(err))
+}
+
+// safely calls work and turns a panic into a categorised error.
+func safely(work func() (any, error)) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = core.Wrap(core.CodeStorage, "offsync", panicError(r))
+		}
+	}()
+	return work()
+}
+
+func panicError(r any) error {
+	switch x := r.(type) {
+	case error:
+		return x
+	case string:
+		return errors.New(x)
+	}
+	return errors.New("unexpected panic")
+}
+
+// jsError converts err into a JS Error with the string code and boolean retryable of JS-API.md.
+func jsError(err error) js.Value {
+	e := js.Global().Get("Error").New(err.Error())
+	e.Set("name", "OffsyncError")
+	e.Set("code", string(core.CodeOf(err)))
+	e.Set("retryable", core.IsRetryable(err))
+	var se *statsError
+	if errors.As(err, &se) {
+		if b, merr := json.Marshal(se.stats); merr == nil {
+			e.Set("stats", js.Global().Get("JSON").Call("parse", string(b)))
+		}
+	}
+	return e
+}
+
+// goError turns a JS rejection reason or thrown value into a Go error, keeping its message
+// and, when it carries one of our codes, its category.
+func goError(v js.Value, c core.Code, op string) error {
+	msg := "rejected"
+	switch v.Type() {
+	case js.TypeObject:
+		if m := v.Get("message"); m.Type() == js.TypeString {
+			msg = m.String()
+		} else {
+			msg = js.Global().Get("String").Invoke(v).String()
+		}
+		if code := v.Get("code"); code.Type() == js.TypeString && validCode(core.Code(code.String())) {
+			c = core.Code(code.String())
+		}
+	case js.TypeUndefined, js.TypeNull:
+	default:
+		msg = js.Global().Get("String").Invoke(v).String()
+	}
+	return core.Wrap(c, op, errors.New(msg))
+}
+
+func validCode(c core.Code) bool {
+	switch c {
+	case core.CodeNetwork, core.CodeTimeout, core.CodeAuth, core.CodeConflict, core.CodeServer,
+		core.CodeProtocol, core.CodeStorage, core.CodeQuota, core.CodeInvalid, core.CodeCancelled,
+		core.CodeClosed:
+		return true
+	}
+	return false
+}
