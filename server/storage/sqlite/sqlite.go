@@ -1,0 +1,230 @@
+// Package sqlite is the reference server's embedded backend on modernc.org/sqlite (pure Go):
+// one database file in WAL mode, one writer connection (which serialises every write, so
+// version assignment and commit order agree) and a pool of readers.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/offsync/offsync/server/storage"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// migrations are applied in order; user_version records how many ran.
+var migrations = []string{
+	`CREATE TABLE records (
+		tenant TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,
+		updated_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, doc BLOB NOT NULL,
+		PRIMARY KEY (tenant, kind, id)) WITHOUT ROWID;
+	CREATE INDEX records_pull ON records (tenant, kind, updated_at, id);
+	CREATE TABLE idempotency (
+		tenant TEXT NOT NULL, key TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
+		saved_at INTEGER NOT NULL, PRIMARY KEY (tenant, key)) WITHOUT ROWID;
+	CREATE INDEX idempotency_saved ON idempotency (saved_at);`,
+}
+
+// Store is the SQLite backend.
+type Store struct {
+	w *sql.DB // exactly one connection: the single writer
+	r *sql.DB
+}
+
+var _ storage.Storage = (*Store)(nil)
+
+// Open opens (creating and migrating) the database file at path.
+func Open(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	s := &Store{w: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open readers %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s.r = r
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return fmt.Errorf("sqlite: read schema version: %w", err)
+	}
+	for i := v; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("sqlite: migration %d: %w", i+1, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(migrations))); err != nil {
+		return fmt.Errorf("sqlite: set schema version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Write runs fn in one IMMEDIATE transaction on the single writer connection.
+func (s *Store) Write(ctx context.Context, fn func(storage.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(&txn{tx: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func getRow(ctx context.Context, q querier, tenant, kind, id string) (storage.Row, bool, error) {
+	r := storage.Row{Kind: kind, ID: id}
+	err := q.QueryRowContext(ctx,
+		`SELECT updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id = ?`,
+		tenant, kind, id).Scan(&r.UpdatedAt, &r.Deleted, &r.Doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Row{}, false, nil
+	}
+	if err != nil {
+		return storage.Row{}, false, fmt.Errorf("sqlite: get %s/%s: %w", kind, id, err)
+	}
+	return r, true, nil
+}
+
+// Get reads one row (tombstones included).
+func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
+	return getRow(ctx, s.r, tenant, kind, id)
+}
+
+// Pull reads one page in (updated_at, id) order.
+func (s *Store) Pull(ctx context.Context, q storage.PullQuery) ([]storage.Row, error) {
+	query := `SELECT id, updated_at, deleted, doc FROM records
+		WHERE tenant = ? AND kind = ? AND (updated_at, id) > (?, ?)`
+	if !q.IncludeDeleted {
+		query += ` AND deleted = 0`
+	}
+	query += ` ORDER BY updated_at, id LIMIT ?`
+	rows, err := s.r.QueryContext(ctx, query, q.Tenant, q.Kind, q.AfterUpdatedAt, q.AfterID, q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+	}
+	defer rows.Close()
+	out := make([]storage.Row, 0, q.Limit)
+	for rows.Next() {
+		r := storage.Row{Kind: q.Kind}
+		if err := rows.Scan(&r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc); err != nil {
+			return nil, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+	}
+	return out, nil
+}
+
+// Prune drops idempotency entries saved before t.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE saved_at < ?`, before.UnixMicro())
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: prune idempotency keys: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+type txn struct{ tx *sql.Tx }
+
+// LockKinds is a no-op: the single writer connection already serialises all writes.
+func (t *txn) LockKinds(context.Context, string, []string) error { return nil }
+
+func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, error) {
+	var v sql.NullString
+	err := t.tx.QueryRowContext(ctx,
+		`SELECT max(updated_at) FROM records WHERE tenant = ? AND kind = ?`, tenant, kind).Scan(&v)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: last version of %s: %w", kind, err)
+	}
+	return v.String, nil
+}
+
+func (t *txn) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
+	return getRow(ctx, t.tx, tenant, kind, id)
+}
+
+func (t *txn) Put(ctx context.Context, tenant string, r storage.Row) error {
+	_, err := t.tx.ExecContext(ctx,
+		`INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, kind, id) DO UPDATE SET
+			updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`,
+		tenant, r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc)
+	if err != nil {
+		return fmt.Errorf("sqlite: put %s/%s: %w", r.Kind, r.ID, err)
+	}
+	return nil
+}
+
+func (t *txn) Saved(ctx context.Context, tenant, key string) (storage.Saved, bool, error) {
+	var s storage.Saved
+	err := t.tx.QueryRowContext(ctx,
+		`SELECT status, body FROM idempotency WHERE tenant = ? AND key = ?`, tenant, key).Scan(&s.Status, &s.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storage.Saved{}, false, nil
+	}
+	if err != nil {
+		return storage.Saved{}, false, fmt.Errorf("sqlite: read idempotency key: %w", err)
+	}
+	return s, true, nil
+}
+
+func (t *txn) Save(ctx context.Context, tenant, key string, s storage.Saved, at time.Time) error {
+	res, err := t.tx.ExecContext(ctx,
+		`INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, key) DO NOTHING`, tenant, key, s.Status, s.Body, at.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("sqlite: save idempotency key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return storage.ErrKeyTaken
+	}
+	return nil
+}

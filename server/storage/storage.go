@@ -1,0 +1,72 @@
+// Package storage is the reference server's persistence seam: the rows it keeps and the small
+// transactional interface each backend (sqlite, postgres) implements. The sync rules — version
+// assignment, conflict checks, idempotent replay — live in package server, written once against
+// this interface.
+package storage
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Row is one stored record of a tenant.
+type Row struct {
+	Kind string
+	ID   string
+	// UpdatedAt is the version token: fixed-width RFC 3339 UTC with microseconds, so that byte
+	// order is time order.
+	UpdatedAt string
+	Deleted   bool
+	// Doc is the record's JSON object exactly as the server emits it (id, updatedAt and
+	// deletedAt included), so pulls concatenate rows without re-encoding them.
+	Doc []byte
+}
+
+// Saved is a response kept under an idempotency key.
+type Saved struct {
+	Status int
+	Body   []byte
+}
+
+// PullQuery selects a page of a kind's rows with (UpdatedAt, ID) > (AfterUpdatedAt, AfterID) in
+// tuple order (byte order). An empty AfterID makes the bound inclusive of AfterUpdatedAt.
+type PullQuery struct {
+	Tenant         string
+	Kind           string
+	AfterUpdatedAt string
+	AfterID        string
+	IncludeDeleted bool
+	Limit          int
+}
+
+// ErrKeyTaken reports that another transaction stored the same idempotency key first; the
+// caller rolls back and runs again, and then replays that transaction's answer.
+var ErrKeyTaken = errors.New("idempotency key stored concurrently")
+
+// Tx is one write transaction. Every method runs inside it; nothing is visible to readers
+// before Write's fn returns nil and the commit succeeds.
+type Tx interface {
+	// LockKinds serialises writers of these kinds of the tenant until the transaction ends, so
+	// that version assignment and commit happen in the same order. Call it once, first.
+	LockKinds(ctx context.Context, tenant string, kinds []string) error
+	// LastVersion is the highest UpdatedAt of the tenant's kind, "" when it has no rows.
+	LastVersion(ctx context.Context, tenant, kind string) (string, error)
+	Get(ctx context.Context, tenant, kind, id string) (Row, bool, error)
+	// Put inserts or replaces the row.
+	Put(ctx context.Context, tenant string, r Row) error
+	Saved(ctx context.Context, tenant, key string) (Saved, bool, error)
+	// Save keeps s under key; ErrKeyTaken if the key is already stored.
+	Save(ctx context.Context, tenant, key string, s Saved, at time.Time) error
+}
+
+// Storage is a backend.
+type Storage interface {
+	// Write runs fn in one transaction and commits it when fn returns nil.
+	Write(ctx context.Context, fn func(Tx) error) error
+	Pull(ctx context.Context, q PullQuery) ([]Row, error)
+	Get(ctx context.Context, tenant, kind, id string) (Row, bool, error)
+	// Prune drops idempotency entries saved before t and returns how many.
+	Prune(ctx context.Context, before time.Time) (int64, error)
+	Close() error
+}
