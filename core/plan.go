@@ -34,6 +34,15 @@ type WritePlan struct {
 // An in-flight last op is never coalesced into (the server may have applied it): the new op is
 // appended and rebased when the in-flight one is acknowledged (PlanAck).
 func PlanWrite(existing *Record, last *Op, w LocalWrite) (WritePlan, error) {
+	if last == nil {
+		return PlanWritePending(existing, nil, w)
+	}
+	return PlanWritePending(existing, []Op{*last}, w)
+}
+
+// PlanWritePending is PlanWrite given all of the entity's pending ops in Seq order (parked
+// ones excluded) instead of only the last; stores use it. See CoalescePending for why.
+func PlanWritePending(existing *Record, pending []Op, w LocalWrite) (WritePlan, error) {
 	base := ""
 	if existing != nil {
 		base = existing.UpdatedAt
@@ -72,7 +81,7 @@ func PlanWrite(existing *Record, last *Op, w LocalWrite) (WritePlan, error) {
 		}
 		plan.Record = Record{Kind: w.Kind, ID: w.ID, Data: cloneRaw(w.Data), UpdatedAt: base}
 	}
-	merged, remove := Coalesce(last, op)
+	merged, remove := CoalescePending(pending, op)
 	switch {
 	case remove:
 		plan.Remove = true
@@ -101,9 +110,7 @@ func Coalesce(last *Op, next Op) (merged *Op, remove bool) {
 		if last.BaseUpdatedAt == "" && last.Attempt == 0 {
 			return nil, true
 		}
-		m.Type = OpDelete
-		m.Payload = nil
-		m.ChangedFields = nil
+		return coalesceDelete(*last, next), false
 	case last.Type == OpDelete && next.Type == OpUpsert:
 		m.Type = OpUpsert
 		m.Payload = cloneRaw(next.Payload)
@@ -111,6 +118,44 @@ func Coalesce(last *Op, next Op) (merged *Op, remove bool) {
 	default: // delete after delete
 	}
 	return &m, false
+}
+
+// CoalescePending is Coalesce given all of the entity's pending ops in Seq order: a create and
+// its delete cancel out only when the create is the entity's sole pending op. Behind an
+// earlier (in-flight) op a base-less upsert is not a create — the server will have the entity
+// once that op is acknowledged — so the delete stays, to be rebased and pushed after it.
+func CoalescePending(pending []Op, next Op) (merged *Op, remove bool) {
+	if len(pending) == 0 {
+		return nil, false
+	}
+	last := pending[len(pending)-1]
+	merged, remove = Coalesce(&last, next)
+	if remove && len(pending) > 1 {
+		return coalesceDelete(last, next), false
+	}
+	return merged, remove
+}
+
+// coalesceDelete folds a delete into the entity's last (upsert) op: one delete, earlier base.
+func coalesceDelete(last, next Op) *Op {
+	last.LocalTimestamp = next.LocalTimestamp
+	last.Type = OpDelete
+	last.Payload = nil
+	last.ChangedFields = nil
+	return &last
+}
+
+// PlanPageItem decides one pulled item of kind: the record to write, or held=true when the
+// entity has pending ops (hasPending; parked ops do not count) and must not be overwritten —
+// the pending op's push meets the server's version as a conflict instead (ARCHITECTURE.md
+// rule 3). The written record is a copy with Kind set to kind.
+func PlanPageItem(kind string, item Record, hasPending bool) (rec *Record, held bool) {
+	if hasPending {
+		return nil, true
+	}
+	r := cloneRecord(item)
+	r.Kind = kind
+	return &r, false
 }
 
 // PlanAck decides what acknowledging a.Op does to its entity. existing is the stored record

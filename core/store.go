@@ -40,18 +40,32 @@ type Ack struct {
 //
 // Stores copy what they are given and return copies: callers own what they pass and receive.
 // Methods are safe for concurrent use. After Close every method returns an ErrClosed error.
+//
+// Validation: before changing anything each method checks all of its input with the
+// Validate* functions (validate.go) and refuses bad input with an ErrInvalid-category error,
+// applying NOTHING of that call: an invalid kind (Get, List, Cursor, ApplyPage, ResetCursors)
+// or id (Get); a write with a bad kind, id or empty OpID, an upsert whose Data is not a JSON
+// object or whose "id" differs, an OpID used twice in the call or already pending or parked
+// (WriteLocal, Enqueue, which also refuses an unknown op type); an ApplyPage item whose Kind
+// is not kind, whose ID is invalid or whose Data is not a JSON object with that id; an Ack
+// without OpID, with a server record of another id, or naming another entity than the stored
+// op; a Resolve op that fails ValidateOp, names another entity than the stored op, or whose
+// local record is not that entity's JSON object; a ParkedOp without OpID; a conflict without
+// ID; an empty meta key. A closed store answers ErrClosed before validating.
 type Store interface {
 	// Get returns the record, tombstones included (Record.Deleted); ok is false when absent.
 	Get(ctx context.Context, kind, id string) (rec Record, ok bool, err error)
 	// List returns the live (not deleted) records of kind in id byte order.
 	List(ctx context.Context, kind string) ([]Record, error)
 
-	// WriteLocal applies writes in order, each through PlanWrite: the record and its outbox op
+	// WriteLocal applies writes in order, each through PlanWritePending: the record and its outbox op
 	// (appended, coalesced into the entity's last op, or removing it) in ONE transaction for
 	// the whole slice. It returns the stored records, one per write.
 	WriteLocal(ctx context.Context, writes []LocalWrite) ([]Record, error)
 	// Enqueue appends app-made ops (seed-style, the app keeps its own copy) without touching
-	// records; coalescing as in PlanWrite. Seq is assigned by the store. Returns the stored ops.
+	// records; coalescing as in PlanWrite (CoalescePending). Seq is assigned by the store and
+	// InFlight cleared. Returns one op per input: the op as stored (the coalesced op when folded
+	// into the entity's last op), or the input with Seq 0 when it cancelled that op out.
 	Enqueue(ctx context.Context, ops []Op) ([]Op, error)
 
 	// Outbox returns up to limit pending ops (parked ones excluded) in Seq order; limit <= 0 is all.
@@ -70,6 +84,7 @@ type Store interface {
 	Resolve(ctx context.Context, op Op, local *Record) error
 
 	// Park moves ops (matched by Op.OpID) from the outbox to the parked list; one transaction.
+	// The stored op is parked (with the given Status, Reason, ParkedAtMs); unknown ids are ignored.
 	Park(ctx context.Context, parked []ParkedOp) error
 	// Parked lists parked ops in the order they were parked.
 	Parked(ctx context.Context) ([]ParkedOp, error)
@@ -81,7 +96,7 @@ type Store interface {
 	Cursor(ctx context.Context, kind string) (Cursor, error)
 	// ApplyPage writes a pulled page and advances kind's cursor to next in ONE transaction.
 	// Each item goes through PlanPageItem: an entity with pending ops is not overwritten and its
-	// id is returned in held.
+	// id is returned in held (once, in page order; never nil). The cursor advances regardless.
 	ApplyPage(ctx context.Context, kind string, items []Record, next Cursor) (held []string, err error)
 	// ResetCursors sets the cursors of kinds back to zero; with clearData it also drops the
 	// records of those kinds that have no pending or parked ops. One transaction.

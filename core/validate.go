@@ -1,0 +1,117 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// The checks every Store runs on its input before it changes anything, so that all stores
+// refuse the same things with the same category (CodeInvalid) and a refused call applies
+// nothing. See the Store method docs for which check each call runs.
+
+// ValidateKind checks a kind name (CONTRACT.md grammar).
+func ValidateKind(op, kind string) error {
+	if !ValidKind(kind) {
+		return Errorf(CodeInvalid, op, "invalid kind %q", kind)
+	}
+	return nil
+}
+
+// ValidateEntity checks a kind and a record id (1–256 bytes).
+func ValidateEntity(op, kind, id string) error {
+	if err := ValidateKind(op, kind); err != nil {
+		return err
+	}
+	if !ValidID(id) {
+		return Errorf(CodeInvalid, op, "invalid id %q for kind %s", id, kind)
+	}
+	return nil
+}
+
+// ValidateObject checks that data is one JSON object whose "id", when present, is the string id.
+func ValidateObject(op, id string, data json.RawMessage) error {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(data) {
+		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
+	}
+	var head struct {
+		ID *json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return Errorf(CodeInvalid, op, "record %q: %w", id, err)
+	}
+	if head.ID != nil {
+		var s string
+		if json.Unmarshal(*head.ID, &s) != nil || s != id {
+			return Errorf(CodeInvalid, op, "record's \"id\" %s differs from %q", string(*head.ID), id)
+		}
+	}
+	return nil
+}
+
+// ValidateWrite checks a LocalWrite: valid kind and id, an OpID, and for an upsert a JSON
+// object Data (see ValidateObject).
+func ValidateWrite(w LocalWrite) error {
+	const op = "write"
+	if err := ValidateEntity(op, w.Kind, w.ID); err != nil {
+		return err
+	}
+	if w.OpID == "" {
+		return Errorf(CodeInvalid, op, "write of %s/%s has no op id", w.Kind, w.ID)
+	}
+	if w.Delete {
+		return nil
+	}
+	return ValidateObject(op, w.ID, w.Data)
+}
+
+// ValidateOp checks an app-made op (Store.Enqueue): valid kind and entity id, an OpID, a known
+// type, and for an upsert a JSON object payload.
+func ValidateOp(o Op) error {
+	const op = "enqueue"
+	if err := ValidateEntity(op, o.Kind, o.EntityID); err != nil {
+		return err
+	}
+	if o.OpID == "" {
+		return Errorf(CodeInvalid, op, "op on %s/%s has no op id", o.Kind, o.EntityID)
+	}
+	switch o.Type {
+	case OpDelete:
+		return nil
+	case OpUpsert:
+		return ValidateObject(op, o.EntityID, o.Payload)
+	}
+	return Errorf(CodeInvalid, op, "op %s has unknown type %q", o.OpID, o.Type)
+}
+
+// ValidatePageItem checks a pulled item of kind (Store.ApplyPage): its Kind equals kind, its
+// ID is valid and its Data is a JSON object with that id.
+func ValidatePageItem(kind string, r Record) error {
+	const op = "apply page"
+	if r.Kind != kind {
+		return Errorf(CodeInvalid, op, "item %q has kind %q, page is %q", r.ID, r.Kind, kind)
+	}
+	if err := ValidateEntity(op, kind, r.ID); err != nil {
+		return err
+	}
+	return ValidateObject(op, r.ID, r.Data)
+}
+
+// ValidateAck checks an acknowledgement (Store.Ack): an OpID and, when the server sent a
+// record, one with the op's entity id and a JSON object Data.
+func ValidateAck(a Ack) error {
+	const op = "ack"
+	if a.Op.OpID == "" {
+		return Errorf(CodeInvalid, op, "ack without op id")
+	}
+	if a.Server == nil {
+		return nil
+	}
+	if a.Server.ID != a.Op.EntityID {
+		return Errorf(CodeInvalid, op, "ack of %s: server record id %q differs from %q", a.Op.OpID, a.Server.ID, a.Op.EntityID)
+	}
+	if err := ValidateEntity(op, a.Op.Kind, a.Server.ID); err != nil {
+		return err
+	}
+	return ValidateObject(op, a.Server.ID, a.Server.Data)
+}

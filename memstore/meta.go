@@ -1,0 +1,79 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+
+	"github.com/offsync/offsync/core"
+)
+
+// PutConflict stores a copy of c, replacing the conflict with the same ID in place.
+func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
+	if err := s.lock(ctx, "put conflict"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if c.ID == "" {
+		return core.Errorf(core.CodeInvalid, "put conflict", "conflict without id")
+	}
+	c = cloneConflict(c)
+	if i := slices.IndexFunc(s.conflicts, func(x core.Conflict) bool { return x.ID == c.ID }); i >= 0 {
+		s.conflicts[i] = c
+		return nil
+	}
+	s.conflicts = append(s.conflicts, c)
+	return nil
+}
+
+// Conflicts returns copies of the deferred conflicts in the order they were first stored.
+func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	if err := s.lock(ctx, "conflicts"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := make([]core.Conflict, len(s.conflicts))
+	for i, c := range s.conflicts {
+		out[i] = cloneConflict(c)
+	}
+	return out, nil
+}
+
+// DeleteConflict removes a deferred conflict; unknown ids are ignored.
+func (s *Store) DeleteConflict(ctx context.Context, id string) error {
+	if err := s.lock(ctx, "delete conflict"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	s.conflicts = slices.DeleteFunc(s.conflicts, func(c core.Conflict) bool { return c.ID == id })
+	return nil
+}
+
+// Meta reads a metadata value.
+func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
+	if err := s.lock(ctx, "meta"); err != nil {
+		return "", false, err
+	}
+	defer s.mu.Unlock()
+	v, ok := s.meta[key]
+	return v, ok, nil
+}
+
+// SetMeta writes a metadata value; the key must not be empty.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	if err := s.lock(ctx, "set meta"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if key == "" {
+		return core.Errorf(core.CodeInvalid, "set meta", "empty key")
+	}
+	s.meta[key] = value
+	return nil
+}
+
+func cloneConflict(c core.Conflict) core.Conflict {
+	c.Local = slices.Clone(c.Local)
+	c.Server = slices.Clone(c.Server)
+	c.ChangedFields = slices.Clone(c.ChangedFields)
+	return c
+}

@@ -1,0 +1,253 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Enqueue appends app-made ops, coalescing as core.CoalescePending says, all or nothing. It
+// returns one op per input: the op as stored (the coalesced one when folded into the entity's
+// last op), or the input with Seq 0 when it cancelled that op out.
+func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	if err := s.lock(ctx, "enqueue"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	seen := make(map[string]bool, len(ops))
+	for _, o := range ops {
+		if err := core.ValidateOp(o); err != nil {
+			return nil, err
+		}
+		if seen[o.OpID] {
+			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s used twice", o.OpID)
+		}
+		seen[o.OpID] = true
+	}
+	t := s.begin()
+	out := make([]core.Op, 0, len(ops))
+	for _, in := range ops {
+		if t.knownOpID(in.OpID) {
+			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s already in the outbox", in.OpID)
+		}
+		o := core.CloneOp(in)
+		o.Seq, o.InFlight = 0, false
+		pending := t.pending(o.Kind, o.EntityID)
+		merged, remove := core.CoalescePending(pending, o)
+		switch {
+		case remove:
+			t.removeOp(pending[len(pending)-1].Seq)
+		case merged != nil:
+			t.replaceOp(*merged)
+			o = *merged
+		default:
+			o = t.appendOp(o)
+		}
+		out = append(out, core.CloneOp(o))
+	}
+	t.commit()
+	return out, nil
+}
+
+// Outbox returns copies of up to limit pending ops in Seq order; limit <= 0 is all.
+func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	if err := s.lock(ctx, "outbox"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	n := len(s.outbox)
+	if limit > 0 && limit < n {
+		n = limit
+	}
+	out := make([]core.Op, n)
+	for i := range out {
+		out[i] = core.CloneOp(s.outbox[i])
+	}
+	return out, nil
+}
+
+// PendingCount counts pending (not parked) ops.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	if err := s.lock(ctx, "pending count"); err != nil {
+		return 0, err
+	}
+	defer s.mu.Unlock()
+	return len(s.outbox), nil
+}
+
+// MarkInFlight sets InFlight on the pending ops with these ids; unknown ids are ignored.
+func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) error {
+	if err := s.lock(ctx, "mark in flight"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	want := make(map[string]bool, len(opIDs))
+	for _, id := range opIDs {
+		want[id] = true
+	}
+	for i := range s.outbox {
+		if want[s.outbox[i].OpID] {
+			s.outbox[i].InFlight = true
+		}
+	}
+	return nil
+}
+
+// Ack applies acknowledgements in order through core.PlanAck, all or nothing. Unknown op ids
+// are ignored; an ack whose op names another entity than the stored op is invalid.
+func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
+	if err := s.lock(ctx, "ack"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, a := range acks {
+		if err := core.ValidateAck(a); err != nil {
+			return err
+		}
+	}
+	t := s.begin()
+	for _, a := range acks {
+		i, ok := t.findOp(a.Op.OpID)
+		if !ok {
+			continue
+		}
+		stored := t.outbox[i]
+		if stored.Kind != a.Op.Kind || stored.EntityID != a.Op.EntityID {
+			return core.Errorf(core.CodeInvalid, "ack", "op %s is on %s/%s, ack says %s/%s",
+				a.Op.OpID, stored.Kind, stored.EntityID, a.Op.Kind, a.Op.EntityID)
+		}
+		var later []core.Op
+		for _, o := range t.pending(stored.Kind, stored.EntityID) {
+			if o.Seq > stored.Seq {
+				later = append(later, o)
+			}
+		}
+		ack := core.Ack{Op: core.CloneOp(stored), Server: a.Server}
+		if a.Server != nil {
+			srv := core.CloneRecord(*a.Server)
+			ack.Server = &srv
+		}
+		rec, rebased := core.PlanAck(t.record(stored.Kind, stored.EntityID), later, ack)
+		t.removeOp(stored.Seq)
+		for _, o := range rebased {
+			t.replaceOp(o)
+		}
+		if rec != nil {
+			t.putRecord(*rec)
+		}
+	}
+	t.commit()
+	return nil
+}
+
+// Resolve replaces the pending op with op.OpID by op (keeping its Seq) and, when local is
+// given and the entity has no later op, writes local; all or nothing. Unknown op id: no-op.
+func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
+	if err := s.lock(ctx, "resolve"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	if err := core.ValidateOp(op); err != nil {
+		return err
+	}
+	if local != nil {
+		if local.Kind != op.Kind || local.ID != op.EntityID {
+			return core.Errorf(core.CodeInvalid, "resolve", "local record %s/%s is not the op's entity %s/%s",
+				local.Kind, local.ID, op.Kind, op.EntityID)
+		}
+		if err := core.ValidateObject("resolve", local.ID, local.Data); err != nil {
+			return err
+		}
+	}
+	t := s.begin()
+	i, ok := t.findOp(op.OpID)
+	if !ok {
+		return nil
+	}
+	stored := t.outbox[i]
+	if stored.Kind != op.Kind || stored.EntityID != op.EntityID {
+		return core.Errorf(core.CodeInvalid, "resolve", "op %s is on %s/%s, not %s/%s",
+			op.OpID, stored.Kind, stored.EntityID, op.Kind, op.EntityID)
+	}
+	repl := core.CloneOp(op)
+	repl.Seq = stored.Seq
+	t.replaceOp(repl)
+	if local != nil && !slices.ContainsFunc(t.pending(op.Kind, op.EntityID), func(o core.Op) bool { return o.Seq > stored.Seq }) {
+		t.putRecord(core.CloneRecord(*local))
+	}
+	t.commit()
+	return nil
+}
+
+// Park moves the pending ops named by parked[i].Op.OpID to the parked list, keeping the stored
+// op with the given status, reason and time; unknown op ids are ignored. All or nothing.
+func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
+	if err := s.lock(ctx, "park"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, p := range parked {
+		if p.Op.OpID == "" {
+			return core.Errorf(core.CodeInvalid, "park", "parked op without op id")
+		}
+	}
+	t := s.begin()
+	var moved []core.ParkedOp
+	for _, p := range parked {
+		i, ok := t.findOp(p.Op.OpID)
+		if !ok {
+			continue
+		}
+		p.Op = t.outbox[i]
+		t.removeOp(p.Op.Seq)
+		moved = append(moved, p)
+	}
+	t.commit()
+	s.parked = append(s.parked, moved...)
+	return nil
+}
+
+// Parked returns copies of the parked ops in the order they were parked.
+func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	if err := s.lock(ctx, "parked"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := make([]core.ParkedOp, len(s.parked))
+	for i, p := range s.parked {
+		p.Op = core.CloneOp(p.Op)
+		out[i] = p
+	}
+	return out, nil
+}
+
+// Unpark removes ops from the parked list; with requeue they are appended to the outbox with
+// a new Seq, InFlight cleared and Attempt+1 (a new idempotency key). Unknown ids are ignored.
+func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
+	if err := s.lock(ctx, "unpark"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	want := make(map[string]bool, len(opIDs))
+	for _, id := range opIDs {
+		want[id] = true
+	}
+	t := s.begin()
+	kept := make([]core.ParkedOp, 0, len(s.parked))
+	for _, p := range s.parked {
+		if !want[p.Op.OpID] {
+			kept = append(kept, p)
+			continue
+		}
+		if requeue {
+			o := p.Op
+			o.InFlight = false
+			o.Attempt++
+			t.appendOp(o)
+		}
+	}
+	t.commit()
+	s.parked = kept
+	return nil
+}

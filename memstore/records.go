@@ -1,0 +1,167 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Get returns a copy of the record, tombstones included.
+func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	if err := s.lock(ctx, "get"); err != nil {
+		return core.Record{}, false, err
+	}
+	defer s.mu.Unlock()
+	if err := core.ValidateEntity("get", kind, id); err != nil {
+		return core.Record{}, false, err
+	}
+	r, ok := s.stored(kind, id)
+	if !ok {
+		return core.Record{}, false, nil
+	}
+	return core.CloneRecord(r), true, nil
+}
+
+// List returns copies of kind's live records in id byte order.
+func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
+	if err := s.lock(ctx, "list"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	if err := core.ValidateKind("list", kind); err != nil {
+		return nil, err
+	}
+	out := make([]core.Record, 0, len(s.records[kind]))
+	for _, r := range s.records[kind] {
+		if !r.Deleted {
+			out = append(out, core.CloneRecord(r))
+		}
+	}
+	slices.SortFunc(out, func(a, b core.Record) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// WriteLocal applies the writes in order through core.PlanWritePending, all or nothing.
+func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]core.Record, error) {
+	if err := s.lock(ctx, "write"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	seen := make(map[string]bool, len(writes))
+	for _, w := range writes {
+		if err := core.ValidateWrite(w); err != nil {
+			return nil, err
+		}
+		if seen[w.OpID] {
+			return nil, core.Errorf(core.CodeInvalid, "write", "op id %s used twice", w.OpID)
+		}
+		seen[w.OpID] = true
+	}
+	t := s.begin()
+	out := make([]core.Record, 0, len(writes))
+	for _, w := range writes {
+		if t.knownOpID(w.OpID) {
+			return nil, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
+		}
+		pending := t.pending(w.Kind, w.ID)
+		plan, err := core.PlanWritePending(t.record(w.Kind, w.ID), pending, w)
+		if err != nil {
+			return nil, err
+		}
+		t.putRecord(plan.Record)
+		applyPlan(t, pending, plan)
+		out = append(out, core.CloneRecord(plan.Record))
+	}
+	t.commit()
+	return out, nil
+}
+
+// applyPlan stages a write plan's outbox change; pending are the entity's ops before it.
+func applyPlan(t *tx, pending []core.Op, plan core.WritePlan) {
+	switch {
+	case plan.Append != nil:
+		t.appendOp(core.CloneOp(*plan.Append))
+	case plan.Replace != nil:
+		t.replaceOp(core.CloneOp(*plan.Replace))
+	case plan.Remove:
+		t.removeOp(pending[len(pending)-1].Seq)
+	}
+}
+
+// Cursor returns kind's cursor, zero when never pulled.
+func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
+	if err := s.lock(ctx, "cursor"); err != nil {
+		return core.Cursor{}, err
+	}
+	defer s.mu.Unlock()
+	if err := core.ValidateKind("cursor", kind); err != nil {
+		return core.Cursor{}, err
+	}
+	return s.cursors[kind], nil
+}
+
+// ApplyPage writes the page through core.PlanPageItem and sets kind's cursor, all or nothing.
+func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
+	if err := s.lock(ctx, "apply page"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	if err := core.ValidateKind("apply page", kind); err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		if err := core.ValidatePageItem(kind, it); err != nil {
+			return nil, err
+		}
+	}
+	t := s.begin()
+	held := []string{}
+	for _, it := range items {
+		rec, isHeld := core.PlanPageItem(kind, it, t.hasPending(kind, it.ID))
+		if isHeld {
+			if !slices.Contains(held, it.ID) {
+				held = append(held, it.ID)
+			}
+			continue
+		}
+		t.putRecord(*rec)
+	}
+	t.commit()
+	s.cursors[kind] = next
+	return held, nil
+}
+
+// ResetCursors zeroes the kinds' cursors and, with clearData, drops their records that have
+// no pending or parked op.
+func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	if err := s.lock(ctx, "reset cursors"); err != nil {
+		return err
+	}
+	defer s.mu.Unlock()
+	for _, k := range kinds {
+		if err := core.ValidateKind("reset cursors", k); err != nil {
+			return err
+		}
+	}
+	keep := map[entityKey]bool{}
+	for _, o := range s.outbox {
+		keep[entityKey{o.Kind, o.EntityID}] = true
+	}
+	for _, p := range s.parked {
+		keep[entityKey{p.Op.Kind, p.Op.EntityID}] = true
+	}
+	for _, k := range kinds {
+		delete(s.cursors, k)
+		if !clearData {
+			continue
+		}
+		for id := range s.records[k] {
+			if !keep[entityKey{k, id}] {
+				delete(s.records[k], id)
+			}
+		}
+	}
+	return nil
+}

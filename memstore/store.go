@@ -1,0 +1,78 @@
+// Package memstore is the in-memory reference core.Store: maps and a slice behind one mutex.
+//
+// Ownership: every method copies what it is given and returns copies, so callers may keep
+// and modify both. Atomicity: each method validates all of its input first (the checks of
+// core's Validate* functions), then stages its changes on a working copy (see tx) and
+// commits them at the very end under the same lock hold, so a call either applies entirely
+// or, on any error, changes nothing. Nothing survives the process: it is meant for tests,
+// the simulation and hosts that do not need durability.
+package memstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Store is an in-memory core.Store. The zero value is not usable: call New.
+type Store struct {
+	mu        sync.Mutex
+	closed    bool
+	records   map[string]map[string]core.Record // kind → id → record (tombstones included)
+	outbox    []core.Op                         // pending ops in Seq order
+	nextSeq   int64                             // last Seq handed out
+	parked    []core.ParkedOp                   // in the order they were parked
+	cursors   map[string]core.Cursor
+	conflicts []core.Conflict // in the order they were first stored
+	meta      map[string]string
+}
+
+var _ core.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		records: map[string]map[string]core.Record{},
+		cursors: map[string]core.Cursor{},
+		meta:    map[string]string{},
+	}
+}
+
+// lock takes the mutex after checking ctx and that the store is open. On success the caller
+// must unlock s.mu.
+func (s *Store) lock(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return core.Wrap(core.CodeCancelled, op, err)
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return core.Errorf(core.CodeClosed, op, "store is closed")
+	}
+	return nil
+}
+
+// Close releases the store; later calls return ErrClosed errors. Safe to call more than once.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	s.records, s.outbox, s.parked, s.cursors, s.conflicts, s.meta = nil, nil, nil, nil, nil, nil
+	return nil
+}
+
+// stored returns the record (not a copy: callers copy before handing it out).
+func (s *Store) stored(kind, id string) (core.Record, bool) {
+	r, ok := s.records[kind][id]
+	return r, ok
+}
+
+func (s *Store) putRecord(r core.Record) {
+	m := s.records[r.Kind]
+	if m == nil {
+		m = map[string]core.Record{}
+		s.records[r.Kind] = m
+	}
+	m[r.ID] = r
+}
