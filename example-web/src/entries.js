@@ -1,0 +1,130 @@
+// The journal itself: the entry form and the list of entries. Reads and writes go to the
+// local database only; syncing is someone else's business.
+import { el, $ } from './dom.js';
+import { face } from './face.js';
+
+export const KIND = 'daily_feeling';
+export const FIELDS = ['date', 'mood', 'energy', 'notes'];
+export const MOODS = ['', 'awful', 'low', 'okay', 'good', 'great'];
+export const ENERGY = ['', 'drained', 'tired', 'steady', 'lively', 'buzzing'];
+
+const today = () => new Date().toLocaleDateString('sv'); // YYYY-MM-DD in local time
+
+/** Human label of one field's value, for the list and the conflict dialog. */
+export function describe(field, value) {
+  if (value === undefined || value === null || value === '') return '—';
+  if (field === 'mood') return `${MOODS[value] ?? value} (${value}/5)`;
+  if (field === 'energy') return `${ENERGY[value] ?? value} (${value}/5)`;
+  if (field === 'date') return formatDate(value);
+  return String(value);
+}
+
+function formatDate(iso) {
+  const d = new Date(`${iso}T00:00:00`);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+const SERVER_FIELDS = new Set(['updatedAt', 'deletedAt', 'updated_at', 'deleted_at']);
+
+/** The record as the app owns it: the server sets its own version fields. */
+export function withoutServerFields(rec) {
+  return Object.fromEntries(Object.entries(rec).filter(([k]) => !SERVER_FIELDS.has(k)));
+}
+
+/** Radio buttons 1–5 for a scale field. */
+function buildScale(container, labels) {
+  const name = container.dataset.name;
+  for (let v = 1; v <= 5; v++) {
+    const input = el('input', { type: 'radio', name, value: String(v), required: true });
+    container.append(el('label', { class: 'choice', title: labels[v] }, input,
+      el('span', {}, name === 'mood' ? face(v, 26) : String(v)),
+      el('span', { class: 'sr-only' }, ` ${labels[v]}`)));
+  }
+}
+
+/**
+ * mountEntries wires the form and the list to app.db (read at call time, so a reopened
+ * database is picked up) and returns render(records, pendingIds).
+ */
+export function mountEntries(app) {
+  const form = $('entry-form');
+  const list = $('entries');
+  const cancel = $('cancel-edit');
+  buildScale(form.querySelector('[data-name=mood]'), MOODS);
+  buildScale(form.querySelector('[data-name=energy]'), ENERGY);
+
+  const reset = () => {
+    form.reset();
+    form.elements.id.value = '';
+    form.elements.date.value = today();
+    $('form-title').textContent = 'New entry';
+    $('save').textContent = 'Save entry';
+    cancel.hidden = true;
+  };
+
+  const edit = (rec) => {
+    form.elements.id.value = rec.id;
+    form.elements.date.value = rec.date ?? '';
+    form.elements.mood.value = String(rec.mood ?? '');
+    form.elements.energy.value = String(rec.energy ?? '');
+    form.elements.notes.value = rec.notes ?? '';
+    $('form-title').textContent = 'Edit entry';
+    $('save').textContent = 'Save changes';
+    cancel.hidden = false;
+    form.scrollIntoView({ block: 'nearest' });
+    form.elements.notes.focus();
+  };
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = form.elements;
+    const id = f.id.value || crypto.randomUUID();
+    // Keep fields this version of the app does not know about (another device may have newer code).
+    const prev = f.id.value ? await app.db.get(KIND, id) : undefined;
+    const rec = { ...prev, id, date: f.date.value, mood: Number(f.mood.value), energy: Number(f.energy.value), notes: f.notes.value };
+    try {
+      await app.db.put(KIND, rec);
+      reset();
+    } catch (err) {
+      app.notify(`Could not save: ${err.message}`, 'error');
+    }
+  });
+  cancel.addEventListener('click', reset);
+
+  const remove = async (rec) => {
+    try {
+      await app.db.delete(KIND, rec.id);
+      app.notify(`Deleted the entry of ${describe('date', rec.date)}.`, 'info', {
+        label: 'Undo',
+        run: () => app.db.put(KIND, withoutServerFields(rec)),
+      });
+    } catch (err) {
+      app.notify(`Could not delete: ${err.message}`, 'error');
+    }
+  };
+
+  reset();
+
+  return function render(records, pendingIds = new Set()) {
+    const sorted = [...records].sort((a, b) => String(b.date).localeCompare(String(a.date)) || a.id.localeCompare(b.id));
+    $('empty').hidden = sorted.length > 0;
+    $('count').textContent = sorted.length ? `(${sorted.length})` : '';
+    list.replaceChildren(...sorted.map((rec) => {
+      const pending = pendingIds.has(rec.id);
+      return el('li', { class: 'entry', dataset: { id: rec.id, mood: String(rec.mood ?? '') } },
+        el('div', { class: 'mood' }, face(rec.mood, 36)),
+        el('div', { class: 'body' },
+          el('div', { class: 'head' },
+            el('strong', { class: 'date' }, describe('date', rec.date)),
+            el('span', { class: 'tag' }, `mood: ${MOODS[rec.mood] ?? '?'}`),
+            el('span', { class: 'tag' }, `energy ${rec.energy ?? '?'}/5`,
+              el('meter', { min: 0, max: 5, value: Number(rec.energy) || 0, 'aria-hidden': 'true' })),
+            pending && el('span', { class: 'tag pending-tag', title: 'Saved on this device, not yet on the server' }, 'not synced')),
+          el('p', { class: 'notes-text' }, rec.notes || '')),
+        el('div', { class: 'row-actions' },
+          el('button', { type: 'button', onclick: () => edit(rec), 'aria-label': `Edit entry of ${rec.date}` }, 'Edit'),
+          el('button', { type: 'button', class: 'danger', onclick: () => remove(rec), 'aria-label': `Delete entry of ${rec.date}` }, 'Delete')));
+    }));
+  };
+}

@@ -1,0 +1,161 @@
+// Boot: service worker, persistent storage, the offsync database, and the wiring between the
+// library's events and the parts of the page.
+import { el, $ } from './dom.js';
+import { loadSettings, saveSettings, normaliseToken } from './settings.js';
+import { KIND, mountEntries } from './entries.js';
+import { mountStatus } from './status.js';
+import { mountConflicts } from './conflicts.js';
+import { mountInspector } from './inspector.js';
+
+const EVENTS = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved', 'opParked', 'error', 'change', 'status', 'fullResync'];
+const NOTICE_MS = 9000;
+
+const app = {
+  db: null,
+  settings: loadSettings(),
+  persisted: null,
+  notify,
+  syncNow,
+};
+// A handle for the browser console and the end-to-end tests.
+globalThis.journal = app;
+
+/** A dismissible notice; action = {label, run} adds a button. Errors stay until closed. */
+function notify(message, level = 'info', action) {
+  const box = $('notices');
+  const close = () => note.remove();
+  const note = el('div', { class: `notice ${level}`, role: level === 'error' ? 'alert' : null },
+    el('span', {}, message),
+    action && el('button', { type: 'button', onclick: async () => { close(); await action.run(); } }, action.label),
+    el('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss', onclick: close }, '×'));
+  box.append(note);
+  while (box.children.length > 4) box.firstElementChild.remove();
+  if (level !== 'error') setTimeout(close, NOTICE_MS);
+}
+
+async function syncNow() {
+  if (!app.db) return;
+  try {
+    await app.db.sync();
+  } catch (err) {
+    reportError(err);
+  }
+}
+
+function reportError(err) {
+  if (!err) return;
+  if (err.code === 'network' || err.code === 'timeout') {
+    if (navigator.onLine) notify('The server cannot be reached right now. Your changes are kept on this device and will be sent later.', 'warn');
+    return;
+  }
+  if (err.code === 'cancelled' || err.code === 'closed') return;
+  const hint = err.code === 'auth' ? ' Check the access token in Settings.' : '';
+  notify(`Sync failed (${err.code ?? 'error'}): ${err.message}.${hint}`, 'error');
+}
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    await navigator.serviceWorker.register('sw.js');
+  } catch (err) {
+    notify(`Offline start is unavailable: ${err.message}`, 'warn');
+  }
+}
+
+async function openDatabase(parts) {
+  const { open } = await import('../lib/offsync.js');
+  const { settings } = app;
+  const db = await open({
+    name: 'mood-journal',
+    baseUrl: new URL('api', document.baseURI).href,
+    kinds: [KIND],
+    token: () => normaliseToken(app.settings.token),
+    conflictStrategy: settings.manual ? 'manual' : 'autoPreserve',
+    wasmUrl: new URL('../lib/sync.wasm', import.meta.url),
+  });
+  const offs = [];
+  let pendingIds = new Set();
+  let records = [];
+  const repaint = () => parts.render(records, pendingIds);
+  const refreshPending = async () => {
+    if (typeof db.outbox !== 'function') return;
+    pendingIds = new Set((await db.outbox()).map((o) => o.id));
+    repaint();
+  };
+  for (const type of EVENTS) {
+    offs.push(db.on(type, (e) => {
+      const d = e?.detail ?? e ?? {};
+      parts.inspector.record(type, d);
+      switch (type) {
+        case 'status': parts.status.onStatus(d.status ?? d); refreshPending(); break;
+        case 'progress': parts.status.onProgress(d); break;
+        case 'completed': parts.status.onDone(); refreshPending(); parts.conflicts.review(); break;
+        case 'conflict': if (app.settings.manual) parts.conflicts.review(); break;
+        case 'conflictResolved': if (!app.settings.manual) parts.conflicts.onResolved(d); break;
+        case 'opParked': notify(`The server refused a change (${d.parked?.reason ?? 'unknown reason'}); it is kept in the inspector.`, 'warn'); break;
+        case 'change': refreshPending(); break;
+        default:
+      }
+    }));
+  }
+  offs.push(db.watch(KIND, (list) => { records = list; repaint(); }));
+  db.startAuto({ intervalMs: 60_000 });
+  if (typeof db.status === 'function') parts.status.onStatus(await db.status());
+  else parts.status.onStatus({ pending: await db.pendingCount() });
+  refreshPending();
+  return { db, close: async () => { for (const off of offs) off?.(); db.stopAuto(); await db.close(); } };
+}
+
+function mountSettings(reopen) {
+  const form = $('settings-form');
+  form.elements.token.value = app.settings.token;
+  form.elements.manual.checked = app.settings.manual;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    app.settings = { token: normaliseToken(form.elements.token.value), manual: form.elements.manual.checked };
+    form.elements.token.value = app.settings.token;
+    saveSettings(app.settings);
+    await reopen();
+    notify(`Settings applied: ${app.settings.manual ? 'you resolve conflicts yourself' : 'conflicts are merged automatically'}.`);
+  });
+  // Another tab changed the settings: follow it.
+  addEventListener('storage', (ev) => {
+    if (ev.key !== null && !ev.key.startsWith('offsync-demo')) return;
+    const next = loadSettings();
+    if (next.token === app.settings.token && next.manual === app.settings.manual) return;
+    app.settings = next;
+    form.elements.token.value = next.token;
+    form.elements.manual.checked = next.manual;
+    reopen();
+  });
+}
+
+async function main() {
+  const parts = {};
+  parts.inspector = mountInspector(app);
+  parts.status = mountStatus(app);
+  parts.conflicts = mountConflicts(app);
+  parts.render = mountEntries(app);
+  registerServiceWorker();
+  navigator.storage?.persist?.().then((ok) => { app.persisted = ok; }, () => { app.persisted = false; });
+
+  let handle = null;
+  const reopen = async () => {
+    await handle?.close();
+    app.db = null;
+    handle = await openDatabase(parts);
+    app.db = handle.db;
+    parts.inspector.refresh();
+    if (navigator.onLine) syncNow();
+  };
+  mountSettings(reopen);
+  try {
+    await reopen();
+    document.body.dataset.ready = 'true';
+  } catch (err) {
+    document.body.dataset.ready = 'failed';
+    notify(`The local database could not be opened: ${err.message}`, 'error');
+  }
+}
+
+main();

@@ -1,0 +1,50 @@
+// The header: online/offline badge, pending count, last synced time, Sync button and progress.
+import { $, ago } from './dom.js';
+
+export function mountStatus(app) {
+  const badge = $('badge');
+  const pending = $('pending');
+  const last = $('last-synced');
+  const bar = $('progress');
+  const label = $('progress-label');
+  const button = $('sync');
+  const state = { online: navigator.onLine, reachable: true, syncing: false, pending: 0, lastSyncedAt: 0 };
+
+  const paint = () => {
+    const mode = !state.online ? 'offline' : state.syncing ? 'syncing' : state.reachable ? 'online' : 'unreachable';
+    badge.dataset.state = mode;
+    badge.textContent = { offline: 'Offline', syncing: 'Syncing…', online: 'Online', unreachable: 'Server unreachable' }[mode];
+    pending.textContent = `${state.pending} pending`;
+    pending.dataset.count = String(state.pending);
+    last.textContent = state.lastSyncedAt ? `synced ${ago(state.lastSyncedAt)}` : 'never synced';
+    last.title = state.lastSyncedAt ? new Date(state.lastSyncedAt).toLocaleString() : '';
+    button.disabled = state.syncing;
+  };
+
+  const onStatus = (s) => {
+    if (typeof s.online === 'boolean') state.reachable = s.online;
+    if (typeof s.syncing === 'boolean') state.syncing = s.syncing;
+    if (typeof s.pending === 'number') state.pending = s.pending;
+    if (s.lastSyncedAt) state.lastSyncedAt = s.lastSyncedAt;
+    paint();
+  };
+
+  const onProgress = ({ phase, kind, done, total }) => {
+    bar.hidden = false;
+    bar.max = Math.max(total || 0, 1);
+    bar.value = Math.min(done || 0, bar.max);
+    label.textContent = `${phase === 'push' ? 'Sending' : 'Receiving'} ${kind ?? ''} ${done ?? 0}/${total ?? '?'}`;
+  };
+
+  const onDone = () => {
+    bar.hidden = true;
+    label.textContent = '';
+  };
+
+  button.addEventListener('click', () => app.syncNow());
+  addEventListener('online', () => { state.online = true; paint(); });
+  addEventListener('offline', () => { state.online = false; paint(); });
+  setInterval(paint, 15_000); // keeps "synced 2 min ago" honest
+  paint();
+  return { onStatus, onProgress, onDone, state };
+}

@@ -1,0 +1,47 @@
+// Service worker: the app starts with the network off. The shell (pages, code, sync.wasm) is
+// served cache-first and refreshed in the background; /api is network-only (offsync owns
+// offline data, a cached API answer would only lie).
+const CACHE = 'mood-journal-v1';
+const SHELL = [
+  './', 'index.html', 'app.css', 'manifest.webmanifest',
+  'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
+  'src/main.js', 'src/dom.js', 'src/settings.js', 'src/entries.js', 'src/status.js',
+  'src/conflicts.js', 'src/inspector.js', 'src/face.js',
+  'lib/offsync.js', 'lib/wasm_exec.js', 'lib/sync.wasm',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    await self.clients.claim();
+  })());
+});
+
+const scope = new URL(self.registration.scope);
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== scope.origin) return;
+  if (url.pathname.startsWith(`${scope.pathname}api/`)) return; // network-only
+  event.respondWith(cacheFirst(event));
+});
+
+async function cacheFirst(event) {
+  const req = event.request;
+  const cache = await caches.open(CACHE);
+  const key = req.mode === 'navigate' ? new URL('index.html', scope).href : req;
+  const cached = await cache.match(key, { ignoreSearch: true });
+  const refresh = fetch(req).then(async (res) => {
+    if (res.ok && res.type === 'basic') await cache.put(key, res.clone());
+    return res;
+  });
+  if (cached) {
+    event.waitUntil(refresh.catch(() => undefined)); // offline: the cached copy is all we need
+    return cached;
+  }
+  return refresh;
+}
