@@ -70,7 +70,7 @@ type errorBody struct {
 // that is a string), else a short description of what came back.
 func serverMessage(status int, body []byte, contentType string) string {
 	var text string
-	if json.Unmarshal(body, &text) == nil && text != "" {
+	if json.Unmarshal(body, &text) == nil && text != "" && !looksLikeHTML([]byte(text)) {
 		return text
 	}
 	var eb errorBody
@@ -103,9 +103,14 @@ func textSnippet(body []byte) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// looksLikeHTML spots a web page (a proxy's or portal's) where JSON was expected.
 func looksLikeHTML(body []byte) bool {
 	b := bytes.TrimSpace(body)
-	return len(b) > 0 && b[0] == '<'
+	if len(b) > 0 && b[0] == '<' {
+		return true
+	}
+	head := bytes.ToLower(b[:min(len(b), 512)])
+	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype"))
 }
 
 // statusError categorises a non-2xx answer to a call as a whole: 401/403 auth, 408/429/5xx
