@@ -1,0 +1,97 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/offsync/offsync/core"
+)
+
+// validTarget checks a path's kind and id, answering 400 when they are illegal.
+func validTarget(w http.ResponseWriter, kind, id string) bool {
+	switch {
+	case !core.ValidKind(kind):
+		writeError(w, http.StatusBadRequest, codeBadRequest, "kind must match [a-z][a-z0-9_]{0,63}")
+	case !core.ValidID(id):
+		writeError(w, http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes")
+	default:
+		return true
+	}
+	return false
+}
+
+func headerTrue(r *http.Request, name string) bool {
+	v := strings.ToLower(strings.TrimSpace(r.Header.Get(name)))
+	return v == "true" || v == "1"
+}
+
+// readBody reads at most limit bytes, answering 413 beyond that.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "body is larger than the server's limit")
+		return nil, false
+	case err != nil:
+		writeError(w, http.StatusBadRequest, codeBadRequest, "could not read the body")
+		return nil, false
+	}
+	return b, true
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, tenant, kind, id string) {
+	if !validTarget(w, kind, id) {
+		return
+	}
+	row, ok, err := s.store.Get(r.Context(), tenant, kind, id)
+	switch {
+	case err != nil:
+		s.internalError(w, r, err)
+	case !ok:
+		writeError(w, http.StatusNotFound, codeNotFound, "no such record")
+	default:
+		writeJSON(w, http.StatusOK, row.Doc)
+	}
+}
+
+func (s *Server) handlePut(w http.ResponseWriter, r *http.Request, tenant, kind, id string) {
+	if !validTarget(w, kind, id) {
+		return
+	}
+	body, ok := readBody(w, r, s.cfg.MaxBody)
+	if !ok {
+		return
+	}
+	fields, base, hasBase, msg := recordFields(body, id)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, codeBadRequest, msg)
+		return
+	}
+	s.writeOne(w, r, tenant, writeOp{
+		key: r.Header.Get("X-Idempotency-Key"), kind: kind, id: id, fields: fields,
+		base: base, hasBase: hasBase, force: headerTrue(r, "X-Force-Update"),
+	})
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, tenant, kind, id string) {
+	if !validTarget(w, kind, id) {
+		return
+	}
+	base := r.URL.Query().Get("_baseUpdatedAt")
+	s.writeOne(w, r, tenant, writeOp{
+		key: r.Header.Get("X-Idempotency-Key"), kind: kind, id: id, del: true,
+		base: base, hasBase: base != "", force: headerTrue(r, "X-Force-Delete"),
+	})
+}
+
+func (s *Server) writeOne(w http.ResponseWriter, r *http.Request, tenant string, o writeOp) {
+	out, err := s.apply(r.Context(), tenant, []writeOp{o})
+	if err != nil {
+		s.internalError(w, r, err)
+		return
+	}
+	writeJSON(w, out[0].status, out[0].body)
+}

@@ -1,0 +1,170 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/offsync/offsync/server/storage"
+)
+
+// systemFields are owned by the server: values a client sends for them are dropped.
+var systemFields = []string{"_baseUpdatedAt", "updatedAt", "deletedAt", "updated_at", "deleted_at"}
+
+// writeOp is one validated PUT or DELETE, from a single request or a batch.
+type writeOp struct {
+	key     string // X-Idempotency-Key / opId; "" for none
+	kind    string
+	id      string
+	del     bool
+	fields  map[string]json.RawMessage // upserts: the record without system fields, id set
+	base    string
+	hasBase bool
+	force   bool
+}
+
+// outcome is an op's answer as the single-op endpoint sends it; batches embed it.
+type outcome struct {
+	status int
+	body   []byte
+}
+
+// maxKeyTakenRetries bounds reruns of a transaction that lost an idempotency-key race.
+const maxKeyTakenRetries = 5
+
+// apply runs ops in one transaction, in order, and returns one outcome per op.
+func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]outcome, error) {
+	kinds := make([]string, 0, len(ops))
+	for _, o := range ops {
+		kinds = append(kinds, o.kind)
+	}
+	for attempt := 0; ; attempt++ {
+		out := make([]outcome, 0, len(ops))
+		err := s.store.Write(ctx, func(tx storage.Tx) error {
+			if err := tx.LockKinds(ctx, tenant, kinds); err != nil {
+				return err
+			}
+			for _, o := range ops {
+				oc, err := s.applyOne(ctx, tx, tenant, o)
+				if err != nil {
+					return err
+				}
+				out = append(out, oc)
+			}
+			return nil
+		})
+		if errors.Is(err, storage.ErrKeyTaken) && attempt < maxKeyTakenRetries {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.maybePrune(ctx)
+		return out, nil
+	}
+}
+
+func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o writeOp) (outcome, error) {
+	if o.key != "" {
+		saved, ok, err := tx.Saved(ctx, tenant, o.key)
+		if err != nil {
+			return outcome{}, err
+		}
+		if ok {
+			return outcome{status: saved.Status, body: saved.Body}, nil
+		}
+	}
+	oc, err := s.decide(ctx, tx, tenant, o)
+	if err != nil {
+		return outcome{}, err
+	}
+	if o.key != "" {
+		if err := tx.Save(ctx, tenant, o.key, storage.Saved{Status: oc.status, Body: oc.body}, s.now()); err != nil {
+			return outcome{}, err
+		}
+	}
+	return oc, nil
+}
+
+// decide applies the version check and, when it passes, the write.
+func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp) (outcome, error) {
+	cur, exists, err := tx.Get(ctx, tenant, o.kind, o.id)
+	if err != nil {
+		return outcome{}, err
+	}
+	if o.del {
+		switch {
+		case !exists:
+			return outcome{http.StatusNotFound, errorJSON(codeNotFound, "no such record", nil)}, nil
+		case cur.Deleted:
+			// Already a tombstone: the delete's intent holds, nothing changes.
+			return outcome{http.StatusOK, cur.Doc}, nil
+		}
+	}
+	if exists && !o.force && (!o.hasBase || o.base != cur.UpdatedAt) {
+		msg := "record changed on the server since _baseUpdatedAt"
+		if !o.hasBase {
+			msg = "record already exists and no _baseUpdatedAt was given"
+		}
+		return outcome{http.StatusConflict, errorJSON(codeConflict, msg, cur.Doc)}, nil
+	}
+	last, err := tx.LastVersion(ctx, tenant, o.kind)
+	if err != nil {
+		return outcome{}, err
+	}
+	v := nextVersion(s.now(), last)
+	fields := o.fields
+	if o.del {
+		if err := json.Unmarshal(cur.Doc, &fields); err != nil {
+			return outcome{}, fmt.Errorf("stored %s/%s is not a JSON object: %w", o.kind, o.id, err)
+		}
+		fields["deletedAt"] = jsonString(v)
+	} else {
+		delete(fields, "deletedAt")
+	}
+	fields["updatedAt"] = jsonString(v)
+	doc, err := json.Marshal(fields)
+	if err != nil {
+		return outcome{}, fmt.Errorf("encode %s/%s: %w", o.kind, o.id, err)
+	}
+	if err := tx.Put(ctx, tenant, storage.Row{Kind: o.kind, ID: o.id, UpdatedAt: v, Deleted: o.del, Doc: doc}); err != nil {
+		return outcome{}, err
+	}
+	status := http.StatusOK
+	if !exists {
+		status = http.StatusCreated
+	}
+	return outcome{status, doc}, nil
+}
+
+func jsonString(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// recordFields validates a record body for kind/id and strips the server's fields. It returns
+// the record, its _baseUpdatedAt (ok=false when absent or null), or a client error message.
+func recordFields(body []byte, id string) (fields map[string]json.RawMessage, base string, hasBase bool, errMsg string) {
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return nil, "", false, "body must be a JSON object"
+	}
+	if raw, ok := fields["id"]; ok {
+		var bodyID string
+		if err := json.Unmarshal(raw, &bodyID); err != nil || bodyID != id {
+			return nil, "", false, "id in the body differs from the id in the path"
+		}
+	}
+	if raw, ok := fields["_baseUpdatedAt"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &base); err != nil {
+			return nil, "", false, "_baseUpdatedAt must be a string"
+		}
+		hasBase = base != ""
+	}
+	for _, f := range systemFields {
+		delete(fields, f)
+	}
+	fields["id"] = jsonString(id)
+	return fields, base, hasBase, ""
+}
