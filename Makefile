@@ -65,9 +65,11 @@ test-e2e: chromium npm wasm server
 	node --test --test-concurrency=1 example-web/test/
 
 test-bench-smoke: chromium npm wasm server
+	node_modules/.bin/esbuild bench/page/rxdb-side.js --bundle --format=esm --minify --log-level=warning --outfile=bench/dist/rxdb-side.js
 	node --test bench/test/
 
 bench: chromium npm wasm server
+	node_modules/.bin/esbuild bench/page/rxdb-side.js --bundle --format=esm --minify --log-level=warning --outfile=bench/dist/rxdb-side.js
 	node bench/run.mjs
 
 clean:

@@ -1,0 +1,194 @@
+// The benchmark run, shared by `make bench` (run.mjs) and the smoke test: start the server,
+// seed it, drive headless Chromium through every scenario with the three sides interleaved in
+// one page session, and return the raw figures.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+import { writeRecords, range, spread } from './seed.mjs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const FULL = {
+  reps: 3, main: 100_000, otherSizes: [10_000, 300_000], incremental: 1_000, writes: 10_000,
+  putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 9, openReps: 5,
+  pageSize: 500, pushBatchSize: 100,
+};
+
+export const SMOKE = {
+  reps: 1, main: 200, otherSizes: [100, 300], incremental: 20, writes: 30,
+  putManyBatch: 10, push: 30, noopKinds: 5, noopRecords: 3, noopReps: 1, openReps: 1,
+  pageSize: 50, pushBatchSize: 10,
+};
+
+export const SIDES = ['offsync', 'raw', 'rxdb'];
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'];
+
+// rotate gives each repetition a different side first, so warm-up and drift spread evenly.
+function rotate(list, r) {
+  return list.map((_, i) => list[(i + r) % list.length]);
+}
+
+export async function runBench(opts = {}) {
+  const p = { ...FULL, ...opts.params };
+  const log = opts.log ?? ((m) => process.stderr.write(`[bench] ${m}\n`));
+  const token = opts.token ?? 'Bearer dev';
+  // OFFSYNC_BENCH_SERVER benchmarks another server binary with the same flags.
+  const bin = opts.serverBin ?? process.env.OFFSYNC_BENCH_SERVER ?? join(ROOT, 'bin/offsync-server');
+  if (!existsSync(join(ROOT, 'bench/dist/rxdb-side.js'))) throw new Error('bench/dist/rxdb-side.js is missing: run it through make (make bench / make test-bench-smoke)');
+  const withOffsync = existsSync(join(ROOT, 'js/offsync.js')) && existsSync(join(ROOT, 'js/sync.wasm'));
+  const sides = SIDES.filter((s) => s !== 'offsync' || withOffsync);
+  const res = { params: p, sides, scenarios: {}, digests: {}, memory: {}, errors: [] };
+  const t0 = Date.now();
+
+  const server = await startServer({ bin, staticDir: ROOT });
+  let browser;
+  try {
+    const kindOf = (n) => `p${n}`;
+    const noopKinds = range(p.noopKinds).map((i) => `noop${String.fromCharCode(97 + i)}`);
+    log(`server ${server.origin}; seeding`);
+    for (const n of [p.main, ...p.otherSizes]) await writeRecords({ baseUrl: server.baseUrl, token, kind: kindOf(n), indexes: range(n) });
+    for (const k of noopKinds) await writeRecords({ baseUrl: server.baseUrl, token, kind: k, indexes: range(p.noopRecords) });
+    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    browser = await chromium.launch({ executablePath: opts.chromium ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    res.chromium = browser.version();
+    const context = await browser.newContext();
+    const cfg = {
+      baseUrl: server.baseUrl, token, pageSize: p.pageSize, pushBatchSize: p.pushBatchSize,
+      offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js',
+    };
+    const newPage = async () => {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      await page.goto(`${server.origin}/bench/page/index.html`);
+      await page.waitForFunction(() => window.bench);
+      await page.evaluate((c) => window.bench.init(c), cfg);
+      return page;
+    };
+    let page = await newPage();
+    const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+    const record = (scenario, side, value, extra) => {
+      const s = (res.scenarios[scenario] ??= { values: {}, extra: {} });
+      (s.values[side] ??= []).push(value);
+      if (extra) (s.extra[side] ??= []).push(extra);
+      log(`${scenario} ${side}: ${typeof value === 'number' ? value.toFixed(1) : value}${extra ? ` (${JSON.stringify(extra)})` : ''}`);
+    };
+    const expectCount = (what, got, want) => {
+      if (got !== want) res.errors.push(`${what}: got ${got}, want ${want}`);
+    };
+
+    // 1. Initial pull of the main size; the last repetition's stores stay for step 2.
+    const main = kindOf(p.main);
+    for (let r = 0; r < p.reps; r++) {
+      for (const side of rotate(sides, r)) {
+        const name = `${side}-init-${r}`;
+        await call('open', side, name, [main]);
+        const { ms, result } = await call('pull', side, name, main);
+        record('initialPull', side, ms);
+        expectCount(`initial pull ${side}`, result, p.main);
+        if (side === 'offsync' && r === 0) res.memory.inSessionAfterMain = await call('memory');
+        if (r < p.reps - 1) await call('destroy', side, name);
+      }
+    }
+    const last = `init-${p.reps - 1}`;
+    for (const side of sides) res.digests[`initialPull/${side}`] = await call('digest', side, `${side}-${last}`, main);
+
+    // 2. Incremental pull: the server changes `incremental` records, every side pulls them.
+    for (let r = 0; r < p.reps; r++) {
+      await writeRecords({ baseUrl: server.baseUrl, token, kind: main, indexes: spread(p.incremental, p.main, r), version: r + 1 });
+      for (const side of rotate(sides, r)) {
+        const { ms, result } = await call('pull', side, `${side}-${last}`, main);
+        record('incrementalPull', side, ms);
+        expectCount(`incremental pull ${side}`, result, side === 'rxdb' ? 0 : p.incremental);
+      }
+    }
+    for (const side of sides) {
+      res.digests[`incrementalPull/${side}`] = await call('digest', side, `${side}-${last}`, main);
+      await call('destroy', side, `${side}-${last}`);
+    }
+
+    // 3 and 4. Local writes, one by one and in batches, each repetition into a fresh store.
+    for (const [scenario, method, batch] of [['putOne', 'putOne', 1], ['putMany', 'putMany', p.putManyBatch]]) {
+      for (let r = 0; r < p.reps; r++) {
+        for (const side of rotate(sides, r)) {
+          const name = `${side}-${scenario}-${r}`;
+          await call('open', side, name, ['lw']);
+          const { ms } = await call('write', side, method, name, 'lw', `w${r}`, p.writes, batch);
+          record(scenario, side, ms);
+          await call('destroy', side, name);
+        }
+      }
+    }
+
+    // 5. Push of a backlog; each side and repetition pushes its own new kind.
+    for (let r = 0; r < p.reps; r++) {
+      for (const side of rotate(sides, r)) {
+        const name = `${side}-push-${r}`;
+        const kind = `push${side}${r}`;
+        await call('open', side, name, [kind]);
+        const { ms, result } = await call('push', side, name, kind, kind, p.push, p.putManyBatch);
+        record('push', side, ms, { opsPerSec: Math.round(result / (ms / 1000)) });
+        expectCount(`push ${side}`, result, p.push);
+        await call('destroy', side, name);
+      }
+    }
+
+    // 6. No-op sync of a synced store with several kinds; the stores stay for step 7.
+    for (const side of sides) {
+      await call('open', side, `${side}-noop`, noopKinds);
+      await call('sync', side, `${side}-noop`, noopKinds);
+    }
+    for (let r = 0; r < p.noopReps; r++) {
+      for (const side of rotate(sides, r)) {
+        const { ms, result } = await call('sync', side, `${side}-noop`, noopKinds);
+        record('noopSync', side, ms);
+        expectCount(`no-op sync ${side}`, result, 0);
+      }
+    }
+    for (const side of sides) await call('close', side, `${side}-noop`);
+
+    // 7. open() to ready in a freshly loaded page (HTTP cache and compiled wasm warm).
+    for (let r = 0; r < p.openReps; r++) {
+      for (const side of rotate(sides, r)) {
+        await page.close();
+        page = await newPage();
+        const { ms } = await call('openTimed', side, `${side}-noop`, noopKinds);
+        record('open', side, ms);
+        await call('close', side, `${side}-noop`);
+      }
+    }
+    for (const side of sides) await call('destroy', side, `${side}-noop`);
+
+    // 8. Pull size series: each size in a fresh page, for wasm memory flatness.
+    for (const n of [...p.otherSizes, p.main].sort((a, b) => a - b)) {
+      for (const side of sides) {
+        await page.close();
+        page = await newPage();
+        const name = `${side}-size-${n}`;
+        await call('open', side, name, [kindOf(n)]);
+        const { ms, result } = await call('pull', side, name, kindOf(n));
+        const mem = await call('memory');
+        record(`pull${n}`, side, ms, mem);
+        expectCount(`pull ${n} ${side}`, result, n);
+        await call('destroy', side, name);
+      }
+    }
+    await page.close();
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+  res.seconds = (Date.now() - t0) / 1000;
+  return res;
+}
+
+export function median(xs) {
+  if (!xs || xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

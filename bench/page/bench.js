@@ -1,0 +1,77 @@
+// The page side of the harness: window.bench, called by bench/harness.mjs through
+// playwright. Every timing is taken here, with performance.now(), around one side's call.
+import { createRaw } from './raw.js';
+import { digest, makeRecords } from './records.js';
+
+let cfg = null;
+const sides = new Map();
+
+async function load(side) {
+  if (sides.has(side)) return sides.get(side);
+  let s;
+  if (side === 'raw') s = createRaw(cfg);
+  else if (side === 'rxdb') s = (await import(cfg.rxdbUrl)).createRxdbSide(cfg);
+  else if (side === 'offsync') s = await (await import('./offsync-side.js')).createOffsyncSide(cfg);
+  else throw new Error(`unknown side ${side}`);
+  sides.set(side, s);
+  return s;
+}
+
+async function timed(fn) {
+  const t0 = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - t0, result };
+}
+
+window.bench = {
+  init(config) {
+    cfg = config;
+    window.benchReady = true;
+  },
+  async open(side, name, kinds) {
+    await (await load(side)).open(name, kinds);
+  },
+  // openTimed measures loading the side's code (if not loaded yet) and opening an existing
+  // database to ready.
+  async openTimed(side, name, kinds) {
+    return timed(async () => (await load(side)).open(name, kinds));
+  },
+  async close(side, name) {
+    await (await load(side)).close(name);
+  },
+  async destroy(side, name) {
+    await (await load(side)).destroy(name);
+  },
+  async pull(side, name, kind) {
+    const s = await load(side);
+    return timed(() => s.pull(name, kind));
+  },
+  async sync(side, name, kinds) {
+    const s = await load(side);
+    return timed(() => s.sync(name, kinds));
+  },
+  // write generates the records first, then times only the side's writes.
+  async write(side, method, name, kind, prefix, n, batch) {
+    const s = await load(side);
+    const records = makeRecords(prefix, 0, n);
+    return timed(() => s[method](name, kind, records, batch));
+  },
+  // push fills the outbox (untimed) with n new records, then times pushing them.
+  async push(side, name, kind, prefix, n, batch) {
+    const s = await load(side);
+    await s.putMany(name, kind, makeRecords(prefix, 0, n), batch);
+    const { ms, result } = await timed(() => s.push(name, kind));
+    if (result && typeof result === 'object') return { ms: result.ms, result: result.count };
+    return { ms, result };
+  },
+  async digest(side, name, kind) {
+    return digest(await (await load(side)).records(name, kind));
+  },
+  async memory() {
+    const off = sides.get('offsync');
+    return {
+      wasmBytes: off ? off.memoryBytes() : null,
+      jsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
+    };
+  },
+};

@@ -1,0 +1,70 @@
+// offsync through its public JS API (JS-API.md), IndexedDB storage.
+import { deleteDatabase } from './idb.js';
+
+export async function createOffsyncSide(cfg) {
+  const mod = await import(cfg.offsyncUrl);
+  const dbs = new Map();
+  const token = async () => cfg.token;
+
+  return {
+    name: 'offsync',
+    async open(name, kinds) {
+      dbs.set(name, await mod.open({
+        name, baseUrl: cfg.baseUrl, kinds, token, storage: 'indexeddb',
+        pageSize: cfg.pageSize, pushBatchSize: cfg.pushBatchSize,
+      }));
+    },
+    async close(name) {
+      const db = dbs.get(name);
+      dbs.delete(name);
+      if (db) await db.close();
+    },
+    async destroy(name) {
+      await this.close(name);
+      await deleteDatabase(name);
+    },
+    async pull(name, kind) {
+      const stats = await dbs.get(name).sync({ kinds: [kind] });
+      return stats.pulled;
+    },
+    async sync(name) {
+      const stats = await dbs.get(name).sync();
+      return stats.pulled;
+    },
+    async putOne(name, kind, records) {
+      const db = dbs.get(name);
+      for (const r of records) await db.put(kind, r);
+    },
+    async putMany(name, kind, records, batch) {
+      const db = dbs.get(name);
+      for (let i = 0; i < records.length; i += batch) await db.putMany(kind, records.slice(i, i + batch));
+    },
+    // push runs a sync of the kind and reports, besides the op count, when its push phase
+    // ended: the first pull-phase event (sync() goes on to pull back what it pushed).
+    async push(name, kind) {
+      const db = dbs.get(name);
+      const t0 = performance.now();
+      let pushEnd = 0;
+      const mark = (e) => {
+        const d = e.detail ?? e;
+        if (!pushEnd && d.phase === 'pull') pushEnd = performance.now();
+      };
+      const offs = [db.on('progress', mark), db.on('syncStarted', mark)];
+      try {
+        const stats = await db.sync({ kinds: [kind] });
+        return { count: stats.pushed, ms: (pushEnd || performance.now()) - t0 };
+      } finally {
+        for (const off of offs) off();
+      }
+    },
+    async records(name, kind) {
+      return dbs.get(name).list(kind);
+    },
+    async pending(name) {
+      return dbs.get(name).pendingCount();
+    },
+    memoryBytes() {
+      return typeof mod.memoryBytes === 'function' ? mod.memoryBytes() : null;
+    },
+  };
+}

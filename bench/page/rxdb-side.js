@@ -1,0 +1,172 @@
+// The peer: RxDB (free Dexie storage + replication plugin) pulling from and pushing to the
+// same server through handlers written against CONTRACT.md. Bundled by esbuild into
+// bench/dist/rxdb-side.js (see the Makefile's bench targets).
+import { createRxDatabase } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+
+const EPOCH = '1970-01-01T00:00:00Z';
+
+const schema = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 256 },
+    title: { type: 'string' },
+    body: { type: 'string' },
+    n: { type: 'number' },
+    done: { type: 'boolean' },
+    tags: { type: 'array', items: { type: 'string' } },
+    v: { type: 'number' },
+    updatedAt: { type: 'string' },
+  },
+  required: ['id'],
+};
+
+// The server's item → an RxDB document (soft delete as _deleted).
+function toDoc(item) {
+  const { deletedAt, ...doc } = item;
+  doc._deleted = Boolean(deletedAt);
+  return doc;
+}
+
+function fromDoc(doc) {
+  const { _deleted, _meta, _rev, _attachments, updatedAt, ...payload } = doc;
+  return payload;
+}
+
+export function createRxdbSide(cfg) {
+  const dbs = new Map(); // name → {db, live: Map(kind → replication state)}
+  const headers = { Authorization: cfg.token };
+
+  async function getJSON(url, init) {
+    const res = await fetch(url, init);
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${init?.method || 'GET'} ${url}: ${res.status} ${text.slice(0, 200)}`);
+    return JSON.parse(text);
+  }
+
+  function pullOptions(kind) {
+    return {
+      batchSize: cfg.pageSize,
+      async handler(cp, batchSize) {
+        const q = new URLSearchParams({ updatedSince: cp ? cp.updatedAt : EPOCH, limit: String(batchSize) });
+        if (cp) q.set('afterId', cp.id);
+        const page = await getJSON(`${cfg.baseUrl}/${kind}?${q}`, { headers });
+        const last = page.items[page.items.length - 1];
+        return { documents: page.items.map(toDoc), checkpoint: last ? { updatedAt: last.updatedAt, id: last.id } : cp };
+      },
+    };
+  }
+
+  function pushOptions(kind) {
+    return {
+      batchSize: cfg.pushBatchSize,
+      async handler(rows) {
+        const ops = rows.map((r) => ({
+          opId: crypto.randomUUID(),
+          kind,
+          id: r.newDocumentState.id,
+          type: r.newDocumentState._deleted ? 'delete' : 'upsert',
+          payload: fromDoc(r.newDocumentState),
+          baseUpdatedAt: r.assumedMasterState?.updatedAt,
+        }));
+        const out = await getJSON(`${cfg.baseUrl}/batch`, {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ ops }),
+        });
+        return out.results.filter((r) => r.statusCode === 409).map((r) => toDoc(r.error.current));
+      },
+    };
+  }
+
+  // replicate runs one replication round of a collection to completion. Its checkpoint lives
+  // in RxDB's meta storage, so a later round resumes where this one ended.
+  async function replicate(name, kind, { pull, push }) {
+    const rs = replicateRxCollection({
+      replicationIdentifier: `bench-${kind}`,
+      collection: dbs.get(name).db[kind],
+      pull: pull ? pullOptions(kind) : undefined,
+      push: push ? pushOptions(kind) : undefined,
+      live: false,
+      waitForLeadership: false,
+      autoStart: true,
+    });
+    const errors = [];
+    const sub = rs.error$.subscribe((e) => errors.push(e));
+    try {
+      await rs.awaitInitialReplication();
+    } finally {
+      sub.unsubscribe();
+      await rs.cancel();
+    }
+    if (errors.length) throw new Error(`rxdb replication of ${kind}: ${errors[0].message || errors[0]}`);
+  }
+
+  return {
+    name: 'rxdb',
+    async open(name, kinds) {
+      const db = await createRxDatabase({ name, storage: getRxStorageDexie(), multiInstance: false });
+      await db.addCollections(Object.fromEntries(kinds.map((k) => [k, { schema }])));
+      dbs.set(name, { db, live: new Map() });
+    },
+    async close(name) {
+      const e = dbs.get(name);
+      if (!e) return;
+      dbs.delete(name);
+      await e.db.close();
+    },
+    async destroy(name) {
+      const e = dbs.get(name);
+      dbs.delete(name);
+      if (e) await e.db.remove();
+    },
+    async pull(name, kind) {
+      const before = await dbs.get(name).db[kind].count().exec();
+      await replicate(name, kind, { pull: true });
+      return (await dbs.get(name).db[kind].count().exec()) - before;
+    },
+    // sync of a synced database: each kind's live replication is asked to check again, the
+    // way an RxDB app triggers "sync now".
+    async sync(name, kinds) {
+      const e = dbs.get(name);
+      await Promise.all(kinds.map(async (k) => {
+        let rs = e.live.get(k);
+        if (!rs) {
+          rs = replicateRxCollection({
+            replicationIdentifier: `bench-${k}`, collection: e.db[k], pull: pullOptions(k), push: pushOptions(k),
+            live: true, waitForLeadership: false, autoStart: true,
+          });
+          e.live.set(k, rs);
+        } else {
+          rs.reSync();
+        }
+        await rs.awaitInSync();
+      }));
+      return 0;
+    },
+    async putOne(name, kind, records) {
+      const col = dbs.get(name).db[kind];
+      for (const r of records) await col.insert(r);
+    },
+    async putMany(name, kind, records, batch) {
+      const col = dbs.get(name).db[kind];
+      for (let i = 0; i < records.length; i += batch) {
+        const res = await col.bulkInsert(records.slice(i, i + batch));
+        if (res.error.length) throw new Error(`rxdb bulkInsert: ${res.error.length} errors`);
+      }
+    },
+    async push(name, kind) {
+      const col = dbs.get(name).db[kind];
+      const n = await col.count().exec();
+      await replicate(name, kind, { push: true });
+      return n;
+    },
+    async records(name, kind) {
+      const docs = await dbs.get(name).db[kind].find().exec();
+      return docs.map((d) => d.toJSON());
+    },
+  };
+}

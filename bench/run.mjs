@@ -1,0 +1,79 @@
+// `make bench`: runs the full harness in headless Chromium against the reference server,
+// measures sizes, runs the host Go benchmarks, and writes BENCHMARKS.md. It builds nothing:
+// make builds sync.wasm, the server and the RxDB bundle first.
+//
+// node bench/run.mjs [--out FILE] [--quick]   (--quick: the smoke sizes, for trying the report)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { runBench, FULL, SMOKE, ROOT } from './harness.mjs';
+import { renderReport } from './report.mjs';
+
+const argv = process.argv.slice(2);
+const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'BENCHMARKS.md');
+const params = argv.includes('--quick') ? SMOKE : FULL;
+const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './server/...'];
+
+function compressedSizes(file) {
+  const buf = readFileSync(file);
+  return {
+    file: file.slice(ROOT.length + 1),
+    raw: buf.length,
+    gzip: execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 1 << 28 }).length,
+    brotli: execFileSync('brotli', ['-c', file], { maxBuffer: 1 << 28 }).length,
+  };
+}
+
+function sizes() {
+  const out = {};
+  for (const [k, f] of [['wasm', 'js/sync.wasm'], ['offsyncJs', 'js/offsync.js'], ['wasmExec', 'js/wasm_exec.js'], ['rxdbBundle', 'bench/dist/rxdb-side.js']]) {
+    if (existsSync(join(ROOT, f))) out[k] = compressedSizes(join(ROOT, f));
+  }
+  return out.wasm ? out : null;
+}
+
+// goBenchmarks runs the host benchmarks that exist; its summary is the Benchmark lines.
+function goBenchmarks() {
+  const r = spawnSync('go', GO_BENCH, { cwd: ROOT, encoding: 'utf8', timeout: 6 * 60_000, maxBuffer: 1 << 26 });
+  const lines = (r.stdout || '').split('\n').filter((l) => /^(Benchmark|ok|FAIL|pkg:|---)/.test(l) && !/no test files/.test(l));
+  const benches = lines.filter((l) => l.startsWith('Benchmark'));
+  return {
+    lines: benches.length ? lines : [],
+    note: r.status === 0 ? 'No host Go benchmarks exist yet in ./core/... or ./server/....' : `go test -bench failed (exit ${r.status}): ${(r.stderr || r.stdout || '').slice(0, 500)}`,
+  };
+}
+
+function version(cmd, args) {
+  try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim(); } catch { return 'unknown'; }
+}
+
+const res = await runBench({ params });
+const size = sizes();
+process.stderr.write('[bench] host Go benchmarks\n');
+const goBench = goBenchmarks();
+const pkg = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+const machine = {
+  date: new Date().toISOString(),
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? 'unknown CPU',
+  memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+  os: version('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"']) + `, kernel ${os.release()}`,
+  go: version('go', ['version']),
+  node: process.versions.node,
+  playwright: pkg('playwright-core'),
+  rxdb: pkg('rxdb'),
+};
+const commands = [
+  'make bench        # = make chromium npm wasm server; esbuild bench/page/rxdb-side.js → bench/dist; node bench/run.mjs',
+  `go ${GO_BENCH.map((a) => (a === '^$' ? "'^$'" : a)).join(' ')}`,
+  'gzip -9 -c js/sync.wasm | wc -c; brotli -c js/sync.wasm | wc -c',
+];
+const commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+let md = renderReport({ res, machine, size, goBench, commands, commit });
+const notes = join(ROOT, 'bench/where-the-time-goes.md');
+if (existsSync(notes)) md += '\n' + readFileSync(notes, 'utf8');
+writeFileSync(outFile, md);
+mkdirSync(join(ROOT, 'bench/dist'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/dist/results.json'), JSON.stringify({ res, size, machine }, null, 1));
+process.stderr.write(`[bench] wrote ${outFile} (${res.seconds.toFixed(0)} s in the browser)\n`);
