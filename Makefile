@@ -41,8 +41,15 @@ bin/offsync-server: $(SERVER_SRC)
 
 ## ---- demo ---------------------------------------------------------------------------------
 demo: wasm server
+	@$(MAKE) --no-print-directory webapp-lib
 	@echo "offsync demo: open http://127.0.0.1:8080/  (Ctrl-C stops it)"
 	bin/offsync-server -addr 127.0.0.1:8080 -db ./offsync-demo.db -dev -static example-web -prefix /api
+
+# The example PWA serves the JS package from example-web/lib/, a gitignored copy of js/.
+.PHONY: webapp-lib
+webapp-lib: wasm
+	@mkdir -p example-web/lib
+	cp js/offsync.js js/wasm_exec.js js/sync.wasm example-web/lib/
 
 ## ---- tests --------------------------------------------------------------------------------
 test: test-go test-wasm test-js test-e2e test-bench-smoke
@@ -62,6 +69,7 @@ test-js: npm wasm server
 
 # The example PWA and the JS package in headless Chromium (playwright-core).
 test-e2e: chromium npm wasm server
+	@$(MAKE) --no-print-directory webapp-lib
 	node --test --test-concurrency=1 example-web/test/
 
 test-bench-smoke: chromium npm wasm server

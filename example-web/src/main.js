@@ -78,9 +78,14 @@ async function openDatabase(parts) {
   let records = [];
   const repaint = () => parts.render(records, pendingIds);
   const refreshPending = async () => {
-    if (typeof db.outbox !== 'function') return;
-    pendingIds = new Set((await db.outbox()).map((o) => o.id));
-    repaint();
+    try {
+      parts.status.onStatus({ pending: await db.pendingCount() });
+      if (typeof db.outbox !== 'function') return;
+      pendingIds = new Set((await db.outbox()).map((o) => o.id));
+      repaint();
+    } catch (err) {
+      if (err?.code !== 'closed') throw err;
+    }
   };
   for (const type of EVENTS) {
     offs.push(db.on(type, (e) => {
@@ -89,7 +94,7 @@ async function openDatabase(parts) {
       switch (type) {
         case 'status': parts.status.onStatus(d.status ?? d); refreshPending(); break;
         case 'progress': parts.status.onProgress(d); break;
-        case 'completed': parts.status.onDone(); refreshPending(); parts.conflicts.review(); break;
+        case 'completed': parts.status.onDone(d.error); refreshPending(); parts.conflicts.review(); break;
         case 'conflict': if (app.settings.manual) parts.conflicts.review(); break;
         case 'conflictResolved': if (!app.settings.manual) parts.conflicts.onResolved(d); break;
         case 'opParked': notify(`The server refused a change (${d.parked?.reason ?? 'unknown reason'}); it is kept in the inspector.`, 'warn'); break;

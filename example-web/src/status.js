@@ -21,8 +21,10 @@ export function mountStatus(app) {
     button.disabled = state.syncing;
   };
 
+  // The server counts as reachable until a sync fails for want of it; the engine's own
+  // "online" only says so once a call got through.
   const onStatus = (s) => {
-    if (typeof s.online === 'boolean') state.reachable = s.online;
+    if (s.online === true) state.reachable = true;
     if (typeof s.syncing === 'boolean') state.syncing = s.syncing;
     if (typeof s.pending === 'number') state.pending = s.pending;
     if (s.lastSyncedAt) state.lastSyncedAt = s.lastSyncedAt;
@@ -36,9 +38,12 @@ export function mountStatus(app) {
     label.textContent = `${phase === 'push' ? 'Sending' : 'Receiving'} ${kind ?? ''} ${done ?? 0}/${total ?? '?'}`;
   };
 
-  const onDone = () => {
+  const onDone = (error) => {
     bar.hidden = true;
     label.textContent = '';
+    if (error && navigator.onLine) state.reachable = !['network', 'timeout'].includes(error.code);
+    else if (!error) state.reachable = true;
+    paint();
   };
 
   button.addEventListener('click', () => app.syncNow());
