@@ -33,7 +33,7 @@ export async function waitFor(fn, { timeout = 20_000, interval = 100, what = 'co
 /** startServer runs bin/offsync-server on 127.0.0.1:0 with a fresh SQLite file, serving the app. */
 export async function startServer() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'offsync-e2e-'));
-  const child = spawn(path.join(ROOT, 'bin/offsync-server'), [
+  const child = spawn(process.env.OFFSYNC_SERVER ?? path.join(ROOT, 'bin/offsync-server'), [
     '-addr', '127.0.0.1:0', '-db', path.join(dir, 'e2e.db'), '-dev',
     '-static', path.join(ROOT, 'example-web'), '-prefix', '/api',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -20,7 +20,8 @@ test('offline: edits survive a reload served by the service worker and reach the
   await editEntry(page, walk, { mood: 5, notes: 'Walk in the rain, then cocoa' });
   await waitFor(async () => (await pendingShown(page)) === 2, { what: '2 pending changes' });
 
-  await page.reload();
+  const reloaded = await page.reload();
+  assert.ok(reloaded.fromServiceWorker(), 'the page came from the service worker');
   await page.waitForSelector('body[data-ready=true]');
   assert.equal(await page.textContent('#badge'), 'Offline');
   assert.equal(await shownNotes(page, walk), 'Walk in the rain, then cocoa');
