@@ -31,17 +31,29 @@ type batchResult struct {
 
 // pushBatch sends up to 500 ops in one POST /batch. Each op's opId is its idempotency key of
 // this attempt, so a re-push after a conflict is not answered from the first attempt's cache.
+// An op with a malformed payload is rejected without being sent; the others go.
 func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushResult, error) {
 	const name = "push batch"
-	in := struct {
+	results := make([]core.PushResult, len(ops))
+	var in struct {
 		Ops []batchOp `json:"ops"`
-	}{Ops: make([]batchOp, len(ops))}
+	}
+	sent := make([]int, 0, len(ops))
 	for i, op := range ops {
-		in.Ops[i] = batchOp{OpID: op.IdempotencyKey(), Kind: op.Kind, ID: op.EntityID, Type: op.Type,
+		if err := checkPayload(op); err != nil {
+			results[i] = core.PushResult{OpID: op.OpID, Status: core.PushRejected, Message: err.Error()}
+			continue
+		}
+		bo := batchOp{OpID: op.IdempotencyKey(), Kind: op.Kind, ID: op.EntityID, Type: op.Type,
 			BaseUpdatedAt: op.BaseUpdatedAt, Force: op.Force}
 		if op.Type == core.OpUpsert {
-			in.Ops[i].Payload = op.Payload
+			bo.Payload = op.Payload
 		}
+		in.Ops = append(in.Ops, bo)
+		sent = append(sent, i)
+	}
+	if len(sent) == 0 {
+		return results, nil
 	}
 	body, err := json.Marshal(in)
 	if err != nil {
@@ -63,19 +75,19 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 	if err := json.Unmarshal(resp.Body, &out); err != nil {
 		return nil, protocolError(name, resp, "batch body", err)
 	}
-	if len(out.Results) != len(ops) {
-		return nil, protocolError(name, resp, strconv.Itoa(len(out.Results))+" results for "+strconv.Itoa(len(ops))+" ops", nil)
+	if len(out.Results) != len(in.Ops) {
+		return nil, protocolError(name, resp, strconv.Itoa(len(out.Results))+" results for "+strconv.Itoa(len(in.Ops))+" ops", nil)
 	}
-	results := make([]core.PushResult, len(ops))
-	for i, r := range out.Results {
-		if r.OpID != in.Ops[i].OpID {
-			return nil, protocolError(name, resp, "result "+strconv.Itoa(i)+" is for opId "+strconv.Quote(r.OpID), nil)
+	for j, r := range out.Results {
+		if r.OpID != in.Ops[j].OpID {
+			return nil, protocolError(name, resp, "result "+strconv.Itoa(j)+" is for opId "+strconv.Quote(r.OpID), nil)
 		}
-		res, err := t.opResult("push "+ops[i].Kind+"/"+ops[i].EntityID, ops[i], resp, r.StatusCode, r.Data, r.Error)
+		op := ops[sent[j]]
+		res, err := t.opResult("push "+op.Kind+"/"+op.EntityID, op, resp, r.StatusCode, r.Data, r.Error)
 		if err != nil {
 			return nil, err
 		}
-		results[i] = res
+		results[sent[j]] = res
 	}
 	return results, nil
 }

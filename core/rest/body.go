@@ -4,9 +4,24 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+
+	"github.com/offsync/offsync/core"
 )
 
 var errPayload = errors.New("payload is not a JSON object")
+
+// checkPayload refuses, before anything is sent, an upsert whose payload is not a valid JSON
+// object: the server would refuse it too, and in a batch it would sink the other ops.
+func checkPayload(op core.Op) error {
+	if op.Type != core.OpUpsert {
+		return nil
+	}
+	b := bytes.TrimSpace(op.Payload)
+	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
+		return errPayload
+	}
+	return nil
+}
 
 // withBase returns the PUT body: the payload object with "_baseUpdatedAt" appended when base
 // is set. It is appended last so that it wins over an app field of the same name (JSON

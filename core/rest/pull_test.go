@@ -87,12 +87,16 @@ func TestPullBadAnswers(t *testing.T) {
 	}{
 		{"HTML 500", func() (int, string, []string) { return 500, html, []string{"Content-Type", "text/html"} }, core.CodeServer, true, 0, "HTTP 500"},
 		{"HTML 200 from a captive portal", func() (int, string, []string) { return 200, html, []string{"Content-Type", "text/html"} }, core.CodeProtocol, false, 0, "HTML page"},
-		{"truncated JSON", func() (int, string, []string) { return 200, `{"items":[{"id":"a","updatedAt":"2026-01-01T00:00:00Z"`, nil }, core.CodeProtocol, false, 0, "pull body"},
+		{"truncated JSON", func() (int, string, []string) {
+			return 200, `{"items":[{"id":"a","updatedAt":"2026-01-01T00:00:00Z"`, nil
+		}, core.CodeProtocol, false, 0, "pull body"},
 		{"no items", func() (int, string, []string) { return 200, `{"data":[]}`, nil }, core.CodeProtocol, false, 0, "items"},
 		{"item without id", func() (int, string, []string) {
 			return 200, `{"items":[{"title":"x","updatedAt":"2026-01-01T00:00:00Z"}]}`, nil
 		}, core.CodeProtocol, false, 0, "no string id"},
-		{"numeric id", func() (int, string, []string) { return 200, `{"items":[{"id":7,"updatedAt":"2026-01-01T00:00:00Z"}]}`, nil }, core.CodeProtocol, false, 0, "item 0"},
+		{"numeric id", func() (int, string, []string) {
+			return 200, `{"items":[{"id":7,"updatedAt":"2026-01-01T00:00:00Z"}]}`, nil
+		}, core.CodeProtocol, false, 0, "item 0"},
 		{"item without updatedAt", func() (int, string, []string) { return 200, `{"items":[{"id":"a"}]}`, nil }, core.CodeProtocol, false, 0, "updatedAt"},
 		{"item not an object", func() (int, string, []string) { return 200, `{"items":["a"]}`, nil }, core.CodeProtocol, false, 0, "not a JSON object"},
 		{"401", func() (int, string, []string) { return 401, `{"error":"unauthorized","message":"bad token"}`, nil }, core.CodeAuth, false, 0, "bad token"},

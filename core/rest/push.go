@@ -109,6 +109,9 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 	req := &Request{URL: t.recordURL(op.Kind, op.EntityID), Header: map[string]string{
 		"X-Idempotency-Key": op.IdempotencyKey(),
 	}}
+	if err := checkPayload(op); err != nil {
+		return core.PushResult{OpID: op.OpID, Status: core.PushRejected, Message: err.Error()}, nil
+	}
 	switch op.Type {
 	case core.OpUpsert:
 		body, err := withBase(op.Payload, op.BaseUpdatedAt)

@@ -263,7 +263,7 @@ func TestBatchChunksOf500(t *testing.T) {
 		var in struct {
 			Ops []struct{ OpID, ID string } `json:"ops"`
 		}
-				require.NoError(t, json.Unmarshal([]byte(c.requests()[len(c.requests())-1].Body), &in))
+		require.NoError(t, json.Unmarshal([]byte(c.requests()[len(c.requests())-1].Body), &in))
 		var sb strings.Builder
 		sb.WriteString(`{"results":[`)
 		for i, o := range in.Ops {
@@ -333,10 +333,22 @@ func TestSinglePushConcurrencyIsBounded(t *testing.T) {
 	assert.Equal(t, int32(3), peak.Load())
 }
 
-func TestPayloadMustBeAnObject(t *testing.T) {
-	c := newCanned(t, reply(200, `{"id":"a","updatedAt":"v"}`))
-	res, err := newTransport(t, c.srv.URL, single).Push(ctx(t), []core.Op{upsert("a", `[1]`, "v"), upsert("a", `{"id":"a"}`, "")})
-	require.NoError(t, err)
-	assert.Equal(t, core.PushRejected, res[0].Status)
-	assert.Len(t, c.requests(), 1, "not sent")
+func TestMalformedPayloadIsRejectedUnsent(t *testing.T) {
+	for _, mod := range []func(*rest.Config){single, nil} {
+		c := newCanned(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/batch" {
+				reply(200, `{"results":[{"opId":"op-a","statusCode":200,"data":{"id":"a","updatedAt":"v"}}]}`)(w, r)
+				return
+			}
+			reply(200, `{"id":"a","updatedAt":"v"}`)(w, r)
+		})
+		ops := []core.Op{upsert("x", `[1]`, "v"), upsert("y", `{"id":"y",`, ""), upsert("a", `{"id":"a"}`, "")}
+		res, err := newTransport(t, c.srv.URL, mod).Push(ctx(t), ops)
+		require.NoError(t, err)
+		assert.Equal(t, core.PushRejected, res[0].Status)
+		assert.Equal(t, core.PushRejected, res[1].Status)
+		assert.Equal(t, core.PushOK, res[2].Status)
+		require.Len(t, c.requests(), 1, "only the good op is sent")
+		assert.NotContains(t, c.requests()[0].Body, `"y"`)
+	}
 }
