@@ -1,9 +1,9 @@
 // Service worker: the app starts with the network off. The shell (pages, code, sync.wasm) is
 // served cache-first and refreshed in the background; /api is network-only (offsync owns
 // offline data, a cached API answer would only lie).
-const CACHE = 'mood-journal-v1';
+const CACHE = 'mood-journal-v2';
 const SHELL = [
-  './', 'index.html', 'app.css', 'manifest.webmanifest',
+  './', 'app.css', 'manifest.webmanifest',
   'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
   'src/main.js', 'src/dom.js', 'src/settings.js', 'src/entries.js', 'src/status.js',
   'src/conflicts.js', 'src/inspector.js', 'src/face.js',
@@ -33,10 +33,12 @@ self.addEventListener('fetch', (event) => {
 async function cacheFirst(event) {
   const req = event.request;
   const cache = await caches.open(CACHE);
-  const key = req.mode === 'navigate' ? new URL('index.html', scope).href : req;
+  // Every page of this one-page app is the shell. (Not 'index.html': the Go file server
+  // redirects it to './', and a redirected response cannot answer a navigation.)
+  const key = req.mode === 'navigate' ? scope.href : req;
   const cached = await cache.match(key, { ignoreSearch: true });
   const refresh = fetch(req).then(async (res) => {
-    if (res.ok && res.type === 'basic') await cache.put(key, res.clone());
+    if (res.ok && res.type === 'basic' && !res.redirected) await cache.put(key, res.clone());
     return res;
   });
   if (cached) {
