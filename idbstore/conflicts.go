@@ -1,0 +1,124 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+
+	"github.com/offsync/offsync/core"
+)
+
+// PutConflict stores a deferred conflict, replacing one with the same ID in its place.
+func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
+	const op = "put conflict"
+	if err := s.guard(op); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return core.Errorf(core.CodeInvalid, op, "conflict without id")
+	}
+	return s.update(ctx, op, []string{stConflicts}, func(t *txn) error {
+		n, err := conflictKey(ctx, t, c.ID)
+		if err != nil {
+			return err
+		}
+		v := toConflictValue(c)
+		v.N = n
+		return putValues(t, stConflicts, []conflictValue{v})
+	})
+}
+
+// conflictKey returns the primary key of conflict id, 0 when absent.
+func conflictKey(ctx context.Context, t *txn, id string) (int64, error) {
+	idx, err := t.index(stConflicts, "cid")
+	if err != nil {
+		return 0, err
+	}
+	var keys []*int64
+	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, "getKey", jsonText([]string{id})); err != nil {
+		return 0, err
+	}
+	if keys[0] == nil {
+		return 0, nil
+	}
+	return *keys[0], nil
+}
+
+// Conflicts lists deferred conflicts in the order they were first stored.
+func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	if err := s.guard("conflicts"); err != nil {
+		return nil, err
+	}
+	out := []core.Conflict{}
+	err := s.view(ctx, "conflicts", []string{stConflicts}, func(t *txn) error {
+		out = out[:0]
+		vals, err := readAll[conflictValue](ctx, t, stConflicts, 0)
+		for _, v := range vals {
+			out = append(out, v.conflict())
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteConflict removes a deferred conflict; unknown ids are ignored.
+func (s *Store) DeleteConflict(ctx context.Context, id string) error {
+	if err := s.guard("delete conflict"); err != nil {
+		return err
+	}
+	return s.update(ctx, "delete conflict", []string{stConflicts}, func(t *txn) error {
+		n, err := conflictKey(ctx, t, id)
+		if err != nil || n == 0 {
+			return err
+		}
+		st, err := t.store(stConflicts)
+		if err != nil {
+			return err
+		}
+		return t.fire(t.js.delAll, st, jsonText([]int64{n}))
+	})
+}
+
+// Meta reads an app metadata value.
+func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
+	if err := s.guard("meta"); err != nil {
+		return "", false, err
+	}
+	var val *string
+	err := s.view(ctx, "meta", []string{stMeta}, func(t *txn) error {
+		st, err := t.store(stMeta)
+		if err != nil {
+			return err
+		}
+		var vals []*string
+		if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText([]string{key})); err != nil {
+			return err
+		}
+		val = vals[0]
+		return nil
+	})
+	if err != nil || val == nil {
+		return "", false, err
+	}
+	return *val, true, nil
+}
+
+// SetMeta writes an app metadata value.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	if err := s.guard("set meta"); err != nil {
+		return err
+	}
+	if key == "" {
+		return core.Errorf(core.CodeInvalid, "set meta", "empty key")
+	}
+	return s.update(ctx, "set meta", []string{stMeta}, func(t *txn) error {
+		st, err := t.store(stMeta)
+		if err != nil {
+			return err
+		}
+		return t.fire(t.js.putKeyed, st, key, value)
+	})
+}

@@ -1,0 +1,214 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+
+	"github.com/offsync/offsync/core"
+)
+
+// entity is one entity's state inside a write transaction: its record and pending ops, read
+// once, changed in memory by core's plans (so later steps of one call see earlier ones), and
+// written back by flush.
+type entity struct {
+	rec   *core.Record
+	dirty bool
+	ops   []*pendingOp // in Seq order, new ones last
+}
+
+type pendingOp struct {
+	op      core.Op
+	stored  bool // it is in the outbox already (Seq known)
+	dirty   bool
+	removed bool
+}
+
+// entities is the working set of a write transaction.
+type entities struct {
+	byKey map[entityKey]*entity
+	added []*pendingOp // new ops in append order: the order their Seqs must follow
+}
+
+// loadEntities reads the records and outbox ops of keys with two request batches.
+func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
+	es := &entities{byKey: make(map[entityKey]*entity, len(keys))}
+	uniq := make([]entityKey, 0, len(keys))
+	for _, k := range keys {
+		if _, ok := es.byKey[k]; !ok {
+			es.byKey[k] = &entity{}
+			uniq = append(uniq, k)
+		}
+	}
+	if len(uniq) == 0 {
+		return es, nil
+	}
+	records, err := t.store(stRecords)
+	if err != nil {
+		return nil, err
+	}
+	byEntity, err := t.index(stOutbox, "entity")
+	if err != nil {
+		return nil, err
+	}
+	text := jsonText(uniq)
+	var recs []*recordValue
+	if err := t.issueJSON(ctx, &recs, t.js.gather, records, "get", text); err != nil {
+		return nil, err
+	}
+	var ops [][]opValue
+	if err := t.issueJSON(ctx, &ops, t.js.gather, byEntity, "getAll", text); err != nil {
+		return nil, err
+	}
+	for i, k := range uniq {
+		e := es.byKey[k]
+		if recs[i] != nil {
+			r := recs[i].record()
+			e.rec = &r
+		}
+		for _, v := range ops[i] {
+			e.ops = append(e.ops, &pendingOp{op: v.op(), stored: true})
+		}
+	}
+	return es, nil
+}
+
+func (es *entities) get(kind, id string) *entity { return es.byKey[entityKey{kind, id}] }
+
+// last is the entity's last pending op, nil when none.
+func (e *entity) last() *pendingOp {
+	for i := len(e.ops) - 1; i >= 0; i-- {
+		if !e.ops[i].removed {
+			return e.ops[i]
+		}
+	}
+	return nil
+}
+
+// pending returns copies of the entity's pending ops in Seq order.
+func (e *entity) pending() []core.Op {
+	var ops []core.Op
+	for _, p := range e.ops {
+		if !p.removed {
+			ops = append(ops, core.CloneOp(p.op))
+		}
+	}
+	return ops
+}
+
+// find returns the pending op with opID and its position, nil when none.
+func (e *entity) find(opID string) (*pendingOp, int) {
+	for i, p := range e.ops {
+		if !p.removed && p.op.OpID == opID {
+			return p, i
+		}
+	}
+	return nil, -1
+}
+
+func (e *entity) setRecord(r core.Record) {
+	e.rec = &r
+	e.dirty = true
+}
+
+// append adds a new op at the end of the entity's ops and of the outbox.
+func (es *entities) append(e *entity, o core.Op) *pendingOp {
+	o.Seq = 0
+	p := &pendingOp{op: o, dirty: true}
+	e.ops = append(e.ops, p)
+	es.added = append(es.added, p)
+	return p
+}
+
+// place applies a plan's outbox verdict for next on e: remove the last pending op, replace it
+// by merged, or append next. It returns the op that now holds next (nil when both cancelled out).
+func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op) *pendingOp {
+	last := e.last()
+	switch {
+	case remove:
+		last.removed = true
+		return nil
+	case merged != nil:
+		last.op, last.dirty = core.CloneOp(*merged), true
+		return last
+	}
+	return es.append(e, core.CloneOp(next))
+}
+
+// flush issues the writes of everything changed. New ops are added in append order; with
+// withSeqs their generated Seqs are awaited and filled in (an op cancelled within the call is
+// added and deleted, so it consumes its Seq as in memstore), otherwise the transaction's
+// completion covers them.
+func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
+	var recs []recordValue
+	var dels []int64
+	var puts, adds []opValue
+	var addOps []*pendingOp
+	for _, e := range es.byKey {
+		if e.dirty && e.rec != nil {
+			recs = append(recs, toRecordValue(*e.rec))
+		}
+		for _, p := range e.ops {
+			switch {
+			case p.stored && p.removed:
+				dels = append(dels, p.op.Seq)
+			case p.stored && p.dirty:
+				puts = append(puts, toOpValue(p.op))
+			}
+		}
+	}
+	for _, p := range es.added {
+		if !p.removed || withSeqs {
+			adds = append(adds, toOpValue(p.op))
+			addOps = append(addOps, p)
+		}
+	}
+	if err := putValues(t, stRecords, recs); err != nil {
+		return err
+	}
+	outbox, err := t.store(stOutbox)
+	if err != nil {
+		return err
+	}
+	if len(dels) > 0 {
+		if err := t.fire(t.js.delAll, outbox, jsonText(dels)); err != nil {
+			return err
+		}
+	}
+	if err := putValues(t, stOutbox, puts); err != nil {
+		return err
+	}
+	if len(adds) == 0 {
+		return nil
+	}
+	if !withSeqs {
+		return t.fire(t.js.putAll, outbox, jsonText(adds))
+	}
+	var seqs []int64
+	if err := t.issueJSON(ctx, &seqs, t.js.addAll, outbox, jsonText(adds)); err != nil {
+		return err
+	}
+	var gone []int64
+	for i, p := range addOps {
+		p.op.Seq, p.stored = seqs[i], true
+		if p.removed {
+			gone = append(gone, p.op.Seq)
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	return t.fire(t.js.delAll, outbox, jsonText(gone))
+}
+
+// putValues issues puts of values (a slice) into store name, not awaited one by one.
+func putValues[T any](t *txn, name string, values []T) error {
+	if len(values) == 0 {
+		return nil
+	}
+	st, err := t.store(name)
+	if err != nil {
+		return err
+	}
+	return t.fire(t.js.putAll, st, jsonText(values))
+}

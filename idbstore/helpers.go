@@ -1,0 +1,143 @@
+//go:build js && wasm
+
+package idbstore
+
+import "syscall/js"
+
+// helperSource is the JavaScript half of the store. Each helper issues a batch of IndexedDB
+// requests in one go and reports back once (a single JS→Go crossing per batch instead of one
+// per record), with bulk data as one JSON string. Callbacks are cb(tag, ok, value): tag 0 is a
+// request batch result, 1 the transaction's end. Helpers never wait on anything but IDB.
+const helperSource = `
+const H = {};
+const ser = (v) => (v === undefined ? null : v);
+H.open = (name, version, upgrade, cb) => {
+  let req;
+  try { req = indexedDB.open(name, version); } catch (e) { cb(false, e); return; }
+  req.onupgradeneeded = (ev) => {
+    const err = upgrade(req.result, req.transaction, ev.oldVersion);
+    if (err) { req.transaction.abort(); }
+  };
+  req.onsuccess = () => {
+    const db = req.result;
+    const h = { db, closed: false };
+    // Another connection wants a newer schema: let it through; the store reopens on its next call.
+    db.onversionchange = () => { db.close(); h.closed = true; };
+    db.onclose = () => { h.closed = true; };
+    cb(true, h);
+  };
+  req.onerror = () => cb(false, req.error);
+};
+H.begin = (h, stores, mode, cb) => {
+  const tx = h.db.transaction(stores, mode);
+  tx.oncomplete = () => cb(1, true, null);
+  tx.onabort = () => cb(1, false, tx.error);
+  return tx;
+};
+H.commit = (tx) => { if (typeof tx.commit === 'function') tx.commit(); };
+H.abort = (tx) => { try { tx.abort(); } catch (e) { /* already finished */ } };
+H.range = (lo, loOpen, hi, hiOpen) => {
+  if (lo !== null && hi !== null) return IDBKeyRange.bound(lo, hi, loOpen, hiOpen);
+  if (lo !== null) return IDBKeyRange.lowerBound(lo, loOpen);
+  if (hi !== null) return IDBKeyRange.upperBound(hi, hiOpen);
+  return null;
+};
+// gather runs src[method](key) for every key of the JSON array keys; result: JSON array.
+H.gather = (src, method, keys, cb) => {
+  const ks = JSON.parse(keys);
+  const out = new Array(ks.length);
+  let left = ks.length, failed = false;
+  if (left === 0) { cb(0, true, '[]'); return; }
+  ks.forEach((k, i) => {
+    const r = src[method](k);
+    r.onsuccess = () => { out[i] = ser(r.result); if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
+};
+// page reads up to count values in range with getAll; result: [rawCount, JSON of values, lastKey].
+H.page = (src, lo, loOpen, hi, count, skipDeleted, cb) => {
+  const r = src.getAll(H.range(lo, loOpen, hi, false), count);
+  r.onsuccess = () => {
+    const vs = r.result;
+    let last = null;
+    if (vs.length > 0) {
+      const kp = src.keyPath, v = vs[vs.length - 1];
+      last = Array.isArray(kp) ? kp.map((f) => v[f]) : v[kp];
+    }
+    const keep = skipDeleted ? vs.filter((v) => !v.deleted) : vs;
+    cb(0, true, [vs.length, JSON.stringify(keep), last]);
+  };
+  r.onerror = () => cb(0, false, r.error);
+};
+// keys reads up to count primary keys in range with getAllKeys; result: JSON array.
+H.keys = (src, lo, loOpen, hi, count, cb) => {
+  const r = src.getAllKeys(H.range(lo, loOpen, hi, false), count);
+  r.onsuccess = () => cb(0, true, JSON.stringify(r.result));
+  r.onerror = () => cb(0, false, r.error);
+};
+// indexKeys collects the distinct index keys in range (a key cursor walked inside JS).
+H.indexKeys = (index, lo, hi, cb) => {
+  const seen = new Map();
+  const r = index.openKeyCursor(H.range(lo, false, hi, false), 'nextunique');
+  r.onsuccess = () => {
+    const c = r.result;
+    if (c === null) { cb(0, true, JSON.stringify([...seen.values()])); return; }
+    seen.set(JSON.stringify(c.key), c.key);
+    c.continue();
+  };
+  r.onerror = () => cb(0, false, r.error);
+};
+H.count = (src, cb) => {
+  const r = src.count();
+  r.onsuccess = () => cb(0, true, r.result);
+  r.onerror = () => cb(0, false, r.error);
+};
+// putAll writes the JSON array of values; completion is the transaction's.
+H.putAll = (src, values) => { for (const v of JSON.parse(values)) src.put(v); };
+H.putKeyed = (src, key, value) => { src.put(value, key); };
+H.delAll = (src, keys) => { for (const k of JSON.parse(keys)) src.delete(k); };
+// addAll adds the JSON array of values in order; result: JSON array of generated keys.
+H.addAll = (src, values, cb) => {
+  const vs = JSON.parse(values);
+  const out = new Array(vs.length);
+  let left = vs.length, failed = false;
+  if (left === 0) { cb(0, true, '[]'); return; }
+  vs.forEach((v, i) => {
+    const r = src.add(v);
+    r.onsuccess = () => { out[i] = r.result; if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
+};
+// stringifyField rewrites field of every value to its JSON text (schema upgrade v1 → v2).
+H.stringifyField = (src, field) => {
+  const r = src.openCursor();
+  r.onsuccess = () => {
+    const c = r.result;
+    if (c === null) return;
+    const v = c.value;
+    if (v[field] !== undefined && v[field] !== null && typeof v[field] !== 'string') {
+      v[field] = JSON.stringify(v[field]);
+      c.update(v);
+    }
+    c.continue();
+  };
+};
+return H;
+`
+
+// helpers holds the compiled JavaScript helpers of one Store.
+type helpers struct {
+	open, begin, commit, abort                       js.Value
+	gather, page, keys, indexKeys, count             js.Value
+	putAll, putKeyed, delAll, addAll, stringifyField js.Value
+}
+
+func newHelpers() *helpers {
+	h := js.Global().Get("Function").New(helperSource).Invoke()
+	return &helpers{
+		open: h.Get("open"), begin: h.Get("begin"), commit: h.Get("commit"), abort: h.Get("abort"),
+		gather: h.Get("gather"), page: h.Get("page"), keys: h.Get("keys"), indexKeys: h.Get("indexKeys"),
+		count: h.Get("count"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
+		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"),
+	}
+}

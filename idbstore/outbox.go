@@ -1,0 +1,283 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Enqueue appends app-made ops, coalescing as CoalescePending says, in one transaction. It
+// returns one op per input: as stored, or the input with Seq 0 when it cancelled the last op.
+func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	const op = "enqueue"
+	if err := s.guard(op); err != nil {
+		return nil, err
+	}
+	keys := make([]entityKey, len(ops))
+	ids := make([]string, len(ops))
+	for i, o := range ops {
+		if err := core.ValidateOp(o); err != nil {
+			return nil, err
+		}
+		keys[i], ids[i] = entityKey{o.Kind, o.EntityID}, o.OpID
+	}
+	if err := uniqueOpIDs(op, ids); err != nil {
+		return nil, err
+	}
+	var out []core.Op
+	err := s.update(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
+		if err := refuseKnownOpIDs(ctx, t, op, ids); err != nil {
+			return err
+		}
+		es, err := loadEntities(ctx, t, keys)
+		if err != nil {
+			return err
+		}
+		// Each result is the op as it stands after its own step; Seqs of new ops are known
+		// only after flush, so the holder is kept to fill them in.
+		out = make([]core.Op, len(ops))
+		holders := make([]*pendingOp, len(ops))
+		for i, in := range ops {
+			o := core.CloneOp(in)
+			o.Seq, o.InFlight = 0, false
+			e := es.get(o.Kind, o.EntityID)
+			merged, remove := core.CoalescePending(e.pending(), o)
+			if p := es.place(e, merged, remove, o); p != nil {
+				out[i], holders[i] = core.CloneOp(p.op), p
+			} else {
+				out[i] = o
+			}
+		}
+		if err := es.flush(ctx, t, true); err != nil {
+			return err
+		}
+		for i, p := range holders {
+			if p != nil {
+				out[i].Seq = p.op.Seq
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Outbox returns up to limit pending ops in Seq order (limit <= 0: all).
+func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	if err := s.guard("outbox"); err != nil {
+		return nil, err
+	}
+	out := []core.Op{}
+	err := s.view(ctx, "outbox", []string{stOutbox}, func(t *txn) error {
+		out = out[:0]
+		vals, err := readAll[opValue](ctx, t, stOutbox, limit)
+		for _, v := range vals {
+			out = append(out, v.op())
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readAll reads up to limit values (limit <= 0: all) of store name in key order, in getAll pages.
+func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
+	st, err := t.store(name)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	lo, loOpen := js.Null(), false
+	for limit <= 0 || len(out) < limit {
+		n := pageSize
+		if limit > 0 && limit-len(out) < n {
+			n = limit - len(out)
+		}
+		v, err := t.issue(ctx, t.js.page, st, lo, loOpen, js.Null(), n, false)
+		if err != nil {
+			return nil, err
+		}
+		var vals []T
+		if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
+			return nil, errDecode{err}
+		}
+		out = append(out, vals...)
+		if v.Index(0).Int() < n {
+			break
+		}
+		lo, loOpen = v.Index(2), true
+	}
+	return out, nil
+}
+
+// PendingCount counts the ops in the outbox (parked ones live elsewhere).
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	if err := s.guard("pending count"); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.view(ctx, "pending count", []string{stOutbox}, func(t *txn) error {
+		st, err := t.store(stOutbox)
+		if err != nil {
+			return err
+		}
+		v, err := t.issue(ctx, t.js.count, st)
+		n = v.Int()
+		return err
+	})
+	return n, err
+}
+
+// opsByID reads the outbox ops with these ids (nil where unknown) through the opId index.
+func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
+	idx, err := t.index(stOutbox, "opId")
+	if err != nil {
+		return nil, err
+	}
+	var vals []*opValue
+	if err := t.issueJSON(ctx, &vals, t.js.gather, idx, "get", jsonText(opIDs)); err != nil {
+		return nil, err
+	}
+	return vals, nil
+}
+
+// MarkInFlight durably sets InFlight on the ops with these ids.
+func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) error {
+	if err := s.guard("mark in flight"); err != nil {
+		return err
+	}
+	return s.update(ctx, "mark in flight", []string{stOutbox}, func(t *txn) error {
+		vals, err := opsByID(ctx, t, opIDs)
+		if err != nil {
+			return err
+		}
+		var puts []opValue
+		for _, v := range vals {
+			if v != nil && !v.InFlight {
+				v.InFlight = true
+				puts = append(puts, *v)
+			}
+		}
+		return putValues(t, stOutbox, puts)
+	})
+}
+
+// Ack removes acknowledged ops, rebases their entities' later ops and writes the server's
+// records, each through PlanAck with the stored op, in one transaction.
+func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
+	const op = "ack"
+	if err := s.guard(op); err != nil {
+		return err
+	}
+	ids := make([]string, len(acks))
+	for i, a := range acks {
+		if err := core.ValidateAck(a); err != nil {
+			return err
+		}
+		ids[i] = a.Op.OpID
+	}
+	return s.update(ctx, op, []string{stRecords, stOutbox}, func(t *txn) error {
+		stored, err := opsByID(ctx, t, ids)
+		if err != nil {
+			return err
+		}
+		var keys []entityKey
+		for i, a := range acks {
+			if o := stored[i]; o != nil {
+				if o.Kind != a.Op.Kind || o.EntityID != a.Op.EntityID {
+					return core.Errorf(core.CodeInvalid, op, "op %s is on %s/%s, ack says %s/%s",
+						a.Op.OpID, o.Kind, o.EntityID, a.Op.Kind, a.Op.EntityID)
+				}
+				keys = append(keys, entityKey{o.Kind, o.EntityID})
+			}
+		}
+		es, err := loadEntities(ctx, t, keys)
+		if err != nil {
+			return err
+		}
+		for i, a := range acks {
+			if stored[i] == nil {
+				continue
+			}
+			e := es.get(a.Op.Kind, a.Op.EntityID)
+			p, at := e.find(a.Op.OpID)
+			if p == nil {
+				continue
+			}
+			var later []core.Op
+			var laterOps []*pendingOp
+			for _, q := range e.ops[at+1:] {
+				if !q.removed {
+					later = append(later, core.CloneOp(q.op))
+					laterOps = append(laterOps, q)
+				}
+			}
+			ack := core.Ack{Op: core.CloneOp(p.op), Server: a.Server}
+			if a.Server != nil {
+				srv := core.CloneRecord(*a.Server)
+				ack.Server = &srv
+			}
+			rec, rebased := core.PlanAck(e.rec, later, ack)
+			p.removed = true
+			for j, o := range rebased {
+				laterOps[j].op, laterOps[j].dirty = o, true
+			}
+			if rec != nil {
+				e.setRecord(*rec)
+			}
+		}
+		return es.flush(ctx, t, false)
+	})
+}
+
+// Resolve replaces the pending op op.OpID by op (keeping its Seq) and, when local is given and
+// the entity has no later ops, writes local as its record; one transaction.
+func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
+	const name = "resolve"
+	if err := s.guard(name); err != nil {
+		return err
+	}
+	if err := core.ValidateOp(op); err != nil {
+		return err
+	}
+	if local != nil {
+		if local.Kind != op.Kind || local.ID != op.EntityID {
+			return core.Errorf(core.CodeInvalid, name, "local record %s/%s is not the op's entity %s/%s",
+				local.Kind, local.ID, op.Kind, op.EntityID)
+		}
+		if err := core.ValidateObject(name, local.ID, local.Data); err != nil {
+			return err
+		}
+	}
+	return s.update(ctx, name, []string{stRecords, stOutbox}, func(t *txn) error {
+		stored, err := opsByID(ctx, t, []string{op.OpID})
+		if err != nil || stored[0] == nil {
+			return err
+		}
+		if o := stored[0]; o.Kind != op.Kind || o.EntityID != op.EntityID {
+			return core.Errorf(core.CodeInvalid, name, "op %s is on %s/%s, not %s/%s",
+				op.OpID, o.Kind, o.EntityID, op.Kind, op.EntityID)
+		}
+		es, err := loadEntities(ctx, t, []entityKey{{op.Kind, op.EntityID}})
+		if err != nil {
+			return err
+		}
+		e := es.get(op.Kind, op.EntityID)
+		p, i := e.find(op.OpID)
+		repl := core.CloneOp(op)
+		repl.Seq = p.op.Seq
+		p.op, p.dirty = repl, true
+		if local != nil && i == len(e.ops)-1 {
+			e.setRecord(core.CloneRecord(*local))
+		}
+		return es.flush(ctx, t, false)
+	})
+}

@@ -1,0 +1,125 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"sort"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Park moves ops (matched by OpID) from the outbox to the parked list; one transaction.
+func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
+	const op = "park"
+	if err := s.guard(op); err != nil {
+		return err
+	}
+	ids := make([]string, len(parked))
+	for i, p := range parked {
+		if p.Op.OpID == "" {
+			return core.Errorf(core.CodeInvalid, op, "parked op without op id")
+		}
+		ids[i] = p.Op.OpID
+	}
+	return s.update(ctx, op, []string{stOutbox, stParked}, func(t *txn) error {
+		ops, err := opsByID(ctx, t, ids)
+		if err != nil {
+			return err
+		}
+		var dels []int64
+		var adds []parkedValue
+		seen := make(map[string]bool, len(parked))
+		for i, p := range parked {
+			if ops[i] == nil || seen[p.Op.OpID] {
+				continue
+			}
+			seen[p.Op.OpID] = true
+			dels = append(dels, ops[i].Seq)
+			pv := toParkedValue(p)
+			pv.Op = *ops[i]
+			adds = append(adds, pv)
+		}
+		if len(dels) == 0 {
+			return nil
+		}
+		outbox, err := t.store(stOutbox)
+		if err != nil {
+			return err
+		}
+		if err := t.fire(t.js.delAll, outbox, jsonText(dels)); err != nil {
+			return err
+		}
+		return putValues(t, stParked, adds)
+	})
+}
+
+// Parked lists parked ops in the order they were parked.
+func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	if err := s.guard("parked"); err != nil {
+		return nil, err
+	}
+	out := []core.ParkedOp{}
+	err := s.view(ctx, "parked", []string{stParked}, func(t *txn) error {
+		out = out[:0]
+		vals, err := readAll[parkedValue](ctx, t, stParked, 0)
+		for _, v := range vals {
+			out = append(out, v.parked())
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Unpark removes ops from the parked list and, with requeue, appends them to the outbox again
+// (new Seq, not in flight, next attempt); one transaction.
+func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
+	if err := s.guard("unpark"); err != nil {
+		return err
+	}
+	return s.update(ctx, "unpark", []string{stOutbox, stParked}, func(t *txn) error {
+		idx, err := t.index(stParked, "opId")
+		if err != nil {
+			return err
+		}
+		var vals []*parkedValue
+		if err := t.issueJSON(ctx, &vals, t.js.gather, idx, "get", jsonText(opIDs)); err != nil {
+			return err
+		}
+		var found []*parkedValue
+		seen := make(map[int64]bool, len(vals))
+		for _, v := range vals {
+			if v != nil && !seen[v.N] {
+				seen[v.N] = true
+				found = append(found, v)
+			}
+		}
+		// Requeued ops go back in the order they were parked.
+		sort.Slice(found, func(i, j int) bool { return found[i].N < found[j].N })
+		var dels []int64
+		var adds []opValue
+		for _, v := range found {
+			dels = append(dels, v.N)
+			if requeue {
+				o := v.Op
+				o.Seq, o.InFlight = 0, false
+				o.Attempt++
+				adds = append(adds, o)
+			}
+		}
+		if len(dels) == 0 {
+			return nil
+		}
+		parked, err := t.store(stParked)
+		if err != nil {
+			return err
+		}
+		if err := t.fire(t.js.delAll, parked, jsonText(dels)); err != nil {
+			return err
+		}
+		return putValues(t, stOutbox, adds)
+	})
+}

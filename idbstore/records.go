@@ -1,0 +1,338 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// pageSize is how many values one getAll reads: big enough to make the per-request cost
+// negligible, small enough to keep one crossing's string modest.
+const pageSize = 1000
+
+// Get returns the record, tombstones included.
+func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	if err := s.guard("get"); err != nil {
+		return core.Record{}, false, err
+	}
+	if err := core.ValidateEntity("get", kind, id); err != nil {
+		return core.Record{}, false, err
+	}
+	var rec *recordValue
+	err := s.view(ctx, "get", []string{stRecords}, func(t *txn) error {
+		st, err := t.store(stRecords)
+		if err != nil {
+			return err
+		}
+		var recs []*recordValue
+		if err := t.issueJSON(ctx, &recs, t.js.gather, st, "get", jsonText([]entityKey{{kind, id}})); err != nil {
+			return err
+		}
+		rec = recs[0]
+		return nil
+	})
+	if err != nil || rec == nil {
+		return core.Record{}, false, err
+	}
+	return rec.record(), true, nil
+}
+
+// List returns kind's live records in id byte order, read with getAll in pages.
+func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
+	if err := s.guard("list"); err != nil {
+		return nil, err
+	}
+	if err := core.ValidateKind("list", kind); err != nil {
+		return nil, err
+	}
+	out := []core.Record{}
+	err := s.view(ctx, "list", []string{stRecords}, func(t *txn) error {
+		out = out[:0]
+		st, err := t.store(stRecords)
+		if err != nil {
+			return err
+		}
+		lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
+		for {
+			v, err := t.issue(ctx, t.js.page, st, lo, loOpen, hi, pageSize, true)
+			if err != nil {
+				return err
+			}
+			var vals []recordValue
+			if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
+				return errDecode{err}
+			}
+			for _, rv := range vals {
+				out = append(out, rv.record())
+			}
+			if v.Index(0).Int() < pageSize {
+				return nil
+			}
+			lo, loOpen = v.Index(2), true
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// IndexedDB orders strings by UTF-16 code units; the contract is byte order. They differ only
+	// around surrogate pairs, so this is usually a linear check.
+	if !sort.SliceIsSorted(out, func(i, j int) bool { return out[i].ID < out[j].ID }) {
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	}
+	return out, nil
+}
+
+// WriteLocal applies writes through PlanWritePending in one transaction.
+func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]core.Record, error) {
+	const op = "write"
+	if err := s.guard(op); err != nil {
+		return nil, err
+	}
+	keys := make([]entityKey, len(writes))
+	ids := make([]string, len(writes))
+	for i, w := range writes {
+		if err := core.ValidateWrite(w); err != nil {
+			return nil, err
+		}
+		keys[i], ids[i] = entityKey{w.Kind, w.ID}, w.OpID
+	}
+	if err := uniqueOpIDs(op, ids); err != nil {
+		return nil, err
+	}
+	var out []core.Record
+	err := s.update(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
+		out = make([]core.Record, 0, len(writes))
+		if err := refuseKnownOpIDs(ctx, t, op, ids); err != nil {
+			return err
+		}
+		es, err := loadEntities(ctx, t, keys)
+		if err != nil {
+			return err
+		}
+		for _, w := range writes {
+			e := es.get(w.Kind, w.ID)
+			plan, err := core.PlanWritePending(e.rec, e.pending(), w)
+			if err != nil {
+				return err
+			}
+			e.setRecord(core.CloneRecord(plan.Record))
+			switch {
+			case plan.Append != nil:
+				es.place(e, nil, false, *plan.Append)
+			default:
+				es.place(e, plan.Replace, plan.Remove, core.Op{})
+			}
+			out = append(out, core.CloneRecord(plan.Record))
+		}
+		return es.flush(ctx, t, false)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// uniqueOpIDs refuses a call that uses one op id twice.
+func uniqueOpIDs(op string, ids []string) error {
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			return core.Errorf(core.CodeInvalid, op, "op id %s used twice", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// refuseKnownOpIDs refuses op ids already pending or parked (one request batch per store).
+func refuseKnownOpIDs(ctx context.Context, t *txn, op string, ids []string) error {
+	for _, name := range []string{stOutbox, stParked} {
+		idx, err := t.index(name, "opId")
+		if err != nil {
+			return err
+		}
+		var keys []*int64
+		if err := t.issueJSON(ctx, &keys, t.js.gather, idx, "getKey", jsonText(ids)); err != nil {
+			return err
+		}
+		for i, k := range keys {
+			if k != nil {
+				return core.Errorf(core.CodeInvalid, op, "op id %s already in the outbox", ids[i])
+			}
+		}
+	}
+	return nil
+}
+
+// Cursor returns kind's pull cursor.
+func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
+	if err := s.guard("cursor"); err != nil {
+		return core.Cursor{}, err
+	}
+	if err := core.ValidateKind("cursor", kind); err != nil {
+		return core.Cursor{}, err
+	}
+	var cur core.Cursor
+	err := s.view(ctx, "cursor", []string{stCursors}, func(t *txn) error {
+		st, err := t.store(stCursors)
+		if err != nil {
+			return err
+		}
+		var vals []*cursorValue
+		if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText([]string{kind})); err != nil {
+			return err
+		}
+		if vals[0] != nil {
+			cur = core.Cursor{UpdatedAt: vals[0].UpdatedAt, ID: vals[0].ID}
+		}
+		return nil
+	})
+	return cur, err
+}
+
+// ApplyPage writes a pulled page and kind's cursor in one transaction. The entities with
+// pending ops are read once (the distinct keys of the outbox's entity index for kind); their
+// items are held, the others are put without awaiting each put.
+func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
+	const op = "apply page"
+	if err := s.guard(op); err != nil {
+		return nil, err
+	}
+	if err := core.ValidateKind(op, kind); err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		if err := core.ValidatePageItem(kind, it); err != nil {
+			return nil, err
+		}
+	}
+	var held []string
+	err := s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {
+		held = []string{}
+		pending, err := pendingIDs(ctx, t, kind)
+		if err != nil {
+			return err
+		}
+		seen := make(map[string]bool)
+		vals := make([]recordValue, 0, len(items))
+		for _, it := range items {
+			rec, isHeld := core.PlanPageItem(kind, it, pending[it.ID])
+			if isHeld {
+				if !seen[it.ID] {
+					seen[it.ID] = true
+					held = append(held, it.ID)
+				}
+				continue
+			}
+			vals = append(vals, toRecordValue(*rec))
+		}
+		if err := putValues(t, stRecords, vals); err != nil {
+			return err
+		}
+		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return held, nil
+}
+
+// pendingIDs returns the ids of kind's entities with ops in the outbox.
+func pendingIDs(ctx context.Context, t *txn, kind string) (map[string]bool, error) {
+	return indexIDs(ctx, t, stOutbox, kind)
+}
+
+// indexIDs returns the entity ids of kind in the entity index of store name.
+func indexIDs(ctx context.Context, t *txn, name, kind string) (map[string]bool, error) {
+	idx, err := t.index(name, "entity")
+	if err != nil {
+		return nil, err
+	}
+	var keys [][2]string
+	if err := t.issueJSON(ctx, &keys, t.js.indexKeys, idx, js.ValueOf([]any{kind}), js.ValueOf([]any{kind, []any{}})); err != nil {
+		return nil, err
+	}
+	ids := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		ids[k[1]] = true
+	}
+	return ids, nil
+}
+
+// ResetCursors zeroes the cursors of kinds and, with clearData, drops their records that have
+// no pending or parked ops; one transaction.
+func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	const op = "reset cursors"
+	if err := s.guard(op); err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if err := core.ValidateKind(op, k); err != nil {
+			return err
+		}
+	}
+	stores := []string{stCursors}
+	if clearData {
+		stores = append(stores, stRecords, stOutbox, stParked)
+	}
+	return s.update(ctx, op, stores, func(t *txn) error {
+		cursors, err := t.store(stCursors)
+		if err != nil {
+			return err
+		}
+		if err := t.fire(t.js.delAll, cursors, jsonText(kinds)); err != nil {
+			return err
+		}
+		if !clearData {
+			return nil
+		}
+		for _, kind := range kinds {
+			if err := clearKind(ctx, t, kind); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// clearKind deletes kind's records that have no pending or parked ops.
+func clearKind(ctx context.Context, t *txn, kind string) error {
+	pending, err := pendingIDs(ctx, t, kind)
+	if err != nil {
+		return err
+	}
+	parked, err := indexIDs(ctx, t, stParked, kind)
+	if err != nil {
+		return err
+	}
+	records, err := t.store(stRecords)
+	if err != nil {
+		return err
+	}
+	var drop []entityKey
+	lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
+	for {
+		var keys [][2]string
+		if err := t.issueJSON(ctx, &keys, t.js.keys, records, lo, loOpen, hi, pageSize); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if !pending[k[1]] && !parked[k[1]] {
+				drop = append(drop, entityKey{k[0], k[1]})
+			}
+		}
+		if len(keys) < pageSize {
+			break
+		}
+		lo, loOpen = js.ValueOf([]any{keys[len(keys)-1][0], keys[len(keys)-1][1]}), true
+	}
+	if len(drop) == 0 {
+		return nil
+	}
+	return t.fire(t.js.delAll, records, jsonText(drop))
+}

@@ -1,0 +1,113 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"fmt"
+	"syscall/js"
+)
+
+// schemaVersion is the IndexedDB version of the current layout.
+//
+//	v1 records (key [kind, id]) and outbox ops (key seq, auto) held data and payload as parsed
+//	   objects; cursors (key kind); meta.
+//	v2 data and payload are JSON strings (exact bytes, one cheap crossing); the outbox gets an
+//	   entity index ([kind, eid]) and a unique opId index; parked ops and deferred conflicts get
+//	   their own stores, ordered by an auto key.
+const schemaVersion = 2
+
+// metaSchemaKey is where the meta store records the schema version (app keys are strings; an
+// array key cannot collide with them).
+var metaSchemaKey = []any{"offsync", "schema"}
+
+// migration brings the database from version v-1 to v (migrations()[v-1]). It runs inside the
+// upgrade (versionchange) transaction, synchronously: structural calls directly, data rewrites
+// as requests of that transaction, so a failure aborts the whole upgrade and leaves the old
+// database as it was.
+type migration func(h *helpers, db, tx js.Value)
+
+func migrations() []migration {
+	return []migration{
+		func(_ *helpers, db, _ js.Value) {
+			db.Call("createObjectStore", stRecords, map[string]any{"keyPath": []any{"kind", "id"}})
+			db.Call("createObjectStore", stOutbox, map[string]any{"keyPath": "seq", "autoIncrement": true})
+			db.Call("createObjectStore", stCursors, map[string]any{"keyPath": "kind"})
+			db.Call("createObjectStore", stMeta)
+		},
+		func(h *helpers, db, tx js.Value) {
+			h.stringifyField.Invoke(tx.Call("objectStore", stRecords), "data")
+			outbox := tx.Call("objectStore", stOutbox)
+			h.stringifyField.Invoke(outbox, "payload")
+			outbox.Call("createIndex", "entity", []any{"kind", "eid"})
+			outbox.Call("createIndex", "opId", "opId", map[string]any{"unique": true})
+			parked := db.Call("createObjectStore", stParked, map[string]any{"keyPath": "n", "autoIncrement": true})
+			parked.Call("createIndex", "opId", "opId", map[string]any{"unique": true})
+			parked.Call("createIndex", "entity", []any{"op.kind", "op.eid"})
+			conflicts := db.Call("createObjectStore", stConflicts, map[string]any{"keyPath": "n", "autoIncrement": true})
+			conflicts.Call("createIndex", "cid", "cid", map[string]any{"unique": true})
+		},
+	}
+}
+
+// upgrade runs the migrations from oldVersion to schemaVersion.
+func upgrade(h *helpers, db, tx js.Value, oldVersion int) error {
+	steps := migrations()
+	for v := oldVersion + 1; v <= schemaVersion; v++ {
+		if _, err := call(func() js.Value { steps[v-1](h, db, tx); return js.Undefined() }); err != nil {
+			return fmt.Errorf("schema upgrade to v%d: %w", v, err)
+		}
+	}
+	_, err := call(func() js.Value {
+		return tx.Call("objectStore", stMeta).Call("put", schemaVersion, js.ValueOf(metaSchemaKey))
+	})
+	return err
+}
+
+// openDB opens name at schemaVersion, upgrading it when older. The result is the helper's
+// {db, closed} handle.
+func openDB(ctx context.Context, h *helpers, name string) (js.Value, error) {
+	res := make(chan result, 1)
+	var upErr error
+	// Both callbacks run inside JS events: they do synchronous work only and never block.
+	up := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if err := upgrade(h, args[0], args[1], args[2].Int()); err != nil {
+			upErr = err
+			return err.Error()
+		}
+		return nil
+	})
+	done := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		select {
+		case res <- result{ok: args[0].Bool(), v: args[1]}:
+		default:
+		}
+		return nil
+	})
+	release := func() { up.Release(); done.Release() }
+	if _, err := call(func() js.Value { return h.open.Invoke(name, schemaVersion, up, done) }); err != nil {
+		release()
+		return js.Undefined(), err
+	}
+	select {
+	case r := <-res:
+		release()
+		switch {
+		case r.ok:
+			return r.v, nil
+		case upErr != nil:
+			return js.Undefined(), upErr
+		}
+		return js.Undefined(), asDOMError(r.v)
+	case <-ctx.Done():
+		// The open may still succeed later: close that connection then, and only then let go
+		// of the callbacks it will call.
+		go func() {
+			if r := <-res; r.ok {
+				_, _ = call(func() js.Value { return r.v.Get("db").Call("close") })
+			}
+			release()
+		}()
+		return js.Undefined(), ctx.Err()
+	}
+}

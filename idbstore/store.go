@@ -1,0 +1,161 @@
+//go:build js && wasm
+
+// Package idbstore is the IndexedDB core.Store, for browsers and workers (GOOS=js GOARCH=wasm).
+//
+// Every atomic Store call is exactly one IndexedDB transaction, and inside it only requests of
+// that transaction are awaited. Requests are issued in batches by small JavaScript helpers
+// (helpers.go) that report back once per batch, with bulk data as JSON strings. The decisions
+// (coalescing, rebasing, what a pull may overwrite) are core's pure functions, as in memstore.
+package idbstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Object store names.
+const (
+	stRecords   = "records"
+	stOutbox    = "outbox"
+	stParked    = "parked"
+	stConflicts = "conflicts"
+	stCursors   = "cursors"
+	stMeta      = "meta"
+)
+
+// Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.
+type Store struct {
+	name string
+	js   *helpers
+
+	mu     sync.Mutex
+	conn   js.Value // the helper's {db, closed} handle; undefined until connected
+	closed bool
+
+	// beforeCommit, when set (tests only), runs after a call issued its writes and before it
+	// commits; an error aborts the transaction.
+	beforeCommit func(op string) error
+}
+
+var _ core.Store = (*Store)(nil)
+
+// Open opens (creating or upgrading) the IndexedDB database name.
+func Open(ctx context.Context, name string) (*Store, error) {
+	s := &Store{name: name, js: newHelpers()}
+	if _, err := s.connect(ctx); err != nil {
+		return nil, classify("open "+name, err)
+	}
+	return s, nil
+}
+
+// Close closes the connection. Later calls return a closed error.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.disconnect()
+	return nil
+}
+
+// connect returns an open connection, opening a new one when there is none or the last one was
+// closed (a versionchange from another tab, a lost connection).
+func (s *Store) connect(ctx context.Context) (js.Value, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return js.Undefined(), errClosed("connect")
+	}
+	if s.conn.Truthy() && !s.conn.Get("closed").Bool() {
+		return s.conn, nil
+	}
+	conn, err := openDB(ctx, s.js, s.name)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	s.conn = conn
+	return conn, nil
+}
+
+// drop forgets conn (if it is still the current connection) so that the next call reconnects.
+func (s *Store) drop(conn js.Value) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn.Truthy() && s.conn.Equal(conn) {
+		s.disconnect()
+	}
+}
+
+func (s *Store) disconnect() {
+	if s.conn.Truthy() {
+		conn := s.conn
+		_, _ = call(func() js.Value { return conn.Get("db").Call("close") })
+		conn.Set("closed", true)
+	}
+	s.conn = js.Undefined()
+}
+
+// guard answers a closed error for a closed store, before any validation (as core.Store says).
+func (s *Store) guard(op string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed(op)
+	}
+	return nil
+}
+
+// view runs fn in one readonly transaction over stores.
+func (s *Store) view(ctx context.Context, op string, stores []string, fn func(*txn) error) error {
+	return s.run(ctx, op, "readonly", stores, fn)
+}
+
+// update runs fn in one readwrite transaction over stores.
+func (s *Store) update(ctx context.Context, op string, stores []string, fn func(*txn) error) error {
+	return s.run(ctx, op, "readwrite", stores, fn)
+}
+
+// run runs fn in one transaction. A failure of the connection (closed under it, lost) is retried
+// once on a new connection: the failed transaction applied nothing, and fn starts from scratch.
+func (s *Store) run(ctx context.Context, op, mode string, stores []string, fn func(*txn) error) error {
+	err := s.attempt(ctx, op, mode, stores, fn)
+	if err != nil && reconnectable(err) && ctx.Err() == nil {
+		err = s.attempt(ctx, op, mode, stores, fn)
+	}
+	return classify(op, err)
+}
+
+func (s *Store) attempt(ctx context.Context, op, mode string, stores []string, fn func(*txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	conn, err := s.connect(ctx)
+	if err != nil {
+		return err
+	}
+	t, err := begin(s.js, conn, mode, stores)
+	if err != nil {
+		if reconnectable(err) {
+			s.drop(conn)
+		}
+		return err
+	}
+	err = fn(t)
+	if err == nil && s.beforeCommit != nil && mode == "readwrite" {
+		err = s.beforeCommit(op)
+	}
+	err = t.finish(ctx, err)
+	if err != nil && (reconnectable(err) || conn.Get("closed").Bool()) {
+		s.drop(conn)
+		if !reconnectable(err) && !isCtxErr(err) {
+			err = fmt.Errorf("%w: %w", errConnection, err)
+		}
+	}
+	return err
+}

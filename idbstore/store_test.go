@@ -1,0 +1,53 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+func TestRoundTrip(t *testing.T) {
+	s := openFresh(t)
+	ctx := testCtx(t)
+
+	recs, err := s.WriteLocal(ctx, []core.LocalWrite{
+		upsert("note", "b", `{"id":"b", "n": 1}`, "op1"),
+		upsert("note", "a", `{"id":"a","n":2}`, "op2"),
+		upsert("note", "b", `{"id":"b", "n": 3}`, "op3"),
+	})
+	require.NoError(t, err)
+	require.Len(t, recs, 3)
+
+	got, ok, err := s.Get(ctx, "note", "b")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, `{"id":"b", "n": 3}`, string(got.Data), "exact bytes kept")
+
+	list, err := s.List(ctx, "note")
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+	assert.Equal(t, "a", list[0].ID)
+
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 2, "two edits of b coalesce into one op")
+	assert.Equal(t, "op1", ops[0].OpID)
+	assert.Equal(t, json.RawMessage(`{"id":"b", "n": 3}`), ops[0].Payload)
+	assert.Less(t, ops[0].Seq, ops[1].Seq)
+
+	srv := rec("note", "b", `{"id":"b","n":3,"updatedAt":"v1"}`)
+	srv.UpdatedAt = "v1"
+	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}}))
+	got, _, err = s.Get(ctx, "note", "b")
+	require.NoError(t, err)
+	assert.Equal(t, "v1", got.UpdatedAt)
+	n, err := s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}

@@ -1,0 +1,179 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"syscall/js"
+	"time"
+)
+
+// abortWait bounds the wait for the abort event after an abort: it always comes promptly, but a
+// browser bug must not hang a caller forever.
+const abortWait = 10 * time.Second
+
+// result is what a helper reports for a request batch.
+type result struct {
+	ok bool
+	v  js.Value
+}
+
+// txn is one IndexedDB transaction. Its end (complete or abort) is watched from the moment it is
+// created, so it is never missed; requests are awaited one batch at a time through res.
+type txn struct {
+	js    *helpers
+	raw   js.Value
+	cb    js.Func
+	res   chan result
+	end   chan error
+	done  bool
+	final error
+}
+
+func begin(h *helpers, conn js.Value, mode string, stores []string) (*txn, error) {
+	t := &txn{js: h, res: make(chan result, 1), end: make(chan error, 1)}
+	// Runs inside JS event handlers: it only hands the event over, never blocks.
+	t.cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if args[0].Int() == 1 {
+			var err error
+			if !args[1].Bool() {
+				err = asDOMError(args[2])
+			}
+			select {
+			case t.end <- err:
+			default:
+			}
+			return nil
+		}
+		select {
+		case t.res <- result{ok: args[1].Bool(), v: args[2]}:
+		default:
+		}
+		return nil
+	})
+	names := make([]any, len(stores))
+	for i, s := range stores {
+		names[i] = s
+	}
+	raw, err := call(func() js.Value { return h.begin.Invoke(conn, js.ValueOf(names), mode, t.cb) })
+	if err != nil {
+		t.cb.Release()
+		return nil, err
+	}
+	t.raw = raw
+	return t, nil
+}
+
+// store returns the transaction's object store name.
+func (t *txn) store(name string) (js.Value, error) {
+	return call(func() js.Value { return t.raw.Call("objectStore", name) })
+}
+
+// index returns index of the transaction's object store name.
+func (t *txn) index(name, index string) (js.Value, error) {
+	return call(func() js.Value { return t.raw.Call("objectStore", name).Call("index", index) })
+}
+
+// await waits for the result of the request batch just issued (only IDB requests of this
+// transaction feed it).
+func (t *txn) await(ctx context.Context) (js.Value, error) {
+	select {
+	case r := <-t.res:
+		if !r.ok {
+			return js.Undefined(), asDOMError(r.v)
+		}
+		return r.v, nil
+	case err := <-t.end:
+		t.done, t.final = true, err
+		if err == nil {
+			err = errors.New("transaction finished before its request")
+		}
+		return js.Undefined(), err
+	case <-ctx.Done():
+		return js.Undefined(), ctx.Err()
+	}
+}
+
+// issue runs a helper that reports back, and awaits it.
+func (t *txn) issue(ctx context.Context, helper js.Value, args ...any) (js.Value, error) {
+	if _, err := call(func() js.Value { return helper.Invoke(append(args, t.cb)...) }); err != nil {
+		return js.Undefined(), err
+	}
+	return t.await(ctx)
+}
+
+// issueJSON runs a helper whose result is a JSON string and decodes it into out.
+func (t *txn) issueJSON(ctx context.Context, out any, helper js.Value, args ...any) error {
+	v, err := t.issue(ctx, helper, args...)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(v.String()), out); err != nil {
+		return errDecode{err}
+	}
+	return nil
+}
+
+// fire runs a helper whose requests are not awaited one by one: the transaction's completion
+// says whether they succeeded.
+func (t *txn) fire(helper js.Value, args ...any) error {
+	_, err := call(func() js.Value { return helper.Invoke(args...) })
+	return err
+}
+
+// finish commits (fail == nil) or aborts the transaction and waits for its end. It returns
+// fail, or the transaction's own failure.
+func (t *txn) finish(ctx context.Context, fail error) error {
+	if fail != nil {
+		t.abortAndWait()
+		return fail
+	}
+	if _, err := call(func() js.Value { return t.js.commit.Invoke(t.raw) }); err != nil && !t.done {
+		t.abortAndWait()
+		return err
+	}
+	if t.done {
+		return t.release()
+	}
+	select {
+	case err := <-t.end:
+		t.done, t.final = true, err
+		return t.release()
+	case <-ctx.Done():
+	}
+	// It may have committed meanwhile: then the call succeeded after all.
+	if t.abortAndWait() && t.final == nil {
+		return nil
+	}
+	return ctx.Err()
+}
+
+// abortAndWait aborts the transaction unless it already ended and waits (bounded) for its end.
+// It reports whether the end was seen.
+func (t *txn) abortAndWait() bool {
+	if !t.done {
+		t.js.abort.Invoke(t.raw)
+		select {
+		case err := <-t.end:
+			t.done, t.final = true, err
+		case <-time.After(abortWait):
+			// The callback stays registered: a late end event must still find it.
+			return false
+		}
+	}
+	t.release()
+	return true
+}
+
+func (t *txn) release() error {
+	t.cb.Release()
+	return t.final
+}
+
+// errDecode marks a stored value that does not decode: a storage failure, not a connection one.
+type errDecode struct{ err error }
+
+func (e errDecode) Error() string { return "decoding stored value: " + e.err.Error() }
+func (e errDecode) Unwrap() error { return e.err }

@@ -1,0 +1,154 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"encoding/json"
+
+	"github.com/offsync/offsync/core"
+)
+
+// The stored values. JSON documents (record data, op payloads, conflict sides) are kept as JSON
+// strings: their exact bytes survive, and a page crosses JS↔Go as one string without walking
+// objects. A nil document is null, so nil and empty stay distinct.
+
+type recordValue struct {
+	Kind      string  `json:"kind"`
+	ID        string  `json:"id"`
+	Data      *string `json:"data"`
+	UpdatedAt string  `json:"updatedAt,omitempty"`
+	Deleted   bool    `json:"deleted,omitempty"`
+}
+
+// opValue is an outbox op; Seq is omitted on insert so the store's key generator assigns it.
+type opValue struct {
+	Seq      int64    `json:"seq,omitempty"`
+	OpID     string   `json:"opId"`
+	Kind     string   `json:"kind"`
+	EntityID string   `json:"eid"`
+	Type     string   `json:"type"`
+	Payload  *string  `json:"payload"`
+	Base     string   `json:"base,omitempty"`
+	Changed  []string `json:"changed"`
+	TS       int64    `json:"ts"`
+	InFlight bool     `json:"inFlight,omitempty"`
+	Attempt  int      `json:"attempt,omitempty"`
+	Force    bool     `json:"force,omitempty"`
+}
+
+type parkedValue struct {
+	N        int64   `json:"n,omitempty"`
+	OpID     string  `json:"opId"`
+	Op       opValue `json:"op"`
+	Status   int     `json:"status"`
+	Reason   string  `json:"reason"`
+	ParkedAt int64   `json:"parkedAt"`
+}
+
+type conflictValue struct {
+	N               int64    `json:"n,omitempty"`
+	ID              string   `json:"cid"`
+	Kind            string   `json:"kind"`
+	EntityID        string   `json:"eid"`
+	OpID            string   `json:"opId"`
+	Local           *string  `json:"local"`
+	Server          *string  `json:"server"`
+	ServerDeleted   bool     `json:"serverDeleted,omitempty"`
+	LocalDeleted    bool     `json:"localDeleted,omitempty"`
+	Changed         []string `json:"changed"`
+	ServerUpdatedAt string   `json:"serverUpdatedAt,omitempty"`
+	Base            string   `json:"base,omitempty"`
+	DetectedAt      int64    `json:"detectedAt"`
+}
+
+type cursorValue struct {
+	Kind      string `json:"kind"`
+	UpdatedAt string `json:"updatedAt"`
+	ID        string `json:"id"`
+}
+
+func docString(b json.RawMessage) *string {
+	if b == nil {
+		return nil
+	}
+	s := string(b)
+	return &s
+}
+
+func docBytes(s *string) json.RawMessage {
+	if s == nil {
+		return nil
+	}
+	return json.RawMessage(*s)
+}
+
+func copyStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	return append([]string{}, s...)
+}
+
+func toRecordValue(r core.Record) recordValue {
+	return recordValue{Kind: r.Kind, ID: r.ID, Data: docString(r.Data), UpdatedAt: r.UpdatedAt, Deleted: r.Deleted}
+}
+
+func (v recordValue) record() core.Record {
+	return core.Record{Kind: v.Kind, ID: v.ID, Data: docBytes(v.Data), UpdatedAt: v.UpdatedAt, Deleted: v.Deleted}
+}
+
+func toOpValue(o core.Op) opValue {
+	return opValue{
+		Seq: o.Seq, OpID: o.OpID, Kind: o.Kind, EntityID: o.EntityID, Type: string(o.Type),
+		Payload: docString(o.Payload), Base: o.BaseUpdatedAt, Changed: copyStrings(o.ChangedFields),
+		TS: o.LocalTimestamp, InFlight: o.InFlight, Attempt: o.Attempt, Force: o.Force,
+	}
+}
+
+func (v opValue) op() core.Op {
+	return core.Op{
+		OpID: v.OpID, Seq: v.Seq, Kind: v.Kind, EntityID: v.EntityID, Type: core.OpType(v.Type),
+		Payload: docBytes(v.Payload), BaseUpdatedAt: v.Base, ChangedFields: copyStrings(v.Changed),
+		LocalTimestamp: v.TS, InFlight: v.InFlight, Attempt: v.Attempt, Force: v.Force,
+	}
+}
+
+func toParkedValue(p core.ParkedOp) parkedValue {
+	return parkedValue{OpID: p.Op.OpID, Op: toOpValue(p.Op), Status: p.Status, Reason: p.Reason, ParkedAt: p.ParkedAtMs}
+}
+
+func (v parkedValue) parked() core.ParkedOp {
+	return core.ParkedOp{Op: v.Op.op(), Status: v.Status, Reason: v.Reason, ParkedAtMs: v.ParkedAt}
+}
+
+func toConflictValue(c core.Conflict) conflictValue {
+	return conflictValue{
+		ID: c.ID, Kind: c.Kind, EntityID: c.EntityID, OpID: c.OpID,
+		Local: docString(c.Local), Server: docString(c.Server),
+		ServerDeleted: c.ServerDeleted, LocalDeleted: c.LocalDeleted, Changed: copyStrings(c.ChangedFields),
+		ServerUpdatedAt: c.ServerUpdatedAt, Base: c.BaseUpdatedAt, DetectedAt: c.DetectedAtMs,
+	}
+}
+
+func (v conflictValue) conflict() core.Conflict {
+	return core.Conflict{
+		ID: v.ID, Kind: v.Kind, EntityID: v.EntityID, OpID: v.OpID,
+		Local: docBytes(v.Local), Server: docBytes(v.Server),
+		ServerDeleted: v.ServerDeleted, LocalDeleted: v.LocalDeleted, ChangedFields: copyStrings(v.Changed),
+		ServerUpdatedAt: v.ServerUpdatedAt, BaseUpdatedAt: v.Base, DetectedAtMs: v.DetectedAt,
+	}
+}
+
+// entityKey is a record's key, [kind, id], as JSON for the helpers.
+type entityKey struct{ kind, id string }
+
+func (k entityKey) MarshalJSON() ([]byte, error) { return json.Marshal([2]string{k.kind, k.id}) }
+
+// jsonText marshals v (plain data: it cannot fail) to the string the helpers parse.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
