@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/idbstore"
 	"github.com/offsync/offsync/memstore"
 )
 
@@ -12,5 +13,9 @@ func openStore(ctx context.Context, o options) (core.Store, error) {
 	if o.Storage == "memory" {
 		return memstore.New(), nil
 	}
-	return nil, core.Errorf(core.CodeInvalid, "open", "indexeddb pending")
+	s, err := idbstore.Open(ctx, o.Name)
+	if err != nil {
+		return nil, core.Wrap(core.CodeStorage, "open indexeddb "+o.Name, err)
+	}
+	return s, nil
 }

@@ -1,0 +1,286 @@
+// Types of the offsync JavaScript API (JS-API.md). Records are plain JSON objects with a
+// string `id`; the server owns `updatedAt` and `deletedAt`.
+
+/** A record as the app stores it. */
+export interface OffsyncRecord {
+  id: string;
+  updatedAt?: string;
+  deletedAt?: string | null;
+  [field: string]: unknown;
+}
+
+/** Error categories (`err.code`). */
+export type ErrorCode =
+  | 'network' | 'timeout' | 'auth' | 'conflict' | 'server' | 'protocol'
+  | 'storage' | 'quota' | 'invalid' | 'cancelled' | 'closed';
+
+/** Every rejection of this API is an OffsyncError. */
+export interface OffsyncError extends Error {
+  name: 'OffsyncError';
+  code: ErrorCode;
+  /** Trying the same thing again later may succeed. */
+  retryable: boolean;
+  /** On a failed sync()/fullResync(): what the run did before it failed. */
+  stats?: SyncStats;
+}
+
+export type ConflictStrategy =
+  | 'autoPreserve' | 'serverWins' | 'clientWins' | 'lastWriteWins' | 'merge' | 'manual';
+
+/** A conflict between a local op and the server's record. */
+export interface Conflict<T extends OffsyncRecord = OffsyncRecord> {
+  /** Stable id (the op's id); pass it to resolveConflict. */
+  id: string;
+  kind: string;
+  entityId: string;
+  opId: string;
+  /** Local data; null for a local delete. */
+  local: T | null;
+  /** Server record; null when the server has none. */
+  server: T | null;
+  serverDeleted?: boolean;
+  localDeleted?: boolean;
+  /** Fields the local edit changed; null means all. */
+  changedFields: string[] | null;
+  serverUpdatedAt?: string;
+  baseUpdatedAt?: string;
+  /** Device time (Unix ms) the conflict was found. */
+  detectedAt: number;
+}
+
+export type Resolution<T extends OffsyncRecord = OffsyncRecord> =
+  | { action: 'acceptServer' }
+  | { action: 'acceptClient' }
+  | { action: 'merged'; data: T }
+  | { action: 'defer' }
+  | { action: 'discard' };
+
+/** Strategy override of one kind. */
+export interface TableConflictConfig {
+  strategy: ConflictStrategy;
+}
+
+export interface OpenOptions {
+  /** Local database name (the IndexedDB database name). */
+  name: string;
+  /** REST server root, e.g. 'http://127.0.0.1:8080/api' (CONTRACT.md). */
+  baseUrl: string | URL;
+  /** Entity kinds this database syncs. Any other kind is rejected with code 'invalid'. */
+  kinds: string[];
+  /**
+   * Authorization provider, called before every request but /health (sync or async).
+   * A bare token is sent as "Bearer <token>"; "Bearer abc" is sent as is; '' or null sends none.
+   * A throw or rejection fails the sync with code 'auth'.
+   */
+  token?: () => string | null | undefined | Promise<string | null | undefined>;
+  /** 'indexeddb' (default where indexedDB exists) or 'memory' (default elsewhere, e.g. Node). */
+  storage?: 'indexeddb' | 'memory';
+  /** Default strategy [autoPreserve]. */
+  conflictStrategy?: ConflictStrategy;
+  /** Per-kind strategy overrides. */
+  tableConflictConfigs?: Record<string, TableConflictConfig>;
+  /**
+   * For 'merge': the record to push over the server's. Sync or async. A throw or rejection
+   * defers the conflict (it stays in conflicts() and the outbox) and emits an 'error' event.
+   */
+  mergeFunction?: (local: OffsyncRecord | null, server: OffsyncRecord | null, conflict: Conflict) =>
+    OffsyncRecord | Promise<OffsyncRecord>;
+  /**
+   * For 'manual': decides each conflict. Sync or async. Without it, manual conflicts are
+   * deferred. A throw or rejection defers the conflict and emits an 'error' event.
+   */
+  conflictResolver?: (conflict: Conflict) => Resolution | Promise<Resolution>;
+  /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
+  wasmUrl?: string | URL;
+  /** Pull page size, 1–1000 [500]. */
+  pageSize?: number;
+  /** Ops per push request, ≤ 500 [100]. */
+  pushBatchSize?: number;
+  /** Push requests in flight at once [1]. */
+  pushConcurrency?: number;
+  /** Retries of one request on 429/5xx/network [5]; 0 means none. */
+  maxRetries?: number;
+  /** Backoff bounds in ms [1000, 120000]; 0 means no wait. */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  /** Automatic full resync period in ms [7 days]; 0 or less means never. */
+  fullResyncIntervalMs?: number;
+  /** User-Agent header where the host allows setting it (Node). */
+  userAgent?: string;
+}
+
+export interface PutOptions {
+  /** Fields this edit changed; null means all. Without it, put diffs against the stored record. */
+  changedFields?: string[] | null;
+}
+
+/** An outbox op, as enqueue() takes it and outbox() lists it. */
+export interface Op {
+  type: 'upsert' | 'delete';
+  kind: string;
+  /** The entity id. */
+  id: string;
+  payload?: OffsyncRecord;
+  baseUpdatedAt?: string;
+  changedFields?: string[] | null;
+  /** Defaults to a new UUID. */
+  opId?: string;
+  /** Device time of the edit, Unix ms; defaults to now. */
+  localTimestamp?: number;
+  /** Skip the server's version check (X-Force-Update / X-Force-Delete). */
+  force?: boolean;
+}
+
+/** An op as stored in the outbox. */
+export interface StoredOp extends Op {
+  opId: string;
+  seq: number;
+  localTimestamp: number;
+  changedFields: string[] | null;
+  inFlight?: boolean;
+  attempt?: number;
+}
+
+/** An op the server refused for good (400/404 on PUT/413/422): kept until retried or dropped. */
+export interface ParkedOp {
+  op: StoredOp;
+  /** HTTP status; 0 when parked by the engine itself. */
+  status: number;
+  reason: string;
+  /** Device time, Unix ms. */
+  parkedAt: number;
+}
+
+/** A kind's pull position: the server's (updatedAt, id) of the last applied item. */
+export interface Cursor {
+  updatedAt: string;
+  id: string;
+}
+
+export interface SyncStats {
+  pushed: number;
+  pulled: number;
+  conflicts: number;
+  conflictsResolved: number;
+  errors: number;
+  durationMs: number;
+}
+
+export interface Status {
+  /** The last server call reached the server. */
+  online: boolean;
+  syncing: boolean;
+  /** Ops waiting in the outbox. */
+  pending: number;
+  /** Unix ms of the last successful sync; 0 never. */
+  lastSyncedAt: number;
+}
+
+export interface SyncOptions {
+  /** A subset of the kinds [all]. */
+  kinds?: string[];
+  /** Aborting rejects with code 'cancelled'; what was acknowledged or applied stays. */
+  signal?: AbortSignal;
+}
+
+export interface FullResyncOptions {
+  /** Drop local copies of synced entities without pending ops (after the push succeeded). */
+  clearData?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface AutoOptions {
+  /** [300000] */
+  intervalMs?: number;
+}
+
+/** Event payloads, by event type. */
+export interface EventMap {
+  syncStarted: { phase: 'push' | 'pull'; kinds?: string[] };
+  progress: { phase: 'push' | 'pull'; kind?: string; done: number; total: number };
+  /** After every run, failed ones too (then with `error`). */
+  completed: { stats: SyncStats; error?: OffsyncError };
+  conflict: { conflict: Conflict };
+  /** `discarded` names what the resolution dropped: fields, or 'delete' / 'record'. */
+  conflictResolved: { conflict: Conflict; resolution: Resolution; discarded?: string[] };
+  opParked: { parked: ParkedOp };
+  error: { error: OffsyncError };
+  /** 'local': this client's writes; 'sync': pulled/acknowledged/resolved; 'tab': another tab's. */
+  change: { kind: string; ids: string[]; origin: 'local' | 'sync' | 'tab' };
+  status: Status;
+  fullResync: { reason?: 'manual' | 'interval'; clearData?: boolean };
+}
+
+export type EventType = keyof EventMap;
+
+/**
+ * One open database. Every async method rejects with an OffsyncError; a failed call never
+ * breaks the client. After close() every method rejects with code 'closed'.
+ *
+ * Multi-tab (IndexedDB storage in browsers and workers): tabs of one origin share the
+ * database. One sync runs at a time across them (Web Locks 'offsync:<name>'): sync() in a tab
+ * while another tab syncs waits for that sync to end, then runs (usually with little left to
+ * do); an AbortSignal also cancels the wait. Auto sync runs in one tab only (lock
+ * 'offsync:<name>:auto'): startAuto() in other tabs waits in line and takes over when the
+ * leader stops, closes or dies. Changes are broadcast (BroadcastChannel 'offsync:<name>') so
+ * every tab's watch() and 'change' listeners (origin 'tab') see them. Memory databases never
+ * coordinate.
+ */
+export interface OffsyncClient {
+  /** The events as an EventTarget: CustomEvents whose `detail` is the EventMap payload. */
+  readonly events: EventTarget;
+  readonly closed: boolean;
+
+  /** Writes the record and its outbox op in one transaction; resolves with the stored record. */
+  put<T extends OffsyncRecord>(kind: string, record: T, options?: PutOptions): Promise<T>;
+  /** Many records of one kind and their ops, one transaction; changedFields derived per record. */
+  putMany<T extends OffsyncRecord>(kind: string, records: T[]): Promise<T[]>;
+  /** Soft-deletes locally and appends the delete op; deleting an absent record does nothing. */
+  delete(kind: string, id: string): Promise<void>;
+  /** undefined when absent or deleted. */
+  get<T extends OffsyncRecord = OffsyncRecord>(kind: string, id: string): Promise<T | undefined>;
+  /** Live (not deleted) records in id order. */
+  list<T extends OffsyncRecord = OffsyncRecord>(kind: string): Promise<T[]>;
+  /**
+   * Calls callback with list(kind) now and after every change of kind: local writes, syncs,
+   * other tabs. Calls never overlap; bursts are coalesced. Returns the function that stops it.
+   */
+  watch<T extends OffsyncRecord = OffsyncRecord>(kind: string, callback: (records: T[]) => void): () => void;
+  /** Appends an app-made op (seed style); opId and localTimestamp default. Resolves with the stored op. */
+  enqueue(op: Op): Promise<StoredOp>;
+
+  /** Pushes the outbox, then pulls. Rejections carry `stats`. */
+  sync(options?: SyncOptions): Promise<SyncStats>;
+  /** Pushes first, resets the cursors and pulls everything again. */
+  fullResync(options?: FullResyncOptions): Promise<SyncStats>;
+  /** Syncs every intervalMs, on 'online' and when the page becomes visible; see multi-tab above. */
+  startAuto(options?: AutoOptions): void;
+  stopAuto(): void;
+
+  /** Ops waiting in the outbox (parked ones excluded). */
+  pendingCount(): Promise<number>;
+  /** Deferred conflicts (durable). */
+  conflicts(): Promise<Conflict[]>;
+  /** Applies a resolution to a deferred conflict now; the next sync pushes the result. */
+  resolveConflict(conflictId: string, resolution: Resolution): Promise<void>;
+
+  /** Inspector: the pending ops in order. */
+  outbox(): Promise<StoredOp[]>;
+  /** Inspector: each kind's pull cursor. */
+  cursors(): Promise<Record<string, Cursor>>;
+  /** Inspector: ops the server refused for good. */
+  parked(): Promise<ParkedOp[]>;
+  /** Puts parked ops back into the outbox (with a new idempotency key). */
+  retryParked(opIds: string[]): Promise<void>;
+  /** Forgets parked ops. */
+  dropParked(opIds: string[]): Promise<void>;
+  status(): Promise<Status>;
+
+  /** Listens to one event type; returns the unsubscribe function. */
+  on<K extends EventType>(type: K, callback: (event: EventMap[K]) => void): () => void;
+  /** Stops auto sync, cancels a running sync, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens (creating if needed) a local database. Rejects with code 'invalid' on bad options. */
+export function open(options: OpenOptions): Promise<OffsyncClient>;

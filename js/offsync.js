@@ -1,0 +1,436 @@
+// offsync — offline-first data sync for web apps. The public API of JS-API.md over sync.wasm
+// (Go). This module loads the Go runtime, turns values into the JSON strings that cross the
+// boundary, dispatches events, and owns the browser-only coordination: Web Locks (one tab
+// syncs at a time), BroadcastChannel (other tabs' watch() sees changes) and the
+// online/visibility triggers of auto sync.
+import './wasm_exec.js';
+
+const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
+  'opParked', 'error', 'change', 'status', 'fullResync'];
+const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'maxRetries', 'backoffMinMs',
+  'backoffMaxMs', 'fullResyncIntervalMs', 'userAgent'];
+const DEFAULT_AUTO_MS = 5 * 60_000;
+// A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
+const NODE_FS = 'node:fs/promises';
+
+const isNode = () => typeof globalThis.process?.versions?.node === 'string';
+
+/** One Go runtime per sync.wasm URL, shared by every open() database. */
+const runtimes = new Map();
+
+function offsyncError(code, message, retryable = false) {
+  const e = new Error(message);
+  e.name = 'OffsyncError';
+  e.code = code;
+  e.retryable = retryable;
+  return e;
+}
+
+function invalid(message) {
+  return offsyncError('invalid', message);
+}
+
+function toJSON(value, what) {
+  let s;
+  try {
+    s = JSON.stringify(value);
+  } catch (e) {
+    throw invalid(`${what} is not JSON-serialisable: ${e.message}`);
+  }
+  if (s === undefined) throw invalid(`${what} is not a JSON value`);
+  return s;
+}
+
+async function wasmBytesOrResponse(url) {
+  if (isNode() && url.protocol === 'file:') {
+    const { readFile } = await import(NODE_FS);
+    return { bytes: await readFile(url) };
+  }
+  return { response: fetch(url) };
+}
+
+async function instantiate(url, go) {
+  const src = await wasmBytesOrResponse(url);
+  if (src.bytes) return WebAssembly.instantiate(src.bytes, go.importObject);
+  if (WebAssembly.instantiateStreaming) {
+    try {
+      return await WebAssembly.instantiateStreaming(src.response, go.importObject);
+    } catch (e) {
+      // A server that does not send application/wasm: fall back to bytes.
+      if (!(e instanceof TypeError)) throw e;
+    }
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return WebAssembly.instantiate(await res.arrayBuffer(), go.importObject);
+}
+
+async function startRuntime(url) {
+  const go = new globalThis.Go();
+  let result;
+  try {
+    result = await instantiate(url, go);
+  } catch (e) {
+    throw offsyncError('network', `cannot load sync.wasm from ${url}: ${e.message}`, true);
+  }
+  let api;
+  // The Go program hands over its API synchronously during go.run, before its first wait.
+  globalThis.__offsyncInit = (a) => { api = a; };
+  const exited = go.run(result.instance);
+  delete globalThis.__offsyncInit;
+  if (!api) throw offsyncError('storage', 'sync.wasm did not start');
+  exited.then(() => runtimes.delete(url.href));
+  return api;
+}
+
+function runtime(url) {
+  let p = runtimes.get(url.href);
+  if (!p) {
+    p = startRuntime(url);
+    p.catch(() => runtimes.delete(url.href));
+    runtimes.set(url.href, p);
+  }
+  return p;
+}
+
+function errorFromJSON(e) {
+  return offsyncError(e?.code || 'storage', e?.message || 'error', !!e?.retryable);
+}
+
+/** Turns one engine event (JSON) into the detail object of JS-API.md. */
+function detailOf(ev) {
+  const { type, ...d } = ev;
+  switch (type) {
+    case 'status':
+      return { online: false, syncing: false, pending: 0, lastSyncedAt: 0, ...ev.status };
+    case 'progress':
+      return { done: 0, total: 0, ...d };
+    case 'change':
+      return { ids: [], ...d };
+  }
+  if (d.error) d.error = errorFromJSON(d.error);
+  return d;
+}
+
+function reportListenerError(e) {
+  if (typeof globalThis.reportError === 'function') globalThis.reportError(e);
+  else console.error('offsync: a listener threw', e);
+}
+
+/**
+ * Opens (or creates) a local database and returns its client. See offsync.d.ts for every
+ * option and method.
+ */
+export async function open(options) {
+  if (!options || typeof options !== 'object') throw invalid('open(options): an options object is required');
+  const { name, baseUrl, kinds, token, mergeFunction, conflictResolver, conflictStrategy,
+    tableConflictConfigs } = options;
+  if (typeof name !== 'string' || name === '') throw invalid('options.name must be a non-empty string');
+  if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) throw invalid('options.baseUrl must be a URL string');
+  if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string')) {
+    throw invalid('options.kinds must be a non-empty array of kind names');
+  }
+  for (const [key, fn] of [['token', token], ['mergeFunction', mergeFunction], ['conflictResolver', conflictResolver]]) {
+    if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.${key} must be a function`);
+  }
+  const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
+  const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
+  const config = { name, baseUrl: String(baseUrl), kinds, storage, conflictStrategy, tableConflictConfigs };
+  for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
+
+  const api = await runtime(wasmUrl);
+  const db = new Client(name, kinds, storage);
+  const adapters = {
+    events: (batch) => db._deliver(batch),
+    token: token && (async () => {
+      const t = await token();
+      return t == null ? '' : String(t);
+    }),
+    merge: mergeFunction && (async (conflictJSON) => {
+      const c = JSON.parse(conflictJSON);
+      const merged = await mergeFunction(c.local, c.server, c);
+      if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
+        throw new Error('mergeFunction must return a record object');
+      }
+      return JSON.stringify(merged);
+    }),
+    resolve: conflictResolver && (async (conflictJSON) => {
+      const r = await conflictResolver(JSON.parse(conflictJSON));
+      if (!r || typeof r.action !== 'string') throw new Error('conflictResolver must return {action}');
+      return JSON.stringify(r);
+    }),
+  };
+  db._attach(await api.open(toJSON(config, 'options'), adapters));
+  return db;
+}
+
+/** The client of one open database (JS-API.md). Create it with open(). */
+class Client {
+  /** EventTarget view of the events: each is a CustomEvent whose detail is the payload. */
+  events = new EventTarget();
+  #h = null;
+  #name;
+  #kinds;
+  #shared;
+  #closed = false;
+  #listeners = new Map();
+  #channel = null;
+  #auto = null;
+
+  constructor(name, kinds, storage) {
+    this.#name = name;
+    this.#kinds = new Set(kinds);
+    // Tabs share data only through IndexedDB: memory databases never coordinate.
+    this.#shared = storage === 'indexeddb';
+  }
+
+  /** @internal */
+  _attach(h) {
+    this.#h = h;
+    if (this.#shared && typeof BroadcastChannel === 'function') {
+      this.#channel = new BroadcastChannel('offsync:' + this.#name);
+      this.#channel.onmessage = (m) => {
+        const { kind, ids } = m.data || {};
+        if (typeof kind === 'string') this.#emit('change', { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' });
+      };
+    }
+  }
+
+  /** @internal Receives one batch of engine events (JSON array) from sync.wasm. */
+  _deliver(batch) {
+    for (const ev of JSON.parse(batch)) {
+      const detail = detailOf(ev);
+      if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') {
+        this.#channel.postMessage({ kind: detail.kind, ids: detail.ids });
+      }
+      this.#emit(ev.type, detail);
+    }
+  }
+
+  #emit(type, detail) {
+    for (const cb of [...(this.#listeners.get(type) ?? [])]) {
+      try {
+        cb(detail);
+      } catch (e) {
+        reportListenerError(e);
+      }
+    }
+    this.events.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  #call(method, ...args) {
+    if (this.#closed) return Promise.reject(offsyncError('closed', `${method}: the database is closed`));
+    return this.#h.call(method, ...args);
+  }
+
+  #lockName(suffix = '') {
+    return 'offsync:' + this.#name + suffix;
+  }
+
+  #locks() {
+    return this.#shared ? globalThis.navigator?.locks : undefined;
+  }
+
+  async put(kind, record, options = {}) {
+    const args = [kind, toJSON(record, 'record')];
+    if (options && options.changedFields !== undefined) args.push(toJSON(options.changedFields, 'changedFields'));
+    return JSON.parse(await this.#call('put', ...args));
+  }
+
+  async putMany(kind, records) {
+    if (!Array.isArray(records)) throw invalid('putMany: records must be an array');
+    return JSON.parse(await this.#call('putMany', kind, toJSON(records, 'records')));
+  }
+
+  async delete(kind, id) {
+    await this.#call('delete', kind, id);
+  }
+
+  async get(kind, id) {
+    const s = await this.#call('get', kind, id);
+    return s === undefined ? undefined : JSON.parse(s);
+  }
+
+  async list(kind) {
+    return JSON.parse(await this.#call('list', kind));
+  }
+
+  watch(kind, callback) {
+    if (typeof kind !== 'string' || !this.#kinds.has(kind)) throw invalid(`watch: unknown kind ${String(kind)}`);
+    if (typeof callback !== 'function') throw invalid('watch: callback must be a function');
+    let stopped = false;
+    let running = false;
+    let dirty = false;
+    const refresh = async () => {
+      if (running) {
+        dirty = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          dirty = false;
+          let records;
+          try {
+            records = await this.list(kind);
+          } catch (e) {
+            if (e.code !== 'closed') this.#emit('error', { error: e });
+            return;
+          }
+          if (stopped) return;
+          try {
+            callback(records);
+          } catch (e) {
+            reportListenerError(e);
+          }
+        } while (dirty && !stopped);
+      } finally {
+        running = false;
+      }
+    };
+    const off = this.on('change', (e) => { if (e.kind === kind) refresh(); });
+    refresh();
+    return () => {
+      stopped = true;
+      off();
+    };
+  }
+
+  async enqueue(op) {
+    if (!op || typeof op !== 'object') throw invalid('enqueue: op must be an object');
+    return JSON.parse(await this.#call('enqueue', toJSON(op, 'op')));
+  }
+
+  async sync(options = {}) {
+    const { kinds, signal } = options ?? {};
+    const run = () => this.#call('sync', kinds === undefined ? undefined : toJSON(kinds, 'kinds'), signal);
+    return JSON.parse(await this.#exclusive(run, signal));
+  }
+
+  async fullResync(options = {}) {
+    const { clearData = false, signal } = options ?? {};
+    return JSON.parse(await this.#exclusive(() => this.#call('fullResync', !!clearData, signal), signal));
+  }
+
+  // Across tabs of one IndexedDB database one sync runs at a time: a sync() here waits for the
+  // lock held by another tab's sync, then runs (usually with little left to do).
+  #exclusive(run, signal) {
+    const locks = this.#locks();
+    if (!locks) return run();
+    if (signal?.aborted) return Promise.reject(offsyncError('cancelled', 'sync: aborted before it started'));
+    return locks.request(this.#lockName(), signal ? { signal } : {}, run).catch((e) => {
+      if (e?.name === 'AbortError') throw offsyncError('cancelled', 'sync: aborted while waiting for another tab');
+      throw e;
+    });
+  }
+
+  startAuto(options = {}) {
+    const intervalMs = options?.intervalMs ?? DEFAULT_AUTO_MS;
+    if (typeof intervalMs !== 'number' || !(intervalMs > 0)) throw invalid('startAuto: intervalMs must be a positive number');
+    if (this.#closed) throw offsyncError('closed', 'startAuto: the database is closed');
+    if (this.#auto) {
+      this.#auto.intervalMs = intervalMs;
+      if (this.#auto.leader) this.#call('startAuto', intervalMs).catch(() => {});
+      return;
+    }
+    const auto = { intervalMs, leader: false, release: null };
+    this.#auto = auto;
+    const lead = () => {
+      auto.leader = true;
+      return this.#call('startAuto', auto.intervalMs).catch(() => {});
+    };
+    const locks = this.#locks();
+    if (locks) {
+      // Only the tab holding the auto lock syncs by itself; another tab's startAuto waits
+      // in line and takes over when the leader stops or dies (the browser frees its lock).
+      locks.request(this.#lockName(':auto'), () => new Promise((resolve) => {
+        auto.release = resolve;
+        if (this.#auto !== auto) return resolve();
+        lead();
+      })).catch(() => {});
+    } else {
+      lead();
+    }
+    const kick = () => { if (auto.leader && this.#auto === auto) this.sync().catch(() => {}); };
+    const onVisible = () => { if (globalThis.document?.visibilityState === 'visible') kick(); };
+    if (typeof globalThis.addEventListener === 'function') {
+      globalThis.addEventListener('online', kick);
+      auto.cleanup = () => globalThis.removeEventListener('online', kick);
+    }
+    if (globalThis.document?.addEventListener) {
+      globalThis.document.addEventListener('visibilitychange', onVisible);
+      const prev = auto.cleanup;
+      auto.cleanup = () => { prev?.(); globalThis.document.removeEventListener('visibilitychange', onVisible); };
+    }
+  }
+
+  stopAuto() {
+    const auto = this.#auto;
+    if (!auto) return;
+    this.#auto = null;
+    auto.cleanup?.();
+    auto.release?.();
+    if (auto.leader && !this.#closed) this.#call('stopAuto').catch(() => {});
+  }
+
+  async pendingCount() {
+    return this.#call('pendingCount');
+  }
+
+  async conflicts() {
+    return JSON.parse(await this.#call('conflicts'));
+  }
+
+  async resolveConflict(conflictId, resolution) {
+    if (!resolution || typeof resolution !== 'object') throw invalid('resolveConflict: resolution must be an object');
+    await this.#call('resolveConflict', conflictId, toJSON(resolution, 'resolution'));
+  }
+
+  async outbox() {
+    return JSON.parse(await this.#call('outbox'));
+  }
+
+  async cursors() {
+    return JSON.parse(await this.#call('cursors'));
+  }
+
+  async parked() {
+    return JSON.parse(await this.#call('parked'));
+  }
+
+  async retryParked(opIds) {
+    await this.#call('retryParked', toJSON(opIds, 'opIds'));
+  }
+
+  async dropParked(opIds) {
+    await this.#call('dropParked', toJSON(opIds, 'opIds'));
+  }
+
+  async status() {
+    return { online: false, syncing: false, pending: 0, lastSyncedAt: 0, ...JSON.parse(await this.#call('status')) };
+  }
+
+  on(type, callback) {
+    if (!EVENT_TYPES.includes(type)) throw invalid(`on: unknown event type ${String(type)}`);
+    if (typeof callback !== 'function') throw invalid('on: callback must be a function');
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    const entry = (d) => callback(d);
+    set.add(entry);
+    return () => set.delete(entry);
+  }
+
+  get closed() {
+    return this.#closed;
+  }
+
+  async close() {
+    if (this.#closed) return;
+    this.stopAuto();
+    const done = this.#h.call('close');
+    this.#closed = true;
+    this.#channel?.close();
+    this.#channel = null;
+    await done;
+  }
+}

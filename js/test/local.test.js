@@ -1,0 +1,139 @@
+// The local half of the API (no server needed beyond open): writes, reads, outbox, invalid
+// arguments and close, under Node with memory storage and the real sync.wasm.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { open } from '../offsync.js';
+import { startServer, unique } from './support/server.js';
+import { tenant } from './support/client.js';
+
+let server;
+let ten;
+before(async () => {
+  server = await startServer();
+  ten = tenant(server);
+});
+after(async () => {
+  await ten?.closeAll();
+  await server?.stop();
+});
+
+const rejectsWith = (p, code) => assert.rejects(p, (e) => {
+  assert.equal(e.code, code, `code of ${e.message}`);
+  assert.equal(typeof e.retryable, 'boolean');
+  assert.ok(e instanceof Error);
+  return true;
+});
+
+test('put, get, list, delete, putMany and the outbox', async () => {
+  const db = await ten.open();
+  const stored = await db.put('note', { id: 'n1', title: 'one', mood: 3 });
+  assert.equal(stored.id, 'n1');
+  assert.equal(stored.title, 'one');
+  assert.deepEqual(await db.get('note', 'n1'), stored);
+  assert.equal(await db.get('note', 'absent'), undefined);
+
+  const many = await db.putMany('note', [{ id: 'n3', title: 'three' }, { id: 'n2', title: 'two' }]);
+  assert.deepEqual(many.map((r) => r.id), ['n3', 'n2']);
+  assert.deepEqual((await db.list('note')).map((r) => r.id), ['n1', 'n2', 'n3']);
+  assert.deepEqual(await db.list('task'), []);
+
+  await db.put('note', { id: 'n1', title: 'one!', mood: 3 }, { changedFields: ['title'] });
+  assert.equal((await db.get('note', 'n1')).title, 'one!');
+  assert.equal(await db.pendingCount(), 3, 'the second edit of n1 coalesces into its first op');
+  const outbox = await db.outbox();
+  assert.deepEqual(outbox.map((o) => [o.id, o.type]), [['n1', 'upsert'], ['n3', 'upsert'], ['n2', 'upsert']]);
+  assert.ok(outbox.every((o) => typeof o.opId === 'string' && o.kind === 'note'));
+
+  await db.delete('note', 'n2');
+  assert.equal(await db.get('note', 'n2'), undefined, 'deleted records read as absent');
+  assert.deepEqual((await db.list('note')).map((r) => r.id), ['n1', 'n3']);
+  assert.equal(await db.pendingCount(), 2, 'a never-sent create and its delete cancel out');
+  await db.delete('note', 'never-existed');
+  assert.equal(await db.pendingCount(), 2, 'deleting an absent record adds no op');
+
+  const st = await db.status();
+  assert.equal(st.pending, 2);
+  assert.equal(st.syncing, false);
+  assert.deepEqual(await db.conflicts(), []);
+  assert.deepEqual(await db.parked(), []);
+  const cursors = await db.cursors();
+  assert.ok(typeof cursors === 'object');
+});
+
+test('enqueue appends an app-made op with defaults', async () => {
+  const db = await ten.open();
+  const op = await db.enqueue({ type: 'upsert', kind: 'task', id: 't1', payload: { id: 't1', done: false } });
+  assert.equal(op.kind, 'task');
+  assert.equal(op.id, 't1');
+  assert.match(op.opId, /^[0-9a-f-]{36}$/);
+  assert.ok(op.localTimestamp > 0);
+  assert.equal(await db.pendingCount(), 1);
+  assert.equal(await db.get('task', 't1'), undefined, 'enqueue does not touch records');
+  const del = await db.enqueue({ type: 'delete', kind: 'task', id: 't2', opId: 'my-op-id', localTimestamp: 5 });
+  assert.equal(del.opId, 'my-op-id');
+  assert.equal(del.localTimestamp, 5);
+});
+
+test('argument mistakes reject with invalid and the instance survives them', async () => {
+  const db = await ten.open();
+  const cases = [
+    ['unknown kind', () => db.put('nope', { id: 'x' })],
+    ['record without id', () => db.put('note', { title: 'no id' })],
+    ['record not an object', () => db.put('note', 'text')],
+    ['non-JSON value', () => db.put('note', { id: 'x', n: 1n })],
+    ['undefined record', () => db.put('note', undefined)],
+    ['id not a string', () => db.get('note', 42)],
+    ['kind missing', () => db.delete(undefined, 'x')],
+    ['bad kind name', () => db.list('Bad Kind')],
+    ['putMany not an array', () => db.putMany('note', { id: 'x' })],
+    ['putMany item without id', () => db.putMany('note', [{ id: 'ok' }, { nope: 1 }])],
+    ['enqueue bad type', () => db.enqueue({ type: 'weird', kind: 'note', id: 'x' })],
+    ['enqueue not an object', () => db.enqueue(null)],
+    ['sync unknown kind', () => db.sync({ kinds: ['nope'] })],
+    ['resolveConflict without resolution', () => db.resolveConflict('x')],
+  ];
+  for (const [name, call] of cases) {
+    await rejectsWith(call(), 'invalid').catch((e) => { throw new Error(`${name}: ${e.message}`); });
+  }
+  assert.equal(await db.get('note', 'ok'), undefined, 'a failed putMany writes nothing');
+  for (const [name, call] of [
+    ['watch unknown kind', () => db.watch('nope', () => {})],
+    ['watch without callback', () => db.watch('note')],
+    ['on unknown event', () => db.on('bogus', () => {})],
+    ['startAuto negative interval', () => db.startAuto({ intervalMs: -1 })],
+  ]) {
+    assert.throws(call, (e) => e.code === 'invalid', name);
+  }
+  await db.put('note', { id: 'still', ok: true });
+  assert.deepEqual(await db.get('note', 'still'), { id: 'still', ok: true });
+});
+
+test('open rejects bad options with invalid', async () => {
+  const base = { name: unique('db'), baseUrl: server.baseUrl, kinds: ['note'], storage: 'memory' };
+  const cases = [
+    ['no options', undefined],
+    ['no name', { ...base, name: '' }],
+    ['no kinds', { ...base, kinds: [] }],
+    ['bad kind name', { ...base, kinds: ['Not-A-Kind'] }],
+    ['bad storage', { ...base, storage: 'floppy' }],
+    ['bad strategy', { ...base, conflictStrategy: 'coinFlip' }],
+    ['bad table strategy', { ...base, tableConflictConfigs: { note: { strategy: 'x' } } }],
+    ['token not a function', { ...base, token: 'abc' }],
+    ['baseUrl not http', { ...base, baseUrl: 'ftp://x' }],
+  ];
+  for (const [name, opts] of cases) {
+    await rejectsWith(open(opts), 'invalid').catch((e) => { throw new Error(`${name}: ${e.message}`); });
+  }
+});
+
+test('calls after close reject with closed', async () => {
+  const db = await open({ name: unique('db'), baseUrl: server.baseUrl, kinds: ['note'], storage: 'memory' });
+  await db.put('note', { id: 'a' });
+  await db.close();
+  assert.equal(db.closed, true);
+  await rejectsWith(db.get('note', 'a'), 'closed');
+  await rejectsWith(db.put('note', { id: 'b' }), 'closed');
+  await rejectsWith(db.sync(), 'closed');
+  await rejectsWith(db.pendingCount(), 'closed');
+  await db.close();
+});
