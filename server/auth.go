@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // LoadTokens reads a tokens file: one `TOKEN TENANT` pair per line, blank lines and lines
@@ -58,7 +59,7 @@ func (s *Server) tenantOf(r *http.Request) string {
 	if t, ok := s.cfg.Tokens[token]; ok {
 		return t
 	}
-	if s.cfg.Dev {
+	if s.cfg.Dev && utf8.ValidString(token) && !strings.Contains(token, "\x00") {
 		return "dev:" + token
 	}
 	return ""

@@ -104,8 +104,10 @@ func (s *Server) parseBatchOp(raw json.RawMessage) (writeOp, *batchResult) {
 	switch {
 	case !core.ValidKind(op.Kind):
 		return refuse(http.StatusBadRequest, codeBadRequest, "kind must match [a-z][a-z0-9_]{0,63}")
-	case !core.ValidID(op.ID):
-		return refuse(http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes")
+	case !validID(op.ID):
+		return refuse(http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes of UTF-8 without NUL")
+	case !validKey(op.OpID):
+		return refuse(http.StatusBadRequest, codeBadRequest, "opId must be at most 256 bytes of UTF-8 without NUL")
 	case int64(len(op.Payload)) > s.cfg.MaxBody:
 		return refuse(http.StatusRequestEntityTooLarge, codeTooLarge, "payload is larger than the server's limit")
 	}

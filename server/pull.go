@@ -36,7 +36,7 @@ func decodePageToken(tok string) (updatedAt, id string, ok bool) {
 		return "", "", false
 	}
 	updatedAt, id, ok = strings.Cut(rest, "\x00")
-	if !ok || !core.ValidID(id) {
+	if !ok || !validID(id) {
 		return "", "", false
 	}
 	if _, ok := parseVersion(updatedAt); !ok {
@@ -82,8 +82,8 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, tenant, kind
 			return
 		}
 		pq.AfterUpdatedAt, pq.AfterID = since, q.Get("afterId")
-		if len(pq.AfterID) > 256 {
-			writeError(w, http.StatusBadRequest, codeBadRequest, "afterId is longer than 256 bytes")
+		if pq.AfterID != "" && !validID(pq.AfterID) {
+			writeError(w, http.StatusBadRequest, codeBadRequest, "afterId must be 1 to 256 bytes of UTF-8 without NUL")
 			return
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/offsync/offsync/core"
 )
@@ -14,13 +15,21 @@ func validTarget(w http.ResponseWriter, kind, id string) bool {
 	switch {
 	case !core.ValidKind(kind):
 		writeError(w, http.StatusBadRequest, codeBadRequest, "kind must match [a-z][a-z0-9_]{0,63}")
-	case !core.ValidID(id):
-		writeError(w, http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes")
+	case !validID(id):
+		writeError(w, http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes of UTF-8 without NUL")
 	default:
 		return true
 	}
 	return false
 }
+
+// validID is core.ValidID plus what every backend can store as text: valid UTF-8, no NUL.
+func validID(id string) bool {
+	return core.ValidID(id) && utf8.ValidString(id) && !strings.Contains(id, "\x00")
+}
+
+// validKey bounds idempotency keys the same way ("" means none was sent).
+func validKey(k string) bool { return k == "" || validID(k) }
 
 func headerTrue(r *http.Request, name string) bool {
 	v := strings.ToLower(strings.TrimSpace(r.Header.Get(name)))
@@ -88,6 +97,10 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, tenant, ki
 }
 
 func (s *Server) writeOne(w http.ResponseWriter, r *http.Request, tenant string, o writeOp) {
+	if !validKey(o.key) {
+		writeError(w, http.StatusBadRequest, codeBadRequest, "X-Idempotency-Key must be at most 256 bytes of UTF-8 without NUL")
+		return
+	}
 	out, err := s.apply(r.Context(), tenant, []writeOp{o})
 	if err != nil {
 		s.internalError(w, r, err)

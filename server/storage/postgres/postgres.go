@@ -178,8 +178,7 @@ func (t *txn) LockKinds(ctx context.Context, tenant string, kinds []string) erro
 	sorted := slices.Clone(kinds)
 	slices.Sort(sorted)
 	for _, k := range slices.Compact(sorted) {
-		if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`,
-			tenant+"\x00"+k); err != nil {
+		if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, tenant, k); err != nil {
 			return fmt.Errorf("postgres: lock %s: %w", k, err)
 		}
 	}

@@ -1,0 +1,283 @@
+// Package contracttest checks any server against offsync's REST contract
+// (../shared/design/CONTRACT.md) over plain net/http. Every check writes into kinds named
+// ct_<random>_… so it can run against a server that already holds data.
+//
+//	func TestContract(t *testing.T) { contracttest.Run(t, "http://127.0.0.1:8080/api", "tokA", "tokB") }
+//
+// tokenA and tokenB must belong to two different tenants. The CORS check sends preflights from
+// DefaultOrigin, which the server must allow (RunWith takes another origin, or none to skip it).
+package contracttest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// DefaultOrigin is the browser origin of Run's CORS check.
+const DefaultOrigin = "http://offsync-check.localhost"
+
+// requestTimeout bounds every request of the suite.
+const requestTimeout = 30 * time.Second
+
+// Options configures RunWith.
+type Options struct {
+	BaseURL string // e.g. http://127.0.0.1:8080/api
+	TokenA  string // a tenant's bearer token
+	TokenB  string // another tenant's
+	// Origin is sent in the CORS checks; "" skips them.
+	Origin string
+	// Client defaults to an http.Client with a 30 s timeout.
+	Client *http.Client
+}
+
+// Run checks the server at baseURL with two tenants' tokens.
+func Run(t *testing.T, baseURL, tokenA, tokenB string) {
+	RunWith(t, Options{BaseURL: baseURL, TokenA: tokenA, TokenB: tokenB, Origin: DefaultOrigin})
+}
+
+// RunWith checks the server described by o; each check is a subtest.
+func RunWith(t *testing.T, o Options) {
+	require.NotEmpty(t, o.BaseURL, "base URL")
+	require.NotEmpty(t, o.TokenA, "token A")
+	require.NotEmpty(t, o.TokenB, "token B")
+	require.NotEqual(t, o.TokenA, o.TokenB, "tokens A and B must differ")
+	hc := o.Client
+	if hc == nil {
+		hc = &http.Client{Timeout: requestTimeout}
+	}
+	s := &suite{
+		base:   strings.TrimRight(o.BaseURL, "/"),
+		origin: o.Origin,
+		run:    randomHex(4),
+	}
+	s.a = &client{s: s, hc: hc, token: o.TokenA}
+	s.b = &client{s: s, hc: hc, token: o.TokenB}
+	s.anon = &client{s: s, hc: hc}
+	for _, c := range s.checks() {
+		t.Run(c.name, c.fn)
+	}
+}
+
+type check struct {
+	name string
+	fn   func(t *testing.T)
+}
+
+type suite struct {
+	base    string
+	origin  string
+	run     string
+	a, b    *client
+	anon    *client
+	kindSeq int
+}
+
+func (s *suite) checks() []check {
+	var all []check
+	all = append(all, s.basicChecks()...)
+	all = append(all, s.conflictChecks()...)
+	all = append(all, s.idempotencyChecks()...)
+	all = append(all, s.pullChecks()...)
+	all = append(all, s.batchChecks()...)
+	all = append(all, s.inputChecks()...)
+	all = append(all, s.tenancyChecks()...)
+	return all
+}
+
+// kind returns a fresh kind name for one check.
+func (s *suite) kind() string {
+	s.kindSeq++
+	return "ct_" + s.run + "_k" + strconv.Itoa(s.kindSeq)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// client is one tenant's view of the server ("" token: none sent).
+type client struct {
+	s     *suite
+	hc    *http.Client
+	token string
+}
+
+// resp is a response read in full.
+type resp struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// obj decodes the body as a JSON object.
+func (r resp) obj(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(r.Body, &m), "body is a JSON object: %s", r.Body)
+	require.NotNil(t, m, "body is a JSON object: %s", r.Body)
+	return m
+}
+
+// do sends one request. body is marshalled to JSON unless it is []byte or nil.
+func (c *client) do(t *testing.T, method, path string, hdr map[string]string, body any) resp {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		require.NoError(t, err)
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.s.base+path, rd)
+	require.NoError(t, err)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := c.hc.Do(req)
+	require.NoError(t, err, "%s %s", method, path)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err, "%s %s: read body", method, path)
+	return resp{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func recPath(kind, id string) string { return "/" + kind + "/" + url.PathEscape(id) }
+
+// put sends PUT /kind/id with a fresh idempotency key unless hdr sets one.
+func (c *client) put(t *testing.T, kind, id string, rec map[string]any, hdr map[string]string) resp {
+	t.Helper()
+	h := map[string]string{"X-Idempotency-Key": randomHex(16)}
+	for k, v := range hdr {
+		h[k] = v
+	}
+	return c.do(t, http.MethodPut, recPath(kind, id), h, rec)
+}
+
+// del sends DELETE /kind/id?_baseUpdatedAt=base with a fresh idempotency key unless hdr sets one.
+func (c *client) del(t *testing.T, kind, id, base string, hdr map[string]string) resp {
+	t.Helper()
+	h := map[string]string{"X-Idempotency-Key": randomHex(16)}
+	for k, v := range hdr {
+		h[k] = v
+	}
+	p := recPath(kind, id)
+	if base != "" {
+		p += "?_baseUpdatedAt=" + url.QueryEscape(base)
+	}
+	return c.do(t, http.MethodDelete, p, h, nil)
+}
+
+// create PUTs a new record and returns the server's copy.
+func (c *client) create(t *testing.T, kind, id string, fields map[string]any) map[string]any {
+	t.Helper()
+	rec := map[string]any{"id": id}
+	for k, v := range fields {
+		rec[k] = v
+	}
+	r := c.put(t, kind, id, rec, nil)
+	require.Equal(t, http.StatusCreated, r.Status, "create %s/%s: %s", kind, id, r.Body)
+	return r.obj(t)
+}
+
+// get fetches one record; nil on 404.
+func (c *client) get(t *testing.T, kind, id string) map[string]any {
+	t.Helper()
+	r := c.do(t, http.MethodGet, recPath(kind, id), nil, nil)
+	if r.Status == http.StatusNotFound {
+		return nil
+	}
+	require.Equal(t, http.StatusOK, r.Status, "GET %s/%s: %s", kind, id, r.Body)
+	return r.obj(t)
+}
+
+// page is one decoded pull response.
+type page struct {
+	Items []map[string]any `json:"items"`
+	Next  *string          `json:"nextPageToken"`
+}
+
+// pull fetches one page with the given query.
+func (c *client) pull(t *testing.T, kind string, q url.Values) page {
+	t.Helper()
+	r := c.do(t, http.MethodGet, "/"+kind+"?"+q.Encode(), nil, nil)
+	require.Equal(t, http.StatusOK, r.Status, "pull %s?%s: %s", kind, q.Encode(), r.Body)
+	var p page
+	require.NoError(t, json.Unmarshal(r.Body, &p), "pull body: %s", r.Body)
+	require.NotNil(t, p.Items, "items is an array: %s", r.Body)
+	return p
+}
+
+// pullAll walks a kind from the beginning with page tokens.
+func (c *client) pullAll(t *testing.T, kind string, limit int, includeDeleted bool) []map[string]any {
+	t.Helper()
+	q := url.Values{"updatedSince": {epoch}, "limit": {strconv.Itoa(limit)}}
+	if !includeDeleted {
+		q.Set("includeDeleted", "false")
+	}
+	var all []map[string]any
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 10000, "pagination does not end")
+		p := c.pull(t, kind, q)
+		require.LessOrEqual(t, len(p.Items), limit, "page longer than limit")
+		all = append(all, p.Items...)
+		if p.Next == nil {
+			return all
+		}
+		require.NotEmpty(t, *p.Next, "nextPageToken is a non-empty string or null")
+		q = url.Values{"pageToken": {*p.Next}, "limit": {strconv.Itoa(limit)}}
+		if !includeDeleted {
+			q.Set("includeDeleted", "false")
+		}
+	}
+}
+
+// epoch is the updatedSince of a first pull.
+const epoch = "1970-01-01T00:00:00Z"
+
+func str(t *testing.T, m map[string]any, key string) string {
+	t.Helper()
+	v, ok := m[key].(string)
+	require.True(t, ok, "%q is a string in %v", key, m)
+	return v
+}
+
+// version parses a record's updatedAt.
+func version(t *testing.T, m map[string]any) (string, time.Time) {
+	t.Helper()
+	s := str(t, m, "updatedAt")
+	ts, err := time.Parse(time.RFC3339Nano, s)
+	require.NoError(t, err, "updatedAt %q is RFC 3339", s)
+	return s, ts
+}
+
+// requireError checks an error response's status and JSON shape.
+func requireError(t *testing.T, r resp, statuses ...int) map[string]any {
+	t.Helper()
+	require.Contains(t, statuses, r.Status, "status; body %s", r.Body)
+	m := r.obj(t)
+	require.NotEmpty(t, str(t, m, "error"), "error code")
+	_, ok := m["message"].(string)
+	require.True(t, ok, "message is a string: %s", r.Body)
+	return m
+}
