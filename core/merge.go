@@ -1,0 +1,215 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+)
+
+// The merge helpers of the seed library, on decoded JSON objects (decode with
+// json.Decoder.UseNumber so that numbers round-trip exactly; DecodeObject does). None of them
+// modifies its inputs: the result shares nothing with them.
+
+// mergeSystemFields are taken from the server by PreservingMerge: identity and server-owned
+// versions, in both spellings.
+var mergeSystemFields = map[string]bool{
+	"id": true, "updatedAt": true, "updated_at": true, "createdAt": true, "created_at": true,
+	"deletedAt": true, "deleted_at": true,
+}
+
+// PreservingMerge is autoPreserve's merge: the server's object as the base with the local
+// changes applied, so that nothing either side wrote is lost.
+//   - changedFields names the top-level local fields to apply: nil means all, empty means none;
+//   - system fields (id, updatedAt, createdAt, deletedAt and their snake_case forms) stay the
+//     server's;
+//   - a local null (or absent field) never clears a server value;
+//   - lists are unioned: the server's items first, then the local items it lacks (items that
+//     are objects with an "id" are matched by id and the server's version of an existing item
+//     wins; other items by value);
+//   - nested objects merge recursively by these rules (all of their fields apply);
+//   - any other local value replaces the server's.
+//
+// Example: local {mood:5, notes:"My notes"}, server {mood:3, energy:7, notes:"Old"}, changed
+// [mood notes] → {mood:5, energy:7, notes:"My notes"}; tags local [a b c] + server [b d] →
+// [b d a c].
+func PreservingMerge(local, server map[string]any, changedFields []string) map[string]any {
+	out := cloneObject(server)
+	keys := changedFields
+	if keys == nil {
+		keys = make([]string, 0, len(local))
+		for k := range local {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		if lv := local[k]; lv != nil && !mergeSystemFields[k] {
+			out[k] = preserveValue(lv, out[k])
+		}
+	}
+	return out
+}
+
+// preserveValue merges a non-null local value onto the server's (a copy the result owns).
+func preserveValue(lv, sv any) any {
+	switch l := lv.(type) {
+	case map[string]any:
+		if s, ok := sv.(map[string]any); ok {
+			for k, v := range l {
+				if v != nil {
+					s[k] = preserveValue(v, s[k])
+				}
+			}
+			return s
+		}
+	case []any:
+		if s, ok := sv.([]any); ok {
+			return unionList(s, l)
+		}
+	}
+	return cloneValue(lv)
+}
+
+// unionList appends to out (the server's list, owned) the local items it lacks.
+func unionList(out, local []any) []any {
+	for _, item := range local {
+		if !listHas(out, item) {
+			out = append(out, cloneValue(item))
+		}
+	}
+	return out
+}
+
+// listHas reports whether list holds item: the same "id" for objects that have one, the
+// same value otherwise.
+func listHas(list []any, item any) bool {
+	id, hasID := itemID(item)
+	for _, x := range list {
+		if hasID {
+			if xid, ok := itemID(x); ok && reflect.DeepEqual(xid, id) {
+				return true
+			}
+			continue
+		}
+		if reflect.DeepEqual(x, item) {
+			return true
+		}
+	}
+	return false
+}
+
+func itemID(v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	id, ok := m["id"]
+	return id, ok && id != nil
+}
+
+// DefaultMerge is the seed's flat merge: a copy of the server's object where every non-null
+// top-level local value replaces the server's (system fields included).
+func DefaultMerge(local, server map[string]any) map[string]any {
+	out := cloneObject(server)
+	for k, v := range local {
+		if v != nil {
+			out[k] = cloneValue(v)
+		}
+	}
+	return out
+}
+
+// DeepMerge is the seed's recursive merge: nested objects on both sides merge recursively and
+// otherwise a local key wins, even when its value is null (lists are replaced, not unioned).
+func DeepMerge(local, server map[string]any) map[string]any {
+	out := cloneObject(server)
+	for k, v := range local {
+		lm, lok := v.(map[string]any)
+		sm, sok := out[k].(map[string]any)
+		if lok && sok {
+			out[k] = DeepMerge(lm, sm)
+			continue
+		}
+		out[k] = cloneValue(v)
+	}
+	return out
+}
+
+func cloneObject(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneValue(v)
+	}
+	return out
+}
+
+func cloneValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return cloneObject(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = cloneValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// DecodeObject decodes a JSON object with json.Number numbers (exact round trips). JSON null
+// decodes to an empty object; anything else that is not an object is an ErrInvalid error.
+func DecodeObject(data json.RawMessage) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, Errorf(CodeInvalid, "merge", "not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return nil, Errorf(CodeInvalid, "merge", "trailing data after the JSON object")
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m, nil
+}
+
+// EncodeObject encodes a merged object compactly, without HTML escaping.
+func EncodeObject(m map[string]any) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, Errorf(CodeInvalid, "merge", "encode: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// PreservingMergeJSON is PreservingMerge on JSON objects.
+func PreservingMergeJSON(local, server json.RawMessage, changedFields []string) (json.RawMessage, error) {
+	return mergeJSON(local, server, func(l, s map[string]any) map[string]any {
+		return PreservingMerge(l, s, changedFields)
+	})
+}
+
+// DefaultMergeJSON is DefaultMerge on JSON objects.
+func DefaultMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
+	return mergeJSON(local, server, DefaultMerge)
+}
+
+// DeepMergeJSON is DeepMerge on JSON objects.
+func DeepMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
+	return mergeJSON(local, server, DeepMerge)
+}
+
+func mergeJSON(local, server json.RawMessage, merge func(l, s map[string]any) map[string]any) (json.RawMessage, error) {
+	l, err := DecodeObject(local)
+	if err != nil {
+		return nil, err
+	}
+	s, err := DecodeObject(server)
+	if err != nil {
+		return nil, err
+	}
+	return EncodeObject(merge(l, s))
+}
