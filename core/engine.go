@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 )
 
@@ -51,96 +52,292 @@ type SyncOptions struct {
 // events. It is safe for concurrent use. It owns no I/O of its own: all of it goes through
 // the Store and the Transport.
 type Engine struct {
-	cfg Config
+	cfg   Config
+	kinds map[string]bool
+	bus   *bus
+
+	// closeCtx is cancelled by Close: it stops the running sync and the auto loop.
+	closeCtx    context.Context
+	closeCancel context.CancelFunc
+
+	mu      sync.Mutex
+	closed  bool
+	run     *run      // the sync, full resync or resolution running now; nil when idle
+	auto    *autoLoop // nil when auto sync is off
+	state   engineState
+	offset  time.Duration  // estimated server clock minus device clock
+	workers sync.WaitGroup // auto loops, waited for by Close
 }
 
-var errNotBuilt = Errorf(CodeInvalid, "engine", "not implemented yet")
+// engineState is what Status reports and what "status" events compare.
+type engineState struct {
+	online       bool
+	syncing      bool
+	lastSyncedAt int64
+	pending      int
+	emitted      *Status // the last status event sent, nil before the first
+}
 
 // New checks cfg, fills defaults and returns an Engine. It starts no goroutine.
-func New(cfg Config) (*Engine, error) { return &Engine{cfg: cfg}, errNotBuilt }
+func New(cfg Config) (*Engine, error) {
+	if err := withDefaults(&cfg); err != nil {
+		return nil, err
+	}
+	kinds := make(map[string]bool, len(cfg.Kinds))
+	for _, k := range cfg.Kinds {
+		kinds[k] = true
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Engine{cfg: cfg, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel}, nil
+}
 
 // Put writes one record locally and appends its outbox op, atomically. data is a JSON object
 // with a string "id". It returns the stored record and emits a "change" event (origin local).
 func (e *Engine) Put(ctx context.Context, kind string, data json.RawMessage, opts PutOptions) (Record, error) {
-	return Record{}, errNotBuilt
+	w, err := e.upsertWrite(kind, data)
+	if err != nil {
+		return Record{}, err
+	}
+	w.ChangedFields, w.ChangedGiven = cloneStrings(opts.ChangedFields), opts.ChangedGiven
+	recs, err := e.writeLocal(ctx, "put", kind, []LocalWrite{w})
+	if err != nil {
+		return Record{}, err
+	}
+	return recs[0], nil
 }
 
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
 func (e *Engine) PutMany(ctx context.Context, kind string, data []json.RawMessage) ([]Record, error) {
-	return nil, errNotBuilt
+	writes := make([]LocalWrite, 0, len(data))
+	for _, d := range data {
+		w, err := e.upsertWrite(kind, d)
+		if err != nil {
+			return nil, err
+		}
+		writes = append(writes, w)
+	}
+	if len(writes) == 0 {
+		if err := e.usable("putMany", kind); err != nil {
+			return nil, err
+		}
+		return []Record{}, nil
+	}
+	return e.writeLocal(ctx, "putMany", kind, writes)
 }
 
 // Delete soft-deletes a record locally and appends its delete op, atomically.
 // Deleting an absent record is a no-op without an op.
-func (e *Engine) Delete(ctx context.Context, kind, id string) error { return errNotBuilt }
+func (e *Engine) Delete(ctx context.Context, kind, id string) error {
+	if err := e.usable("delete", kind); err != nil {
+		return err
+	}
+	if !ValidID(id) {
+		return Errorf(CodeInvalid, "delete", "record id must be 1–256 bytes")
+	}
+	cur, ok, err := e.cfg.Store.Get(ctx, kind, id)
+	if err != nil {
+		return Wrap(CodeStorage, "delete "+kind+"/"+id, err)
+	}
+	if !ok || cur.Deleted {
+		return nil
+	}
+	w := LocalWrite{Kind: kind, ID: id, Delete: true, OpID: e.cfg.NewID(), LocalTimestamp: nowMs(e.cfg.Now)}
+	_, err = e.writeLocal(ctx, "delete", kind, []LocalWrite{w})
+	return err
+}
 
 // Get returns a live record; ok is false when absent or deleted.
 func (e *Engine) Get(ctx context.Context, kind, id string) (Record, bool, error) {
-	return Record{}, false, errNotBuilt
+	if err := e.usable("get", kind); err != nil {
+		return Record{}, false, err
+	}
+	rec, ok, err := e.cfg.Store.Get(ctx, kind, id)
+	if err != nil {
+		return Record{}, false, Wrap(CodeStorage, "get "+kind+"/"+id, err)
+	}
+	if !ok || rec.Deleted {
+		return Record{}, false, nil
+	}
+	return rec, true, nil
 }
 
 // List returns the live records of kind in id order.
-func (e *Engine) List(ctx context.Context, kind string) ([]Record, error) { return nil, errNotBuilt }
+func (e *Engine) List(ctx context.Context, kind string) ([]Record, error) {
+	if err := e.usable("list", kind); err != nil {
+		return nil, err
+	}
+	recs, err := e.cfg.Store.List(ctx, kind)
+	return recs, Wrap(CodeStorage, "list "+kind, err)
+}
 
 // Enqueue appends an app-made op (seed style); OpID and LocalTimestamp default when empty.
-func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) { return Op{}, errNotBuilt }
+func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) {
+	if err := e.usable("enqueue", op.Kind); err != nil {
+		return Op{}, err
+	}
+	if err := checkEnqueued(op); err != nil {
+		return Op{}, err
+	}
+	op = CloneOp(op)
+	if op.OpID == "" {
+		op.OpID = e.cfg.NewID()
+	}
+	if op.LocalTimestamp == 0 {
+		op.LocalTimestamp = nowMs(e.cfg.Now)
+	}
+	op.Seq, op.InFlight, op.Attempt = 0, false, 0
+	ops, err := e.cfg.Store.Enqueue(ctx, []Op{op})
+	if err != nil {
+		return Op{}, Wrap(CodeStorage, "enqueue", err)
+	}
+	e.refreshStatus(ctx)
+	return ops[0], nil
+}
 
 // Sync pushes the outbox then pulls every kind (or opts.Kinds). A Sync called while another
 // runs joins the running one and returns its result. Cancelling ctx stops it cleanly with a
 // cancelled error; what was acknowledged or applied stays, nothing else changes.
 func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
-	return Stats{}, errNotBuilt
+	kinds, err := e.syncKinds(opts.Kinds)
+	if err != nil {
+		return Stats{}, err
+	}
+	if len(opts.Kinds) == 0 {
+		return e.syncOrResync(ctx)
+	}
+	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
+		return e.runSync(ctx, kinds)
+	})
 }
 
 // FullResync pushes first, then resets the cursors and pulls everything again. With
 // clearData the local copies of synced entities without pending ops are dropped, and only
 // after the push succeeded.
 func (e *Engine) FullResync(ctx context.Context, clearData bool) (Stats, error) {
-	return Stats{}, errNotBuilt
+	return e.exclusive(ctx, modeResync, func(ctx context.Context) (Stats, error) {
+		return e.runFullResync(ctx, clearData, ReasonManual)
+	})
 }
 
-// StartAuto syncs every interval (and a full resync when one is due) until StopAuto or Close.
-// Calling it again changes the interval.
-func (e *Engine) StartAuto(interval time.Duration) {}
-
-// StopAuto stops automatic syncing; a running sync finishes.
-func (e *Engine) StopAuto() {}
-
 // PendingCount counts ops waiting in the outbox (parked ones excluded).
-func (e *Engine) PendingCount(ctx context.Context) (int, error) { return 0, errNotBuilt }
+func (e *Engine) PendingCount(ctx context.Context) (int, error) {
+	if err := e.usable("pendingCount", ""); err != nil {
+		return 0, err
+	}
+	n, err := e.cfg.Store.PendingCount(ctx)
+	return n, Wrap(CodeStorage, "pendingCount", err)
+}
 
 // Outbox lists the pending ops (for an inspector).
-func (e *Engine) Outbox(ctx context.Context) ([]Op, error) { return nil, errNotBuilt }
+func (e *Engine) Outbox(ctx context.Context) ([]Op, error) {
+	if err := e.usable("outbox", ""); err != nil {
+		return nil, err
+	}
+	ops, err := e.cfg.Store.Outbox(ctx, 0)
+	return ops, Wrap(CodeStorage, "outbox", err)
+}
 
 // Cursors returns each configured kind's pull cursor (for an inspector).
-func (e *Engine) Cursors(ctx context.Context) (map[string]Cursor, error) { return nil, errNotBuilt }
+func (e *Engine) Cursors(ctx context.Context) (map[string]Cursor, error) {
+	if err := e.usable("cursors", ""); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Cursor, len(e.cfg.Kinds))
+	for _, k := range e.cfg.Kinds {
+		c, err := e.cfg.Store.Cursor(ctx, k)
+		if err != nil {
+			return nil, Wrap(CodeStorage, "cursor "+k, err)
+		}
+		out[k] = c
+	}
+	return out, nil
+}
 
 // Conflicts lists deferred conflicts.
-func (e *Engine) Conflicts(ctx context.Context) ([]Conflict, error) { return nil, errNotBuilt }
+func (e *Engine) Conflicts(ctx context.Context) ([]Conflict, error) {
+	if err := e.usable("conflicts", ""); err != nil {
+		return nil, err
+	}
+	cs, err := e.cfg.Store.Conflicts(ctx)
+	return cs, Wrap(CodeStorage, "conflicts", err)
+}
 
 // ResolveConflict applies a resolution to a deferred conflict now; the result is pushed by the
 // next sync.
 func (e *Engine) ResolveConflict(ctx context.Context, id string, r Resolution) error {
-	return errNotBuilt
+	_, err := e.exclusive(ctx, modeResolve, func(ctx context.Context) (Stats, error) {
+		return Stats{}, e.resolveDeferred(ctx, id, r)
+	})
+	return err
 }
 
 // Parked lists ops the server refused for good.
-func (e *Engine) Parked(ctx context.Context) ([]ParkedOp, error) { return nil, errNotBuilt }
+func (e *Engine) Parked(ctx context.Context) ([]ParkedOp, error) {
+	if err := e.usable("parked", ""); err != nil {
+		return nil, err
+	}
+	ps, err := e.cfg.Store.Parked(ctx)
+	return ps, Wrap(CodeStorage, "parked", err)
+}
 
 // RetryParked puts parked ops back into the outbox (with a new idempotency key).
-func (e *Engine) RetryParked(ctx context.Context, opIDs []string) error { return errNotBuilt }
+func (e *Engine) RetryParked(ctx context.Context, opIDs []string) error {
+	return e.unpark(ctx, "retryParked", opIDs, true)
+}
 
 // DropParked forgets parked ops (the app decided to give up those edits).
-func (e *Engine) DropParked(ctx context.Context, opIDs []string) error { return errNotBuilt }
-
-// Status returns the current status.
-func (e *Engine) Status(ctx context.Context) (Status, error) { return Status{}, errNotBuilt }
+func (e *Engine) DropParked(ctx context.Context, opIDs []string) error {
+	return e.unpark(ctx, "dropParked", opIDs, false)
+}
 
 // Subscribe returns a channel of every event from now on and a function that ends the
 // subscription. A slow subscriber never blocks the engine and loses nothing: its events queue.
-func (e *Engine) Subscribe() (<-chan Event, func()) { return nil, func() {} }
+func (e *Engine) Subscribe() (<-chan Event, func()) { return e.bus.subscribe() }
 
 // Close stops auto sync, cancels a running sync, waits for it, and ends subscriptions after
 // delivering what they have queued. Later calls return an ErrClosed error.
-func (e *Engine) Close() error { return nil }
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	r := e.run
+	e.stopAutoLocked()
+	e.mu.Unlock()
+	e.closeCancel()
+	if r != nil {
+		<-r.done
+	}
+	e.workers.Wait()
+	e.bus.close()
+	return nil
+}
+
+func (e *Engine) unpark(ctx context.Context, op string, opIDs []string, requeue bool) error {
+	if err := e.usable(op, ""); err != nil {
+		return err
+	}
+	if err := e.cfg.Store.Unpark(ctx, opIDs, requeue); err != nil {
+		return Wrap(CodeStorage, op, err)
+	}
+	e.refreshStatus(ctx)
+	return nil
+}
+
+// writeLocal is the one store call of a local write, then its change event.
+func (e *Engine) writeLocal(ctx context.Context, op, kind string, writes []LocalWrite) ([]Record, error) {
+	recs, err := e.cfg.Store.WriteLocal(ctx, writes)
+	if err != nil {
+		return nil, Wrap(CodeStorage, op+" "+kind, err)
+	}
+	ids := make([]string, len(writes))
+	for i, w := range writes {
+		ids[i] = w.ID
+	}
+	e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Origin: OriginLocal})
+	e.refreshStatus(ctx)
+	return recs, nil
+}

@@ -1,0 +1,119 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// onConflict handles a 409 for op against server (the server's current record, nil when it
+// has none): the "conflict" event, then the kind's strategy and its resolution. An op whose
+// conflicts were re-pushed MaxConflictRetries times in this run is parked instead.
+func (e *Engine) onConflict(ctx context.Context, st *runState, op Op, server *Record) error {
+	st.conflictMu.Lock()
+	defer st.conflictMu.Unlock()
+	c := e.newConflict(op, server)
+	st.count(func(s *Stats) { s.Conflicts++ })
+	ev := c
+	e.emit(Event{Type: EventConflict, Kind: op.Kind, Conflict: &ev})
+	st.mu.Lock()
+	exhausted := st.repushes[op.OpID] >= e.cfg.MaxConflictRetries
+	st.mu.Unlock()
+	if exhausted {
+		return e.park(ctx, st, []ParkedOp{e.parkOf(op, 409, "the conflict came back after every resolution")})
+	}
+	res, err := e.decide(ctx, op, c)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Wrap(CodeCancelled, "conflict", ctx.Err())
+		}
+		e.emit(Event{Type: EventError, Kind: op.Kind, Err: Wrap(CodeConflict, "conflict "+opName(op), err)})
+		st.count(func(s *Stats) { s.Errors++ })
+		res = Resolution{Action: Defer}
+	}
+	return e.applyResolution(ctx, st, op, c, server, res)
+}
+
+// newConflict describes the conflict of op with server (JS-API.md conflict object).
+func (e *Engine) newConflict(op Op, server *Record) Conflict {
+	c := Conflict{
+		ID: op.OpID, Kind: op.Kind, EntityID: op.EntityID, OpID: op.OpID,
+		Local: json.RawMessage("null"), Server: json.RawMessage("null"),
+		LocalDeleted: op.Type == OpDelete, ChangedFields: cloneStrings(op.ChangedFields),
+		BaseUpdatedAt: op.BaseUpdatedAt, DetectedAtMs: nowMs(e.cfg.Now),
+	}
+	if op.Type == OpUpsert {
+		c.Local = cloneRaw(op.Payload)
+	}
+	if server != nil {
+		c.Server = cloneRaw(server.Data)
+		c.ServerDeleted = server.Deleted
+		c.ServerUpdatedAt = server.UpdatedAt
+	} else {
+		c.ServerDeleted = true
+	}
+	return c
+}
+
+// decide runs the kind's strategy. Deletes on either side follow rule 10 of
+// ARCHITECTURE.md: under autoPreserve (and merge, whose function only sees two records) the
+// edit survives.
+func (e *Engine) decide(ctx context.Context, op Op, c Conflict) (Resolution, error) {
+	s := e.cfg.Strategy
+	if ks, ok := e.cfg.KindStrategies[c.Kind]; ok {
+		s = ks
+	}
+	oneDeleted := c.LocalDeleted || c.ServerDeleted
+	switch {
+	case s == ServerWins:
+		return Resolution{Action: AcceptServer}, nil
+	case s == ClientWins:
+		return Resolution{Action: AcceptClient}, nil
+	case s == LastWriteWins:
+		return e.lastWriteWins(op, c), nil
+	case s == Manual:
+		return e.manual(ctx, c)
+	case s == Merge && !oneDeleted:
+		data, err := e.cfg.MergeFunc(ctx, c)
+		if err != nil {
+			return Resolution{}, err
+		}
+		return Resolution{Action: Merged, Data: data}, nil
+	case c.LocalDeleted:
+		return Resolution{Action: AcceptServer}, nil
+	case c.ServerDeleted:
+		return Resolution{Action: AcceptClient}, nil
+	}
+	data, err := PreservingMergeJSON(c.Local, c.Server, c.ChangedFields)
+	if err != nil {
+		return Resolution{}, err
+	}
+	return Resolution{Action: Merged, Data: data}, nil
+}
+
+// manual asks Config.Resolver; without one the conflict is deferred.
+func (e *Engine) manual(ctx context.Context, c Conflict) (Resolution, error) {
+	if e.cfg.Resolver == nil {
+		return Resolution{Action: Defer}, nil
+	}
+	arg := c
+	arg.Local, arg.Server, arg.ChangedFields = cloneRaw(c.Local), cloneRaw(c.Server), cloneStrings(c.ChangedFields)
+	return e.cfg.Resolver(ctx, arg)
+}
+
+// lastWriteWins keeps the later write: the op's device time shifted into server time by the
+// estimated clock offset, against the server record's updatedAt. An unreadable server
+// version wins (the server's record is kept).
+func (e *Engine) lastWriteWins(op Op, c Conflict) Resolution {
+	if c.ServerUpdatedAt == "" {
+		return Resolution{Action: AcceptClient}
+	}
+	server, err := time.Parse(time.RFC3339Nano, c.ServerUpdatedAt)
+	if err != nil {
+		return Resolution{Action: AcceptServer}
+	}
+	if time.UnixMilli(op.LocalTimestamp).Add(e.serverOffset()).After(server) {
+		return Resolution{Action: AcceptClient}
+	}
+	return Resolution{Action: AcceptServer}
+}

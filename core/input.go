@@ -1,0 +1,86 @@
+package core
+
+import (
+	"encoding/json"
+)
+
+// usable checks the engine is open and, when kind is not empty, that kind is configured.
+func (e *Engine) usable(op, kind string) error {
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return Errorf(CodeClosed, op, "the engine is closed")
+	}
+	if kind != "" && !e.kinds[kind] {
+		return Errorf(CodeInvalid, op, "kind %q is not one of the configured kinds", kind)
+	}
+	return nil
+}
+
+// upsertWrite checks one record of an app write (a JSON object with a string id) and makes
+// its LocalWrite.
+func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, error) {
+	const op = "put"
+	if err := e.usable(op, kind); err != nil {
+		return LocalWrite{}, err
+	}
+	id, err := recordID(op, data)
+	if err != nil {
+		return LocalWrite{}, err
+	}
+	return LocalWrite{
+		Kind: kind, ID: id, Data: cloneRaw(data),
+		OpID: e.cfg.NewID(), LocalTimestamp: nowMs(e.cfg.Now),
+	}, nil
+}
+
+// recordID returns the string "id" of a record that must be a JSON object.
+func recordID(op string, data json.RawMessage) (string, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")
+	}
+	raw, ok := fields["id"]
+	if !ok {
+		return "", Errorf(CodeInvalid, op, "the record has no \"id\"")
+	}
+	var id string
+	if err := json.Unmarshal(raw, &id); err != nil {
+		return "", Errorf(CodeInvalid, op, "the record's \"id\" %s is not a string", string(raw))
+	}
+	if !ValidID(id) {
+		return "", Errorf(CodeInvalid, op, "record id must be 1–256 bytes")
+	}
+	return id, nil
+}
+
+// checkEnqueued checks an app-made op before the engine fills its defaults.
+func checkEnqueued(o Op) error {
+	if o.OpID == "" {
+		o.OpID = "pending"
+	}
+	return ValidateOp(o)
+}
+
+// syncKinds checks a sync's kinds; empty means all configured kinds.
+func (e *Engine) syncKinds(kinds []string) ([]string, error) {
+	if err := e.usable("sync", ""); err != nil {
+		return nil, err
+	}
+	if len(kinds) == 0 {
+		return cloneStrings(e.cfg.Kinds), nil
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		if err := e.usable("sync", k); err != nil {
+			return nil, err
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package core
+
+import (
+	"context"
+	"sync"
+)
+
+// push sends the outbox ops of the run's kinds, in passes. A pass takes the first pending op
+// of every entity not skipped in this run, in Seq order, and sends them in batches of
+// PushBatchSize, PushConcurrency batches at a time; so a batch holds at most one op per
+// entity and an entity is never in two concurrent batches. A later op of an entity waits for
+// the next pass, after the acknowledgement of the earlier one rebased it. Passes repeat until
+// nothing is left to send; any error ends the push phase.
+func (e *Engine) push(ctx context.Context, st *runState) error {
+	first := true
+	for {
+		ops, err := e.cfg.Store.Outbox(ctx, 0)
+		if err != nil {
+			return Wrap(CodeStorage, "push", err)
+		}
+		heads := st.heads(ops, first)
+		first = false
+		if len(heads) == 0 {
+			return nil
+		}
+		if err := e.pushPass(ctx, st, heads); err != nil {
+			return err
+		}
+	}
+}
+
+// heads picks a pass's ops: per entity of the run's kinds its first op, unless the entity is
+// skipped or that op was already answered in this run (then a store did not settle it, and
+// sending it again would loop). On the first pass it also sets the progress totals.
+func (st *runState) heads(ops []Op, first bool) []Op {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	seen := map[string]bool{}
+	var out []Op
+	for _, o := range ops {
+		if !st.kindSet[o.Kind] {
+			continue
+		}
+		if first {
+			st.pushTotal[o.Kind]++
+		}
+		key := entityKey(o.Kind, o.EntityID)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if st.skip[key] || st.answered[o.IdempotencyKey()] {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// pushPass sends heads in batches, several at once with PushConcurrency. After the first
+// error no new batch starts; batches already sent finish.
+func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
+	var batches [][]Op
+	for i := 0; i < len(heads); i += e.cfg.PushBatchSize {
+		batches = append(batches, heads[i:min(i+e.cfg.PushBatchSize, len(heads))])
+	}
+	if e.cfg.PushConcurrency == 1 || len(batches) == 1 {
+		for _, b := range batches {
+			if err := e.pushBatch(ctx, st, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	work := make(chan []Op)
+	for range min(e.cfg.PushConcurrency, len(batches)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range work {
+				if err := e.pushBatch(ctx, st, b); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, b := range batches {
+		mu.Lock()
+		failed := firstErr != nil
+		mu.Unlock()
+		if failed {
+			break
+		}
+		work <- b
+	}
+	close(work)
+	wg.Wait()
+	return firstErr
+}
+
+// pushBatch marks the batch in flight, sends it and applies the answers. Ops answered
+// "retry" (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times; so is
+// the whole request when it failed with a retryable error.
+func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op) error {
+	var mark []string
+	for i := range ops {
+		if !ops[i].InFlight {
+			mark = append(mark, ops[i].OpID)
+			ops[i].InFlight = true
+		}
+	}
+	if len(mark) > 0 {
+		if err := e.cfg.Store.MarkInFlight(ctx, mark); err != nil {
+			return Wrap(CodeStorage, "push", err)
+		}
+	}
+	pending := ops
+	for n := 0; ; n++ {
+		results, err := e.cfg.Transport.Push(ctx, pending)
+		e.called(err)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Wrap(CodeCancelled, "push", ctx.Err())
+			}
+			if retryable(err) && n < e.cfg.MaxRetries {
+				if werr := e.wait(ctx, n, err); werr != nil {
+					return werr
+				}
+				continue
+			}
+			return Wrap(CodeNetwork, "push", err)
+		}
+		retry, lastErr, err := e.applyResults(ctx, st, pending, results)
+		if err != nil || len(retry) == 0 {
+			return err
+		}
+		if n >= e.cfg.MaxRetries {
+			return lastErr
+		}
+		if werr := e.wait(ctx, n, lastErr); werr != nil {
+			return werr
+		}
+		pending = retry
+	}
+}

@@ -1,0 +1,202 @@
+package core
+
+import "context"
+
+// applyResolution carries out res for op's conflict c with server:
+//   - acceptServer / discard: an acknowledgement with the server's record (later ops rebase);
+//   - acceptClient / merged: the op is replaced by its next attempt (payload, base = the
+//     server's version, Attempt+1, new key), pushed again in this run, not forced;
+//   - defer: the conflict is stored and the entity waits for a later run.
+//
+// It emits "conflictResolved" with what the resolution discarded.
+func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Conflict, server *Record, res Resolution) error {
+	discarded := discardedBy(c, res)
+	switch res.Action {
+	case AcceptServer, Discard:
+		if err := e.cfg.Store.Ack(ctx, []Ack{{Op: op, Server: server}}); err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
+		if err := e.settled(ctx, st, []Op{op}); err != nil {
+			return err
+		}
+		e.changed([]Op{op})
+	case AcceptClient, Merged:
+		next, local, err := repush(op, server, res)
+		if err != nil {
+			return err
+		}
+		if err := e.cfg.Store.Resolve(ctx, next, local); err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
+		st.mu.Lock()
+		st.repushes[op.OpID]++
+		wasDeferred := st.deferred[op.OpID]
+		delete(st.deferred, op.OpID)
+		st.mu.Unlock()
+		if wasDeferred {
+			if err := e.cfg.Store.DeleteConflict(ctx, op.OpID); err != nil {
+				return Wrap(CodeStorage, "conflict", err)
+			}
+		}
+		if local != nil {
+			e.changed([]Op{op})
+		}
+	case Defer:
+		if err := e.cfg.Store.PutConflict(ctx, c); err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
+		st.mu.Lock()
+		st.skip[entityKey(op.Kind, op.EntityID)] = true
+		st.deferred[c.ID] = true
+		st.mu.Unlock()
+	default:
+		return Errorf(CodeInvalid, "conflict", "unknown resolution action %q", res.Action)
+	}
+	if res.Action != Defer {
+		st.count(func(s *Stats) { s.ConflictsResolved++ })
+	}
+	ev, r := c, res
+	e.emit(Event{Type: EventConflictResolved, Kind: op.Kind, Conflict: &ev, Resolution: &r, Discarded: discarded})
+	return nil
+}
+
+// repush makes op's next attempt for an acceptClient or merged resolution, and the local
+// record to write (nil for a delete, whose local tombstone stays).
+func repush(op Op, server *Record, res Resolution) (Op, *Record, error) {
+	next := CloneOp(op)
+	next.BaseUpdatedAt = ""
+	if server != nil {
+		next.BaseUpdatedAt = server.UpdatedAt
+	}
+	next.Attempt++
+	next.InFlight = false
+	if res.Action == Merged {
+		if err := ValidateObject("conflict "+opName(op), op.EntityID, res.Data); err != nil {
+			return Op{}, nil, err
+		}
+		if next.Type == OpDelete {
+			next.ChangedFields = nil
+		}
+		next.Type = OpUpsert
+		next.Payload = cloneRaw(res.Data)
+	}
+	if next.Type == OpDelete {
+		return next, nil, nil
+	}
+	local := &Record{Kind: op.Kind, ID: op.EntityID, Data: cloneRaw(next.Payload), UpdatedAt: next.BaseUpdatedAt}
+	return next, local, nil
+}
+
+// discardedBy says what a resolution drops (ARCHITECTURE.md rules 1 and 10): field names,
+// "delete" when a delete lost, "record" when a whole record lost.
+func discardedBy(c Conflict, res Resolution) []string {
+	switch res.Action {
+	case AcceptServer, Discard:
+		switch {
+		case c.LocalDeleted && c.ServerDeleted:
+			return nil
+		case c.LocalDeleted:
+			return []string{"delete"}
+		case c.ServerDeleted:
+			return []string{"record"}
+		}
+		return lostLocalFields(c)
+	case AcceptClient:
+		switch {
+		case c.LocalDeleted && c.ServerDeleted:
+			return nil
+		case c.LocalDeleted:
+			return []string{"record"}
+		case c.ServerDeleted:
+			return []string{"delete"}
+		}
+		diff, err := DiffFields(c.Server, c.Local)
+		if err != nil || len(diff) == 0 {
+			return nil
+		}
+		return diff
+	case Merged:
+		if c.LocalDeleted != c.ServerDeleted {
+			return []string{"delete"}
+		}
+	}
+	return nil
+}
+
+// lostLocalFields are the local changes the server's record does not have: the changed
+// fields (all fields when unknown) whose local value differs from the server's.
+func lostLocalFields(c Conflict) []string {
+	diff, err := DiffFields(c.Server, c.Local)
+	if err != nil {
+		return nil
+	}
+	if c.ChangedFields == nil {
+		return nilIfEmpty(diff)
+	}
+	changed := map[string]bool{}
+	for _, f := range c.ChangedFields {
+		changed[f] = true
+	}
+	var out []string
+	for _, f := range diff {
+		if changed[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// resolveDeferred applies r to the deferred conflict id (Engine.ResolveConflict).
+func (e *Engine) resolveDeferred(ctx context.Context, id string, r Resolution) error {
+	const opName = "resolve conflict"
+	if err := e.usable(opName, ""); err != nil {
+		return err
+	}
+	cs, err := e.cfg.Store.Conflicts(ctx)
+	if err != nil {
+		return Wrap(CodeStorage, opName, err)
+	}
+	var c *Conflict
+	for i := range cs {
+		if cs[i].ID == id {
+			c = &cs[i]
+		}
+	}
+	if c == nil {
+		return Errorf(CodeInvalid, opName, "no deferred conflict %q", id)
+	}
+	if r.Action == Defer {
+		return nil
+	}
+	ops, err := e.cfg.Store.Outbox(ctx, 0)
+	if err != nil {
+		return Wrap(CodeStorage, opName, err)
+	}
+	st := newRunState(e.cfg.Kinds)
+	st.deferred[c.ID] = true
+	for _, op := range ops {
+		if op.OpID == c.OpID {
+			if err := e.applyResolution(ctx, st, op, *c, deferredServer(*c), r); err != nil {
+				return err
+			}
+			e.refreshStatus(ctx)
+			return nil
+		}
+	}
+	return Wrap(CodeStorage, opName, e.cfg.Store.DeleteConflict(ctx, id))
+}
+
+// deferredServer rebuilds the server record a stored conflict saw.
+func deferredServer(c Conflict) *Record {
+	if len(c.Server) == 0 || string(c.Server) == "null" {
+		return nil
+	}
+	return &Record{Kind: c.Kind, ID: c.EntityID, Data: cloneRaw(c.Server), UpdatedAt: c.ServerUpdatedAt, Deleted: c.ServerDeleted}
+}

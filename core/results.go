@@ -1,0 +1,175 @@
+package core
+
+import (
+	"context"
+	"fmt"
+)
+
+// applyResults applies one push answer: acknowledgements in one Store.Ack, refusals in one
+// Store.Park, conflicts one by one through the strategy. It returns the ops to send again
+// (answered 429/5xx) with the last such error.
+func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, results []PushResult) (retry []Op, lastErr error, err error) {
+	if len(results) != len(ops) {
+		return nil, nil, Errorf(CodeProtocol, "push", "%d results for %d ops", len(results), len(ops))
+	}
+	var (
+		acks      []Ack
+		parks     []ParkedOp
+		conflicts []Ack
+	)
+	for i, r := range results {
+		op := ops[i]
+		if r.OpID != "" && r.OpID != op.OpID {
+			return nil, nil, Errorf(CodeProtocol, "push", "result %d is for op %s, not %s", i, r.OpID, op.OpID)
+		}
+		e.noteServerTime(r.ServerTime)
+		server, err := resultRecord(op, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch r.Status {
+		case PushOK:
+			if server == nil && op.Type == OpUpsert {
+				return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "the server acknowledged without its record")
+			}
+			acks = append(acks, Ack{Op: op, Server: server})
+		case PushNotFound:
+			if op.Type == OpDelete {
+				acks = append(acks, Ack{Op: op})
+				continue
+			}
+			parks = append(parks, e.parkOf(op, r.HTTPStatus, "the server has no such record and does not create it on PUT"))
+		case PushRejected:
+			parks = append(parks, e.parkOf(op, r.HTTPStatus, r.Message))
+		case PushConflict:
+			conflicts = append(conflicts, Ack{Op: op, Server: server})
+		case PushRetry:
+			retry = append(retry, op)
+			lastErr = r.Err
+			if lastErr == nil {
+				lastErr = Errorf(CodeServer, "push "+opName(op), "status %d: %s", r.HTTPStatus, r.Message)
+			}
+		default:
+			return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "unknown result status %d", r.Status)
+		}
+	}
+	if err := e.ack(ctx, st, acks); err != nil {
+		return nil, nil, err
+	}
+	if err := e.park(ctx, st, parks); err != nil {
+		return nil, nil, err
+	}
+	for _, c := range conflicts {
+		if err := e.onConflict(ctx, st, c.Op, c.Server); err != nil {
+			return nil, nil, err
+		}
+	}
+	return retry, lastErr, nil
+}
+
+// resultRecord is the server record of a result, checked and with its kind set.
+func resultRecord(op Op, r PushResult) (*Record, error) {
+	if r.Record == nil {
+		return nil, nil
+	}
+	rec := CloneRecord(*r.Record)
+	if rec.ID != op.EntityID {
+		return nil, Errorf(CodeProtocol, "push "+opName(op), "the server answered with record %q", rec.ID)
+	}
+	rec.Kind = op.Kind
+	return &rec, nil
+}
+
+func opName(op Op) string { return fmt.Sprintf("%s %s/%s", op.Type, op.Kind, op.EntityID) }
+
+func (e *Engine) parkOf(op Op, status int, reason string) ParkedOp {
+	return ParkedOp{Op: op, Status: status, Reason: reason, ParkedAtMs: nowMs(e.cfg.Now)}
+}
+
+// ack writes acknowledgements (one store call), removes the deferred conflicts they settle,
+// and reports the change and the progress.
+func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack) error {
+	if len(acks) == 0 {
+		return nil
+	}
+	if err := e.cfg.Store.Ack(ctx, acks); err != nil {
+		return Wrap(CodeStorage, "ack", err)
+	}
+	ops := make([]Op, len(acks))
+	for i, a := range acks {
+		ops[i] = a.Op
+	}
+	if err := e.settled(ctx, st, ops); err != nil {
+		return err
+	}
+	st.count(func(s *Stats) { s.Pushed += len(acks) })
+	e.changed(ops)
+	return nil
+}
+
+// park moves refused ops out of the outbox (one store call) with an "opParked" event each.
+func (e *Engine) park(ctx context.Context, st *runState, parks []ParkedOp) error {
+	if len(parks) == 0 {
+		return nil
+	}
+	if err := e.cfg.Store.Park(ctx, parks); err != nil {
+		return Wrap(CodeStorage, "park", err)
+	}
+	ops := make([]Op, len(parks))
+	for i, p := range parks {
+		ops[i] = p.Op
+		parked := p
+		e.emit(Event{Type: EventOpParked, Kind: p.Op.Kind, Parked: &parked})
+	}
+	st.count(func(s *Stats) { s.Errors += len(parks) })
+	return e.settled(ctx, st, ops)
+}
+
+// settled is the bookkeeping of ops that left the outbox or wait for a later run: their
+// deferred conflicts go, and progress advances.
+func (e *Engine) settled(ctx context.Context, st *runState, ops []Op) error {
+	st.mu.Lock()
+	var drop []string
+	touched := map[string]bool{}
+	for _, o := range ops {
+		st.answered[o.IdempotencyKey()] = true
+		if st.deferred[o.OpID] {
+			delete(st.deferred, o.OpID)
+			drop = append(drop, o.OpID)
+		}
+		st.pushDone[o.Kind]++
+		touched[o.Kind] = true
+	}
+	var progress []Event
+	for _, k := range st.kinds {
+		if touched[k] {
+			done := st.pushDone[k]
+			progress = append(progress, Event{Type: EventProgress, Phase: "push", Kind: k, Done: done, Total: max(done, st.pushTotal[k])})
+		}
+	}
+	st.mu.Unlock()
+	for _, id := range drop {
+		if err := e.cfg.Store.DeleteConflict(ctx, id); err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
+	}
+	for _, ev := range progress {
+		e.emit(ev)
+	}
+	return nil
+}
+
+// changed emits one "change" event (origin sync) per kind for the entities of ops.
+func (e *Engine) changed(ops []Op) {
+	var order []string
+	ids := map[string][]string{}
+	for _, o := range ops {
+		if _, ok := ids[o.Kind]; !ok {
+			order = append(order, o.Kind)
+		}
+		ids[o.Kind] = append(ids[o.Kind], o.EntityID)
+	}
+	for _, k := range order {
+		e.emit(Event{Type: EventChange, Kind: k, IDs: ids[k], Origin: OriginSync})
+	}
+}

@@ -1,0 +1,29 @@
+package core
+
+import "context"
+
+// runFullResync pushes, and only when the push phase succeeded resets the cursors of every
+// kind (dropping, with clearData, the local copies without pending or parked ops) and pulls
+// everything again.
+func (e *Engine) runFullResync(ctx context.Context, clearData bool, reason string) (Stats, error) {
+	kinds := cloneStrings(e.cfg.Kinds)
+	e.emit(Event{Type: EventFullResync, Reason: reason, ClearData: clearData})
+	return e.syncing(ctx, kinds, func(ctx context.Context, st *runState) error {
+		if err := e.push(ctx, st); err != nil {
+			return err
+		}
+		if err := e.cfg.Store.ResetCursors(ctx, kinds, clearData); err != nil {
+			return Wrap(CodeStorage, "full resync", err)
+		}
+		if clearData {
+			for _, k := range kinds {
+				e.emit(Event{Type: EventChange, Kind: k, Origin: OriginSync})
+			}
+		}
+		if err := e.pull(ctx, st); err != nil {
+			return err
+		}
+		e.markFullResync(ctx)
+		return nil
+	})
+}

@@ -1,0 +1,117 @@
+package core
+
+import (
+	"context"
+	"sync"
+)
+
+// run is one exclusive operation of the engine: a sync, a full resync, or the resolution of a
+// deferred conflict. Only one runs at a time.
+type run struct {
+	done  chan struct{} // closed when the run ended; stats and err are then set
+	syncs bool          // a sync or full resync: a Sync may join it
+	stats Stats
+	err   error
+}
+
+// How a run shares the engine with others (exclusive).
+type runMode int
+
+const (
+	modeSync    runMode = iota // joins a running sync or full resync
+	modeResync                 // waits for the running one; a Sync may join it
+	modeResolve                // waits for the running one; nobody joins it
+)
+
+// exclusive runs fn as the engine's only run. A Sync that finds a sync running waits for it
+// and returns its result; any other caller waits for the running one to end, then starts its
+// own. Close cancels the run's context.
+func (e *Engine) exclusive(ctx context.Context, mode runMode, fn func(ctx context.Context) (Stats, error)) (Stats, error) {
+	for {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return Stats{}, Errorf(CodeClosed, "sync", "the engine is closed")
+		}
+		cur := e.run
+		if cur == nil {
+			r := &run{done: make(chan struct{}), syncs: mode != modeResolve}
+			e.run = r
+			e.mu.Unlock()
+			r.stats, r.err = e.execute(ctx, fn)
+			e.mu.Lock()
+			e.run = nil
+			e.mu.Unlock()
+			close(r.done)
+			return r.stats, r.err
+		}
+		e.mu.Unlock()
+		select {
+		case <-cur.done:
+			if mode == modeSync && cur.syncs {
+				return cur.stats, cur.err
+			}
+		case <-ctx.Done():
+			return Stats{}, Wrap(CodeCancelled, "sync", ctx.Err())
+		}
+	}
+}
+
+// execute calls fn with a context that Close also cancels, and says "closed" when Close
+// was the reason it stopped.
+func (e *Engine) execute(ctx context.Context, fn func(ctx context.Context) (Stats, error)) (Stats, error) {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(e.closeCtx, cancel)
+	defer stop()
+	stats, err := fn(runCtx)
+	if err != nil && ctx.Err() == nil && e.closeCtx.Err() != nil {
+		err = &Error{Code: CodeClosed, Op: "sync", Msg: "the engine was closed", Err: err}
+	}
+	return stats, err
+}
+
+// runState is the bookkeeping of one sync run, shared by its concurrent push batches.
+type runState struct {
+	kinds   []string
+	kindSet map[string]bool
+
+	mu        sync.Mutex
+	stats     Stats
+	skip      map[string]bool // entities (kind/id) whose ops wait for a later run (deferred)
+	answered  map[string]bool // idempotency keys with a final answer in this run
+	repushes  map[string]int  // conflict re-pushes per op id in this run
+	deferred  map[string]bool // ids of durable deferred conflicts (Store.Conflicts)
+	pushTotal map[string]int  // per kind: ops to push, for progress
+	pushDone  map[string]int
+	// conflictMu serialises conflict handling: resolvers and merge functions see one
+	// conflict at a time even with concurrent push batches.
+	conflictMu sync.Mutex
+}
+
+func newRunState(kinds []string) *runState {
+	set := make(map[string]bool, len(kinds))
+	for _, k := range kinds {
+		set[k] = true
+	}
+	return &runState{
+		kinds: kinds, kindSet: set,
+		skip: map[string]bool{}, answered: map[string]bool{}, repushes: map[string]int{},
+		deferred: map[string]bool{}, pushTotal: map[string]int{}, pushDone: map[string]int{},
+	}
+}
+
+// count adds to the run's stats under its lock.
+func (st *runState) count(f func(s *Stats)) {
+	st.mu.Lock()
+	f(&st.stats)
+	st.mu.Unlock()
+}
+
+func (st *runState) snapshot() Stats {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.stats
+}
+
+func entityKey(kind, id string) string { return kind + "/" + id }

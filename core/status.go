@@ -1,0 +1,99 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Status returns the current status.
+func (e *Engine) Status(ctx context.Context) (Status, error) {
+	if err := e.usable("status", ""); err != nil {
+		return Status{}, err
+	}
+	n, err := e.cfg.Store.PendingCount(ctx)
+	if err != nil {
+		return Status{}, Wrap(CodeStorage, "status", err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.pending = n
+	return e.statusLocked(), nil
+}
+
+func (e *Engine) statusLocked() Status {
+	return Status{
+		Online: e.state.online, Syncing: e.state.syncing,
+		Pending: e.state.pending, LastSyncedAt: e.state.lastSyncedAt,
+	}
+}
+
+// emit sends ev to every subscriber.
+func (e *Engine) emit(ev Event) { e.bus.emit(ev) }
+
+// refreshStatus re-counts the outbox and emits "status" if something the app shows changed.
+// A failing count is not worth failing the caller: the next refresh corrects it.
+func (e *Engine) refreshStatus(ctx context.Context) {
+	n, err := e.cfg.Store.PendingCount(ctx)
+	if err != nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.pending = n
+	e.statusChangedLocked()
+}
+
+func (e *Engine) setSyncing(on bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.syncing = on
+	e.statusChangedLocked()
+}
+
+func (e *Engine) syncedAt(ms int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.lastSyncedAt = ms
+}
+
+// called notes the outcome of a server call: online unless no answer came back.
+func (e *Engine) called(err error) {
+	code := CodeOf(err)
+	if code == CodeCancelled {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.online = code != CodeNetwork && code != CodeTimeout
+	e.statusChangedLocked()
+}
+
+// noteServerTime updates the estimated server clock offset (for lastWriteWins).
+func (e *Engine) noteServerTime(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	d := t.Sub(e.cfg.Now())
+	e.mu.Lock()
+	e.offset = d
+	e.mu.Unlock()
+}
+
+func (e *Engine) serverOffset() time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.offset
+}
+
+// statusChangedLocked emits "status" when online, syncing or pending differ from the last
+// one emitted. Emitting under e.mu keeps status events in the order of the changes.
+func (e *Engine) statusChangedLocked() {
+	s := e.statusLocked()
+	if p := e.state.emitted; p != nil && p.Online == s.Online && p.Syncing == s.Syncing && p.Pending == s.Pending {
+		return
+	}
+	prev := s
+	e.state.emitted = &prev
+	ev := s
+	e.bus.emit(Event{Type: EventStatus, Status: &ev})
+}
