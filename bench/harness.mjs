@@ -40,7 +40,7 @@ export async function runBench(opts = {}) {
   const bin = opts.serverBin ?? process.env.OFFSYNC_BENCH_SERVER ?? join(ROOT, 'bin/offsync-server');
   if (!existsSync(join(ROOT, 'bench/dist/rxdb-side.js'))) throw new Error('bench/dist/rxdb-side.js is missing: run it through make (make bench / make test-bench-smoke)');
   const withOffsync = existsSync(join(ROOT, 'js/offsync.js')) && existsSync(join(ROOT, 'js/sync.wasm'));
-  const sides = SIDES.filter((s) => s !== 'offsync' || withOffsync);
+  const sides = (opts.sides ?? SIDES).filter((s) => s !== 'offsync' || withOffsync);
   const res = { params: p, sides, scenarios: {}, digests: {}, memory: {}, errors: [] };
   const t0 = Date.now();
 
@@ -163,9 +163,12 @@ export async function runBench(opts = {}) {
     }
     for (const side of sides) await call('destroy', side, `${side}-noop`);
 
-    // 8. Pull size series: each size in a fresh page, for wasm memory flatness.
+    // 8. Pull size series: each size in a fresh page, for wasm memory flatness. The main size
+    // was timed in step 1, so only offsync's memory is taken there; RxDB skips the sizes above
+    // the main one to keep the run short.
+    const sizeSides = (n) => sides.filter((s) => (n === p.main ? s === 'offsync' : s !== 'rxdb' || n < p.main));
     for (const n of [...p.otherSizes, p.main].sort((a, b) => a - b)) {
-      for (const side of sides) {
+      for (const side of sizeSides(n)) {
         await page.close();
         page = await newPage();
         const name = `${side}-size-${n}`;

@@ -2,7 +2,8 @@
 // measures sizes, runs the host Go benchmarks, and writes BENCHMARKS.md. It builds nothing:
 // make builds sync.wasm, the server and the RxDB bundle first.
 //
-// node bench/run.mjs [--out FILE] [--quick]   (--quick: the smoke sizes, for trying the report)
+// node bench/run.mjs [--out FILE] [--quick] [--sides offsync,raw,rxdb]
+//   --quick: the smoke sizes, for trying the report; --sides: run only these sides.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { renderReport } from './report.mjs';
 const argv = process.argv.slice(2);
 const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'BENCHMARKS.md');
 const params = argv.includes('--quick') ? SMOKE : FULL;
+const sides = argv.includes('--sides') ? argv[argv.indexOf('--sides') + 1].split(',') : undefined;
 const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './server/...'];
 
 function compressedSizes(file) {
@@ -48,7 +50,7 @@ function version(cmd, args) {
   try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim(); } catch { return 'unknown'; }
 }
 
-const res = await runBench({ params });
+const res = await runBench({ params, sides });
 const size = sizes();
 process.stderr.write('[bench] host Go benchmarks\n');
 const goBench = goBenchmarks();

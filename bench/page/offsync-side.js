@@ -63,8 +63,5 @@ export async function createOffsyncSide(cfg) {
     async pending(name) {
       return dbs.get(name).pendingCount();
     },
-    memoryBytes() {
-      return typeof mod.memoryBytes === 'function' ? mod.memoryBytes() : null;
-    },
   };
 }
