@@ -76,18 +76,15 @@ func classify(op string, err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return core.Wrap(core.CodeStorage, op, err)
 	case errNameIs(err, "QuotaExceededError"):
-		return core.Errorf(core.CodeQuota, op, "storage quota exceeded: %w", err)
+		return core.Wrap(core.CodeQuota, op, err)
 	}
-	return core.Errorf(core.CodeStorage, op, "indexeddb: %w", err)
+	return core.Wrap(core.CodeStorage, op, err)
 }
 
 func errClosed(op string) error {
 	return core.Errorf(core.CodeClosed, op, "store is closed")
 }
 
-func decodeErr(op string, err error) error {
-	return core.Errorf(core.CodeStorage, op, "decoding stored value: %w", err)
-}
 
 func isCtxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
