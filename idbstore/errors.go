@@ -85,7 +85,6 @@ func errClosed(op string) error {
 	return core.Errorf(core.CodeClosed, op, "store is closed")
 }
 
-
 func isCtxErr(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
