@@ -4,21 +4,20 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func (s *suite) basicChecks() []check {
-	return []check{
-		{"health needs no auth", func(t *testing.T) {
+func (s *suite) basicChecks() []Check {
+	return []Check{
+		{"health needs no auth", func(t T) {
 			r := s.anon.do(t, http.MethodGet, "/health", nil, nil)
 			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 			assert.Equal(t, "ok", r.obj(t)["status"])
 		}},
-		{"missing or unknown token is 401 and writes nothing", func(t *testing.T) {
+		{"missing or unknown token is 401 and writes nothing", func(t T) {
 			kind := s.kind()
 			requireError(t, s.anon.do(t, http.MethodGet, "/"+kind+"?updatedSince="+epoch, nil, nil), http.StatusUnauthorized)
 			requireError(t, s.anon.put(t, kind, "x", map[string]any{"id": "x"}, nil), http.StatusUnauthorized)
@@ -27,7 +26,7 @@ func (s *suite) basicChecks() []check {
 			requireError(t, bogus.do(t, http.MethodPost, "/batch", nil, map[string]any{"ops": []any{}}), http.StatusUnauthorized)
 			assert.Nil(t, s.a.get(t, kind, "x"), "the refused PUT wrote nothing")
 		}},
-		{"create returns 201 with server-owned updatedAt", func(t *testing.T) {
+		{"create returns 201 with server-owned updatedAt", func(t T) {
 			kind := s.kind()
 			r := s.a.put(t, kind, "r1", map[string]any{
 				"id": "r1", "title": "hello", "n": 3, "nested": map[string]any{"a": []any{1, 2}},
@@ -45,10 +44,10 @@ func (s *suite) basicChecks() []check {
 			assert.Nil(t, rec["deletedAt"], "client's deletedAt is ignored")
 			assert.Equal(t, rec, s.a.get(t, kind, "r1"), "GET returns the stored record")
 		}},
-		{"unknown record is 404", func(t *testing.T) {
+		{"unknown record is 404", func(t T) {
 			requireError(t, s.a.do(t, http.MethodGet, recPath(s.kind(), "nope"), nil, nil), http.StatusNotFound)
 		}},
-		{"ids with reserved characters round-trip", func(t *testing.T) {
+		{"ids with reserved characters round-trip", func(t T) {
 			kind := s.kind()
 			for _, id := range []string{"a/b", "with space?&#%", "ünï-код", "x.y~z"} {
 				rec := s.a.create(t, kind, id, map[string]any{"v": 1})
@@ -58,7 +57,7 @@ func (s *suite) basicChecks() []check {
 				assert.Equal(t, id, got["id"])
 			}
 		}},
-		{"versions strictly increase within a kind", func(t *testing.T) {
+		{"versions strictly increase within a kind", func(t T) {
 			kind := s.kind()
 			bases := map[string]string{}
 			var prev string
@@ -79,7 +78,7 @@ func (s *suite) basicChecks() []check {
 				bases[id], prev, prevT = v, v, ts
 			}
 		}},
-		{"CORS preflight and headers for an allowed origin", func(t *testing.T) {
+		{"CORS preflight and headers for an allowed origin", func(t T) {
 			if s.origin == "" {
 				t.Skip("no origin configured for CORS checks")
 			}
@@ -104,7 +103,7 @@ func (s *suite) basicChecks() []check {
 }
 
 // assertListed checks a comma-separated header lists each name (case-insensitively) or "*".
-func assertListed(t *testing.T, header string, names ...string) {
+func assertListed(t T, header string, names ...string) {
 	t.Helper()
 	listed := map[string]bool{}
 	for _, f := range splitComma(header) {

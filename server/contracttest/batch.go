@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,7 +16,7 @@ type batchResult struct {
 	Error      map[string]any `json:"error"`
 }
 
-func (c *client) batch(t *testing.T, ops []any) []batchResult {
+func (c *client) batch(t T, ops []any) []batchResult {
 	t.Helper()
 	r := c.do(t, http.MethodPost, "/batch", nil, map[string]any{"ops": ops})
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
@@ -29,9 +28,9 @@ func (c *client) batch(t *testing.T, ops []any) []batchResult {
 	return res.Results
 }
 
-func (s *suite) batchChecks() []check {
-	return []check{
-		{"batch applies ops in order with per-op results; a bad op fails alone", func(t *testing.T) {
+func (s *suite) batchChecks() []Check {
+	return []Check{
+		{"batch applies ops in order with per-op results; a bad op fails alone", func(t T) {
 			kind := s.kind()
 			pre := s.a.create(t, kind, "pre", map[string]any{"n": 0})
 			preV, _ := version(t, pre)
@@ -70,7 +69,7 @@ func (s *suite) batchChecks() []check {
 			assert.NotEmpty(t, s.a.get(t, kind, "gone")["deletedAt"])
 			assert.Nil(t, s.a.get(t, kind, "b"), "the refused op wrote nothing")
 		}},
-		{"a replayed batch changes nothing", func(t *testing.T) {
+		{"a replayed batch changes nothing", func(t T) {
 			kind := s.kind()
 			ops := []any{
 				map[string]any{"opId": "r1-" + randomHex(6), "kind": kind, "id": "a", "type": "upsert", "payload": map[string]any{"id": "a"}},
@@ -82,7 +81,7 @@ func (s *suite) batchChecks() []check {
 			assert.Equal(t, first, again)
 			assert.Equal(t, before, s.a.pullAll(t, kind, 10, true))
 		}},
-		{"more than 500 ops is refused whole", func(t *testing.T) {
+		{"more than 500 ops is refused whole", func(t T) {
 			kind := s.kind()
 			ops := make([]any, 501)
 			for i := range ops {
@@ -93,7 +92,7 @@ func (s *suite) batchChecks() []check {
 			requireError(t, r, http.StatusBadRequest, http.StatusRequestEntityTooLarge)
 			assert.Nil(t, s.a.get(t, kind, "m0"))
 		}},
-		{"a malformed batch body is 400", func(t *testing.T) {
+		{"a malformed batch body is 400", func(t T) {
 			for _, body := range []string{`{`, `[]`, `{"ops": 3}`, `"ops"`} {
 				requireError(t, s.a.do(t, http.MethodPost, "/batch", nil, []byte(body)), http.StatusBadRequest)
 			}

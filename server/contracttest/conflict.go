@@ -2,14 +2,13 @@ package contracttest
 
 import (
 	"net/http"
-	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // requireConflict checks a 409 body and returns its current record.
-func requireConflict(t *testing.T, r resp) map[string]any {
+func requireConflict(t T, r resp) map[string]any {
 	t.Helper()
 	m := requireError(t, r, http.StatusConflict)
 	assert.Equal(t, "conflict", m["error"])
@@ -18,9 +17,9 @@ func requireConflict(t *testing.T, r resp) map[string]any {
 	return cur
 }
 
-func (s *suite) conflictChecks() []check {
-	return []check{
-		{"update with the current base is 200 and advances updatedAt", func(t *testing.T) {
+func (s *suite) conflictChecks() []Check {
+	return []Check{
+		{"update with the current base is 200 and advances updatedAt", func(t T) {
 			kind := s.kind()
 			rec := s.a.create(t, kind, "u", map[string]any{"n": 1})
 			v1, _ := version(t, rec)
@@ -33,7 +32,7 @@ func (s *suite) conflictChecks() []check {
 			assert.NotContains(t, got, "_baseUpdatedAt", "the base is not stored")
 			assert.Equal(t, got, s.a.get(t, kind, "u"))
 		}},
-		{"stale or missing base is 409 with current and changes nothing", func(t *testing.T) {
+		{"stale or missing base is 409 with current and changes nothing", func(t T) {
 			kind := s.kind()
 			rec := s.a.create(t, kind, "c", map[string]any{"n": 1})
 			v1, _ := version(t, rec)
@@ -46,7 +45,7 @@ func (s *suite) conflictChecks() []check {
 			assert.Equal(t, latest, cur, "no base on an existing record is a conflict")
 			assert.Equal(t, latest, s.a.get(t, kind, "c"), "conflicts changed nothing")
 		}},
-		{"X-Force-Update overrides a stale base", func(t *testing.T) {
+		{"X-Force-Update overrides a stale base", func(t T) {
 			kind := s.kind()
 			s.a.create(t, kind, "f", map[string]any{"n": 1})
 			r := s.a.put(t, kind, "f", map[string]any{"id": "f", "n": 9, "_baseUpdatedAt": "2000-01-01T00:00:00.000000Z"},
@@ -54,7 +53,7 @@ func (s *suite) conflictChecks() []check {
 			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 			assert.EqualValues(t, 9, s.a.get(t, kind, "f")["n"])
 		}},
-		{"delete: 409 on stale base, tombstone on success, 404 when unknown", func(t *testing.T) {
+		{"delete: 409 on stale base, tombstone on success, 404 when unknown", func(t T) {
 			kind := s.kind()
 			rec := s.a.create(t, kind, "d", map[string]any{"n": 1})
 			v1, _ := version(t, rec)
@@ -72,14 +71,14 @@ func (s *suite) conflictChecks() []check {
 			assert.NotEmpty(t, got["deletedAt"])
 			requireError(t, s.a.del(t, kind, "never-existed", "", nil), http.StatusNotFound)
 		}},
-		{"X-Force-Delete overrides a stale base", func(t *testing.T) {
+		{"X-Force-Delete overrides a stale base", func(t T) {
 			kind := s.kind()
 			s.a.create(t, kind, "fd", nil)
 			r := s.a.del(t, kind, "fd", "2000-01-01T00:00:00.000000Z", map[string]string{"X-Force-Delete": "true"})
 			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 			assert.NotEmpty(t, s.a.get(t, kind, "fd")["deletedAt"])
 		}},
-		{"a PUT on a tombstone: stale base is 409, the tombstone's version revives", func(t *testing.T) {
+		{"a PUT on a tombstone: stale base is 409, the tombstone's version revives", func(t T) {
 			kind := s.kind()
 			rec := s.a.create(t, kind, "z", map[string]any{"n": 1})
 			v1, _ := version(t, rec)

@@ -2,7 +2,7 @@
 // (../shared/design/CONTRACT.md) over plain net/http. Every check writes into kinds named
 // ct_<random>_… so it can run against a server that already holds data.
 //
-//	func TestContract(t *testing.T) { contracttest.Run(t, "http://127.0.0.1:8080/api", "tokA", "tokB") }
+//	func TestContract(t T) { contracttest.Run(t, "http://127.0.0.1:8080/api", "tokA", "tokB") }
 //
 // tokenA and tokenB must belong to two different tenants. The CORS check sends preflights from
 // DefaultOrigin, which the server must allow (RunWith takes another origin, or none to skip it).
@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -41,17 +42,43 @@ type Options struct {
 	Client *http.Client
 }
 
-// Run checks the server at baseURL with two tenants' tokens.
+// T is what a check needs from its test: *testing.T has it, and so does offsync-check's runner.
+// FailNow and Skip must stop the check's goroutine (runtime.Goexit), as testing.T's do.
+type T interface {
+	Errorf(format string, args ...any)
+	FailNow()
+	Helper()
+	Skip(args ...any)
+}
+
+// Check is one named check of the suite.
+type Check struct {
+	Name string
+	Run  func(t T)
+}
+
+// Run checks the server at baseURL with two tenants' tokens, one subtest per check.
 func Run(t *testing.T, baseURL, tokenA, tokenB string) {
 	RunWith(t, Options{BaseURL: baseURL, TokenA: tokenA, TokenB: tokenB, Origin: DefaultOrigin})
 }
 
-// RunWith checks the server described by o; each check is a subtest.
+// RunWith checks the server described by o, one subtest per check.
 func RunWith(t *testing.T, o Options) {
-	require.NotEmpty(t, o.BaseURL, "base URL")
-	require.NotEmpty(t, o.TokenA, "token A")
-	require.NotEmpty(t, o.TokenB, "token B")
-	require.NotEqual(t, o.TokenA, o.TokenB, "tokens A and B must differ")
+	checks, err := Checks(o)
+	require.NoError(t, err)
+	for _, c := range checks {
+		t.Run(c.Name, func(t *testing.T) { c.Run(t) })
+	}
+}
+
+// Checks returns the suite's checks for the server described by o, in the order they should run.
+func Checks(o Options) ([]Check, error) {
+	switch {
+	case o.BaseURL == "":
+		return nil, errors.New("contracttest: no base URL")
+	case o.TokenA == "" || o.TokenB == "" || o.TokenA == o.TokenB:
+		return nil, errors.New("contracttest: need two different tokens (two tenants)")
+	}
 	hc := o.Client
 	if hc == nil {
 		hc = &http.Client{Timeout: requestTimeout}
@@ -64,14 +91,7 @@ func RunWith(t *testing.T, o Options) {
 	s.a = &client{s: s, hc: hc, token: o.TokenA}
 	s.b = &client{s: s, hc: hc, token: o.TokenB}
 	s.anon = &client{s: s, hc: hc}
-	for _, c := range s.checks() {
-		t.Run(c.name, c.fn)
-	}
-}
-
-type check struct {
-	name string
-	fn   func(t *testing.T)
+	return s.checks(), nil
 }
 
 type suite struct {
@@ -83,8 +103,8 @@ type suite struct {
 	kindSeq int
 }
 
-func (s *suite) checks() []check {
-	var all []check
+func (s *suite) checks() []Check {
+	var all []Check
 	all = append(all, s.basicChecks()...)
 	all = append(all, s.conflictChecks()...)
 	all = append(all, s.idempotencyChecks()...)
@@ -122,7 +142,7 @@ type resp struct {
 }
 
 // obj decodes the body as a JSON object.
-func (r resp) obj(t *testing.T) map[string]any {
+func (r resp) obj(t T) map[string]any {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(r.Body, &m), "body is a JSON object: %s", r.Body)
@@ -131,7 +151,7 @@ func (r resp) obj(t *testing.T) map[string]any {
 }
 
 // do sends one request. body is marshalled to JSON unless it is []byte or nil.
-func (c *client) do(t *testing.T, method, path string, hdr map[string]string, body any) resp {
+func (c *client) do(t T, method, path string, hdr map[string]string, body any) resp {
 	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -165,7 +185,7 @@ func (c *client) do(t *testing.T, method, path string, hdr map[string]string, bo
 func recPath(kind, id string) string { return "/" + kind + "/" + url.PathEscape(id) }
 
 // put sends PUT /kind/id with a fresh idempotency key unless hdr sets one.
-func (c *client) put(t *testing.T, kind, id string, rec map[string]any, hdr map[string]string) resp {
+func (c *client) put(t T, kind, id string, rec map[string]any, hdr map[string]string) resp {
 	t.Helper()
 	h := map[string]string{"X-Idempotency-Key": randomHex(16)}
 	for k, v := range hdr {
@@ -175,7 +195,7 @@ func (c *client) put(t *testing.T, kind, id string, rec map[string]any, hdr map[
 }
 
 // del sends DELETE /kind/id?_baseUpdatedAt=base with a fresh idempotency key unless hdr sets one.
-func (c *client) del(t *testing.T, kind, id, base string, hdr map[string]string) resp {
+func (c *client) del(t T, kind, id, base string, hdr map[string]string) resp {
 	t.Helper()
 	h := map[string]string{"X-Idempotency-Key": randomHex(16)}
 	for k, v := range hdr {
@@ -189,7 +209,7 @@ func (c *client) del(t *testing.T, kind, id, base string, hdr map[string]string)
 }
 
 // create PUTs a new record and returns the server's copy.
-func (c *client) create(t *testing.T, kind, id string, fields map[string]any) map[string]any {
+func (c *client) create(t T, kind, id string, fields map[string]any) map[string]any {
 	t.Helper()
 	rec := map[string]any{"id": id}
 	for k, v := range fields {
@@ -201,7 +221,7 @@ func (c *client) create(t *testing.T, kind, id string, fields map[string]any) ma
 }
 
 // get fetches one record; nil on 404.
-func (c *client) get(t *testing.T, kind, id string) map[string]any {
+func (c *client) get(t T, kind, id string) map[string]any {
 	t.Helper()
 	r := c.do(t, http.MethodGet, recPath(kind, id), nil, nil)
 	if r.Status == http.StatusNotFound {
@@ -218,7 +238,7 @@ type page struct {
 }
 
 // pull fetches one page with the given query.
-func (c *client) pull(t *testing.T, kind string, q url.Values) page {
+func (c *client) pull(t T, kind string, q url.Values) page {
 	t.Helper()
 	r := c.do(t, http.MethodGet, "/"+kind+"?"+q.Encode(), nil, nil)
 	require.Equal(t, http.StatusOK, r.Status, "pull %s?%s: %s", kind, q.Encode(), r.Body)
@@ -229,7 +249,7 @@ func (c *client) pull(t *testing.T, kind string, q url.Values) page {
 }
 
 // pullAll walks a kind from the beginning with page tokens.
-func (c *client) pullAll(t *testing.T, kind string, limit int, includeDeleted bool) []map[string]any {
+func (c *client) pullAll(t T, kind string, limit int, includeDeleted bool) []map[string]any {
 	t.Helper()
 	q := url.Values{"updatedSince": {epoch}, "limit": {strconv.Itoa(limit)}}
 	if !includeDeleted {
@@ -255,7 +275,7 @@ func (c *client) pullAll(t *testing.T, kind string, limit int, includeDeleted bo
 // epoch is the updatedSince of a first pull.
 const epoch = "1970-01-01T00:00:00Z"
 
-func str(t *testing.T, m map[string]any, key string) string {
+func str(t T, m map[string]any, key string) string {
 	t.Helper()
 	v, ok := m[key].(string)
 	require.True(t, ok, "%q is a string in %v", key, m)
@@ -263,7 +283,7 @@ func str(t *testing.T, m map[string]any, key string) string {
 }
 
 // version parses a record's updatedAt.
-func version(t *testing.T, m map[string]any) (string, time.Time) {
+func version(t T, m map[string]any) (string, time.Time) {
 	t.Helper()
 	s := str(t, m, "updatedAt")
 	ts, err := time.Parse(time.RFC3339Nano, s)
@@ -272,7 +292,7 @@ func version(t *testing.T, m map[string]any) (string, time.Time) {
 }
 
 // requireError checks an error response's status and JSON shape.
-func requireError(t *testing.T, r resp, statuses ...int) map[string]any {
+func requireError(t T, r resp, statuses ...int) map[string]any {
 	t.Helper()
 	require.Contains(t, statuses, r.Status, "status; body %s", r.Body)
 	m := r.obj(t)

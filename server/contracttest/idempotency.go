@@ -3,22 +3,21 @@ package contracttest
 import (
 	"encoding/json"
 	"net/http"
-	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // sameResponse checks a replay returned the first answer: same status, same JSON body.
-func sameResponse(t *testing.T, first, replay resp) {
+func sameResponse(t T, first, replay resp) {
 	t.Helper()
 	require.Equal(t, first.Status, replay.Status, "replayed status; body %s", replay.Body)
 	assert.JSONEq(t, string(first.Body), string(replay.Body), "replayed body")
 }
 
-func (s *suite) idempotencyChecks() []check {
-	return []check{
-		{"a replayed PUT returns the first answer and applies once", func(t *testing.T) {
+func (s *suite) idempotencyChecks() []Check {
+	return []Check{
+		{"a replayed PUT returns the first answer and applies once", func(t T) {
 			kind := s.kind()
 			key := map[string]string{"X-Idempotency-Key": "k-" + randomHex(8)}
 			first := s.a.put(t, kind, "i", map[string]any{"id": "i", "n": 1}, key)
@@ -30,7 +29,7 @@ func (s *suite) idempotencyChecks() []check {
 			assert.Equal(t, first.obj(t), s.a.get(t, kind, "i"), "no second effect")
 			assert.Len(t, s.a.pullAll(t, kind, 10, true), 1)
 		}},
-		{"a replayed 409 stays a 409; the re-push under a new key succeeds", func(t *testing.T) {
+		{"a replayed 409 stays a 409; the re-push under a new key succeeds", func(t T) {
 			kind := s.kind()
 			rec := s.a.create(t, kind, "c", map[string]any{"n": 1})
 			v1, _ := version(t, rec)
@@ -52,7 +51,7 @@ func (s *suite) idempotencyChecks() []check {
 			sameResponse(t, repush, again)
 			assert.EqualValues(t, 3, s.a.get(t, kind, "c")["n"])
 		}},
-		{"a replayed DELETE returns the first answer", func(t *testing.T) {
+		{"a replayed DELETE returns the first answer", func(t T) {
 			kind := s.kind()
 			rec := s.a.create(t, kind, "d", nil)
 			v1, _ := version(t, rec)
@@ -62,7 +61,7 @@ func (s *suite) idempotencyChecks() []check {
 			sameResponse(t, first, s.a.del(t, kind, "d", v1, key))
 			assert.Equal(t, first.obj(t), s.a.get(t, kind, "d"))
 		}},
-		{"a batch op's key replays like the single op's", func(t *testing.T) {
+		{"a batch op's key replays like the single op's", func(t T) {
 			kind := s.kind()
 			op := "bop-" + randomHex(8)
 			body := map[string]any{"ops": []any{map[string]any{

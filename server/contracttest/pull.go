@@ -5,14 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // requireTupleOrder checks items are in strictly increasing (updatedAt, id) byte order.
-func requireTupleOrder(t *testing.T, items []map[string]any) {
+func requireTupleOrder(t T, items []map[string]any) {
 	t.Helper()
 	for i := 1; i < len(items); i++ {
 		pu, pi := str(t, items[i-1], "updatedAt"), str(t, items[i-1], "id")
@@ -21,7 +20,7 @@ func requireTupleOrder(t *testing.T, items []map[string]any) {
 	}
 }
 
-func ids(t *testing.T, items []map[string]any) []string {
+func ids(t T, items []map[string]any) []string {
 	out := make([]string, len(items))
 	for i, it := range items {
 		out[i] = str(t, it, "id")
@@ -31,7 +30,7 @@ func ids(t *testing.T, items []map[string]any) []string {
 
 // seed writes n records of kind, most in one batch (which a server may stamp with one
 // updatedAt), the rest one by one.
-func (s *suite) seed(t *testing.T, kind string, n int) []string {
+func (s *suite) seed(t T, kind string, n int) []string {
 	t.Helper()
 	var ops []any
 	var want []string
@@ -50,9 +49,9 @@ func (s *suite) seed(t *testing.T, kind string, n int) []string {
 	return want
 }
 
-func (s *suite) pullChecks() []check {
-	return []check{
-		{"page tokens visit every record once in (updatedAt, id) order", func(t *testing.T) {
+func (s *suite) pullChecks() []Check {
+	return []Check{
+		{"page tokens visit every record once in (updatedAt, id) order", func(t T) {
 			kind := s.kind()
 			want := s.seed(t, kind, 57)
 			for _, limit := range []int{1, 7, 57, 1000} {
@@ -61,7 +60,7 @@ func (s *suite) pullChecks() []check {
 				assert.ElementsMatch(t, want, ids(t, items), "limit %d", limit)
 			}
 		}},
-		{"an (updatedSince, afterId) cursor walks the same sequence", func(t *testing.T) {
+		{"an (updatedSince, afterId) cursor walks the same sequence", func(t T) {
 			kind := s.kind()
 			s.seed(t, kind, 23)
 			all := s.a.pullAll(t, kind, 1000, true)
@@ -85,7 +84,7 @@ func (s *suite) pullChecks() []check {
 			assert.Empty(t, p.Items)
 			assert.Nil(t, p.Next, "nextPageToken is null on the last page")
 		}},
-		{"updates and deletes show up after the cursor; includeDeleted filters tombstones", func(t *testing.T) {
+		{"updates and deletes show up after the cursor; includeDeleted filters tombstones", func(t T) {
 			kind := s.kind()
 			a := s.a.create(t, kind, "a", nil)
 			b := s.a.create(t, kind, "b", nil)
@@ -104,7 +103,7 @@ func (s *suite) pullChecks() []check {
 			live := s.a.pullAll(t, kind, 10, false)
 			assert.Equal(t, []string{"a"}, ids(t, live), "includeDeleted=false leaves tombstones out")
 		}},
-		{"default page size is at most 500 and limit is honoured", func(t *testing.T) {
+		{"default page size is at most 500 and limit is honoured", func(t T) {
 			kind := s.kind()
 			s.seed(t, kind, 12)
 			p := s.a.pull(t, kind, url.Values{"updatedSince": {epoch}, "limit": {strconv.Itoa(5)}})

@@ -2,15 +2,14 @@ package contracttest
 
 import (
 	"net/http"
-	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func (s *suite) tenancyChecks() []check {
-	return []check{
-		{"tenants never see, change or replay each other's records", func(t *testing.T) {
+func (s *suite) tenancyChecks() []Check {
+	return []Check{
+		{"tenants never see, change or replay each other's records", func(t T) {
 			kind := s.kind()
 			key := map[string]string{"X-Idempotency-Key": "shared-" + randomHex(8)}
 			ra := s.a.put(t, kind, "x", map[string]any{"id": "x", "owner": "a"}, key)
