@@ -33,8 +33,8 @@ func (e *Engine) emit(ev Event) { e.bus.emit(ev) }
 // refreshStatus re-counts the outbox and emits "status" if something the app shows changed.
 // A failing count is not worth failing the caller: the next refresh corrects it.
 func (e *Engine) refreshStatus(ctx context.Context) {
-	n, err := e.cfg.Store.PendingCount(ctx)
-	if err != nil {
+	n := e.countPending(ctx)
+	if n < 0 {
 		return
 	}
 	e.mu.Lock()
@@ -43,11 +43,25 @@ func (e *Engine) refreshStatus(ctx context.Context) {
 	e.statusChangedLocked()
 }
 
-func (e *Engine) setSyncing(on bool) {
+// setSyncing changes the syncing flag and, when pending >= 0, the pending count, with one
+// status event.
+func (e *Engine) setSyncing(on bool, pending int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.state.syncing = on
+	if pending >= 0 {
+		e.state.pending = pending
+	}
 	e.statusChangedLocked()
+}
+
+// countPending counts the outbox; -1 when the store cannot say.
+func (e *Engine) countPending(ctx context.Context) int {
+	n, err := e.cfg.Store.PendingCount(ctx)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 func (e *Engine) syncedAt(ms int64) {

@@ -46,7 +46,7 @@ func (e *Engine) syncOrResync(ctx context.Context) (Stats, error) {
 func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx context.Context, st *runState) error) (Stats, error) {
 	st := newRunState(kinds)
 	start := e.cfg.Now()
-	e.setSyncing(true)
+	e.setSyncing(true, -1)
 	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(kinds)})
 	err := e.loadDeferred(ctx, st)
 	if err == nil {
@@ -65,8 +65,7 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 	}
 	final := stats
 	e.emit(Event{Type: EventCompleted, Stats: &final, Err: err})
-	e.setSyncing(false)
-	e.refreshStatus(context.WithoutCancel(ctx))
+	e.setSyncing(false, e.countPending(context.WithoutCancel(ctx)))
 	return stats, err
 }
 
