@@ -1,0 +1,206 @@
+package storetest
+
+import (
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+var outboxTests = []test{
+	{"Seq order and limit", func(e *env) {
+		for _, id := range []string{"c", "a", "b", "d"} {
+			e.write(e.upsert(kindA, id, `{"id":"`+id+`"}`))
+		}
+		two, err := e.s.Outbox(e.ctx, 2)
+		require.NoError(e, err)
+		require.Equal(e, []string{"c", "a"}, []string{two[0].EntityID, two[1].EntityID})
+		all, err := e.s.Outbox(e.ctx, -1)
+		require.NoError(e, err)
+		require.Len(e, all, 4)
+		require.Equal(e, two, all[:2])
+		big, err := e.s.Outbox(e.ctx, 100)
+		require.NoError(e, err)
+		require.Equal(e, all, big)
+		require.Equal(e, 4, e.pending())
+	}},
+	{"empty outbox", func(e *env) {
+		require.Empty(e, e.outbox())
+		require.Zero(e, e.pending())
+	}},
+	{"MarkInFlight is durable and ignores unknown ids", func(e *env) {
+		a, b := e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`)
+		e.write(a, b)
+		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{b.OpID, "nope"}))
+		ops := e.outbox()
+		require.False(e, ops[0].InFlight)
+		require.True(e, ops[1].InFlight)
+		require.NoError(e, e.s.MarkInFlight(e.ctx, nil))
+	}},
+	{"Seq is never reused", func(e *env) {
+		w := e.upsert(kindA, "a", `{"id":"a"}`)
+		e.write(w)
+		first := e.opOf(kindA, "a")
+		e.ack(core.Ack{Op: first, Server: ptr(server(kindA, "a", "v1", ""))})
+		e.write(e.upsert(kindA, "b", `{"id":"b"}`))
+		require.Greater(e, e.opOf(kindA, "b").Seq, first.Seq)
+	}},
+}
+
+var ackTests = []test{
+	{"removes the op and writes the server record", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":1}`), e.upsert(kindA, "b", `{"id":"b"}`))
+		op := e.opOf(kindA, "a")
+		srv := server(kindA, "a", "v1", `,"t":1`)
+		e.ack(core.Ack{Op: op, Server: &srv})
+		require.Len(e, e.outbox(), 1)
+		require.Equal(e, 1, e.pending())
+		got, _ := e.get(kindA, "a")
+		require.Equal(e, srv, got)
+	}},
+	{"several acks in one call", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindB, "b", `{"id":"b"}`))
+		ops := e.outbox()
+		e.ack(core.Ack{Op: ops[0], Server: ptr(server(kindA, "a", "v1", ""))},
+			core.Ack{Op: ops[1], Server: ptr(server(kindB, "b", "v2", ""))})
+		require.Empty(e, e.outbox())
+		b, _ := e.get(kindB, "b")
+		require.Equal(e, "v2", b.UpdatedAt)
+	}},
+	{"rebases later ops and keeps the newer local data", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
+		e.write(first)
+		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{first.OpID}))
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`))
+		ops := e.outbox()
+		e.ack(core.Ack{Op: ops[0], Server: ptr(server(kindA, "a", "v1", `,"t":1`))})
+		later := e.opOf(kindA, "a")
+		require.Equal(e, ops[1].OpID, later.OpID)
+		require.Equal(e, ops[1].Seq, later.Seq)
+		require.Equal(e, "v1", later.BaseUpdatedAt, "rebased onto the acknowledged version")
+		got, _ := e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","t":2}`, got.Data)
+		require.Equal(e, "v1", got.UpdatedAt)
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":3}`))
+		require.Equal(e, "v1", e.opOf(kindA, "a").BaseUpdatedAt)
+	}},
+	{"404 on a delete leaves a tombstone", func(e *env) {
+		seedSynced(e, "a", "v1", "")
+		e.write(e.del(kindA, "a"))
+		e.ack(core.Ack{Op: e.opOf(kindA, "a")})
+		require.Empty(e, e.outbox())
+		got, ok := e.get(kindA, "a")
+		require.True(e, ok)
+		require.True(e, got.Deleted)
+	}},
+	{"a tombstone from the server is stored deleted", func(e *env) {
+		seedSynced(e, "a", "v1", "")
+		e.write(e.del(kindA, "a"))
+		ts := tombstone(kindA, "a", "v2")
+		e.ack(core.Ack{Op: e.opOf(kindA, "a"), Server: &ts})
+		got, _ := e.get(kindA, "a")
+		require.Equal(e, ts, got)
+		require.Empty(e, e.list(kindA))
+	}},
+	{"unknown op ids are ignored", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
+		before := snapshot(e, kindA, "a")
+		e.ack(core.Ack{Op: core.Op{OpID: "gone", Kind: kindA, EntityID: "a"}, Server: ptr(server(kindA, "a", "v9", ""))})
+		require.Equal(e, before, snapshot(e, kindA, "a"))
+	}},
+}
+
+var resolveTests = []test{
+	{"replaces the op in place and writes the local record", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":1}`), e.upsert(kindA, "b", `{"id":"b"}`))
+		op := e.opOf(kindA, "a")
+		res := op
+		res.Payload, res.BaseUpdatedAt, res.Attempt, res.ChangedFields = raw(`{"id":"a","t":"merged"}`), "v5", 1, []string{"t"}
+		local := core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","t":"merged"}`), UpdatedAt: "v5"}
+		require.NoError(e, e.s.Resolve(e.ctx, res, &local))
+		ops := e.outbox()
+		require.Equal(e, res, ops[0], "same Seq, new content")
+		require.Equal(e, ops[0].OpID+":r1", ops[0].IdempotencyKey())
+		got, _ := e.get(kindA, "a")
+		require.Equal(e, local, got)
+	}},
+	{"does not overwrite newer local data when later ops exist", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
+		e.write(first)
+		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{first.OpID}))
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`))
+		op := e.outbox()[0]
+		op.Attempt = 1
+		require.NoError(e, e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","t":"old"}`)}))
+		got, _ := e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","t":2}`, got.Data)
+		require.Equal(e, 1, e.outbox()[0].Attempt)
+	}},
+	{"without a local record only the op changes", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":1}`))
+		op := e.opOf(kindA, "a")
+		op.Force = true
+		require.NoError(e, e.s.Resolve(e.ctx, op, nil))
+		require.True(e, e.opOf(kindA, "a").Force)
+		got, _ := e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","t":1}`, got.Data)
+	}},
+	{"unknown op id is a no-op", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
+		before := snapshot(e, kindA, "a")
+		op := core.Op{OpID: "gone", Kind: kindA, EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","x":1}`)}
+		require.NoError(e, e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","x":1}`)}))
+		require.Equal(e, before, snapshot(e, kindA, "a"))
+	}},
+}
+
+var parkTests = []test{
+	{"park moves ops out of the outbox, in order", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`), e.upsert(kindA, "c", `{"id":"c"}`))
+		ops := e.outbox()
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: ops[2], Status: 422, Reason: "bad c", ParkedAtMs: 5}}))
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: ops[0], Status: 404, Reason: "no a", ParkedAtMs: 6}, {Op: core.Op{OpID: "gone"}}}))
+		require.Equal(e, []core.Op{ops[1]}, e.outbox())
+		require.Equal(e, 1, e.pending())
+		p := e.parked()
+		require.Len(e, p, 2)
+		require.Equal(e, core.ParkedOp{Op: ops[2], Status: 422, Reason: "bad c", ParkedAtMs: 5}, p[0])
+		require.Equal(e, core.ParkedOp{Op: ops[0], Status: 404, Reason: "no a", ParkedAtMs: 6}, p[1])
+	}},
+	{"unpark with requeue: new Seq at the end, not in flight, next attempt key", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`))
+		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{e.outbox()[0].OpID}))
+		ops := e.outbox()
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: ops[0], Status: 400}}))
+		require.NoError(e, e.s.Unpark(e.ctx, []string{ops[0].OpID, "gone"}, true))
+		require.Empty(e, e.parked())
+		now := e.outbox()
+		require.Len(e, now, 2)
+		back := now[1]
+		require.Equal(e, ops[0].OpID, back.OpID)
+		require.Greater(e, back.Seq, ops[1].Seq)
+		require.False(e, back.InFlight)
+		require.Equal(e, ops[0].Attempt+1, back.Attempt)
+		require.NotEqual(e, ops[0].IdempotencyKey(), back.IdempotencyKey())
+	}},
+	{"unpark without requeue drops the op", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
+		op := e.opOf(kindA, "a")
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: op}}))
+		require.NoError(e, e.s.Unpark(e.ctx, []string{op.OpID}, false))
+		require.Empty(e, e.parked())
+		require.Empty(e, e.outbox())
+		_, ok := e.get(kindA, "a")
+		require.True(e, ok, "the record stays")
+	}},
+	{"a parked op id cannot be reused", func(e *env) {
+		w := e.upsert(kindA, "a", `{"id":"a"}`)
+		e.write(w)
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "a")}}))
+		w2 := e.upsert(kindA, "b", `{"id":"b"}`)
+		w2.OpID = w.OpID
+		_, err := e.s.WriteLocal(e.ctx, []core.LocalWrite{w2})
+		requireCode(e, err, core.ErrInvalid)
+	}},
+}
+
+func ptr[T any](v T) *T { return &v }

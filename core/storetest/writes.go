@@ -1,0 +1,174 @@
+package storetest
+
+import (
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+var writeTests = []test{
+	{"create writes the record and appends one op", func(e *env) {
+		w := e.upsert(kindA, "a", `{"id":"a","t":"x"}`)
+		recs := e.write(w)
+		want := core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","t":"x"}`)}
+		require.Equal(e, want, recs[0])
+		got, ok := e.get(kindA, "a")
+		require.True(e, ok)
+		require.Equal(e, want, got)
+		op := e.opOf(kindA, "a")
+		require.Equal(e, w.OpID, op.OpID)
+		require.Equal(e, core.OpUpsert, op.Type)
+		require.Positive(e, op.Seq)
+		require.Empty(e, op.BaseUpdatedAt)
+		require.Nil(e, op.ChangedFields, "a create changes all fields")
+		require.Equal(e, w.LocalTimestamp, op.LocalTimestamp)
+		require.False(e, op.InFlight)
+		requireJSON(e, `{"id":"a","t":"x"}`, op.Payload)
+	}},
+	{"many writes in one call, Seq strictly increasing", func(e *env) {
+		e.write(e.upsert(kindA, "c", `{"id":"c"}`), e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindB, "b", `{"id":"b"}`))
+		ops := e.outbox()
+		require.Len(e, ops, 3)
+		require.Equal(e, []string{"c", "a", "b"}, []string{ops[0].EntityID, ops[1].EntityID, ops[2].EntityID})
+		require.Less(e, ops[0].Seq, ops[1].Seq)
+		require.Less(e, ops[1].Seq, ops[2].Seq)
+		require.Equal(e, []string{"a", "c"}, e.ids(kindA))
+		require.Equal(e, []string{"b"}, e.ids(kindB))
+	}},
+	{"later writes in one call see earlier ones and coalesce", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
+		recs := e.write(first, e.upsert(kindA, "a", `{"id":"a","t":2}`), e.upsert(kindA, "a", `{"id":"a","t":3}`))
+		requireJSON(e, `{"id":"a","t":3}`, recs[2].Data)
+		op := e.opOf(kindA, "a")
+		require.Equal(e, first.OpID, op.OpID, "coalesced into the first op")
+		requireJSON(e, `{"id":"a","t":3}`, op.Payload)
+		require.Nil(e, op.ChangedFields)
+	}},
+	{"edits of a synced record coalesce: union of changed fields, earlier base, later time", func(e *env) {
+		seedSynced(e, "a", "v1", `,"t":"x","n":1,"m":0`)
+		first := e.upsert(kindA, "a", `{"id":"a","updatedAt":"v1","t":"y","n":1,"m":0}`)
+		e.write(first)
+		second := e.upsert(kindA, "a", `{"id":"a","updatedAt":"v1","t":"y","n":2,"m":0}`)
+		e.write(second)
+		op := e.opOf(kindA, "a")
+		require.Equal(e, first.OpID, op.OpID)
+		require.Equal(e, "v1", op.BaseUpdatedAt)
+		require.ElementsMatch(e, []string{"t", "n"}, op.ChangedFields)
+		require.Equal(e, second.LocalTimestamp, op.LocalTimestamp)
+		rec, _ := e.get(kindA, "a")
+		require.Equal(e, "v1", rec.UpdatedAt)
+	}},
+	{"given changedFields are kept", func(e *env) {
+		seedSynced(e, "a", "v1", `,"t":"x"`)
+		w := e.upsert(kindA, "a", `{"id":"a","t":"x"}`)
+		w.ChangedFields, w.ChangedGiven = []string{"t", "extra"}, true
+		e.write(w)
+		require.Equal(e, []string{"t", "extra"}, e.opOf(kindA, "a").ChangedFields)
+	}},
+	{"create then delete never sent cancel out, leaving a tombstone", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
+		e.write(e.del(kindA, "a"))
+		require.Empty(e, e.outbox())
+		rec, ok := e.get(kindA, "a")
+		require.True(e, ok)
+		require.True(e, rec.Deleted)
+		require.Empty(e, e.list(kindA))
+	}},
+	{"delete after an edit of a synced record is one delete with the base", func(e *env) {
+		seedSynced(e, "a", "v1", `,"t":"x"`)
+		first := e.upsert(kindA, "a", `{"id":"a","t":"y"}`)
+		e.write(first, e.del(kindA, "a"))
+		op := e.opOf(kindA, "a")
+		require.Equal(e, first.OpID, op.OpID)
+		require.Equal(e, core.OpDelete, op.Type)
+		require.Equal(e, "v1", op.BaseUpdatedAt)
+		require.Empty(e, op.Payload)
+	}},
+	{"upsert after delete is one upsert of the new content", func(e *env) {
+		seedSynced(e, "a", "v1", `,"t":"x"`)
+		first := e.del(kindA, "a")
+		e.write(first, e.upsert(kindA, "a", `{"id":"a","t":"back"}`))
+		op := e.opOf(kindA, "a")
+		require.Equal(e, first.OpID, op.OpID)
+		require.Equal(e, core.OpUpsert, op.Type)
+		require.Equal(e, "v1", op.BaseUpdatedAt)
+		require.Nil(e, op.ChangedFields)
+		rec, _ := e.get(kindA, "a")
+		require.False(e, rec.Deleted)
+	}},
+	{"an in-flight op is never coalesced into", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
+		e.write(first)
+		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{first.OpID}))
+		second := e.upsert(kindA, "a", `{"id":"a","t":2}`)
+		e.write(second)
+		ops := e.outbox()
+		require.Len(e, ops, 2)
+		require.True(e, ops[0].InFlight)
+		requireJSON(e, `{"id":"a","t":1}`, ops[0].Payload)
+		require.Equal(e, second.OpID, ops[1].OpID)
+		require.False(e, ops[1].InFlight)
+	}},
+	{"a delete behind an in-flight create is kept", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
+		e.write(first)
+		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{first.OpID}))
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`), e.del(kindA, "a"))
+		ops := e.outbox()
+		require.Len(e, ops, 2)
+		require.Equal(e, first.OpID, ops[0].OpID)
+		require.Equal(e, core.OpDelete, ops[1].Type, "the server will have the entity: the delete must be pushed")
+	}},
+	{"delete of a record never seen appends a delete", func(e *env) {
+		e.write(e.del(kindA, "ghost"))
+		op := e.opOf(kindA, "ghost")
+		require.Equal(e, core.OpDelete, op.Type)
+		rec, ok := e.get(kindA, "ghost")
+		require.True(e, ok)
+		require.True(e, rec.Deleted)
+	}},
+}
+
+var enqueueTests = []test{
+	{"appends with a store-assigned Seq and leaves records alone", func(e *env) {
+		e.write(e.upsert(kindA, "x", `{"id":"x"}`))
+		in := core.Op{OpID: "app-1", Seq: 99, Kind: kindA, EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","v":1}`), BaseUpdatedAt: "v7", ChangedFields: []string{"v"}, InFlight: true, Force: true}
+		out, err := e.s.Enqueue(e.ctx, []core.Op{in})
+		require.NoError(e, err)
+		require.Len(e, out, 1)
+		ops := e.outbox()
+		require.Len(e, ops, 2)
+		require.Greater(e, ops[1].Seq, ops[0].Seq)
+		want := in
+		want.Seq, want.InFlight = ops[1].Seq, false
+		require.Equal(e, want, ops[1])
+		require.Equal(e, want, out[0])
+		_, ok := e.get(kindA, "a")
+		require.False(e, ok)
+	}},
+	{"coalesces like local writes", func(e *env) {
+		out, err := e.s.Enqueue(e.ctx, []core.Op{
+			{OpID: "app-1", Kind: kindA, EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","v":1}`), BaseUpdatedAt: "v1", ChangedFields: []string{"v"}},
+			{OpID: "app-2", Kind: kindA, EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","v":2,"w":1}`), BaseUpdatedAt: "v1", ChangedFields: []string{"w"}},
+			{OpID: "app-3", Kind: kindA, EntityID: "b", Type: core.OpUpsert, Payload: raw(`{"id":"b"}`)},
+			{OpID: "app-4", Kind: kindA, EntityID: "b", Type: core.OpDelete},
+		})
+		require.NoError(e, err)
+		require.Len(e, out, 4)
+		require.Equal(e, "app-1", out[1].OpID, "folded into the first op")
+		require.Zero(e, out[3].Seq, "cancelled out")
+		ops := e.outbox()
+		require.Len(e, ops, 1)
+		require.Equal(e, "app-1", ops[0].OpID)
+		require.ElementsMatch(e, []string{"v", "w"}, ops[0].ChangedFields)
+		requireJSON(e, `{"id":"a","v":2,"w":1}`, ops[0].Payload)
+	}},
+}
+
+// seedSynced stores a synced record of kindA (as a pull would) with no pending op.
+func seedSynced(e *env, id, version, fields string) core.Record {
+	e.Helper()
+	r := server(kindA, id, version, fields)
+	e.apply(kindA, []core.Record{r}, core.Cursor{UpdatedAt: version, ID: id})
+	return r
+}
