@@ -51,7 +51,7 @@ func TestPlanWrite(t *testing.T) {
 		{name: "upsert after upsert: new payload, union of fields, earlier base, later time",
 			existing: synced, last: pendingEdit, w: upsertW("a", `{"id":"a","t":"x","n":2}`, 9),
 			replace: &core.Op{OpID: "o1", Seq: 1, Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","t":"x","n":2}`), BaseUpdatedAt: "v1", ChangedFields: []string{"t", "n"}, LocalTimestamp: 9},
-			record: core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","t":"x","n":2}`), UpdatedAt: "v1"}},
+			record:  core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","t":"x","n":2}`), UpdatedAt: "v1"}},
 		{name: "upsert after create stays a create with all fields",
 			existing: fresh, last: pendingCreate, w: upsertW("a", `{"id":"a","t":"z"}`, 9),
 			replace: &core.Op{OpID: "o1", Seq: 1, Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","t":"z"}`), LocalTimestamp: 9},

@@ -158,11 +158,13 @@ var closedTests = []test{
 				_, err := s.Enqueue(ctx, []core.Op{{OpID: "x", Kind: kindA, EntityID: "b", Type: core.OpDelete}})
 				return err
 			},
-			"Outbox":         func() error { _, err := s.Outbox(ctx, 0); return err },
-			"PendingCount":   func() error { _, err := s.PendingCount(ctx); return err },
-			"MarkInFlight":   func() error { return s.MarkInFlight(ctx, []string{"x"}) },
-			"Ack":            func() error { return s.Ack(ctx, []core.Ack{{Op: core.Op{OpID: "x"}}}) },
-			"Resolve":        func() error { return s.Resolve(ctx, core.Op{OpID: "x", Kind: kindA, EntityID: "a", Type: core.OpDelete}, nil) },
+			"Outbox":       func() error { _, err := s.Outbox(ctx, 0); return err },
+			"PendingCount": func() error { _, err := s.PendingCount(ctx); return err },
+			"MarkInFlight": func() error { return s.MarkInFlight(ctx, []string{"x"}) },
+			"Ack":          func() error { return s.Ack(ctx, []core.Ack{{Op: core.Op{OpID: "x"}}}) },
+			"Resolve": func() error {
+				return s.Resolve(ctx, core.Op{OpID: "x", Kind: kindA, EntityID: "a", Type: core.OpDelete}, nil)
+			},
 			"Park":           func() error { return s.Park(ctx, []core.ParkedOp{{Op: core.Op{OpID: "x"}}}) },
 			"Parked":         func() error { _, err := s.Parked(ctx); return err },
 			"Unpark":         func() error { return s.Unpark(ctx, []string{"x"}, true) },
