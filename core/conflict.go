@@ -23,11 +23,15 @@ func (e *Engine) onConflict(ctx context.Context, st *runState, op Op, server *Re
 		return e.park(ctx, st, []ParkedOp{e.parkOf(op, 409, "the conflict came back after every resolution")})
 	}
 	res, err := e.decide(ctx, op, c)
+	if err == nil {
+		err = checkResolution(op, res)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return Wrap(CodeCancelled, "conflict", ctx.Err())
 		}
-		e.emit(Event{Type: EventError, Kind: op.Kind, Err: Wrap(CodeConflict, "conflict "+opName(op), err)})
+		cerr := &Error{Code: CodeConflict, Op: "conflict " + opName(op), Msg: "no resolution, deferred", Err: err}
+		e.emit(Event{Type: EventError, Kind: op.Kind, Err: cerr})
 		st.count(func(s *Stats) { s.Errors++ })
 		res = Resolution{Action: Defer}
 	}

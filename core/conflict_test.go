@@ -243,3 +243,38 @@ func TestRepeatedConflictParksAfterMaxRetries(t *testing.T) {
 	assert.Len(t, c.events.waitFor(t, core.EventOpParked, 1), 1)
 	assert.Zero(t, c.pending())
 }
+
+func TestFailingResolverDefers(t *testing.T) {
+	cases := []struct {
+		name string
+		res  core.Resolution
+		err  error
+	}{
+		{name: "resolver error", err: assert.AnError},
+		{name: "unknown action", res: core.Resolution{Action: "maybe"}},
+		{name: "merged data of another record", res: core.Resolution{Action: core.Merged, Data: json.RawMessage(`{"id":"other"}`)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer()
+			c := newClient(t, srv, func(cfg *core.Config) {
+				cfg.Strategy = core.Manual
+				cfg.Resolver = func(ctx context.Context, c core.Conflict) (core.Resolution, error) { return tc.res, tc.err }
+			})
+			c.put("note", `{"id":"n1","v":1}`)
+			c.sync()
+			c.put("note", `{"id":"n1","v":2}`)
+			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":3}`))
+			require.NoError(t, err)
+			st := c.sync()
+			assert.Equal(t, 1, st.Errors)
+			assert.Equal(t, 1, c.pending(), "the op waits")
+			cs, err := c.eng.Conflicts(ctx(t))
+			require.NoError(t, err)
+			assert.Len(t, cs, 1)
+			errs := c.events.waitFor(t, core.EventError, 1)
+			assert.ErrorIs(t, errs[0].Err, core.ErrConflict)
+			assert.EqualValues(t, 2, c.fields("note", "n1")["v"], "the local edit is kept")
+		})
+	}
+}

@@ -21,10 +21,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		}
 		e.changed([]Op{op})
 	case AcceptClient, Merged:
-		next, local, err := repush(op, server, res)
-		if err != nil {
-			return err
-		}
+		next, local := repush(op, server, res)
 		if err := e.cfg.Store.Resolve(ctx, next, local); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
@@ -41,7 +38,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		if local != nil {
 			e.changed([]Op{op})
 		}
-	case Defer:
+	default:
 		if err := e.cfg.Store.PutConflict(ctx, c); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
@@ -49,8 +46,6 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		st.skip[entityKey(op.Kind, op.EntityID)] = true
 		st.deferred[c.ID] = true
 		st.mu.Unlock()
-	default:
-		return Errorf(CodeInvalid, "conflict", "unknown resolution action %q", res.Action)
 	}
 	if res.Action != Defer {
 		st.count(func(s *Stats) { s.ConflictsResolved++ })
@@ -60,9 +55,21 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 	return nil
 }
 
+// checkResolution refuses what a resolver may get wrong: an unknown action, merged data that
+// is not a JSON object of the op's entity.
+func checkResolution(op Op, res Resolution) error {
+	switch res.Action {
+	case AcceptServer, AcceptClient, Defer, Discard:
+		return nil
+	case Merged:
+		return ValidateObject("resolve "+opName(op), op.EntityID, res.Data)
+	}
+	return Errorf(CodeInvalid, "resolve "+opName(op), "unknown resolution action %q", res.Action)
+}
+
 // repush makes op's next attempt for an acceptClient or merged resolution, and the local
 // record to write (nil for a delete, whose local tombstone stays).
-func repush(op Op, server *Record, res Resolution) (Op, *Record, error) {
+func repush(op Op, server *Record, res Resolution) (Op, *Record) {
 	next := CloneOp(op)
 	next.BaseUpdatedAt = ""
 	if server != nil {
@@ -71,9 +78,6 @@ func repush(op Op, server *Record, res Resolution) (Op, *Record, error) {
 	next.Attempt++
 	next.InFlight = false
 	if res.Action == Merged {
-		if err := ValidateObject("conflict "+opName(op), op.EntityID, res.Data); err != nil {
-			return Op{}, nil, err
-		}
 		if next.Type == OpDelete {
 			next.ChangedFields = nil
 		}
@@ -81,10 +85,10 @@ func repush(op Op, server *Record, res Resolution) (Op, *Record, error) {
 		next.Payload = cloneRaw(res.Data)
 	}
 	if next.Type == OpDelete {
-		return next, nil, nil
+		return next, nil
 	}
 	local := &Record{Kind: op.Kind, ID: op.EntityID, Data: cloneRaw(next.Payload), UpdatedAt: next.BaseUpdatedAt}
-	return next, local, nil
+	return next, local
 }
 
 // discardedBy says what a resolution drops (ARCHITECTURE.md rules 1 and 10): field names,
@@ -183,6 +187,9 @@ func (e *Engine) resolveDeferred(ctx context.Context, id string, r Resolution) e
 	st.deferred[c.ID] = true
 	for _, op := range ops {
 		if op.OpID == c.OpID {
+			if err := checkResolution(op, r); err != nil {
+				return err
+			}
 			if err := e.applyResolution(ctx, st, op, *c, deferredServer(*c), r); err != nil {
 				return err
 			}
