@@ -1,0 +1,249 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/server"
+	"github.com/offsync/offsync/server/storage"
+	"github.com/offsync/offsync/server/storage/postgres"
+	"github.com/offsync/offsync/server/storage/sqlite"
+)
+
+func TestVersionsIncreaseWhenTheClockStepsBack(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			clk := newClock()
+			_, base := newServer(t, server.Config{DB: b.db(t), Now: clk.Now})
+			var prev string
+			for i := range 6 {
+				if i == 3 {
+					clk.Add(-2 * time.Hour)
+				}
+				r := call(t, http.MethodPut, fmt.Sprintf("%s/notes/n%d", base, i), "tok-a", nil, map[string]any{"id": fmt.Sprintf("n%d", i)})
+				require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+				v := r.obj(t)["updatedAt"].(string)
+				require.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`, v)
+				assert.Greater(t, v, prev)
+				prev = v
+			}
+			assert.Equal(t, "2026-11-26T01:00:00.000005Z", prev, "after the step back versions go on from the last one")
+			r := call(t, http.MethodPut, base+"/other/x", "tok-a", nil, map[string]any{"id": "x"})
+			assert.Equal(t, "2026-11-25T23:00:00.000000Z", r.obj(t)["updatedAt"], "another kind has its own sequence: the (stepped back) clock")
+		})
+	}
+}
+
+// openStorage opens a backend directly, for seeding rows the API cannot produce.
+func openStorage(t *testing.T, name, db string) storage.Storage {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var st storage.Storage
+	var err error
+	if name == "postgres" {
+		st, err = postgres.Open(ctx, db)
+	} else {
+		st, err = sqlite.Open(ctx, db)
+	}
+	require.NoError(t, err)
+	return st
+}
+
+func TestPaginationVisitsEachOfManyEqualVersionsOnce(t *testing.T) {
+	const n = 250
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			st := openStorage(t, b.name, b.db(t))
+			ctx := context.Background()
+			require.NoError(t, st.Write(ctx, func(tx storage.Tx) error {
+				for i := range n {
+					id := fmt.Sprintf("id-%03d", (i*7)%n)
+					v := "2026-01-01T00:00:00.000000Z"
+					if i%50 == 0 {
+						v = "2026-01-01T00:00:00.000001Z"
+					}
+					doc := fmt.Sprintf(`{"id":%q,"updatedAt":%q}`, id, v)
+					if err := tx.Put(ctx, "tenant-a", storage.Row{Kind: "bulk", ID: id, UpdatedAt: v, Doc: []byte(doc)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}))
+			_, base := newServer(t, server.Config{Storage: st})
+			seen := map[string]int{}
+			var lastU, lastID string
+			q := url.Values{"updatedSince": {"1970-01-01T00:00:00Z"}, "limit": {"7"}}
+			for pages := 0; ; pages++ {
+				require.Less(t, pages, 100)
+				r := call(t, http.MethodGet, base+"/bulk?"+q.Encode(), "tok-a", nil, nil)
+				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+				m := r.obj(t)
+				for _, it := range m["items"].([]any) {
+					rec := it.(map[string]any)
+					u, id := rec["updatedAt"].(string), rec["id"].(string)
+					require.True(t, u > lastU || (u == lastU && id > lastID), "(%s,%s) after (%s,%s)", u, id, lastU, lastID)
+					lastU, lastID = u, id
+					seen[id]++
+				}
+				next, _ := m["nextPageToken"].(string)
+				if next == "" {
+					break
+				}
+				q = url.Values{"pageToken": {next}, "limit": {"7"}}
+			}
+			assert.Len(t, seen, n)
+			for id, c := range seen {
+				assert.Equal(t, 1, c, id)
+			}
+		})
+	}
+}
+
+func TestIdempotencyKeysExpireAfterTheTTL(t *testing.T) {
+	clk := newClock()
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db"), Now: clk.Now})
+	key := map[string]string{"X-Idempotency-Key": "op-1"}
+	first := call(t, http.MethodPut, base+"/notes/a", "tok-a", key, map[string]any{"id": "a"})
+	require.Equal(t, http.StatusCreated, first.status)
+	clk.Add(23 * time.Hour)
+	call(t, http.MethodPut, base+"/notes/other1", "tok-a", nil, map[string]any{"id": "other1"}) // a write that prunes
+	again := call(t, http.MethodPut, base+"/notes/a", "tok-a", key, map[string]any{"id": "a"})
+	assert.Equal(t, http.StatusCreated, again.status, "kept for 23 h: replayed")
+	assert.JSONEq(t, string(first.body), string(again.body))
+	clk.Add(2 * time.Hour)
+	call(t, http.MethodPut, base+"/notes/other2", "tok-a", nil, map[string]any{"id": "other2"}) // prunes the 25 h old key
+	late := call(t, http.MethodPut, base+"/notes/a", "tok-a", key, map[string]any{"id": "a"})
+	assert.Equal(t, http.StatusConflict, late.status, "the pruned key is a new attempt: %s", late.body)
+}
+
+func TestRateLimitPerTenant(t *testing.T) {
+	clk := newClock()
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db"), Now: clk.Now, Rate: 2})
+	pull := base + "/notes?updatedSince=1970-01-01T00:00:00Z"
+	for range 2 {
+		assert.Equal(t, http.StatusOK, call(t, http.MethodGet, pull, "tok-a", nil, nil).status)
+	}
+	r := call(t, http.MethodGet, pull, "tok-a", nil, nil)
+	require.Equal(t, http.StatusTooManyRequests, r.status)
+	assert.Equal(t, "1", r.header.Get("Retry-After"))
+	assert.Equal(t, "rate_limited", r.obj(t)["error"])
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, pull, "tok-b", nil, nil).status, "other tenants are not limited")
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, base+"/health", "", nil, nil).status, "health is never limited")
+	clk.Add(600 * time.Millisecond)
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, pull, "tok-a", nil, nil).status, "a token came back")
+}
+
+func TestStaticFilesBesideThePrefixedAPI(t *testing.T) {
+	web := t.TempDir()
+	for name, body := range map[string]string{"index.html": "<!doctype html>", "sync.wasm": "\x00asm", "offsync.js": "export {}"} {
+		require.NoError(t, os.WriteFile(filepath.Join(web, name), []byte(body), 0o644))
+	}
+	_, api := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db"), Prefix: "/api", StaticDir: web})
+	root := strings.TrimSuffix(api, "/api")
+	cases := []struct{ path, ctype string }{
+		{"/", "text/html; charset=utf-8"},
+		{"/sync.wasm", "application/wasm"},
+		{"/offsync.js", "text/javascript; charset=utf-8"},
+	}
+	for _, c := range cases {
+		r := call(t, http.MethodGet, root+c.path, "", nil, nil)
+		require.Equal(t, http.StatusOK, r.status, c.path)
+		assert.Equal(t, c.ctype, r.header.Get("Content-Type"), c.path)
+		assert.Equal(t, "no-cache", r.header.Get("Cache-Control"), c.path)
+	}
+	assert.Equal(t, http.StatusOK, call(t, http.MethodGet, api+"/health", "", nil, nil).status)
+	assert.Equal(t, http.StatusNotFound, call(t, http.MethodGet, root+"/apix/health", "", nil, nil).status, "only /api/… is the API")
+	_, err := server.New(server.Config{DB: filepath.Join(t.TempDir(), "y.db"), Dev: true, StaticDir: web})
+	assert.Error(t, err, "static files need a prefix for the API")
+}
+
+func TestRoutingAndRefusals(t *testing.T) {
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
+	cases := []struct {
+		name, method, path string
+		body               any
+		status             int
+	}{
+		{"POST on a kind", http.MethodPost, "/notes", map[string]any{}, http.StatusMethodNotAllowed},
+		{"PATCH on a record", http.MethodPatch, "/notes/a", map[string]any{}, http.StatusMethodNotAllowed},
+		{"too deep", http.MethodGet, "/notes/a/b", nil, http.StatusNotFound},
+		{"root", http.MethodGet, "/", nil, http.StatusNotFound},
+		{"NUL in id", http.MethodPut, "/notes/a%00b", map[string]any{"id": "a\x00b"}, http.StatusBadRequest},
+		{"invalid UTF-8 id", http.MethodGet, "/notes/%FF", nil, http.StatusBadRequest},
+		{"afterId with NUL", http.MethodGet, "/notes?updatedSince=1970-01-01T00:00:00Z&afterId=%00", nil, http.StatusBadRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := call(t, c.method, base+c.path, "tok-a", nil, c.body)
+			assert.Equal(t, c.status, r.status, "%s", r.body)
+			assert.NotEmpty(t, r.obj(t)["error"])
+		})
+	}
+	r := call(t, http.MethodPut, base+"/notes/a", "tok-a", map[string]string{"X-Idempotency-Key": strings.Repeat("k", 300)}, map[string]any{"id": "a"})
+	assert.Equal(t, http.StatusBadRequest, r.status, "oversized idempotency key")
+}
+
+func TestAuthModes(t *testing.T) {
+	_, err := server.New(server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
+	require.Error(t, err, "no tokens and no dev mode")
+
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "y.db"), Dev: true})
+	r := call(t, http.MethodPut, base+"/notes/a", "anyone", nil, map[string]any{"id": "a"})
+	require.Equal(t, http.StatusCreated, r.status)
+	assert.Equal(t, http.StatusNotFound, call(t, http.MethodGet, base+"/notes/a", "someone-else", nil, nil).status,
+		"in dev mode each token is its own tenant")
+	assert.Equal(t, http.StatusUnauthorized, call(t, http.MethodGet, base+"/notes/a", "", nil, nil).status)
+	r = call(t, http.MethodGet, base+"/notes/a", "", map[string]string{"Authorization": "Basic YTpi"}, nil)
+	assert.Equal(t, http.StatusUnauthorized, r.status, "only bearer tokens")
+}
+
+func TestParseTokens(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     map[string]string
+		err      bool
+	}{
+		{"pairs and comments", "# comment\n\ntokA tenant1\n  tokB   tenant2  \n", map[string]string{"tokA": "tenant1", "tokB": "tenant2"}, false},
+		{"empty", "# nothing\n", map[string]string{}, false},
+		{"one field", "tokA\n", nil, true},
+		{"three fields", "tokA t1 extra\n", nil, true},
+		{"duplicate token", "tokA t1\ntokA t2\n", nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := server.ParseTokens(strings.NewReader(c.in))
+			if c.err {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.want, got)
+		})
+	}
+}
+
+func TestSchemaMigrationIsIdempotentAcrossRestarts(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			db := b.db(t)
+			s1, base1 := newServer(t, server.Config{DB: db})
+			r := call(t, http.MethodPut, base1+"/notes/a", "tok-a", nil, map[string]any{"id": "a", "n": 1})
+			require.Equal(t, http.StatusCreated, r.status)
+			require.NoError(t, s1.Close())
+			_, base2 := newServer(t, server.Config{DB: db})
+			got := call(t, http.MethodGet, base2+"/notes/a", "tok-a", nil, nil)
+			require.Equal(t, http.StatusOK, got.status)
+			assert.JSONEq(t, string(r.body), string(got.body))
+		})
+	}
+}
