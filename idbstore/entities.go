@@ -140,13 +140,13 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 // added and deleted, so it consumes its Seq as in memstore), otherwise the transaction's
 // completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
-	var recs []recordValue
+	var recs []core.Record
 	var dels []int64
 	var puts, adds []opValue
 	var addOps []*pendingOp
 	for _, e := range es.byKey {
 		if e.dirty && e.rec != nil {
-			recs = append(recs, toRecordValue(*e.rec))
+			recs = append(recs, *e.rec)
 		}
 		for _, p := range e.ops {
 			switch {
@@ -163,7 +163,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			addOps = append(addOps, p)
 		}
 	}
-	if err := putValues(t, stRecords, recs); err != nil {
+	if err := putRecords(t, recs); err != nil {
 		return err
 	}
 	outbox, err := t.store(stOutbox)

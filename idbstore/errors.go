@@ -59,6 +59,9 @@ func errNameIs(err error, name string) bool {
 // the call is retried once on a fresh connection.
 var errConnection = errors.New("database connection closed")
 
+// errBadFrame is framed record text that does not split into its fields.
+var errBadFrame = errors.New("malformed record frame")
+
 // reconnectable reports whether err means the connection, not the call, failed.
 func reconnectable(err error) bool {
 	return errors.Is(err, errConnection) || errNameIs(err, "InvalidStateError") || errNameIs(err, "UnknownError")

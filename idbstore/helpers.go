@@ -54,8 +54,11 @@ H.gather = (src, method, keys, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
-// page reads up to count values in range with getAll; result: [rawCount, JSON of values, lastKey].
-H.page = (src, lo, loOpen, hi, count, skipDeleted, cb) => {
+// page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
+// framed]. Records are framed (frame.go) when asked and possible, JSON otherwise.
+const RS = '\x1e', US = '\x1f';
+const framable = (s) => typeof s === 'string' && s.indexOf(RS) < 0 && s.indexOf(US) < 0;
+H.page = (src, lo, loOpen, hi, count, records, cb) => {
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
   r.onsuccess = () => {
     const vs = r.result;
@@ -64,10 +67,30 @@ H.page = (src, lo, loOpen, hi, count, skipDeleted, cb) => {
       const kp = src.keyPath, v = vs[vs.length - 1];
       last = Array.isArray(kp) ? kp.map((f) => v[f]) : v[kp];
     }
-    const keep = skipDeleted ? vs.filter((v) => !v.deleted) : vs;
-    cb(0, true, [vs.length, JSON.stringify(keep), last]);
+    if (!records) { cb(0, true, [vs.length, JSON.stringify(vs), last, false]); return; }
+    const keep = vs.filter((v) => !v.deleted);
+    const parts = new Array(keep.length);
+    for (let i = 0; i < keep.length; i++) {
+      const v = keep[i], u = v.updatedAt ?? '';
+      if (!framable(v.id) || !framable(u) || !framable(v.data)) {
+        cb(0, true, [vs.length, JSON.stringify(keep), last, false]);
+        return;
+      }
+      parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
+    }
+    cb(0, true, [vs.length, parts.join(RS), last, true]);
   };
   r.onerror = () => cb(0, false, r.error);
+};
+// putFramed puts framed records (frame.go); completion is the transaction's.
+H.putFramed = (src, text) => {
+  for (const line of text.split(RS)) {
+    const f = line.split(US, 5);
+    const v = { kind: f[0], id: f[1], data: f[4] };
+    if (f[2] !== '') v.updatedAt = f[2];
+    if (f[3] === '1') v.deleted = true;
+    src.put(v);
+  }
 };
 // keys reads up to count primary keys in range with getAllKeys; result: JSON array.
 H.keys = (src, lo, loOpen, hi, count, cb) => {
@@ -130,6 +153,7 @@ type helpers struct {
 	open, begin, commit, abort                       js.Value
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
+	putFramed                                        js.Value
 }
 
 func newHelpers() *helpers {
@@ -138,6 +162,6 @@ func newHelpers() *helpers {
 		open: h.Get("open"), begin: h.Get("begin"), commit: h.Get("commit"), abort: h.Get("abort"),
 		gather: h.Get("gather"), page: h.Get("page"), keys: h.Get("keys"), indexKeys: h.Get("indexKeys"),
 		count: h.Get("count"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
-		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"),
+		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 	}
 }

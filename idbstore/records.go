@@ -63,13 +63,11 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 			if err != nil {
 				return err
 			}
-			var vals []recordValue
-			if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
-				return errDecode{err}
+			recs, err := decodePage(v)
+			if err != nil {
+				return err
 			}
-			for _, rv := range vals {
-				out = append(out, rv.record())
-			}
+			out = append(out, recs...)
 			if v.Index(0).Int() < pageSize {
 				return nil
 			}
@@ -83,6 +81,23 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 	// around surrogate pairs, so this is usually a linear check.
 	if !sort.SliceIsSorted(out, func(i, j int) bool { return out[i].ID < out[j].ID }) {
 		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	}
+	return out, nil
+}
+
+// decodePage decodes a page helper's records result, framed or JSON.
+func decodePage(v js.Value) ([]core.Record, error) {
+	text := v.Index(1).String()
+	if v.Index(3).Bool() {
+		return unframeRecords(text)
+	}
+	var vals []recordValue
+	if err := json.Unmarshal([]byte(text), &vals); err != nil {
+		return nil, errDecode{err}
+	}
+	out := make([]core.Record, len(vals))
+	for i, rv := range vals {
+		out[i] = rv.record()
 	}
 	return out, nil
 }
@@ -219,7 +234,7 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 			return err
 		}
 		seen := make(map[string]bool)
-		vals := make([]recordValue, 0, len(items))
+		recs := make([]core.Record, 0, len(items))
 		for _, it := range items {
 			rec, isHeld := core.PlanPageItem(kind, it, pending[it.ID])
 			if isHeld {
@@ -229,9 +244,9 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 				}
 				continue
 			}
-			vals = append(vals, toRecordValue(*rec))
+			recs = append(recs, *rec)
 		}
-		if err := putValues(t, stRecords, vals); err != nil {
+		if err := putRecords(t, recs); err != nil {
 			return err
 		}
 		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID}})

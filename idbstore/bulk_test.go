@@ -1,0 +1,209 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+// counters counts, in JavaScript, the transactions a store begins and the callbacks into Go
+// its helpers make (each is one JS→Go crossing and one await).
+type counters struct{ v js.Value }
+
+func (c counters) tx() int { return c.v.Get("tx").Int() }
+func (c counters) cb() int { return c.v.Get("cb").Int() }
+func (c counters) reset()  { c.v.Set("tx", 0); c.v.Set("cb", 0) }
+
+func instrument(s *Store) counters {
+	c := counters{js.Global().Get("Object").New()}
+	c.reset()
+	wrap := jsFunc("fn, c, isBegin", `return (...args) => {
+		if (isBegin) c.tx++;
+		const i = args.length - 1;
+		if (typeof args[i] === 'function') { const cb = args[i]; args[i] = (...a) => { c.cb++; return cb(...a); }; }
+		return fn(...args);
+	};`)
+	h := s.js
+	for _, f := range []*js.Value{&h.gather, &h.page, &h.keys, &h.indexKeys, &h.count, &h.addAll} {
+		*f = wrap.Invoke(*f, c.v, false)
+	}
+	h.begin = wrap.Invoke(h.begin, c.v, true)
+	return c
+}
+
+// page makes n pulled records of about 250 bytes each, ids prefix000000...
+func page(kind, prefix string, from, n int) []core.Record {
+	out := make([]core.Record, n)
+	for i := range out {
+		id := fmt.Sprintf("%s%06d", prefix, from+i)
+		data := fmt.Sprintf(`{"id":%q,"title":"Record %d","mood":%d,"notes":"%s","tags":["a","b"],"updatedAt":"2026-01-01T00:00:00.%06dZ"}`,
+			id, from+i, i%10, strings.Repeat("x", 120), from+i)
+		out[i] = core.Record{Kind: kind, ID: id, Data: json.RawMessage(data), UpdatedAt: fmt.Sprintf("2026-01-01T00:00:00.%06dZ", from+i)}
+	}
+	return out
+}
+
+func TestBulkPathsAreBulk(t *testing.T) {
+	s := openFresh(t)
+	ctx := testCtx(t)
+	c := instrument(s)
+
+	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "r000007", `{"id":"r000007","mine":true}`, "op-7")})
+	require.NoError(t, err)
+
+	c.reset()
+	items := page("note", "r", 0, 500)
+	held, err := s.ApplyPage(ctx, "note", items, core.Cursor{UpdatedAt: items[499].UpdatedAt, ID: items[499].ID})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"r000007"}, held)
+	assert.Equal(t, 1, c.tx(), "a page is one transaction")
+	assert.LessOrEqual(t, c.cb(), 2, "the pending set is read once and the puts are not awaited one by one")
+
+	for p := 1; p < 5; p++ {
+		items = page("note", "r", p*500, 500)
+		_, err := s.ApplyPage(ctx, "note", items, core.Cursor{UpdatedAt: items[499].UpdatedAt, ID: items[499].ID})
+		require.NoError(t, err)
+	}
+	c.reset()
+	list, err := s.List(ctx, "note")
+	require.NoError(t, err)
+	require.Len(t, list, 2500)
+	assert.JSONEq(t, `{"id":"r000007","mine":true}`, string(list[7].Data), "the held item did not overwrite the pending edit")
+	assert.Equal(t, string(items[499].Data), string(list[2499].Data))
+	assert.Equal(t, 1, c.tx())
+	assert.Equal(t, 3+1, c.cb(), "three getAll pages of 1000 and the transaction's end")
+
+	c.reset()
+	writes := make([]core.LocalWrite, 500)
+	for i := range writes {
+		id := fmt.Sprintf("w%04d", i)
+		writes[i] = upsert("note", id, `{"id":"`+id+`"}`, "op-"+id)
+	}
+	_, err = s.WriteLocal(ctx, writes)
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.tx())
+	assert.LessOrEqual(t, c.cb(), 5, "known op ids (2 batches), records and ops (2 batches), end")
+}
+
+// rawBaseline is the same workload in plain JavaScript IndexedDB: one transaction per page
+// putting the records (data as a JSON string, or as a parsed object) and the cursor, then a
+// read back with getAll in pages of 1000 in one transaction (objects are stringified per page,
+// as they would have to be to reach Go). Times in ms.
+const rawBaseline = `return (async () => {
+	const name = 'raw-' + Math.random();
+	const db = await new Promise((res, rej) => {
+		const r = indexedDB.open(name, 1);
+		r.onupgradeneeded = () => {
+			r.result.createObjectStore('records', { keyPath: ['kind', 'id'] });
+			r.result.createObjectStore('cursors', { keyPath: 'kind' });
+		};
+		r.onsuccess = () => res(r.result);
+		r.onerror = () => rej(r.error);
+	});
+	const done = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
+	const pages = [];
+	for (let p = 0; p < nPages; p++) {
+		const page = [];
+		for (let i = 0; i < perPage; i++) {
+			const n = p * perPage + i, id = 'r' + String(n).padStart(6, '0');
+			const upd = '2026-01-01T00:00:00.' + String(n).padStart(6, '0') + 'Z';
+			const obj = { id, title: 'Record ' + n, mood: i % 10, notes: 'x'.repeat(120), tags: ['a', 'b'], updatedAt: upd };
+			page.push({ kind: asObject ? 'o' : 's', id, data: asObject ? obj : JSON.stringify(obj), updatedAt: upd });
+		}
+		pages.push(page);
+	}
+	let t0 = performance.now();
+	for (const page of pages) {
+		const tx = db.transaction(['records', 'cursors'], 'readwrite');
+		const recs = tx.objectStore('records');
+		for (const v of page) recs.put(v);
+		const last = page[page.length - 1];
+		tx.objectStore('cursors').put({ kind: last.kind, updatedAt: last.updatedAt, id: last.id });
+		await done(tx);
+	}
+	const write = performance.now() - t0;
+	t0 = performance.now();
+	const tx = db.transaction('records', 'readonly');
+	const st = tx.objectStore('records');
+	const kind = asObject ? 'o' : 's';
+	let lo = IDBKeyRange.bound([kind, ''], [kind, []]), total = 0;
+	for (;;) {
+		const vs = await new Promise((res, rej) => { const r = st.getAll(lo, 1000); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+		total += vs.length;
+		if (asObject) JSON.stringify(vs);
+		if (vs.length < 1000) break;
+		lo = IDBKeyRange.bound([kind, vs[vs.length - 1].id], [kind, []], true, false);
+	}
+	await done(tx);
+	const read = performance.now() - t0;
+	db.close();
+	indexedDB.deleteDatabase(name);
+	return { write, read, total };
+})();`
+
+// TestMeasureApplyAndList times 100 pages of 500 records (~250 B) through ApplyPage and the
+// read back through List, next to raw JavaScript IndexedDB doing the same in the same page.
+func TestMeasureApplyAndList(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measurement")
+	}
+	const nPages, perPage = 100, 500
+	s := openFresh(t)
+	ctx := testCtx(t)
+	pages := make([][]core.Record, nPages)
+	for p := range pages {
+		pages[p] = page("note", "r", p*perPage, perPage)
+	}
+	bytes := 0
+	for _, r := range pages[0] {
+		bytes += len(r.Data)
+	}
+
+	// The raw baseline runs first, on a browser as cold as the store's run will be warm.
+	baseline := jsFunc("nPages, perPage, asObject", rawBaseline)
+	raw := jsAwait(t, baseline.Invoke(nPages, perPage, false))
+	require.Equal(t, nPages*perPage, raw.Get("total").Int())
+
+	start := time.Now()
+	for _, items := range pages {
+		last := items[len(items)-1]
+		_, err := s.ApplyPage(ctx, "note", items, core.Cursor{UpdatedAt: last.UpdatedAt, ID: last.ID})
+		require.NoError(t, err)
+	}
+	write := time.Since(start)
+	start = time.Now()
+	list, err := s.List(ctx, "note")
+	read := time.Since(start)
+	require.NoError(t, err)
+	require.Len(t, list, nPages*perPage)
+
+	rawObj := jsAwait(t, baseline.Invoke(nPages, perPage, true))
+
+	// The share of core.ValidatePageItem, which every store runs on every pulled item.
+	start = time.Now()
+	for _, items := range pages {
+		for _, it := range items {
+			require.NoError(t, core.ValidatePageItem("note", it))
+		}
+	}
+	validate := time.Since(start)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	rw, rr := raw.Get("write").Float(), raw.Get("read").Float()
+	t.Logf("%d pages × %d records (~%d B each), Chromium %s", nPages, perPage, bytes/perPage,
+		js.Global().Get("navigator").Get("userAgent").String())
+	t.Logf("idbstore ApplyPage: %7.0f ms   raw JS (data as string): %7.0f ms   ratio %.2f", ms(write), rw, ms(write)/rw)
+	t.Logf("  of which core.ValidatePageItem: %.0f ms", ms(validate))
+	t.Logf("idbstore List:      %7.0f ms   raw JS getAll:           %7.0f ms   ratio %.2f", ms(read), rr, ms(read)/rr)
+	t.Logf("raw JS with data as parsed objects: write %.0f ms, getAll+stringify %.0f ms",
+		rawObj.Get("write").Float(), rawObj.Get("read").Float())
+}
