@@ -194,6 +194,8 @@ func TestDeferredConflictIsDurableAndResolvable(t *testing.T) {
 	assert.Zero(t, st.ConflictsResolved)
 	assert.Equal(t, 1, st.Pushed, "n2 went on")
 	assert.Equal(t, 1, c.pending(), "the deferred op stays")
+	c.events.waitFor(t, core.EventCompleted, 2)
+	assert.Empty(t, c.events.of(core.EventConflictResolved), "deferring resolves nothing")
 	pushes := srv.Calls("push")
 	c.sync()
 	assert.Equal(t, pushes+1, srv.Calls("push"), "a later sync asks again, once")

@@ -8,7 +8,8 @@ import "context"
 //     server's version, Attempt+1, new key), pushed again in this run, not forced;
 //   - defer: the conflict is stored and the entity waits for a later run.
 //
-// It emits "conflictResolved" with what the resolution discarded.
+// Except for defer (not a resolution: the conflict stays listed), it emits
+// "conflictResolved" with what the resolution discarded.
 func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Conflict, server *Record, res Resolution) error {
 	discarded := discardedBy(c, res)
 	switch res.Action {
@@ -47,9 +48,10 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		st.deferred[c.ID] = true
 		st.mu.Unlock()
 	}
-	if res.Action != Defer {
-		st.count(func(s *Stats) { s.ConflictsResolved++ })
+	if res.Action == Defer {
+		return nil
 	}
+	st.count(func(s *Stats) { s.ConflictsResolved++ })
 	ev, r := c, res
 	e.emit(Event{Type: EventConflictResolved, Kind: op.Kind, Conflict: &ev, Resolution: &r, Discarded: discarded})
 	return nil
