@@ -51,3 +51,44 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 }
+
+// TestOddIDsAndVersions covers what the framed transfer must not break: separators in ids and
+// version tokens (that batch falls back to JSON), non-BMP ids (IndexedDB orders by UTF-16 code
+// units, List by bytes), and data bytes kept exactly.
+func TestOddIDsAndVersions(t *testing.T) {
+	s := openFresh(t)
+	ctx := testCtx(t)
+	ids := []string{"a\x1fb", "a\x1eb", "\uFFFD", "😀", "é", "z"}
+	var items []core.Record
+	for i, id := range ids {
+		data, err := json.Marshal(map[string]any{"id": id, "n": i})
+		require.NoError(t, err)
+		items = append(items, core.Record{Kind: "note", ID: id, Data: data, UpdatedAt: "v\x1e" + id})
+	}
+	_, err := s.ApplyPage(ctx, "note", items, core.Cursor{UpdatedAt: "v", ID: "z"})
+	require.NoError(t, err)
+	_, err = s.ApplyPage(ctx, "note", []core.Record{
+		{Kind: "note", ID: "plain", Data: json.RawMessage("{\"id\":\"plain\",\n  \"s\": \"\\u001f\"}"), UpdatedAt: "v1"},
+	}, core.Cursor{UpdatedAt: "v1", ID: "plain"})
+	require.NoError(t, err)
+
+	list, err := s.List(ctx, "note")
+	require.NoError(t, err)
+	var got []string
+	for _, r := range list {
+		got = append(got, r.ID)
+	}
+	assert.Equal(t, []string{"a\x1eb", "a\x1fb", "plain", "z", "é", "\uFFFD", "😀"}, got)
+	for _, r := range list {
+		if r.ID == "plain" {
+			assert.Equal(t, "{\"id\":\"plain\",\n  \"s\": \"\\u001f\"}", string(r.Data))
+			continue
+		}
+		assert.Equal(t, "v\x1e"+r.ID, r.UpdatedAt)
+		assert.Contains(t, string(r.Data), `"n"`)
+	}
+	r, ok, err := s.Get(ctx, "note", "😀")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "v\x1e😀", r.UpdatedAt)
+}
