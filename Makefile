@@ -25,7 +25,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 tools: bin/go_js_wasm_exec
 bin/go_js_wasm_exec: go.mod go.sum
 	@mkdir -p bin
-	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
+	GOOS= GOARCH= $(GO) build -o $@ github.com/agnivade/wasmbrowsertest
 
 ## ---- builds -------------------------------------------------------------------------------
 wasm: js/sync.wasm js/wasm_exec.js
@@ -61,7 +61,7 @@ test-go:
 
 # js/wasm packages in real headless Chromium (wasmbrowsertest).
 test-wasm: chromium tools
-	GOOS=js GOARCH=wasm $(GO) test -count=1 ./idbstore/... ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 10m ./idbstore/... ./wasm/...
 
 # The JS package under Node against a real server on 127.0.0.1.
 test-js: npm wasm server
