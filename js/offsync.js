@@ -328,49 +328,50 @@ class Client {
     const intervalMs = options?.intervalMs ?? DEFAULT_AUTO_MS;
     if (typeof intervalMs !== 'number' || !(intervalMs > 0)) throw invalid('startAuto: intervalMs must be a positive number');
     if (this.#closed) throw offsyncError('closed', 'startAuto: the database is closed');
-    if (this.#auto) {
-      this.#auto.intervalMs = intervalMs;
-      if (this.#auto.leader) this.#call('startAuto', intervalMs).catch(() => {});
-      return;
-    }
-    const auto = { intervalMs, leader: false, release: null };
+    this.stopAuto();
+    const auto = { leader: false, running: false, timer: null, release: null, cleanups: [] };
     this.#auto = auto;
+    // Each tick is a plain sync(), so it takes the same cross-tab lock as the app's own calls
+    // and runs a full resync when one is due. A tick while a sync runs joins it.
+    // A tick while this tab's previous tick is still running (or waiting for the lock) is
+    // skipped, so slow syncs never pile up lock requests.
+    const tick = () => {
+      if (this.#auto !== auto || !auto.leader || auto.running) return;
+      auto.running = true;
+      this.sync().catch(() => {}).finally(() => { auto.running = false; });
+    };
     const lead = () => {
       auto.leader = true;
-      return this.#call('startAuto', auto.intervalMs).catch(() => {});
+      auto.timer = setInterval(tick, intervalMs);
     };
     const locks = this.#locks();
     if (locks) {
-      // Only the tab holding the auto lock syncs by itself; another tab's startAuto waits
-      // in line and takes over when the leader stops or dies (the browser frees its lock).
+      // Only the tab holding the auto lock syncs by itself; another tab's startAuto waits in
+      // line and takes over when the leader stops, closes or dies (the browser frees its lock).
       locks.request(this.#lockName(':auto'), () => new Promise((resolve) => {
         auto.release = resolve;
-        if (this.#auto !== auto) return resolve();
-        lead();
+        if (this.#auto === auto) lead();
+        else resolve();
       })).catch(() => {});
     } else {
       lead();
     }
-    const kick = () => { if (auto.leader && this.#auto === auto) this.sync().catch(() => {}); };
-    const onVisible = () => { if (globalThis.document?.visibilityState === 'visible') kick(); };
-    if (typeof globalThis.addEventListener === 'function') {
-      globalThis.addEventListener('online', kick);
-      auto.cleanup = () => globalThis.removeEventListener('online', kick);
-    }
-    if (globalThis.document?.addEventListener) {
-      globalThis.document.addEventListener('visibilitychange', onVisible);
-      const prev = auto.cleanup;
-      auto.cleanup = () => { prev?.(); globalThis.document.removeEventListener('visibilitychange', onVisible); };
-    }
+    const listen = (target, type, fn) => {
+      target.addEventListener(type, fn);
+      auto.cleanups.push(() => target.removeEventListener(type, fn));
+    };
+    if (typeof globalThis.addEventListener === 'function') listen(globalThis, 'online', tick);
+    const doc = globalThis.document;
+    if (doc?.addEventListener) listen(doc, 'visibilitychange', () => { if (doc.visibilityState === 'visible') tick(); });
   }
 
   stopAuto() {
     const auto = this.#auto;
     if (!auto) return;
     this.#auto = null;
-    auto.cleanup?.();
+    clearInterval(auto.timer);
+    auto.cleanups.forEach((f) => f());
     auto.release?.();
-    if (auto.leader && !this.#closed) this.#call('stopAuto').catch(() => {});
   }
 
   async pendingCount() {

@@ -35,14 +35,6 @@ func jsonArg(args []js.Value, i int, name string, dst any) (bool, error) {
 	return true, nil
 }
 
-func numberArg(args []js.Value, i int, name string) (float64, error) {
-	v := arg(args, i)
-	if v.Type() != js.TypeNumber {
-		return 0, core.Errorf(core.CodeInvalid, name, "must be a number, got %s", v.Type().String())
-	}
-	return v.Float(), nil
-}
-
 // jsonList joins raw JSON values into one JSON array without re-encoding them.
 func jsonList(items []json.RawMessage) string {
 	n := 2

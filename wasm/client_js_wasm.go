@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"sync/atomic"
 	"syscall/js"
-	"time"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
@@ -128,8 +127,6 @@ func (c *client) methods() map[string]func([]js.Value) (work, error) {
 		"enqueue":         c.enqueue,
 		"sync":            c.sync,
 		"fullResync":      c.fullResync,
-		"startAuto":       c.startAuto,
-		"stopAuto":        c.noArgs(func(ctx context.Context) (any, error) { c.eng.StopAuto(); return nil, nil }),
 		"pendingCount":    c.noArgs(func(ctx context.Context) (any, error) { return c.eng.PendingCount(ctx) }),
 		"conflicts":       c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Conflicts(ctx)) }),
 		"outbox":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Outbox(ctx)) }),
@@ -282,20 +279,6 @@ func (c *client) withSignal(signal js.Value, run func(ctx context.Context) (core
 		}
 		return marshal(st)
 	}
-}
-
-func (c *client) startAuto(args []js.Value) (work, error) {
-	ms, err := numberArg(args, 0, "startAuto intervalMs")
-	if err != nil {
-		return nil, err
-	}
-	if ms <= 0 {
-		return nil, core.Errorf(core.CodeInvalid, "startAuto", "intervalMs must be positive")
-	}
-	return func() (any, error) {
-		c.eng.StartAuto(time.Duration(ms * float64(time.Millisecond)))
-		return nil, nil
-	}, nil
 }
 
 func (c *client) resolveConflict(args []js.Value) (work, error) {

@@ -1,0 +1,170 @@
+// The JS package in headless Chromium (playwright-core, Debian's /usr/bin/chromium), served
+// with a tiny test page by the real server's -static: IndexedDB storage through the public
+// API (data survives a reload), two tabs (one syncer, watch across tabs), a Web Worker host,
+// and the open()-to-ready time.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { repoRoot, startServer, unique } from './support/server.js';
+
+const FILES = [
+  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
+  ['js/test/browser/page.html', 'page.html'], ['js/test/browser/worker.js', 'worker.js'],
+];
+
+let server;
+let browser;
+let staticDir;
+const pageErrors = [];
+
+before(async () => {
+  staticDir = await mkdtemp(join(tmpdir(), 'offsync-static-'));
+  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
+  server = await startServer({ staticDir });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (staticDir) await rm(staticDir, { recursive: true, force: true });
+  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+});
+
+async function newPage(context) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.origin + '/page.html');
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
+  return page;
+}
+
+/** Opens window.db in page with the public API and records its events in window.seen. */
+async function openIn(page, cfg) {
+  return page.evaluate(async (cfg) => {
+    const t0 = performance.now();
+    window.db = await window.offsync.open({ ...cfg, kinds: ['note'], token: () => cfg.token, maxRetries: 0 });
+    const ms = performance.now() - t0;
+    window.seen = { syncStarted: 0, changes: [], watch: [] };
+    window.db.on('syncStarted', () => { window.seen.syncStarted += 1; });
+    window.db.on('change', (e) => window.seen.changes.push(e));
+    window.db.watch('note', (recs) => window.seen.watch.push(recs.map((r) => r.id)));
+    return ms;
+  }, cfg);
+}
+
+const cfgFor = () => ({ name: unique('idb'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') });
+
+test('IndexedDB storage: writes survive a reload, then sync; open() time to ready', async (t) => {
+  const context = await browser.newContext();
+  try {
+    const page = await newPage(context);
+    const cfg = cfgFor();
+    const coldMs = await openIn(page, cfg);
+    await page.evaluate(async () => {
+      await window.db.put('note', { id: 'p1', v: 1 });
+      await window.db.putMany('note', [{ id: 'p2' }, { id: 'p3' }]);
+      await window.db.delete('note', 'p3');
+    });
+    await page.reload();
+    await page.waitForFunction(() => window.ready === true);
+    const warmMs = await openIn(page, cfg);
+    const r = await page.evaluate(async () => {
+      const db = window.db;
+      const before = { rec: await db.get('note', 'p1'), ids: (await db.list('note')).map((x) => x.id), pending: await db.pendingCount() };
+      const stats = await db.sync();
+      return { before, stats, after: await db.pendingCount(), rec: await db.get('note', 'p1') };
+    });
+    assert.deepEqual(r.before.rec, { id: 'p1', v: 1 });
+    assert.deepEqual(r.before.ids, ['p1', 'p2']);
+    assert.equal(r.before.pending, 2);
+    assert.equal(r.stats.pushed, 2);
+    assert.equal(r.after, 0);
+    assert.ok(r.rec.updatedAt, 'the server version was stored');
+
+    // A fresh page (new database) for more open() samples; the wasm comes from the HTTP cache.
+    const samples = [coldMs, warmMs];
+    for (let i = 0; i < 3; i++) {
+      const p = await newPage(context);
+      samples.push(await openIn(p, cfgFor()));
+      await p.close();
+    }
+    t.diagnostic(`open() to ready in Chromium, ms: ${samples.map((x) => x.toFixed(0)).join(', ')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('two tabs: only the leader auto-syncs, watch in one tab sees the other tab\'s writes', async () => {
+  const context = await browser.newContext();
+  try {
+    const a = await newPage(context);
+    const b = await newPage(context);
+    const cfg = cfgFor();
+    await openIn(a, cfg);
+    await openIn(b, cfg);
+
+    await b.evaluate(() => window.db.put('note', { id: 'from-b' }));
+    await a.waitForFunction(() => window.seen.watch.at(-1)?.includes('from-b'), null, { timeout: 10_000 });
+    const tabChange = await a.evaluate(() => window.seen.changes.find((e) => e.origin === 'tab'));
+    assert.deepEqual(tabChange, { kind: 'note', ids: ['from-b'], origin: 'tab' });
+
+    await a.evaluate(() => window.db.startAuto({ intervalMs: 100 }));
+    await b.evaluate(() => window.db.startAuto({ intervalMs: 100 }));
+    await a.waitForTimeout(1500);
+    const counts = [await a.evaluate(() => window.seen.syncStarted), await b.evaluate(() => window.seen.syncStarted)];
+    const [leader, other] = counts[0] > 0 ? [a, b] : [b, a];
+    assert.ok(Math.max(...counts) >= 3, `the leader synced repeatedly (${counts})`);
+    assert.equal(Math.min(...counts), 0, `the other tab did not sync (${counts})`);
+    assert.equal(await other.evaluate(() => window.db.pendingCount()), 0, 'the leader pushed the other tab\'s write');
+
+    // A write in the leader reaches the other tab's watch.
+    await leader.evaluate(() => window.db.put('note', { id: 'from-a' }));
+    await other.waitForFunction(() => window.seen.watch.at(-1)?.join() === 'from-a,from-b', null, { timeout: 10_000 });
+
+    // The leader goes away: the other tab takes over.
+    await leader.close();
+    await other.waitForFunction(() => window.seen.syncStarted >= 2, null, { timeout: 10_000 });
+
+    // An explicit sync() in any tab works.
+    const stats = await other.evaluate(async () => { window.db.stopAuto(); return window.db.sync(); });
+    assert.equal(stats.errors, 0);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a dedicated Web Worker hosts the client with IndexedDB; the page sees its data', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await newPage(context);
+    const cfg = cfgFor();
+    const res = await page.evaluate((cfg) => new Promise((resolve) => {
+      const w = new Worker('./worker.js', { type: 'module' });
+      w.onmessage = (m) => { resolve(m.data); w.terminate(); };
+      w.onerror = (e) => resolve({ ok: false, message: e.message });
+      w.postMessage(cfg);
+    }), cfg);
+    assert.equal(res.ok, true, res.message);
+    assert.equal(res.hasWindow, false);
+    assert.equal(res.storage, 'object');
+    assert.equal(res.stats.pushed, 1);
+    assert.equal(res.rec.where, 'worker');
+    assert.ok(res.rec.updatedAt);
+    assert.ok(res.changes.includes('local'));
+
+    await openIn(page, cfg);
+    const rec = await page.evaluate(() => window.db.get('note', 'from-worker'));
+    assert.equal(rec?.where, 'worker', 'the worker wrote to the shared IndexedDB database');
+  } finally {
+    await context.close();
+  }
+});
