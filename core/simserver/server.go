@@ -98,12 +98,15 @@ func (st *stored) record(kind, id string) core.Record {
 
 // write stores fields (an object without server fields) as the new state of kind/id.
 func (s *Server) write(kind, id string, fields map[string]json.RawMessage, deleted bool) core.Record {
+	return s.writeAt(kind, id, fields, deleted, s.nextVersion())
+}
+
+func (s *Server) writeAt(kind, id string, fields map[string]json.RawMessage, deleted bool, v time.Time) core.Record {
 	byID := s.kinds[kind]
 	if byID == nil {
 		byID = map[string]*stored{}
 		s.kinds[kind] = byID
 	}
-	v := s.nextVersion()
 	clean := make(map[string]json.RawMessage, len(fields)+2)
 	for k, val := range fields {
 		switch k {
@@ -127,17 +130,52 @@ func (s *Server) get(kind, id string) *stored { return s.kinds[kind][id] }
 // Put writes a record directly on the server, as another client's accepted write would:
 // data is a JSON object; its id is the record's id. It returns the stored record.
 func (s *Server) Put(kind string, data json.RawMessage) (core.Record, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
-		return core.Record{}, core.Errorf(core.CodeInvalid, "simserver put", "not a JSON object")
-	}
-	var id string
-	if err := json.Unmarshal(fields["id"], &id); err != nil || !core.ValidID(id) {
-		return core.Record{}, core.Errorf(core.CodeInvalid, "simserver put", "no string id")
+	id, fields, err := parseObject(data)
+	if err != nil {
+		return core.Record{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.write(kind, id, fields, false), nil
+}
+
+// Import writes many records directly on the server with ONE shared version, like a bulk
+// import: pagination must still visit each exactly once (CONTRACT.md). Each datum is a JSON
+// object with a string id.
+func (s *Server) Import(kind string, data []json.RawMessage) ([]core.Record, error) {
+	type item struct {
+		id     string
+		fields map[string]json.RawMessage
+	}
+	items := make([]item, 0, len(data))
+	for _, d := range data {
+		id, fields, err := parseObject(d)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item{id, fields})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.nextVersion()
+	out := make([]core.Record, 0, len(items))
+	for _, it := range items {
+		out = append(out, s.writeAt(kind, it.id, it.fields, false, v))
+	}
+	return out, nil
+}
+
+// parseObject checks a record given to Put or Import.
+func parseObject(data json.RawMessage) (string, map[string]json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+		return "", nil, core.Errorf(core.CodeInvalid, "simserver", "not a JSON object")
+	}
+	var id string
+	if err := json.Unmarshal(fields["id"], &id); err != nil || !core.ValidID(id) {
+		return "", nil, core.Errorf(core.CodeInvalid, "simserver", "no string id")
+	}
+	return id, fields, nil
 }
 
 // Delete soft-deletes a record directly on the server; ok is false when it is unknown.
