@@ -44,7 +44,7 @@ H.range = (lo, loOpen, hi, hiOpen) => {
 };
 // gather runs src[method](key) for every key of the JSON array keys; result: JSON array.
 H.gather = (src, method, keys, cb) => {
-  const ks = JSON.parse(keys);
+  const ks = (JSON.parse(keys) || []);
   const out = new Array(ks.length);
   let left = ks.length, failed = false;
   if (left === 0) { cb(0, true, '[]'); return; }
@@ -116,12 +116,12 @@ H.count = (src, cb) => {
   r.onerror = () => cb(0, false, r.error);
 };
 // putAll writes the JSON array of values; completion is the transaction's.
-H.putAll = (src, values) => { for (const v of JSON.parse(values)) src.put(v); };
+H.putAll = (src, values) => { for (const v of (JSON.parse(values) || [])) src.put(v); };
 H.putKeyed = (src, key, value) => { src.put(value, key); };
-H.delAll = (src, keys) => { for (const k of JSON.parse(keys)) src.delete(k); };
+H.delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };
 // addAll adds the JSON array of values in order; result: JSON array of generated keys.
 H.addAll = (src, values, cb) => {
-  const vs = JSON.parse(values);
+  const vs = (JSON.parse(values) || []);
   const out = new Array(vs.length);
   let left = vs.length, failed = false;
   if (left === 0) { cb(0, true, '[]'); return; }

@@ -1,0 +1,211 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/memstore"
+)
+
+// TestMatchesMemstore drives idbstore and memstore (the reference) with the same seeded random
+// calls — valid and invalid ones, over few entities so that coalescing, rebasing, holding and
+// parking meet — and requires the same results, the same error categories and the same state
+// after every call.
+func TestMatchesMemstore(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			ctx := testCtx(t)
+			idb := openFresh(t)
+			mem := memstore.New()
+			r := rand.New(rand.NewPCG(seed, 42))
+			g := &gen{r: r}
+			tally := map[string]int{}
+			for step := range 150 {
+				name, call := g.next(ctx, idb, mem)
+				gotI, errI := call(idb)
+				gotM, errM := call(mem)
+				tally[name+" "+string(core.CodeOf(errM))]++
+				require.Equal(t, core.CodeOf(errM), core.CodeOf(errI), "step %d %s: idb err %v, mem err %v", step, name, errI, errM)
+				require.Equal(t, gotM, gotI, "step %d %s result", step, name)
+				require.Equal(t, state(t, mem), state(t, idb), "step %d %s state", step, name)
+			}
+			t.Logf("calls by outcome: %v", tally)
+		})
+	}
+}
+
+type gen struct {
+	r   *rand.Rand
+	ops int
+}
+
+func (g *gen) id() string   { return []string{"a", "b", "c"}[g.r.IntN(3)] }
+func (g *gen) kind() string { return []string{"note", "note", "task"}[g.r.IntN(3)] }
+func (g *gen) opID() string {
+	g.ops++
+	if g.r.IntN(15) == 0 && g.ops > 2 {
+		return fmt.Sprint("op", g.r.IntN(g.ops-1)+1) // reused: must be refused
+	}
+	return fmt.Sprint("op", g.ops)
+}
+func (g *gen) data(id string) json.RawMessage {
+	return json.RawMessage(fmt.Sprintf(`{"id":%q,"v":%d,"f%d":true}`, id, g.r.IntN(5), g.r.IntN(3)))
+}
+
+// pick returns one of the stores' current outbox ops (nil when empty), read from memstore.
+func (g *gen) pick(ctx context.Context, mem core.Store) *core.Op {
+	ops, _ := mem.Outbox(ctx, 0)
+	if len(ops) == 0 {
+		return nil
+	}
+	o := ops[g.r.IntN(len(ops))]
+	return &o
+}
+
+type storeCall func(core.Store) (any, error)
+
+func (g *gen) next(ctx context.Context, _ *Store, mem core.Store) (string, storeCall) {
+	switch g.r.IntN(12) {
+	case 0, 1, 2:
+		n := g.r.IntN(3) + 1
+		var ws []core.LocalWrite
+		for range n {
+			k, id := g.kind(), g.id()
+			w := core.LocalWrite{Kind: k, ID: id, OpID: g.opID(), LocalTimestamp: int64(g.r.IntN(100))}
+			switch g.r.IntN(5) {
+			case 0:
+				w.Delete = true
+			case 1:
+				w.Data, w.ChangedFields, w.ChangedGiven = g.data(id), []string{"v"}, true
+			case 2:
+				w.Data = json.RawMessage(`"not an object"`)
+			default:
+				w.Data = g.data(id)
+			}
+			ws = append(ws, w)
+		}
+		return "WriteLocal", func(s core.Store) (any, error) { return s.WriteLocal(ctx, ws) }
+	case 3:
+		var ops []core.Op
+		for range g.r.IntN(2) + 1 {
+			id := g.id()
+			o := core.Op{OpID: g.opID(), Kind: g.kind(), EntityID: id, Type: core.OpUpsert, Payload: g.data(id), InFlight: g.r.IntN(2) == 0}
+			if g.r.IntN(3) == 0 {
+				o.Type, o.Payload = core.OpDelete, nil
+			}
+			ops = append(ops, o)
+		}
+		return "Enqueue", func(s core.Store) (any, error) { return s.Enqueue(ctx, ops) }
+	case 4:
+		o := g.pick(ctx, mem)
+		ids := []string{"nope"}
+		if o != nil {
+			ids = append(ids, o.OpID)
+		}
+		return "MarkInFlight", func(s core.Store) (any, error) { return nil, s.MarkInFlight(ctx, ids) }
+	case 5, 6:
+		o := g.pick(ctx, mem)
+		if o == nil {
+			return "Ack none", func(s core.Store) (any, error) { return nil, s.Ack(ctx, nil) }
+		}
+		a := core.Ack{Op: *o}
+		if g.r.IntN(4) != 0 {
+			v := fmt.Sprint("v", g.r.IntN(1000))
+			a.Server = &core.Record{Kind: o.Kind, ID: o.EntityID, Data: g.data(o.EntityID), UpdatedAt: v}
+		}
+		return "Ack", func(s core.Store) (any, error) { return nil, s.Ack(ctx, []core.Ack{a}) }
+	case 7:
+		o := g.pick(ctx, mem)
+		if o == nil {
+			return "Resolve none", func(s core.Store) (any, error) { return nil, nil }
+		}
+		res := *o
+		res.Attempt++
+		res.Type, res.Payload = core.OpUpsert, g.data(o.EntityID)
+		var local *core.Record
+		if g.r.IntN(2) == 0 {
+			local = &core.Record{Kind: o.Kind, ID: o.EntityID, Data: res.Payload, UpdatedAt: "srv"}
+		}
+		return "Resolve", func(s core.Store) (any, error) { return nil, s.Resolve(ctx, res, local) }
+	case 8:
+		o := g.pick(ctx, mem)
+		if o == nil || g.r.IntN(3) == 0 {
+			parked, _ := mem.Parked(ctx)
+			var ids []string
+			for _, p := range parked {
+				ids = append(ids, p.Op.OpID)
+			}
+			requeue := g.r.IntN(2) == 0
+			return "Unpark", func(s core.Store) (any, error) { return nil, s.Unpark(ctx, ids, requeue) }
+		}
+		p := core.ParkedOp{Op: core.Op{OpID: o.OpID}, Status: 400 + g.r.IntN(30), Reason: "refused", ParkedAtMs: 5}
+		return "Park", func(s core.Store) (any, error) { return nil, s.Park(ctx, []core.ParkedOp{p}) }
+	case 9:
+		k := g.kind()
+		var items []core.Record
+		for range g.r.IntN(4) {
+			id := g.id()
+			items = append(items, core.Record{Kind: k, ID: id, Data: g.data(id), UpdatedAt: fmt.Sprint("p", g.r.IntN(100)), Deleted: g.r.IntN(5) == 0})
+		}
+		next := core.Cursor{UpdatedAt: fmt.Sprint("p", g.r.IntN(100)), ID: g.id()}
+		return "ApplyPage", func(s core.Store) (any, error) { return s.ApplyPage(ctx, k, items, next) }
+	case 10:
+		kinds, clear := []string{g.kind()}, g.r.IntN(2) == 0
+		return "ResetCursors", func(s core.Store) (any, error) { return nil, s.ResetCursors(ctx, kinds, clear) }
+	default:
+		c := core.Conflict{ID: g.id(), Kind: "note", EntityID: g.id(), Local: g.data("x"), ChangedFields: []string{}}
+		if g.r.IntN(3) == 0 {
+			id := c.ID
+			return "DeleteConflict", func(s core.Store) (any, error) { return nil, s.DeleteConflict(ctx, id) }
+		}
+		return "PutConflict", func(s core.Store) (any, error) { return nil, s.PutConflict(ctx, c) }
+	}
+}
+
+// fullState is everything observable through the Store interface for the kinds used.
+type fullState struct {
+	Records   map[string][]core.Record
+	Tombs     map[string]core.Record
+	Outbox    []core.Op
+	Pending   int
+	Parked    []core.ParkedOp
+	Conflicts []core.Conflict
+	Cursors   map[string]core.Cursor
+}
+
+func state(t *testing.T, s core.Store) fullState {
+	t.Helper()
+	ctx := testCtx(t)
+	st := fullState{Records: map[string][]core.Record{}, Tombs: map[string]core.Record{}, Cursors: map[string]core.Cursor{}}
+	var err error
+	for _, k := range []string{"note", "task"} {
+		st.Records[k], err = s.List(ctx, k)
+		require.NoError(t, err)
+		st.Cursors[k], err = s.Cursor(ctx, k)
+		require.NoError(t, err)
+		for _, id := range []string{"a", "b", "c"} {
+			r, ok, err := s.Get(ctx, k, id)
+			require.NoError(t, err)
+			if ok && r.Deleted {
+				st.Tombs[k+"/"+id] = r
+			}
+		}
+	}
+	st.Outbox, err = s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	st.Pending, err = s.PendingCount(ctx)
+	require.NoError(t, err)
+	st.Parked, err = s.Parked(ctx)
+	require.NoError(t, err)
+	st.Conflicts, err = s.Conflicts(ctx)
+	require.NoError(t, err)
+	return st
+}
