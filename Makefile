@@ -65,7 +65,8 @@ test-wasm: chromium tools
 
 # The JS package under Node against a real server on 127.0.0.1.
 test-js: npm wasm server
-	node --test --test-concurrency=1 js/test/*.test.js
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
+	node --test --test-concurrency=1 --test-timeout=180000 js/test/*.test.js
 
 # The example PWA and the JS package in headless Chromium (playwright-core).
 test-e2e: chromium npm wasm server

@@ -194,7 +194,10 @@ export interface AutoOptions {
   intervalMs?: number;
 }
 
-/** Event payloads, by event type. */
+/**
+ * Event payloads, by event type. Events are dispatched in the order the engine emits them, and
+ * the events a call causes are dispatched before that call's Promise settles.
+ */
 export interface EventMap {
   syncStarted: { phase: 'push' | 'pull'; kinds?: string[] };
   progress: { phase: 'push' | 'pull'; kind?: string; done: number; total: number };

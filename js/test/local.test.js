@@ -2,8 +2,13 @@
 // arguments and close, under Node with memory storage and the real sync.wasm.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { open } from '../offsync.js';
-import { startServer, unique } from './support/server.js';
+import { repoRoot, startServer, unique } from './support/server.js';
 import { tenant } from './support/client.js';
 
 let server;
@@ -136,4 +141,23 @@ test('calls after close reject with closed', async () => {
   await rejectsWith(db.sync(), 'closed');
   await rejectsWith(db.pendingCount(), 'closed');
   await db.close();
+});
+
+test('the package resolves by name, with its types, through exports', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'offsync-pkg-'));
+  try {
+    await mkdir(join(dir, 'node_modules'));
+    await symlink(join(repoRoot, 'js'), join(dir, 'node_modules', 'offsync'), 'dir');
+    await writeFile(join(dir, 'probe.mjs'),
+      "const m = await import('offsync'); console.log(typeof m.open, import.meta.resolve('offsync'));");
+    const { stdout } = await promisify(execFile)(process.execPath, ['probe.mjs'], { cwd: dir, timeout: 30_000 });
+    assert.match(stdout.trim(), /^function file:\/\/.*\/offsync\.js$/);
+    const pkg = JSON.parse(await readFile(join(repoRoot, 'js', 'package.json'), 'utf8'));
+    assert.equal(pkg.type, 'module');
+    for (const f of [pkg.exports['.'].types, pkg.exports['.'].default, ...pkg.files]) {
+      await access(join(repoRoot, 'js', f));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
