@@ -194,6 +194,7 @@ func TestDeferredConflictIsDurableAndResolvable(t *testing.T) {
 	assert.Zero(t, st.ConflictsResolved)
 	assert.Equal(t, 1, st.Pushed, "n2 went on")
 	assert.Equal(t, 1, c.pending(), "the deferred op stays")
+	assert.EqualValues(t, 2, c.fields("note", "n1")["v"], "the pull held the entity with a pending op")
 	c.events.waitFor(t, core.EventCompleted, 2)
 	assert.Empty(t, c.events.of(core.EventConflictResolved), "deferring resolves nothing")
 	pushes := srv.Calls("push")
@@ -277,6 +278,44 @@ func TestFailingResolverDefers(t *testing.T) {
 			errs := c.events.waitFor(t, core.EventError, 1)
 			assert.ErrorIs(t, errs[0].Err, core.ErrConflict)
 			assert.EqualValues(t, 2, c.fields("note", "n1")["v"], "the local edit is kept")
+		})
+	}
+}
+
+// An edit made while the conflicting op was in flight is rebased onto the resolution: the
+// fields it did not change do not overwrite the server's or merged values.
+func TestLaterEditIsRebasedOntoTheResolution(t *testing.T) {
+	cases := []struct {
+		strategy core.Strategy
+		want     map[string]any
+	}{
+		{core.AutoPreserve, map[string]any{"a": 2.0, "b": 2.0, "c": 9.0}},
+		{core.ServerWins, map[string]any{"a": 1.0, "b": 2.0, "c": 9.0}},
+	}
+	for _, tc := range cases {
+		t.Run(string(tc.strategy), func(t *testing.T) {
+			srv := newServer()
+			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":1,"b":1,"c":1}`))
+			require.NoError(t, err)
+			c := newClient(t, srv, func(cfg *core.Config) { cfg.Strategy = tc.strategy })
+			c.sync()
+			c.put("note", `{"id":"n1","a":2,"b":1,"c":1}`)
+			srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.LoseRequest }})
+			_, err = c.eng.Sync(ctx(t), core.SyncOptions{})
+			require.ErrorIs(t, err, core.ErrNetwork)
+			srv.SetHooks(simserver.Hooks{})
+			c.put("note", `{"id":"n1","a":2,"b":2,"c":1}`)
+			require.Equal(t, 2, c.pending(), "the edit waits behind the in-flight op")
+			_, err = srv.Put("note", json.RawMessage(`{"id":"n1","a":1,"b":1,"c":9}`))
+			require.NoError(t, err)
+
+			st := c.sync()
+			assert.Equal(t, 1, st.Conflicts)
+			got, _ := serverFields(t, srv, "note", "n1")
+			for k, v := range tc.want {
+				assert.Equal(t, v, got[k], k)
+			}
+			assert.Equal(t, got, c.fields("note", "n1"))
 		})
 	}
 }

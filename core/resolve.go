@@ -1,6 +1,9 @@
 package core
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // applyResolution carries out res for op's conflict c with server:
 //   - acceptServer / discard: an acknowledgement with the server's record (later ops rebase);
@@ -20,11 +23,21 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		if err := e.settled(ctx, st, []Op{op}); err != nil {
 			return err
 		}
+		if server != nil && !server.Deleted {
+			if err := e.rebaseLater(ctx, op, server.Data, server.UpdatedAt); err != nil {
+				return err
+			}
+		}
 		e.changed([]Op{op})
 	case AcceptClient, Merged:
 		next, local := repush(op, server, res)
 		if err := e.cfg.Store.Resolve(ctx, next, local); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
+		}
+		if res.Action == Merged {
+			if err := e.rebaseLater(ctx, op, next.Payload, next.BaseUpdatedAt); err != nil {
+				return err
+			}
 		}
 		st.mu.Lock()
 		st.repushes[op.OpID]++
@@ -54,6 +67,39 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 	st.count(func(s *Stats) { s.ConflictsResolved++ })
 	ev, r := c, res
 	e.emit(Event{Type: EventConflictResolved, Kind: op.Kind, Conflict: &ev, Resolution: &r, Discarded: discarded})
+	return nil
+}
+
+// rebaseLater carries a resolution over to the entity's later upserts (made while op was in
+// flight): each payload was built on the local record before the conflict, so its fields it
+// did not change would otherwise overwrite the resolution (the server's or merged values)
+// when pushed. Each becomes base with its own changedFields applied (PreservingMergeJSON), in
+// order; the last one is also the local record.
+func (e *Engine) rebaseLater(ctx context.Context, op Op, base json.RawMessage, version string) error {
+	ops, err := e.cfg.Store.Outbox(ctx, 0)
+	if err != nil {
+		return Wrap(CodeStorage, "conflict", err)
+	}
+	var later []Op
+	for _, o := range ops {
+		if o.Kind == op.Kind && o.EntityID == op.EntityID && o.Seq > op.Seq && o.Type == OpUpsert {
+			later = append(later, o)
+		}
+	}
+	for i, o := range later {
+		payload, err := PreservingMergeJSON(o.Payload, base, o.ChangedFields)
+		if err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
+		o.Payload, base = payload, payload
+		var local *Record
+		if i == len(later)-1 {
+			local = &Record{Kind: o.Kind, ID: o.EntityID, Data: cloneRaw(payload), UpdatedAt: version}
+		}
+		if err := e.cfg.Store.Resolve(ctx, o, local); err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
+	}
 	return nil
 }
 
