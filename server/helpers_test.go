@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -74,4 +75,36 @@ func call(t testing.TB, method, url, token string, hdr map[string]string, body a
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	return response{res.StatusCode, res.Header, b}
+}
+
+func newJSONRequest(ctx context.Context, method, u string, body any) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		j, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		rd = bytes.NewReader(j)
+	}
+	return http.NewRequestWithContext(ctx, method, u, rd)
+}
+
+// decodeResult reads a response; into (optional) receives the decoded JSON body, and the
+// version is the body's updatedAt when it has one.
+func decodeResult(res *http.Response, into any) callResult {
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return callResult{}
+	}
+	out := callResult{status: res.StatusCode, body: b}
+	var v struct {
+		UpdatedAt string `json:"updatedAt"`
+	}
+	if json.Unmarshal(b, &v) == nil {
+		out.version = v.UpdatedAt
+	}
+	if into != nil && json.Unmarshal(b, into) != nil {
+		out.status = -1
+	}
+	return out
 }

@@ -1,0 +1,298 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/server"
+	"github.com/offsync/offsync/server/storage"
+)
+
+// workload is the concurrency proof's traffic: writers PUT, DELETE, revive and batch against
+// several servers on one database while pullers walk cursors (never restarting from zero).
+type workload struct {
+	urls     []string // servers sharing one database
+	writers  int
+	idsEach  int
+	duration time.Duration
+	pullers  int
+}
+
+var proofKinds = []string{"alpha", "beta"}
+
+// versions is an (kind/id → updatedAt) map.
+type versions map[string]string
+
+// run drives the workload and returns each puller's final map.
+func (w workload) run(t *testing.T) []versions {
+	ctx, cancel := context.WithTimeout(context.Background(), w.duration)
+	defer cancel()
+	var writeErrs atomic.Int64
+	var writes atomic.Int64
+	var wg sync.WaitGroup
+	for i := range w.writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.writer(ctx, t, i, &writes, &writeErrs)
+		}()
+	}
+	results := make([]versions, w.pullers)
+	var pwg sync.WaitGroup
+	for i := range w.pullers {
+		pwg.Add(1)
+		go func() {
+			defer pwg.Done()
+			results[i] = w.puller(ctx, t, i)
+		}()
+	}
+	wg.Wait()
+	pwg.Wait()
+	require.Zero(t, writeErrs.Load(), "writers saw unexpected answers")
+	t.Logf("%d write requests by %d writers on %d servers", writes.Load(), w.writers, len(w.urls))
+	return results
+}
+
+// writer owns ids w<i>-<n> in every proof kind, so it never conflicts with other writers and
+// always knows its records' versions.
+func (w workload) writer(ctx context.Context, t *testing.T, i int, writes, errs *atomic.Int64) {
+	rng := rand.New(rand.NewPCG(uint64(i), 42))
+	base := map[string]string{} // kind/id → version
+	deleted := map[string]bool{}
+	for n := 0; ctx.Err() == nil; n++ {
+		srv := w.urls[rng.IntN(len(w.urls))]
+		kind := proofKinds[rng.IntN(len(proofKinds))]
+		id := fmt.Sprintf("w%d-%d", i, rng.IntN(w.idsEach))
+		key := kind + "/" + id
+		writes.Add(1)
+		switch op := rng.IntN(10); {
+		case op < 5: // single PUT (a revive when the record is a tombstone)
+			body := map[string]any{"id": id, "n": n}
+			if v, ok := base[key]; ok {
+				body["_baseUpdatedAt"] = v
+			}
+			r := tryCall(ctx, http.MethodPut, srv+"/"+kind+"/"+id, body, nil)
+			if r.status == 0 {
+				return
+			}
+			if r.status != http.StatusOK && r.status != http.StatusCreated {
+				errs.Add(1)
+				t.Errorf("PUT %s: %d %s", key, r.status, r.body)
+				return
+			}
+			base[key], deleted[key] = r.version, false
+		case op < 6: // DELETE with base
+			v, ok := base[key]
+			if !ok || deleted[key] {
+				continue
+			}
+			r := tryCall(ctx, http.MethodDelete, srv+"/"+kind+"/"+id+"?_baseUpdatedAt="+url.QueryEscape(v), nil, nil)
+			if r.status == 0 {
+				return
+			}
+			if r.status != http.StatusOK {
+				errs.Add(1)
+				t.Errorf("DELETE %s: %d %s", key, r.status, r.body)
+				return
+			}
+			base[key], deleted[key] = r.version, true
+		default: // a batch across both kinds, one op per entity
+			var ops []any
+			var keys []string
+			seen := map[string]bool{}
+			for range 2 + rng.IntN(15) {
+				k := proofKinds[rng.IntN(len(proofKinds))]
+				bid := fmt.Sprintf("w%d-%d", i, rng.IntN(w.idsEach))
+				if seen[k+"/"+bid] {
+					continue
+				}
+				seen[k+"/"+bid] = true
+				op := map[string]any{"opId": fmt.Sprintf("w%d-%d-%s", i, n, k+bid), "kind": k, "id": bid, "type": "upsert",
+					"payload": map[string]any{"id": bid, "n": n}}
+				if v, ok := base[k+"/"+bid]; ok {
+					op["baseUpdatedAt"] = v
+				}
+				ops = append(ops, op)
+				keys = append(keys, k+"/"+bid)
+			}
+			var out struct {
+				Results []struct {
+					StatusCode int `json:"statusCode"`
+					Data       struct {
+						UpdatedAt string `json:"updatedAt"`
+					} `json:"data"`
+				} `json:"results"`
+			}
+			r := tryCall(ctx, http.MethodPost, srv+"/batch", map[string]any{"ops": ops}, &out)
+			if r.status == 0 {
+				return
+			}
+			if r.status != http.StatusOK || len(out.Results) != len(ops) {
+				errs.Add(1)
+				t.Errorf("batch: %d %s", r.status, r.body)
+				return
+			}
+			for j, res := range out.Results {
+				if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusCreated {
+					errs.Add(1)
+					t.Errorf("batch op %s: %d", keys[j], res.StatusCode)
+					return
+				}
+				base[keys[j]], deleted[keys[j]] = res.Data.UpdatedAt, false
+			}
+		}
+	}
+}
+
+// puller walks every proof kind from its cursor until the writers stop, then catches up.
+func (w workload) puller(ctx context.Context, t *testing.T, i int) versions {
+	got := versions{}
+	cursors := map[string][2]string{}
+	rng := rand.New(rand.NewPCG(uint64(i), 7))
+	step := func(kind string) int {
+		c := cursors[kind]
+		q := url.Values{"updatedSince": {"1970-01-01T00:00:00Z"}, "limit": {"37"}}
+		if c[0] != "" {
+			q = url.Values{"updatedSince": {c[0]}, "afterId": {c[1]}, "limit": {"37"}}
+		}
+		var page struct {
+			Items []struct {
+				ID        string `json:"id"`
+				UpdatedAt string `json:"updatedAt"`
+			} `json:"items"`
+		}
+		r := tryCall(context.Background(), http.MethodGet, w.urls[rng.IntN(len(w.urls))]+"/"+kind+"?"+q.Encode(), nil, &page)
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		for _, it := range page.Items {
+			got[kind+"/"+it.ID] = it.UpdatedAt
+			cursors[kind] = [2]string{it.UpdatedAt, it.ID}
+		}
+		return len(page.Items)
+	}
+	for ctx.Err() == nil {
+		if step(proofKinds[rng.IntN(len(proofKinds))]) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for _, k := range proofKinds {
+		for step(k) > 0 {
+		}
+	}
+	return got
+}
+
+type callResult struct {
+	status  int
+	body    []byte
+	version string
+}
+
+// tryCall is call for worker goroutines: no test assertions, status 0 when ctx ended.
+func tryCall(ctx context.Context, method, u string, body any, into any) callResult {
+	req, err := newJSONRequest(ctx, method, u, body)
+	if err != nil {
+		return callResult{}
+	}
+	req.Header.Set("Authorization", "Bearer tok-a")
+	if method != http.MethodGet {
+		req.Header.Set("X-Idempotency-Key", fmt.Sprintf("%x", rand.Uint64()))
+	}
+	res, err := testClient.Do(req)
+	if err != nil {
+		return callResult{}
+	}
+	defer res.Body.Close()
+	return decodeResult(res, into)
+}
+
+// truth reads the database's (kind/id → updatedAt) map of tenant-a.
+func truth(t *testing.T, db string) versions {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, db)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT kind, id, updated_at FROM records WHERE tenant = 'tenant-a'`)
+	require.NoError(t, err)
+	out := versions{}
+	var k, id, v string
+	_, err = pgx.ForEachRow(rows, []any{&k, &id, &v}, func() error {
+		out[k+"/"+id] = v
+		return nil
+	})
+	require.NoError(t, err)
+	return out
+}
+
+// lost counts the entries where a puller's map differs from the database.
+func lost(want, got versions) int {
+	n := 0
+	for k, v := range want {
+		if got[k] != v {
+			n++
+		}
+	}
+	return n + max(0, len(got)-len(want))
+}
+
+func TestConcurrentWritersAndPullersOnPostgresLoseNothing(t *testing.T) {
+	db := pgDB(t)
+	_, url1 := newServer(t, server.Config{DB: db})
+	_, url2 := newServer(t, server.Config{DB: db})
+	w := workload{urls: []string{url1, url2}, writers: 10, idsEach: 15, duration: 6 * time.Second, pullers: 4}
+	results := w.run(t)
+	want := truth(t, db)
+	require.NotEmpty(t, want)
+	for i, got := range results {
+		assert.Zero(t, lost(want, got), "puller %d missed updates (%d records in the database)", i, len(want))
+	}
+	t.Logf("%d records, every puller ends with every update", len(want))
+}
+
+// unlocked is the PostgreSQL backend with the per-(tenant, kind) lock removed and a pause
+// between a write and its commit: the naive now() server the contract warns about.
+type unlocked struct{ storage.Storage }
+
+type unlockedTx struct{ storage.Tx }
+
+func (u unlocked) Write(ctx context.Context, fn func(storage.Tx) error) error {
+	return u.Storage.Write(ctx, func(tx storage.Tx) error { return fn(unlockedTx{tx}) })
+}
+
+func (unlockedTx) LockKinds(context.Context, string, []string) error { return nil }
+
+func (u unlockedTx) Put(ctx context.Context, tenant string, r storage.Row) error {
+	if err := u.Tx.Put(ctx, tenant, r); err != nil {
+		return err
+	}
+	time.Sleep(time.Duration(rand.IntN(8)) * time.Millisecond)
+	return nil
+}
+
+// TestTheProofDetectsLostUpdates runs the same workload without the lock, to show the
+// checker above is able to fail.
+func TestTheProofDetectsLostUpdates(t *testing.T) {
+	db := pgDB(t)
+	_, url1 := newServer(t, server.Config{Storage: unlocked{openStorage(t, "postgres", db)}})
+	_, url2 := newServer(t, server.Config{Storage: unlocked{openStorage(t, "postgres", db)}})
+	w := workload{urls: []string{url1, url2}, writers: 10, idsEach: 15, duration: 3 * time.Second, pullers: 4}
+	results := w.run(t)
+	want := truth(t, db)
+	missed := 0
+	for _, got := range results {
+		missed += lost(want, got)
+	}
+	assert.Positive(t, missed, "without the lock, pullers should miss updates")
+	t.Logf("without the lock the pullers missed %d updates in total", missed)
+}
