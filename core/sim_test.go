@@ -1,0 +1,448 @@
+package core_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/simserver"
+	"github.com/offsync/offsync/memstore"
+)
+
+// The deterministic simulation: several clients (engine + memstore) against one simserver,
+// random local creates/edits/deletes, random sync order, injected transport failures before
+// and after the server applied a push. After a final quiet round it checks that every client
+// equals the server, that no acknowledged local write vanished without a conflict event
+// saying so, and that no op was applied twice. Reproduce a failure with the seed it prints:
+//
+//	go test ./core -run TestSimulation -sim.seed=N [-sim.steps=M]
+var (
+	simSeed    = flag.Uint64("sim.seed", 0, "simulation seed (0: a new one from the clock)")
+	simSteps   = flag.Int("sim.steps", 3000, "simulation steps")
+	simClients = flag.Int("sim.clients", 3, "simulated clients")
+	simTrace   = flag.String("sim.trace", "", "on failure, write the whole step trace to this file")
+)
+
+var simKinds = []string{"note", "task"}
+
+// simIDs is the shared pool of entity ids: clients create the same ids too (both sides
+// created it) and edit each other's records.
+const simIDs = 6
+
+func TestSimulation(t *testing.T) {
+	seed := *simSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("simulation seed %d (reproduce with -sim.seed=%d -sim.steps=%d)", seed, seed, *simSteps)
+	w := newSimWorld(t, seed, *simClients)
+	if !t.Run("steps", func(t *testing.T) { w.run(t, *simSteps) }) {
+		w.dumpTrace()
+		t.Errorf("simulation failed with seed %d: rerun with -sim.seed=%d -sim.steps=%d [-sim.trace=FILE]", seed, seed, *simSteps)
+	}
+}
+
+// TestSimulationDeterministic: one seed gives one history, so a printed seed reproduces a
+// failure.
+func TestSimulationDeterministic(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	var traces [2][]string
+	for i := range traces {
+		w := newSimWorld(t, seed, 3)
+		t.Run(fmt.Sprintf("run%d", i), func(t *testing.T) { w.run(t, 400) })
+		traces[i] = w.trace
+	}
+	require.Equal(t, traces[0], traces[1], "seed %d", seed)
+}
+
+// run does steps random steps, the quiet round and every check.
+func (w *simWorld) run(t *testing.T, steps int) {
+	w.t = t
+	for step := 1; step <= steps; step++ {
+		w.step = step
+		w.randomStep()
+		w.observeServer()
+	}
+	w.quiet()
+	w.checkConverged()
+	w.closeAll()
+	w.checkNoWriteVanished()
+	w.checkAppliedOnce()
+	t.Logf("faults: %v", w.counts)
+	if steps >= 1000 {
+		require.Positive(t, w.counts["resent after a lost answer"], "no duplicate delivery was exercised")
+	}
+}
+
+// simWorld is one simulation run. Everything random comes from rng (actions) and faultRNG
+// (faults, drawn under the server's lock), both from the seed; clocks are simulated.
+type simWorld struct {
+	t        *testing.T
+	rng      *rand.Rand
+	faultRNG *rand.Rand
+	faults   atomic.Bool
+	clock    atomic.Int64 // simulated Unix ms, advanced every step
+	srv      *simserver.Server
+	clients  []*simClient
+	step     int
+	nextVal  int
+	seen     simSeen
+	dues     []simDue
+	// trace is what happened, step by step, for failure reports.
+	trace      []string
+	lastServer map[string]string
+	// lostAnswers are the idempotency keys whose answer a fault lost; counts tallies faults.
+	lostAnswers map[string]bool
+	counts      map[string]int
+	// closedEvents is every client's whole event stream, once closeAll ran.
+	closedEvents map[*simClient][]core.Event
+}
+
+func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
+	w := &simWorld{
+		t:           t,
+		rng:         rand.New(rand.NewPCG(seed, 1)),
+		faultRNG:    rand.New(rand.NewPCG(seed, 2)),
+		seen:        simSeen{values: map[string]bool{}, deleted: map[string][]int{}},
+		lastServer:  map[string]string{},
+		lostAnswers: map[string]bool{},
+		counts:      map[string]int{},
+	}
+	w.clock.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli())
+	w.srv = simserver.New(simserver.Options{Now: w.now})
+	w.faults.Store(true)
+	w.srv.SetHooks(simserver.Hooks{Op: w.opFault, BeforeCall: w.callFault})
+	for i := range n {
+		w.clients = append(w.clients, newSimClient(t, w, i))
+	}
+	return w
+}
+
+func (w *simWorld) now() time.Time { return time.UnixMilli(w.clock.Load()) }
+
+// opFault decides the fate of one pushed op: lost before or after the server applied it,
+// 503 or 429 (retried by the engine), or a normal answer. It runs under the server's lock.
+func (w *simWorld) opFault(op core.Op) simserver.Fault {
+	key := op.IdempotencyKey()
+	if w.lostAnswers[key] {
+		w.counts["resent after a lost answer"]++
+	}
+	if !w.faults.Load() {
+		return simserver.Pass
+	}
+	f := simserver.Pass
+	switch r := w.faultRNG.IntN(100); {
+	case r < 6:
+		f = simserver.LoseRequest
+		w.counts["request lost"]++
+	case r < 12:
+		f = simserver.LoseResponse
+		w.lostAnswers[key] = true
+		w.counts["answer lost"]++
+	case r < 16:
+		f = simserver.Unavailable
+		w.counts["503"]++
+	case r < 18:
+		f = simserver.TooMany
+		w.counts["429"]++
+	}
+	return f
+}
+
+// callFault loses some pulls and whole push calls before they reach the server.
+func (w *simWorld) callFault(_ context.Context, method string, _ []core.Op) error {
+	if !w.faults.Load() || (method != simserver.MethodPull && method != simserver.MethodPush) {
+		return nil
+	}
+	if w.faultRNG.IntN(100) < 4 {
+		w.counts["call lost"]++
+		return simserver.NetworkError(method)
+	}
+	return nil
+}
+
+// simClient is one device: an engine on a memstore, with its own deterministic ids.
+type simClient struct {
+	name   string
+	eng    *core.Engine
+	store  *memstore.Store
+	opSeq  int
+	events chan []core.Event
+}
+
+func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
+	c := &simClient{name: fmt.Sprintf("c%d", i), store: memstore.New()}
+	eng, err := core.New(core.Config{
+		Store: c.store, Transport: simObserved{Transport: w.srv, w: w}, Kinds: simKinds,
+		PageSize: 3, PushBatchSize: 4,
+		Now:    w.now,
+		Sleep:  func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+		Jitter: func() float64 { return 0.5 },
+		NewID: func() string {
+			c.opSeq++
+			return fmt.Sprintf("%s-op%05d", c.name, c.opSeq)
+		},
+		FullResyncInterval: -1,
+	})
+	require.NoError(t, err)
+	c.eng = eng
+	ch, _ := eng.Subscribe()
+	c.events = make(chan []core.Event, 1)
+	go func() {
+		var all []core.Event
+		for ev := range ch {
+			all = append(all, ev)
+		}
+		c.events <- all
+	}()
+	t.Cleanup(func() {
+		_ = eng.Close()
+		_ = c.store.Close()
+	})
+	return c
+}
+
+// simObserved records the server's state after every push call: one call changes an entity
+// at most once (a batch holds one op per entity), so no value the server held goes unseen.
+type simObserved struct {
+	core.Transport
+	w *simWorld
+}
+
+func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult, error) {
+	res, err := o.Transport.Push(ctx, ops)
+	o.w.observeServer()
+	return res, err
+}
+
+func simCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// randomStep advances the clock and does one random thing on one random client.
+func (w *simWorld) randomStep() {
+	w.clock.Add(int64(1 + w.rng.IntN(2000)))
+	c := w.clients[w.rng.IntN(len(w.clients))]
+	kind := simKinds[w.rng.IntN(len(simKinds))]
+	switch r := w.rng.IntN(100); {
+	case r < 30:
+		w.edit(c, kind)
+	case r < 45:
+		w.create(c, kind)
+	case r < 53:
+		w.remove(c, kind)
+	case r < 95:
+		w.sync(c)
+	default:
+		w.fullResync(c)
+	}
+}
+
+func (w *simWorld) value(c *simClient) string {
+	w.nextVal++
+	return fmt.Sprintf("%s-s%d-v%d", c.name, w.step, w.nextVal)
+}
+
+// create writes a record under a pool id the client does not have live.
+func (w *simWorld) create(c *simClient, kind string) {
+	id := fmt.Sprintf("e%d", w.rng.IntN(simIDs))
+	if _, ok := w.liveLocal(c, kind, id); ok {
+		w.edit(c, kind)
+		return
+	}
+	data := map[string]any{"id": id, "a": w.value(c), "tags": []any{w.value(c)}}
+	w.put(c, kind, id, data, []string{"a", "tags"})
+}
+
+// edit changes one or two fields of a live record, or adds a tag to its list.
+func (w *simWorld) edit(c *simClient, kind string) {
+	recs, err := c.eng.List(simCtx(w.t), kind)
+	require.NoError(w.t, err)
+	if len(recs) == 0 {
+		return
+	}
+	rec := recs[w.rng.IntN(len(recs))]
+	data := simDecode(w.t, rec.Data)
+	var changed []string
+	for _, f := range []string{"a", "b", "tags"} {
+		if w.rng.IntN(2) == 0 {
+			continue
+		}
+		changed = append(changed, f)
+		if f == "tags" {
+			tags, _ := data["tags"].([]any)
+			data["tags"] = append(append([]any{}, tags...), w.value(c))
+			continue
+		}
+		data[f] = w.value(c)
+	}
+	if len(changed) == 0 {
+		changed = []string{"b"}
+		data["b"] = w.value(c)
+	}
+	w.put(c, kind, rec.ID, data, changed)
+}
+
+// put writes data and records what the write obliges the system to keep.
+func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, changed []string) {
+	w.supersede(c, kind, id, changed)
+	raw, err := json.Marshal(data)
+	require.NoError(w.t, err)
+	_, err = c.eng.Put(simCtx(w.t), kind, raw, core.PutOptions{})
+	require.NoError(w.t, err)
+	w.logf("%s put %s/%s %s", c.name, kind, id, raw)
+	for _, f := range changed {
+		if f == "tags" {
+			tags := data["tags"].([]any)
+			w.due(c, kind, id, "tags[]", tags[len(tags)-1].(string))
+			continue
+		}
+		w.due(c, kind, id, f, data[f].(string))
+	}
+}
+
+func (w *simWorld) remove(c *simClient, kind string) {
+	recs, err := c.eng.List(simCtx(w.t), kind)
+	require.NoError(w.t, err)
+	if len(recs) == 0 {
+		return
+	}
+	id := recs[w.rng.IntN(len(recs))].ID
+	w.supersede(c, kind, id, nil)
+	require.NoError(w.t, c.eng.Delete(simCtx(w.t), kind, id))
+	w.logf("%s delete %s/%s", c.name, kind, id)
+	if len(w.pendingOps(c, kind, id)) == 0 {
+		return // a create and its delete cancelled out: nothing was ever sent
+	}
+	w.due(c, kind, id, simDeleted, "")
+}
+
+func (w *simWorld) sync(c *simClient) {
+	opts := core.SyncOptions{}
+	if w.rng.IntN(4) == 0 {
+		opts.Kinds = []string{simKinds[w.rng.IntN(len(simKinds))]}
+	}
+	st, err := c.eng.Sync(simCtx(w.t), opts)
+	w.logf("%s sync %v: %+v err=%v", c.name, opts.Kinds, st, err)
+	w.requireSyncErr(err)
+}
+
+func (w *simWorld) fullResync(c *simClient) {
+	clear := w.rng.IntN(2) == 0
+	st, err := c.eng.FullResync(simCtx(w.t), clear)
+	w.logf("%s full resync clearData=%v: %+v err=%v", c.name, clear, st, err)
+	w.requireSyncErr(err)
+}
+
+// requireSyncErr accepts only the failures the simulation injects.
+func (w *simWorld) requireSyncErr(err error) {
+	if err == nil {
+		return
+	}
+	require.True(w.t, core.IsRetryable(err), "step %d: sync failed with a non-retryable error: %v", w.step, err)
+}
+
+func (w *simWorld) liveLocal(c *simClient, kind, id string) (core.Record, bool) {
+	rec, ok, err := c.eng.Get(simCtx(w.t), kind, id)
+	require.NoError(w.t, err)
+	return rec, ok
+}
+
+func (w *simWorld) pendingOps(c *simClient, kind, id string) []core.Op {
+	ops, err := c.store.Outbox(simCtx(w.t), 0)
+	require.NoError(w.t, err)
+	var out []core.Op
+	for _, o := range ops {
+		if o.Kind == kind && o.EntityID == id {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// quiet turns faults off and syncs every client until nothing is pending and a whole round
+// changed nothing on the server.
+func (w *simWorld) quiet() {
+	w.faults.Store(false)
+	for round := 0; round < 10; round++ {
+		before := w.serverState()
+		pending := 0
+		for _, c := range w.clients {
+			_, err := c.eng.Sync(simCtx(w.t), core.SyncOptions{})
+			require.NoError(w.t, err, "quiet round %d, %s", round, c.name)
+			n, err := c.eng.PendingCount(simCtx(w.t))
+			require.NoError(w.t, err)
+			pending += n
+			w.observeServer()
+		}
+		if pending == 0 && round > 0 && before == w.serverState() {
+			return
+		}
+	}
+	require.Fail(w.t, "no quiet state after 10 rounds of syncs without faults")
+}
+
+// serverState renders every server record, for "did anything change" comparisons.
+func (w *simWorld) serverState() string {
+	var b strings.Builder
+	for _, k := range simKinds {
+		for _, r := range w.srv.Records(k) {
+			fmt.Fprintf(&b, "%s/%s@%s del=%v %s\n", k, r.ID, r.UpdatedAt, r.Deleted, r.Data)
+		}
+	}
+	return b.String()
+}
+
+func (w *simWorld) logf(format string, args ...any) {
+	w.trace = append(w.trace, fmt.Sprintf("step %d: ", w.step)+fmt.Sprintf(format, args...))
+}
+
+// dumpTrace writes the whole trace to -sim.trace, when given.
+func (w *simWorld) dumpTrace() {
+	if *simTrace == "" {
+		return
+	}
+	if err := os.WriteFile(*simTrace, []byte(strings.Join(w.trace, "\n")+"\n"), 0o644); err != nil {
+		w.t.Logf("writing the trace: %v", err)
+	}
+}
+
+// history is the trace lines that mention kind/id.
+func (w *simWorld) history(kind, id string) string {
+	var b strings.Builder
+	for _, line := range w.trace {
+		if strings.Contains(line, kind+"/"+id+" ") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+func simDecode(t *testing.T, data json.RawMessage) map[string]any {
+	t.Helper()
+	m := map[string]any{}
+	require.NoError(t, json.Unmarshal(data, &m))
+	return m
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
