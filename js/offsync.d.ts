@@ -105,6 +105,11 @@ export interface OpenOptions {
   backoffMaxMs?: number;
   /** Automatic full resync period in ms [7 days]; 0 or less means never. */
   fullResyncIntervalMs?: number;
+  /**
+   * Bound of one HTTP request, body included, in ms [60000]; 0 means none. A request that
+   * times out fails with code 'timeout' (retryable, retried like a network error).
+   */
+  requestTimeoutMs?: number;
   /** User-Agent header where the host allows setting it (Node). */
   userAgent?: string;
 }
@@ -227,7 +232,7 @@ export type EventType = keyof EventMap;
  * 'offsync:<name>:auto'): startAuto() in other tabs waits in line and takes over when the
  * leader stops, closes or dies. Changes are broadcast (BroadcastChannel 'offsync:<name>') so
  * every tab's watch() and 'change' listeners (origin 'tab') see them. Memory databases never
- * coordinate.
+ * coordinate. In a worker, load the module in a module worker (new Worker(url, {type: 'module'})).
  */
 export interface OffsyncClient {
   /** The events as an EventTarget: CustomEvents whose `detail` is the EventMap payload. */

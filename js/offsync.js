@@ -8,7 +8,7 @@ import './wasm_exec.js';
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
   'opParked', 'error', 'change', 'status', 'fullResync'];
 const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'maxRetries', 'backoffMinMs',
-  'backoffMaxMs', 'fullResyncIntervalMs', 'userAgent'];
+  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent'];
 const DEFAULT_AUTO_MS = 5 * 60_000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
 const NODE_FS = 'node:fs/promises';
@@ -17,6 +17,9 @@ const isNode = () => typeof globalThis.process?.versions?.node === 'string';
 
 /** One Go runtime per sync.wasm URL, shared by every open() database. */
 const runtimes = new Map();
+// Module-private hooks between open() and its client, kept off the public surface.
+const ATTACH = Symbol('attach');
+const DELIVER = Symbol('deliver');
 
 function offsyncError(code, message, retryable = false) {
   const e = new Error(message);
@@ -141,7 +144,7 @@ export async function open(options) {
   const api = await runtime(wasmUrl);
   const db = new Client(name, kinds, storage);
   const adapters = {
-    events: (batch) => db._deliver(batch),
+    events: (batch) => db[DELIVER](batch),
     token: token && (async () => {
       const t = await token();
       return t == null ? '' : String(t);
@@ -160,7 +163,7 @@ export async function open(options) {
       return JSON.stringify(r);
     }),
   };
-  db._attach(await api.open(toJSON(config, 'options'), adapters));
+  db[ATTACH](await api.open(toJSON(config, 'options'), adapters));
   return db;
 }
 
@@ -184,8 +187,7 @@ class Client {
     this.#shared = storage === 'indexeddb';
   }
 
-  /** @internal */
-  _attach(h) {
+  [ATTACH](h) {
     this.#h = h;
     if (this.#shared && typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel('offsync:' + this.#name);
@@ -196,8 +198,8 @@ class Client {
     }
   }
 
-  /** @internal Receives one batch of engine events (JSON array) from sync.wasm. */
-  _deliver(batch) {
+  /** Receives one batch of engine events (a JSON array) from sync.wasm. */
+  [DELIVER](batch) {
     for (const ev of JSON.parse(batch)) {
       const detail = detailOf(ev);
       if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') {
@@ -220,7 +222,12 @@ class Client {
 
   #call(method, ...args) {
     if (this.#closed) return Promise.reject(offsyncError('closed', `${method}: the database is closed`));
-    return this.#h.call(method, ...args);
+    try {
+      return this.#h.call(method, ...args);
+    } catch (e) {
+      // Only a dead Go runtime throws here ("Go program has already exited").
+      return Promise.reject(offsyncError('closed', `${method}: sync.wasm is not running: ${e.message}`));
+    }
   }
 
   #lockName(suffix = '') {

@@ -51,7 +51,7 @@ func openClient(s string, fns map[string]js.Value) (any, error) {
 		return nil, err
 	}
 	cfg := o.engineConfig()
-	tc := rest.Config{BaseURL: o.BaseURL, Doer: fetchDoer{}, UserAgent: o.UserAgent}
+	tc := rest.Config{BaseURL: o.BaseURL, Doer: fetchDoer{timeout: o.requestTimeout()}, UserAgent: o.UserAgent}
 	if f, ok := fns["token"]; ok {
 		tc.Token = tokenFunc(f)
 	}

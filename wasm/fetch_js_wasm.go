@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
@@ -11,14 +12,23 @@ import (
 
 // fetchDoer is the rest.Doer of the wasm build: the host's fetch(), which exists in pages,
 // workers and Node 18+ (net/http on GOOS=js does not use fetch under Node, and costs ~2 MB).
-type fetchDoer struct{}
+type fetchDoer struct {
+	// timeout bounds one request, body included: fetch itself never gives up on a server
+	// that accepted the connection and went silent. Zero means no bound.
+	timeout time.Duration
+}
 
 var _ rest.Doer = fetchDoer{}
 
 // Do sends req with fetch. An AbortController is aborted when ctx ends, so a cancelled sync
 // stops its request at once.
-func (fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Response, err error) {
+func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Response, err error) {
 	const op = "fetch"
+	if d.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		defer cancel()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, core.Wrap(core.CodeCancelled, op, err)
 	}

@@ -24,6 +24,7 @@ type options struct {
 	BackoffMaxMs         *float64               `json:"backoffMaxMs"`
 	FullResyncIntervalMs *float64               `json:"fullResyncIntervalMs"`
 	UserAgent            string                 `json:"userAgent"`
+	RequestTimeoutMs     *float64               `json:"requestTimeoutMs"`
 }
 
 type tableConfig struct {
@@ -101,4 +102,18 @@ func duration(ms *float64) time.Duration {
 		return time.Nanosecond
 	}
 	return time.Duration(*ms * float64(time.Millisecond))
+}
+
+// defaultRequestTimeout bounds one HTTP request when the app does not say otherwise.
+const defaultRequestTimeout = 60 * time.Second
+
+// requestTimeout is one request's bound: [60 s]; 0 or less means none.
+func (o options) requestTimeout() time.Duration {
+	switch {
+	case o.RequestTimeoutMs == nil:
+		return defaultRequestTimeout
+	case *o.RequestTimeoutMs <= 0:
+		return 0
+	}
+	return duration(o.RequestTimeoutMs)
 }

@@ -69,8 +69,8 @@ func jsError(err error) js.Value {
 	return e
 }
 
-// goError turns a JS rejection reason or thrown value into a Go error, keeping its message
-// and, when it carries one of our codes, its category.
+// goError turns a JS rejection reason or thrown value into a Go error of category c, keeping
+// its message.
 func goError(v js.Value, c core.Code, op string) error {
 	msg := "rejected"
 	switch v.Type() {
@@ -80,22 +80,9 @@ func goError(v js.Value, c core.Code, op string) error {
 		} else {
 			msg = js.Global().Get("String").Invoke(v).String()
 		}
-		if code := v.Get("code"); code.Type() == js.TypeString && validCode(core.Code(code.String())) {
-			c = core.Code(code.String())
-		}
 	case js.TypeUndefined, js.TypeNull:
 	default:
 		msg = js.Global().Get("String").Invoke(v).String()
 	}
 	return core.Wrap(c, op, errors.New(msg))
-}
-
-func validCode(c core.Code) bool {
-	switch c {
-	case core.CodeNetwork, core.CodeTimeout, core.CodeAuth, core.CodeConflict, core.CodeServer,
-		core.CodeProtocol, core.CodeStorage, core.CodeQuota, core.CodeInvalid, core.CodeCancelled,
-		core.CodeClosed:
-		return true
-	}
-	return false
 }

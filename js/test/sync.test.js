@@ -215,3 +215,22 @@ test('close during a sync cancels it and later calls fail with closed', async ()
   await assert.rejects(running, (e) => ['cancelled', 'closed'].includes(e.code));
   await assert.rejects(a.list('note'), (e) => e.code === 'closed');
 });
+
+test('a silent server: the request times out with timeout, retryable', async () => {
+  const { createServer } = await import('node:http');
+  const silent = createServer(() => {});
+  await new Promise((r) => silent.listen(0, '127.0.0.1', r));
+  try {
+    const ten = tenant({ baseUrl: `http://127.0.0.1:${silent.address().port}` });
+    tenants.push(ten);
+    const db = await ten.open({ requestTimeoutMs: 200 });
+    await db.put('note', { id: 's1' });
+    const t0 = Date.now();
+    await assert.rejects(db.sync(), (e) => e.code === 'timeout' && e.retryable === true);
+    assert.ok(Date.now() - t0 < 5000, 'bounded by requestTimeoutMs');
+    assert.equal(await db.pendingCount(), 1);
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
+  }
+});
