@@ -82,7 +82,7 @@ func (s *Server) decide(op core.Op) core.PushResult {
 	}
 	// Not forced: the base must be the stored version (a base equal to a tombstone's version
 	// revives it); no base for an existing record is a conflict (both sides created it).
-	stale := cur != nil && !op.Force && op.BaseUpdatedAt != formatVersion(cur.version)
+	stale := cur != nil && !op.Force && op.BaseUpdatedAt != cur.version
 	if op.Type == core.OpDelete {
 		switch {
 		case cur == nil:

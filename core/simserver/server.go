@@ -54,7 +54,7 @@ type Server struct {
 // stored is one server record.
 type stored struct {
 	fields  map[string]json.RawMessage // business fields plus updatedAt / deletedAt
-	version time.Time
+	version string                     // formatted: fixed width, so string order is time order
 	deleted bool
 }
 
@@ -93,7 +93,7 @@ func formatVersion(t time.Time) string { return t.UTC().Format(versionLayout) }
 // record renders a stored record as the client sees it.
 func (st *stored) record(kind, id string) core.Record {
 	data, _ := json.Marshal(st.fields)
-	return core.Record{Kind: kind, ID: id, Data: data, UpdatedAt: formatVersion(st.version), Deleted: st.deleted}
+	return core.Record{Kind: kind, ID: id, Data: data, UpdatedAt: st.version, Deleted: st.deleted}
 }
 
 // write stores fields (an object without server fields) as the new state of kind/id.
@@ -120,7 +120,7 @@ func (s *Server) writeAt(kind, id string, fields map[string]json.RawMessage, del
 	if deleted {
 		clean["deletedAt"], _ = json.Marshal(formatVersion(v))
 	}
-	st := &stored{fields: clean, version: v, deleted: deleted}
+	st := &stored{fields: clean, version: formatVersion(v), deleted: deleted}
 	byID[id] = st
 	return st.record(kind, id)
 }
@@ -208,12 +208,27 @@ func (s *Server) Records(kind string) []core.Record {
 }
 
 func (s *Server) sorted(kind string) []core.Record {
-	byID := s.kinds[kind]
-	out := make([]core.Record, 0, len(byID))
-	for id, st := range byID {
-		out = append(out, st.record(kind, id))
+	return s.after(kind, core.Cursor{}, -1)
+}
+
+// after renders up to limit records of kind after c in (updatedAt, id) order (limit < 0: all).
+// Only the records returned are rendered.
+func (s *Server) after(kind string, c core.Cursor, limit int) []core.Record {
+	type key struct{ version, id string }
+	var keys []key
+	for id, st := range s.kinds[kind] {
+		if afterCursor(st.version, id, c) {
+			keys = append(keys, key{st.version, id})
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return less(out[i].UpdatedAt, out[i].ID, out[j].UpdatedAt, out[j].ID) })
+	sort.Slice(keys, func(i, j int) bool { return less(keys[i].version, keys[i].id, keys[j].version, keys[j].id) })
+	if limit >= 0 && len(keys) > limit {
+		keys = keys[:limit]
+	}
+	out := make([]core.Record, len(keys))
+	for i, k := range keys {
+		out[i] = s.kinds[kind][k.id].record(kind, k.id)
+	}
 	return out
 }
 
@@ -271,35 +286,26 @@ func (s *Server) Pull(ctx context.Context, kind string, req core.PullRequest) (c
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var items []core.Record
-	more := false
-	for _, r := range s.sorted(kind) {
-		if !afterCursor(r, after) {
-			continue
-		}
-		if len(items) == req.Limit {
-			more = true
-			break
-		}
-		items = append(items, r)
-	}
-	page := core.PullPage{Items: items, ServerTime: s.opts.Now()}
-	if more {
+	items := s.after(kind, after, req.Limit+1)
+	page := core.PullPage{ServerTime: s.opts.Now()}
+	if len(items) > req.Limit {
+		items = items[:req.Limit]
 		last := items[len(items)-1]
 		page.NextPageToken = encodeToken(core.Cursor{UpdatedAt: last.UpdatedAt, ID: last.ID})
 	}
+	page.Items = items
 	return page, nil
 }
 
-// afterCursor: (updatedAt, id) > cursor; without a cursor id, updatedAt >= cursor's.
-func afterCursor(r core.Record, c core.Cursor) bool {
+// afterCursor: (version, id) > cursor; without a cursor id, version >= cursor's.
+func afterCursor(version, id string, c core.Cursor) bool {
 	switch {
 	case c.IsZero():
 		return true
 	case c.ID == "":
-		return r.UpdatedAt >= c.UpdatedAt
+		return version >= c.UpdatedAt
 	}
-	return less(c.UpdatedAt, c.ID, r.UpdatedAt, r.ID)
+	return less(c.UpdatedAt, c.ID, version, id)
 }
 
 func encodeToken(c core.Cursor) string { return c.UpdatedAt + "|" + c.ID }
