@@ -54,22 +54,42 @@ func frameRecords(recs []core.Record) (text string, ok bool) {
 	return b.String(), true
 }
 
-// unframeRecords decodes what the page helper framed. Strings are cloned so that the page's
-// text is not kept alive by the records.
-func unframeRecords(text string) ([]core.Record, error) {
+// unframeRecords appends to out the records the page helper framed. All of a page's data
+// lives in one buffer (one allocation instead of one per record: in wasm the allocations and
+// the garbage collector's work per object were most of a List); each Data is capped at its own
+// end, so appending to one never writes into the next (a record kept alone keeps its page's
+// buffer alive: bounded by the page size). Ids and versions are copied out of the text.
+func unframeRecords(out []core.Record, kind, text string) ([]core.Record, error) {
 	if text == "" {
-		return nil, nil
+		return out, nil
 	}
-	out := make([]core.Record, 0, strings.Count(text, recSep)+1)
-	for line := range strings.SplitSeq(text, recSep) {
-		f := strings.SplitN(line, fieldSep, 5)
-		if len(f) != 5 {
-			return nil, errDecode{errBadFrame}
+	buf := []byte(text)
+	off := 0
+	for off < len(buf) {
+		end := bytes.IndexByte(buf[off:], recSep[0])
+		if end < 0 {
+			end = len(buf)
+		} else {
+			end += off
+		}
+		var f [4]int // ends of kind, id, updatedAt, deleted
+		at := off
+		for i := range f {
+			n := bytes.IndexByte(buf[at:end], fieldSep[0])
+			if n < 0 {
+				return out, errDecode{errBadFrame}
+			}
+			f[i] = at + n
+			at = f[i] + 1
 		}
 		out = append(out, core.Record{
-			Kind: strings.Clone(f[0]), ID: strings.Clone(f[1]), UpdatedAt: strings.Clone(f[2]),
-			Deleted: f[3] == "1", Data: json.RawMessage(f[4]),
+			Kind:      kind,
+			ID:        string(buf[f[0]+1 : f[1]]),
+			UpdatedAt: string(buf[f[1]+1 : f[2]]),
+			Deleted:   f[3]-f[2] == 2,
+			Data:      json.RawMessage(buf[f[3]+1 : end : end]),
 		})
+		off = end + 1
 	}
 	return out, nil
 }

@@ -63,11 +63,9 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 			if err != nil {
 				return err
 			}
-			recs, err := decodePage(v)
-			if err != nil {
+			if out, err = decodePage(out, kind, v); err != nil {
 				return err
 			}
-			out = append(out, recs...)
 			if v.Index(0).Int() < pageSize {
 				return nil
 			}
@@ -85,19 +83,18 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 	return out, nil
 }
 
-// decodePage decodes a page helper's records result, framed or JSON.
-func decodePage(v js.Value) ([]core.Record, error) {
+// decodePage appends to out the records of a page helper's result, framed or JSON.
+func decodePage(out []core.Record, kind string, v js.Value) ([]core.Record, error) {
 	text := v.Index(1).String()
 	if v.Index(3).Bool() {
-		return unframeRecords(text)
+		return unframeRecords(out, kind, text)
 	}
 	var vals []recordValue
 	if err := json.Unmarshal([]byte(text), &vals); err != nil {
-		return nil, errDecode{err}
+		return out, errDecode{err}
 	}
-	out := make([]core.Record, len(vals))
-	for i, rv := range vals {
-		out[i] = rv.record()
+	for _, rv := range vals {
+		out = append(out, rv.record())
 	}
 	return out, nil
 }
