@@ -319,3 +319,41 @@ func TestLaterEditIsRebasedOntoTheResolution(t *testing.T) {
 		})
 	}
 }
+
+// A deferred conflict resolved with acceptServer uses the server record stored with the
+// conflict; if the server moved on before the pull passed it, the next sync fetches it.
+func TestAcceptServerOnADeferredConflictCatchesUp(t *testing.T) {
+	srv := newServer()
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.Strategy = core.Manual })
+	c.put("note", `{"id":"n1","v":1}`)
+	c.sync()
+	c.put("note", `{"id":"n1","v":2}`)
+	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":5}`))
+	require.NoError(t, err)
+	var once bool
+	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
+		if method == simserver.MethodPull && !once {
+			once = true // between the 409 and the pull, the server moves on
+			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":6}`))
+			return err
+		}
+		return nil
+	}})
+	c.sync()
+	cs, err := c.eng.Conflicts(ctx(t))
+	require.NoError(t, err)
+	require.Len(t, cs, 1)
+	require.NoError(t, c.eng.ResolveConflict(ctx(t), cs[0].ID, core.Resolution{Action: core.AcceptServer}))
+	assert.EqualValues(t, 5, c.fields("note", "n1")["v"], "the server's record as stored with the conflict")
+	assert.Zero(t, c.pending())
+
+	c.sync()
+	assert.EqualValues(t, 6, c.fields("note", "n1")["v"], "caught up with the server")
+	rec, _ := srv.Record("note", "n1")
+	local, _, err := c.eng.Get(ctx(t), "note", "n1")
+	require.NoError(t, err)
+	assert.Equal(t, rec.UpdatedAt, local.UpdatedAt)
+	fetches := srv.Calls(simserver.MethodFetch)
+	c.sync()
+	assert.Equal(t, fetches, srv.Calls(simserver.MethodFetch), "fetched once")
+}

@@ -238,6 +238,11 @@ func (e *Engine) resolveDeferred(ctx context.Context, id string, r Resolution) e
 			if err := checkResolution(op, r); err != nil {
 				return err
 			}
+			if r.Action == AcceptServer || r.Action == Discard {
+				if err := e.markRefetch(ctx, c.Kind, c.EntityID); err != nil {
+					return err
+				}
+			}
 			if err := e.applyResolution(ctx, st, op, *c, deferredServer(*c), r); err != nil {
 				return err
 			}

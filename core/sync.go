@@ -21,6 +21,9 @@ func (e *Engine) runSync(ctx context.Context, kinds []string) (Stats, error) {
 		if err := e.push(ctx, st); err != nil {
 			return err
 		}
+		if err := e.refetch(ctx, st); err != nil {
+			return err
+		}
 		return e.pull(ctx, st)
 	})
 }
