@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -108,3 +109,5 @@ func decodeResult(res *http.Response, into any) callResult {
 	}
 	return out
 }
+
+func newHTTPServer(h http.Handler) *httptest.Server { return httptest.NewServer(h) }

@@ -46,8 +46,9 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 			if err := tx.LockKinds(ctx, tenant, kinds); err != nil {
 				return err
 			}
+			last := map[string]string{} // kind → last version, known once read or written here
 			for _, o := range ops {
-				oc, err := s.applyOne(ctx, tx, tenant, o)
+				oc, err := s.applyOne(ctx, tx, tenant, o, last)
 				if err != nil {
 					return err
 				}
@@ -66,7 +67,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 	}
 }
 
-func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o writeOp) (outcome, error) {
+func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o writeOp, last map[string]string) (outcome, error) {
 	if o.key != "" {
 		saved, ok, err := tx.Saved(ctx, tenant, o.key)
 		if err != nil {
@@ -76,7 +77,7 @@ func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o w
 			return outcome{status: saved.Status, body: saved.Body}, nil
 		}
 	}
-	oc, err := s.decide(ctx, tx, tenant, o)
+	oc, err := s.decide(ctx, tx, tenant, o, last)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -88,8 +89,9 @@ func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o w
 	return oc, nil
 }
 
-// decide applies the version check and, when it passes, the write.
-func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp) (outcome, error) {
+// decide applies the version check and, when it passes, the write. last caches the kinds'
+// latest versions within the transaction (the lock keeps them current).
+func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp, last map[string]string) (outcome, error) {
 	cur, exists, err := tx.Get(ctx, tenant, o.kind, o.id)
 	if err != nil {
 		return outcome{}, err
@@ -110,11 +112,13 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 		}
 		return outcome{http.StatusConflict, errorJSON(codeConflict, msg, cur.Doc)}, nil
 	}
-	last, err := tx.LastVersion(ctx, tenant, o.kind)
-	if err != nil {
-		return outcome{}, err
+	prev, ok := last[o.kind]
+	if !ok {
+		if prev, err = tx.LastVersion(ctx, tenant, o.kind); err != nil {
+			return outcome{}, err
+		}
 	}
-	v := nextVersion(s.now(), last)
+	v := nextVersion(s.now(), prev)
 	fields := o.fields
 	if o.del {
 		if err := json.Unmarshal(cur.Doc, &fields); err != nil {
@@ -132,6 +136,7 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 	if err := tx.Put(ctx, tenant, storage.Row{Kind: o.kind, ID: o.id, UpdatedAt: v, Deleted: o.del, Doc: doc}); err != nil {
 		return outcome{}, err
 	}
+	last[o.kind] = v
 	status := http.StatusOK
 	if !exists {
 		status = http.StatusCreated
