@@ -316,9 +316,29 @@ func (e *Engine) Close() error {
 	return nil
 }
 
+// unpark requeues or drops parked ops. A dropped op's entity is refetched by the next sync:
+// its local copy holds the refused edit and may lag behind the server (the pull held it
+// while the op was pending).
 func (e *Engine) unpark(ctx context.Context, op string, opIDs []string, requeue bool) error {
 	if err := e.usable(op, ""); err != nil {
 		return err
+	}
+	if !requeue {
+		parked, err := e.cfg.Store.Parked(ctx)
+		if err != nil {
+			return Wrap(CodeStorage, op, err)
+		}
+		drop := map[string]bool{}
+		for _, id := range opIDs {
+			drop[id] = true
+		}
+		for _, p := range parked {
+			if drop[p.Op.OpID] {
+				if err := e.markRefetch(ctx, p.Op.Kind, p.Op.EntityID); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if err := e.cfg.Store.Unpark(ctx, opIDs, requeue); err != nil {
 		return Wrap(CodeStorage, op, err)

@@ -212,6 +212,31 @@ func TestRefusedOpsAreParked(t *testing.T) {
 	}
 }
 
+func TestDroppedParkedOpRevertsToTheServer(t *testing.T) {
+	srv := newServer()
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.Strategy = core.Manual })
+	c.put("note", `{"id":"n1","v":1}`)
+	c.sync()
+	c.put("note", `{"id":"n1","v":2}`)
+	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":5}`))
+	require.NoError(t, err)
+	c.sync() // deferred; the pull holds v5 and passes it
+	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
+	c.sync()
+	parked, err := c.eng.Parked(ctx(t))
+	require.NoError(t, err)
+	require.Len(t, parked, 1)
+	assert.EqualValues(t, 2, c.fields("note", "n1")["v"], "the refused edit is still shown")
+
+	srv.SetHooks(simserver.Hooks{})
+	require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
+	c.sync()
+	assert.EqualValues(t, 5, c.fields("note", "n1")["v"], "back to the server's record")
+	parked, err = c.eng.Parked(ctx(t))
+	require.NoError(t, err)
+	assert.Empty(t, parked)
+}
+
 func TestDeleteOfUnknownRecordIsDone(t *testing.T) {
 	srv := newServer()
 	c := newClient(t, srv, nil)
