@@ -65,6 +65,7 @@ func TestConvergenceUnderFaults(t *testing.T) {
 	last := make([]map[string]int, devices)
 	var wg sync.WaitGroup
 	errs := make([]map[core.Code]int, devices)
+	conflicts := make([]int, devices)
 	for k, c := range clients {
 		last[k], errs[k] = map[string]int{}, map[core.Code]int{}
 		rng := rand.New(rand.NewPCG(seed, uint64(k)))
@@ -86,14 +87,17 @@ func TestConvergenceUnderFaults(t *testing.T) {
 						}
 					}
 				}
-				if _, err := c.Sync(ctx, core.SyncOptions{}); err != nil {
+				st, err := c.Sync(ctx, core.SyncOptions{})
+				if err != nil {
 					errs[k][core.CodeOf(err)]++
 				}
+				conflicts[k] += st.Conflicts
 			}
 		}()
 	}
 	wg.Wait()
-	t.Logf("faults: %v; sync errors per device: %v", p.Counts(), errs)
+	t.Logf("faults: %v; sync errors per device: %v; conflicts per device: %v", p.Counts(), errs, conflicts)
+	assert.Positive(t, conflicts[0]+conflicts[1]+conflicts[2]+conflicts[3], "the devices did meet conflicts")
 	for _, m := range errs {
 		for code := range m {
 			assert.Contains(t, []core.Code{core.CodeNetwork, core.CodeTimeout, core.CodeServer, core.CodeProtocol}, code,
