@@ -2,7 +2,6 @@ package rest
 
 import (
 	"encoding/json"
-	"net/url"
 
 	"github.com/offsync/offsync/core"
 )
@@ -80,5 +79,3 @@ func conflictRecord(op core.Op, bodies ...json.RawMessage) (*core.Record, error)
 	}
 	return nil, nil
 }
-
-func queryEscape(s string) string { return url.QueryEscape(s) }
