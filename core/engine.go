@@ -176,9 +176,6 @@ func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) {
 	if err := e.usable("enqueue", op.Kind); err != nil {
 		return Op{}, err
 	}
-	if err := checkEnqueued(op); err != nil {
-		return Op{}, err
-	}
 	op = CloneOp(op)
 	if op.OpID == "" {
 		op.OpID = e.cfg.NewID()
@@ -187,6 +184,9 @@ func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) {
 		op.LocalTimestamp = nowMs(e.cfg.Now)
 	}
 	op.Seq, op.InFlight, op.Attempt = 0, false, 0
+	if err := ValidateOp(op); err != nil {
+		return Op{}, err
+	}
 	ops, err := e.cfg.Store.Enqueue(ctx, []Op{op})
 	if err != nil {
 		return Op{}, Wrap(CodeStorage, "enqueue", err)

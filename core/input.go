@@ -1,8 +1,6 @@
 package core
 
-import (
-	"encoding/json"
-)
+import "encoding/json"
 
 // usable checks the engine is open and, when kind is not empty, that kind is configured.
 func (e *Engine) usable(op, kind string) error {
@@ -53,14 +51,6 @@ func recordID(op string, data json.RawMessage) (string, error) {
 		return "", Errorf(CodeInvalid, op, "record id must be 1–256 bytes")
 	}
 	return id, nil
-}
-
-// checkEnqueued checks an app-made op before the engine fills its defaults.
-func checkEnqueued(o Op) error {
-	if o.OpID == "" {
-		o.OpID = "pending"
-	}
-	return ValidateOp(o)
 }
 
 // syncKinds checks a sync's kinds; empty means all configured kinds.

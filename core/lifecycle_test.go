@@ -323,3 +323,19 @@ func TestSyncOfSomeKinds(t *testing.T) {
 	assert.Equal(t, 1, c.pending(), "the note waits")
 	assert.Equal(t, 1, srv.Calls("pull"))
 }
+
+func TestAPanickingResolverDoesNotWedgeTheEngine(t *testing.T) {
+	srv := newServer()
+	c := newClient(t, srv, func(cfg *core.Config) {
+		cfg.Strategy = core.Manual
+		cfg.Resolver = func(ctx context.Context, c core.Conflict) (core.Resolution, error) { panic("app bug") }
+	})
+	c.put("note", `{"id":"n1","v":1}`)
+	c.sync()
+	c.put("note", `{"id":"n1","v":2}`)
+	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":3}`))
+	require.NoError(t, err)
+	assert.Panics(t, func() { _, _ = c.eng.Sync(ctx(t), core.SyncOptions{}) })
+	_, err = c.eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"task"}})
+	assert.NoError(t, err, "the next sync runs")
+}

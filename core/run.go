@@ -38,11 +38,7 @@ func (e *Engine) exclusive(ctx context.Context, mode runMode, fn func(ctx contex
 			r := &run{done: make(chan struct{}), syncs: mode != modeResolve}
 			e.run = r
 			e.mu.Unlock()
-			r.stats, r.err = e.execute(ctx, fn)
-			e.mu.Lock()
-			e.run = nil
-			e.mu.Unlock()
-			close(r.done)
+			e.runAs(ctx, r, fn)
 			return r.stats, r.err
 		}
 		e.mu.Unlock()
@@ -55,6 +51,17 @@ func (e *Engine) exclusive(ctx context.Context, mode runMode, fn func(ctx contex
 			return Stats{}, Wrap(CodeCancelled, "sync", ctx.Err())
 		}
 	}
+}
+
+// runAs runs fn as r and ends r even if fn panics, so that no caller waits for it forever.
+func (e *Engine) runAs(ctx context.Context, r *run, fn func(ctx context.Context) (Stats, error)) {
+	defer func() {
+		e.mu.Lock()
+		e.run = nil
+		e.mu.Unlock()
+		close(r.done)
+	}()
+	r.stats, r.err = e.execute(ctx, fn)
 }
 
 // execute calls fn with a context that Close also cancels, and says "closed" when Close
