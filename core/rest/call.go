@@ -11,6 +11,11 @@ import (
 // categorised: auth for a failing token provider, cancelled/timeout for ctx, network for
 // anything else the Doer reports (no response at all).
 func (t *Transport) call(ctx context.Context, op string, req *Request, auth bool) (*Response, error) {
+	if t.cfg.RequestTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t.cfg.RequestTimeout)
+		defer cancel()
+	}
 	if req.Header == nil {
 		req.Header = map[string]string{}
 	}

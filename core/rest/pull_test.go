@@ -196,6 +196,10 @@ func TestDoerFailures(t *testing.T) {
 	_, err = tr.Pull(short, "note", core.PullRequest{})
 	assert.True(t, errors.Is(err, core.ErrTimeout), "%v", err)
 
+	_, err = newTransport(t, slow.srv.URL, func(c *rest.Config) { c.RequestTimeout = 50 * time.Millisecond }).
+		Pull(ctx(t), "note", core.PullRequest{})
+	assert.True(t, errors.Is(err, core.ErrTimeout), "per-request timeout: %v", err)
+
 	cancelled, cancel2 := context.WithCancel(ctx(t))
 	time.AfterFunc(50*time.Millisecond, cancel2)
 	_, err = tr.Pull(cancelled, "note", core.PullRequest{})

@@ -26,6 +26,9 @@ type Config struct {
 	// Without it the transport still falls back to single ops, for good, the first time a
 	// server answers /batch with 404 or 405.
 	DisableBatch bool
+	// RequestTimeout bounds each request (token provider included); past it the call fails
+	// with a timeout error. 0 leaves it to the caller's ctx and the Doer.
+	RequestTimeout time.Duration
 	// PushConcurrency bounds the single-op requests in flight at once [4], at most 32.
 	PushConcurrency int
 	// Now is the clock used to turn an HTTP-date Retry-After into a delay when the response
