@@ -357,3 +357,25 @@ func TestAcceptServerOnADeferredConflictCatchesUp(t *testing.T) {
 	c.sync()
 	assert.Equal(t, fetches, srv.Calls(simserver.MethodFetch), "fetched once")
 }
+
+func TestKindStrategiesOverrideTheDefault(t *testing.T) {
+	srv := newServer()
+	c := newClient(t, srv, func(cfg *core.Config) {
+		cfg.Strategy = core.ServerWins
+		cfg.KindStrategies = map[string]core.Strategy{"task": core.ClientWins}
+	})
+	c.put("note", `{"id":"x","v":1}`)
+	c.put("task", `{"id":"x","v":1}`)
+	c.sync()
+	c.put("note", `{"id":"x","v":2}`)
+	c.put("task", `{"id":"x","v":2}`)
+	for _, k := range []string{"note", "task"} {
+		_, err := srv.Put(k, json.RawMessage(`{"id":"x","v":9}`))
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 2, c.sync().Conflicts)
+	note, _ := serverFields(t, srv, "note", "x")
+	task, _ := serverFields(t, srv, "task", "x")
+	assert.EqualValues(t, 9, note["v"], "note: serverWins")
+	assert.EqualValues(t, 2, task["v"], "task: clientWins")
+}
