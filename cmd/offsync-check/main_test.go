@@ -86,6 +86,8 @@ func TestFailsAgainstABrokenServer(t *testing.T) {
 	assert.Equal(t, 1, code, out)
 	assert.Contains(t, out, "FAIL  stale or missing base is 409 with current and changes nothing")
 	assert.Contains(t, out, "PASS  health needs no auth")
+	assert.Contains(t, out, "Error:", "the failure says why")
+	assert.NotContains(t, out, "Error Trace", "not the suite's source paths")
 	assert.True(t, strings.Contains(out, "checks FAILED"), out)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"strings"
 
 	"github.com/offsync/offsync/server/contracttest"
 )
@@ -16,7 +17,28 @@ type checkT struct {
 
 func (t *checkT) Errorf(format string, args ...any) {
 	t.failed = true
-	t.messages = append(t.messages, fmt.Sprintf(format, args...))
+	t.messages = append(t.messages, withoutTrace(fmt.Sprintf(format, args...)))
+}
+
+// withoutTrace drops testify's "Error Trace:" block (source paths of the suite), which says
+// nothing about the server under test.
+func withoutTrace(msg string) string {
+	var out []string
+	skipping := false
+	for _, line := range strings.Split(msg, "\n") {
+		label := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(label, "Error Trace:"):
+			skipping = true
+			continue
+		case strings.HasPrefix(label, "Error:"), strings.HasPrefix(label, "Messages:"), strings.HasPrefix(label, "Test:"):
+			skipping = false
+		}
+		if !skipping {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func (t *checkT) FailNow() {
