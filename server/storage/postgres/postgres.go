@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,6 +21,9 @@ import (
 // migrationLock is the advisory lock key that keeps concurrent server starts from racing on
 // the schema.
 const migrationLock = 0x0ff5c
+
+// defaultMaxConns is the pool size when the URL does not set pool_max_conns.
+const defaultMaxConns = 16
 
 // migrations are applied in order; schema_version records how many ran. Text columns use the
 // "C" collation so ORDER BY and tuple comparisons are byte order, whatever the cluster locale.
@@ -45,6 +49,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns=") {
+		// pgxpool's default (4 on small machines) queues requests behind writers that wait
+		// on a kind's lock; ?pool_max_conns=N in the URL overrides this.
+		cfg.MaxConns = defaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
