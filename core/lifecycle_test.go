@@ -57,7 +57,7 @@ func TestConcurrentSyncJoinsTheRunningOne(t *testing.T) {
 	waitPush(t, started)
 	go sync()
 	go sync()
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // time for both to join the blocked run
 	close(release)
 	for range 3 {
 		r := <-results
@@ -201,10 +201,10 @@ func TestAutoSyncRunsAndStops(t *testing.T) {
 	c.eng.StopAuto()
 	_, ok := srv.Record("note", "n1")
 	assert.True(t, ok)
-	time.Sleep(20 * time.Millisecond)
-	n := len(c.events.of(core.EventCompleted))
+	c.sync() // joins a sync the loop may still be running
+	pulls := srv.Calls(simserver.MethodPull)
 	time.Sleep(30 * time.Millisecond)
-	assert.Equal(t, n, len(c.events.of(core.EventCompleted)), "no sync after StopAuto")
+	assert.Equal(t, pulls, srv.Calls(simserver.MethodPull), "no sync after StopAuto")
 	c.eng.StartAuto(time.Hour)
 	require.NoError(t, c.eng.Close(), "Close stops the loop")
 }
