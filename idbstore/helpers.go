@@ -28,8 +28,8 @@ H.open = (name, version, upgrade, cb) => {
   };
   req.onerror = () => cb(false, req.error);
 };
-H.begin = (h, stores, mode, cb) => {
-  const tx = h.db.transaction(stores, mode);
+H.begin = (h, stores, mode, durability, cb) => {
+  const tx = h.db.transaction(stores, mode, { durability });
   tx.oncomplete = () => cb(1, true, null);
   tx.onabort = () => cb(1, false, tx.error);
   return tx;

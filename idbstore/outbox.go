@@ -29,7 +29,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		return nil, err
 	}
 	var out []core.Op
-	err := s.update(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
+	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
 		if err := refuseKnownOpIDs(ctx, t, op, ids); err != nil {
 			return err
 		}

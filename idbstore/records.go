@@ -117,7 +117,7 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]cor
 		return nil, err
 	}
 	var out []core.Record
-	err := s.update(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
+	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
 		out = make([]core.Record, 0, len(writes))
 		if err := refuseKnownOpIDs(ctx, t, op, ids); err != nil {
 			return err

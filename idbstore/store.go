@@ -4,12 +4,14 @@
 //
 // Every atomic Store call is exactly one IndexedDB transaction, and inside it only requests of
 // that transaction are awaited. Requests are issued in batches by small JavaScript helpers
-// (helpers.go) that report back once per batch, with bulk data as JSON strings. The decisions
+// (helpers.go) that report back once per batch, with bulk data as one string (framed records,
+// frame.go, or JSON). The decisions
 // (coalescing, rebasing, what a pull may overwrite) are core's pure functions, as in memstore.
 package idbstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"syscall/js"
@@ -113,17 +115,22 @@ func (s *Store) guard(op string) error {
 
 // view runs fn in one readonly transaction over stores.
 func (s *Store) view(ctx context.Context, op string, stores []string, fn func(*txn) error) error {
-	return s.run(ctx, op, "readonly", stores, fn)
+	return s.run(ctx, op, readOnly, stores, fn)
 }
 
 // update runs fn in one readwrite transaction over stores.
 func (s *Store) update(ctx context.Context, op string, stores []string, fn func(*txn) error) error {
-	return s.run(ctx, op, "readwrite", stores, fn)
+	return s.run(ctx, op, readWrite, stores, fn)
+}
+
+// updateDurable is update with strict durability (see durableWrite).
+func (s *Store) updateDurable(ctx context.Context, op string, stores []string, fn func(*txn) error) error {
+	return s.run(ctx, op, durableWrite, stores, fn)
 }
 
 // run runs fn in one transaction. A failure of the connection (closed under it, lost) is retried
 // once on a new connection: the failed transaction applied nothing, and fn starts from scratch.
-func (s *Store) run(ctx context.Context, op, mode string, stores []string, fn func(*txn) error) error {
+func (s *Store) run(ctx context.Context, op string, mode txMode, stores []string, fn func(*txn) error) error {
 	err := s.attempt(ctx, op, mode, stores, fn)
 	if err != nil && reconnectable(err) && ctx.Err() == nil {
 		err = s.attempt(ctx, op, mode, stores, fn)
@@ -131,7 +138,7 @@ func (s *Store) run(ctx context.Context, op, mode string, stores []string, fn fu
 	return classify(op, err)
 }
 
-func (s *Store) attempt(ctx context.Context, op, mode string, stores []string, fn func(*txn) error) error {
+func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []string, fn func(*txn) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -147,13 +154,14 @@ func (s *Store) attempt(ctx context.Context, op, mode string, stores []string, f
 		return err
 	}
 	err = fn(t)
-	if err == nil && s.beforeCommit != nil && mode == "readwrite" {
+	if err == nil && s.beforeCommit != nil && mode.mode == "readwrite" {
 		err = s.beforeCommit(op)
 	}
 	err = t.finish(ctx, err)
 	if err != nil && (reconnectable(err) || conn.Get("closed").Bool()) {
 		s.drop(conn)
-		if !reconnectable(err) && !isCtxErr(err) {
+		var ce *core.Error
+		if !reconnectable(err) && !isCtxErr(err) && !errors.As(err, &ce) {
 			err = fmt.Errorf("%w: %w", errConnection, err)
 		}
 	}

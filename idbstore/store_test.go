@@ -4,6 +4,7 @@ package idbstore
 
 import (
 	"encoding/json"
+	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,4 +92,25 @@ func TestOddIDsAndVersions(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, "v\x1e😀", r.UpdatedAt)
+}
+
+// TestLocalWritesAreDurable checks that the app's own writes commit with strict durability
+// (flushed before "complete") and that the re-fetchable rest keeps the browser's default.
+func TestLocalWritesAreDurable(t *testing.T) {
+	s := openFresh(t)
+	ctx := testCtx(t)
+	seen := js.Global().Get("Array").New()
+	s.js.begin = jsFunc("orig, seen", `return (...args) => { const tx = orig(...args); seen.push(tx.durability); return tx; };`).
+		Invoke(s.js.begin, seen)
+	last := func() string { return seen.Index(seen.Length() - 1).String() }
+
+	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a"}`, "op-a")})
+	require.NoError(t, err)
+	assert.Equal(t, "strict", last())
+	_, err = s.Enqueue(ctx, []core.Op{{OpID: "op-b", Kind: "note", EntityID: "b", Type: core.OpDelete}})
+	require.NoError(t, err)
+	assert.Equal(t, "strict", last())
+	_, err = s.ApplyPage(ctx, "note", nil, core.Cursor{UpdatedAt: "v", ID: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, "default", last())
 }

@@ -32,7 +32,19 @@ type txn struct {
 	final error
 }
 
-func begin(h *helpers, conn js.Value, mode string, stores []string) (*txn, error) {
+// txMode is a transaction's mode and durability.
+type txMode struct{ mode, durability string }
+
+var (
+	readOnly  = txMode{"readonly", "default"}
+	readWrite = txMode{"readwrite", "default"}
+	// durableWrite is for the app's own local writes: "complete" fires only once the data is
+	// flushed to disk (a few ms more per transaction in Chromium, whose default is relaxed), so a
+	// resolved write survives an OS crash too. Everything else can be fetched or pushed again.
+	durableWrite = txMode{"readwrite", "strict"}
+)
+
+func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
 	t := &txn{js: h, res: make(chan result, 1), end: make(chan error, 1)}
 	// Runs inside JS event handlers: it only hands the event over, never blocks.
 	t.cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -57,7 +69,7 @@ func begin(h *helpers, conn js.Value, mode string, stores []string) (*txn, error
 	for i, s := range stores {
 		names[i] = s
 	}
-	raw, err := call(func() js.Value { return h.begin.Invoke(conn, js.ValueOf(names), mode, t.cb) })
+	raw, err := call(func() js.Value { return h.begin.Invoke(conn, js.ValueOf(names), m.mode, m.durability, t.cb) })
 	if err != nil {
 		t.cb.Release()
 		return nil, err
