@@ -71,7 +71,7 @@ test-js: npm wasm server
 # The example PWA and the JS package in headless Chromium (playwright-core).
 test-e2e: chromium npm wasm server
 	@$(MAKE) --no-print-directory webapp-lib
-	node --test --test-concurrency=1 example-web/test/
+	node --test --test-concurrency=1 example-web/test/*.test.mjs
 
 test-bench-smoke: chromium npm wasm server
 	node_modules/.bin/esbuild bench/page/rxdb-side.js --bundle --format=esm --minify --log-level=warning --outfile=bench/dist/rxdb-side.js

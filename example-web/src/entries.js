@@ -7,6 +7,7 @@ export const KIND = 'daily_feeling';
 export const FIELDS = ['date', 'mood', 'energy', 'notes'];
 export const MOODS = ['', 'awful', 'low', 'okay', 'good', 'great'];
 export const ENERGY = ['', 'drained', 'tired', 'steady', 'lively', 'buzzing'];
+const PAGE = 100; // entries shown at first, and added by "Show more"
 
 const today = () => new Date().toLocaleDateString('sv'); // YYYY-MM-DD in local time
 
@@ -19,10 +20,12 @@ export function describe(field, value) {
   return String(value);
 }
 
+// One formatter for all dates: building one per call costs more than the whole list.
+const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+
 function formatDate(iso) {
   const d = new Date(`${iso}T00:00:00`);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  return Number.isNaN(d.getTime()) ? String(iso) : DATE_FORMAT.format(d);
 }
 
 const SERVER_FIELDS = new Set(['updatedAt', 'deletedAt', 'updated_at', 'deleted_at']);
@@ -106,25 +109,47 @@ export function mountEntries(app) {
 
   reset();
 
-  return function render(records, pendingIds = new Set()) {
+  // The list shows the newest PAGE entries (more on request) and reuses the element of every
+  // entry that did not change: while a backlog syncs, watch fires after every batch.
+  let shown = PAGE;
+  let last = { records: [], pendingIds: new Set() };
+  const nodes = new Map(); // id → { key, node }
+  const more = $('more');
+  more.addEventListener('click', () => { shown += PAGE; render(last.records, last.pendingIds); });
+
+  const entryNode = (rec, pending) => {
+    const key = JSON.stringify([rec, pending]);
+    const have = nodes.get(rec.id);
+    if (have?.key === key) return have.node;
+    const node = el('li', { class: 'entry', dataset: { id: rec.id, mood: String(rec.mood ?? '') } },
+      el('div', { class: 'mood' }, face(rec.mood, 36)),
+      el('div', { class: 'body' },
+        el('div', { class: 'head' },
+          el('strong', { class: 'date' }, describe('date', rec.date)),
+          el('span', { class: 'tag' }, `mood: ${MOODS[rec.mood] ?? '?'}`),
+          el('span', { class: 'tag' }, `energy ${rec.energy ?? '?'}/5`,
+            el('meter', { min: 0, max: 5, value: Number(rec.energy) || 0, 'aria-hidden': 'true' })),
+          pending && el('span', { class: 'tag pending-tag', title: 'Saved on this device, not yet on the server' }, 'not synced')),
+        el('p', { class: 'notes-text' }, rec.notes || '')),
+      el('div', { class: 'row-actions' },
+        el('button', { type: 'button', onclick: () => edit(rec), 'aria-label': `Edit entry of ${rec.date}` }, 'Edit'),
+        el('button', { type: 'button', class: 'danger', onclick: () => remove(rec), 'aria-label': `Delete entry of ${rec.date}` }, 'Delete')));
+    nodes.set(rec.id, { key, node });
+    return node;
+  };
+
+  function render(records, pendingIds = new Set()) {
+    last = { records, pendingIds };
     const sorted = [...records].sort((a, b) => String(b.date).localeCompare(String(a.date)) || a.id.localeCompare(b.id));
+    const visible = sorted.slice(0, shown).map((rec) => entryNode(rec, pendingIds.has(rec.id)));
+    const live = new Set(sorted.map((r) => r.id));
+    for (const id of nodes.keys()) if (!live.has(id)) nodes.delete(id);
     $('empty').hidden = sorted.length > 0;
     $('count').textContent = sorted.length ? `(${sorted.length})` : '';
-    list.replaceChildren(...sorted.map((rec) => {
-      const pending = pendingIds.has(rec.id);
-      return el('li', { class: 'entry', dataset: { id: rec.id, mood: String(rec.mood ?? '') } },
-        el('div', { class: 'mood' }, face(rec.mood, 36)),
-        el('div', { class: 'body' },
-          el('div', { class: 'head' },
-            el('strong', { class: 'date' }, describe('date', rec.date)),
-            el('span', { class: 'tag' }, `mood: ${MOODS[rec.mood] ?? '?'}`),
-            el('span', { class: 'tag' }, `energy ${rec.energy ?? '?'}/5`,
-              el('meter', { min: 0, max: 5, value: Number(rec.energy) || 0, 'aria-hidden': 'true' })),
-            pending && el('span', { class: 'tag pending-tag', title: 'Saved on this device, not yet on the server' }, 'not synced')),
-          el('p', { class: 'notes-text' }, rec.notes || '')),
-        el('div', { class: 'row-actions' },
-          el('button', { type: 'button', onclick: () => edit(rec), 'aria-label': `Edit entry of ${rec.date}` }, 'Edit'),
-          el('button', { type: 'button', class: 'danger', onclick: () => remove(rec), 'aria-label': `Delete entry of ${rec.date}` }, 'Delete')));
-    }));
-  };
+    more.hidden = sorted.length <= shown;
+    more.textContent = `Show ${Math.min(PAGE, sorted.length - shown)} more`;
+    const current = list.children;
+    if (current.length !== visible.length || visible.some((n, i) => current[i] !== n)) list.replaceChildren(...visible);
+  }
+  return render;
 }

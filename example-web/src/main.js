@@ -1,6 +1,6 @@
 // Boot: service worker, persistent storage, the offsync database, and the wiring between the
 // library's events and the parts of the page.
-import { el, $ } from './dom.js';
+import { el, $, coalesce } from './dom.js';
 import { loadSettings, saveSettings, normaliseToken } from './settings.js';
 import { KIND, mountEntries } from './entries.js';
 import { mountStatus } from './status.js';
@@ -77,36 +77,38 @@ async function openDatabase(parts) {
   let pendingIds = new Set();
   let records = [];
   const repaint = () => parts.render(records, pendingIds);
-  const refreshPending = async () => {
+  // The outbox can hold thousands of ops while a backlog drains: read it at most a few
+  // times a second, and repaint the list only when the set of unsynced entries changed.
+  const refreshPending = coalesce(async () => {
     try {
-      parts.status.onStatus({ pending: await db.pendingCount() });
-      if (typeof db.outbox !== 'function') return;
-      pendingIds = new Set((await db.outbox()).map((o) => o.id));
+      const next = new Set((await db.outbox()).map((o) => o.id));
+      parts.status.onStatus({ pending: next.size });
+      if (next.size === pendingIds.size && [...next].every((id) => pendingIds.has(id))) return;
+      pendingIds = next;
       repaint();
     } catch (err) {
       if (err?.code !== 'closed') throw err;
     }
-  };
+  }, 400);
   for (const type of EVENTS) {
     offs.push(db.on(type, (e) => {
       const d = e?.detail ?? e ?? {};
       parts.inspector.record(type, d);
       switch (type) {
-        case 'status': parts.status.onStatus(d.status ?? d); refreshPending(); break;
+        case 'status': parts.status.onStatus(d); refreshPending(); break;
         case 'progress': parts.status.onProgress(d); break;
-        case 'completed': parts.status.onDone(d.error); refreshPending(); parts.conflicts.review(); break;
+        case 'completed': parts.status.onDone(d.error); parts.conflicts.review(); break;
         case 'conflict': if (app.settings.manual) parts.conflicts.review(); break;
         case 'conflictResolved': if (!app.settings.manual) parts.conflicts.onResolved(d); break;
-        case 'opParked': notify(`The server refused a change (${d.parked?.reason ?? 'unknown reason'}); it is kept in the inspector.`, 'warn'); break;
         case 'change': refreshPending(); break;
+        case 'opParked': notify(`The server refused a change (${d.parked?.reason ?? 'unknown reason'}); it is kept in the inspector.`, 'warn'); break;
         default:
       }
     }));
   }
   offs.push(db.watch(KIND, (list) => { records = list; repaint(); }));
   db.startAuto({ intervalMs: 60_000 });
-  if (typeof db.status === 'function') parts.status.onStatus(await db.status());
-  else parts.status.onStatus({ pending: await db.pendingCount() });
+  parts.status.onStatus(await db.status());
   refreshPending();
   return { db, close: async () => { for (const off of offs) off?.(); db.stopAuto(); await db.close(); } };
 }

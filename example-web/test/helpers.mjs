@@ -199,6 +199,9 @@ async function fillForm(page, { date, mood, energy, notes }) {
   if (notes !== undefined) await page.fill('#entry-form textarea[name=notes]', notes);
 }
 
+/** shownCount is the number of entries the list header announces (the list shows a page of them). */
+export const shownCount = async (page) => Number(/\d+/.exec(await page.textContent('#count'))?.[0] ?? 0);
+
 export const entryIds = (page) => page.$$eval('#entries li', (lis) => lis.map((li) => li.dataset.id));
 
 /** localEntry reads one entry from the page's local database. */

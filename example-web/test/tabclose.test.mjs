@@ -3,7 +3,7 @@
 // while it waits, and a new tab finishes the job: the server ends with every entry exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startProxy, launchBrowser, newDevice, openApp, waitFor, pendingShown, isPush, pushedIds } from './helpers.mjs';
+import { startServer, startProxy, launchBrowser, newDevice, openApp, waitFor, pendingShown, isPush, pushedIds, shownCount } from './helpers.mjs';
 
 const BACKLOG = 2000;
 let server;
@@ -44,6 +44,7 @@ test('closing a tab mid-sync loses nothing and duplicates nothing', { timeout: 1
   assert.deepEqual(new Set(all.map((r) => r.id)), new Set(ids));
   const byId = new Map(all.map((r) => [r.id, r]));
   ids.forEach((id, i) => assert.equal(byId.get(id).notes, `backlog entry ${i}`));
-  assert.equal(await again.locator('#entries li').count(), BACKLOG);
+  assert.equal(await shownCount(again), BACKLOG);
+  assert.equal(await again.locator('#entries li').count(), 100, 'the list shows one page');
   assert.deepEqual(again.errors, []);
 });

@@ -3,7 +3,7 @@
 // in front of the server, which tells the tabs apart by their ?tab= page address).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startProxy, launchBrowser, newDevice, openApp, addEntry, waitFor, entryIds, pendingShown, isPush, pushedIds, shownNotes, syncNow } from './helpers.mjs';
+import { startServer, startProxy, launchBrowser, newDevice, openApp, addEntry, waitFor, entryIds, pendingShown, isPush, pushedIds, shownNotes, syncNow, shownCount } from './helpers.mjs';
 
 let server;
 let proxy;
@@ -30,7 +30,7 @@ test('two tabs: changes cross tabs live; one tab syncs at a time; every op pushe
     await globalThis.journal.db.putMany('daily_feeling', recs);
     return recs.map((r) => r.id);
   });
-  await waitFor(async () => (await entryIds(tabA)).length === 301, { what: 'the backlog listed in tab A' });
+  await waitFor(async () => (await shownCount(tabA)) === 301, { what: 'the backlog counted in tab A' });
 
   // Back online both tabs are told to sync (by the online event, and twice each by hand).
   const from = proxy.log.length;
