@@ -7,6 +7,12 @@
 // (helpers.go) that report back once per batch, with bulk data as one string (framed records,
 // frame.go, or JSON). The decisions
 // (coalescing, rebasing, what a pull may overwrite) are core's pure functions, as in memstore.
+//
+// Tests run in headless Chromium (make test-wasm). The same tests also run under Node with
+// fake-indexeddb, a quicker but less faithful tier:
+//
+//	NODE_OPTIONS="--require fake-indexeddb/auto" PATH=$(go env GOROOT)/lib/wasm:$PATH \
+//	  GOOS=js GOARCH=wasm go test -short ./idbstore/
 package idbstore
 
 import (

@@ -167,10 +167,12 @@ func (t *txn) finish(ctx context.Context, fail error) error {
 func (t *txn) abortAndWait() bool {
 	if !t.done {
 		t.js.abort.Invoke(t.raw)
+		timer := time.NewTimer(abortWait)
+		defer timer.Stop()
 		select {
 		case err := <-t.end:
 			t.done, t.final = true, err
-		case <-time.After(abortWait):
+		case <-timer.C:
 			// The callback stays registered: a late end event must still find it.
 			return false
 		}
