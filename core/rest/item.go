@@ -20,22 +20,26 @@ type itemMeta struct {
 }
 
 var (
+	errNotJSON     = errors.New("not valid JSON")
 	errNotObject   = errors.New("record is not a JSON object")
 	errNoID        = errors.New("record has no string id")
 	errNoUpdatedAt = errors.New("record has no updatedAt")
 )
 
 // parseRecord turns one server record into a core.Record that keeps raw as its Data. raw must
-// be owned by the caller (it is kept, not copied). needVersion requires an updatedAt;
+// be owned by the caller (it is kept, not copied) and valid JSON (a decode of the body that
+// holds it checked that). needVersion requires an updatedAt;
 // defaultID stands in for a missing id when not empty (lenient parsing of 409 bodies).
 func parseRecord(kind string, raw json.RawMessage, needVersion bool, defaultID string) (core.Record, error) {
 	b := bytes.TrimSpace(raw)
 	if len(b) == 0 || b[0] != '{' {
 		return core.Record{}, errNotObject
 	}
-	var m itemMeta
-	if err := json.Unmarshal(b, &m); err != nil {
-		return core.Record{}, err
+	m, ok := scanMeta(b)
+	if !ok {
+		if err := json.Unmarshal(b, &m); err != nil {
+			return core.Record{}, err
+		}
 	}
 	if m.ID == nil || *m.ID == "" {
 		if defaultID == "" {

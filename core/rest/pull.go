@@ -89,6 +89,9 @@ func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bo
 	case !is2xx(resp.Status):
 		return core.Record{}, false, t.statusError(op, resp)
 	}
+	if !json.Valid(resp.Body) {
+		return core.Record{}, false, protocolError(op, resp, "record", errNotJSON)
+	}
 	rec, err := parseRecord(kind, resp.Body, true, "")
 	if err != nil {
 		return core.Record{}, false, protocolError(op, resp, "record", err)

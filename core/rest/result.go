@@ -14,6 +14,9 @@ func (t *Transport) opResult(name string, op core.Op, resp *Response, status int
 	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: serverTime(resp)}
 	switch {
 	case is2xx(status):
+		if !json.Valid(data) {
+			return core.PushResult{}, protocolError(name, resp, "acknowledged record", errNotJSON)
+		}
 		rec, err := parseRecord(op.Kind, data, true, "")
 		if err != nil {
 			return core.PushResult{}, protocolError(name, resp, "acknowledged record", err)

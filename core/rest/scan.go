@@ -1,0 +1,193 @@
+package rest
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+)
+
+// Fields scanMeta looks for.
+const (
+	fieldOther = iota
+	fieldID
+	fieldUpdatedAt
+	fieldUpdatedAtSnake
+	fieldDeletedAt
+	fieldDeletedAtSnake
+	fieldUnsure // a key encoding/json would match case-insensitively: let it decide
+)
+
+var metaKeys = [...]string{fieldID: "id", fieldUpdatedAt: "updatedAt", fieldUpdatedAtSnake: "updated_at",
+	fieldDeletedAt: "deletedAt", fieldDeletedAtSnake: "deleted_at"}
+
+// scanMeta reads the top-level id, updatedAt and deletedAt of a JSON object in one light pass,
+// skipping every other value without decoding it: pulled pages are mostly fields the transport
+// never looks at, and a full decode of each item costs two more scans (slow in wasm). b must
+// already be valid JSON (the page decode checked it). ok is false on anything it does not
+// handle simply — escapes in keys or in those values, a key differing only in case, a value
+// of another type — and the caller then decodes with encoding/json, which gives the same result
+// (FuzzScanMeta checks that).
+func scanMeta(b []byte) (m itemMeta, ok bool) {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return m, false
+	}
+	i++
+	for {
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return m, false
+		}
+		switch b[i] {
+		case '}':
+			return m, true
+		case ',':
+			i = skipWS(b, i+1)
+		}
+		key, next, ok := plainString(b, i)
+		if !ok {
+			return m, false
+		}
+		i = skipWS(b, next)
+		if i >= len(b) || b[i] != ':' {
+			return m, false
+		}
+		i = skipWS(b, i+1)
+		f := whichField(key)
+		if f == fieldUnsure {
+			return m, false
+		}
+		if f == fieldOther {
+			if i, ok = skipValue(b, i); !ok {
+				return m, false
+			}
+			continue
+		}
+		var val *string
+		switch {
+		case i < len(b) && b[i] == '"':
+			s, next, ok := plainString(b, i)
+			if !ok || !utf8.Valid(s) {
+				return m, false // encoding/json would replace invalid UTF-8
+			}
+			str := string(s)
+			val, i = &str, next
+		case bytes.HasPrefix(b[i:], []byte("null")):
+			i += 4
+		default:
+			return m, false
+		}
+		m.set(f, val)
+	}
+}
+
+// set stores one field the way encoding/json would: null clears a pointer and leaves a
+// string as it was.
+func (m *itemMeta) set(f int, v *string) {
+	switch f {
+	case fieldID:
+		m.ID = v
+	case fieldUpdatedAt:
+		if v != nil {
+			m.UpdatedAt = *v
+		}
+	case fieldUpdatedAtSnake:
+		if v != nil {
+			m.UpdatedAtSnake = *v
+		}
+	case fieldDeletedAt:
+		m.DeletedAt = v
+	case fieldDeletedAtSnake:
+		m.DeletedAtSnake = v
+	}
+}
+
+func whichField(key []byte) int {
+	for f, k := range metaKeys {
+		if k == "" {
+			continue
+		}
+		if string(key) == k {
+			return f
+		}
+		if len(key) == len(k) && strings.EqualFold(string(key), k) {
+			return fieldUnsure
+		}
+	}
+	return fieldOther
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// plainString returns the content of the string starting at b[i] and the index after it; ok is
+// false when it is not a string or has escapes.
+func plainString(b []byte, i int) (s []byte, next int, ok bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, i, false
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			return nil, i, false
+		case '"':
+			return b[i+1 : j], j + 1, true
+		}
+	}
+	return nil, i, false
+}
+
+// endOfString returns the index after the string starting at b[i], escapes included.
+func endOfString(b []byte, i int) (int, bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1, true
+		}
+	}
+	return i, false
+}
+
+// skipValue returns the index after the (valid) JSON value starting at b[i].
+func skipValue(b []byte, i int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch b[i] {
+	case '"':
+		return endOfString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, ok := endOfString(b, j)
+				if !ok {
+					return i, false
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, true
+				}
+			}
+		}
+		return i, false
+	}
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return j, true
+		}
+	}
+	return len(b), true
+}
