@@ -5,6 +5,7 @@ package idbstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"syscall/js"
 	"testing"
 	"time"
@@ -128,17 +129,47 @@ func TestConstraintErrorMidTransaction(t *testing.T) {
 	assert.Equal(t, before, snap(t, s, "note"))
 }
 
-func TestQuotaExceededIsQuota(t *testing.T) {
-	quota := asDOMError(js.Global().Get("DOMException").New("The quota has been exceeded.", "QuotaExceededError"))
-	assert.ErrorIs(t, classify("write", quota), core.ErrQuota)
-	assert.ErrorIs(t, classify("write", asDOMError(js.Global().Get("DOMException").New("x", "DataError"))), core.ErrStorage)
+func domErr(name string) error {
+	return asDOMError(js.Global().Get("DOMException").New("test "+name, name))
+}
 
-	// End to end: a transaction failing with it reports quota, keeps what was stored and the
-	// store recovers (the next write succeeds).
+func TestErrorMapping(t *testing.T) {
+	cases := []struct {
+		err       error
+		code      core.Code
+		reconnect bool
+	}{
+		{domErr("QuotaExceededError"), core.CodeQuota, false},
+		{domErr("InvalidStateError"), core.CodeStorage, true},
+		{domErr("UnknownError"), core.CodeStorage, true},
+		{domErr("ConstraintError"), core.CodeStorage, false},
+		{domErr("TransactionInactiveError"), core.CodeStorage, false},
+		{domErr("AbortError"), core.CodeStorage, false},
+		{asDOMError(js.Null()), core.CodeStorage, false},
+		{errConnection, core.CodeStorage, true},
+		{context.Canceled, core.CodeCancelled, false},
+		{context.DeadlineExceeded, core.CodeTimeout, false},
+		{core.Errorf(core.CodeInvalid, "x", "bad"), core.CodeInvalid, false},
+	}
+	for _, c := range cases {
+		t.Run(c.err.Error(), func(t *testing.T) {
+			got := classify("op", c.err)
+			var ce *core.Error
+			require.ErrorAs(t, got, &ce)
+			assert.Equal(t, c.code, ce.Code)
+			assert.ErrorIs(t, got, c.err)
+			assert.Equal(t, c.reconnect, reconnectable(c.err))
+		})
+	}
+}
+
+func TestQuotaExceededIsQuota(t *testing.T) {
+	// A transaction failing with it reports quota, keeps what was stored and the store
+	// recovers (the next write succeeds).
 	s, _ := seeded(t)
 	ctx := testCtx(t)
 	before := snap(t, s, "note")
-	s.beforeCommit = func(string) error { return quota }
+	s.beforeCommit = func(string) error { return domErr("QuotaExceededError") }
 	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "q", `{"id":"q"}`, "op-q")})
 	s.beforeCommit = nil
 	require.ErrorIs(t, err, core.ErrQuota)
@@ -148,6 +179,40 @@ func TestQuotaExceededIsQuota(t *testing.T) {
 	assert.Equal(t, before, snap(t, s, "note"))
 	_, err = s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "q", `{"id":"q"}`, "op-q")})
 	require.NoError(t, err)
+}
+
+// TestLostConnectionRetriedOnce: a transaction lost with the connection (UnknownError) is run
+// again once on a new connection; lost twice, the call fails with a storage error.
+func TestLostConnectionRetriedOnce(t *testing.T) {
+	ctx := testCtx(t)
+	for _, failures := range []int{1, 2} {
+		t.Run(fmt.Sprint(failures, " failures"), func(t *testing.T) {
+			s := openFresh(t)
+			c := instrument(s)
+			first := s.conn
+			n := 0
+			s.beforeCommit = func(string) error {
+				if n++; n <= failures {
+					return domErr("UnknownError")
+				}
+				return nil
+			}
+			_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a"}`, "op-a")})
+			s.beforeCommit = nil
+			assert.Equal(t, 2, c.tx(), "one attempt and one retry")
+			assert.False(t, s.conn.Equal(first), "the retry ran on a new connection")
+			count, cerr := s.PendingCount(ctx)
+			require.NoError(t, cerr)
+			if failures == 1 {
+				require.NoError(t, err)
+				assert.Equal(t, 1, count)
+				return
+			}
+			require.ErrorIs(t, err, core.ErrStorage)
+			assert.True(t, errNameIs(err, "UnknownError"))
+			assert.Equal(t, 0, count)
+		})
+	}
 }
 
 func TestErrorsAreCategorised(t *testing.T) {
