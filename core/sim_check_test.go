@@ -18,8 +18,9 @@ const simDeleted = "<deleted>"
 
 // simSeen is what the server was ever observed to hold (after every step).
 type simSeen struct {
-	values  map[string]bool // "kind/id/field=value", list items as field "tags[]"
-	deleted map[string][]int
+	values  map[string]bool   // "kind/id/field=value", list items as field "tags[]"
+	deleted map[string]int    // "kind/id" → last step it was seen deleted
+	version map[string]string // "kind/id" → last version seen
 }
 
 // simDue is what one acknowledged local write obliges the system to keep: the value must
@@ -71,13 +72,14 @@ func (w *simWorld) observeServer() {
 	for _, k := range simKinds {
 		for _, r := range w.srv.Records(k) {
 			key := k + "/" + r.ID
-			if line := fmt.Sprintf("del=%v %s", r.Deleted, r.Data); w.lastServer[key] != line {
-				w.lastServer[key] = line
-				w.logf("server %s %s", key, line)
-			}
 			if r.Deleted {
-				w.seen.deleted[key] = append(w.seen.deleted[key], w.step)
+				w.seen.deleted[key] = w.step
 			}
+			if w.seen.version[key] == r.UpdatedAt {
+				continue
+			}
+			w.seen.version[key] = r.UpdatedAt
+			w.logf("server %s del=%v %s", key, r.Deleted, r.Data)
 			var data map[string]json.RawMessage
 			require.NoError(w.t, json.Unmarshal(r.Data, &data))
 			for _, f := range []string{"a", "b"} {
@@ -170,7 +172,7 @@ func (w *simWorld) checkNoWriteVanished() {
 		switch {
 		case d.superseded:
 			superseded++
-		case d.field == simDeleted && slices.ContainsFunc(w.seen.deleted[d.kind+"/"+d.id], func(s int) bool { return s >= d.step }):
+		case d.field == simDeleted && w.seen.deleted[d.kind+"/"+d.id] >= d.step:
 			met++
 		case d.field != simDeleted && w.seen.values[seenKey(d.kind, d.id, d.field, d.value)]:
 			met++

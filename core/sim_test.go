@@ -100,8 +100,7 @@ type simWorld struct {
 	seen     simSeen
 	dues     []simDue
 	// trace is what happened, step by step, for failure reports.
-	trace      []string
-	lastServer map[string]string
+	trace []string
 	// lostAnswers are the idempotency keys whose answer a fault lost; counts tallies faults.
 	lostAnswers map[string]bool
 	counts      map[string]int
@@ -114,8 +113,7 @@ func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
 		t:           t,
 		rng:         rand.New(rand.NewPCG(seed, 1)),
 		faultRNG:    rand.New(rand.NewPCG(seed, 2)),
-		seen:        simSeen{values: map[string]bool{}, deleted: map[string][]int{}},
-		lastServer:  map[string]string{},
+		seen:        simSeen{values: map[string]bool{}, deleted: map[string]int{}, version: map[string]string{}},
 		lostAnswers: map[string]bool{},
 		counts:      map[string]int{},
 	}
@@ -184,7 +182,7 @@ type simClient struct {
 func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	c := &simClient{name: fmt.Sprintf("c%d", i), store: memstore.New()}
 	eng, err := core.New(core.Config{
-		Store: c.store, Transport: simObserved{Transport: w.srv, w: w}, Kinds: simKinds,
+		Store: c.store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
 		PageSize: 3, PushBatchSize: 4,
 		Now:    w.now,
 		Sleep:  func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
@@ -213,17 +211,25 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	return c
 }
 
-// simObserved records the server's state after every push call: one call changes an entity
-// at most once (a batch holds one op per entity), so no value the server held goes unseen.
+// simObserved is a client's view of the server. It records the server's state after every
+// push call (one call changes an entity at most once: a batch holds one op per entity), so no
+// value the server held goes unseen; and it lets the user act while a call is on its way.
 type simObserved struct {
 	core.Transport
 	w *simWorld
+	c *simClient
 }
 
 func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult, error) {
+	o.w.duringSync(o.c)
 	res, err := o.Transport.Push(ctx, ops)
 	o.w.observeServer()
 	return res, err
+}
+
+func (o simObserved) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
+	o.w.duringSync(o.c)
+	return o.Transport.Pull(ctx, kind, req)
 }
 
 func simCtx(t *testing.T) context.Context {
@@ -238,16 +244,36 @@ func (w *simWorld) randomStep() {
 	c := w.clients[w.rng.IntN(len(w.clients))]
 	kind := simKinds[w.rng.IntN(len(simKinds))]
 	switch r := w.rng.IntN(100); {
-	case r < 30:
-		w.edit(c, kind)
-	case r < 45:
-		w.create(c, kind)
-	case r < 53:
-		w.remove(c, kind)
+	case r < 52:
+		w.localAction(c, kind, r)
 	case r < 95:
 		w.sync(c)
 	default:
 		w.fullResync(c)
+	}
+}
+
+// localAction is what the user does on c: r < 52 picks which.
+func (w *simWorld) localAction(c *simClient, kind string, r int) {
+	switch {
+	case r < 25:
+		w.edit(c, kind)
+	case r < 38:
+		w.create(c, kind)
+	case r < 45:
+		w.remove(c, kind)
+	default:
+		w.burst(c, kind)
+	}
+}
+
+// duringSync sometimes has the user act on c while its sync waits for the server, so that
+// writes meet in-flight ops and pulls meet pending ones. It runs on the syncing goroutine
+// (PushConcurrency 1), so the simulation stays deterministic.
+func (w *simWorld) duringSync(c *simClient) {
+	if w.rng.IntN(100) < 12 {
+		w.logf("%s acts during its sync", c.name)
+		w.localAction(c, simKinds[w.rng.IntN(len(simKinds))], w.rng.IntN(52))
 	}
 }
 
@@ -256,9 +282,13 @@ func (w *simWorld) value(c *simClient) string {
 	return fmt.Sprintf("%s-s%d-v%d", c.name, w.step, w.nextVal)
 }
 
-// create writes a record under a pool id the client does not have live.
+// create writes a record under a new id, or a pool id the client does not have live.
 func (w *simWorld) create(c *simClient, kind string) {
 	id := fmt.Sprintf("e%d", w.rng.IntN(simIDs))
+	if w.rng.IntN(10) < 3 {
+		w.nextVal++
+		id = fmt.Sprintf("%s-n%d", c.name, w.nextVal)
+	}
 	if _, ok := w.liveLocal(c, kind, id); ok {
 		w.edit(c, kind)
 		return
@@ -267,14 +297,36 @@ func (w *simWorld) create(c *simClient, kind string) {
 	w.put(c, kind, id, data, []string{"a", "tags"})
 }
 
-// edit changes one or two fields of a live record, or adds a tag to its list.
+// edit edits a random live record.
 func (w *simWorld) edit(c *simClient, kind string) {
 	recs, err := c.eng.List(simCtx(w.t), kind)
 	require.NoError(w.t, err)
 	if len(recs) == 0 {
 		return
 	}
-	rec := recs[w.rng.IntN(len(recs))]
+	w.editID(c, kind, recs[w.rng.IntN(len(recs))].ID)
+}
+
+// burst is a user working on one record: a few edits in a row, then maybe its delete.
+func (w *simWorld) burst(c *simClient, kind string) {
+	recs, err := c.eng.List(simCtx(w.t), kind)
+	require.NoError(w.t, err)
+	if len(recs) == 0 {
+		return
+	}
+	id := recs[w.rng.IntN(len(recs))].ID
+	for range 1 + w.rng.IntN(3) {
+		w.editID(c, kind, id)
+	}
+	if w.rng.IntN(2) == 0 {
+		w.removeID(c, kind, id)
+	}
+}
+
+// editID changes one or two fields of a live record, or adds a tag to its list.
+func (w *simWorld) editID(c *simClient, kind, id string) {
+	rec, ok := w.liveLocal(c, kind, id)
+	require.True(w.t, ok, "step %d: %s/%s is not live on %s", w.step, kind, id, c.name)
 	data := simDecode(w.t, rec.Data)
 	var changed []string
 	for _, f := range []string{"a", "b", "tags"} {
@@ -320,7 +372,10 @@ func (w *simWorld) remove(c *simClient, kind string) {
 	if len(recs) == 0 {
 		return
 	}
-	id := recs[w.rng.IntN(len(recs))].ID
+	w.removeID(c, kind, recs[w.rng.IntN(len(recs))].ID)
+}
+
+func (w *simWorld) removeID(c *simClient, kind, id string) {
 	w.supersede(c, kind, id, nil)
 	require.NoError(w.t, c.eng.Delete(simCtx(w.t), kind, id))
 	w.logf("%s delete %s/%s", c.name, kind, id)
