@@ -66,6 +66,7 @@ func TestPaginationVisitsEachOfManyEqualVersionsOnce(t *testing.T) {
 			st := openStorage(t, b.name, b.db(t))
 			ctx := context.Background()
 			require.NoError(t, st.Write(ctx, func(tx storage.Tx) error {
+				var rows []storage.Row
 				for i := range n {
 					id := fmt.Sprintf("id-%03d", (i*7)%n)
 					v := "2026-01-01T00:00:00.000000Z"
@@ -73,11 +74,9 @@ func TestPaginationVisitsEachOfManyEqualVersionsOnce(t *testing.T) {
 						v = "2026-01-01T00:00:00.000001Z"
 					}
 					doc := fmt.Sprintf(`{"id":%q,"updatedAt":%q}`, id, v)
-					if err := tx.Put(ctx, "tenant-a", storage.Row{Kind: "bulk", ID: id, UpdatedAt: v, Doc: []byte(doc)}); err != nil {
-						return err
-					}
+					rows = append(rows, storage.Row{Kind: "bulk", ID: id, UpdatedAt: v, Doc: []byte(doc)})
 				}
-				return nil
+				return tx.Flush(ctx, "tenant-a", rows, nil, time.Now())
 			}))
 			_, base := newServer(t, server.Config{Storage: st})
 			seen := map[string]int{}

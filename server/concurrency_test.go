@@ -272,8 +272,8 @@ func (u unlocked) Write(ctx context.Context, fn func(storage.Tx) error) error {
 
 func (unlockedTx) LockKinds(context.Context, string, []string) error { return nil }
 
-func (u unlockedTx) Put(ctx context.Context, tenant string, r storage.Row) error {
-	if err := u.Tx.Put(ctx, tenant, r); err != nil {
+func (u unlockedTx) Flush(ctx context.Context, tenant string, rows []storage.Row, entries []storage.Entry, at time.Time) error {
+	if err := u.Tx.Flush(ctx, tenant, rows, entries, at); err != nil {
 		return err
 	}
 	time.Sleep(time.Duration(rand.IntN(8)) * time.Millisecond)

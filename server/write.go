@@ -34,27 +34,67 @@ type outcome struct {
 // maxKeyTakenRetries bounds reruns of a transaction that lost an idempotency-key race.
 const maxKeyTakenRetries = 5
 
+// txView is one write transaction's picture: the rows and saved answers its ops touch, read
+// once up front, with this transaction's own writes applied, and the writes to flush.
+type txView struct {
+	rows    map[storage.Key]storage.Row
+	saved   map[string]storage.Saved
+	last    map[string]string // kind → last version, once read or written here
+	written map[storage.Key]int
+	out     []storage.Row
+	entries []storage.Entry
+}
+
+func (v *txView) put(r storage.Row) {
+	k := storage.Key{Kind: r.Kind, ID: r.ID}
+	v.rows[k] = r
+	v.last[r.Kind] = r.UpdatedAt
+	if i, ok := v.written[k]; ok {
+		v.out[i] = r
+		return
+	}
+	v.written[k] = len(v.out)
+	v.out = append(v.out, r)
+}
+
 // apply runs ops in one transaction, in order, and returns one outcome per op.
 func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]outcome, error) {
 	kinds := make([]string, 0, len(ops))
+	keys := make([]storage.Key, 0, len(ops))
+	var idem []string
 	for _, o := range ops {
 		kinds = append(kinds, o.kind)
+		keys = append(keys, storage.Key{Kind: o.kind, ID: o.id})
+		if o.key != "" {
+			idem = append(idem, o.key)
+		}
 	}
 	for attempt := 0; ; attempt++ {
-		out := make([]outcome, 0, len(ops))
+		var out []outcome
 		err := s.store.Write(ctx, func(tx storage.Tx) error {
 			if err := tx.LockKinds(ctx, tenant, kinds); err != nil {
 				return err
 			}
-			last := map[string]string{} // kind → last version, known once read or written here
+			rows, err := tx.GetMany(ctx, tenant, keys)
+			if err != nil {
+				return err
+			}
+			saved := map[string]storage.Saved{}
+			if len(idem) > 0 {
+				if saved, err = tx.SavedMany(ctx, tenant, idem); err != nil {
+					return err
+				}
+			}
+			v := &txView{rows: rows, saved: saved, last: map[string]string{}, written: map[storage.Key]int{}}
+			out = make([]outcome, 0, len(ops))
 			for _, o := range ops {
-				oc, err := s.applyOne(ctx, tx, tenant, o, last)
+				oc, err := s.applyOne(ctx, tx, tenant, o, v)
 				if err != nil {
 					return err
 				}
 				out = append(out, oc)
 			}
-			return nil
+			return tx.Flush(ctx, tenant, v.out, v.entries, s.now())
 		})
 		if errors.Is(err, storage.ErrKeyTaken) && attempt < maxKeyTakenRetries {
 			continue
@@ -67,35 +107,25 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 	}
 }
 
-func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o writeOp, last map[string]string) (outcome, error) {
-	if o.key != "" {
-		saved, ok, err := tx.Saved(ctx, tenant, o.key)
-		if err != nil {
-			return outcome{}, err
-		}
-		if ok {
-			return outcome{status: saved.Status, body: saved.Body}, nil
-		}
+func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o writeOp, v *txView) (outcome, error) {
+	if saved, ok := v.saved[o.key]; ok && o.key != "" {
+		return outcome{status: saved.Status, body: saved.Body}, nil
 	}
-	oc, err := s.decide(ctx, tx, tenant, o, last)
+	oc, err := s.decide(ctx, tx, tenant, o, v)
 	if err != nil {
 		return outcome{}, err
 	}
 	if o.key != "" {
-		if err := tx.Save(ctx, tenant, o.key, storage.Saved{Status: oc.status, Body: oc.body}, s.now()); err != nil {
-			return outcome{}, err
-		}
+		saved := storage.Saved{Status: oc.status, Body: oc.body}
+		v.saved[o.key] = saved
+		v.entries = append(v.entries, storage.Entry{Key: o.key, Saved: saved})
 	}
 	return oc, nil
 }
 
-// decide applies the version check and, when it passes, the write. last caches the kinds'
-// latest versions within the transaction (the lock keeps them current).
-func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp, last map[string]string) (outcome, error) {
-	cur, exists, err := tx.Get(ctx, tenant, o.kind, o.id)
-	if err != nil {
-		return outcome{}, err
-	}
+// decide applies the version check and, when it passes, the write.
+func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp, v *txView) (outcome, error) {
+	cur, exists := v.rows[storage.Key{Kind: o.kind, ID: o.id}]
 	if o.del {
 		switch {
 		case !exists:
@@ -112,31 +142,29 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 		}
 		return outcome{http.StatusConflict, errorJSON(codeConflict, msg, cur.Doc)}, nil
 	}
-	prev, ok := last[o.kind]
+	prev, ok := v.last[o.kind]
 	if !ok {
+		var err error
 		if prev, err = tx.LastVersion(ctx, tenant, o.kind); err != nil {
 			return outcome{}, err
 		}
 	}
-	v := nextVersion(s.now(), prev)
+	version := nextVersion(s.now(), prev)
 	fields := o.fields
 	if o.del {
 		if err := json.Unmarshal(cur.Doc, &fields); err != nil {
 			return outcome{}, fmt.Errorf("stored %s/%s is not a JSON object: %w", o.kind, o.id, err)
 		}
-		fields["deletedAt"] = jsonString(v)
+		fields["deletedAt"] = jsonString(version)
 	} else {
 		delete(fields, "deletedAt")
 	}
-	fields["updatedAt"] = jsonString(v)
+	fields["updatedAt"] = jsonString(version)
 	doc, err := json.Marshal(fields)
 	if err != nil {
 		return outcome{}, fmt.Errorf("encode %s/%s: %w", o.kind, o.id, err)
 	}
-	if err := tx.Put(ctx, tenant, storage.Row{Kind: o.kind, ID: o.id, UpdatedAt: v, Deleted: o.del, Doc: doc}); err != nil {
-		return outcome{}, err
-	}
-	last[o.kind] = v
+	v.put(storage.Row{Kind: o.kind, ID: o.id, UpdatedAt: version, Deleted: o.del, Doc: doc})
 	status := http.StatusOK
 	if !exists {
 		status = http.StatusCreated

@@ -44,20 +44,31 @@ type PullQuery struct {
 // caller rolls back and runs again, and then replays that transaction's answer.
 var ErrKeyTaken = errors.New("idempotency key stored concurrently")
 
-// Tx is one write transaction. Every method runs inside it; nothing is visible to readers
-// before Write's fn returns nil and the commit succeeds.
+// Key names one record of a tenant.
+type Key struct{ Kind, ID string }
+
+// Entry is a response to keep under an idempotency key.
+type Entry struct {
+	Key string
+	Saved
+}
+
+// Tx is one write transaction. Reads come first, writes are handed over once in Flush (so a
+// backend can send them in one round trip); nothing is visible to readers before Write's fn
+// returns nil and the commit succeeds.
 type Tx interface {
 	// LockKinds serialises writers of these kinds of the tenant until the transaction ends, so
 	// that version assignment and commit happen in the same order. Call it once, first.
 	LockKinds(ctx context.Context, tenant string, kinds []string) error
 	// LastVersion is the highest UpdatedAt of the tenant's kind, "" when it has no rows.
 	LastVersion(ctx context.Context, tenant, kind string) (string, error)
-	Get(ctx context.Context, tenant, kind, id string) (Row, bool, error)
-	// Put inserts or replaces the row.
-	Put(ctx context.Context, tenant string, r Row) error
-	Saved(ctx context.Context, tenant, key string) (Saved, bool, error)
-	// Save keeps s under key; ErrKeyTaken if the key is already stored.
-	Save(ctx context.Context, tenant, key string, s Saved, at time.Time) error
+	// GetMany returns the stored rows among keys (absent keys are missing from the map).
+	GetMany(ctx context.Context, tenant string, keys []Key) (map[Key]Row, error)
+	// SavedMany returns the saved responses among the idempotency keys.
+	SavedMany(ctx context.Context, tenant string, keys []string) (map[string]Saved, error)
+	// Flush inserts or replaces rows (at most one per Key) and saves entries (distinct keys,
+	// saved at at); ErrKeyTaken if one of the keys is already stored.
+	Flush(ctx context.Context, tenant string, rows []Row, entries []Entry, at time.Time) error
 }
 
 // Storage is a backend.

@@ -119,13 +119,10 @@ func (s *Store) Write(ctx context.Context, fn func(storage.Tx) error) error {
 	return nil
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func getRow(ctx context.Context, q querier, tenant, kind, id string) (storage.Row, bool, error) {
+// Get reads one row (tombstones included).
+func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
 	r := storage.Row{Kind: kind, ID: id}
-	err := q.QueryRow(ctx,
+	err := s.pool.QueryRow(ctx,
 		`SELECT updated_at, deleted, doc FROM records WHERE tenant = $1 AND kind = $2 AND id = $3`,
 		tenant, kind, id).Scan(&r.UpdatedAt, &r.Deleted, &r.Doc)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -135,11 +132,6 @@ func getRow(ctx context.Context, q querier, tenant, kind, id string) (storage.Ro
 		return storage.Row{}, false, fmt.Errorf("postgres: get %s/%s: %w", kind, id, err)
 	}
 	return r, true, nil
-}
-
-// Get reads one row (tombstones included).
-func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
-	return getRow(ctx, s.pool, tenant, kind, id)
 }
 
 // Pull reads one page in (updated_at, id) order.
@@ -207,46 +199,100 @@ func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, err
 	return *v, nil
 }
 
-func (t *txn) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
-	return getRow(ctx, t.tx, tenant, kind, id)
-}
-
-func (t *txn) Put(ctx context.Context, tenant string, r storage.Row) error {
-	_, err := t.tx.Exec(ctx,
-		`INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (tenant, kind, id) DO UPDATE SET
-			updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`,
-		tenant, r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc)
-	if err != nil {
-		return fmt.Errorf("postgres: put %s/%s: %w", r.Kind, r.ID, err)
+func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (map[storage.Key]storage.Row, error) {
+	kinds := make([]string, len(keys))
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		kinds[i], ids[i] = k.Kind, k.ID
 	}
-	return nil
+	rows, err := t.tx.Query(ctx,
+		`SELECT r.kind, r.id, r.updated_at, r.deleted, r.doc
+		FROM records r JOIN unnest($2::text[], $3::text[]) AS k(kind, id)
+			ON r.kind = k.kind COLLATE "C" AND r.id = k.id COLLATE "C"
+		WHERE r.tenant = $1`, tenant, kinds, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: get records: %w", err)
+	}
+	out := make(map[storage.Key]storage.Row, len(keys))
+	var r storage.Row
+	_, err = pgx.ForEachRow(rows, []any{&r.Kind, &r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc}, func() error {
+		row := r
+		row.Doc = slices.Clone(r.Doc)
+		out[storage.Key{Kind: r.Kind, ID: r.ID}] = row
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: get records: %w", err)
+	}
+	return out, nil
 }
 
-func (t *txn) Saved(ctx context.Context, tenant, key string) (storage.Saved, bool, error) {
+func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {
+	rows, err := t.tx.Query(ctx,
+		`SELECT key, status, body FROM idempotency WHERE tenant = $1 AND key = ANY($2::text[])`, tenant, keys)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read idempotency keys: %w", err)
+	}
+	out := make(map[string]storage.Saved, len(keys))
+	var k string
 	var s storage.Saved
-	err := t.tx.QueryRow(ctx,
-		`SELECT status, body FROM idempotency WHERE tenant = $1 AND key = $2`, tenant, key).Scan(&s.Status, &s.Body)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return storage.Saved{}, false, nil
-	}
+	_, err = pgx.ForEachRow(rows, []any{&k, &s.Status, &s.Body}, func() error {
+		out[k] = storage.Saved{Status: s.Status, Body: slices.Clone(s.Body)}
+		return nil
+	})
 	if err != nil {
-		return storage.Saved{}, false, fmt.Errorf("postgres: read idempotency key: %w", err)
+		return nil, fmt.Errorf("postgres: read idempotency keys: %w", err)
 	}
-	return s, true, nil
+	return out, nil
 }
 
-// Save inserts the key; a concurrent transaction holding the same key makes this wait for it
-// and then report ErrKeyTaken.
-func (t *txn) Save(ctx context.Context, tenant, key string, s storage.Saved, at time.Time) error {
-	tag, err := t.tx.Exec(ctx,
-		`INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (tenant, key) DO NOTHING`, tenant, key, s.Status, s.Body, at.UnixMicro())
-	if err != nil {
-		return fmt.Errorf("postgres: save idempotency key: %w", err)
+// Flush sends every write as one multi-row statement per table, in one round trip.
+func (t *txn) Flush(ctx context.Context, tenant string, rows []storage.Row, entries []storage.Entry, at time.Time) error {
+	var b pgx.Batch
+	if len(rows) > 0 {
+		kinds, ids, versions := make([]string, len(rows)), make([]string, len(rows)), make([]string, len(rows))
+		deleted, docs := make([]bool, len(rows)), make([][]byte, len(rows))
+		for i, r := range rows {
+			kinds[i], ids[i], versions[i], deleted[i], docs[i] = r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc
+		}
+		b.Queue(`INSERT INTO records (tenant, kind, id, updated_at, deleted, doc)
+			SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::bytea[])
+			ON CONFLICT (tenant, kind, id) DO UPDATE SET
+				updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`,
+			tenant, kinds, ids, versions, deleted, docs)
 	}
-	if tag.RowsAffected() == 0 {
-		return storage.ErrKeyTaken
+	if len(entries) > 0 {
+		keys, statuses, bodies := make([]string, len(entries)), make([]int32, len(entries)), make([][]byte, len(entries))
+		for i, e := range entries {
+			keys[i], statuses[i], bodies[i] = e.Key, int32(e.Status), e.Body
+		}
+		b.Queue(`INSERT INTO idempotency (tenant, key, status, body, saved_at)
+			SELECT $1, k, s, b, $5 FROM unnest($2::text[], $3::integer[], $4::bytea[]) AS e(k, s, b)
+			ON CONFLICT (tenant, key) DO NOTHING`, tenant, keys, statuses, bodies, at.UnixMicro())
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	br := t.tx.SendBatch(ctx, &b)
+	if len(rows) > 0 {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return fmt.Errorf("postgres: put records: %w", err)
+		}
+	}
+	if len(entries) > 0 {
+		tag, err := br.Exec()
+		if err != nil {
+			br.Close()
+			return fmt.Errorf("postgres: save idempotency keys: %w", err)
+		}
+		if tag.RowsAffected() != int64(len(entries)) {
+			br.Close()
+			return storage.ErrKeyTaken
+		}
+	}
+	if err := br.Close(); err != nil {
+		return fmt.Errorf("postgres: flush: %w", err)
 	}
 	return nil
 }

@@ -113,15 +113,10 @@ func (s *Store) Write(ctx context.Context, fn func(storage.Tx) error) error {
 	return nil
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func getRow(ctx context.Context, q querier, tenant, kind, id string) (storage.Row, bool, error) {
+// Get reads one row (tombstones included).
+func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
 	r := storage.Row{Kind: kind, ID: id}
-	err := q.QueryRowContext(ctx,
-		`SELECT updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id = ?`,
-		tenant, kind, id).Scan(&r.UpdatedAt, &r.Deleted, &r.Doc)
+	err := s.r.QueryRowContext(ctx, getSQL, tenant, kind, id).Scan(&r.UpdatedAt, &r.Deleted, &r.Doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storage.Row{}, false, nil
 	}
@@ -129,11 +124,6 @@ func getRow(ctx context.Context, q querier, tenant, kind, id string) (storage.Ro
 		return storage.Row{}, false, fmt.Errorf("sqlite: get %s/%s: %w", kind, id, err)
 	}
 	return r, true, nil
-}
-
-// Get reads one row (tombstones included).
-func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
-	return getRow(ctx, s.r, tenant, kind, id)
 }
 
 // Pull reads one page in (updated_at, id) order.
@@ -187,44 +177,83 @@ func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, err
 	return v.String, nil
 }
 
-func (t *txn) Get(ctx context.Context, tenant, kind, id string) (storage.Row, bool, error) {
-	return getRow(ctx, t.tx, tenant, kind, id)
-}
-
-func (t *txn) Put(ctx context.Context, tenant string, r storage.Row) error {
-	_, err := t.tx.ExecContext(ctx,
-		`INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES (?, ?, ?, ?, ?, ?)
+// The statements of a write transaction, prepared once per use for loops over many rows.
+const (
+	getSQL = `SELECT updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id = ?`
+	keySQL = `SELECT status, body FROM idempotency WHERE tenant = ? AND key = ?`
+	putSQL = `INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tenant, kind, id) DO UPDATE SET
-			updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`,
-		tenant, r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc)
+			updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`
+	saveSQL = `INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, key) DO NOTHING`
+)
+
+func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (map[storage.Key]storage.Row, error) {
+	stmt, err := t.tx.PrepareContext(ctx, getSQL)
 	if err != nil {
-		return fmt.Errorf("sqlite: put %s/%s: %w", r.Kind, r.ID, err)
+		return nil, fmt.Errorf("sqlite: get records: %w", err)
 	}
-	return nil
+	defer stmt.Close()
+	out := make(map[storage.Key]storage.Row, len(keys))
+	for _, k := range keys {
+		r := storage.Row{Kind: k.Kind, ID: k.ID}
+		err := stmt.QueryRowContext(ctx, tenant, k.Kind, k.ID).Scan(&r.UpdatedAt, &r.Deleted, &r.Doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: get %s/%s: %w", k.Kind, k.ID, err)
+		}
+		out[k] = r
+	}
+	return out, nil
 }
 
-func (t *txn) Saved(ctx context.Context, tenant, key string) (storage.Saved, bool, error) {
-	var s storage.Saved
-	err := t.tx.QueryRowContext(ctx,
-		`SELECT status, body FROM idempotency WHERE tenant = ? AND key = ?`, tenant, key).Scan(&s.Status, &s.Body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return storage.Saved{}, false, nil
-	}
+func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {
+	stmt, err := t.tx.PrepareContext(ctx, keySQL)
 	if err != nil {
-		return storage.Saved{}, false, fmt.Errorf("sqlite: read idempotency key: %w", err)
+		return nil, fmt.Errorf("sqlite: read idempotency keys: %w", err)
 	}
-	return s, true, nil
+	defer stmt.Close()
+	out := make(map[string]storage.Saved, len(keys))
+	for _, k := range keys {
+		var s storage.Saved
+		err := stmt.QueryRowContext(ctx, tenant, k).Scan(&s.Status, &s.Body)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: read idempotency key: %w", err)
+		}
+		out[k] = s
+	}
+	return out, nil
 }
 
-func (t *txn) Save(ctx context.Context, tenant, key string, s storage.Saved, at time.Time) error {
-	res, err := t.tx.ExecContext(ctx,
-		`INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, key) DO NOTHING`, tenant, key, s.Status, s.Body, at.UnixMicro())
+func (t *txn) Flush(ctx context.Context, tenant string, rows []storage.Row, entries []storage.Entry, at time.Time) error {
+	put, err := t.tx.PrepareContext(ctx, putSQL)
 	if err != nil {
-		return fmt.Errorf("sqlite: save idempotency key: %w", err)
+		return fmt.Errorf("sqlite: put records: %w", err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return storage.ErrKeyTaken
+	defer put.Close()
+	for _, r := range rows {
+		if _, err := put.ExecContext(ctx, tenant, r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc); err != nil {
+			return fmt.Errorf("sqlite: put %s/%s: %w", r.Kind, r.ID, err)
+		}
+	}
+	save, err := t.tx.PrepareContext(ctx, saveSQL)
+	if err != nil {
+		return fmt.Errorf("sqlite: save idempotency keys: %w", err)
+	}
+	defer save.Close()
+	for _, e := range entries {
+		res, err := save.ExecContext(ctx, tenant, e.Key, e.Status, e.Body, at.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("sqlite: save idempotency key: %w", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return storage.ErrKeyTaken
+		}
 	}
 	return nil
 }
