@@ -12,12 +12,6 @@ import (
 // zeroSince is the updatedSince of the zero cursor: everything.
 const zeroSince = "1970-01-01T00:00:00Z"
 
-// pullBody is CONTRACT.md's pull answer. Items stay raw: each is parsed once, for its metadata.
-type pullBody struct {
-	Items         []json.RawMessage `json:"items"`
-	NextPageToken *string           `json:"nextPageToken"`
-}
-
 // pullURL builds GET /{kind}: a page token replaces the cursor; the zero cursor asks from the
 // epoch without afterId (CONTRACT.md: then updatedAt >= updatedSince).
 func (t *Transport) pullURL(kind string, req core.PullRequest) string {
@@ -51,8 +45,8 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 	if resp.Status != 200 {
 		return core.PullPage{}, t.statusError(op, resp)
 	}
-	var body pullBody
-	if err := json.Unmarshal(resp.Body, &body); err != nil {
+	body, err := decodePage(resp.Body)
+	if err != nil {
 		return core.PullPage{}, protocolError(op, resp, "pull body", err)
 	}
 	if body.Items == nil {

@@ -1,0 +1,120 @@
+package rest
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// pullBody is CONTRACT.md's pull answer. Items stay raw: each is parsed once, for its metadata.
+type pullBody struct {
+	Items         []json.RawMessage `json:"items"`
+	NextPageToken *string           `json:"nextPageToken"`
+}
+
+// decodePage reads a pull answer: json.Valid once, then splitPage cuts the items out of the
+// body without decoding them; encoding/json decodes whatever splitPage does not handle simply.
+// Items share the body's memory (capped, so appending to one cannot overwrite the next).
+func decodePage(b []byte) (pullBody, error) {
+	if !json.Valid(b) {
+		var body pullBody
+		return body, json.Unmarshal(b, &body) // for its precise syntax error
+	}
+	if body, ok := splitPage(b); ok {
+		return body, nil
+	}
+	var body pullBody
+	return body, json.Unmarshal(b, &body)
+}
+
+// splitPage is decodePage's fast path over a valid JSON document; ok is false for anything
+// unusual (escapes in keys or the token, a key differing only in case, unexpected types).
+func splitPage(b []byte) (body pullBody, ok bool) {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return body, false
+	}
+	i++
+	for {
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return body, false
+		}
+		switch b[i] {
+		case '}':
+			return body, true
+		case ',':
+			i = skipWS(b, i+1)
+		}
+		key, next, ok := plainString(b, i)
+		if !ok {
+			return body, false
+		}
+		i = skipWS(b, next)
+		if i >= len(b) || b[i] != ':' {
+			return body, false
+		}
+		i = skipWS(b, i+1)
+		switch k := string(key); {
+		case k == "items":
+			if body.Items, i, ok = splitArray(b, i); !ok {
+				return body, false
+			}
+		case k == "nextPageToken":
+			if body.NextPageToken, i, ok = stringOrNull(b, i); !ok {
+				return body, false
+			}
+		case strings.EqualFold(k, "items") || strings.EqualFold(k, "nextPageToken"):
+			return body, false
+		default:
+			if i, ok = skipValue(b, i); !ok {
+				return body, false
+			}
+		}
+	}
+}
+
+// splitArray cuts the values of the array at b[i] (null gives nil, as encoding/json does).
+func splitArray(b []byte, i int) ([]json.RawMessage, int, bool) {
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return nil, i + 4, true
+	}
+	if b[i] != '[' {
+		return nil, i, false
+	}
+	items := []json.RawMessage{}
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return items, i + 1, true
+	}
+	for i < len(b) {
+		end, ok := skipValue(b, i)
+		if !ok {
+			return nil, i, false
+		}
+		items = append(items, b[i:end:end])
+		i = skipWS(b, end)
+		if i >= len(b) {
+			break
+		}
+		if b[i] == ']' {
+			return items, i + 1, true
+		}
+		i = skipWS(b, i+1) // past ','
+	}
+	return nil, i, false
+}
+
+// stringOrNull reads a plain string or null at b[i].
+func stringOrNull(b []byte, i int) (*string, int, bool) {
+	if bytes.HasPrefix(b[i:], []byte("null")) {
+		return nil, i + 4, true
+	}
+	s, next, ok := plainString(b, i)
+	if !ok || !utf8.Valid(s) {
+		return nil, i, false
+	}
+	str := string(s)
+	return &str, next, true
+}
