@@ -23,6 +23,9 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 		if len(heads) == 0 {
 			return nil
 		}
+		if heads, err = e.markInFlight(ctx, heads); err != nil {
+			return err
+		}
 		if err := e.pushPass(ctx, st, heads); err != nil {
 			return err
 		}
@@ -55,6 +58,35 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 		out = append(out, o)
 	}
 	return out
+}
+
+// markInFlight marks a pass's ops in flight (one store call), then reads them back: until
+// they were marked, local writes could still coalesce into them (new payload) or cancel them
+// out, so the copies read before are stale. It returns the current ops, in order, without
+// those that left the outbox.
+func (e *Engine) markInFlight(ctx context.Context, heads []Op) ([]Op, error) {
+	ids := make([]string, len(heads))
+	for i, o := range heads {
+		ids[i] = o.OpID
+	}
+	if err := e.cfg.Store.MarkInFlight(ctx, ids); err != nil {
+		return nil, Wrap(CodeStorage, "push", err)
+	}
+	ops, err := e.cfg.Store.Outbox(ctx, 0)
+	if err != nil {
+		return nil, Wrap(CodeStorage, "push", err)
+	}
+	current := make(map[string]Op, len(ops))
+	for _, o := range ops {
+		current[o.OpID] = o
+	}
+	out := heads[:0]
+	for _, h := range heads {
+		if o, ok := current[h.OpID]; ok && o.InFlight {
+			out = append(out, o)
+		}
+	}
+	return out, nil
 }
 
 // pushPass sends heads in batches, several at once with PushConcurrency. After the first
@@ -107,22 +139,10 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 	return firstErr
 }
 
-// pushBatch marks the batch in flight, sends it and applies the answers. Ops answered
-// "retry" (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times; so is
-// the whole request when it failed with a retryable error.
+// pushBatch sends a batch of in-flight ops and applies the answers. Ops answered "retry"
+// (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times; so is the whole
+// request when it failed with a retryable error.
 func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op) error {
-	var mark []string
-	for i := range ops {
-		if !ops[i].InFlight {
-			mark = append(mark, ops[i].OpID)
-			ops[i].InFlight = true
-		}
-	}
-	if len(mark) > 0 {
-		if err := e.cfg.Store.MarkInFlight(ctx, mark); err != nil {
-			return Wrap(CodeStorage, "push", err)
-		}
-	}
 	pending := ops
 	for n := 0; ; n++ {
 		results, err := e.cfg.Transport.Push(ctx, pending)

@@ -293,3 +293,31 @@ func TestConcurrentBatchesPushEverything(t *testing.T) {
 	assert.Greater(t, most.Load(), int32(1), "batches overlapped")
 	assert.LessOrEqual(t, most.Load(), int32(4))
 }
+
+// Writes made while an earlier batch is on its way must not be lost to a stale copy of a
+// later batch's op (coalesced into, or cancelled out, after the outbox was read).
+func TestWritesDuringAPushReachTheServer(t *testing.T) {
+	srv := newServer()
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.PushBatchSize = 1 })
+	c.put("note", `{"id":"a","v":1}`)
+	c.put("note", `{"id":"b","v":1}`)
+	c.put("note", `{"id":"gone","v":1}`)
+	var once atomic.Bool
+	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
+		if method == simserver.MethodPush && once.CompareAndSwap(false, true) {
+			c.put("note", `{"id":"b","v":2}`)
+			require.NoError(t, c.eng.Delete(ctx, "note", "gone"))
+		}
+		return nil
+	}})
+	c.sync()
+	c.sync()
+	got, _ := serverFields(t, srv, "note", "b")
+	assert.EqualValues(t, 2, got["v"])
+	assert.EqualValues(t, 2, c.fields("note", "b")["v"])
+	if rec, ok := srv.Record("note", "gone"); ok {
+		assert.True(t, rec.Deleted, "a record deleted locally is not live on the server")
+	}
+	assert.Nil(t, c.fields("note", "gone"))
+	assert.Zero(t, c.pending())
+}
