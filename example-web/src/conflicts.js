@@ -104,7 +104,10 @@ export function mountConflicts(app) {
     try {
       for (const conflict of await app.db.conflicts()) {
         const resolution = await ask(conflict);
-        if (!resolution) break;
+        if (!resolution) {
+          app.notify('A conflict waits for your decision; it is kept until then.', 'warn', { label: 'Decide now', run: review });
+          break;
+        }
         await app.db.resolveConflict(conflict.id, resolution);
         resolved++;
       }

@@ -82,6 +82,17 @@ test('manual: the dialog shows both sides; keep mine, keep theirs and merge each
   assert.match(await dialog.locator('td.mine').allTextContents().then((t) => t.join('|')), /B: fine afternoon/);
   assert.match(await dialog.locator('td.theirs').allTextContents().then((t) => t.join('|')), /A: rough morning/);
   await screenshot(b.page, 'conflict-dialog');
+
+  // Decide later: the conflict stays deferred (inspector) until the dialog comes back.
+  await b.page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await b.page.locator('#inspector-panel > summary').click();
+  await waitFor(async () => (await b.page.locator('#insp-conflicts tbody tr:not(:has(.muted))').count()) === 1, { what: 'the deferred conflict in the inspector' });
+  assert.equal(await b.page.locator('#insp-outbox tbody tr:not(:has(.muted))').count(), 1, 'the op waits in the outbox');
+  await screenshot(b.page.locator('#inspector-panel'), 'inspector', { quiet: true });
+  await b.page.locator('#inspector-panel > summary').click();
+  await b.page.getByRole('button', { name: 'Decide now' }).click();
+  await dialog.waitFor({ state: 'visible' });
   await dialog.getByRole('button', { name: 'Keep mine' }).click();
   await waitFor(async () => (await onServer(id))?.notes === 'B: fine afternoon', { what: 'b kept its version' });
   assert.deepEqual(await settle(id), { date: '2026-11-23', mood: 4, energy: 3, notes: 'B: fine afternoon' });

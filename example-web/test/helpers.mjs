@@ -162,7 +162,8 @@ export async function openApp(context, url, { controlled = true } = {}) {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  // Failed loads are what being offline looks like; anything else logged as an error is a bug.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) page.errors.push(m.text()); });
   await page.goto(url);
   await page.waitForSelector('body[data-ready]');
   if (await page.getAttribute('body', 'data-ready') !== 'true') throw new Error(`app failed to open: ${await page.textContent('#notices')}`);
@@ -217,9 +218,10 @@ export async function syncNow(page) {
   return page.evaluate(() => globalThis.journal.db.sync().then(() => null, (e) => e.code ?? String(e)));
 }
 
-export async function screenshot(target, name) {
+/** screenshot saves test-artifacts/<name>.png; quiet hides the notices that float over it. */
+export async function screenshot(target, name, { quiet = false } = {}) {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await target.screenshot({ path: file });
+  await target.screenshot({ path: file, style: quiet ? '#notices { visibility: hidden; }' : undefined });
   return file;
 }

@@ -32,7 +32,6 @@ test('offline: edits survive a reload served by the service worker and reach the
 
   await page.locator('#inspector-panel > summary').click();
   await waitFor(async () => (await page.locator('#insp-outbox tbody tr').count()) === 2, { what: '2 ops in the inspector' });
-  await screenshot(page.locator('#inspector-panel'), 'inspector');
   await page.locator('#inspector-panel > summary').click();
 
   await context.setOffline(false); // the app syncs by itself on reconnect
@@ -47,6 +46,9 @@ test('offline: edits survive a reload served by the service worker and reach the
   await waitFor(async () => (await pendingShown(page)) === 0, { what: 'no pending changes' });
   await waitFor(async () => (await page.textContent('#badge')) === 'Online', { what: 'online badge' });
   assert.match(await page.textContent('#last-synced'), /synced/);
+  const yoga = await addEntry(page, { date: '2026-11-22', mood: 3, energy: 4, notes: 'Yoga before work, calm day.' });
+  await page.locator(`li[data-id="${yoga}"] .pending-tag`).waitFor();
+  assert.equal(await page.locator('#entries .pending-tag').count(), 1, 'only the new entry is marked not synced');
   await screenshot(page, 'main');
   assert.deepEqual(page.errors, []);
   await context.close();
