@@ -271,7 +271,7 @@ func (w *simWorld) localAction(c *simClient, kind string, r int) {
 // writes meet in-flight ops and pulls meet pending ones. It runs on the syncing goroutine
 // (PushConcurrency 1), so the simulation stays deterministic.
 func (w *simWorld) duringSync(c *simClient) {
-	if w.rng.IntN(100) < 12 {
+	if w.faults.Load() && w.rng.IntN(100) < 12 {
 		w.logf("%s acts during its sync", c.name)
 		w.localAction(c, simKinds[w.rng.IntN(len(simKinds))], w.rng.IntN(52))
 	}
@@ -428,7 +428,7 @@ func (w *simWorld) pendingOps(c *simClient, kind, id string) []core.Op {
 	return out
 }
 
-// quiet turns faults off and syncs every client until nothing is pending and a whole round
+// quiet turns faults (and users acting during syncs) off and syncs every client until nothing is pending and a whole round
 // changed nothing on the server.
 func (w *simWorld) quiet() {
 	w.faults.Store(false)
@@ -436,11 +436,12 @@ func (w *simWorld) quiet() {
 		before := w.serverState()
 		pending := 0
 		for _, c := range w.clients {
-			_, err := c.eng.Sync(simCtx(w.t), core.SyncOptions{})
+			st, err := c.eng.Sync(simCtx(w.t), core.SyncOptions{})
 			require.NoError(w.t, err, "quiet round %d, %s", round, c.name)
-			n, err := c.eng.PendingCount(simCtx(w.t))
+			ops, err := c.store.Outbox(simCtx(w.t), 0)
 			require.NoError(w.t, err)
-			pending += n
+			pending += len(ops)
+			w.logf("quiet round %d: %s sync %+v, pending %v", round, c.name, st, simOpNames(ops))
 			w.observeServer()
 		}
 		if pending == 0 && round > 0 && before == w.serverState() {
@@ -484,6 +485,14 @@ func (w *simWorld) history(kind, id string) string {
 		}
 	}
 	return b.String()
+}
+
+func simOpNames(ops []core.Op) []string {
+	out := make([]string, len(ops))
+	for i, o := range ops {
+		out[i] = fmt.Sprintf("%s %s %s/%s base=%q inflight=%v attempt=%d", o.OpID, o.Type, o.Kind, o.EntityID, o.BaseUpdatedAt, o.InFlight, o.Attempt)
+	}
+	return out
 }
 
 func simDecode(t *testing.T, data json.RawMessage) map[string]any {
