@@ -56,6 +56,15 @@ func startServer(t testing.TB) *env {
 	return &env{URL: hs.URL, Store: st}
 }
 
+// bulkImport writes rows of tenant-1 straight into the server's database in one transaction,
+// as a backend's bulk import would (the API would give each its own version).
+func (e *env) bulkImport(t testing.TB, ctx context.Context, rows []storage.Row) {
+	t.Helper()
+	require.NoError(t, e.Store.Write(ctx, func(tx storage.Tx) error {
+		return tx.Flush(ctx, "tenant-1", rows, nil, time.Now())
+	}))
+}
+
 // transport returns a REST transport to base whose token can be changed while it runs.
 func transport(t testing.TB, base string, token *atomic.Value, mod func(*rest.Config)) *rest.Transport {
 	t.Helper()

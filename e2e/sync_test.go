@@ -38,16 +38,12 @@ func TestPaginationAcrossManyPages(t *testing.T) {
 	requireConverged(t, ctx, e.URL, a, b)
 
 	const same = "2030-01-01T00:00:00.000000Z"
-	require.NoError(t, e.Store.Write(ctx, func(tx storage.Tx) error {
-		for i := range 2345 {
-			id := fmt.Sprintf("bulk-%05d", i)
-			doc := fmt.Sprintf(`{"id":%q,"updatedAt":%q}`, id, same)
-			if err := tx.Put(ctx, "tenant-1", storage.Row{Kind: kind, ID: id, UpdatedAt: same, Doc: []byte(doc)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}))
+	rows := make([]storage.Row, 2345)
+	for i := range rows {
+		id := fmt.Sprintf("bulk-%05d", i)
+		rows[i] = storage.Row{Kind: kind, ID: id, UpdatedAt: same, Doc: []byte(fmt.Sprintf(`{"id":%q,"updatedAt":%q}`, id, same))}
+	}
+	e.bulkImport(t, ctx, rows)
 	c := newClient(t, e.URL, tokB, func(c *core.Config) { c.PageSize = 100 }, nil)
 	st = c.sync(ctx)
 	assert.Equal(t, 1234+2345, st.Pulled, "every row exactly once")

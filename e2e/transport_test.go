@@ -24,22 +24,18 @@ func TestPullPaginatesBulkImportExactlyOnce(t *testing.T) {
 	c := testCtx(t, 60*time.Second)
 	const same = "2026-01-01T00:00:00.000000Z"
 	var want []string
-	require.NoError(t, e.Store.Write(c, func(tx storage.Tx) error {
-		put := func(id, v string) error {
-			want = append(want, id)
-			doc := fmt.Sprintf(`{"id":%q,"updatedAt":%q,"n":1}`, id, v)
-			return tx.Put(c, "tenant-1", storage.Row{Kind: kind, ID: id, UpdatedAt: v, Doc: []byte(doc)})
-		}
-		if err := put("before", "2025-12-31T00:00:00.000000Z"); err != nil {
-			return err
-		}
-		for i := range 2345 {
-			if err := put(fmt.Sprintf("bulk-%05d", i), same); err != nil {
-				return err
-			}
-		}
-		return put("after", "2026-01-02T00:00:00.000000Z")
-	}))
+	var rows []storage.Row
+	put := func(id, v string) {
+		want = append(want, id)
+		doc := fmt.Sprintf(`{"id":%q,"updatedAt":%q,"n":1}`, id, v)
+		rows = append(rows, storage.Row{Kind: kind, ID: id, UpdatedAt: v, Doc: []byte(doc)})
+	}
+	put("before", "2025-12-31T00:00:00.000000Z")
+	for i := range 2345 {
+		put(fmt.Sprintf("bulk-%05d", i), same)
+	}
+	put("after", "2026-01-02T00:00:00.000000Z")
+	e.bulkImport(t, c, rows)
 	tr := transport(t, e.URL, tokenOf(tokA), nil)
 	for _, tokens := range []bool{false, true} {
 		got := pullAll(t, c, tr, kind, 100, tokens)
