@@ -31,14 +31,16 @@ func ValidateEntity(op, kind, id string) error {
 // ValidateObject checks that data is one JSON object whose "id", when present, is the string id.
 func ValidateObject(op, id string, data json.RawMessage) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(data) {
+	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
 	}
+	// Unmarshal checks the whole input is valid JSON before decoding: no separate json.Valid
+	// pass (on the pull path every item goes through here).
 	var head struct {
 		ID *json.RawMessage `json:"id"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return Errorf(CodeInvalid, op, "record %q: %w", id, err)
+		return Errorf(CodeInvalid, op, "record %q is not a JSON object: %w", id, err)
 	}
 	if head.ID != nil {
 		var s string
