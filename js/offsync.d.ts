@@ -261,7 +261,10 @@ export interface OffsyncClient {
   sync(options?: SyncOptions): Promise<SyncStats>;
   /** Pushes first, resets the cursors and pulls everything again. */
   fullResync(options?: FullResyncOptions): Promise<SyncStats>;
-  /** Syncs every intervalMs, on 'online' and when the page becomes visible; see multi-tab above. */
+  /**
+   * Syncs now, then every intervalMs, on 'online' and when the page becomes visible (in the
+   * leading tab only; see multi-tab above). Calling it again restarts it with the new interval.
+   */
   startAuto(options?: AutoOptions): void;
   stopAuto(): void;
 

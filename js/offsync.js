@@ -347,9 +347,12 @@ class Client {
       auto.running = true;
       this.sync().catch(() => {}).finally(() => { auto.running = false; });
     };
+    // Leading starts with a sync: a new tab, or one taking over from a closed leader, catches
+    // up at once instead of an interval later.
     const lead = () => {
       auto.leader = true;
       auto.timer = setInterval(tick, intervalMs);
+      tick();
     };
     const locks = this.#locks();
     if (locks) {
