@@ -79,7 +79,7 @@ func (w *simWorld) run(t *testing.T, steps int) {
 	w.closeAll()
 	w.checkNoWriteVanished()
 	w.checkAppliedOnce()
-	t.Logf("faults: %v", w.counts)
+	t.Logf("task strategy %s; faults: %v", w.taskStrategy, w.counts)
 	if steps >= 1000 {
 		require.Positive(t, w.counts["resent after a lost answer"], "no duplicate delivery was exercised")
 	}
@@ -88,17 +88,18 @@ func (w *simWorld) run(t *testing.T, steps int) {
 // simWorld is one simulation run. Everything random comes from rng (actions) and faultRNG
 // (faults, drawn under the server's lock), both from the seed; clocks are simulated.
 type simWorld struct {
-	t        *testing.T
-	rng      *rand.Rand
-	faultRNG *rand.Rand
-	faults   atomic.Bool
-	clock    atomic.Int64 // simulated Unix ms, advanced every step
-	srv      *simserver.Server
-	clients  []*simClient
-	step     int
-	nextVal  int
-	seen     simSeen
-	dues     []simDue
+	t            *testing.T
+	rng          *rand.Rand
+	faultRNG     *rand.Rand
+	faults       atomic.Bool
+	clock        atomic.Int64 // simulated Unix ms, advanced every step
+	srv          *simserver.Server
+	clients      []*simClient
+	step         int
+	nextVal      int
+	seen         simSeen
+	dues         []simDue
+	taskStrategy core.Strategy
 	// trace is what happened, step by step, for failure reports.
 	trace []string
 	// lostAnswers are the idempotency keys whose answer a fault lost; counts tallies faults.
@@ -121,6 +122,11 @@ func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
 	w.srv = simserver.New(simserver.Options{Now: w.now})
 	w.faults.Store(true)
 	w.srv.SetHooks(simserver.Hooks{Op: w.opFault, BeforeCall: w.callFault})
+	// "note" keeps the default; "task" gets a strategy of the seed's choice, so that the
+	// strategies that discard data are held to reporting it.
+	strategies := []core.Strategy{core.AutoPreserve, core.ServerWins, core.ClientWins, core.LastWriteWins, core.Manual}
+	w.taskStrategy = strategies[w.rng.IntN(len(strategies))]
+	w.logf("task strategy %s", w.taskStrategy)
 	for i := range n {
 		w.clients = append(w.clients, newSimClient(t, w, i))
 	}
@@ -192,6 +198,8 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 			return fmt.Sprintf("%s-op%05d", c.name, c.opSeq)
 		},
 		FullResyncInterval: -1,
+		KindStrategies:     map[string]core.Strategy{"task": w.taskStrategy},
+		Resolver:           w.resolve,
 	})
 	require.NoError(t, err)
 	c.eng = eng
@@ -230,6 +238,21 @@ func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult
 func (o simObserved) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
 	o.w.duringSync(o.c)
 	return o.Transport.Pull(ctx, kind, req)
+}
+
+// resolve is the manual strategy's user: a random decision, never "defer" (the quiet round
+// must be able to settle everything).
+func (w *simWorld) resolve(_ context.Context, c core.Conflict) (core.Resolution, error) {
+	actions := []core.Action{core.AcceptServer, core.AcceptClient, core.Discard, core.Merged}
+	a := actions[w.rng.IntN(len(actions))]
+	if a != core.Merged {
+		return core.Resolution{Action: a}, nil
+	}
+	if c.LocalDeleted || c.ServerDeleted {
+		return core.Resolution{Action: core.AcceptClient}, nil
+	}
+	data, err := core.PreservingMergeJSON(c.Local, c.Server, c.ChangedFields)
+	return core.Resolution{Action: core.Merged, Data: data}, err
 }
 
 func simCtx(t *testing.T) context.Context {
