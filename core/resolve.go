@@ -74,7 +74,8 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 // flight): each payload was built on the local record before the conflict, so its fields it
 // did not change would otherwise overwrite the resolution (the server's or merged values)
 // when pushed. Each becomes base with its own changedFields applied (PreservingMergeJSON), in
-// order; the last one is also the local record.
+// order; the last one is also the local record. They are marked in flight first, so that no
+// local write coalesces into them between reading and replacing them.
 func (e *Engine) rebaseLater(ctx context.Context, op Op, base json.RawMessage, version string) error {
 	ops, err := e.cfg.Store.Outbox(ctx, 0)
 	if err != nil {
@@ -83,6 +84,19 @@ func (e *Engine) rebaseLater(ctx context.Context, op Op, base json.RawMessage, v
 	var later []Op
 	for _, o := range ops {
 		if o.Kind == op.Kind && o.EntityID == op.EntityID && o.Seq > op.Seq && o.Type == OpUpsert {
+			later = append(later, o)
+		}
+	}
+	if len(later) == 0 {
+		return nil
+	}
+	marked, err := e.markInFlight(ctx, later)
+	if err != nil {
+		return err
+	}
+	later = later[:0]
+	for _, o := range marked {
+		if o.Type == OpUpsert {
 			later = append(later, o)
 		}
 	}
