@@ -12,6 +12,7 @@ export async function createOffsyncSide(cfg) {
       dbs.set(name, await mod.open({
         name, baseUrl: cfg.baseUrl, kinds, token, storage: 'indexeddb',
         pageSize: cfg.pageSize, pushBatchSize: cfg.pushBatchSize,
+        ...(cfg.wasmUrl ? { wasmUrl: new URL(cfg.wasmUrl, location.href) } : {}),
       }));
     },
     async close(name) {
