@@ -18,9 +18,28 @@ const simDeleted = "<deleted>"
 
 // simSeen is what the server was ever observed to hold (after every step).
 type simSeen struct {
-	values  map[string]bool   // "kind/id/field=value", list items as field "tags[]"
-	deleted map[string]int    // "kind/id" → last step it was seen deleted
-	version map[string]string // "kind/id" → last version seen
+	values  map[string]bool          // "kind/id/field=value", list items as field "tags[]"
+	deleted map[string][]simDeletion // "kind/id" → its deleted state at each change
+	version map[string]string        // "kind/id" → last version seen
+	count   map[string]int           // kind → records (tombstones included)
+}
+
+// simDeletion is a record's deleted state from a step on.
+type simDeletion struct {
+	step    int
+	deleted bool
+}
+
+// deletedSince reports whether the server held kind/id deleted at step or later.
+func (s simSeen) deletedSince(key string, step int) bool {
+	states := s.deleted[key]
+	for i, st := range states {
+		lastsPast := i+1 == len(states) || states[i+1].step >= step
+		if st.deleted && (st.step >= step || lastsPast) {
+			return true
+		}
+	}
+	return false
 }
 
 // simDue is what one acknowledged local write obliges the system to keep: the value must
@@ -70,15 +89,15 @@ func (w *simWorld) supersede(c *simClient, kind, id string, fields []string) {
 // observeServer records every value and tombstone the server holds now, and traces changes.
 func (w *simWorld) observeServer() {
 	for _, k := range simKinds {
-		for _, r := range w.srv.Records(k) {
+		recs := w.srv.Records(k)
+		w.seen.count[k] = len(recs)
+		for _, r := range recs {
 			key := k + "/" + r.ID
-			if r.Deleted {
-				w.seen.deleted[key] = w.step
-			}
 			if w.seen.version[key] == r.UpdatedAt {
 				continue
 			}
 			w.seen.version[key] = r.UpdatedAt
+			w.seen.deleted[key] = append(w.seen.deleted[key], simDeletion{step: w.step, deleted: r.Deleted})
 			w.logf("server %s del=%v %s", key, r.Deleted, r.Data)
 			var data map[string]json.RawMessage
 			require.NoError(w.t, json.Unmarshal(r.Data, &data))
@@ -172,7 +191,7 @@ func (w *simWorld) checkNoWriteVanished() {
 		switch {
 		case d.superseded:
 			superseded++
-		case d.field == simDeleted && w.seen.deleted[d.kind+"/"+d.id] >= d.step:
+		case d.field == simDeleted && w.seen.deletedSince(d.kind+"/"+d.id, d.step):
 			met++
 		case d.field != simDeleted && w.seen.values[seenKey(d.kind, d.id, d.field, d.value)]:
 			met++

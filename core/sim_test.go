@@ -40,6 +40,9 @@ var simKinds = []string{"note", "task"}
 // created it) and edit each other's records.
 const simIDs = 6
 
+// simMaxRecords bounds new ids per kind (tombstones included), so that steps stay cheap.
+const simMaxRecords = 30
+
 func TestSimulation(t *testing.T) {
 	seed := *simSeed
 	if seed == 0 {
@@ -72,7 +75,6 @@ func (w *simWorld) run(t *testing.T, steps int) {
 	for step := 1; step <= steps; step++ {
 		w.step = step
 		w.randomStep()
-		w.observeServer()
 	}
 	w.quiet()
 	w.checkConverged()
@@ -114,7 +116,7 @@ func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
 		t:           t,
 		rng:         rand.New(rand.NewPCG(seed, 1)),
 		faultRNG:    rand.New(rand.NewPCG(seed, 2)),
-		seen:        simSeen{values: map[string]bool{}, deleted: map[string]int{}, version: map[string]string{}},
+		seen:        simSeen{values: map[string]bool{}, deleted: map[string][]simDeletion{}, version: map[string]string{}, count: map[string]int{}},
 		lostAnswers: map[string]bool{},
 		counts:      map[string]int{},
 	}
@@ -220,8 +222,9 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 }
 
 // simObserved is a client's view of the server. It records the server's state after every
-// push call (one call changes an entity at most once: a batch holds one op per entity), so no
-// value the server held goes unseen; and it lets the user act while a call is on its way.
+// push call that changed it (one call changes an entity at most once: a batch holds one op per
+// entity, and only pushes change the server), so no value or tombstone the server held goes
+// unseen; and it lets the user act while a call is on its way.
 type simObserved struct {
 	core.Transport
 	w *simWorld
@@ -230,8 +233,17 @@ type simObserved struct {
 
 func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult, error) {
 	o.w.duringSync(o.c)
+	before := make([]int, len(ops))
+	for i, op := range ops {
+		before[i] = o.w.srv.Applied(op.IdempotencyKey())
+	}
 	res, err := o.Transport.Push(ctx, ops)
-	o.w.observeServer()
+	for i, op := range ops {
+		if o.w.srv.Applied(op.IdempotencyKey()) != before[i] {
+			o.w.observeServer()
+			break
+		}
+	}
 	return res, err
 }
 
@@ -308,7 +320,7 @@ func (w *simWorld) value(c *simClient) string {
 // create writes a record under a new id, or a pool id the client does not have live.
 func (w *simWorld) create(c *simClient, kind string) {
 	id := fmt.Sprintf("e%d", w.rng.IntN(simIDs))
-	if w.rng.IntN(10) < 3 {
+	if w.rng.IntN(10) < 3 && w.seen.count[kind] < simMaxRecords {
 		w.nextVal++
 		id = fmt.Sprintf("%s-n%d", c.name, w.nextVal)
 	}
@@ -465,7 +477,6 @@ func (w *simWorld) quiet() {
 			require.NoError(w.t, err)
 			pending += len(ops)
 			w.logf("quiet round %d: %s sync %+v, pending %v", round, c.name, st, simOpNames(ops))
-			w.observeServer()
 		}
 		if pending == 0 && round > 0 && before == w.serverState() {
 			return
