@@ -336,6 +336,9 @@ func TestAPanickingResolverDoesNotWedgeTheEngine(t *testing.T) {
 	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":3}`))
 	require.NoError(t, err)
 	assert.Panics(t, func() { _, _ = c.eng.Sync(ctx(t), core.SyncOptions{}) })
+	st, err := c.eng.Status(ctx(t))
+	require.NoError(t, err)
+	assert.False(t, st.Syncing)
 	_, err = c.eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"task"}})
 	assert.NoError(t, err, "the next sync runs")
 }

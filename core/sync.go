@@ -50,6 +50,12 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 	st := newRunState(kinds)
 	start := e.cfg.Now()
 	e.setSyncing(true, -1)
+	finished := false
+	defer func() {
+		if !finished { // a panic (in a resolver, say) must not leave the status "syncing"
+			e.setSyncing(false, -1)
+		}
+	}()
 	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(kinds)})
 	err := e.loadDeferred(ctx, st)
 	if err == nil {
@@ -69,6 +75,7 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 	final := stats
 	e.emit(Event{Type: EventCompleted, Stats: &final, Err: err})
 	e.setSyncing(false, e.countPending(context.WithoutCancel(ctx)))
+	finished = true
 	return stats, err
 }
 
