@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sync/atomic"
 	"syscall/js"
+	"time"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
@@ -19,8 +20,15 @@ type client struct {
 	cancel   context.CancelFunc
 	closed   atomic.Bool
 	call     js.Func
+	methods  map[string]method
 	pumpDone chan struct{}
 }
+
+// method decodes a call's arguments into its work.
+type method = func([]js.Value) (work, error)
+
+// storeOpenTimeout bounds opening the local store.
+const storeOpenTimeout = 30 * time.Second
 
 // work is a method's job, built from its decoded arguments and run in a goroutine.
 type work = func() (any, error)
@@ -65,7 +73,11 @@ func openClient(s string, fns map[string]js.Value) (any, error) {
 		cfg.Resolver = resolverFunc(f)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	if cfg.Store, err = openStore(ctx, o); err != nil {
+	// A first IndexedDB open can hang (another tab blocking an upgrade, Safari): bound it.
+	octx, ocancel := context.WithTimeout(ctx, storeOpenTimeout)
+	cfg.Store, err = openStore(octx, o)
+	ocancel()
+	if err != nil {
 		cancel()
 		return nil, err
 	}
@@ -82,6 +94,7 @@ func openClient(s string, fns map[string]js.Value) (any, error) {
 	} else {
 		close(c.pumpDone)
 	}
+	c.methods = c.table()
 	c.call = js.FuncOf(c.dispatch)
 	obj := js.Global().Get("Object").New()
 	obj.Set("call", c.call)
@@ -94,7 +107,7 @@ func (c *client) dispatch(_ js.Value, args []js.Value) any {
 	if err != nil {
 		return rejected(err)
 	}
-	m, ok := c.methods()[name]
+	m, ok := c.methods[name]
 	if !ok {
 		return rejected(core.Errorf(core.CodeInvalid, name, "unknown method"))
 	}
@@ -108,7 +121,7 @@ func (c *client) dispatch(_ js.Value, args []js.Value) any {
 	return promise(w)
 }
 
-func decodeSafely(m func([]js.Value) (work, error), args []js.Value) (w work, err error) {
+func decodeSafely(m method, args []js.Value) (w work, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			w, err = nil, core.Wrap(core.CodeInvalid, "arguments", panicError(r))
@@ -117,8 +130,8 @@ func decodeSafely(m func([]js.Value) (work, error), args []js.Value) (w work, er
 	return m(args)
 }
 
-func (c *client) methods() map[string]func([]js.Value) (work, error) {
-	return map[string]func([]js.Value) (work, error){
+func (c *client) table() map[string]method {
+	return map[string]method{
 		"put":             c.put,
 		"putMany":         c.putMany,
 		"delete":          c.del,
@@ -148,7 +161,7 @@ func encode[T any](v T, err error) (any, error) {
 	return marshal(v)
 }
 
-func (c *client) noArgs(f func(ctx context.Context) (any, error)) func([]js.Value) (work, error) {
+func (c *client) noArgs(f func(ctx context.Context) (any, error)) method {
 	return func([]js.Value) (work, error) { return func() (any, error) { return f(c.ctx) }, nil }
 }
 
@@ -293,7 +306,7 @@ func (c *client) resolveConflict(args []js.Value) (work, error) {
 	return func() (any, error) { return nil, c.eng.ResolveConflict(c.ctx, id, r) }, nil
 }
 
-func (c *client) idsMethod(f func(context.Context, []string) error) func([]js.Value) (work, error) {
+func (c *client) idsMethod(f func(context.Context, []string) error) method {
 	return func(args []js.Value) (work, error) {
 		var ids []string
 		if ok, err := jsonArg(args, 0, "opIds", &ids); err != nil || !ok {

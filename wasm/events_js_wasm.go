@@ -28,11 +28,7 @@ func pump(ch <-chan core.Event, fn js.Value, done chan<- struct{}) {
 				break drain
 			}
 		}
-		b, err := json.Marshal(batch)
-		if err != nil {
-			continue
-		}
-		deliver(fn, string(b))
+		deliver(fn, encodeBatch(batch))
 	}
 }
 
@@ -40,4 +36,17 @@ func pump(ch <-chan core.Event, fn js.Value, done chan<- struct{}) {
 func deliver(fn js.Value, batch string) {
 	defer func() { _ = recover() }()
 	fn.Invoke(batch)
+}
+
+// encodeBatch marshals events; a batch that cannot be encoded (a record with invalid JSON)
+// is reported as one error event rather than dropped unseen.
+func encodeBatch(batch []core.Event) string {
+	b, err := json.Marshal(batch)
+	if err != nil {
+		ev := core.Event{Type: core.EventError, Err: core.Wrap(core.CodeProtocol, "encode events", err)}
+		if b, err = json.Marshal([]core.Event{ev}); err != nil {
+			return "[]"
+		}
+	}
+	return string(b)
 }
