@@ -51,6 +51,11 @@ type SyncOptions struct {
 // Engine is offsync's sync engine: local writes through the outbox, push, pull, conflicts,
 // events. It is safe for concurrent use. It owns no I/O of its own: all of it goes through
 // the Store and the Transport.
+//
+// One run at a time (sync, full resync, ResolveConflict): push.go sends the outbox in passes
+// (one op per entity per pass, marked in flight and read back before sending), results.go
+// applies the answers, conflict.go and resolve.go run the strategies, pull.go walks the
+// pages, retry.go holds the backoff, bus.go delivers events, status.go the status.
 type Engine struct {
 	cfg   Config
 	kinds map[string]bool
