@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/rest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// These run in headless Chromium (make test-wasm): the bridge's own parts against the real
+// JS engine, without the engine or a server.
+
+func jsFunc(body string) js.Value { return js.Global().Get("Function").New(body) }
+
+func TestAwait(t *testing.T) {
+	cases := []struct {
+		name    string
+		value   js.Value
+		timeout time.Duration
+		want    string
+		code    core.Code
+	}{
+		{name: "plain value", value: js.ValueOf("x"), want: "x"},
+		{name: "resolved", value: jsFunc("return Promise.resolve('ok')").Invoke(), want: "ok"},
+		{name: "async later", value: jsFunc("return new Promise(r => setTimeout(() => r('late'), 20))").Invoke(), want: "late"},
+		{name: "rejected with an Error", value: jsFunc("return Promise.reject(new Error('boom'))").Invoke(), code: core.CodeAuth},
+		{name: "rejected with a string", value: jsFunc("return Promise.reject('plain')").Invoke(), code: core.CodeAuth},
+		{name: "never settles", value: jsFunc("return new Promise(() => {})").Invoke(), timeout: 30 * time.Millisecond, code: core.CodeTimeout},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			if tc.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tc.timeout)
+				defer cancel()
+			}
+			v, err := await(ctx, tc.value, core.CodeAuth, "test")
+			if tc.code != "" {
+				require.Error(t, err)
+				assert.Equal(t, tc.code, core.CodeOf(err))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, v.String())
+		})
+	}
+}
+
+func TestRejectionKeepsMessage(t *testing.T) {
+	_, err := await(context.Background(), jsFunc("return Promise.reject(new Error('boom'))").Invoke(), core.CodeConflict, "merge")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "boom")
+	assert.True(t, errors.Is(err, core.ErrConflict))
+}
+
+func TestCallbacksThatThrowBecomeErrors(t *testing.T) {
+	ctx := context.Background()
+	_, err := tokenFunc(jsFunc("throw new Error('sync throw')"))(ctx)
+	assert.Equal(t, core.CodeAuth, core.CodeOf(err), "a synchronous throw is an auth error, not a panic")
+	_, err = tokenFunc(jsFunc("return 42"))(ctx)
+	assert.Equal(t, core.CodeAuth, core.CodeOf(err), "a non-string token")
+	tok, err := tokenFunc(jsFunc("return Promise.resolve('Bearer t')"))(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "Bearer t", tok)
+
+	c := core.Conflict{ID: "op1", Kind: "note", EntityID: "n1", Local: []byte(`{"id":"n1"}`)}
+	_, err = mergeFunc(jsFunc("return 'not json{'"))(ctx, c)
+	assert.Equal(t, core.CodeConflict, core.CodeOf(err))
+	merged, err := mergeFunc(jsFunc("const c = JSON.parse(arguments[0]); return JSON.stringify({id: c.entityId, m: 1})"))(ctx, c)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id":"n1","m":1}`, string(merged))
+	_, err = resolverFunc(jsFunc("return Promise.reject(new Error('no'))"))(ctx, c)
+	assert.Equal(t, core.CodeConflict, core.CodeOf(err))
+	r, err := resolverFunc(jsFunc("return JSON.stringify({action: 'acceptServer'})"))(ctx, c)
+	require.NoError(t, err)
+	assert.Equal(t, core.AcceptServer, r.Action)
+}
+
+func TestJSErrorCarriesCodeRetryableAndStats(t *testing.T) {
+	e := jsError(core.Errorf(core.CodeNetwork, "push", "down"))
+	assert.Equal(t, "network", e.Get("code").String())
+	assert.True(t, e.Get("retryable").Bool())
+	assert.True(t, e.InstanceOf(js.Global().Get("Error")))
+	e = jsError(&statsError{err: core.Errorf(core.CodeAuth, "pull", "401"), stats: core.Stats{Pushed: 3}})
+	assert.Equal(t, "auth", e.Get("code").String())
+	assert.False(t, e.Get("retryable").Bool())
+	assert.Equal(t, 3, e.Get("stats").Get("pushed").Int())
+}
+
+func TestFetchDoer(t *testing.T) {
+	ctx := context.Background()
+	resp, err := fetchDoer{}.Do(ctx, &rest.Request{Method: "GET", URL: "data:application/json,%7B%22a%22%3A1%7D"})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+	assert.Equal(t, "application/json", resp.Header["content-type"], "header names are lower case")
+	assert.JSONEq(t, `{"a":1}`, string(resp.Body))
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = fetchDoer{}.Do(cancelled, &rest.Request{Method: "GET", URL: "data:,x"})
+	assert.Equal(t, core.CodeCancelled, core.CodeOf(err))
+
+	_, err = fetchDoer{timeout: 5 * time.Second}.Do(ctx, &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/health"})
+	require.Error(t, err)
+	assert.Equal(t, core.CodeNetwork, core.CodeOf(err), "no answer at all is a network error")
+}
+
+func TestOptions(t *testing.T) {
+	bad := []string{
+		`{`,
+		`{"baseUrl":"http://x","kinds":["a"],"storage":"memory"}`,
+		`{"name":"n","kinds":["a"],"storage":"memory"}`,
+		`{"name":"n","baseUrl":"http://x","kinds":[],"storage":"memory"}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"disk"}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","conflictStrategy":"x"}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","tableConflictConfigs":{"a":{"strategy":"y"}}}`,
+	}
+	for _, s := range bad {
+		_, err := parseOptions(s)
+		assert.Equal(t, core.CodeInvalid, core.CodeOf(err), s)
+	}
+	o, err := parseOptions(`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","maxRetries":0,
+		"backoffMinMs":0,"backoffMaxMs":250,"fullResyncIntervalMs":0,"requestTimeoutMs":0,
+		"tableConflictConfigs":{"a":{"strategy":"serverWins"}}}`)
+	require.NoError(t, err)
+	c := o.engineConfig()
+	assert.Equal(t, -1, c.MaxRetries, "JS 0 retries means none")
+	assert.Equal(t, time.Nanosecond, c.BackoffMin, "JS 0 backoff means no wait")
+	assert.Equal(t, 250*time.Millisecond, c.BackoffMax)
+	assert.Less(t, c.FullResyncInterval, time.Duration(0), "0 means never")
+	assert.Equal(t, core.ServerWins, c.KindStrategies["a"])
+	assert.Zero(t, o.requestTimeout(), "0 means no bound")
+	o, err = parseOptions(`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory"}`)
+	require.NoError(t, err)
+	assert.Equal(t, defaultRequestTimeout, o.requestTimeout())
+	assert.Zero(t, o.engineConfig().MaxRetries, "absent means core's default")
+}
