@@ -3,7 +3,6 @@
 import { el, $ } from './dom.js';
 import { FIELDS, MOODS, ENERGY, describe, withoutServerFields } from './entries.js';
 
-const parse = (v) => (typeof v === 'string' ? JSON.parse(v) : v);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The fields shown in the dialog: the journal's own, then any other field either side has. */
@@ -44,12 +43,11 @@ function setEditor(editor, field, value) {
 export function mountConflicts(app) {
   const dialog = $('conflict-dialog');
   const rows = $('conflict-rows');
-  let current = null; // { conflict, resolve }
 
   /** Opens the dialog for one conflict; resolves with the user's resolution or null (later). */
   const ask = (conflict) => new Promise((resolve) => {
-    const mine = conflict.localDeleted ? null : parse(conflict.local);
-    const theirs = conflict.serverDeleted ? null : parse(conflict.server);
+    const mine = conflict.localDeleted ? null : conflict.local;
+    const theirs = conflict.serverDeleted ? null : conflict.server;
     const base = theirs ?? mine ?? {};
     const editors = new Map();
     $('conflict-sub').textContent = [
@@ -74,7 +72,6 @@ export function mountConflicts(app) {
         el('td', { class: 'theirs' }, theirs ? describe(field, b) : '(deleted)'),
         el('td', { class: 'result' }, differs && mine && theirs ? el('div', { class: 'picks' }, pick('mine', a), pick('theirs', b)) : null, editor));
     }));
-    current = { conflict, resolve };
     dialog.dataset.entity = conflict.entityId;
     dialog.onclick = (ev) => {
       const choice = ev.target?.dataset?.choice;
@@ -87,11 +84,10 @@ export function mountConflicts(app) {
         for (const [field, editor] of editors) data[field] = readEditor(editor);
         resolution = { action: 'merged', data };
       }
-      current = null;
       dialog.close();
       resolve(resolution);
     };
-    dialog.oncancel = () => { current = null; resolve(null); };
+    dialog.oncancel = () => resolve(null);
     dialog.showModal();
   });
 
@@ -105,7 +101,7 @@ export function mountConflicts(app) {
       for (const conflict of await app.db.conflicts()) {
         const resolution = await ask(conflict);
         if (!resolution) {
-          app.notify('A conflict waits for your decision; it is kept until then.', 'warn', { label: 'Decide now', run: review });
+          app.notify('A conflict waits for your decision; it is kept until then.', 'warn', { label: 'Decide now', run: review }, true);
           break;
         }
         await app.db.resolveConflict(conflict.id, resolution);
@@ -119,18 +115,20 @@ export function mountConflicts(app) {
     if (resolved) app.syncNow();
   };
 
-  /** autoPreserve (and every automatic strategy) says what it did. */
-  const onResolved = ({ conflict, resolution, discarded }) => {
+  /** autoPreserve (and every automatic strategy) says what it did, deletes included. */
+  const onResolved = ({ conflict, resolution, discarded = [] }) => {
     if (!conflict) return;
-    const local = conflict.localDeleted ? null : parse(conflict.local);
-    const date = describe('date', (local ?? parse(conflict.server) ?? {}).date);
-    const kept = conflict.changedFields?.length ? conflict.changedFields.join(', ') : 'your changes';
-    const parts = [`The entry of ${date} was also changed on another device.`];
-    if (resolution?.action === 'merged' || resolution?.action === 'acceptClient') parts.push(`Merged: kept your ${kept}, took the other fields from the other device.`);
-    else if (resolution?.action) parts.push(`Resolved: ${resolution.action}.`);
-    if (discarded?.length) parts.push(`Not kept: ${discarded.join(', ')}.`);
-    app.notify(parts.join(' '), discarded?.length ? 'warn' : 'info');
+    const date = describe('date', (conflict.local ?? conflict.server ?? {}).date);
+    const kept = conflict.changedFields?.length ? conflict.changedFields.join(', ') : 'changes';
+    let text;
+    if (discarded.includes('delete')) text = `The entry of ${date} was edited on another device, so your delete was undone.`;
+    else if (conflict.serverDeleted) text = `The entry of ${date} was deleted on another device; your edit brought it back.`;
+    else if (resolution?.action === 'acceptServer' || resolution?.action === 'discard') text = `The entry of ${date} was changed on another device; that version was kept.`;
+    else text = `The entry of ${date} was also changed on another device. Merged: kept your ${kept}, took the other fields from the other device.`;
+    const lost = discarded.filter((d) => d !== 'delete');
+    if (lost.length) text += ` Not kept from this device: ${lost.join(', ')}.`;
+    app.notify(text, lost.length ? 'warn' : 'info');
   };
 
-  return { review, onResolved, isOpen: () => current !== null };
+  return { review, onResolved };
 }

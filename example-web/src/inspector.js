@@ -37,20 +37,19 @@ export function mountInspector(app) {
   const refresh = async () => {
     if (!panel.open || !app.db) return;
     const db = app.db;
-    const call = (name, fallback) => (typeof db[name] === 'function' ? db[name]() : Promise.resolve(fallback));
     try {
       const [status, cursors, outbox, conflicts, parked] = await Promise.all([
-        call('status', {}), call('cursors', {}), call('outbox', []), db.conflicts(), call('parked', []),
+        db.status(), db.cursors(), db.outbox(), db.conflicts(), db.parked(),
       ]);
       $('insp-status').textContent = JSON.stringify({
         ...status,
-        lastSyncedAt: status?.lastSyncedAt ? new Date(status.lastSyncedAt).toISOString() : 'never',
+        lastSyncedAt: status.lastSyncedAt ? new Date(status.lastSyncedAt).toISOString() : 'never',
         navigatorOnline: navigator.onLine,
         persistentStorage: app.persisted,
         strategy: app.settings.manual ? 'manual' : 'autoPreserve',
       }, null, 1);
       fill($('insp-cursors'), ['kind', 'updatedAt', 'last id'],
-        Object.entries(cursors ?? {}).map(([k, c]) => [k, c?.updatedAt || '(start)', short(c?.id)]), 'no cursor yet');
+        Object.entries(cursors).map(([k, c]) => [k, c?.updatedAt || '(start)', short(c?.id)]), 'no cursor yet');
       $('insp-outbox-count').textContent = `(${outbox.length})`;
       fill($('insp-outbox'), ['seq', 'type', 'entity', 'base', 'changed', 'state'],
         outbox.slice(0, 50).map((o) => [o.seq, o.type, short(o.id), o.baseUpdatedAt || 'new',

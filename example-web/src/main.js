@@ -20,8 +20,11 @@ const app = {
 // A handle for the browser console and the end-to-end tests.
 globalThis.journal = app;
 
-/** A dismissible notice; action = {label, run} adds a button. Errors stay until closed. */
-function notify(message, level = 'info', action) {
+/**
+ * A dismissible notice; action = {label, run} adds a button. Errors and sticky notices stay
+ * until closed; the others fade after a while.
+ */
+function notify(message, level = 'info', action, sticky = level === 'error') {
   const box = $('notices');
   const close = () => note.remove();
   const note = el('div', { class: `notice ${level}`, role: level === 'error' ? 'alert' : null },
@@ -29,8 +32,9 @@ function notify(message, level = 'info', action) {
     action && el('button', { type: 'button', onclick: async () => { close(); await action.run(); } }, action.label),
     el('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss', onclick: close }, '×'));
   box.append(note);
-  while (box.children.length > 4) box.firstElementChild.remove();
-  if (level !== 'error') setTimeout(close, NOTICE_MS);
+  note.dataset.sticky = String(sticky);
+  while (box.children.length > 4) (box.querySelector('[data-sticky=false]') ?? box.firstElementChild).remove();
+  if (!sticky) setTimeout(close, NOTICE_MS);
 }
 
 async function syncNow() {
@@ -91,8 +95,7 @@ async function openDatabase(parts) {
     }
   }, 400);
   for (const type of EVENTS) {
-    offs.push(db.on(type, (e) => {
-      const d = e?.detail ?? e ?? {};
+    offs.push(db.on(type, (d = {}) => {
       parts.inspector.record(type, d);
       switch (type) {
         case 'status': parts.status.onStatus(d); refreshPending(); break;

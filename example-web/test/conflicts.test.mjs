@@ -1,6 +1,6 @@
 // Scenario 2: two devices (two browser contexts, separate storage) edit one entry offline.
 // autoPreserve merges both edits with no field lost; manual mode asks, and each choice does
-// what it says.
+// what it says; a delete never silently beats an edit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newDevice, openApp, addEntry, editEntry, waitFor, syncNow, localEntry, shownNotes, pendingShown, screenshot } from './helpers.mjs';
@@ -63,13 +63,32 @@ test('autoPreserve: both offline edits survive, on the server and on both device
   assert.equal(await b.page.getAttribute(`li[data-id="${id}"]`, 'data-mood'), '5');
 });
 
+test('autoPreserve: a delete loses to an edit made elsewhere, and the app says so', { timeout: 120_000 }, async () => {
+  const id = await addEntry(a.page, { date: '2026-11-21', mood: 2, energy: 2, notes: 'Rainy' });
+  assert.equal(await syncNow(a.page), null);
+  await settle(id);
+
+  await a.context.setOffline(true);
+  await b.context.setOffline(true);
+  await a.page.click(`li[data-id="${id}"] button:text("Delete")`);
+  await a.page.locator(`li[data-id="${id}"]`).waitFor({ state: 'detached' });
+  await editEntry(b.page, id, { notes: 'Rainy, but a good book' });
+  await b.context.setOffline(false);
+  await waitFor(async () => (await onServer(id))?.notes === 'Rainy, but a good book', { what: "b's edit on the server" });
+  await a.context.setOffline(false);
+  await a.page.locator(`li[data-id="${id}"]`).waitFor();
+  assert.equal(await shownNotes(a.page, id), 'Rainy, but a good book');
+  await waitFor(async () => /delete was undone/.test(await a.page.textContent('#notices')), { what: 'notice on a' });
+  assert.deepEqual(await onServer(id), { date: '2026-11-21', mood: 2, energy: 2, notes: 'Rainy, but a good book' });
+});
+
 test('manual: the dialog shows both sides; keep mine, keep theirs and merge each do what they say', { timeout: 180_000 }, async () => {
   for (const d of [a, b]) {
-    await d.page.locator('#settings-panel > summary').click();
+    await d.page.locator('#settings-panel > summary').press('Enter');
     await d.page.check('#settings-form input[name=manual]');
     await d.page.click('#settings-form button[type=submit]');
     await waitFor(async () => /Settings applied/.test(await d.page.textContent('#notices')), { what: 'settings applied' });
-    await d.page.locator('#settings-panel > summary').click();
+    await d.page.locator('#settings-panel > summary').press('Enter');
   }
   const id = await addEntry(a.page, { date: '2026-11-23', mood: 3, energy: 3, notes: 'Start' });
   assert.equal(await syncNow(a.page), null);
@@ -81,16 +100,16 @@ test('manual: the dialog shows both sides; keep mine, keep theirs and merge each
   await dialog.waitFor({ state: 'visible' });
   assert.match(await dialog.locator('td.mine').allTextContents().then((t) => t.join('|')), /B: fine afternoon/);
   assert.match(await dialog.locator('td.theirs').allTextContents().then((t) => t.join('|')), /A: rough morning/);
-  await screenshot(b.page, 'conflict-dialog');
+  await screenshot(b.page, 'conflict-dialog', { quiet: true });
 
   // Decide later: the conflict stays deferred (inspector) until the dialog comes back.
   await b.page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
-  await b.page.locator('#inspector-panel > summary').click();
+  await b.page.locator('#inspector-panel > summary').press('Enter');
   await waitFor(async () => (await b.page.locator('#insp-conflicts tbody tr:not(:has(.muted))').count()) === 1, { what: 'the deferred conflict in the inspector' });
   assert.equal(await b.page.locator('#insp-outbox tbody tr:not(:has(.muted))').count(), 1, 'the op waits in the outbox');
   await screenshot(b.page.locator('#inspector-panel'), 'inspector', { quiet: true });
-  await b.page.locator('#inspector-panel > summary').click();
+  await b.page.locator('#inspector-panel > summary').press('Enter');
   await b.page.getByRole('button', { name: 'Decide now' }).click();
   await dialog.waitFor({ state: 'visible' });
   await dialog.getByRole('button', { name: 'Keep mine' }).click();

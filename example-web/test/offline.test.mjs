@@ -30,9 +30,9 @@ test('offline: edits survive a reload served by the service worker and reach the
   assert.equal(await pendingShown(page), 2);
   assert.deepEqual(await server.entries(), [], 'nothing reached the server while offline');
 
-  await page.locator('#inspector-panel > summary').click();
+  await page.locator('#inspector-panel > summary').press('Enter');
   await waitFor(async () => (await page.locator('#insp-outbox tbody tr').count()) === 2, { what: '2 ops in the inspector' });
-  await page.locator('#inspector-panel > summary').click();
+  await page.locator('#inspector-panel > summary').press('Enter');
 
   await context.setOffline(false); // the app syncs by itself on reconnect
   const onServer = await waitFor(async () => {
