@@ -115,6 +115,14 @@ function detailOf(ev) {
   return d;
 }
 
+// Node 18 has EventTarget but no global CustomEvent.
+function customEvent(type, detail) {
+  if (typeof CustomEvent === 'function') return new CustomEvent(type, { detail });
+  const ev = new Event(type);
+  Object.defineProperty(ev, 'detail', { value: detail });
+  return ev;
+}
+
 function reportListenerError(e) {
   if (typeof globalThis.reportError === 'function') globalThis.reportError(e);
   else console.error('offsync: a listener threw', e);
@@ -217,7 +225,7 @@ class Client {
         reportListenerError(e);
       }
     }
-    this.events.dispatchEvent(new CustomEvent(type, { detail }));
+    this.events.dispatchEvent(customEvent(type, detail));
   }
 
   #call(method, ...args) {

@@ -142,6 +142,35 @@ test('two tabs: only the leader auto-syncs, watch in one tab sees the other tab\
   }
 });
 
+test('sync() in one tab waits while another tab holds the sync lock; a signal cancels the wait', async () => {
+  const context = await browser.newContext();
+  try {
+    const a = await newPage(context);
+    const b = await newPage(context);
+    const cfg = cfgFor();
+    await openIn(b, cfg);
+    // Tab A holds the lock a sync of this database takes, as its own sync would.
+    await a.evaluate((name) => new Promise((held) => {
+      navigator.locks.request('offsync:' + name, () => new Promise((release) => { window.release = release; held(); }));
+    }), cfg.name);
+    await b.evaluate(() => {
+      window.result = null;
+      window.db.sync().then((s) => { window.result = s; }, (e) => { window.result = e.code; });
+      window.ac = new AbortController();
+      window.aborted = window.db.sync({ signal: window.ac.signal }).catch((e) => e.code);
+    });
+    await b.waitForTimeout(300);
+    assert.equal(await b.evaluate(() => window.seen.syncStarted), 0, 'no sync while the other tab holds the lock');
+    assert.equal(await b.evaluate(() => { window.ac.abort(); return window.aborted; }), 'cancelled');
+    await a.evaluate(() => window.release());
+    await b.waitForFunction(() => window.result !== null, null, { timeout: 10_000 });
+    assert.equal(typeof (await b.evaluate(() => window.result)).pushed, 'number', 'the sync ran once the lock was free');
+    assert.equal(await b.evaluate(() => window.seen.syncStarted), 1);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a dedicated Web Worker hosts the client with IndexedDB; the page sees its data', async () => {
   const context = await browser.newContext();
   try {
