@@ -1,13 +1,16 @@
 // Package pgtest starts a throw-away PostgreSQL cluster from the machine's binaries for tests:
 // one cluster per test binary (start it in TestMain), a fresh database per test.
 //
-// As root it runs the server as the unprivileged "postgres" user (falling back to "nobody"),
-// since PostgreSQL refuses to run as root. It never skips: missing binaries are an error.
+// As root it runs PostgreSQL as the unprivileged "postgres" user (falling back to "nobody"),
+// since PostgreSQL refuses to run as root. The server is a direct child of the test process
+// and is killed with it (on Linux), so a test binary killed by a timeout leaks no cluster.
+// It never skips: missing binaries are an error.
 package pgtest
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -16,22 +19,28 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// BinDir holds initdb, pg_ctl and postgres. OFFSYNC_PG_BIN overrides it.
+// BinDir holds initdb and postgres. OFFSYNC_PG_BIN overrides it.
 const BinDir = "/usr/lib/postgresql/15/bin"
 
-const startTimeout = 60 * time.Second
+const (
+	startTimeout = 60 * time.Second
+	stopTimeout  = 30 * time.Second
+)
 
 // Cluster is a running throw-away cluster.
 type Cluster struct {
-	dir   string
-	port  int
-	runAs string // "" when not root
-	seq   atomic.Int64
+	dir    string
+	port   int
+	cred   *syscall.Credential // nil when not root
+	server *exec.Cmd
+	exited chan struct{}
+	seq    atomic.Int64
 }
 
 func binDir() string {
@@ -44,7 +53,7 @@ func binDir() string {
 // Start initialises and starts a cluster listening on 127.0.0.1 at a free port.
 func Start() (*Cluster, error) {
 	bin := binDir()
-	for _, b := range []string{"initdb", "pg_ctl", "postgres"} {
+	for _, b := range []string{"initdb", "postgres"} {
 		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
 			return nil, fmt.Errorf("pgtest: PostgreSQL binaries not found in %s (install postgresql-15 or set OFFSYNC_PG_BIN): %w", bin, err)
 		}
@@ -53,37 +62,61 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
-	c := &Cluster{dir: dir}
-	if os.Geteuid() == 0 {
-		if err := c.chownTo(); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-	}
-	port, err := freePort()
-	if err != nil {
+	c := &Cluster{dir: dir, exited: make(chan struct{})}
+	if err := c.start(bin); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
-	}
-	c.port = port
-	data := filepath.Join(dir, "data")
-	if err := c.run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
-		"--no-sync", "-E", "UTF8", "--locale=C"); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", dir, port)
-	if err := c.run(filepath.Join(bin, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"),
-		"-w", "-t", strconv.Itoa(int(startTimeout/time.Second)), "start"); err != nil {
-		logs, _ := os.ReadFile(filepath.Join(dir, "log"))
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("%w\nserver log:\n%s", err, logs)
 	}
 	return c, nil
 }
 
-// chownTo picks the unprivileged user and gives it the temp dir.
-func (c *Cluster) chownTo() error {
+func (c *Cluster) start(bin string) error {
+	if os.Geteuid() == 0 {
+		if err := c.dropPrivileges(); err != nil {
+			return err
+		}
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	c.port = port
+	data := filepath.Join(c.dir, "data")
+	initdb := c.command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
+		"--no-sync", "-E", "UTF8", "--locale=C")
+	var out bytes.Buffer
+	initdb.Stdout, initdb.Stderr = &out, &out
+	if err := initdb.Run(); err != nil {
+		return fmt.Errorf("pgtest: initdb: %w\n%s", err, out.String())
+	}
+	logf, err := os.Create(filepath.Join(c.dir, "log"))
+	if err != nil {
+		return fmt.Errorf("pgtest: %w", err)
+	}
+	defer logf.Close()
+	c.server = c.command(filepath.Join(bin, "postgres"), "-D", data, "-k", c.dir, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off", "-c", "max_connections=200")
+	c.server.Stdout, c.server.Stderr = logf, logf
+	setParentDeathSignal(c.server)
+	if err := c.server.Start(); err != nil {
+		return fmt.Errorf("pgtest: start postgres: %w", err)
+	}
+	go func() {
+		c.server.Wait()
+		close(c.exited)
+	}()
+	if err := c.waitReady(); err != nil {
+		c.server.Process.Kill()
+		<-c.exited
+		logs, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+		return fmt.Errorf("%w\nserver log:\n%s", err, logs)
+	}
+	return nil
+}
+
+// dropPrivileges picks the unprivileged user to run PostgreSQL as and gives it the temp dir.
+func (c *Cluster) dropPrivileges() error {
 	for _, name := range []string{"postgres", "nobody"} {
 		u, err := user.Lookup(name)
 		if err != nil {
@@ -94,27 +127,35 @@ func (c *Cluster) chownTo() error {
 		if err := os.Chown(c.dir, uid, gid); err != nil {
 			return fmt.Errorf("pgtest: chown %s: %w", c.dir, err)
 		}
-		c.runAs = name
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 		return nil
 	}
-	return fmt.Errorf("pgtest: running as root and no postgres/nobody user to run PostgreSQL as")
+	return errors.New("pgtest: running as root and no postgres/nobody user to run PostgreSQL as")
 }
 
-func (c *Cluster) run(name string, args ...string) error {
-	if c.runAs != "" {
-		args = append([]string{"-u", c.runAs, "--", name}, args...)
-		name = "runuser"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout+10*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
+func (c *Cluster) command(name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
 	cmd.Dir = c.dir
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pgtest: %s %v: %w\n%s", name, args, err, out.String())
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	return cmd
+}
+
+func (c *Cluster) waitReady() error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	for {
+		conn, err := pgx.Connect(ctx, c.URL("postgres"))
+		if err == nil {
+			return conn.Close(ctx)
+		}
+		select {
+		case <-c.exited:
+			return fmt.Errorf("pgtest: postgres exited during start: %w", err)
+		case <-ctx.Done():
+			return fmt.Errorf("pgtest: postgres not ready within %v: %w", startTimeout, err)
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	return nil
 }
 
 func freePort() (int, error) {
@@ -145,9 +186,18 @@ func (c *Cluster) NewDatabase(ctx context.Context) (string, error) {
 	return c.URL(name), nil
 }
 
-// Stop stops the cluster and removes its files.
+// Stop shuts the cluster down (fast mode, then a kill after stopTimeout) and removes its files.
 func (c *Cluster) Stop() error {
-	err := c.run(filepath.Join(binDir(), "pg_ctl"), "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	var err error
+	if sigErr := c.server.Process.Signal(syscall.SIGINT); sigErr == nil {
+		select {
+		case <-c.exited:
+		case <-time.After(stopTimeout):
+			c.server.Process.Kill()
+			<-c.exited
+			err = fmt.Errorf("pgtest: postgres did not stop within %v; killed", stopTimeout)
+		}
+	}
 	if rmErr := os.RemoveAll(c.dir); err == nil && rmErr != nil {
 		err = fmt.Errorf("pgtest: %w", rmErr)
 	}

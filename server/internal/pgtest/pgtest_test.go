@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -21,8 +22,13 @@ func TestClusterStartsAndStops(t *testing.T) {
 	var n int
 	require.NoError(t, conn.QueryRow(ctx, "SELECT 40 + 2").Scan(&n))
 	require.Equal(t, 42, n)
+	var collation string
+	require.NoError(t, conn.QueryRow(ctx, "SELECT datcollate FROM pg_database WHERE datname = current_database()").Scan(&collation))
+	require.Equal(t, "C", collation)
 	require.NoError(t, conn.Close(ctx))
 	require.NoError(t, c.Stop())
 	_, err = pgx.Connect(ctx, url)
 	require.Error(t, err, "the cluster is down after Stop")
+	_, err = os.Stat(c.dir)
+	require.True(t, os.IsNotExist(err), "its files are removed")
 }
