@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -243,6 +244,43 @@ func TestSchemaMigrationIsIdempotentAcrossRestarts(t *testing.T) {
 			got := call(t, http.MethodGet, base2+"/notes/a", "tok-a", nil, nil)
 			require.Equal(t, http.StatusOK, got.status)
 			assert.JSONEq(t, string(r.body), string(got.body))
+		})
+	}
+}
+
+func TestPullOrdersEqualVersionsByIDBytes(t *testing.T) {
+	ids := []string{"é", "a b", "Z", "aa", "a", "B", "0", "~", "ab"}
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			st := openStorage(t, b.name, b.db(t))
+			ctx := context.Background()
+			require.NoError(t, st.Write(ctx, func(tx storage.Tx) error {
+				var rows []storage.Row
+				for _, id := range ids {
+					doc := fmt.Sprintf(`{"id":%q,"updatedAt":"2026-01-01T00:00:00.000000Z"}`, id)
+					rows = append(rows, storage.Row{Kind: "k", ID: id, UpdatedAt: "2026-01-01T00:00:00.000000Z", Doc: []byte(doc)})
+				}
+				return tx.Flush(ctx, "tenant-a", rows, nil, time.Now())
+			}))
+			_, base := newServer(t, server.Config{Storage: st})
+			var got []string
+			q := url.Values{"updatedSince": {"2026-01-01T00:00:00Z"}, "limit": {"2"}}
+			for range 20 {
+				r := call(t, http.MethodGet, base+"/k?"+q.Encode(), "tok-a", nil, nil)
+				require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+				m := r.obj(t)
+				for _, it := range m["items"].([]any) {
+					got = append(got, it.(map[string]any)["id"].(string))
+				}
+				next, _ := m["nextPageToken"].(string)
+				if next == "" {
+					break
+				}
+				q = url.Values{"pageToken": {next}, "limit": {"2"}}
+			}
+			want := slices.Clone(ids)
+			slices.Sort(want) // Go string order is byte order
+			assert.Equal(t, want, got)
 		})
 	}
 }
