@@ -23,10 +23,12 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 		if len(heads) == 0 {
 			return nil
 		}
-		if heads, err = e.markInFlight(ctx, heads); err != nil {
+		sendable, err := e.markInFlight(ctx, heads)
+		if err != nil {
 			return err
 		}
-		if err := e.pushPass(ctx, st, heads); err != nil {
+		st.dropped(heads, sendable)
+		if err := e.pushPass(ctx, st, sendable); err != nil {
 			return err
 		}
 	}
@@ -60,6 +62,22 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 	return out
 }
 
+// dropped notes the heads that left the outbox before they were marked (or that a store
+// failed to mark) as answered, so that no later pass picks them again.
+func (st *runState) dropped(heads, sendable []Op) {
+	kept := make(map[string]bool, len(sendable))
+	for _, o := range sendable {
+		kept[o.OpID] = true
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, h := range heads {
+		if !kept[h.OpID] {
+			st.answered[h.IdempotencyKey()] = true
+		}
+	}
+}
+
 // markInFlight marks a pass's ops in flight (one store call), then reads them back: until
 // they were marked, local writes could still coalesce into them (new payload) or cancel them
 // out, so the copies read before are stale. It returns the current ops, in order, without
@@ -80,7 +98,7 @@ func (e *Engine) markInFlight(ctx context.Context, heads []Op) ([]Op, error) {
 	for _, o := range ops {
 		current[o.OpID] = o
 	}
-	out := heads[:0]
+	out := make([]Op, 0, len(heads))
 	for _, h := range heads {
 		if o, ok := current[h.OpID]; ok && o.InFlight {
 			out = append(out, o)
