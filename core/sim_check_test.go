@@ -30,12 +30,14 @@ type simDeletion struct {
 	deleted bool
 }
 
-// deletedSince reports whether the server held kind/id deleted at step or later.
-func (s simSeen) deletedSince(key string, step int) bool {
+// deletedBetween reports whether the server held kind/id deleted at some step in [from, to]
+// (to 0: until the end).
+func (s simSeen) deletedBetween(key string, from, to int) bool {
 	states := s.deleted[key]
 	for i, st := range states {
-		lastsPast := i+1 == len(states) || states[i+1].step >= step
-		if st.deleted && (st.step >= step || lastsPast) {
+		endsAfterFrom := i+1 == len(states) || states[i+1].step >= from
+		startsBeforeTo := to == 0 || st.step <= to
+		if st.deleted && endsAfterFrom && startsBeforeTo {
 			return true
 		}
 	}
@@ -53,6 +55,9 @@ type simDue struct {
 	step       int
 	carrier    string // the op that carries it
 	superseded bool
+	// until is, for a delete, the step where the same client wrote the entity again (it then
+	// saw it live): the delete must have happened on the server by then. 0 while open.
+	until int
 }
 
 func seenKey(kind, id, field, value string) string {
@@ -82,6 +87,21 @@ func (w *simWorld) supersede(c *simClient, kind, id string, fields []string) {
 		field := strings.TrimSuffix(d.field, "[]")
 		if fields == nil || d.field == simDeleted || (slices.Contains(fields, field) && field != "tags") {
 			d.superseded = true
+		}
+	}
+}
+
+// rewritten closes c's open delete obligations on kind/id whose op has left the outbox: c is
+// writing the entity again, so it saw it live after its delete was settled.
+func (w *simWorld) rewritten(c *simClient, kind, id string) {
+	pending := map[string]bool{}
+	for _, o := range w.pendingOps(c, kind, id) {
+		pending[o.OpID] = true
+	}
+	for i := range w.dues {
+		d := &w.dues[i]
+		if d.client == c && d.kind == kind && d.id == id && d.field == simDeleted && d.until == 0 && !pending[d.carrier] {
+			d.until = w.step
 		}
 	}
 }
@@ -191,7 +211,7 @@ func (w *simWorld) checkNoWriteVanished() {
 		switch {
 		case d.superseded:
 			superseded++
-		case d.field == simDeleted && w.seen.deletedSince(d.kind+"/"+d.id, d.step):
+		case d.field == simDeleted && w.seen.deletedBetween(d.kind+"/"+d.id, d.step, d.until):
 			met++
 		case d.field != simDeleted && w.seen.values[seenKey(d.kind, d.id, d.field, d.value)]:
 			met++

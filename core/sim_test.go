@@ -386,6 +386,7 @@ func (w *simWorld) editID(c *simClient, kind, id string) {
 // put writes data and records what the write obliges the system to keep.
 func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, changed []string) {
 	w.supersede(c, kind, id, changed)
+	w.rewritten(c, kind, id)
 	raw, err := json.Marshal(data)
 	require.NoError(w.t, err)
 	_, err = c.eng.Put(simCtx(w.t), kind, raw, core.PutOptions{})
@@ -413,7 +414,7 @@ func (w *simWorld) remove(c *simClient, kind string) {
 func (w *simWorld) removeID(c *simClient, kind, id string) {
 	w.supersede(c, kind, id, nil)
 	require.NoError(w.t, c.eng.Delete(simCtx(w.t), kind, id))
-	w.logf("%s delete %s/%s", c.name, kind, id)
+	w.logf("%s delete %s/%s ", c.name, kind, id)
 	if len(w.pendingOps(c, kind, id)) == 0 {
 		return // a create and its delete cancelled out: nothing was ever sent
 	}
