@@ -183,7 +183,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 		writeError(w, http.StatusBadRequest, codeBadRequest, "malformed path")
 		return
 	}
-	if len(segs) == 1 && segs[0] == "health" && r.Method == http.MethodGet {
+	if len(segs) == 1 && segs[0] == "health" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 		writeJSON(w, http.StatusOK, []byte(`{"status":"ok"}`))
 		return
 	}
