@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/offsync/offsync/core"
@@ -118,6 +120,24 @@ var writeTests = []test{
 		require.Len(e, ops, 2)
 		require.Equal(e, first.OpID, ops[0].OpID)
 		require.Equal(e, core.OpDelete, ops[1].Type, "the server will have the entity: the delete must be pushed")
+	}},
+	{"a bulk call of 300 writes is one op per entity, in call order", func(e *env) {
+		var ws []core.LocalWrite
+		for i := range 300 {
+			id := fmt.Sprintf("r%03d", i)
+			ws = append(ws, e.upsert(kindA, id, `{"id":"`+id+`","n":`+fmt.Sprint(i)+`}`))
+		}
+		ws = append(ws, e.upsert(kindA, "r007", `{"id":"r007","n":"again"}`))
+		e.write(ws...)
+		ops := e.outbox()
+		require.Len(e, ops, 300)
+		require.Equal(e, "r000", ops[0].EntityID)
+		require.Equal(e, "r299", ops[299].EntityID)
+		requireJSON(e, `{"id":"r007","n":"again"}`, ops[7].Payload)
+		require.Len(e, e.list(kindA), 300)
+		ten, err := e.s.Outbox(e.ctx, 10)
+		require.NoError(e, err)
+		require.Equal(e, ops[:10], ten)
 	}},
 	{"delete of a record never seen appends a delete", func(e *env) {
 		e.write(e.del(kindA, "ghost"))
