@@ -262,6 +262,8 @@ func (t *txn) Flush(ctx context.Context, tenant string, rows []storage.Row, entr
 			tenant, kinds, ids, versions, deleted, docs)
 	}
 	if len(entries) > 0 {
+		// Key order: two transactions inserting overlapping keys wait on each other, never deadlock.
+		entries = slices.SortedFunc(slices.Values(entries), func(a, b storage.Entry) int { return strings.Compare(a.Key, b.Key) })
 		keys, statuses, bodies := make([]string, len(entries)), make([]int32, len(entries)), make([][]byte, len(entries))
 		for i, e := range entries {
 			keys[i], statuses[i], bodies[i] = e.Key, int32(e.Status), e.Body
