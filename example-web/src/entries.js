@@ -57,9 +57,10 @@ export function mountEntries(app) {
   buildScale(form.querySelector('[data-name=mood]'), MOODS);
   buildScale(form.querySelector('[data-name=energy]'), ENERGY);
 
+  let editing = null; // the entry as it was when the form opened it
   const reset = () => {
+    editing = null;
     form.reset();
-    form.elements.id.value = '';
     form.elements.date.value = today();
     $('form-title').textContent = 'New entry';
     $('save').textContent = 'Save entry';
@@ -67,7 +68,7 @@ export function mountEntries(app) {
   };
 
   const edit = (rec) => {
-    form.elements.id.value = rec.id;
+    editing = rec;
     form.elements.date.value = rec.date ?? '';
     form.elements.mood.value = String(rec.mood ?? '');
     form.elements.energy.value = String(rec.energy ?? '');
@@ -82,12 +83,20 @@ export function mountEntries(app) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const f = form.elements;
-    const id = f.id.value || crypto.randomUUID();
-    // Keep fields this version of the app does not know about (another device may have newer code).
-    const prev = f.id.value ? await app.db.get(KIND, id) : undefined;
-    const rec = { ...prev, id, date: f.date.value, mood: Number(f.mood.value), energy: Number(f.energy.value), notes: f.notes.value };
+    const values = { date: f.date.value, mood: Number(f.mood.value), energy: Number(f.energy.value), notes: f.notes.value };
     try {
-      await app.db.put(KIND, rec);
+      if (!editing) {
+        await app.db.put(KIND, { id: crypto.randomUUID(), ...values });
+      } else {
+        // Only the fields changed in the form since it was opened are written, on top of the
+        // stored record: a sync may have brought other fields' news meanwhile, and fields this
+        // version of the app does not know stay as they are.
+        const changed = FIELDS.filter((k) => values[k] !== editing[k]);
+        // Deleted meanwhile (on another device): saving the form brings it back as shown.
+        const stored = await app.db.get(KIND, editing.id);
+        if (!stored) await app.db.put(KIND, { ...withoutServerFields(editing), ...values });
+        else await app.db.put(KIND, { ...stored, ...Object.fromEntries(changed.map((k) => [k, values[k]])) }, { changedFields: changed });
+      }
       reset();
     } catch (err) {
       app.notify(`Could not save: ${err.message}`, 'error');

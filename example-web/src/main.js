@@ -37,19 +37,16 @@ function notify(message, level = 'info', action, sticky = level === 'error') {
   if (!sticky) setTimeout(close, NOTICE_MS);
 }
 
+/** Runs a sync now. Its outcome, like that of automatic syncs, is reported from 'completed'. */
 async function syncNow() {
-  if (!app.db) return;
-  try {
-    await app.db.sync();
-  } catch (err) {
-    reportError(err);
-  }
+  await app.db?.sync().catch(() => undefined);
 }
 
-function reportError(err) {
+/** reportError tells the user about a failed sync; unreachable says once, not every minute. */
+function reportError(err, wasReachable) {
   if (!err) return;
   if (err.code === 'network' || err.code === 'timeout') {
-    if (navigator.onLine) notify('The server cannot be reached right now. Your changes are kept on this device and will be sent later.', 'warn');
+    if (navigator.onLine && wasReachable) notify('The server cannot be reached right now. Your changes are kept on this device and will be sent later.', 'warn');
     return;
   }
   if (err.code === 'cancelled' || err.code === 'closed') return;
@@ -100,7 +97,13 @@ async function openDatabase(parts) {
       switch (type) {
         case 'status': parts.status.onStatus(d); refreshPending(); break;
         case 'progress': parts.status.onProgress(d); break;
-        case 'completed': parts.status.onDone(d.error); parts.conflicts.review(); break;
+        case 'completed': {
+          const wasReachable = parts.status.state.reachable;
+          parts.status.onDone(d.error);
+          reportError(d.error, wasReachable);
+          parts.conflicts.review();
+          break;
+        }
         case 'conflict': if (app.settings.manual) parts.conflicts.review(); break;
         case 'conflictResolved': if (!app.settings.manual) parts.conflicts.onResolved(d); break;
         case 'change': refreshPending(); break;

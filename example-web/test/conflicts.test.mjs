@@ -3,7 +3,7 @@
 // what it says; a delete never silently beats an edit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newDevice, openApp, addEntry, editEntry, waitFor, syncNow, localEntry, shownNotes, pendingShown, screenshot } from './helpers.mjs';
+import { startServer, launchBrowser, newDevice, openApp, addEntry, editEntry, waitFor, syncNow, localEntry, shownNotes, pendingShown, screenshot, pick } from './helpers.mjs';
 
 let server;
 let browser;
@@ -80,6 +80,23 @@ test('autoPreserve: a delete loses to an edit made elsewhere, and the app says s
   assert.equal(await shownNotes(a.page, id), 'Rainy, but a good book');
   await waitFor(async () => /delete was undone/.test(await a.page.textContent('#notices')), { what: 'notice on a' });
   assert.deepEqual(await onServer(id), { date: '2026-11-21', mood: 2, energy: 2, notes: 'Rainy, but a good book' });
+});
+
+test('an edit form left open across a sync writes only the fields changed in it', { timeout: 120_000 }, async () => {
+  const id = await addEntry(a.page, { date: '2026-11-20', mood: 3, energy: 3, notes: 'Before' });
+  assert.equal(await syncNow(a.page), null);
+  await settle(id);
+
+  await a.page.click(`li[data-id="${id}"] button:text("Edit")`);
+  await editEntry(b.page, id, { notes: 'Written on b meanwhile' });
+  assert.equal(await syncNow(b.page), null);
+  assert.equal(await syncNow(a.page), null);
+  await waitFor(async () => (await shownNotes(a.page, id)) === 'Written on b meanwhile', { what: "b's notes on a" });
+  await pick(a.page, 'mood', 1);
+  await a.page.click('#save');
+  assert.equal(await syncNow(a.page), null);
+  await waitFor(async () => (await onServer(id))?.mood === 1, { what: "a's mood on the server" });
+  assert.deepEqual(await onServer(id), { date: '2026-11-20', mood: 1, energy: 3, notes: 'Written on b meanwhile' });
 });
 
 test('manual: the dialog shows both sides; keep mine, keep theirs and merge each do what they say', { timeout: 180_000 }, async () => {

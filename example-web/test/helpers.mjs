@@ -7,6 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -195,13 +196,19 @@ export async function editEntry(page, id, changes) {
 
 async function fillForm(page, { date, mood, energy, notes }) {
   if (date !== undefined) await page.fill('input[name=date]', date);
-  if (mood !== undefined) await page.locator(`[data-name=mood] input[value="${mood}"]`).check({ force: true });
-  if (energy !== undefined) await page.locator(`[data-name=energy] input[value="${energy}"]`).check({ force: true });
+  if (mood !== undefined) await pick(page, 'mood', mood);
+  if (energy !== undefined) await pick(page, 'energy', energy);
   if (notes !== undefined) await page.fill('#entry-form textarea[name=notes]', notes);
 }
 
 /** shownCount is the number of entries the list header announces (the list shows a page of them). */
 export const shownCount = async (page) => Number(/\d+/.exec(await page.textContent('#count'))?.[0] ?? 0);
+
+/** pick clicks a scale choice the way a user does: on its visible label. */
+export async function pick(page, name, value) {
+  await page.locator(`[data-name=${name}] label:has(input[value="${value}"])`).click();
+  assert.ok(await page.isChecked(`[data-name=${name}] input[value="${value}"]`), `${name} ${value} picked`);
+}
 
 export const entryIds = (page) => page.$$eval('#entries li', (lis) => lis.map((li) => li.dataset.id));
 
