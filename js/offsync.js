@@ -446,7 +446,10 @@ class Client {
   async close() {
     if (this.#closed) return;
     this.stopAuto();
-    const done = this.#h.call('close');
+    const done = this.#call('close').catch((e) => {
+      // A runtime that already died has nothing left to close.
+      if (e.code !== 'closed') throw e;
+    });
     this.#closed = true;
     this.#channel?.close();
     this.#channel = null;
