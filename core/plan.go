@@ -158,6 +158,35 @@ func PlanPageItem(kind string, item Record, hasPending bool) (rec *Record, held 
 	return &r, false
 }
 
+// PlanUnpark decides what requeueing a parked op does to its entity's local record. While the
+// op was parked, pulls could overwrite the record (parked ops are not pending), so its change
+// is applied again, as when it was written: an upsert's fields onto the record (PreservingMerge
+// with the op's changedFields; onto a tombstone, the payload revives it), a delete as a
+// tombstone. Otherwise a later write coalescing into the requeued op would replace its payload
+// with data that lacks the parked change. nil: nothing to write (the store holds no record of
+// the entity, e.g. an app-made op, or it is already what the op makes it).
+func PlanUnpark(existing *Record, op Op) (*Record, error) {
+	if existing == nil {
+		return nil, nil
+	}
+	r := cloneRecord(*existing)
+	switch {
+	case op.Type == OpDelete && existing.Deleted:
+		return nil, nil
+	case op.Type == OpDelete:
+		r.Deleted = true
+	case existing.Deleted:
+		r.Data, r.Deleted = cloneRaw(op.Payload), false
+	default:
+		merged, err := PreservingMergeJSON(op.Payload, existing.Data, op.ChangedFields)
+		if err != nil {
+			return nil, Wrap(CodeInvalid, "unpark "+op.Kind+"/"+op.EntityID, err)
+		}
+		r.Data = merged
+	}
+	return &r, nil
+}
+
 // PlanAck decides what acknowledging a.Op does to its entity. existing is the stored record
 // (nil when absent) and later the entity's other pending ops with a higher Seq.
 //

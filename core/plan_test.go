@@ -257,3 +257,38 @@ func TestPlanPageItem(t *testing.T) {
 	assert.True(t, held)
 	assert.Nil(t, rec)
 }
+
+func TestPlanUnpark(t *testing.T) {
+	live := &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","updatedAt":"v2","mine":0,"theirs":2,"tags":["s"]}`), UpdatedAt: "v2"}
+	tomb := &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","deletedAt":"v3"}`), UpdatedAt: "v3", Deleted: true}
+	edit := core.Op{OpID: "o1", Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","updatedAt":"v1","mine":1,"theirs":0,"tags":["l"]}`), BaseUpdatedAt: "v1", ChangedFields: []string{"mine", "tags"}}
+	del := core.Op{OpID: "o1", Kind: "note", EntityID: "a", Type: core.OpDelete, BaseUpdatedAt: "v1"}
+	tests := []struct {
+		name     string
+		existing *core.Record
+		op       core.Op
+		want     *core.Record
+	}{
+		{"edit applied again over newer data: its changed fields, lists unioned",
+			live, edit, &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","updatedAt":"v2","mine":1,"theirs":2,"tags":["s","l"]}`), UpdatedAt: "v2"}},
+		{"edit over a tombstone revives it with the edit",
+			tomb, edit, &core.Record{Kind: "note", ID: "a", Data: edit.Payload, UpdatedAt: "v3"}},
+		{"delete over a live record: tombstone", live, del, &core.Record{Kind: "note", ID: "a", Data: live.Data, UpdatedAt: "v2", Deleted: true}},
+		{"delete over a tombstone: nothing to write", tomb, del, nil},
+		{"no record: nothing to write", nil, edit, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := core.PlanUnpark(tt.existing, tt.op)
+			require.NoError(t, err)
+			if tt.want == nil {
+				assert.Nil(t, got)
+				return
+			}
+			require.NotNil(t, got)
+			assert.JSONEq(t, string(tt.want.Data), string(got.Data))
+			got.Data, tt.want.Data = nil, nil
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

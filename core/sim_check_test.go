@@ -91,12 +91,17 @@ func (w *simWorld) supersede(c *simClient, kind, id string, fields []string) {
 	}
 }
 
-// rewritten closes c's open delete obligations on kind/id whose op has left the outbox: c is
-// writing the entity again, so it saw it live after its delete was settled.
+// rewritten closes c's open delete obligations on kind/id whose op is settled (neither
+// pending nor parked): c is writing the entity again, so it saw it live after its delete.
 func (w *simWorld) rewritten(c *simClient, kind, id string) {
 	pending := map[string]bool{}
 	for _, o := range w.pendingOps(c, kind, id) {
 		pending[o.OpID] = true
+	}
+	parked, err := c.eng.Parked(simCtx(w.t))
+	require.NoError(w.t, err)
+	for _, p := range parked {
+		pending[p.Op.OpID] = true
 	}
 	for i := range w.dues {
 		d := &w.dues[i]
@@ -191,11 +196,16 @@ func (w *simWorld) closeAll() {
 }
 
 // checkNoWriteVanished: every obligation was met, superseded by the client itself, or
-// reported discarded by a conflict event of that client's op.
+// reported discarded by a conflict event of that client's op. (Parked ops are all retried
+// before the quiet round, so they are held to the same.)
 func (w *simWorld) checkNoWriteVanished() {
 	reported := map[string]bool{} // "client op field" discarded by a resolution
 	for _, c := range w.clients {
 		for _, ev := range w.closedEvents[c] {
+			if ev.Type == core.EventOpParked && ev.Parked != nil {
+				w.trace = append(w.trace, fmt.Sprintf("%s parked op %s on %s/%s: %d %s",
+					c.name, ev.Parked.Op.OpID, ev.Parked.Op.Kind, ev.Parked.Op.EntityID, ev.Parked.Status, ev.Parked.Reason))
+			}
 			if ev.Type != core.EventConflictResolved || ev.Conflict == nil {
 				continue
 			}

@@ -104,8 +104,10 @@ type simWorld struct {
 	taskStrategy core.Strategy
 	// trace is what happened, step by step, for failure reports.
 	trace []string
-	// lostAnswers are the idempotency keys whose answer a fault lost; counts tallies faults.
+	// lostAnswers are the idempotency keys whose answer a fault may have lost; callKeys are
+	// those of the push call under way; counts tallies faults.
 	lostAnswers map[string]bool
+	callKeys    []string
 	counts      map[string]int
 	// closedEvents is every client's whole event stream, once closeAll ran.
 	closedEvents map[*simClient][]core.Event
@@ -151,10 +153,11 @@ func (w *simWorld) opFault(op core.Op) simserver.Fault {
 	switch r := w.faultRNG.IntN(100); {
 	case r < 6:
 		f = simserver.LoseRequest
+		w.answersLost()
 		w.counts["request lost"]++
 	case r < 12:
 		f = simserver.LoseResponse
-		w.lostAnswers[key] = true
+		w.answersLost()
 		w.counts["answer lost"]++
 	case r < 16:
 		f = simserver.Unavailable
@@ -162,12 +165,29 @@ func (w *simWorld) opFault(op core.Op) simserver.Fault {
 	case r < 18:
 		f = simserver.TooMany
 		w.counts["429"]++
+	case r < 19 && !w.lostAnswers[key]:
+		// A server that applied this key answers it again as it did; only a key it never
+		// applied can be refused.
+		f = simserver.Reject
+		w.counts["400"]++
 	}
 	return f
 }
 
+// answersLost notes that the current push call loses its answers: the ops before the faulted
+// one were applied, unknown to the client.
+func (w *simWorld) answersLost() {
+	for _, k := range w.callKeys {
+		w.lostAnswers[k] = true
+	}
+}
+
 // callFault loses some pulls and whole push calls before they reach the server.
-func (w *simWorld) callFault(_ context.Context, method string, _ []core.Op) error {
+func (w *simWorld) callFault(_ context.Context, method string, ops []core.Op) error {
+	w.callKeys = w.callKeys[:0]
+	for _, op := range ops {
+		w.callKeys = append(w.callKeys, op.IdempotencyKey())
+	}
 	if !w.faults.Load() || (method != simserver.MethodPull && method != simserver.MethodPush) {
 		return nil
 	}
@@ -281,8 +301,10 @@ func (w *simWorld) randomStep() {
 	switch r := w.rng.IntN(100); {
 	case r < 52:
 		w.localAction(c, kind, r)
-	case r < 95:
+	case r < 94:
 		w.sync(c)
+	case r < 95:
+		w.retryParked(c)
 	default:
 		w.fullResync(c)
 	}
@@ -431,6 +453,22 @@ func (w *simWorld) sync(c *simClient) {
 	w.requireSyncErr(err)
 }
 
+// retryParked is the user pressing "retry" on every op the server refused: they go back to
+// the outbox with a new key (refusals are injected faults, so the retry can succeed).
+func (w *simWorld) retryParked(c *simClient) {
+	parked, err := c.eng.Parked(simCtx(w.t))
+	require.NoError(w.t, err)
+	if len(parked) == 0 {
+		return
+	}
+	ids := make([]string, len(parked))
+	for i, p := range parked {
+		ids[i] = p.Op.OpID
+	}
+	require.NoError(w.t, c.eng.RetryParked(simCtx(w.t), ids))
+	w.logf("%s retries parked %v", c.name, ids)
+}
+
 func (w *simWorld) fullResync(c *simClient) {
 	clear := w.rng.IntN(2) == 0
 	st, err := c.eng.FullResync(simCtx(w.t), clear)
@@ -468,6 +506,9 @@ func (w *simWorld) pendingOps(c *simClient, kind, id string) []core.Op {
 // changed nothing on the server.
 func (w *simWorld) quiet() {
 	w.faults.Store(false)
+	for _, c := range w.clients {
+		w.retryParked(c)
+	}
 	for round := 0; round < 10; round++ {
 		before := w.serverState()
 		pending := 0

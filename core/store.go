@@ -89,7 +89,9 @@ type Store interface {
 	// Parked lists parked ops in the order they were parked.
 	Parked(ctx context.Context) ([]ParkedOp, error)
 	// Unpark removes ops from the parked list; when requeue is true they go back to the end of
-	// the outbox (new Seq, InFlight cleared, same OpID and Attempt+1 so the key is new).
+	// the outbox (new Seq, InFlight cleared, same OpID and Attempt+1 so the key is new) and
+	// each is applied again to its entity's local record through PlanUnpark (pulls may have
+	// overwritten it while the op was parked). One transaction.
 	Unpark(ctx context.Context, opIDs []string, requeue bool) error
 
 	// Cursor returns kind's pull cursor (zero when never pulled).

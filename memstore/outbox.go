@@ -223,7 +223,8 @@ func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 }
 
 // Unpark removes ops from the parked list; with requeue they are appended to the outbox with
-// a new Seq, InFlight cleared and Attempt+1 (a new idempotency key). Unknown ids are ignored.
+// a new Seq, InFlight cleared and Attempt+1 (a new idempotency key), and each is applied again
+// to its local record (core.PlanUnpark). Unknown ids are ignored. All or nothing.
 func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
 	if err := s.lock(ctx, "unpark"); err != nil {
 		return err
@@ -245,6 +246,13 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 			o.InFlight = false
 			o.Attempt++
 			t.appendOp(o)
+			rec, err := core.PlanUnpark(t.record(o.Kind, o.EntityID), o)
+			if err != nil {
+				return err
+			}
+			if rec != nil {
+				t.putRecord(*rec)
+			}
 		}
 	}
 	t.commit()

@@ -182,6 +182,37 @@ var parkTests = []test{
 		require.Equal(e, ops[0].Attempt+1, back.Attempt)
 		require.NotEqual(e, ops[0].IdempotencyKey(), back.IdempotencyKey())
 	}},
+	{"unpark with requeue applies the edit again over data pulled meanwhile", func(e *env) {
+		seedSynced(e, "a", "t1", `,"mine":0,"theirs":0`)
+		e.write(e.upsert(kindA, "a", `{"id":"a","updatedAt":"t1","mine":1,"theirs":0}`))
+		edit := e.opOf(kindA, "a")
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: edit, Status: 400}}))
+		e.apply(kindA, []core.Record{server(kindA, "a", "t2", `,"mine":0,"theirs":2`)}, core.Cursor{UpdatedAt: "t2", ID: "a"})
+		got, _ := e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","updatedAt":"t2","mine":0,"theirs":2}`, got.Data)
+
+		require.NoError(e, e.s.Unpark(e.ctx, []string{edit.OpID}, true))
+		got, _ = e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","updatedAt":"t2","mine":1,"theirs":2}`, got.Data)
+		require.Equal(e, "t2", got.UpdatedAt)
+		e.write(e.upsert(kindA, "a", `{"id":"a","updatedAt":"t2","mine":1,"theirs":2,"more":3}`))
+		op := e.opOf(kindA, "a")
+		require.Equal(e, edit.OpID, op.OpID, "the next write coalesces into the requeued op")
+		requireJSON(e, `{"id":"a","updatedAt":"t2","mine":1,"theirs":2,"more":3}`, op.Payload)
+	}},
+	{"unpark with requeue of a delete makes the record a tombstone again", func(e *env) {
+		seedSynced(e, "a", "t1", "")
+		e.write(e.del(kindA, "a"))
+		del := e.opOf(kindA, "a")
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: del, Status: 400}}))
+		e.apply(kindA, []core.Record{server(kindA, "a", "t2", `,"v":2`)}, core.Cursor{UpdatedAt: "t2", ID: "a"})
+		require.Equal(e, []string{"a"}, e.ids(kindA))
+		require.NoError(e, e.s.Unpark(e.ctx, []string{del.OpID}, true))
+		got, ok := e.get(kindA, "a")
+		require.True(e, ok)
+		require.True(e, got.Deleted)
+		require.Empty(e, e.list(kindA))
+	}},
 	{"unpark without requeue drops the op", func(e *env) {
 		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
 		op := e.opOf(kindA, "a")
