@@ -2,7 +2,6 @@ package core
 
 import (
 	"encoding/json"
-	"regexp"
 	"strconv"
 	"time"
 )
@@ -106,11 +105,23 @@ type Conflict struct {
 	DetectedAtMs    int64           `json:"detectedAt"`
 }
 
-// kindPattern is CONTRACT.md's kind grammar.
-var kindPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+// maxKindLen is the longest kind CONTRACT.md's grammar allows.
+const maxKindLen = 64
 
-// ValidKind reports whether s is a legal kind name.
-func ValidKind(s string) bool { return kindPattern.MatchString(s) }
+// ValidKind reports whether s is a legal kind name: CONTRACT.md's ^[a-z][a-z0-9_]{0,63}$.
+// Checked by hand because regexp costs sync.wasm ~100 KB gzip.
+func ValidKind(s string) bool {
+	if len(s) == 0 || len(s) > maxKindLen || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidID reports whether s is a legal record id (1–256 bytes).
 func ValidID(s string) bool { return len(s) >= 1 && len(s) <= 256 }
