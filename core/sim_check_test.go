@@ -31,9 +31,13 @@ type simDeletion struct {
 }
 
 // deletedBetween reports whether the server held kind/id deleted at some step in [from, to]
-// (to 0: until the end).
+// (to 0: until the end), or did not hold it at all over that span (a delete of a record the
+// server never got is done: 404).
 func (s simSeen) deletedBetween(key string, from, to int) bool {
 	states := s.deleted[key]
+	if len(states) == 0 || (to != 0 && states[0].step > to) {
+		return true
+	}
 	for i, st := range states {
 		endsAfterFrom := i+1 == len(states) || states[i+1].step >= from
 		startsBeforeTo := to == 0 || st.step <= to
@@ -92,7 +96,8 @@ func (w *simWorld) supersede(c *simClient, kind, id string, fields []string) {
 }
 
 // rewritten closes c's open delete obligations on kind/id whose op is settled (neither
-// pending nor parked): c is writing the entity again, so it saw it live after its delete.
+// pending nor parked): c is writing the entity again (or retrying a parked change of it),
+// so its delete is behind it.
 func (w *simWorld) rewritten(c *simClient, kind, id string) {
 	pending := map[string]bool{}
 	for _, o := range w.pendingOps(c, kind, id) {

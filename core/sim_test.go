@@ -467,6 +467,7 @@ func (w *simWorld) retryParked(c *simClient) {
 	ids := make([]string, len(parked))
 	for i, p := range parked {
 		ids[i] = p.Op.OpID
+		w.rewritten(c, p.Op.Kind, p.Op.EntityID)
 	}
 	require.NoError(w.t, c.eng.RetryParked(simCtx(w.t), ids))
 	w.logf("%s retries parked %v", c.name, ids)
