@@ -4,8 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // Config defaults (JS-API.md and the seed's).
@@ -118,7 +116,7 @@ func hookDefaults(cfg *Config) {
 		cfg.Jitter = rand.Float64
 	}
 	if cfg.NewID == nil {
-		cfg.NewID = uuid.NewString
+		cfg.NewID = newUUID
 	}
 }
 

@@ -31,7 +31,7 @@ type Config struct {
 	Now    func() time.Time                                 // [time.Now]
 	Sleep  func(ctx context.Context, d time.Duration) error // [a timer that honours ctx]
 	Jitter func() float64                                   // uniform in [0,1) [math/rand/v2]
-	NewID  func() string                                    // op ids [uuid.NewString]
+	NewID  func() string                                    // op ids [random v4 UUID]
 }
 
 // PutOptions are the options of Engine.Put.
