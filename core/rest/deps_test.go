@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestNoNetHTTPInImportGraph keeps net/http (≈ +1.9 MB gzip in sync.wasm) out of the wasm build:
-// core/rest is imported there, the host Doer is not.
+// TestNoNetHTTPInImportGraph keeps net/http (≈ +1.9 MB gzip in sync.wasm), net/url (≈ 28 KB) and
+// regexp (≈ 127 KB) out of the wasm build: core/rest is imported there, the host Doer is not.
 func TestNoNetHTTPInImportGraph(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -23,7 +23,7 @@ func TestNoNetHTTPInImportGraph(t *testing.T) {
 	require.NoError(t, err, string(out))
 	deps := strings.Fields(string(out))
 	require.Contains(t, deps, "github.com/offsync/offsync/core")
-	for _, banned := range []string{"net/http", "crypto/tls", "text/template"} {
+	for _, banned := range []string{"net/http", "crypto/tls", "text/template", "net/url", "regexp"} {
 		assert.NotContains(t, deps, banned)
 	}
 }

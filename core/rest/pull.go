@@ -3,7 +3,6 @@ package rest
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"strconv"
 
 	"github.com/offsync/offsync/core"
@@ -15,24 +14,23 @@ const zeroSince = "1970-01-01T00:00:00Z"
 // pullURL builds GET /{kind}: a page token replaces the cursor; the zero cursor asks from the
 // epoch without afterId (CONTRACT.md: then updatedAt >= updatedSince).
 func (t *Transport) pullURL(kind string, req core.PullRequest) string {
-	q := url.Values{}
-	if req.PageToken != "" {
-		q.Set("pageToken", req.PageToken)
-	} else {
-		since := req.After.UpdatedAt
-		if since == "" {
-			since = zeroSince
-		}
-		q.Set("updatedSince", since)
-		if req.After.UpdatedAt != "" && req.After.ID != "" {
-			q.Set("afterId", req.After.ID)
-		}
+	// Parameters in name order, as url.Values.Encode wrote them.
+	u := t.base + "/" + pathEscape(kind) + "?"
+	if req.PageToken == "" && req.After.UpdatedAt != "" && req.After.ID != "" {
+		u += "afterId=" + queryEscape(req.After.ID) + "&"
 	}
+	u += "includeDeleted=true"
 	if req.Limit > 0 {
-		q.Set("limit", strconv.Itoa(req.Limit))
+		u += "&limit=" + strconv.Itoa(req.Limit)
 	}
-	q.Set("includeDeleted", "true")
-	return t.base + "/" + url.PathEscape(kind) + "?" + q.Encode()
+	if req.PageToken != "" {
+		return u + "&pageToken=" + queryEscape(req.PageToken)
+	}
+	since := req.After.UpdatedAt
+	if since == "" {
+		since = zeroSince
+	}
+	return u + "&updatedSince=" + queryEscape(since)
 }
 
 // Pull fetches one page of kind's changes (GET /{kind}).
@@ -67,7 +65,7 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 }
 
 func (t *Transport) recordURL(kind, id string) string {
-	return t.base + "/" + url.PathEscape(kind) + "/" + url.PathEscape(id)
+	return t.base + "/" + pathEscape(kind) + "/" + pathEscape(id)
 }
 
 // Fetch gets one record, tombstones included (GET /{kind}/{id}); ok is false on 404.

@@ -3,7 +3,6 @@ package rest
 import (
 	"context"
 	"errors"
-	"net/url"
 	"sync"
 
 	"github.com/offsync/offsync/core"
@@ -126,7 +125,7 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 	case core.OpDelete:
 		req.Method = "DELETE"
 		if op.BaseUpdatedAt != "" {
-			req.URL += "?_baseUpdatedAt=" + url.QueryEscape(op.BaseUpdatedAt)
+			req.URL += "?_baseUpdatedAt=" + queryEscape(op.BaseUpdatedAt)
 		}
 		if op.Force {
 			req.Header["X-Force-Delete"] = "true"
