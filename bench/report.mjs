@@ -4,7 +4,7 @@ import { median } from './harness.mjs';
 const fmtMs = (v) => (v == null ? 'n/a' : v >= 100 ? `${Math.round(v).toLocaleString('en-US')} ms` : `${v.toFixed(1)} ms`);
 const fmtX = (v) => (v == null || !Number.isFinite(v) ? 'n/a' : `${v.toFixed(2)}×`);
 const fmtMB = (b) => (b == null ? 'n/a' : `${(b / 1048576).toFixed(1)} MiB`);
-const fmtBytes = (b) => `${b.toLocaleString('en-US')} B (${(b / 1048576).toFixed(2)} MiB)`;
+const fmtBytes = (b) => `${b.toLocaleString('en-US')} B (${b >= 1048576 ? `${(b / 1048576).toFixed(2)} MiB` : `${(b / 1024).toFixed(1)} KiB`})`;
 const verdict = (ok) => (ok == null ? 'not measured' : ok ? '**met**' : '**missed**');
 
 function med(res, scenario, side) {

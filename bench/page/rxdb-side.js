@@ -82,8 +82,9 @@ export function createRxdbSide(cfg) {
     };
   }
 
-  // replicate runs one replication round of a collection to completion. Its checkpoint lives
-  // in RxDB's meta storage, so a later round resumes where this one ended.
+  // replicate runs one replication round of a collection to completion and returns how many
+  // documents it received. Its checkpoint lives in RxDB's meta storage, so a later round
+  // resumes where this one ended.
   async function replicate(name, kind, { pull, push }) {
     const rs = replicateRxCollection({
       replicationIdentifier: `bench-${kind}`,
@@ -95,14 +96,16 @@ export function createRxdbSide(cfg) {
       autoStart: true,
     });
     const errors = [];
-    const sub = rs.error$.subscribe((e) => errors.push(e));
+    let received = 0;
+    const subs = [rs.error$.subscribe((e) => errors.push(e)), rs.received$.subscribe(() => received++)];
     try {
       await rs.awaitInitialReplication();
     } finally {
-      sub.unsubscribe();
+      for (const sub of subs) sub.unsubscribe();
       await rs.cancel();
     }
     if (errors.length) throw new Error(`rxdb replication of ${kind}: ${errors[0].message || errors[0]}`);
+    return received;
   }
 
   return {
@@ -124,9 +127,7 @@ export function createRxdbSide(cfg) {
       if (e) await e.db.remove();
     },
     async pull(name, kind) {
-      const before = await dbs.get(name).db[kind].count().exec();
-      await replicate(name, kind, { pull: true });
-      return (await dbs.get(name).db[kind].count().exec()) - before;
+      return replicate(name, kind, { pull: true });
     },
     // sync of a synced database: each kind's live replication is asked to check again, the
     // way an RxDB app triggers "sync now".
