@@ -16,12 +16,15 @@ import (
 // simDeleted is the pseudo-field of a delete's obligation.
 const simDeleted = "<deleted>"
 
-// simSeen is what the server was ever observed to hold (after every step).
+// simSeen is what the server was ever observed to hold (after every push that changed it).
 type simSeen struct {
 	values  map[string]bool          // "kind/id/field=value", list items as field "tags[]"
 	deleted map[string][]simDeletion // "kind/id" → its deleted state at each change
 	version map[string]string        // "kind/id" → last version seen
 	count   map[string]int           // kind → records (tombstones included)
+	// notFound holds "client opID" of deletes answered 404: the server did not have the
+	// record, so the delete is done.
+	notFound map[string]bool
 }
 
 // simDeletion is a record's deleted state from a step on.
@@ -31,11 +34,10 @@ type simDeletion struct {
 }
 
 // deletedBetween reports whether the server held kind/id deleted at some step in [from, to]
-// (to 0: until the end), or did not hold it at all over that span (a delete of a record the
-// server never got is done: 404).
+// (to 0: until the end), or never held it.
 func (s simSeen) deletedBetween(key string, from, to int) bool {
 	states := s.deleted[key]
-	if len(states) == 0 || (to != 0 && states[0].step > to) {
+	if len(states) == 0 {
 		return true
 	}
 	for i, st := range states {
@@ -226,7 +228,7 @@ func (w *simWorld) checkNoWriteVanished() {
 		switch {
 		case d.superseded:
 			superseded++
-		case d.field == simDeleted && w.seen.deletedBetween(d.kind+"/"+d.id, d.step, d.until):
+		case d.field == simDeleted && (w.seen.deletedBetween(d.kind+"/"+d.id, d.step, d.until) || w.seen.notFound[d.client.name+" "+d.carrier]):
 			met++
 		case d.field != simDeleted && w.seen.values[seenKey(d.kind, d.id, d.field, d.value)]:
 			met++

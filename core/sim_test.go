@@ -51,11 +51,11 @@ func TestSimulation(t *testing.T) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	t.Logf("simulation seed %d (reproduce with -sim.seed=%d -sim.steps=%d)", seed, seed, *simSteps)
+	t.Logf("simulation seed %d (reproduce with -sim.seed=%d -sim.steps=%d -sim.clients=%d)", seed, seed, *simSteps, *simClients)
 	w := newSimWorld(t, seed, *simClients)
 	if !t.Run("steps", func(t *testing.T) { w.run(t, *simSteps) }) {
 		w.dumpTrace()
-		t.Errorf("simulation failed with seed %d: rerun with -sim.seed=%d -sim.steps=%d [-sim.trace=FILE]", seed, seed, *simSteps)
+		t.Errorf("simulation failed with seed %d: rerun with -sim.seed=%d -sim.steps=%d -sim.clients=%d [-sim.trace=FILE]", seed, seed, *simSteps, *simClients)
 	}
 }
 
@@ -121,7 +121,7 @@ func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
 		t:           t,
 		rng:         rand.New(rand.NewPCG(seed, 1)),
 		faultRNG:    rand.New(rand.NewPCG(seed, 2)),
-		seen:        simSeen{values: map[string]bool{}, deleted: map[string][]simDeletion{}, version: map[string]string{}, count: map[string]int{}},
+		seen:        simSeen{values: map[string]bool{}, deleted: map[string][]simDeletion{}, version: map[string]string{}, count: map[string]int{}, notFound: map[string]bool{}},
 		lostAnswers: map[string]bool{},
 		counts:      map[string]int{},
 	}
@@ -261,6 +261,11 @@ func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult
 		}
 	}
 	res, err := o.Transport.Push(ctx, ops)
+	for i, r := range res {
+		if r.Status == core.PushNotFound && ops[i].Type == core.OpDelete {
+			o.w.seen.notFound[o.c.name+" "+r.OpID] = true
+		}
+	}
 	for i, op := range ops {
 		if o.w.srv.Applied(op.IdempotencyKey()) != before[i] {
 			o.w.observeServer()
