@@ -8,10 +8,10 @@ export function mountStatus(app) {
   const bar = $('progress');
   const label = $('progress-label');
   const button = $('sync');
-  const state = { online: navigator.onLine, reachable: true, syncing: false, pending: 0, lastSyncedAt: 0 };
+  const state = { reachable: true, syncing: false, pending: 0, lastSyncedAt: 0 };
 
   const paint = () => {
-    const mode = !state.online ? 'offline' : state.syncing ? 'syncing' : state.reachable ? 'online' : 'unreachable';
+    const mode = !navigator.onLine ? 'offline' : state.syncing ? 'syncing' : state.reachable ? 'online' : 'unreachable';
     badge.dataset.state = mode;
     badge.textContent = { offline: 'Offline', syncing: 'Syncing…', online: 'Online', unreachable: 'Server unreachable' }[mode];
     pending.textContent = `${state.pending} pending`;
@@ -47,8 +47,8 @@ export function mountStatus(app) {
   };
 
   button.addEventListener('click', () => app.syncNow());
-  addEventListener('online', () => { state.online = true; paint(); });
-  addEventListener('offline', () => { state.online = false; paint(); });
+  addEventListener('online', paint);
+  addEventListener('offline', paint);
   setInterval(paint, 15_000); // keeps "synced 2 min ago" honest
   paint();
   return { onStatus, onProgress, onDone, state };

@@ -12,6 +12,10 @@ after(async () => { await browser?.close(); await server?.stop(); });
 test('offline: edits survive a reload served by the service worker and reach the server on reconnect', { timeout: 120_000 }, async () => {
   const context = await newDevice(browser);
   const page = await openApp(context, `${server.url}/`);
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  await cdp.detach(); // a CDP session left attached keeps the reloaded page believing it is online
+  assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), [], 'installable (test profiles are incognito)');
 
   await context.setOffline(true);
   await waitFor(async () => (await page.textContent('#badge')) === 'Offline', { what: 'offline badge' });
@@ -23,7 +27,7 @@ test('offline: edits survive a reload served by the service worker and reach the
   const reloaded = await page.reload();
   assert.ok(reloaded.fromServiceWorker(), 'the page came from the service worker');
   await page.waitForSelector('body[data-ready=true]');
-  assert.equal(await page.textContent('#badge'), 'Offline');
+  await waitFor(async () => (await page.textContent('#badge')) === 'Offline', { what: 'offline badge after reload' });
   assert.equal(await shownNotes(page, walk), 'Walk in the rain, then cocoa');
   assert.equal(await shownNotes(page, work), 'Long day <script>alert(1)</script>', 'notes render as text');
   assert.equal(await page.locator('#entries script').count(), 0, 'no markup from records');
