@@ -32,7 +32,7 @@ import (
 //	go test ./core -run 'TestSimulation$' -sim.seed=N [-sim.steps=M] [-sim.trace=FILE]
 var (
 	simSeed    = flag.Uint64("sim.seed", 0, "simulation seed (0: a new one from the clock)")
-	simSteps   = flag.Int("sim.steps", 3000, "simulation steps")
+	simSteps   = flag.Int("sim.steps", 5000, "simulation steps")
 	simClients = flag.Int("sim.clients", 3, "simulated clients")
 	simTrace   = flag.String("sim.trace", "", "on failure, write the whole step trace to this file")
 )
