@@ -80,7 +80,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}
-	return s.update(ctx, "unpark", []string{stOutbox, stParked}, func(t *txn) error {
+	return s.update(ctx, "unpark", []string{stRecords, stOutbox, stParked}, func(t *txn) error {
 		idx, err := t.index(stParked, "opId")
 		if err != nil {
 			return err
@@ -100,14 +100,16 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		// Requeued ops go back in the order they were parked.
 		sort.Slice(found, func(i, j int) bool { return found[i].N < found[j].N })
 		var dels []int64
-		var adds []opValue
+		var adds []core.Op
+		var keys []entityKey
 		for _, v := range found {
 			dels = append(dels, v.N)
 			if requeue {
-				o := v.Op
-				o.Seq, o.InFlight = 0, false
+				o := v.Op.op()
+				o.InFlight = false
 				o.Attempt++
 				adds = append(adds, o)
+				keys = append(keys, entityKey{o.Kind, o.EntityID})
 			}
 		}
 		if len(dels) == 0 {
@@ -120,6 +122,26 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		if err := t.fire(t.js.delAll, parked, jsonText(dels)); err != nil {
 			return err
 		}
-		return putValues(t, stOutbox, adds)
+		if len(adds) == 0 {
+			return nil
+		}
+		// A requeued op's change is applied to its record again (core.PlanUnpark): pulls may
+		// have overwritten the record while the op was parked.
+		es, err := loadEntities(ctx, t, keys)
+		if err != nil {
+			return err
+		}
+		for _, o := range adds {
+			e := es.get(o.Kind, o.EntityID)
+			es.append(e, o)
+			rec, err := core.PlanUnpark(e.rec, o)
+			if err != nil {
+				return err
+			}
+			if rec != nil {
+				e.setRecord(*rec)
+			}
+		}
+		return es.flush(ctx, t, false)
 	})
 }
