@@ -108,11 +108,10 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	}
 	t := s.begin()
 	for _, a := range acks {
-		i, ok := t.findOp(a.Op.OpID)
+		stored, ok := t.findOp(a.Op.OpID)
 		if !ok {
 			continue
 		}
-		stored := t.outbox[i]
 		if stored.Kind != a.Op.Kind || stored.EntityID != a.Op.EntityID {
 			return core.Errorf(core.CodeInvalid, "ack", "op %s is on %s/%s, ack says %s/%s",
 				a.Op.OpID, stored.Kind, stored.EntityID, a.Op.Kind, a.Op.EntityID)
@@ -161,11 +160,10 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		}
 	}
 	t := s.begin()
-	i, ok := t.findOp(op.OpID)
+	stored, ok := t.findOp(op.OpID)
 	if !ok {
 		return nil
 	}
-	stored := t.outbox[i]
 	if stored.Kind != op.Kind || stored.EntityID != op.EntityID {
 		return core.Errorf(core.CodeInvalid, "resolve", "op %s is on %s/%s, not %s/%s",
 			op.OpID, stored.Kind, stored.EntityID, op.Kind, op.EntityID)
@@ -195,11 +193,11 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	t := s.begin()
 	var moved []core.ParkedOp
 	for _, p := range parked {
-		i, ok := t.findOp(p.Op.OpID)
+		stored, ok := t.findOp(p.Op.OpID)
 		if !ok {
 			continue
 		}
-		p.Op = t.outbox[i]
+		p.Op = stored
 		t.removeOp(p.Op.Seq)
 		moved = append(moved, p)
 	}

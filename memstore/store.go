@@ -10,6 +10,7 @@ package memstore
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/offsync/offsync/core"
@@ -21,6 +22,8 @@ type Store struct {
 	closed    bool
 	records   map[string]map[string]core.Record // kind → id → record (tombstones included)
 	outbox    []core.Op                         // pending ops in Seq order
+	byEntity  map[entityKey][]int64             // pending Seqs per entity, in order
+	byID      map[string]int64                  // pending op id → Seq
 	nextSeq   int64                             // last Seq handed out
 	parked    []core.ParkedOp                   // in the order they were parked
 	cursors   map[string]core.Cursor
@@ -33,9 +36,11 @@ var _ core.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		records: map[string]map[string]core.Record{},
-		cursors: map[string]core.Cursor{},
-		meta:    map[string]string{},
+		records:  map[string]map[string]core.Record{},
+		byEntity: map[entityKey][]int64{},
+		byID:     map[string]int64{},
+		cursors:  map[string]core.Cursor{},
+		meta:     map[string]string{},
 	}
 }
 
@@ -59,7 +64,17 @@ func (s *Store) Close() error {
 	defer s.mu.Unlock()
 	s.closed = true
 	s.records, s.outbox, s.parked, s.cursors, s.conflicts, s.meta = nil, nil, nil, nil, nil, nil
+	s.byEntity, s.byID = nil, nil
 	return nil
+}
+
+// opAt returns the pending op with seq (not a copy).
+func (s *Store) opAt(seq int64) (core.Op, bool) {
+	i, ok := slices.BinarySearchFunc(s.outbox, seq, cmpSeq)
+	if !ok {
+		return core.Op{}, false
+	}
+	return s.outbox[i], true
 }
 
 // stored returns the record (not a copy: callers copy before handing it out).
