@@ -98,7 +98,10 @@ export interface OpenOptions {
   pushBatchSize?: number;
   /** Push requests in flight at once [1]. */
   pushConcurrency?: number;
-  /** Retries of one request on 429/5xx/network [5]; 0 means none. */
+  /**
+   * Retries of one request on 429/5xx/timeout [5], with backoff and Retry-After; 0 means none.
+   * A network failure (no answer at all) is not retried: it ends the sync at once (offline fails fast).
+   */
   maxRetries?: number;
   /** Backoff bounds in ms [1000, 120000]; 0 means no wait. */
   backoffMinMs?: number;
@@ -107,7 +110,7 @@ export interface OpenOptions {
   fullResyncIntervalMs?: number;
   /**
    * Bound of one HTTP request, body included, in ms [60000]; 0 means none. A request that
-   * times out fails with code 'timeout' (retryable, retried like a network error).
+   * times out fails with code 'timeout' (retryable, retried like a 5xx).
    */
   requestTimeoutMs?: number;
   /** User-Agent header where the host allows setting it (Node). */
