@@ -25,7 +25,7 @@ func TestWasmImportGraph(t *testing.T) {
 	require.True(t, deps["syscall/js"], "go list did not list the wasm build's graph")
 	banned := []string{"net/http", "net", "crypto/tls", "text/template", "html/template",
 		"regexp", "net/url", "crypto/rand", "github.com/google/uuid"}
-	for _, banned := range banned {
-		require.False(t, deps[banned], "%s is in the sync.wasm import graph", banned)
+	for _, pkg := range banned {
+		require.False(t, deps[pkg], "%s is in the sync.wasm import graph", pkg)
 	}
 }
