@@ -71,7 +71,8 @@ const commands = [
   `go ${GO_BENCH.map((a) => (a === '^$' ? "'^$'" : a)).join(' ')}`,
   'gzip -9 -c js/sync.wasm | wc -c; brotli -c js/sync.wasm | wc -c',
 ];
-const commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+const dirty = version('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) !== '';
+const commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) + (dirty ? ' plus uncommitted changes in the tree' : '');
 let md = renderReport({ res, machine, size, goBench, commands, commit });
 const notes = join(ROOT, 'bench/where-the-time-goes.md');
 if (existsSync(notes)) md += '\n' + readFileSync(notes, 'utf8');
