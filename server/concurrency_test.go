@@ -49,16 +49,18 @@ func (w workload) run(t *testing.T) []versions {
 			w.writer(ctx, t, i, &writes, &writeErrs)
 		}()
 	}
+	writersDone := make(chan struct{})
 	results := make([]versions, w.pullers)
 	var pwg sync.WaitGroup
 	for i := range w.pullers {
 		pwg.Add(1)
 		go func() {
 			defer pwg.Done()
-			results[i] = w.puller(ctx, t, i)
+			results[i] = w.puller(ctx, t, i, writersDone)
 		}()
 	}
 	wg.Wait()
+	close(writersDone)
 	pwg.Wait()
 	require.Zero(t, writeErrs.Load(), "writers saw unexpected answers")
 	t.Logf("%d write requests by %d writers on %d servers", writes.Load(), w.writers, len(w.urls))
@@ -66,12 +68,16 @@ func (w workload) run(t *testing.T) []versions {
 }
 
 // writer owns ids w<i>-<n> in every proof kind, so it never conflicts with other writers and
-// always knows its records' versions.
+// always knows its records' versions. It stops starting requests when ctx ends, but lets the
+// one under way finish: a request cancelled by the client may still commit on the server, after
+// the pullers' final catch-up, and would look like a lost update.
 func (w workload) writer(ctx context.Context, t *testing.T, i int, writes, errs *atomic.Int64) {
+	stop := ctx
+	ctx = context.WithoutCancel(ctx)
 	rng := rand.New(rand.NewPCG(uint64(i), 42))
 	base := map[string]string{} // kind/id → version
 	deleted := map[string]bool{}
-	for n := 0; ctx.Err() == nil; n++ {
+	for n := 0; stop.Err() == nil; n++ {
 		srv := w.urls[rng.IntN(len(w.urls))]
 		kind := proofKinds[rng.IntN(len(proofKinds))]
 		id := fmt.Sprintf("w%d-%d", i, rng.IntN(w.idsEach))
@@ -156,8 +162,9 @@ func (w workload) writer(ctx context.Context, t *testing.T, i int, writes, errs 
 	}
 }
 
-// puller walks every proof kind from its cursor until the writers stop, then catches up.
-func (w workload) puller(ctx context.Context, t *testing.T, i int) versions {
+// puller walks every proof kind from its cursor until ctx ends, then, once every writer's
+// last request has settled, catches up.
+func (w workload) puller(ctx context.Context, t *testing.T, i int, writersDone <-chan struct{}) versions {
 	got := versions{}
 	cursors := map[string][2]string{}
 	rng := rand.New(rand.NewPCG(uint64(i), 7))
@@ -186,6 +193,7 @@ func (w workload) puller(ctx context.Context, t *testing.T, i int) versions {
 			time.Sleep(time.Millisecond)
 		}
 	}
+	<-writersDone
 	for _, k := range proofKinds {
 		for step(k) > 0 {
 		}
