@@ -2,8 +2,10 @@
 // measures sizes, runs the host Go benchmarks, and writes BENCHMARKS.md. It builds nothing:
 // make builds sync.wasm, the server and the RxDB bundle first.
 //
-// node bench/run.mjs [--out FILE] [--quick] [--sides offsync,raw,rxdb]
-//   --quick: the smoke sizes, for trying the report; --sides: run only these sides.
+// node bench/run.mjs [--out FILE] [--quick] [--sides offsync,raw,rxdb] [--render]
+//   --quick: the smoke sizes, for trying the report; --sides: run only these sides;
+//   --render: write the report again from the last run's bench/dist/results.json (e.g. after
+//   editing bench/where-the-time-goes.md), measuring nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -50,33 +52,47 @@ function version(cmd, args) {
   try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim(); } catch { return 'unknown'; }
 }
 
-const res = await runBench({ params, sides });
-const size = sizes();
-process.stderr.write('[bench] host Go benchmarks\n');
-const goBench = goBenchmarks();
-const pkg = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-const machine = {
-  date: new Date().toISOString(),
-  cpus: os.cpus().length,
-  cpuModel: os.cpus()[0]?.model ?? 'unknown CPU',
-  memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
-  os: version('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"']) + `, kernel ${os.release()}`,
-  go: version('go', ['version']),
-  node: process.versions.node,
-  playwright: pkg('playwright-core'),
-  rxdb: pkg('rxdb'),
-};
-const commands = [
-  'make bench        # = make chromium npm wasm server; esbuild bench/page/rxdb-side.js → bench/dist; node bench/run.mjs',
-  `go ${GO_BENCH.map((a) => (a === '^$' ? "'^$'" : a)).join(' ')}`,
-  'gzip -9 -c js/sync.wasm | wc -c; brotli -c js/sync.wasm | wc -c',
-];
-const dirty = version('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) !== '';
-const commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) + (dirty ? ' plus uncommitted changes in the tree' : '');
-let md = renderReport({ res, machine, size, goBench, commands, commit });
+const RESULTS = join(ROOT, 'bench/dist/results.json');
+
+// measure runs everything and returns what the report is made of.
+async function measure() {
+  // The tree measured is the one make just built: note it before the long run.
+  const dirty = version('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) !== '';
+  const commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) + (dirty ? ' plus uncommitted changes in the tree' : '');
+  const res = await runBench({ params, sides });
+  const size = sizes();
+  process.stderr.write('[bench] host Go benchmarks\n');
+  const goBench = goBenchmarks();
+  const pkg = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const machine = {
+    date: new Date().toISOString(),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown CPU',
+    memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    os: version('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"']) + `, kernel ${os.release()}`,
+    go: version('go', ['version']),
+    node: process.versions.node,
+    playwright: pkg('playwright-core'),
+    rxdb: pkg('rxdb'),
+  };
+  const commands = [
+    'make bench        # = make chromium npm wasm server; esbuild bench/page/rxdb-side.js → bench/dist; node bench/run.mjs',
+    `go ${GO_BENCH.map((a) => (a === '^$' ? "'^$'" : a)).join(' ')}`,
+    'gzip -9 -c js/sync.wasm | wc -c; brotli -c js/sync.wasm | wc -c',
+  ];
+  return { res, machine, size, goBench, commands, commit };
+}
+
+let input;
+if (argv.includes('--render')) {
+  input = JSON.parse(readFileSync(RESULTS, 'utf8'));
+} else {
+  input = await measure();
+  mkdirSync(join(ROOT, 'bench/dist'), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(input, null, 1));
+}
+let md = renderReport(input);
 const notes = join(ROOT, 'bench/where-the-time-goes.md');
 if (existsSync(notes)) md += '\n' + readFileSync(notes, 'utf8');
 writeFileSync(outFile, md);
-mkdirSync(join(ROOT, 'bench/dist'), { recursive: true });
-writeFileSync(join(ROOT, 'bench/dist/results.json'), JSON.stringify({ res, size, machine }, null, 1));
-process.stderr.write(`[bench] wrote ${outFile} (${res.seconds.toFixed(0)} s in the browser)\n`);
+process.stderr.write(`[bench] wrote ${outFile} (${input.res.seconds.toFixed(0)} s in the browser)\n`);
