@@ -1,6 +1,11 @@
 package core
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/offsync/offsync/core/internal/jsonscan"
+)
 
 // usable checks the engine is open and, when kind is not empty, that kind is configured.
 func (e *Engine) usable(op, kind string) error {
@@ -33,8 +38,20 @@ func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, err
 	}, nil
 }
 
-// recordID returns the string "id" of a record that must be a JSON object.
+// recordID returns the string "id" of a record that must be a JSON object. The light scan
+// finds it without decoding the record; the store validates the whole JSON (ValidateWrite)
+// before writing, so a malformed record is still refused, with nothing applied.
 func recordID(op string, data json.RawMessage) (string, error) {
+	b := bytes.TrimLeft(data, " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")
+	}
+	if m, ok := jsonscan.ScanMeta(b); ok {
+		if m.ID == nil {
+			return "", Errorf(CodeInvalid, op, "the record has no \"id\"")
+		}
+		return checkedID(op, *m.ID)
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
 		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")
@@ -47,6 +64,10 @@ func recordID(op string, data json.RawMessage) (string, error) {
 	if err := json.Unmarshal(raw, &id); err != nil {
 		return "", Errorf(CodeInvalid, op, "the record's \"id\" %s is not a string", string(raw))
 	}
+	return checkedID(op, id)
+}
+
+func checkedID(op, id string) (string, error) {
 	if !ValidID(id) {
 		return "", Errorf(CodeInvalid, op, "record id must be 1–256 bytes")
 	}

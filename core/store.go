@@ -47,7 +47,8 @@ type Ack struct {
 // or id (Get); a write with a bad kind, id or empty OpID, an upsert whose Data is not a JSON
 // object or whose "id" differs, an OpID used twice in the call or already pending or parked
 // (WriteLocal, Enqueue, which also refuses an unknown op type); an ApplyPage item whose Kind
-// is not kind, whose ID is invalid or whose Data is not a JSON object with that id; an Ack
+// is not kind, whose ID is invalid or whose Data is not shaped as a JSON object (the transport
+// validated its JSON and took ID from it, so it is not parsed again); an Ack
 // without OpID, with a server record of another id, or naming another entity than the stored
 // op; a Resolve op that fails ValidateOp, names another entity than the stored op, or whose
 // local record is not that entity's JSON object; a ParkedOp without OpID; a conflict without

@@ -3,6 +3,8 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/offsync/offsync/core/internal/jsonscan"
 )
 
 // The checks every Store runs on its input before it changes anything, so that all stores
@@ -31,15 +33,21 @@ func ValidateEntity(op, kind, id string) error {
 // ValidateObject checks that data is one JSON object whose "id", when present, is the string id.
 func ValidateObject(op, id string, data json.RawMessage) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' {
+	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
 	}
-	// Unmarshal checks the whole input is valid JSON before decoding: no separate json.Valid
-	// pass (on the pull path every item goes through here).
+	// Valid JSON, so the light scan's answer can be trusted; it declines (escapes, keys that
+	// differ only in case, a non-string id) where encoding/json must decide.
+	if m, ok := jsonscan.ScanMeta(trimmed); ok {
+		if m.ID != nil && *m.ID != id {
+			return Errorf(CodeInvalid, op, "record's \"id\" %q differs from %q", *m.ID, id)
+		}
+		return nil
+	}
 	var head struct {
 		ID *json.RawMessage `json:"id"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	if err := json.Unmarshal(trimmed, &head); err != nil {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object: %w", id, err)
 	}
 	if head.ID != nil {
@@ -87,7 +95,9 @@ func ValidateOp(o Op) error {
 }
 
 // ValidatePageItem checks a pulled item of kind (Store.ApplyPage): its Kind equals kind, its
-// ID is valid and its Data is a JSON object with that id.
+// ID is valid and its Data is shaped as a JSON object ('{'…'}'). It does not parse Data: the
+// transport validated each item's JSON where the bytes came in and took ID from it, and
+// parsing every item again was a third of the pull's Go time in wasm.
 func ValidatePageItem(kind string, r Record) error {
 	const op = "apply page"
 	if r.Kind != kind {
@@ -96,7 +106,11 @@ func ValidatePageItem(kind string, r Record) error {
 	if err := ValidateEntity(op, kind, r.ID); err != nil {
 		return err
 	}
-	return ValidateObject(op, r.ID, r.Data)
+	b := bytes.Trim(r.Data, " \t\r\n")
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return Errorf(CodeInvalid, op, "item %q is not a JSON object", r.ID)
+	}
+	return nil
 }
 
 // ValidateAck checks an acknowledgement (Store.Ack): an OpID and, when the server sent a

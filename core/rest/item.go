@@ -6,18 +6,8 @@ import (
 	"errors"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/internal/jsonscan"
 )
-
-// itemMeta is the little the transport needs from a server record. Decoding into it (rather
-// than a map) skips every other field without allocating for it, which matters in wasm where
-// encoding/json is slow.
-type itemMeta struct {
-	ID             *string `json:"id"`
-	UpdatedAt      string  `json:"updatedAt"`
-	UpdatedAtSnake string  `json:"updated_at"`
-	DeletedAt      *string `json:"deletedAt"`
-	DeletedAtSnake *string `json:"deleted_at"`
-}
 
 var (
 	errNotJSON     = errors.New("not valid JSON")
@@ -35,7 +25,7 @@ func parseRecord(kind string, raw json.RawMessage, needVersion bool, defaultID s
 	if len(b) == 0 || b[0] != '{' {
 		return core.Record{}, errNotObject
 	}
-	m, ok := scanMeta(b)
+	m, ok := jsonscan.ScanMeta(b)
 	if !ok {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return core.Record{}, err

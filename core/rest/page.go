@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/offsync/offsync/core/internal/jsonscan"
 )
 
 // pullBody is CONTRACT.md's pull answer. Items stay raw: each is parsed once, for its metadata.
@@ -31,13 +33,13 @@ func decodePage(b []byte) (pullBody, error) {
 // splitPage is decodePage's fast path over a valid JSON document; ok is false for anything
 // unusual (escapes in keys or the token, a key differing only in case, unexpected types).
 func splitPage(b []byte) (body pullBody, ok bool) {
-	i := skipWS(b, 0)
+	i := jsonscan.SkipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return body, false
 	}
 	i++
 	for {
-		i = skipWS(b, i)
+		i = jsonscan.SkipWS(b, i)
 		if i >= len(b) {
 			return body, false
 		}
@@ -45,17 +47,17 @@ func splitPage(b []byte) (body pullBody, ok bool) {
 		case '}':
 			return body, true
 		case ',':
-			i = skipWS(b, i+1)
+			i = jsonscan.SkipWS(b, i+1)
 		}
-		key, next, ok := plainString(b, i)
+		key, next, ok := jsonscan.PlainString(b, i)
 		if !ok {
 			return body, false
 		}
-		i = skipWS(b, next)
+		i = jsonscan.SkipWS(b, next)
 		if i >= len(b) || b[i] != ':' {
 			return body, false
 		}
-		i = skipWS(b, i+1)
+		i = jsonscan.SkipWS(b, i+1)
 		switch k := string(key); {
 		case k == "items":
 			if body.Items, i, ok = splitArray(b, i); !ok {
@@ -68,7 +70,7 @@ func splitPage(b []byte) (body pullBody, ok bool) {
 		case strings.EqualFold(k, "items") || strings.EqualFold(k, "nextPageToken"):
 			return body, false
 		default:
-			if i, ok = skipValue(b, i); !ok {
+			if i, ok = jsonscan.SkipValue(b, i); !ok {
 				return body, false
 			}
 		}
@@ -84,24 +86,24 @@ func splitArray(b []byte, i int) ([]json.RawMessage, int, bool) {
 		return nil, i, false
 	}
 	items := []json.RawMessage{}
-	i = skipWS(b, i+1)
+	i = jsonscan.SkipWS(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return items, i + 1, true
 	}
 	for i < len(b) {
-		end, ok := skipValue(b, i)
+		end, ok := jsonscan.SkipValue(b, i)
 		if !ok {
 			return nil, i, false
 		}
 		items = append(items, b[i:end:end])
-		i = skipWS(b, end)
+		i = jsonscan.SkipWS(b, end)
 		if i >= len(b) {
 			break
 		}
 		if b[i] == ']' {
 			return items, i + 1, true
 		}
-		i = skipWS(b, i+1) // past ','
+		i = jsonscan.SkipWS(b, i+1) // past ','
 	}
 	return nil, i, false
 }
@@ -111,7 +113,7 @@ func stringOrNull(b []byte, i int) (*string, int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return nil, i + 4, true
 	}
-	s, next, ok := plainString(b, i)
+	s, next, ok := jsonscan.PlainString(b, i)
 	if !ok || !utf8.Valid(s) {
 		return nil, i, false
 	}

@@ -1,4 +1,7 @@
-package rest
+// Package jsonscan reads the little the sync path needs from JSON records (the top-level id,
+// updatedAt, deletedAt) in one light pass, without decoding them: shared by the REST transport,
+// which scans every pulled item, and the engine, which finds the id of every local write.
+package jsonscan
 
 import (
 	"bytes"
@@ -6,7 +9,17 @@ import (
 	"unicode/utf8"
 )
 
-// Fields scanMeta looks for.
+// Meta is what ScanMeta reads. Its tags let a caller fall back to encoding/json with the
+// same result when ScanMeta cannot answer.
+type Meta struct {
+	ID             *string `json:"id"`
+	UpdatedAt      string  `json:"updatedAt"`
+	UpdatedAtSnake string  `json:"updated_at"`
+	DeletedAt      *string `json:"deletedAt"`
+	DeletedAtSnake *string `json:"deleted_at"`
+}
+
+// Fields ScanMeta looks for.
 const (
 	fieldOther = iota
 	fieldID
@@ -20,21 +33,21 @@ const (
 var metaKeys = [...]string{fieldID: "id", fieldUpdatedAt: "updatedAt", fieldUpdatedAtSnake: "updated_at",
 	fieldDeletedAt: "deletedAt", fieldDeletedAtSnake: "deleted_at"}
 
-// scanMeta reads the top-level id, updatedAt and deletedAt of a JSON object in one light pass,
-// skipping every other value without decoding it: pulled pages are mostly fields the transport
+// ScanMeta reads the top-level id, updatedAt and deletedAt of a JSON object in one light pass,
+// skipping every other value without decoding it: records are mostly fields the sync path
 // never looks at, and a full decode of each item costs two more scans (slow in wasm). b must
-// already be valid JSON (the page decode checked it). ok is false on anything it does not
+// already be valid JSON (a caller that has not checked it must not trust a "yes"). ok is false on anything it does not
 // handle simply — escapes in keys or in those values, a key differing only in case, a value
 // of another type — and the caller then decodes with encoding/json, which gives the same result
 // (FuzzScanMeta checks that).
-func scanMeta(b []byte) (m itemMeta, ok bool) {
-	i := skipWS(b, 0)
+func ScanMeta(b []byte) (m Meta, ok bool) {
+	i := SkipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return m, false
 	}
 	i++
 	for {
-		i = skipWS(b, i)
+		i = SkipWS(b, i)
 		if i >= len(b) {
 			return m, false
 		}
@@ -42,23 +55,23 @@ func scanMeta(b []byte) (m itemMeta, ok bool) {
 		case '}':
 			return m, true
 		case ',':
-			i = skipWS(b, i+1)
+			i = SkipWS(b, i+1)
 		}
-		key, next, ok := plainString(b, i)
+		key, next, ok := PlainString(b, i)
 		if !ok {
 			return m, false
 		}
-		i = skipWS(b, next)
+		i = SkipWS(b, next)
 		if i >= len(b) || b[i] != ':' {
 			return m, false
 		}
-		i = skipWS(b, i+1)
+		i = SkipWS(b, i+1)
 		f := whichField(key)
 		if f == fieldUnsure {
 			return m, false
 		}
 		if f == fieldOther {
-			if i, ok = skipValue(b, i); !ok {
+			if i, ok = SkipValue(b, i); !ok {
 				return m, false
 			}
 			continue
@@ -66,7 +79,7 @@ func scanMeta(b []byte) (m itemMeta, ok bool) {
 		var val *string
 		switch {
 		case i < len(b) && b[i] == '"':
-			s, next, ok := plainString(b, i)
+			s, next, ok := PlainString(b, i)
 			if !ok || !utf8.Valid(s) {
 				return m, false // encoding/json would replace invalid UTF-8
 			}
@@ -83,7 +96,7 @@ func scanMeta(b []byte) (m itemMeta, ok bool) {
 
 // set stores one field the way encoding/json would: null clears a pointer and leaves a
 // string as it was.
-func (m *itemMeta) set(f int, v *string) {
+func (m *Meta) set(f int, v *string) {
 	switch f {
 	case fieldID:
 		m.ID = v
@@ -117,16 +130,17 @@ func whichField(key []byte) int {
 	return fieldOther
 }
 
-func skipWS(b []byte, i int) int {
+// SkipWS returns the index of the first non-space byte at or after i.
+func SkipWS(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
 	return i
 }
 
-// plainString returns the content of the string starting at b[i] and the index after it; ok is
+// PlainString returns the content of the string starting at b[i] and the index after it; ok is
 // false when it is not a string or has escapes.
-func plainString(b []byte, i int) (s []byte, next int, ok bool) {
+func PlainString(b []byte, i int) (s []byte, next int, ok bool) {
 	if i >= len(b) || b[i] != '"' {
 		return nil, i, false
 	}
@@ -154,8 +168,8 @@ func endOfString(b []byte, i int) (int, bool) {
 	return i, false
 }
 
-// skipValue returns the index after the (valid) JSON value starting at b[i].
-func skipValue(b []byte, i int) (int, bool) {
+// SkipValue returns the index after the (valid) JSON value starting at b[i].
+func SkipValue(b []byte, i int) (int, bool) {
 	if i >= len(b) {
 		return i, false
 	}
