@@ -4,6 +4,8 @@ package idbstore
 
 import (
 	"context"
+	"errors"
+	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 )
@@ -30,8 +32,47 @@ type entities struct {
 	added []*pendingOp // new ops in append order: the order their Seqs must follow
 }
 
-// loadEntities reads the records and outbox ops of keys with two request batches.
+// loadEntities reads the records and outbox ops of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
+	es, _, err := load(ctx, t, keys, nil)
+	return es, err
+}
+
+// loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
+// pending on one of these entities or parked. An id pending on another entity is refused by
+// the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
+func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
+	es, parkedAt, err := load(ctx, t, keys, ids)
+	if err != nil {
+		return nil, err
+	}
+	if parkedAt >= 0 {
+		return nil, core.Errorf(core.CodeInvalid, op, "op id %s is parked", ids[parkedAt])
+	}
+	known := make(map[string]bool)
+	for _, e := range es.byKey {
+		for _, p := range e.ops {
+			known[p.op.OpID] = true
+		}
+	}
+	for _, id := range ids {
+		if known[id] {
+			return nil, core.Errorf(core.CodeInvalid, op, "op id %s already in the outbox", id)
+		}
+	}
+	return es, nil
+}
+
+// loaded is the load helper's result.
+type loaded struct {
+	Recs   []*recordValue `json:"recs"`
+	Ops    [][]opValue    `json:"ops"`
+	Parked int            `json:"parked"`
+}
+
+// load reads the records and outbox ops of keys and, with ids, which of them is parked (its
+// position, -1 when none) in one helper call.
+func load(ctx context.Context, t *txn, keys []entityKey, ids []string) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys))}
 	uniq := make([]entityKey, 0, len(keys))
 	for _, k := range keys {
@@ -40,37 +81,83 @@ func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, err
 			uniq = append(uniq, k)
 		}
 	}
-	if len(uniq) == 0 {
-		return es, nil
+	if len(uniq) == 0 && len(ids) == 0 {
+		return es, -1, nil
 	}
 	records, err := t.store(stRecords)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	byEntity, err := t.index(stOutbox, "entity")
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
-	text := jsonText(uniq)
-	var recs []*recordValue
-	if err := t.issueJSON(ctx, &recs, t.js.gather, records, "get", text); err != nil {
-		return nil, err
+	parked := js.Null()
+	if len(ids) > 0 {
+		if parked, err = t.index(stParked, "opId"); err != nil {
+			return nil, -1, err
+		}
 	}
-	var ops [][]opValue
-	if err := t.issueJSON(ctx, &ops, t.js.gather, byEntity, "getAll", text); err != nil {
-		return nil, err
+	var got loaded
+	if err := t.issueJSON(ctx, &got, t.js.load, records, byEntity, parked, jsonText(uniq), jsonText(ids)); err != nil {
+		return nil, -1, err
 	}
 	for i, k := range uniq {
 		e := es.byKey[k]
-		if recs[i] != nil {
-			r := recs[i].record()
+		if got.Recs[i] != nil {
+			r := got.Recs[i].record()
 			e.rec = &r
 		}
-		for _, v := range ops[i] {
+		for _, v := range got.Ops[i] {
 			e.ops = append(e.ops, &pendingOp{op: v.op(), stored: true})
 		}
 	}
-	return es, nil
+	return es, got.Parked, nil
+}
+
+// refuseUnaddedOpIDs refuses the ids (a local write's) that flush will not add to the outbox
+// (their op was coalesced into an earlier one, or cancelled) and that another op already has:
+// only added ops meet the unique opId index. One request batch, only when there are such ids.
+func refuseUnaddedOpIDs(ctx context.Context, t *txn, op string, es *entities, ids []string, withSeqs bool) error {
+	added := make(map[string]bool, len(es.added))
+	for _, p := range es.added {
+		if !p.removed || withSeqs {
+			added[p.op.OpID] = true
+		}
+	}
+	var check []string
+	for _, id := range ids {
+		if !added[id] {
+			check = append(check, id)
+		}
+	}
+	if len(check) == 0 {
+		return nil
+	}
+	idx, err := t.index(stOutbox, "opId")
+	if err != nil {
+		return err
+	}
+	var keys []*int64
+	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, "getKey", jsonText(check)); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		if k != nil {
+			return core.Errorf(core.CodeInvalid, op, "op id %s already in the outbox", check[i])
+		}
+	}
+	return nil
+}
+
+// opIDTaken turns the outbox's unique opId index refusing an added op (ConstraintError, the
+// whole transaction aborted) into the invalid error of an op id already in the outbox.
+func opIDTaken(op string, err error) error {
+	var d *domError
+	if errors.As(err, &d) && d.Name == "ConstraintError" {
+		return core.Errorf(core.CodeInvalid, op, "op id already in the outbox: %w", d)
+	}
+	return err
 }
 
 func (es *entities) get(kind, id string) *entity { return es.byKey[entityKey{kind, id}] }

@@ -54,6 +54,49 @@ H.gather = (src, method, keys, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
+// load reads what a write needs about the entities keys (JSON [kind, id] pairs, distinct) in
+// one go, reporting once: each stored record (a get each); their outbox ops through the entity
+// index, with ONE getAll per kind over the keys' id range (a batch's ids are usually close, and
+// the outbox small), or a getAll per key when that range holds many more ops than keys; and,
+// when parked is an opId index and its store is not empty, the position of the first of ids
+// (JSON) found in it. Result: JSON {recs, ops (per key, in Seq order), parked (-1: none)}.
+H.load = (records, entity, parked, keys, ids, cb) => {
+  const ks = (JSON.parse(keys) || []);
+  const recs = new Array(ks.length), ops = ks.map(() => []);
+  let left = 1, failed = false, parkedAt = -1;
+  const settle = () => { if (--left === 0 && !failed) cb(0, true, JSON.stringify({ recs, ops, parked: parkedAt })); };
+  const req = (r, ok) => {
+    left++;
+    r.onsuccess = () => { ok(r.result); settle(); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  };
+  ks.forEach((k, i) => req(records.get(k), (v) => { recs[i] = ser(v); }));
+  const byKind = new Map();
+  ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
+  for (const [kind, is] of byKind) {
+    let lo = ks[is[0]][1], hi = lo;
+    for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
+    const limit = 2 * is.length + 16;
+    req(entity.getAll(IDBKeyRange.bound([kind, lo], [kind, hi]), limit), (vs) => {
+      if (vs.length === limit) {
+        for (const i of is) req(entity.getAll(ks[i]), (v) => { ops[i] = v; });
+        return;
+      }
+      const at = new Map(is.map((i) => [ks[i][1], i]));
+      for (const v of vs) { const i = at.get(v.eid); if (i !== undefined) ops[i].push(v); }
+    });
+  }
+  const want = parked === null ? [] : (JSON.parse(ids) || []);
+  if (want.length > 0) {
+    req(parked.objectStore.count(), (n) => {
+      if (n === 0) return;
+      want.forEach((id, j) => req(parked.getKey(id), (k) => {
+        if (k !== undefined && (parkedAt < 0 || j < parkedAt)) parkedAt = j;
+      }));
+    });
+  }
+  settle();
+};
 // page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
 // framed]. Records are framed (frame.go) when asked and possible, JSON otherwise.
 const RS = '\x1e', US = '\x1f';
@@ -153,7 +196,7 @@ type helpers struct {
 	open, begin, commit, abort                       js.Value
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
-	putFramed                                        js.Value
+	putFramed, load                                  js.Value
 }
 
 func newHelpers() *helpers {
@@ -163,5 +206,6 @@ func newHelpers() *helpers {
 		gather: h.Get("gather"), page: h.Get("page"), keys: h.Get("keys"), indexKeys: h.Get("indexKeys"),
 		count: h.Get("count"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
+		load: h.Get("load"),
 	}
 }

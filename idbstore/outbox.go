@@ -30,10 +30,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	}
 	var out []core.Op
 	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
-		if err := refuseKnownOpIDs(ctx, t, op, ids); err != nil {
-			return err
-		}
-		es, err := loadEntities(ctx, t, keys)
+		es, err := loadForWrite(ctx, t, op, keys, ids)
 		if err != nil {
 			return err
 		}
@@ -52,6 +49,9 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 				out[i] = o
 			}
 		}
+		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids, true); err != nil {
+			return err
+		}
 		if err := es.flush(ctx, t, true); err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, opIDTaken(op, err)
 	}
 	return out, nil
 }

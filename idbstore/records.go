@@ -119,10 +119,7 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]cor
 	var out []core.Record
 	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
 		out = make([]core.Record, 0, len(writes))
-		if err := refuseKnownOpIDs(ctx, t, op, ids); err != nil {
-			return err
-		}
-		es, err := loadEntities(ctx, t, keys)
+		es, err := loadForWrite(ctx, t, op, keys, ids)
 		if err != nil {
 			return err
 		}
@@ -141,10 +138,13 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]cor
 			}
 			out = append(out, core.CloneRecord(plan.Record))
 		}
+		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids, false); err != nil {
+			return err
+		}
 		return es.flush(ctx, t, false)
 	})
 	if err != nil {
-		return nil, err
+		return nil, opIDTaken(op, err)
 	}
 	return out, nil
 }
@@ -157,26 +157,6 @@ func uniqueOpIDs(op string, ids []string) error {
 			return core.Errorf(core.CodeInvalid, op, "op id %s used twice", id)
 		}
 		seen[id] = true
-	}
-	return nil
-}
-
-// refuseKnownOpIDs refuses op ids already pending or parked (one request batch per store).
-func refuseKnownOpIDs(ctx context.Context, t *txn, op string, ids []string) error {
-	for _, name := range []string{stOutbox, stParked} {
-		idx, err := t.index(name, "opId")
-		if err != nil {
-			return err
-		}
-		var keys []*int64
-		if err := t.issueJSON(ctx, &keys, t.js.gather, idx, "getKey", jsonText(ids)); err != nil {
-			return err
-		}
-		for i, k := range keys {
-			if k != nil {
-				return core.Errorf(core.CodeInvalid, op, "op id %s already in the outbox", ids[i])
-			}
-		}
 	}
 	return nil
 }
