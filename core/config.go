@@ -10,6 +10,7 @@ import (
 const (
 	defaultPageSize           = 500
 	defaultPushBatchSize      = 100
+	defaultPullConcurrency    = 4
 	defaultMaxRetries         = 5
 	defaultBackoffMin         = time.Second
 	defaultBackoffMax         = 2 * time.Minute
@@ -76,6 +77,7 @@ func sizeDefaults(cfg *Config) error {
 	set(&cfg.PageSize, defaultPageSize)
 	set(&cfg.PushBatchSize, defaultPushBatchSize)
 	set(&cfg.PushConcurrency, 1)
+	set(&cfg.PullConcurrency, defaultPullConcurrency)
 	set(&cfg.MaxRetries, defaultMaxRetries)
 	set(&cfg.MaxConflictRetries, defaultMaxConflictRetries)
 	if cfg.MaxRetries < 0 {
@@ -97,6 +99,8 @@ func sizeDefaults(cfg *Config) error {
 		return Errorf(CodeInvalid, op, "PushBatchSize %d is not in 1–%d", cfg.PushBatchSize, maxPushBatchSize)
 	case cfg.PushConcurrency < 1:
 		return Errorf(CodeInvalid, op, "PushConcurrency must be at least 1")
+	case cfg.PullConcurrency < 1:
+		return Errorf(CodeInvalid, op, "PullConcurrency must be at least 1")
 	case cfg.MaxConflictRetries < 0:
 		return Errorf(CodeInvalid, op, "MaxConflictRetries must not be negative")
 	case cfg.BackoffMin < 0 || cfg.BackoffMax < cfg.BackoffMin:

@@ -21,6 +21,7 @@ type Config struct {
 	PageSize           int           // pull page size [500], 1–1000
 	PushBatchSize      int           // ops per push request [100], ≤ 500
 	PushConcurrency    int           // push requests in flight at once [1]
+	PullConcurrency    int           // kinds pulled at once [4]; above 1 each also fetches its next page while applying one; 1 is page after page, kind after kind
 	MaxRetries         int           // retries of one request on 429/5xx/timeout [5]; -1 none (network errors are not retried: offline fails fast)
 	BackoffMin         time.Duration // [1s]
 	BackoffMax         time.Duration // [2m]

@@ -1,49 +1,111 @@
 package core
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // pull walks every kind of the run from its stored cursor, page by page, until the server
 // says there is no next page. Each page is applied with the cursor of its last item in one
 // store call (ARCHITECTURE.md rule 2); entities with pending ops are held, not overwritten.
+// Up to PullConcurrency kinds are pulled at once, each in its own page order with its own
+// events in order; the first error stops the others.
 func (e *Engine) pull(ctx context.Context, st *runState) error {
+	workers := min(e.cfg.PullConcurrency, len(st.kinds))
+	if workers <= 1 {
+		for _, kind := range st.kinds {
+			if err := e.pullKind(ctx, st, kind); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	work := make(chan string)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for kind := range work {
+				if err := e.pullKind(ctx, st, kind); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+feed:
 	for _, kind := range st.kinds {
-		if err := e.pullKind(ctx, st, kind); err != nil {
-			return err
+		select {
+		case work <- kind:
+		case <-ctx.Done():
+			break feed
 		}
 	}
-	return nil
+	close(work)
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		return Wrap(CodeCancelled, "pull", ctx.Err())
+	}
+	return firstErr
 }
 
+// fetched is a page fetched ahead of its turn.
+type fetched struct {
+	page PullPage
+	err  error
+}
+
+// pullKind pulls one kind. With PullConcurrency > 1 the next page is fetched while the
+// current one is applied (the request needs only the current page's token and last item):
+// at most one page ahead, and the cursor is still written only with its own page.
 func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error {
 	cur, err := e.cfg.Store.Cursor(ctx, kind)
 	if err != nil {
 		return Wrap(CodeStorage, "pull "+kind, err)
 	}
-	token, done := "", 0
-	for {
-		var page PullPage
-		err := e.withRetry(ctx, func() error {
-			var perr error
-			page, perr = e.cfg.Transport.Pull(ctx, kind, PullRequest{After: cur, PageToken: token, Limit: e.cfg.PageSize})
-			e.called(perr)
-			return perr
-		})
-		if err != nil {
-			if ctx.Err() != nil {
-				return Wrap(CodeCancelled, "pull "+kind, ctx.Err())
-			}
-			return Wrap(CodeNetwork, "pull "+kind, err)
+	ctx, cancel := context.WithCancel(ctx)
+	var ahead chan fetched
+	defer func() {
+		cancel()
+		if ahead != nil {
+			<-ahead // no fetch outlives the pull
 		}
-		e.noteServerTime(page.ServerTime)
+	}()
+	token, done := "", 0
+	page, err := e.fetchPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
+	for {
+		if err != nil {
+			return err
+		}
 		if page.NextPageToken != "" && (page.NextPageToken == token || len(page.Items) == 0) {
 			return Errorf(CodeProtocol, "pull "+kind, "the server's next page token does not move on")
 		}
+		req := PullRequest{After: cur, PageToken: page.NextPageToken, Limit: e.cfg.PageSize}
+		if n := len(page.Items); n > 0 {
+			req.After = Cursor{UpdatedAt: page.Items[n-1].UpdatedAt, ID: page.Items[n-1].ID}
+		}
+		if page.NextPageToken != "" && e.cfg.PullConcurrency > 1 {
+			ahead = make(chan fetched, 1)
+			go func(ch chan<- fetched) {
+				p, err := e.fetchPage(ctx, kind, req)
+				ch <- fetched{page: p, err: err}
+			}(ahead)
+		}
 		if len(page.Items) > 0 {
-			next, err := e.applyPage(ctx, st, kind, page.Items)
-			if err != nil {
+			if cur, err = e.applyPage(ctx, st, kind, page.Items); err != nil {
 				return err
 			}
-			cur = next
 		}
 		done += len(page.Items)
 		e.emit(Event{Type: EventProgress, Phase: "pull", Kind: kind, Done: done, Total: done})
@@ -51,7 +113,33 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			return nil
 		}
 		token = page.NextPageToken
+		if ahead != nil {
+			f := <-ahead
+			ahead = nil
+			page, err = f.page, f.err
+			continue
+		}
+		page, err = e.fetchPage(ctx, kind, req)
 	}
+}
+
+// fetchPage gets one page, with retries.
+func (e *Engine) fetchPage(ctx context.Context, kind string, req PullRequest) (PullPage, error) {
+	var page PullPage
+	err := e.withRetry(ctx, func() error {
+		var perr error
+		page, perr = e.cfg.Transport.Pull(ctx, kind, req)
+		e.called(perr)
+		return perr
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return PullPage{}, Wrap(CodeCancelled, "pull "+kind, ctx.Err())
+		}
+		return PullPage{}, Wrap(CodeNetwork, "pull "+kind, err)
+	}
+	e.noteServerTime(page.ServerTime)
+	return page, nil
 }
 
 // applyPage checks a page's items, applies them with the last item's cursor, and reports
