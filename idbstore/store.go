@@ -40,6 +40,9 @@ type Store struct {
 	name string
 	js   *helpers
 
+	// writeMode is how the app's local writes commit (durableWrite unless Options say relaxed).
+	writeMode txMode
+
 	mu     sync.Mutex
 	conn   js.Value // the helper's {db, closed} handle; undefined until connected
 	closed bool
@@ -51,9 +54,29 @@ type Store struct {
 
 var _ core.Store = (*Store)(nil)
 
-// Open opens (creating or upgrading) the IndexedDB database name.
+// Options tunes a Store; the zero value is the default.
+type Options struct {
+	// Durability of the app's local writes (WriteLocal, Enqueue): "strict" (the default: a
+	// resolved write is on disk, it survives power loss) or "relaxed" (the browser may still
+	// hold it in OS buffers: a few ms less per write, and a crash may lose the last writes).
+	Durability string
+}
+
+// Open opens (creating or upgrading) the IndexedDB database name with default Options.
 func Open(ctx context.Context, name string) (*Store, error) {
-	s := &Store{name: name, js: newHelpers()}
+	return OpenWith(ctx, name, Options{})
+}
+
+// OpenWith opens (creating or upgrading) the IndexedDB database name.
+func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
+	s := &Store{name: name, js: newHelpers(), writeMode: durableWrite}
+	switch o.Durability {
+	case "", "strict":
+	case "relaxed":
+		s.writeMode = txMode{"readwrite", "relaxed"}
+	default:
+		return nil, core.Errorf(core.CodeInvalid, "open "+name, "durability must be 'strict' or 'relaxed', not %q", o.Durability)
+	}
 	if _, err := s.connect(ctx); err != nil {
 		return nil, classify("open "+name, err)
 	}
@@ -129,9 +152,9 @@ func (s *Store) update(ctx context.Context, op string, stores []string, fn func(
 	return s.run(ctx, op, readWrite, stores, fn)
 }
 
-// updateDurable is update with strict durability (see durableWrite).
+// updateDurable is update with the durability of local writes (durableWrite by default).
 func (s *Store) updateDurable(ctx context.Context, op string, stores []string, fn func(*txn) error) error {
-	return s.run(ctx, op, durableWrite, stores, fn)
+	return s.run(ctx, op, s.writeMode, stores, fn)
 }
 
 // run runs fn in one transaction. A failure of the connection (closed under it, lost) is retried

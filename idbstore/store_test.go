@@ -94,23 +94,42 @@ func TestOddIDsAndVersions(t *testing.T) {
 	assert.Equal(t, "v\x1e😀", r.UpdatedAt)
 }
 
-// TestLocalWritesAreDurable checks that the app's own writes commit with strict durability
-// (flushed before "complete") and that the re-fetchable rest keeps the browser's default.
+// TestLocalWritesAreDurable checks that the app's own writes commit with the durability the
+// Options ask (strict by default: flushed before "complete") and that the re-fetchable rest
+// keeps the browser's default.
 func TestLocalWritesAreDurable(t *testing.T) {
-	s := openFresh(t)
-	ctx := testCtx(t)
-	seen := js.Global().Get("Array").New()
-	s.js.begin = jsFunc("orig, seen", `return (...args) => { const tx = orig(...args); seen.push(tx.durability); return tx; };`).
-		Invoke(s.js.begin, seen)
-	last := func() string { return seen.Index(seen.Length() - 1).String() }
+	cases := []struct {
+		durability, want string
+	}{
+		{"", "strict"},
+		{"strict", "strict"},
+		{"relaxed", "relaxed"},
+	}
+	for _, tc := range cases {
+		t.Run("durability "+tc.durability, func(t *testing.T) {
+			ctx := testCtx(t)
+			s, err := OpenWith(ctx, freshName(t), Options{Durability: tc.durability})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = s.Close() })
+			seen := js.Global().Get("Array").New()
+			s.js.begin = jsFunc("orig, seen", `return (...args) => { const tx = orig(...args); seen.push(tx.durability); return tx; };`).
+				Invoke(s.js.begin, seen)
+			last := func() string { return seen.Index(seen.Length() - 1).String() }
 
-	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a"}`, "op-a")})
-	require.NoError(t, err)
-	assert.Equal(t, "strict", last())
-	_, err = s.Enqueue(ctx, []core.Op{{OpID: "op-b", Kind: "note", EntityID: "b", Type: core.OpDelete}})
-	require.NoError(t, err)
-	assert.Equal(t, "strict", last())
-	_, err = s.ApplyPage(ctx, "note", nil, core.Cursor{UpdatedAt: "v", ID: "x"})
-	require.NoError(t, err)
-	assert.Equal(t, "default", last())
+			_, err = s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a"}`, "op-a")})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, last())
+			_, err = s.Enqueue(ctx, []core.Op{{OpID: "op-b", Kind: "note", EntityID: "b", Type: core.OpDelete}})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, last())
+			_, err = s.ApplyPage(ctx, "note", nil, core.Cursor{UpdatedAt: "v", ID: "x"})
+			require.NoError(t, err)
+			assert.Equal(t, "default", last())
+		})
+	}
+}
+
+func TestUnknownDurabilityIsInvalid(t *testing.T) {
+	_, err := OpenWith(testCtx(t), freshName(t), Options{Durability: "lazy"})
+	require.ErrorIs(t, err, core.ErrInvalid)
 }
