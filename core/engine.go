@@ -21,12 +21,17 @@ type Config struct {
 	PageSize           int           // pull page size [500], 1–1000
 	PushBatchSize      int           // ops per push request [100], ≤ 500
 	PushConcurrency    int           // push requests in flight at once [1]
-	PullConcurrency    int           // kinds pulled at once [4]; above 1 each also fetches its next page while applying one; 1 is page after page, kind after kind
+	PullConcurrency    int           // kinds pulled at once [4]
 	MaxRetries         int           // retries of one request on 429/5xx/timeout [5]; -1 none (network errors are not retried: offline fails fast)
 	BackoffMin         time.Duration // [1s]
 	BackoffMax         time.Duration // [2m]
 	MaxConflictRetries int           // conflict re-pushes of one op before it is parked [3]
 	FullResyncInterval time.Duration // automatic full resync period [7 days]; < 0 never
+
+	// Serial runs a sync's requests and store calls one after another: kinds pulled one by one,
+	// no page fetched ahead, no push request out while the previous answer is written. Slower;
+	// for tests that replay runs exactly.
+	Serial bool
 
 	// Hooks for tests and hosts; nil takes the real thing.
 	Now    func() time.Time                                 // [time.Now]

@@ -8,11 +8,11 @@ import (
 // pull walks every kind of the run from its stored cursor, page by page, until the server
 // says there is no next page. Each page is applied with the cursor of its last item in one
 // store call (ARCHITECTURE.md rule 2); entities with pending ops are held, not overwritten.
-// Up to PullConcurrency kinds are pulled at once, each in its own page order with its own
-// events in order; the first error stops the others.
+// Up to PullConcurrency kinds are pulled at once (unless Serial), each in its own page order
+// with its own events in order; the first error stops the others.
 func (e *Engine) pull(ctx context.Context, st *runState) error {
 	workers := min(e.cfg.PullConcurrency, len(st.kinds))
-	if workers <= 1 {
+	if workers <= 1 || e.cfg.Serial {
 		for _, kind := range st.kinds {
 			if err := e.pullKind(ctx, st, kind); err != nil {
 				return err
@@ -66,7 +66,7 @@ type fetched struct {
 	err  error
 }
 
-// pullKind pulls one kind. With PullConcurrency > 1 the next page is fetched while the
+// pullKind pulls one kind. Unless Serial, the next page is fetched while the
 // current one is applied (the request needs only the current page's token and last item):
 // at most one page ahead, and the cursor is still written only with its own page.
 func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error {
@@ -95,7 +95,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		if n := len(page.Items); n > 0 {
 			req.After = Cursor{UpdatedAt: page.Items[n-1].UpdatedAt, ID: page.Items[n-1].ID}
 		}
-		if page.NextPageToken != "" && e.cfg.PullConcurrency > 1 {
+		if page.NextPageToken != "" && !e.cfg.Serial {
 			ahead = make(chan fetched, 1)
 			go func(ch chan<- fetched) {
 				p, err := e.fetchPage(ctx, kind, req)

@@ -18,11 +18,17 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 		if err != nil {
 			return Wrap(CodeStorage, "push", err)
 		}
+		e.setPending(len(ops))
 		heads := st.heads(ops, first)
-		first = false
 		if len(heads) == 0 {
+			if first {
+				st.mu.Lock()
+				st.pendingExact = true
+				st.mu.Unlock()
+			}
 			return nil
 		}
+		first = false
 		sendable, err := e.markInFlight(ctx, heads)
 		if err != nil {
 			return err
@@ -94,6 +100,7 @@ func (e *Engine) markInFlight(ctx context.Context, heads []Op) ([]Op, error) {
 	if err != nil {
 		return nil, Wrap(CodeStorage, "push", err)
 	}
+	e.setPending(len(ops))
 	current := make(map[string]Op, len(ops))
 	for _, o := range ops {
 		current[o.OpID] = o
@@ -107,16 +114,23 @@ func (e *Engine) markInFlight(ctx context.Context, heads []Op) ([]Op, error) {
 	return out, nil
 }
 
-// pushPass sends heads in batches, several at once with PushConcurrency. After the first
-// error no new batch starts; batches already sent finish.
+// pushPass sends heads in batches, PushConcurrency requests in flight at once. One batch more
+// than that is under way (unless Serial): its answer is written to the store while the next
+// request is out, so the store's transaction and the server's round trip overlap. After the
+// first error no new batch starts; batches already sent finish.
 func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 	var batches [][]Op
 	for i := 0; i < len(heads); i += e.cfg.PushBatchSize {
 		batches = append(batches, heads[i:min(i+e.cfg.PushBatchSize, len(heads))])
 	}
-	if e.cfg.PushConcurrency == 1 || len(batches) == 1 {
+	sending := make(chan struct{}, e.cfg.PushConcurrency)
+	workers := e.cfg.PushConcurrency
+	if !e.cfg.Serial {
+		workers++
+	}
+	if workers == 1 || len(batches) == 1 {
 		for _, b := range batches {
-			if err := e.pushBatch(ctx, st, b); err != nil {
+			if err := e.pushBatch(ctx, st, b, sending); err != nil {
 				return err
 			}
 		}
@@ -128,12 +142,12 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 		wg       sync.WaitGroup
 	)
 	work := make(chan []Op)
-	for range min(e.cfg.PushConcurrency, len(batches)) {
+	for range min(workers, len(batches)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range work {
-				if err := e.pushBatch(ctx, st, b); err != nil {
+				if err := e.pushBatch(ctx, st, b, sending); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
@@ -160,10 +174,11 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 // pushBatch sends a batch of in-flight ops and applies the answers. Ops answered "retry"
 // (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times; so is the whole
 // request when it failed with a retryable error.
-func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op) error {
+// sending holds one token per request in flight.
+func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending chan struct{}) error {
 	pending := ops
 	for n := 0; ; n++ {
-		results, err := e.cfg.Transport.Push(ctx, pending)
+		results, err := e.send(ctx, pending, sending)
 		e.called(err)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -189,4 +204,15 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op) error {
 		}
 		pending = retry
 	}
+}
+
+// send pushes ops once a request slot is free.
+func (e *Engine) send(ctx context.Context, ops []Op, sending chan struct{}) ([]PushResult, error) {
+	select {
+	case sending <- struct{}{}:
+	case <-ctx.Done():
+		return nil, Wrap(CodeCancelled, "push", ctx.Err())
+	}
+	defer func() { <-sending }()
+	return e.cfg.Transport.Push(ctx, ops)
 }

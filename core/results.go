@@ -104,7 +104,7 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack) error {
 	}
 	st.count(func(s *Stats) { s.Pushed += len(acks) })
 	e.changed(ops)
-	e.refreshStatus(ctx)
+	e.ackedPending(len(acks))
 	return nil
 }
 

@@ -91,6 +91,9 @@ type runState struct {
 	deferred  map[string]bool // ids of durable deferred conflicts (Store.Conflicts)
 	pushTotal map[string]int  // per kind: ops to push, for progress
 	pushDone  map[string]int
+	// pendingExact: the push phase found nothing to send, so the pending count it read from
+	// the outbox is still exact at the end of the run (no need to count again).
+	pendingExact bool
 	// conflictMu serialises conflict handling: resolvers and merge functions see one
 	// conflict at a time even with concurrent push batches.
 	conflictMu sync.Mutex

@@ -211,7 +211,7 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	c := &simClient{name: fmt.Sprintf("c%d", i), store: memstore.New()}
 	eng, err := core.New(core.Config{
 		Store: c.store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
-		PageSize: 3, PushBatchSize: 4, PullConcurrency: 1, // one goroutine: the run is replayable
+		PageSize: 3, PushBatchSize: 4, Serial: true, // one goroutine: the run is replayable
 		Now:    w.now,
 		Sleep:  func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 		Jitter: func() float64 { return 0.5 },

@@ -43,6 +43,25 @@ func (e *Engine) refreshStatus(ctx context.Context) {
 	e.statusChangedLocked()
 }
 
+// setPending sets the pending count from an outbox the engine has just read, and emits
+// "status" if it changed.
+func (e *Engine) setPending(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.pending = n
+	e.statusChangedLocked()
+}
+
+// ackedPending takes n acknowledged ops off the pending count without counting the outbox
+// again (a count per acknowledged batch is an IndexedDB transaction). Ops another tab
+// acknowledged first make it low until the count at the end of the run corrects it.
+func (e *Engine) ackedPending(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.state.pending = max(0, e.state.pending-n)
+	e.statusChangedLocked()
+}
+
 // setSyncing changes the syncing flag and, when pending >= 0, the pending count, with one
 // status event.
 func (e *Engine) setSyncing(on bool, pending int) {

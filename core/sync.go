@@ -74,7 +74,14 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 	}
 	final := stats
 	e.emit(Event{Type: EventCompleted, Stats: &final, Err: err})
-	e.setSyncing(false, e.countPending(context.WithoutCancel(ctx)))
+	pending := -1
+	st.mu.Lock()
+	exact := st.pendingExact
+	st.mu.Unlock()
+	if !exact {
+		pending = e.countPending(context.WithoutCancel(ctx))
+	}
+	e.setSyncing(false, pending)
 	finished = true
 	return stats, err
 }
