@@ -75,6 +75,14 @@ export interface OpenOptions {
   token?: () => string | null | undefined | Promise<string | null | undefined>;
   /** 'indexeddb' (default where indexedDB exists) or 'memory' (default elsewhere, e.g. Node). */
   storage?: 'indexeddb' | 'memory';
+  /**
+   * How put, putMany, delete and enqueue commit with IndexedDB storage ['strict']. 'strict':
+   * their promise resolves once the write is flushed to disk, so it survives a crash or power
+   * loss. 'relaxed' (the browser's default for other writes): a few ms less per write, but the
+   * last writes may be lost on power loss even though their promises resolved. Ignored by
+   * memory storage.
+   */
+  durability?: 'strict' | 'relaxed';
   /** Default strategy [autoPreserve]. */
   conflictStrategy?: ConflictStrategy;
   /** Per-kind strategy overrides. */

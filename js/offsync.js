@@ -8,7 +8,7 @@ import './wasm_exec.js';
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
   'opParked', 'error', 'change', 'status', 'fullResync'];
 const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'maxRetries', 'backoffMinMs',
-  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent'];
+  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability'];
 const DEFAULT_AUTO_MS = 5 * 60_000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
 const NODE_FS = 'node:fs/promises';
@@ -186,6 +186,7 @@ class Client {
   #closed = false;
   #listeners = new Map();
   #channel = null;
+  #outgoing = null;
   #auto = null;
 
   constructor(name, kinds, storage) {
@@ -210,11 +211,33 @@ class Client {
   [DELIVER](batch) {
     for (const ev of JSON.parse(batch)) {
       const detail = detailOf(ev);
-      if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') {
-        this.#channel.postMessage({ kind: detail.kind, ids: detail.ids });
-      }
+      if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
       this.#emit(ev.type, detail);
     }
+  }
+
+  // Changes go to other tabs in one message per kind per task, not one per write: a
+  // postMessage costs about as much as a small IndexedDB write. Ids merge; an event without
+  // ids (the whole kind changed) makes the kind's message carry none.
+  #broadcast({ kind, ids }) {
+    if (this.#outgoing === null) {
+      this.#outgoing = new Map();
+      setTimeout(() => this.#flushBroadcast(), 0);
+    }
+    const set = this.#outgoing.has(kind) ? this.#outgoing.get(kind) : new Set();
+    if (set === null || ids.length === 0) {
+      this.#outgoing.set(kind, null);
+      return;
+    }
+    for (const id of ids) set.add(id);
+    this.#outgoing.set(kind, set);
+  }
+
+  #flushBroadcast() {
+    const out = this.#outgoing;
+    this.#outgoing = null;
+    if (out === null || this.#channel === null) return;
+    for (const [kind, set] of out) this.#channel.postMessage({ kind, ids: set === null ? [] : [...set] });
   }
 
   #emit(type, detail) {
@@ -451,6 +474,7 @@ class Client {
       if (e.code !== 'closed') throw e;
     });
     this.#closed = true;
+    this.#flushBroadcast();
     this.#channel?.close();
     this.#channel = null;
     await done;

@@ -25,6 +25,7 @@ type options struct {
 	FullResyncIntervalMs *float64               `json:"fullResyncIntervalMs"`
 	UserAgent            string                 `json:"userAgent"`
 	RequestTimeoutMs     *float64               `json:"requestTimeoutMs"`
+	Durability           string                 `json:"durability"`
 }
 
 type tableConfig struct {
@@ -47,6 +48,8 @@ func parseOptions(s string) (options, error) {
 		return o, core.Errorf(core.CodeInvalid, op, "options.kinds must list at least one kind")
 	case o.Storage != "memory" && o.Storage != "indexeddb":
 		return o, core.Errorf(core.CodeInvalid, op, "options.storage must be 'indexeddb' or 'memory', not %q", o.Storage)
+	case o.Durability != "" && o.Durability != "strict" && o.Durability != "relaxed":
+		return o, core.Errorf(core.CodeInvalid, op, "options.durability must be 'strict' or 'relaxed', not %q", o.Durability)
 	case o.ConflictStrategy != "" && !o.ConflictStrategy.Valid():
 		return o, core.Errorf(core.CodeInvalid, op, "unknown conflictStrategy %q", o.ConflictStrategy)
 	}

@@ -8,12 +8,13 @@ import (
 	"github.com/offsync/offsync/memstore"
 )
 
-// openStore opens the store the options name: IndexedDB (database = options.name) or memory.
+// openStore opens the store the options name: IndexedDB (database = options.name, local
+// writes committed with options.durability) or memory.
 func openStore(ctx context.Context, o options) (core.Store, error) {
 	if o.Storage == "memory" {
 		return memstore.New(), nil
 	}
-	s, err := idbstore.Open(ctx, o.Name)
+	s, err := idbstore.OpenWith(ctx, o.Name, idbstore.Options{Durability: o.Durability})
 	if err != nil {
 		return nil, core.Wrap(core.CodeStorage, "open indexeddb "+o.Name, err)
 	}

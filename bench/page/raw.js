@@ -43,8 +43,11 @@ export function createRaw(cfg) {
     }
   }
 
+  // The app's own writes commit with strict durability on both sides: offsync's default (a
+  // resolved put is on disk and survives power loss), so putOne/putMany compare equal work.
+  // Pulls and push write-backs keep the browser's default on both sides.
   function writeTx(db, kind, records) {
-    const tx = db.transaction([`r:${kind}`, 'outbox'], 'readwrite');
+    const tx = db.transaction([`r:${kind}`, 'outbox'], 'readwrite', { durability: 'strict' });
     const st = tx.objectStore(`r:${kind}`);
     const ob = tx.objectStore('outbox');
     for (const r of records) {
