@@ -55,14 +55,16 @@ H.gather = (src, method, keys, cb) => {
   });
 };
 // load reads what a write needs about the entities keys (JSON [kind, id] pairs, distinct) in
-// one go, reporting once: each stored record (a get each); their outbox ops through the entity
-// index, with ONE getAll per kind over the keys' id range (a batch's ids are usually close, and
-// the outbox small), or a getAll per key when that range holds many more ops than keys; and,
-// when parked is an opId index and its store is not empty, the position of the first of ids
-// (JSON) found in it. Result: JSON {recs, ops (per key, in Seq order), parked (-1: none)}.
+// one go, reporting once. Per kind it reads over the keys' id range (a batch's ids are usually
+// close): the record keys present (getAllKeys), then a get of each present record; and the
+// outbox ops through the entity index (ONE getAll; the outbox is small). When a range holds
+// many more entries than keys, or for a single key, it reads each key on its own instead.
+// When parked is an opId index (and, for several ids, its store is not empty), it also finds
+// the first of ids (JSON) that is parked.
+// Result: JSON {recs, ops (per key, in Seq order), parked (position, -1: none)}.
 H.load = (records, entity, parked, keys, ids, cb) => {
   const ks = (JSON.parse(keys) || []);
-  const recs = new Array(ks.length), ops = ks.map(() => []);
+  const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
   let left = 1, failed = false, parkedAt = -1;
   const settle = () => { if (--left === 0 && !failed) cb(0, true, JSON.stringify({ recs, ops, parked: parkedAt })); };
   const req = (r, ok) => {
@@ -70,31 +72,37 @@ H.load = (records, entity, parked, keys, ids, cb) => {
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
-  ks.forEach((k, i) => req(records.get(k), (v) => { recs[i] = ser(v); }));
   const byKind = new Map();
   ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
     let lo = ks[is[0]][1], hi = lo;
     for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
-    const limit = 2 * is.length + 16;
-    req(entity.getAll(IDBKeyRange.bound([kind, lo], [kind, hi]), limit), (vs) => {
+    if (is.length === 1) {
+      const i = is[0];
+      req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
+      req(entity.getAll(ks[i]), (v) => { ops[i] = v; });
+      continue;
+    }
+    const range = IDBKeyRange.bound([kind, lo], [kind, hi]), limit = 2 * is.length + 16;
+    const at = new Map(is.map((i) => [ks[i][1], i]));
+    req(records.getAllKeys(range, limit), (found) => {
+      const want = found.length === limit ? is : found.map((k) => at.get(k[1])).filter((i) => i !== undefined);
+      for (const i of want) req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
+    });
+    req(entity.getAll(range, limit), (vs) => {
       if (vs.length === limit) {
         for (const i of is) req(entity.getAll(ks[i]), (v) => { ops[i] = v; });
         return;
       }
-      const at = new Map(is.map((i) => [ks[i][1], i]));
       for (const v of vs) { const i = at.get(v.eid); if (i !== undefined) ops[i].push(v); }
     });
   }
   const want = parked === null ? [] : (JSON.parse(ids) || []);
-  if (want.length > 0) {
-    req(parked.objectStore.count(), (n) => {
-      if (n === 0) return;
-      want.forEach((id, j) => req(parked.getKey(id), (k) => {
-        if (k !== undefined && (parkedAt < 0 || j < parkedAt)) parkedAt = j;
-      }));
-    });
-  }
+  const findParked = () => want.forEach((id, j) => req(parked.getKey(id), (k) => {
+    if (k !== undefined && (parkedAt < 0 || j < parkedAt)) parkedAt = j;
+  }));
+  if (want.length === 1) findParked();
+  else if (want.length > 1) req(parked.objectStore.count(), (n) => { if (n > 0) findParked(); });
   settle();
 };
 // page reads up to count values in range with getAll; result: [rawCount, text, lastKey,

@@ -75,35 +75,72 @@ func TestKnownOpIDsRefused(t *testing.T) {
 	}
 }
 
-// TestWriteFindsPendingOps checks that a write batch finds its entities' pending ops both when
-// one range read over the batch's ids serves (close ids) and when that range holds too many
-// other ops and each entity is read on its own.
-func TestWriteFindsPendingOps(t *testing.T) {
+// TestParkedOpIDRefusedInBatch covers the batch path of the parked check (a count first, then
+// one lookup per id), which single writes skip.
+func TestParkedOpIDRefusedInBatch(t *testing.T) {
+	s := openFresh(t)
+	ctx := testCtx(t)
+	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a"}`, "op-a")})
+	require.NoError(t, err)
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.NoError(t, s.Park(ctx, []core.ParkedOp{{Op: ops[0]}}))
+	before := snap(t, s, "note")
+
+	_, err = s.WriteLocal(ctx, []core.LocalWrite{
+		upsert("note", "b", `{"id":"b"}`, "op-b"),
+		upsert("note", "c", `{"id":"c"}`, "op-a"),
+	})
+	require.ErrorIs(t, err, core.ErrInvalid)
+	assert.Equal(t, before, snap(t, s, "note"))
+}
+
+// TestWriteFindsStoredState checks that a write batch finds its entities' stored records and
+// pending ops both when one range read over the batch's ids serves (close ids) and when that
+// range holds too many other entries and each entity is read on its own.
+func TestWriteFindsStoredState(t *testing.T) {
 	s := openFresh(t)
 	ctx := testCtx(t)
 	const n = 100
+	synced := make([]core.Record, n)
 	writes := make([]core.LocalWrite, n)
 	for i := range writes {
 		id := fmt.Sprintf("e%03d", i)
+		synced[i] = rec("note", "s"+id, `{"id":"s`+id+`"}`)
+		synced[i].UpdatedAt = "v1"
 		writes[i] = upsert("note", id, `{"id":"`+id+`"}`, "op-1-"+id)
 	}
-	_, err := s.WriteLocal(ctx, writes)
+	_, err := s.ApplyPage(ctx, "note", synced, core.Cursor{UpdatedAt: "v1", ID: synced[n-1].ID})
+	require.NoError(t, err)
+	_, err = s.WriteLocal(ctx, writes)
 	require.NoError(t, err)
 
-	for _, ids := range [][]string{{"e010", "e011"}, {"e000", "e099"}} {
-		var batch []core.LocalWrite
-		for _, id := range ids {
-			batch = append(batch, upsert("note", id, `{"id":"`+id+`","v":2}`, "op-2-"+id))
+	// Batches of two close ids read one range; two far apart cover 100 entries and read each.
+	for _, prefix := range []string{"", "s"} {
+		for _, ids := range [][]string{{"e010", "e011"}, {"e000", "e099"}} {
+			var batch []core.LocalWrite
+			for _, id := range ids {
+				id = prefix + id
+				batch = append(batch, upsert("note", id, `{"id":"`+id+`","v":2}`, "op-2-"+id))
+			}
+			recs, err := s.WriteLocal(ctx, batch)
+			require.NoError(t, err)
+			if prefix == "s" {
+				for _, r := range recs {
+					assert.Equal(t, "v1", r.UpdatedAt, "the synced record %s was found", r.ID)
+				}
+			}
 		}
-		_, err := s.WriteLocal(ctx, batch)
-		require.NoError(t, err)
 	}
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, n, "every second write coalesced into its entity's pending op")
+	require.Len(t, ops, n+4, "every second write of e... coalesced into its entity's pending op")
 	for _, i := range []int{0, 10, 11, 99} {
 		assert.Equal(t, fmt.Sprintf("op-1-e%03d", i), ops[i].OpID)
 		assert.JSONEq(t, fmt.Sprintf(`{"id":"e%03d","v":2}`, i), string(ops[i].Payload))
 	}
 	assert.JSONEq(t, `{"id":"e050"}`, string(ops[50].Payload))
+	for _, o := range ops[n:] {
+		assert.Equal(t, "v1", o.BaseUpdatedAt, "op %s is based on the synced record", o.OpID)
+	}
 }

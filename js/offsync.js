@@ -216,13 +216,14 @@ class Client {
     }
   }
 
-  // Changes go to other tabs in one message per kind per task, not one per write: a
-  // postMessage costs about as much as a small IndexedDB write. Ids merge; an event without
-  // ids (the whole kind changed) makes the kind's message carry none.
+  // Changes go to other tabs in one message per kind per event batch (a microtask: timers are
+  // throttled in hidden tabs), not one per change event: a postMessage costs about as much as
+  // a small IndexedDB write. Ids merge; an event without ids (the whole kind changed) makes the
+  // kind's message carry none.
   #broadcast({ kind, ids }) {
     if (this.#outgoing === null) {
       this.#outgoing = new Map();
-      setTimeout(() => this.#flushBroadcast(), 0);
+      queueMicrotask(() => this.#flushBroadcast());
     }
     const set = this.#outgoing.has(kind) ? this.#outgoing.get(kind) : new Set();
     if (set === null || ids.length === 0) {
