@@ -71,13 +71,15 @@ type Engine struct {
 	closeCtx    context.Context
 	closeCancel context.CancelFunc
 
-	mu      sync.Mutex
-	closed  bool
-	run     *run      // the sync, full resync or resolution running now; nil when idle
-	auto    *autoLoop // nil when auto sync is off
-	state   engineState
-	offset  time.Duration  // estimated server clock minus device clock
-	workers sync.WaitGroup // auto loops, waited for by Close
+	mu     sync.Mutex
+	closed bool
+	run    *run      // the sync, full resync or resolution running now; nil when idle
+	auto   *autoLoop // nil when auto sync is off
+	state  engineState
+	offset time.Duration // estimated server clock minus device clock
+	// fullResyncAt is the last full resync time read or written (zero: not known yet).
+	fullResyncAt time.Time
+	workers      sync.WaitGroup // auto loops, waited for by Close
 }
 
 // engineState is what Status reports and what "status" events compare.

@@ -14,9 +14,9 @@ import (
 func (e *Engine) push(ctx context.Context, st *runState) error {
 	first := true
 	for {
-		ops, err := e.cfg.Store.Outbox(ctx, 0)
+		ops, err := e.outbox(ctx, st, first)
 		if err != nil {
-			return Wrap(CodeStorage, "push", err)
+			return err
 		}
 		e.setPending(len(ops))
 		heads := st.heads(ops, first)
@@ -38,6 +38,20 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 			return err
 		}
 	}
+}
+
+// outbox is the pending ops for a pass: the first pass takes the ones the run read at its
+// start.
+func (e *Engine) outbox(ctx context.Context, st *runState, first bool) ([]Op, error) {
+	st.mu.Lock()
+	ops, read := st.outbox, st.outboxRead
+	st.outbox, st.outboxRead = nil, false
+	st.mu.Unlock()
+	if first && read {
+		return ops, nil
+	}
+	ops, err := e.cfg.Store.Outbox(ctx, 0)
+	return ops, Wrap(CodeStorage, "push", err)
 }
 
 // heads picks a pass's ops: per entity of the run's kinds its first op, unless the entity is

@@ -53,9 +53,17 @@ func (e *Engine) markRefetch(ctx context.Context, kind, id string) error {
 // refetch fetches the listed entities of the run's kinds and applies each at its kind's
 // current cursor (which does not move); an entity with pending ops is held as in a pull.
 func (e *Engine) refetch(ctx context.Context, st *runState) error {
-	list, err := e.refetchList(ctx)
-	if err != nil || len(list) == 0 {
-		return err
+	st.mu.Lock()
+	list, read := st.refetchList, st.refetchRead && st.pendingExact
+	st.mu.Unlock()
+	if !read { // the push phase resolved conflicts, which may have added to it
+		var err error
+		if list, err = e.refetchList(ctx); err != nil {
+			return err
+		}
+	}
+	if len(list) == 0 {
+		return nil
 	}
 	var keep []refetchEntry
 	for _, r := range list {

@@ -94,6 +94,12 @@ type runState struct {
 	// pendingExact: the push phase found nothing to send, so the pending count it read from
 	// the outbox is still exact at the end of the run (no need to count again).
 	pendingExact bool
+	// Read at the start of the run (runStart): the outbox for push's first pass, and the
+	// refetch list, still current when the push phase sent nothing.
+	outbox      []Op
+	outboxRead  bool
+	refetchList []refetchEntry
+	refetchRead bool
 	// conflictMu serialises conflict handling: resolvers and merge functions see one
 	// conflict at a time even with concurrent push batches.
 	conflictMu sync.Mutex

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -57,7 +58,7 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 		}
 	}()
 	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(kinds)})
-	err := e.loadDeferred(ctx, st)
+	err := e.runStart(ctx, st)
 	if err == nil {
 		err = body(ctx, st)
 	}
@@ -86,21 +87,77 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 	return stats, err
 }
 
-// loadDeferred notes which ops have a durable deferred conflict, so that settling them
-// removes it.
-func (e *Engine) loadDeferred(ctx context.Context, st *runState) error {
-	cs, err := e.cfg.Store.Conflicts(ctx)
+// runStart reads what a run needs first, in parallel unless Serial (one store round trip
+// instead of three on a no-op sync): the durable deferred conflicts, so that settling their
+// ops removes them; the outbox, for push's first pass; the refetch list.
+func (e *Engine) runStart(ctx context.Context, st *runState) error {
+	var (
+		conflicts []Conflict
+		ops       []Op
+		list      []refetchEntry
+	)
+	err := e.together(
+		func() (err error) {
+			conflicts, err = e.cfg.Store.Conflicts(ctx)
+			return Wrap(CodeStorage, "sync", err)
+		},
+		func() (err error) {
+			ops, err = e.cfg.Store.Outbox(ctx, 0)
+			return Wrap(CodeStorage, "push", err)
+		},
+		func() (err error) {
+			list, err = e.refetchList(ctx)
+			return err
+		},
+	)
 	if err != nil {
-		return Wrap(CodeStorage, "sync", err)
+		return err
 	}
-	for _, c := range cs {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, c := range conflicts {
 		st.deferred[c.ID] = true
+	}
+	st.outbox, st.outboxRead = ops, true
+	st.refetchList, st.refetchRead = list, true
+	return nil
+}
+
+// together runs fns at once (one after another when Serial) and returns the first error.
+func (e *Engine) together(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	if e.cfg.Serial {
+		for i, f := range fns {
+			errs[i] = f()
+		}
+	} else {
+		var wg sync.WaitGroup
+		for i, f := range fns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = f()
+			}()
+		}
+		wg.Wait()
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// lastFullResync reads when the last full resync (or first sync) ran.
+// lastFullResync reads when the last full resync (or first sync) ran. The time only moves
+// forward, so while the one last seen is not due yet the store need not be asked again.
 func (e *Engine) lastFullResync(ctx context.Context) (t time.Time, known bool) {
+	e.mu.Lock()
+	seen := e.fullResyncAt
+	e.mu.Unlock()
+	if !seen.IsZero() && (e.cfg.FullResyncInterval < 0 || e.cfg.Now().Sub(seen) < e.cfg.FullResyncInterval) {
+		return seen, true
+	}
 	v, ok, err := e.cfg.Store.Meta(ctx, metaLastFullResync)
 	if err != nil || !ok {
 		return time.Time{}, false
@@ -109,11 +166,23 @@ func (e *Engine) lastFullResync(ctx context.Context) (t time.Time, known bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
+	e.sawFullResync(time.UnixMilli(ms))
 	return time.UnixMilli(ms), true
+}
+
+func (e *Engine) sawFullResync(t time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t.After(e.fullResyncAt) {
+		e.fullResyncAt = t
+	}
 }
 
 // markFullResync starts the full resync clock now. A failure only means the next full
 // resync comes earlier, so it is not an error of the run.
 func (e *Engine) markFullResync(ctx context.Context) {
-	_ = e.cfg.Store.SetMeta(context.WithoutCancel(ctx), metaLastFullResync, strconv.FormatInt(nowMs(e.cfg.Now), 10))
+	now := nowMs(e.cfg.Now)
+	if e.cfg.Store.SetMeta(context.WithoutCancel(ctx), metaLastFullResync, strconv.FormatInt(now, 10)) == nil {
+		e.sawFullResync(time.UnixMilli(now))
+	}
 }
