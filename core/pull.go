@@ -70,9 +70,9 @@ type fetched struct {
 // current one is applied (the request needs only the current page's token and last item):
 // at most one page ahead, and the cursor is still written only with its own page.
 func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error {
-	cur, err := e.cfg.Store.Cursor(ctx, kind)
+	cur, err := e.cursor(ctx, st, kind)
 	if err != nil {
-		return Wrap(CodeStorage, "pull "+kind, err)
+		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var ahead chan fetched
@@ -121,6 +121,19 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		}
 		page, err = e.fetchPage(ctx, kind, req)
 	}
+}
+
+// cursor is kind's cursor as the run read it at its start, or from the store.
+func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor, error) {
+	st.mu.Lock()
+	cur, ok := st.cursors[kind]
+	delete(st.cursors, kind)
+	st.mu.Unlock()
+	if ok {
+		return cur, nil
+	}
+	cur, err := e.cfg.Store.Cursor(ctx, kind)
+	return cur, Wrap(CodeStorage, "pull "+kind, err)
 }
 
 // fetchPage gets one page, with retries.

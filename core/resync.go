@@ -15,6 +15,9 @@ func (e *Engine) runFullResync(ctx context.Context, clearData bool, reason strin
 		if err := e.cfg.Store.ResetCursors(ctx, kinds, clearData); err != nil {
 			return Wrap(CodeStorage, "full resync", err)
 		}
+		st.mu.Lock()
+		clear(st.cursors)
+		st.mu.Unlock()
 		if clearData {
 			for _, k := range kinds {
 				e.emit(Event{Type: EventChange, Kind: k, Origin: OriginSync})

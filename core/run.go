@@ -100,6 +100,7 @@ type runState struct {
 	outboxRead  bool
 	refetchList []refetchEntry
 	refetchRead bool
+	cursors     map[string]Cursor // per kind, until its pull starts (taken) or a reset (cleared)
 	// conflictMu serialises conflict handling: resolvers and merge functions see one
 	// conflict at a time even with concurrent push batches.
 	conflictMu sync.Mutex
@@ -114,6 +115,7 @@ func newRunState(kinds []string) *runState {
 		kinds: kinds, kindSet: set,
 		skip: map[string]bool{}, answered: map[string]bool{}, repushes: map[string]int{},
 		deferred: map[string]bool{}, pushTotal: map[string]int{}, pushDone: map[string]int{},
+		cursors: map[string]Cursor{},
 	}
 }
 

@@ -88,15 +88,17 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 }
 
 // runStart reads what a run needs first, in parallel unless Serial (one store round trip
-// instead of three on a no-op sync): the durable deferred conflicts, so that settling their
-// ops removes them; the outbox, for push's first pass; the refetch list.
+// instead of four on a no-op sync): the durable deferred conflicts, so that settling their
+// ops removes them; the outbox, for push's first pass; the refetch list; the pull cursors
+// (only this run moves them, by its pull, or resets them).
 func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	var (
 		conflicts []Conflict
 		ops       []Op
 		list      []refetchEntry
+		cursors   = make([]Cursor, len(st.kinds))
 	)
-	err := e.together(
+	reads := []func() error{
 		func() (err error) {
 			conflicts, err = e.cfg.Store.Conflicts(ctx)
 			return Wrap(CodeStorage, "sync", err)
@@ -109,8 +111,14 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 			list, err = e.refetchList(ctx)
 			return err
 		},
-	)
-	if err != nil {
+	}
+	for i, kind := range st.kinds {
+		reads = append(reads, func() (err error) {
+			cursors[i], err = e.cfg.Store.Cursor(ctx, kind)
+			return Wrap(CodeStorage, "pull "+kind, err)
+		})
+	}
+	if err := e.together(reads...); err != nil {
 		return err
 	}
 	st.mu.Lock()
@@ -120,6 +128,9 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	}
 	st.outbox, st.outboxRead = ops, true
 	st.refetchList, st.refetchRead = list, true
+	for i, kind := range st.kinds {
+		st.cursors[kind] = cursors[i]
+	}
 	return nil
 }
 
