@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -47,7 +48,7 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 		bo := batchOp{OpID: op.IdempotencyKey(), Kind: op.Kind, ID: op.EntityID, Type: op.Type,
 			BaseUpdatedAt: op.BaseUpdatedAt, Force: op.Force}
 		if op.Type == core.OpUpsert {
-			bo.Payload = op.Payload
+			bo.Payload = bytes.TrimSpace(op.Payload)
 		}
 		in.Ops = append(in.Ops, bo)
 		sent = append(sent, i)
@@ -55,10 +56,7 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 	if len(sent) == 0 {
 		return results, nil
 	}
-	body, err := json.Marshal(in)
-	if err != nil {
-		return nil, core.Errorf(core.CodeInvalid, name, "encode ops: %w", err)
-	}
+	body := appendBatch(make([]byte, 0, batchSize(in.Ops)), in.Ops)
 	resp, err := t.call(ctx, name, &Request{Method: "POST", URL: t.base + "/batch", Body: body}, true)
 	if err != nil {
 		return nil, err
