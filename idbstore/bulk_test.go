@@ -215,32 +215,37 @@ func TestMeasureApplyAndList(t *testing.T) {
 	}
 }
 
-// TestMeasureLocalWrites times the app's own writes (strict durability): single puts, and one
-// PutMany-sized WriteLocal of 1000 records.
+// TestMeasureLocalWrites times the app's own writes with each durability: single puts, and
+// one PutMany-sized WriteLocal of 1000 records.
 func TestMeasureLocalWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measurement")
 	}
-	s := openFresh(t)
-	ctx := testCtx(t)
-	const singles = 100
-	start := time.Now()
-	for i := range singles {
-		id := fmt.Sprintf("s%03d", i)
-		_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", id, `{"id":"`+id+`","n":1}`, "op-"+id)})
+	for _, durability := range []string{"strict", "relaxed"} {
+		ctx := testCtx(t)
+		s, err := OpenWith(ctx, freshName(t), Options{Durability: durability})
 		require.NoError(t, err)
+		const singles = 100
+		start := time.Now()
+		for i := range singles {
+			id := fmt.Sprintf("s%03d", i)
+			_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", id, `{"id":"`+id+`","n":1}`, "op-"+id)})
+			require.NoError(t, err)
+		}
+		single := time.Since(start) / singles
+		writes := make([]core.LocalWrite, 1000)
+		for i, r := range page("note", "m", 0, len(writes)) {
+			writes[i] = upsert("note", r.ID, string(r.Data), "op-"+r.ID)
+		}
+		start = time.Now()
+		_, err = s.WriteLocal(ctx, writes)
+		many := time.Since(start)
+		require.NoError(t, err)
+		n, err := s.PendingCount(ctx)
+		require.NoError(t, err)
+		require.Equal(t, singles+len(writes), n)
+		require.NoError(t, s.Close())
+		t.Logf("WriteLocal (%s): %.1f ms per single write; %d records in one call %.0f ms", durability,
+			float64(single.Microseconds())/1000, len(writes), float64(many.Microseconds())/1000)
 	}
-	single := time.Since(start) / singles
-	writes := make([]core.LocalWrite, 1000)
-	for i, r := range page("note", "m", 0, len(writes)) {
-		writes[i] = upsert("note", r.ID, string(r.Data), "op-"+r.ID)
-	}
-	start = time.Now()
-	_, err := s.WriteLocal(ctx, writes)
-	many := time.Since(start)
-	require.NoError(t, err)
-	n, err := s.PendingCount(ctx)
-	require.NoError(t, err)
-	require.Equal(t, singles+len(writes), n)
-	t.Logf("WriteLocal: %.1f ms per single write; %d records in one call %.0f ms", float64(single.Microseconds())/1000, len(writes), float64(many.Microseconds())/1000)
 }
