@@ -45,7 +45,10 @@ export function createRaw(cfg) {
 
   // The app's own writes commit with strict durability on both sides: offsync's default (a
   // resolved put is on disk and survives power loss), so putOne/putMany compare equal work.
-  // Pulls and push write-backs keep the browser's default on both sides.
+  // Pulls and push write-backs keep the browser's default on both sides. (The harness's fresh
+  // browser context keeps IndexedDB in memory, where strict costs nothing measurable: 300
+  // one-put transactions took 0.27–0.40 ms each strict, 0.38–0.42 relaxed; on a profile on
+  // disk, offsync's strict single write took 2.9–5.5 ms vs 1.3–1.4 ms relaxed.)
   function writeTx(db, kind, records) {
     const tx = db.transaction([`r:${kind}`, 'outbox'], 'readwrite', { durability: 'strict' });
     const st = tx.objectStore(`r:${kind}`);
