@@ -16,9 +16,12 @@ import (
 
 // wasmGzipBudget bounds sync.wasm as `make wasm` builds it, gzipped with compress/gzip at
 // BestCompression (≈ 1% above `gzip -9`). Set ~1% above the 1,335,126 B measured after the
-// size cuts (regexp, google/uuid + crypto/rand, net/url out). Before raising it, find what the
-// new import or code costs (wasm/deps_test.go lists what must stay out).
-const wasmGzipBudget = 1_350_000
+// size cuts (regexp, google/uuid + crypto/rand, net/url out). Raised to ~0.7% above the
+// 1,355,740 B measured after the sync-path work (no new import; gzip -9: shared JSON scanner
+// +2.1 KB, kinds pulled at once and pages fetched ahead +3.7 KB, run start reads +4.4 KB,
+// cursors read with them +3.1 KB, hand-written /batch body +2.1 KB). Before raising it, find
+// what the new import or code costs (wasm/deps_test.go lists what must stay out).
+const wasmGzipBudget = 1_365_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
