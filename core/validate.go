@@ -33,7 +33,7 @@ func ValidateEntity(op, kind, id string) error {
 // ValidateObject checks that data is one JSON object whose "id", when present, is the string id.
 func ValidateObject(op, id string, data json.RawMessage) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
+	if len(trimmed) == 0 || trimmed[0] != '{' || !jsonscan.Valid(trimmed) {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
 	}
 	// Valid JSON, so the light scan's answer can be trusted; it declines (escapes, keys that

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/internal/jsonscan"
 )
 
 var errPayload = errors.New("payload is not a JSON object")
@@ -17,7 +18,7 @@ func checkPayload(op core.Op) error {
 		return nil
 	}
 	b := bytes.TrimSpace(op.Payload)
-	if len(b) < 2 || b[0] != '{' || !json.Valid(b) {
+	if len(b) < 2 || b[0] != '{' || !jsonscan.Valid(b) {
 		return errPayload
 	}
 	return nil

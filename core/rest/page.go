@@ -15,11 +15,11 @@ type pullBody struct {
 	NextPageToken *string           `json:"nextPageToken"`
 }
 
-// decodePage reads a pull answer: json.Valid once, then splitPage cuts the items out of the
+// decodePage reads a pull answer: jsonscan.Valid once, then splitPage cuts the items out of the
 // body without decoding them; encoding/json decodes whatever splitPage does not handle simply.
 // Items share the body's memory (capped, so appending to one cannot overwrite the next).
 func decodePage(b []byte) (pullBody, error) {
-	if !json.Valid(b) {
+	if !jsonscan.Valid(b) {
 		var body pullBody
 		return body, json.Unmarshal(b, &body) // for its precise syntax error
 	}

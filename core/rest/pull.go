@@ -2,10 +2,10 @@ package rest
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/internal/jsonscan"
 )
 
 // zeroSince is the updatedSince of the zero cursor: everything.
@@ -81,7 +81,7 @@ func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bo
 	case !is2xx(resp.Status):
 		return core.Record{}, false, t.statusError(op, resp)
 	}
-	if !json.Valid(resp.Body) {
+	if !jsonscan.Valid(resp.Body) {
 		return core.Record{}, false, protocolError(op, resp, "record", errNotJSON)
 	}
 	rec, err := parseRecord(kind, resp.Body, true, "")

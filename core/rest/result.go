@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/internal/jsonscan"
 )
 
 // opResult maps one op's answer (CONTRACT.md client table) to a PushResult. data is where a
@@ -14,7 +15,7 @@ func (t *Transport) opResult(name string, op core.Op, resp *Response, status int
 	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: serverTime(resp)}
 	switch {
 	case is2xx(status):
-		if !json.Valid(data) {
+		if !jsonscan.Valid(data) {
 			return core.PushResult{}, protocolError(name, resp, "acknowledged record", errNotJSON)
 		}
 		rec, err := parseRecord(op.Kind, data, true, "")
