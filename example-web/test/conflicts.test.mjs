@@ -94,6 +94,9 @@ test('an edit form left open across a sync writes only the fields changed in it'
   await waitFor(async () => (await shownNotes(a.page, id)) === 'Written on b meanwhile', { what: "b's notes on a" });
   await pick(a.page, 'mood', 1);
   await a.page.click('#save');
+  // The click only dispatches the save; the form closes once the put has resolved. A sync started
+  // before that may read the outbox without the edit (it would go with the next sync).
+  await a.page.waitForSelector('#cancel-edit', { state: 'hidden' });
   assert.equal(await syncNow(a.page), null);
   await waitFor(async () => (await onServer(id))?.mood === 1, { what: "a's mood on the server" });
   assert.deepEqual(await onServer(id), { date: '2026-11-20', mood: 1, energy: 3, notes: 'Written on b meanwhile' });
