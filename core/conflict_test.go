@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -330,10 +331,10 @@ func TestAcceptServerOnADeferredConflictCatchesUp(t *testing.T) {
 	c.put("note", `{"id":"n1","v":2}`)
 	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":5}`))
 	require.NoError(t, err)
-	var once bool
+	var once atomic.Bool // kinds are pulled concurrently: the hook runs on several goroutines
 	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
-		if method == simserver.MethodPull && !once {
-			once = true // between the 409 and the pull, the server moves on
+		if method == simserver.MethodPull && once.CompareAndSwap(false, true) {
+			// between the 409 and the pull, the server moves on
 			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":6}`))
 			return err
 		}
