@@ -2,19 +2,13 @@
 // the same fetches of the same pages, JSON.parse, and one IndexedDB transaction per page (or
 // per write, or per batch) putting the same records plus a cursor or outbox entries.
 import { request, done, deleteDatabase, openStores } from './idb.js';
+import { getJSON } from './http.js';
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
 export function createRaw(cfg) {
   const dbs = new Map();
   const headers = { Authorization: cfg.token };
-
-  async function getJSON(url, init) {
-    const res = await fetch(url, init);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${init?.method || 'GET'} ${url}: ${res.status} ${text.slice(0, 200)}`);
-    return JSON.parse(text);
-  }
 
   function pageURL(kind, cur) {
     const q = new URLSearchParams({ updatedSince: cur ? cur.updatedAt : EPOCH, limit: String(cfg.pageSize) });

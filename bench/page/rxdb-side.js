@@ -4,6 +4,7 @@
 import { createRxDatabase } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
+import { getJSON } from './http.js';
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
@@ -39,13 +40,6 @@ function fromDoc(doc) {
 export function createRxdbSide(cfg) {
   const dbs = new Map(); // name → {db, live: Map(kind → replication state)}
   const headers = { Authorization: cfg.token };
-
-  async function getJSON(url, init) {
-    const res = await fetch(url, init);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${init?.method || 'GET'} ${url}: ${res.status} ${text.slice(0, 200)}`);
-    return JSON.parse(text);
-  }
 
   function pullOptions(kind) {
     return {
