@@ -31,14 +31,15 @@ func ValidateEntity(op, kind, id string) error {
 }
 
 // ValidateObject checks that data is one JSON object whose "id", when present, is the string id.
+// It runs on every local write, enqueued op and acknowledged record, so it uses jsonscan (one
+// pass to validate, one light pass for the id; both fuzzed against encoding/json) and decodes
+// with encoding/json only where the light scan cannot answer (escapes, a non-string id).
 func ValidateObject(op, id string, data json.RawMessage) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' || !jsonscan.Valid(trimmed) {
+	if len(trimmed) == 0 || trimmed[0] != '{' || !jsonscan.Valid(data) {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
 	}
-	// Valid JSON, so the light scan's answer can be trusted; it declines (escapes, keys that
-	// differ only in case, a non-string id) where encoding/json must decide.
-	if m, ok := jsonscan.ScanMeta(trimmed); ok {
+	if m, ok := jsonscan.ScanMeta(data); ok {
 		if m.ID != nil && *m.ID != id {
 			return Errorf(CodeInvalid, op, "record's \"id\" %q differs from %q", *m.ID, id)
 		}
@@ -47,7 +48,7 @@ func ValidateObject(op, id string, data json.RawMessage) error {
 	var head struct {
 		ID *json.RawMessage `json:"id"`
 	}
-	if err := json.Unmarshal(trimmed, &head); err != nil {
+	if err := json.Unmarshal(data, &head); err != nil {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object: %w", id, err)
 	}
 	if head.ID != nil {
