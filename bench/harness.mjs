@@ -32,8 +32,12 @@ function rotate(list, r) {
   return list.map((_, i) => list[(i + r) % list.length]);
 }
 
+// STEPS are the scenario groups runBench can be limited to (opts.only).
+export const STEPS = ['pull', 'write', 'push', 'noop', 'open'];
+
 export async function runBench(opts = {}) {
   const p = { ...FULL, ...opts.params };
+  const run = (step) => !opts.only || opts.only.includes(step);
   const log = opts.log ?? ((m) => process.stderr.write(`[bench] ${m}\n`));
   const token = opts.token ?? 'Bearer dev';
   // OFFSYNC_BENCH_SERVER benchmarks another server binary with the same flags.
@@ -50,7 +54,7 @@ export async function runBench(opts = {}) {
     const kindOf = (n) => `p${n}`;
     const noopKinds = range(p.noopKinds).map((i) => `noop${String.fromCharCode(97 + i)}`);
     log(`server ${server.origin}; seeding`);
-    for (const n of [p.main, ...p.otherSizes]) await writeRecords({ baseUrl: server.baseUrl, token, kind: kindOf(n), indexes: range(n) });
+    for (const n of run('pull') ? [p.main, ...p.otherSizes] : []) await writeRecords({ baseUrl: server.baseUrl, token, kind: kindOf(n), indexes: range(n) });
     for (const k of noopKinds) await writeRecords({ baseUrl: server.baseUrl, token, kind: k, indexes: range(p.noopRecords) });
     log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -83,7 +87,8 @@ export async function runBench(opts = {}) {
 
     // 1. Initial pull of the main size; the last repetition's stores stay for step 2.
     const main = kindOf(p.main);
-    for (let r = 0; r < p.reps; r++) {
+    const last = `init-${p.reps - 1}`;
+    for (let r = 0; r < p.reps && run('pull'); r++) {
       for (const side of rotate(sides, r)) {
         const name = `${side}-init-${r}`;
         await call('open', side, name, [main]);
@@ -96,11 +101,10 @@ export async function runBench(opts = {}) {
         if (r < p.reps - 1) await call('destroy', side, name);
       }
     }
-    const last = `init-${p.reps - 1}`;
-    for (const side of sides) res.digests[`initialPull/${side}`] = await call('digest', side, `${side}-${last}`, main);
+    for (const side of run('pull') ? sides : []) res.digests[`initialPull/${side}`] = await call('digest', side, `${side}-${last}`, main);
 
     // 2. Incremental pull: the server changes `incremental` records, every side pulls them.
-    for (let r = 0; r < p.reps; r++) {
+    for (let r = 0; r < p.reps && run('pull'); r++) {
       await writeRecords({ baseUrl: server.baseUrl, token, kind: main, indexes: spread(p.incremental, p.main, r), version: r + 1 });
       for (const side of rotate(sides, r)) {
         const { ms, result } = await call('pull', side, `${side}-${last}`, main);
@@ -108,13 +112,13 @@ export async function runBench(opts = {}) {
         expectCount(`incremental pull ${side}`, result, p.incremental);
       }
     }
-    for (const side of sides) {
+    for (const side of run('pull') ? sides : []) {
       res.digests[`incrementalPull/${side}`] = await call('digest', side, `${side}-${last}`, main);
       await call('destroy', side, `${side}-${last}`);
     }
 
     // 3 and 4. Local writes, one by one and in batches, each repetition into a fresh store.
-    for (const [scenario, method, batch] of [['putOne', 'putOne', 1], ['putMany', 'putMany', p.putManyBatch]]) {
+    for (const [scenario, method, batch] of run('write') ? [['putOne', 'putOne', 1], ['putMany', 'putMany', p.putManyBatch]] : []) {
       for (let r = 0; r < p.reps; r++) {
         for (const side of rotate(sides, r)) {
           const name = `${side}-${scenario}-${r}`;
@@ -127,7 +131,7 @@ export async function runBench(opts = {}) {
     }
 
     // 5. Push of a backlog; each side and repetition pushes its own new kind.
-    for (let r = 0; r < p.reps; r++) {
+    for (let r = 0; r < p.reps && run('push'); r++) {
       for (const side of rotate(sides, r)) {
         const name = `${side}-push-${r}`;
         const kind = `push${side}${r}`;
@@ -140,21 +144,22 @@ export async function runBench(opts = {}) {
     }
 
     // 6. No-op sync of a synced store with several kinds; the stores stay for step 7.
-    for (const side of sides) {
+    const noopSteps = run('noop') || run('open');
+    for (const side of noopSteps ? sides : []) {
       await call('open', side, `${side}-noop`, noopKinds);
       await call('sync', side, `${side}-noop`, noopKinds);
     }
-    for (let r = 0; r < p.noopReps; r++) {
+    for (let r = 0; r < p.noopReps && run('noop'); r++) {
       for (const side of rotate(sides, r)) {
         const { ms, result } = await call('sync', side, `${side}-noop`, noopKinds);
         record('noopSync', side, ms);
         expectCount(`no-op sync ${side}`, result, 0);
       }
     }
-    for (const side of sides) await call('close', side, `${side}-noop`);
+    for (const side of noopSteps ? sides : []) await call('close', side, `${side}-noop`);
 
     // 7. open() to ready in a freshly loaded page (HTTP cache and compiled wasm warm).
-    for (let r = 0; r < p.openReps; r++) {
+    for (let r = 0; r < p.openReps && run('open'); r++) {
       for (const side of rotate(sides, r)) {
         await page.close();
         page = await newPage();
@@ -163,11 +168,11 @@ export async function runBench(opts = {}) {
         await call('close', side, `${side}-noop`);
       }
     }
-    for (const side of sides) await call('destroy', side, `${side}-noop`);
+    for (const side of noopSteps ? sides : []) await call('destroy', side, `${side}-noop`);
 
     // 8. Pull size series: each other size in a fresh page, for wasm memory flatness. RxDB
     // skips the sizes above the main one to keep the run short.
-    for (const n of p.otherSizes) {
+    for (const n of run('pull') ? p.otherSizes : []) {
       for (const side of sides.filter((s) => s !== 'rxdb' || n < p.main)) {
         await page.close();
         page = await newPage();

@@ -2,21 +2,25 @@
 // measures sizes, runs the host Go benchmarks, and writes BENCHMARKS.md. It builds nothing:
 // make builds sync.wasm, the server and the RxDB bundle first.
 //
-// node bench/run.mjs [--out FILE] [--quick] [--sides offsync,raw,rxdb] [--render]
+// node bench/run.mjs [--out FILE] [--quick] [--sides offsync,raw,rxdb] [--only STEPS] [--render]
 //   --quick: the smoke sizes, for trying the report; --sides: run only these sides;
+//   --only pull,write,push,noop,open: run only these scenario groups and print their medians
+//   (for iterating on one figure; BENCHMARKS.md is not written);
 //   --render: write the report again from the last run's bench/dist/results.json (e.g. after
 //   editing bench/where-the-time-goes.md), measuring nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { runBench, FULL, SMOKE, ROOT } from './harness.mjs';
+import { runBench, median, FULL, SMOKE, STEPS, ROOT } from './harness.mjs';
 import { renderReport } from './report.mjs';
 
 const argv = process.argv.slice(2);
 const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'BENCHMARKS.md');
 const params = argv.includes('--quick') ? SMOKE : FULL;
 const sides = argv.includes('--sides') ? argv[argv.indexOf('--sides') + 1].split(',') : undefined;
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
+if (only?.some((s) => !STEPS.includes(s))) throw new Error(`--only takes ${STEPS.join(',')}`);
 const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './server/...'];
 
 function compressedSizes(file) {
@@ -83,7 +87,24 @@ async function measure() {
   return { res, machine, size, goBench, commands, commit };
 }
 
+// printMedians prints each scenario's median per side and its ratio to the raw side.
+function printMedians(res) {
+  for (const [name, sc] of Object.entries(res.scenarios)) {
+    const raw = median(sc.values.raw);
+    const cells = Object.entries(sc.values).map(([side, v]) => {
+      const m = median(v);
+      return `${side} ${m.toFixed(1)} ms${raw ? ` (${(m / raw).toFixed(2)}× raw)` : ''}`;
+    });
+    process.stdout.write(`${name}: ${cells.join('; ')}\n`);
+  }
+  for (const e of res.errors) process.stdout.write(`ERROR ${e}\n`);
+}
+
 let input;
+if (only) {
+  printMedians(await runBench({ params, sides, only }));
+  process.exit(0);
+}
 if (argv.includes('--render')) {
   input = JSON.parse(readFileSync(RESULTS, 'utf8'));
 } else {
