@@ -140,15 +140,28 @@ func repush(op Op, server *Record, res Resolution) (Op, *Record) {
 	next.Attempt++
 	next.InFlight = false
 	if res.Action == Merged {
-		if next.Type == OpDelete {
-			next.ChangedFields = nil
-		}
 		next.Type = OpUpsert
 		next.Payload = cloneRaw(res.Data)
+		next.ChangedFields = mergedChanges(server, res.Data)
 	}
 	if next.Type == OpDelete {
 		return next, nil
 	}
 	local := &Record{Kind: op.Kind, ID: op.EntityID, Data: cloneRaw(next.Payload), UpdatedAt: next.BaseUpdatedAt}
 	return next, local
+}
+
+// mergedChanges are the fields a merged re-push changes: where the merged data differs from
+// the server's record it was merged with (all fields when there is none, or a tombstone). Not
+// the original edit's: a conflict the re-push meets would otherwise merge again from those
+// alone and silently drop the values the resolution brought in.
+func mergedChanges(server *Record, merged []byte) []string {
+	if server == nil || server.Deleted {
+		return nil
+	}
+	diff, err := DiffFields(server.Data, merged)
+	if err != nil {
+		return nil
+	}
+	return diff
 }
