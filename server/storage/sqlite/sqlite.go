@@ -42,7 +42,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	dsn := "file:" + path + "?" + q.Encode()
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
@@ -160,100 +160,4 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("sqlite: prune idempotency keys: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-type txn struct{ tx *sql.Tx }
-
-// LockKinds is a no-op: the single writer connection already serialises all writes.
-func (t *txn) LockKinds(context.Context, string, []string) error { return nil }
-
-func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, error) {
-	var v sql.NullString
-	err := t.tx.QueryRowContext(ctx,
-		`SELECT max(updated_at) FROM records WHERE tenant = ? AND kind = ?`, tenant, kind).Scan(&v)
-	if err != nil {
-		return "", fmt.Errorf("sqlite: last version of %s: %w", kind, err)
-	}
-	return v.String, nil
-}
-
-// The statements of a write transaction, prepared once per use for loops over many rows.
-const (
-	getSQL = `SELECT updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id = ?`
-	keySQL = `SELECT status, body FROM idempotency WHERE tenant = ? AND key = ?`
-	putSQL = `INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, kind, id) DO UPDATE SET
-			updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`
-	saveSQL = `INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, key) DO NOTHING`
-)
-
-func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (map[storage.Key]storage.Row, error) {
-	stmt, err := t.tx.PrepareContext(ctx, getSQL)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: get records: %w", err)
-	}
-	defer stmt.Close()
-	out := make(map[storage.Key]storage.Row, len(keys))
-	for _, k := range keys {
-		r := storage.Row{Kind: k.Kind, ID: k.ID}
-		err := stmt.QueryRowContext(ctx, tenant, k.Kind, k.ID).Scan(&r.UpdatedAt, &r.Deleted, &r.Doc)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: get %s/%s: %w", k.Kind, k.ID, err)
-		}
-		out[k] = r
-	}
-	return out, nil
-}
-
-func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {
-	stmt, err := t.tx.PrepareContext(ctx, keySQL)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: read idempotency keys: %w", err)
-	}
-	defer stmt.Close()
-	out := make(map[string]storage.Saved, len(keys))
-	for _, k := range keys {
-		var s storage.Saved
-		err := stmt.QueryRowContext(ctx, tenant, k).Scan(&s.Status, &s.Body)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: read idempotency key: %w", err)
-		}
-		out[k] = s
-	}
-	return out, nil
-}
-
-func (t *txn) Flush(ctx context.Context, tenant string, rows []storage.Row, entries []storage.Entry, at time.Time) error {
-	put, err := t.tx.PrepareContext(ctx, putSQL)
-	if err != nil {
-		return fmt.Errorf("sqlite: put records: %w", err)
-	}
-	defer put.Close()
-	for _, r := range rows {
-		if _, err := put.ExecContext(ctx, tenant, r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc); err != nil {
-			return fmt.Errorf("sqlite: put %s/%s: %w", r.Kind, r.ID, err)
-		}
-	}
-	save, err := t.tx.PrepareContext(ctx, saveSQL)
-	if err != nil {
-		return fmt.Errorf("sqlite: save idempotency keys: %w", err)
-	}
-	defer save.Close()
-	for _, e := range entries {
-		res, err := save.ExecContext(ctx, tenant, e.Key, e.Status, e.Body, at.UnixMicro())
-		if err != nil {
-			return fmt.Errorf("sqlite: save idempotency key: %w", err)
-		}
-		if n, err := res.RowsAffected(); err == nil && n == 0 {
-			return storage.ErrKeyTaken
-		}
-	}
-	return nil
 }
