@@ -223,7 +223,7 @@ func (w *simWorld) checkNoWriteVanished() {
 			}
 		}
 	}
-	met, superseded, discarded := 0, 0, 0
+	met, superseded, discarded, dropped := 0, 0, 0, 0
 	for _, d := range w.dues {
 		switch {
 		case d.superseded:
@@ -236,13 +236,15 @@ func (w *simWorld) checkNoWriteVanished() {
 			reported[d.client.name+" "+d.carrier+" record"],
 			reported[d.client.name+" "+d.carrier+" "+strings.TrimSuffix(d.field, "[]")]:
 			discarded++
+		case w.droppedOps[d.client.name+" "+d.carrier]:
+			dropped++
 		default:
 			require.Failf(w.t, "an acknowledged local write vanished",
 				"step %d: %s wrote %s/%s %s=%q (op %s); the server never had it and no conflict event of that op discarded it\nhistory of %s/%s:\n%s",
 				d.step, d.client.name, d.kind, d.id, d.field, d.value, d.carrier, d.kind, d.id, w.history(d.kind, d.id))
 		}
 	}
-	w.t.Logf("%d local writes: %d reached the server, %d replaced by the same client before sending, %d reported discarded", len(w.dues), met, superseded, discarded)
+	w.t.Logf("%d local writes: %d reached the server, %d replaced by the same client before sending, %d reported discarded, %d given up by the app (dropped parked ops)", len(w.dues), met, superseded, discarded, dropped)
 }
 
 // checkAppliedOnce: every idempotency key changed the server at most once, and so did every

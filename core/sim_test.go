@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,8 +52,9 @@ func TestSimulation(t *testing.T) {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
-	t.Logf("simulation seed %d (reproduce with -sim.seed=%d -sim.steps=%d -sim.clients=%d)", seed, seed, *simSteps, *simClients)
-	w := newSimWorld(t, seed, *simClients)
+	moves := pickMoves(seed, *simMovesFlag)
+	t.Logf("simulation seed %d, moves %s (reproduce with -sim.seed=%d -sim.steps=%d -sim.clients=%d)", seed, moves, seed, *simSteps, *simClients)
+	w := newSimWorld(t, seed, *simClients, moves)
 	if !t.Run("steps", func(t *testing.T) { w.run(t, *simSteps) }) {
 		w.dumpTrace()
 		t.Errorf("simulation failed with seed %d: rerun with -sim.seed=%d -sim.steps=%d -sim.clients=%d [-sim.trace=FILE]", seed, seed, *simSteps, *simClients)
@@ -60,12 +62,13 @@ func TestSimulation(t *testing.T) {
 }
 
 // TestSimulationDeterministic: one seed gives one history, so a printed seed reproduces a
-// failure.
+// failure. Every move but push concurrency is on (several batches in flight are ordered by the
+// scheduler).
 func TestSimulationDeterministic(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	var traces [2][]string
 	for i := range traces {
-		w := newSimWorld(t, seed, 3)
+		w := newSimWorld(t, seed, 3, pickMoves(seed, "serial"))
 		t.Run(fmt.Sprintf("run%d", i), func(t *testing.T) { w.run(t, 400) })
 		traces[i] = w.trace
 	}
@@ -84,7 +87,8 @@ func (w *simWorld) run(t *testing.T, steps int) {
 	w.closeAll()
 	w.checkNoWriteVanished()
 	w.checkAppliedOnce()
-	t.Logf("task strategy %s; faults: %v", w.taskStrategy, w.counts)
+	w.checkDeferredSettled()
+	t.Logf("moves %s; note strategy %s, task strategy %s; faults: %v", w.moves, w.noteStrategy, w.taskStrategy, w.counts)
 	if steps >= 1000 {
 		require.Positive(t, w.counts["duplicate delivery"], "no duplicate delivery was exercised")
 	}
@@ -93,7 +97,11 @@ func (w *simWorld) run(t *testing.T, steps int) {
 // simWorld is one simulation run. Everything random comes from rng (actions) and faultRNG
 // (faults, drawn under the server's lock), both from the seed; clocks are simulated.
 type simWorld struct {
-	t            *testing.T
+	t *testing.T
+	// mu serialises what engine goroutines call back into (transport, resolver): with push
+	// concurrency several batches of one client are under way at once.
+	mu           sync.Mutex
+	moves        simMoves
 	rng          *rand.Rand
 	faultRNG     *rand.Rand
 	faults       atomic.Bool
@@ -105,6 +113,7 @@ type simWorld struct {
 	seen         simSeen
 	dues         []simDue
 	taskStrategy core.Strategy
+	noteStrategy core.Strategy
 	// trace is what happened, step by step, for failure reports.
 	trace []string
 	// lostAnswers are the idempotency keys whose answer a fault may have lost; callKeys are
@@ -114,16 +123,34 @@ type simWorld struct {
 	counts      map[string]int
 	// closedEvents is every client's whole event stream, once closeAll ran.
 	closedEvents map[*simClient][]core.Event
+	// pushedContent is what each "client key" carried when first sent.
+	pushedContent map[string]string
+	// enqueued holds "client opID" of app-made ops, appCopy the app's own copy of the
+	// entities it enqueued for ("client kind/id").
+	enqueued map[string]bool
+	appCopy  map[string]map[string]any
+	// deferred is every deferred conflict seen ("client opID" → kind/id); resolvedByApp and
+	// droppedOps are the user's ResolveConflict and DropParked calls ("client opID").
+	deferred      map[string]string
+	resolvedByApp map[string]bool
+	droppedOps    map[string]bool
 }
 
-func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
+func newSimWorld(t *testing.T, seed uint64, n int, moves simMoves) *simWorld {
 	w := &simWorld{
-		t:           t,
-		rng:         rand.New(rand.NewPCG(seed, 1)),
-		faultRNG:    rand.New(rand.NewPCG(seed, 2)),
-		seen:        simSeen{values: map[string]bool{}, deleted: map[string][]simDeletion{}, version: map[string]string{}, count: map[string]int{}, notFound: map[string]bool{}},
-		lostAnswers: map[string]bool{},
-		counts:      map[string]int{},
+		t:             t,
+		moves:         moves,
+		pushedContent: map[string]string{},
+		enqueued:      map[string]bool{},
+		appCopy:       map[string]map[string]any{},
+		deferred:      map[string]string{},
+		resolvedByApp: map[string]bool{},
+		droppedOps:    map[string]bool{},
+		rng:           rand.New(rand.NewPCG(seed, 1)),
+		faultRNG:      rand.New(rand.NewPCG(seed, 2)),
+		seen:          simSeen{values: map[string]bool{}, deleted: map[string][]simDeletion{}, version: map[string]string{}, count: map[string]int{}, notFound: map[string]bool{}},
+		lostAnswers:   map[string]bool{},
+		counts:        map[string]int{},
 	}
 	w.clock.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli())
 	w.srv = simserver.New(simserver.Options{Now: w.now})
@@ -132,8 +159,14 @@ func newSimWorld(t *testing.T, seed uint64, n int) *simWorld {
 	// "note" keeps the default; "task" gets a strategy of the seed's choice, so that the
 	// strategies that discard data are held to reporting it.
 	strategies := []core.Strategy{core.AutoPreserve, core.ServerWins, core.ClientWins, core.LastWriteWins, core.Manual}
+	w.noteStrategy = core.AutoPreserve
+	if moves.strategies {
+		// "note" takes Config.Strategy, "task" overrides it per kind; merge is one of them.
+		strategies = append(strategies, core.Merge)
+		w.noteStrategy = strategies[w.rng.IntN(len(strategies))]
+	}
 	w.taskStrategy = strategies[w.rng.IntN(len(strategies))]
-	w.logf("task strategy %s", w.taskStrategy)
+	w.logf("moves %s; note strategy %s, task strategy %s", moves, w.noteStrategy, w.taskStrategy)
 	for i := range n {
 		w.clients = append(w.clients, newSimClient(t, w, i))
 	}
@@ -209,18 +242,25 @@ type simClient struct {
 
 func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	c := &simClient{name: fmt.Sprintf("c%d", i), store: memstore.New()}
+	batch := 4
+	if w.moves.concurrency > 1 {
+		batch = 2 // passes of several batches, so that they are in flight together
+	}
 	eng, err := core.New(core.Config{
 		Store: c.store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
-		PageSize: 3, PushBatchSize: 4, Serial: true, // one goroutine: the run is replayable
-		Now:    w.now,
-		Sleep:  func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
-		Jitter: func() float64 { return 0.5 },
+		PageSize: 3, PushBatchSize: batch, Serial: true, // one goroutine (unless PushConcurrency > 1): the run is replayable
+		PushConcurrency: w.moves.concurrency,
+		Now:             w.now,
+		Sleep:           func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+		Jitter:          func() float64 { return 0.5 },
 		NewID: func() string {
 			c.opSeq++
 			return fmt.Sprintf("%s-op%05d", c.name, c.opSeq)
 		},
 		FullResyncInterval: -1,
+		Strategy:           w.noteStrategy,
 		KindStrategies:     map[string]core.Strategy{"task": w.taskStrategy},
+		MergeFunc:          simMerge,
 		Resolver:           w.resolve,
 	})
 	require.NoError(t, err)
@@ -252,6 +292,9 @@ type simObserved struct {
 }
 
 func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult, error) {
+	o.w.mu.Lock()
+	defer o.w.mu.Unlock()
+	o.w.checkSameContent(o.c, ops)
 	o.w.duringSync(o.c)
 	before := make([]int, len(ops))
 	for i, op := range ops {
@@ -276,13 +319,21 @@ func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult
 }
 
 func (o simObserved) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
+	o.w.mu.Lock()
+	defer o.w.mu.Unlock()
 	o.w.duringSync(o.c)
 	return o.Transport.Pull(ctx, kind, req)
 }
 
-// resolve is the manual strategy's user: a random decision, never "defer" (the quiet round
-// must be able to settle everything).
+// resolve is the manual strategy's user: a random decision; "defer" only with the deferral
+// moves and never in the quiet round (which must be able to settle everything).
 func (w *simWorld) resolve(_ context.Context, c core.Conflict) (core.Resolution, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.moves.deferral && w.faults.Load() && w.rng.IntN(3) == 0 {
+		w.logf("resolver defers %s/%s op %s", c.Kind, c.EntityID, c.OpID)
+		return core.Resolution{Action: core.Defer}, nil
+	}
 	actions := []core.Action{core.AcceptServer, core.AcceptClient, core.Discard, core.Merged}
 	a := actions[w.rng.IntN(len(actions))]
 	if a != core.Merged {
@@ -306,6 +357,10 @@ func (w *simWorld) randomStep() {
 	w.clock.Add(int64(1 + w.rng.IntN(2000)))
 	c := w.clients[w.rng.IntN(len(w.clients))]
 	kind := simKinds[w.rng.IntN(len(simKinds))]
+	if !w.moves.classic() {
+		w.movesStep(c, kind)
+		return
+	}
 	switch r := w.rng.IntN(100); {
 	case r < 52:
 		w.localAction(c, kind, r)
@@ -415,6 +470,9 @@ func (w *simWorld) editID(c *simClient, kind, id string) {
 
 // put writes data and records what the write obliges the system to keep.
 func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, changed []string) {
+	if w.appOwned(c, kind, id) {
+		return
+	}
 	w.supersede(c, kind, id, changed)
 	w.rewritten(c, kind, id)
 	raw, err := json.Marshal(data)
@@ -442,6 +500,9 @@ func (w *simWorld) remove(c *simClient, kind string) {
 }
 
 func (w *simWorld) removeID(c *simClient, kind, id string) {
+	if w.guardHeldCreateCancelled(c, kind, id) {
+		return
+	}
 	w.supersede(c, kind, id, nil)
 	require.NoError(w.t, c.eng.Delete(simCtx(w.t), kind, id))
 	w.logf("%s delete %s/%s ", c.name, kind, id)
@@ -459,6 +520,9 @@ func (w *simWorld) sync(c *simClient) {
 	st, err := c.eng.Sync(simCtx(w.t), opts)
 	w.logf("%s sync %v: %+v err=%v", c.name, opts.Kinds, st, err)
 	w.requireSyncErr(err)
+	if w.moves.deferral {
+		w.noteDeferred(c)
+	}
 }
 
 // retryParked is the user pressing "retry" on every op the server refused: they go back to
@@ -483,6 +547,12 @@ func (w *simWorld) fullResync(c *simClient) {
 	st, err := c.eng.FullResync(simCtx(w.t), clear)
 	w.logf("%s full resync clearData=%v: %+v err=%v", c.name, clear, st, err)
 	w.requireSyncErr(err)
+	if w.moves.deferral {
+		w.noteDeferred(c)
+	}
+	if err == nil && w.moves.resyncs {
+		w.checkMatchesServer(c)
+	}
 }
 
 // requireSyncErr accepts only the failures the simulation injects.
