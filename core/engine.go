@@ -360,9 +360,10 @@ func (e *Engine) unpark(ctx context.Context, op string, opIDs []string, requeue 
 	return nil
 }
 
-// writeLocal is the one store call of a local write, then its change event.
+// writeLocal is the one store call of a local write, then its change event. The pending count
+// comes with the write (counted in its transaction): a recount would be a second transaction.
 func (e *Engine) writeLocal(ctx context.Context, op, kind string, writes []LocalWrite) ([]Record, error) {
-	recs, err := e.cfg.Store.WriteLocal(ctx, writes)
+	res, err := e.cfg.Store.WriteLocal(ctx, writes)
 	if err != nil {
 		return nil, Wrap(CodeStorage, op+" "+kind, err)
 	}
@@ -371,6 +372,6 @@ func (e *Engine) writeLocal(ctx context.Context, op, kind string, writes []Local
 		ids[i] = w.ID
 	}
 	e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Origin: OriginLocal})
-	e.refreshStatus(ctx)
-	return recs, nil
+	e.setPending(res.Pending)
+	return res.Records, nil
 }

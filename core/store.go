@@ -22,6 +22,14 @@ type LocalWrite struct {
 	LocalTimestamp int64
 }
 
+// WriteResult is what Store.WriteLocal returns.
+type WriteResult struct {
+	// Records are the stored records, one per write, in order.
+	Records []Record
+	// Pending is the number of pending (not parked) ops after the write, as PendingCount.
+	Pending int
+}
+
 // Ack is the server's acknowledgement of one op: the op (as pushed) and the server's stored
 // record (nil when there is none, e.g. a 404 on delete).
 type Ack struct {
@@ -61,8 +69,10 @@ type Store interface {
 
 	// WriteLocal applies writes in order, each through PlanWritePending: the record and its outbox op
 	// (appended, coalesced into the entity's last op, or removing it) in ONE transaction for
-	// the whole slice. It returns the stored records, one per write.
-	WriteLocal(ctx context.Context, writes []LocalWrite) ([]Record, error)
+	// the whole slice. It returns the stored records, one per write, and the pending count the
+	// outbox holds once that transaction committed (what PendingCount would answer right after,
+	// counted inside the write's own transaction so the engine needs no second one).
+	WriteLocal(ctx context.Context, writes []LocalWrite) (WriteResult, error)
 	// Enqueue appends app-made ops (seed-style, the app keeps its own copy) without touching
 	// records; coalescing as in PlanWrite (CoalescePending). Seq is assigned by the store and
 	// InFlight cleared. Returns one op per input: the op as stored (the coalesced op when folded

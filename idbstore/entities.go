@@ -30,19 +30,22 @@ type pendingOp struct {
 type entities struct {
 	byKey map[entityKey]*entity
 	added []*pendingOp // new ops in append order: the order their Seqs must follow
+	// counted is the outbox's size when it was loaded, -1 when not counted.
+	counted int
 }
 
 // loadEntities reads the records and outbox ops of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil)
+	es, _, err := load(ctx, t, keys, nil, false)
 	return es, err
 }
 
 // loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
 // pending on one of these entities or parked. An id pending on another entity is refused by
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
+// It also counts the outbox, for pendingAfter.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, keys, ids)
+	es, parkedAt, err := load(ctx, t, keys, ids, true)
 	if err != nil {
 		return nil, err
 	}
@@ -68,12 +71,13 @@ type loaded struct {
 	Recs   []*recordValue `json:"recs"`
 	Ops    [][]opValue    `json:"ops"`
 	Parked int            `json:"parked"`
+	Count  int            `json:"count"`
 }
 
 // load reads the records and outbox ops of keys and, with ids, which of them is parked (its
-// position, -1 when none) in one helper call.
-func load(ctx context.Context, t *txn, keys []entityKey, ids []string) (*entities, int, error) {
-	es := &entities{byKey: make(map[entityKey]*entity, len(keys))}
+// position, -1 when none) in one helper call; with count it also counts the outbox.
+func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool) (*entities, int, error) {
+	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
 	for _, k := range keys {
 		if _, ok := es.byKey[k]; !ok {
@@ -81,7 +85,7 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string) (*entitie
 			uniq = append(uniq, k)
 		}
 	}
-	if len(uniq) == 0 && len(ids) == 0 {
+	if len(uniq) == 0 && len(ids) == 0 && !count {
 		return es, -1, nil
 	}
 	records, err := t.store(stRecords)
@@ -99,9 +103,10 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string) (*entitie
 		}
 	}
 	var got loaded
-	if err := t.issueJSON(ctx, &got, t.js.load, records, byEntity, parked, jsonText(uniq), jsonText(ids)); err != nil {
+	if err := t.issueJSON(ctx, &got, t.js.load, records, byEntity, parked, jsonText(uniq), jsonText(ids), count); err != nil {
 		return nil, -1, err
 	}
+	es.counted = got.Count
 	for i, k := range uniq {
 		e := es.byKey[k]
 		if got.Recs[i] != nil {
@@ -161,6 +166,27 @@ func opIDTaken(op string, err error) error {
 }
 
 func (es *entities) get(kind, id string) *entity { return es.byKey[entityKey{kind, id}] }
+
+// pendingAfter is the outbox's size once flush's changes are committed: the count taken at
+// load, less the stored ops removed, plus the new ops kept. Call it before flush (with seqs,
+// flush marks the new ops stored). -1 when the load did not count.
+func (es *entities) pendingAfter() int {
+	if es.counted < 0 {
+		return -1
+	}
+	n := es.counted
+	for _, e := range es.byKey {
+		for _, p := range e.ops {
+			switch {
+			case p.stored && p.removed:
+				n--
+			case !p.stored && !p.removed:
+				n++
+			}
+		}
+	}
+	return n
+}
 
 // last is the entity's last pending op, nil when none.
 func (e *entity) last() *pendingOp {

@@ -60,18 +60,21 @@ H.gather = (src, method, keys, cb) => {
 // outbox ops through the entity index (ONE getAll; the outbox is small). When a range holds
 // many more entries than keys, or for a single key, it reads each key on its own instead.
 // When parked is an opId index (and, for several ids, its store is not empty), it also finds
-// the first of ids (JSON) that is parked.
-// Result: JSON {recs, ops (per key, in Seq order), parked (position, -1: none)}.
-H.load = (records, entity, parked, keys, ids, cb) => {
+// the first of ids (JSON) that is parked. With count it also counts the outbox (a local write
+// returns the pending count it ends with, without a second transaction).
+// Result: JSON {recs, ops (per key, in Seq order), parked (position, -1: none), count (-1: not
+// counted)}.
+H.load = (records, entity, parked, keys, ids, count, cb) => {
   const ks = (JSON.parse(keys) || []);
   const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
-  let left = 1, failed = false, parkedAt = -1;
-  const settle = () => { if (--left === 0 && !failed) cb(0, true, JSON.stringify({ recs, ops, parked: parkedAt })); };
+  let left = 1, failed = false, parkedAt = -1, n = -1;
+  const settle = () => { if (--left === 0 && !failed) cb(0, true, JSON.stringify({ recs, ops, parked: parkedAt, count: n })); };
   const req = (r, ok) => {
     left++;
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
+  if (count) req(entity.objectStore.count(), (v) => { n = v; });
   const byKind = new Map();
   ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {

@@ -123,10 +123,10 @@ func TestWriteFindsStoredState(t *testing.T) {
 				id = prefix + id
 				batch = append(batch, upsert("note", id, `{"id":"`+id+`","v":2}`, "op-2-"+id))
 			}
-			recs, err := s.WriteLocal(ctx, batch)
+			res, err := s.WriteLocal(ctx, batch)
 			require.NoError(t, err)
 			if prefix == "s" {
-				for _, r := range recs {
+				for _, r := range res.Records {
 					assert.Equal(t, "v1", r.UpdatedAt, "the synced record %s was found", r.ID)
 				}
 			}

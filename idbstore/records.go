@@ -99,24 +99,26 @@ func decodePage(out []core.Record, kind string, v js.Value) ([]core.Record, erro
 	return out, nil
 }
 
-// WriteLocal applies writes through PlanWritePending in one transaction.
-func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]core.Record, error) {
+// WriteLocal applies writes through PlanWritePending in one transaction, which also counts the
+// outbox for the pending count it returns.
+func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
 	const op = "write"
 	if err := s.guard(op); err != nil {
-		return nil, err
+		return core.WriteResult{}, err
 	}
 	keys := make([]entityKey, len(writes))
 	ids := make([]string, len(writes))
 	for i, w := range writes {
 		if err := core.ValidateWrite(w); err != nil {
-			return nil, err
+			return core.WriteResult{}, err
 		}
 		keys[i], ids[i] = entityKey{w.Kind, w.ID}, w.OpID
 	}
 	if err := uniqueOpIDs(op, ids); err != nil {
-		return nil, err
+		return core.WriteResult{}, err
 	}
 	var out []core.Record
+	pending := 0
 	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
 		out = make([]core.Record, 0, len(writes))
 		es, err := loadForWrite(ctx, t, op, keys, ids)
@@ -141,12 +143,13 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]cor
 		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids, false); err != nil {
 			return err
 		}
+		pending = es.pendingAfter()
 		return es.flush(ctx, t, false)
 	})
 	if err != nil {
-		return nil, opIDTaken(op, err)
+		return core.WriteResult{}, opIDTaken(op, err)
 	}
-	return out, nil
+	return core.WriteResult{Records: out, Pending: pending}, nil
 }
 
 // uniqueOpIDs refuses a call that uses one op id twice.

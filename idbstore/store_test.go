@@ -17,13 +17,14 @@ func TestRoundTrip(t *testing.T) {
 	s := openFresh(t)
 	ctx := testCtx(t)
 
-	recs, err := s.WriteLocal(ctx, []core.LocalWrite{
+	res, err := s.WriteLocal(ctx, []core.LocalWrite{
 		upsert("note", "b", `{"id":"b", "n": 1}`, "op1"),
 		upsert("note", "a", `{"id":"a","n":2}`, "op2"),
 		upsert("note", "b", `{"id":"b", "n": 3}`, "op3"),
 	})
 	require.NoError(t, err)
-	require.Len(t, recs, 3)
+	require.Len(t, res.Records, 3)
+	assert.Equal(t, 2, res.Pending, "op3 coalesced into op1")
 
 	got, ok, err := s.Get(ctx, "note", "b")
 	require.NoError(t, err)

@@ -44,18 +44,18 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 }
 
 // WriteLocal applies the writes in order through core.PlanWritePending, all or nothing.
-func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]core.Record, error) {
+func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
 	if err := s.lock(ctx, "write"); err != nil {
-		return nil, err
+		return core.WriteResult{}, err
 	}
 	defer s.mu.Unlock()
 	seen := make(map[string]bool, len(writes))
 	for _, w := range writes {
 		if err := core.ValidateWrite(w); err != nil {
-			return nil, err
+			return core.WriteResult{}, err
 		}
 		if seen[w.OpID] {
-			return nil, core.Errorf(core.CodeInvalid, "write", "op id %s used twice", w.OpID)
+			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s used twice", w.OpID)
 		}
 		seen[w.OpID] = true
 	}
@@ -63,19 +63,19 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) ([]cor
 	out := make([]core.Record, 0, len(writes))
 	for _, w := range writes {
 		if t.knownOpID(w.OpID) {
-			return nil, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
+			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
 		}
 		pending := t.pending(w.Kind, w.ID)
 		plan, err := core.PlanWritePending(t.record(w.Kind, w.ID), pending, w)
 		if err != nil {
-			return nil, err
+			return core.WriteResult{}, err
 		}
 		t.putRecord(plan.Record)
 		applyPlan(t, pending, plan)
 		out = append(out, core.CloneRecord(plan.Record))
 	}
 	t.commit()
-	return out, nil
+	return core.WriteResult{Records: out, Pending: len(s.outbox)}, nil
 }
 
 // applyPlan stages a write plan's outbox change; pending are the entity's ops before it.

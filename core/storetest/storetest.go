@@ -86,12 +86,22 @@ func (e *env) del(kind, id string) core.LocalWrite {
 	return core.LocalWrite{Kind: kind, ID: id, Delete: true, OpID: e.newOpID(), LocalTimestamp: int64(1000 + e.opSeq)}
 }
 
+// write writes ws in one call and checks the pending count it returns against PendingCount.
 func (e *env) write(ws ...core.LocalWrite) []core.Record {
 	e.Helper()
-	recs, err := e.s.WriteLocal(e.ctx, ws)
+	res, err := e.s.WriteLocal(e.ctx, ws)
 	require.NoError(e, err)
-	require.Len(e, recs, len(ws))
-	return recs
+	require.Len(e, res.Records, len(ws))
+	require.Equal(e, e.pending(), res.Pending, "pending count returned by WriteLocal")
+	return res.Records
+}
+
+// writePending writes ws in one call and returns the pending count it reports.
+func (e *env) writePending(ws ...core.LocalWrite) int {
+	e.Helper()
+	res, err := e.s.WriteLocal(e.ctx, ws)
+	require.NoError(e, err)
+	return res.Pending
 }
 
 func (e *env) outbox() []core.Op {

@@ -147,6 +147,36 @@ var writeTests = []test{
 		require.True(e, ok)
 		require.True(e, rec.Deleted)
 	}},
+	{"the returned pending count follows appends, coalescing, cancel-outs, batches and parking", func(e *env) {
+		steps := []struct {
+			name   string
+			before func()
+			writes func() []core.LocalWrite
+			want   int
+		}{
+			{"append", nil, func() []core.LocalWrite { return []core.LocalWrite{e.upsert(kindA, "a", `{"id":"a"}`)} }, 1},
+			{"coalesce", nil, func() []core.LocalWrite { return []core.LocalWrite{e.upsert(kindA, "a", `{"id":"a","t":1}`)} }, 1},
+			{"append another kind", nil, func() []core.LocalWrite { return []core.LocalWrite{e.upsert(kindB, "b", `{"id":"b"}`)} }, 2},
+			{"create+delete cancel out", nil, func() []core.LocalWrite { return []core.LocalWrite{e.del(kindB, "b")} }, 1},
+			{"batch with a coalesce and a cancel-out", nil, func() []core.LocalWrite {
+				return []core.LocalWrite{e.upsert(kindA, "c", `{"id":"c"}`), e.upsert(kindA, "d", `{"id":"d"}`),
+					e.upsert(kindA, "c", `{"id":"c","t":2}`), e.upsert(kindA, "e", `{"id":"e"}`), e.del(kindA, "e")}
+			}, 3},
+			{"edit behind an in-flight op appends", func() {
+				require.NoError(e, e.s.MarkInFlight(e.ctx, []string{e.opOf(kindA, "a").OpID}))
+			}, func() []core.LocalWrite { return []core.LocalWrite{e.upsert(kindA, "a", `{"id":"a","t":3}`)} }, 4},
+			{"parked ops are not pending", func() {
+				require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "d"), Reason: "r"}}))
+			}, func() []core.LocalWrite { return []core.LocalWrite{e.upsert(kindA, "f", `{"id":"f"}`)} }, 4},
+		}
+		for _, st := range steps {
+			if st.before != nil {
+				st.before()
+			}
+			require.Equal(e, st.want, e.writePending(st.writes()...), st.name)
+			require.Equal(e, st.want, e.pending(), st.name)
+		}
+	}},
 }
 
 var enqueueTests = []test{
