@@ -1,0 +1,34 @@
+package core_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/simserver"
+)
+
+// Dropping a parked create must not leave a record the server never had (found by the
+// simulation, seed 81 with -sim.steps=1500: "after a full resync c0 holds task/c0-n136, which
+// the server never had and no op carries"). DropParked marks the entity for refetch; the
+// refetch gets 404 and applies nothing, so the local copy of the refused create stays live
+// for good, and the device no longer converges to the server.
+func TestDroppedParkedCreateLeavesNoRecord(t *testing.T) {
+	t.Skip("known bug, not fixed here (Engine.unpark in engine.go / refetch.go): see the comment above; remove this skip with the fix")
+	srv := newServer()
+	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
+	c := newClient(t, srv, nil)
+	c.put("note", `{"id":"n1","a":"refused"}`)
+	c.sync()
+	parked, err := c.eng.Parked(ctx(t))
+	require.NoError(t, err)
+	require.Len(t, parked, 1)
+	srv.SetHooks(simserver.Hooks{})
+
+	require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
+	c.sync()
+	_, onServer := srv.Record("note", "n1")
+	require.False(t, onServer)
+	require.Nil(t, c.fields("note", "n1"), "the dropped create is still live locally")
+}
