@@ -131,4 +131,21 @@ func (w *simWorld) checkMatchesServer(c *simClient) {
 		}
 	}
 	require.False(w.t, w.t.Failed(), "step %d: %s differs from the server after a full resync", w.step, c.name)
+	w.counts["full resync checked"]++
+}
+
+// requireMovesExercised: a long run exercised every move its seed enabled.
+func (w *simWorld) requireMovesExercised() {
+	need := map[string]bool{
+		"batches in flight together": w.moves.concurrency > 1,
+		"enqueued":                   w.moves.enqueue,
+		"merge func":                 w.noteStrategy == core.Merge || w.taskStrategy == core.Merge,
+		"deferred":                   w.moves.deferral && (w.noteStrategy == core.Manual || w.taskStrategy == core.Manual),
+		"full resync checked":        w.moves.resyncs,
+	}
+	for _, name := range sortedKeys(need) {
+		if need[name] {
+			require.Positive(w.t, w.counts[name], "the run never exercised %q", name)
+		}
+	}
 }

@@ -163,6 +163,7 @@ func (w *simWorld) enqueue(c *simClient, kind string) {
 	require.NoError(w.t, err)
 	w.enqueued[c.name+" "+got.OpID] = true
 	w.appCopy[copyKey] = data
+	w.counts["enqueued"]++
 	w.logf("%s enqueue %s/%s %s force=%v base=%q", c.name, kind, id, raw, op.Force, op.BaseUpdatedAt)
 	for _, f := range changed {
 		if f == "tags" {
@@ -220,6 +221,7 @@ func (w *simWorld) resolveDeferred(c *simClient) {
 	}
 	require.NoError(w.t, c.eng.ResolveConflict(ctx, cf.ID, res), "step %d: %s resolves %s", w.step, c.name, cf.ID)
 	w.resolvedByApp[c.name+" "+cf.OpID] = true
+	w.counts["app resolved "+string(res.Action)]++
 	w.logf("%s resolves deferred %s/%s op %s: %s %s", c.name, cf.Kind, cf.EntityID, cf.OpID, res.Action, res.Data)
 	if marker != "" {
 		// The user's own value replaces the op's "b": that is their later write, not a loss.
@@ -246,12 +248,16 @@ func (w *simWorld) dropParked(c *simClient) {
 	}
 	require.NoError(w.t, c.eng.DropParked(ctx, []string{p.Op.OpID}))
 	w.droppedOps[c.name+" "+p.Op.OpID] = true
+	w.counts["parked dropped"]++
 	w.logf("%s drops parked %s %s/%s", c.name, p.Op.OpID, p.Op.Kind, p.Op.EntityID)
 }
 
 // merge is the merge strategy's app function, field by field: the local value of each field
 // the op changed (all when unknown), the server's for the others, tag lists unioned.
-func simMerge(_ context.Context, c core.Conflict) (json.RawMessage, error) {
+func (w *simWorld) merge(_ context.Context, c core.Conflict) (json.RawMessage, error) {
+	w.mu.Lock()
+	w.counts["merge func"]++
+	w.mu.Unlock()
 	var local, server map[string]any
 	if err := json.Unmarshal(c.Local, &local); err != nil {
 		return nil, err
@@ -320,6 +326,7 @@ func (w *simWorld) guardHeldCreateCancelled(c *simClient, kind, id string) bool 
 		return false
 	}
 	w.logf("%s does not delete %s/%s: guardHeldCreateCancelled", c.name, kind, id)
+	w.counts["guardHeldCreateCancelled"]++
 	return true
 }
 
@@ -332,5 +339,6 @@ func (w *simWorld) guardDropUnknownToServer(c *simClient, op core.Op) bool {
 		return false
 	}
 	w.logf("%s does not drop parked %s: guardDropUnknownToServer", c.name, op.OpID)
+	w.counts["guardDropUnknownToServer"]++
 	return true
 }

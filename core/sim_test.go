@@ -88,9 +88,10 @@ func (w *simWorld) run(t *testing.T, steps int) {
 	w.checkNoWriteVanished()
 	w.checkAppliedOnce()
 	w.checkDeferredSettled()
-	t.Logf("moves %s; note strategy %s, task strategy %s; faults: %v", w.moves, w.noteStrategy, w.taskStrategy, w.counts)
+	t.Logf("moves %s; note strategy %s, task strategy %s; counts: %v", w.moves, w.noteStrategy, w.taskStrategy, w.counts)
 	if steps >= 1000 {
 		require.Positive(t, w.counts["duplicate delivery"], "no duplicate delivery was exercised")
+		w.requireMovesExercised()
 	}
 }
 
@@ -101,6 +102,7 @@ type simWorld struct {
 	// mu serialises what engine goroutines call back into (transport, resolver): with push
 	// concurrency several batches of one client are under way at once.
 	mu           sync.Mutex
+	inPush       atomic.Int32 // push calls of the syncing client under way
 	moves        simMoves
 	rng          *rand.Rand
 	faultRNG     *rand.Rand
@@ -166,6 +168,9 @@ func newSimWorld(t *testing.T, seed uint64, n int, moves simMoves) *simWorld {
 		w.noteStrategy = strategies[w.rng.IntN(len(strategies))]
 	}
 	w.taskStrategy = strategies[w.rng.IntN(len(strategies))]
+	if moves.deferral && w.noteStrategy != core.Manual && w.taskStrategy != core.Manual {
+		w.noteStrategy = core.Manual // the resolver defers only for the manual strategy
+	}
 	w.logf("moves %s; note strategy %s, task strategy %s", moves, w.noteStrategy, w.taskStrategy)
 	for i := range n {
 		w.clients = append(w.clients, newSimClient(t, w, i))
@@ -260,7 +265,7 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 		FullResyncInterval: -1,
 		Strategy:           w.noteStrategy,
 		KindStrategies:     map[string]core.Strategy{"task": w.taskStrategy},
-		MergeFunc:          simMerge,
+		MergeFunc:          w.merge,
 		Resolver:           w.resolve,
 	})
 	require.NoError(t, err)
@@ -292,8 +297,13 @@ type simObserved struct {
 }
 
 func (o simObserved) Push(ctx context.Context, ops []core.Op) ([]core.PushResult, error) {
+	together := o.w.inPush.Add(1) > 1
+	defer o.w.inPush.Add(-1)
 	o.w.mu.Lock()
 	defer o.w.mu.Unlock()
+	if together {
+		o.w.counts["batches in flight together"]++
+	}
 	o.w.checkSameContent(o.c, ops)
 	o.w.duringSync(o.c)
 	before := make([]int, len(ops))
@@ -332,6 +342,7 @@ func (w *simWorld) resolve(_ context.Context, c core.Conflict) (core.Resolution,
 	defer w.mu.Unlock()
 	if w.moves.deferral && w.faults.Load() && w.rng.IntN(3) == 0 {
 		w.logf("resolver defers %s/%s op %s", c.Kind, c.EntityID, c.OpID)
+		w.counts["deferred"]++
 		return core.Resolution{Action: core.Defer}, nil
 	}
 	actions := []core.Action{core.AcceptServer, core.AcceptClient, core.Discard, core.Merged}
