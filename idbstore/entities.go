@@ -5,7 +5,6 @@ package idbstore
 import (
 	"context"
 	"errors"
-	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 )
@@ -88,22 +87,8 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 	if len(uniq) == 0 && len(ids) == 0 && !count {
 		return es, -1, nil
 	}
-	records, err := t.store(stRecords)
-	if err != nil {
-		return nil, -1, err
-	}
-	byEntity, err := t.index(stOutbox, "entity")
-	if err != nil {
-		return nil, -1, err
-	}
-	parked := js.Null()
-	if len(ids) > 0 {
-		if parked, err = t.index(stParked, "opId"); err != nil {
-			return nil, -1, err
-		}
-	}
 	var got loaded
-	if err := t.issueJSON(ctx, &got, t.js.load, records, byEntity, parked, jsonText(uniq), jsonText(ids), count); err != nil {
+	if err := t.issueJSON(ctx, &got, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count); err != nil {
 		return nil, -1, err
 	}
 	es.counted = got.Count
@@ -276,26 +261,25 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			addOps = append(addOps, p)
 		}
 	}
-	if err := putRecords(t, recs); err != nil {
-		return err
+	if !withSeqs {
+		puts, adds = append(puts, adds...), nil
 	}
-	outbox, err := t.store(stOutbox)
-	if err != nil {
-		return err
-	}
-	if len(dels) > 0 {
-		if err := t.fire(t.js.delAll, outbox, jsonText(dels)); err != nil {
-			return err
+	framed, recsJSON := "", ""
+	if len(recs) > 0 {
+		var ok bool
+		if framed, ok = frameRecords(recs); !ok {
+			recsJSON = jsonText(recordValues(recs))
 		}
 	}
-	if err := putValues(t, stOutbox, puts); err != nil {
+	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), textOrEmpty(puts)); err != nil {
 		return err
 	}
 	if len(adds) == 0 {
 		return nil
 	}
-	if !withSeqs {
-		return t.fire(t.js.putAll, outbox, jsonText(adds))
+	outbox, err := t.store(stOutbox)
+	if err != nil {
+		return err
 	}
 	var seqs []int64
 	if err := t.issueJSON(ctx, &seqs, t.js.addAll, outbox, jsonText(adds)); err != nil {
@@ -312,6 +296,14 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		return nil
 	}
 	return t.fire(t.js.delAll, outbox, jsonText(gone))
+}
+
+// textOrEmpty is the JSON of values, or "" when there are none (the flush helper skips it).
+func textOrEmpty[T any](values []T) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return jsonText(values)
 }
 
 // putValues issues puts of values (a slice) into store name, not awaited one by one.

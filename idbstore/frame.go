@@ -106,9 +106,13 @@ func putRecords(t *txn, recs []core.Record) error {
 	if text, ok := frameRecords(recs); ok {
 		return t.fire(t.js.putFramed, st, text)
 	}
+	return t.fire(t.js.putAll, st, jsonText(recordValues(recs)))
+}
+
+func recordValues(recs []core.Record) []recordValue {
 	vals := make([]recordValue, len(recs))
 	for i, r := range recs {
 		vals[i] = toRecordValue(r)
 	}
-	return t.fire(t.js.putAll, st, jsonText(vals))
+	return vals
 }

@@ -2,7 +2,11 @@
 
 package idbstore
 
-import "syscall/js"
+import (
+	"strings"
+	"sync"
+	"syscall/js"
+)
 
 // helperSource is the JavaScript half of the store. Each helper issues a batch of IndexedDB
 // requests in one go and reports back once (a single JS→Go crossing per batch instead of one
@@ -54,18 +58,24 @@ H.gather = (src, method, keys, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
-// load reads what a write needs about the entities keys (JSON [kind, id] pairs, distinct) in
-// one go, reporting once. Per kind it reads over the keys' id range (a batch's ids are usually
-// close): the record keys present (getAllKeys), then a get of each present record; and the
-// outbox ops through the entity index (ONE getAll; the outbox is small). When a range holds
-// many more entries than keys, or for a single key, it reads each key on its own instead.
-// When parked is an opId index (and, for several ids, its store is not empty), it also finds
-// the first of ids (JSON) that is parked. With count it also counts the outbox (a local write
-// returns the pending count it ends with, without a second transaction).
+// load reads what a write needs about the entities of query (JSON [keys, ids]: keys are
+// distinct [kind, id] pairs) in one go, reporting once. It takes the object stores from tx
+// itself (names as in store.go), so Go fetches none per transaction. Per kind it reads over
+// the keys' id range (a batch's ids are usually close): the record keys present
+// (getAllKeys), then a get of each present record; and the outbox ops through the entity
+// index (ONE getAll; the outbox is small). When a range holds many more entries than keys, or
+// for a single key, it reads each key on its own instead.
+// With withParked (and, for several ids, a parked store that is not empty) it also finds the
+// first of ids that is parked. With count it also counts the outbox through its entity index
+// (every op has one entry there; an index counts several times faster than the store of op
+// values), so a local write returns the pending count it ends with without a second
+// transaction.
 // Result: JSON {recs, ops (per key, in Seq order), parked (position, -1: none), count (-1: not
 // counted)}.
-H.load = (records, entity, parked, keys, ids, count, cb) => {
-  const ks = (JSON.parse(keys) || []);
+H.load = (tx, query, withParked, count, cb) => {
+  const q = JSON.parse(query);
+  const ks = q[0] || [], ids = q[1] || [];
+  const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
   const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
   let left = 1, failed = false, parkedAt = -1, n = -1;
   const settle = () => { if (--left === 0 && !failed) cb(0, true, JSON.stringify({ recs, ops, parked: parkedAt, count: n })); };
@@ -74,7 +84,7 @@ H.load = (records, entity, parked, keys, ids, count, cb) => {
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
-  if (count) req(entity.objectStore.count(), (v) => { n = v; });
+  if (count) req(entity.count(), (v) => { n = v; });
   const byKind = new Map();
   ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
@@ -100,12 +110,13 @@ H.load = (records, entity, parked, keys, ids, count, cb) => {
       for (const v of vs) { const i = at.get(v.eid); if (i !== undefined) ops[i].push(v); }
     });
   }
-  const want = parked === null ? [] : (JSON.parse(ids) || []);
+  const want = withParked ? ids : [];
+  const parked = want.length > 0 ? tx.objectStore('parked').index('opId') : null;
   const findParked = () => want.forEach((id, j) => req(parked.getKey(id), (k) => {
     if (k !== undefined && (parkedAt < 0 || j < parkedAt)) parkedAt = j;
   }));
   if (want.length === 1) findParked();
-  else if (want.length > 1) req(parked.objectStore.count(), (n) => { if (n > 0) findParked(); });
+  else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
 };
 // page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
@@ -135,6 +146,17 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
     cb(0, true, [vs.length, parts.join(RS), last, true]);
   };
   r.onerror = () => cb(0, false, r.error);
+};
+// flush issues a write's puts and deletes, taking the object stores from tx: framed records
+// (frame.go) or recs (a JSON array of record values), then the outbox's deletes (dels, JSON
+// keys) and puts (puts, JSON values); '' where there are none. Completion is the transaction's.
+H.flush = (tx, framed, recs, dels, puts) => {
+  if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
+  if (recs !== '') H.putAll(tx.objectStore('records'), recs);
+  if (dels === '' && puts === '') return;
+  const outbox = tx.objectStore('outbox');
+  if (dels !== '') H.delAll(outbox, dels);
+  if (puts !== '') H.putAll(outbox, puts);
 };
 // putFramed puts framed records (frame.go); completion is the transaction's.
 H.putFramed = (src, text) => {
@@ -202,21 +224,58 @@ H.stringifyField = (src, field) => {
 return H;
 `
 
-// helpers holds the compiled JavaScript helpers of one Store.
+// helpers holds the compiled JavaScript helpers of one Store, and the JS strings and store-name
+// arrays its transactions use, made once: every js.Value made per call is a finalizer for the
+// Go runtime and a string crossing.
 type helpers struct {
 	open, begin, commit, abort                       js.Value
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
-	putFramed, load                                  js.Value
+	putFramed, load, flush                           js.Value
+
+	strs  map[string]js.Value // read-only after newHelpers
+	mu    sync.Mutex
+	lists map[string]js.Value // store-name arrays by their names joined with ","
 }
 
 func newHelpers() *helpers {
 	h := js.Global().Get("Function").New(helperSource).Invoke()
+	strs := map[string]js.Value{}
+	for _, s := range []string{stRecords, stOutbox, stParked, stConflicts, stCursors, stMeta,
+		readOnly.mode, readWrite.mode, readOnly.durability, durableWrite.durability, "relaxed"} {
+		strs[s] = js.ValueOf(s)
+	}
 	return &helpers{
 		open: h.Get("open"), begin: h.Get("begin"), commit: h.Get("commit"), abort: h.Get("abort"),
 		gather: h.Get("gather"), page: h.Get("page"), keys: h.Get("keys"), indexKeys: h.Get("indexKeys"),
 		count: h.Get("count"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
-		load: h.Get("load"),
+		load: h.Get("load"), flush: h.Get("flush"),
+		strs: strs, lists: map[string]js.Value{},
 	}
+}
+
+// str returns s as a JS string, the one made in newHelpers when s is one of its names.
+func (h *helpers) str(s string) js.Value {
+	if v, ok := h.strs[s]; ok {
+		return v
+	}
+	return js.ValueOf(s)
+}
+
+// list returns the JS array of store names, made once per distinct list.
+func (h *helpers) list(stores []string) js.Value {
+	key := strings.Join(stores, ",")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if v, ok := h.lists[key]; ok {
+		return v
+	}
+	names := make([]any, len(stores))
+	for i, s := range stores {
+		names[i] = h.str(s)
+	}
+	v := js.ValueOf(names)
+	h.lists[key] = v
+	return v
 }

@@ -30,6 +30,8 @@ type txn struct {
 	end   chan error
 	done  bool
 	final error
+	// stores are the object stores fetched so far (one goroutine uses a txn).
+	stores map[string]js.Value
 }
 
 // txMode is a transaction's mode and durability.
@@ -65,11 +67,9 @@ func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
 		}
 		return nil
 	})
-	names := make([]any, len(stores))
-	for i, s := range stores {
-		names[i] = s
-	}
-	raw, err := call(func() js.Value { return h.begin.Invoke(conn, js.ValueOf(names), m.mode, m.durability, t.cb) })
+	raw, err := call(func() js.Value {
+		return h.begin.Invoke(conn, h.list(stores), h.str(m.mode), h.str(m.durability), t.cb)
+	})
 	if err != nil {
 		t.cb.Release()
 		return nil, err
@@ -78,14 +78,29 @@ func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
 	return t, nil
 }
 
-// store returns the transaction's object store name.
+// store returns the transaction's object store name, fetched once per transaction.
 func (t *txn) store(name string) (js.Value, error) {
-	return call(func() js.Value { return t.raw.Call("objectStore", name) })
+	if st, ok := t.stores[name]; ok {
+		return st, nil
+	}
+	st, err := call(func() js.Value { return t.raw.Call("objectStore", t.js.str(name)) })
+	if err != nil {
+		return js.Undefined(), err
+	}
+	if t.stores == nil {
+		t.stores = make(map[string]js.Value, 2)
+	}
+	t.stores[name] = st
+	return st, nil
 }
 
 // index returns index of the transaction's object store name.
 func (t *txn) index(name, index string) (js.Value, error) {
-	return call(func() js.Value { return t.raw.Call("objectStore", name).Call("index", index) })
+	st, err := t.store(name)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	return call(func() js.Value { return st.Call("index", index) })
 }
 
 // await waits for the result of the request batch just issued (only IDB requests of this

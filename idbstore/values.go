@@ -152,3 +152,52 @@ func jsonText(v any) string {
 	}
 	return string(b)
 }
+
+// loadQuery is the load helper's query, JSON [[[kind, id]...], [opId...]], written without
+// reflection: it is made on every local write.
+func loadQuery(keys []entityKey, ids []string) string {
+	n := 8
+	for _, k := range keys {
+		n += len(k.kind) + len(k.id) + 8
+	}
+	for _, id := range ids {
+		n += len(id) + 3
+	}
+	b := make([]byte, 0, n)
+	b = append(b, "[["...)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendJSONString(b, k.kind)
+		b = append(b, ',')
+		b = appendJSONString(b, k.id)
+		b = append(b, ']')
+	}
+	b = append(b, "],["...)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, id)
+	}
+	return string(append(b, "]]"...))
+}
+
+// appendJSONString appends s as a JSON string: printable ASCII as is, anything else through
+// encoding/json (escapes, invalid UTF-8).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			q, err := json.Marshal(s)
+			if err != nil {
+				panic(err)
+			}
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
