@@ -9,7 +9,8 @@ import (
 //   - acceptServer / discard: an acknowledgement with the server's record (later ops rebase);
 //   - acceptClient / merged: the op is replaced by its next attempt (payload, base = the
 //     server's version, Attempt+1, new key), pushed again in this run, not forced;
-//   - defer: the conflict is stored and the entity waits for a later run.
+//   - defer: the conflict is stored, the op becomes its next attempt (same content, new key)
+//     and the entity waits for a later run.
 //
 // Except for defer (not a resolution: the conflict stays listed), it emits
 // "conflictResolved" with what the resolution discarded.
@@ -53,6 +54,13 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 			e.changed([]Op{op})
 		}
 	default:
+		// The op's next push is a new attempt with its own key: under the key the server
+		// answered 409 it would replay that answer, with its record as it was then.
+		next := CloneOp(op)
+		next.Attempt++
+		if err := e.cfg.Store.Resolve(ctx, next, nil); err != nil {
+			return Wrap(CodeStorage, "conflict", err)
+		}
 		if err := e.cfg.Store.PutConflict(ctx, c); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
