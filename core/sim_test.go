@@ -398,13 +398,19 @@ func (w *simWorld) localAction(c *simClient, kind string, r int) {
 	}
 }
 
-// duringSync sometimes has the user act on c while its sync waits for the server, so that
-// writes meet in-flight ops and pulls meet pending ones. It runs on the syncing goroutine
-// (PushConcurrency 1), so the simulation stays deterministic.
+// duringSync sometimes has the user (or, with the enqueue moves, the seed-style app) act on c
+// while its sync waits for the server, so that writes meet in-flight ops and pulls meet
+// pending ones. It runs on the syncing goroutine (under w.mu with push concurrency, while the
+// client's other batches wait).
 func (w *simWorld) duringSync(c *simClient) {
 	if w.faults.Load() && w.rng.IntN(100) < 12 {
 		w.logf("%s acts during its sync", c.name)
-		w.localAction(c, simKinds[w.rng.IntN(len(simKinds))], w.rng.IntN(52))
+		kind := simKinds[w.rng.IntN(len(simKinds))]
+		if w.moves.enqueue && w.rng.IntN(4) == 0 {
+			w.enqueue(c, kind)
+			return
+		}
+		w.localAction(c, kind, w.rng.IntN(52))
 	}
 }
 
