@@ -22,11 +22,14 @@ type simMoves struct {
 	// concurrency is PushConcurrency; above 1 several batches are in flight at once, in an
 	// order the scheduler picks, so such a run is checked but not replayed exactly.
 	concurrency int
-	enqueue     bool // app-made ops through Engine.Enqueue, seed style
-	strategies  bool // "note" gets a strategy too (merge included); "task" is its per-kind override
-	deferral    bool // the resolver sometimes defers; the app resolves later (keep-local, keep-server, merged)
-	dropParked  bool // the app gives up some parked ops
-	resyncs     bool // full resyncs more often, each checked against the server right after
+	// overlap turns Config.Serial off (with push concurrency only): answers written while the
+	// next request is out, kinds pulled at once, pages fetched ahead.
+	overlap    bool
+	enqueue    bool // app-made ops through Engine.Enqueue, seed style
+	strategies bool // "note" gets a strategy too (merge included); "task" is its per-kind override
+	deferral   bool // the resolver sometimes defers; the app resolves later (keep-local, keep-server, merged)
+	dropParked bool // the app gives up some parked ops
+	resyncs    bool // full resyncs more often, each checked against the server right after
 }
 
 func pickMoves(seed uint64, forced string) simMoves {
@@ -38,7 +41,7 @@ func pickMoves(seed uint64, forced string) simMoves {
 	case "serial":
 		return all
 	case "all":
-		all.concurrency = 2 + r.IntN(2)
+		all.concurrency, all.overlap = 2+r.IntN(2), true
 		return all
 	}
 	if r.IntN(4) == 0 {
@@ -46,7 +49,7 @@ func pickMoves(seed uint64, forced string) simMoves {
 	}
 	m := simMoves{enqueue: r.IntN(3) > 0, strategies: r.IntN(3) > 0, deferral: r.IntN(3) > 0, dropParked: r.IntN(2) == 0, resyncs: r.IntN(2) == 0}
 	if r.IntN(3) == 0 {
-		m.concurrency = 2 + r.IntN(2)
+		m.concurrency, m.overlap = 2+r.IntN(2), r.IntN(2) == 0
 	}
 	return m
 }
@@ -60,6 +63,9 @@ func (m simMoves) String() string {
 	var on []string
 	if m.concurrency > 1 {
 		on = append(on, fmt.Sprintf("pushConcurrency=%d", m.concurrency))
+	}
+	if m.overlap {
+		on = append(on, "overlap")
 	}
 	for _, f := range []struct {
 		on   bool

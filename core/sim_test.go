@@ -253,7 +253,7 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	}
 	eng, err := core.New(core.Config{
 		Store: c.store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
-		PageSize: 3, PushBatchSize: batch, Serial: true, // one goroutine (unless PushConcurrency > 1): the run is replayable
+		PageSize: 3, PushBatchSize: batch, Serial: !w.moves.overlap, // one goroutine (unless PushConcurrency > 1): the run is replayable
 		PushConcurrency: w.moves.concurrency,
 		Now:             w.now,
 		Sleep:           func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
