@@ -25,12 +25,19 @@ import (
 // random local creates, edits and deletes (also while the client's own sync waits on the
 // server), syncs of random clients and kinds, full resyncs, retries of parked ops; injected
 // faults before and after the server applied a push (lost requests, lost answers, lost calls,
-// 503, 429, 400); kind "task" under a seed-chosen conflict strategy. After a final quiet round
-// it checks that every client equals the server, that no acknowledged local write vanished
-// without a conflict event saying so, and that no op was applied twice. Reproduce a failure
-// with the seed it prints (the trace file holds every step, server change and resolution):
+// 503, 429, 400); kind "task" under a seed-chosen conflict strategy. Each seed also picks
+// further moves (sim_moves_test.go; a quarter of the seeds stays "classic"): several push
+// batches in flight, app-made ops through Enqueue, both kinds under strategies (merge
+// included), conflicts deferred and resolved later by the app, frequent full resyncs, parked
+// ops dropped. After a final quiet round it checks that every client equals the server, that
+// no acknowledged local write vanished without a conflict event saying so, that no op was
+// applied twice, and that no deferred conflict ended silently; along the way, that no
+// idempotency key was sent with two contents and that a client matches the server right
+// after a full resync (sim_invariants_test.go). Reproduce a failure with the seed it prints
+// (the trace file holds every step, server change and resolution); runs with push
+// concurrency are checked the same way but not replayed step for step:
 //
-//	go test ./core -run 'TestSimulation$' -sim.seed=N [-sim.steps=M] [-sim.trace=FILE]
+//	go test ./core -run 'TestSimulation$' -sim.seed=N [-sim.steps=M] [-sim.moves=classic|serial|all] [-sim.trace=FILE]
 var (
 	simSeed    = flag.Uint64("sim.seed", 0, "simulation seed (0: a new one from the clock)")
 	simSteps   = flag.Int("sim.steps", 5000, "simulation steps")
