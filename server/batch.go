@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/offsync/offsync/core"
 )
@@ -24,11 +25,12 @@ type batchOp struct {
 	Force         bool            `json:"force"`
 }
 
+// batchResult is one op's answer; encodeResults writes it as {"opId", "statusCode", "data" or "error"}.
 type batchResult struct {
-	OpID       string          `json:"opId"`
-	StatusCode int             `json:"statusCode"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Error      json.RawMessage `json:"error,omitempty"`
+	OpID       string
+	StatusCode int
+	Data       []byte
+	Error      []byte
 }
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant string) {
@@ -36,22 +38,20 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 	if !ok {
 		return
 	}
-	var req struct {
-		Ops []json.RawMessage `json:"ops"`
-	}
-	if err := json.Unmarshal(body, &req); err != nil || req.Ops == nil {
+	ops, ok := decodeBatch(body)
+	if !ok {
 		writeError(w, http.StatusBadRequest, codeBadRequest, `body must be {"ops": [...]}`)
 		return
 	}
-	if len(req.Ops) > maxBatchOps {
+	if len(ops) > maxBatchOps {
 		writeError(w, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("a batch holds at most %d ops", maxBatchOps))
 		return
 	}
-	results := make([]batchResult, len(req.Ops))
-	var valid []writeOp
-	var at []int // index in results of each valid op
-	for i, raw := range req.Ops {
-		o, res := s.parseBatchOp(raw)
+	results := make([]batchResult, len(ops))
+	valid := make([]writeOp, 0, len(ops))
+	at := make([]int, 0, len(ops)) // index in results of each valid op
+	for i, op := range ops {
+		o, res := s.checkBatchOp(op)
 		if res != nil {
 			results[i] = *res
 			continue
@@ -76,30 +76,69 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 			}
 		}
 	}
-	b, err := json.Marshal(map[string]any{"results": results})
-	if err != nil {
-		s.internalError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
+	writeJSON(w, http.StatusOK, encodeResults(results))
 }
 
-// parseBatchOp validates one op; a non-nil result is that op's refusal.
-func (s *Server) parseBatchOp(raw json.RawMessage) (writeOp, *batchResult) {
+// decodeBatch decodes a POST /batch body. Well-formed batches decode in one pass; when an op
+// does not fit batchOp, each op is decoded on its own so that only that op is refused.
+func decodeBatch(body []byte) ([]parsedOp, bool) {
+	var whole struct {
+		Ops []batchOp `json:"ops"`
+	}
+	if err := json.Unmarshal(body, &whole); err == nil {
+		if whole.Ops == nil {
+			return nil, false
+		}
+		ops := make([]parsedOp, len(whole.Ops))
+		for i := range whole.Ops {
+			ops[i].op = &whole.Ops[i]
+		}
+		return ops, true
+	}
+	var req struct {
+		Ops []json.RawMessage `json:"ops"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || req.Ops == nil {
+		return nil, false
+	}
+	ops := make([]parsedOp, len(req.Ops))
+	for i, raw := range req.Ops {
+		ops[i] = parseOp(raw)
+	}
+	return ops, true
+}
+
+// parsedOp is one decoded op, or (op nil) the opId of one that is not a batchOp.
+type parsedOp struct {
+	op    *batchOp
+	badID string
+}
+
+func parseOp(raw json.RawMessage) parsedOp {
 	var op batchOp
+	if err := json.Unmarshal(raw, &op); err == nil {
+		return parsedOp{op: &op}
+	}
+	var idOnly struct {
+		OpID any `json:"opId"`
+	}
+	if json.Unmarshal(raw, &idOnly) == nil {
+		if s, ok := idOnly.OpID.(string); ok {
+			return parsedOp{badID: s}
+		}
+	}
+	return parsedOp{}
+}
+
+// checkBatchOp validates one op; a non-nil result is that op's refusal.
+func (s *Server) checkBatchOp(p parsedOp) (writeOp, *batchResult) {
+	if p.op == nil {
+		return writeOp{}, &batchResult{OpID: p.badID, StatusCode: http.StatusBadRequest,
+			Error: errorJSON(codeBadRequest, "op must be an object with string opId, kind, id, type", nil)}
+	}
+	op := p.op
 	refuse := func(status int, code, msg string) (writeOp, *batchResult) {
 		return writeOp{}, &batchResult{OpID: op.OpID, StatusCode: status, Error: errorJSON(code, msg, nil)}
-	}
-	if err := json.Unmarshal(raw, &op); err != nil {
-		var idOnly struct {
-			OpID any `json:"opId"`
-		}
-		if json.Unmarshal(raw, &idOnly) == nil {
-			if s, ok := idOnly.OpID.(string); ok {
-				op.OpID = s
-			}
-		}
-		return refuse(http.StatusBadRequest, codeBadRequest, "op must be an object with string opId, kind, id, type")
 	}
 	switch {
 	case !core.ValidKind(op.Kind):
@@ -131,4 +170,48 @@ func (s *Server) parseBatchOp(raw json.RawMessage) (writeOp, *batchResult) {
 		return refuse(http.StatusBadRequest, codeBadRequest, `type must be "upsert" or "delete"`)
 	}
 	return o, nil
+}
+
+// encodeResults writes {"results": [...]} by hand: data and error bodies are JSON the server
+// produced itself (compact, escaped as encoding/json does), so they are copied, not re-checked
+// and re-compacted as json.Marshal does with a RawMessage.
+func encodeResults(results []batchResult) []byte {
+	n := len(`{"results":[]}`)
+	for _, r := range results {
+		n += len(`{"opId":"","statusCode":000,"error":}`) + len(r.OpID) + len(r.Data) + len(r.Error) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"results":[`...)
+	for i, r := range results {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"opId":`...)
+		b = appendJSONString(b, r.OpID)
+		b = append(b, `,"statusCode":`...)
+		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
+		if len(r.Data) > 0 {
+			b = append(b, `,"data":`...)
+			b = append(b, r.Data...)
+		}
+		if len(r.Error) > 0 {
+			b = append(b, `,"error":`...)
+			b = append(b, r.Error...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+// appendJSONString appends s as encoding/json writes it; plain ASCII (opIds are UUIDs) is copied.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
