@@ -158,6 +158,10 @@ func (s *Server) checkBatchOp(p parsedOp) (writeOp, *batchResult) {
 	case "delete":
 		o.del = true
 	case "upsert":
+		var plain bool
+		if o.head, o.tail, plain = plainDoc(op.Payload, op.ID); plain {
+			break
+		}
 		fields, base, hasBase, msg := recordFields(op.Payload, op.ID)
 		if msg != "" {
 			return refuse(http.StatusBadRequest, codeBadRequest, "payload: "+msg)

@@ -15,14 +15,17 @@ var systemFields = []string{"_baseUpdatedAt", "updatedAt", "deletedAt", "updated
 
 // writeOp is one validated PUT or DELETE, from a single request or a batch.
 type writeOp struct {
-	key     string // X-Idempotency-Key / opId; "" for none
-	kind    string
-	id      string
-	del     bool
-	fields  map[string]json.RawMessage // upserts: the record without system fields, id set
-	base    string
-	hasBase bool
-	force   bool
+	key    string // X-Idempotency-Key / opId; "" for none
+	kind   string
+	id     string
+	del    bool
+	fields map[string]json.RawMessage // upserts: the record without system fields, id set
+	// head and tail, when set instead of fields, are the record as plainDoc split it around
+	// its updatedAt.
+	head, tail []byte
+	base       string
+	hasBase    bool
+	force      bool
 }
 
 // outcome is an op's answer as the single-op endpoint sends it; batches embed it.
@@ -150,10 +153,31 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 		}
 	}
 	version := nextVersion(s.now(), prev)
+	doc, err := o.doc(cur.Doc, version)
+	if err != nil {
+		return outcome{}, err
+	}
+	v.put(storage.Row{Kind: o.kind, ID: o.id, UpdatedAt: version, Deleted: o.del, Doc: doc})
+	status := http.StatusOK
+	if !exists {
+		status = http.StatusCreated
+	}
+	return outcome{status, doc}, nil
+}
+
+// doc is the record the op stores at version; a delete starts from the stored record cur.
+func (o writeOp) doc(cur []byte, version string) ([]byte, error) {
+	if !o.del && o.head != nil {
+		doc := make([]byte, 0, len(o.head)+len(version)+len(o.tail)+14)
+		doc = append(doc, o.head...)
+		doc = append(doc, `"updatedAt":`...)
+		doc = append(doc, jsonString(version)...)
+		return append(doc, o.tail...), nil
+	}
 	fields := o.fields
 	if o.del {
-		if err := json.Unmarshal(cur.Doc, &fields); err != nil {
-			return outcome{}, fmt.Errorf("stored %s/%s is not a JSON object: %w", o.kind, o.id, err)
+		if err := json.Unmarshal(cur, &fields); err != nil {
+			return nil, fmt.Errorf("stored %s/%s is not a JSON object: %w", o.kind, o.id, err)
 		}
 		fields["deletedAt"] = jsonString(version)
 	} else {
@@ -162,14 +186,9 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 	fields["updatedAt"] = jsonString(version)
 	doc, err := json.Marshal(fields)
 	if err != nil {
-		return outcome{}, fmt.Errorf("encode %s/%s: %w", o.kind, o.id, err)
+		return nil, fmt.Errorf("encode %s/%s: %w", o.kind, o.id, err)
 	}
-	v.put(storage.Row{Kind: o.kind, ID: o.id, UpdatedAt: version, Deleted: o.del, Doc: doc})
-	status := http.StatusOK
-	if !exists {
-		status = http.StatusCreated
-	}
-	return outcome{status, doc}, nil
+	return doc, nil
 }
 
 func jsonString(s string) json.RawMessage {
