@@ -177,36 +177,24 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	ids := make([]string, len(acks))
-	for i, a := range acks {
+	for _, a := range acks {
 		if err := core.ValidateAck(a); err != nil {
 			return err
 		}
-		ids[i] = a.Op.OpID
 	}
 	return s.update(ctx, op, []string{stRecords, stOutbox}, func(t *txn) error {
-		stored, err := opsByID(ctx, t, ids)
-		if err != nil {
-			return err
-		}
-		var keys []entityKey
+		keys := make([]entityKey, len(acks))
 		for i, a := range acks {
-			if o := stored[i]; o != nil {
-				if o.Kind != a.Op.Kind || o.EntityID != a.Op.EntityID {
-					return core.Errorf(core.CodeInvalid, op, "op %s is on %s/%s, ack says %s/%s",
-						a.Op.OpID, o.Kind, o.EntityID, a.Op.Kind, a.Op.EntityID)
-				}
-				keys = append(keys, entityKey{o.Kind, o.EntityID})
-			}
+			keys[i] = entityKey{a.Op.Kind, a.Op.EntityID}
 		}
 		es, err := loadEntities(ctx, t, keys)
 		if err != nil {
 			return err
 		}
-		for i, a := range acks {
-			if stored[i] == nil {
-				continue
-			}
+		if err := refuseMisplacedAcks(ctx, t, op, acks, es); err != nil {
+			return err
+		}
+		for _, a := range acks {
 			e := es.get(a.Op.Kind, a.Op.EntityID)
 			p, at := e.find(a.Op.OpID)
 			if p == nil {
@@ -236,6 +224,36 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 		}
 		return es.flush(ctx, t, false)
 	})
+}
+
+// refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack
+// names. The ops of the acks' entities are loaded already; only the ids not among them (an op
+// another tab acknowledged first, usually none) are looked up by id.
+func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack, es *entities) error {
+	var missing []core.Ack
+	for _, a := range acks {
+		if p, _ := es.get(a.Op.Kind, a.Op.EntityID).find(a.Op.OpID); p == nil {
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	ids := make([]string, len(missing))
+	for i, a := range missing {
+		ids[i] = a.Op.OpID
+	}
+	stored, err := opsByID(ctx, t, ids)
+	if err != nil {
+		return err
+	}
+	for i, o := range stored {
+		if a := missing[i]; o != nil {
+			return core.Errorf(core.CodeInvalid, op, "op %s is on %s/%s, ack says %s/%s",
+				a.Op.OpID, o.Kind, o.EntityID, a.Op.Kind, a.Op.EntityID)
+		}
+	}
+	return nil
 }
 
 // Resolve replaces the pending op op.OpID by op (keeping its Seq) and, when local is given and
