@@ -98,34 +98,16 @@ func (st *runState) dropped(heads, sendable []Op) {
 	}
 }
 
-// markInFlight marks a pass's ops in flight (one store call), then reads them back: until
-// they were marked, local writes could still coalesce into them (new payload) or cancel them
-// out, so the copies read before are stale. It returns the current ops, in order, without
-// those that left the outbox.
+// markInFlight marks a pass's ops in flight and returns them as the store holds them then:
+// until they were marked, local writes could still coalesce into them (new payload) or cancel
+// them out, so the copies read before are stale. Ops that left the outbox are not returned.
 func (e *Engine) markInFlight(ctx context.Context, heads []Op) ([]Op, error) {
 	ids := make([]string, len(heads))
 	for i, o := range heads {
 		ids[i] = o.OpID
 	}
-	if err := e.cfg.Store.MarkInFlight(ctx, ids); err != nil {
-		return nil, Wrap(CodeStorage, "push", err)
-	}
-	ops, err := e.cfg.Store.Outbox(ctx, 0)
-	if err != nil {
-		return nil, Wrap(CodeStorage, "push", err)
-	}
-	e.setPending(len(ops))
-	current := make(map[string]Op, len(ops))
-	for _, o := range ops {
-		current[o.OpID] = o
-	}
-	out := make([]Op, 0, len(heads))
-	for _, h := range heads {
-		if o, ok := current[h.OpID]; ok && o.InFlight {
-			out = append(out, o)
-		}
-	}
-	return out, nil
+	ops, err := e.cfg.Store.MarkInFlight(ctx, ids)
+	return ops, Wrap(CodeStorage, "push", err)
 }
 
 // pushPass sends heads in batches, PushConcurrency requests in flight at once. One batch more

@@ -83,8 +83,11 @@ type Store interface {
 	Outbox(ctx context.Context, limit int) ([]Op, error)
 	// PendingCount counts pending (not parked) ops.
 	PendingCount(ctx context.Context) (int, error)
-	// MarkInFlight durably sets InFlight on the ops with these ids (unknown ids are ignored).
-	MarkInFlight(ctx context.Context, opIDs []string) error
+	// MarkInFlight durably sets InFlight on the ops with these ids and returns them as stored
+	// after marking, in the order of opIDs; unknown ids are skipped. (Until an op is marked a
+	// local write can still coalesce into it, so the copies a caller read before may be stale:
+	// the returned ones are what must be sent.)
+	MarkInFlight(ctx context.Context, opIDs []string) ([]Op, error)
 	// Ack removes acknowledged ops, rebases the later ops of their entities and writes the
 	// server's records, each through PlanAck, in one transaction. Unknown op ids are ignored
 	// (another tab may have acknowledged them).

@@ -110,7 +110,7 @@ func (g *gen) next(ctx context.Context, _ *Store, mem core.Store) (string, store
 		if o != nil {
 			ids = append(ids, o.OpID)
 		}
-		return "MarkInFlight", func(s core.Store) (any, error) { return nil, s.MarkInFlight(ctx, ids) }
+		return "MarkInFlight", func(s core.Store) (any, error) { return s.MarkInFlight(ctx, ids) }
 	case 5, 6:
 		o := g.pick(ctx, mem)
 		if o == nil {

@@ -186,6 +186,71 @@ H.indexKeys = (index, lo, hi, cb) => {
   };
   r.onerror = () => cb(0, false, r.error);
 };
+// frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
+// a string in them holds a separator (the caller then sends JSON).
+const GS = '\x1d';
+const frameOps = (vs) => {
+  const parts = new Array(vs.length);
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    if (v === null || v === undefined) { parts[i] = ''; continue; }
+    const base = v.base ?? '', ch = v.changed;
+    if (!framable(v.opId) || !framable(v.kind) || !framable(v.eid) || !framable(v.type) || !framable(base)) return null;
+    if (v.payload !== null && v.payload !== undefined && !framable(v.payload)) return null;
+    if (ch && ch.some((f) => !framable(f) || f.indexOf(GS) >= 0)) return null;
+    const hasPayload = v.payload !== null && v.payload !== undefined;
+    const flags = (v.inFlight ? 'i' : '') + (v.force ? 'f' : '') + (hasPayload ? 'p' : '');
+    parts[i] = [v.seq, v.opId, v.kind, v.eid, v.type, base, v.ts ?? 0, v.attempt ?? 0, flags,
+      ch ? '+' + ch.join(GS) : '-', hasPayload ? v.payload : ''].join(US);
+  }
+  return parts.join(RS);
+};
+const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
+// opsPage reads up to count outbox ops from lo on; result: [rawCount, text, lastSeq, framed].
+H.opsPage = (src, lo, loOpen, count, cb) => {
+  const r = src.getAll(H.range(lo, loOpen, null, false), count);
+  r.onsuccess = () => {
+    const vs = r.result, [text, framed] = opsText(vs);
+    cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed]);
+  };
+  r.onerror = () => cb(0, false, r.error);
+};
+// markInFlight sets inFlight on the outbox ops with the ids (JSON) and reports them, as
+// stored, in the order of ids (a missing one as null); result: [text, framed] as opsText.
+// When the ids are a good part of the outbox (a push pass usually marks all of it), one
+// getAll of the whole outbox replaces a get per id. The puts complete with the transaction.
+H.markInFlight = (byOpId, ids, cb) => {
+  const st = byOpId.objectStore, want = (JSON.parse(ids) || []);
+  const out = new Array(want.length).fill(null);
+  let left = 1, failed = false;
+  const settle = () => { if (--left === 0 && !failed) cb(0, true, opsText(out)); };
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  const mark = (v, i) => {
+    if (!v) return;
+    if (!v.inFlight) { v.inFlight = true; st.put(v); }
+    out[i] = v;
+  };
+  const each = () => want.forEach((id, i) => {
+    left++;
+    const r = byOpId.get(id);
+    r.onsuccess = () => { mark(r.result, i); settle(); };
+    r.onerror = fail(r);
+  });
+  if (want.length < 8) { each(); settle(); return; }
+  left++;
+  const c = st.count();
+  c.onerror = fail(c);
+  c.onsuccess = () => {
+    if (c.result > 4 * want.length) { each(); settle(); return; }
+    const at = new Map(want.map((id, i) => [id, i])), r = st.getAll();
+    r.onsuccess = () => {
+      for (const v of r.result) { const i = at.get(v.opId); if (i !== undefined) mark(v, i); }
+      settle();
+    };
+    r.onerror = fail(r);
+  };
+  settle();
+};
 H.count = (src, cb) => {
   const r = src.count();
   r.onsuccess = () => cb(0, true, r.result);
@@ -231,7 +296,7 @@ type helpers struct {
 	open, begin, commit, abort                       js.Value
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
-	putFramed, load, flush                           js.Value
+	putFramed, load, flush, markInFlight, opsPage    js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -252,6 +317,7 @@ func newHelpers() *helpers {
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},
+		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"),
 	}
 }
 

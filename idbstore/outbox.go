@@ -68,7 +68,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	return out, nil
 }
 
-// Outbox returns up to limit pending ops in Seq order (limit <= 0: all).
+// Outbox returns up to limit pending ops in Seq order (limit <= 0: all), read in getAll pages.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	if err := s.guard("outbox"); err != nil {
 		return nil, err
@@ -76,11 +76,29 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	out := []core.Op{}
 	err := s.view(ctx, "outbox", []string{stOutbox}, func(t *txn) error {
 		out = out[:0]
-		vals, err := readAll[opValue](ctx, t, stOutbox, limit)
-		for _, v := range vals {
-			out = append(out, v.op())
+		st, err := t.store(stOutbox)
+		if err != nil {
+			return err
 		}
-		return err
+		lo, loOpen := js.Null(), false
+		for limit <= 0 || len(out) < limit {
+			n := pageSize
+			if limit > 0 && limit-len(out) < n {
+				n = limit - len(out)
+			}
+			v, err := t.issue(ctx, t.js.opsPage, st, lo, loOpen, n)
+			if err != nil {
+				return err
+			}
+			if out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+				return err
+			}
+			if v.Index(0).Int() < n {
+				return nil
+			}
+			lo, loOpen = v.Index(2), true
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -149,25 +167,46 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 	return vals, nil
 }
 
-// MarkInFlight durably sets InFlight on the ops with these ids.
-func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) error {
+// MarkInFlight durably sets InFlight on the ops with these ids and returns them as stored, in
+// the order of opIDs; the ops are read and marked inside one helper call.
+func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) ([]core.Op, error) {
 	if err := s.guard("mark in flight"); err != nil {
-		return err
+		return nil, err
 	}
-	return s.update(ctx, "mark in flight", []string{stOutbox}, func(t *txn) error {
-		vals, err := opsByID(ctx, t, opIDs)
+	out := []core.Op{}
+	err := s.update(ctx, "mark in flight", []string{stOutbox}, func(t *txn) error {
+		idx, err := t.index(stOutbox, "opId")
 		if err != nil {
 			return err
 		}
-		var puts []opValue
-		for _, v := range vals {
-			if v != nil && !v.InFlight {
-				v.InFlight = true
-				puts = append(puts, *v)
-			}
+		v, err := t.issue(ctx, t.js.markInFlight, idx, jsonText(opIDs))
+		if err != nil {
+			return err
 		}
-		return putValues(t, stOutbox, puts)
+		out, err = decodeOps(out[:0], v.Index(0).String(), v.Index(1).Bool())
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.
+func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
+	if framed {
+		return unframeOps(out, text)
+	}
+	var vals []*opValue
+	if err := json.Unmarshal([]byte(text), &vals); err != nil {
+		return out, errDecode{err}
+	}
+	for _, v := range vals {
+		if v != nil {
+			out = append(out, v.op())
+		}
+	}
+	return out, nil
 }
 
 // Ack removes acknowledged ops, rebases their entities' later ops and writes the server's

@@ -12,8 +12,7 @@ import (
 )
 
 // TestMeasurePushPath times the store calls an engine makes to push a 10,000-op backlog in
-// batches of 100: the outbox read, marking every op in flight, the read back, and one Ack per
-// batch.
+// batches of 100: the outbox read, marking every op in flight, and one Ack per batch.
 func TestMeasurePushPath(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measurement")
@@ -43,13 +42,10 @@ func TestMeasurePushPath(t *testing.T) {
 		ids[i] = o.OpID
 	}
 	start = time.Now()
-	require.NoError(t, s.MarkInFlight(ctx, ids))
-	mark := time.Since(start)
-
-	start = time.Now()
-	got, err = s.Outbox(ctx, 0)
+	got, err = s.MarkInFlight(ctx, ids)
 	require.NoError(t, err)
-	reread := time.Since(start)
+	require.Len(t, got, n)
+	mark := time.Since(start)
 
 	start = time.Now()
 	for i := 0; i < n; i += batch {
@@ -62,6 +58,6 @@ func TestMeasurePushPath(t *testing.T) {
 		require.NoError(t, s.Ack(ctx, acks))
 	}
 	ack := time.Since(start)
-	t.Logf("push path of %d ops: outbox read %s, mark in flight %s, read back %s, %d acks of %d: %s (%s each)",
-		n, ms(read), ms(mark), ms(reread), n/batch, batch, ms(ack), ms(ack/time.Duration(n/batch)))
+	t.Logf("push path of %d ops: outbox read %s, mark in flight %s, %d acks of %d: %s (%s each)",
+		n, ms(read), ms(mark), n/batch, batch, ms(ack), ms(ack/time.Duration(n/batch)))
 }

@@ -76,22 +76,31 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	return len(s.outbox), nil
 }
 
-// MarkInFlight sets InFlight on the pending ops with these ids; unknown ids are ignored.
-func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) error {
+// MarkInFlight sets InFlight on the pending ops with these ids and returns copies of them in
+// the order of opIDs; unknown ids are skipped.
+func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) ([]core.Op, error) {
 	if err := s.lock(ctx, "mark in flight"); err != nil {
-		return err
+		return nil, err
 	}
 	defer s.mu.Unlock()
-	want := make(map[string]bool, len(opIDs))
-	for _, id := range opIDs {
-		want[id] = true
+	at := make(map[string]int, len(opIDs))
+	for i, id := range opIDs {
+		at[id] = i
 	}
+	found := make([]*core.Op, len(opIDs))
 	for i := range s.outbox {
-		if want[s.outbox[i].OpID] {
+		if j, ok := at[s.outbox[i].OpID]; ok {
 			s.outbox[i].InFlight = true
+			found[j] = &s.outbox[i]
 		}
 	}
-	return nil
+	out := make([]core.Op, 0, len(opIDs))
+	for _, o := range found {
+		if o != nil {
+			out = append(out, core.CloneOp(*o))
+		}
+	}
+	return out, nil
 }
 
 // Ack applies acknowledgements in order through core.PlanAck, all or nothing. Unknown op ids

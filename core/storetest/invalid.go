@@ -60,7 +60,7 @@ func populate(e *env) []string {
 	seedSynced(e, "edited", "t2", `,"v":1`)
 	e.apply(kindA, []core.Record{tombstone(kindA, "dead", "t3")}, core.Cursor{UpdatedAt: "t3", ID: "dead"})
 	e.write(e.upsert(kindA, "edited", `{"id":"edited","v":2}`), e.upsert(kindA, "new", `{"id":"new"}`), e.upsert(kindA, "parked", `{"id":"parked"}`))
-	require.NoError(e, e.s.MarkInFlight(e.ctx, []string{e.opOf(kindA, "new").OpID}))
+	e.markInFlight([]string{e.opOf(kindA, "new").OpID})
 	require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "parked"), Status: 422, Reason: "no"}}))
 	require.NoError(e, e.s.PutConflict(e.ctx, conflict("c-edited", "edited")))
 	require.NoError(e, e.s.SetMeta(e.ctx, "k", "v"))

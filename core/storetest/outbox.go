@@ -27,14 +27,18 @@ var outboxTests = []test{
 		require.Empty(e, e.outbox())
 		require.Zero(e, e.pending())
 	}},
-	{"MarkInFlight is durable and ignores unknown ids", func(e *env) {
-		a, b := e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`)
-		e.write(a, b)
-		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{b.OpID, "nope"}))
+	{"MarkInFlight is durable, returns the marked ops and ignores unknown ids", func(e *env) {
+		a, b, c := e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`), e.upsert(kindB, "c", `{"id":"c"}`)
+		e.write(a, b, c)
+		marked := e.markInFlight([]string{c.OpID, "nope", b.OpID})
 		ops := e.outbox()
 		require.False(e, ops[0].InFlight)
 		require.True(e, ops[1].InFlight)
-		require.NoError(e, e.s.MarkInFlight(e.ctx, nil))
+		require.True(e, ops[2].InFlight)
+		require.Equal(e, []core.Op{ops[2], ops[1]}, marked, "the stored ops, in the order asked")
+		again := e.markInFlight([]string{b.OpID})
+		require.Equal(e, []core.Op{ops[1]}, again, "an op already in flight is returned too")
+		require.Empty(e, e.markInFlight(nil))
 	}},
 	{"Seq is never reused", func(e *env) {
 		w := e.upsert(kindA, "a", `{"id":"a"}`)
@@ -69,7 +73,7 @@ var ackTests = []test{
 	{"rebases later ops and keeps the newer local data", func(e *env) {
 		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
 		e.write(first)
-		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{first.OpID}))
+		e.markInFlight([]string{first.OpID})
 		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`))
 		ops := e.outbox()
 		e.ack(core.Ack{Op: ops[0], Server: ptr(server(kindA, "a", "v1", `,"t":1`))})
@@ -126,7 +130,7 @@ var resolveTests = []test{
 	{"does not overwrite newer local data when later ops exist", func(e *env) {
 		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
 		e.write(first)
-		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{first.OpID}))
+		e.markInFlight([]string{first.OpID})
 		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`))
 		op := e.outbox()[0]
 		op.Attempt = 1
@@ -168,7 +172,7 @@ var parkTests = []test{
 	}},
 	{"unpark with requeue: new Seq at the end, not in flight, next attempt key", func(e *env) {
 		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`))
-		require.NoError(e, e.s.MarkInFlight(e.ctx, []string{e.outbox()[0].OpID}))
+		e.markInFlight([]string{e.outbox()[0].OpID})
 		ops := e.outbox()
 		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: ops[0], Status: 400}}))
 		require.NoError(e, e.s.Unpark(e.ctx, []string{ops[0].OpID, "gone"}, true))
@@ -235,3 +239,11 @@ var parkTests = []test{
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// markInFlight marks the ops with ids in flight and returns what the store answered.
+func (e *env) markInFlight(ids []string) []core.Op {
+	e.Helper()
+	ops, err := e.s.MarkInFlight(e.ctx, ids)
+	require.NoError(e, err)
+	return ops
+}

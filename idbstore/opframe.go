@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Outbox ops cross from JS to Go framed like records (frame.go) rather than as JSON: a push
+// reads every pending op, and decoding their JSON with encoding/json was most of that read.
+// An op's fields, US-separated, in this order:
+//
+//	seq, opId, kind, eid, type, base, ts, attempt, flags, changed, payload
+//
+// flags holds 'i' (in flight), 'f' (force), 'p' (a payload follows; absent, the payload is
+// nil); changed is "-" for none (nil) or "+" and the field names joined by GS; the payload is
+// last and raw. The helper frames a batch only when no string in it holds a separator.
+const listSep = "\x1d"
+
+// opFields is how many fields a framed op has.
+const opFields = 11
+
+// unframeOps appends the framed ops of text to out. An empty line stands for a missing op and
+// is skipped.
+func unframeOps(out []core.Op, text string) ([]core.Op, error) {
+	if text == "" {
+		return out, nil
+	}
+	buf := []byte(text)
+	for off := 0; off <= len(buf); {
+		end := bytes.IndexByte(buf[off:], recSep[0])
+		if end < 0 {
+			end = len(buf)
+		} else {
+			end += off
+		}
+		if end > off {
+			o, err := unframeOp(buf[off:end:end])
+			if err != nil {
+				return out, err
+			}
+			out = append(out, o)
+		}
+		off = end + 1
+	}
+	return out, nil
+}
+
+func unframeOp(line []byte) (core.Op, error) {
+	var f [opFields][]byte
+	for i := range opFields - 1 {
+		n := bytes.IndexByte(line, fieldSep[0])
+		if n < 0 {
+			return core.Op{}, errDecode{errBadFrame}
+		}
+		f[i], line = line[:n], line[n+1:]
+	}
+	f[opFields-1] = line
+	seq, err1 := strconv.ParseInt(string(f[0]), 10, 64)
+	ts, err2 := strconv.ParseInt(string(f[6]), 10, 64)
+	attempt, err3 := strconv.Atoi(string(f[7]))
+	if err1 != nil || err2 != nil || err3 != nil || len(f[9]) == 0 {
+		return core.Op{}, errDecode{errBadFrame}
+	}
+	flags := string(f[8])
+	o := core.Op{
+		Seq: seq, OpID: string(f[1]), Kind: string(f[2]), EntityID: string(f[3]), Type: core.OpType(f[4]),
+		BaseUpdatedAt: string(f[5]), LocalTimestamp: ts, Attempt: attempt,
+		InFlight: strings.Contains(flags, "i"), Force: strings.Contains(flags, "f"),
+	}
+	if f[9][0] == '+' {
+		o.ChangedFields = []string{}
+		if len(f[9]) > 1 {
+			o.ChangedFields = strings.Split(string(f[9][1:]), listSep)
+		}
+	}
+	if strings.Contains(flags, "p") {
+		o.Payload = json.RawMessage(f[10])
+	}
+	return o, nil
+}
