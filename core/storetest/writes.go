@@ -163,7 +163,7 @@ var writeTests = []test{
 					e.upsert(kindA, "c", `{"id":"c","t":2}`), e.upsert(kindA, "e", `{"id":"e"}`), e.del(kindA, "e")}
 			}, 3},
 			{"edit behind an in-flight op appends", func() {
-				require.NoError(e, e.s.MarkInFlight(e.ctx, []string{e.opOf(kindA, "a").OpID}))
+				e.markInFlight([]string{e.opOf(kindA, "a").OpID})
 			}, func() []core.LocalWrite { return []core.LocalWrite{e.upsert(kindA, "a", `{"id":"a","t":3}`)} }, 4},
 			{"parked ops are not pending", func() {
 				require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "d"), Reason: "r"}}))
