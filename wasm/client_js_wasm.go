@@ -20,9 +20,18 @@ type client struct {
 	cancel   context.CancelFunc
 	closed   atomic.Bool
 	call     js.Func
+	callTo   js.Func
 	methods  map[string]method
 	pumpDone chan struct{}
+	// jobs hands a callTo's work to an idle worker; idle counts the workers waiting.
+	jobs chan func()
+	idle atomic.Int32
 }
+
+// maxIdleWorkers bounds the goroutines kept waiting for callTo's work: a reused goroutine keeps
+// its grown stack (a new one per call grows it again), and a burst of concurrent calls does
+// not leave as many goroutines behind (wasm memory never shrinks).
+const maxIdleWorkers = 4
 
 // method decodes a call's arguments into its work.
 type method = func([]js.Value) (work, error)
@@ -87,7 +96,7 @@ func openClient(s string, fns map[string]js.Value) (any, error) {
 		cfg.Store.Close()
 		return nil, err
 	}
-	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{})}
+	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func())}
 	if f, ok := fns["events"]; ok {
 		ch, _ := eng.Subscribe()
 		go pump(ch, f, c.pumpDone)
@@ -96,29 +105,80 @@ func openClient(s string, fns map[string]js.Value) (any, error) {
 	}
 	c.methods = c.table()
 	c.call = js.FuncOf(c.dispatch)
+	c.callTo = js.FuncOf(c.dispatchTo)
 	obj := js.Global().Get("Object").New()
 	obj.Set("call", c.call)
+	obj.Set("callTo", c.callTo)
 	return obj, nil
 }
 
 // dispatch decodes call(method, ...args) synchronously and runs the work in a goroutine.
 func (c *client) dispatch(_ js.Value, args []js.Value) any {
-	name, err := stringArg(args, 0, "method")
-	if err != nil {
-		return rejected(err)
-	}
-	m, ok := c.methods[name]
-	if !ok {
-		return rejected(core.Errorf(core.CodeInvalid, name, "unknown method"))
-	}
-	if c.closed.Load() {
-		return rejected(core.Errorf(core.CodeClosed, name, "the database is closed"))
-	}
-	w, err := decodeSafely(m, args[1:])
+	w, err := c.decode(args)
 	if err != nil {
 		return rejected(err)
 	}
 	return promise(w)
+}
+
+// dispatchTo is callTo(resolve, reject, method, ...args): call for a Promise made by the
+// caller (offsync.js), which saves the JS→Go call of a Promise executor made here, and runs
+// the work on a reused goroutine when one is idle.
+func (c *client) dispatchTo(_ js.Value, args []js.Value) any {
+	resolve, reject := arg(args, 0), arg(args, 1)
+	if resolve.Type() != js.TypeFunction || reject.Type() != js.TypeFunction {
+		return jsError(core.Errorf(core.CodeInvalid, "callTo", "resolve and reject must be functions"))
+	}
+	var rest []js.Value
+	if len(args) > 2 {
+		rest = args[2:]
+	}
+	w, err := c.decode(rest)
+	if err != nil {
+		reject.Invoke(jsError(err))
+		return nil
+	}
+	job := func() { settle(w, resolve, reject) }
+	select {
+	case c.jobs <- job:
+	default:
+		go c.worker(job)
+	}
+	return nil
+}
+
+// worker runs job, then waits for more while fewer than maxIdleWorkers wait.
+func (c *client) worker(job func()) {
+	for {
+		job()
+		if c.idle.Add(1) > maxIdleWorkers {
+			c.idle.Add(-1)
+			return
+		}
+		select {
+		case job = <-c.jobs:
+			c.idle.Add(-1)
+		case <-c.ctx.Done():
+			c.idle.Add(-1)
+			return
+		}
+	}
+}
+
+// decode checks a call's method and decodes its arguments (args[0] is the method's name).
+func (c *client) decode(args []js.Value) (work, error) {
+	name, err := stringArg(args, 0, "method")
+	if err != nil {
+		return nil, err
+	}
+	m, ok := c.methods[name]
+	if !ok {
+		return nil, core.Errorf(core.CodeInvalid, name, "unknown method")
+	}
+	if c.closed.Load() {
+		return nil, core.Errorf(core.CodeClosed, name, "the database is closed")
+	}
+	return decodeSafely(m, args[1:])
 }
 
 func decodeSafely(m method, args []js.Value) (w work, err error) {
@@ -328,6 +388,7 @@ func (c *client) close([]js.Value) (work, error) {
 		}
 		<-c.pumpDone
 		c.call.Release()
+		c.callTo.Release()
 		return nil, err
 	}, nil
 }

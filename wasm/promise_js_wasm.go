@@ -17,16 +17,21 @@ func promise(work func() (any, error)) js.Value {
 		resolve, reject := args[0], args[1]
 		go func() {
 			defer executor.Release()
-			v, err := safely(work)
-			if err != nil {
-				reject.Invoke(jsError(err))
-				return
-			}
-			resolve.Invoke(v)
+			settle(work, resolve, reject)
 		}()
 		return nil
 	})
 	return js.Global().Get("Promise").New(executor)
+}
+
+// settle runs work and resolves or rejects with its outcome.
+func settle(work func() (any, error), resolve, reject js.Value) {
+	v, err := safely(work)
+	if err != nil {
+		reject.Invoke(jsError(err))
+		return
+	}
+	resolve.Invoke(v)
 }
 
 // rejected is a Promise already rejected with err (argument mistakes found synchronously).
