@@ -74,7 +74,15 @@ type loaded struct {
 }
 
 // load reads the records and outbox ops of keys and, with ids, which of them is parked (its
-// position, -1 when none) in one helper call; with count it also counts the outbox.
+// position, -1 when none) in one helper call (H.load), reporting once; with count it also
+// counts the outbox. The helper takes the object stores from the transaction itself, so Go
+// fetches none. Per kind it reads over the keys' id range (a batch's ids are usually close):
+// the record keys present (getAllKeys), then a get of each present record, and the outbox ops
+// through the entity index (ONE getAll; the outbox is small). When a range holds many more
+// entries than keys, or for a single key, it reads each key on its own instead. Parked ids are
+// looked up in the parked opId index (for several ids only when that store is not empty). The
+// count goes through the outbox's entity index: every op has one entry there, and an index
+// counts several times faster than the store of op values.
 func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
@@ -233,10 +241,11 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 	return es.append(e, core.CloneOp(next))
 }
 
-// flush issues the writes of everything changed. New ops are added in append order; with
-// withSeqs their generated Seqs are awaited and filled in (an op cancelled within the call is
-// added and deleted, so it consumes its Seq as in memstore), otherwise the transaction's
-// completion covers them.
+// flush issues the writes of everything changed, through H.flush (framed or JSON records,
+// then the outbox's deletes and puts; the helper takes the object stores from the
+// transaction). New ops are added in append order; with withSeqs their generated Seqs are
+// awaited and filled in (an op cancelled within the call is added and deleted, so it consumes
+// its Seq as in memstore), otherwise the transaction's completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	var recs []core.Record
 	var dels []int64

@@ -58,20 +58,7 @@ H.gather = (src, method, keys, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
-// load reads what a write needs about the entities of query (JSON [keys, ids]: keys are
-// distinct [kind, id] pairs) in one go, reporting once. It takes the object stores from tx
-// itself (names as in store.go), so Go fetches none per transaction. Per kind it reads over
-// the keys' id range (a batch's ids are usually close): the record keys present
-// (getAllKeys), then a get of each present record; and the outbox ops through the entity
-// index (ONE getAll; the outbox is small). When a range holds many more entries than keys, or
-// for a single key, it reads each key on its own instead.
-// With withParked (and, for several ids, a parked store that is not empty) it also finds the
-// first of ids that is parked. With count it also counts the outbox through its entity index
-// (every op has one entry there; an index counts several times faster than the store of op
-// values), so a local write returns the pending count it ends with without a second
-// transaction.
-// Result: JSON {recs, ops (per key, in Seq order), parked (position, -1: none), count (-1: not
-// counted)}.
+// load: see load in entities.go. Result: JSON {recs, ops, parked, count}.
 H.load = (tx, query, withParked, count, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
@@ -147,9 +134,7 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
   };
   r.onerror = () => cb(0, false, r.error);
 };
-// flush issues a write's puts and deletes, taking the object stores from tx: framed records
-// (frame.go) or recs (a JSON array of record values), then the outbox's deletes (dels, JSON
-// keys) and puts (puts, JSON values); '' where there are none. Completion is the transaction's.
+// flush: see flush in entities.go ('' = none); completion is the transaction's.
 H.flush = (tx, framed, recs, dels, puts) => {
   if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
   if (recs !== '') H.putAll(tx.objectStore('records'), recs);
