@@ -280,7 +280,13 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			recsJSON = jsonText(recordValues(recs))
 		}
 	}
-	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), textOrEmpty(puts)); err != nil {
+	putsText, putsFramed := "", false
+	if len(puts) > 0 {
+		if putsText, putsFramed = frameOpValues(puts); !putsFramed {
+			putsText = jsonText(puts)
+		}
+	}
+	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed); err != nil {
 		return err
 	}
 	if len(adds) == 0 {

@@ -135,13 +135,31 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
   r.onerror = () => cb(0, false, r.error);
 };
 // flush: see flush in entities.go ('' = none); completion is the transaction's.
-H.flush = (tx, framed, recs, dels, puts) => {
+H.flush = (tx, framed, recs, dels, puts, putsFramed) => {
   if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
   if (recs !== '') H.putAll(tx.objectStore('records'), recs);
   if (dels === '' && puts === '') return;
   const outbox = tx.objectStore('outbox');
   if (dels !== '') H.delAll(outbox, dels);
-  if (puts !== '') H.putAll(outbox, puts);
+  if (puts !== '' && putsFramed) H.putFramedOps(outbox, puts);
+  else if (puts !== '') H.putAll(outbox, puts);
+};
+// putFramedOps puts framed ops (opframe_put.go) with the properties JSON would give them.
+H.putFramedOps = (src, text) => {
+  for (const line of text.split(RS)) {
+    const f = line.split(US);
+    const v = {};
+    if (f[0] !== '0') v.seq = Number(f[0]);
+    v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4];
+    v.payload = f[8].includes('p') ? f[10] : null;
+    if (f[5] !== '') v.base = f[5];
+    v.changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
+    v.ts = Number(f[6]);
+    if (f[8].includes('i')) v.inFlight = true;
+    if (f[7] !== '0') v.attempt = Number(f[7]);
+    if (f[8].includes('f')) v.force = true;
+    src.put(v);
+  }
 };
 // putFramed puts framed records (frame.go); completion is the transaction's.
 H.putFramed = (src, text) => {
@@ -183,6 +201,7 @@ const frameOps = (vs) => {
     if (!framable(v.opId) || !framable(v.kind) || !framable(v.eid) || !framable(v.type) || !framable(base)) return null;
     if (v.payload !== null && v.payload !== undefined && !framable(v.payload)) return null;
     if (ch && ch.some((f) => !framable(f) || f.indexOf(GS) >= 0)) return null;
+    if (ch && ch.length === 1 && ch[0] === '') return null; // framed, [''] would read back as []
     const hasPayload = v.payload !== null && v.payload !== undefined;
     const flags = (v.inFlight ? 'i' : '') + (v.force ? 'f' : '') + (hasPayload ? 'p' : '');
     parts[i] = [v.seq, v.opId, v.kind, v.eid, v.type, base, v.ts ?? 0, v.attempt ?? 0, flags,
