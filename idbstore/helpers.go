@@ -144,20 +144,25 @@ H.flush = (tx, framed, recs, dels, puts, putsFramed) => {
   if (puts !== '' && putsFramed) H.putFramedOps(outbox, puts);
   else if (puts !== '') H.putAll(outbox, puts);
 };
-// putFramedOps puts framed ops (opframe_put.go) with the properties JSON would give them.
+// putFramedOps puts framed ops (opframe_put.go) with the properties JSON would give them; a
+// new op without base, attempt or flags (the usual local write) is one object literal.
 H.putFramedOps = (src, text) => {
   for (const line of text.split(RS)) {
-    const f = line.split(US);
+    const f = line.split(US), fl = f[8];
+    const payload = fl.includes('p') ? f[10] : null;
+    const changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
+    if (f[0] === '0' && f[5] === '' && f[7] === '0' && (fl === 'p' || fl === '')) {
+      src.put({ opId: f[1], kind: f[2], eid: f[3], type: f[4], payload, changed, ts: Number(f[6]) });
+      continue;
+    }
     const v = {};
     if (f[0] !== '0') v.seq = Number(f[0]);
-    v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4];
-    v.payload = f[8].includes('p') ? f[10] : null;
+    v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4]; v.payload = payload;
     if (f[5] !== '') v.base = f[5];
-    v.changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
-    v.ts = Number(f[6]);
-    if (f[8].includes('i')) v.inFlight = true;
+    v.changed = changed; v.ts = Number(f[6]);
+    if (fl.includes('i')) v.inFlight = true;
     if (f[7] !== '0') v.attempt = Number(f[7]);
-    if (f[8].includes('f')) v.force = true;
+    if (fl.includes('f')) v.force = true;
     src.put(v);
   }
 };
