@@ -43,8 +43,9 @@ var migrations = []string{
 
 // Store is the SQLite backend.
 type Store struct {
-	w *sql.DB // exactly one connection: the single writer
-	r *sql.DB
+	w  *sql.DB // exactly one connection: the single writer
+	st *stmts  // prepared on w
+	r  *sql.DB
 }
 
 var _ storage.Storage = (*Store)(nil)
@@ -82,8 +83,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
+	if s.st, err = prepare(ctx, wdb); err != nil {
+		wdb.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
+		s.st.close()
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite: open readers %s: %w", path, err)
 	}
@@ -119,6 +125,7 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.st.close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -128,7 +135,7 @@ func (s *Store) Write(ctx context.Context, fn func(storage.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	if err := fn(&txn{tx: tx}); err != nil {
+	if err := fn(&txn{tx: tx, st: s.st}); err != nil {
 		tx.Rollback()
 		return err
 	}

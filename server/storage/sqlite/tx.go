@@ -10,24 +10,92 @@ import (
 	"github.com/offsync/offsync/server/storage"
 )
 
-// txn is one write transaction on the single writer connection. Its reads and writes send one
-// statement per kind or per chunk of rows, not one per op: each statement costs tens of µs in
-// the driver, which was most of a 100-op batch's time when sent per op.
-type txn struct{ tx *sql.Tx }
+// txn is one write transaction on the single writer connection. Its reads and writes send a few
+// multi-row statements per kind, not one per op: each statement costs tens of µs in the driver,
+// which was most of a 100-op batch's time when sent per op.
+type txn struct {
+	tx *sql.Tx
+	st *stmts
+}
 
-// chunkRows bounds the rows of one multi-row statement, keeping it well under SQLite's limit
-// of 32,766 host parameters.
-const chunkRows = 200
+// A chunk of a multi-row statement holds a power of two of rows, up to maxChunk, so each
+// statement exists in a few sizes that are prepared once (parsing a 100-row statement cost
+// more than running it).
+const (
+	chunkSizes = 8
+	maxChunk   = 1 << (chunkSizes - 1)
+)
+
+// stmts are the write statements, prepared on the writer connection at Open; [i] takes 1<<i rows.
+type stmts struct {
+	last                  *sql.Stmt
+	get, saved, put, save [chunkSizes]*sql.Stmt
+}
 
 const getSQL = `SELECT updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id = ?`
+
+func prepare(ctx context.Context, db *sql.DB) (*stmts, error) {
+	st := &stmts{}
+	var err error
+	if st.last, err = db.PrepareContext(ctx, `SELECT max(updated_at) FROM records WHERE tenant = ? AND kind = ?`); err != nil {
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	for i := range chunkSizes {
+		n := 1 << i
+		for _, p := range []struct {
+			to *[chunkSizes]*sql.Stmt
+			q  string
+		}{
+			{&st.get, `SELECT id, updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id IN (` + marks(n) + `)`},
+			{&st.saved, `SELECT key, status, body FROM idempotency WHERE tenant = ? AND key IN (` + marks(n) + `)`},
+			{&st.put, `INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES ` + tuples(n, 6) + `
+				ON CONFLICT (tenant, kind, id) DO UPDATE SET
+					updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`},
+			{&st.save, `INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES ` + tuples(n, 5) + `
+				ON CONFLICT (tenant, key) DO NOTHING`},
+		} {
+			stmt, err := db.PrepareContext(ctx, p.q)
+			if err != nil {
+				st.close()
+				return nil, fmt.Errorf("sqlite: prepare: %w", err)
+			}
+			p.to[i] = stmt
+		}
+	}
+	return st, nil
+}
+
+func (st *stmts) close() {
+	st.last.Close()
+	for _, set := range []*[chunkSizes]*sql.Stmt{&st.get, &st.saved, &st.put, &st.save} {
+		for _, s := range set {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}
+}
+
+// chunks yields (start, exp) covering n rows in chunks of 1<<exp rows, largest first.
+func chunks(n int) func(yield func(start, exp int) bool) {
+	return func(yield func(int, int) bool) {
+		start := 0
+		for i := chunkSizes - 1; i >= 0; i-- {
+			for ; n-start >= 1<<i; start += 1 << i {
+				if !yield(start, i) {
+					return
+				}
+			}
+		}
+	}
+}
 
 // LockKinds is a no-op: the single writer connection already serialises all writes.
 func (t *txn) LockKinds(context.Context, string, []string) error { return nil }
 
 func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, error) {
 	var v sql.NullString
-	err := t.tx.QueryRowContext(ctx,
-		`SELECT max(updated_at) FROM records WHERE tenant = ? AND kind = ?`, tenant, kind).Scan(&v)
+	err := t.tx.StmtContext(ctx, t.st.last).QueryRowContext(ctx, tenant, kind).Scan(&v)
 	if err != nil {
 		return "", fmt.Errorf("sqlite: last version of %s: %w", kind, err)
 	}
@@ -45,10 +113,12 @@ func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (m
 	}
 	out := make(map[storage.Key]storage.Row, len(keys))
 	for _, kind := range kinds {
-		for chunk := range chunks(ids[kind]) {
-			q := `SELECT id, updated_at, deleted, doc FROM records WHERE tenant = ? AND kind = ? AND id IN (` +
-				marks(len(chunk)) + `)`
-			err := t.each(ctx, q, append([]any{tenant, kind}, chunk...), func(rows *sql.Rows) error {
+		all := ids[kind]
+		args := make([]any, 2, 2+maxChunk)
+		args[0], args[1] = tenant, kind
+		for start, i := range chunks(len(all)) {
+			args = append(args[:2], all[start:start+1<<i]...)
+			err := t.each(ctx, t.st.get[i], args, func(rows *sql.Rows) error {
 				r := storage.Row{Kind: kind}
 				if err := rows.Scan(&r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc); err != nil {
 					return err
@@ -65,14 +135,15 @@ func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (m
 }
 
 func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
 	out := make(map[string]storage.Saved, len(keys))
-	for chunk := range chunks(args) {
-		q := `SELECT key, status, body FROM idempotency WHERE tenant = ? AND key IN (` + marks(len(chunk)) + `)`
-		err := t.each(ctx, q, append([]any{tenant}, chunk...), func(rows *sql.Rows) error {
+	args := make([]any, 1, 1+maxChunk)
+	args[0] = tenant
+	for start, i := range chunks(len(keys)) {
+		args = args[:1]
+		for _, k := range keys[start : start+1<<i] {
+			args = append(args, k)
+		}
+		err := t.each(ctx, t.st.saved[i], args, func(rows *sql.Rows) error {
 			var k string
 			var s storage.Saved
 			if err := rows.Scan(&k, &s.Status, &s.Body); err != nil {
@@ -89,42 +160,36 @@ func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[
 }
 
 func (t *txn) Flush(ctx context.Context, tenant string, rows []storage.Row, entries []storage.Entry, at time.Time) error {
-	for start := 0; start < len(rows); start += chunkRows {
-		chunk := rows[start:min(start+chunkRows, len(rows))]
-		args := make([]any, 0, 6*len(chunk))
-		for _, r := range chunk {
+	args := make([]any, 0, 6*min(len(rows), maxChunk))
+	for start, i := range chunks(len(rows)) {
+		args = args[:0]
+		for _, r := range rows[start : start+1<<i] {
 			args = append(args, tenant, r.Kind, r.ID, r.UpdatedAt, r.Deleted, r.Doc)
 		}
-		q := `INSERT INTO records (tenant, kind, id, updated_at, deleted, doc) VALUES ` + tuples(len(chunk), 6) + `
-			ON CONFLICT (tenant, kind, id) DO UPDATE SET
-				updated_at = excluded.updated_at, deleted = excluded.deleted, doc = excluded.doc`
-		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := t.tx.StmtContext(ctx, t.st.put[i]).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("sqlite: put records: %w", err)
 		}
 	}
-	for start := 0; start < len(entries); start += chunkRows {
-		chunk := entries[start:min(start+chunkRows, len(entries))]
-		args := make([]any, 0, 5*len(chunk))
-		for _, e := range chunk {
+	for start, i := range chunks(len(entries)) {
+		args = args[:0]
+		for _, e := range entries[start : start+1<<i] {
 			args = append(args, tenant, e.Key, e.Status, e.Body, at.UnixMicro())
 		}
-		q := `INSERT INTO idempotency (tenant, key, status, body, saved_at) VALUES ` + tuples(len(chunk), 5) + `
-			ON CONFLICT (tenant, key) DO NOTHING`
-		res, err := t.tx.ExecContext(ctx, q, args...)
+		res, err := t.tx.StmtContext(ctx, t.st.save[i]).ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("sqlite: save idempotency keys: %w", err)
 		}
 		// A key skipped by DO NOTHING was stored by someone else first.
-		if n, err := res.RowsAffected(); err == nil && n < int64(len(chunk)) {
+		if n, err := res.RowsAffected(); err == nil && n < int64(1<<i) {
 			return storage.ErrKeyTaken
 		}
 	}
 	return nil
 }
 
-// each runs a query and calls fn on every row.
-func (t *txn) each(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := t.tx.QueryContext(ctx, q, args...)
+// each runs a prepared query in the transaction and calls fn on every row.
+func (t *txn) each(ctx context.Context, stmt *sql.Stmt, args []any, fn func(*sql.Rows) error) error {
+	rows, err := t.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -135,17 +200,6 @@ func (t *txn) each(ctx context.Context, q string, args []any, fn func(*sql.Rows)
 		}
 	}
 	return rows.Err()
-}
-
-// chunks yields args in slices of at most chunkRows.
-func chunks(args []any) func(yield func([]any) bool) {
-	return func(yield func([]any) bool) {
-		for start := 0; start < len(args); start += chunkRows {
-			if !yield(args[start:min(start+chunkRows, len(args))]) {
-				return
-			}
-		}
-	}
 }
 
 // marks is n comma-separated placeholders.
