@@ -15,7 +15,6 @@ import (
 // refetch gets 404 and applies nothing, so the local copy of the refused create stays live
 // for good, and the device no longer converges to the server.
 func TestDroppedParkedCreateLeavesNoRecord(t *testing.T) {
-	t.Skip("known bug, not fixed here (Engine.unpark in engine.go / refetch.go): see the comment above; remove this skip with the fix")
 	srv := newServer()
 	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
 	c := newClient(t, srv, nil)

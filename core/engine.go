@@ -80,6 +80,10 @@ type Engine struct {
 	// fullResyncAt is the last full resync time read or written (zero: not known yet).
 	fullResyncAt time.Time
 	workers      sync.WaitGroup // auto loops, waited for by Close
+
+	// refetchMu serialises the read-modify-writes of the stored refetch list (refetch.go):
+	// concurrent pulls, the refetch phase and DropParked all change it.
+	refetchMu sync.Mutex
 }
 
 // engineState is what Status reports and what "status" events compare.

@@ -178,8 +178,15 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, items
 		return Cursor{}, Wrap(CodeStorage, op, err)
 	}
 	skip := make(map[string]bool, len(held))
-	for _, id := range held {
+	refetch := make([]refetchEntry, len(held))
+	for i, id := range held {
 		skip[id] = true
+		refetch[i] = refetchEntry{Kind: kind, ID: id}
+	}
+	if len(refetch) > 0 {
+		if err := e.changeRefetch(ctx, refetch, nil); err != nil {
+			return Cursor{}, err
+		}
 	}
 	ids := make([]string, 0, len(items))
 	for _, it := range items {

@@ -7,8 +7,10 @@ import (
 
 // metaRefetch is the Meta key of the entities whose local copy may be older than the
 // server's: a deferred conflict resolved with the server's record as it was when the conflict
-// was stored, while the pull cursor may already have passed a newer version (the pull held
-// the entity while its op was pending). The next sync fetches them.
+// was stored, a dropped parked op, or an entity a pull held (it had pending ops, and the cursor
+// moved past the server's version: if those ops then vanish without reaching the server, as a
+// create cancelled by a delete before it was sent, no push meets that version and no pull
+// brings it back). The next sync fetches them.
 const metaRefetch = "refetch"
 
 type refetchEntry struct {
@@ -36,18 +38,36 @@ func (e *Engine) setRefetchList(ctx context.Context, list []refetchEntry) error 
 	return Wrap(CodeStorage, "refetch", e.cfg.Store.SetMeta(ctx, metaRefetch, string(b)))
 }
 
-// markRefetch adds an entity to the refetch list.
-func (e *Engine) markRefetch(ctx context.Context, kind, id string) error {
+// changeRefetch adds the entities add to the refetch list and removes those of drop, as one
+// read-modify-write of the stored list under refetchMu.
+func (e *Engine) changeRefetch(ctx context.Context, add, drop []refetchEntry) error {
+	e.refetchMu.Lock()
+	defer e.refetchMu.Unlock()
 	list, err := e.refetchList(ctx)
 	if err != nil {
 		return err
 	}
-	for _, r := range list {
-		if r.Kind == kind && r.ID == id {
-			return nil
+	gone := make(map[refetchEntry]bool, len(drop))
+	for _, r := range drop {
+		gone[r] = true
+	}
+	next := make([]refetchEntry, 0, len(list)+len(add))
+	seen := make(map[refetchEntry]bool, len(list)+len(add))
+	for _, r := range append(list, add...) {
+		if !gone[r] && !seen[r] {
+			seen[r] = true
+			next = append(next, r)
 		}
 	}
-	return e.setRefetchList(ctx, append(list, refetchEntry{Kind: kind, ID: id}))
+	if len(next) == len(list) && len(drop) == 0 {
+		return nil
+	}
+	return e.setRefetchList(ctx, next)
+}
+
+// markRefetch adds an entity to the refetch list.
+func (e *Engine) markRefetch(ctx context.Context, kind, id string) error {
+	return e.changeRefetch(ctx, []refetchEntry{{Kind: kind, ID: id}}, nil)
 }
 
 // refetch fetches the listed entities of the run's kinds and applies each at its kind's
@@ -65,10 +85,19 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 	if len(list) == 0 {
 		return nil
 	}
-	var keep []refetchEntry
+	parked, err := e.cfg.Store.Parked(ctx)
+	if err != nil {
+		return Wrap(CodeStorage, "refetch", err)
+	}
+	// An entity with a parked op keeps showing the refused change until the app requeues or
+	// drops it; it stays listed meanwhile.
+	waiting := make(map[refetchEntry]bool, len(parked))
+	for _, p := range parked {
+		waiting[refetchEntry{Kind: p.Op.Kind, ID: p.Op.EntityID}] = true
+	}
+	var done []refetchEntry
 	for _, r := range list {
-		if !st.kindSet[r.Kind] {
-			keep = append(keep, r)
+		if !st.kindSet[r.Kind] || waiting[r] {
 			continue
 		}
 		var (
@@ -84,31 +113,56 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 		if err != nil {
 			return Wrap(CodeNetwork, "refetch "+r.Kind+"/"+r.ID, err)
 		}
-		if ok {
-			if err := e.applyAtCursor(ctx, r.Kind, rec); err != nil {
+		switch {
+		case ok && (!ValidID(rec.ID) || rec.UpdatedAt == ""):
+			return Errorf(CodeProtocol, "refetch "+r.Kind+"/"+r.ID, "the server's record lacks an id or updatedAt")
+		case !ok:
+			if rec, ok, err = e.goneRecord(ctx, r.Kind, r.ID); err != nil {
 				return err
 			}
 		}
+		held := false
+		if ok {
+			if held, err = e.applyAtCursor(ctx, r.Kind, rec); err != nil {
+				return err
+			}
+		}
+		if !held { // held again: its ops are still pending, so it stays listed
+			done = append(done, r)
+		}
 	}
-	return e.setRefetchList(ctx, keep)
+	return e.changeRefetch(ctx, nil, done)
 }
 
-func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) error {
+// goneRecord is what the server's 404 on a refetch makes of the local copy: a tombstone with
+// no server version, as of an entity the server never had (a dropped parked create's record
+// must not stay live). ok is false when there is no live local copy to end.
+func (e *Engine) goneRecord(ctx context.Context, kind, id string) (Record, bool, error) {
+	local, found, err := e.cfg.Store.Get(ctx, kind, id)
+	if err != nil {
+		return Record{}, false, Wrap(CodeStorage, "refetch "+kind+"/"+id, err)
+	}
+	if !found || local.Deleted {
+		return Record{}, false, nil
+	}
+	return Record{Kind: kind, ID: id, Data: local.Data, Deleted: true}, true, nil
+}
+
+// applyAtCursor applies rec without moving its kind's cursor; held says it was not applied
+// (its entity has pending ops).
+func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (held bool, err error) {
 	op := "refetch " + kind + "/" + rec.ID
 	rec.Kind = kind
-	if !ValidID(rec.ID) || rec.UpdatedAt == "" {
-		return Errorf(CodeProtocol, op, "the server's record lacks an id or updatedAt")
-	}
 	cur, err := e.cfg.Store.Cursor(ctx, kind)
 	if err != nil {
-		return Wrap(CodeStorage, op, err)
+		return false, Wrap(CodeStorage, op, err)
 	}
-	held, err := e.cfg.Store.ApplyPage(ctx, kind, []Record{rec}, cur)
+	ids, err := e.cfg.Store.ApplyPage(ctx, kind, []Record{rec}, cur)
 	if err != nil {
-		return Wrap(CodeStorage, op, err)
+		return false, Wrap(CodeStorage, op, err)
 	}
-	if len(held) == 0 {
+	if len(ids) == 0 {
 		e.emit(Event{Type: EventChange, Kind: kind, IDs: []string{rec.ID}, Origin: OriginSync})
 	}
-	return nil
+	return len(ids) > 0, nil
 }
