@@ -33,6 +33,7 @@ try {
   // noop: a sync with nothing pending and nothing new (after an untimed first sync).
   if (scenario !== 'open') await call('open', side, 'prof', [kind]);
   if (scenario === 'noop') await call('sync', side, 'prof', [kind]);
+  if (scenario === 'push') await call('write', side, 'putMany', 'prof', kind, kind, n, 500);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -41,7 +42,7 @@ try {
   if (scenario === 'open') out = await call('openTimed', side, 'prof', [kind]);
   else if (scenario === 'noop') out = await call('sync', side, 'prof', [kind]);
   else if (scenario === 'pull') out = await call('pull', side, 'prof', kind);
-  else if (scenario === 'push') out = await call('push', side, 'prof', kind, kind, n, 500);
+  else if (scenario === 'push') out = await call('pushOnly', side, 'prof', kind);
   else out = await call('write', side, scenario, 'prof', kind, 'w', n, 500);
   const { profile } = await cdp.send('Profiler.stop');
   writeFileSync(join(ROOT, `bench/dist/${side}-${scenario}-${n}.cpuprofile`), JSON.stringify(profile));

@@ -59,7 +59,7 @@ type SyncOptions struct {
 // the Store and the Transport.
 //
 // One run at a time (sync, full resync, ResolveConflict): push.go sends the outbox in passes
-// (one op per entity per pass, marked in flight and read back before sending), results.go
+// (one op per entity per pass, each batch marked in flight just before it is sent), results.go
 // applies the answers, conflict.go and resolve.go run the strategies, pull.go walks the
 // pages, retry.go holds the backoff, bus.go delivers events, status.go the status.
 type Engine struct {

@@ -8,9 +8,11 @@ import (
 // push sends the outbox ops of the run's kinds, in passes. A pass takes the first pending op
 // of every entity not skipped in this run, in Seq order, and sends them in batches of
 // PushBatchSize, PushConcurrency batches at a time; so a batch holds at most one op per
-// entity and an entity is never in two concurrent batches. A later op of an entity waits for
-// the next pass, after the acknowledgement of the earlier one rebased it. Passes repeat until
-// nothing is left to send; any error ends the push phase.
+// entity and an entity is never in two concurrent batches. Each batch is marked in flight
+// just before it is sent (markInFlight), so marking overlaps the other batches' round trips,
+// and ops not sent yet still take local edits. A later op of an entity waits for the next
+// pass, after the acknowledgement of the earlier one rebased it. Passes repeat until nothing
+// is left to send; any error ends the push phase.
 func (e *Engine) push(ctx context.Context, st *runState) error {
 	first := true
 	for {
@@ -29,12 +31,7 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 			return nil
 		}
 		first = false
-		sendable, err := e.markInFlight(ctx, heads)
-		if err != nil {
-			return err
-		}
-		st.dropped(heads, sendable)
-		if err := e.pushPass(ctx, st, sendable); err != nil {
+		if err := e.pushPass(ctx, st, heads); err != nil {
 			return err
 		}
 	}
@@ -98,16 +95,16 @@ func (st *runState) dropped(heads, sendable []Op) {
 	}
 }
 
-// markInFlight marks a pass's ops in flight and returns them as the store holds them then:
-// until they were marked, local writes could still coalesce into them (new payload) or cancel
-// them out, so the copies read before are stale. Ops that left the outbox are not returned.
-func (e *Engine) markInFlight(ctx context.Context, heads []Op) ([]Op, error) {
-	ids := make([]string, len(heads))
-	for i, o := range heads {
+// markInFlight marks ops in flight and returns them as the store holds them then: until they
+// were marked, local writes could still coalesce into them (new payload) or cancel them out,
+// so the copies read before are stale. Ops that left the outbox are not returned.
+func (e *Engine) markInFlight(ctx context.Context, ops []Op) ([]Op, error) {
+	ids := make([]string, len(ops))
+	for i, o := range ops {
 		ids[i] = o.OpID
 	}
-	ops, err := e.cfg.Store.MarkInFlight(ctx, ids)
-	return ops, Wrap(CodeStorage, "push", err)
+	marked, err := e.cfg.Store.MarkInFlight(ctx, ids)
+	return marked, Wrap(CodeStorage, "push", err)
 }
 
 // pushPass sends heads in batches, PushConcurrency requests in flight at once. One batch more
@@ -167,12 +164,19 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 	return firstErr
 }
 
-// pushBatch sends a batch of in-flight ops and applies the answers. Ops answered "retry"
-// (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times; so is the whole
-// request when it failed with a retryable error.
+// pushBatch marks a batch of heads in flight, sends them and applies the answers. Ops
+// answered "retry" (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times;
+// so is the whole request when it failed with a retryable error.
 // sending holds one token per request in flight.
 func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending chan struct{}) error {
-	pending := ops
+	pending, err := e.markInFlight(ctx, ops)
+	if err != nil {
+		return err
+	}
+	st.dropped(ops, pending)
+	if len(pending) == 0 {
+		return nil
+	}
 	for n := 0; ; n++ {
 		results, err := e.send(ctx, pending, sending)
 		e.called(err)
