@@ -256,9 +256,16 @@ func (c *client) putMany(args []js.Value) (work, error) {
 	if err != nil {
 		return nil, err
 	}
-	var items []json.RawMessage
-	if ok, err := jsonArg(args, 1, "putMany records", &items); err != nil || !ok {
-		return nil, orMissing(err, "putMany records")
+	if v := arg(args, 1); v.Type() == js.TypeUndefined || v.Type() == js.TypeNull {
+		return nil, orMissing(nil, "putMany records")
+	}
+	text, err := stringArg(args, 1, "putMany records")
+	if err != nil {
+		return nil, err
+	}
+	items, err := splitArray(text)
+	if err != nil {
+		return nil, core.Errorf(core.CodeInvalid, "putMany records", "bad JSON: %w", err)
 	}
 	return func() (any, error) {
 		recs, err := c.eng.PutMany(c.ctx, kind, items)

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSplitArray(t *testing.T) {
+	valid := []string{
+		`[]`, ` [ ] `, `[{"id":"a"}]`,
+		`[{"id":"a","t":"x]},[{\"y"}, {"id":"b","n":[1,{"c":"]"}]} ,3,"s",null,true]`,
+		"\n[\t{\"id\":\"a\\\\\"}\r]\n",
+	}
+	for _, s := range valid {
+		t.Run(s, func(t *testing.T) {
+			var want []json.RawMessage
+			require.NoError(t, json.Unmarshal([]byte(s), &want))
+			got, err := splitArray(s)
+			require.NoError(t, err)
+			require.Len(t, got, len(want))
+			for i := range want {
+				require.JSONEq(t, string(want[i]), string(got[i]))
+			}
+		})
+	}
+	invalid := []string{
+		``, `{}`, `[`, `[{"id":"a"}`, `[{"id":"a"},]`, `[,]`, `[{"id":"a"} {"id":"b"}]`,
+		`[{"id":"a"}]x`, `[{"id":"a}]`, `[{"id":"a"]`, `[{"id":"a"}}]`, `[:]`,
+	}
+	for _, s := range invalid {
+		t.Run("invalid "+s, func(t *testing.T) {
+			_, err := splitArray(s)
+			require.Error(t, err)
+		})
+	}
+}
