@@ -21,7 +21,7 @@ type Config struct {
 	PageSize           int           // pull page size [500], 1–1000
 	PushBatchSize      int           // ops per push request [100], ≤ 500
 	PushConcurrency    int           // push requests in flight at once [1]
-	PullConcurrency    int           // kinds pulled at once [4]
+	PullConcurrency    int           // kinds pulled at once [6]
 	MaxRetries         int           // retries of one request on 429/5xx/timeout [5]; -1 none (network errors are not retried: offline fails fast)
 	BackoffMin         time.Duration // [1s]
 	BackoffMax         time.Duration // [2m]

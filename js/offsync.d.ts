@@ -106,6 +106,8 @@ export interface OpenOptions {
   pushBatchSize?: number;
   /** Push requests in flight at once [1]. */
   pushConcurrency?: number;
+  /** Kinds pulled at once [6]; each kind's pages stay in order. */
+  pullConcurrency?: number;
   /**
    * Retries of one request on 429/5xx/timeout [5], with backoff and Retry-After; 0 means none.
    * A network failure (no answer at all) is not retried: it ends the sync at once (offline fails fast).

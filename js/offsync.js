@@ -7,7 +7,7 @@ import './wasm_exec.js';
 
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
   'opParked', 'error', 'change', 'status', 'fullResync'];
-const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'maxRetries', 'backoffMinMs',
+const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'pullConcurrency', 'maxRetries', 'backoffMinMs',
   'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability'];
 const DEFAULT_AUTO_MS = 5 * 60_000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.

@@ -19,6 +19,7 @@ type options struct {
 	PageSize             int                    `json:"pageSize"`
 	PushBatchSize        int                    `json:"pushBatchSize"`
 	PushConcurrency      int                    `json:"pushConcurrency"`
+	PullConcurrency      int                    `json:"pullConcurrency"`
 	MaxRetries           *int                   `json:"maxRetries"`
 	BackoffMinMs         *float64               `json:"backoffMinMs"`
 	BackoffMaxMs         *float64               `json:"backoffMaxMs"`
@@ -71,6 +72,7 @@ func (o options) engineConfig() core.Config {
 		PageSize:        o.PageSize,
 		PushBatchSize:   o.PushBatchSize,
 		PushConcurrency: o.PushConcurrency,
+		PullConcurrency: o.PullConcurrency,
 	}
 	if len(o.TableConflictConfigs) > 0 {
 		c.KindStrategies = map[string]core.Strategy{}

@@ -125,6 +125,7 @@ test('open rejects bad options with invalid', async () => {
     ['bad table strategy', { ...base, tableConflictConfigs: { note: { strategy: 'x' } } }],
     ['token not a function', { ...base, token: 'abc' }],
     ['baseUrl not http', { ...base, baseUrl: 'ftp://x' }],
+    ['negative pullConcurrency', { ...base, pullConcurrency: -1 }],
   ];
   for (const [name, opts] of cases) {
     await rejectsWith(open(opts), 'invalid').catch((e) => { throw new Error(`${name}: ${e.message}`); });
