@@ -65,14 +65,6 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 	return es, nil
 }
 
-// loaded is the load helper's result.
-type loaded struct {
-	Recs   []*recordValue `json:"recs"`
-	Ops    [][]opValue    `json:"ops"`
-	Parked int            `json:"parked"`
-	Count  int            `json:"count"`
-}
-
 // load reads the records and outbox ops of keys and, with ids, which of them is parked (its
 // position, -1 when none) in one helper call (H.load), reporting once; with count it also
 // counts the outbox. The helper takes the object stores from the transaction itself, so Go
@@ -95,22 +87,23 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 	if len(uniq) == 0 && len(ids) == 0 && !count {
 		return es, -1, nil
 	}
-	var got loaded
-	if err := t.issueJSON(ctx, &got, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count); err != nil {
+	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count)
+	if err != nil {
 		return nil, -1, err
 	}
-	es.counted = got.Count
+	got, err := decodeLoaded(v, len(uniq))
+	if err != nil {
+		return nil, -1, err
+	}
+	es.counted = got.count
 	for i, k := range uniq {
 		e := es.byKey[k]
-		if got.Recs[i] != nil {
-			r := got.Recs[i].record()
-			e.rec = &r
-		}
-		for _, v := range got.Ops[i] {
-			e.ops = append(e.ops, &pendingOp{op: v.op(), stored: true})
+		e.rec = got.recs[i]
+		for _, o := range got.ops[i] {
+			e.ops = append(e.ops, &pendingOp{op: o, stored: true})
 		}
 	}
-	return es, got.Parked, nil
+	return es, got.parked, nil
 }
 
 // refuseUnaddedOpIDs refuses the ids (a local write's) that flush will not add to the outbox

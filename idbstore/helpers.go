@@ -65,7 +65,7 @@ H.load = (tx, query, withParked, count, cb) => {
   const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
   const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
   let left = 1, failed = false, parkedAt = -1, n = -1;
-  const settle = () => { if (--left === 0 && !failed) cb(0, true, JSON.stringify({ recs, ops, parked: parkedAt, count: n })); };
+  const settle = () => { if (--left === 0 && !failed) cb(0, true, loadResult(recs, ops, parkedAt, n)); };
   const req = (r, ok) => {
     left++;
     r.onsuccess = () => { ok(r.result); settle(); };
@@ -213,6 +213,22 @@ const frameOps = (vs) => {
       ch ? '+' + ch.join(GS) : '-', hasPayload ? v.payload : ''].join(US);
   }
   return parts.join(RS);
+};
+// loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
+// when absent), the keys' ops in one list, their counts per key, parked, count], or
+// [false, JSON] when a string in them holds a separator.
+const loadResult = (recs, ops, parked, n) => {
+  const lines = new Array(recs.length);
+  let ok = true;
+  for (let i = 0; i < recs.length && ok; i++) {
+    const v = recs[i];
+    if (v === null) { lines[i] = ''; continue; }
+    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(v.data);
+    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data;
+  }
+  const opsFramed = ok ? frameOps([].concat(...ops)) : null;
+  if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked, count: n })];
+  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // opsPage reads up to count outbox ops from lo on; result: [rawCount, text, lastSeq, framed].
