@@ -3,7 +3,9 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,4 +57,28 @@ func TestWriteManyRows(t *testing.T) {
 			}))
 		})
 	}
+}
+
+// TestCheckpointInBackground: written pages reach the database file soon after a commit, long
+// before the writer's own autocheckpoint mark.
+func TestCheckpointInBackground(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "cp.db")
+	s, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer s.Close()
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		require.NoError(t, err)
+		return fi.Size()
+	}
+	before := size()
+	rows := make([]storage.Row, 200)
+	for i := range rows {
+		rows[i] = storage.Row{Kind: "k", ID: fmt.Sprint(i), UpdatedAt: "v", Doc: []byte(strings.Repeat("x", 1000))}
+	}
+	require.NoError(t, s.Write(ctx, func(tx storage.Tx) error { return tx.Flush(ctx, "t", rows, nil, time.Now()) }))
+	require.Eventually(t, func() bool { return size() > before+100_000 }, 10*time.Second, 20*time.Millisecond,
+		"the database file stays at %d bytes: the pages are still only in the WAL", before)
 }
