@@ -143,6 +143,8 @@ type simWorld struct {
 	deferred      map[string]string
 	resolvedByApp map[string]bool
 	droppedOps    map[string]bool
+	// touched holds the "client kind/id" written since the current full resync began.
+	touched map[string]bool
 }
 
 func newSimWorld(t *testing.T, seed uint64, n int, moves simMoves) *simWorld {
@@ -155,6 +157,7 @@ func newSimWorld(t *testing.T, seed uint64, n int, moves simMoves) *simWorld {
 		deferred:      map[string]string{},
 		resolvedByApp: map[string]bool{},
 		droppedOps:    map[string]bool{},
+		touched:       map[string]bool{},
 		rng:           rand.New(rand.NewPCG(seed, 1)),
 		faultRNG:      rand.New(rand.NewPCG(seed, 2)),
 		seen:          simSeen{values: map[string]bool{}, deleted: map[string][]simDeletion{}, version: map[string]string{}, count: map[string]int{}, notFound: map[string]bool{}},
@@ -499,6 +502,7 @@ func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, chang
 	}
 	w.supersede(c, kind, id, changed)
 	w.rewritten(c, kind, id)
+	w.touched[c.name+" "+kind+"/"+id] = true
 	raw, err := json.Marshal(data)
 	require.NoError(w.t, err)
 	_, err = c.eng.Put(simCtx(w.t), kind, raw, core.PutOptions{})
@@ -524,10 +528,8 @@ func (w *simWorld) remove(c *simClient, kind string) {
 }
 
 func (w *simWorld) removeID(c *simClient, kind, id string) {
-	if w.guardHeldCreateCancelled(c, kind, id) {
-		return
-	}
 	w.supersede(c, kind, id, nil)
+	w.touched[c.name+" "+kind+"/"+id] = true
 	require.NoError(w.t, c.eng.Delete(simCtx(w.t), kind, id))
 	w.logf("%s delete %s/%s ", c.name, kind, id)
 	if len(w.pendingOps(c, kind, id)) == 0 {
@@ -568,6 +570,7 @@ func (w *simWorld) retryParked(c *simClient) {
 
 func (w *simWorld) fullResync(c *simClient) {
 	clear := w.rng.IntN(2) == 0
+	w.touched = map[string]bool{}
 	st, err := c.eng.FullResync(simCtx(w.t), clear)
 	w.logf("%s full resync clearData=%v: %+v err=%v", c.name, clear, st, err)
 	w.requireSyncErr(err)
