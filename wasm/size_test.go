@@ -19,9 +19,12 @@ import (
 // size cuts (regexp, google/uuid + crypto/rand, net/url out). Raised to ~0.7% above the
 // 1,355,740 B measured after the sync-path work (no new import; gzip -9: shared JSON scanner
 // +2.1 KB, kinds pulled at once and pages fetched ahead +3.7 KB, run start reads +4.4 KB,
-// cursors read with them +3.1 KB, hand-written /batch body +2.1 KB). Before raising it, find
-// what the new import or code costs (wasm/deps_test.go lists what must stay out).
-const wasmGzipBudget = 1_365_000
+// cursors read with them +3.1 KB, hand-written /batch body +2.1 KB). Raised by 10 KB for the
+// local-write work (no new import; gzip -9: pending count returned by the write +0.8 KB, write
+// helpers taking stores from the transaction +4.7 KB, caller-made Promises for writes +0.7 KB,
+// ops written framed +2.3 KB, putMany's array split +1.6 KB). Before raising it, find what the
+// new import or code costs (wasm/deps_test.go lists what must stay out).
+const wasmGzipBudget = 1_375_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
