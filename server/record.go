@@ -1,8 +1,8 @@
 package server
 
 import (
+	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -38,7 +38,13 @@ func headerTrue(r *http.Request, name string) bool {
 
 // readBody reads at most limit bytes, answering 413 beyond that.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	// Sized from Content-Length when given: growing from 512 B allocated ~4× a batch body.
+	var buf bytes.Buffer
+	if r.ContentLength > 0 && r.ContentLength <= limit {
+		buf.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	b := buf.Bytes()
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):

@@ -88,7 +88,9 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 					return err
 				}
 			}
-			v := &txView{rows: rows, saved: saved, last: map[string]string{}, written: map[storage.Key]int{}}
+			v := &txView{rows: rows, saved: saved, last: map[string]string{},
+				written: make(map[storage.Key]int, len(ops)), out: make([]storage.Row, 0, len(ops)),
+				entries: make([]storage.Entry, 0, len(idem))}
 			out = make([]outcome, 0, len(ops))
 			for _, o := range ops {
 				oc, err := s.applyOne(ctx, tx, tenant, o, v)
