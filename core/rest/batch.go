@@ -67,16 +67,14 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 	case resp.Status != 200:
 		return nil, t.statusError(name, resp)
 	}
-	var out struct {
-		Results []batchResult `json:"results"`
-	}
-	if err := json.Unmarshal(resp.Body, &out); err != nil {
+	answers, err := decodeResults(resp.Body)
+	if err != nil {
 		return nil, protocolError(name, resp, "batch body", err)
 	}
-	if len(out.Results) != len(in.Ops) {
-		return nil, protocolError(name, resp, strconv.Itoa(len(out.Results))+" results for "+strconv.Itoa(len(in.Ops))+" ops", nil)
+	if len(answers) != len(in.Ops) {
+		return nil, protocolError(name, resp, strconv.Itoa(len(answers))+" results for "+strconv.Itoa(len(in.Ops))+" ops", nil)
 	}
-	for j, r := range out.Results {
+	for j, r := range answers {
 		if r.OpID != in.Ops[j].OpID {
 			return nil, protocolError(name, resp, "result "+strconv.Itoa(j)+" is for opId "+strconv.Quote(r.OpID), nil)
 		}

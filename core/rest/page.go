@@ -3,7 +3,6 @@ package rest
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/offsync/offsync/core/internal/jsonscan"
@@ -33,48 +32,18 @@ func decodePage(b []byte) (pullBody, error) {
 // splitPage is decodePage's fast path over a valid JSON document; ok is false for anything
 // unusual (escapes in keys or the token, a key differing only in case, unexpected types).
 func splitPage(b []byte) (body pullBody, ok bool) {
-	i := jsonscan.SkipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return body, false
-	}
-	i++
-	for {
-		i = jsonscan.SkipWS(b, i)
-		if i >= len(b) {
-			return body, false
-		}
-		switch b[i] {
-		case '}':
-			return body, true
-		case ',':
-			i = jsonscan.SkipWS(b, i+1)
-		}
-		key, next, ok := jsonscan.PlainString(b, i)
-		if !ok {
-			return body, false
-		}
-		i = jsonscan.SkipWS(b, next)
-		if i >= len(b) || b[i] != ':' {
-			return body, false
-		}
-		i = jsonscan.SkipWS(b, i+1)
-		switch k := string(key); {
-		case k == "items":
-			if body.Items, i, ok = splitArray(b, i); !ok {
-				return body, false
-			}
-		case k == "nextPageToken":
-			if body.NextPageToken, i, ok = stringOrNull(b, i); !ok {
-				return body, false
-			}
-		case strings.EqualFold(k, "items") || strings.EqualFold(k, "nextPageToken"):
-			return body, false
+	_, ok = eachMember(b, jsonscan.SkipWS(b, 0), func(key string, i int) (next int, ok bool) {
+		switch key {
+		case "items":
+			body.Items, next, ok = splitArray(b, i)
+		case "nextPageToken":
+			body.NextPageToken, next, ok = stringOrNull(b, i)
 		default:
-			if i, ok = jsonscan.SkipValue(b, i); !ok {
-				return body, false
-			}
+			next, ok = skipOther(b, key, i, "items", "nextPageToken")
 		}
-	}
+		return next, ok
+	})
+	return body, ok
 }
 
 // splitArray cuts the values of the array at b[i] (null gives nil, as encoding/json does).
