@@ -105,7 +105,7 @@ func (w *simWorld) rewritten(c *simClient, kind, id string) {
 	for _, o := range w.pendingOps(c, kind, id) {
 		pending[o.OpID] = true
 	}
-	parked, err := c.eng.Parked(simCtx(w.t))
+	parked, err := c.eng.Parked(w.ctx())
 	require.NoError(w.t, err)
 	for _, p := range parked {
 		pending[p.Op.OpID] = true
@@ -152,7 +152,7 @@ func (w *simWorld) observeServer() {
 // checkConverged: every client holds exactly the server's live records (same data, same
 // version) and has nothing pending, parked or deferred.
 func (w *simWorld) checkConverged() {
-	ctx := simCtx(w.t)
+	ctx := w.ctx()
 	for _, c := range w.clients {
 		for _, k := range simKinds {
 			want := map[string]core.Record{}

@@ -41,7 +41,7 @@ func simOpContent(w *simWorld, op core.Op) string {
 // noteDeferred records c's deferred conflicts, each of which must name a pending op: a
 // listed conflict whose op is gone can never be resolved.
 func (w *simWorld) noteDeferred(c *simClient) {
-	ctx := simCtx(w.t)
+	ctx := w.ctx()
 	cs, err := c.eng.Conflicts(ctx)
 	require.NoError(w.t, err)
 	if len(cs) == 0 {
@@ -97,7 +97,7 @@ func (w *simWorld) checkDeferredSettled() {
 // during the resync are left out: a pull may have held one for an op that a later write then
 // cancelled, and its refetch is the next sync's.
 func (w *simWorld) checkMatchesServer(c *simClient) {
-	ctx := simCtx(w.t)
+	ctx := w.ctx()
 	busy := map[string]bool{}
 	ops, err := c.store.Outbox(ctx, 0)
 	require.NoError(w.t, err)

@@ -106,7 +106,7 @@ func (w *simWorld) movesStep(c *simClient, kind string) {
 // the entity from the (older) local copy: put skips app-owned entities.
 func (w *simWorld) enqueue(c *simClient, kind string) {
 	id := fmt.Sprintf("e%d", w.rng.IntN(simIDs))
-	ctx := simCtx(w.t)
+	ctx := w.ctx()
 	stored, exists, err := c.store.Get(ctx, kind, id)
 	require.NoError(w.t, err)
 	copyKey := c.name + " " + kind + "/" + id
@@ -162,6 +162,7 @@ func (w *simWorld) enqueue(c *simClient, kind string) {
 	require.NoError(w.t, err)
 	op.Payload, op.ChangedFields = raw, changed
 	w.supersede(c, kind, id, changed)
+	w.supersedeByCopy(c, kind, id, data)
 	w.rewritten(c, kind, id)
 	w.touched[c.name+" "+kind+"/"+id] = true
 	got, err := c.eng.Enqueue(ctx, op)
@@ -187,7 +188,7 @@ func (w *simWorld) appOwned(c *simClient, kind, id string) bool {
 		return false
 	}
 	ops := w.pendingOps(c, kind, id)
-	parked, err := c.eng.Parked(simCtx(w.t))
+	parked, err := c.eng.Parked(w.ctx())
 	require.NoError(w.t, err)
 	for _, p := range parked {
 		if p.Op.Kind == kind && p.Op.EntityID == id {
@@ -202,11 +203,37 @@ func (w *simWorld) appOwned(c *simClient, kind, id string) bool {
 	return false
 }
 
+// supersedeByCopy marks the obligations of the entity's last op, when it was never sent, whose
+// value the app's new payload no longer holds: coalescing replaces that op's payload with one
+// built from the app's own copy, which may have moved on from it (a parked op requeued behind
+// the app's later op of the same entity). Only for app-made ops: a Put's payload comes from
+// the local record, which must keep what it was given.
+func (w *simWorld) supersedeByCopy(c *simClient, kind, id string, data map[string]any) {
+	ops := w.pendingOps(c, kind, id)
+	if len(ops) == 0 || ops[len(ops)-1].InFlight {
+		return
+	}
+	last := ops[len(ops)-1].OpID
+	tags, _ := data["tags"].([]any)
+	for i := range w.dues {
+		d := &w.dues[i]
+		if d.client != c || d.carrier != last || d.kind != kind || d.id != id {
+			continue
+		}
+		switch d.field {
+		case "tags[]":
+			d.superseded = d.superseded || !containsValue(tags, d.value)
+		case "a", "b":
+			d.superseded = d.superseded || data[d.field] != d.value
+		}
+	}
+}
+
 // resolveDeferred is the user answering one deferred conflict: keep-server, keep-local, or
 // a merge with a value of their own in "b" (which the server must end up with, unless a later
 // write replaces it or a conflict event of the op says it was discarded).
 func (w *simWorld) resolveDeferred(c *simClient) {
-	ctx := simCtx(w.t)
+	ctx := w.ctx()
 	cs, err := c.eng.Conflicts(ctx)
 	require.NoError(w.t, err)
 	if len(cs) == 0 {
@@ -250,7 +277,7 @@ func (w *simWorld) resolveDeferred(c *simClient) {
 
 // dropParked is the user giving up one parked op: its writes are the app's to lose.
 func (w *simWorld) dropParked(c *simClient) {
-	ctx := simCtx(w.t)
+	ctx := w.ctx()
 	parked, err := c.eng.Parked(ctx)
 	require.NoError(w.t, err)
 	if len(parked) == 0 {

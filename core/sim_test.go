@@ -108,7 +108,11 @@ type simWorld struct {
 	t *testing.T
 	// mu serialises what engine goroutines call back into (transport, resolver): with push
 	// concurrency several batches of one client are under way at once.
-	mu           sync.Mutex
+	mu sync.Mutex
+	// gate holds the engines' store changes (simStore) while the user acts during a sync;
+	// actCtx is that act's context.
+	gate         sync.RWMutex
+	actCtx       context.Context
 	inPush       atomic.Int32 // push calls of the syncing client under way
 	moves        simMoves
 	rng          *rand.Rand
@@ -262,7 +266,7 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 		batch = 2 // passes of several batches, so that they are in flight together
 	}
 	eng, err := core.New(core.Config{
-		Store: c.store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
+		Store: simStore{Store: c.store, w: w}, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
 		PageSize: 3, PushBatchSize: batch, Serial: !w.moves.overlap, // one goroutine (unless PushConcurrency > 1): the run is replayable
 		PushConcurrency: w.moves.concurrency,
 		Now:             w.now,
@@ -367,6 +371,15 @@ func (w *simWorld) resolve(_ context.Context, c core.Conflict) (core.Resolution,
 	return core.Resolution{Action: core.Merged, Data: data}, err
 }
 
+// ctx is the context of what the simulation does now: the act's while the user acts during a
+// sync.
+func (w *simWorld) ctx() context.Context {
+	if w.actCtx != nil {
+		return w.actCtx
+	}
+	return simCtx(w.t)
+}
+
 func simCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
@@ -415,6 +428,12 @@ func (w *simWorld) localAction(c *simClient, kind string, r int) {
 func (w *simWorld) duringSync(c *simClient) {
 	if w.faults.Load() && w.rng.IntN(100) < 12 {
 		w.logf("%s acts during its sync", c.name)
+		w.gate.Lock()
+		w.actCtx = context.WithValue(simCtx(w.t), simActKey{}, true)
+		defer func() {
+			w.actCtx = nil
+			w.gate.Unlock()
+		}()
 		kind := simKinds[w.rng.IntN(len(simKinds))]
 		if w.moves.enqueue && w.rng.IntN(4) == 0 {
 			w.enqueue(c, kind)
@@ -446,7 +465,7 @@ func (w *simWorld) create(c *simClient, kind string) {
 
 // edit edits a random live record.
 func (w *simWorld) edit(c *simClient, kind string) {
-	recs, err := c.eng.List(simCtx(w.t), kind)
+	recs, err := c.eng.List(w.ctx(), kind)
 	require.NoError(w.t, err)
 	if len(recs) == 0 {
 		return
@@ -456,7 +475,7 @@ func (w *simWorld) edit(c *simClient, kind string) {
 
 // burst is a user working on one record: a few edits in a row, then maybe its delete.
 func (w *simWorld) burst(c *simClient, kind string) {
-	recs, err := c.eng.List(simCtx(w.t), kind)
+	recs, err := c.eng.List(w.ctx(), kind)
 	require.NoError(w.t, err)
 	if len(recs) == 0 {
 		return
@@ -505,7 +524,7 @@ func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, chang
 	w.touched[c.name+" "+kind+"/"+id] = true
 	raw, err := json.Marshal(data)
 	require.NoError(w.t, err)
-	_, err = c.eng.Put(simCtx(w.t), kind, raw, core.PutOptions{})
+	_, err = c.eng.Put(w.ctx(), kind, raw, core.PutOptions{})
 	require.NoError(w.t, err)
 	w.logf("%s put %s/%s %s", c.name, kind, id, raw)
 	for _, f := range changed {
@@ -519,7 +538,7 @@ func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, chang
 }
 
 func (w *simWorld) remove(c *simClient, kind string) {
-	recs, err := c.eng.List(simCtx(w.t), kind)
+	recs, err := c.eng.List(w.ctx(), kind)
 	require.NoError(w.t, err)
 	if len(recs) == 0 {
 		return
@@ -530,7 +549,7 @@ func (w *simWorld) remove(c *simClient, kind string) {
 func (w *simWorld) removeID(c *simClient, kind, id string) {
 	w.supersede(c, kind, id, nil)
 	w.touched[c.name+" "+kind+"/"+id] = true
-	require.NoError(w.t, c.eng.Delete(simCtx(w.t), kind, id))
+	require.NoError(w.t, c.eng.Delete(w.ctx(), kind, id))
 	w.logf("%s delete %s/%s ", c.name, kind, id)
 	if len(w.pendingOps(c, kind, id)) == 0 {
 		return // a create and its delete cancelled out: nothing was ever sent
@@ -543,7 +562,7 @@ func (w *simWorld) sync(c *simClient) {
 	if w.rng.IntN(4) == 0 {
 		opts.Kinds = []string{simKinds[w.rng.IntN(len(simKinds))]}
 	}
-	st, err := c.eng.Sync(simCtx(w.t), opts)
+	st, err := c.eng.Sync(w.ctx(), opts)
 	w.logf("%s sync %v: %+v err=%v", c.name, opts.Kinds, st, err)
 	w.requireSyncErr(err)
 	if w.moves.deferral {
@@ -554,7 +573,7 @@ func (w *simWorld) sync(c *simClient) {
 // retryParked is the user pressing "retry" on every op the server refused: they go back to
 // the outbox with a new key (refusals are injected faults, so the retry can succeed).
 func (w *simWorld) retryParked(c *simClient) {
-	parked, err := c.eng.Parked(simCtx(w.t))
+	parked, err := c.eng.Parked(w.ctx())
 	require.NoError(w.t, err)
 	if len(parked) == 0 {
 		return
@@ -564,14 +583,14 @@ func (w *simWorld) retryParked(c *simClient) {
 		ids[i] = p.Op.OpID
 		w.rewritten(c, p.Op.Kind, p.Op.EntityID)
 	}
-	require.NoError(w.t, c.eng.RetryParked(simCtx(w.t), ids))
+	require.NoError(w.t, c.eng.RetryParked(w.ctx(), ids))
 	w.logf("%s retries parked %v", c.name, ids)
 }
 
 func (w *simWorld) fullResync(c *simClient) {
 	clear := w.rng.IntN(2) == 0
 	w.touched = map[string]bool{}
-	st, err := c.eng.FullResync(simCtx(w.t), clear)
+	st, err := c.eng.FullResync(w.ctx(), clear)
 	w.logf("%s full resync clearData=%v: %+v err=%v", c.name, clear, st, err)
 	w.requireSyncErr(err)
 	if w.moves.deferral {
@@ -591,13 +610,13 @@ func (w *simWorld) requireSyncErr(err error) {
 }
 
 func (w *simWorld) liveLocal(c *simClient, kind, id string) (core.Record, bool) {
-	rec, ok, err := c.eng.Get(simCtx(w.t), kind, id)
+	rec, ok, err := c.eng.Get(w.ctx(), kind, id)
 	require.NoError(w.t, err)
 	return rec, ok
 }
 
 func (w *simWorld) pendingOps(c *simClient, kind, id string) []core.Op {
-	ops, err := c.store.Outbox(simCtx(w.t), 0)
+	ops, err := c.store.Outbox(w.ctx(), 0)
 	require.NoError(w.t, err)
 	var out []core.Op
 	for _, o := range ops {
@@ -619,9 +638,9 @@ func (w *simWorld) quiet() {
 		before := w.serverState()
 		pending := 0
 		for _, c := range w.clients {
-			st, err := c.eng.Sync(simCtx(w.t), core.SyncOptions{})
+			st, err := c.eng.Sync(w.ctx(), core.SyncOptions{})
 			require.NoError(w.t, err, "quiet round %d, %s", round, c.name)
-			ops, err := c.store.Outbox(simCtx(w.t), 0)
+			ops, err := c.store.Outbox(w.ctx(), 0)
 			require.NoError(w.t, err)
 			pending += len(ops)
 			w.logf("quiet round %d: %s sync %+v, pending %v", round, c.name, st, simOpNames(ops))
