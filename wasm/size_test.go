@@ -22,9 +22,12 @@ import (
 // cursors read with them +3.1 KB, hand-written /batch body +2.1 KB). Raised by 10 KB for the
 // local-write work (no new import; gzip -9: pending count returned by the write +0.8 KB, write
 // helpers taking stores from the transaction +4.7 KB, caller-made Promises for writes +0.7 KB,
-// ops written framed +2.3 KB, putMany's array split +1.6 KB). Before raising it, find what the
-// new import or code costs (wasm/deps_test.go lists what must stay out).
-const wasmGzipBudget = 1_375_000
+// ops written framed +2.3 KB, putMany's array split +1.6 KB). Raised to ~0.5% above the
+// 1,384,819 B measured after the push-path work (no new import; +9.8 KB in all: outbox ops and
+// the write's read-back crossing framed instead of as JSON, marking in flight in one helper,
+// the /batch answer splitter, the refetch list's read-modify-write). Before raising it, find
+// what the new import or code costs (wasm/deps_test.go lists what must stay out).
+const wasmGzipBudget = 1_392_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
