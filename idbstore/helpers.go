@@ -58,7 +58,7 @@ H.gather = (src, method, keys, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
-// load: see load in entities.go. Result: JSON {recs, ops, parked, count}.
+// load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
 H.load = (tx, query, withParked, count, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
