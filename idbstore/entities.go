@@ -5,6 +5,7 @@ package idbstore
 import (
 	"context"
 	"errors"
+	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 )
@@ -35,7 +36,16 @@ type entities struct {
 
 // loadEntities reads the records and outbox ops of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false)
+	es, _, err := load(ctx, t, keys, nil, false, nil)
+	return es, err
+}
+
+// loadForAck is loadEntities for acknowledgements: an acknowledged op's record is replaced by
+// the server's unless the entity has later ops, so records are read only for entities with
+// more than one op and for keys[i] with needRecord[i] (an ack without a server record). That
+// spares a push one read per acknowledged op.
+func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool) (*entities, error) {
+	es, _, err := load(ctx, t, keys, nil, false, needRecord)
 	return es, err
 }
 
@@ -44,7 +54,7 @@ func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, err
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
 // It also counts the outbox, for pendingAfter.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, keys, ids, true)
+	es, parkedAt, err := load(ctx, t, keys, ids, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -74,20 +84,31 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 // entries than keys, or for a single key, it reads each key on its own instead. Parked ids are
 // looked up in the parked opId index (for several ids only when that store is not empty). The
 // count goes through the outbox's entity index: every op has one entry there, and an index
-// counts several times faster than the store of op values.
-func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool) (*entities, int, error) {
+// counts several times faster than the store of op values. With needRecord (one per key),
+// records are read only where needRecord says or the entity has more than one op.
+func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
-	for _, k := range keys {
+	at := make(map[entityKey]int, len(keys))
+	need := js.Null()
+	var needAt []int
+	for i, k := range keys {
 		if _, ok := es.byKey[k]; !ok {
 			es.byKey[k] = &entity{}
+			at[k] = len(uniq)
 			uniq = append(uniq, k)
+		}
+		if needRecord != nil && needRecord[i] {
+			needAt = append(needAt, at[k])
 		}
 	}
 	if len(uniq) == 0 && len(ids) == 0 && !count {
 		return es, -1, nil
 	}
-	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count)
+	if needRecord != nil {
+		need = js.ValueOf(jsonText(needAt))
+	}
+	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need)
 	if err != nil {
 		return nil, -1, err
 	}

@@ -59,7 +59,7 @@ H.gather = (src, method, keys, cb) => {
   });
 };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-H.load = (tx, query, withParked, count, cb) => {
+H.load = (tx, query, withParked, count, need, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
@@ -72,6 +72,11 @@ H.load = (tx, query, withParked, count, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
   if (count) req(entity.count(), (v) => { n = v; });
+  // With need (JSON key positions), records are read only for those keys and for keys with
+  // more than one op, once their ops are known.
+  const some = need !== null, forced = some ? new Set(JSON.parse(need)) : null;
+  const getRec = (i) => req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
+  const maybeRec = (i) => { if (some && (forced.has(i) || ops[i].length > 1)) getRec(i); };
   const byKind = new Map();
   ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
@@ -79,22 +84,25 @@ H.load = (tx, query, withParked, count, cb) => {
     for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
     if (is.length === 1) {
       const i = is[0];
-      req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
-      req(entity.getAll(ks[i]), (v) => { ops[i] = v; });
+      if (!some) getRec(i);
+      req(entity.getAll(ks[i]), (v) => { ops[i] = v; maybeRec(i); });
       continue;
     }
     const range = IDBKeyRange.bound([kind, lo], [kind, hi]), limit = 2 * is.length + 16;
     const at = new Map(is.map((i) => [ks[i][1], i]));
-    req(records.getAllKeys(range, limit), (found) => {
-      const want = found.length === limit ? is : found.map((k) => at.get(k[1])).filter((i) => i !== undefined);
-      for (const i of want) req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
-    });
+    if (!some) {
+      req(records.getAllKeys(range, limit), (found) => {
+        const want = found.length === limit ? is : found.map((k) => at.get(k[1])).filter((i) => i !== undefined);
+        for (const i of want) getRec(i);
+      });
+    }
     req(entity.getAll(range, limit), (vs) => {
       if (vs.length === limit) {
-        for (const i of is) req(entity.getAll(ks[i]), (v) => { ops[i] = v; });
+        for (const i of is) req(entity.getAll(ks[i]), (v) => { ops[i] = v; maybeRec(i); });
         return;
       }
       for (const v of vs) { const i = at.get(v.eid); if (i !== undefined) ops[i].push(v); }
+      for (const i of is) maybeRec(i);
     });
   }
   const want = withParked ? ids : [];
@@ -242,39 +250,24 @@ H.opsPage = (src, lo, loOpen, count, cb) => {
 };
 // markInFlight sets inFlight on the outbox ops with the ids (JSON) and reports them, as
 // stored, in the order of ids (a missing one as null); result: [text, framed] as opsText.
-// When the ids are a good part of the outbox (a push pass usually marks all of it), one
-// getAll of the whole outbox replaces a get per id. The puts complete with the transaction.
+// One get per id, all issued at once; the puts complete with the transaction.
 H.markInFlight = (byOpId, ids, cb) => {
   const st = byOpId.objectStore, want = (JSON.parse(ids) || []);
   const out = new Array(want.length).fill(null);
-  let left = 1, failed = false;
-  const settle = () => { if (--left === 0 && !failed) cb(0, true, opsText(out)); };
-  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  const mark = (v, i) => {
-    if (!v) return;
-    if (!v.inFlight) { v.inFlight = true; st.put(v); }
-    out[i] = v;
-  };
-  const each = () => want.forEach((id, i) => {
-    left++;
+  let left = want.length, failed = false;
+  if (left === 0) { cb(0, true, opsText(out)); return; }
+  want.forEach((id, i) => {
     const r = byOpId.get(id);
-    r.onsuccess = () => { mark(r.result, i); settle(); };
-    r.onerror = fail(r);
-  });
-  if (want.length < 8) { each(); settle(); return; }
-  left++;
-  const c = st.count();
-  c.onerror = fail(c);
-  c.onsuccess = () => {
-    if (c.result > 4 * want.length) { each(); settle(); return; }
-    const at = new Map(want.map((id, i) => [id, i])), r = st.getAll();
     r.onsuccess = () => {
-      for (const v of r.result) { const i = at.get(v.opId); if (i !== undefined) mark(v, i); }
-      settle();
+      const v = r.result;
+      if (v) {
+        if (!v.inFlight) { v.inFlight = true; st.put(v); }
+        out[i] = v;
+      }
+      if (--left === 0 && !failed) cb(0, true, opsText(out));
     };
-    r.onerror = fail(r);
-  };
-  settle();
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
 };
 H.count = (src, cb) => {
   const r = src.count();

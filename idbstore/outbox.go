@@ -223,10 +223,11 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	}
 	return s.update(ctx, op, []string{stRecords, stOutbox}, func(t *txn) error {
 		keys := make([]entityKey, len(acks))
+		needRecord := make([]bool, len(acks))
 		for i, a := range acks {
-			keys[i] = entityKey{a.Op.Kind, a.Op.EntityID}
+			keys[i], needRecord[i] = entityKey{a.Op.Kind, a.Op.EntityID}, a.Server == nil
 		}
-		es, err := loadEntities(ctx, t, keys)
+		es, err := loadForAck(ctx, t, keys, needRecord)
 		if err != nil {
 			return err
 		}
