@@ -284,3 +284,48 @@ func TestPullOrdersEqualVersionsByIDBytes(t *testing.T) {
 		})
 	}
 }
+
+func TestStaticServesPrecompressedCopies(t *testing.T) {
+	web := t.TempDir()
+	write := func(name, body string, mod time.Time) {
+		p := filepath.Join(web, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		require.NoError(t, os.Chtimes(p, mod, mod))
+	}
+	now := time.Now()
+	write("sync.wasm", "\x00asm plain", now)
+	write("sync.wasm.br", "brotli bytes", now)
+	write("sync.wasm.gz", "gzip bytes", now)
+	write("app.js", "export {}", now)
+	write("app.js.br", "stale brotli", now.Add(-time.Hour))
+	_, api := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db"), Prefix: "/api", StaticDir: web})
+	root := strings.TrimSuffix(api, "/api")
+	cases := []struct {
+		name, path, accept, encoding, body string
+	}{
+		{"brotli preferred", "/sync.wasm", "gzip, deflate, br", "br", "brotli bytes"},
+		{"gzip when brotli is not accepted", "/sync.wasm", "gzip", "gzip", "gzip bytes"},
+		{"q=0 refuses an encoding", "/sync.wasm", "br;q=0, gzip", "gzip", "gzip bytes"},
+		{"nothing accepted", "/sync.wasm", "", "", "\x00asm plain"},
+		{"a copy older than the file is ignored", "/app.js", "br", "", "export {}"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := call(t, http.MethodGet, root+c.path, "", map[string]string{"Accept-Encoding": c.accept}, nil)
+			require.Equal(t, http.StatusOK, r.status)
+			assert.Equal(t, c.encoding, r.header.Get("Content-Encoding"))
+			assert.Equal(t, c.body, string(r.body))
+			assert.Equal(t, staticType(c.path), r.header.Get("Content-Type"), "the file's type, not the copy's")
+			if c.encoding != "" {
+				assert.Equal(t, "Accept-Encoding", r.header.Get("Vary"))
+			}
+		})
+	}
+}
+
+func staticType(p string) string {
+	if strings.HasSuffix(p, ".wasm") {
+		return "application/wasm"
+	}
+	return "text/javascript; charset=utf-8"
+}
