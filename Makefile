@@ -28,11 +28,14 @@ bin/go_js_wasm_exec: go.mod go.sum
 	GOOS= GOARCH= $(GO) build -o $@ github.com/agnivade/wasmbrowsertest
 
 ## ---- builds -------------------------------------------------------------------------------
-wasm: js/sync.wasm js/wasm_exec.js
+wasm: js/sync.wasm js/wasm_exec.js js/idb-helpers.js
 js/sync.wasm: $(GO_SRC)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
 js/wasm_exec.js: $(GOROOT_DIR)/lib/wasm/wasm_exec.js
 	cp $< $@
+# idbstore's JavaScript half as a module, so that offsync.js hands it to the store (no eval).
+js/idb-helpers.js: idbstore/helpers.js
+	{ echo '// Made by make from idbstore/helpers.js: edit that file.'; echo 'export function idbHelpers() {'; cat $<; echo '}'; } > $@
 
 server: bin/offsync-server
 bin/offsync-server: $(SERVER_SRC)
@@ -49,7 +52,14 @@ demo: wasm server
 .PHONY: webapp-lib
 webapp-lib: wasm
 	@mkdir -p example-web/lib
-	cp js/offsync.js js/wasm_exec.js js/sync.wasm example-web/lib/
+	cp -p js/offsync.js js/wasm_exec.js js/idb-helpers.js js/sync.wasm example-web/lib/
+	@$(MAKE) --no-print-directory example-web/lib/sync.wasm.br example-web/lib/sync.wasm.gz
+# The server sends these copies to browsers that accept br (~1.0 MB; browsers ask for br over
+# HTTPS only) or gzip (~1.4 MB) instead of the 5 MB file.
+example-web/lib/sync.wasm.br: example-web/lib/sync.wasm
+	node -e "const z = require('zlib'), fs = require('fs'); const b = fs.readFileSync(process.argv[1]); fs.writeFileSync(process.argv[2], z.brotliCompressSync(b, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11, [z.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }))" $< $@
+example-web/lib/sync.wasm.gz: example-web/lib/sync.wasm
+	node -e "const z = require('zlib'), fs = require('fs'); fs.writeFileSync(process.argv[2], z.gzipSync(fs.readFileSync(process.argv[1]), { level: 9 }))" $< $@
 
 ## ---- tests --------------------------------------------------------------------------------
 test: test-go test-wasm test-js test-e2e test-bench-smoke

@@ -1,13 +1,13 @@
 // Service worker: the app starts with the network off. The shell (pages, code, sync.wasm) is
 // served cache-first and refreshed in the background; /api is network-only (offsync owns
 // offline data, a cached API answer would only lie).
-const CACHE = 'mood-journal-v2';
+const CACHE = 'mood-journal-v3';
 const SHELL = [
   './', 'app.css', 'manifest.webmanifest',
   'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
   'src/main.js', 'src/dom.js', 'src/settings.js', 'src/entries.js', 'src/status.js',
   'src/conflicts.js', 'src/inspector.js', 'src/face.js',
-  'lib/offsync.js', 'lib/wasm_exec.js', 'lib/sync.wasm',
+  'lib/offsync.js', 'lib/wasm_exec.js', 'lib/idb-helpers.js', 'lib/sync.wasm',
 ];
 
 self.addEventListener('install', (event) => {

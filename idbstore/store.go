@@ -60,6 +60,10 @@ type Options struct {
 	// resolved write is on disk, it survives power loss) or "relaxed" (the browser may still
 	// hold it in OS buffers: a few ms less per write, and a crash may lose the last writes).
 	Durability string
+	// Helpers is the object the function in helpers.js returns, made by the page (offsync.js
+	// imports it as ./idb-helpers.js). When it is not an object, the store compiles helpers.js
+	// with Function, which a Content-Security-Policy without 'unsafe-eval' forbids.
+	Helpers js.Value
 }
 
 // Open opens (creating or upgrading) the IndexedDB database name with default Options.
@@ -69,7 +73,7 @@ func Open(ctx context.Context, name string) (*Store, error) {
 
 // OpenWith opens (creating or upgrading) the IndexedDB database name.
 func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
-	s := &Store{name: name, js: newHelpers(), writeMode: durableWrite}
+	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite}
 	switch o.Durability {
 	case "", "strict":
 	case "relaxed":

@@ -43,7 +43,8 @@ const storeOpenTimeout = 30 * time.Second
 type work = func() (any, error)
 
 // openFunc is api.open(optionsJSON, callbacks): callbacks holds the adapters of offsync.js
-// (token, merge, resolve: JSON in, JSON out, async allowed) and events(batchJSON).
+// (token, merge, resolve: JSON in, JSON out, async allowed), events(batchJSON), and idbHelpers,
+// idbstore's JavaScript half as offsync.js imported it (see idbstore.Options.Helpers).
 func openFunc(_ js.Value, args []js.Value) any {
 	s, err := stringArg(args, 0, "open options")
 	if err != nil {
@@ -59,10 +60,11 @@ func openFunc(_ js.Value, args []js.Value) any {
 			fns[name] = f
 		}
 	}
-	return promise(func() (any, error) { return openClient(s, fns) })
+	helpers := cbs.Get("idbHelpers")
+	return promise(func() (any, error) { return openClient(s, fns, helpers) })
 }
 
-func openClient(s string, fns map[string]js.Value) (any, error) {
+func openClient(s string, fns map[string]js.Value, idbHelpers js.Value) (any, error) {
 	o, err := parseOptions(s)
 	if err != nil {
 		return nil, err
@@ -84,7 +86,7 @@ func openClient(s string, fns map[string]js.Value) (any, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	// A first IndexedDB open can hang (another tab blocking an upgrade, Safari): bound it.
 	octx, ocancel := context.WithTimeout(ctx, storeOpenTimeout)
-	cfg.Store, err = openStore(octx, o)
+	cfg.Store, err = openStore(octx, o, idbHelpers)
 	ocancel()
 	if err != nil {
 		cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/idbstore"
@@ -9,12 +10,13 @@ import (
 )
 
 // openStore opens the store the options name: IndexedDB (database = options.name, local
-// writes committed with options.durability) or memory.
-func openStore(ctx context.Context, o options) (core.Store, error) {
+// writes committed with options.durability, idbstore's helpers as offsync.js gave them) or
+// memory.
+func openStore(ctx context.Context, o options, idbHelpers js.Value) (core.Store, error) {
 	if o.Storage == "memory" {
 		return memstore.New(), nil
 	}
-	s, err := idbstore.OpenWith(ctx, o.Name, idbstore.Options{Durability: o.Durability})
+	s, err := idbstore.OpenWith(ctx, o.Name, idbstore.Options{Durability: o.Durability, Helpers: idbHelpers})
 	if err != nil {
 		return nil, core.Wrap(core.CodeStorage, "open indexeddb "+o.Name, err)
 	}

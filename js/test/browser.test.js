@@ -12,6 +12,7 @@ import { repoRoot, startServer, unique } from './support/server.js';
 
 const FILES = [
   ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
+  ['js/idb-helpers.js', 'idb-helpers.js'], ['js/test/browser/csp.html', 'csp.html'], ['js/test/browser/csp.js', 'csp.js'],
   ['js/test/browser/page.html', 'page.html'], ['js/test/browser/worker.js', 'worker.js'],
 ];
 
@@ -39,10 +40,10 @@ after(async () => {
   assert.deepEqual(pageErrors, [], 'no uncaught page errors');
 });
 
-async function newPage(context) {
+async function newPage(context, path = '/page.html') {
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.origin + '/page.html');
+  await page.goto(server.origin + path);
   await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
   return page;
 }
@@ -98,6 +99,27 @@ test('IndexedDB storage: writes survive a reload, then sync; open() time to read
       await p.close();
     }
     t.diagnostic(`open() to ready in Chromium, ms: ${samples.map((x) => x.toFixed(0)).join(', ')}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('IndexedDB storage works under a Content-Security-Policy without unsafe-eval', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await newPage(context, '/csp.html');
+    await openIn(page, cfgFor());
+    const r = await page.evaluate(async () => {
+      const db = window.db;
+      await db.put('note', { id: 'c1', v: 1 });
+      await db.putMany('note', [{ id: 'c2' }, { id: 'c3' }]);
+      const stats = await db.sync();
+      return { ids: (await db.list('note')).map((x) => x.id), stats, pending: await db.pendingCount(), violations: window.violations };
+    });
+    assert.deepEqual(r.violations, [], 'no CSP violation');
+    assert.deepEqual(r.ids, ['c1', 'c2', 'c3']);
+    assert.equal(r.stats.pushed, 3);
+    assert.equal(r.pending, 0);
   } finally {
     await context.close();
   }

@@ -1,0 +1,296 @@
+// The JavaScript half of idbstore (see helpers.go): the body of a function that returns the
+// helpers object H. idbstore embeds this file and compiles it with Function when it is not given
+// the helpers (tests, Node); offsync.js imports it as ./idb-helpers.js (made by `make wasm`), so
+// pages need no 'unsafe-eval' in their Content-Security-Policy.
+const H = {};
+const ser = (v) => (v === undefined ? null : v);
+H.open = (name, version, upgrade, cb) => {
+  let req;
+  try { req = indexedDB.open(name, version); } catch (e) { cb(false, e); return; }
+  req.onupgradeneeded = (ev) => {
+    const err = upgrade(req.result, req.transaction, ev.oldVersion);
+    if (err) { req.transaction.abort(); }
+  };
+  req.onsuccess = () => {
+    const db = req.result;
+    const h = { db, closed: false };
+    // Another connection wants a newer schema: let it through; the store reopens on its next call.
+    db.onversionchange = () => { db.close(); h.closed = true; };
+    db.onclose = () => { h.closed = true; };
+    cb(true, h);
+  };
+  req.onerror = () => cb(false, req.error);
+};
+H.begin = (h, stores, mode, durability, cb) => {
+  const tx = h.db.transaction(stores, mode, { durability });
+  tx.oncomplete = () => cb(1, true, null);
+  tx.onabort = () => cb(1, false, tx.error);
+  return tx;
+};
+H.commit = (tx) => { if (typeof tx.commit === 'function') tx.commit(); };
+H.abort = (tx) => { try { tx.abort(); } catch (e) { /* already finished */ } };
+H.range = (lo, loOpen, hi, hiOpen) => {
+  if (lo !== null && hi !== null) return IDBKeyRange.bound(lo, hi, loOpen, hiOpen);
+  if (lo !== null) return IDBKeyRange.lowerBound(lo, loOpen);
+  if (hi !== null) return IDBKeyRange.upperBound(hi, hiOpen);
+  return null;
+};
+// gather runs src[method](key) for every key of the JSON array keys; result: JSON array.
+H.gather = (src, method, keys, cb) => {
+  const ks = (JSON.parse(keys) || []);
+  const out = new Array(ks.length);
+  let left = ks.length, failed = false;
+  if (left === 0) { cb(0, true, '[]'); return; }
+  ks.forEach((k, i) => {
+    const r = src[method](k);
+    r.onsuccess = () => { out[i] = ser(r.result); if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
+};
+// load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
+H.load = (tx, query, withParked, count, need, cb) => {
+  const q = JSON.parse(query);
+  const ks = q[0] || [], ids = q[1] || [];
+  const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
+  const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
+  let left = 1, failed = false, parkedAt = -1, n = -1;
+  const settle = () => { if (--left === 0 && !failed) cb(0, true, loadResult(recs, ops, parkedAt, n)); };
+  const req = (r, ok) => {
+    left++;
+    r.onsuccess = () => { ok(r.result); settle(); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  };
+  if (count) req(entity.count(), (v) => { n = v; });
+  // With need (JSON key positions), records are read only for those keys and for keys with
+  // more than one op, once their ops are known.
+  const some = need !== null, forced = some ? new Set(JSON.parse(need)) : null;
+  const getRec = (i) => req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
+  const maybeRec = (i) => { if (some && (forced.has(i) || ops[i].length > 1)) getRec(i); };
+  const byKind = new Map();
+  ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
+  for (const [kind, is] of byKind) {
+    let lo = ks[is[0]][1], hi = lo;
+    for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
+    if (is.length === 1) {
+      const i = is[0];
+      if (!some) getRec(i);
+      req(entity.getAll(ks[i]), (v) => { ops[i] = v; maybeRec(i); });
+      continue;
+    }
+    const range = IDBKeyRange.bound([kind, lo], [kind, hi]), limit = 2 * is.length + 16;
+    const at = new Map(is.map((i) => [ks[i][1], i]));
+    if (!some) {
+      req(records.getAllKeys(range, limit), (found) => {
+        const want = found.length === limit ? is : found.map((k) => at.get(k[1])).filter((i) => i !== undefined);
+        for (const i of want) getRec(i);
+      });
+    }
+    req(entity.getAll(range, limit), (vs) => {
+      if (vs.length === limit) {
+        for (const i of is) req(entity.getAll(ks[i]), (v) => { ops[i] = v; maybeRec(i); });
+        return;
+      }
+      for (const v of vs) { const i = at.get(v.eid); if (i !== undefined) ops[i].push(v); }
+      for (const i of is) maybeRec(i);
+    });
+  }
+  const want = withParked ? ids : [];
+  const parked = want.length > 0 ? tx.objectStore('parked').index('opId') : null;
+  const findParked = () => want.forEach((id, j) => req(parked.getKey(id), (k) => {
+    if (k !== undefined && (parkedAt < 0 || j < parkedAt)) parkedAt = j;
+  }));
+  if (want.length === 1) findParked();
+  else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
+  settle();
+};
+// page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
+// framed]. Records are framed (frame.go) when asked and possible, JSON otherwise.
+const RS = '\x1e', US = '\x1f';
+const framable = (s) => typeof s === 'string' && s.indexOf(RS) < 0 && s.indexOf(US) < 0;
+H.page = (src, lo, loOpen, hi, count, records, cb) => {
+  const r = src.getAll(H.range(lo, loOpen, hi, false), count);
+  r.onsuccess = () => {
+    const vs = r.result;
+    let last = null;
+    if (vs.length > 0) {
+      const kp = src.keyPath, v = vs[vs.length - 1];
+      last = Array.isArray(kp) ? kp.map((f) => v[f]) : v[kp];
+    }
+    if (!records) { cb(0, true, [vs.length, JSON.stringify(vs), last, false]); return; }
+    const keep = vs.filter((v) => !v.deleted);
+    const parts = new Array(keep.length);
+    for (let i = 0; i < keep.length; i++) {
+      const v = keep[i], u = v.updatedAt ?? '';
+      if (!framable(v.id) || !framable(u) || !framable(v.data)) {
+        cb(0, true, [vs.length, JSON.stringify(keep), last, false]);
+        return;
+      }
+      parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
+    }
+    cb(0, true, [vs.length, parts.join(RS), last, true]);
+  };
+  r.onerror = () => cb(0, false, r.error);
+};
+// flush: see flush in entities.go ('' = none); completion is the transaction's.
+H.flush = (tx, framed, recs, dels, puts, putsFramed) => {
+  if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
+  if (recs !== '') H.putAll(tx.objectStore('records'), recs);
+  if (dels === '' && puts === '') return;
+  const outbox = tx.objectStore('outbox');
+  if (dels !== '') H.delAll(outbox, dels);
+  if (puts !== '' && putsFramed) H.putFramedOps(outbox, puts);
+  else if (puts !== '') H.putAll(outbox, puts);
+};
+// putFramedOps puts framed ops (opframe_put.go) with the properties JSON would give them; a
+// new op without base, attempt or flags (the usual local write) is one object literal.
+H.putFramedOps = (src, text) => {
+  for (const line of text.split(RS)) {
+    const f = line.split(US), fl = f[8];
+    const payload = fl.includes('p') ? f[10] : null;
+    const changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
+    if (f[0] === '0' && f[5] === '' && f[7] === '0' && (fl === 'p' || fl === '')) {
+      src.put({ opId: f[1], kind: f[2], eid: f[3], type: f[4], payload, changed, ts: Number(f[6]) });
+      continue;
+    }
+    const v = {};
+    if (f[0] !== '0') v.seq = Number(f[0]);
+    v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4]; v.payload = payload;
+    if (f[5] !== '') v.base = f[5];
+    v.changed = changed; v.ts = Number(f[6]);
+    if (fl.includes('i')) v.inFlight = true;
+    if (f[7] !== '0') v.attempt = Number(f[7]);
+    if (fl.includes('f')) v.force = true;
+    src.put(v);
+  }
+};
+// putFramed puts framed records (frame.go); completion is the transaction's.
+H.putFramed = (src, text) => {
+  for (const line of text.split(RS)) {
+    const f = line.split(US, 5);
+    const v = { kind: f[0], id: f[1], data: f[4] };
+    if (f[2] !== '') v.updatedAt = f[2];
+    if (f[3] === '1') v.deleted = true;
+    src.put(v);
+  }
+};
+// keys reads up to count primary keys in range with getAllKeys; result: JSON array.
+H.keys = (src, lo, loOpen, hi, count, cb) => {
+  const r = src.getAllKeys(H.range(lo, loOpen, hi, false), count);
+  r.onsuccess = () => cb(0, true, JSON.stringify(r.result));
+  r.onerror = () => cb(0, false, r.error);
+};
+// indexKeys collects the distinct index keys in range (a key cursor walked inside JS).
+H.indexKeys = (index, lo, hi, cb) => {
+  const seen = new Map();
+  const r = index.openKeyCursor(H.range(lo, false, hi, false), 'nextunique');
+  r.onsuccess = () => {
+    const c = r.result;
+    if (c === null) { cb(0, true, JSON.stringify([...seen.values()])); return; }
+    seen.set(JSON.stringify(c.key), c.key);
+    c.continue();
+  };
+  r.onerror = () => cb(0, false, r.error);
+};
+// frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
+// a string in them holds a separator (the caller then sends JSON).
+const GS = '\x1d';
+const frameOps = (vs) => {
+  const parts = new Array(vs.length);
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    if (v === null || v === undefined) { parts[i] = ''; continue; }
+    const base = v.base ?? '', ch = v.changed;
+    if (!framable(v.opId) || !framable(v.kind) || !framable(v.eid) || !framable(v.type) || !framable(base)) return null;
+    if (v.payload !== null && v.payload !== undefined && !framable(v.payload)) return null;
+    if (ch && ch.some((f) => !framable(f) || f.indexOf(GS) >= 0)) return null;
+    if (ch && ch.length === 1 && ch[0] === '') return null; // framed, [''] would read back as []
+    const hasPayload = v.payload !== null && v.payload !== undefined;
+    const flags = (v.inFlight ? 'i' : '') + (v.force ? 'f' : '') + (hasPayload ? 'p' : '');
+    parts[i] = [v.seq, v.opId, v.kind, v.eid, v.type, base, v.ts ?? 0, v.attempt ?? 0, flags,
+      ch ? '+' + ch.join(GS) : '-', hasPayload ? v.payload : ''].join(US);
+  }
+  return parts.join(RS);
+};
+// loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
+// when absent), the keys' ops in one list, their counts per key, parked, count], or
+// [false, JSON] when a string in them holds a separator.
+const loadResult = (recs, ops, parked, n) => {
+  const lines = new Array(recs.length);
+  let ok = true;
+  for (let i = 0; i < recs.length && ok; i++) {
+    const v = recs[i];
+    if (v === null) { lines[i] = ''; continue; }
+    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(v.data);
+    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data;
+  }
+  const opsFramed = ok ? frameOps([].concat(...ops)) : null;
+  if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked, count: n })];
+  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
+};
+const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
+// opsPage reads up to count outbox ops from lo on; result: [rawCount, text, lastSeq, framed].
+H.opsPage = (src, lo, loOpen, count, cb) => {
+  const r = src.getAll(H.range(lo, loOpen, null, false), count);
+  r.onsuccess = () => {
+    const vs = r.result, [text, framed] = opsText(vs);
+    cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed]);
+  };
+  r.onerror = () => cb(0, false, r.error);
+};
+// markInFlight sets inFlight on the outbox ops with the ids (JSON) and reports them, as
+// stored, in the order of ids (a missing one as null); result: [text, framed] as opsText.
+// One get per id, all issued at once; the puts complete with the transaction.
+H.markInFlight = (byOpId, ids, cb) => {
+  const st = byOpId.objectStore, want = (JSON.parse(ids) || []);
+  const out = new Array(want.length).fill(null);
+  let left = want.length, failed = false;
+  if (left === 0) { cb(0, true, opsText(out)); return; }
+  want.forEach((id, i) => {
+    const r = byOpId.get(id);
+    r.onsuccess = () => {
+      const v = r.result;
+      if (v) {
+        if (!v.inFlight) { v.inFlight = true; st.put(v); }
+        out[i] = v;
+      }
+      if (--left === 0 && !failed) cb(0, true, opsText(out));
+    };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
+};
+H.count = (src, cb) => {
+  const r = src.count();
+  r.onsuccess = () => cb(0, true, r.result);
+  r.onerror = () => cb(0, false, r.error);
+};
+// putAll writes the JSON array of values; completion is the transaction's.
+H.putAll = (src, values) => { for (const v of (JSON.parse(values) || [])) src.put(v); };
+H.putKeyed = (src, key, value) => { src.put(value, key); };
+H.delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };
+// addAll adds the JSON array of values in order; result: JSON array of generated keys.
+H.addAll = (src, values, cb) => {
+  const vs = (JSON.parse(values) || []);
+  const out = new Array(vs.length);
+  let left = vs.length, failed = false;
+  if (left === 0) { cb(0, true, '[]'); return; }
+  vs.forEach((v, i) => {
+    const r = src.add(v);
+    r.onsuccess = () => { out[i] = r.result; if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
+};
+// stringifyField rewrites field of every value to its JSON text (schema upgrade v1 → v2).
+H.stringifyField = (src, field) => {
+  const r = src.openCursor();
+  r.onsuccess = () => {
+    const c = r.result;
+    if (c === null) return;
+    const v = c.value;
+    if (v[field] !== undefined && v[field] !== null && typeof v[field] !== 'string') {
+      v[field] = JSON.stringify(v[field]);
+      c.update(v);
+    }
+    c.continue();
+  };
+};
+return H;
