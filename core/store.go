@@ -133,3 +133,12 @@ type Store interface {
 	// Close releases the store. It is safe to call more than once.
 	Close() error
 }
+
+// CursorsReader is optionally implemented by a Store that reads several kinds' cursors in one
+// step. A sync run starts with it when it can (idbstore: one transaction instead of one per
+// kind, which is most of a no-op sync's store time).
+type CursorsReader interface {
+	// Cursors returns the cursors of kinds in order (zero when never pulled), as Cursor would;
+	// an invalid kind is refused with an ErrInvalid-category error.
+	Cursors(ctx context.Context, kinds []string) ([]Cursor, error)
+}

@@ -90,7 +90,8 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 // runStart reads what a run needs first, in parallel unless Serial (one store round trip
 // instead of four on a no-op sync): the durable deferred conflicts, so that settling their
 // ops removes them; the outbox, for push's first pass; the refetch list; the pull cursors
-// (only this run moves them, by its pull, or resets them).
+// (only this run moves them, by its pull, or resets them), in one call when the store is a
+// CursorsReader.
 func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	var (
 		conflicts []Conflict
@@ -112,11 +113,22 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 			return err
 		},
 	}
-	for i, kind := range st.kinds {
+	if cr, ok := e.cfg.Store.(CursorsReader); ok {
 		reads = append(reads, func() (err error) {
-			cursors[i], err = e.cfg.Store.Cursor(ctx, kind)
-			return Wrap(CodeStorage, "pull "+kind, err)
+			var got []Cursor
+			if got, err = cr.Cursors(ctx, st.kinds); err == nil && len(got) != len(st.kinds) {
+				err = Errorf(CodeStorage, "pull", "%d cursors for %d kinds", len(got), len(st.kinds))
+			}
+			copy(cursors, got)
+			return Wrap(CodeStorage, "pull", err)
 		})
+	} else {
+		for i, kind := range st.kinds {
+			reads = append(reads, func() (err error) {
+				cursors[i], err = e.cfg.Store.Cursor(ctx, kind)
+				return Wrap(CodeStorage, "pull "+kind, err)
+			})
+		}
 	}
 	if err := e.together(reads...); err != nil {
 		return err

@@ -190,6 +190,42 @@ func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
 	return cur, err
 }
 
+// Cursors returns the cursors of kinds in one transaction.
+func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	if err := s.guard("cursors"); err != nil {
+		return nil, err
+	}
+	for _, k := range kinds {
+		if err := core.ValidateKind("cursors", k); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]core.Cursor, len(kinds))
+	if len(kinds) == 0 {
+		return out, nil
+	}
+	err := s.view(ctx, "cursors", []string{stCursors}, func(t *txn) error {
+		st, err := t.store(stCursors)
+		if err != nil {
+			return err
+		}
+		var vals []*cursorValue
+		if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText(kinds)); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			if v != nil {
+				out[i] = core.Cursor{UpdatedAt: v.UpdatedAt, ID: v.ID}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ApplyPage writes a pulled page and kind's cursor in one transaction. The entities with
 // pending ops are read once (the distinct keys of the outbox's entity index for kind); their
 // items are held, the others are put without awaiting each put.

@@ -102,6 +102,22 @@ func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
 	return s.cursors[kind], nil
 }
 
+// Cursors returns the cursors of kinds, in order.
+func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	if err := s.lock(ctx, "cursors"); err != nil {
+		return nil, err
+	}
+	defer s.mu.Unlock()
+	out := make([]core.Cursor, len(kinds))
+	for i, k := range kinds {
+		if err := core.ValidateKind("cursors", k); err != nil {
+			return nil, err
+		}
+		out[i] = s.cursors[k]
+	}
+	return out, nil
+}
+
 // ApplyPage writes the page through core.PlanPageItem and sets kind's cursor, all or nothing.
 func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
 	if err := s.lock(ctx, "apply page"); err != nil {

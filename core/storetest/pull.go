@@ -20,6 +20,21 @@ var pullTests = []test{
 		require.Equal(e, []core.Record{a, b}, e.list(kindA))
 		require.Empty(e, e.outbox(), "pulled data makes no ops")
 	}},
+	{"Cursors reads several kinds at once, when the store offers it", func(e *env) {
+		cr, ok := e.s.(core.CursorsReader)
+		if !ok {
+			e.Skip("not a CursorsReader")
+		}
+		e.apply(kindB, nil, core.Cursor{UpdatedAt: "t5", ID: "b"})
+		got, err := cr.Cursors(e.ctx, []string{kindA, kindB, kindA})
+		require.NoError(e, err)
+		require.Equal(e, []core.Cursor{{}, {UpdatedAt: "t5", ID: "b"}, {}}, got)
+		got, err = cr.Cursors(e.ctx, nil)
+		require.NoError(e, err)
+		require.Empty(e, got)
+		_, err = cr.Cursors(e.ctx, []string{kindA, "Not-A-Kind"})
+		requireCode(e, err, core.ErrInvalid)
+	}},
 	{"an empty page still advances the cursor", func(e *env) {
 		e.apply(kindA, nil, core.Cursor{UpdatedAt: "t9", ID: "z"})
 		require.Equal(e, core.Cursor{UpdatedAt: "t9", ID: "z"}, e.cursor(kindA))
