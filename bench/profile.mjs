@@ -2,13 +2,14 @@
 // the time goes (self time by function, wasm and JS). For the "where the time goes" notes.
 //
 //   GOOS=js GOARCH=wasm go build -o bench/dist/sync-prof.wasm ./wasm   # keeps function names
-//   node bench/profile.mjs pull|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb]
+//   node bench/profile.mjs pull|incr|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb]
+//   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
-import { writeRecords, range } from './seed.mjs';
+import { writeRecords, range, spread } from './seed.mjs';
 
 const [scenario = 'pull', nArg = '20000'] = process.argv.slice(2);
 const n = Number(nArg);
@@ -20,7 +21,7 @@ const server = await startServer({ bin: process.env.OFFSYNC_BENCH_SERVER ?? join
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 try {
-  if (scenario === 'pull') await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: range(n) });
+  if (scenario === 'pull' || scenario === 'incr') await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: range(n) });
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
   await page.waitForFunction(() => window.bench);
@@ -34,6 +35,10 @@ try {
   if (scenario !== 'open') await call('open', side, 'prof', [kind]);
   if (scenario === 'noop') await call('sync', side, 'prof', [kind]);
   if (scenario === 'push') await call('write', side, 'putMany', 'prof', kind, kind, n, 500);
+  if (scenario === 'incr') {
+    await call('pull', side, 'prof', kind);
+    await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: spread(1000, n, 0), version: 1 });
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -41,7 +46,7 @@ try {
   let out;
   if (scenario === 'open') out = await call('openTimed', side, 'prof', [kind]);
   else if (scenario === 'noop') out = await call('sync', side, 'prof', [kind]);
-  else if (scenario === 'pull') out = await call('pull', side, 'prof', kind);
+  else if (scenario === 'pull' || scenario === 'incr') out = await call('pull', side, 'prof', kind);
   else if (scenario === 'push') out = await call('pushOnly', side, 'prof', kind);
   else out = await call('write', side, scenario, 'prof', kind, 'w', n, 500);
   const { profile } = await cdp.send('Profiler.stop');
