@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// minSweep is the bucket count below which full buckets are kept: sweeping costs a pass over
+// the map, and a few thousand buckets are small.
+const minSweep = 4096
+
 // bucket is one tenant's token bucket.
 type bucket struct {
 	tokens float64
@@ -23,6 +27,7 @@ func (s *Server) allow(tenant string) (time.Duration, bool) {
 	defer s.rateMu.Unlock()
 	b, ok := s.buckets[tenant]
 	if !ok {
+		s.sweepFull(now, rate, burst)
 		b = &bucket{tokens: burst, at: now}
 		s.buckets[tenant] = b
 	}
@@ -33,4 +38,19 @@ func (s *Server) allow(tenant string) (time.Duration, bool) {
 		return 0, true
 	}
 	return time.Duration((1 - b.tokens) / rate * float64(time.Second)), false
+}
+
+// sweepFull bounds the map (with -dev every token is a tenant of its own): a bucket that has
+// refilled is the same as no bucket, so once the map reaches sweepAt the full ones go, and the
+// next sweep waits until the map has doubled again.
+func (s *Server) sweepFull(now time.Time, rate, burst float64) {
+	if len(s.buckets) < max(s.sweepAt, minSweep) {
+		return
+	}
+	for t, b := range s.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*rate >= burst {
+			delete(s.buckets, t)
+		}
+	}
+	s.sweepAt = 2 * len(s.buckets)
 }

@@ -82,6 +82,8 @@ type Server struct {
 
 	rateMu  sync.Mutex
 	buckets map[string]*bucket
+	// sweepAt is the bucket count at which full buckets are dropped (ratelimit.go).
+	sweepAt int
 }
 
 // New opens the storage (creating or migrating its schema) and returns the server.
