@@ -141,22 +141,7 @@ func (w *simWorld) enqueue(c *simClient, kind string) {
 		data = map[string]any{"id": id, "a": w.value(c), "tags": []any{w.value(c)}}
 		changed = []string{"a", "tags"}
 	} else {
-		for _, f := range []string{"a", "b", "tags"} {
-			if w.rng.IntN(2) == 0 {
-				continue
-			}
-			changed = append(changed, f)
-			if f == "tags" {
-				tags, _ := data["tags"].([]any)
-				data["tags"] = append(append([]any{}, tags...), w.value(c))
-				continue
-			}
-			data[f] = w.value(c)
-		}
-		if len(changed) == 0 {
-			changed = []string{"b"}
-			data["b"] = w.value(c)
-		}
+		changed = w.editFields(c, data)
 	}
 	raw, err := json.Marshal(data)
 	require.NoError(w.t, err)

@@ -494,6 +494,12 @@ func (w *simWorld) editID(c *simClient, kind, id string) {
 	rec, ok := w.liveLocal(c, kind, id)
 	require.True(w.t, ok, "step %d: %s/%s is not live on %s", w.step, kind, id, c.name)
 	data := simDecode(w.t, rec.Data)
+	w.put(c, kind, rec.ID, data, w.editFields(c, data))
+}
+
+// editFields changes one or two of data's fields, or adds a tag to its list, and returns the
+// names of the fields it changed.
+func (w *simWorld) editFields(c *simClient, data map[string]any) []string {
 	var changed []string
 	for _, f := range []string{"a", "b", "tags"} {
 		if w.rng.IntN(2) == 0 {
@@ -511,7 +517,7 @@ func (w *simWorld) editID(c *simClient, kind, id string) {
 		changed = []string{"b"}
 		data["b"] = w.value(c)
 	}
-	w.put(c, kind, rec.ID, data, changed)
+	return changed
 }
 
 // put writes data and records what the write obliges the system to keep.
