@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -123,7 +124,7 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 	}
 	if workers == 1 || len(batches) == 1 {
 		for _, b := range batches {
-			if err := e.pushBatch(ctx, st, b, sending); err != nil {
+			if err := e.pushBatch(ctx, st, b, sending, nil); err != nil {
 				return err
 			}
 		}
@@ -133,6 +134,7 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 		mu       sync.Mutex
 		firstErr error
 		wg       sync.WaitGroup
+		stop     = newPassStop()
 	)
 	work := make(chan []Op)
 	for range min(workers, len(batches)) {
@@ -140,12 +142,13 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 		go func() {
 			defer wg.Done()
 			for b := range work {
-				if err := e.pushBatch(ctx, st, b, sending); err != nil {
+				if err := e.pushBatch(ctx, st, b, sending, stop); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
 					}
 					mu.Unlock()
+					stop.halt()
 				}
 			}
 		}()
@@ -167,8 +170,12 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 // pushBatch marks a batch of heads in flight, sends them and applies the answers. Ops
 // answered "retry" (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times;
 // so is the whole request when it failed with a retryable error.
-// sending holds one token per request in flight.
-func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending chan struct{}) error {
+// sending holds one token per request in flight; once stop is halted (another batch failed),
+// a batch that has not sent yet does nothing more. stop is nil when batches go one by one.
+func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending chan struct{}, stop *passStop) error {
+	if stop.halted() {
+		return nil
+	}
 	pending, err := e.markInFlight(ctx, ops)
 	if err != nil {
 		return err
@@ -178,7 +185,10 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 		return nil
 	}
 	for n := 0; ; n++ {
-		results, err := e.send(ctx, pending, sending)
+		results, err := e.send(ctx, pending, sending, stop)
+		if errors.Is(err, errHalted) {
+			return nil
+		}
 		e.called(err)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -206,13 +216,58 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 	}
 }
 
-// send pushes ops once a request slot is free.
-func (e *Engine) send(ctx context.Context, ops []Op, sending chan struct{}) ([]PushResult, error) {
+// errHalted says a batch was not sent because another one of its pass failed first.
+var errHalted = errors.New("push pass halted")
+
+// send pushes ops once a request slot is free, unless the pass halts first. A failure that
+// will not be retried halts the pass before the slot is given back, so that no batch waiting
+// for it goes out after the first network error (offline fails fast).
+func (e *Engine) send(ctx context.Context, ops []Op, sending chan struct{}, stop *passStop) ([]PushResult, error) {
 	select {
 	case sending <- struct{}{}:
+	case <-stop.done():
+		return nil, errHalted
 	case <-ctx.Done():
 		return nil, Wrap(CodeCancelled, "push", ctx.Err())
 	}
 	defer func() { <-sending }()
-	return e.cfg.Transport.Push(ctx, ops)
+	if stop.halted() {
+		return nil, errHalted
+	}
+	results, err := e.cfg.Transport.Push(ctx, ops)
+	if err != nil && !retryable(err) {
+		stop.halt()
+	}
+	return results, err
+}
+
+// passStop halts a pass's batches that have not sent yet; a nil *passStop never halts.
+type passStop struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func newPassStop() *passStop { return &passStop{ch: make(chan struct{})} }
+
+func (p *passStop) halt() {
+	if p != nil {
+		p.once.Do(func() { close(p.ch) })
+	}
+}
+
+// done is closed once halted; nil (never ready in a select) for a nil passStop.
+func (p *passStop) done() <-chan struct{} {
+	if p == nil {
+		return nil
+	}
+	return p.ch
+}
+
+func (p *passStop) halted() bool {
+	select {
+	case <-p.done():
+		return true
+	default:
+		return false
+	}
 }
