@@ -156,14 +156,7 @@ func (w *simWorld) enqueue(c *simClient, kind string) {
 	w.appCopy[copyKey] = data
 	w.counts["enqueued"]++
 	w.logf("%s enqueue %s/%s %s force=%v base=%q", c.name, kind, id, raw, op.Force, op.BaseUpdatedAt)
-	for _, f := range changed {
-		if f == "tags" {
-			tags := data["tags"].([]any)
-			w.due(c, kind, id, "tags[]", tags[len(tags)-1].(string))
-			continue
-		}
-		w.due(c, kind, id, f, data[f].(string))
-	}
+	w.dueChanged(c, kind, id, data, changed)
 }
 
 // appOwned reports whether an op the app enqueued for kind/id is pending or parked on c (a

@@ -533,14 +533,7 @@ func (w *simWorld) put(c *simClient, kind, id string, data map[string]any, chang
 	_, err = c.eng.Put(w.ctx(), kind, raw, core.PutOptions{})
 	require.NoError(w.t, err)
 	w.logf("%s put %s/%s %s", c.name, kind, id, raw)
-	for _, f := range changed {
-		if f == "tags" {
-			tags := data["tags"].([]any)
-			w.due(c, kind, id, "tags[]", tags[len(tags)-1].(string))
-			continue
-		}
-		w.due(c, kind, id, f, data[f].(string))
-	}
+	w.dueChanged(c, kind, id, data, changed)
 }
 
 func (w *simWorld) remove(c *simClient, kind string) {
@@ -716,4 +709,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// dueChanged notes that the values c wrote in data's changed fields (for tags, the tag it
+// added) are due on the server.
+func (w *simWorld) dueChanged(c *simClient, kind, id string, data map[string]any, changed []string) {
+	for _, f := range changed {
+		if f == "tags" {
+			tags := data["tags"].([]any)
+			w.due(c, kind, id, "tags[]", tags[len(tags)-1].(string))
+			continue
+		}
+		w.due(c, kind, id, f, data[f].(string))
+	}
 }
