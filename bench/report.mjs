@@ -68,7 +68,7 @@ export function renderReport({ res, machine, size, goBench, commands, commit }) 
     `- date: ${machine.date}; commit ${commit}`,
     `- ${machine.cpus} × ${machine.cpuModel}; ${machine.memGiB} GiB memory; ${machine.os}`,
     `- Chromium ${res.chromium} (headless, playwright-core ${machine.playwright}); ${machine.go}; Node ${machine.node}; RxDB ${machine.rxdb}`,
-    `- harness: ${res.seconds.toFixed(0)} s; ${p.reps} repetitions per scenario (no-op sync ${p.noopReps}, open ${p.openReps}), sides interleaved in one page session and rotated each repetition; median reported`,
+    `- harness: ${res.seconds.toFixed(0)} s; ${p.reps} repetitions per scenario (incremental pull ${p.incrementalReps}, no-op sync ${p.noopReps}, open ${p.openReps}), sides interleaved in one page session and rotated each repetition; median reported`,
     `- page size ${p.pageSize} for every side's pull; push batches of ${p.pushBatchSize} ops; putMany batches of ${p.putManyBatch}`,
     '', 'Commands:', '', '```', ...commands, '```', '');
   if (missing.length) out.push(`**Not measured: ${missing.join(', ')}** (left out with --sides, or js/offsync.js or js/sync.wasm was not built when this ran).`, '');
