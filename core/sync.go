@@ -88,9 +88,10 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 }
 
 // runStart reads what a run needs first, in parallel unless Serial (one store round trip
-// instead of four on a no-op sync): the durable deferred conflicts, so that settling their
-// ops removes them; the outbox, for push's first pass; the refetch list; the pull cursors
-// (only this run moves them, by its pull, or resets them), in one call when the store is a
+// instead of several on a no-op sync): the outbox, for push's first pass, and when it holds
+// ops the durable deferred conflicts, so that settling their ops removes them (a deferred op
+// stays in the outbox, so an empty one has none); the refetch list; the pull cursors (only
+// this run moves them, by its pull, or resets them), in one call when the store is a
 // CursorsReader.
 func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	var (
@@ -101,12 +102,11 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	)
 	reads := []func() error{
 		func() (err error) {
+			if ops, err = e.cfg.Store.Outbox(ctx, 0); err != nil || len(ops) == 0 {
+				return Wrap(CodeStorage, "push", err)
+			}
 			conflicts, err = e.cfg.Store.Conflicts(ctx)
 			return Wrap(CodeStorage, "sync", err)
-		},
-		func() (err error) {
-			ops, err = e.cfg.Store.Outbox(ctx, 0)
-			return Wrap(CodeStorage, "push", err)
 		},
 		func() (err error) {
 			list, err = e.refetchList(ctx)
