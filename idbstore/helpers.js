@@ -228,9 +228,10 @@ const loadResult = (recs, ops, parked, n) => {
   return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
-// opsPage reads up to count outbox ops from lo on; result: [rawCount, text, lastSeq, framed].
-H.opsPage = (src, lo, loOpen, count, cb) => {
-  const r = src.getAll(H.range(lo, loOpen, null, false), count);
+// opsPage is page for outbox ops (same arguments; records is ignored): up to count ops in range,
+// framed (opframe.go) when possible; result: [rawCount, text, lastSeq, framed].
+H.opsPage = (src, lo, loOpen, hi, count, _records, cb) => {
+  const r = src.getAll(H.range(lo, loOpen, hi, false), count);
   r.onsuccess = () => {
     const vs = r.result, [text, framed] = opsText(vs);
     cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed]);

@@ -76,29 +76,10 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	out := []core.Op{}
 	err := s.view(ctx, "outbox", []string{stOutbox}, func(t *txn) error {
 		out = out[:0]
-		st, err := t.store(stOutbox)
-		if err != nil {
+		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, func(v js.Value) (err error) {
+			out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool())
 			return err
-		}
-		lo, loOpen := js.Null(), false
-		for limit <= 0 || len(out) < limit {
-			n := pageSize
-			if limit > 0 && limit-len(out) < n {
-				n = limit - len(out)
-			}
-			v, err := t.issue(ctx, t.js.opsPage, st, lo, loOpen, n)
-			if err != nil {
-				return err
-			}
-			if out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool()); err != nil {
-				return err
-			}
-			if v.Index(0).Int() < n {
-				return nil
-			}
-			lo, loOpen = v.Index(2), true
-		}
-		return nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -106,34 +87,47 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	return out, nil
 }
 
-// readAll reads up to limit values (limit <= 0: all) of store name in key order, in getAll pages.
+// readAll reads up to limit values (limit <= 0: all) of store name in key order, as JSON.
 func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
-	st, err := t.store(name)
-	if err != nil {
-		return nil, err
-	}
 	var out []T
-	lo, loOpen := js.Null(), false
-	for limit <= 0 || len(out) < limit {
-		n := pageSize
-		if limit > 0 && limit-len(out) < n {
-			n = limit - len(out)
-		}
-		v, err := t.issue(ctx, t.js.page, st, lo, loOpen, js.Null(), n, false)
-		if err != nil {
-			return nil, err
-		}
+	err := readPages(ctx, t, name, limit, t.js.page, func(v js.Value) error {
 		var vals []T
 		if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
-			return nil, errDecode{err}
+			return errDecode{err}
 		}
 		out = append(out, vals...)
-		if v.Index(0).Int() < n {
-			break
+		return nil
+	})
+	return out, err
+}
+
+// readPages reads up to limit values (limit <= 0: all) of store name in key order in getAll
+// pages of at most pageSize, through helper (page, or opsPage for framed ops: both answer
+// [rawCount, text, lastKey, framed]); take decodes each answer.
+func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Value, take func(js.Value) error) error {
+	st, err := t.store(name)
+	if err != nil {
+		return err
+	}
+	lo, loOpen, read := js.Null(), false, 0
+	for limit <= 0 || read < limit {
+		n := pageSize
+		if limit > 0 && limit-read < n {
+			n = limit - read
+		}
+		v, err := t.issue(ctx, helper, st, lo, loOpen, js.Null(), n, false)
+		if err != nil {
+			return err
+		}
+		if err := take(v); err != nil {
+			return err
+		}
+		if read += v.Index(0).Int(); v.Index(0).Int() < n {
+			return nil
 		}
 		lo, loOpen = v.Index(2), true
 	}
-	return out, nil
+	return nil
 }
 
 // PendingCount counts the ops in the outbox (parked ones live elsewhere).
