@@ -21,7 +21,7 @@ const params = argv.includes('--quick') ? SMOKE : FULL;
 const sides = argv.includes('--sides') ? argv[argv.indexOf('--sides') + 1].split(',') : undefined;
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
 if (only?.some((s) => !STEPS.includes(s))) throw new Error(`--only takes ${STEPS.join(',')}`);
-const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './server/...'];
+const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './internal/...', './server/...'];
 
 function compressedSizes(file) {
   const buf = readFileSync(file);

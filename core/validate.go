@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 
-	"github.com/offsync/offsync/core/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // The checks every Store runs on its input before it changes anything, so that all stores

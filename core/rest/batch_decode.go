@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/offsync/offsync/core/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // decodeResults reads a POST /batch answer's results: jsonscan.Valid once, then splitResults

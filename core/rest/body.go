@@ -6,7 +6,7 @@ import (
 	"errors"
 
 	"github.com/offsync/offsync/core"
-	"github.com/offsync/offsync/core/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 var errPayload = errors.New("payload is not a JSON object")

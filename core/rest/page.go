@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"unicode/utf8"
 
-	"github.com/offsync/offsync/core/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // pullBody is CONTRACT.md's pull answer. Items stay raw: each is parsed once, for its metadata.
@@ -51,30 +51,15 @@ func splitArray(b []byte, i int) ([]json.RawMessage, int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return nil, i + 4, true
 	}
-	if b[i] != '[' {
+	raw, next, ok := jsonscan.SplitArray(b, i)
+	if !ok {
 		return nil, i, false
 	}
-	items := []json.RawMessage{}
-	i = jsonscan.SkipWS(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return items, i + 1, true
+	items := make([]json.RawMessage, len(raw))
+	for j, r := range raw {
+		items[j] = r
 	}
-	for i < len(b) {
-		end, ok := jsonscan.SkipValue(b, i)
-		if !ok {
-			return nil, i, false
-		}
-		items = append(items, b[i:end:end])
-		i = jsonscan.SkipWS(b, end)
-		if i >= len(b) {
-			break
-		}
-		if b[i] == ']' {
-			return items, i + 1, true
-		}
-		i = jsonscan.SkipWS(b, i+1) // past ','
-	}
-	return nil, i, false
+	return items, next, true
 }
 
 // stringOrNull reads a plain string or null at b[i].

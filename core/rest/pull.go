@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/offsync/offsync/core"
-	"github.com/offsync/offsync/core/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // zeroSince is the updatedSince of the zero cursor: everything.

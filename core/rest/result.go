@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/offsync/offsync/core"
-	"github.com/offsync/offsync/core/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // opResult maps one op's answer (CONTRACT.md client table) to a PushResult. data is where a

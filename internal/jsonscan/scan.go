@@ -1,6 +1,7 @@
 // Package jsonscan reads the little the sync path needs from JSON records (the top-level id,
-// updatedAt, deletedAt) in one light pass, without decoding them: shared by the REST transport,
-// which scans every pulled item, and the engine, which finds the id of every local write.
+// updatedAt, deletedAt) in one light pass, without decoding them, and cuts arrays into their
+// items: shared by the REST transport, which scans every pulled item, the engine, which finds
+// the id of every local write, and the wasm bridge, which splits putMany's records.
 package jsonscan
 
 import (
@@ -168,7 +169,8 @@ func endOfString(b []byte, i int) (int, bool) {
 	return i, false
 }
 
-// SkipValue returns the index after the (valid) JSON value starting at b[i].
+// SkipValue returns the index after the JSON value starting at b[i]: a string, an object or
+// array (brackets balanced outside strings), or a non-empty scalar. It does not validate.
 func SkipValue(b []byte, i int) (int, bool) {
 	if i >= len(b) {
 		return i, false
@@ -199,9 +201,43 @@ func SkipValue(b []byte, i int) (int, bool) {
 	}
 	for j := i; j < len(b); j++ {
 		switch b[j] {
-		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return j, true
+		case ',', '}', ']', ':', ' ', '\t', '\n', '\r':
+			return j, j > i // a scalar is not empty
 		}
 	}
 	return len(b), true
+}
+
+// SplitArray cuts the items of the array starting at b[i] without decoding them and returns
+// them (sharing b's memory, each capped at its end) and the index after the array. It checks
+// the array's own structure (brackets, commas, strings, balanced nesting), not the items' JSON:
+// ok is false for anything that is not an array of values.
+func SplitArray(b []byte, i int) (items [][]byte, next int, ok bool) {
+	if i >= len(b) || b[i] != '[' {
+		return nil, i, false
+	}
+	items = [][]byte{}
+	i = SkipWS(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return items, i + 1, true
+	}
+	for {
+		end, ok := SkipValue(b, i)
+		if !ok {
+			return nil, i, false
+		}
+		items = append(items, b[i:end:end])
+		i = SkipWS(b, end)
+		if i >= len(b) {
+			return nil, i, false
+		}
+		switch b[i] {
+		case ',':
+			i = SkipWS(b, i+1)
+		case ']':
+			return items, i + 1, true
+		default:
+			return nil, i, false
+		}
+	}
 }

@@ -1,0 +1,63 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var splitSeeds = []string{
+	`[]`, ` [ ] `, `[{"id":"a"}]`, `[{"id":"a","t":"x]},[{\"y"}, {"id":"b","n":[1,{"c":"]"}]} ,3,"s",null,true]`,
+	"[\t{\"id\":\"a\\\\\"}\r]", ``, `{}`, `[`, `[{"id":"a"}`, `[{"id":"a"},]`, `[,]`, `[{"id":"a"} {"id":"b"}]`,
+	`[1 23]`, `[{"id":"a}]`, `[{"id":"a"]`, `[{"id":"a"}}]`, `[:]`, `[1,,2]`,
+}
+
+func TestSplitArray(t *testing.T) {
+	refused := map[string]bool{}
+	for _, s := range []string{``, `{}`, `[`, `[{"id":"a"}`, `[{"id":"a"},]`, `[,]`, `[{"id":"a"} {"id":"b"}]`,
+		`[1 23]`, `[{"id":"a}]`, `[{"id":"a"}}]`, `[:]`, `[1,,2]`} {
+		refused[s] = true
+	}
+	for _, s := range splitSeeds {
+		b := []byte(s)
+		items, next, ok := SplitArray(b, SkipWS(b, 0))
+		whole := ok && SkipWS(b, next) == len(b)
+		if refused[s] {
+			assert.False(t, whole, "%q", s)
+			continue
+		}
+		if !json.Valid(b) {
+			continue
+		}
+		require.True(t, whole, "%q", s)
+		var want []json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &want))
+		require.Len(t, items, len(want), "%q", s)
+		for i := range want {
+			assert.Equal(t, string(want[i]), string(items[i]), "%q", s)
+		}
+	}
+}
+
+// FuzzSplitArray: on any input SplitArray ends without panicking; a valid JSON array it cuts
+// whole, into exactly the items encoding/json finds.
+func FuzzSplitArray(f *testing.F) {
+	for _, s := range splitSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, next, ok := SplitArray(b, SkipWS(b, 0))
+		require.LessOrEqual(t, next, len(b))
+		var want []json.RawMessage
+		if json.Unmarshal(b, &want) != nil || want == nil {
+			return
+		}
+		require.True(t, ok && SkipWS(b, next) == len(b), "a valid array is cut whole: %q", b)
+		require.Len(t, items, len(want), "%q", b)
+		for i := range want {
+			assert.Equal(t, string(want[i]), string(items[i]), "%q", b)
+		}
+	})
+}
