@@ -100,11 +100,7 @@ func (st *runState) dropped(heads, sendable []Op) {
 // were marked, local writes could still coalesce into them (new payload) or cancel them out,
 // so the copies read before are stale. Ops that left the outbox are not returned.
 func (e *Engine) markInFlight(ctx context.Context, ops []Op) ([]Op, error) {
-	ids := make([]string, len(ops))
-	for i, o := range ops {
-		ids[i] = o.OpID
-	}
-	marked, err := e.cfg.Store.MarkInFlight(ctx, ids)
+	marked, err := e.cfg.Store.MarkInFlight(ctx, ops)
 	return marked, Wrap(CodeStorage, "push", err)
 }
 

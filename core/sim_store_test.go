@@ -28,9 +28,9 @@ func (s simStore) enter(ctx context.Context) func() {
 	return s.w.gate.RUnlock
 }
 
-func (s simStore) MarkInFlight(ctx context.Context, opIDs []string) ([]core.Op, error) {
+func (s simStore) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	defer s.enter(ctx)()
-	return s.Store.MarkInFlight(ctx, opIDs)
+	return s.Store.MarkInFlight(ctx, ops)
 }
 
 func (s simStore) Ack(ctx context.Context, acks []core.Ack) error {

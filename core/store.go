@@ -83,11 +83,13 @@ type Store interface {
 	Outbox(ctx context.Context, limit int) ([]Op, error)
 	// PendingCount counts pending (not parked) ops.
 	PendingCount(ctx context.Context) (int, error)
-	// MarkInFlight durably sets InFlight on the ops with these ids and returns them as stored
-	// after marking, in the order of opIDs; unknown ids are skipped. (Until an op is marked a
-	// local write can still coalesce into it, so the copies a caller read before may be stale:
-	// the returned ones are what must be sent.)
-	MarkInFlight(ctx context.Context, opIDs []string) ([]Op, error)
+	// MarkInFlight durably sets InFlight on the pending ops matched by OpID and returns them as
+	// stored after marking, in the order of ops; ids not pending are skipped. Seq is only a
+	// hint a store may use to find an op (a batch read from Outbox lies in a short Seq range);
+	// the op's other fields are ignored. (Until an op is marked a local write can still
+	// coalesce into it or cancel it, so the copies a caller read before may be stale: the
+	// returned ones are what must be sent.)
+	MarkInFlight(ctx context.Context, ops []Op) ([]Op, error)
 	// Ack removes acknowledged ops, rebases the later ops of their entities and writes the
 	// server's records, each through PlanAck, in one transaction. Unknown op ids are ignored
 	// (another tab may have acknowledged them).

@@ -106,11 +106,14 @@ func (g *gen) next(ctx context.Context, _ *Store, mem core.Store) (string, store
 		return "Enqueue", func(s core.Store) (any, error) { return s.Enqueue(ctx, ops) }
 	case 4:
 		o := g.pick(ctx, mem)
-		ids := []string{"nope"}
+		ops := []core.Op{{OpID: "nope", Seq: int64(g.r.IntN(4))}}
 		if o != nil {
-			ids = append(ids, o.OpID)
+			if g.r.IntN(3) == 0 {
+				o.Seq = int64(g.r.IntN(4)) // a stale or missing hint: found by op id all the same
+			}
+			ops = append(ops, *o)
 		}
-		return "MarkInFlight", func(s core.Store) (any, error) { return s.MarkInFlight(ctx, ids) }
+		return "MarkInFlight", func(s core.Store) (any, error) { return s.MarkInFlight(ctx, ops) }
 	case 5, 6:
 		o := g.pick(ctx, mem)
 		if o == nil {

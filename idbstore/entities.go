@@ -24,6 +24,8 @@ type pendingOp struct {
 	stored  bool // it is in the outbox already (Seq known)
 	dirty   bool
 	removed bool
+	// remark: flush writes the op's mark as op.InFlight says (put or delete).
+	remark bool
 }
 
 // entities is the working set of a write transaction.
@@ -34,27 +36,30 @@ type entities struct {
 	counted int
 }
 
-// loadEntities reads the records and outbox ops of keys in one request batch.
+// loadEntities reads the records and outbox ops of keys in one request batch, without their
+// in-flight state (for calls that do not coalesce: the ops' InFlight is false).
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, nil)
+	es, _, err := load(ctx, t, keys, nil, false, nil, false)
 	return es, err
 }
 
 // loadForAck is loadEntities for acknowledgements: an acknowledged op's record is replaced by
 // the server's unless the entity has later ops, so records are read only for entities with
 // more than one op and for keys[i] with needRecord[i] (an ack without a server record). That
-// spares a push one read per acknowledged op.
+// spares a push one read per acknowledged op. The ops' in-flight state is not read: an ack
+// coalesces nothing, and flush deletes the marks of the ops it removes without knowing it.
 func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, needRecord)
+	es, _, err := load(ctx, t, keys, nil, false, needRecord, false)
 	return es, err
 }
 
 // loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
 // pending on one of these entities or parked. An id pending on another entity is refused by
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
-// It also counts the outbox, for pendingAfter.
+// It also counts the outbox, for pendingAfter, and reads which ops are in flight (marks): a
+// write must never coalesce into one.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, keys, ids, true, nil)
+	es, parkedAt, err := load(ctx, t, keys, ids, true, nil, true)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +90,10 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 // looked up in the parked opId index (for several ids only when that store is not empty). The
 // count goes through the outbox's entity index: every op has one entry there, and an index
 // counts several times faster than the store of op values. With needRecord (one per key),
-// records are read only where needRecord says or the entity has more than one op.
-func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool) (*entities, int, error) {
+// records are read only where needRecord says or the entity has more than one op. With
+// withMarks the ops' InFlight comes from their marks, read over the same key ranges in
+// parallel with the ops (the transaction must include the marks store); without, it is false.
+func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool, withMarks bool) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
 	at := make(map[entityKey]int, len(keys))
@@ -108,7 +115,7 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 	if needRecord != nil {
 		need = js.ValueOf(jsonText(needAt))
 	}
-	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need)
+	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need, withMarks)
 	if err != nil {
 		return nil, -1, err
 	}
@@ -256,15 +263,19 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 }
 
 // flush issues the writes of everything changed, through H.flush (framed or JSON records,
-// then the outbox's deletes and puts; the helper takes the object stores from the
-// transaction). New ops are added in append order; with withSeqs their generated Seqs are
-// awaited and filled in (an op cancelled within the call is added and deleted, so it consumes
-// its Seq as in memstore), otherwise the transaction's completion covers them.
+// the marks' deletes and puts, then the outbox's deletes and puts; the helper takes the object
+// stores from the transaction, which must include marks). Op values never carry InFlight: a
+// removed op's mark is deleted (whether or not it has one), a remarked op's mark is put or
+// deleted. New ops are added in append order; with withSeqs their generated Seqs are awaited
+// and filled in (an op cancelled within the call is added and deleted, so it consumes its Seq
+// as in memstore), otherwise the transaction's completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	var recs []core.Record
 	var dels []int64
 	var puts, adds []opValue
 	var addOps []*pendingOp
+	var markDels, markPuts []markKey
+	var markIDs []string
 	for _, e := range es.byKey {
 		if e.dirty && e.rec != nil {
 			recs = append(recs, *e.rec)
@@ -273,14 +284,22 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			switch {
 			case p.stored && p.removed:
 				dels = append(dels, p.op.Seq)
+				markDels = append(markDels, markOf(p.op))
+				continue
 			case p.stored && p.dirty:
-				puts = append(puts, toOpValue(p.op))
+				puts = append(puts, outboxValue(p.op))
+			}
+			switch {
+			case p.stored && p.remark && p.op.InFlight:
+				markPuts, markIDs = append(markPuts, markOf(p.op)), append(markIDs, p.op.OpID)
+			case p.stored && p.remark:
+				markDels = append(markDels, markOf(p.op))
 			}
 		}
 	}
 	for _, p := range es.added {
 		if !p.removed || withSeqs {
-			adds = append(adds, toOpValue(p.op))
+			adds = append(adds, outboxValue(p.op))
 			addOps = append(addOps, p)
 		}
 	}
@@ -300,7 +319,8 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			putsText = jsonText(puts)
 		}
 	}
-	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed); err != nil {
+	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed,
+		marksText(markDels, nil), marksText(markPuts, markIDs)); err != nil {
 		return err
 	}
 	if len(adds) == 0 {

@@ -31,7 +31,7 @@ func seeded(t *testing.T) (*Store, []core.Op) {
 		upsert("note", "c", `{"id":"c","n":1}`, "op-c"),
 	})
 	require.NoError(t, err)
-	_, err = s.MarkInFlight(ctx, []string{"op-b"})
+	_, err = s.MarkInFlight(ctx, []core.Op{{OpID: "op-b"}})
 	require.NoError(t, err)
 	require.NoError(t, s.Park(ctx, []core.ParkedOp{{Op: core.Op{OpID: "op-c"}, Status: 400, Reason: "bad"}}))
 	require.NoError(t, s.PutConflict(ctx, core.Conflict{ID: "op-a", Kind: "note", EntityID: "a", OpID: "op-a"}))
@@ -63,7 +63,7 @@ func TestFailedCallLeavesStoreAsBefore(t *testing.T) {
 			return s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}})
 		},
 		"MarkInFlight": func(ctx context.Context, s *Store, _ []core.Op) error {
-			_, err := s.MarkInFlight(ctx, []string{"op-a"})
+			_, err := s.MarkInFlight(ctx, []core.Op{{OpID: "op-a"}})
 			return err
 		},
 		"Resolve": func(ctx context.Context, s *Store, ops []core.Op) error {

@@ -48,13 +48,18 @@ H.gather = (src, method, keys, cb) => {
   });
 };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-H.load = (tx, query, withParked, count, need, cb) => {
+H.load = (tx, query, withParked, count, need, withMarks, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
+  const marks = withMarks ? tx.objectStore('marks') : null, marked = new Set();
   const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
   let left = 1, failed = false, parkedAt = -1, n = -1;
-  const settle = () => { if (--left === 0 && !failed) cb(0, true, loadResult(recs, ops, parkedAt, n)); };
+  const settle = () => {
+    if (--left !== 0 || failed) return;
+    if (marks) for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
+    cb(0, true, loadResult(recs, ops, parkedAt, n));
+  };
   const req = (r, ok) => {
     left++;
     r.onsuccess = () => { ok(r.result); settle(); };
@@ -71,6 +76,8 @@ H.load = (tx, query, withParked, count, need, cb) => {
   for (const [kind, is] of byKind) {
     let lo = ks[is[0]][1], hi = lo;
     for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
+    // The marks of the range's ops, in parallel with the ops (few: only ops in flight).
+    if (marks) req(marks.getAllKeys(IDBKeyRange.bound([kind, lo], [kind, hi, []])), (mk) => { for (const k of mk) marked.add(k[2]); });
     if (is.length === 1) {
       const i = is[0];
       if (!some) getRec(i);
@@ -132,9 +139,11 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
   r.onerror = () => cb(0, false, r.error);
 };
 // flush: see flush in entities.go ('' = none); completion is the transaction's.
-H.flush = (tx, framed, recs, dels, puts, putsFramed) => {
+H.flush = (tx, framed, recs, dels, puts, putsFramed, markDels, markPuts) => {
   if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
   if (recs !== '') H.putAll(tx.objectStore('records'), recs);
+  if (markDels !== '') H.delAll(tx.objectStore('marks'), markDels);
+  if (markPuts !== '') for (const [k, id] of JSON.parse(markPuts)) tx.objectStore('marks').put(id, k);
   if (dels === '' && puts === '') return;
   const outbox = tx.objectStore('outbox');
   if (dels !== '') H.delAll(outbox, dels);
@@ -157,7 +166,6 @@ H.putFramedOps = (src, text) => {
     v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4]; v.payload = payload;
     if (f[5] !== '') v.base = f[5];
     v.changed = changed; v.ts = Number(f[6]);
-    if (fl.includes('i')) v.inFlight = true;
     if (f[7] !== '0') v.attempt = Number(f[7]);
     if (fl.includes('f')) v.force = true;
     src.put(v);
@@ -228,36 +236,76 @@ const loadResult = (recs, ops, parked, n) => {
   return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
-// opsPage is page for outbox ops (same arguments; records is ignored): up to count ops in range,
-// framed (opframe.go) when possible; result: [rawCount, text, lastSeq, framed].
-H.opsPage = (src, lo, loOpen, hi, count, _records, cb) => {
+// opsPage is page for outbox ops (src the outbox; the sixth argument is an object kept across
+// the pages of one read): up to count ops in range, framed (opframe.go) when possible, each
+// in flight when the marks store holds its mark; result: [rawCount, text, lastSeq, framed].
+// The first page reads the seqs of all marks (few: only ops in flight) in parallel with its ops.
+H.opsPage = (src, lo, loOpen, hi, count, state, cb) => {
+  let left = 1, failed = false;
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  if (state.marked === undefined) {
+    left++;
+    const m = src.transaction.objectStore('marks').getAllKeys();
+    m.onsuccess = () => { state.marked = new Set(m.result.map((k) => k[2])); done(); };
+    m.onerror = fail(m);
+  }
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
-  r.onsuccess = () => {
-    const vs = r.result, [text, framed] = opsText(vs);
+  const done = () => {
+    if (--left !== 0 || failed) return;
+    const vs = r.result;
+    for (const v of vs) v.inFlight = state.marked.has(v.seq);
+    const [text, framed] = opsText(vs);
     cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed]);
   };
-  r.onerror = () => cb(0, false, r.error);
+  r.onsuccess = done;
+  r.onerror = fail(r);
 };
-// markInFlight sets inFlight on the outbox ops with the ids (JSON) and reports them, as
-// stored, in the order of ids (a missing one as null); result: [text, framed] as opsText.
-// One get per id, all issued at once; the puts complete with the transaction.
-H.markInFlight = (byOpId, ids, cb) => {
-  const st = byOpId.objectStore, want = (JSON.parse(ids) || []);
+// markInFlight puts a mark (store marks: key [kind, eid, seq], value opId) for each outbox op
+// of the JSON [[seq, opId]...] and reports the ops as stored, in order (a missing one as null);
+// result: [text, framed] as opsText. Seq is a hint: the ops are read with one getAll over the
+// outbox's keys when their seqs lie close together (a batch read from the outbox), with a get
+// per seq otherwise; an op not found at its seq (requeued, or gone) is looked up by opId.
+// The marks' puts complete with the transaction; the ops themselves are not rewritten.
+H.markInFlight = (tx, query, cb) => {
+  const want = JSON.parse(query) || [];
+  if (want.length === 0) { cb(0, true, opsText([])); return; }
+  const outbox = tx.objectStore('outbox'), marks = tx.objectStore('marks');
   const out = new Array(want.length).fill(null);
-  let left = want.length, failed = false;
-  if (left === 0) { cb(0, true, opsText(out)); return; }
-  want.forEach((id, i) => {
-    const r = byOpId.get(id);
+  let left = 1, failed = false;
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  const done = () => {
+    if (--left !== 0 || failed) return;
+    for (const v of out) if (v !== null) { v.inFlight = true; marks.put(v.opId, [v.kind, v.eid, v.seq]); }
+    cb(0, true, opsText(out));
+  };
+  const byId = (i) => {
+    left++;
+    const r = outbox.index('opId').get(want[i][1]);
+    r.onsuccess = () => { out[i] = r.result ?? null; done(); };
+    r.onerror = fail(r);
+  };
+  const take = (i, v) => { if (v && v.opId === want[i][1]) out[i] = v; else byId(i); };
+  let lo = Infinity, hi = -Infinity;
+  for (const [seq] of want) { if (seq > 0 && seq < lo) lo = seq; if (seq > hi) hi = seq; }
+  if (want.every(([seq]) => seq > 0) && hi - lo < 2 * want.length + 16) {
+    left++;
+    const r = outbox.getAll(IDBKeyRange.bound(lo, hi));
     r.onsuccess = () => {
-      const v = r.result;
-      if (v) {
-        if (!v.inFlight) { v.inFlight = true; st.put(v); }
-        out[i] = v;
-      }
-      if (--left === 0 && !failed) cb(0, true, opsText(out));
+      const at = new Map(r.result.map((v) => [v.seq, v]));
+      want.forEach(([seq], i) => take(i, at.get(seq)));
+      done();
     };
-    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  });
+    r.onerror = fail(r);
+  } else {
+    want.forEach(([seq], i) => {
+      if (!(seq > 0)) { byId(i); return; }
+      left++;
+      const r = outbox.get(seq);
+      r.onsuccess = () => { take(i, r.result); done(); };
+      r.onerror = fail(r);
+    });
+  }
+  done();
 };
 H.count = (src, cb) => {
   const r = src.count();
@@ -280,18 +328,42 @@ H.addAll = (src, values, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
-// stringifyField rewrites field of every value to its JSON text (schema upgrade v1 → v2).
-H.stringifyField = (src, field) => {
-  const r = src.openCursor();
-  r.onsuccess = () => {
-    const c = r.result;
-    if (c === null) return;
-    const v = c.value;
-    if (v[field] !== undefined && v[field] !== null && typeof v[field] !== 'string') {
-      v[field] = JSON.stringify(v[field]);
-      c.update(v);
-    }
-    c.continue();
+// walk rewrites the values of an object store in a schema upgrade: fn(v) changes v and says
+// whether it did. Walks run one after another: two cursors over one store at once would each
+// write back a copy that misses the other's change.
+const walks = new WeakMap();
+const walk = (tx, name, fn) => {
+  const queued = walks.get(tx);
+  if (queued) { queued.push([name, fn]); return; }
+  const queue = [[name, fn]];
+  walks.set(tx, queue);
+  const next = () => {
+    const w = queue.shift();
+    if (w === undefined) { walks.delete(tx); return; }
+    const r = tx.objectStore(w[0]).openCursor();
+    r.onsuccess = () => {
+      const c = r.result;
+      if (c === null) { next(); return; }
+      if (w[1](c.value)) c.update(c.value);
+      c.continue();
+    };
   };
+  next();
+};
+// stringifyField rewrites field of every value of store name to its JSON text (upgrade v1 → v2).
+H.stringifyField = (tx, name, field) => walk(tx, name, (v) => {
+  if (v[field] === undefined || v[field] === null || typeof v[field] === 'string') return false;
+  v[field] = JSON.stringify(v[field]);
+  return true;
+});
+// moveMarks moves the inFlight flags of outbox ops into marks (upgrade v2 → v3).
+H.moveMarks = (tx) => {
+  const marks = tx.objectStore('marks');
+  walk(tx, 'outbox', (v) => {
+    if (!('inFlight' in v)) return false;
+    if (v.inFlight) marks.put(v.opId, [v.kind, v.eid, v.seq]);
+    delete v.inFlight;
+    return true;
+  });
 };
 return H;

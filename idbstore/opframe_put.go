@@ -8,7 +8,8 @@ import (
 )
 
 // frameOpValues frames outbox op values for the flush helper, in the format of opframe.go
-// (seq 0 is a new op: the store's key generator assigns it). Writing them as JSON escaped every
+// (seq 0 is a new op: the store's key generator assigns it; no 'i' flag: an op's in-flight
+// state is its mark, not part of its value). Writing them as JSON escaped every
 // payload once more in Go and parsed it again in JS. ok is false when a string holds a
 // separator, or when the changed list is the single empty name (framed, it would read back
 // as an empty list): the caller then sends JSON.
@@ -48,9 +49,6 @@ func frameOpValues(vs []opValue) (text string, ok bool) {
 		b = append(b, fieldSep...)
 		b = strconv.AppendInt(b, int64(v.Attempt), 10)
 		b = append(b, fieldSep...)
-		if v.InFlight {
-			b = append(b, 'i')
-		}
 		if v.Force {
 			b = append(b, 'f')
 		}

@@ -37,11 +37,11 @@ func TestOpsRoundTripFramedAndNot(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, stored, got)
 
-			ids := make([]string, len(ops))
+			asked := make([]core.Op, len(ops))
 			for i, o := range stored {
-				ids[len(ops)-1-i] = o.OpID
+				asked[len(ops)-1-i] = o
 			}
-			marked, err := s.MarkInFlight(ctx, append(ids, "unknown"))
+			marked, err := s.MarkInFlight(ctx, append(asked, core.Op{OpID: "unknown"}))
 			require.NoError(t, err)
 			require.Len(t, marked, len(ops))
 			for i, o := range marked {
@@ -69,7 +69,7 @@ func TestLoadFramedAndNot(t *testing.T) {
 			res, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", id, body(2), "op-2")})
 			require.NoError(t, err)
 			require.Equal(t, 1, res.Pending, "coalesced into the first op, which load read back")
-			_, err = s.MarkInFlight(ctx, []string{"op-1"})
+			_, err = s.MarkInFlight(ctx, []core.Op{{OpID: "op-1"}})
 			require.NoError(t, err)
 			res, err = s.WriteLocal(ctx, []core.LocalWrite{{Kind: "note", ID: id, Delete: true, OpID: "op-3"}})
 			require.NoError(t, err)

@@ -5,6 +5,7 @@ package idbstore
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -29,7 +30,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		return nil, err
 	}
 	var out []core.Op
-	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked}, func(t *txn) error {
+	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
 		es, err := loadForWrite(ctx, t, op, keys, ids)
 		if err != nil {
 			return err
@@ -68,15 +69,17 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	return out, nil
 }
 
-// Outbox returns up to limit pending ops in Seq order (limit <= 0: all), read in getAll pages.
+// Outbox returns up to limit pending ops in Seq order (limit <= 0: all), read in getAll pages,
+// each in flight when it has a mark.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	if err := s.guard("outbox"); err != nil {
 		return nil, err
 	}
 	out := []core.Op{}
-	err := s.view(ctx, "outbox", []string{stOutbox}, func(t *txn) error {
+	err := s.view(ctx, "outbox", []string{stOutbox, stMarks}, func(t *txn) error {
 		out = out[:0]
-		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, func(v js.Value) (err error) {
+		state := js.Global().Get("Object").New()
+		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, state, func(v js.Value) (err error) {
 			out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool())
 			return err
 		})
@@ -90,7 +93,7 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 // readAll reads up to limit values (limit <= 0: all) of store name in key order, as JSON.
 func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
 	var out []T
-	err := readPages(ctx, t, name, limit, t.js.page, func(v js.Value) error {
+	err := readPages(ctx, t, name, limit, t.js.page, js.ValueOf(false), func(v js.Value) error {
 		var vals []T
 		if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
 			return errDecode{err}
@@ -103,8 +106,9 @@ func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, e
 
 // readPages reads up to limit values (limit <= 0: all) of store name in key order in getAll
 // pages of at most pageSize, through helper (page, or opsPage for framed ops: both answer
-// [rawCount, text, lastKey, framed]); take decodes each answer.
-func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Value, take func(js.Value) error) error {
+// [rawCount, text, lastKey, framed]; arg is the helper's sixth argument, the same for every
+// page); take decodes each answer.
+func readPages(ctx context.Context, t *txn, name string, limit int, helper, arg js.Value, take func(js.Value) error) error {
 	st, err := t.store(name)
 	if err != nil {
 		return err
@@ -115,7 +119,7 @@ func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Va
 		if limit > 0 && limit-read < n {
 			n = limit - read
 		}
-		v, err := t.issue(ctx, helper, st, lo, loOpen, js.Null(), n, false)
+		v, err := t.issue(ctx, helper, st, lo, loOpen, js.Null(), n, arg)
 		if err != nil {
 			return err
 		}
@@ -161,19 +165,17 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 	return vals, nil
 }
 
-// MarkInFlight durably sets InFlight on the ops with these ids and returns them as stored, in
-// the order of opIDs; the ops are read and marked inside one helper call.
-func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) ([]core.Op, error) {
+// MarkInFlight durably marks the pending ops matched by OpID and returns them as stored, in
+// the order of ops. One helper call reads them (a ranged getAll over the outbox when their
+// Seqs lie close together, as a batch read from the outbox does) and puts one small mark per
+// op; the ops themselves are not rewritten.
+func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	if err := s.guard("mark in flight"); err != nil {
 		return nil, err
 	}
 	out := []core.Op{}
-	err := s.update(ctx, "mark in flight", []string{stOutbox}, func(t *txn) error {
-		idx, err := t.index(stOutbox, "opId")
-		if err != nil {
-			return err
-		}
-		v, err := t.issue(ctx, t.js.markInFlight, idx, jsonText(opIDs))
+	err := s.update(ctx, "mark in flight", []string{stOutbox, stMarks}, func(t *txn) error {
+		v, err := t.issue(ctx, t.js.markInFlight, t.raw, markQuery(ops))
 		if err != nil {
 			return err
 		}
@@ -184,6 +186,24 @@ func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) ([]core.Op, er
 		return nil, err
 	}
 	return out, nil
+}
+
+// markQuery is the markInFlight helper's query, JSON [[seq, opId]...], written without
+// reflection.
+func markQuery(ops []core.Op) string {
+	b := make([]byte, 0, len(ops)*48+2)
+	b = append(b, '[')
+	for i, o := range ops {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = strconv.AppendInt(b, o.Seq, 10)
+		b = append(b, ',')
+		b = appendJSONString(b, o.OpID)
+		b = append(b, ']')
+	}
+	return string(append(b, ']'))
 }
 
 // decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.
@@ -215,7 +235,7 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 			return err
 		}
 	}
-	return s.update(ctx, op, []string{stRecords, stOutbox}, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks}, func(t *txn) error {
 		keys := make([]entityKey, len(acks))
 		needRecord := make([]bool, len(acks))
 		for i, a := range acks {
@@ -290,8 +310,9 @@ func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack
 	return nil
 }
 
-// Resolve replaces the pending op op.OpID by op (keeping its Seq) and, when local is given and
-// the entity has no later ops, writes local as its record; one transaction.
+// Resolve replaces the pending op op.OpID by op (keeping its Seq; its mark put or deleted as
+// op.InFlight says) and, when local is given and the entity has no later ops, writes local as
+// its record; one transaction.
 func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
 	const name = "resolve"
 	if err := s.guard(name); err != nil {
@@ -309,7 +330,7 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 			return err
 		}
 	}
-	return s.update(ctx, name, []string{stRecords, stOutbox}, func(t *txn) error {
+	return s.update(ctx, name, []string{stRecords, stOutbox, stMarks}, func(t *txn) error {
 		stored, err := opsByID(ctx, t, []string{op.OpID})
 		if err != nil || stored[0] == nil {
 			return err
@@ -326,7 +347,7 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		p, i := e.find(op.OpID)
 		repl := core.CloneOp(op)
 		repl.Seq = p.op.Seq
-		p.op, p.dirty = repl, true
+		p.op, p.dirty, p.remark = repl, true, true
 		if local != nil && i == len(e.ops)-1 {
 			e.setRecord(core.CloneRecord(*local))
 		}

@@ -9,7 +9,8 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// Park moves ops (matched by OpID) from the outbox to the parked list; one transaction.
+// Park moves ops (matched by OpID) from the outbox to the parked list, with their marks'
+// in-flight state (the parked op keeps it, as stored), deleting the marks; one transaction.
 func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	const op = "park"
 	if err := s.guard(op); err != nil {
@@ -22,12 +23,13 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 		}
 		ids[i] = p.Op.OpID
 	}
-	return s.update(ctx, op, []string{stOutbox, stParked}, func(t *txn) error {
+	return s.update(ctx, op, []string{stOutbox, stParked, stMarks}, func(t *txn) error {
 		ops, err := opsByID(ctx, t, ids)
 		if err != nil {
 			return err
 		}
 		var dels []int64
+		var marks []markKey
 		var adds []parkedValue
 		seen := make(map[string]bool, len(parked))
 		for i, p := range parked {
@@ -36,12 +38,28 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 			}
 			seen[p.Op.OpID] = true
 			dels = append(dels, ops[i].Seq)
+			marks = append(marks, markOf(ops[i].op()))
 			pv := toParkedValue(p)
 			pv.Op = *ops[i]
 			adds = append(adds, pv)
 		}
 		if len(dels) == 0 {
 			return nil
+		}
+		// Parking is rare (a refused op): its marks are read after the ops, not alongside.
+		st, err := t.store(stMarks)
+		if err != nil {
+			return err
+		}
+		var inFlight []*string
+		if err := t.issueJSON(ctx, &inFlight, t.js.gather, st, "get", marksText(marks, nil)); err != nil {
+			return err
+		}
+		for i := range adds {
+			adds[i].Op.InFlight = inFlight[i] != nil
+		}
+		if err := t.fire(t.js.delAll, st, marksText(marks, nil)); err != nil {
+			return err
 		}
 		outbox, err := t.store(stOutbox)
 		if err != nil {
@@ -80,7 +98,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}
-	return s.update(ctx, "unpark", []string{stRecords, stOutbox, stParked}, func(t *txn) error {
+	return s.update(ctx, "unpark", []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
 		idx, err := t.index(stParked, "opId")
 		if err != nil {
 			return err

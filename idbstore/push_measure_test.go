@@ -37,12 +37,8 @@ func TestMeasurePushPath(t *testing.T) {
 	require.Len(t, got, n)
 	read := time.Since(start)
 
-	ids := make([]string, n)
-	for i, o := range got {
-		ids[i] = o.OpID
-	}
 	start = time.Now()
-	got, err = s.MarkInFlight(ctx, ids)
+	got, err = s.MarkInFlight(ctx, got)
 	require.NoError(t, err)
 	require.Len(t, got, n)
 	mark := time.Since(start)

@@ -15,7 +15,11 @@ import (
 //	v2 data and payload are JSON strings (exact bytes, one cheap crossing); the outbox gets an
 //	   entity index ([kind, eid]) and a unique opId index; parked ops and deferred conflicts get
 //	   their own stores, ordered by an auto key.
-const schemaVersion = 2
+//	v3 in-flight marks leave the op values for their own store (marks: key [kind, eid, seq],
+//	   value the opId): marking a batch puts small entries instead of rewriting every op
+//	   (payload and two index entries), and an entity's marks are read over the same key range
+//	   as its ops.
+const schemaVersion = 3
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -36,9 +40,9 @@ func migrations() []migration {
 			db.Call("createObjectStore", stMeta)
 		},
 		func(h *helpers, db, tx js.Value) {
-			h.stringifyField.Invoke(tx.Call("objectStore", stRecords), "data")
+			h.stringifyField.Invoke(tx, stRecords, "data")
 			outbox := tx.Call("objectStore", stOutbox)
-			h.stringifyField.Invoke(outbox, "payload")
+			h.stringifyField.Invoke(tx, stOutbox, "payload")
 			outbox.Call("createIndex", "entity", []any{"kind", "eid"})
 			outbox.Call("createIndex", "opId", "opId", map[string]any{"unique": true})
 			parked := db.Call("createObjectStore", stParked, map[string]any{"keyPath": "n", "autoIncrement": true})
@@ -46,6 +50,10 @@ func migrations() []migration {
 			parked.Call("createIndex", "entity", []any{"op.kind", "op.eid"})
 			conflicts := db.Call("createObjectStore", stConflicts, map[string]any{"keyPath": "n", "autoIncrement": true})
 			conflicts.Call("createIndex", "cid", "cid", map[string]any{"unique": true})
+		},
+		func(h *helpers, db, tx js.Value) {
+			db.Call("createObjectStore", stMarks)
+			h.moveMarks.Invoke(tx)
 		},
 	}
 }

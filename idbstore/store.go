@@ -33,6 +33,9 @@ const (
 	stConflicts = "conflicts"
 	stCursors   = "cursors"
 	stMeta      = "meta"
+	// stMarks holds one entry per outbox op in flight (key [kind, eid, seq], value the opId):
+	// the only place an op's in-flight state is kept (schema.go, v3).
+	stMarks = "marks"
 )
 
 // Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.

@@ -76,29 +76,26 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	return len(s.outbox), nil
 }
 
-// MarkInFlight sets InFlight on the pending ops with these ids and returns copies of them in
-// the order of opIDs; unknown ids are skipped.
-func (s *Store) MarkInFlight(ctx context.Context, opIDs []string) ([]core.Op, error) {
+// MarkInFlight sets InFlight on the pending ops matched by OpID (found through the op-id
+// index; Seq is not needed) and returns copies of them in the order of ops; unknown ids are
+// skipped.
+func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	if err := s.lock(ctx, "mark in flight"); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	at := make(map[string]int, len(opIDs))
-	for i, id := range opIDs {
-		at[id] = i
-	}
-	found := make([]*core.Op, len(opIDs))
-	for i := range s.outbox {
-		if j, ok := at[s.outbox[i].OpID]; ok {
-			s.outbox[i].InFlight = true
-			found[j] = &s.outbox[i]
+	out := make([]core.Op, 0, len(ops))
+	for _, in := range ops {
+		seq, ok := s.byID[in.OpID]
+		if !ok {
+			continue
 		}
-	}
-	out := make([]core.Op, 0, len(opIDs))
-	for _, o := range found {
-		if o != nil {
-			out = append(out, core.CloneOp(*o))
+		i, ok := slices.BinarySearchFunc(s.outbox, seq, cmpSeq)
+		if !ok {
+			continue
 		}
+		s.outbox[i].InFlight = true
+		out = append(out, core.CloneOp(s.outbox[i]))
 	}
 	return out, nil
 }

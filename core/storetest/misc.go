@@ -160,7 +160,7 @@ var closedTests = []test{
 			},
 			"Outbox":       func() error { _, err := s.Outbox(ctx, 0); return err },
 			"PendingCount": func() error { _, err := s.PendingCount(ctx); return err },
-			"MarkInFlight": func() error { _, err := s.MarkInFlight(ctx, []string{"x"}); return err },
+			"MarkInFlight": func() error { _, err := s.MarkInFlight(ctx, []core.Op{{OpID: "x"}}); return err },
 			"Ack":          func() error { return s.Ack(ctx, []core.Ack{{Op: core.Op{OpID: "x"}}}) },
 			"Resolve": func() error {
 				return s.Resolve(ctx, core.Op{OpID: "x", Kind: kindA, EntityID: "a", Type: core.OpDelete}, nil)

@@ -240,10 +240,30 @@ var parkTests = []test{
 
 func ptr[T any](v T) *T { return &v }
 
-// markInFlight marks the ops with ids in flight and returns what the store answered.
+// markInFlight marks the pending ops with ids in flight, passing them as Outbox reads them
+// (Seq included, as the engine does; an id not pending goes with Seq 0), and returns what the
+// store answered.
 func (e *env) markInFlight(ids []string) []core.Op {
 	e.Helper()
-	ops, err := e.s.MarkInFlight(e.ctx, ids)
+	byID := map[string]core.Op{}
+	for _, o := range e.outbox() {
+		byID[o.OpID] = o
+	}
+	ops := make([]core.Op, len(ids))
+	for i, id := range ids {
+		o, ok := byID[id]
+		if !ok {
+			o = core.Op{OpID: id}
+		}
+		ops[i] = o
+	}
+	return e.mark(ops...)
+}
+
+// mark calls MarkInFlight with ops as given and returns what the store answered.
+func (e *env) mark(ops ...core.Op) []core.Op {
+	e.Helper()
+	marked, err := e.s.MarkInFlight(e.ctx, ops)
 	require.NoError(e, err)
-	return ops
+	return marked
 }

@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"WriteLocal", writeTests},
 		{"Enqueue", enqueueTests},
 		{"Outbox", outboxTests},
+		{"InFlight", inFlightTests},
 		{"Ack", ackTests},
 		{"Resolve", resolveTests},
 		{"Park", parkTests},

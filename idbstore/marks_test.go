@@ -1,0 +1,153 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+// rawOutbox reads database name with plain IndexedDB calls: the marks store's entries
+// ([key, opId]) and the outbox's values as stored, as JSON.
+const rawOutbox = `return new Promise((res, rej) => {
+	const r = indexedDB.open(name);
+	r.onsuccess = () => {
+		const db = r.result, tx = db.transaction(['marks', 'outbox'], 'readonly');
+		const keys = tx.objectStore('marks').getAllKeys(), ids = tx.objectStore('marks').getAll();
+		const ops = tx.objectStore('outbox').getAll();
+		tx.oncomplete = () => {
+			db.close();
+			res(JSON.stringify({ marks: keys.result.map((k, i) => [k, ids.result[i]]), ops: ops.result }));
+		};
+		tx.onerror = () => rej(tx.error);
+	};
+	r.onerror = () => rej(r.error);
+});`
+
+type rawState struct {
+	Marks []json.RawMessage            `json:"marks"`
+	Ops   []map[string]json.RawMessage `json:"ops"`
+}
+
+func readRaw(t *testing.T, name string) rawState {
+	t.Helper()
+	var st rawState
+	require.NoError(t, json.Unmarshal([]byte(jsAwait(t, jsFunc("name", rawOutbox).Invoke(name)).String()), &st))
+	for _, o := range st.Ops {
+		_, has := o["inFlight"]
+		require.False(t, has, "an outbox value carries inFlight: %v", o)
+	}
+	return st
+}
+
+func marks(t *testing.T, name string) []string {
+	t.Helper()
+	out := []string{}
+	for _, m := range readRaw(t, name).Marks {
+		out = append(out, string(m))
+	}
+	return out
+}
+
+// writeV2 creates a version-2 database by hand: in-flight state as a flag in the op values.
+const writeV2 = `return new Promise((res, rej) => {
+	const r = indexedDB.open(name, 2);
+	r.onupgradeneeded = () => {
+		const db = r.result;
+		const recs = db.createObjectStore('records', { keyPath: ['kind', 'id'] });
+		const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+		outbox.createIndex('entity', ['kind', 'eid']);
+		outbox.createIndex('opId', 'opId', { unique: true });
+		db.createObjectStore('cursors', { keyPath: 'kind' });
+		db.createObjectStore('meta').put(2, ['offsync', 'schema']);
+		const parked = db.createObjectStore('parked', { keyPath: 'n', autoIncrement: true });
+		parked.createIndex('opId', 'opId', { unique: true });
+		parked.createIndex('entity', ['op.kind', 'op.eid']);
+		db.createObjectStore('conflicts', { keyPath: 'n', autoIncrement: true }).createIndex('cid', 'cid', { unique: true });
+		recs.put({ kind: 'note', id: 'a', data: '{"id":"a","v":1}' });
+		recs.put({ kind: 'note', id: 'b', data: '{"id":"b","v":1}' });
+		outbox.add({ opId: 'op-a', kind: 'note', eid: 'a', type: 'upsert', payload: '{"id":"a","v":1}', changed: null, ts: 1, inFlight: true });
+		outbox.add({ opId: 'op-b', kind: 'note', eid: 'b', type: 'upsert', payload: '{"id":"b","v":1}', changed: null, ts: 2 });
+	};
+	r.onsuccess = () => { r.result.close(); res(true); };
+	r.onerror = () => rej(r.error);
+});`
+
+func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
+	ctx := testCtx(t)
+	name := freshName(t)
+	jsAwait(t, jsFunc("name", writeV2).Invoke(name))
+	s, err := Open(ctx, name)
+	require.NoError(t, err)
+	defer s.Close()
+
+	assert.Equal(t, []string{`[["note","a",1],"op-a"]`}, marks(t, name), "the flag moved into a mark")
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 2)
+	assert.True(t, ops[0].InFlight)
+	assert.False(t, ops[1].InFlight)
+
+	_, err = s.WriteLocal(ctx, []core.LocalWrite{
+		upsert("note", "a", `{"id":"a","v":2}`, "op-a2"),
+		upsert("note", "b", `{"id":"b","v":2}`, "op-b2"),
+	})
+	require.NoError(t, err)
+	ops, err = s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 3, "a's write appended behind its in-flight op, b's coalesced")
+	assert.JSONEq(t, `{"id":"a","v":1}`, string(ops[0].Payload))
+	assert.JSONEq(t, `{"id":"b","v":2}`, string(ops[1].Payload))
+	assert.Equal(t, "op-a2", ops[2].OpID)
+
+	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","v":1,"updatedAt":"v1"}`), UpdatedAt: "v1"}
+	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}}))
+	assert.Empty(t, marks(t, name))
+}
+
+// TestMarksLeaveWithTheirOps checks the marks store itself: one entry per op in flight, gone
+// once its op is acknowledged, parked, requeued or resolved as not in flight, and never a
+// leftover that a later op could be mistaken for.
+func TestMarksLeaveWithTheirOps(t *testing.T) {
+	ctx := testCtx(t)
+	name := freshName(t)
+	s, err := Open(ctx, name)
+	require.NoError(t, err)
+	defer s.Close()
+	var ws []core.LocalWrite
+	for _, id := range []string{"a", "b", "c", "d", "e"} {
+		ws = append(ws, upsert("note", id, `{"id":"`+id+`"}`, "op-"+id))
+	}
+	_, err = s.WriteLocal(ctx, ws)
+	require.NoError(t, err)
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	marked, err := s.MarkInFlight(ctx, ops)
+	require.NoError(t, err)
+	require.Len(t, marked, 5)
+	require.Len(t, marks(t, name), 5)
+
+	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
+	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: marked[0], Server: &srv}}))
+	require.NoError(t, s.Park(ctx, []core.ParkedOp{{Op: marked[1], Status: 422}, {Op: marked[2], Status: 422}}))
+	require.NoError(t, s.Unpark(ctx, []string{"op-c"}, true))
+	next := marked[3]
+	next.InFlight, next.Attempt = false, 1
+	require.NoError(t, s.Resolve(ctx, next, nil))
+	require.NoError(t, s.Resolve(ctx, marked[4], nil))
+	assert.Equal(t, []string{`[["note","e",5],"op-e"]`}, marks(t, name), "only e is still in flight")
+
+	parked, err := s.Parked(ctx)
+	require.NoError(t, err)
+	require.Len(t, parked, 1)
+	assert.True(t, parked[0].Op.InFlight, "a parked op keeps the state it had")
+	ops, err = s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 3)
+	assert.Equal(t, []bool{false, true, false}, []bool{ops[0].InFlight, ops[1].InFlight, ops[2].InFlight}, "d resolved, e in flight, c requeued")
+}
