@@ -24,8 +24,9 @@ type pendingOp struct {
 	stored  bool // it is in the outbox already (Seq known)
 	dirty   bool
 	removed bool
-	// remark: flush writes the op's mark as op.InFlight says (put or delete).
-	remark bool
+	// marked is whether the stored op is marked in flight (as loaded); flush marks or unmarks
+	// it when op.InFlight says otherwise, and unmarks it when it is removed.
+	marked bool
 }
 
 // entities is the working set of a write transaction.
@@ -36,30 +37,27 @@ type entities struct {
 	counted int
 }
 
-// loadEntities reads the records and outbox ops of keys in one request batch, without their
-// in-flight state (for calls that do not coalesce: the ops' InFlight is false).
+// loadEntities reads the records and outbox ops of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, nil, false)
+	es, _, err := load(ctx, t, keys, nil, false, nil)
 	return es, err
 }
 
 // loadForAck is loadEntities for acknowledgements: an acknowledged op's record is replaced by
 // the server's unless the entity has later ops, so records are read only for entities with
 // more than one op and for keys[i] with needRecord[i] (an ack without a server record). That
-// spares a push one read per acknowledged op. The ops' in-flight state is not read: an ack
-// coalesces nothing, and flush deletes the marks of the ops it removes without knowing it.
+// spares a push one read per acknowledged op.
 func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, needRecord, false)
+	es, _, err := load(ctx, t, keys, nil, false, needRecord)
 	return es, err
 }
 
 // loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
 // pending on one of these entities or parked. An id pending on another entity is refused by
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
-// It also counts the outbox, for pendingAfter, and reads which ops are in flight (marks): a
-// write must never coalesce into one.
+// It also counts the outbox, for pendingAfter.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, keys, ids, true, nil, true)
+	es, parkedAt, err := load(ctx, t, keys, ids, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +88,11 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 // looked up in the parked opId index (for several ids only when that store is not empty). The
 // count goes through the outbox's entity index: every op has one entry there, and an index
 // counts several times faster than the store of op values. With needRecord (one per key),
-// records are read only where needRecord says or the entity has more than one op. With
-// withMarks the ops' InFlight comes from their marks, read over the same key ranges in
-// parallel with the ops (the transaction must include the marks store); without, it is false.
-func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool, withMarks bool) (*entities, int, error) {
+// records are read only where needRecord says or the entity has more than one op. The ops'
+// InFlight comes from the marks, all read with one getAll in parallel (the transaction must
+// include the marks store; the helper keeps them for flush): a write must never coalesce into
+// an op in flight.
+func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
 	at := make(map[entityKey]int, len(keys))
@@ -115,7 +114,7 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 	if needRecord != nil {
 		need = js.ValueOf(jsonText(needAt))
 	}
-	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need, withMarks)
+	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need)
 	if err != nil {
 		return nil, -1, err
 	}
@@ -128,7 +127,7 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 		e := es.byKey[k]
 		e.rec = got.recs[i]
 		for _, o := range got.ops[i] {
-			e.ops = append(e.ops, &pendingOp{op: o, stored: true})
+			e.ops = append(e.ops, &pendingOp{op: o, stored: true, marked: o.InFlight})
 		}
 	}
 	return es, got.parked, nil
@@ -263,10 +262,10 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 }
 
 // flush issues the writes of everything changed, through H.flush (framed or JSON records,
-// the marks' deletes and puts, then the outbox's deletes and puts; the helper takes the object
-// stores from the transaction, which must include marks). Op values never carry InFlight: a
-// removed op's mark is deleted (whether or not it has one), a remarked op's mark is put or
-// deleted. New ops are added in append order; with withSeqs their generated Seqs are awaited
+// the marks' changes, then the outbox's deletes and puts; the helper takes the object stores
+// from the transaction, which must include marks). Op values never carry InFlight: a removed
+// op is unmarked, a stored op whose InFlight changed is marked or unmarked (new ops are never
+// in flight). New ops are added in append order; with withSeqs their generated Seqs are awaited
 // and filled in (an op cancelled within the call is added and deleted, so it consumes its Seq
 // as in memstore), otherwise the transaction's completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
@@ -274,8 +273,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	var dels []int64
 	var puts, adds []opValue
 	var addOps []*pendingOp
-	var markDels, markPuts []markKey
-	var markIDs []string
+	var unmarks, marks []int64
 	for _, e := range es.byKey {
 		if e.dirty && e.rec != nil {
 			recs = append(recs, *e.rec)
@@ -284,16 +282,18 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			switch {
 			case p.stored && p.removed:
 				dels = append(dels, p.op.Seq)
-				markDels = append(markDels, markOf(p.op))
+				if p.marked {
+					unmarks = append(unmarks, p.op.Seq)
+				}
 				continue
 			case p.stored && p.dirty:
 				puts = append(puts, outboxValue(p.op))
 			}
 			switch {
-			case p.stored && p.remark && p.op.InFlight:
-				markPuts, markIDs = append(markPuts, markOf(p.op)), append(markIDs, p.op.OpID)
-			case p.stored && p.remark:
-				markDels = append(markDels, markOf(p.op))
+			case p.stored && p.op.InFlight && !p.marked:
+				marks = append(marks, p.op.Seq)
+			case p.stored && !p.op.InFlight && p.marked:
+				unmarks = append(unmarks, p.op.Seq)
 			}
 		}
 	}
@@ -320,7 +320,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		}
 	}
 	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed,
-		marksText(markDels, nil), marksText(markPuts, markIDs)); err != nil {
+		textOrEmpty(unmarks), textOrEmpty(marks)); err != nil {
 		return err
 	}
 	if len(adds) == 0 {

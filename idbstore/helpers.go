@@ -25,7 +25,7 @@ type helpers struct {
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
 	putFramed, load, flush, markInFlight, opsPage    js.Value
-	moveMarks                                        js.Value
+	moveMarks, unmarkOps                             js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -49,7 +49,7 @@ func newHelpers(given js.Value) *helpers {
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},
-		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"),
+		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), unmarkOps: h.Get("unmarkOps"),
 	}
 }
 

@@ -47,17 +47,41 @@ H.gather = (src, method, keys, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
+// Marks (schema v3) are the seqs of the outbox ops in flight, one entry {n, seqs} per batch
+// marked at once. Entries are few (the batches in flight), so a reader takes them all with one
+// getAll beside its own reads. The entries a transaction read are kept for its later changes
+// (unmark, mark), which rewrite them without reading again.
+const marksRead = new WeakMap();
+const markedSeqs = (entries) => {
+  const set = new Set();
+  for (const e of entries) for (const q of e.seqs) set.add(q);
+  return set;
+};
+// unmark removes seqs from the entries tx read: what is left of an entry is put back, an
+// emptied entry deleted.
+const unmark = (tx, seqs) => {
+  const entries = marksRead.get(tx);
+  if (entries === undefined) throw new Error('offsync: marks changed before they were read');
+  const drop = new Set(seqs), st = tx.objectStore('marks');
+  for (const e of entries) {
+    const keep = e.seqs.filter((q) => !drop.has(q));
+    if (keep.length === e.seqs.length) continue;
+    if (keep.length === 0) st.delete(e.n); else st.put({ n: e.n, seqs: keep });
+    e.seqs = keep;
+  }
+};
+// mark adds one entry for seqs (none of them marked already).
+const mark = (tx, seqs) => { if (seqs.length > 0) tx.objectStore('marks').add({ seqs }); };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-H.load = (tx, query, withParked, count, need, withMarks, cb) => {
+H.load = (tx, query, withParked, count, need, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
-  const marks = withMarks ? tx.objectStore('marks') : null, marked = new Set();
   const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
-  let left = 1, failed = false, parkedAt = -1, n = -1;
+  let left = 1, failed = false, parkedAt = -1, n = -1, marked = null;
   const settle = () => {
     if (--left !== 0 || failed) return;
-    if (marks) for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
+    for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
     cb(0, true, loadResult(recs, ops, parkedAt, n));
   };
   const req = (r, ok) => {
@@ -66,6 +90,7 @@ H.load = (tx, query, withParked, count, need, withMarks, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
   if (count) req(entity.count(), (v) => { n = v; });
+  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedSeqs(es); });
   // With need (JSON key positions), records are read only for those keys and for keys with
   // more than one op, once their ops are known.
   const some = need !== null, forced = some ? new Set(JSON.parse(need)) : null;
@@ -76,8 +101,6 @@ H.load = (tx, query, withParked, count, need, withMarks, cb) => {
   for (const [kind, is] of byKind) {
     let lo = ks[is[0]][1], hi = lo;
     for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
-    // The marks of the range's ops, in parallel with the ops (few: only ops in flight).
-    if (marks) req(marks.getAllKeys(IDBKeyRange.bound([kind, lo], [kind, hi, []])), (mk) => { for (const k of mk) marked.add(k[2]); });
     if (is.length === 1) {
       const i = is[0];
       if (!some) getRec(i);
@@ -139,11 +162,11 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
   r.onerror = () => cb(0, false, r.error);
 };
 // flush: see flush in entities.go ('' = none); completion is the transaction's.
-H.flush = (tx, framed, recs, dels, puts, putsFramed, markDels, markPuts) => {
+H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks) => {
   if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
   if (recs !== '') H.putAll(tx.objectStore('records'), recs);
-  if (markDels !== '') H.delAll(tx.objectStore('marks'), markDels);
-  if (markPuts !== '') for (const [k, id] of JSON.parse(markPuts)) tx.objectStore('marks').put(id, k);
+  if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
+  if (marks !== '') mark(tx, JSON.parse(marks));
   if (dels === '' && puts === '') return;
   const outbox = tx.objectStore('outbox');
   if (dels !== '') H.delAll(outbox, dels);
@@ -238,15 +261,15 @@ const loadResult = (recs, ops, parked, n) => {
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // opsPage is page for outbox ops (src the outbox; the sixth argument is an object kept across
 // the pages of one read): up to count ops in range, framed (opframe.go) when possible, each
-// in flight when the marks store holds its mark; result: [rawCount, text, lastSeq, framed].
-// The first page reads the seqs of all marks (few: only ops in flight) in parallel with its ops.
+// in flight when it is marked; result: [rawCount, text, lastSeq, framed]. The first page reads
+// the marks in parallel with its ops.
 H.opsPage = (src, lo, loOpen, hi, count, state, cb) => {
   let left = 1, failed = false;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   if (state.marked === undefined) {
     left++;
-    const m = src.transaction.objectStore('marks').getAllKeys();
-    m.onsuccess = () => { state.marked = new Set(m.result.map((k) => k[2])); done(); };
+    const m = src.transaction.objectStore('marks').getAll();
+    m.onsuccess = () => { state.marked = markedSeqs(m.result); done(); };
     m.onerror = fail(m);
   }
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
@@ -260,24 +283,29 @@ H.opsPage = (src, lo, loOpen, hi, count, state, cb) => {
   r.onsuccess = done;
   r.onerror = fail(r);
 };
-// markInFlight puts a mark (store marks: key [kind, eid, seq], value opId) for each outbox op
-// of the JSON [[seq, opId]...] and reports the ops as stored, in order (a missing one as null);
-// result: [text, framed] as opsText. Seq is a hint: the ops are read with one getAll over the
-// outbox's keys when their seqs lie close together (a batch read from the outbox), with a get
-// per seq otherwise; an op not found at its seq (requeued, or gone) is looked up by opId.
-// The marks' puts complete with the transaction; the ops themselves are not rewritten.
+// markInFlight marks the outbox ops of the JSON [[seq, opId]...] (one marks entry for those not
+// marked yet) and reports them as stored, in order (a missing one as null); result: [text,
+// framed] as opsText. Seq is a hint: the ops are read with one getAll over the outbox's keys
+// when their seqs lie close together (a batch read from the outbox), with a get per seq
+// otherwise, in parallel with the marks; an op not found at its seq (requeued, or gone) is
+// looked up by opId. The ops themselves are not rewritten.
 H.markInFlight = (tx, query, cb) => {
   const want = JSON.parse(query) || [];
   if (want.length === 0) { cb(0, true, opsText([])); return; }
-  const outbox = tx.objectStore('outbox'), marks = tx.objectStore('marks');
+  const outbox = tx.objectStore('outbox');
   const out = new Array(want.length).fill(null);
-  let left = 1, failed = false;
+  let left = 2, failed = false, marked = null;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   const done = () => {
     if (--left !== 0 || failed) return;
-    for (const v of out) if (v !== null) { v.inFlight = true; marks.put(v.opId, [v.kind, v.eid, v.seq]); }
+    const fresh = new Set();
+    for (const v of out) if (v !== null) { v.inFlight = true; if (!marked.has(v.seq)) fresh.add(v.seq); }
+    mark(tx, [...fresh]);
     cb(0, true, opsText(out));
   };
+  const m = tx.objectStore('marks').getAll();
+  m.onsuccess = () => { marked = markedSeqs(m.result); done(); };
+  m.onerror = fail(m);
   const byId = (i) => {
     left++;
     const r = outbox.index('opId').get(want[i][1]);
@@ -332,10 +360,10 @@ H.addAll = (src, values, cb) => {
 // whether it did. Walks run one after another: two cursors over one store at once would each
 // write back a copy that misses the other's change.
 const walks = new WeakMap();
-const walk = (tx, name, fn) => {
+const walk = (tx, name, fn, end) => {
   const queued = walks.get(tx);
-  if (queued) { queued.push([name, fn]); return; }
-  const queue = [[name, fn]];
+  if (queued) { queued.push([name, fn, end]); return; }
+  const queue = [[name, fn, end]];
   walks.set(tx, queue);
   const next = () => {
     const w = queue.shift();
@@ -343,7 +371,7 @@ const walk = (tx, name, fn) => {
     const r = tx.objectStore(w[0]).openCursor();
     r.onsuccess = () => {
       const c = r.result;
-      if (c === null) { next(); return; }
+      if (c === null) { if (w[2]) w[2](); next(); return; }
       if (w[1](c.value)) c.update(c.value);
       c.continue();
     };
@@ -356,14 +384,27 @@ H.stringifyField = (tx, name, field) => walk(tx, name, (v) => {
   v[field] = JSON.stringify(v[field]);
   return true;
 });
-// moveMarks moves the inFlight flags of outbox ops into marks (upgrade v2 → v3).
+// moveMarks moves the inFlight flags of outbox ops into one marks entry (upgrade v2 → v3).
 H.moveMarks = (tx) => {
-  const marks = tx.objectStore('marks');
+  const seqs = [];
   walk(tx, 'outbox', (v) => {
     if (!('inFlight' in v)) return false;
-    if (v.inFlight) marks.put(v.opId, [v.kind, v.eid, v.seq]);
+    if (v.inFlight) seqs.push(v.seq);
     delete v.inFlight;
     return true;
-  });
+  }, () => mark(tx, seqs));
+};
+// unmarkOps removes the seqs (JSON) from the marks and reports which were marked (JSON
+// booleans, in order).
+H.unmarkOps = (tx, seqs, cb) => {
+  const want = JSON.parse(seqs) || [];
+  const r = tx.objectStore('marks').getAll();
+  r.onsuccess = () => {
+    marksRead.set(tx, r.result);
+    const marked = markedSeqs(r.result);
+    unmark(tx, want);
+    cb(0, true, JSON.stringify(want.map((q) => marked.has(q))));
+  };
+  r.onerror = () => cb(0, false, r.error);
 };
 return H;

@@ -12,17 +12,16 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// rawOutbox reads database name with plain IndexedDB calls: the marks store's entries
-// ([key, opId]) and the outbox's values as stored, as JSON.
+// rawOutbox reads database name with plain IndexedDB calls: the seqs of each marks entry and
+// the outbox's values as stored, as JSON.
 const rawOutbox = `return new Promise((res, rej) => {
 	const r = indexedDB.open(name);
 	r.onsuccess = () => {
 		const db = r.result, tx = db.transaction(['marks', 'outbox'], 'readonly');
-		const keys = tx.objectStore('marks').getAllKeys(), ids = tx.objectStore('marks').getAll();
-		const ops = tx.objectStore('outbox').getAll();
+		const marks = tx.objectStore('marks').getAll(), ops = tx.objectStore('outbox').getAll();
 		tx.oncomplete = () => {
 			db.close();
-			res(JSON.stringify({ marks: keys.result.map((k, i) => [k, ids.result[i]]), ops: ops.result }));
+			res(JSON.stringify({ marks: marks.result.map((e) => e.seqs), ops: ops.result }));
 		};
 		tx.onerror = () => rej(tx.error);
 	};
@@ -86,7 +85,7 @@ func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 
-	assert.Equal(t, []string{`[["note","a",1],"op-a"]`}, marks(t, name), "the flag moved into a mark")
+	assert.Equal(t, []string{`[1]`}, marks(t, name), "the flag moved into a marks entry")
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, ops, 2)
@@ -110,9 +109,9 @@ func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 	assert.Empty(t, marks(t, name))
 }
 
-// TestMarksLeaveWithTheirOps checks the marks store itself: one entry per op in flight, gone
-// once its op is acknowledged, parked, requeued or resolved as not in flight, and never a
-// leftover that a later op could be mistaken for.
+// TestMarksLeaveWithTheirOps checks the marks store itself: one entry per marked batch, an op's
+// seq gone from it once the op is acknowledged, parked, requeued or resolved as not in flight,
+// and no empty entry left behind.
 func TestMarksLeaveWithTheirOps(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
@@ -130,7 +129,7 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 	marked, err := s.MarkInFlight(ctx, ops)
 	require.NoError(t, err)
 	require.Len(t, marked, 5)
-	require.Len(t, marks(t, name), 5)
+	require.Equal(t, []string{`[1,2,3,4,5]`}, marks(t, name), "one entry for the batch")
 
 	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: marked[0], Server: &srv}}))
@@ -140,7 +139,7 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 	next.InFlight, next.Attempt = false, 1
 	require.NoError(t, s.Resolve(ctx, next, nil))
 	require.NoError(t, s.Resolve(ctx, marked[4], nil))
-	assert.Equal(t, []string{`[["note","e",5],"op-e"]`}, marks(t, name), "only e is still in flight")
+	assert.Equal(t, []string{`[5]`}, marks(t, name), "only e is still in flight")
 
 	parked, err := s.Parked(ctx)
 	require.NoError(t, err)
@@ -150,4 +149,37 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ops, 3)
 	assert.Equal(t, []bool{false, true, false}, []bool{ops[0].InFlight, ops[1].InFlight, ops[2].InFlight}, "d resolved, e in flight, c requeued")
+}
+
+// TestMarksAcrossBatches marks ops in several batches (entries), re-marks some, and
+// acknowledges across entries: each op is in at most one entry, and emptied entries go.
+func TestMarksAcrossBatches(t *testing.T) {
+	ctx := testCtx(t)
+	name := freshName(t)
+	s, err := Open(ctx, name)
+	require.NoError(t, err)
+	defer s.Close()
+	var ws []core.LocalWrite
+	for _, id := range []string{"a", "b", "c", "d"} {
+		ws = append(ws, upsert("note", id, `{"id":"`+id+`"}`, "op-"+id))
+	}
+	_, err = s.WriteLocal(ctx, ws)
+	require.NoError(t, err)
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	_, err = s.MarkInFlight(ctx, ops[:2])
+	require.NoError(t, err)
+	_, err = s.MarkInFlight(ctx, ops[1:])
+	require.NoError(t, err)
+	assert.Equal(t, []string{`[1,2]`, `[3,4]`}, marks(t, name), "b was marked already")
+
+	var acks []core.Ack
+	for _, o := range ops[1:3] {
+		srv := core.Record{Kind: "note", ID: o.EntityID, Data: json.RawMessage(`{"id":"` + o.EntityID + `","updatedAt":"v1"}`), UpdatedAt: "v1"}
+		acks = append(acks, core.Ack{Op: o, Server: &srv})
+	}
+	require.NoError(t, s.Ack(ctx, acks))
+	assert.Equal(t, []string{`[1]`, `[4]`}, marks(t, name))
+	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0]}, {Op: ops[3]}}))
+	assert.Empty(t, marks(t, name))
 }

@@ -310,7 +310,7 @@ func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack
 	return nil
 }
 
-// Resolve replaces the pending op op.OpID by op (keeping its Seq; its mark put or deleted as
+// Resolve replaces the pending op op.OpID by op (keeping its Seq; marked in flight as
 // op.InFlight says) and, when local is given and the entity has no later ops, writes local as
 // its record; one transaction.
 func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
@@ -347,7 +347,7 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		p, i := e.find(op.OpID)
 		repl := core.CloneOp(op)
 		repl.Seq = p.op.Seq
-		p.op, p.dirty, p.remark = repl, true, true
+		p.op, p.dirty = repl, true
 		if local != nil && i == len(e.ops)-1 {
 			e.setRecord(core.CloneRecord(*local))
 		}

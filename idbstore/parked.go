@@ -9,8 +9,8 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// Park moves ops (matched by OpID) from the outbox to the parked list, with their marks'
-// in-flight state (the parked op keeps it, as stored), deleting the marks; one transaction.
+// Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
+// parked op keeps the in-flight state it had); one transaction.
 func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	const op = "park"
 	if err := s.guard(op); err != nil {
@@ -29,7 +29,6 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 			return err
 		}
 		var dels []int64
-		var marks []markKey
 		var adds []parkedValue
 		seen := make(map[string]bool, len(parked))
 		for i, p := range parked {
@@ -38,7 +37,6 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 			}
 			seen[p.Op.OpID] = true
 			dels = append(dels, ops[i].Seq)
-			marks = append(marks, markOf(ops[i].op()))
 			pv := toParkedValue(p)
 			pv.Op = *ops[i]
 			adds = append(adds, pv)
@@ -46,20 +44,13 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 		if len(dels) == 0 {
 			return nil
 		}
-		// Parking is rare (a refused op): its marks are read after the ops, not alongside.
-		st, err := t.store(stMarks)
-		if err != nil {
-			return err
-		}
-		var inFlight []*string
-		if err := t.issueJSON(ctx, &inFlight, t.js.gather, st, "get", marksText(marks, nil)); err != nil {
+		// Parking is rare (a refused op): the marks are read after the ops, not alongside.
+		var inFlight []bool
+		if err := t.issueJSON(ctx, &inFlight, t.js.unmarkOps, t.raw, jsonText(dels)); err != nil {
 			return err
 		}
 		for i := range adds {
-			adds[i].Op.InFlight = inFlight[i] != nil
-		}
-		if err := t.fire(t.js.delAll, st, marksText(marks, nil)); err != nil {
-			return err
+			adds[i].Op.InFlight = inFlight[i]
 		}
 		outbox, err := t.store(stOutbox)
 		if err != nil {

@@ -15,10 +15,10 @@ import (
 //	v2 data and payload are JSON strings (exact bytes, one cheap crossing); the outbox gets an
 //	   entity index ([kind, eid]) and a unique opId index; parked ops and deferred conflicts get
 //	   their own stores, ordered by an auto key.
-//	v3 in-flight marks leave the op values for their own store (marks: key [kind, eid, seq],
-//	   value the opId): marking a batch puts small entries instead of rewriting every op
-//	   (payload and two index entries), and an entity's marks are read over the same key range
-//	   as its ops.
+//	v3 an op's in-flight state leaves its value for the marks store: one entry {n (auto key),
+//	   seqs} per batch marked at once. Marking a batch puts one small entry instead of
+//	   rewriting every op (payload and two index entries), acknowledging it deletes that entry,
+//	   and readers take all entries (few: the batches in flight) in one getAll beside their reads.
 const schemaVersion = 3
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
@@ -52,7 +52,7 @@ func migrations() []migration {
 			conflicts.Call("createIndex", "cid", "cid", map[string]any{"unique": true})
 		},
 		func(h *helpers, db, tx js.Value) {
-			db.Call("createObjectStore", stMarks)
+			db.Call("createObjectStore", stMarks, map[string]any{"keyPath": "n", "autoIncrement": true})
 			h.moveMarks.Invoke(tx)
 		},
 	}

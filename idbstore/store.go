@@ -33,7 +33,7 @@ const (
 	stConflicts = "conflicts"
 	stCursors   = "cursors"
 	stMeta      = "meta"
-	// stMarks holds one entry per outbox op in flight (key [kind, eid, seq], value the opId):
+	// stMarks holds the seqs of the outbox ops in flight, one entry per batch marked at once:
 	// the only place an op's in-flight state is kept (schema.go, v3).
 	stMarks = "marks"
 )

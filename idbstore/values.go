@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"encoding/json"
-	"strconv"
 
 	"github.com/offsync/offsync/core"
 )
@@ -145,46 +144,6 @@ func (v conflictValue) conflict() core.Conflict {
 		ServerDeleted: v.ServerDeleted, LocalDeleted: v.LocalDeleted, ChangedFields: copyStrings(v.Changed),
 		ServerUpdatedAt: v.ServerUpdatedAt, BaseUpdatedAt: v.Base, DetectedAtMs: v.DetectedAt,
 	}
-}
-
-// markKey is an op's key in the marks store, [kind, eid, seq].
-type markKey struct {
-	kind, eid string
-	seq       int64
-}
-
-func markOf(o core.Op) markKey { return markKey{o.Kind, o.EntityID, o.Seq} }
-
-// marksText is the JSON the flush helper takes for marks: an array of keys, or of
-// [key, opId] entries; "" when there are none. Written without reflection: an ack makes one
-// per acknowledged op.
-func marksText(keys []markKey, opIDs []string) string {
-	if len(keys) == 0 {
-		return ""
-	}
-	b := make([]byte, 0, len(keys)*64)
-	b = append(b, '[')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if opIDs != nil {
-			b = append(b, '[')
-		}
-		b = append(b, '[')
-		b = appendJSONString(b, k.kind)
-		b = append(b, ',')
-		b = appendJSONString(b, k.eid)
-		b = append(b, ',')
-		b = strconv.AppendInt(b, k.seq, 10)
-		b = append(b, ']')
-		if opIDs != nil {
-			b = append(b, ',')
-			b = appendJSONString(b, opIDs[i])
-			b = append(b, ']')
-		}
-	}
-	return string(append(b, ']'))
 }
 
 // entityKey is a record's key, [kind, id], as JSON for the helpers.
