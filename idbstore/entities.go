@@ -17,6 +17,8 @@ type entity struct {
 	rec   *core.Record
 	dirty bool
 	ops   []*pendingOp // in Seq order, new ones last
+	// later: an op was appended behind another pending op (flush names the entity in stLater).
+	later bool
 }
 
 type pendingOp struct {
@@ -35,20 +37,27 @@ type entities struct {
 	added []*pendingOp // new ops in append order: the order their Seqs must follow
 	// counted is the outbox's size when it was loaded, -1 when not counted.
 	counted int
+	// acked: loaded by loadForAck; flush drops from stLater the entities left with one op or none.
+	acked bool
 }
 
 // loadEntities reads the records and outbox ops of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, nil)
+	es, _, err := load(ctx, t, keys, nil, false, nil, nil)
 	return es, err
 }
 
 // loadForAck is loadEntities for acknowledgements: an acknowledged op's record is replaced by
 // the server's unless the entity has later ops, so records are read only for entities with
 // more than one op and for keys[i] with needRecord[i] (an ack without a server record). That
-// spares a push one read per acknowledged op.
-func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, needRecord)
+// spares a push one read per acknowledged op. acked[i] is keys[i]'s acknowledged op: an entity
+// stLater does not name holds only that op, read by its Seq (H.loadAck), not through the entity
+// index (one request per entity when the batch's ids are spread, as UUIDs are).
+func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool, acked []core.Op) (*entities, error) {
+	es, _, err := load(ctx, t, keys, nil, false, needRecord, acked)
+	if es != nil {
+		es.acked = true
+	}
 	return es, err
 }
 
@@ -57,7 +66,7 @@ func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
 // It also counts the outbox, for pendingAfter.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, keys, ids, true, nil)
+	es, parkedAt, err := load(ctx, t, keys, ids, true, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +101,9 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 // InFlight comes from the marks, all read with one getAll in parallel (the transaction must
 // include the marks store; the helper keeps them for flush): a write must never coalesce into
 // an op in flight.
-func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool) (*entities, int, error) {
+//
+// With acked (one op per key, an Ack's) it reads through H.loadAck instead (loadForAck).
+func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool, acked []core.Op) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
 	at := make(map[entityKey]int, len(keys))
@@ -114,7 +125,14 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 	if needRecord != nil {
 		need = js.ValueOf(jsonText(needAt))
 	}
-	v, err := t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need)
+	var v js.Value
+	var err error
+	if acked != nil {
+		seqs, opIDs := ackHints(keys, acked, at, len(uniq))
+		v, err = t.issue(ctx, t.js.loadAck, t.raw, loadQuery(uniq, opIDs), need, jsonText(seqs))
+	} else {
+		v, err = t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need)
+	}
 	if err != nil {
 		return nil, -1, err
 	}
@@ -131,6 +149,22 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 		}
 	}
 	return es, got.parked, nil
+}
+
+// ackHints is, per unique key, the Seq and op id of its acknowledged op: the Seq 0 (no hint)
+// for a key acknowledged twice in one call, whose ops are then read through the entity index.
+func ackHints(keys []entityKey, acked []core.Op, at map[entityKey]int, n int) ([]int64, []string) {
+	seqs, opIDs := make([]int64, n), make([]string, n)
+	seen := make([]bool, n)
+	for i, k := range keys {
+		j := at[k]
+		if seen[j] {
+			seqs[j] = 0
+			continue
+		}
+		seen[j], seqs[j], opIDs[j] = true, acked[i].Seq, acked[i].OpID
+	}
+	return seqs, opIDs
 }
 
 // refuseUnaddedOpIDs refuses the ids (a local write's) that flush will not add to the outbox
@@ -237,8 +271,12 @@ func (e *entity) setRecord(r core.Record) {
 	e.dirty = true
 }
 
-// append adds a new op at the end of the entity's ops and of the outbox.
+// append adds a new op at the end of the entity's ops and of the outbox; behind another
+// pending op, the entity is named in stLater at flush.
 func (es *entities) append(e *entity, o core.Op) *pendingOp {
+	if e.last() != nil {
+		e.later = true
+	}
 	o.Seq = 0
 	p := &pendingOp{op: o, dirty: true}
 	e.ops = append(e.ops, p)
@@ -274,9 +312,16 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	var puts, adds []opValue
 	var addOps []*pendingOp
 	var unmarks, marks []int64
-	for _, e := range es.byKey {
+	var later, notLater []entityKey
+	for k, e := range es.byKey {
 		if e.dirty && e.rec != nil {
 			recs = append(recs, *e.rec)
+		}
+		switch {
+		case e.later:
+			later = append(later, k)
+		case es.acked && len(e.pending()) <= 1:
+			notLater = append(notLater, k)
 		}
 		for _, p := range e.ops {
 			switch {
@@ -320,7 +365,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		}
 	}
 	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed,
-		textOrEmpty(unmarks), textOrEmpty(marks)); err != nil {
+		textOrEmpty(unmarks), textOrEmpty(marks), keysText(later), keysText(notLater)); err != nil {
 		return err
 	}
 	if len(adds) == 0 {

@@ -25,7 +25,7 @@ type helpers struct {
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
 	putFramed, load, flush, markInFlight, opsPage    js.Value
-	moveMarks, unmarkOps                             js.Value
+	moveMarks, unmarkOps, loadAck                    js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -38,7 +38,7 @@ func newHelpers(given js.Value) *helpers {
 		h = js.Global().Get("Function").New(helperSource).Invoke()
 	}
 	strs := map[string]js.Value{}
-	for _, s := range []string{stRecords, stOutbox, stParked, stConflicts, stCursors, stMeta, stMarks,
+	for _, s := range []string{stRecords, stOutbox, stParked, stConflicts, stCursors, stMeta, stMarks, stLater,
 		readOnly.mode, readWrite.mode, readOnly.durability, durableWrite.durability, "relaxed"} {
 		strs[s] = js.ValueOf(s)
 	}
@@ -50,6 +50,7 @@ func newHelpers(given js.Value) *helpers {
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},
 		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), unmarkOps: h.Get("unmarkOps"),
+		loadAck: h.Get("loadAck"),
 	}
 }
 

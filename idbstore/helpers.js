@@ -52,6 +52,8 @@ H.gather = (src, method, keys, cb) => {
 // getAll beside its own reads. The entries a transaction read are kept for its later changes
 // (unmark, mark), which rewrite them without reading again.
 const marksRead = new WeakMap();
+// laterRead holds the later store's keys (as JSON) a transaction read, for flush's unflags.
+const laterRead = new WeakMap();
 const markedSeqs = (entries) => {
   const set = new Set();
   for (const e of entries) for (const q of e.seqs) set.add(q);
@@ -133,6 +135,65 @@ H.load = (tx, query, withParked, count, need, cb) => {
   else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
 };
+// loadAck is load for acknowledgements (loadForAck in entities.go): ks (query [ks, opIds]) the
+// acked entities, with the acked op's seq (seqs, JSON) and opId per key as hints (seq 0: none).
+// An entity the later store does not name has never had a second pending op, so its ops are
+// just the acked one, read by seq (one getAll over the outbox's keys when the seqs lie close
+// together, a get per seq otherwise); a named entity, or an op not found at its seq, has its
+// ops read through the entity index as load does. Records are read for the keys in need and
+// for entities with more than one op. The later entries read are kept for flush. Result: as
+// load's.
+H.loadAck = (tx, query, need, seqs, cb) => {
+  const q = JSON.parse(query), hints = JSON.parse(seqs) || [];
+  const ks = q[0] || [], ids = q[1] || [], forced = new Set(JSON.parse(need) || []);
+  const records = tx.objectStore('records'), outbox = tx.objectStore('outbox');
+  const entity = outbox.index('entity');
+  const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
+  let left = 1, failed = false, marked = null, later = null, bySeq = null;
+  const settle = () => {
+    if (--left !== 0 || failed) return;
+    for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
+    cb(0, true, loadResult(recs, ops, -1, -1));
+  };
+  const req = (r, ok) => {
+    left++;
+    r.onsuccess = () => { ok(r.result); settle(); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  };
+  const getRec = (i) => req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
+  const place = () => {
+    if (later === null || bySeq === null) return;
+    ks.forEach((k, i) => {
+      const v = bySeq.get(hints[i]);
+      if (v && v.opId === ids[i] && v.kind === k[0] && v.eid === k[1] && !later.has(JSON.stringify(k))) {
+        ops[i] = [v];
+        if (forced.has(i)) getRec(i);
+        return;
+      }
+      req(entity.getAll(k), (vs) => { ops[i] = vs; if (forced.has(i) || vs.length > 1) getRec(i); });
+    });
+  };
+  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedSeqs(es); });
+  req(tx.objectStore('later').getAllKeys(), (lk) => {
+    later = new Set(lk.map((k) => JSON.stringify(k)));
+    laterRead.set(tx, later);
+    place();
+  });
+  let lo = Infinity, hi = -Infinity, n = 0;
+  for (const q of hints) if (q > 0) { n++; if (q < lo) lo = q; if (q > hi) hi = q; }
+  if (n === 0) bySeq = new Map();
+  else if (hi - lo < 2 * n + 16) {
+    req(outbox.getAll(IDBKeyRange.bound(lo, hi)), (vs) => { bySeq = new Map(vs.map((v) => [v.seq, v])); place(); });
+  } else {
+    const found = new Map();
+    let waiting = n;
+    for (const q of hints) {
+      if (q > 0) req(outbox.get(q), (v) => { if (v) found.set(q, v); if (--waiting === 0) { bySeq = found; place(); } });
+    }
+  }
+  place();
+  settle();
+};
 // page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
 // framed]. Records are framed (frame.go) when asked and possible, JSON otherwise.
 const RS = '\x1e', US = '\x1f';
@@ -162,11 +223,17 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
   r.onerror = () => cb(0, false, r.error);
 };
 // flush: see flush in entities.go ('' = none); completion is the transaction's.
-H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks) => {
+H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unflags) => {
   if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
   if (recs !== '') H.putAll(tx.objectStore('records'), recs);
   if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
   if (marks !== '') mark(tx, JSON.parse(marks));
+  if (flags !== '') for (const k of JSON.parse(flags)) tx.objectStore('later').put(1, k);
+  if (unflags !== '') {
+    const read = laterRead.get(tx);
+    if (read === undefined) throw new Error('offsync: later entries changed before they were read');
+    for (const k of JSON.parse(unflags)) if (read.has(JSON.stringify(k))) tx.objectStore('later').delete(k);
+  }
   if (dels === '' && puts === '') return;
   const outbox = tx.objectStore('outbox');
   if (dels !== '') H.delAll(outbox, dels);
@@ -384,15 +451,21 @@ H.stringifyField = (tx, name, field) => walk(tx, name, (v) => {
   v[field] = JSON.stringify(v[field]);
   return true;
 });
-// moveMarks moves the inFlight flags of outbox ops into one marks entry (upgrade v2 → v3).
+// moveMarks moves the inFlight flags of outbox ops into one marks entry and names the entities
+// with more than one op in the later store (upgrade v2 → v3).
 H.moveMarks = (tx) => {
-  const seqs = [];
+  const seqs = [], count = new Map();
   walk(tx, 'outbox', (v) => {
+    const k = JSON.stringify([v.kind, v.eid]);
+    count.set(k, (count.get(k) || 0) + 1);
     if (!('inFlight' in v)) return false;
     if (v.inFlight) seqs.push(v.seq);
     delete v.inFlight;
     return true;
-  }, () => mark(tx, seqs));
+  }, () => {
+    mark(tx, seqs);
+    for (const [k, n] of count) if (n > 1) tx.objectStore('later').put(1, JSON.parse(k));
+  });
 };
 // unmarkOps removes the seqs (JSON) from the marks and reports which were marked (JSON
 // booleans, in order).

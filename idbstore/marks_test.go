@@ -12,16 +12,17 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// rawOutbox reads database name with plain IndexedDB calls: the seqs of each marks entry and
-// the outbox's values as stored, as JSON.
+// rawOutbox reads database name with plain IndexedDB calls: the seqs of each marks entry, the
+// later store's keys and the outbox's values as stored, as JSON.
 const rawOutbox = `return new Promise((res, rej) => {
 	const r = indexedDB.open(name);
 	r.onsuccess = () => {
-		const db = r.result, tx = db.transaction(['marks', 'outbox'], 'readonly');
+		const db = r.result, tx = db.transaction(['marks', 'later', 'outbox'], 'readonly');
 		const marks = tx.objectStore('marks').getAll(), ops = tx.objectStore('outbox').getAll();
+		const later = tx.objectStore('later').getAllKeys();
 		tx.oncomplete = () => {
 			db.close();
-			res(JSON.stringify({ marks: marks.result.map((e) => e.seqs), ops: ops.result }));
+			res(JSON.stringify({ marks: marks.result.map((e) => e.seqs), later: later.result, ops: ops.result }));
 		};
 		tx.onerror = () => rej(tx.error);
 	};
@@ -30,6 +31,7 @@ const rawOutbox = `return new Promise((res, rej) => {
 
 type rawState struct {
 	Marks []json.RawMessage            `json:"marks"`
+	Later [][2]string                  `json:"later"`
 	Ops   []map[string]json.RawMessage `json:"ops"`
 }
 
@@ -72,6 +74,8 @@ const writeV2 = `return new Promise((res, rej) => {
 		recs.put({ kind: 'note', id: 'b', data: '{"id":"b","v":1}' });
 		outbox.add({ opId: 'op-a', kind: 'note', eid: 'a', type: 'upsert', payload: '{"id":"a","v":1}', changed: null, ts: 1, inFlight: true });
 		outbox.add({ opId: 'op-b', kind: 'note', eid: 'b', type: 'upsert', payload: '{"id":"b","v":1}', changed: null, ts: 2 });
+		outbox.add({ opId: 'op-c1', kind: 'note', eid: 'c', type: 'delete', payload: null, changed: null, ts: 3 });
+		outbox.add({ opId: 'op-c2', kind: 'note', eid: 'c', type: 'upsert', payload: '{"id":"c"}', changed: null, ts: 4 });
 	};
 	r.onsuccess = () => { r.result.close(); res(true); };
 	r.onerror = () => rej(r.error);
@@ -86,9 +90,10 @@ func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 	defer s.Close()
 
 	assert.Equal(t, []string{`[1]`}, marks(t, name), "the flag moved into a marks entry")
+	assert.Equal(t, [][2]string{{"note", "c"}}, readRaw(t, name).Later, "c has two ops")
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, 2)
+	require.Len(t, ops, 4)
 	assert.True(t, ops[0].InFlight)
 	assert.False(t, ops[1].InFlight)
 
@@ -99,14 +104,22 @@ func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 	require.NoError(t, err)
 	ops, err = s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, 3, "a's write appended behind its in-flight op, b's coalesced")
+	require.Len(t, ops, 5, "a's write appended behind its in-flight op, b's coalesced")
 	assert.JSONEq(t, `{"id":"a","v":1}`, string(ops[0].Payload))
 	assert.JSONEq(t, `{"id":"b","v":2}`, string(ops[1].Payload))
-	assert.Equal(t, "op-a2", ops[2].OpID)
+	assert.Equal(t, "op-a2", ops[4].OpID)
+	assert.Equal(t, [][2]string{{"note", "a"}, {"note", "c"}}, readRaw(t, name).Later)
 
 	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","v":1,"updatedAt":"v1"}`), UpdatedAt: "v1"}
-	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}}))
+	tomb := core.Record{Kind: "note", ID: "c", Data: json.RawMessage(`{"id":"c","deletedAt":"v1"}`), UpdatedAt: "v1", Deleted: true}
+	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}, {Op: ops[2], Server: &tomb}}))
 	assert.Empty(t, marks(t, name))
+	assert.Empty(t, readRaw(t, name).Later, "a and c are left with one op each")
+	ops, err = s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 3)
+	assert.Equal(t, "v1", ops[1].BaseUpdatedAt, "c's later op rebased onto the acknowledged version")
+	assert.Equal(t, "v1", ops[2].BaseUpdatedAt, "a's later op too")
 }
 
 // TestMarksLeaveWithTheirOps checks the marks store itself: one entry per marked batch, an op's

@@ -30,7 +30,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		return nil, err
 	}
 	var out []core.Op
-	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
+	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
 		es, err := loadForWrite(ctx, t, op, keys, ids)
 		if err != nil {
 			return err
@@ -235,13 +235,14 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 			return err
 		}
 	}
-	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks}, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater}, func(t *txn) error {
 		keys := make([]entityKey, len(acks))
 		needRecord := make([]bool, len(acks))
+		acked := make([]core.Op, len(acks))
 		for i, a := range acks {
-			keys[i], needRecord[i] = entityKey{a.Op.Kind, a.Op.EntityID}, a.Server == nil
+			keys[i], needRecord[i], acked[i] = entityKey{a.Op.Kind, a.Op.EntityID}, a.Server == nil, a.Op
 		}
-		es, err := loadForAck(ctx, t, keys, needRecord)
+		es, err := loadForAck(ctx, t, keys, needRecord, acked)
 		if err != nil {
 			return err
 		}

@@ -89,7 +89,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}
-	return s.update(ctx, "unpark", []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
+	return s.update(ctx, "unpark", []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
 		idx, err := t.index(stParked, "opId")
 		if err != nil {
 			return err

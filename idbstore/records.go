@@ -119,7 +119,7 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	}
 	var out []core.Record
 	pending := 0
-	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
+	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
 		out = make([]core.Record, 0, len(writes))
 		es, err := loadForWrite(ctx, t, op, keys, ids)
 		if err != nil {

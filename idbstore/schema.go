@@ -19,6 +19,8 @@ import (
 //	   seqs} per batch marked at once. Marking a batch puts one small entry instead of
 //	   rewriting every op (payload and two index entries), acknowledging it deletes that entry,
 //	   and readers take all entries (few: the batches in flight) in one getAll beside their reads.
+//	   The later store (key [kind, eid]) names the entities that may have more than one pending
+//	   op, so that an Ack reads the others' single op by seq instead of through the entity index.
 const schemaVersion = 3
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
@@ -53,6 +55,7 @@ func migrations() []migration {
 		},
 		func(h *helpers, db, tx js.Value) {
 			db.Call("createObjectStore", stMarks, map[string]any{"keyPath": "n", "autoIncrement": true})
+			db.Call("createObjectStore", stLater)
 			h.moveMarks.Invoke(tx)
 		},
 	}

@@ -36,6 +36,9 @@ const (
 	// stMarks holds the seqs of the outbox ops in flight, one entry per batch marked at once:
 	// the only place an op's in-flight state is kept (schema.go, v3).
 	stMarks = "marks"
+	// stLater names (key [kind, eid]) every entity that may have more than one pending op: one
+	// that never had is known to hold only the op an Ack acknowledges (schema.go, v3).
+	stLater = "later"
 )
 
 // Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.

@@ -160,6 +160,26 @@ func jsonText(v any) string {
 	return string(b)
 }
 
+// keysText is keys as a JSON array, written without reflection; "" when there are none.
+func keysText(keys []entityKey) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	b := make([]byte, 0, len(keys)*48)
+	b = append(b, '[')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendJSONString(b, k.kind)
+		b = append(b, ',')
+		b = appendJSONString(b, k.id)
+		b = append(b, ']')
+	}
+	return string(append(b, ']'))
+}
+
 // loadQuery is the load helper's query, JSON [[[kind, id]...], [opId...]], written without
 // reflection: it is made on every local write.
 func loadQuery(keys []entityKey, ids []string) string {
