@@ -136,6 +136,20 @@ func CoalescePending(pending []Op, next Op) (merged *Op, remove bool) {
 	return merged, remove
 }
 
+// CoalesceEnqueued is CoalescePending for app-made ops (Store.Enqueue), which never cancel
+// out: the delete is kept, folded into the last op. An app's op carries the app's base, so a
+// base-less upsert before it need not be a create the server lacks; and Enqueue leaves records
+// alone, so a cancelled create would stay live locally with nothing left to push. The server
+// answers a delete of an unknown id with 404, which is done, and its ack makes the local copy
+// a tombstone.
+func CoalesceEnqueued(pending []Op, next Op) *Op {
+	merged, remove := CoalescePending(pending, next)
+	if remove {
+		return coalesceDelete(pending[len(pending)-1], next)
+	}
+	return merged
+}
+
 // coalesceDelete folds a delete into the entity's last (upsert) op: one delete, earlier base.
 func coalesceDelete(last, next Op) *Op {
 	last.LocalTimestamp = next.LocalTimestamp

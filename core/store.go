@@ -74,9 +74,9 @@ type Store interface {
 	// counted inside the write's own transaction so the engine needs no second one).
 	WriteLocal(ctx context.Context, writes []LocalWrite) (WriteResult, error)
 	// Enqueue appends app-made ops (seed-style, the app keeps its own copy) without touching
-	// records; coalescing as in PlanWrite (CoalescePending). Seq is assigned by the store and
-	// InFlight cleared. Returns one op per input: the op as stored (the coalesced op when folded
-	// into the entity's last op), or the input with Seq 0 when it cancelled that op out.
+	// records; coalescing as CoalesceEnqueued says (as PlanWrite, but never cancelling out).
+	// Seq is assigned by the store and InFlight cleared. Returns one op per input: the op as
+	// stored (the coalesced op when folded into the entity's last op).
 	Enqueue(ctx context.Context, ops []Op) ([]Op, error)
 
 	// Outbox returns up to limit pending ops (parked ones excluded) in Seq order; limit <= 0 is all.

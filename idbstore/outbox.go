@@ -11,8 +11,8 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// Enqueue appends app-made ops, coalescing as CoalescePending says, in one transaction. It
-// returns one op per input: as stored, or the input with Seq 0 when it cancelled the last op.
+// Enqueue appends app-made ops, coalescing as CoalesceEnqueued says, in one transaction. It
+// returns one op per input, as stored.
 func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	const op = "enqueue"
 	if err := s.guard(op); err != nil {
@@ -43,12 +43,8 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			o := core.CloneOp(in)
 			o.Seq, o.InFlight = 0, false
 			e := es.get(o.Kind, o.EntityID)
-			merged, remove := core.CoalescePending(e.pending(), o)
-			if p := es.place(e, merged, remove, o); p != nil {
-				out[i], holders[i] = core.CloneOp(p.op), p
-			} else {
-				out[i] = o
-			}
+			p := es.place(e, core.CoalesceEnqueued(e.pending(), o), false, o)
+			out[i], holders[i] = core.CloneOp(p.op), p
 		}
 		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids, true); err != nil {
 			return err
@@ -57,9 +53,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			return err
 		}
 		for i, p := range holders {
-			if p != nil {
-				out[i].Seq = p.op.Seq
-			}
+			out[i].Seq = p.op.Seq
 		}
 		return nil
 	})

@@ -34,14 +34,10 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		o := core.CloneOp(in)
 		o.Seq, o.InFlight = 0, false
 		pending := t.pending(o.Kind, o.EntityID)
-		merged, remove := core.CoalescePending(pending, o)
-		switch {
-		case remove:
-			t.removeOp(pending[len(pending)-1].Seq)
-		case merged != nil:
+		if merged := core.CoalesceEnqueued(pending, o); merged != nil {
 			t.replaceOp(*merged)
 			o = *merged
-		default:
+		} else {
 			o = t.appendOp(o)
 		}
 		out = append(out, core.CloneOp(o))

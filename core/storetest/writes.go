@@ -206,12 +206,16 @@ var enqueueTests = []test{
 		require.NoError(e, err)
 		require.Len(e, out, 4)
 		require.Equal(e, "app-1", out[1].OpID, "folded into the first op")
-		require.Zero(e, out[3].Seq, "cancelled out")
 		ops := e.outbox()
-		require.Len(e, ops, 1)
+		require.Len(e, ops, 2)
 		require.Equal(e, "app-1", ops[0].OpID)
 		require.ElementsMatch(e, []string{"v", "w"}, ops[0].ChangedFields)
 		requireJSON(e, `{"id":"a","v":2,"w":1}`, ops[0].Payload)
+		// A create and its delete do not cancel out (CoalesceEnqueued): one delete is left.
+		require.Equal(e, ops[1], out[3])
+		require.Equal(e, "app-3", ops[1].OpID)
+		require.Equal(e, core.OpDelete, ops[1].Type)
+		require.Nil(e, ops[1].Payload)
 	}},
 }
 
