@@ -3,7 +3,8 @@
 //
 //   GOOS=js GOARCH=wasm go build -o bench/dist/sync-prof.wasm ./wasm   # keeps function names
 //   node bench/profile.mjs pull|incr|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb]
-//   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled)
+//   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled;
+//   noop: N no-op syncs in a row, the mean printed, so that small fixed costs show up)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -45,7 +46,11 @@ try {
   await cdp.send('Profiler.start');
   let out;
   if (scenario === 'open') out = await call('openTimed', side, 'prof', [kind]);
-  else if (scenario === 'noop') out = await call('sync', side, 'prof', [kind]);
+  else if (scenario === 'noop') {
+    const t0 = Date.now();
+    for (let i = 0; i < n; i++) await call('sync', side, 'prof', [kind]);
+    out = { ms: (Date.now() - t0) / n };
+  }
   else if (scenario === 'pull' || scenario === 'incr') out = await call('pull', side, 'prof', kind);
   else if (scenario === 'push') out = await call('pushOnly', side, 'prof', kind);
   else out = await call('write', side, scenario, 'prof', kind, 'w', n, 500);
