@@ -84,6 +84,11 @@ type Engine struct {
 	// refetchMu serialises the read-modify-writes of the stored refetch list (refetch.go):
 	// concurrent pulls, the refetch phase and DropParked all change it.
 	refetchMu sync.Mutex
+
+	// lastCursor holds each kind's cursor as this engine last read or wrote it, for the first
+	// pages a sync fetches ahead (prefetch.go); a hint, checked against the store.
+	cursorMu   sync.Mutex
+	lastCursor map[string]Cursor
 }
 
 // engineState is what Status reports and what "status" events compare.
@@ -105,7 +110,7 @@ func New(cfg Config) (*Engine, error) {
 		kinds[k] = true
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Engine{cfg: cfg, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel}, nil
+	return &Engine{cfg: cfg, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel, lastCursor: map[string]Cursor{}}, nil
 }
 
 // Put writes one record locally and appends its outbox op, atomically. data is a JSON object

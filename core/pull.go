@@ -83,7 +83,11 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		}
 	}()
 	token, done := "", 0
-	page, err := e.fetchPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
+	first, ok := st.prefetch.take(kind, cur, st.prefetchUsable(kind))
+	page, err := first.page, first.err
+	if !ok {
+		page, err = e.fetchPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
+	}
 	for {
 		if err != nil {
 			return err
@@ -133,7 +137,11 @@ func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor,
 		return cur, nil
 	}
 	cur, err := e.cfg.Store.Cursor(ctx, kind)
-	return cur, Wrap(CodeStorage, "pull "+kind, err)
+	if err != nil {
+		return Cursor{}, Wrap(CodeStorage, "pull "+kind, err)
+	}
+	e.noteCursor(kind, cur)
+	return cur, nil
 }
 
 // fetchPage gets one page, with retries.
@@ -177,6 +185,7 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, items
 		}
 		return Cursor{}, Wrap(CodeStorage, op, err)
 	}
+	e.noteCursor(kind, next)
 	skip := make(map[string]bool, len(held))
 	refetch := make([]refetchEntry, len(held))
 	for i, id := range held {

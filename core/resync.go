@@ -9,7 +9,7 @@ import "context"
 func (e *Engine) runFullResync(ctx context.Context, clearData bool, reason string) (Stats, error) {
 	kinds := cloneStrings(e.cfg.Kinds)
 	e.emit(Event{Type: EventFullResync, Reason: reason, ClearData: clearData})
-	return e.syncing(ctx, kinds, func(ctx context.Context, st *runState) error {
+	return e.syncing(ctx, kinds, false, func(ctx context.Context, st *runState) error {
 		if err := e.push(ctx, st); err != nil {
 			return err
 		}
@@ -22,6 +22,7 @@ func (e *Engine) runFullResync(ctx context.Context, clearData bool, reason strin
 		st.mu.Lock()
 		clear(st.cursors)
 		st.mu.Unlock()
+		e.forgetCursors(kinds)
 		if clearData {
 			for _, k := range kinds {
 				e.emit(Event{Type: EventChange, Kind: k, Origin: OriginSync})

@@ -101,6 +101,7 @@ type runState struct {
 	refetchList []refetchEntry
 	refetchRead bool
 	cursors     map[string]Cursor // per kind, until its pull starts (taken) or a reset (cleared)
+	prefetch    *prefetch         // first pages fetched during the start reads; nil: none
 	// conflictMu serialises conflict handling: resolvers and merge functions see one
 	// conflict at a time even with concurrent push batches.
 	conflictMu sync.Mutex

@@ -18,7 +18,7 @@ const metaLastFullResync = "lastFullResync"
 
 // runSync is one sync run over kinds: push, then pull.
 func (e *Engine) runSync(ctx context.Context, kinds []string) (Stats, error) {
-	return e.syncing(ctx, kinds, func(ctx context.Context, st *runState) error {
+	return e.syncing(ctx, kinds, true, func(ctx context.Context, st *runState) error {
 		if err := e.push(ctx, st); err != nil {
 			return err
 		}
@@ -46,8 +46,9 @@ func (e *Engine) syncOrResync(ctx context.Context) (Stats, error) {
 }
 
 // syncing wraps a run's body with its events, stats and status: "status" (syncing),
-// "syncStarted", the body's own events, "error" on failure, "completed", "status".
-func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx context.Context, st *runState) error) (Stats, error) {
+// "syncStarted", the body's own events, "error" on failure, "completed", "status". With ahead,
+// the kinds' first pages are fetched during the start reads (prefetch.go).
+func (e *Engine) syncing(ctx context.Context, kinds []string, ahead bool, body func(ctx context.Context, st *runState) error) (Stats, error) {
 	st := newRunState(kinds)
 	start := e.cfg.Now()
 	e.setSyncing(true, -1)
@@ -58,6 +59,10 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, body func(ctx cont
 		}
 	}()
 	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(kinds)})
+	if ahead {
+		st.prefetch = e.startPrefetch(ctx, kinds)
+		defer st.prefetch.stop()
+	}
 	err := e.runStart(ctx, st)
 	if err == nil {
 		err = body(ctx, st)
@@ -142,6 +147,7 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	st.refetchList, st.refetchRead = list, true
 	for i, kind := range st.kinds {
 		st.cursors[kind] = cursors[i]
+		e.noteCursor(kind, cursors[i])
 	}
 	return nil
 }
