@@ -167,13 +167,29 @@ func ackHints(keys []entityKey, acked []core.Op, at map[entityKey]int, n int) ([
 	return seqs, opIDs
 }
 
+// seqsNeeded reports whether flush awaits the Seqs of the ops it adds: when the caller wants them,
+// and when an op added in this call was cancelled in it, since that op is added and deleted so
+// that it consumes its Seq as in memstore (the differential test compares Seqs).
+func (es *entities) seqsNeeded(withSeqs bool) bool {
+	if withSeqs {
+		return true
+	}
+	for _, p := range es.added {
+		if p.removed {
+			return true
+		}
+	}
+	return false
+}
+
 // refuseUnaddedOpIDs refuses the ids (a local write's) that flush will not add to the outbox
 // (their op was coalesced into an earlier one, or cancelled) and that another op already has:
 // only added ops meet the unique opId index. One request batch, only when there are such ids.
 func refuseUnaddedOpIDs(ctx context.Context, t *txn, op string, es *entities, ids []string, withSeqs bool) error {
 	added := make(map[string]bool, len(es.added))
+	all := es.seqsNeeded(withSeqs)
 	for _, p := range es.added {
-		if !p.removed || withSeqs {
+		if !p.removed || all {
 			added[p.op.OpID] = true
 		}
 	}
@@ -303,10 +319,10 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 // the marks' changes, then the outbox's deletes and puts; the helper takes the object stores
 // from the transaction, which must include marks). Op values never carry InFlight: a removed
 // op is unmarked, a stored op whose InFlight changed is marked or unmarked (new ops are never
-// in flight). New ops are added in append order; with withSeqs their generated Seqs are awaited
-// and filled in (an op cancelled within the call is added and deleted, so it consumes its Seq
-// as in memstore), otherwise the transaction's completion covers them.
+// in flight). New ops are added in append order; when seqsNeeded their generated Seqs are
+// awaited and filled in, otherwise the transaction's completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
+	withSeqs = es.seqsNeeded(withSeqs)
 	var recs []core.Record
 	var dels []int64
 	var puts, adds []opValue
@@ -343,10 +359,8 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		}
 	}
 	for _, p := range es.added {
-		if !p.removed || withSeqs {
-			adds = append(adds, outboxValue(p.op))
-			addOps = append(addOps, p)
-		}
+		adds = append(adds, outboxValue(p.op))
+		addOps = append(addOps, p)
 	}
 	if !withSeqs {
 		puts, adds = append(puts, adds...), nil
