@@ -161,14 +161,16 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 
 // MarkInFlight durably marks the pending ops matched by OpID and returns them as stored, in
 // the order of ops. One helper call reads them (a ranged getAll over the outbox when their
-// Seqs lie close together, as a batch read from the outbox does) and puts one small mark per
-// op; the ops themselves are not rewritten.
+// Seqs lie close together, as a batch read from the outbox does) and adds one marks entry for
+// the batch; the ops themselves are not rewritten. It commits with the local writes'
+// durability: a mark lost to a power cut after its request went out would let a later edit
+// coalesce into an op the server may have applied, and its retry would replay the old answer.
 func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	if err := s.guard("mark in flight"); err != nil {
 		return nil, err
 	}
 	out := []core.Op{}
-	err := s.update(ctx, "mark in flight", []string{stOutbox, stMarks}, func(t *txn) error {
+	err := s.updateDurable(ctx, "mark in flight", []string{stOutbox, stMarks}, func(t *txn) error {
 		v, err := t.issue(ctx, t.js.markInFlight, t.raw, markQuery(ops))
 		if err != nil {
 			return err

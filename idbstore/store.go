@@ -62,9 +62,10 @@ var _ core.Store = (*Store)(nil)
 
 // Options tunes a Store; the zero value is the default.
 type Options struct {
-	// Durability of the app's local writes (WriteLocal, Enqueue): "strict" (the default: a
-	// resolved write is on disk, it survives power loss) or "relaxed" (the browser may still
-	// hold it in OS buffers: a few ms less per write, and a crash may lose the last writes).
+	// Durability of the app's local writes and of in-flight marks (WriteLocal, Enqueue,
+	// MarkInFlight): "strict" (the default: a resolved write is on disk, it survives power loss)
+	// or "relaxed" (the browser may still hold it in OS buffers: a few ms less per write, and a
+	// crash may lose the last writes).
 	Durability string
 	// Helpers is the object the function in helpers.js returns, made by the page (offsync.js
 	// imports it as ./idb-helpers.js). When it is not an object, the store compiles helpers.js
