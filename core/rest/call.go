@@ -27,7 +27,7 @@ func (t *Transport) call(ctx context.Context, op string, req *Request, auth bool
 		req.Header["User-Agent"] = t.cfg.UserAgent
 	}
 	if auth && t.cfg.Token != nil {
-		tok, err := t.cfg.Token(ctx)
+		tok, err := t.tokens.get(ctx, t.cfg.Token)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, core.Wrap(core.CodeCancelled, op, ctx.Err())

@@ -16,9 +16,10 @@ type Config struct {
 	// Doer moves the bytes (required): rest/nethttp on the host, fetch in the wasm build.
 	Doer Doer
 	// Token returns the credentials for one request; it is called before every request but
-	// /health. A bare token is sent as "Bearer <token>"; a value that already names a scheme
-	// ("Bearer abc", as the JS API's provider returns) is sent as is; "" sends no header.
-	// Its error fails the call with an auth error. nil sends no Authorization header.
+	// /health, except that requests starting while a call is under way share its answer. A
+	// bare token is sent as "Bearer <token>"; a value that already names a scheme ("Bearer
+	// abc", as the JS API's provider returns) is sent as is; "" sends no header. Its error
+	// fails the call with an auth error. nil sends no Authorization header.
 	Token func(ctx context.Context) (string, error)
 	// UserAgent is sent as User-Agent when not empty.
 	UserAgent string
@@ -45,6 +46,7 @@ type Transport struct {
 	cfg     Config
 	base    string
 	noBatch atomic.Bool
+	tokens  tokens
 }
 
 var _ core.Transport = (*Transport)(nil)
