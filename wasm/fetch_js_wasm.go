@@ -53,19 +53,20 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 	}
 	init.Set("signal", ac.Get("signal"))
 
-	res, err := await(ctx, g.Call("fetch", req.URL, init), core.CodeNetwork, op+" "+req.Method+" "+req.URL)
+	// The response and its body come back together (Promise.all of the fetch and of its
+	// arrayBuffer()): one wake-up of the program per request instead of two.
+	sent := g.Call("fetch", req.URL, init)
+	bodyOf := g.Get("Function").Get("prototype").Get("call").Call("bind", g.Get("Response").Get("prototype").Get("arrayBuffer"))
+	both, err := await(ctx, g.Get("Promise").Call("all", []any{sent, sent.Call("then", bodyOf)}), core.CodeNetwork, op+" "+req.Method+" "+req.URL)
 	if err != nil {
 		return nil, ctxOr(ctx, err)
 	}
+	res, ab := both.Index(0), both.Index(1)
 	header, err := readHeaders(g, res.Get("headers"))
 	if err != nil {
 		return nil, core.Wrap(core.CodeNetwork, op, err)
 	}
 	out := &rest.Response{Status: res.Get("status").Int(), Header: header}
-	ab, err := await(ctx, res.Call("arrayBuffer"), core.CodeNetwork, op+" body")
-	if err != nil {
-		return nil, ctxOr(ctx, err)
-	}
 	u8 := g.Get("Uint8Array").New(ab)
 	out.Body = make([]byte, u8.Get("length").Int())
 	js.CopyBytesToGo(out.Body, u8)
