@@ -25,9 +25,13 @@ import (
 // ops written framed +2.3 KB, putMany's array split +1.6 KB). Raised to ~0.5% above the
 // 1,384,819 B measured after the push-path work (no new import; +9.8 KB in all: outbox ops and
 // the write's read-back crossing framed instead of as JSON, marking in flight in one helper,
-// the /batch answer splitter, the refetch list's read-modify-write). Before raising it, find
-// what the new import or code costs (wasm/deps_test.go lists what must stay out).
-const wasmGzipBudget = 1_392_000
+// the /batch answer splitter, the refetch list's read-modify-write). Raised to ~0.5% above
+// the 1,403,403 B measured after the third session's work (no new import; gzip -9 +14.3 KB in
+// all: the v3 outbox's marks and later stores and MarkInFlight by Seq +6.7 KB, first pages
+// fetched ahead +4.5 KB, the shared token call +1.3 KB, fetch's init and headers as JSON and
+// one Promise.all per request +1.4 KB, the rest +0.4 KB). Before raising it, find what the
+// new import or code costs (wasm/deps_test.go lists what must stay out).
+const wasmGzipBudget = 1_410_400
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
