@@ -88,12 +88,7 @@ func TestPageFetchedAheadIsDroppedAfterAPush(t *testing.T) {
 	a.sync()
 	srv.SetHooks(simserver.Hooks{})
 
-	want, ok := srv.Record("note", "n1")
-	require.True(t, ok)
-	got, ok, err := a.store.Get(ctx(t), "note", "n1")
-	require.NoError(t, err)
-	require.True(t, ok)
-	require.Equal(t, want.UpdatedAt, got.UpdatedAt, "the local copy went back to the version fetched ahead")
+	requireServerVersion(t, srv, a, "note", "n1")
 	f := a.fields("note", "n1")
 	require.Equal(t, []any{"remote", "tab"}, []any{f["a"], f["b"]})
 }
@@ -156,11 +151,18 @@ func TestPageFetchedAheadIsDroppedWithARefetch(t *testing.T) {
 	c.sync()
 	srv.SetHooks(simserver.Hooks{})
 
-	want, ok := srv.Record("note", "n1")
+	requireServerVersion(t, srv, c, "note", "n1")
+	require.Equal(t, "v3", c.fields("note", "n1")["a"])
+}
+
+// requireServerVersion requires c's copy of kind/id at the server's version: a page fetched
+// ahead and used wrongly would have put an older one back.
+func requireServerVersion(t *testing.T, srv *simserver.Server, c *client, kind, id string) {
+	t.Helper()
+	want, ok := srv.Record(kind, id)
 	require.True(t, ok)
-	got, ok, err := c.store.Get(ctx(t), "note", "n1")
+	got, ok, err := c.store.Get(ctx(t), kind, id)
 	require.NoError(t, err)
 	require.True(t, ok)
-	require.Equal(t, want.UpdatedAt, got.UpdatedAt, "the refetched copy went back to the version fetched ahead")
-	require.Equal(t, "v3", c.fields("note", "n1")["a"])
+	require.Equal(t, want.UpdatedAt, got.UpdatedAt, "the local copy went back to the version fetched ahead")
 }

@@ -3,6 +3,7 @@
 package idbstore
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -126,19 +127,7 @@ func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 // seq gone from it once the op is acknowledged, parked, requeued or resolved as not in flight,
 // and no empty entry left behind.
 func TestMarksLeaveWithTheirOps(t *testing.T) {
-	ctx := testCtx(t)
-	name := freshName(t)
-	s, err := Open(ctx, name)
-	require.NoError(t, err)
-	defer s.Close()
-	var ws []core.LocalWrite
-	for _, id := range []string{"a", "b", "c", "d", "e"} {
-		ws = append(ws, upsert("note", id, `{"id":"`+id+`"}`, "op-"+id))
-	}
-	_, err = s.WriteLocal(ctx, ws)
-	require.NoError(t, err)
-	ops, err := s.Outbox(ctx, 0)
-	require.NoError(t, err)
+	ctx, name, s, ops := openWithOps(t, "a", "b", "c", "d", "e")
 	marked, err := s.MarkInFlight(ctx, ops)
 	require.NoError(t, err)
 	require.Len(t, marked, 5)
@@ -167,20 +156,8 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 // TestMarksAcrossBatches marks ops in several batches (entries), re-marks some, and
 // acknowledges across entries: each op is in at most one entry, and emptied entries go.
 func TestMarksAcrossBatches(t *testing.T) {
-	ctx := testCtx(t)
-	name := freshName(t)
-	s, err := Open(ctx, name)
-	require.NoError(t, err)
-	defer s.Close()
-	var ws []core.LocalWrite
-	for _, id := range []string{"a", "b", "c", "d"} {
-		ws = append(ws, upsert("note", id, `{"id":"`+id+`"}`, "op-"+id))
-	}
-	_, err = s.WriteLocal(ctx, ws)
-	require.NoError(t, err)
-	ops, err := s.Outbox(ctx, 0)
-	require.NoError(t, err)
-	_, err = s.MarkInFlight(ctx, ops[:2])
+	ctx, name, s, ops := openWithOps(t, "a", "b", "c", "d")
+	_, err := s.MarkInFlight(ctx, ops[:2])
 	require.NoError(t, err)
 	_, err = s.MarkInFlight(ctx, ops[1:])
 	require.NoError(t, err)
@@ -195,4 +172,24 @@ func TestMarksAcrossBatches(t *testing.T) {
 	assert.Equal(t, []string{`[1]`, `[4]`}, marks(t, name))
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0]}, {Op: ops[3]}}))
 	assert.Empty(t, marks(t, name))
+}
+
+// openWithOps opens a fresh store with one pending upsert per id (note kind, op id "op-<id>")
+// and returns them as the outbox holds them.
+func openWithOps(t *testing.T, ids ...string) (context.Context, string, *Store, []core.Op) {
+	t.Helper()
+	ctx := testCtx(t)
+	name := freshName(t)
+	s, err := Open(ctx, name)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	var ws []core.LocalWrite
+	for _, id := range ids {
+		ws = append(ws, upsert("note", id, `{"id":"`+id+`"}`, "op-"+id))
+	}
+	_, err = s.WriteLocal(ctx, ws)
+	require.NoError(t, err)
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	return ctx, name, s, ops
 }

@@ -165,19 +165,7 @@ func keysText(keys []entityKey) string {
 	if len(keys) == 0 {
 		return ""
 	}
-	b := make([]byte, 0, len(keys)*48)
-	b = append(b, '[')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = appendJSONString(b, k.kind)
-		b = append(b, ',')
-		b = appendJSONString(b, k.id)
-		b = append(b, ']')
-	}
-	return string(append(b, ']'))
+	return string(appendKeys(make([]byte, 0, len(keys)*48), keys))
 }
 
 // loadQuery is the load helper's query, JSON [[[kind, id]...], [opId...]], written without
@@ -190,8 +178,20 @@ func loadQuery(keys []entityKey, ids []string) string {
 	for _, id := range ids {
 		n += len(id) + 3
 	}
-	b := make([]byte, 0, n)
-	b = append(b, "[["...)
+	b := appendKeys(append(make([]byte, 0, n), '['), keys)
+	b = append(b, ",["...)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, id)
+	}
+	return string(append(b, "]]"...))
+}
+
+// appendKeys appends keys as a JSON array of [kind, id] pairs.
+func appendKeys(b []byte, keys []entityKey) []byte {
+	b = append(b, '[')
 	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
@@ -202,14 +202,7 @@ func loadQuery(keys []entityKey, ids []string) string {
 		b = appendJSONString(b, k.id)
 		b = append(b, ']')
 	}
-	b = append(b, "],["...)
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, id)
-	}
-	return string(append(b, "]]"...))
+	return append(b, ']')
 }
 
 // appendJSONString appends s as a JSON string: printable ASCII as is, anything else through
