@@ -23,14 +23,7 @@ import (
 func TestUnsentCreateLeavesNoRecord(t *testing.T) {
 	creates := map[string]func(t *testing.T, srv *simserver.Server, c *client){
 		"dropped parked create": func(t *testing.T, srv *simserver.Server, c *client) {
-			srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
-			c.put("note", `{"id":"n1","a":"refused"}`)
-			c.sync()
-			parked, err := c.eng.Parked(ctx(t))
-			require.NoError(t, err)
-			require.Len(t, parked, 1)
-			srv.SetHooks(simserver.Hooks{})
-			require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
+			dropRefused(t, srv, c, "note", `{"id":"n1","a":"refused"}`)
 		},
 		"enqueued delete of an unsent create": func(t *testing.T, _ *simserver.Server, c *client) {
 			c.put("note", `{"id":"n1","a":"local only"}`)

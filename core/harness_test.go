@@ -188,3 +188,17 @@ func (c *client) closed() []core.Event {
 	defer c.events.mu.Unlock()
 	return append([]core.Event(nil), c.events.all...)
 }
+
+// dropRefused puts data on c while the server refuses every op, syncs (the op is parked), and
+// drops the parked op: the entity is left for the next sync to refetch.
+func dropRefused(t *testing.T, srv *simserver.Server, c *client, kind, data string) {
+	t.Helper()
+	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
+	c.put(kind, data)
+	c.sync()
+	parked, err := c.eng.Parked(ctx(t))
+	require.NoError(t, err)
+	require.Len(t, parked, 1)
+	srv.SetHooks(simserver.Hooks{})
+	require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
+}

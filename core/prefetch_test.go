@@ -122,14 +122,7 @@ func TestPageFetchedAheadIsDroppedWithARefetch(t *testing.T) {
 	remote.sync()
 	c := newClient(t, srv, nil)
 	c.sync()
-	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
-	c.put("note", `{"id":"n1","a":"refused"}`)
-	c.sync()
-	parked, err := c.eng.Parked(ctx(t))
-	require.NoError(t, err)
-	require.Len(t, parked, 1)
-	require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
-	srv.SetHooks(simserver.Hooks{})
+	dropRefused(t, srv, c, "note", `{"id":"n1","a":"refused"}`)
 	remote.put("note", `{"id":"n1","a":"v2"}`)
 	remote.sync() // the page fetched ahead holds this version
 
