@@ -1,22 +1,29 @@
-// A/B of two builds on no-op syncs of 5 kinds (or single puts, or putMany batches of 500),
+// A/B of two builds on no-op syncs of 5 kinds (or single puts, putMany batches of 500, or
+// syncs pushing 1,000 ops),
 // interleaved in ONE page (two Go runtimes side by side), so that the machine's noise hits
 // both alike: page-to-page variance here is larger than the few-percent effects worth
-// checking. Prints the median and mean of 300 syncs (1,000 puts, 40 batches) each.
+// checking. Prints the median and mean of 300 syncs (1,000 puts, 40 batches, 8 pushes) each.
+// --disk runs on a browser profile on disk, where durability costs what it costs on a device.
 //
 //   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o bench/dist/a.wasm ./wasm   # before
 //   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o bench/dist/b.wasm ./wasm   # after
-//   node bench/ab.mjs [noop|putOne|putMany]
+//   node bench/ab.mjs [noop|putOne|putMany|push] [--disk]
 // Both wasm builds run with js/offsync.js and js/idb-helpers.js as served; to compare across a
 // change of those, copy a whole old js/ (offsync.js, idb-helpers.js, wasm_exec.js, sync.wasm)
 // to a directory under the repository and name its offsync.js in AB_A_MODULE (or AB_B_MODULE),
 // e.g. AB_A_MODULE=/bench/dist/old/offsync.js.
 import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
-const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putMany (batches of 500)
+const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putMany (batches of 500) | push
+const disk = process.argv.includes('--disk'); // a browser profile on disk instead of in memory
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const profile = disk ? mkdtempSync(join(tmpdir(), 'offsync-ab-')) : null;
+const opts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] };
+const browser = disk ? await chromium.launchPersistentContext(profile, opts) : await chromium.launch(opts);
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
@@ -32,15 +39,31 @@ try {
     const t = { a: [], b: [] };
     const run = async (v, i) => {
       if (scenario === 'noop') return dbs[v].sync({ kinds });
+      if (scenario === 'push') {
+        const recs = Array.from({ length: 1000 }, (_, j) => ({ id: `p${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
+        await dbs[v].putMany('k2', recs); // untimed below: only the sync is
+        return null;
+      }
       if (scenario === 'putOne') return dbs[v].put('k1', { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
       const recs = Array.from({ length: 500 }, (_, j) => ({ id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
       return dbs[v].putMany('k1', recs);
     };
-    const n = { noop: 300, putOne: 1000 }[scenario] ?? 40;
-    for (let i = 0; i < n; i++) for (const v of (i % 2 ? ['a', 'b'] : ['b', 'a'])) { const t0 = performance.now(); await run(v, i); t[v].push(performance.now() - t0); }
+    const n = { noop: 300, putOne: 1000, push: 8 }[scenario] ?? 40;
+    for (let i = 0; i < n; i++) {
+      for (const v of (i % 2 ? ['a', 'b'] : ['b', 'a'])) {
+        if (scenario === 'push') await run(v, i);
+        const t0 = performance.now();
+        if (scenario === 'push') await dbs[v].sync({ kinds: ['k2'] }); else await run(v, i);
+        t[v].push(performance.now() - t0);
+      }
+    }
     const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
     const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
     return { a: [med(t.a), mean(t.a)], b: [med(t.b), mean(t.b)] };
   }, [server.baseUrl, scenario, { a: process.env.AB_A_MODULE, b: process.env.AB_B_MODULE }]);
   console.log(`a: median ${r.a[0].toFixed(2)} mean ${r.a[1].toFixed(2)} | b: median ${r.b[0].toFixed(2)} mean ${r.b[1].toFixed(2)}`);
-} finally { await browser.close(); await server.stop(); }
+} finally {
+  await browser.close();
+  await server.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+}
