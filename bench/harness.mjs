@@ -49,7 +49,7 @@ export async function runBench(opts = {}) {
   const res = { params: p, sides, scenarios: {}, digests: {}, errors: [] };
   const t0 = Date.now();
 
-  const server = await startServer({ bin, staticDir: ROOT });
+  const server = await startServer({ bin, staticDir: ROOT, db: opts.db });
   let browser;
   try {
     const kindOf = (n) => `p${n}`;

@@ -7,8 +7,10 @@
 //   --only pull,write,push,noop,open: run only these scenario groups and print their medians
 //   (for iterating on one figure; BENCHMARKS.md is not written);
 //   --render: write the report again from the last run's bench/dist/results.json (e.g. after
-//   editing bench/where-the-time-goes.md), measuring nothing.
-import { execFileSync, spawnSync } from 'node:child_process';
+//   editing bench/where-the-time-goes.md), measuring nothing;
+//   --postgres (with --only): the reference server on a throw-away PostgreSQL cluster
+//   (server/internal/pgtest/pgcluster) instead of SQLite.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -100,11 +102,35 @@ function printMedians(res) {
   for (const e of res.errors) process.stdout.write(`ERROR ${e}\n`);
 }
 
+// startPostgres builds and starts pgcluster; it answers an empty database's URL and stops
+// the cluster when its stdin closes (also when this process dies).
+async function startPostgres() {
+  const bin = join(ROOT, 'bench/dist/pgcluster');
+  execFileSync('go', ['build', '-o', bin, './server/internal/pgtest/pgcluster'], { cwd: ROOT, stdio: 'inherit' });
+  const proc = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.on('exit', (code) => reject(new Error(`pgcluster exited (${code})`)));
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.split('\n')[0].trim());
+    });
+  });
+  proc.removeAllListeners('exit');
+  return { url, stop: () => new Promise((r) => { proc.once('exit', r); proc.stdin.end(); }) };
+}
+
 let input;
 if (only) {
-  printMedians(await runBench({ params, sides, only }));
+  const pg = argv.includes('--postgres') ? await startPostgres() : null;
+  try {
+    printMedians(await runBench({ params, sides, only, db: pg?.url }));
+  } finally {
+    await pg?.stop();
+  }
   process.exit(0);
 }
+if (argv.includes('--postgres')) throw new Error('--postgres goes with --only: BENCHMARKS.md is measured on SQLite');
 if (argv.includes('--render')) {
   input = JSON.parse(readFileSync(RESULTS, 'utf8'));
 } else {

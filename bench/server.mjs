@@ -1,13 +1,13 @@
-// Starts the reference server on 127.0.0.1:0 with a throw-away SQLite database and waits for
-// its "listening on" line.
+// Starts the reference server on 127.0.0.1:0 with a throw-away SQLite database (or db, a
+// postgres:// URL of an empty database) and waits for its "listening on" line.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function startServer({ bin, staticDir, timeoutMs = 20000 }) {
+export async function startServer({ bin, staticDir, db, timeoutMs = 20000 }) {
   const dir = mkdtempSync(join(tmpdir(), 'offsync-bench-'));
-  const args = ['-addr', '127.0.0.1:0', '-db', join(dir, 'bench.db'), '-dev', '-static', staticDir, '-prefix', '/api'];
+  const args = ['-addr', '127.0.0.1:0', '-db', db ?? join(dir, 'bench.db'), '-dev', '-static', staticDir, '-prefix', '/api'];
   const proc = spawn(bin, args, { stdio: ['ignore', 'inherit', 'pipe'] });
   let log = '';
   const origin = await new Promise((resolve, reject) => {
