@@ -70,7 +70,7 @@ func openClient(s string, fns map[string]js.Value, idbHelpers js.Value) (any, er
 		return nil, err
 	}
 	cfg := o.engineConfig()
-	tc := rest.Config{BaseURL: o.BaseURL, Doer: fetchDoer{timeout: o.requestTimeout()}, UserAgent: o.UserAgent}
+	tc := rest.Config{BaseURL: o.BaseURL, Doer: newFetchDoer(o.requestTimeout()), UserAgent: o.UserAgent}
 	if f, ok := fns["token"]; ok {
 		tc.Token = tokenFunc(f)
 	}

@@ -18,9 +18,18 @@ type fetchDoer struct {
 	// timeout bounds one request, body included: fetch itself never gives up on a server
 	// that accepted the connection and went silent. Zero means no bound.
 	timeout time.Duration
+	// The host's objects a request uses, looked up once (each lookup is a JS crossing); fetch
+	// itself is looked up per request, so that a fetch the app or its tests wrap later is used.
+	json, object, uint8Array, abortController js.Value
 }
 
 var _ rest.Doer = fetchDoer{}
+
+func newFetchDoer(timeout time.Duration) fetchDoer {
+	g := js.Global()
+	return fetchDoer{timeout: timeout, json: g.Get("JSON"), object: g.Get("Object"),
+		uint8Array: g.Get("Uint8Array"), abortController: g.Get("AbortController")}
+}
 
 // Do sends req with fetch. An AbortController is aborted when ctx ends, so a cancelled sync
 // stops its request at once.
@@ -40,34 +49,32 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 			resp, err = nil, core.Wrap(core.CodeNetwork, op, panicError(r))
 		}
 	}()
-	g := js.Global()
-	ac := g.Get("AbortController").New()
+	ac := d.abortController.New()
 	stop := context.AfterFunc(ctx, func() { ac.Call("abort") })
 	defer stop()
 
-	init := fetchInit(g, req)
+	init := d.init(req)
 	if len(req.Body) > 0 {
-		body := g.Get("Uint8Array").New(len(req.Body))
+		body := d.uint8Array.New(len(req.Body))
 		js.CopyBytesToJS(body, req.Body)
 		init.Set("body", body)
 	}
 	init.Set("signal", ac.Get("signal"))
 
-	// The response and its body come back together (Promise.all of the fetch and of its
-	// arrayBuffer()): one wake-up of the program per request instead of two.
-	sent := g.Call("fetch", req.URL, init)
-	bodyOf := g.Get("Function").Get("prototype").Get("call").Call("bind", g.Get("Response").Get("prototype").Get("arrayBuffer"))
-	both, err := await(ctx, g.Get("Promise").Call("all", []any{sent, sent.Call("then", bodyOf)}), core.CodeNetwork, op+" "+req.Method+" "+req.URL)
+	res, err := await(ctx, js.Global().Call("fetch", req.URL, init), core.CodeNetwork, op+" "+req.Method+" "+req.URL)
 	if err != nil {
 		return nil, ctxOr(ctx, err)
 	}
-	res, ab := both.Index(0), both.Index(1)
-	header, err := readHeaders(g, res.Get("headers"))
+	header, err := d.headers(res.Get("headers"))
 	if err != nil {
 		return nil, core.Wrap(core.CodeNetwork, op, err)
 	}
 	out := &rest.Response{Status: res.Get("status").Int(), Header: header}
-	u8 := g.Get("Uint8Array").New(ab)
+	ab, err := await(ctx, res.Call("arrayBuffer"), core.CodeNetwork, op+" body")
+	if err != nil {
+		return nil, ctxOr(ctx, err)
+	}
+	u8 := d.uint8Array.New(ab)
 	out.Body = make([]byte, u8.Get("length").Int())
 	js.CopyBytesToGo(out.Body, u8)
 	return out, nil
@@ -81,21 +88,21 @@ func ctxOr(ctx context.Context, err error) error {
 	return err
 }
 
-// fetchInit is fetch's init object (method and headers) made by one JSON.parse: building it
+// init is fetch's init object (method and headers) made by one JSON.parse: building it
 // property by property costs a JS crossing per header.
-func fetchInit(g js.Value, req *rest.Request) js.Value {
+func (d fetchDoer) init(req *rest.Request) js.Value {
 	b, _ := json.Marshal(struct { // strings always encode
 		Method  string            `json:"method"`
 		Headers map[string]string `json:"headers,omitempty"`
 	}{req.Method, req.Header})
-	return g.Get("JSON").Call("parse", string(b))
+	return d.json.Call("parse", string(b))
 }
 
-// readHeaders reads a Headers object as one JSON text (Object.fromEntries, JSON.stringify):
+// headers reads a Headers object as one JSON text (Object.fromEntries, JSON.stringify):
 // walking its entries() iterator costs four JS crossings per header. fetch already lower-cases
 // the names and joins repeated ones; ToLower keeps the promise of rest.Response.
-func readHeaders(g, h js.Value) (map[string]string, error) {
-	text := g.Get("JSON").Call("stringify", g.Get("Object").Call("fromEntries", h)).String()
+func (d fetchDoer) headers(h js.Value) (map[string]string, error) {
+	text := d.json.Call("stringify", d.object.Call("fromEntries", h)).String()
 	var m map[string]string
 	if err := json.Unmarshal([]byte(text), &m); err != nil {
 		return nil, fmt.Errorf("response headers: %w", err)
