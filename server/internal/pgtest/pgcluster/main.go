@@ -17,13 +17,17 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdin, os.Stdout); err != nil {
 		slog.Error("pgcluster", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// run starts the cluster, writes the database URL as a line to out, and stops the cluster once
+// in ends or ctx is done.
+func run(ctx context.Context, in io.Reader, out io.Writer) error {
 	c, err := pgtest.Start()
 	if err != nil {
 		return err
@@ -33,16 +37,16 @@ func run() error {
 			slog.Error("pgcluster: stop", "err", err)
 		}
 	}()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	url, err := c.NewDatabase(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Println(url)
+	if _, err := fmt.Fprintln(out, url); err != nil {
+		return err
+	}
 	closed := make(chan struct{})
 	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
+		_, _ = io.Copy(io.Discard, in)
 		close(closed)
 	}()
 	select {
