@@ -32,26 +32,56 @@ func (p *pullCounter) hooks() simserver.Hooks {
 	}}
 }
 
+// slowCursors holds a run's cursor read until its gate lets it through: a test's way to see
+// what goes out while the start reads are under way.
+type slowCursors struct {
+	core.Store
+	gate func(ctx context.Context)
+}
+
+func (s slowCursors) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	s.gate(ctx)
+	return s.Store.(core.CursorsReader).Cursors(ctx, kinds)
+}
+
 // A sync whose kinds' cursors the engine knows fetches their first pages during its start
-// reads, and a no-op sync uses them: one request per kind, none repeated.
+// reads (the requests go out while the cursor read is held), and uses them: one request per
+// kind, none repeated.
 func TestSyncUsesFirstPagesFetchedAhead(t *testing.T) {
 	srv := newServer()
-	c := newClient(t, srv, nil)
+	var pc pullCounter
+	var holding atomic.Bool
+	var pulledDuringRead atomic.Int32
+	c := newClient(t, srv, func(cfg *core.Config) {
+		cfg.Store = slowCursors{Store: cfg.Store, gate: func(ctx context.Context) {
+			if !holding.Load() {
+				return
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for pc.pulls.Load() < int32(len(testKinds)) && time.Now().Before(deadline) && ctx.Err() == nil {
+				time.Sleep(time.Millisecond)
+			}
+			pulledDuringRead.Store(pc.pulls.Load())
+		}}
+	})
 	c.put("note", `{"id":"n1","a":"x"}`)
 	c.sync()
-	var pc pullCounter
 	srv.SetHooks(pc.hooks())
+	holding.Store(true)
 
 	stats := c.sync()
 	require.Zero(t, stats.Pulled)
+	require.EqualValues(t, len(testKinds), pulledDuringRead.Load(), "the first pages were asked for during the start reads")
 	require.EqualValues(t, len(testKinds), pc.pulls.Load())
 
 	other := newClient(t, srv, nil)
 	other.put("note", `{"id":"n2","a":"y"}`)
 	other.sync()
 	pc.pulls.Store(0)
+	pulledDuringRead.Store(0)
 	stats = c.sync()
 	require.Equal(t, 1, stats.Pulled)
+	require.EqualValues(t, len(testKinds), pulledDuringRead.Load())
 	require.EqualValues(t, len(testKinds), pc.pulls.Load())
 	require.Equal(t, "y", c.fields("note", "n2")["a"])
 }
