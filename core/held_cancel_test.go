@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -22,10 +23,9 @@ func TestHeldItemOfCancelledCreateComesBack(t *testing.T) {
 	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":"server"}`))
 	require.NoError(t, err)
 	c := newClient(t, srv, nil)
-	created := false
+	var created atomic.Bool // kinds are pulled concurrently: the hook runs in parallel
 	srv.SetHooks(simserver.Hooks{BeforeCall: func(_ context.Context, method string, _ []core.Op) error {
-		if method == simserver.MethodPull && !created {
-			created = true
+		if method == simserver.MethodPull && created.CompareAndSwap(false, true) {
 			c.put("note", `{"id":"n1","a":"mine"}`)
 		}
 		return nil
