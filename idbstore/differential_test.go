@@ -18,7 +18,10 @@ import (
 // TestMatchesMemstore drives idbstore and memstore (the reference) with the same seeded random
 // calls — valid and invalid ones, over few entities so that coalescing, rebasing, holding and
 // parking meet — and requires the same results, the same error categories and the same state
-// after every call.
+// after every call. Seqs are compared by their order only (the outbox is compared in Seq
+// order): that is all the contract says of them, and a write ahead that the reads refute uses
+// up Seqs. idbstore forgets which entities it wrote at random, so that writes ahead are
+// refuted often; its stored outbox size must match the outbox after every call (readRaw).
 func TestMatchesMemstore(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
@@ -30,12 +33,16 @@ func TestMatchesMemstore(t *testing.T) {
 			tally := map[string]int{}
 			for step := range 150 {
 				name, call := g.next(ctx, idb, mem)
+				if r.IntN(2) == 0 {
+					idb.recent = recentKeys{}
+				}
 				gotI, errI := call(idb)
 				gotM, errM := call(mem)
 				tally[name+" "+string(core.CodeOf(errM))]++
 				require.Equal(t, core.CodeOf(errM), core.CodeOf(errI), "step %d %s: idb err %v, mem err %v", step, name, errI, errM)
-				require.Equal(t, gotM, gotI, "step %d %s result", step, name)
+				require.Equal(t, withoutSeqs(gotM), withoutSeqs(gotI), "step %d %s result", step, name)
 				require.Equal(t, state(t, mem), state(t, idb), "step %d %s state", step, name)
+				readRaw(t, idb.name)
 			}
 			t.Logf("calls by outcome: %v", tally)
 		})
@@ -43,11 +50,18 @@ func TestMatchesMemstore(t *testing.T) {
 }
 
 type gen struct {
-	r   *rand.Rand
-	ops int
+	r          *rand.Rand
+	ops, fresh int
 }
 
-func (g *gen) id() string   { return []string{"a", "b", "c"}[g.r.IntN(3)] }
+// id is mostly one of a few ids, sometimes a new one (a create).
+func (g *gen) id() string {
+	if g.r.IntN(8) == 0 {
+		g.fresh++
+		return fmt.Sprint("new", g.fresh)
+	}
+	return []string{"a", "b", "c"}[g.r.IntN(3)]
+}
 func (g *gen) kind() string { return []string{"note", "note", "task"}[g.r.IntN(3)] }
 func (g *gen) opID() string {
 	g.ops++
@@ -204,11 +218,29 @@ func state(t *testing.T, s core.Store) fullState {
 	}
 	st.Outbox, err = s.Outbox(ctx, 0)
 	require.NoError(t, err)
+	st.Outbox = withoutSeqs(st.Outbox).([]core.Op)
 	st.Pending, err = s.PendingCount(ctx)
 	require.NoError(t, err)
 	st.Parked, err = s.Parked(ctx)
 	require.NoError(t, err)
+	for i := range st.Parked {
+		st.Parked[i].Op.Seq = 0
+	}
 	st.Conflicts, err = s.Conflicts(ctx)
 	require.NoError(t, err)
 	return st
+}
+
+// withoutSeqs is v with the Seqs of ops zeroed (a copy); other values as they are.
+func withoutSeqs(v any) any {
+	ops, ok := v.([]core.Op)
+	if !ok {
+		return v
+	}
+	out := make([]core.Op, len(ops))
+	for i, o := range ops {
+		o.Seq = 0
+		out[i] = o
+	}
+	return out
 }

@@ -64,7 +64,7 @@ func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool
 // loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
 // pending on one of these entities or parked. An id pending on another entity is refused by
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
-// It also counts the outbox, for pendingAfter.
+// It also reads the outbox size, for pendingAfter.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
 	es, parkedAt, err := load(ctx, t, keys, ids, true, nil, nil)
 	if err != nil {
@@ -88,15 +88,14 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 }
 
 // load reads the records and outbox ops of keys and, with ids, which of them is parked (its
-// position, -1 when none) in one helper call (H.load), reporting once; with count it also
-// counts the outbox. The helper takes the object stores from the transaction itself, so Go
+// position, -1 when none) in one helper call (H.load), reporting once, with the outbox size
+// the marks store's entry 0 holds (counted, when count asks, if it is missing). The helper takes the object stores from the transaction itself, so Go
 // fetches none. Per kind it reads over the keys' id range (a batch's ids are usually close):
 // the record keys present (getAllKeys), then a get of each present record, and the outbox ops
 // through the entity index (ONE getAll; the outbox is small). When a range holds many more
 // entries than keys, or for a single key, it reads each key on its own instead. Parked ids are
-// looked up in the parked opId index (for several ids only when that store is not empty). The
-// count goes through the outbox's entity index: every op has one entry there, and an index
-// counts several times faster than the store of op values. With needRecord (one per key),
+// looked up in the parked opId index (for several ids only when that store is not empty). With
+// needRecord (one per key),
 // records are read only where needRecord says or the entity has more than one op. The ops'
 // InFlight comes from the marks, all read with one getAll in parallel (the transaction must
 // include the marks store; the helper keeps them for flush): a write must never coalesce into
@@ -167,29 +166,13 @@ func ackHints(keys []entityKey, acked []core.Op, at map[entityKey]int, n int) ([
 	return seqs, opIDs
 }
 
-// seqsNeeded reports whether flush awaits the Seqs of the ops it adds: when the caller wants them,
-// and when an op added in this call was cancelled in it, since that op is added and deleted so
-// that it consumes its Seq as in memstore (the differential test compares Seqs).
-func (es *entities) seqsNeeded(withSeqs bool) bool {
-	if withSeqs {
-		return true
-	}
-	for _, p := range es.added {
-		if p.removed {
-			return true
-		}
-	}
-	return false
-}
-
 // refuseUnaddedOpIDs refuses the ids (a local write's) that flush will not add to the outbox
 // (their op was coalesced into an earlier one, or cancelled) and that another op already has:
 // only added ops meet the unique opId index. One request batch, only when there are such ids.
-func refuseUnaddedOpIDs(ctx context.Context, t *txn, op string, es *entities, ids []string, withSeqs bool) error {
+func refuseUnaddedOpIDs(ctx context.Context, t *txn, op string, es *entities, ids []string) error {
 	added := make(map[string]bool, len(es.added))
-	all := es.seqsNeeded(withSeqs)
 	for _, p := range es.added {
-		if !p.removed || all {
+		if !p.removed {
 			added[p.op.OpID] = true
 		}
 	}
@@ -230,9 +213,9 @@ func opIDTaken(op string, err error) error {
 
 func (es *entities) get(kind, id string) *entity { return es.byKey[entityKey{kind, id}] }
 
-// pendingAfter is the outbox's size once flush's changes are committed: the count taken at
+// pendingAfter is the outbox's size once flush's changes are committed: the size read at
 // load, less the stored ops removed, plus the new ops kept. Call it before flush (with seqs,
-// flush marks the new ops stored). -1 when the load did not count.
+// flush marks the new ops stored). -1 when the load did not read it.
 func (es *entities) pendingAfter() int {
 	if es.counted < 0 {
 		return -1
@@ -316,13 +299,18 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 }
 
 // flush issues the writes of everything changed, through H.flush (framed or JSON records,
-// the marks' changes, then the outbox's deletes and puts; the helper takes the object stores
-// from the transaction, which must include marks). Op values never carry InFlight: a removed
-// op is unmarked, a stored op whose InFlight changed is marked or unmarked (new ops are never
-// in flight). New ops are added in append order; when seqsNeeded their generated Seqs are
-// awaited and filled in, otherwise the transaction's completion covers them.
+// the marks' changes, the stored outbox size when it changed, then the outbox's deletes and
+// puts; the helper takes the object stores from the
+// transaction, which must include marks). Op values never carry InFlight: a removed op is
+// unmarked, a stored op whose InFlight changed is marked or unmarked (new ops are never in
+// flight). New ops are added in append order, those cancelled within the call not at all;
+// withSeqs awaits their generated Seqs and fills them in, otherwise the transaction's
+// completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
-	withSeqs = es.seqsNeeded(withSeqs)
+	pending := es.pendingAfter()
+	if pending == es.counted {
+		pending = -1
+	}
 	var recs []core.Record
 	var dels []int64
 	var puts, adds []opValue
@@ -359,8 +347,10 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		}
 	}
 	for _, p := range es.added {
-		adds = append(adds, outboxValue(p.op))
-		addOps = append(addOps, p)
+		if !p.removed {
+			adds = append(adds, outboxValue(p.op))
+			addOps = append(addOps, p)
+		}
 	}
 	if !withSeqs {
 		puts, adds = append(puts, adds...), nil
@@ -379,7 +369,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		}
 	}
 	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed,
-		textOrEmpty(unmarks), textOrEmpty(marks), keysText(later), keysText(notLater)); err != nil {
+		textOrEmpty(unmarks), textOrEmpty(marks), keysText(later), keysText(notLater), pending); err != nil {
 		return err
 	}
 	if len(adds) == 0 {
@@ -393,17 +383,10 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	if err := t.issueJSON(ctx, &seqs, t.js.addAll, outbox, jsonText(adds)); err != nil {
 		return err
 	}
-	var gone []int64
 	for i, p := range addOps {
 		p.op.Seq, p.stored = seqs[i], true
-		if p.removed {
-			gone = append(gone, p.op.Seq)
-		}
 	}
-	if len(gone) == 0 {
-		return nil
-	}
-	return t.fire(t.js.delAll, outbox, jsonText(gone))
+	return nil
 }
 
 // textOrEmpty is the JSON of values, or "" when there are none (the flush helper skips it).

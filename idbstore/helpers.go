@@ -25,7 +25,8 @@ type helpers struct {
 	gather, page, keys, indexKeys, count             js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
 	putFramed, load, flush, markInFlight, opsPage    js.Value
-	moveMarks, unmarkOps, loadAck                    js.Value
+	moveMarks, dropOps, loadAck, countPending        js.Value
+	writeAhead                                       js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -49,8 +50,8 @@ func newHelpers(given js.Value) *helpers {
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},
-		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), unmarkOps: h.Get("unmarkOps"),
-		loadAck: h.Get("loadAck"),
+		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), dropOps: h.Get("dropOps"),
+		loadAck: h.Get("loadAck"), countPending: h.Get("countPending"), writeAhead: h.Get("writeAhead"),
 	}
 }
 

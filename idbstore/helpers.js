@@ -54,11 +54,17 @@ H.gather = (src, method, keys, cb) => {
 const marksRead = new WeakMap();
 // laterRead holds the later store's keys (as JSON) a transaction read, for flush's unflags.
 const laterRead = new WeakMap();
+// Entry 0 of the marks store (schema v4) is no mark: {n: 0, pending} holds the outbox's size,
+// so that a write reads it with the marks instead of counting the outbox (a count walks the
+// whole entity index). Every change of the outbox's size rewrites it (flush, dropOps).
 const markedSeqs = (entries) => {
   const set = new Set();
-  for (const e of entries) for (const q of e.seqs) set.add(q);
+  for (const e of entries) if (e.n !== 0) for (const q of e.seqs) set.add(q);
   return set;
 };
+// pendingOf is the outbox size entry 0 of the marks read holds, -1 when there is none.
+const pendingOf = (entries) => (entries.length > 0 && entries[0].n === 0 ? entries[0].pending : -1);
+const setPending = (tx, n) => { tx.objectStore('marks').put({ n: 0, pending: n }); };
 // unmark removes seqs from the entries tx read: what is left of an entry is put back, an
 // emptied entry deleted.
 const unmark = (tx, seqs) => {
@@ -66,6 +72,7 @@ const unmark = (tx, seqs) => {
   if (entries === undefined) throw new Error('offsync: marks changed before they were read');
   const drop = new Set(seqs), st = tx.objectStore('marks');
   for (const e of entries) {
+    if (e.n === 0) continue;
     const keep = e.seqs.filter((q) => !drop.has(q));
     if (keep.length === e.seqs.length) continue;
     if (keep.length === 0) st.delete(e.n); else st.put({ n: e.n, seqs: keep });
@@ -91,8 +98,12 @@ H.load = (tx, query, withParked, count, need, cb) => {
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
-  if (count) req(entity.count(), (v) => { n = v; });
-  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedSeqs(es); });
+  req(tx.objectStore('marks').getAll(), (es) => {
+    marksRead.set(tx, es);
+    marked = markedSeqs(es);
+    n = pendingOf(es);
+    if (n < 0 && count) req(entity.count(), (v) => { n = v; });
+  });
   // With need (JSON key positions), records are read only for those keys and for keys with
   // more than one op, once their ops are known.
   const some = need !== null, forced = some ? new Set(JSON.parse(need)) : null;
@@ -135,6 +146,31 @@ H.load = (tx, query, withParked, count, need, cb) => {
   else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
 };
+// writeAhead writes one local write planned as a create (its framed record and op, separated
+// by RS) in the same request batch as the reads that check the plan's assumption: no record,
+// no op for the entity, the op id not parked, and the outbox size stored. The checks are
+// issued first, so they see the state before the writes. When they hold, it stores the outbox
+// size plus one (also kept as tx.offsyncSize), commits and reports nothing: the transaction's
+// end does. Otherwise it reports -1 and the caller must abort. The add is not awaited: an op
+// id the outbox holds already fails it, which aborts the transaction.
+H.writeAhead = (tx, text, cb) => {
+  const [rec, line] = text.split(RS), op = framedOps(line)[0];
+  const k = [op.kind, op.eid], records = tx.objectStore('records'), outbox = tx.objectStore('outbox');
+  const checks = [records.getKey(k), outbox.index('entity').getKey(k), tx.objectStore('parked').index('opId').getKey(op.opId)];
+  const size = tx.objectStore('marks').get(0);
+  H.putFramed(records, rec);
+  outbox.add(op);
+  let failed = false;
+  for (const r of [...checks, size]) r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  // Requests answer in order: the size's answer comes last.
+  size.onsuccess = () => {
+    if (failed) return;
+    if (size.result === undefined || checks.some((r) => r.result !== undefined)) { cb(0, true, -1); return; }
+    tx.offsyncSize = size.result.pending + 1;
+    setPending(tx, tx.offsyncSize);
+    tx.commit();
+  };
+};
 // loadAck is load for acknowledgements (loadForAck in entities.go): ks (query [ks, opIds]) the
 // acked entities, with the acked op's seq (seqs, JSON) and opId per key as hints (seq 0: none).
 // An entity the later store does not name has never had a second pending op, so its ops are
@@ -149,11 +185,11 @@ H.loadAck = (tx, query, need, seqs, cb) => {
   const records = tx.objectStore('records'), outbox = tx.objectStore('outbox');
   const entity = outbox.index('entity');
   const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
-  let left = 1, failed = false, marked = null, later = null, bySeq = null;
+  let left = 1, failed = false, marked = null, later = null, bySeq = null, size = -1;
   const settle = () => {
     if (--left !== 0 || failed) return;
     for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
-    cb(0, true, loadResult(recs, ops, -1, -1));
+    cb(0, true, loadResult(recs, ops, -1, size));
   };
   const req = (r, ok) => {
     left++;
@@ -173,7 +209,7 @@ H.loadAck = (tx, query, need, seqs, cb) => {
       req(entity.getAll(k), (vs) => { ops[i] = vs; if (forced.has(i) || vs.length > 1) getRec(i); });
     });
   };
-  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedSeqs(es); });
+  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedSeqs(es); size = pendingOf(es); });
   req(tx.objectStore('later').getAllKeys(), (lk) => {
     later = new Set(lk.map((k) => JSON.stringify(k)));
     laterRead.set(tx, later);
@@ -222,8 +258,10 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
   };
   r.onerror = () => cb(0, false, r.error);
 };
-// flush: see flush in entities.go ('' = none); completion is the transaction's.
-H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unflags) => {
+// flush: see flush in entities.go ('' = none, pending -1 = unchanged); completion is the
+// transaction's.
+H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unflags, pending) => {
+  if (pending >= 0) setPending(tx, pending);
   if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
   if (recs !== '') H.putAll(tx.objectStore('records'), recs);
   if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
@@ -240,27 +278,25 @@ H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unfl
   if (puts !== '' && putsFramed) H.putFramedOps(outbox, puts);
   else if (puts !== '') H.putAll(outbox, puts);
 };
-// putFramedOps puts framed ops (opframe_put.go) with the properties JSON would give them; a
-// new op without base, attempt or flags (the usual local write) is one object literal.
-H.putFramedOps = (src, text) => {
-  for (const line of text.split(RS)) {
-    const f = line.split(US), fl = f[8];
-    const payload = fl.includes('p') ? f[10] : null;
-    const changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
-    if (f[0] === '0' && f[5] === '' && f[7] === '0' && (fl === 'p' || fl === '')) {
-      src.put({ opId: f[1], kind: f[2], eid: f[3], type: f[4], payload, changed, ts: Number(f[6]) });
-      continue;
-    }
-    const v = {};
-    if (f[0] !== '0') v.seq = Number(f[0]);
-    v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4]; v.payload = payload;
-    if (f[5] !== '') v.base = f[5];
-    v.changed = changed; v.ts = Number(f[6]);
-    if (f[7] !== '0') v.attempt = Number(f[7]);
-    if (fl.includes('f')) v.force = true;
-    src.put(v);
+// framedOps reads framed ops (opframe_put.go) into the values JSON would give; a new op
+// without base, attempt or flags (the usual local write) is one object literal.
+const framedOps = (text) => text.split(RS).map((line) => {
+  const f = line.split(US), fl = f[8];
+  const payload = fl.includes('p') ? f[10] : null;
+  const changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
+  if (f[0] === '0' && f[5] === '' && f[7] === '0' && (fl === 'p' || fl === '')) {
+    return { opId: f[1], kind: f[2], eid: f[3], type: f[4], payload, changed, ts: Number(f[6]) };
   }
-};
+  const v = {};
+  if (f[0] !== '0') v.seq = Number(f[0]);
+  v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4]; v.payload = payload;
+  if (f[5] !== '') v.base = f[5];
+  v.changed = changed; v.ts = Number(f[6]);
+  if (f[7] !== '0') v.attempt = Number(f[7]);
+  if (fl.includes('f')) v.force = true;
+  return v;
+});
+H.putFramedOps = (src, text) => { for (const v of framedOps(text)) src.put(v); };
 // putFramed puts framed records (frame.go); completion is the transaction's.
 H.putFramed = (src, text) => {
   for (const line of text.split(RS)) {
@@ -467,17 +503,25 @@ H.moveMarks = (tx) => {
     for (const [k, n] of count) if (n > 1) tx.objectStore('later').put(1, JSON.parse(k));
   });
 };
-// unmarkOps removes the seqs (JSON) from the marks and reports which were marked (JSON
-// booleans, in order).
-H.unmarkOps = (tx, seqs, cb) => {
+// dropOps deletes the outbox ops at seqs (JSON; all of them stored), unmarking them and
+// lowering the outbox size, and reports which were marked (JSON booleans, in order).
+H.dropOps = (tx, seqs, cb) => {
   const want = JSON.parse(seqs) || [];
   const r = tx.objectStore('marks').getAll();
   r.onsuccess = () => {
     marksRead.set(tx, r.result);
-    const marked = markedSeqs(r.result);
+    const marked = markedSeqs(r.result), n = pendingOf(r.result);
     unmark(tx, want);
+    if (n >= 0) setPending(tx, n - want.length);
+    const outbox = tx.objectStore('outbox');
+    for (const q of want) outbox.delete(q);
     cb(0, true, JSON.stringify(want.map((q) => marked.has(q))));
   };
   r.onerror = () => cb(0, false, r.error);
+};
+// countPending writes the outbox's size into the marks store's entry 0 (upgrade v3 → v4).
+H.countPending = (tx) => {
+  const r = tx.objectStore('outbox').count();
+  r.onsuccess = () => setPending(tx, r.result);
 };
 return H;

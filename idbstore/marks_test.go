@@ -14,7 +14,8 @@ import (
 )
 
 // rawOutbox reads database name with plain IndexedDB calls: the seqs of each marks entry, the
-// later store's keys and the outbox's values as stored, as JSON.
+// later store's keys, the outbox's values as stored and the outbox size the marks store's
+// entry 0 holds (-1 when none), as JSON.
 const rawOutbox = `return new Promise((res, rej) => {
 	const r = indexedDB.open(name);
 	r.onsuccess = () => {
@@ -23,7 +24,8 @@ const rawOutbox = `return new Promise((res, rej) => {
 		const later = tx.objectStore('later').getAllKeys();
 		tx.oncomplete = () => {
 			db.close();
-			res(JSON.stringify({ marks: marks.result.map((e) => e.seqs), later: later.result, ops: ops.result }));
+			const ms = marks.result, pending = ms.length > 0 && ms[0].n === 0 ? ms.shift().pending : -1;
+			res(JSON.stringify({ marks: ms.map((e) => e.seqs), later: later.result, ops: ops.result, pending }));
 		};
 		tx.onerror = () => rej(tx.error);
 	};
@@ -34,6 +36,8 @@ type rawState struct {
 	Marks []json.RawMessage            `json:"marks"`
 	Later [][2]string                  `json:"later"`
 	Ops   []map[string]json.RawMessage `json:"ops"`
+	// Pending is the stored outbox size: readRaw requires it to match the outbox.
+	Pending int `json:"pending"`
 }
 
 func readRaw(t *testing.T, name string) rawState {
@@ -44,6 +48,7 @@ func readRaw(t *testing.T, name string) rawState {
 		_, has := o["inFlight"]
 		require.False(t, has, "an outbox value carries inFlight: %v", o)
 	}
+	require.Equal(t, len(st.Ops), st.Pending, "the stored outbox size")
 	return st
 }
 
@@ -82,7 +87,7 @@ const writeV2 = `return new Promise((res, rej) => {
 	r.onerror = () => rej(r.error);
 });`
 
-func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
+func TestUpgradeFromV2MovesInFlightToMarksAndCountsTheOutbox(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
 	jsAwait(t, jsFunc("name", writeV2).Invoke(name))
@@ -92,6 +97,7 @@ func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 
 	assert.Equal(t, []string{`[1]`}, marks(t, name), "the flag moved into a marks entry")
 	assert.Equal(t, [][2]string{{"note", "c"}}, readRaw(t, name).Later, "c has two ops")
+	assert.Equal(t, 4, readRaw(t, name).Pending, "the outbox size is stored")
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, ops, 4)

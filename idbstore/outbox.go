@@ -46,7 +46,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			p := es.place(e, core.CoalesceEnqueued(e.pending(), o), false, o)
 			out[i], holders[i] = core.CloneOp(p.op), p
 		}
-		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids, true); err != nil {
+		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 			return err
 		}
 		if err := es.flush(ctx, t, true); err != nil {

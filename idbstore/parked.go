@@ -10,7 +10,8 @@ import (
 )
 
 // Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
-// parked op keeps the in-flight state it had); one transaction.
+// parked op keeps the in-flight state it had) and lowering the stored outbox size; one
+// transaction.
 func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	const op = "park"
 	if err := s.guard(op); err != nil {
@@ -46,18 +47,11 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 		}
 		// Parking is rare (a refused op): the marks are read after the ops, not alongside.
 		var inFlight []bool
-		if err := t.issueJSON(ctx, &inFlight, t.js.unmarkOps, t.raw, jsonText(dels)); err != nil {
+		if err := t.issueJSON(ctx, &inFlight, t.js.dropOps, t.raw, jsonText(dels)); err != nil {
 			return err
 		}
 		for i := range adds {
 			adds[i].Op.InFlight = inFlight[i]
-		}
-		outbox, err := t.store(stOutbox)
-		if err != nil {
-			return err
-		}
-		if err := t.fire(t.js.delAll, outbox, jsonText(dels)); err != nil {
-			return err
 		}
 		return putValues(t, stParked, adds)
 	})

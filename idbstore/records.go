@@ -5,6 +5,7 @@ package idbstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"syscall/js"
 
@@ -39,6 +40,7 @@ func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, er
 	if err != nil || rec == nil {
 		return core.Record{}, false, err
 	}
+	s.recent.add(entityKey{kind, id})
 	return rec.record(), true, nil
 }
 
@@ -99,8 +101,11 @@ func decodePage(out []core.Record, kind string, v js.Value) ([]core.Record, erro
 	return out, nil
 }
 
-// WriteLocal applies writes through PlanWritePending in one transaction, which also counts the
-// outbox for the pending count it returns.
+// WriteLocal applies writes through PlanWritePending in one transaction, which also reads the
+// stored outbox size for the pending count it returns. A single write that looks like a
+// create (its entity not written or found lately, see recentKeys) is written ahead of the
+// reads (writeAhead): one round trip instead of two when it is a create indeed; when it is
+// not, that transaction is aborted and the write made again from the reads.
 func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
 	const op = "write"
 	if err := s.guard(op); err != nil {
@@ -117,39 +122,61 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	if err := uniqueOpIDs(op, ids); err != nil {
 		return core.WriteResult{}, err
 	}
-	var out []core.Record
-	pending := 0
-	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
-		out = make([]core.Record, 0, len(writes))
-		es, err := loadForWrite(ctx, t, op, keys, ids)
-		if err != nil {
-			return err
-		}
-		for _, w := range writes {
-			e := es.get(w.Kind, w.ID)
-			plan, err := core.PlanWritePending(e.rec, e.pending(), w)
-			if err != nil {
+	stores := []string{stRecords, stOutbox, stParked, stMarks, stLater}
+	var res core.WriteResult
+	err := errRefuted
+	// beforeCommit needs a commit it can stop: the write ahead's helper commits by itself.
+	if s.beforeCommit == nil && !s.recent.anyOf(keys) {
+		if a, ok := planAhead(writes); ok {
+			err = s.updateDurable(ctx, op, stores, func(t *txn) error {
+				n, err := writeAhead(ctx, t, a)
+				res = core.WriteResult{Records: []core.Record{core.CloneRecord(a.stored)}, Pending: n}
 				return err
-			}
-			e.setRecord(core.CloneRecord(plan.Record))
-			switch {
-			case plan.Append != nil:
-				es.place(e, nil, false, *plan.Append)
-			default:
-				es.place(e, plan.Replace, plan.Remove, core.Op{})
-			}
-			out = append(out, core.CloneRecord(plan.Record))
+			})
 		}
-		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids, false); err != nil {
+	}
+	if errors.Is(err, errRefuted) {
+		err = s.updateDurable(ctx, op, stores, func(t *txn) error {
+			var err error
+			res, err = writeLocal(ctx, t, op, writes, keys, ids)
 			return err
-		}
-		pending = es.pendingAfter()
-		return es.flush(ctx, t, false)
-	})
+		})
+	}
 	if err != nil {
 		return core.WriteResult{}, opIDTaken(op, err)
 	}
-	return core.WriteResult{Records: out, Pending: pending}, nil
+	s.recent.add(keys...)
+	return res, nil
+}
+
+// writeLocal is WriteLocal's transaction when it reads first: it plans every write from the
+// entity's state as read and as changed by the writes before it.
+func writeLocal(ctx context.Context, t *txn, op string, writes []core.LocalWrite, keys []entityKey, ids []string) (core.WriteResult, error) {
+	es, err := loadForWrite(ctx, t, op, keys, ids)
+	if err != nil {
+		return core.WriteResult{}, err
+	}
+	out := make([]core.Record, 0, len(writes))
+	for _, w := range writes {
+		e := es.get(w.Kind, w.ID)
+		plan, err := core.PlanWritePending(e.rec, e.pending(), w)
+		if err != nil {
+			return core.WriteResult{}, err
+		}
+		e.setRecord(core.CloneRecord(plan.Record))
+		switch {
+		case plan.Append != nil:
+			es.place(e, nil, false, *plan.Append)
+		default:
+			es.place(e, plan.Replace, plan.Remove, core.Op{})
+		}
+		out = append(out, core.CloneRecord(plan.Record))
+	}
+	if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
+		return core.WriteResult{}, err
+	}
+	res := core.WriteResult{Records: out, Pending: es.pendingAfter()}
+	return res, es.flush(ctx, t, false)
 }
 
 // uniqueOpIDs refuses a call that uses one op id twice.

@@ -21,7 +21,10 @@ import (
 //	   and readers take all entries (few: the batches in flight) in one getAll beside their reads.
 //	   The later store (key [kind, eid]) names the entities that may have more than one pending
 //	   op, so that an Ack reads the others' single op by seq instead of through the entity index.
-const schemaVersion = 3
+//	v4 the marks store's entry 0, {n: 0, pending}, holds the outbox's size: a local write reads
+//	   it with the marks instead of counting the outbox (a count walks the whole entity index,
+//	   a cost that grew with the backlog), and every change of the outbox's size rewrites it.
+const schemaVersion = 4
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -57,6 +60,9 @@ func migrations() []migration {
 			db.Call("createObjectStore", stMarks, map[string]any{"keyPath": "n", "autoIncrement": true})
 			db.Call("createObjectStore", stLater)
 			h.moveMarks.Invoke(tx)
+		},
+		func(h *helpers, _, tx js.Value) {
+			h.countPending.Invoke(tx)
 		},
 	}
 }

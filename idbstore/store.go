@@ -53,6 +53,9 @@ type Store struct {
 	conn   js.Value // the helper's {db, closed} handle; undefined until connected
 	closed bool
 
+	// recent guesses which local writes are updates (WriteLocal).
+	recent recentKeys
+
 	// beforeCommit, when set (tests only), runs after a call issued its writes and before it
 	// commits; an error aborts the transaction.
 	beforeCommit func(op string) error

@@ -30,6 +30,8 @@ type txn struct {
 	end   chan error
 	done  bool
 	final error
+	// committed: a helper committed the transaction itself (finish only awaits its end).
+	committed bool
 	// stores are the object stores fetched so far (one goroutine uses a txn).
 	stores map[string]js.Value
 }
@@ -157,9 +159,11 @@ func (t *txn) finish(ctx context.Context, fail error) error {
 		t.abortAndWait()
 		return fail
 	}
-	if _, err := call(func() js.Value { return t.js.commit.Invoke(t.raw) }); err != nil && !t.done {
-		t.abortAndWait()
-		return err
+	if !t.committed {
+		if _, err := call(func() js.Value { return t.js.commit.Invoke(t.raw) }); err != nil && !t.done {
+			t.abortAndWait()
+			return err
+		}
 	}
 	if t.done {
 		return t.release()

@@ -1,0 +1,113 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// errRefuted is a write ahead that its checks refuted: its transaction is aborted and the
+// write made again from what is stored.
+var errRefuted = errors.New("write ahead refuted")
+
+// aheadWrite is one local write planned as a create, framed for H.writeAhead (record, RS,
+// op), with the record it stores.
+type aheadWrite struct {
+	text   string
+	stored core.Record
+}
+
+// planAhead plans writes as a create for writeAhead: ok only for one upsert whose plan, with
+// no record and no pending op, appends an op, and whose record and op frame.
+func planAhead(writes []core.LocalWrite) (aheadWrite, bool) {
+	if len(writes) != 1 || writes[0].Delete {
+		return aheadWrite{}, false
+	}
+	plan, err := core.PlanWritePending(nil, nil, writes[0])
+	if err != nil || plan.Append == nil {
+		return aheadWrite{}, false
+	}
+	rec, ok := frameRecords([]core.Record{plan.Record})
+	if !ok {
+		return aheadWrite{}, false
+	}
+	o := *plan.Append
+	o.Seq = 0
+	op, ok := frameOpValues([]opValue{outboxValue(o)})
+	if !ok {
+		return aheadWrite{}, false
+	}
+	return aheadWrite{text: rec + recSep + op, stored: plan.Record}, true
+}
+
+// writeAhead writes a in the request batch of the reads that check it is a create: one round
+// trip where reading first takes two. The helper commits when they hold, so the transaction's
+// end is the answer, with the outbox size after the write; a report is a refutation
+// (errRefuted) or a failure.
+func writeAhead(ctx context.Context, t *txn, a aheadWrite) (int, error) {
+	if _, err := call(func() js.Value { return t.js.writeAhead.Invoke(t.raw, a.text, t.cb) }); err != nil {
+		return 0, err
+	}
+	select {
+	case r := <-t.res:
+		if !r.ok {
+			return 0, asDOMError(r.v)
+		}
+		return 0, errRefuted
+	case err := <-t.end:
+		t.done, t.final = true, err
+	case <-ctx.Done():
+		// The commit may be under way: the write stands when the transaction completes.
+		if !t.abortAndWait() || t.final != nil {
+			return 0, ctx.Err()
+		}
+	}
+	if t.final != nil {
+		return 0, t.final
+	}
+	t.committed = true
+	return t.raw.Get("offsyncSize").Int(), nil
+}
+
+// recentCap bounds recentKeys; when full it starts over (the cost of forgetting is one write
+// ahead refuted).
+const recentCap = 4096
+
+// recentKeys is the set of entities this Store wrote or found lately. A local write to one of
+// them is likely an update, so it is not written ahead as a create: the checks would refute
+// that and the write would be made a second time. An entity written by another tab, or before
+// this Store opened, is not in it: its first write here is written ahead and refuted once.
+type recentKeys struct {
+	mu   sync.Mutex
+	keys map[entityKey]struct{}
+}
+
+// anyOf reports whether one of keys is in the set.
+func (r *recentKeys) anyOf(keys []entityKey) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range keys {
+		if _, ok := r.keys[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *recentKeys) add(keys ...entityKey) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.keys == nil || len(r.keys)+len(keys) > recentCap {
+		r.keys = make(map[entityKey]struct{}, min(len(keys), recentCap))
+	}
+	for _, k := range keys {
+		if len(r.keys) < recentCap {
+			r.keys[k] = struct{}{}
+		}
+	}
+}
