@@ -13,6 +13,8 @@ const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'confli
 const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'pullConcurrency', 'maxRetries', 'backoffMinMs',
   'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability'];
 const DEFAULT_AUTO_MS = 5 * 60_000;
+// Ids kept per kind while no other tab is known; past it the whole kind is announced.
+const MAX_UNSENT_IDS = 1000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
 const NODE_FS = 'node:fs/promises';
 
@@ -191,6 +193,12 @@ class Client {
   #listeners = new Map();
   #channel = null;
   #outgoing = null;
+  // Changes go to other tabs only once one is known to be there (#meet): a postMessage costs
+  // about as much as a small IndexedDB write, and most pages run alone. Until then #unsent
+  // keeps what would have gone (kind → ids, or null for the whole kind), sent when a tab shows
+  // up, so that one opened meanwhile misses nothing.
+  #peers = false;
+  #unsent = new Map();
   #auto = null;
 
   constructor(name, kinds, storage) {
@@ -205,10 +213,25 @@ class Client {
     if (this.#shared && typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel('offsync:' + this.#name);
       this.#channel.onmessage = (m) => {
-        const { kind, ids } = m.data || {};
+        const { kind, ids, hello, here } = m.data || {};
+        if (hello || here) {
+          if (hello) this.#channel?.postMessage({ here: true });
+          this.#meet();
+          return;
+        }
         if (typeof kind === 'string') this.#emit('change', { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' });
       };
+      this.#channel.postMessage({ hello: true });
     }
+  }
+
+  // #meet: another tab (or worker) has this database open. Broadcasting starts, with what was
+  // kept meanwhile.
+  #meet() {
+    if (this.#peers) return;
+    this.#peers = true;
+    for (const [kind, ids] of this.#unsent) this.#broadcast({ kind, ids: ids === null ? [] : [...ids] });
+    this.#unsent.clear();
   }
 
   /** Receives one batch of engine events (a JSON array) from sync.wasm. */
@@ -225,6 +248,12 @@ class Client {
   // a small IndexedDB write. Ids merge; an event without ids (the whole kind changed) makes the
   // kind's message carry none.
   #broadcast({ kind, ids }) {
+    if (!this.#peers) {
+      const kept = this.#unsent.has(kind) ? this.#unsent.get(kind) : new Set();
+      if (kept !== null) for (const id of ids) kept.add(id);
+      this.#unsent.set(kind, kept === null || ids.length === 0 || kept.size > MAX_UNSENT_IDS ? null : kept);
+      return;
+    }
     if (this.#outgoing === null) {
       this.#outgoing = new Map();
       queueMicrotask(() => this.#flushBroadcast());

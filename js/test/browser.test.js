@@ -164,6 +164,40 @@ test('two tabs: only the leader auto-syncs, watch in one tab sees the other tab\
   }
 });
 
+test('a tab alone posts no change messages; one that opens later hears of the writes made meanwhile', async () => {
+  const context = await browser.newContext();
+  try {
+    const cfg = cfgFor();
+    // A bare listener on the database's channel: it never says hello, so it counts as no tab.
+    const ear = await newPage(context);
+    await ear.evaluate((name) => {
+      window.heard = [];
+      new BroadcastChannel('offsync:' + name).onmessage = (m) => window.heard.push(m.data);
+    }, cfg.name);
+    const a = await newPage(context);
+    await openIn(a, cfg);
+    await a.evaluate(async () => {
+      await window.db.put('note', { id: 'alone-1' });
+      await window.db.put('note', { id: 'alone-2' });
+    });
+    await ear.waitForTimeout(300);
+    assert.deepEqual(await ear.evaluate(() => window.heard), [{ hello: true }], 'only the hello');
+
+    const b = await newPage(context);
+    await openIn(b, cfg);
+    await ear.waitForFunction(() => window.heard.some((m) => m.kind === 'note'), null, { timeout: 10_000 });
+    const heard = await ear.evaluate(() => window.heard);
+    assert.deepEqual(heard.filter((m) => m.kind !== undefined), [{ kind: 'note', ids: ['alone-1', 'alone-2'] }]);
+    assert.equal(heard.filter((m) => m.hello).length, 2);
+    assert.ok(heard.some((m) => m.here), 'a answered b');
+
+    await b.evaluate(() => window.db.put('note', { id: 'from-b' }));
+    await a.waitForFunction(() => window.seen.changes.some((e) => e.origin === 'tab' && e.ids.includes('from-b')), null, { timeout: 10_000 });
+  } finally {
+    await context.close();
+  }
+});
+
 test('sync() in one tab waits while another tab holds the sync lock; a signal cancels the wait', async () => {
   const context = await browser.newContext();
   try {
