@@ -78,7 +78,9 @@ func TestWriteAheadOfACreate(t *testing.T) {
 // writes one record: the write is refuted and made from what is stored, as memstore makes it
 // after the same calls. An op id pending on another entity fails the write ahead itself.
 func TestWriteAheadRefuted(t *testing.T) {
-	w := func(id, body, opID string) []core.LocalWrite { return []core.LocalWrite{upsert("note", id, body, opID)} }
+	w := func(id, body, opID string) []core.LocalWrite {
+		return []core.LocalWrite{upsert("note", id, body, opID)}
+	}
 	cases := []struct {
 		name    string
 		setup   func(context.Context, core.Store) error

@@ -147,28 +147,44 @@ H.load = (tx, query, withParked, count, need, cb) => {
   settle();
 };
 // writeAhead writes one local write planned as a create (its framed record and op, separated
-// by RS) in the same request batch as the reads that check the plan's assumption: no record,
-// no op for the entity, the op id not parked, and the outbox size stored. The checks are
-// issued first, so they see the state before the writes. When they hold, it stores the outbox
-// size plus one (also kept as tx.offsyncSize), commits and reports nothing: the transaction's
-// end does. Otherwise it reports -1 and the caller must abort. The add is not awaited: an op
-// id the outbox holds already fails it, which aborts the transaction.
+// by RS) in the same request batch as the checks of the plan's assumption: no op for the
+// entity (its entity-index key), the op id not parked, the outbox size stored, and no record
+// (the record's add, which fails on an existing key). The entity check is issued before the
+// op's add, so it sees the state before the writes; requests answer in order, the record's
+// add last of those. When the checks hold, it stores the outbox size plus one (also kept as
+// tx.offsyncSize), commits and reports nothing: the transaction's end does. Otherwise it
+// reports -1 and the caller must abort. The op's add is not awaited: an op id the outbox
+// holds already fails it, which aborts the transaction.
 H.writeAhead = (tx, text, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
-  const k = [op.kind, op.eid], records = tx.objectStore('records'), outbox = tx.objectStore('outbox');
-  const checks = [records.getKey(k), outbox.index('entity').getKey(k), tx.objectStore('parked').index('opId').getKey(op.opId)];
-  const size = tx.objectStore('marks').get(0);
-  H.putFramed(records, rec);
+  const outbox = tx.objectStore('outbox'), marks = tx.objectStore('marks');
+  const entity = outbox.index('entity').getKey([op.kind, op.eid]);
+  const parked = tx.objectStore('parked').index('opId').getKey(op.opId);
+  const size = marks.get(0);
+  const f = rec.split(US, 5), v = { kind: f[0], id: f[1], data: f[4] };
+  if (f[2] !== '') v.updatedAt = f[2];
+  const added = tx.objectStore('records').add(v);
   outbox.add(op);
   let failed = false;
-  for (const r of [...checks, size]) r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  // Requests answer in order: the size's answer comes last.
-  size.onsuccess = () => {
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  entity.onerror = fail(entity);
+  parked.onerror = fail(parked);
+  size.onerror = fail(size);
+  const decide = (exists) => {
     if (failed) return;
-    if (size.result === undefined || checks.some((r) => r.result !== undefined)) { cb(0, true, -1); return; }
+    if (exists || size.result === undefined || entity.result !== undefined || parked.result !== undefined) {
+      cb(0, true, -1);
+      return;
+    }
     tx.offsyncSize = size.result.pending + 1;
-    setPending(tx, tx.offsyncSize);
+    marks.put({ n: 0, pending: tx.offsyncSize });
     tx.commit();
+  };
+  added.onsuccess = () => decide(false);
+  added.onerror = (e) => {
+    if (added.error.name !== 'ConstraintError') { fail(added)(); return; }
+    e.preventDefault(); // the record exists: a refutation, not a failure
+    decide(true);
   };
 };
 // loadAck is load for acknowledgements (loadForAck in entities.go): ks (query [ks, opIds]) the

@@ -128,7 +128,8 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	// beforeCommit needs a commit it can stop: the write ahead's helper commits by itself.
 	if s.beforeCommit == nil && !s.recent.anyOf(keys) {
 		if a, ok := planAhead(writes); ok {
-			err = s.updateDurable(ctx, op, stores, func(t *txn) error {
+			// Its own scope: a transaction costs more the more stores it spans.
+			err = s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
 				n, err := writeAhead(ctx, t, a)
 				res = core.WriteResult{Records: []core.Record{core.CloneRecord(a.stored)}, Pending: n}
 				return err
