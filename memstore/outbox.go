@@ -26,11 +26,14 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		seen[o.OpID] = true
 	}
 	t := s.begin()
-	out := make([]core.Op, 0, len(ops))
+	// Against the state before the call, as in WriteLocal.
 	for _, in := range ops {
 		if t.knownOpID(in.OpID) {
 			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s already in the outbox", in.OpID)
 		}
+	}
+	out := make([]core.Op, 0, len(ops))
+	for _, in := range ops {
 		o := core.CloneOp(in)
 		o.Seq, o.InFlight = 0, false
 		pending := t.pending(o.Kind, o.EntityID)

@@ -60,11 +60,15 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 		seen[w.OpID] = true
 	}
 	t := s.begin()
-	out := make([]core.Record, 0, len(writes))
+	// Against the state before the call, as all validation: an op this call cancels does not
+	// free its id for a later write of the same call.
 	for _, w := range writes {
 		if t.knownOpID(w.OpID) {
 			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
 		}
+	}
+	out := make([]core.Record, 0, len(writes))
+	for _, w := range writes {
 		pending := t.pending(w.Kind, w.ID)
 		plan, err := core.PlanWritePending(t.record(w.Kind, w.ID), pending, w)
 		if err != nil {

@@ -27,6 +27,17 @@ var writeTests = []test{
 		require.False(e, op.InFlight)
 		requireJSON(e, `{"id":"a","t":"x"}`, op.Payload)
 	}},
+	{"an op id pending before the call is refused even when the call cancels its op", func(e *env) {
+		create := e.upsert(kindA, "a", `{"id":"a"}`)
+		e.write(create)
+		before := e.outbox()
+		reuse := e.upsert(kindA, "b", `{"id":"b"}`)
+		reuse.OpID = create.OpID
+		_, err := e.s.WriteLocal(e.ctx, []core.LocalWrite{e.del(kindA, "a"), reuse})
+		requireCode(e, err, core.ErrInvalid)
+		require.Equal(e, before, e.outbox(), "nothing applied")
+		require.Equal(e, []string{"a"}, e.ids(kindA))
+	}},
 	{"many writes in one call, Seq strictly increasing", func(e *env) {
 		e.write(e.upsert(kindA, "c", `{"id":"c"}`), e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindB, "b", `{"id":"b"}`))
 		ops := e.outbox()
