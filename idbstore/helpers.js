@@ -157,10 +157,10 @@ H.load = (tx, query, withParked, count, need, cb) => {
 // holds already fails it, which aborts the transaction.
 H.writeAhead = (tx, text, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
-  const outbox = tx.objectStore('outbox'), marks = tx.objectStore('marks');
+  const outbox = tx.objectStore('outbox');
   const entity = outbox.index('entity').getKey([op.kind, op.eid]);
   const parked = tx.objectStore('parked').index('opId').getKey(op.opId);
-  const size = marks.get(0);
+  const size = tx.objectStore('marks').get(0);
   const f = rec.split(US, 5), v = { kind: f[0], id: f[1], data: f[4] };
   if (f[2] !== '') v.updatedAt = f[2];
   const added = tx.objectStore('records').add(v);
@@ -177,8 +177,8 @@ H.writeAhead = (tx, text, cb) => {
       return;
     }
     tx.offsyncSize = size.result.pending + 1;
-    marks.put({ n: 0, pending: tx.offsyncSize });
-    tx.commit();
+    setPending(tx, tx.offsyncSize);
+    H.commit(tx);
   };
   added.onsuccess = () => decide(false);
   added.onerror = (e) => {
