@@ -180,6 +180,51 @@ func TestMarksAcrossBatches(t *testing.T) {
 	assert.Empty(t, marks(t, name))
 }
 
+// writeV3 creates a version-3 database by hand: marks and later stores, no stored outbox size.
+const writeV3 = `return new Promise((res, rej) => {
+	const r = indexedDB.open(name, 3);
+	r.onupgradeneeded = () => {
+		const db = r.result;
+		db.createObjectStore('records', { keyPath: ['kind', 'id'] });
+		const outbox = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+		outbox.createIndex('entity', ['kind', 'eid']);
+		outbox.createIndex('opId', 'opId', { unique: true });
+		db.createObjectStore('cursors', { keyPath: 'kind' });
+		db.createObjectStore('meta').put(3, ['offsync', 'schema']);
+		const parked = db.createObjectStore('parked', { keyPath: 'n', autoIncrement: true });
+		parked.createIndex('opId', 'opId', { unique: true });
+		parked.createIndex('entity', ['op.kind', 'op.eid']);
+		db.createObjectStore('conflicts', { keyPath: 'n', autoIncrement: true }).createIndex('cid', 'cid', { unique: true });
+		db.createObjectStore('marks', { keyPath: 'n', autoIncrement: true }).add({ seqs: [1] });
+		db.createObjectStore('later');
+		for (const id of ['a', 'b', 'c']) {
+			outbox.add({ opId: 'op-' + id, kind: 'note', eid: id, type: 'delete', payload: null, changed: null, ts: 1 });
+		}
+	};
+	r.onsuccess = () => { r.result.close(); res(true); };
+	r.onerror = () => rej(r.error);
+});`
+
+func TestUpgradeFromV3StoresTheOutboxSize(t *testing.T) {
+	ctx := testCtx(t)
+	name := freshName(t)
+	jsAwait(t, jsFunc("name", writeV3).Invoke(name))
+	s, err := Open(ctx, name)
+	require.NoError(t, err)
+	defer s.Close()
+
+	raw := readRaw(t, name)
+	assert.Equal(t, 3, raw.Pending)
+	assert.Equal(t, []string{`[1]`}, marks(t, name), "the marks stay as they were")
+	res, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "d", `{"id":"d"}`, "op-d")})
+	require.NoError(t, err)
+	assert.Equal(t, 4, res.Pending)
+	n, err := s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+	readRaw(t, name)
+}
+
 // openWithOps opens a fresh store with one pending upsert per id (note kind, op id "op-<id>")
 // and returns them as the outbox holds them.
 func openWithOps(t *testing.T, ids ...string) (context.Context, string, *Store, []core.Op) {
