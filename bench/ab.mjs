@@ -3,6 +3,8 @@
 // interleaved in ONE page (two Go runtimes side by side), so that the machine's noise hits
 // both alike: page-to-page variance here is larger than the few-percent effects worth
 // checking. Prints the median and mean of 300 syncs (1,000 puts, 40 batches, 8 pushes) each.
+// putBlocks times blocks of 2,000 awaited puts, 6 per side, alternating: for a change that
+// defers work to a later task, which one-by-one interleaving would charge to the other side.
 // --disk runs on a browser profile on disk, where durability costs what it costs on a device.
 //
 //   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o bench/dist/a.wasm ./wasm   # before
@@ -18,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
-const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putMany (batches of 500) | push
+const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putBlocks | putMany (batches of 500) | push
 const disk = process.argv.includes('--disk'); // a browser profile on disk instead of in memory
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
 const profile = disk ? mkdtempSync(join(tmpdir(), 'offsync-ab-')) : null;
@@ -45,10 +47,14 @@ try {
         return null;
       }
       if (scenario === 'putOne') return dbs[v].put('k1', { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
+      if (scenario === 'putBlocks') {
+        for (let j = 0; j < 2000; j++) await dbs[v].put('k1', { id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] });
+        return null;
+      }
       const recs = Array.from({ length: 500 }, (_, j) => ({ id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
       return dbs[v].putMany('k1', recs);
     };
-    const n = { noop: 300, putOne: 1000, push: 8 }[scenario] ?? 40;
+    const n = { noop: 300, putOne: 1000, putBlocks: 6, push: 8 }[scenario] ?? 40;
     for (let i = 0; i < n; i++) {
       for (const v of (i % 2 ? ['a', 'b'] : ['b', 'a'])) {
         if (scenario === 'push') await run(v, i);

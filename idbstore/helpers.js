@@ -21,9 +21,29 @@ H.open = (name, version, upgrade, cb) => {
   };
   req.onerror = () => cb(false, req.error);
 };
-H.begin = (h, stores, mode, durability, cb) => {
+// afterTask runs f in a task of its own, after the current one: a message in browsers (not
+// throttled in hidden tabs as timers are), a timer under Node (where a port would keep the
+// process alive).
+const afterTask = (() => {
+  if (globalThis.process?.versions?.node) return (f) => setTimeout(f, 0);
+  const queue = [];
+  let channel = null;
+  return (f) => {
+    if (channel === null) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => queue.shift()();
+    }
+    queue.push(f);
+    channel.port2.postMessage(null);
+  };
+})();
+// begin opens a transaction. With committed (a function; WithCommitted in committed.go), its
+// completion calls committed(arg) at once and tells Go in a task after this one.
+H.begin = (h, stores, mode, durability, committed, arg, cb) => {
   const tx = h.db.transaction(stores, mode, { durability });
-  tx.oncomplete = () => cb(1, true, null);
+  tx.oncomplete = typeof committed === 'function'
+    ? () => { committed(arg); afterTask(() => cb(1, true, null)); }
+    : () => cb(1, true, null);
   tx.onabort = () => cb(1, false, tx.error);
   return tx;
 };

@@ -123,13 +123,19 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 		return core.WriteResult{}, err
 	}
 	stores := []string{stRecords, stOutbox, stParked, stMarks, stLater}
+	mode := s.writeMode
+	mode.committed = committedOf(ctx)
 	var res core.WriteResult
 	err := errRefuted
 	// beforeCommit needs a commit it can stop: the write ahead's helper commits by itself.
-	if s.beforeCommit == nil && !s.recent.anyOf(keys) {
+	ahead := s.beforeCommit == nil && !s.recent.anyOf(keys)
+	// Known before the commit: with WithCommitted the app's next write may come before this
+	// call returns, and it is likely an edit of the same entity.
+	s.recent.add(keys...)
+	if ahead {
 		if a, ok := planAhead(writes); ok {
 			// Its own scope: a transaction costs more the more stores it spans.
-			err = s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
+			err = s.run(ctx, op, mode, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
 				n, err := writeAhead(ctx, t, a)
 				res = core.WriteResult{Records: []core.Record{core.CloneRecord(a.stored)}, Pending: n}
 				return err
@@ -137,7 +143,7 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 		}
 	}
 	if errors.Is(err, errRefuted) {
-		err = s.updateDurable(ctx, op, stores, func(t *txn) error {
+		err = s.run(ctx, op, mode, stores, func(t *txn) error {
 			var err error
 			res, err = writeLocal(ctx, t, op, writes, keys, ids)
 			return err
@@ -146,7 +152,6 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	if err != nil {
 		return core.WriteResult{}, opIDTaken(op, err)
 	}
-	s.recent.add(keys...)
 	return res, nil
 }
 

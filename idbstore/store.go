@@ -87,7 +87,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	switch o.Durability {
 	case "", "strict":
 	case "relaxed":
-		s.writeMode = txMode{"readwrite", "relaxed"}
+		s.writeMode = txMode{mode: "readwrite", durability: "relaxed"}
 	default:
 		return nil, core.Errorf(core.CodeInvalid, "open "+name, "durability must be 'strict' or 'relaxed', not %q", o.Durability)
 	}

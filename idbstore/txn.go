@@ -36,16 +36,20 @@ type txn struct {
 	stores map[string]js.Value
 }
 
-// txMode is a transaction's mode and durability.
-type txMode struct{ mode, durability string }
+// txMode is a transaction's mode and durability, and for a local write the hook its commit
+// calls (WithCommitted; a zero hook is none).
+type txMode struct {
+	mode, durability string
+	committed        committed
+}
 
 var (
-	readOnly  = txMode{"readonly", "default"}
-	readWrite = txMode{"readwrite", "default"}
+	readOnly  = txMode{mode: "readonly", durability: "default"}
+	readWrite = txMode{mode: "readwrite", durability: "default"}
 	// durableWrite is for the app's own local writes: "complete" fires only once the data is
 	// flushed to disk (a few ms more per transaction in Chromium, whose default is relaxed), so a
 	// resolved write survives an OS crash too. Everything else can be fetched or pushed again.
-	durableWrite = txMode{"readwrite", "strict"}
+	durableWrite = txMode{mode: "readwrite", durability: "strict"}
 )
 
 func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
@@ -70,7 +74,7 @@ func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
 		return nil
 	})
 	raw, err := call(func() js.Value {
-		return h.begin.Invoke(conn, h.list(stores), h.str(m.mode), h.str(m.durability), t.cb)
+		return h.begin.Invoke(conn, h.list(stores), h.str(m.mode), h.str(m.durability), m.committed.fn, m.committed.arg, t.cb)
 	})
 	if err != nil {
 		t.cb.Release()

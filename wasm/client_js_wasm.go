@@ -9,6 +9,7 @@ import (
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
+	"github.com/offsync/offsync/idbstore"
 )
 
 // client is one open database: an Engine over its Store and the fetch transport. JS reaches
@@ -116,7 +117,7 @@ func openClient(s string, fns map[string]js.Value, idbHelpers js.Value) (any, er
 
 // dispatch decodes call(method, ...args) synchronously and runs the work in a goroutine.
 func (c *client) dispatch(_ js.Value, args []js.Value) any {
-	w, err := c.decode(args)
+	w, err := c.decode(args, js.Undefined())
 	if err != nil {
 		return rejected(err)
 	}
@@ -135,7 +136,7 @@ func (c *client) dispatchTo(_ js.Value, args []js.Value) any {
 	if len(args) > 2 {
 		rest = args[2:]
 	}
-	w, err := c.decode(rest)
+	w, err := c.decode(rest, resolve)
 	if err != nil {
 		reject.Invoke(jsError(err))
 		return nil
@@ -168,7 +169,9 @@ func (c *client) worker(job func()) {
 }
 
 // decode checks a call's method and decodes its arguments (args[0] is the method's name).
-func (c *client) decode(args []js.Value) (work, error) {
+// With resolve (callTo), a put's Promise is resolved by the store when its write commits
+// (idbstore.WithCommitted, a no-op for other stores); settling it again later changes nothing.
+func (c *client) decode(args []js.Value, resolve js.Value) (work, error) {
 	name, err := stringArg(args, 0, "method")
 	if err != nil {
 		return nil, err
@@ -176,6 +179,12 @@ func (c *client) decode(args []js.Value) (work, error) {
 	m, ok := c.methods[name]
 	if !ok {
 		return nil, core.Errorf(core.CodeInvalid, name, "unknown method")
+	}
+	if name == "put" && resolve.Type() == js.TypeFunction {
+		m = func(a []js.Value) (work, error) {
+			// a[1] is the record's JSON text: what the stored record's data will be, byte for byte.
+			return c.putIn(idbstore.WithCommitted(c.ctx, resolve, arg(a, 1)), a)
+		}
 	}
 	if c.closed.Load() {
 		return nil, core.Errorf(core.CodeClosed, name, "the database is closed")
@@ -227,7 +236,10 @@ func (c *client) noArgs(f func(ctx context.Context) (any, error)) method {
 	return func([]js.Value) (work, error) { return func() (any, error) { return f(c.ctx) }, nil }
 }
 
-func (c *client) put(args []js.Value) (work, error) {
+func (c *client) put(args []js.Value) (work, error) { return c.putIn(c.ctx, args) }
+
+// putIn is put with the work's context.
+func (c *client) putIn(ctx context.Context, args []js.Value) (work, error) {
 	kind, err := stringArg(args, 0, "put kind")
 	if err != nil {
 		return nil, err
@@ -245,7 +257,7 @@ func (c *client) put(args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		rec, err := c.eng.Put(c.ctx, kind, json.RawMessage(data), opts)
+		rec, err := c.eng.Put(ctx, kind, json.RawMessage(data), opts)
 		if err != nil {
 			return nil, err
 		}

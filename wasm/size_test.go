@@ -29,9 +29,12 @@ import (
 // the 1,403,403 B measured after the third session's work (no new import; gzip -9 +14.3 KB in
 // all: the v3 outbox's marks and later stores and MarkInFlight by Seq +6.7 KB, first pages
 // fetched ahead +4.5 KB, the shared token call +1.3 KB, fetch's init and headers as JSON and
-// its host objects looked up once +1.4 KB, the rest +0.4 KB). Before raising it, find what the
-// new import or code costs (wasm/deps_test.go lists what must stay out).
-const wasmGzipBudget = 1_410_400
+// its host objects looked up once +1.4 KB, the rest +0.4 KB). Raised to ~0.5% above the
+// 1,411,373 B measured after the fourth session's work (no new import; gzip -9 +7.6 KB in all:
+// the write ahead and the stored outbox size +4.0 KB, a put resolved by its commit +3.6 KB).
+// Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
+// stay out).
+const wasmGzipBudget = 1_418_400
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

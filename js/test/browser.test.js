@@ -70,11 +70,20 @@ test('IndexedDB storage: writes survive a reload, then sync; open() time to read
     const page = await newPage(context);
     const cfg = cfgFor();
     const coldMs = await openIn(page, cfg);
-    await page.evaluate(async () => {
-      await window.db.put('note', { id: 'p1', v: 1 });
+    const put = await page.evaluate(async () => {
+      const created = await window.db.put('note', { id: 'p1', v: 0 });
+      const edited = await window.db.put('note', { id: 'p1', v: 1 });
       await window.db.putMany('note', [{ id: 'p2' }, { id: 'p3' }]);
       await window.db.delete('note', 'p3');
+      // A put resolves when its write commits; its events follow in a task of their own.
+      await new Promise((r) => setTimeout(r, 50));
+      const puts = window.seen.changes.filter((e) => e.ids.includes('p1'));
+      return { created, edited, puts, pending: await window.db.pendingCount() };
     });
+    assert.deepEqual(put.created, { id: 'p1', v: 0 });
+    assert.deepEqual(put.edited, { id: 'p1', v: 1 });
+    assert.deepEqual(put.puts, [{ kind: 'note', ids: ['p1'], origin: 'local' }, { kind: 'note', ids: ['p1'], origin: 'local' }]);
+    assert.equal(put.pending, 2, 'the edit coalesced into the create; p3 cancelled out');
     await page.reload();
     await page.waitForFunction(() => window.ready === true);
     const warmMs = await openIn(page, cfg);
