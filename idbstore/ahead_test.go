@@ -41,9 +41,7 @@ const dropStoredSize = `return new Promise((res, rej) => {
 func TestWriteAheadOfACreate(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
-	s, err := Open(ctx, name)
-	require.NoError(t, err)
-	defer s.Close()
+	s := openAt(t, name)
 	spy := spyAhead(s)
 
 	res, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a","v":1}`, "op-1")})
@@ -127,18 +125,14 @@ func TestWriteAheadRefuted(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := testCtx(t)
 			name := freshName(t)
-			other, err := Open(ctx, name)
-			require.NoError(t, err)
-			defer other.Close()
+			other := openAt(t, name)
 			mem := memstore.New()
 			require.NoError(t, c.setup(ctx, other))
 			require.NoError(t, c.setup(ctx, mem))
 			if c.raw != "" {
 				jsAwait(t, jsFunc("name", c.raw).Invoke(name))
 			}
-			s, err := Open(ctx, name)
-			require.NoError(t, err)
-			defer s.Close()
+			s := openAt(t, name)
 			spy := spyAhead(s)
 
 			gotM, errM := mem.WriteLocal(ctx, c.write)

@@ -31,8 +31,12 @@ func testCtx(t testing.TB) context.Context {
 }
 
 // openFresh opens a store on a fresh database, closed at the end of the test.
-func openFresh(t testing.TB) *Store {
-	s, err := Open(testCtx(t), freshName(t))
+func openFresh(t testing.TB) *Store { return openAt(t, freshName(t)) }
+
+// openAt opens a store on database name, closed at the end of the test.
+func openAt(t testing.TB, name string) *Store {
+	t.Helper()
+	s, err := Open(testCtx(t), name)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s

@@ -209,9 +209,7 @@ func TestUpgradeFromV3StoresTheOutboxSize(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
 	jsAwait(t, jsFunc("name", writeV3).Invoke(name))
-	s, err := Open(ctx, name)
-	require.NoError(t, err)
-	defer s.Close()
+	s := openAt(t, name)
 
 	raw := readRaw(t, name)
 	assert.Equal(t, 3, raw.Pending)
