@@ -78,10 +78,11 @@ func writeAhead(ctx context.Context, t *txn, a aheadWrite) (int, error) {
 // ahead refuted).
 const recentCap = 4096
 
-// recentKeys is the set of entities this Store wrote (or was asked to) or found lately. A local write to one of
-// them is likely an update, so it is not written ahead as a create: the checks would refute
-// that and the write would be made a second time. An entity written by another tab, or before
-// this Store opened, is not in it: its first write here is written ahead and refuted once.
+// recentKeys is the set of entities this Store wrote (or was asked to) or found lately. A
+// local write to one of them is likely an update, so it is not written ahead as a create: the
+// checks would refute that and the write would be made a second time. An entity written by
+// another tab, or before this Store opened, is not in it: its first write here is written
+// ahead and refuted once.
 type recentKeys struct {
 	mu   sync.Mutex
 	keys map[entityKey]struct{}

@@ -7,8 +7,8 @@ import (
 	"syscall/js"
 )
 
-// committed is a hook of WithCommitted: fn(arg), called from JavaScript.
-type committed struct{ fn, arg js.Value }
+// commitHook is WithCommitted's hook: fn(arg), called from JavaScript.
+type commitHook struct{ fn, arg js.Value }
 
 type committedKey struct{}
 
@@ -21,11 +21,11 @@ type committedKey struct{}
 // Awaited puts took 6–7% less time (bench/where-the-time-goes.md). fn must not throw; a
 // write that does not commit never calls it.
 func WithCommitted(ctx context.Context, fn, arg js.Value) context.Context {
-	return context.WithValue(ctx, committedKey{}, committed{fn, arg})
+	return context.WithValue(ctx, committedKey{}, commitHook{fn, arg})
 }
 
 // committedOf is ctx's hook, the zero one (fn undefined) when there is none.
-func committedOf(ctx context.Context) committed {
-	c, _ := ctx.Value(committedKey{}).(committed)
+func committedOf(ctx context.Context) commitHook {
+	c, _ := ctx.Value(committedKey{}).(commitHook)
 	return c
 }

@@ -89,14 +89,14 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 
 // load reads the records and outbox ops of keys and, with ids, which of them is parked (its
 // position, -1 when none) in one helper call (H.load), reporting once, with the outbox size
-// the marks store's entry 0 holds (counted, when count asks, if it is missing). The helper takes the object stores from the transaction itself, so Go
-// fetches none. Per kind it reads over the keys' id range (a batch's ids are usually close):
-// the record keys present (getAllKeys), then a get of each present record, and the outbox ops
-// through the entity index (ONE getAll; the outbox is small). When a range holds many more
-// entries than keys, or for a single key, it reads each key on its own instead. Parked ids are
-// looked up in the parked opId index (for several ids only when that store is not empty). With
-// needRecord (one per key),
-// records are read only where needRecord says or the entity has more than one op. The ops'
+// the marks store's entry 0 holds (counted, when count asks, if it is missing). The helper
+// takes the object stores from the transaction itself, so Go fetches none. Per kind it reads
+// over the keys' id range (a batch's ids are usually close): the record keys present
+// (getAllKeys), then a get of each present record, and the outbox ops through the entity index
+// (ONE getAll; the outbox is small). When a range holds many more entries than keys, or for a
+// single key, it reads each key on its own instead. Parked ids are looked up in the parked
+// opId index (for several ids only when that store is not empty). With needRecord (one per
+// key), records are read only where needRecord says or the entity has more than one op. The ops'
 // InFlight comes from the marks, all read with one getAll in parallel (the transaction must
 // include the marks store; the helper keeps them for flush): a write must never coalesce into
 // an op in flight.
@@ -300,12 +300,11 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 
 // flush issues the writes of everything changed, through H.flush (framed or JSON records,
 // the marks' changes, the stored outbox size when it changed, then the outbox's deletes and
-// puts; the helper takes the object stores from the
-// transaction, which must include marks). Op values never carry InFlight: a removed op is
-// unmarked, a stored op whose InFlight changed is marked or unmarked (new ops are never in
-// flight). New ops are added in append order, those cancelled within the call not at all;
-// withSeqs awaits their generated Seqs and fills them in, otherwise the transaction's
-// completion covers them.
+// puts; the helper takes the object stores from the transaction, which must include marks).
+// Op values never carry InFlight: a removed op is unmarked, a stored op whose InFlight changed
+// is marked or unmarked (new ops are never in flight). New ops are added in append order,
+// those cancelled within the call not at all; withSeqs awaits their generated Seqs and fills
+// them in, otherwise the transaction's completion covers them.
 func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	pending := es.pendingAfter()
 	if pending == es.counted {

@@ -105,7 +105,8 @@ func decodePage(out []core.Record, kind string, v js.Value) ([]core.Record, erro
 // stored outbox size for the pending count it returns. A single write that looks like a
 // create (its entity not written or found lately, see recentKeys) is written ahead of the
 // reads (writeAhead): one round trip instead of two when it is a create indeed; when it is
-// not, that transaction is aborted and the write made again from the reads.
+// not, that transaction is aborted and the write made again from the reads. The transaction
+// that commits calls ctx's WithCommitted hook.
 func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
 	const op = "write"
 	if err := s.guard(op); err != nil {
@@ -124,7 +125,7 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	}
 	stores := []string{stRecords, stOutbox, stParked, stMarks, stLater}
 	mode := s.writeMode
-	mode.committed = committedOf(ctx)
+	mode.onCommit = committedOf(ctx)
 	var res core.WriteResult
 	err := errRefuted
 	// beforeCommit needs a commit it can stop: the write ahead's helper commits by itself.

@@ -40,7 +40,7 @@ type txn struct {
 // calls (WithCommitted; a zero hook is none).
 type txMode struct {
 	mode, durability string
-	committed        committed
+	onCommit         commitHook
 }
 
 var (
@@ -74,7 +74,7 @@ func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
 		return nil
 	})
 	raw, err := call(func() js.Value {
-		return h.begin.Invoke(conn, h.list(stores), h.str(m.mode), h.str(m.durability), m.committed.fn, m.committed.arg, t.cb)
+		return h.begin.Invoke(conn, h.list(stores), h.str(m.mode), h.str(m.durability), m.onCommit.fn, m.onCommit.arg, t.cb)
 	})
 	if err != nil {
 		t.cb.Release()
