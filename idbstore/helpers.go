@@ -22,7 +22,7 @@ var helperSource string
 // Go runtime and a string crossing.
 type helpers struct {
 	open, begin, commit, abort                       js.Value
-	gather, page, keys, indexKeys, count             js.Value
+	gather, page, keys, indexKeys, pendingCount      js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
 	putFramed, load, flush, markInFlight, opsPage    js.Value
 	moveMarks, dropOps, loadAck, countPending        js.Value
@@ -46,7 +46,7 @@ func newHelpers(given js.Value) *helpers {
 	return &helpers{
 		open: h.Get("open"), begin: h.Get("begin"), commit: h.Get("commit"), abort: h.Get("abort"),
 		gather: h.Get("gather"), page: h.Get("page"), keys: h.Get("keys"), indexKeys: h.Get("indexKeys"),
-		count: h.Get("count"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
+		pendingCount: h.Get("pendingCount"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},

@@ -474,12 +474,18 @@ H.markInFlight = (tx, query, cb) => {
   }
   done();
 };
-H.count = (src, cb) => {
-  const r = src.count();
-  r.onsuccess = () => cb(0, true, r.result);
+// pendingCount reports the outbox size entry 0 of the marks store holds, counting the outbox
+// (its entity index: one entry per op) when there is none.
+H.pendingCount = (tx, cb) => {
+  const r = tx.objectStore('marks').get(0);
+  r.onsuccess = () => {
+    if (r.result !== undefined) { cb(0, true, r.result.pending); return; }
+    const c = tx.objectStore('outbox').index('entity').count();
+    c.onsuccess = () => cb(0, true, c.result);
+    c.onerror = () => cb(0, false, c.error);
+  };
   r.onerror = () => cb(0, false, r.error);
-};
-// putAll writes the JSON array of values; completion is the transaction's.
+};// putAll writes the JSON array of values; completion is the transaction's.
 H.putAll = (src, values) => { for (const v of (JSON.parse(values) || [])) src.put(v); };
 H.putKeyed = (src, key, value) => { src.put(value, key); };
 H.delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };

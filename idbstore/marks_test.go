@@ -40,15 +40,23 @@ type rawState struct {
 	Pending int `json:"pending"`
 }
 
+// readRaw reads database name raw and requires op values without inFlight and a stored
+// outbox size that matches the outbox.
 func readRaw(t *testing.T, name string) rawState {
 	t.Helper()
-	var st rawState
-	require.NoError(t, json.Unmarshal([]byte(jsAwait(t, jsFunc("name", rawOutbox).Invoke(name)).String()), &st))
+	st := readRawUnchecked(t, name)
 	for _, o := range st.Ops {
 		_, has := o["inFlight"]
 		require.False(t, has, "an outbox value carries inFlight: %v", o)
 	}
 	require.Equal(t, len(st.Ops), st.Pending, "the stored outbox size")
+	return st
+}
+
+func readRawUnchecked(t *testing.T, name string) rawState {
+	t.Helper()
+	var st rawState
+	require.NoError(t, json.Unmarshal([]byte(jsAwait(t, jsFunc("name", rawOutbox).Invoke(name)).String()), &st))
 	return st
 }
 
@@ -221,6 +229,18 @@ func TestUpgradeFromV3StoresTheOutboxSize(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4, n)
 	readRaw(t, name)
+}
+
+func TestPendingCountCountsWhenTheStoredSizeIsMissing(t *testing.T) {
+	ctx, name, s, _ := openWithOps(t, "a", "b", "c")
+	n, err := s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	jsAwait(t, jsFunc("name", dropStoredSize).Invoke(name))
+	assert.Equal(t, -1, readRawUnchecked(t, name).Pending, "no stored size")
+	n, err = s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "counted")
 }
 
 // openWithOps opens a fresh store with one pending upsert per id (note kind, op id "op-<id>")

@@ -128,19 +128,19 @@ func readPages(ctx context.Context, t *txn, name string, limit int, helper, arg 
 	return nil
 }
 
-// PendingCount counts the ops in the outbox (parked ones live elsewhere).
+// PendingCount is the outbox's size (parked ops live elsewhere) as the marks store's entry 0
+// holds it: one get, where counting walks the whole entity index, a cost that grows with the
+// backlog (every status refresh makes this call). It counts when the entry is missing.
 func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	if err := s.guard("pending count"); err != nil {
 		return 0, err
 	}
 	n := 0
-	err := s.view(ctx, "pending count", []string{stOutbox}, func(t *txn) error {
-		st, err := t.store(stOutbox)
-		if err != nil {
-			return err
+	err := s.view(ctx, "pending count", []string{stOutbox, stMarks}, func(t *txn) error {
+		v, err := t.issue(ctx, t.js.pendingCount, t.raw)
+		if err == nil {
+			n = v.Int()
 		}
-		v, err := t.issue(ctx, t.js.count, st)
-		n = v.Int()
 		return err
 	})
 	return n, err
