@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"slices"
+
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // plainDoc builds an upsert's stored record without decoding it into a map: body's members
@@ -11,18 +13,18 @@ import (
 // not an object, keys or values encoding/json would escape or compact differently, a duplicate
 // key, an _baseUpdatedAt, or an id other than the path's. body must be valid JSON.
 func plainDoc(body []byte, id string) (head, tail []byte, ok bool) {
-	i := skipSpace(body, 0)
+	i := jsonscan.SkipWS(body, 0)
 	if i >= len(body) || body[i] != '{' {
 		return nil, nil, false
 	}
 	idJSON := jsonString(id)
 	ms := make([]member, 0, 16)
 	size := len(idJSON) + 8
-	for i = skipSpace(body, i+1); i < len(body) && body[i] != '}'; {
-		kEnd := skipValue(body, i)
+	for i = jsonscan.SkipWS(body, i+1); i < len(body) && body[i] != '}'; {
+		kEnd, _ := jsonscan.SkipValue(body, i) // body is valid JSON: it ends
 		key := body[i+1 : kEnd-1]
-		vStart := skipSpace(body, skipSpace(body, kEnd)+1) // past the ':'
-		vEnd := skipValue(body, vStart)
+		vStart := jsonscan.SkipWS(body, jsonscan.SkipWS(body, kEnd)+1) // past the ':'
+		vEnd, _ := jsonscan.SkipValue(body, vStart)
 		val := body[vStart:vEnd]
 		if !plainKey(key) || !plainValue(val) {
 			return nil, nil, false
@@ -39,8 +41,8 @@ func plainDoc(body []byte, id string) (head, tail []byte, ok bool) {
 			ms = append(ms, member{key, val})
 			size += len(key) + len(val) + 4
 		}
-		if i = skipSpace(body, vEnd); i < len(body) && body[i] == ',' {
-			i = skipSpace(body, i+1)
+		if i = jsonscan.SkipWS(body, vEnd); i < len(body) && body[i] == ',' {
+			i = jsonscan.SkipWS(body, i+1)
 		}
 	}
 	ms = append(ms, member{[]byte("id"), idJSON})
@@ -103,44 +105,4 @@ func plainValue(v []byte) bool {
 		}
 	}
 	return true
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipValue returns the end of the valid JSON value starting at b[i].
-func skipValue(b []byte, i int) int {
-	depth := 0
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '"':
-			for i++; i < len(b) && b[i] != '"'; i++ {
-				if b[i] == '\\' {
-					i++
-				}
-			}
-			if depth == 0 {
-				return i + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-			if depth < 0 {
-				return i
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return i
 }
