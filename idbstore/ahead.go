@@ -36,9 +36,7 @@ func planAhead(writes []core.LocalWrite) (aheadWrite, bool) {
 	if !ok {
 		return aheadWrite{}, false
 	}
-	o := *plan.Append
-	o.Seq = 0
-	op, ok := frameOpValues([]opValue{outboxValue(o)})
+	op, ok := frameOpValues([]opValue{outboxValue(*plan.Append)})
 	if !ok {
 		return aheadWrite{}, false
 	}
