@@ -1,5 +1,5 @@
 // Package server is offsync's reference REST server: every endpoint of
-// ../shared/design/CONTRACT.md over SQLite (embedded default) or PostgreSQL (several server
+// docs/CONTRACT.md over SQLite (embedded default) or PostgreSQL (several server
 // processes may share one database and behave as one server).
 //
 // Versions: updatedAt is fixed-width RFC 3339 UTC with microseconds

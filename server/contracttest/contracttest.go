@@ -1,5 +1,5 @@
 // Package contracttest checks any server against offsync's REST contract
-// (../shared/design/CONTRACT.md) over plain net/http. Every check writes into kinds named
+// (docs/CONTRACT.md) over plain net/http. Every check writes into kinds named
 // ct_<random>_… so it can run against a server that already holds data.
 //
 //	func TestContract(t T) { contracttest.Run(t, "http://127.0.0.1:8080/api", "tokA", "tokB") }
