@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBench, SMOKE, SIDES } from '../harness.mjs';
 import { chartRows, renderChart } from '../chart.mjs';
+import { renderReport } from '../report.mjs';
 
 const SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push', 'noopSync', 'open'];
 
@@ -20,6 +21,11 @@ test('bench harness runs every scenario on every side with equal data', { timeou
   assert.ok(rows.some((r) => r.name === 'putOne'), 'putOne is charted');
   for (const r of rows.filter((r) => SCENARIOS.includes(r.name))) assert.deepEqual(r.bars.map((b) => b.side), SIDES, `${r.name}: a bar per side`);
   const svg = renderChart(res);
+  // The report renders from these figures with every target row judged or marked unmeasured.
+  const machine = { date: 'now', cpus: 2, cpuModel: 'cpu', memGiB: '1', os: 'os', go: 'go', node: 'node', playwright: 'p', rxdb: 'r' };
+  const md = renderReport({ res, machine, size: null, goBench: { lines: [], note: 'skipped' }, commands: [], commit: 'test' });
+  assert.match(md, /## Targets/);
+  assert.match(md, /≤ 1\.6× raw/, 'round-two put target');
   assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, rows.reduce((n, r) => n + r.bars.length, 0), 'one bar per side measured');
 
   assert.deepEqual(res.errors, [], 'the harness checks of counts');
