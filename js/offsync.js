@@ -163,7 +163,7 @@ function notJSONScalar(v) {
 function notJSONObject(o) {
   if (ArrayBuffer.isView(o)) {
     const name = o.constructor?.name ?? 'typed array';
-    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} (binary data: store it as a base64 string)`;
+    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name} (binary data: store it as a base64 string)`;
   }
   if (o instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && o instanceof SharedArrayBuffer)) {
     return 'an ArrayBuffer (binary data: store it as a base64 string)';
