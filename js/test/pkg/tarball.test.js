@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
 import { repoRoot, startServer, unique } from '../support/server.js';
 
 const run = promisify(execFile);
@@ -115,13 +116,43 @@ test('a Vite app built from the tarball runs in Chromium against the server', as
   checkApp(await runInChromium('/vite/index.html'));
 });
 
-test('an esbuild app built from the tarball runs in Chromium against the server', async () => {
+test('the Vite dev server serves the installed package without configuration', async () => {
+  const dir = await app('vite-dev-app', ['vite']);
+  const vite = await createServer({ root: dir, configFile: false, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const context = await browser.newContext();
+  try {
+    await vite.listen();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(vite.resolvedUrls.local[0] + 'index.html');
+    await page.waitForFunction(() => window.ready === true, null, { timeout: 60_000 });
+    const r = await page.evaluate(async () => {
+      const db = await window.offsync.open({ name: 'dev', baseUrl: '/api', kinds: ['todo'] });
+      await db.put('todo', { id: 'd1', title: 'dev' });
+      const rec = await db.get('todo', 'd1');
+      await db.close();
+      return rec;
+    });
+    assert.deepEqual(r, { id: 'd1', title: 'dev' });
+  } finally {
+    await context.close();
+    await vite.close();
+  }
+});
+
+test('esbuild apps built from the tarball run in Chromium against the server (sync.wasm copied, or by the file loader)', async () => {
   const dir = await app('esbuild-app', ['esbuild']);
-  await sh(join(dir, 'node_modules/esbuild/bin/esbuild'), ['main-esbuild.js', '--bundle', '--format=esm', '--loader:.wasm=file',
-    '--outfile=dist/main.js', '--log-level=warning'], dir);
-  await copyFile(join(dir, 'index.html'), join(dir, 'dist/index.html'));
-  await cp(join(dir, 'dist'), join(work, 'www/esbuild'), { recursive: true });
-  checkApp(await runInChromium('/esbuild/index.html'));
+  const esbuild = join(dir, 'node_modules/esbuild/bin/esbuild');
+  // js/README.md's two ways: copy sync.wasm beside the bundle, or import it with the file loader.
+  await sh(esbuild, ['main.js', '--bundle', '--format=esm', '--outfile=copied/main.js', '--log-level=warning'], dir);
+  await copyFile(join(dir, 'node_modules/offsync/sync.wasm'), join(dir, 'copied/sync.wasm'));
+  await sh(esbuild, ['main-esbuild.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outfile=loader/main.js',
+    '--log-level=warning'], dir);
+  for (const variant of ['copied', 'loader']) {
+    await copyFile(join(dir, 'index.html'), join(dir, variant, 'index.html'));
+    await cp(join(dir, variant), join(work, 'www/esbuild-' + variant), { recursive: true });
+    checkApp(await runInChromium(`/esbuild-${variant}/index.html`));
+  }
 });
 
 test('the installed package type-checks from TypeScript (Bundler and NodeNext resolution)', async () => {
