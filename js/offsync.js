@@ -68,26 +68,6 @@ function toJSON(value, what) {
   return s;
 }
 
-// Loading sync.wasm. A file that cannot be had, or is no module for this runtime, is a
-// mistake in how the app is served: open() rejects with code 'invalid' (not retryable) and a
-// message naming the cause. Only a failing network or server (no answer, 5xx) is retryable.
-const LOAD_RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-
-function loadError(url, cause, retryable = false) {
-  return offsyncError(retryable ? 'network' : 'invalid', `cannot load sync.wasm from ${url}: ${cause}`, retryable);
-}
-
-// compileError names the usual cause of a refused compilation: a Content-Security-Policy
-// without 'wasm-unsafe-eval'.
-function compileError(url, e) {
-  const csp = /Content.Security.Policy|unsafe-eval/i.test(String(e?.message));
-  return loadError(url, csp
-    ? `blocked by the page's Content-Security-Policy (script-src needs 'wasm-unsafe-eval'): ${e.message}`
-    : `not a WebAssembly module for this offsync version (${e?.name}: ${e?.message})`);
-}
-
-// fetchWasm fetches url and checks the answer. A fetch that fails outright is a network error,
-// unless the page reported a CSP violation for this URL meanwhile (connect-src).
 // Records, as put/putMany/enqueue take them, are JSON: a value JSON.stringify would silently
 // change (a Uint8Array or Map to {}, NaN to null, a function dropped) is refused with the
 // field's path instead. A Date is stored as its ISO string (its toJSON), as JSON.stringify does.
@@ -176,6 +156,26 @@ function notJSONObject(o) {
   return null;
 }
 
+// Loading sync.wasm. A file that cannot be had, or is no module for this runtime, is a
+// mistake in how the app is served: open() rejects with code 'invalid' (not retryable) and a
+// message naming the cause. Only a failing network or server (no answer, 5xx) is retryable.
+const LOAD_RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+function loadError(url, cause, retryable = false) {
+  return offsyncError(retryable ? 'network' : 'invalid', `cannot load sync.wasm from ${url}: ${cause}`, retryable);
+}
+
+// compileError names the usual cause of a refused compilation: a Content-Security-Policy
+// without 'wasm-unsafe-eval'.
+function compileError(url, e) {
+  const csp = /Content.Security.Policy|unsafe-eval/i.test(String(e?.message));
+  return loadError(url, csp
+    ? `blocked by the page's Content-Security-Policy (script-src needs 'wasm-unsafe-eval'): ${e.message}`
+    : `not a WebAssembly module for this offsync version (${e?.name}: ${e?.message})`);
+}
+
+// fetchWasm fetches url and checks the answer. A fetch that fails outright is a network error,
+// unless the page reported a CSP violation for this URL meanwhile (connect-src).
 async function fetchWasm(url) {
   const blocked = [];
   const onViolation = (e) => { if (e.blockedURI === url.href) blocked.push(e.violatedDirective); };
