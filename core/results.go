@@ -32,9 +32,9 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		case PushOK:
 			if server == nil {
 				blind = append(blind, op)
-				continue
+			} else {
+				acks = append(acks, Ack{Op: op, Server: server})
 			}
-			acks = append(acks, Ack{Op: op, Server: server})
 		case PushNotFound:
 			if op.Type == OpDelete {
 				acks = append(acks, Ack{Op: op})

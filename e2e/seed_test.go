@@ -282,3 +282,32 @@ func TestSeedBackendDeletesBothWays(t *testing.T) {
 		requireConverged(t, ctx, e.URL, a, b)
 	})
 }
+
+// TestSeedBackendRefetch404IsDeleted: a record the seed-style server soft-deleted answers GET
+// with 404; the refetch of a deferred conflict's entity takes that for "deleted".
+func TestSeedBackendRefetch404IsDeleted(t *testing.T) {
+	e := startSeed(t, seedserver.PutRecord)
+	ctx := testCtx(t, 60*time.Second)
+	a := newClient(t, e.URL, tokA, nil, nil)
+	b := newClient(t, e.URL, tokB, func(c *core.Config) { c.Strategy = core.Manual }, nil)
+	a.put(ctx, "n1", `"v":0`)
+	a.sync(ctx)
+	b.sync(ctx)
+	a.put(ctx, "n1", `"v":1`)
+	a.sync(ctx)
+	b.put(ctx, "n1", `"v":2`)
+	_, _ = b.Sync(ctx, core.SyncOptions{}) // deferred: the conflict keeps the server's v1
+	conflicts, err := b.Conflicts(ctx)
+	require.NoError(t, err)
+	require.Len(t, conflicts, 1)
+	require.NoError(t, a.Delete(ctx, kind, "n1"))
+	a.sync(ctx)
+	gone := e.count("GET 404")
+
+	// Accepting the stored (stale, live) server record lists n1 for refetch: GET answers 404.
+	require.NoError(t, b.ResolveConflict(ctx, conflicts[0].ID, core.Resolution{Action: core.AcceptServer}))
+	b.sync(ctx)
+	assert.Greater(t, e.count("GET 404"), gone, "the refetch met the soft-deleted record's 404")
+	assert.Nil(t, b.fields(ctx, "n1"), "deleted locally")
+	requireConverged(t, ctx, e.URL, a, b)
+}
