@@ -8,16 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// requireConflict checks a 409 body in CONTRACT.md's form and returns its current record.
-func requireConflict(t T, r resp) map[string]any {
-	t.Helper()
-	m := requireError(t, r, http.StatusConflict)
-	assert.Equal(t, "conflict", m["error"])
-	cur, ok := m["current"].(map[string]any)
-	require.True(t, ok, "409 body has the current record: %s", r.Body)
-	return cur
-}
-
 // conflictCurrent is the record a 409 carries where the client looks for it: "current", then
 // "serverData", then the body itself; nil when none.
 func conflictCurrent(r resp) map[string]any {
@@ -135,8 +125,8 @@ func (s *suite) conflictChecks() []Check {
 				kind := s.kind()
 				s.a.create(t, kind, "c", map[string]any{"n": 1})
 				latest := s.a.get(t, kind, "c")
-				requireConflict(t, s.a.put(t, kind, "c", map[string]any{"id": "c", "n": 4}, nil))
-				requireConflict(t, s.a.del(t, kind, "c", "", nil))
+				requireStatus(t, s.a.put(t, kind, "c", map[string]any{"id": "c", "n": 4}, nil), http.StatusConflict)
+				requireStatus(t, s.a.del(t, kind, "c", "", nil), http.StatusConflict)
 				assert.Equal(t, latest, s.a.get(t, kind, "c"), "conflicts changed nothing")
 			}},
 		{Name: "X-Force-Update and X-Force-Delete override a stale base", Tier: Better, Missing: "no X-Force-Update / X-Force-Delete",
