@@ -171,8 +171,8 @@ func (e *Engine) learnAcks(ctx context.Context, ops []Op) ([]Ack, error) {
 			pending = append(pending, u)
 		}
 	}
-	// Listed before the acknowledgement is written: a crash in between leaves the op in the
-	// outbox and an entry that a later fetch simply clears.
+	// Listed before the acknowledgement is written: after a crash in between, the op still in
+	// the outbox is rebased onto the version holding its write before it is sent again.
 	if err := e.changeUnconfirmed(ctx, pending, nil); err != nil {
 		return nil, err
 	}
