@@ -311,3 +311,29 @@ func TestSeedBackendRefetch404IsDeleted(t *testing.T) {
 	assert.Nil(t, b.fields(ctx, "n1"), "deleted locally")
 	requireConverged(t, ctx, e.URL, a, b)
 }
+
+// TestSeedBackendIgnoringAfterID: a backend that reads updatedSince as >= and ignores afterId
+// (the seed guide's simpler pagination) sends the records at the cursor's version again on
+// every pull; syncing goes on and converges.
+func TestSeedBackendIgnoringAfterID(t *testing.T) {
+	hs := httptest.NewServer(seedserver.New(seedserver.Options{IgnoreAfterID: true}))
+	t.Cleanup(hs.Close)
+	ctx := testCtx(t, 60*time.Second)
+	a := newClient(t, hs.URL, tokA, nil, nil)
+	b := newClient(t, hs.URL, tokB, func(c *core.Config) { c.PageSize = 3 }, nil)
+	for round := range 4 {
+		for i := range 5 {
+			a.put(ctx, fmt.Sprintf("r%d", i), fmt.Sprintf(`"round":%d`, round))
+		}
+		if round == 2 {
+			require.NoError(t, b.Delete(ctx, kind, "r1"))
+			b.sync(ctx)
+		}
+		a.sync(ctx)
+		b.sync(ctx)
+		again := b.sync(ctx)
+		assert.Positive(t, again.Pulled, "a pull with nothing new still gets the cursor's record again")
+	}
+	got := requireConverged(t, ctx, hs.URL, a, b)
+	assert.Len(t, got, 5, "r1 was deleted, then written again by a")
+}

@@ -115,6 +115,17 @@ func TestSeedStyleServerWorks(t *testing.T) {
 	}
 }
 
+// TestServerIgnoringAfterID: the seed guide's simpler pagination (updatedSince >=, afterId
+// ignored) works, with afterId listed as missing.
+func TestServerIgnoringAfterID(t *testing.T) {
+	hs := httptest.NewServer(seedserver.New(seedserver.Options{IgnoreAfterID: true}))
+	t.Cleanup(hs.Close)
+	code, out := check(t, "-url", hs.URL)
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "Verdict: WORKS with offsync: all 8 needed checks passed.")
+	assert.Contains(t, out, "  - afterId ignored: each pull brings again the records sharing the cursor's updatedAt")
+}
+
 func TestFailsAgainstABrokenServer(t *testing.T) {
 	t.Run("conflicts forgotten", func(t *testing.T) {
 		// Every PUT is forced: concurrent edits would overwrite each other.

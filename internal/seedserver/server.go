@@ -71,6 +71,9 @@ func ParsePutAnswer(s string) (PutAnswer, bool) {
 type Options struct {
 	PutAnswer PutAnswer        // [PutRecord]
 	Now       func() time.Time // the clock [time.Now]
+	// IgnoreAfterID reads updatedSince as >= and ignores afterId, as the guide's simpler
+	// pagination allows: items at the cursor's updatedAt come again on every pull [false].
+	IgnoreAfterID bool
 }
 
 // Server is the in-memory seed-style backend; it is an http.Handler, safe for concurrent use.
@@ -394,7 +397,9 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, kind string) {
 			}
 			since = t
 		}
-		afterID = q.Get("afterId")
+		if !s.opts.IgnoreAfterID {
+			afterID = q.Get("afterId")
+		}
 	}
 	type item struct {
 		id string
