@@ -20,7 +20,8 @@
 //   - GET /{kind}/{id} answers 404 for a soft-deleted record;
 //   - GET /{kind}: updatedSince (records with updated_at >= it), afterId (then strictly after
 //     (updatedSince, afterId)), limit (default 500, clamped to 1..1000), includeDeleted
-//     (default true), pageToken; {"items": [...], "nextPageToken": "..." | null};
+//     (default true), pageToken; {"items": [...], "nextPageToken": "..." | null}; with
+//     Options.IgnoreAfterID, the guide's simpler reading: updatedSince as >= and afterId ignored;
 //   - no POST /batch (404), no idempotency keys (X-Idempotency-Key is ignored), no auth, no
 //     tenants, no CORS, no limits beyond a 1 MiB body;
 //   - POST /{kind} creates (201).
