@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/rest"
 	"github.com/offsync/offsync/internal/seedserver"
 )
 
@@ -60,10 +62,11 @@ func (e *seedEnv) count(key string) int {
 	return e.got[key]
 }
 
-var seedAnswers = []seedserver.PutAnswer{seedserver.PutRecord, seedserver.PutEmpty, seedserver.PutOther}
+var seedAnswers = []seedserver.PutAnswer{seedserver.PutRecord, seedserver.PutEmpty, seedserver.PutOther, seedserver.PutEcho}
 
 // TestSeedBackendEditsAndDeletesWithoutSelfConflict: against a seed-style backend whose PUT
-// answers the record, 204 or a body that is not the record, and whose DELETE answers 204,
+// answers the record, 204, a body that is not the record or the request's own body (with the
+// old version the client put in it), and whose DELETE answers 204,
 // every acknowledged write is kept, and the device's next edit and delete of the record meet
 // no 409 (the server answered none), however many ops the sync pushes (no /batch: one request
 // per op after one 404).
@@ -81,7 +84,14 @@ func TestSeedBackendEditsAndDeletesWithoutSelfConflict(t *testing.T) {
 			assert.Equal(t, 30, st.Pushed)
 			assert.Equal(t, 1, e.count("batch"), "one POST /batch, answered 404, then op by op")
 			for i := range 30 {
-				a.put(ctx, fmt.Sprintf("r%02d", i), fmt.Sprintf(`"v":%d,"edited":true`, i))
+				// As apps do: the record read back (with the server's updated_at in it), changed.
+				m := a.fields(ctx, fmt.Sprintf("r%02d", i))
+				require.Contains(t, m, "updated_at")
+				m["edited"] = true
+				b, err := json.Marshal(m)
+				require.NoError(t, err)
+				_, err = a.Put(ctx, kind, b, core.PutOptions{})
+				require.NoError(t, err)
 			}
 			st = a.sync(ctx)
 			assert.Zero(t, st.Conflicts)
@@ -336,4 +346,60 @@ func TestSeedBackendIgnoringAfterID(t *testing.T) {
 	}
 	got := requireConverged(t, ctx, hs.URL, a, b)
 	assert.Len(t, got, 5, "r1 was deleted, then written again by a")
+}
+
+// doerFunc is a rest.Doer made of a function.
+type doerFunc func(ctx context.Context, req *rest.Request) (*rest.Response, error)
+
+func (f doerFunc) Do(ctx context.Context, req *rest.Request) (*rest.Response, error) { return f(ctx, req) }
+
+// TestSeedBackendEchoWhileEditing: the backend echoes each PUT's body, old updated_at
+// included, and the app edits the record while that PUT is out. The echo is no record (its
+// version is the base the client sent), so the edit is rebased onto the version fetched after
+// the acknowledgement, and pushed in the same sync without a 409.
+func TestSeedBackendEchoWhileEditing(t *testing.T) {
+	for _, answer := range []seedserver.PutAnswer{seedserver.PutEcho, seedserver.PutEmpty, seedserver.PutRecord} {
+		t.Run(string(answer), func(t *testing.T) {
+			e := startSeed(t, answer)
+			ctx := testCtx(t, 30*time.Second)
+			var (
+				a      *client
+				armed  atomic.Bool
+				edited atomic.Bool
+			)
+			a = newClient(t, e.URL, tokA, nil, func(c *rest.Config) {
+				inner := c.Doer
+				c.Doer = doerFunc(func(ctx context.Context, req *rest.Request) (*rest.Response, error) {
+					resp, err := inner.Do(ctx, req)
+					if req.Method == http.MethodPut && armed.Load() && edited.CompareAndSwap(false, true) {
+						m := a.fields(ctx, "r1")
+						m["second"] = true
+						b, merr := json.Marshal(m)
+						require.NoError(t, merr)
+						_, perr := a.Put(ctx, kind, b, core.PutOptions{})
+						require.NoError(t, perr)
+					}
+					return resp, err
+				})
+			})
+			a.put(ctx, "r1", `"v":1`)
+			a.sync(ctx)
+			m := a.fields(ctx, "r1")
+			require.Contains(t, m, "updated_at")
+			m["first"] = true
+			b, err := json.Marshal(m)
+			require.NoError(t, err)
+			_, err = a.Put(ctx, kind, b, core.PutOptions{})
+			require.NoError(t, err)
+			armed.Store(true)
+			st := a.sync(ctx)
+			require.True(t, edited.Load(), "the app edited while the PUT was out")
+			assert.Zero(t, st.Conflicts)
+			assert.Zero(t, e.count("PUT 409"), "no 409 against the device's own write")
+			got := serverFields(t, ctx, e.URL, "r1")
+			assert.Equal(t, true, got["first"])
+			assert.Equal(t, true, got["second"])
+			requireConverged(t, ctx, e.URL, a)
+		})
+	}
 }

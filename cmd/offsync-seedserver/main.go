@@ -2,7 +2,7 @@
 // library's backend guide and example backend do (snake_case versions, 204 deletes, serverData
 // in 409 bodies, no /batch, no idempotency, no auth), for tests of offsync against it:
 //
-//	offsync-seedserver -addr 127.0.0.1:0 [-put-answer record|empty|other]
+//	offsync-seedserver -addr 127.0.0.1:0 [-put-answer record|empty|other|echo]
 //
 // It prints "offsync-seedserver listening on http://HOST:PORT" to stderr once it accepts
 // connections, keeps everything in memory, and stops on SIGINT or SIGTERM.
@@ -34,13 +34,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("offsync-seedserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
-	answer := fs.String("put-answer", string(seedserver.PutRecord), "a successful PUT answers: record (201/200 with the record), empty (204) or other (200 {\"ok\":true})")
+	answer := fs.String("put-answer", string(seedserver.PutRecord), "a successful PUT answers: record (201/200 with the record), empty (204), other (200 {\"ok\":true}) or echo (200 with the request's body)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	pa, ok := seedserver.ParsePutAnswer(*answer)
 	if !ok {
-		fmt.Fprintf(stderr, "offsync-seedserver: -put-answer %q: want record, empty or other\n", *answer)
+		fmt.Fprintf(stderr, "offsync-seedserver: -put-answer %q: want record, empty, other or echo\n", *answer)
 		return 2
 	}
 	ln, err := net.Listen("tcp", *addr)

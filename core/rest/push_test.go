@@ -115,6 +115,7 @@ var opCases = []opCase{
 	{name: "200 other id", status: 200, body: `{"id":"zz","updatedAt":"v2"}`, want: core.PushOK},
 	{name: "200 without version", status: 200, body: `{"id":"n1"}`, want: core.PushOK},
 	{name: "200 tombstone for an upsert", status: 200, body: `{"id":"n1","updatedAt":"v2","deletedAt":"v2"}`, want: core.PushOK},
+	{name: "200 echo at the sent base", status: 200, body: `{"id":"n1","updated_at":"v1"}`, want: core.PushOK},
 	{name: "200 plain text", status: 200, body: `done`, hdr: []string{"Content-Type", "text/plain"}, want: core.PushOK},
 }
 

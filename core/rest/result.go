@@ -50,7 +50,8 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 
 // ackedRecord is the stored record a 2xx answer carries, or nil when it carries none usable:
 // no body (204), a body that is not JSON, not a record, another id's record, one without a
-// version, or one whose deletion state is not what the op made. Backends built for the seed
+// version or still at the op's base (an echo of what was sent: a write always gets a new
+// version), or one whose deletion state is not what the op made. Backends built for the seed
 // answer this way (its guide documents 204 for DELETE; its engine ignores PUT bodies); the
 // engine then learns the version with GET /{kind}/{id} (core/learn.go).
 func ackedRecord(op core.Op, data json.RawMessage) *core.Record {
@@ -58,7 +59,8 @@ func ackedRecord(op core.Op, data json.RawMessage) *core.Record {
 		return nil
 	}
 	rec, err := parseRecord(op.Kind, data, true, "")
-	if err != nil || rec.ID != op.EntityID || rec.Deleted != (op.Type == core.OpDelete) {
+	if err != nil || rec.ID != op.EntityID || rec.Deleted != (op.Type == core.OpDelete) ||
+		(op.BaseUpdatedAt != "" && rec.UpdatedAt == op.BaseUpdatedAt) {
 		return nil
 	}
 	return &rec

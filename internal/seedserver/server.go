@@ -13,7 +13,8 @@
 //     409 {"error":"conflict","serverData":{...}}, unless X-Force-Update: true; a PUT without
 //     a base never conflicts; a PUT on a soft-deleted record revives it. The answer is the
 //     record (201 created, 200 updated), or, as Options.PutAnswer says, 204 or a body that is
-//     not the record (the seed's engine ignores PUT bodies, so its backends may send anything);
+//     not the record, or the request's own body (the seed's engine ignores PUT bodies, so its
+//     backends may send anything);
 //   - DELETE /{kind}/{id} reads its base from the X-Base-Updated-At header only (as the
 //     example backend; the seed's client sends the query parameter), soft-deletes and answers
 //     204 with no body; 404 when the record is unknown or already deleted;
@@ -57,12 +58,13 @@ const (
 	PutRecord PutAnswer = "record" // 201/200 with the stored record (the guide)
 	PutEmpty  PutAnswer = "empty"  // 204, no body
 	PutOther  PutAnswer = "other"  // 200 {"ok":true}: a body that is not the record
+	PutEcho   PutAnswer = "echo"   // 200 with the request's body as sent (its old version, if any)
 )
 
 // ParsePutAnswer reads a PutAnswer by name.
 func ParsePutAnswer(s string) (PutAnswer, bool) {
 	switch a := PutAnswer(s); a {
-	case PutRecord, PutEmpty, PutOther:
+	case PutRecord, PutEmpty, PutOther, PutEcho:
 		return a, true
 	}
 	return "", false
@@ -319,6 +321,8 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, kind, id string) {
 		w.WriteHeader(http.StatusNoContent)
 	case PutOther:
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	case PutEcho:
+		writeJSON(w, http.StatusOK, body)
 	default:
 		writeRaw(w, status, out)
 	}

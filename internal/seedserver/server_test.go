@@ -113,7 +113,7 @@ func TestPutAnswers(t *testing.T) {
 		answer seedserver.PutAnswer
 		status int
 		body   string
-	}{{seedserver.PutEmpty, 204, ""}, {seedserver.PutOther, 200, `{"ok":true}`}} {
+	}{{seedserver.PutEmpty, 204, ""}, {seedserver.PutOther, 200, `{"ok":true}`}, {seedserver.PutEcho, 200, `{"id":"a"}`}} {
 		hs := httptest.NewServer(seedserver.New(seedserver.Options{PutAnswer: tc.answer}))
 		r := call(t, hs.URL, "PUT", "/todo/a", nil, `{"id":"a"}`)
 		hs.Close()
