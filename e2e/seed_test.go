@@ -351,7 +351,9 @@ func TestSeedBackendIgnoringAfterID(t *testing.T) {
 // doerFunc is a rest.Doer made of a function.
 type doerFunc func(ctx context.Context, req *rest.Request) (*rest.Response, error)
 
-func (f doerFunc) Do(ctx context.Context, req *rest.Request) (*rest.Response, error) { return f(ctx, req) }
+func (f doerFunc) Do(ctx context.Context, req *rest.Request) (*rest.Response, error) {
+	return f(ctx, req)
+}
 
 // TestSeedBackendEchoWhileEditing: the backend echoes each PUT's body, old updated_at
 // included, and the app edits the record while that PUT is out. The echo is no record (its
