@@ -139,7 +139,7 @@ test('seed backend: deletes both ways, and a delete meeting an edit', async () =
   assert.deepEqual(live.map((r) => r.id), ['d3', 'd4']);
 });
 
-for (const putAnswer of ['empty', 'other']) {
+for (const putAnswer of ['empty', 'other', 'echo']) {
   test(`seed backend (PUT answers ${putAnswer}): acknowledged writes are kept and the next edits meet no conflict`, async () => {
     const { server, ten } = await seedTenant(putAnswer);
     const a = await ten.open();
