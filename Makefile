@@ -6,7 +6,7 @@ GOROOT_DIR := $(shell $(GO) env GOROOT)
 GO_SRC := $(shell find core memstore idbstore wasm -name '*.go' 2>/dev/null) go.mod go.sum
 SERVER_SRC := $(shell find core server cmd -name '*.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: deps chromium npm tools wasm server demo test test-go test-wasm test-js test-e2e test-bench-smoke test-pkg bench clean
+.PHONY: deps chromium npm tools wasm server seedserver demo test test-go test-wasm test-js test-e2e test-bench-smoke test-pkg bench clean
 
 ## ---- dependencies -------------------------------------------------------------------------
 deps: chromium npm tools
@@ -43,6 +43,12 @@ bin/offsync-server: $(SERVER_SRC)
 	@mkdir -p bin
 	$(GO) build -o $@ ./cmd/offsync-server
 
+# A backend that answers as the seed library's guide and example backend do (js/test/seed.test.js).
+seedserver: bin/offsync-seedserver
+bin/offsync-seedserver: $(shell find internal/seedserver cmd/offsync-seedserver -name '*.go' 2>/dev/null) go.mod go.sum
+	@mkdir -p bin
+	$(GO) build -o $@ ./cmd/offsync-seedserver
+
 ## ---- demo ---------------------------------------------------------------------------------
 demo: wasm server
 	@$(MAKE) --no-print-directory webapp-lib
@@ -75,7 +81,7 @@ test-wasm: chromium tools
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 10m ./idbstore/... ./wasm/...
 
 # The JS package under Node against a real server on 127.0.0.1.
-test-js: npm wasm server
+test-js: npm wasm server seedserver
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
 	node --test --test-concurrency=1 --test-timeout=180000 js/test/*.test.js
 
