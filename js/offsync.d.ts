@@ -98,6 +98,13 @@ export interface OpenOptions {
    * deferred. A throw or rejection defers the conflict and emits an 'error' event.
    */
   conflictResolver?: (conflict: Conflict) => Resolution | Promise<Resolution>;
+  /**
+   * Push after the tab is closed [false]: while ops are pending and the device is offline, a
+   * sync failed, or the page is hidden, register the Background Sync tag 'offsync:<name>'
+   * that a service worker answers with offsync/background's handleBackgroundSync. Without the
+   * API or an active service worker, ops left by an earlier session are pushed at open.
+   */
+  backgroundSync?: boolean;
   /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
   wasmUrl?: string | URL;
   /** Pull page size, 1–1000 [500]. */
