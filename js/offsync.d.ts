@@ -101,8 +101,8 @@ export interface OpenOptions {
   /**
    * Push after the tab is closed [false]: while ops are pending and the device is offline, a
    * sync failed, or the page is hidden, register the Background Sync tag 'offsync:<name>'
-   * that a service worker answers with offsync/background's handleBackgroundSync. Without the
-   * API or an active service worker, ops left by an earlier session are pushed at open.
+   * that a service worker answers with offsync/background's handleBackgroundSync. Ops left by
+   * an earlier session are pushed at open when online (the only push where the API is missing).
    */
   backgroundSync?: boolean;
   /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */

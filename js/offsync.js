@@ -534,8 +534,8 @@ class Client {
 // service worker (offsync/background) to push what the page could not. While ops are pending
 // it registers the Background Sync tag 'offsync:<name>' once per sync attempt when the device
 // is offline, a sync failed for a reason worth retrying, or the page is hidden (it may never
-// come back). Where the API or an active service worker is missing, ops left by an earlier
-// session are pushed at open instead.
+// come back). Ops an earlier session left are pushed at open when online: where the API or an
+// active service worker is missing that is the only push they get.
 function armBackgroundSync(db, name) {
   const nav = globalThis.navigator;
   const offline = () => nav?.onLine === false;
@@ -569,11 +569,10 @@ function armBackgroundSync(db, name) {
     };
     doc.addEventListener('visibilitychange', hidden);
   }
-  Promise.all([registration(), db.pendingCount()]).then(([reg, n]) => {
+  db.pendingCount().then((n) => {
     if (pending < 0) pending = n;
     if (n === 0) return undefined;
-    if (reg) return offline() ? ask() : undefined;
     // Its outcome reaches the app through the events, like an auto sync's.
-    return offline() ? undefined : db.sync();
+    return offline() ? ask() : db.sync();
   }).catch(() => {});
 }

@@ -48,7 +48,6 @@ export function useQuery(db, kind, query) {
     if (!db) return null;
     return external((set) => (key === '' ? db.watch(kind, set) : db.watch(kind, query, set)));
     // query is read through key: an equal query in a later render is the same subscription.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [db, kind, key]);
   return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing);
 }
