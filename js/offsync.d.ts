@@ -98,6 +98,8 @@ export interface OpenOptions {
    * deferred. A throw or rejection defers the conflict and emits an 'error' event.
    */
   conflictResolver?: (conflict: Conflict) => Resolution | Promise<Resolution>;
+  /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
+  wasmUrl?: string | URL;
   /**
    * Push after the tab is closed [false]: while ops are pending and the device is offline, a
    * sync failed, or the page is hidden, register the Background Sync tag 'offsync:<name>'
@@ -105,8 +107,6 @@ export interface OpenOptions {
    * an earlier session are pushed at open when online (the only push where the API is missing).
    */
   backgroundSync?: boolean;
-  /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
-  wasmUrl?: string | URL;
   /** Pull page size, 1–1000 [500]. */
   pageSize?: number;
   /** Ops per push request, ≤ 500 [100]. */
