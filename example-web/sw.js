@@ -9,11 +9,12 @@ import { SHARED_CACHE, loadSharedSettings } from './src/settings.js';
 
 const CACHE = 'mood-journal-v4';
 const SHELL = [
+  'src/database.js', 'lib/background.js',
   './', 'app.css', 'manifest.webmanifest',
   'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
   'src/main.js', 'src/dom.js', 'src/settings.js', 'src/entries.js', 'src/status.js',
-  'src/conflicts.js', 'src/inspector.js', 'src/face.js', 'src/database.js',
-  'lib/offsync.js', 'lib/wasm_exec.js', 'lib/idb-helpers.js', 'lib/sync.wasm', 'lib/background.js',
+  'src/conflicts.js', 'src/inspector.js', 'src/face.js',
+  'lib/offsync.js', 'lib/wasm_exec.js', 'lib/idb-helpers.js', 'lib/sync.wasm',
 ];
 
 self.addEventListener('install', (event) => {

@@ -17,8 +17,9 @@ export function backgroundSyncTag(name) {
 /**
  * handleBackgroundSync(event, options) answers a 'sync' event of a database: it returns false
  * for a tag that is not one, else keeps the event alive (event.waitUntil) until the outbox is
- * pushed by a sync (push, then pull). options are open()'s (name, baseUrl, kinds, token, ...),
- * or a function given the database name of the tag that returns them, or a Promise of them, or
+ * pushed by a sync (push, then pull). options are open()'s, the same the pages use (name,
+ * baseUrl, kinds, token, conflict strategy: whatever shapes the database or its sync), or a
+ * function given the database name of the tag that returns them, or a Promise of them, or
  * null to leave that database alone (for options read from storage, or several databases). A
  * sync that fails for a reason worth retrying (network, timeout, server) rejects the event so
  * that the browser fires it again later; any other failure waits for the next open.
