@@ -106,7 +106,11 @@ test('the service worker waits for the sync lock a tab holds, and pushes nothing
   const tabSync = page.evaluate(() => globalThis.journal.db.sync().then(() => null, (e) => e.code));
   await held;
   await fireSync(context, false);
-  await new Promise((r) => setTimeout(r, 1500));
+  // The worker's request for the lock waits behind the tab's (the only other client).
+  await waitFor(() => page.evaluate(async () => {
+    const { held, pending } = await navigator.locks.query();
+    return held.some((l) => l.name === 'offsync:mood-journal') && pending.some((l) => l.name === 'offsync:mood-journal');
+  }), { what: 'the worker waiting for the sync lock' });
   assert.equal(proxy.log.slice(logged).filter((e) => isPush(e) && fromWorker(e)).length, 0, 'the worker waits for the lock');
   proxy.release();
   assert.equal(await tabSync, null);
