@@ -5,6 +5,7 @@
 import { useMemo, useSyncExternalStore } from 'react';
 
 const noSubscription = () => () => {};
+// Also the server snapshot: a server render (and the hydration after it) shows "not loaded yet".
 const nothing = () => undefined;
 
 /**
@@ -49,7 +50,7 @@ export function useQuery(db, kind, query) {
     return external((set) => (key === '' ? db.watch(kind, set) : db.watch(kind, query, set)));
     // query is read through key: an equal query in a later render is the same subscription.
   }, [db, kind, key]);
-  return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing);
+  return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing, nothing);
 }
 
 /**
@@ -106,7 +107,7 @@ export function useRecord(db, kind, id) {
       };
     });
   }, [db, kind, id]);
-  return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing);
+  return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing, nothing);
 }
 
 /**
@@ -129,7 +130,7 @@ export function useSyncStatus(db) {
       };
     });
   }, [db]);
-  return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing);
+  return useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? nothing, nothing);
 }
 
 function reportError(e) {
