@@ -36,15 +36,23 @@ export function handleBackgroundSync(event, options) {
 async function pushPending(name, options) {
   const opts = typeof options === 'function' ? await options(name) : options;
   if (!opts) return;
-  if (opts.name !== name) throw new TypeError(`handleBackgroundSync: options for ${name} name ${opts.name}`);
+  if (opts.name !== name) throw new TypeError(`handleBackgroundSync: the options given for '${name}' name '${opts.name}'`);
+  try {
+    await syncOnce(opts);
+  } catch (e) {
+    // Rejecting asks the browser for another go later: worth it for network, timeout, server.
+    if (e?.retryable) throw e;
+    // Anything else (auth, storage, ...) waits for the next open, which meets it too.
+    if (typeof globalThis.reportError === 'function') globalThis.reportError(e);
+  }
+}
+
+async function syncOnce(opts) {
   // The worker's client syncs this once and never registers a tag itself.
   const db = await open({ ...opts, storage: 'indexeddb', backgroundSync: false });
   try {
     if ((await db.pendingCount()) === 0) return;
     await db.sync();
-  } catch (e) {
-    if (!e?.retryable) return;
-    throw e;
   } finally {
     await db.close();
   }

@@ -4,6 +4,7 @@
 // the next open pushes them. The server is asked over HTTP (pull API and the proxy's log).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startServer, startProxy, launchBrowser, newDevice, openApp, waitFor, pendingShown, isPush, pushedIds, KIND, TOKEN } from './helpers.mjs';
 
 const TAG = 'offsync:mood-journal';
@@ -162,5 +163,56 @@ test('without Background Sync the ops left offline are pushed by the next open w
   const counts = pushCounts(proxy.log.filter((e) => !fromWorker(e)));
   assert.deepEqual(recs.map((r) => counts.get(r.id)), recs.map(() => 1), 'each op pushed once, by the page');
   await page.evaluate(() => globalThis.fallbackDb.close());
+  await context.close();
+});
+
+test('handleBackgroundSync: other tags are not its business; a push worth retrying rejects the event, then one succeeds', { timeout: 120_000 }, async () => {
+  // A port nobody listens on: the push fails with a network error.
+  const dead = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+  const context = await newDevice(browser);
+  const page = await context.newPage();
+  await page.goto(`${proxy.url}/manifest.webmanifest`); // a document of the origin
+  const out = await page.evaluate(async ({ kind, token, deadUrl }) => {
+    const { handleBackgroundSync } = await import('/lib/background.js');
+    const { open } = await import('/lib/offsync.js');
+    const name = `unit-${Date.now()}`;
+    const good = { name, baseUrl: new URL('/api', location.href).href, kinds: [kind], token: () => token };
+    const down = { ...good, baseUrl: deadUrl, maxRetries: 0 };
+    const db = await open(good);
+    await db.put(kind, { id: `${name}-1`, date: '2026-10-02', mood: 3, energy: 3 });
+    await db.close();
+    // The parts of a SyncEvent it uses: tag and waitUntil.
+    const fire = async (tag, options) => {
+      let work = null;
+      const handled = handleBackgroundSync({ tag, waitUntil: (p) => { work = p; } }, options);
+      const outcome = work && await work.then(() => 'resolved', (e) => `rejected ${e.code} retryable=${e.retryable}`);
+      return { handled, outcome };
+    };
+    const results = {
+      otherTag: await fire('not-offsync', good),
+      otherDatabase: await fire('offsync:someone-else', good),
+      declined: await fire(`offsync:${name}`, () => null),
+      serverDown: await fire(`offsync:${name}`, down),
+    };
+    const check = await open(good);
+    results.pendingAfterFailure = await check.pendingCount();
+    await check.close();
+    results.serverUp = await fire(`offsync:${name}`, async (n) => (n === name ? good : null));
+    const after = await open(good);
+    results.pendingAfterSuccess = await after.pendingCount();
+    await after.close();
+    return { name, results };
+  }, { kind: KIND, token: TOKEN, deadUrl: `http://127.0.0.1:${dead}/api` });
+  const r = out.results;
+  assert.deepEqual(r.otherTag, { handled: false, outcome: null });
+  assert.deepEqual(r.otherDatabase, { handled: false, outcome: null });
+  assert.deepEqual(r.declined, { handled: true, outcome: 'resolved' });
+  assert.deepEqual(r.serverDown, { handled: true, outcome: 'rejected network retryable=true' }, 'the browser is asked to fire again');
+  assert.equal(r.pendingAfterFailure, 1, 'the op is kept');
+  assert.deepEqual(r.serverUp, { handled: true, outcome: 'resolved' });
+  assert.equal(r.pendingAfterSuccess, 0);
+  assert.ok((await server.entries()).some((e) => e.id === `${out.name}-1`), 'the op reached the server');
   await context.close();
 });
