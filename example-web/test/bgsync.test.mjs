@@ -216,3 +216,57 @@ test('handleBackgroundSync: other tags are not its business; a push worth retryi
   assert.ok((await server.entries()).some((e) => e.id === `${out.name}-1`), 'the op reached the server');
   await context.close();
 });
+
+test('a page registers the tag after a sync that failed and when it is hidden, not after a write it can push', { timeout: 120_000 }, async () => {
+  const dead = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+  const context = await newDevice(browser);
+  const app = await openApp(context, `${proxy.url}/`); // installs and activates the service worker
+  await app.close();
+  const page = await context.newPage();
+  await page.goto(`${proxy.url}/manifest.webmanifest`); // a document of the origin, not the app
+  const steps = await page.evaluate(async ({ kind, token, deadUrl }) => {
+    // Online, the browser fires a registered tag at once and forgets it: the test records the
+    // registrations as they are made (the real register still runs).
+    const asked = [];
+    const register = SyncManager.prototype.register;
+    SyncManager.prototype.register = function (tag) {
+      asked.push(tag);
+      return register.call(this, tag);
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 500));
+    const { open } = await import('/lib/offsync.js');
+    const base = { kinds: [kind], token: () => token, backgroundSync: true, maxRetries: 0 };
+    const out = {};
+    const stamp = Date.now();
+
+    // A sync that cannot reach the server leaves the op to the worker.
+    const failing = await open({ ...base, name: `failed-${stamp}`, baseUrl: deadUrl });
+    await failing.put(kind, { id: 'f1', date: '2026-10-03', mood: 2, energy: 2 });
+    await settle();
+    out.afterWrite = [...asked];
+    out.syncError = await failing.sync().then(() => null, (e) => e.code);
+    await settle();
+    out.afterFailedSync = [...asked];
+    await failing.close();
+
+    // A page going hidden with ops pending asks too (it may be closed or frozen next).
+    const hiding = await open({ ...base, name: `hidden-${stamp}`, baseUrl: new URL('/api', location.href).href });
+    await hiding.put(kind, { id: 'h1', date: '2026-10-03', mood: 4, energy: 4 });
+    await settle();
+    out.beforeHidden = [...asked];
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    out.afterHidden = [...asked];
+    await hiding.close();
+    return { stamp, out };
+  }, { kind: KIND, token: TOKEN, deadUrl: `http://127.0.0.1:${dead}/api` });
+  const failed = `offsync:failed-${steps.stamp}`;
+  const hidden = `offsync:hidden-${steps.stamp}`;
+  assert.deepEqual(steps.out, {
+    afterWrite: [], syncError: 'network', afterFailedSync: [failed], beforeHidden: [failed], afterHidden: [failed, hidden],
+  });
+  await context.close();
+});
