@@ -12,9 +12,11 @@
 //     cleared); a stale base on a tombstone is a 409 whose current has deletedAt.
 //   - A PUT with _baseUpdatedAt for an id the server does not have creates it (201).
 //   - A DELETE of a tombstone answers 200 with the tombstone unchanged.
-//   - Idempotency keys are kept per tenant for IdempotencyTTL (24 h), then pruned; a key replays
-//     the first answer that reached the version check (200, 201, 404, 409). Requests refused
-//     before that (400, 401, 413, 429) are not recorded.
+//   - Idempotency keys are kept per tenant for IdempotencyTTL (24 h), at most
+//     IdempotencyMaxKeys per tenant (oldest dropped), pruned on a timer; a key replays the first
+//     answer that wrote or found nothing to write (200, 201, 404). A 409 wrote nothing and is
+//     not kept (a replay re-evaluates it); requests refused before the version check (400, 401,
+//     413, 429) are not recorded either. A success larger than 4 KiB is kept without its record.
 //   - POST /batch takes ≤ 500 ops and a body of up to 8 × MaxBody; each op's payload is held to
 //     MaxBody (413 for that op alone). All valid ops of a batch run in one transaction.
 package server
@@ -28,7 +30,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/offsync/offsync/server/storage"
@@ -40,7 +41,7 @@ import (
 const (
 	DefaultMaxBody        = 1 << 20
 	DefaultIdempotencyTTL = 24 * time.Hour
-	pruneEvery            = 10 * time.Minute
+	defaultPruneEvery     = time.Minute
 	openTimeout           = 30 * time.Second
 )
 
@@ -66,6 +67,12 @@ type Config struct {
 	Rate float64
 	// IdempotencyTTL is how long idempotency keys are kept [DefaultIdempotencyTTL].
 	IdempotencyTTL time.Duration
+	// IdempotencyMaxKeys bounds the keys kept per tenant [DefaultIdempotencyMaxKeys].
+	IdempotencyMaxKeys int
+	// PruneEvery is the period of the timer that drops expired and surplus keys [1 min].
+	PruneEvery time.Duration
+	// MaxPageBytes caps the records of one pull page in bytes [DefaultMaxPageBytes].
+	MaxPageBytes int
 	// Now is the clock [time.Now].
 	Now func() time.Time
 	// Logger [slog.Default()].
@@ -74,11 +81,11 @@ type Config struct {
 
 // Server is the REST server; it is an http.Handler.
 type Server struct {
-	cfg       Config
-	store     storage.Storage
-	log       *slog.Logger
-	static    http.Handler
-	lastPrune atomic.Int64 // Unix µs of the last prune of idempotency keys
+	cfg    Config
+	store  storage.Storage
+	log    *slog.Logger
+	static *staticFiles
+	keys   *keyJanitor
 
 	rateMu  sync.Mutex
 	buckets map[string]*bucket
@@ -97,6 +104,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.IdempotencyTTL <= 0 {
 		cfg.IdempotencyTTL = DefaultIdempotencyTTL
 	}
+	if cfg.IdempotencyMaxKeys <= 0 {
+		cfg.IdempotencyMaxKeys = DefaultIdempotencyMaxKeys
+	}
+	if cfg.PruneEvery <= 0 {
+		cfg.PruneEvery = defaultPruneEvery
+	}
+	if cfg.MaxPageBytes <= 0 {
+		cfg.MaxPageBytes = DefaultMaxPageBytes
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -112,7 +128,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, store: cfg.Storage, buckets: map[string]*bucket{}}
 	if cfg.StaticDir != "" {
-		s.static = staticHandler(cfg.StaticDir)
+		h, err := staticHandler(cfg.StaticDir)
+		if err != nil {
+			return nil, err
+		}
+		s.static = h
 	}
 	if s.store == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
@@ -123,7 +143,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.store = st
 	}
-	s.lastPrune.Store(cfg.Now().UnixMicro())
+	s.keys = startKeyJanitor(s)
 	return s, nil
 }
 
@@ -138,25 +158,16 @@ func openStorage(ctx context.Context, db string) (storage.Storage, error) {
 	}
 }
 
-// Close closes the storage.
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the key janitor and closes the storage.
+func (s *Server) Close() error {
+	s.keys.stop()
+	if s.static != nil {
+		s.static.root.Close()
+	}
+	return s.store.Close()
+}
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
-
-// maybePrune drops expired idempotency keys at most every pruneEvery.
-func (s *Server) maybePrune(ctx context.Context) {
-	now := s.now()
-	last := s.lastPrune.Load()
-	if now.UnixMicro()-last < pruneEvery.Microseconds() || !s.lastPrune.CompareAndSwap(last, now.UnixMicro()) {
-		return
-	}
-	n, err := s.store.Prune(ctx, now.Add(-s.cfg.IdempotencyTTL))
-	if err != nil {
-		s.log.Error("pruning idempotency keys failed", "err", err)
-		return
-	}
-	s.log.Debug("pruned idempotency keys", "count", n)
-}
 
 // ServeHTTP routes the API (under Prefix) and the static files.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -180,6 +191,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 	if s.cors(w, r) {
 		return
 	}
+	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		refuseUnread(w, r, http.StatusBadRequest, codeBadRequest, "malformed query string")
+		return
+	}
 	segs, ok := splitPath(escPath)
 	if !ok {
 		writeError(w, http.StatusBadRequest, codeBadRequest, "malformed path")
@@ -192,12 +207,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 	tenant := s.tenantOf(r)
 	if tenant == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="offsync"`)
-		writeError(w, http.StatusUnauthorized, codeUnauthorized, "missing or unknown bearer token")
+		refuseUnread(w, r, http.StatusUnauthorized, codeUnauthorized, "missing or unknown bearer token")
 		return
 	}
 	if wait, ok := s.allow(tenant); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
-		writeError(w, http.StatusTooManyRequests, codeRateLimited, "too many requests; retry later")
+		refuseUnread(w, r, http.StatusTooManyRequests, codeRateLimited, "too many requests; retry later")
 		return
 	}
 	switch {
@@ -222,6 +237,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 	default:
 		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint")
 	}
+}
+
+// refuseUnread answers an error before the body is read; a request announcing a body gets its
+// connection closed, so the server never waits for a body that may never come.
+func refuseUnread(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
+		// net/http reads up to 256 KiB of an unread body after the handler returns, even on
+		// a connection it then closes: an expired read deadline makes that read end at once.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+	}
+	writeError(w, status, code, msg)
 }
 
 // allowMethods answers 405 unless r's method is listed.

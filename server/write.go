@@ -46,6 +46,8 @@ type txView struct {
 	written map[storage.Key]int
 	out     []storage.Row
 	entries []storage.Entry
+	// answerLeft is how many bytes of records the answer may still carry (maxAnswerBytes).
+	answerLeft int
 }
 
 func (v *txView) put(r storage.Row) {
@@ -60,8 +62,9 @@ func (v *txView) put(r storage.Row) {
 	v.out = append(v.out, r)
 }
 
-// apply runs ops in one transaction, in order, and returns one outcome per op.
-func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]outcome, error) {
+// apply runs ops in one transaction, in order, and returns one outcome per op; its answers
+// carry at most answerBytes of records (decide).
+func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp, answerBytes int) ([]outcome, error) {
 	kinds := make([]string, 0, len(ops))
 	keys := make([]storage.Key, 0, len(ops))
 	var idem []string
@@ -90,7 +93,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 			}
 			v := &txView{rows: rows, saved: saved, last: map[string]string{},
 				written: make(map[storage.Key]int, len(ops)), out: make([]storage.Row, 0, len(ops)),
-				entries: make([]storage.Entry, 0, len(idem))}
+				entries: make([]storage.Entry, 0, len(idem)), answerLeft: answerBytes}
 			out = make([]outcome, 0, len(ops))
 			for _, o := range ops {
 				oc, err := s.applyOne(ctx, tx, tenant, o, v)
@@ -107,7 +110,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 		if err != nil {
 			return nil, err
 		}
-		s.maybePrune(ctx)
+		s.savedKeys(ctx, tenant, len(idem))
 		return out, nil
 	}
 }
@@ -120,8 +123,13 @@ func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o w
 	if err != nil {
 		return outcome{}, err
 	}
-	if o.key != "" {
+	// A 409 wrote nothing: a replay re-evaluates it, which is as safe and keeps no copy of the
+	// current record. A deferred op was not evaluated at all.
+	if o.key != "" && oc.status != http.StatusConflict && oc.status != http.StatusServiceUnavailable {
 		saved := storage.Saved{Status: oc.status, Body: oc.body}
+		if len(saved.Body) > maxSavedBody || saved.Body == nil {
+			saved.Body = []byte{} // replays as an acknowledgement without data (CONTRACT.md)
+		}
 		v.saved[o.key] = saved
 		v.entries = append(v.entries, storage.Entry{Key: o.key, Saved: saved})
 	}
@@ -137,10 +145,14 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 			return outcome{http.StatusNotFound, errorJSON(codeNotFound, "no such record", nil)}, nil
 		case cur.Deleted:
 			// Already a tombstone: the delete's intent holds, nothing changes.
-			return outcome{http.StatusOK, cur.Doc}, nil
+			return outcome{http.StatusOK, v.answer(cur.Doc)}, nil
 		}
 	}
 	if exists && !o.force && (!o.hasBase || o.base != cur.UpdatedAt) {
+		if v.answerLeft <= 0 {
+			return outcome{http.StatusServiceUnavailable, deferredJSON}, nil
+		}
+		v.answerLeft -= len(cur.Doc)
 		msg := "record changed on the server since _baseUpdatedAt"
 		if !o.hasBase {
 			msg = "record already exists and no _baseUpdatedAt was given"
@@ -164,8 +176,22 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 	if !exists {
 		status = http.StatusCreated
 	}
-	return outcome{status, doc}, nil
+	return outcome{status, v.answer(doc)}, nil
 }
+
+// answer is the data of a success: the record while the answer has room, else none (the
+// client acknowledges the op and reads the version later, CONTRACT.md).
+func (v *txView) answer(doc []byte) []byte {
+	if v.answerLeft <= 0 {
+		return nil
+	}
+	v.answerLeft -= len(doc)
+	return doc
+}
+
+// deferredJSON answers a conflict past the batch's answer cap: nothing was written, so the
+// client sends the op again (a 503 is retried) and meets the conflict then.
+var deferredJSON = errorJSON(codeDeferred, "not applied: this batch's answer reached its size cap; send the op again", nil)
 
 // doc is the record the op stores at version; a delete starts from the stored record cur.
 func (o writeOp) doc(cur []byte, version string) ([]byte, error) {
