@@ -33,7 +33,6 @@ var reservedKinds = map[string]bool{"health": true, "batch": true}
 
 const reservedKindMsg = "kinds health and batch are reserved: they collide with routes"
 
-
 // query parses the query string, answering 400 when it is malformed: url.Values.Get would
 // silently drop a broken pageToken and restart the pull from updatedSince.
 func query(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
