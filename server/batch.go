@@ -66,7 +66,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 		at = append(at, i)
 	}
 	if len(valid) > 0 {
-		out, err := s.apply(r.Context(), tenant, valid, maxAnswerBytes)
+		out, err := s.apply(r.Context(), tenant, valid, budget{read: maxReadBytes, answer: maxAnswerBytes})
 		if err != nil {
 			s.internalError(w, r, err)
 			return

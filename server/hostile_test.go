@@ -381,3 +381,48 @@ func TestTokensFileErrorsNameTheLine(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "line 3")
 }
+
+func TestBatchReadsAreBounded(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			_, base := newServer(t, server.Config{DB: b.db(t)})
+			blob := strings.Repeat("x", 900<<10)
+			const n = 40 // 40 × 900 KiB: past the 32 MiB a batch may read
+			ops := map[string]any{}
+			for i := range n {
+				id := fmt.Sprint("big", i)
+				require.Equal(t, http.StatusCreated, call(t, http.MethodPut, base+"/notes/"+id, "tok-a", nil, map[string]any{"id": id, "blob": blob}).status)
+				ops["d-"+id] = map[string]any{"opId": "d-" + id, "kind": "notes", "id": id, "type": "delete", "force": true}
+			}
+			for round := 0; len(ops) > 0; round++ {
+				require.Less(t, round, 5, "every op is applied within a few batches")
+				var batch []any
+				for _, op := range ops {
+					batch = append(batch, op)
+				}
+				var res []map[string]any
+				alloc := allocated(func() { res = results(t, call(t, http.MethodPost, base+"/batch", "tok-a", nil, map[string]any{"ops": batch})) })
+				if b.name == "sqlite" {
+					assert.Less(t, alloc, uint64(200<<20), "the batch read at most its budget")
+				}
+				deferred := 0
+				for _, r := range res {
+					switch r["statusCode"] {
+					case float64(http.StatusOK):
+						delete(ops, r["opId"].(string))
+					case float64(http.StatusServiceUnavailable):
+						deferred++
+					default:
+						t.Fatalf("unexpected result %v", r)
+					}
+				}
+				if round == 0 {
+					assert.Positive(t, deferred, "ops past the read budget are deferred")
+				}
+			}
+			for i := range n {
+				assert.NotNil(t, call(t, http.MethodGet, base+fmt.Sprint("/notes/big", i), "tok-a", nil, nil).obj(t)["deletedAt"])
+			}
+		})
+	}
+}

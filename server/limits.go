@@ -18,6 +18,9 @@ const (
 	// data (the client learns the version later) and a conflict, which wrote nothing, is
 	// answered 503 so that the client sends it again.
 	maxAnswerBytes = 8 << 20
+	// maxReadBytes caps the stored records one batch reads: ops on records past it are
+	// deferred (503, nothing written) and sent again by the client.
+	maxReadBytes = 32 << 20
 	// maxSavedBody caps the body an idempotency key keeps: a larger success is kept without
 	// its record and replays as an acknowledgement without data.
 	maxSavedBody = 4 << 10

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"errors"
-	"math"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -121,7 +120,7 @@ func (s *Server) writeOne(w http.ResponseWriter, r *http.Request, tenant string,
 		writeError(w, http.StatusBadRequest, codeBadRequest, "X-Idempotency-Key must be at most 256 bytes of UTF-8 without NUL")
 		return
 	}
-	out, err := s.apply(r.Context(), tenant, []writeOp{o}, math.MaxInt)
+	out, err := s.apply(r.Context(), tenant, []writeOp{o}, unbounded)
 	if err != nil {
 		s.internalError(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 
 	"github.com/offsync/offsync/server/storage"
@@ -48,6 +49,8 @@ type txView struct {
 	entries []storage.Entry
 	// answerLeft is how many bytes of records the answer may still carry (maxAnswerBytes).
 	answerLeft int
+	// partial: GetMany stopped at its byte budget; a key missing from rows is unknown.
+	partial bool
 }
 
 func (v *txView) put(r storage.Row) {
@@ -62,9 +65,16 @@ func (v *txView) put(r storage.Row) {
 	v.out = append(v.out, r)
 }
 
-// apply runs ops in one transaction, in order, and returns one outcome per op; its answers
-// carry at most answerBytes of records (decide).
-func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp, answerBytes int) ([]outcome, error) {
+// budget bounds the records one write request reads and answers with, in bytes.
+type budget struct{ read, answer int }
+
+// unbounded is the budget of a single-op request: one record.
+var unbounded = budget{math.MaxInt, math.MaxInt}
+
+// apply runs ops in one transaction, in order, and returns one outcome per op. Ops whose
+// records lie past b.read are deferred, and answers carry at most b.answer bytes of records
+// (decide).
+func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp, b budget) ([]outcome, error) {
 	kinds := make([]string, 0, len(ops))
 	keys := make([]storage.Key, 0, len(ops))
 	var idem []string
@@ -81,7 +91,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp, answer
 			if err := tx.LockKinds(ctx, tenant, kinds); err != nil {
 				return err
 			}
-			rows, err := tx.GetMany(ctx, tenant, keys)
+			rows, complete, err := tx.GetMany(ctx, tenant, keys, b.read)
 			if err != nil {
 				return err
 			}
@@ -93,7 +103,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp, answer
 			}
 			v := &txView{rows: rows, saved: saved, last: map[string]string{},
 				written: make(map[storage.Key]int, len(ops)), out: make([]storage.Row, 0, len(ops)),
-				entries: make([]storage.Entry, 0, len(idem)), answerLeft: answerBytes}
+				entries: make([]storage.Entry, 0, len(idem)), answerLeft: b.answer, partial: !complete}
 			out = make([]outcome, 0, len(ops))
 			for _, o := range ops {
 				oc, err := s.applyOne(ctx, tx, tenant, o, v)
@@ -139,6 +149,11 @@ func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o w
 // decide applies the version check and, when it passes, the write.
 func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp, v *txView) (outcome, error) {
 	cur, exists := v.rows[storage.Key{Kind: o.kind, ID: o.id}]
+	if !exists && v.partial {
+		// Past the batch's read budget: whether the record exists is unknown. Nothing is
+		// written; the client sends the op again in a later batch.
+		return outcome{http.StatusServiceUnavailable, deferredJSON}, nil
+	}
 	if o.del {
 		switch {
 		case !exists:
@@ -189,9 +204,9 @@ func (v *txView) answer(doc []byte) []byte {
 	return doc
 }
 
-// deferredJSON answers a conflict past the batch's answer cap: nothing was written, so the
-// client sends the op again (a 503 is retried) and meets the conflict then.
-var deferredJSON = errorJSON(codeDeferred, "not applied: this batch's answer reached its size cap; send the op again", nil)
+// deferredJSON answers an op past the batch's read budget, or a conflict past its answer cap:
+// nothing was written, so the client sends the op again (a 503 is retried).
+var deferredJSON = errorJSON(codeDeferred, "not applied: this batch reached its size cap; send the op again", nil)
 
 // doc is the record the op stores at version; a delete starts from the stored record cur.
 func (o writeOp) doc(cur []byte, version string) ([]byte, error) {

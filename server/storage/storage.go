@@ -85,8 +85,10 @@ type Tx interface {
 	LockKinds(ctx context.Context, tenant string, kinds []string) error
 	// LastVersion is the highest UpdatedAt of the tenant's kind, "" when it has no rows.
 	LastVersion(ctx context.Context, tenant, kind string) (string, error)
-	// GetMany returns the stored rows among keys (absent keys are missing from the map).
-	GetMany(ctx context.Context, tenant string, keys []Key) (map[Key]Row, error)
+	// GetMany returns the stored rows among keys (absent keys are missing from the map). It
+	// stops reading once the rows' Doc bytes pass maxBytes; complete is then false and only the
+	// keys in the map are known (the others may exist or not).
+	GetMany(ctx context.Context, tenant string, keys []Key, maxBytes int) (rows map[Key]Row, complete bool, err error)
 	// SavedMany returns the saved responses among the idempotency keys.
 	SavedMany(ctx context.Context, tenant string, keys []string) (map[string]Saved, error)
 	// Flush inserts or replaces rows (at most one per Key) and saves entries (distinct keys,

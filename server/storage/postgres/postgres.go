@@ -134,7 +134,7 @@ func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, 
 	return r, true, nil
 }
 
-// errPageCut stops reading a pull's rows at the first row past the page.
+// errPageCut stops reading rows at the first one past a page or a read budget.
 var errPageCut = errors.New("page complete")
 
 // Pull reads one page in (updated_at, id) order, stopping at the first row past the page.
@@ -232,7 +232,7 @@ func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, err
 	return *v, nil
 }
 
-func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (map[storage.Key]storage.Row, error) {
+func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key, maxBytes int) (map[storage.Key]storage.Row, bool, error) {
 	kinds := make([]string, len(keys))
 	ids := make([]string, len(keys))
 	for i, k := range keys {
@@ -244,20 +244,28 @@ func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (m
 			ON r.kind = k.kind COLLATE "C" AND r.id = k.id COLLATE "C"
 		WHERE r.tenant = $1`, tenant, kinds, ids)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: get records: %w", err)
+		return nil, false, fmt.Errorf("postgres: get records: %w", err)
 	}
 	out := make(map[storage.Key]storage.Row, len(keys))
+	size := 0
 	var r storage.Row
 	_, err = pgx.ForEachRow(rows, []any{&r.Kind, &r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc}, func() error {
+		if size > maxBytes {
+			return errPageCut
+		}
 		row := r
 		row.Doc = slices.Clone(r.Doc)
 		out[storage.Key{Kind: r.Kind, ID: r.ID}] = row
+		size += len(row.Doc)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: get records: %w", err)
+	if errors.Is(err, errPageCut) {
+		return out, false, nil
 	}
-	return out, nil
+	if err != nil {
+		return nil, false, fmt.Errorf("postgres: get records: %w", err)
+	}
+	return out, true, nil
 }
 
 func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {
