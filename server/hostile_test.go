@@ -401,7 +401,9 @@ func TestBatchReadsAreBounded(t *testing.T) {
 					batch = append(batch, op)
 				}
 				var res []map[string]any
-				alloc := allocated(func() { res = results(t, call(t, http.MethodPost, base+"/batch", "tok-a", nil, map[string]any{"ops": batch})) })
+				alloc := allocated(func() {
+					res = results(t, call(t, http.MethodPost, base+"/batch", "tok-a", nil, map[string]any{"ops": batch}))
+				})
 				if b.name == "sqlite" {
 					assert.Less(t, alloc, uint64(200<<20), "the batch read at most its budget")
 				}
