@@ -92,6 +92,9 @@ func TestRequestsRefusedBeforeTheirBodyCloseTheConnection(t *testing.T) {
 		{"401 without a token", "PUT /notes/a HTTP/1.1\r\nContent-Length: 100\r\n", http.StatusUnauthorized},
 		{"413 by Content-Length", "POST /batch HTTP/1.1\r\nAuthorization: Bearer tok-a\r\nContent-Length: 100000000\r\n", http.StatusRequestEntityTooLarge},
 		{"400 malformed query", "PUT /notes/a?x=%zz HTTP/1.1\r\nAuthorization: Bearer tok-a\r\nContent-Length: 100\r\n", http.StatusBadRequest},
+		{"400 reserved kind", "PUT /health/a HTTP/1.1\r\nAuthorization: Bearer tok-a\r\nContent-Length: 100\r\n", http.StatusBadRequest},
+		{"404 no such endpoint", "PUT /notes/a/b HTTP/1.1\r\nAuthorization: Bearer tok-a\r\nContent-Length: 100\r\n", http.StatusNotFound},
+		{"405", "POST /notes HTTP/1.1\r\nAuthorization: Bearer tok-a\r\nContent-Length: 100\r\n", http.StatusMethodNotAllowed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

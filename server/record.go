@@ -42,7 +42,7 @@ func headerTrue(r *http.Request, name string) bool {
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
 	// Sized from Content-Length when given: growing from 512 B allocated ~4× a batch body.
 	if r.ContentLength > limit {
-		refuseUnread(w, r, http.StatusRequestEntityTooLarge, codeTooLarge, "body is larger than the server's limit")
+		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "body is larger than the server's limit")
 		return nil, false
 	}
 	var buf bytes.Buffer

@@ -171,6 +171,7 @@ func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // ServeHTTP routes the API (under Prefix) and the static files.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, r = guardUnread(w, r)
 	p := r.URL.EscapedPath()
 	if s.cfg.Prefix != "" {
 		rest, ok := strings.CutPrefix(p, s.cfg.Prefix)
@@ -191,8 +192,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 	if s.cors(w, r) {
 		return
 	}
-	if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
-		refuseUnread(w, r, http.StatusBadRequest, codeBadRequest, "malformed query string")
+	if _, ok := query(w, r); !ok {
 		return
 	}
 	segs, ok := splitPath(escPath)
@@ -207,12 +207,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 	tenant := s.tenantOf(r)
 	if tenant == "" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="offsync"`)
-		refuseUnread(w, r, http.StatusUnauthorized, codeUnauthorized, "missing or unknown bearer token")
+		writeError(w, http.StatusUnauthorized, codeUnauthorized, "missing or unknown bearer token")
 		return
 	}
 	if wait, ok := s.allow(tenant); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int((wait+time.Second-1)/time.Second)))
-		refuseUnread(w, r, http.StatusTooManyRequests, codeRateLimited, "too many requests; retry later")
+		writeError(w, http.StatusTooManyRequests, codeRateLimited, "too many requests; retry later")
 		return
 	}
 	switch {
@@ -237,18 +237,6 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string
 	default:
 		writeError(w, http.StatusNotFound, codeNotFound, "no such endpoint")
 	}
-}
-
-// refuseUnread answers an error before the body is read; a request announcing a body gets its
-// connection closed, so the server never waits for a body that may never come.
-func refuseUnread(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
-	if r.ContentLength != 0 {
-		w.Header().Set("Connection", "close")
-		// net/http reads up to 256 KiB of an unread body after the handler returns, even on
-		// a connection it then closes: an expired read deadline makes that read end at once.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
-	}
-	writeError(w, status, code, msg)
 }
 
 // allowMethods answers 405 unless r's method is listed.
