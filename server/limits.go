@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,13 +68,23 @@ func checkRecord(body []byte) string {
 			depth--
 		case c == '-' || (c >= '0' && c <= '9'):
 			end, _ := jsonscan.SkipValue(body, i)
-			if _, err := strconv.ParseFloat(string(body[i:end]), 64); err != nil {
+			if outOfRange(body[i:end]) {
 				return "number " + string(body[i:min(end, i+40)]) + " is outside the range of a float64"
 			}
 			i = end - 1
 		}
 	}
 	return ""
+}
+
+// outOfRange reports whether a JSON number overflows a float64. Without an exponent and with
+// at most 300 bytes it cannot (and is not parsed).
+func outOfRange(num []byte) bool {
+	if len(num) <= 300 && bytes.IndexAny(num, "eE") < 0 {
+		return false
+	}
+	_, err := strconv.ParseFloat(string(num), 64)
+	return err != nil
 }
 
 // countOps counts the items of the top-level "ops" array of a batch body without decoding
