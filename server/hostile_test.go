@@ -334,6 +334,7 @@ func TestStaticServesOnlyRegularFilesInsideItsFolder(t *testing.T) {
 	web := t.TempDir()
 	for name, body := range map[string]string{
 		"index.html": "<!doctype html>", "app.wasm": "\x00asm", ".env": "KEY=1", "sub/page.txt": "hello",
+		"app/index.html": "<!doctype html><title>app</title>",
 		".git/config": "[core]", "data.bin": "\x01\x02", "img.png": "\x89PNG",
 	} {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(web, name)), 0o755))
@@ -359,6 +360,8 @@ func TestStaticServesOnlyRegularFilesInsideItsFolder(t *testing.T) {
 		{"/outdir/secret.txt", http.StatusNotFound, ""},
 		{"/sub/", http.StatusNotFound, ""},
 		{"/sub", http.StatusNotFound, ""},
+		{"/app/", http.StatusOK, "text/html; charset=utf-8"},
+		{"/app", http.StatusOK, "text/html; charset=utf-8"}, // redirected to /app/
 		{"/.env", http.StatusNotFound, ""},
 		{"/.git/config", http.StatusNotFound, ""},
 		{"/sub/../.env", http.StatusNotFound, ""},

@@ -31,7 +31,8 @@ var precompressed = []struct{ encoding, suffix string }{{"br", ".br"}, {"gzip", 
 
 // staticFiles serves the regular files inside one folder through an os.Root, so no path and no
 // symlink leads outside it; directories are never listed (a path ending in / serves its
-// index.html) and dotfiles (.git, .env) are never served.
+// index.html, a folder's path without the slash redirects there) and dotfiles (.git, .env) are
+// never served.
 type staticFiles struct{ root *os.Root }
 
 // staticHandler serves dir with no-cache, so a demo picks up a rebuilt sync.wasm at once. A
@@ -60,6 +61,11 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f, info, ok := sf.open(name)
 	if !ok {
+		if sf.isApp(name) {
+			// A folder holding an index.html, asked without its slash: where its page is.
+			http.Redirect(w, r, path.Base(name)+"/", http.StatusMovedPermanently)
+			return
+		}
 		writeError(w, http.StatusNotFound, codeNotFound, "no such file")
 		return
 	}
@@ -113,6 +119,15 @@ func (sf *staticFiles) open(name string) (*os.File, fs.FileInfo, bool) {
 		return nil, nil, false
 	}
 	return f, info, true
+}
+
+// isApp reports whether name is a folder with an index.html (served at name + "/").
+func (sf *staticFiles) isApp(name string) bool {
+	if d, err := sf.root.Stat(name); err != nil || !d.IsDir() {
+		return false
+	}
+	i, err := sf.root.Stat(name + "/index.html")
+	return err == nil && i.Mode().IsRegular()
 }
 
 // compressedCopy opens the precompressed copy of name the client accepts, when it is not
