@@ -335,7 +335,7 @@ func TestStaticServesOnlyRegularFilesInsideItsFolder(t *testing.T) {
 	for name, body := range map[string]string{
 		"index.html": "<!doctype html>", "app.wasm": "\x00asm", ".env": "KEY=1", "sub/page.txt": "hello",
 		"app/index.html": "<!doctype html><title>app</title>",
-		".git/config": "[core]", "data.bin": "\x01\x02", "img.png": "\x89PNG",
+		".git/config":    "[core]", "data.bin": "\x01\x02", "img.png": "\x89PNG",
 	} {
 		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(web, name)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(web, name), []byte(body), 0o644))
