@@ -395,9 +395,17 @@ func TestBatchReadsAreBounded(t *testing.T) {
 			blob := strings.Repeat("x", 900<<10)
 			const n = 40 // 40 × 900 KiB: past the 32 MiB a batch may read
 			ops := map[string]any{}
+			var creates []any
 			for i := range n {
 				id := fmt.Sprint("big", i)
-				require.Equal(t, http.StatusCreated, call(t, http.MethodPut, base+"/notes/"+id, "tok-a", nil, map[string]any{"id": id, "blob": blob}).status)
+				creates = append(creates, map[string]any{"opId": "c-" + id, "kind": "notes", "id": id, "type": "upsert",
+					"payload": map[string]any{"id": id, "blob": blob}})
+				if len(creates) == 8 || i == n-1 { // 8 per batch: under the 8 MiB body limit
+					for _, r := range results(t, call(t, http.MethodPost, base+"/batch", "tok-a", nil, map[string]any{"ops": creates})) {
+						require.EqualValues(t, http.StatusCreated, r["statusCode"])
+					}
+					creates = nil
+				}
 				ops["d-"+id] = map[string]any{"opId": "d-" + id, "kind": "notes", "id": id, "type": "delete", "force": true}
 			}
 			for round := 0; len(ops) > 0; round++ {
