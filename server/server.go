@@ -17,8 +17,11 @@
 //     answer that wrote or found nothing to write (200, 201, 404). A 409 wrote nothing and is
 //     not kept (a replay re-evaluates it); requests refused before the version check (400, 401,
 //     413, 429) are not recorded either. A success larger than 4 KiB is kept without its record.
-//   - POST /batch takes ≤ 500 ops and a body of up to 8 × MaxBody; each op's payload is held to
-//     MaxBody (413 for that op alone). All valid ops of a batch run in one transaction.
+//   - POST /batch takes ≤ 500 ops (counted before decoding) and a body of up to 8 × MaxBody; each
+//     op's payload is held to MaxBody (413 for that op alone). All valid ops of a batch run in one
+//     transaction. It reads at most 32 MiB of stored records and answers with at most 8 MiB of
+//     them (limits.go): ops past the first are deferred (503), successes past the second carry
+//     no data, conflicts past it are deferred.
 package server
 
 import (
