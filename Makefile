@@ -106,3 +106,14 @@ bench: chromium npm wasm server
 
 clean:
 	rm -rf bin js/sync.wasm js/wasm_exec.js offsync-demo.db*
+
+## ---- soak: long crash and load runs (minutes); figures go to test-artifacts/soak-*.md ------
+# The server's: kill -9 under batch pushes (SQLite; 2 servers on PostgreSQL behind the fault
+# proxy), 200 clients for 60 s on SQLite and on 1 and 2 servers on PostgreSQL, and the peak
+# memory of each hostile request. `go test ./server/soak` (in test-go) is the short version.
+.PHONY: soak soak-server
+soak: soak-server
+soak-server:
+	@mkdir -p test-artifacts
+	OFFSYNC_SOAK=long OFFSYNC_SOAK_OUT=$(CURDIR)/test-artifacts/soak-server-$$(date -u +%Y%m%dT%H%M%SZ).md \
+	  $(GO) test -count=1 -timeout 60m -v -run 'TestCrashAndLoad|TestHostileRequestMemory' ./server/soak/
