@@ -56,6 +56,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 	if err := e.ack(ctx, st, acks); err != nil {
 		return nil, nil, err
 	}
+	e.bus.emitAll(pushedEvents(acks, ops, results))
 	if err := e.park(ctx, st, parks); err != nil {
 		return nil, nil, err
 	}
@@ -64,6 +65,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 			return nil, nil, err
 		}
 	}
+	e.bus.emitAll(retryFailures(ops, results))
 	return retry, lastErr, nil
 }
 
@@ -122,6 +124,7 @@ func (e *Engine) park(ctx context.Context, st *runState, parks []ParkedOp) error
 		parked := p
 		e.emit(Event{Type: EventOpParked, Kind: p.Op.Kind, Parked: &parked})
 	}
+	e.bus.emitAll(parkFailures(parks))
 	st.count(func(s *Stats) { s.Errors += len(parks) })
 	return e.settled(ctx, st, ops)
 }
@@ -142,7 +145,7 @@ func (e *Engine) settled(ctx context.Context, st *runState, ops []Op) error {
 		touched[o.Kind] = true
 	}
 	var progress []Event
-	for _, k := range st.kinds {
+	for _, k := range st.pushKinds {
 		if touched[k] {
 			done := st.pushDone[k]
 			progress = append(progress, Event{Type: EventProgress, Phase: "push", Kind: k, Done: done, Total: max(done, st.pushTotal[k])})
