@@ -5,7 +5,8 @@ package core
 // per subscriber, and the wasm bridge hands them to JS in one crossing with the other events.
 
 // pushedEvents is one "operationPushed" per acknowledged op, with the HTTP status of its
-// answer. acks are a subsequence of ops, in order, and results[i] answers ops[i].
+// answer; results[i] answers ops[i]. acks are usually a subsequence of ops in order (one walk);
+// any left after it are looked up.
 func pushedEvents(acks []Ack, ops []Op, results []PushResult) []Event {
 	if len(acks) == 0 {
 		return nil
@@ -14,8 +15,17 @@ func pushedEvents(acks []Ack, ops []Op, results []PushResult) []Event {
 	j := 0
 	for i, o := range ops {
 		if j < len(acks) && acks[j].Op.OpID == o.OpID {
-			evs = append(evs, opEvent(EventOperationPushed, o, results[i].HTTPStatus, nil))
+			evs = append(evs, opEvent(EventOperationPushed, acks[j].Op, results[i].HTTPStatus, nil))
 			j++
+		}
+	}
+	if j < len(acks) {
+		status := make(map[string]int, len(ops))
+		for i, o := range ops {
+			status[o.OpID] = results[i].HTTPStatus
+		}
+		for _, a := range acks[j:] {
+			evs = append(evs, opEvent(EventOperationPushed, a.Op, status[a.Op.OpID], nil))
 		}
 	}
 	return evs
