@@ -116,3 +116,36 @@ test('Chromium: a write whose tab closed before its push goes with the next tab\
     await context.close();
   }
 });
+
+test('Chromium: a tab that does not lead auto sync pushes its own writes soon; offline, it waits for \'online\'', async () => {
+  const context = await browser.newContext();
+  try {
+    const cfg = { name: unique('idb'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') };
+    const leader = await newPage(context);
+    await openWithAuto(leader, cfg, 100);
+    const other = await newPage(context);
+    await other.evaluate(async (cfg) => {
+      window.db = await window.offsync.open({ ...cfg, kinds: ['note'], token: () => cfg.token, maxRetries: 0, pushDebounceMs: 100 });
+      window.seen = [];
+      for (const type of ['operationPushed', 'operationFailed', 'syncStarted']) window.db.on(type, (d) => window.seen.push({ type, d }));
+      window.db.startAuto({ intervalMs: 600_000 }); // waits in line behind the leader
+      await window.db.put('note', { id: 'from-other', v: 1 });
+    }, cfg);
+    await other.waitForFunction(() => window.seen.some((e) => e.type === 'operationPushed'), null, { timeout: 10_000 });
+    assert.equal((await serverCopy(cfg, 'from-other'))?.v, 1);
+
+    await context.setOffline(true);
+    await other.evaluate(async () => {
+      window.seen.length = 0;
+      await window.db.put('note', { id: 'offline', v: 2 });
+      await new Promise((r) => setTimeout(r, 400)); // past the debounce
+    });
+    assert.deepEqual(await other.evaluate(() => window.seen), [], 'no push tried while offline');
+    await context.setOffline(false);
+    // Back online, the write is pushed (by this tab, or by the leader's 'online' sync of everything).
+    await eventually(() => other.evaluate(async () => (await window.db.pendingCount()) === 0), 10_000, 'pushed once online');
+    assert.equal((await serverCopy(cfg, 'offline'))?.v, 2);
+  } finally {
+    await context.close();
+  }
+});
