@@ -135,8 +135,9 @@ export interface OpenOptions {
    * While startAuto() runs, a local write (put, putMany, delete; ops added by enqueue or
    * retryParked) is pushed this many ms after the last write of a burst, at the latest 5 periods
    * after its first, one sync at a time across tabs [1000]; 0 turns it off (the seed's
-   * pushImmediately). It waits while this database syncs or the browser is offline. A write
-   * whose tab closes first is not lost: the next sync pushes it.
+   * pushImmediately). It waits while this database syncs; while the browser is offline it leaves
+   * the write to the sync auto sync runs on 'online'. A write whose tab closes first is not lost:
+   * the next sync pushes it.
    */
   pushDebounceMs?: number;
   /**

@@ -507,9 +507,11 @@ class Client {
   // pushImmediately), in any tab, leader or not: pushDebounceMs after the last write of a burst,
   // at the latest PUSH_MAX_WAIT_FACTOR periods after its first. The push is a sync() of no kind
   // to pull, so it takes the same cross-tab lock as every sync: one at a time. It waits while
-  // this database syncs (a sync() then would join that run, which may be past its push) and
-  // while the browser says it is offline (the 'online' tick syncs everything). The outbox is
-  // durable: a write whose push never came (the tab closed first) goes with the next sync.
+  // this database syncs (a sync() then would join that run, which may be past its push), and
+  // gives way to the auto tick while the browser says it is offline: back online, the leading
+  // tab syncs everything (one sync, not two: each re-pushes deferred conflicts, and a manual-mode
+  // app asks about them again). The outbox is durable: a write whose push never came (the tab
+  // closed first) goes with the next sync.
   #pushSoon(auto) {
     const wait = this.#pushDebounceMs;
     const soon = { timer: null, first: 0, waiting: false, pushing: false, syncing: false, pending: null };
@@ -523,7 +525,8 @@ class Client {
     const fire = () => {
       soon.timer = null;
       if (this.#auto !== auto || this.#closed) return;
-      if (soon.pushing || soon.syncing || globalThis.navigator?.onLine === false) {
+      if (globalThis.navigator?.onLine === false) return;
+      if (soon.pushing || soon.syncing) {
         soon.waiting = true;
         return;
       }
@@ -550,16 +553,6 @@ class Client {
       }),
       () => clearTimeout(soon.timer),
     );
-    if (typeof globalThis.addEventListener === 'function') {
-      const online = () => {
-        if (soon.waiting && !soon.pushing) {
-          soon.waiting = false;
-          schedule();
-        }
-      };
-      globalThis.addEventListener('online', online);
-      auto.cleanups.push(() => globalThis.removeEventListener('online', online));
-    }
   }
 
   stopAuto() {

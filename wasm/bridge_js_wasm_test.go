@@ -143,6 +143,7 @@ func TestOptions(t *testing.T) {
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","conflictStrategy":"x"}`,
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","tableConflictConfigs":{"a":{"strategy":"y"}}}`,
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","maxConflictRetries":0}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","tableConflictConfigs":{"b":{}}}`,
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","maxConflictRetries":-2}`,
 	}
 	for _, s := range bad {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/offsync/offsync/core"
@@ -58,6 +59,9 @@ func parseOptions(s string) (options, error) {
 		return o, core.Errorf(core.CodeInvalid, op, "unknown conflictStrategy %q", o.ConflictStrategy)
 	}
 	for k, t := range o.TableConflictConfigs {
+		if !slices.Contains(o.Kinds, k) {
+			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: not one of options.kinds", k)
+		}
 		if t.Strategy != "" && !t.Strategy.Valid() {
 			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: unknown strategy %q", k, t.Strategy)
 		}

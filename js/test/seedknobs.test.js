@@ -105,6 +105,7 @@ test('bad tableConflictConfigs and maxConflictRetries are invalid', async () => 
     { tableConflictConfigs: { note: { conflictResolver: 1 } } },
     { tableConflictConfigs: { note: 'merge' } },
     { tableConflictConfigs: { other: { mergeFunction: () => ({}) } } },
+    { tableConflictConfigs: { other: {} } },
     { tableConflictConfigs: { note: { strategy: 'nope' } } },
     { maxConflictRetries: 0 },
     { pushDebounceMs: 'soon' },
