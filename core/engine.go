@@ -15,8 +15,11 @@ type Config struct {
 
 	Strategy       Strategy            // [AutoPreserve]
 	KindStrategies map[string]Strategy // per-kind override of Strategy
-	MergeFunc      MergeFunc           // for Merge
+	MergeFunc      MergeFunc           // for Merge; nil takes DefaultMerge (the seed's)
 	Resolver       Resolver            // for Manual; nil defers every manual conflict
+	// Per-kind overrides of MergeFunc and Resolver (the seed's TableConflictConfig).
+	KindMergeFuncs map[string]MergeFunc
+	KindResolvers  map[string]Resolver
 
 	PageSize           int           // pull page size [500], 1–1000
 	PushBatchSize      int           // ops per push request [100], ≤ 500
@@ -52,6 +55,10 @@ type PutOptions struct {
 // SyncOptions are the options of Engine.Sync.
 type SyncOptions struct {
 	Kinds []string // subset of Config.Kinds; empty is all
+	// PushKinds and PullKinds narrow one phase each (the seed's): nil takes Kinds, an empty
+	// non-nil list skips the phase. Kinds and either of them together are invalid.
+	PushKinds []string
+	PullKinds []string
 }
 
 // Engine is offsync's sync engine: local writes through the outbox, push, pull, conflicts,
@@ -221,15 +228,15 @@ func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) {
 // runs joins the running one and returns its result. Cancelling ctx stops it cleanly with a
 // cancelled error; what was acknowledged or applied stays, nothing else changes.
 func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
-	kinds, err := e.syncKinds(opts.Kinds)
+	sel, all, err := e.syncSelection(opts)
 	if err != nil {
 		return Stats{}, err
 	}
-	if len(opts.Kinds) == 0 {
+	if all {
 		return e.syncOrResync(ctx)
 	}
 	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
-		return e.runSync(ctx, kinds)
+		return e.runSync(ctx, sel)
 	})
 }
 

@@ -70,6 +70,8 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		st.mu.Unlock()
 	}
 	if res.Action == Defer {
+		ev := c
+		e.emit(Event{Type: EventConflictUnresolved, Kind: op.Kind, Conflict: &ev})
 		return nil
 	}
 	st.count(func(s *Stats) { s.ConflictsResolved++ })

@@ -62,6 +62,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 	if err := e.ack(ctx, st, append(acks, learned...)); err != nil {
 		return nil, nil, err
 	}
+	e.bus.emitAll(pushedEvents(acks, ops, results))
 	if err := e.park(ctx, st, parks); err != nil {
 		return nil, nil, err
 	}
@@ -70,6 +71,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 			return nil, nil, err
 		}
 	}
+	e.bus.emitAll(retryFailures(ops, results))
 	return retry, lastErr, nil
 }
 
@@ -128,6 +130,7 @@ func (e *Engine) park(ctx context.Context, st *runState, parks []ParkedOp) error
 		parked := p
 		e.emit(Event{Type: EventOpParked, Kind: p.Op.Kind, Parked: &parked})
 	}
+	e.bus.emitAll(parkFailures(parks))
 	st.count(func(s *Stats) { s.Errors += len(parks) })
 	return e.settled(ctx, st, ops)
 }
@@ -148,7 +151,7 @@ func (e *Engine) settled(ctx context.Context, st *runState, ops []Op) error {
 		touched[o.Kind] = true
 	}
 	var progress []Event
-	for _, k := range st.kinds {
+	for _, k := range st.pushKinds {
 		if touched[k] {
 			done := st.pushDone[k]
 			progress = append(progress, Event{Type: EventProgress, Phase: "push", Kind: k, Done: done, Total: max(done, st.pushTotal[k])})

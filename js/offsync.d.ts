@@ -76,9 +76,14 @@ export type Resolution<T extends BaseRecord = OffsyncRecord> =
   | { action: 'defer' }
   | { action: 'discard' };
 
-/** Strategy override of one kind. */
+/** One kind's conflict configuration (the seed's TableConflictConfig). */
 export interface TableConflictConfig {
-  strategy: ConflictStrategy;
+  /** The kind's strategy [conflictStrategy]. */
+  strategy?: ConflictStrategy;
+  /** For 'merge' on this kind; comes before the top-level mergeFunction. */
+  mergeFunction?: OpenOptions['mergeFunction'];
+  /** For 'manual' on this kind; comes before the top-level conflictResolver. */
+  conflictResolver?: OpenOptions['conflictResolver'];
 }
 
 export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
@@ -109,11 +114,12 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   durability?: 'strict' | 'relaxed';
   /** Default strategy [autoPreserve]. */
   conflictStrategy?: ConflictStrategy;
-  /** Per-kind strategy overrides. */
+  /** Per-kind strategy, mergeFunction and conflictResolver. Unknown kinds are 'invalid'. */
   tableConflictConfigs?: Partial<Record<KindOf<S>, TableConflictConfig>>;
   /**
    * For 'merge': the record to push over the server's. Sync or async. A throw or rejection
    * defers the conflict (it stays in conflicts() and the outbox) and emits an 'error' event.
+   * Without one (here or per kind), 'merge' uses the seed's default merge (merges.shallow).
    */
   mergeFunction?: (local: RecordOf<S> | null, server: RecordOf<S> | null, conflict: Conflict<RecordOf<S>>) =>
     RecordOf<S> | Promise<RecordOf<S>>;
@@ -156,6 +162,20 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   requestTimeoutMs?: number;
   /** User-Agent header where the host allows setting it (Node). */
   userAgent?: string;
+  /**
+   * While startAuto() runs, a local write (put, putMany, delete; ops added by enqueue or
+   * retryParked) is pushed this many ms after the last write of a burst, at the latest 5 periods
+   * after its first, one sync at a time across tabs [1000]; 0 turns it off (the seed's
+   * pushImmediately). It waits while this database syncs; while the browser is offline it leaves
+   * the write to the sync auto sync runs on 'online'. A write whose tab closes first is not lost:
+   * the next sync pushes it.
+   */
+  pushDebounceMs?: number;
+  /**
+   * Re-pushes of one op after conflicts within one sync, ≥ 1 [3]; its next conflict parks it
+   * ('opParked' with status 409, and 'operationFailed').
+   */
+  maxConflictRetries?: number;
 }
 
 export interface PutOptions {
@@ -226,8 +246,12 @@ export interface Status {
 }
 
 export interface SyncOptions<K extends string = string> {
-  /** A subset of the kinds [all]. */
+  /** A subset of the kinds [all]. Not together with pushKinds or pullKinds. */
   kinds?: K[];
+  /** The kinds whose ops are pushed [kinds]; [] pushes nothing. */
+  pushKinds?: K[];
+  /** The kinds pulled [kinds]; [] pulls nothing. */
+  pullKinds?: K[];
   /** Aborting rejects with code 'cancelled'; what was acknowledged or applied stays. */
   signal?: AbortSignal;
 }
@@ -256,11 +280,29 @@ export interface EventMap {
   /** `discarded` names what the resolution dropped: fields, or 'delete' / 'record'. */
   conflictResolved: { conflict: Conflict; resolution: Resolution; discarded?: string[] };
   opParked: { parked: ParkedOp };
-  error: { error: OffsyncError };
+  /**
+   * phase: where a sync failed ('push' or 'pull'); statusCode: the HTTP status of the answer
+   * that failed it, when there was one. Absent on errors outside a sync (e.g. a failing watch).
+   */
+  error: { error: OffsyncError; phase?: 'push' | 'pull'; statusCode?: number };
   /** 'local': this client's writes; 'sync': pulled/acknowledged/resolved; 'tab': another tab's. */
   change: { kind: string; ids: string[]; origin: 'local' | 'sync' | 'tab' };
   status: Status;
   fullResync: { reason?: 'manual' | 'interval'; clearData?: boolean };
+  /** The server acknowledged the op (statusCode: its HTTP status). */
+  operationPushed: { kind: string; id: string; opId: string; statusCode: number };
+  /**
+   * One attempt to push the op failed: refused for good (then parked), answered 429/5xx (retried
+   * while retries are left), or its request failed as a whole. statusCode 0: no HTTP answer.
+   */
+  operationFailed: { kind: string; id: string; opId: string; statusCode: number; error: OffsyncError };
+  /** A conflict was deferred: it stays in conflicts() and its op in the outbox. */
+  conflictUnresolved: { conflict: Conflict };
+  /**
+   * autoPreserve merged a conflict: the top-level fields (system fields aside) taken from the
+   * local record and from the server's; a list union or nested merge is in both.
+   */
+  dataMerged: { kind: string; id: string; localFields: string[]; serverFields: string[] };
 }
 
 export type EventType = keyof EventMap;
@@ -367,3 +409,25 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
  */
 export function open(options: OpenOptions): Promise<OffsyncClient>;
 export function open<S extends Schema<S>>(options: OpenOptions<S>): Promise<OffsyncClient<S>>;
+
+/**
+ * The seed's merge helpers, plain JS (usable without sync.wasm), with the Go helpers' results.
+ * None modifies its inputs; results share nothing with them. null/undefined records are empty;
+ * anything else that is not an object throws an OffsyncError with code 'invalid'.
+ */
+export interface Merges {
+  /**
+   * autoPreserve's merge: the server record with the local changes applied, nothing lost.
+   * changedFields: the top-level local fields to apply (null/undefined: all; []: none). System
+   * fields (id, updatedAt, createdAt, deletedAt, also snake_case) stay the server's; a local null
+   * never clears a server value; lists are unioned (server items first; objects with an id
+   * matched by id); nested objects merge recursively.
+   */
+  preserving<T extends object = OffsyncRecord>(local: object | null | undefined, server: object | null | undefined, changedFields?: string[] | null): T;
+  /** The seed's default merge: the server record with every non-null local field over it. */
+  shallow<T extends object = OffsyncRecord>(local: object | null | undefined, server: object | null | undefined): T;
+  /** The seed's deep merge: objects merged recursively, otherwise a local key wins (null too); lists replaced. */
+  deep<T extends object = OffsyncRecord>(local: object | null | undefined, server: object | null | undefined): T;
+}
+
+export const merges: Readonly<Merges>;

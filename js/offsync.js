@@ -7,12 +7,19 @@ import { Go, withGoGlobals } from './wasm_exec.js';
 // IndexedDB storage's JavaScript half, handed to the Go store so that it compiles no code at
 // run time (no 'unsafe-eval' in the page's Content-Security-Policy). Made from idbstore/helpers.js.
 import { idbHelpers } from './idb-helpers.js';
+// The seed's merge helpers in plain JavaScript, usable without sync.wasm.
+import { merges as plainMerges } from './merges.js';
 
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
-  'opParked', 'error', 'change', 'status', 'fullResync'];
+  'opParked', 'error', 'change', 'status', 'fullResync',
+  'operationPushed', 'operationFailed', 'conflictUnresolved', 'dataMerged'];
 const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'pullConcurrency', 'maxRetries', 'backoffMinMs',
-  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability'];
+  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability', 'maxConflictRetries'];
 const DEFAULT_AUTO_MS = 5 * 60_000;
+// While auto sync runs, a local write is pushed this long after the last one of a burst...
+const DEFAULT_PUSH_DEBOUNCE_MS = 1000;
+// ...and at the latest this many debounce periods after the first (writes that never pause).
+const PUSH_MAX_WAIT_FACTOR = 5;
 // Ids kept per kind while no other tab is known; past it the whole kind is announced.
 const MAX_UNSENT_IDS = 1000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
@@ -52,6 +59,18 @@ function fromGo(e) {
 function rejectFromGo(e) {
   throw fromGo(e);
 }
+
+/**
+ * The seed's merge helpers (merges.js, plain JS usable without sync.wasm). Their errors are made
+ * OffsyncError instances here: merges.js cannot import this module (it imports merges.js).
+ */
+export const merges = Object.freeze(Object.fromEntries(Object.entries(plainMerges).map(([name, fn]) => [name, (...args) => {
+  try {
+    return fn(...args);
+  } catch (e) {
+    throw fromGo(e);
+  }
+}])));
 
 function invalid(message) {
   return offsyncError('invalid', message);
@@ -300,6 +319,12 @@ function detailOf(ev) {
       return { done: 0, total: 0, ...d };
     case 'change':
       return { ids: [], ...d };
+    case 'dataMerged':
+      return { localFields: [], serverFields: [], ...d };
+    case 'operationPushed':
+      return { statusCode: 0, ...d };
+    case 'operationFailed':
+      return { statusCode: 0, ...d, error: errorFromJSON(d.error) };
   }
   if (d.error) d.error = errorFromJSON(d.error);
   return d;
@@ -341,8 +366,7 @@ function resolveBaseUrl(baseUrl) {
  */
 export async function open(options) {
   if (!options || typeof options !== 'object') throw invalid('open(options): an options object is required');
-  const { name, baseUrl, kinds, token, mergeFunction, conflictResolver, conflictStrategy,
-    tableConflictConfigs } = options;
+  const { name, baseUrl, kinds, token, mergeFunction, conflictResolver, conflictStrategy } = options;
   if (typeof name !== 'string' || name === '') throw invalid('options.name must be a non-empty string');
   const base = resolveBaseUrl(baseUrl);
   if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string')) {
@@ -351,13 +375,16 @@ export async function open(options) {
   for (const [key, fn] of [['token', token], ['mergeFunction', mergeFunction], ['conflictResolver', conflictResolver]]) {
     if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.${key} must be a function`);
   }
+  const tables = tableConfigs(options.tableConflictConfigs);
+  const pushDebounceMs = options.pushDebounceMs ?? DEFAULT_PUSH_DEBOUNCE_MS;
+  if (typeof pushDebounceMs !== 'number' || Number.isNaN(pushDebounceMs)) throw invalid('options.pushDebounceMs must be a number of ms (0: off)');
   const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
   const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
-  const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs };
+  const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs: tables.strategies };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
 
   const rt = await runtime(wasmUrl);
-  const db = new Client(name, kinds, storage);
+  const db = new Client(name, kinds, storage, pushDebounceMs);
   const adapters = {
     events: (batch) => db[DELIVER](batch),
     idbHelpers: storage === 'indexeddb' ? idbHelpers() : undefined,
@@ -365,19 +392,10 @@ export async function open(options) {
       const t = await token();
       return t == null ? '' : String(t);
     }),
-    merge: mergeFunction && (async (conflictJSON) => {
-      const c = JSON.parse(conflictJSON);
-      const merged = await mergeFunction(c.local, c.server, c);
-      if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
-        throw new Error('mergeFunction must return a record object');
-      }
-      return JSON.stringify(merged);
-    }),
-    resolve: conflictResolver && (async (conflictJSON) => {
-      const r = await conflictResolver(JSON.parse(conflictJSON));
-      if (!r || typeof r.action !== 'string') throw new Error('conflictResolver must return {action}');
-      return JSON.stringify(r);
-    }),
+    merge: mergeFunction && mergeAdapter(mergeFunction),
+    resolve: conflictResolver && resolveAdapter(conflictResolver),
+    kindMerge: tables.merge,
+    kindResolve: tables.resolve,
   };
   const release = rt.hold();
   try {
@@ -388,6 +406,46 @@ export async function open(options) {
   }
   if (options.backgroundSync && storage === 'indexeddb') armBackgroundSync(db, name);
   return db;
+}
+
+// The adapters around the app's conflict callbacks: JSON in, JSON out (wasm/callbacks_js_wasm.go).
+function mergeAdapter(mergeFunction) {
+  return async (conflictJSON) => {
+    const c = JSON.parse(conflictJSON);
+    const merged = await mergeFunction(c.local, c.server, c);
+    if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
+      throw new Error('mergeFunction must return a record object');
+    }
+    return JSON.stringify(merged);
+  };
+}
+
+function resolveAdapter(conflictResolver) {
+  return async (conflictJSON) => {
+    const r = await conflictResolver(JSON.parse(conflictJSON));
+    if (!r || typeof r.action !== 'string') throw new Error('conflictResolver must return {action}');
+    return JSON.stringify(r);
+  };
+}
+
+// tableConfigs splits tableConflictConfigs (the seed's TableConflictConfig per kind) into the
+// strategies, which travel as JSON, and the per-kind callbacks' adapters.
+function tableConfigs(configs) {
+  const out = { strategies: undefined, merge: {}, resolve: {} };
+  if (configs === undefined || configs === null) return out;
+  if (typeof configs !== 'object' || Array.isArray(configs)) throw invalid('options.tableConflictConfigs must be an object');
+  out.strategies = {};
+  for (const [kind, cfg] of Object.entries(configs)) {
+    if (!cfg || typeof cfg !== 'object') throw invalid(`options.tableConflictConfigs.${kind} must be an object`);
+    const { strategy, mergeFunction, conflictResolver } = cfg;
+    for (const [key, fn] of [['mergeFunction', mergeFunction], ['conflictResolver', conflictResolver]]) {
+      if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.tableConflictConfigs.${kind}.${key} must be a function`);
+    }
+    out.strategies[kind] = strategy === undefined ? {} : { strategy };
+    if (mergeFunction) out.merge[kind] = mergeAdapter(mergeFunction);
+    if (conflictResolver) out.resolve[kind] = resolveAdapter(conflictResolver);
+  }
+  return out;
 }
 
 /** The client of one open database (JS-API.md). Create it with open(). */
@@ -411,9 +469,11 @@ class Client {
   #auto = null;
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
+  #pushDebounceMs;
 
-  constructor(name, kinds, storage) {
+  constructor(name, kinds, storage, pushDebounceMs) {
     this.#name = name;
+    this.#pushDebounceMs = pushDebounceMs;
     this.#kinds = new Set(kinds);
     // Tabs share data only through IndexedDB: memory databases never coordinate.
     this.#shared = storage === 'indexeddb';
@@ -600,8 +660,8 @@ class Client {
   }
 
   async sync(options = {}) {
-    const { kinds, signal } = options ?? {};
-    const run = () => this.#call('sync', kinds === undefined ? undefined : toJSON(kinds, 'kinds'), signal);
+    const { kinds, pushKinds, pullKinds, signal } = options ?? {};
+    const run = () => this.#call('sync', toJSON({ kinds, pushKinds, pullKinds }, 'sync options'), signal);
     return JSON.parse(await this.#exclusive(run, signal));
   }
 
@@ -664,6 +724,59 @@ class Client {
     if (typeof globalThis.addEventListener === 'function') listen(globalThis, 'online', tick);
     const doc = globalThis.document;
     if (doc?.addEventListener) listen(doc, 'visibilitychange', () => { if (doc.visibilityState === 'visible') tick(); });
+    if (this.#pushDebounceMs > 0) this.#pushSoon(auto);
+  }
+
+  // #pushSoon pushes this tab's local writes soon while auto sync runs (the seed's
+  // pushImmediately), in any tab, leader or not: pushDebounceMs after the last write of a burst,
+  // at the latest PUSH_MAX_WAIT_FACTOR periods after its first. The push is a sync() of no kind
+  // to pull, so it takes the same cross-tab lock as every sync: one at a time. It waits while
+  // this database syncs (a sync() then would join that run, which may be past its push), and
+  // gives way to the auto tick while the browser says it is offline: back online, the leading
+  // tab syncs everything (one sync, not two: each re-pushes deferred conflicts, and a manual-mode
+  // app asks about them again). The outbox is durable: a write whose push never came (the tab
+  // closed first) goes with the next sync.
+  #pushSoon(auto) {
+    const wait = this.#pushDebounceMs;
+    const soon = { timer: null, first: 0, waiting: false, pushing: false, syncing: false, pending: null };
+    const schedule = () => {
+      if (this.#auto !== auto) return;
+      const now = Date.now();
+      if (soon.timer === null) soon.first = now;
+      clearTimeout(soon.timer);
+      soon.timer = setTimeout(fire, Math.max(0, Math.min(wait, soon.first + wait * PUSH_MAX_WAIT_FACTOR - now)));
+    };
+    const fire = () => {
+      soon.timer = null;
+      if (this.#auto !== auto || this.#closed) return;
+      if (globalThis.navigator?.onLine === false) return;
+      if (soon.pushing || soon.syncing) {
+        soon.waiting = true;
+        return;
+      }
+      soon.pushing = true;
+      this.sync({ pullKinds: [] }).catch(() => {}).finally(() => {
+        soon.pushing = false;
+        if (soon.waiting) {
+          soon.waiting = false;
+          schedule();
+        }
+      });
+    };
+    auto.cleanups.push(
+      this.on('change', (e) => { if (e.origin === 'local') schedule(); }),
+      // enqueue() and retryParked() add ops without a 'change': the pending count rises.
+      this.on('status', (st) => {
+        if (soon.pending !== null && st.pending > soon.pending) schedule();
+        soon.pending = st.pending;
+        soon.syncing = st.syncing;
+        if (!st.syncing && soon.waiting && !soon.pushing) {
+          soon.waiting = false;
+          schedule();
+        }
+      }),
+      () => clearTimeout(soon.timer),
+    );
   }
 
   stopAuto() {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/offsync/offsync/core"
@@ -21,6 +22,7 @@ type options struct {
 	PushConcurrency      int                    `json:"pushConcurrency"`
 	PullConcurrency      int                    `json:"pullConcurrency"`
 	MaxRetries           *int                   `json:"maxRetries"`
+	MaxConflictRetries   *int                   `json:"maxConflictRetries"`
 	BackoffMinMs         *float64               `json:"backoffMinMs"`
 	BackoffMaxMs         *float64               `json:"backoffMaxMs"`
 	FullResyncIntervalMs *float64               `json:"fullResyncIntervalMs"`
@@ -29,8 +31,10 @@ type options struct {
 	Durability           string                 `json:"durability"`
 }
 
+// tableConfig is one kind's tableConflictConfigs entry; its conflictResolver and mergeFunction
+// travel as callbacks (kindResolve, kindMerge).
 type tableConfig struct {
-	Strategy core.Strategy `json:"strategy"`
+	Strategy core.Strategy `json:"strategy"` // "" takes conflictStrategy (the seed's)
 }
 
 // parseOptions decodes and checks the options; every mistake is an invalid error.
@@ -55,9 +59,15 @@ func parseOptions(s string) (options, error) {
 		return o, core.Errorf(core.CodeInvalid, op, "unknown conflictStrategy %q", o.ConflictStrategy)
 	}
 	for k, t := range o.TableConflictConfigs {
-		if !t.Strategy.Valid() {
+		if !slices.Contains(o.Kinds, k) {
+			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: not one of options.kinds", k)
+		}
+		if t.Strategy != "" && !t.Strategy.Valid() {
 			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: unknown strategy %q", k, t.Strategy)
 		}
+	}
+	if o.MaxConflictRetries != nil && *o.MaxConflictRetries < 1 {
+		return o, core.Errorf(core.CodeInvalid, op, "options.maxConflictRetries must be at least 1, not %d", *o.MaxConflictRetries)
 	}
 	return o, nil
 }
@@ -77,8 +87,13 @@ func (o options) engineConfig() core.Config {
 	if len(o.TableConflictConfigs) > 0 {
 		c.KindStrategies = map[string]core.Strategy{}
 		for k, t := range o.TableConflictConfigs {
-			c.KindStrategies[k] = t.Strategy
+			if t.Strategy != "" {
+				c.KindStrategies[k] = t.Strategy
+			}
 		}
+	}
+	if o.MaxConflictRetries != nil {
+		c.MaxConflictRetries = *o.MaxConflictRetries
 	}
 	if o.MaxRetries != nil {
 		c.MaxRetries = *o.MaxRetries

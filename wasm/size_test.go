@@ -32,9 +32,12 @@ import (
 // its host objects looked up once +1.4 KB, the rest +0.4 KB). Raised to ~0.5% above the
 // 1,411,373 B measured after the fourth session's work (no new import; gzip -9 +7.6 KB in all:
 // the write ahead and the stored outbox size +4.0 KB, a put resolved by its commit +3.6 KB).
+// Raised to ~0.5% above the 1,421,819 B measured with the seed's knobs and events (no new
+// import; gzip -9 +2.4 KB: per-kind callbacks, sync's options, per-op and merge events; the
+// base before them measured 1,419,977 B here, already past the old budget).
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_418_400
+const wasmGzipBudget = 1_428_900
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
