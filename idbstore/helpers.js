@@ -656,8 +656,8 @@ H.syncIndexes = (tx, want) => {
     return true;
   });
 };
-// ixPage reads the index entries of a query walk (query.go), framed as page's records; result
-// [text, framed, boundary]. With head, the first n entries of the range (ascending, one
+// ixPage reads the index entries of a query walk (query.go) and reports those that match conds
+// (as scan), framed as page's records; result [text, framed, boundary]. With head, the first n entries of the range (ascending, one
 // getAll; boundary null). Otherwise about n entries from the walk's start in its direction,
 // ending at a change of key: a key cursor skips n-1 entries to the boundary key b, and one
 // getAll reads from the range's start to b, every entry of key b included (boundary b, or null
@@ -669,20 +669,77 @@ const ixEmpty = (lo, loOpen, hi, hiOpen) => {
   const c = indexedDB.cmp(lo, hi);
   return c > 0 || (c === 0 && (loOpen || hiOpen));
 };
-H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, cb) => {
+// The conditions an index range does not enforce are checked here, before records cross to
+// Go: conds is JSON [[path, op, operand]...] (query.go residualJSON) or null for none. The
+// rules are JS-API.md's, as core/query_eval.go has them (the differential tests hold both).
+const qTag = (x) => (x === undefined || x === null ? 0 : x === false ? 1 : x === true ? 2
+  : typeof x === 'number' ? 3 : typeof x === 'string' ? 4 : 5);
+const qCmp = (a, b) => {
+  const ta = qTag(a), tb = qTag(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (ta === 3 || ta === 4) return a < b ? -1 : a > b ? 1 : 0;
+  return 0;
+};
+const qClass = (t) => (t === 2 ? 1 : t);
+const qField = (o, path) => {
+  let x = o;
+  for (const seg of path) {
+    x = x !== null && typeof x === 'object' && !Array.isArray(x) && Object.prototype.hasOwnProperty.call(x, seg) ? x[seg] : undefined;
+    if (x === undefined) return undefined;
+  }
+  return x;
+};
+const qCond = (x, op, v) => {
+  switch (op) {
+    case 'eq': return qCmp(x, v) === 0;
+    case 'ne': return qCmp(x, v) !== 0;
+    case 'in': return v.some((w) => qCmp(x, w) === 0);
+    case 'startsWith': return typeof x === 'string' && x.startsWith(v);
+  }
+  if (qClass(qTag(x)) !== qClass(qTag(v))) return false;
+  const d = qCmp(x, v);
+  return op === 'gt' ? d > 0 : op === 'gte' ? d >= 0 : op === 'lt' ? d < 0 : d <= 0;
+};
+const qMatch = (conds, data) => {
+  let o = null;
+  try { o = JSON.parse(data); } catch (e) { /* not JSON: every field missing */ }
+  for (const [path, op, v] of conds) if (!qCond(qField(o, path), op, v)) return false;
+  return true;
+};
+// qFrame frames the live records of vs that match conds (null: all) as page does; result
+// [text, framed].
+const qFrame = (vs, conds) => {
+  const keep = vs.filter((v) => !v.deleted && (conds === null || qMatch(conds, v.data)));
+  const parts = new Array(keep.length);
+  for (let i = 0; i < keep.length; i++) {
+    const v = keep[i], u = v.updatedAt ?? '';
+    if (!framable(v.id) || !framable(u) || !framable(v.data)) return [JSON.stringify(keep), false];
+    parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
+  }
+  return [parts.join(RS), true];
+};
+// scan reads every record of kind in pages inside JS and reports the live ones that match
+// conds (JSON, or null for all) in one crossing; result [text, framed].
+H.scan = (st, kind, conds, cb) => {
+  const cs = conds === null ? null : JSON.parse(conds), all = [];
+  const next = (lo, loOpen) => {
+    const r = st.getAll(H.range(lo, loOpen, [kind, []], false), 1000);
+    r.onsuccess = () => {
+      const vs = r.result;
+      for (const v of vs) if (!v.deleted && (cs === null || qMatch(cs, v.data))) all.push(v);
+      if (vs.length < 1000) { cb(0, true, qFrame(all, null)); return; }
+      next([kind, vs[vs.length - 1].id], true);
+    };
+    r.onerror = () => cb(0, false, r.error);
+  };
+  next([kind, ''], false);
+};
+H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, conds, cb) => {
   if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, ['', true, null]); return; }
-  const range = H.range(lo, loOpen, hi, hiOpen);
+  const range = H.range(lo, loOpen, hi, hiOpen), cs = conds === null ? null : JSON.parse(conds);
   const read = (r, count, b) => {
     const g = index.getAll(r, count);
-    g.onsuccess = () => {
-      const vs = g.result, parts = new Array(vs.length);
-      for (let i = 0; i < vs.length; i++) {
-        const v = vs[i], u = v.updatedAt ?? '';
-        if (!framable(v.id) || !framable(u) || !framable(v.data)) { cb(0, true, [JSON.stringify(vs), false, b]); return; }
-        parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
-      }
-      cb(0, true, [parts.join(RS), true, b]);
-    };
+    g.onsuccess = () => cb(0, true, [...qFrame(g.result, cs), b]);
     g.onerror = () => cb(0, false, g.error);
   };
   if (head) { read(range, n, null); return; }

@@ -5,6 +5,9 @@ package idbstore
 import (
 	"context"
 	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -54,11 +57,12 @@ func (s *Store) Query(ctx context.Context, kind string, q core.Query) ([]core.Re
 	case p.Empty:
 		return []core.Record{}, nil
 	case p.Index < 0:
-		recs, err := s.List(ctx, kind)
+		recs, err := s.scan(ctx, op, kind, q.Where)
 		if err != nil {
 			return nil, err
 		}
-		return q.Run(recs), nil
+		q.Sort(recs)
+		return q.Window(recs), nil
 	}
 	need := -1
 	if p.Ordered && q.Limit >= 0 {
@@ -68,11 +72,7 @@ func (s *Store) Query(ctx context.Context, kind string, q core.Query) ([]core.Re
 	err = s.view(ctx, op, []string{stRecords}, func(t *txn) error {
 		out = out[:0]
 		return walkIndex(ctx, t, kind, ix[p.Index].name, &p, need, s.walkBatch, func(recs []core.Record) bool {
-			for _, r := range recs {
-				if core.MatchConds(p.Residual, r.Data) {
-					out = append(out, r)
-				}
-			}
+			out = append(out, recs...)
 			return need >= 0 && len(out) >= need
 		})
 	})
@@ -94,14 +94,8 @@ func (s *Store) Count(ctx context.Context, kind string, q core.Query) (int, erro
 	case p.Empty:
 		return 0, nil
 	case p.Index < 0:
-		recs, err := s.List(ctx, kind)
-		n := 0
-		for _, r := range recs {
-			if q.Matches(r) {
-				n++
-			}
-		}
-		return n, err
+		recs, err := s.scan(ctx, op, kind, q.Where)
+		return len(recs), err
 	}
 	n := 0
 	err = s.view(ctx, op, []string{stRecords}, func(t *txn) error {
@@ -120,20 +114,97 @@ func (s *Store) Count(ctx context.Context, kind string, q core.Query) (int, erro
 			return nil
 		}
 		return walkIndex(ctx, t, kind, ix[p.Index].name, &p, -1, s.walkBatch, func(recs []core.Record) bool {
-			for _, r := range recs {
-				if core.MatchConds(p.Residual, r.Data) {
-					n++
-				}
-			}
+			n += len(recs)
 			return false
 		})
 	})
 	return n, err
 }
 
+// scan reads kind's live records that match conds in one transaction: the helper walks the
+// kind's records in JS and only the matches cross.
+func (s *Store) scan(ctx context.Context, op, kind string, conds []core.Cond) ([]core.Record, error) {
+	text, inJS := residualJSON(conds)
+	out := []core.Record{}
+	err := s.view(ctx, op, []string{stRecords}, func(t *txn) error {
+		st, err := t.store(stRecords)
+		if err != nil {
+			return err
+		}
+		v, err := t.issue(ctx, t.js.scan, st, kind, text)
+		if err != nil {
+			return err
+		}
+		out, err = decodeIndexPage(out[:0], kind, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !inJS {
+		out = slices.DeleteFunc(out, func(r core.Record) bool { return !core.MatchConds(conds, r.Data) })
+	}
+	return out, nil
+}
+
+// residualJSON is conds as the helpers check them, JSON [[path, op, operand]...] (null for
+// none). inJS is false when an operand has no JSON form (±Inf, from a number too big for a
+// double): then the helpers check nothing and Go checks all.
+func residualJSON(conds []core.Cond) (text js.Value, inJS bool) {
+	if len(conds) == 0 {
+		return js.Null(), true
+	}
+	b := []byte{'['}
+	for i, c := range conds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = append(b, jsonText(c.Path)...)
+		b = append(b, ',', '"')
+		b = append(b, c.Op...)
+		b = append(b, '"', ',')
+		var ok bool
+		if c.Op == core.CondIn {
+			b = append(b, '[')
+			for j, v := range c.In {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				if b, ok = appendValue(b, v); !ok {
+					return js.Null(), false
+				}
+			}
+			b = append(b, ']')
+		} else if b, ok = appendValue(b, c.Value); !ok {
+			return js.Null(), false
+		}
+		b = append(b, ']')
+	}
+	return js.ValueOf(string(append(b, ']'))), true
+}
+
+// appendValue appends v's JSON; false for a number JSON cannot hold.
+func appendValue(b []byte, v core.Value) ([]byte, bool) {
+	switch v.Tag {
+	case core.TagFalse:
+		return append(b, "false"...), true
+	case core.TagTrue:
+		return append(b, "true"...), true
+	case core.TagNumber:
+		if math.IsInf(v.Num, 0) || math.IsNaN(v.Num) {
+			return b, false
+		}
+		return strconv.AppendFloat(b, v.Num, 'g', -1, 64), true
+	case core.TagString:
+		return append(b, jsonText(v.Str)...), true
+	}
+	return append(b, "null"...), true
+}
+
 // walkIndex reads the range of p's index in p's direction, in batches that end at a change of
-// key (about batch entries each), handing each batch to take until it says stop or the range
-// ends. need (offset+limit of an ordered walk, -1 for all) sizes the batches: when nothing is left to check, exactly need
+// key (about batch entries each), handing each batch's matches of p.Residual to take until it
+// says stop or the range ends. need (offset+limit of an ordered walk, -1 for all) sizes the batches: when nothing is left to check, exactly need
 // entries plus the ties of the last key, ascending with a plain getAll.
 func walkIndex(ctx context.Context, t *txn, kind, name string, p *core.Plan, need, batch int, take func([]core.Record) bool) error {
 	if need == 0 {
@@ -148,14 +219,18 @@ func walkIndex(ctx context.Context, t *txn, kind, name string, p *core.Plan, nee
 	if need > 0 && len(p.Residual) == 0 {
 		n, head = need, !p.Desc
 	}
+	conds, inJS := residualJSON(p.Residual)
 	var recs []core.Record
 	for {
-		v, err := t.issue(ctx, t.js.ixPage, idx, lo, loOpen, hi, hiOpen, p.Desc, n, head)
+		v, err := t.issue(ctx, t.js.ixPage, idx, lo, loOpen, hi, hiOpen, p.Desc, n, head, conds)
 		if err != nil {
 			return err
 		}
 		if recs, err = decodeIndexPage(recs[:0], kind, v); err != nil {
 			return err
+		}
+		if !inJS {
+			recs = slices.DeleteFunc(recs, func(r core.Record) bool { return !core.MatchConds(p.Residual, r.Data) })
 		}
 		b := v.Index(2)
 		if take(recs) || head || b.IsNull() {
