@@ -738,11 +738,31 @@ H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, conds, cb) => {
   if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, ['', true, null]); return; }
   const range = H.range(lo, loOpen, hi, hiOpen), cs = conds === null ? null : JSON.parse(conds);
   const read = (r, count, b) => {
-    const g = index.getAll(r, count);
+    const g = index.getAll(r, count > 0 ? count : undefined);
     g.onsuccess = () => cb(0, true, [...qFrame(g.result, cs), b]);
     g.onerror = () => cb(0, false, g.error);
   };
   if (head) { read(range, n, null); return; }
+  if (dirGetAll) {
+    // One getAll in the walk's direction, one entry more than asked: when that entry's key
+    // differs from the last one's, the batch holds all of its key's entries; otherwise they
+    // are read with a second getAll.
+    const g = index.getAll({ query: range, count: n + 1, direction: desc ? 'prev' : 'next' });
+    g.onsuccess = () => {
+      const vs = g.result, kp = index.keyPath;
+      if (vs.length <= n) { cb(0, true, [...qFrame(vs, cs), null]); return; }
+      const b = vs[n - 1][kp];
+      if (indexedDB.cmp(vs[n][kp], b) !== 0) { cb(0, true, [...qFrame(vs.slice(0, n), cs), b]); return; }
+      const g2 = index.getAll(IDBKeyRange.only(b));
+      g2.onsuccess = () => {
+        const rest = vs.slice(0, n).filter((v) => indexedDB.cmp(v[kp], b) !== 0);
+        cb(0, true, [...qFrame(rest.concat(g2.result), cs), b]);
+      };
+      g2.onerror = () => cb(0, false, g2.error);
+    };
+    g.onerror = () => cb(0, false, g.error);
+    return;
+  }
   const kc = index.openKeyCursor(range, desc ? 'prev' : 'next');
   let moved = false;
   kc.onsuccess = () => {
@@ -753,6 +773,15 @@ H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, conds, cb) => {
     read(desc ? H.range(b, false, hi, hiOpen) : H.range(lo, loOpen, b, false), undefined, b);
   };
   kc.onerror = () => cb(0, false, kc.error);
+};
+// dirGetAll: getAll takes {query, count, direction} (Chromium 141+, with getAllRecords).
+const dirGetAll = typeof IDBIndex !== 'undefined' && typeof IDBIndex.prototype.getAllRecords === 'function';
+// ro runs the helper f (a reader taking its source first and cb last) over a new readonly
+// transaction's records store, or its index name; the transaction's end is not reported (a
+// readonly transaction changes nothing).
+H.ro = (h, name, f, ...args) => {
+  const st = h.db.transaction('records', 'readonly').objectStore('records');
+  return f(name === '' ? st : st.index(name), ...args);
 };
 // ixCount counts the index entries in range.
 H.ixCount = (index, lo, loOpen, hi, hiOpen, cb) => {

@@ -69,6 +69,29 @@ func (s *Store) Query(ctx context.Context, kind string, q core.Query) ([]core.Re
 		need = q.Offset + q.Limit
 	}
 	out := []core.Record{}
+	if need == 0 {
+		return out, nil
+	}
+	if need < 0 || len(p.Residual) == 0 {
+		// One helper call: the whole range (a getAll, its matches crossing) or, with nothing
+		// left to check, the window as walkIndex's first batch would read it.
+		lo, loOpen, hi, hiOpen := keyRange(&p.Range)
+		conds, inJS := residualJSON(p.Residual)
+		n, head := need, !p.Desc
+		if need < 0 {
+			n, head = 0, true
+		}
+		v, err := s.readOnce(ctx, op, ix[p.Index].name, s.js.ixPage, lo, loOpen, hi, hiOpen, p.Desc, n, head, conds)
+		if err == nil {
+			out, err = decodeIndexPage(out, kind, v)
+		}
+		if err != nil {
+			return nil, classify(op, err)
+		}
+		out = matchesInGo(out, p.Residual, inJS)
+		q.Sort(out)
+		return q.Window(out), nil
+	}
 	err = s.view(ctx, op, []string{stRecords}, func(t *txn) error {
 		out = out[:0]
 		return walkIndex(ctx, t, kind, ix[p.Index].name, &p, need, s.walkBatch, func(recs []core.Record) bool {
@@ -97,54 +120,49 @@ func (s *Store) Count(ctx context.Context, kind string, q core.Query) (int, erro
 		recs, err := s.scan(ctx, op, kind, q.Where)
 		return len(recs), err
 	}
-	n := 0
-	err = s.view(ctx, op, []string{stRecords}, func(t *txn) error {
-		n = 0
-		if p.Exact() {
-			idx, err := t.index(stRecords, ix[p.Index].name)
-			if err != nil {
-				return err
-			}
-			lo, loOpen, hi, hiOpen := keyRange(&p.Range)
-			v, err := t.issue(ctx, t.js.ixCount, idx, lo, loOpen, hi, hiOpen)
-			if err != nil {
-				return err
-			}
-			n = v.Int()
-			return nil
+	if p.Exact() {
+		lo, loOpen, hi, hiOpen := keyRange(&p.Range)
+		v, err := s.readOnce(ctx, op, ix[p.Index].name, s.js.ixCount, lo, loOpen, hi, hiOpen)
+		if err != nil {
+			return 0, err
 		}
-		return walkIndex(ctx, t, kind, ix[p.Index].name, &p, -1, s.walkBatch, func(recs []core.Record) bool {
-			n += len(recs)
-			return false
-		})
-	})
-	return n, err
+		return v.Int(), nil
+	}
+	// The range's matches cross (one getAll): counting them in JS would need the same reads.
+	lo, loOpen, hi, hiOpen := keyRange(&p.Range)
+	conds, inJS := residualJSON(p.Residual)
+	v, err := s.readOnce(ctx, op, ix[p.Index].name, s.js.ixPage, lo, loOpen, hi, hiOpen, false, 0, true, conds)
+	if err != nil {
+		return 0, err
+	}
+	recs, err := decodeIndexPage(nil, kind, v)
+	if err != nil {
+		return 0, classify(op, err)
+	}
+	return len(matchesInGo(recs, p.Residual, inJS)), nil
+}
+
+// matchesInGo keeps the records that match conds unless the helper checked them (inJS).
+func matchesInGo(recs []core.Record, conds []core.Cond, inJS bool) []core.Record {
+	if inJS {
+		return recs
+	}
+	return slices.DeleteFunc(recs, func(r core.Record) bool { return !core.MatchConds(conds, r.Data) })
 }
 
 // scan reads kind's live records that match conds in one transaction: the helper walks the
 // kind's records in JS and only the matches cross.
 func (s *Store) scan(ctx context.Context, op, kind string, conds []core.Cond) ([]core.Record, error) {
 	text, inJS := residualJSON(conds)
-	out := []core.Record{}
-	err := s.view(ctx, op, []string{stRecords}, func(t *txn) error {
-		st, err := t.store(stRecords)
-		if err != nil {
-			return err
-		}
-		v, err := t.issue(ctx, t.js.scan, st, kind, text)
-		if err != nil {
-			return err
-		}
-		out, err = decodeIndexPage(out[:0], kind, v)
-		return err
-	})
+	v, err := s.readOnce(ctx, op, "", s.js.scan, kind, text)
 	if err != nil {
 		return nil, err
 	}
-	if !inJS {
-		out = slices.DeleteFunc(out, func(r core.Record) bool { return !core.MatchConds(conds, r.Data) })
+	out, err := decodeIndexPage([]core.Record{}, kind, v)
+	if err != nil {
+		return nil, classify(op, err)
 	}
-	return out, nil
+	return matchesInGo(out, conds, inJS), nil
 }
 
 // residualJSON is conds as the helpers check them, JSON [[path, op, operand]...] (null for
@@ -229,9 +247,7 @@ func walkIndex(ctx context.Context, t *txn, kind, name string, p *core.Plan, nee
 		if recs, err = decodeIndexPage(recs[:0], kind, v); err != nil {
 			return err
 		}
-		if !inJS {
-			recs = slices.DeleteFunc(recs, func(r core.Record) bool { return !core.MatchConds(p.Residual, r.Data) })
-		}
+		recs = matchesInGo(recs, p.Residual, inJS)
 		b := v.Index(2)
 		if take(recs) || head || b.IsNull() {
 			return nil
@@ -332,22 +348,70 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := s.view(ctx, op, []string{stRecords}, func(t *txn) error {
-		st, err := t.store(stRecords)
+	v, err := s.readOnce(ctx, op, "", s.js.gather, "get", jsonText(keys))
+	if err != nil {
+		return nil, err
+	}
+	var recs []*recordValue
+	if err := json.Unmarshal([]byte(v.String()), &recs); err != nil {
+		return nil, classify(op, errDecode{err})
+	}
+	for i, rv := range recs {
+		if rv != nil && !rv.Deleted {
+			r := rv.record()
+			out[i] = &r
+		}
+	}
+	return out, nil
+}
+
+// readOnce runs a reading helper (source first, cb last) over a new readonly transaction's
+// records store, or its index name, in one call and returns the result without waiting for
+// the transaction's end (a readonly transaction changes nothing; its end would cost one more
+// event and wake-up). A lost connection is reopened and the read tried once more, as run does.
+func (s *Store) readOnce(ctx context.Context, op, index string, helper js.Value, args ...any) (js.Value, error) {
+	try := func() (js.Value, error) {
+		if err := ctx.Err(); err != nil {
+			return js.Undefined(), err
+		}
+		conn, err := s.connect(ctx)
 		if err != nil {
-			return err
+			return js.Undefined(), err
 		}
-		var recs []*recordValue
-		if err := t.issueJSON(ctx, &recs, t.js.gather, st, "get", jsonText(keys)); err != nil {
-			return err
-		}
-		for i, rv := range recs {
-			if rv != nil && !rv.Deleted {
-				r := rv.record()
-				out[i] = &r
+		res := make(chan result, 1)
+		// Runs inside a JS event: it only hands the result over.
+		cb := js.FuncOf(func(_ js.Value, a []js.Value) any {
+			select {
+			case res <- result{ok: a[1].Bool(), v: a[2]}:
+			default:
 			}
+			return nil
+		})
+		all := append([]any{conn, index, helper}, args...)
+		if _, err := call(func() js.Value { return s.js.ro.Invoke(append(all, cb)...) }); err != nil {
+			cb.Release()
+			if reconnectable(err) || conn.Get("closed").Bool() {
+				s.drop(conn)
+			}
+			return js.Undefined(), err
 		}
-		return nil
-	})
-	return out, err
+		select {
+		case r := <-res:
+			cb.Release()
+			if !r.ok {
+				return js.Undefined(), asDOMError(r.v)
+			}
+			return r.v, nil
+		case <-ctx.Done():
+			// The request still reports (an aborted transaction fails its requests): let go
+			// of the callback then.
+			go func() { <-res; cb.Release() }()
+			return js.Undefined(), ctx.Err()
+		}
+	}
+	v, err := try()
+	if err != nil && reconnectable(err) && ctx.Err() == nil {
+		v, err = try()
+	}
+	return v, classify(op, err)
 }
