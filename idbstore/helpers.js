@@ -775,7 +775,9 @@ H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, conds, cb) => {
   kc.onerror = () => cb(0, false, kc.error);
 };
 // dirGetAll: getAll takes {query, count, direction} (Chromium 141+, with getAllRecords).
-const dirGetAll = typeof IDBIndex !== 'undefined' && typeof IDBIndex.prototype.getAllRecords === 'function';
+// Tests turn it off (withoutDirGetAll) to run the other path in the same browser.
+let dirGetAll = typeof IDBIndex !== 'undefined' && typeof IDBIndex.prototype.getAllRecords === 'function';
+H.withoutDirGetAll = () => { dirGetAll = false; };
 // ro runs the helper f (a reader taking its source first and cb last) over a new readonly
 // transaction's records store, or its index name; the transaction's end is not reported (a
 // readonly transaction changes nothing).
