@@ -3,6 +3,7 @@
 package idbstore
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -31,6 +32,19 @@ var rawIndexRead = `return (async () => {
 	return performance.now() - t0;
 })()`
 
+// rawScan times, in the page, one readonly transaction that reads every record of kind with
+// one getAll and parses each record's JSON (what any unindexed filter must do at least).
+var rawScan = `return (async () => {
+	const t0 = performance.now();
+	const n = await new Promise((res, rej) => {
+		const r = db.transaction('records', 'readonly').objectStore('records').getAll(IDBKeyRange.bound([kind, ''], [kind, []]));
+		r.onsuccess = () => { let m = 0; for (const v of r.result) if (JSON.parse(v.data).title === 'none') m++; res(m); };
+		r.onerror = () => rej(r.error);
+	});
+	if (n !== 0) throw new Error('unexpected match');
+	return performance.now() - t0;
+})()`
+
 // TestMeasureQueries compares the store's indexed queries with the raw IndexedDB read of the
 // same rows over 100,000 records (issue 14's targets: ≤ 1.3× for the reads and counts, an
 // unindexed query ≤ 1 s). It reports; speed verdicts live in bench/.
@@ -38,8 +52,10 @@ func TestMeasureQueries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measurement")
 	}
-	const n, rounds = 100_000, 15
-	ctx := testCtx(t)
+	const n, rounds = 100_000, 9
+	// Loading 100,000 records takes most of a minute on a loaded machine: a bound of its own.
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
 	s := openFreshWith(t, Options{Indexes: map[string][]core.IndexSpec{"note": {{"mood"}, {"date"}}}})
 	for from := 0; from < n; from += 1000 {
 		recs := make([]core.Record, 1000)
@@ -108,20 +124,25 @@ func TestMeasureQueries(t *testing.T) {
 
 	ours, base = compare(countOf(`{"where":{"mood":7}}`, 100), "mood", []any{3, 7}, []any{3, 7, []any{}}, true)
 	report("count by indexed equality (100)", ours, base)
-	ours, base = compare(countOf(`{"where":{"date":{"gte":"2026-03","lt":"2026-09"}}}`, 50_000), "date", []any{4, "2026-03"}, []any{4, "2026-09"}, true)
-	report("count by indexed range (50,000)", ours, base)
+	ours, base = compare(countOf(`{"where":{"date":{"gte":"2026-03","lt":"2026-04"}}}`, 8_334), "date", []any{4, "2026-03"}, []any{4, "2026-04"}, true)
+	report("count by indexed range (8,334)", ours, base)
 
+	// Unindexed: the store's scan against one raw getAll of the kind with a JSON.parse per
+	// record, alternating.
+	scanRaw := jsFunc("db, kind", rawScan)
+	var os, bs []float64
+	for range 3 {
+		start := time.Now()
+		query(`{"where":{"title":"none"}}`, 0)()
+		os = append(os, float64(time.Since(start).Microseconds())/1000)
+		bs = append(bs, jsAwait(t, scanRaw.Invoke(db, "note")).Float())
+	}
+	slices.Sort(os)
+	slices.Sort(bs)
+	report("unindexed query over 100k, no match", os[1], bs[1])
 	start := time.Now()
-	all, err := s.List(ctx, "note")
-	require.NoError(t, err)
-	require.Len(t, all, n)
-	t.Logf("%-44s %8.2f ms", "list of 100k", float64(time.Since(start).Microseconds())/1000)
-	start = time.Now()
-	query(`{"where":{"title":"none"}}`, 0)()
-	t.Logf("%-44s %8.2f ms", "unindexed query over 100k, no match", float64(time.Since(start).Microseconds())/1000)
-	start = time.Now()
 	query(`{"where":{"title":{"startsWith":"Record 5"}},"orderBy":"title","limit":20}`, 20)()
-	t.Logf("%-44s %8.2f ms", "unindexed query over 100k (startsWith)", float64(time.Since(start).Microseconds())/1000)
+	t.Logf("%-44s %8.2f ms", "unindexed, 11,111 match, orderBy, limit 20", float64(time.Since(start).Microseconds())/1000)
 }
 
 func indexPos(s *Store, field string) int {

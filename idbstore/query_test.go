@@ -257,7 +257,7 @@ func TestQueriesMatchMemstore(t *testing.T) {
 					text := storetest.RandomQuery(r)
 					q, err := core.ParseQuery([]byte(text))
 					require.NoError(t, err)
-					_, p, err := idb.plan(ctx, "query", "note", &q)
+					p, err := idb.plan(ctx, "query", "note", &q)
 					require.NoError(t, err)
 					switch {
 					case p.Index < 0:
