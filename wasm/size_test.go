@@ -35,9 +35,13 @@ import (
 // Raised to ~0.5% above the 1,421,819 B measured with the seed's knobs and events (no new
 // import; gzip -9 +2.4 KB: per-kind callbacks, sync's options, per-op and merge events; the
 // base before them measured 1,419,977 B here, already past the old budget).
+// Then raised by 27.6 KB for local queries (issue 14; no new import: the query parser, matcher,
+// orderer and the query/count/getMany methods are ~115 KB of wasm code, 27.4 KB gzip), then by
+// 15 KB for the planner and idbstore's query indexes (walks, counts, the index schema step) and
+// 7 KB for the one-call reads and the conditions and orders handed to the helpers.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_428_900
+const wasmGzipBudget = 1_468_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
