@@ -84,6 +84,8 @@ type Engine struct {
 	// refetchMu serialises the read-modify-writes of the stored refetch list (refetch.go):
 	// concurrent pulls, the refetch phase and DropParked all change it.
 	refetchMu sync.Mutex
+	// setAsideMu does the same for the set-aside list (setaside.go).
+	setAsideMu sync.Mutex
 
 	// lastCursor holds each kind's cursor as this engine last read or wrote it, for the first
 	// pages a sync fetches ahead (prefetch.go); a hint, checked against the store.

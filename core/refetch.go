@@ -114,9 +114,21 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 			return Wrap(CodeNetwork, "refetch "+r.Kind+"/"+r.ID, err)
 		}
 		switch {
-		case ok && (!ValidID(rec.ID) || rec.UpdatedAt == ""):
-			return Errorf(CodeProtocol, "refetch "+r.Kind+"/"+r.ID, "the server's record lacks an id or updatedAt")
-		case !ok:
+		case ok && rec.ID != r.ID:
+			return Errorf(CodeProtocol, "refetch "+r.Kind+"/"+r.ID, "the server answered with record %q", rec.ID)
+		case ok:
+			rec.Kind = r.Kind
+			if reason := itemProblem(r.Kind, rec); reason != "" {
+				// Set aside as a pulled item would be: a bad record must not fail every sync.
+				aside := []SetAside{{Kind: r.Kind, ID: r.ID, UpdatedAt: rec.UpdatedAt, Reason: reason, SeenAtMs: nowMs(e.cfg.Now)}}
+				if err := e.addSetAside(ctx, aside); err != nil {
+					return err
+				}
+				e.reportSetAside(st, aside)
+				done = append(done, r)
+				continue
+			}
+		default:
 			if rec, ok, err = e.goneRecord(ctx, r.Kind, r.ID); err != nil {
 				return err
 			}
@@ -149,13 +161,25 @@ func (e *Engine) goneRecord(ctx context.Context, kind, id string) (Record, bool,
 }
 
 // applyAtCursor applies rec without moving its kind's cursor; held says it was not applied
-// (its entity has pending ops).
+// because its entity has pending ops. A rec older than the local copy is not applied either
+// (and not held: there is nothing left to fetch).
 func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (held bool, err error) {
 	op := "refetch " + kind + "/" + rec.ID
 	rec.Kind = kind
 	cur, err := e.cfg.Store.Cursor(ctx, kind)
 	if err != nil {
 		return false, Wrap(CodeStorage, op, err)
+	}
+	if rec.UpdatedAt != "" {
+		// A version older than the local synced one never overwrites it (a lagging replica,
+		// or a server that lies).
+		local, found, err := e.cfg.Store.Get(ctx, kind, rec.ID)
+		if err != nil {
+			return false, Wrap(CodeStorage, op, err)
+		}
+		if found && versionOlder(rec.UpdatedAt, local.UpdatedAt) {
+			return false, nil
+		}
 	}
 	ids, err := e.cfg.Store.ApplyPage(ctx, kind, []Record{rec}, cur)
 	if err != nil {
