@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -274,4 +275,36 @@ func TestRefetchAnswersAreChecked(t *testing.T) {
 		require.True(t, ok)
 		assert.NotEqual(t, old.UpdatedAt, rec.UpdatedAt)
 	})
+}
+
+// A page from a lagging replica, served after this device's push was acknowledged by the
+// primary: its older version of the pushed record lies after the cursor but must not
+// overwrite the acknowledged one.
+func TestPullNeverOverwritesANewerSyncedVersion(t *testing.T) {
+	c, l := newLiar(t, 0, nil)
+	c.put("note", `{"id":"r","v":"v1"}`)
+	c.sync()
+	v1 := c.fields("note", "r")["updatedAt"].(string)
+	c.put("note", `{"id":"r","v":"v2"}`)
+	l.lie(func(_ int, _ string, _ core.PullRequest, p core.PullPage) core.PullPage {
+		for i, it := range p.Items {
+			if it.ID != "r" {
+				continue
+			}
+			t1, err := time.Parse(time.RFC3339Nano, v1)
+			require.NoError(t, err)
+			t2, err := time.Parse(time.RFC3339Nano, it.UpdatedAt)
+			require.NoError(t, err)
+			mid := t1.Add(t2.Sub(t1) / 2).Format(time.RFC3339Nano)
+			p.Items[i] = core.Record{Kind: "note", ID: "r", UpdatedAt: mid, Data: json.RawMessage(`{"id":"r","v":"stale","updatedAt":"` + mid + `"}`)}
+		}
+		return p
+	})
+	c.sync()
+	assert.Equal(t, "v2", c.fields("note", "r")["v"])
+	srvRec, ok := l.Record("note", "r")
+	require.True(t, ok)
+	rec, _, err := c.eng.Get(ctx(t), "note", "r")
+	require.NoError(t, err)
+	assert.Equal(t, srvRec.UpdatedAt, rec.UpdatedAt, "the acknowledged version stays")
 }

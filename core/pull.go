@@ -190,6 +190,7 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp ch
 			return err
 		}
 	}
+	cp.good = e.dropStale(kind, cp.good)
 	held, err := e.cfg.Store.ApplyPage(ctx, kind, cp.good, cp.next)
 	if err != nil {
 		if CodeOf(err) == CodeInvalid {
@@ -198,6 +199,7 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp ch
 		return Wrap(CodeStorage, op, err)
 	}
 	e.noteCursor(kind, cp.next)
+	e.passedAhead(kind, cp.next)
 	if len(cp.aside) > 0 {
 		e.reportSetAside(st, cp.aside)
 	}
