@@ -224,8 +224,9 @@ func TestPullSetsBadItemsAside(t *testing.T) {
 	// Nothing left to pull: the cursor is past the bad items.
 	assert.Equal(t, 0, c.sync().Pulled)
 	// The same bad page again (a crash before the cursor moved) lists nothing twice.
-	_, err = c.eng.FullResync(ctx(t), false)
+	st, err = c.eng.FullResync(ctx(t), false)
 	require.NoError(t, err)
+	assert.Equal(t, 0, st.Errors, "items met again are not reported again")
 	aside2, err := c.eng.SetAside(ctx(t))
 	require.NoError(t, err)
 	assert.Len(t, aside2, 2)

@@ -185,8 +185,10 @@ func (e *Engine) fetchPage(ctx context.Context, kind string, req PullRequest) (P
 // call; then it reports the change.
 func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp checkedPage) error {
 	op := "pull " + kind
+	var aside []SetAside
 	if len(cp.aside) > 0 {
-		if err := e.addSetAside(ctx, cp.aside); err != nil {
+		var err error
+		if aside, err = e.addSetAside(ctx, cp.aside); err != nil {
 			return err
 		}
 	}
@@ -200,8 +202,8 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp ch
 	}
 	e.noteCursor(kind, cp.next)
 	e.passedAhead(kind, cp.next)
-	if len(cp.aside) > 0 {
-		e.reportSetAside(st, cp.aside)
+	if len(aside) > 0 {
+		e.reportSetAside(st, aside)
 	}
 	skip := make(map[string]bool, len(held))
 	refetch := make([]refetchEntry, len(held))

@@ -121,10 +121,11 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 			if reason := itemProblem(r.Kind, rec); reason != "" {
 				// Set aside as a pulled item would be: a bad record must not fail every sync.
 				aside := []SetAside{{Kind: r.Kind, ID: r.ID, UpdatedAt: rec.UpdatedAt, Reason: reason, SeenAtMs: nowMs(e.cfg.Now)}}
-				if err := e.addSetAside(ctx, aside); err != nil {
+				added, err := e.addSetAside(ctx, aside)
+				if err != nil {
 					return err
 				}
-				e.reportSetAside(st, aside)
+				e.reportSetAside(st, added)
 				done = append(done, r)
 				continue
 			}

@@ -45,14 +45,14 @@ func (e *Engine) setAsideList(ctx context.Context) ([]SetAside, error) {
 	return list, nil
 }
 
-// addSetAside adds items to the stored list (new ones only; the oldest go past maxSetAside)
-// in one read-modify-write under setAsideMu.
-func (e *Engine) addSetAside(ctx context.Context, items []SetAside) error {
+// addSetAside adds items to the stored list (the oldest go past maxSetAside) in one
+// read-modify-write under setAsideMu, and returns those it did not hold yet.
+func (e *Engine) addSetAside(ctx context.Context, items []SetAside) ([]SetAside, error) {
 	e.setAsideMu.Lock()
 	defer e.setAsideMu.Unlock()
 	list, err := e.setAsideList(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	n := len(list)
 	for _, it := range items {
@@ -67,15 +67,18 @@ func (e *Engine) addSetAside(ctx context.Context, items []SetAside) error {
 			list = append(list, it)
 		}
 	}
-	if len(list) == n {
-		return nil
+	added := list[n:]
+	if len(added) == 0 {
+		return nil, nil
 	}
-	list = list[max(0, len(list)-maxSetAside):]
-	b, err := json.Marshal(list)
+	b, err := json.Marshal(list[max(0, len(list)-maxSetAside):])
 	if err != nil {
-		return Errorf(CodeStorage, "set aside", "%w", err)
+		return nil, Errorf(CodeStorage, "set aside", "%w", err)
 	}
-	return Wrap(CodeStorage, "set aside", e.cfg.Store.SetMeta(ctx, metaSetAside, string(b)))
+	if err := e.cfg.Store.SetMeta(ctx, metaSetAside, string(b)); err != nil {
+		return nil, Wrap(CodeStorage, "set aside", err)
+	}
+	return added, nil
 }
 
 // SetAside lists the pulled items set aside because they failed validation, oldest first,
@@ -104,7 +107,8 @@ func (e *Engine) SetAside(ctx context.Context) ([]SetAside, error) {
 	return out, nil
 }
 
-// reportSetAside emits one "error" event per item set aside and counts them in the run's errors.
+// reportSetAside emits one "error" event per item newly set aside and counts them in the run's
+// errors (an item met again, e.g. after a crash or a full resync, is not reported twice).
 func (e *Engine) reportSetAside(st *runState, items []SetAside) {
 	st.count(func(s *Stats) { s.Errors += len(items) })
 	for _, it := range items {
