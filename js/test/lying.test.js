@@ -34,8 +34,11 @@ after(() => {
   server?.close();
 });
 
+// A short request timeout: the Go runtime keeps a pending request-timeout timer alive after
+// close, which would hold the test process open for the default 60 s.
 const openDb = () => open({
   name: unique('db'), baseUrl, kinds: ['note', 'task'], storage: 'memory', token: () => 'Bearer t', maxRetries: 0,
+  requestTimeoutMs: 2000,
 });
 
 test('an unreadable pulled item is set aside; the rest of the page applies and the cursor moves past it', async () => {
