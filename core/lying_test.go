@@ -157,17 +157,13 @@ func TestPullRefusesAPageOutsideTheRequest(t *testing.T) {
 			p.Items = append(p.Items[:1], old)
 			return p
 		}, "not after the cursor"},
-		{"the cursor's own item", func(p core.PullPage, old core.Record) core.PullPage {
-			p.Items[0] = old
-			return p
-		}, "not after the cursor"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, l := newLiar(t, 2, func(cfg *core.Config) { cfg.PageSize = 2 })
 			c.sync()
 			cur, notes := cursorsAndNotes(t, c)
-			old, ok := l.Record("note", "n1") // the cursor's item
+			old, ok := l.Record("note", "n0") // before the cursor's item (n1)
 			require.True(t, ok)
 			for i := 2; i < 4; i++ {
 				_, err := l.Put("note", json.RawMessage(fmt.Sprintf(`{"id":"n%d"}`, i)))
@@ -184,6 +180,29 @@ func TestPullRefusesAPageOutsideTheRequest(t *testing.T) {
 			assert.Equal(t, notes, notes2, "nothing of the page was applied")
 		})
 	}
+}
+
+// A backend built for the seed may ignore afterId and answer updatedAt >= updatedSince: the
+// items at the cursor's own instant come back, and are skipped (not refused, not re-applied).
+func TestPullSkipsRepeatsOfTheCursorInstant(t *testing.T) {
+	c, l := newLiar(t, 2, nil)
+	c.sync()
+	at, ok := l.Record("note", "n1") // the cursor's item
+	require.True(t, ok)
+	_, err := l.Put("note", json.RawMessage(`{"id":"n2"}`))
+	require.NoError(t, err)
+	l.lie(func(_ int, _ string, req core.PullRequest, p core.PullPage) core.PullPage {
+		if req.PageToken == "" && !req.After.IsZero() {
+			p.Items = append([]core.Record{at}, p.Items...)
+		}
+		return p
+	})
+	st := c.sync()
+	assert.Equal(t, 1, st.Pulled, "only n2 is new")
+	assert.NotNil(t, c.fields("note", "n2"))
+	cur, err := c.eng.Cursors(ctx(t))
+	require.NoError(t, err)
+	assert.Equal(t, "n2", cur["note"].ID)
 }
 
 // Items that fail validation are set aside one by one: the rest of the page applies, the

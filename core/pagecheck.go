@@ -10,6 +10,7 @@ type checkedPage struct {
 	next  Cursor
 	moved bool
 	total int // items on the page, good and bad
+	fresh int // items that are not repeats of the cursor's instant (see checkPage)
 }
 
 // checkPage checks a page the server answered to req (CONTRACT.md "Client-side handling of
@@ -17,6 +18,11 @@ type checkedPage struct {
 // more items than req.Limit, an item known not to lie after the cursor, Bad indexes that do
 // not fit — is a protocol error. Items that fail validation one by one are set aside (nowMs
 // stamps them); the others are returned to apply, with Kind set.
+//
+// One exception keeps backends built for the seed working: asked by cursor (no page token), a
+// server that ignores afterId answers updatedAt >= updatedSince, so items at the cursor's own
+// instant with an id not after the cursor's come back. They were applied already: they are
+// skipped, not refused (fresh does not count them).
 func checkPage(kind string, req PullRequest, page PullPage, nowMs int64) (checkedPage, error) {
 	op := "pull " + kind
 	total := len(page.Items) + len(page.Bad)
@@ -51,11 +57,15 @@ func checkPage(kind string, req PullRequest, page PullPage, nowMs int64) (checke
 		}
 		if ValidID(id) && version != "" {
 			if !afterCursor(version, id, req.After) {
+				if c, ok := compareVersions(version, req.After.UpdatedAt); ok && c == 0 && req.PageToken == "" {
+					continue // a repeat of the cursor's instant (see above)
+				}
 				return checkedPage{}, Errorf(CodeProtocol, op, "item %d (%q, version %q) is not after the cursor (%q, %q)",
 					i, id, version, req.After.ID, req.After.UpdatedAt)
 			}
 			cp.next, cp.moved = Cursor{UpdatedAt: version, ID: id}, true
 		}
+		cp.fresh++
 		if isGood {
 			cp.good = append(cp.good, rec)
 		} else {

@@ -72,7 +72,7 @@ type fetched struct {
 //
 // The walk never trusts the server to end it (CONTRACT.md "Client-side handling of
 // responses"): each page is checked (checkPage) before it is applied, and a page token seen
-// before in this walk, a page with a token but no items, or a page ending where an earlier
+// before in this walk, a page with a token but no new items, or a page ending where an earlier
 // one ended (more pages than the data can explain) ends it with a protocol error.
 func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error {
 	cur, err := e.cursor(ctx, st, kind)
@@ -105,7 +105,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			return cerr
 		}
 		token := page.NextPageToken
-		if token != "" && (tokens[token] || cp.total == 0) {
+		if token != "" && (tokens[token] || cp.fresh == 0) {
 			return Errorf(CodeProtocol, op, "the server's next page token does not move on")
 		}
 		tokens[token] = true
