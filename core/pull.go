@@ -123,7 +123,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 				ch <- fetched{page: p, err: err}
 			}(ahead)
 		}
-		if cp.total > 0 {
+		if cp.fresh > 0 { // repeats of the cursor's instant alone change nothing
 			if aerr := e.applyPage(ctx, st, kind, cp); aerr != nil {
 				return aerr
 			}
