@@ -30,6 +30,7 @@ func checkPage(kind string, req PullRequest, page PullPage, nowMs int64) (checke
 	if req.Limit > 0 && total > req.Limit {
 		return checkedPage{}, Errorf(CodeProtocol, op, "the page holds %d items, %d were asked for", total, req.Limit)
 	}
+	from := positionOf(req.After)
 	bad, good := 0, 0
 	for i := range total {
 		var (
@@ -56,8 +57,8 @@ func checkPage(kind string, req PullRequest, page PullPage, nowMs int64) (checke
 			}
 		}
 		if ValidID(id) && version != "" {
-			if !afterCursor(version, id, req.After) {
-				if c, ok := compareVersions(version, req.After.UpdatedAt); ok && c == 0 && req.PageToken == "" {
+			if !from.after(version, id) {
+				if c, ok := from.order(version); ok && c == 0 && req.PageToken == "" {
 					continue // a repeat of the cursor's instant (see above)
 				}
 				return checkedPage{}, Errorf(CodeProtocol, op, "item %d (%q, version %q) is not after the cursor (%q, %q)",

@@ -42,8 +42,9 @@ func TestAfterCursor(t *testing.T) {
 		{"opaque", "a", true}, // undecidable: not refused
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.after, afterCursor(tc.version, tc.id, cur), "%s %s", tc.version, tc.id)
+		assert.Equal(t, tc.after, positionOf(cur).after(tc.version, tc.id), "%s %s", tc.version, tc.id)
 	}
-	assert.True(t, afterCursor("2026-01-01T00:00:00Z", "a", Cursor{}), "the zero cursor asks for everything")
-	assert.True(t, afterCursor("2026-01-01T00:00:00.5Z", "a", Cursor{UpdatedAt: cur.UpdatedAt}), "updatedSince alone includes its own instant")
+	assert.True(t, positionOf(Cursor{}).after("2026-01-01T00:00:00Z", "a"), "the zero cursor asks for everything")
+	assert.True(t, positionOf(Cursor{UpdatedAt: cur.UpdatedAt}).after("2026-01-01T00:00:00.5Z", "a"), "updatedSince alone includes its own instant")
+	assert.True(t, positionOf(Cursor{UpdatedAt: "opaque", ID: "m"}).after("2026-01-01T00:00:00Z", "a"), "an opaque cursor decides nothing")
 }
