@@ -23,7 +23,9 @@ type lying struct {
 	mu    sync.Mutex
 	pages func(n int, kind string, req core.PullRequest, page core.PullPage) core.PullPage
 	fetch func(kind, id string, rec core.Record) core.Record
-	pulls int
+	// fetchBad, when set, is the unusable answer every Fetch meets (as core/rest reports it).
+	fetchBad *core.BadItem
+	pulls    int
 }
 
 func (l *lying) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
@@ -47,6 +49,9 @@ func (l *lying) Fetch(ctx context.Context, kind, id string) (core.Record, bool, 
 	rec, ok, err := l.Server.Fetch(ctx, kind, id)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.fetchBad != nil {
+		return core.Record{}, false, core.Errorf(core.CodeProtocol, "fetch", "record: %w", &core.BadRecord{Item: *l.fetchBad})
+	}
 	if err != nil || !ok || l.fetch == nil {
 		return rec, ok, err
 	}
@@ -276,6 +281,40 @@ func TestRefetchAnswersAreChecked(t *testing.T) {
 		require.ErrorIs(t, err, core.ErrProtocol)
 		assert.Contains(t, err.Error(), `"other"`)
 		assert.Equal(t, "mine", c.fields("note", "r1")["v"], "nothing applied")
+	})
+	t.Run("an unusable record is set aside and leaves the list", func(t *testing.T) {
+		c, l := newLiar(t, 0, nil)
+		_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
+		require.NoError(t, err)
+		c.sync()
+		dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
+		l.fetchBad = &core.BadItem{ID: "r1", Reason: "record has no updatedAt"}
+		st, err := c.eng.Sync(ctx(t), core.SyncOptions{})
+		require.NoError(t, err, "a bad record does not fail the sync")
+		assert.Equal(t, 1, st.Errors)
+		aside, err := c.eng.SetAside(ctx(t))
+		require.NoError(t, err)
+		require.Len(t, aside, 1)
+		assert.Equal(t, "r1", aside[0].ID)
+		l.fetchBad = nil
+		st, err = c.eng.Sync(ctx(t), core.SyncOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 0, st.Errors, "r1 left the refetch list")
+	})
+	t.Run("a record without a version is set aside", func(t *testing.T) {
+		c, l := newLiar(t, 0, nil)
+		_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
+		require.NoError(t, err)
+		c.sync()
+		dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
+		l.fetch = func(_, _ string, rec core.Record) core.Record {
+			rec.UpdatedAt = ""
+			return rec
+		}
+		st, err := c.eng.Sync(ctx(t), core.SyncOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, st.Errors)
+		assert.Equal(t, "mine", c.fields("note", "r1")["v"], "not applied")
 	})
 	t.Run("an older version than the local one", func(t *testing.T) {
 		c, l := newLiar(t, 0, nil)

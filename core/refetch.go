@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 )
 
 // metaRefetch is the Meta key of the entities whose local copy may be older than the
@@ -110,7 +111,15 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 			e.called(ferr)
 			return ferr
 		})
-		if err != nil {
+		var bad *BadRecord
+		switch {
+		case errors.As(err, &bad):
+			if err := e.setAsideRefetched(ctx, st, r, bad.Item.UpdatedAt, bad.Item.Reason); err != nil {
+				return err
+			}
+			done = append(done, r)
+			continue
+		case err != nil:
 			return Wrap(CodeNetwork, "refetch "+r.Kind+"/"+r.ID, err)
 		}
 		switch {
@@ -119,13 +128,9 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 		case ok:
 			rec.Kind = r.Kind
 			if reason := itemProblem(r.Kind, rec); reason != "" {
-				// Set aside as a pulled item would be: a bad record must not fail every sync.
-				aside := []SetAside{{Kind: r.Kind, ID: r.ID, UpdatedAt: rec.UpdatedAt, Reason: reason, SeenAtMs: nowMs(e.cfg.Now)}}
-				added, err := e.addSetAside(ctx, aside)
-				if err != nil {
+				if err := e.setAsideRefetched(ctx, st, r, rec.UpdatedAt, reason); err != nil {
 					return err
 				}
-				e.reportSetAside(st, added)
 				done = append(done, r)
 				continue
 			}
@@ -145,6 +150,18 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 		}
 	}
 	return e.changeRefetch(ctx, nil, done)
+}
+
+// setAsideRefetched sets aside a refetched record that is not usable, as a pulled item would
+// be: a bad record must not fail every sync (it leaves the refetch list).
+func (e *Engine) setAsideRefetched(ctx context.Context, st *runState, r refetchEntry, version, reason string) error {
+	aside := []SetAside{{Kind: r.Kind, ID: r.ID, UpdatedAt: version, Reason: reason, SeenAtMs: nowMs(e.cfg.Now)}}
+	added, err := e.addSetAside(ctx, aside)
+	if err != nil {
+		return err
+	}
+	e.reportSetAside(st, added)
+	return nil
 }
 
 // goneRecord is what the server's 404 on a refetch makes of the local copy: a tombstone with

@@ -28,6 +28,12 @@ type PullPage struct {
 	Bad []BadItem
 }
 
+// BadRecord is the cause a Transport's Fetch error carries when the answer is JSON but not a
+// usable record: the engine sets it aside instead of failing every sync on it.
+type BadRecord struct{ Item BadItem }
+
+func (b *BadRecord) Error() string { return b.Item.Reason }
+
 // BadItem is a page item that is not a usable record, as far as it could be read.
 type BadItem struct {
 	// Index is its position among all the page's items (Items and Bad together).

@@ -90,3 +90,13 @@ func TestEngineAgainstALyingHTTPServer(t *testing.T) {
 		})
 	}
 }
+
+// A JSON answer that is not a usable record carries a BadRecord, for the engine to set aside.
+func TestFetchOfAnUnusableRecordIsABadRecord(t *testing.T) {
+	c := newCanned(t, reply(200, `{"id":"mine","title":"no version"}`))
+	_, _, err := newTransport(t, c.srv.URL, nil).Fetch(ctx(t), "note", "mine")
+	require.ErrorIs(t, err, core.ErrProtocol)
+	var bad *core.BadRecord
+	require.ErrorAs(t, err, &bad)
+	assert.Equal(t, core.BadItem{ID: "mine", Reason: "record has no updatedAt"}, bad.Item)
+}

@@ -115,7 +115,7 @@ func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bo
 	}
 	rec, err := parseRecord(kind, resp.Body, true, "")
 	if err != nil {
-		return core.Record{}, false, protocolError(op, resp, "record", err)
+		return core.Record{}, false, protocolError(op, resp, "record", &core.BadRecord{Item: badItem(0, resp.Body, err)})
 	}
 	if rec.ID != id {
 		return core.Record{}, false, protocolError(op, resp, "record", fmt.Errorf("the answer is record %q, not %q", rec.ID, id))
