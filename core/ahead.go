@@ -1,5 +1,7 @@
 package core
 
+import "strings"
+
 // A pulled version older than the record's local synced version never overwrites it
 // (CONTRACT.md "Client-side handling of responses"). Every item of a page lies after the pull
 // cursor (checkPage), so it can be older than the local copy only where the local version is
@@ -12,7 +14,9 @@ package core
 // loses this protection until its next pushes).
 const maxAhead = 10_000
 
-type aheadKey struct{ kind, id string }
+// aheadKey is the map key of kind/id (a string key: a struct key costs sync.wasm ~1 KB of
+// generated map code).
+func aheadKey(kind, id string) string { return kind + "\x00" + id }
 
 // noteAhead remembers that the local copy of kind/id now holds server version v.
 func (e *Engine) noteAhead(kind, id, v string) {
@@ -22,9 +26,9 @@ func (e *Engine) noteAhead(kind, id, v string) {
 	e.aheadMu.Lock()
 	defer e.aheadMu.Unlock()
 	if e.ahead == nil || len(e.ahead) >= maxAhead {
-		e.ahead = map[aheadKey]string{}
+		e.ahead = map[string]string{}
 	}
-	e.ahead[aheadKey{kind, id}] = v
+	e.ahead[aheadKey(kind, id)] = v
 }
 
 // noteAcks remembers the server versions acknowledgements wrote.
@@ -46,7 +50,7 @@ func (e *Engine) dropStale(kind string, items []Record) []Record {
 	}
 	kept := items[:0:0]
 	for i, it := range items {
-		if v, ok := e.ahead[aheadKey{kind, it.ID}]; ok && versionOlder(it.UpdatedAt, v) {
+		if v, ok := e.ahead[aheadKey(kind, it.ID)]; ok && versionOlder(it.UpdatedAt, v) {
 			if kept == nil {
 				kept = append(make([]Record, 0, len(items)), items[:i]...)
 			}
@@ -67,8 +71,9 @@ func (e *Engine) dropStale(kind string, items []Record) []Record {
 func (e *Engine) passedAhead(kind string, cur Cursor) {
 	e.aheadMu.Lock()
 	defer e.aheadMu.Unlock()
+	prefix := aheadKey(kind, "")
 	for k, v := range e.ahead {
-		if c, ok := compareVersions(cur.UpdatedAt, v); k.kind == kind && ok && c >= 0 {
+		if c, ok := compareVersions(cur.UpdatedAt, v); ok && c >= 0 && strings.HasPrefix(k, prefix) {
 			delete(e.ahead, k)
 		}
 	}

@@ -32,9 +32,13 @@ import (
 // its host objects looked up once +1.4 KB, the rest +0.4 KB). Raised to ~0.5% above the
 // 1,411,373 B measured after the fourth session's work (no new import; gzip -9 +7.6 KB in all:
 // the write ahead and the stored outbox size +4.0 KB, a put resolved by its commit +3.6 KB).
+// Raised to ~0.5% above the 1,422,779 B measured after distrusting the server (issue 13; no new
+// import; gzip -9 +13.6 KB in all: the fetch body read as a capped stream +1.5 KB, setAside()
+// through the bridge +1.5 KB, the transport's bad items +1.4 KB, remembered ack versions +1.7 KB,
+// page checks, the set-aside list, version order and refetch checks +7.5 KB).
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_418_400
+const wasmGzipBudget = 1_430_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
