@@ -6,7 +6,7 @@ GOROOT_DIR := $(shell $(GO) env GOROOT)
 GO_SRC := $(shell find core memstore idbstore wasm -name '*.go' 2>/dev/null) go.mod go.sum
 SERVER_SRC := $(shell find core server cmd -name '*.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: deps chromium npm tools wasm server seedserver demo test test-go test-wasm test-js test-e2e test-bench-smoke test-pkg bench clean
+.PHONY: deps chromium npm tools wasm server seedserver demo test test-go test-wasm test-js test-e2e test-bench-smoke test-pkg bench clean soak-browser
 
 ## ---- dependencies -------------------------------------------------------------------------
 deps: chromium npm tools
@@ -85,6 +85,12 @@ test-wasm: chromium tools
 test-js: npm wasm server seedserver
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
 	node --test --test-concurrency=1 --test-timeout=180000 js/test/*.test.js
+
+# Browser crash soak: js/test/crash.test.js (5 runs in test-js) run SOAK_BROWSER_RUNS times.
+SOAK_BROWSER_RUNS ?= 300
+soak-browser: npm wasm server
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
+	GO=$(GO) CRASH_ITERATIONS=$(SOAK_BROWSER_RUNS) node --test --test-timeout=0 js/test/crash.test.js
 
 # The example PWA and the JS package in headless Chromium (playwright-core).
 test-e2e: chromium npm wasm server

@@ -21,6 +21,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		if err := e.cfg.Store.Ack(ctx, []Ack{{Op: op, Server: server}}); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
+		e.noteAcks([]Ack{{Op: op, Server: server}})
 		if err := e.settled(ctx, st, []Op{op}); err != nil {
 			return err
 		}

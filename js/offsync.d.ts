@@ -220,6 +220,18 @@ export interface ParkedOp {
   parkedAt: number;
 }
 
+/** A pulled item that failed validation: not applied; the cursor moved past it. */
+export interface SetAsideItem {
+  kind: string;
+  /** "" when the item had no usable id. */
+  id: string;
+  /** The item's version; "" when it had none. */
+  updatedAt: string;
+  reason: string;
+  /** Device time it was first set aside, Unix ms. */
+  seenAt: number;
+}
+
 /** A kind's pull position: the server's (updatedAt, id) of the last applied item. */
 export interface Cursor {
   updatedAt: string;
@@ -388,6 +400,11 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
   cursors(): Promise<Record<string, Cursor>>;
   /** Inspector: ops the server refused for good. */
   parked(): Promise<ParkedOp[]>;
+  /**
+   * Inspector: pulled items set aside because they failed validation (each also reported as an
+   * `error` event), oldest first, without those a later version of their record replaced.
+   */
+  setAside(): Promise<SetAsideItem[]>;
   /** Puts parked ops back into the outbox (with a new idempotency key). */
   retryParked(opIds: string[]): Promise<void>;
   /** Forgets parked ops. */

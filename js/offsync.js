@@ -796,9 +796,13 @@ class Client {
     return JSON.parse(await this.#call('conflicts'));
   }
 
+  // resolveConflict, retryParked and dropParked change the outbox, the conflicts and the
+  // refetch list that a sync reads and writes: they take the sync's cross-tab lock, so none of
+  // them runs in the middle of another tab's sync.
   async resolveConflict(conflictId, resolution) {
     if (!resolution || typeof resolution !== 'object') throw invalid('resolveConflict: resolution must be an object');
-    await this.#call('resolveConflict', conflictId, toJSON(resolution, 'resolution'));
+    const arg = toJSON(resolution, 'resolution');
+    await this.#exclusive(() => this.#call('resolveConflict', conflictId, arg));
   }
 
   async outbox() {
@@ -813,12 +817,18 @@ class Client {
     return JSON.parse(await this.#call('parked'));
   }
 
+  async setAside() {
+    return JSON.parse(await this.#call('setAside'));
+  }
+
   async retryParked(opIds) {
-    await this.#call('retryParked', toJSON(opIds, 'opIds'));
+    const arg = toJSON(opIds, 'opIds');
+    await this.#exclusive(() => this.#call('retryParked', arg));
   }
 
   async dropParked(opIds) {
-    await this.#call('dropParked', toJSON(opIds, 'opIds'));
+    const arg = toJSON(opIds, 'opIds');
+    await this.#exclusive(() => this.#call('dropParked', arg));
   }
 
   async status() {

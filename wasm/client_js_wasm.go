@@ -245,6 +245,7 @@ func (c *client) table() map[string]method {
 		"outbox":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Outbox(ctx)) }),
 		"cursors":         c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Cursors(ctx)) }),
 		"parked":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Parked(ctx)) }),
+		"setAside":        c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.SetAside(ctx)) }),
 		"status":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Status(ctx)) }),
 		"resolveConflict": c.resolveConflict,
 		"retryParked":     c.idsMethod(c.eng.RetryParked),
