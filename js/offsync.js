@@ -7,6 +7,8 @@ import './wasm_exec.js';
 // IndexedDB storage's JavaScript half, handed to the Go store so that it compiles no code at
 // run time (no 'unsafe-eval' in the page's Content-Security-Policy). Made from idbstore/helpers.js.
 import { idbHelpers } from './idb-helpers.js';
+import { LiveQueries } from './live.js';
+import { normalizeQuery } from './query.js';
 
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
   'opParked', 'error', 'change', 'status', 'fullResync'];
@@ -133,6 +135,19 @@ function reportListenerError(e) {
   else console.error('offsync: a listener threw', e);
 }
 
+// indexes: { kind: [field | [field, ...]] } (JS-API.md "Queries and live queries").
+function checkIndexes(indexes, kinds) {
+  if (indexes === null || typeof indexes !== 'object' || Array.isArray(indexes)) throw invalid('options.indexes must be an object of kind → index list');
+  const field = (f) => typeof f === 'string' && f !== '' && !f.split('.').includes('');
+  for (const [kind, list] of Object.entries(indexes)) {
+    if (!kinds.includes(kind)) throw invalid(`options.indexes: unknown kind ${kind}`);
+    if (!Array.isArray(list) || !list.every((ix) => field(ix) || (Array.isArray(ix) && ix.length > 0 && ix.every(field)))) {
+      throw invalid(`options.indexes.${kind} must be a list of field names or of non-empty field lists`);
+    }
+  }
+  return indexes;
+}
+
 /**
  * Opens (or creates) a local database and returns its client. See offsync.d.ts for every
  * option and method.
@@ -153,6 +168,7 @@ export async function open(options) {
   const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
   const config = { name, baseUrl: String(baseUrl), kinds, storage, conflictStrategy, tableConflictConfigs };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
+  if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
   const api = await runtime(wasmUrl);
   const db = new Client(name, kinds, storage);
@@ -200,6 +216,10 @@ class Client {
   #peers = false;
   #unsent = new Map();
   #auto = null;
+  #live = new LiveQueries({
+    query: async (kind, queryJSON) => JSON.parse(await this.#call('query', kind, queryJSON)),
+    getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
+  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
 
   constructor(name, kinds, storage) {
     this.#name = name;
@@ -219,7 +239,10 @@ class Client {
           this.#meet();
           return;
         }
-        if (typeof kind === 'string') this.#emit('change', { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' });
+        if (typeof kind !== 'string') return;
+        const detail = { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' };
+        this.#live.change(kind, detail.ids);
+        this.#emit('change', detail);
       };
       this.#channel.postMessage({ hello: true });
     }
@@ -238,7 +261,13 @@ class Client {
   [DELIVER](batch) {
     for (const ev of JSON.parse(batch)) {
       const detail = detailOf(ev);
-      if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
+      if (ev.type === 'change') {
+        // The stored records a local write carries feed the live queries only.
+        const { records } = detail;
+        delete detail.records;
+        this.#live.change(detail.kind, detail.ids, records);
+        if (this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
+      }
       this.#emit(ev.type, detail);
     }
   }
@@ -341,45 +370,25 @@ class Client {
     return JSON.parse(await this.#call('list', kind));
   }
 
-  watch(kind, callback) {
+  async query(kind, query) {
+    normalizeQuery(query, invalid);
+    return JSON.parse(await this.#call('query', kind, toJSON(query ?? {}, 'query')));
+  }
+
+  // count: how many rows query(kind, query) would return (offset and limit apply).
+  async count(kind, query) {
+    const q = normalizeQuery(query, invalid);
+    const n = await this.#call('count', kind, toJSON({ where: query?.where }, 'query'));
+    return Math.min(Math.max(n - q.offset, 0), q.limit);
+  }
+
+  // watch(kind, cb) or watch(kind, query, cb): live.js keeps the result up to date.
+  watch(kind, query, callback) {
+    if (typeof query === 'function' && callback === undefined) [query, callback] = [undefined, query];
     if (typeof kind !== 'string' || !this.#kinds.has(kind)) throw invalid(`watch: unknown kind ${String(kind)}`);
     if (typeof callback !== 'function') throw invalid('watch: callback must be a function');
-    let stopped = false;
-    let running = false;
-    let dirty = false;
-    const refresh = async () => {
-      if (running) {
-        dirty = true;
-        return;
-      }
-      running = true;
-      try {
-        do {
-          dirty = false;
-          let records;
-          try {
-            records = await this.list(kind);
-          } catch (e) {
-            if (e.code !== 'closed') this.#emit('error', { error: e });
-            return;
-          }
-          if (stopped) return;
-          try {
-            callback(records);
-          } catch (e) {
-            reportListenerError(e);
-          }
-        } while (dirty && !stopped);
-      } finally {
-        running = false;
-      }
-    };
-    const off = this.on('change', (e) => { if (e.kind === kind) refresh(); });
-    refresh();
-    return () => {
-      stopped = true;
-      off();
-    };
+    if (this.#closed) throw offsyncError('closed', 'watch: the database is closed');
+    return this.#live.watch(kind, query, invalid, callback);
   }
 
   async enqueue(op) {
@@ -522,6 +531,7 @@ class Client {
       if (e.code !== 'closed') throw e;
     });
     this.#closed = true;
+    this.#live.stop();
     this.#flushBroadcast();
     this.#channel?.close();
     this.#channel = null;
