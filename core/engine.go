@@ -380,7 +380,7 @@ func (e *Engine) writeLocal(ctx context.Context, op, kind string, writes []Local
 	for i, w := range writes {
 		ids[i] = w.ID
 	}
-	e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Origin: OriginLocal})
+	e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Records: changeRecords(res.Records), Origin: OriginLocal})
 	e.setPending(res.Pending)
 	return res.Records, nil
 }

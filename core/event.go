@@ -14,7 +14,7 @@ const (
 	EventConflictResolved EventType = "conflictResolved" // Conflict, Resolution, Discarded
 	EventOpParked         EventType = "opParked"         // Parked
 	EventError            EventType = "error"            // Err, ErrCode
-	EventChange           EventType = "change"           // Kind, IDs, Origin
+	EventChange           EventType = "change"           // Kind, IDs, Origin; Records when local
 	EventStatus           EventType = "status"           // Status
 	EventFullResync       EventType = "fullResync"       // Reason ("manual" | "interval"), ClearData
 )
@@ -61,10 +61,12 @@ type Event struct {
 	Parked    *ParkedOp `json:"parked,omitempty"`
 	Err       error     `json:"-"`
 	IDs       []string  `json:"ids,omitempty"`
-	Origin    string    `json:"origin,omitempty"`
-	Status    *Status   `json:"status,omitempty"`
-	Reason    string    `json:"reason,omitempty"`
-	ClearData bool      `json:"clearData,omitempty"`
+	// Records are a local change's stored records, parallel to IDs (null for a delete).
+	Records   []json.RawMessage `json:"records,omitempty"`
+	Origin    string            `json:"origin,omitempty"`
+	Status    *Status           `json:"status,omitempty"`
+	Reason    string            `json:"reason,omitempty"`
+	ClearData bool              `json:"clearData,omitempty"`
 }
 
 // errorJSON is how an event carries its error across to JS.

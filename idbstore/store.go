@@ -74,6 +74,9 @@ type Options struct {
 	// imports it as ./idb-helpers.js). When it is not an object, the store compiles helpers.js
 	// with Function, which a Content-Security-Policy without 'unsafe-eval' forbids.
 	Helpers js.Value
+	// Indexes are the kinds' declared indexes (core.ParseIndexes). Opening with other indexes
+	// than the database has is a schema step that builds or drops them (query_schema.go).
+	Indexes map[string][]core.IndexSpec
 }
 
 // Open opens (creating or upgrading) the IndexedDB database name with default Options.

@@ -27,6 +27,9 @@ type options struct {
 	UserAgent            string                 `json:"userAgent"`
 	RequestTimeoutMs     *float64               `json:"requestTimeoutMs"`
 	Durability           string                 `json:"durability"`
+	// Indexes is {kind: [field | [field, ...]]} (core.ParseIndexes); parsed into indexes.
+	Indexes json.RawMessage `json:"indexes"`
+	indexes map[string][]core.IndexSpec
 }
 
 type tableConfig struct {
@@ -53,6 +56,10 @@ func parseOptions(s string) (options, error) {
 		return o, core.Errorf(core.CodeInvalid, op, "options.durability must be 'strict' or 'relaxed', not %q", o.Durability)
 	case o.ConflictStrategy != "" && !o.ConflictStrategy.Valid():
 		return o, core.Errorf(core.CodeInvalid, op, "unknown conflictStrategy %q", o.ConflictStrategy)
+	}
+	var err error
+	if o.indexes, err = core.ParseIndexes(o.Indexes, o.Kinds); err != nil {
+		return o, err
 	}
 	for k, t := range o.TableConflictConfigs {
 		if !t.Strategy.Valid() {
