@@ -140,7 +140,7 @@ function randomCondition(r) {
     case 1: return { eq: scalar() };
     case 2: return { ne: scalar() };
     case 3: return { in: Array.from({ length: r.int(4) }, scalar) };
-    case 4: return { startsWith: r.pick(['', 'a', 'm', 'm-', '\ud83d']) };
+    case 4: return { startsWith: r.pick(['', 'a', 'm', 'm-', '\ud83d\ude00', 'é']) };
     case 5: return { gt: scalar() };
     case 6: return { gte: scalar(), lt: scalar() };
     case 7: return { lte: scalar() };
