@@ -174,5 +174,6 @@ export function comparator(q) {
 
 /** applyWindow(q, rows) is the part of the ordered rows that offset and limit select. */
 export function applyWindow(q, rows) {
-  return rows.slice(q.offset, q.limit === Infinity ? undefined : q.offset + q.limit);
+  // slice(from) copies a long array several times faster than slice(from, undefined).
+  return q.limit === Infinity ? rows.slice(q.offset) : rows.slice(q.offset, q.offset + q.limit);
 }
