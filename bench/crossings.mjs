@@ -28,8 +28,10 @@ try {
   await page.goto(`${server.origin}/bench/page/index.html`);
   const out = await page.evaluate(async (baseUrl) => {
     const mod = await import('/js/offsync.js');
-    const resume = globalThis.Go.prototype._resume;
-    globalThis.Go.prototype._resume = function () {
+    // wasm_exec.js leaves no global Go: its module exports the class offsync.js uses.
+    const { Go } = await import('/js/wasm_exec.js');
+    const resume = Go.prototype._resume;
+    Go.prototype._resume = function () {
       globalThis.__crossings.wakeUps = (globalThis.__crossings.wakeUps ?? 0) + 1;
       return resume.call(this);
     };

@@ -105,6 +105,7 @@ export async function runBench(opts = {}) {
       (s.values[side] ??= []).push(value);
       if (extra) (s.extra[side] ??= []).push(extra);
       log(`${scenario} ${side}: ${typeof value === 'number' ? value.toFixed(1) : value}${extra ? ` (${JSON.stringify(extra)})` : ''}`);
+      opts.onRecord?.(res);
     };
     const expectCount = (what, got, want) => {
       if (got !== want) res.errors.push(`${what}: got ${got}, want ${want}`);

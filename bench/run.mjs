@@ -12,10 +12,12 @@
 //   (server/internal/pgtest/pgcluster) instead of SQLite.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import zlib from 'node:zlib';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { runBench, median, FULL, SMOKE, STEPS, ROOT } from './harness.mjs';
 import { renderReport } from './report.mjs';
+import { renderChart } from './chart.mjs';
 
 const argv = process.argv.slice(2);
 const outFile = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : join(ROOT, 'BENCHMARKS.md');
@@ -25,13 +27,17 @@ const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',
 if (only?.some((s) => !STEPS.includes(s))) throw new Error(`--only takes ${STEPS.join(',')}`);
 const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './internal/...', './server/...'];
 
+// compressedSizes uses Node's own zlib (gzip -9, brotli quality 11, as `make webapp-lib` serves
+// them), so the bench needs no compressor installed: a missing `brotli` once failed a whole run
+// at its last step.
 function compressedSizes(file) {
   const buf = readFileSync(file);
+  const { BROTLI_PARAM_QUALITY: Q, BROTLI_PARAM_SIZE_HINT: H } = zlib.constants;
   return {
     file: file.slice(ROOT.length + 1),
     raw: buf.length,
-    gzip: execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 1 << 28 }).length,
-    brotli: execFileSync('brotli', ['-c', file], { maxBuffer: 1 << 28 }).length,
+    gzip: zlib.gzipSync(buf, { level: 9 }).length,
+    brotli: zlib.brotliCompressSync(buf, { params: { [Q]: 11, [H]: buf.length } }).length,
   };
 }
 
@@ -65,10 +71,6 @@ async function measure() {
   // The tree measured is the one make just built: note it before the long run.
   const dirty = version('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no']) !== '';
   const commit = version('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) + (dirty ? ' plus uncommitted changes in the tree' : '');
-  const res = await runBench({ params, sides });
-  const size = sizes();
-  process.stderr.write('[bench] host Go benchmarks\n');
-  const goBench = goBenchmarks();
   const pkg = (name) => JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
   const machine = {
     date: new Date().toISOString(),
@@ -84,9 +86,20 @@ async function measure() {
   const commands = [
     'make bench        # = make chromium npm wasm server; esbuild bench/page/rxdb-side.js → bench/dist; node bench/run.mjs',
     `go ${GO_BENCH.map((a) => (a === '^$' ? "'^$'" : a)).join(' ')}`,
-    'gzip -9 -c js/sync.wasm | wc -c; brotli -c js/sync.wasm | wc -c',
+    "node -e \"const z=require('zlib'),b=require('fs').readFileSync('js/sync.wasm');console.log(z.gzipSync(b,{level:9}).length,z.brotliCompressSync(b).length)\"",
   ];
-  return { res, machine, size, goBench, commands, commit };
+  // Results are written as they come (bench/dist/results.json after every figure), so a late
+  // failure keeps what was measured: `node bench/run.mjs --render` makes BENCHMARKS.md from it.
+  const input = { res: null, machine, size: sizes(), goBench: { lines: [], note: 'not run (the run stopped before it)' }, commands, commit };
+  const save = () => {
+    mkdirSync(join(ROOT, 'bench/dist'), { recursive: true });
+    writeFileSync(RESULTS, JSON.stringify(input, null, 1));
+  };
+  input.res = await runBench({ params, sides, onRecord: (res) => { input.res = res; save(); } });
+  save();
+  process.stderr.write('[bench] host Go benchmarks\n');
+  input.goBench = goBenchmarks();
+  return input;
 }
 
 // printMedians prints each scenario's median per side and its ratio to the raw side.
@@ -138,7 +151,10 @@ if (argv.includes('--render')) {
   mkdirSync(join(ROOT, 'bench/dist'), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(input, null, 1));
 }
-let md = renderReport(input);
+// The chart sits beside the report: bench-chart.svg next to BENCHMARKS.md.
+const chartFile = join(dirname(outFile), basename(outFile).replace(/\.md$/, '') + '-chart.svg');
+writeFileSync(chartFile, renderChart(input.res));
+let md = renderReport(input).replace('## Targets', `![per-scenario chart](${basename(chartFile)})\n\n## Targets`);
 const notes = join(ROOT, 'bench/where-the-time-goes.md');
 if (existsSync(notes)) md += '\n' + readFileSync(notes, 'utf8');
 writeFileSync(outFile, md);

@@ -1,7 +1,15 @@
 // Types of the offsync JavaScript API (JS-API.md). Records are plain JSON objects with a
 // string `id`; the server owns `updatedAt` and `deletedAt`.
 
-/** A record as the app stores it. */
+/**
+ * What every record is: an object with a string `id`. App types, interfaces included, need no
+ * index signature to satisfy it. Values must be JSON (a Date is stored as its ISO string).
+ */
+export interface BaseRecord {
+  id: string;
+}
+
+/** A record of a client opened without a schema: any JSON fields. */
 export interface OffsyncRecord {
   id: string;
   updatedAt?: string;
@@ -14,8 +22,21 @@ export type ErrorCode =
   | 'network' | 'timeout' | 'auth' | 'conflict' | 'server' | 'protocol'
   | 'storage' | 'quota' | 'invalid' | 'cancelled' | 'closed';
 
-/** Every rejection of this API is an OffsyncError. */
-export interface OffsyncError extends Error {
+/**
+ * A map from kind name to record type, e.g. `{ todo: Todo; note: Note }`. With one,
+ * `open<Schema>()` makes kinds a union and every method typed per kind.
+ */
+export type Schema<S> = { [K in keyof S]: BaseRecord };
+/** The schema of a client opened without one: any kind, untyped records. */
+export type UntypedSchema = Record<string, OffsyncRecord>;
+/** A schema's kind names. */
+export type KindOf<S> = Extract<keyof S, string>;
+/** The record type of kind K in schema S (what get/list/query/watch return). */
+export type RecordOf<S, K extends KindOf<S> = KindOf<S>> = S[K];
+
+/** Every rejection of this API is an OffsyncError (a class: `err instanceof OffsyncError`). */
+export class OffsyncError extends Error {
+  constructor(code: ErrorCode, message: string, retryable?: boolean);
   name: 'OffsyncError';
   code: ErrorCode;
   /** Trying the same thing again later may succeed. */
@@ -28,7 +49,7 @@ export type ConflictStrategy =
   | 'autoPreserve' | 'serverWins' | 'clientWins' | 'lastWriteWins' | 'merge' | 'manual';
 
 /** A conflict between a local op and the server's record. */
-export interface Conflict<T extends OffsyncRecord = OffsyncRecord> {
+export interface Conflict<T extends BaseRecord = OffsyncRecord> {
   /** Stable id (the op's id); pass it to resolveConflict. */
   id: string;
   kind: string;
@@ -48,7 +69,7 @@ export interface Conflict<T extends OffsyncRecord = OffsyncRecord> {
   detectedAt: number;
 }
 
-export type Resolution<T extends OffsyncRecord = OffsyncRecord> =
+export type Resolution<T extends BaseRecord = OffsyncRecord> =
   | { action: 'acceptServer' }
   | { action: 'acceptClient' }
   | { action: 'merged'; data: T }
@@ -104,15 +125,18 @@ export interface Query<T = OffsyncRecord> {
 }
 
 /** Indexes of each kind: a field name (dotted paths allowed) or a list of fields (compound). */
-export type Indexes = Record<string, Array<string | string[]>>;
+export type Indexes<K extends string = string> = Partial<Record<K, Array<string | string[]>>>;
 
-export interface OpenOptions {
+export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   /** Local database name (the IndexedDB database name). */
   name: string;
-  /** REST server root, e.g. 'http://127.0.0.1:8080/api' (CONTRACT.md). */
+  /**
+   * REST server root, e.g. 'http://127.0.0.1:8080/api' (CONTRACT.md). A relative URL ('/api')
+   * is resolved against the page's or worker's location; Node needs an absolute one.
+   */
   baseUrl: string | URL;
   /** Entity kinds this database syncs. Any other kind is rejected with code 'invalid'. */
-  kinds: string[];
+  kinds: KindOf<S>[];
   /**
    * Authorization provider, called before every request but /health (sync or async).
    * A bare token is sent as "Bearer <token>"; "Bearer abc" is sent as is; '' or null sends none.
@@ -132,18 +156,18 @@ export interface OpenOptions {
   /** Default strategy [autoPreserve]. */
   conflictStrategy?: ConflictStrategy;
   /** Per-kind strategy overrides. */
-  tableConflictConfigs?: Record<string, TableConflictConfig>;
+  tableConflictConfigs?: Partial<Record<KindOf<S>, TableConflictConfig>>;
   /**
    * For 'merge': the record to push over the server's. Sync or async. A throw or rejection
    * defers the conflict (it stays in conflicts() and the outbox) and emits an 'error' event.
    */
-  mergeFunction?: (local: OffsyncRecord | null, server: OffsyncRecord | null, conflict: Conflict) =>
-    OffsyncRecord | Promise<OffsyncRecord>;
+  mergeFunction?: (local: RecordOf<S> | null, server: RecordOf<S> | null, conflict: Conflict<RecordOf<S>>) =>
+    RecordOf<S> | Promise<RecordOf<S>>;
   /**
    * For 'manual': decides each conflict. Sync or async. Without it, manual conflicts are
    * deferred. A throw or rejection defers the conflict and emits an 'error' event.
    */
-  conflictResolver?: (conflict: Conflict) => Resolution | Promise<Resolution>;
+  conflictResolver?: (conflict: Conflict<RecordOf<S>>) => Resolution<RecordOf<S>> | Promise<Resolution<RecordOf<S>>>;
   /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
   wasmUrl?: string | URL;
   /** Pull page size, 1–1000 [500]. */
@@ -175,7 +199,7 @@ export interface OpenOptions {
    * Indexes per kind, e.g. { daily_feeling: ['date', ['mood', 'date']] }. They make queries
    * fast (a query is correct without them); adding or removing one upgrades the local database.
    */
-  indexes?: Indexes;
+  indexes?: Indexes<KindOf<S>>;
 }
 
 export interface PutOptions {
@@ -184,12 +208,12 @@ export interface PutOptions {
 }
 
 /** An outbox op, as enqueue() takes it and outbox() lists it. */
-export interface Op {
+export interface Op<K extends string = string, T extends BaseRecord = OffsyncRecord> {
   type: 'upsert' | 'delete';
-  kind: string;
+  kind: K;
   /** The entity id. */
   id: string;
-  payload?: OffsyncRecord;
+  payload?: T;
   baseUpdatedAt?: string;
   changedFields?: string[] | null;
   /** Defaults to a new UUID. */
@@ -201,7 +225,7 @@ export interface Op {
 }
 
 /** An op as stored in the outbox. */
-export interface StoredOp extends Op {
+export interface StoredOp<K extends string = string, T extends BaseRecord = OffsyncRecord> extends Op<K, T> {
   opId: string;
   seq: number;
   localTimestamp: number;
@@ -245,9 +269,9 @@ export interface Status {
   lastSyncedAt: number;
 }
 
-export interface SyncOptions {
+export interface SyncOptions<K extends string = string> {
   /** A subset of the kinds [all]. */
-  kinds?: string[];
+  kinds?: K[];
   /** Aborting rejects with code 'cancelled'; what was acknowledged or applied stays. */
   signal?: AbortSignal;
 }
@@ -285,6 +309,23 @@ export interface EventMap {
 
 export type EventType = keyof EventMap;
 
+/** What db.events dispatches: a CustomEvent whose detail is the EventMap payload. */
+export interface OffsyncEvent<T> extends Event {
+  readonly detail: T;
+}
+
+/** db.events: an EventTarget whose listeners know each event type's payload. */
+export interface OffsyncEventTarget extends EventTarget {
+  addEventListener<K extends EventType>(type: K, listener: ((event: OffsyncEvent<EventMap[K]>) => void) | null,
+    options?: boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal }): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal }): void;
+  removeEventListener<K extends EventType>(type: K, listener: ((event: OffsyncEvent<EventMap[K]>) => void) | null,
+    options?: boolean | { capture?: boolean }): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | { capture?: boolean }): void;
+}
+
 /**
  * One open database. Every async method rejects with an OffsyncError; a failed call never
  * breaks the client. After close() every method rejects with code 'closed'.
@@ -298,41 +339,45 @@ export type EventType = keyof EventMap;
  * every tab's watch() and 'change' listeners (origin 'tab') see them. Memory databases never
  * coordinate. In a worker, load the module in a module worker (new Worker(url, {type: 'module'})).
  */
-export interface OffsyncClient {
+export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
   /** The events as an EventTarget: CustomEvents whose `detail` is the EventMap payload. */
-  readonly events: EventTarget;
+  readonly events: OffsyncEventTarget;
   readonly closed: boolean;
 
-  /** Writes the record and its outbox op in one transaction; resolves with the stored record. */
-  put<T extends OffsyncRecord>(kind: string, record: T, options?: PutOptions): Promise<T>;
+  /**
+   * Writes the record and its outbox op in one transaction; resolves with the stored record.
+   * A value that is not JSON (typed arrays, Blob, Map, Set, functions, NaN, ±Infinity, BigInt,
+   * cycles) rejects with 'invalid' naming its field; a Date is stored as its ISO string.
+   */
+  put<K extends KindOf<S>>(kind: K, record: S[K], options?: PutOptions): Promise<S[K]>;
   /** Many records of one kind and their ops, one transaction; changedFields derived per record. */
-  putMany<T extends OffsyncRecord>(kind: string, records: T[]): Promise<T[]>;
+  putMany<K extends KindOf<S>>(kind: K, records: S[K][]): Promise<S[K][]>;
   /** Soft-deletes locally and appends the delete op; deleting an absent record does nothing. */
-  delete(kind: string, id: string): Promise<void>;
+  delete(kind: KindOf<S>, id: string): Promise<void>;
   /** undefined when absent or deleted. */
-  get<T extends OffsyncRecord = OffsyncRecord>(kind: string, id: string): Promise<T | undefined>;
+  get<K extends KindOf<S>>(kind: K, id: string): Promise<S[K] | undefined>;
   /** Live (not deleted) records in id order. */
-  list<T extends OffsyncRecord = OffsyncRecord>(kind: string): Promise<T[]>;
+  list<K extends KindOf<S>>(kind: K): Promise<S[K][]>;
   /**
    * Calls callback with list(kind) now and after every change of kind: local writes, syncs,
    * other tabs. Calls never overlap; bursts are coalesced. Returns the function that stops it.
    */
-  watch<T extends OffsyncRecord = OffsyncRecord>(kind: string, callback: (records: T[]) => void): () => void;
+  watch<K extends KindOf<S>>(kind: K, callback: (records: S[K][]) => void): () => void;
   /**
    * Calls callback with query()'s rows now and whenever they change (local writes, syncs, other
    * tabs), once per task at most; a change that leaves the rows as they were calls nothing.
    * Throws 'invalid' on a malformed query. Returns the function that stops it.
    */
-  watch<T extends OffsyncRecord = OffsyncRecord>(kind: string, query: Query<T>, callback: (rows: T[]) => void): () => void;
+  watch<K extends KindOf<S>>(kind: K, query: Query<S[K]>, callback: (rows: S[K][]) => void): () => void;
   /** The live records that match, ordered, offset and limit applied. */
-  query<T extends OffsyncRecord = OffsyncRecord>(kind: string, query?: Query<T>): Promise<T[]>;
+  query<K extends KindOf<S>>(kind: K, query?: Query<S[K]>): Promise<S[K][]>;
   /** How many rows query(kind, query) would return. */
-  count<T extends OffsyncRecord = OffsyncRecord>(kind: string, query?: Query<T>): Promise<number>;
+  count<K extends KindOf<S>>(kind: K, query?: Query<S[K]>): Promise<number>;
   /** Appends an app-made op (seed style); opId and localTimestamp default. Resolves with the stored op. */
-  enqueue(op: Op): Promise<StoredOp>;
+  enqueue<K extends KindOf<S>>(op: Op<K, S[K]>): Promise<StoredOp<K, S[K]>>;
 
   /** Pushes the outbox, then pulls. Rejections carry `stats`. */
-  sync(options?: SyncOptions): Promise<SyncStats>;
+  sync(options?: SyncOptions<KindOf<S>>): Promise<SyncStats>;
   /** Pushes first, resets the cursors and pulls everything again. */
   fullResync(options?: FullResyncOptions): Promise<SyncStats>;
   /**
@@ -367,5 +412,12 @@ export interface OffsyncClient {
   close(): Promise<void>;
 }
 
-/** Opens (creating if needed) a local database. Rejects with code 'invalid' on bad options. */
+/**
+ * Opens (creating if needed) a local database. Rejects with code 'invalid' on bad options and
+ * when sync.wasm cannot be loaded for good (HTTP 4xx, wrong MIME type, blocked by the page's
+ * Content-Security-Policy, not compilable); with 'network' (retryable) when it could not be
+ * fetched (offline, server down, HTTP 5xx). Typed per kind with a schema:
+ * `open<{ todo: Todo; note: Note }>({ kinds: ['todo', 'note'], ... })`.
+ */
 export function open(options: OpenOptions): Promise<OffsyncClient>;
+export function open<S extends Schema<S>>(options: OpenOptions<S>): Promise<OffsyncClient<S>>;

@@ -3,7 +3,7 @@
 // boundary, dispatches events, and owns the browser-only coordination: Web Locks (one tab
 // syncs at a time), BroadcastChannel (other tabs' watch() sees changes) and the
 // online/visibility triggers of auto sync.
-import './wasm_exec.js';
+import { Go, withGoGlobals } from './wasm_exec.js';
 // IndexedDB storage's JavaScript half, handed to the Go store so that it compiles no code at
 // run time (no 'unsafe-eval' in the page's Content-Security-Policy). Made from idbstore/helpers.js.
 import { idbHelpers } from './idb-helpers.js';
@@ -28,12 +28,31 @@ const runtimes = new Map();
 const ATTACH = Symbol('attach');
 const DELIVER = Symbol('deliver');
 
+/** Every rejection of this API and every error in an event (JS-API.md "Errors"). */
+export class OffsyncError extends Error {
+  constructor(code, message, retryable = false) {
+    super(message);
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+Object.defineProperty(OffsyncError.prototype, 'name', { value: 'OffsyncError', writable: true, configurable: true });
+
 function offsyncError(code, message, retryable = false) {
-  const e = new Error(message);
-  e.name = 'OffsyncError';
-  e.code = code;
-  e.retryable = retryable;
+  return new OffsyncError(code, message, retryable);
+}
+
+// fromGo makes an error sync.wasm built (an Error named OffsyncError, with code and retryable)
+// an OffsyncError instance, so that instanceof works on every rejection.
+function fromGo(e) {
+  if (e instanceof Error && e.name === 'OffsyncError' && !(e instanceof OffsyncError)) {
+    Object.setPrototypeOf(e, OffsyncError.prototype);
+  }
   return e;
+}
+
+function rejectFromGo(e) {
+  throw fromGo(e);
 }
 
 function invalid(message) {
@@ -51,46 +70,212 @@ function toJSON(value, what) {
   return s;
 }
 
-async function wasmBytesOrResponse(url) {
-  if (isNode() && url.protocol === 'file:') {
-    const { readFile } = await import(NODE_FS);
-    return { bytes: await readFile(url) };
+// Records, as put/putMany/enqueue take them, are JSON: a value JSON.stringify would silently
+// change (a Uint8Array or Map to {}, NaN to null, a function dropped) is refused with the
+// field's path instead. A Date is stored as its ISO string (its toJSON), as JSON.stringify does.
+function dataJSON(value, what) {
+  let s;
+  try {
+    s = JSON.stringify(value);
+  } catch {
+    // A cycle or a BigInt: the slow walk names where.
+    s = undefined;
   }
-  return { response: fetch(url) };
+  const bad = s === undefined ? notJSONAt(value, '', []) : notJSONAt(value, '');
+  if (bad !== null) throw invalid(`${what}${bad.at} is ${bad.why}: records hold JSON values only`);
+  if (s === undefined) throw invalid(`${what} is not a JSON value`);
+  return s;
+}
+
+// notJSONAt walks v as JSON.stringify does and returns the first value it would change or
+// refuse ({at: path, why}), or null. Fast for plain data: it allocates only on failure. With
+// ancestors it also finds cycles (only needed after JSON.stringify threw).
+function notJSONAt(v, key, ancestors) {
+  if (typeof v !== 'object' || v === null) {
+    const why = notJSONScalar(v);
+    return why === null ? null : { at: '', why };
+  }
+  if (typeof v.toJSON === 'function') {
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? { at: '', why: 'an invalid Date' } : null;
+    return notJSONAt(v.toJSON(key), key, ancestors);
+  }
+  if (ancestors !== undefined) {
+    if (ancestors.includes(v)) return { at: '', why: 'a circular reference' };
+    ancestors.push(v);
+  }
+  let bad = null;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && bad === null; i++) {
+      bad = notJSONAt(v[i], String(i), ancestors);
+      if (bad !== null) bad.at = `[${i}]` + bad.at;
+    }
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    const plain = proto === Object.prototype || proto === null;
+    const kind = plain ? null : notJSONObject(v);
+    if (kind !== null) return { at: '', why: kind };
+    if (plain) {
+      for (const k in v) if ((bad = notJSONField(v, k, ancestors)) !== null) break;
+    } else {
+      for (const k of Object.keys(v)) if ((bad = notJSONField(v, k, ancestors)) !== null) break;
+    }
+  }
+  ancestors?.pop();
+  return bad;
+}
+
+function notJSONField(o, k, ancestors) {
+  const bad = notJSONAt(o[k], k, ancestors);
+  if (bad !== null) bad.at = (/^[A-Za-z_$][\w$]*$/.test(k) ? '.' + k : `[${JSON.stringify(k)}]`) + bad.at;
+  return bad;
+}
+
+function notJSONScalar(v) {
+  switch (typeof v) {
+    case 'number': return Number.isFinite(v) ? null : String(v);
+    case 'bigint': return 'a BigInt';
+    case 'function': return 'a function';
+    case 'symbol': return 'a symbol';
+  }
+  return null;
+}
+
+// notJSONObject names the objects JSON.stringify turns into {} (or drops), or returns null for
+// any other object (class instances keep their own enumerable fields, as in JSON).
+function notJSONObject(o) {
+  if (ArrayBuffer.isView(o)) {
+    const name = o.constructor?.name ?? 'typed array';
+    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name} (binary data: store it as a base64 string)`;
+  }
+  if (o instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && o instanceof SharedArrayBuffer)) {
+    return 'an ArrayBuffer (binary data: store it as a base64 string)';
+  }
+  if (typeof Blob === 'function' && o instanceof Blob) return 'a Blob (binary data: store it as a base64 string or elsewhere)';
+  for (const [C, name] of [[Map, 'a Map'], [Set, 'a Set'], [WeakMap, 'a WeakMap'], [WeakSet, 'a WeakSet'],
+    [RegExp, 'a RegExp'], [Promise, 'a Promise'], [Error, 'an Error']]) {
+    if (o instanceof C) return name;
+  }
+  return null;
+}
+
+// Loading sync.wasm. A file that cannot be had, or is no module for this runtime, is a
+// mistake in how the app is served: open() rejects with code 'invalid' (not retryable) and a
+// message naming the cause. Only a failing network or server (no answer, 5xx) is retryable.
+const LOAD_RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+function loadError(url, cause, retryable = false) {
+  return offsyncError(retryable ? 'network' : 'invalid', `cannot load sync.wasm from ${url}: ${cause}`, retryable);
+}
+
+// compileError names the usual cause of a refused compilation: a Content-Security-Policy
+// without 'wasm-unsafe-eval'.
+function compileError(url, e) {
+  const csp = /Content.Security.Policy|unsafe-eval/i.test(String(e?.message));
+  return loadError(url, csp
+    ? `blocked by the page's Content-Security-Policy (script-src needs 'wasm-unsafe-eval'): ${e.message}`
+    : `not a WebAssembly module for this offsync version (${e?.name}: ${e?.message})`);
+}
+
+// fetchWasm fetches url and checks the answer. A fetch that fails outright is a network error,
+// unless the page reported a CSP violation for this URL meanwhile (connect-src).
+async function fetchWasm(url) {
+  const blocked = [];
+  const onViolation = (e) => { if (e.blockedURI === url.href) blocked.push(e.violatedDirective); };
+  globalThis.addEventListener?.('securitypolicyviolation', onViolation);
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    // The violation event is queued as a task of its own: give it one turn to arrive.
+    await new Promise((r) => setTimeout(r, 0));
+    if (blocked.length > 0) throw loadError(url, `blocked by the page's Content-Security-Policy (${blocked[0]})`);
+    throw loadError(url, `the request failed (${e?.message}): offline, or the server is unreachable`, true);
+  } finally {
+    globalThis.removeEventListener?.('securitypolicyviolation', onViolation);
+  }
+  if (!res.ok) {
+    res.body?.cancel().catch(() => {});
+    throw loadError(url, `HTTP ${res.status} ${res.statusText}`.trim(), LOAD_RETRYABLE_STATUS.has(res.status));
+  }
+  const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/wasm') {
+    res.body?.cancel().catch(() => {});
+    throw loadError(url, `served as '${type || 'no Content-Type'}', not 'application/wasm' (serve .wasm files with Content-Type: application/wasm)`);
+  }
+  return res;
 }
 
 async function instantiate(url, go) {
-  const src = await wasmBytesOrResponse(url);
-  if (src.bytes) return WebAssembly.instantiate(src.bytes, go.importObject);
-  if (WebAssembly.instantiateStreaming) {
+  if (isNode() && url.protocol === 'file:') {
+    const { readFile } = await import(NODE_FS);
+    let bytes;
     try {
-      return await WebAssembly.instantiateStreaming(src.response, go.importObject);
+      bytes = await readFile(url);
     } catch (e) {
-      // A server that does not send application/wasm: fall back to bytes.
-      if (!(e instanceof TypeError)) throw e;
+      throw loadError(url, e.message);
+    }
+    try {
+      return await WebAssembly.instantiate(bytes, go.importObject);
+    } catch (e) {
+      throw compileError(url, e);
     }
   }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  return WebAssembly.instantiate(await res.arrayBuffer(), go.importObject);
+  const res = await fetchWasm(url);
+  try {
+    if (WebAssembly.instantiateStreaming) return await WebAssembly.instantiateStreaming(res, go.importObject);
+    return await WebAssembly.instantiate(await res.arrayBuffer(), go.importObject);
+  } catch (e) {
+    if (e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError ||
+      e instanceof WebAssembly.RuntimeError || /Content.Security.Policy|unsafe-eval/i.test(String(e?.message))) {
+      throw compileError(url, e);
+    }
+    // Anything else is the download breaking off.
+    throw loadError(url, `reading it failed (${e?.message})`, true);
+  }
+}
+
+// keepAliveWhileOpen makes the Go runtime's timers (setTimeouts made by wasm_exec.js) keep a
+// Node process alive only while a database of this runtime is open or opening: Go leaves its
+// idle timer scheduled when the timer it waited for stops (a finished request's timeout), which
+// would keep a script alive up to requestTimeoutMs after close(). Returns hold() → release().
+// Browsers have no unref and need none.
+function keepAliveWhileOpen(go) {
+  const gojs = go.importObject.gojs;
+  const schedule = gojs['runtime.scheduleTimeoutEvent'];
+  const timers = () => go._scheduledTimeouts.values();
+  let holds = 0;
+  gojs['runtime.scheduleTimeoutEvent'] = (sp) => {
+    const id = go._nextCallbackTimeoutID;
+    schedule(sp);
+    if (holds === 0) go._scheduledTimeouts.get(id)?.unref?.();
+  };
+  return () => {
+    if (holds++ === 0) for (const t of timers()) t.ref?.();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--holds === 0) for (const t of timers()) t.unref?.();
+    };
+  };
 }
 
 async function startRuntime(url) {
-  const go = new globalThis.Go();
-  let result;
-  try {
-    result = await instantiate(url, go);
-  } catch (e) {
-    throw offsyncError('network', `cannot load sync.wasm from ${url}: ${e.message}`, true);
-  }
+  const go = new Go();
+  const hold = keepAliveWhileOpen(go);
+  const result = await instantiate(url, go);
   let api;
   // The Go program hands over its API synchronously during go.run, before its first wait.
   globalThis.__offsyncInit = (a) => { api = a; };
-  const exited = go.run(result.instance);
-  delete globalThis.__offsyncInit;
+  let exited;
+  try {
+    exited = withGoGlobals(() => go.run(result.instance));
+  } finally {
+    delete globalThis.__offsyncInit;
+  }
   if (!api) throw offsyncError('storage', 'sync.wasm did not start');
   exited.then(() => runtimes.delete(url.href));
-  return api;
+  return { api, hold };
 }
 
 function runtime(url) {
@@ -148,6 +333,23 @@ function checkIndexes(indexes, kinds) {
   return indexes;
 }
 
+// resolveBaseUrl: a relative baseUrl ('/api') is resolved against the page's (or worker's)
+// location; without one (Node) only an absolute URL works.
+function resolveBaseUrl(baseUrl) {
+  if (baseUrl instanceof URL) return baseUrl.href;
+  if (typeof baseUrl !== 'string' || baseUrl === '') throw invalid('options.baseUrl must be a URL string');
+  if (URL.canParse ? URL.canParse(baseUrl) : /^[a-z][a-z0-9+.-]*:/i.test(baseUrl)) return baseUrl;
+  const here = globalThis.location?.href;
+  if (!here) {
+    throw invalid(`options.baseUrl '${baseUrl}' is relative, and there is no page location to resolve it against: pass an absolute URL (e.g. 'http://127.0.0.1:8080/api')`);
+  }
+  try {
+    return new URL(baseUrl, here).href;
+  } catch {
+    throw invalid(`options.baseUrl '${baseUrl}' is not a URL`);
+  }
+}
+
 /**
  * Opens (or creates) a local database and returns its client. See offsync.d.ts for every
  * option and method.
@@ -157,7 +359,7 @@ export async function open(options) {
   const { name, baseUrl, kinds, token, mergeFunction, conflictResolver, conflictStrategy,
     tableConflictConfigs } = options;
   if (typeof name !== 'string' || name === '') throw invalid('options.name must be a non-empty string');
-  if (typeof baseUrl !== 'string' && !(baseUrl instanceof URL)) throw invalid('options.baseUrl must be a URL string');
+  const base = resolveBaseUrl(baseUrl);
   if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string')) {
     throw invalid('options.kinds must be a non-empty array of kind names');
   }
@@ -166,11 +368,11 @@ export async function open(options) {
   }
   const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
   const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
-  const config = { name, baseUrl: String(baseUrl), kinds, storage, conflictStrategy, tableConflictConfigs };
+  const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
   if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
-  const api = await runtime(wasmUrl);
+  const rt = await runtime(wasmUrl);
   const db = new Client(name, kinds, storage);
   const adapters = {
     events: (batch) => db[DELIVER](batch),
@@ -193,7 +395,13 @@ export async function open(options) {
       return JSON.stringify(r);
     }),
   };
-  db[ATTACH](await api.open(toJSON(config, 'options'), adapters));
+  const release = rt.hold();
+  try {
+    db[ATTACH](await rt.api.open(toJSON(config, 'options'), adapters), release);
+  } catch (e) {
+    release();
+    throw fromGo(e);
+  }
   return db;
 }
 
@@ -220,6 +428,8 @@ class Client {
     query: async (kind, queryJSON) => JSON.parse(await this.#call('query', kind, queryJSON)),
     getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
   }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
+  // Lets the Go runtime's timers go (Node) once no database of it is open.
+  #release = null;
 
   constructor(name, kinds, storage) {
     this.#name = name;
@@ -228,8 +438,9 @@ class Client {
     this.#shared = storage === 'indexeddb';
   }
 
-  [ATTACH](h) {
+  [ATTACH](h, release) {
     this.#h = h;
+    this.#release = release;
     if (this.#shared && typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel('offsync:' + this.#name);
       this.#channel.onmessage = (m) => {
@@ -317,7 +528,7 @@ class Client {
   #call(method, ...args) {
     if (this.#closed) return Promise.reject(offsyncError('closed', `${method}: the database is closed`));
     try {
-      return this.#h.call(method, ...args);
+      return this.#h.call(method, ...args).then(undefined, rejectFromGo);
     } catch (e) {
       // Only a dead Go runtime throws here ("Go program has already exited").
       return Promise.reject(offsyncError('closed', `${method}: sync.wasm is not running: ${e.message}`));
@@ -330,7 +541,7 @@ class Client {
     if (this.#closed) return Promise.reject(offsyncError('closed', `${method}: the database is closed`));
     return new Promise((resolve, reject) => {
       try {
-        this.#h.callTo(resolve, reject, method, ...args);
+        this.#h.callTo(resolve, (e) => reject(fromGo(e)), method, ...args);
       } catch (e) {
         // Only a dead Go runtime throws here ("Go program has already exited").
         reject(offsyncError('closed', `${method}: sync.wasm is not running: ${e.message}`));
@@ -347,14 +558,14 @@ class Client {
   }
 
   async put(kind, record, options = {}) {
-    const args = [kind, toJSON(record, 'record')];
+    const args = [kind, dataJSON(record, 'record')];
     if (options && options.changedFields !== undefined) args.push(toJSON(options.changedFields, 'changedFields'));
     return JSON.parse(await this.#callTo('put', ...args));
   }
 
   async putMany(kind, records) {
     if (!Array.isArray(records)) throw invalid('putMany: records must be an array');
-    return JSON.parse(await this.#callTo('putMany', kind, toJSON(records, 'records')));
+    return JSON.parse(await this.#callTo('putMany', kind, dataJSON(records, 'records')));
   }
 
   async delete(kind, id) {
@@ -393,7 +604,7 @@ class Client {
 
   async enqueue(op) {
     if (!op || typeof op !== 'object') throw invalid('enqueue: op must be an object');
-    return JSON.parse(await this.#call('enqueue', toJSON(op, 'op')));
+    return JSON.parse(await this.#call('enqueue', dataJSON(op, 'op')));
   }
 
   async sync(options = {}) {
@@ -535,6 +746,10 @@ class Client {
     this.#flushBroadcast();
     this.#channel?.close();
     this.#channel = null;
-    await done;
+    try {
+      await done;
+    } finally {
+      this.#release?.();
+    }
   }
 }

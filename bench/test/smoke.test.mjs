@@ -3,11 +3,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runBench, SMOKE, SIDES, QUERY_SCENARIOS, WATCH_SCENARIOS } from '../harness.mjs';
+import { chartRows, renderChart } from '../chart.mjs';
+import { renderReport } from '../report.mjs';
 
 const SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push', 'noopSync', 'open'];
 
 test('bench harness runs every scenario on every side with equal data', { timeout: 90_000 }, async () => {
-  const res = await runBench({ params: SMOKE, log: () => {} });
+  // onRecord sees every figure as it comes (run.mjs writes results.json from it, so a late
+  // failure keeps what was measured).
+  let seen = 0;
+  const res = await runBench({ params: SMOKE, log: () => {}, onRecord: () => { seen++; } });
+  const figures = Object.values(res.scenarios).reduce((n, sc) => n + Object.values(sc.values).flat().length, 0);
+  assert.equal(seen, figures, 'onRecord was called once per figure');
+
+  // The chart has a bar per side for each scenario measured against raw.
+  const rows = chartRows(res);
+  assert.ok(rows.some((r) => r.name === 'putOne'), 'putOne is charted');
+  for (const r of rows.filter((r) => SCENARIOS.includes(r.name))) assert.deepEqual(r.bars.map((b) => b.side), SIDES, `${r.name}: a bar per side`);
+  const svg = renderChart(res);
+  // The report renders from these figures with every target row judged or marked unmeasured.
+  const machine = { date: 'now', cpus: 2, cpuModel: 'cpu', memGiB: '1', os: 'os', go: 'go', node: 'node', playwright: 'p', rxdb: 'r' };
+  const md = renderReport({ res, machine, size: null, goBench: { lines: [], note: 'skipped' }, commands: [], commit: 'test' });
+  assert.match(md, /## Targets/);
+  assert.match(md, /≤ 1\.6× raw/, 'round-two put target');
+  assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, rows.reduce((n, r) => n + r.bars.length, 0), 'one bar per side measured');
 
   assert.deepEqual(res.errors, [], 'the harness checks of counts');
   assert.deepEqual(res.sides, SIDES, 'every side ran (offsync needs js/offsync.js and js/sync.wasm)');

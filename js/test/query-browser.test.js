@@ -87,7 +87,7 @@ test('Chromium/IndexedDB: db.query and db.count equal the reference over random 
   try {
     for (let round = 0; round < 2; round++) {
       const r = rng(SEED + round);
-      const shared = tenant(server, { requestTimeoutMs: 5000 });
+      const shared = tenant(server);
       const other = await shared.open();
       const page = await tab(context, { name: unique('idbq'), baseUrl: server.baseUrl, token: 'Bearer ' + shared.token, indexes: { note: INDEXES } });
       try {
@@ -116,7 +116,7 @@ test('Chromium, two tabs: watches follow the other tab\'s writes and pulls; unaf
   t.diagnostic(`seed ${SEED}`);
   const r = rng(SEED + 99);
   const context = await browser.newContext();
-  const shared = tenant(server, { requestTimeoutMs: 5000 });
+  const shared = tenant(server);
   try {
     const other = await shared.open();
     const cfg = { name: unique('idbw'), baseUrl: server.baseUrl, token: 'Bearer ' + shared.token, indexes: { note: INDEXES } };

@@ -13,12 +13,9 @@ import { INDEXES, randomQuery, randomRecord, referenceQuery, rng } from './suppo
 
 let server;
 let ten;
-// A request's timeout leaves a timer of the Go runtime pending after the request (up to
-// requestTimeoutMs): a short one lets this file's process end soon after its last sync.
-const SHORT = { requestTimeoutMs: 5000 };
 before(async () => {
   server = await startServer();
-  ten = tenant(server, SHORT);
+  ten = tenant(server);
 });
 after(async () => {
   await ten?.closeAll();
@@ -229,7 +226,7 @@ test('differential: db.query and db.count equal the reference over random data, 
   t.diagnostic(`seed ${SEED}`);
   for (let round = 0; round < 4; round++) {
     const r = rng(SEED + round);
-    const shared = tenant(server, SHORT);
+    const shared = tenant(server);
     const db = await shared.open({ indexes: { note: INDEXES } });
     const other = await shared.open();
     try {
@@ -253,7 +250,7 @@ test('differential: db.query and db.count equal the reference over random data, 
 test('live: after every random change each watch equals a fresh query(); unaffected watches are not called', async (t) => {
   t.diagnostic(`seed ${SEED}`);
   const r = rng(SEED + 7);
-  const shared = tenant(server, SHORT);
+  const shared = tenant(server);
   const db = await shared.open({ indexes: { note: INDEXES } });
   const other = await shared.open();
   try {

@@ -5,7 +5,7 @@ const watches = [];
 window.qt = {
   db: null,
   async open(cfg) {
-    this.db = await window.offsync.open({ ...cfg, kinds: ['note'], token: () => cfg.token, maxRetries: 0, requestTimeoutMs: 5000 });
+    this.db = await window.offsync.open({ ...cfg, kinds: ['note'], token: () => cfg.token, maxRetries: 0 });
   },
   /** run answers each query and its count, and every live record (for the reference). */
   async run(queries) {

@@ -1,0 +1,43 @@
+// Writes js/wasm_exec.js (make wasm): Go's lib/wasm/wasm_exec.js as is, between lines that keep
+// the globals it sets (Go, and stubs of fs, process and path) off the page. offsync.js puts them
+// up only while the Go program starts, when Go's runtime and syscall package read them
+// (docs/DESIGN.md "No globals"). Usage: node wasm-exec.mjs <GOROOT/lib/wasm/wasm_exec.js> <out>
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [src, out] = process.argv.slice(2);
+if (!src || !out) throw new Error('usage: node wasm-exec.mjs <wasm_exec.js> <out>');
+const before = `// Made by make (js/scripts/wasm-exec.mjs) from Go's lib/wasm/wasm_exec.js: edit that script.
+// The globals Go's file sets, as they were before it ran (restored at the end of this file).
+const GLOBALS = ['Go', 'fs', 'process', 'path'];
+const prior = GLOBALS.map((k) => Object.getOwnPropertyDescriptor(globalThis, k));
+`;
+const after = `
+// runtime.wasmWrite above reads \`fs\` by name: this binding keeps it working once the global is gone.
+const fs = globalThis.fs;
+const own = GLOBALS.map((k) => Object.getOwnPropertyDescriptor(globalThis, k));
+function put(descs) {
+  GLOBALS.forEach((k, i) => {
+    if (descs[i]) Object.defineProperty(globalThis, k, descs[i]);
+    else delete globalThis[k];
+  });
+}
+put(prior);
+
+/** The Go class of wasm_exec.js. */
+export const Go = own[0].value;
+
+/**
+ * Runs fn (go.run) with the globals Go's runtime and syscall package read while they start
+ * (fs, process, path: the stubs above where the host has none), then puts back what was there.
+ */
+export function withGoGlobals(fn) {
+  const current = GLOBALS.map((k) => Object.getOwnPropertyDescriptor(globalThis, k));
+  put(own.map((d, i) => (GLOBALS[i] === 'Go' ? current[i] : d)));
+  try {
+    return fn();
+  } finally {
+    put(current);
+  }
+}
+`;
+writeFileSync(out, before + readFileSync(src, 'utf8') + after);

@@ -1,0 +1,140 @@
+// The loader in headless Chromium, served by the real server (-static, API under /api): no
+// globals left behind in a page or a worker (an app's own `process` survives), a relative
+// baseUrl, and clear, non-retryable load errors: HTTP 404, a wrong MIME type, a file that is
+// not wasm, and a Content-Security-Policy blocking the compilation or the fetch.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { repoRoot, startServer, unique } from '../support/server.js';
+
+const FILES = [
+  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
+  ['js/idb-helpers.js', 'idb-helpers.js'], ['js/query.js', 'query.js'], ['js/live.js', 'live.js'],
+  // The same module served as text/plain: a wrong MIME type.
+  ['js/sync.wasm', 'sync.wasm.txt'],
+  ...['globals.html', 'globals-worker.js', 'csp-nowasm.html', 'csp-noconnect.html', 'expose.js']
+    .map((f) => [`js/test/pkg/browser/${f}`, f]),
+];
+
+let server;
+let browser;
+let staticDir;
+const pageErrors = [];
+
+before(async () => {
+  staticDir = await mkdtemp(join(tmpdir(), 'offsync-load-'));
+  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
+  // Served as application/wasm, but no WebAssembly module.
+  await writeFile(join(staticDir, 'broken.wasm'), 'this is not WebAssembly');
+  server = await startServer({ staticDir });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (staticDir) await rm(staticDir, { recursive: true, force: true });
+  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+});
+
+async function withPage(path, fn) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.origin + path);
+    await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+const token = () => 'Bearer ' + unique('tok');
+
+/** open() in the page with wasmUrl (relative to the page); resolves with the error it rejected with. */
+function openError(page, wasmUrl) {
+  return page.evaluate(async (wasmUrl) => {
+    try {
+      const db = await window.offsync.open({ name: 'load', baseUrl: '/api', kinds: ['note'], wasmUrl: new URL(wasmUrl, location.href) });
+      await db.close();
+      return null;
+    } catch (e) {
+      return { isOffsyncError: e instanceof window.offsync.OffsyncError, name: e.name, code: e.code, retryable: e.retryable, message: e.message };
+    }
+  }, wasmUrl);
+}
+
+test('a page: no Go globals after import and after open(); relative baseUrl syncs', async () => {
+  const r = await withPage('/globals.html', (page) => page.evaluate(async (tok) => {
+    const db = await window.offsync.open({ name: 'g1', baseUrl: '/api', kinds: ['note'], token: () => tok, maxRetries: 0 });
+    await db.put('note', { id: 'rel', at: new Date(Date.UTC(2026, 0, 2)) });
+    const stats = await db.sync();
+    const rec = await db.get('note', 'rel');
+    const afterOpen = { process: typeof process, fs: typeof fs, path: typeof path, Go: typeof Go };
+    await db.close();
+    return { before: window.before, afterImport: window.afterImport, afterOpen, pushed: stats.pushed, at: rec.at };
+  }, token()));
+  const none = { process: 'undefined', fs: 'undefined', path: 'undefined', Go: 'undefined' };
+  assert.deepEqual(r.before, none);
+  assert.deepEqual(r.afterImport, none);
+  assert.deepEqual(r.afterOpen, none);
+  assert.equal(r.pushed, 1, "'/api' resolved against the page's location");
+  assert.equal(r.at, '2026-01-02T00:00:00.000Z', 'a Date is stored as its ISO string');
+});
+
+test("a page's own process global survives loading the Go runtime", async () => {
+  const r = await withPage('/globals.html?shim', (page) => page.evaluate(async () => {
+    const db = await window.offsync.open({ name: 'g2', baseUrl: '/api', kinds: ['note'] });
+    await db.close();
+    // The common check an app (or a library in it) makes.
+    const mode = typeof process !== 'undefined' && process.env.MODE;
+    return { same: globalThis.process === window.shim, mode, fs: typeof fs, Go: typeof Go };
+  }));
+  assert.deepEqual(r, { same: true, mode: 'app', fs: 'undefined', Go: 'undefined' });
+});
+
+test('a module worker: no Go globals after open(); relative baseUrl against the worker location', async () => {
+  const r = await withPage('/globals.html', (page) => page.evaluate((msg) => new Promise((resolve) => {
+    const w = new Worker('./globals-worker.js', { type: 'module' });
+    w.onmessage = (e) => { resolve(e.data); w.terminate(); };
+    w.onerror = (e) => resolve({ ok: false, message: e.message });
+    w.postMessage(msg);
+  }), { name: unique('w'), token: token() }));
+  assert.equal(r.ok, true, r.message);
+  assert.equal(r.pushed, 1);
+  assert.deepEqual(r.globals, { process: 'undefined', fs: 'undefined', path: 'undefined', Go: 'undefined' });
+});
+
+test('load errors are invalid, not retryable, and name the cause', async () => {
+  const cases = [
+    ['/globals.html', './missing/sync.wasm', /HTTP 404/],
+    ['/globals.html', './sync.wasm.txt', /served as 'text\/plain', not 'application\/wasm'/],
+    ['/globals.html', './broken.wasm', /not a WebAssembly module/],
+    ['/csp-nowasm.html', './sync.wasm', /Content-Security-Policy \(script-src needs 'wasm-unsafe-eval'\)/],
+    ['/csp-noconnect.html', './sync.wasm', /blocked by the page's Content-Security-Policy \(connect-src/],
+  ];
+  for (const [path, wasm, cause] of cases) {
+    const e = await withPage(path, (page) => openError(page, wasm));
+    assert.ok(e, `${path} ${wasm}: open() resolved`);
+    assert.deepEqual({ isOffsyncError: e.isOffsyncError, name: e.name, code: e.code, retryable: e.retryable },
+      { isOffsyncError: true, name: 'OffsyncError', code: 'invalid', retryable: false }, `${path} ${wasm}: ${e.message}`);
+    assert.match(e.message, /^cannot load sync\.wasm from http:\/\/127\.0\.0\.1:\d+\//, e.message);
+    assert.match(e.message, cause, `${path} ${wasm}`);
+  }
+});
+
+test('a server that cannot be reached while loading is a retryable network error', async () => {
+  const e = await withPage('/globals.html', (page) => openError(page, 'http://127.0.0.1:9/sync.wasm'));
+  assert.equal(e.code, 'network', e.message);
+  assert.equal(e.retryable, true);
+  assert.ok(e.isOffsyncError);
+});
