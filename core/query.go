@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/offsync/offsync/internal/jsonscan"
 )
@@ -388,7 +389,9 @@ func decodeScalar(t []byte) (Value, bool) {
 	case '{', '[':
 		return Value{Tag: TagComposite}, true
 	case '"':
-		if j := strings.IndexByte(string(t[1:]), '"'); j == len(t)-2 && !strings.Contains(string(t), `\`) {
+		// Plain text is taken as is; escapes and invalid UTF-8 (U+FFFD, as JSON.parse and
+		// encoding/json read it) are decoded.
+		if j := strings.IndexByte(string(t[1:]), '"'); j == len(t)-2 && !strings.Contains(string(t), `\`) && utf8.Valid(t) {
 			return Value{Tag: TagString, Str: string(t[1 : len(t)-1])}, true
 		}
 		var s string

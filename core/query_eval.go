@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/offsync/offsync/internal/jsonscan"
 )
@@ -71,7 +72,7 @@ func member(obj []byte, key string) (int, bool) {
 
 // keyIs reports whether the quoted JSON key equals key (escapes decoded when there are any).
 func keyIs(quoted []byte, key string) bool {
-	if s, _, ok := jsonscan.PlainString(quoted, 0); ok {
+	if s, _, ok := jsonscan.PlainString(quoted, 0); ok && utf8.Valid(s) {
 		return string(s) == key
 	}
 	var s string

@@ -198,3 +198,46 @@ func FuzzParseQuery(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFieldValue checks the scanner against encoding/json (last duplicate key wins in both)
+// on valid JSON objects.
+func FuzzFieldValue(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"a":{"b":"x\u00e9"}}`, `{"a":[1],"a":null}`, `{"a":{"b":true},"c":"d"}`, `{"a\"b":2}`} {
+		f.Add(s, "a.b")
+		f.Add(s, "a")
+	}
+	f.Fuzz(func(t *testing.T, data, field string) {
+		var obj map[string]any
+		if json.Unmarshal([]byte(data), &obj) != nil {
+			return
+		}
+		path, err := parsePath(field)
+		if err != nil {
+			return
+		}
+		var want Value
+		var x any = obj
+		for _, seg := range path {
+			m, ok := x.(map[string]any)
+			if !ok {
+				x = nil
+				break
+			}
+			x = m[seg]
+		}
+		switch v := x.(type) {
+		case bool:
+			want = Value{Tag: TagFalse}
+			if v {
+				want.Tag = TagTrue
+			}
+		case float64:
+			want = Value{Tag: TagNumber, Num: v}
+		case string:
+			want = Value{Tag: TagString, Str: v}
+		case map[string]any, []any:
+			want = Value{Tag: TagComposite}
+		}
+		require.Equal(t, want, FieldValue([]byte(data), path), "%s at %s", data, field)
+	})
+}

@@ -700,11 +700,32 @@ const qCond = (x, op, v) => {
   const d = qCmp(x, v);
   return op === 'gt' ? d > 0 : op === 'gte' ? d >= 0 : op === 'lt' ? d < 0 : d <= 0;
 };
-const qMatch = (conds, data) => {
-  let o = null;
-  try { o = JSON.parse(data); } catch (e) { /* not JSON: every field missing */ }
+const qParse = (data) => {
+  try { return JSON.parse(data); } catch (e) { return null; /* not JSON: every field missing */ }
+};
+const qMatchObj = (conds, o) => {
   for (const [path, op, v] of conds) if (!qCond(qField(o, path), op, v)) return false;
   return true;
+};
+const qMatch = (conds, data) => qMatchObj(conds, qParse(data));
+// qTop keeps the first take (0: all) live values of vs that match conds, in the query's order
+// (order: [[path, desc]...]; ties by id, by UTF-16 code units as core.CompareUTF16), so that
+// a query with a limit sends only its window's candidates to Go, which orders them again.
+const qTop = (vs, cs, order, take) => {
+  const rows = [];
+  for (const v of vs) {
+    if (v.deleted) continue;
+    const o = cs === null && order.length === 0 ? null : qParse(v.data);
+    if (cs === null || qMatchObj(cs, o)) rows.push({ v, k: order.map(([p]) => qField(o, p)) });
+  }
+  rows.sort((a, b) => {
+    for (let i = 0; i < order.length; i++) {
+      const c = qCmp(a.k[i], b.k[i]);
+      if (c !== 0) return order[i][1] ? -c : c;
+    }
+    return a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0;
+  });
+  return (take > 0 ? rows.slice(0, take) : rows).map((r) => r.v);
 };
 // qFrame frames the live records of vs that match conds (null: all) as page does; result
 // [text, framed].
@@ -718,31 +739,64 @@ const qFrame = (vs, conds) => {
   }
   return [parts.join(RS), true];
 };
+// scanPage: few requests (each costs a task), a bounded number of values held at once.
+const scanPage = 10000;
 // scan reads every record of kind in pages inside JS and reports the live ones that match
-// conds (JSON, or null for all) in one crossing; result [text, framed].
-H.scan = (st, kind, conds, cb) => {
+// conds (JSON, or null for all) in one crossing; with take > 0 only the first take of them in
+// order (JSON [[path, desc]...]); result [text, framed].
+H.scan = (st, kind, conds, order, take, cb) => {
   const cs = conds === null ? null : JSON.parse(conds), all = [];
   const next = (lo, loOpen) => {
-    const r = st.getAll(H.range(lo, loOpen, [kind, []], false), 1000);
+    const r = st.getAll(H.range(lo, loOpen, [kind, []], false), scanPage);
     r.onsuccess = () => {
       const vs = r.result;
-      for (const v of vs) if (!v.deleted && (cs === null || qMatch(cs, v.data))) all.push(v);
-      if (vs.length < 1000) { cb(0, true, qFrame(all, null)); return; }
+      if (take > 0) {
+        for (const v of qTop(vs, cs, JSON.parse(order), take)) all.push(v);
+      } else {
+        for (const v of vs) if (!v.deleted && (cs === null || qMatch(cs, v.data))) all.push(v);
+      }
+      if (vs.length < scanPage) {
+        cb(0, true, qFrame(take > 0 ? qTop(all, null, JSON.parse(order), take) : all, null));
+        return;
+      }
       next([kind, vs[vs.length - 1].id], true);
     };
     r.onerror = () => cb(0, false, r.error);
   };
   next([kind, ''], false);
 };
-H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, conds, cb) => {
+// ixKeyArg: a bound as query.go sends it (JSON text) or as a walk's batch reported it (a key).
+const ixKeyArg = (k) => (typeof k === 'string' ? JSON.parse(k) : k);
+H.ixPage = (index, loArg, loOpen, hiArg, hiOpen, desc, n, head, conds, cb) => {
+  const lo = ixKeyArg(loArg), hi = ixKeyArg(hiArg);
   if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, ['', true, null]); return; }
   const range = H.range(lo, loOpen, hi, hiOpen), cs = conds === null ? null : JSON.parse(conds);
   const read = (r, count, b) => {
-    const g = index.getAll(r, count);
+    const g = index.getAll(r, count > 0 ? count : undefined);
     g.onsuccess = () => cb(0, true, [...qFrame(g.result, cs), b]);
     g.onerror = () => cb(0, false, g.error);
   };
   if (head) { read(range, n, null); return; }
+  if (dirGetAll) {
+    // One getAll in the walk's direction, one entry more than asked: when that entry's key
+    // differs from the last one's, the batch holds all of its key's entries; otherwise they
+    // are read with a second getAll.
+    const g = index.getAll({ query: range, count: n + 1, direction: desc ? 'prev' : 'next' });
+    g.onsuccess = () => {
+      const vs = g.result, kp = index.keyPath;
+      if (vs.length <= n) { cb(0, true, [...qFrame(vs, cs), null]); return; }
+      const b = vs[n - 1][kp];
+      if (indexedDB.cmp(vs[n][kp], b) !== 0) { cb(0, true, [...qFrame(vs.slice(0, n), cs), b]); return; }
+      const g2 = index.getAll(IDBKeyRange.only(b));
+      g2.onsuccess = () => {
+        const rest = vs.slice(0, n).filter((v) => indexedDB.cmp(v[kp], b) !== 0);
+        cb(0, true, [...qFrame(rest.concat(g2.result), cs), b]);
+      };
+      g2.onerror = () => cb(0, false, g2.error);
+    };
+    g.onerror = () => cb(0, false, g.error);
+    return;
+  }
   const kc = index.openKeyCursor(range, desc ? 'prev' : 'next');
   let moved = false;
   kc.onsuccess = () => {
@@ -754,8 +808,20 @@ H.ixPage = (index, lo, loOpen, hi, hiOpen, desc, n, head, conds, cb) => {
   };
   kc.onerror = () => cb(0, false, kc.error);
 };
+// dirGetAll: getAll takes {query, count, direction} (Chromium 141+, with getAllRecords).
+// Tests turn it off (withoutDirGetAll) to run the other path in the same browser.
+let dirGetAll = typeof IDBIndex !== 'undefined' && typeof IDBIndex.prototype.getAllRecords === 'function';
+H.withoutDirGetAll = () => { dirGetAll = false; };
+// ro runs the helper f (a reader taking its source first and cb last) over a new readonly
+// transaction's records store, or its index name; the transaction's end is not reported (a
+// readonly transaction changes nothing).
+H.ro = (h, name, f, ...args) => {
+  const st = h.db.transaction('records', 'readonly').objectStore('records');
+  return f(name === '' ? st : st.index(name), ...args);
+};
 // ixCount counts the index entries in range.
-H.ixCount = (index, lo, loOpen, hi, hiOpen, cb) => {
+H.ixCount = (index, loArg, loOpen, hiArg, hiOpen, cb) => {
+  const lo = ixKeyArg(loArg), hi = ixKeyArg(hiArg);
   if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, 0); return; }
   const r = index.count(H.range(lo, loOpen, hi, hiOpen));
   r.onsuccess = () => cb(0, true, r.result);
