@@ -32,6 +32,9 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 			return nil
 		}
 		first = false
+		if heads, err = e.learnBeforePush(ctx, st, ops, heads); err != nil || len(heads) == 0 {
+			return err
+		}
 		if err := e.pushPass(ctx, st, heads); err != nil {
 			return err
 		}

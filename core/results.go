@@ -16,6 +16,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		acks      []Ack
 		parks     []ParkedOp
 		conflicts []Ack
+		blind     []Op // acknowledged without the server's record (learn.go)
 	)
 	for i, r := range results {
 		op := ops[i]
@@ -29,10 +30,11 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		}
 		switch r.Status {
 		case PushOK:
-			if server == nil && op.Type == OpUpsert {
-				return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "the server acknowledged without its record")
+			if server == nil {
+				blind = append(blind, op)
+			} else {
+				acks = append(acks, Ack{Op: op, Server: server})
 			}
-			acks = append(acks, Ack{Op: op, Server: server})
 		case PushNotFound:
 			if op.Type == OpDelete {
 				acks = append(acks, Ack{Op: op})
@@ -53,7 +55,11 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 			return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "unknown result status %d", r.Status)
 		}
 	}
-	if err := e.ack(ctx, st, acks); err != nil {
+	learned, err := e.learnAcks(ctx, blind)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := e.ack(ctx, st, append(acks, learned...)); err != nil {
 		return nil, nil, err
 	}
 	if err := e.park(ctx, st, parks); err != nil {

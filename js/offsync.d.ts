@@ -170,6 +170,13 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   conflictResolver?: (conflict: Conflict<RecordOf<S>>) => Resolution<RecordOf<S>> | Promise<Resolution<RecordOf<S>>>;
   /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
   wasmUrl?: string | URL;
+  /**
+   * Push after the tab is closed [false]: while ops are pending and the device is offline, a
+   * sync failed, or the page is hidden, register the Background Sync tag 'offsync:<name>'
+   * that a service worker answers with offsync/background's handleBackgroundSync. Ops left by
+   * an earlier session are pushed at open when online (the only push where the API is missing).
+   */
+  backgroundSync?: boolean;
   /** Pull page size, 1–1000 [500]. */
   pageSize?: number;
   /** Ops per push request, ≤ 500 [100]. */

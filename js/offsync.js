@@ -402,6 +402,7 @@ export async function open(options) {
     release();
     throw fromGo(e);
   }
+  if (options.backgroundSync && storage === 'indexeddb') armBackgroundSync(db, name);
   return db;
 }
 
@@ -752,4 +753,51 @@ class Client {
       this.#release?.();
     }
   }
+}
+
+// Push after the tab is closed (DESIGN.md): with open({ backgroundSync: true }) a page asks its
+// service worker (offsync/background) to push what the page could not. While ops are pending
+// it registers the Background Sync tag 'offsync:<name>' once per sync attempt when the device
+// is offline, a sync failed for a reason worth retrying, or the page is hidden (it may never
+// come back). Ops an earlier session left are pushed at open when online: where the API or an
+// active service worker is missing that is the only push they get.
+function armBackgroundSync(db, name) {
+  const nav = globalThis.navigator;
+  const offline = () => nav?.onLine === false;
+  const registration = async () => {
+    const reg = await nav?.serviceWorker?.getRegistration?.();
+    return reg?.active && reg.sync ? reg : null;
+  };
+  let pending = -1; // unknown until the first status
+  let failed = false;
+  let asked = false;
+  const ask = () => {
+    if (asked || pending === 0 || db.closed) return;
+    asked = true;
+    registration().then((reg) => reg?.sync.register('offsync:' + name)).catch(() => { asked = false; });
+  };
+  db.on('status', (s) => {
+    pending = s.pending;
+    if (pending === 0) asked = false;
+    else if (offline() || failed) ask();
+  });
+  db.on('completed', (d) => {
+    asked = false;
+    failed = !!d.error?.retryable;
+    if (failed) ask();
+  });
+  const doc = globalThis.document;
+  if (doc?.addEventListener) {
+    const hidden = () => {
+      if (db.closed) doc.removeEventListener('visibilitychange', hidden);
+      else if (doc.visibilityState === 'hidden') ask();
+    };
+    doc.addEventListener('visibilitychange', hidden);
+  }
+  db.pendingCount().then((n) => {
+    if (pending < 0) pending = n;
+    if (n === 0) return undefined;
+    // Its outcome reaches the app through the events, like an auto sync's.
+    return offline() ? ask() : db.sync();
+  }).catch(() => {});
 }

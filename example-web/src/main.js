@@ -1,8 +1,9 @@
 // Boot: service worker, persistent storage, the offsync database, and the wiring between the
 // library's events and the parts of the page.
 import { el, $, coalesce } from './dom.js';
-import { loadSettings, saveSettings, normaliseToken } from './settings.js';
+import { loadSettings, saveSettings, shareSettings, normaliseToken } from './settings.js';
 import { KIND, mountEntries } from './entries.js';
+import { databaseOptions } from './database.js';
 import { mountStatus } from './status.js';
 import { mountConflicts } from './conflicts.js';
 import { mountInspector } from './inspector.js';
@@ -57,7 +58,8 @@ function reportError(err, wasReachable) {
 async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   try {
-    await navigator.serviceWorker.register('sw.js');
+    // A module worker: it imports offsync/background to push after the last tab has closed.
+    await navigator.serviceWorker.register('sw.js', { type: 'module' });
   } catch (err) {
     notify(`Offline start is unavailable: ${err.message}`, 'warn');
   }
@@ -65,17 +67,8 @@ async function registerServiceWorker() {
 
 async function openDatabase(parts) {
   const { open } = await import('../lib/offsync.js');
-  const { settings } = app;
-  const db = await open({
-    name: 'mood-journal',
-    baseUrl: new URL('api', document.baseURI).href,
-    kinds: [KIND],
-    token: () => normaliseToken(app.settings.token),
-    conflictStrategy: settings.manual ? 'manual' : 'autoPreserve',
-    wasmUrl: new URL('../lib/sync.wasm', import.meta.url),
-    // The list reads the newest entries, of one mood when filtered (entries.js).
-    indexes: { [KIND]: ['date', ['mood', 'date']] },
-  });
+  // backgroundSync: what could not be pushed when the last tab closes, sw.js pushes later.
+  const db = await open({ ...databaseOptions(app.settings, document.baseURI), backgroundSync: true });
   const offs = [];
   let pendingIds = new Set();
   // The outbox can hold thousands of ops while a backlog drains: read it at most a few
@@ -157,6 +150,8 @@ async function main() {
   const reopen = async () => {
     await handle?.close();
     app.db = null;
+    // What sw.js pushes with; without Cache Storage it falls back to the default settings.
+    await shareSettings(app.settings, document.baseURI).catch(() => undefined);
     handle = await openDatabase(parts);
     app.db = handle.db;
     parts.inspector.refresh();
