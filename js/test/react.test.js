@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import { repoRoot, startServer, unique } from './support/server.js';
 
 const FILES = [
-  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
+  ['js/offsync.js', 'offsync.js'], ['js/query.js', 'query.js'], ['js/live.js', 'live.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
   ['js/idb-helpers.js', 'idb-helpers.js'], ['js/test/browser/react.html', 'react.html'],
   ['js/test/browser/page.html', 'page.html'],
 ];
