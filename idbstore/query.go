@@ -28,6 +28,10 @@ func (s *Store) indexesOf(kind string) []ixInfo {
 	return s.ix[kind]
 }
 
+// maxRead bounds a count a read asks IndexedDB for (getAll takes an unsigned 32-bit count):
+// a window beyond it is read as a whole range.
+const maxRead = 1 << 30
+
 // walkPlan is a plan over kind's indexes with its index's name and range as the helpers take
 // them (lo and hi: JSON array keys, or null for unbounded).
 type walkPlan struct {
@@ -88,6 +92,9 @@ func (s *Store) Query(ctx context.Context, kind string, q core.Query) ([]core.Re
 			if take = q.Offset + q.Limit; take == 0 {
 				return []core.Record{}, nil
 			}
+			if take > maxRead {
+				take = 0
+			}
 		}
 		recs, err := s.scan(ctx, op, kind, q.Where, q.OrderBy, take)
 		if err != nil {
@@ -97,7 +104,7 @@ func (s *Store) Query(ctx context.Context, kind string, q core.Query) ([]core.Re
 		return q.Window(recs), nil
 	}
 	need := -1
-	if p.Ordered && q.Limit >= 0 {
+	if p.Ordered && q.Limit >= 0 && q.Offset+q.Limit <= maxRead {
 		need = q.Offset + q.Limit
 	}
 	out := []core.Record{}

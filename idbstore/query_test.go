@@ -227,7 +227,10 @@ func TestQueriesMatchMemstore(t *testing.T) {
 			ops, plans := 0, map[string]int{}
 			for step := range 25 {
 				recs := storetest.RandomRecords(r, "note", 4+r.IntN(30))
-				if r.IntN(3) == 0 {
+				if step%4 == 3 {
+					// Acks write the server's records; a parked op requeued writes its record again.
+					ackAndUnpark(t, r, step, idb, mem)
+				} else if r.IntN(3) == 0 {
 					for i := range recs {
 						recs[i].UpdatedAt = fmt.Sprintf("u%03d-%02d", step, i)
 					}
@@ -304,4 +307,41 @@ func TestIndexesBuiltInALayoutUpgrade(t *testing.T) {
 	assert.Equal(t, 2, spy.Get("pages").Int())
 	v := s.conn.Get("db").Get("version").Int()
 	assert.Equal(t, schemaVersion, layoutOf(v))
+}
+
+// ackAndUnpark acknowledges some pending ops of both stores with server records that differ
+// from the payloads (one field rewritten, or the server deleted it), parks one op and requeues
+// it: the writes of Ack and Unpark must keep the indexes as queries see them.
+func ackAndUnpark(t *testing.T, r *rand.Rand, step int, stores ...core.Store) {
+	ctx := testCtx(t)
+	ops, err := stores[1].Outbox(ctx, 6)
+	require.NoError(t, err)
+	if len(ops) == 0 {
+		return
+	}
+	var acks []core.Ack
+	for i, o := range ops[1:] {
+		a := core.Ack{Op: o}
+		switch {
+		case o.Type == core.OpDelete || r.IntN(4) == 0:
+		default:
+			var obj map[string]any
+			require.NoError(t, json.Unmarshal(o.Payload, &obj))
+			obj["a"] = float64(r.IntN(3))
+			obj["updatedAt"] = fmt.Sprintf("s%03d-%d", step, i)
+			b, _ := json.Marshal(obj)
+			a.Server = &core.Record{Kind: o.Kind, ID: o.EntityID, Data: b, UpdatedAt: obj["updatedAt"].(string), Deleted: r.IntN(5) == 0}
+		}
+		acks = append(acks, a)
+	}
+	for _, s := range stores {
+		mine, err := s.Outbox(ctx, 6)
+		require.NoError(t, err)
+		marked, err := s.MarkInFlight(ctx, mine)
+		require.NoError(t, err)
+		require.Len(t, marked, len(ops))
+		require.NoError(t, s.Ack(ctx, acks))
+		require.NoError(t, s.Park(ctx, []core.ParkedOp{{Op: ops[0], Status: 422, Reason: "test"}}))
+		require.NoError(t, s.Unpark(ctx, []string{ops[0].OpID}, true))
+	}
 }

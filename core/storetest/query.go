@@ -127,6 +127,8 @@ var queryTests = []test{
 			{`{"orderBy":"o.p","limit":4}`, `["ar","f","i3","m"]`},
 			{`{"where":{"v":{"gte":0}},"orderBy":[["v","desc"]]}`, `["i2","i1"]`},
 			{`{"limit":3}`, `["ar","f","i1"]`},
+			{`{"orderBy":[["v","desc"]],"offset":10,"limit":1e15}`, `["m","n0"]`},
+			{`{"where":{"v":{"lt":1e400}},"limit":1e15}`, `["i1","i2","i3"]`},
 		}
 		for _, tc := range cases {
 			got, _ := e.query(kindA, tc.query)
