@@ -244,7 +244,7 @@ export async function runBench(opts = {}) {
         // Synced records, as an app's kind mostly holds: the puts then start from an empty outbox.
         await call('sync', 'offsync', 'offsync-watch', ['w']);
         const modes = Object.keys(WATCH_SCENARIOS);
-        for (let r = 0; r < p.reps; r++) {
+        for (let r = 0; r < p.queryReps; r++) {
           for (const [i, mode] of rotate(modes, r).entries()) {
             const { ms, calls } = await call('watchedPuts', 'offsync-watch', 'w', WATCH_SCENARIOS[mode], p.watchPuts, p.watchRecords, p.queryGroups, r * modes.length + i + 1);
             record(mode, 'offsync', ms, { calls });
