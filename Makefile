@@ -59,7 +59,7 @@ demo: wasm server
 .PHONY: webapp-lib
 webapp-lib: wasm
 	@mkdir -p example-web/lib
-	cp -p js/offsync.js js/merges.js js/wasm_exec.js js/idb-helpers.js js/sync.wasm example-web/lib/
+	cp -p js/offsync.js js/merges.js js/query.js js/live.js js/wasm_exec.js js/idb-helpers.js js/sync.wasm example-web/lib/
 	@$(MAKE) --no-print-directory example-web/lib/sync.wasm.br example-web/lib/sync.wasm.gz
 	cp -p js/background.js example-web/lib/
 # The server sends these copies to browsers that accept br (~1.0 MB; browsers ask for br over

@@ -14,7 +14,7 @@ const SHELL = [
   'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png',
   'src/main.js', 'src/dom.js', 'src/settings.js', 'src/entries.js', 'src/status.js',
   'src/conflicts.js', 'src/inspector.js', 'src/face.js',
-  'lib/offsync.js', 'lib/merges.js', 'lib/wasm_exec.js', 'lib/idb-helpers.js', 'lib/sync.wasm',
+  'lib/offsync.js', 'lib/merges.js', 'lib/query.js', 'lib/live.js', 'lib/wasm_exec.js', 'lib/idb-helpers.js', 'lib/sync.wasm',
 ];
 
 self.addEventListener('install', (event) => {

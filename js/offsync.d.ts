@@ -86,6 +86,52 @@ export interface TableConflictConfig {
   conflictResolver?: OpenOptions['conflictResolver'];
 }
 
+// ---- Queries (JS-API.md "Queries and live queries") ----
+
+/** A value a condition compares with. A missing field equals null. */
+export type QueryValue = string | number | boolean | null;
+
+/**
+ * One field's condition: a bare value means `eq`; several operators are ANDed. `eq`/`in` match
+ * equal values of the same type; `ne` matches everything `eq` does not; range operators and
+ * `startsWith` match only values of the operand's own type.
+ */
+export type Condition =
+  | QueryValue
+  | {
+      eq?: QueryValue; ne?: QueryValue;
+      gt?: QueryValue; gte?: QueryValue; lt?: QueryValue; lte?: QueryValue;
+      in?: QueryValue[];
+      startsWith?: string;
+    };
+
+/** Field names of T (dotted paths such as 'meta.tag' are accepted too). */
+export type QueryField<T> = (Extract<keyof T, string>) | (string & {});
+
+/** 'date' | ['date', 'desc'] | a list of those. */
+export type OrderBy<T = OffsyncRecord> =
+  | QueryField<T>
+  | [QueryField<T>, 'asc' | 'desc']
+  | Array<QueryField<T> | [QueryField<T>, 'asc' | 'desc']>;
+
+/**
+ * A query. Order: null (and missing) < false < true < numbers < strings (UTF-16 code units) <
+ * arrays and objects (equal among themselves); ties, and queries without orderBy, by id
+ * ascending. Deleted records never appear. A malformed query rejects with code 'invalid'.
+ */
+export interface Query<T = OffsyncRecord> {
+  /** Field conditions, ANDed. */
+  where?: { [field: string]: Condition };
+  orderBy?: OrderBy<T>;
+  /** At most this many rows. */
+  limit?: number;
+  /** Skips this many rows of the ordered result. */
+  offset?: number;
+}
+
+/** Indexes of each kind: a field name (dotted paths allowed) or a list of fields (compound). */
+export type Indexes<K extends string = string> = Partial<Record<K, Array<string | string[]>>>;
+
 export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   /** Local database name (the IndexedDB database name). */
   name: string;
@@ -176,6 +222,11 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
    * ('opParked' with status 409, and 'operationFailed').
    */
   maxConflictRetries?: number;
+  /**
+   * Indexes per kind, e.g. { daily_feeling: ['date', ['mood', 'date']] }. They make queries
+   * fast (a query is correct without them); adding or removing one upgrades the local database.
+   */
+  indexes?: Indexes<KindOf<S>>;
 }
 
 export interface PutOptions {
@@ -373,6 +424,16 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
    * other tabs. Calls never overlap; bursts are coalesced. Returns the function that stops it.
    */
   watch<K extends KindOf<S>>(kind: K, callback: (records: S[K][]) => void): () => void;
+  /**
+   * Calls callback with query()'s rows now and whenever they change (local writes, syncs, other
+   * tabs), once per task at most; a change that leaves the rows as they were calls nothing.
+   * Throws 'invalid' on a malformed query. Returns the function that stops it.
+   */
+  watch<K extends KindOf<S>>(kind: K, query: Query<S[K]>, callback: (rows: S[K][]) => void): () => void;
+  /** The live records that match, ordered, offset and limit applied. */
+  query<K extends KindOf<S>>(kind: K, query?: Query<S[K]>): Promise<S[K][]>;
+  /** How many rows query(kind, query) would return. */
+  count<K extends KindOf<S>>(kind: K, query?: Query<S[K]>): Promise<number>;
   /** Appends an app-made op (seed style); opId and localTimestamp default. Resolves with the stored op. */
   enqueue<K extends KindOf<S>>(op: Op<K, S[K]>): Promise<StoredOp<K, S[K]>>;
 

@@ -9,6 +9,8 @@ import { Go, withGoGlobals } from './wasm_exec.js';
 import { idbHelpers } from './idb-helpers.js';
 // The seed's merge helpers in plain JavaScript, usable without sync.wasm.
 import { merges as plainMerges } from './merges.js';
+import { LiveQueries } from './live.js';
+import { normalizeQuery } from './query.js';
 
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
   'opParked', 'error', 'change', 'status', 'fullResync',
@@ -343,6 +345,19 @@ function reportListenerError(e) {
   else console.error('offsync: a listener threw', e);
 }
 
+// indexes: { kind: [field | [field, ...]] } (JS-API.md "Queries and live queries").
+function checkIndexes(indexes, kinds) {
+  if (indexes === null || typeof indexes !== 'object' || Array.isArray(indexes)) throw invalid('options.indexes must be an object of kind → index list');
+  const field = (f) => typeof f === 'string' && f !== '' && !f.split('.').includes('');
+  for (const [kind, list] of Object.entries(indexes)) {
+    if (!kinds.includes(kind)) throw invalid(`options.indexes: unknown kind ${kind}`);
+    if (!Array.isArray(list) || !list.every((ix) => field(ix) || (Array.isArray(ix) && ix.length > 0 && ix.every(field)))) {
+      throw invalid(`options.indexes.${kind} must be a list of field names or of non-empty field lists`);
+    }
+  }
+  return indexes;
+}
+
 // resolveBaseUrl: a relative baseUrl ('/api') is resolved against the page's (or worker's)
 // location; without one (Node) only an absolute URL works.
 function resolveBaseUrl(baseUrl) {
@@ -382,6 +397,7 @@ export async function open(options) {
   const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
   const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs: tables.strategies };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
+  if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
   const rt = await runtime(wasmUrl);
   const db = new Client(name, kinds, storage, pushDebounceMs);
@@ -467,6 +483,10 @@ class Client {
   #peers = false;
   #unsent = new Map();
   #auto = null;
+  #live = new LiveQueries({
+    query: async (kind, queryJSON) => JSON.parse(await this.#call('query', kind, queryJSON)),
+    getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
+  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
   #pushDebounceMs;
@@ -491,7 +511,10 @@ class Client {
           this.#meet();
           return;
         }
-        if (typeof kind === 'string') this.#emit('change', { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' });
+        if (typeof kind !== 'string') return;
+        const detail = { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' };
+        this.#live.change(kind, detail.ids);
+        this.#emit('change', detail);
       };
       this.#channel.postMessage({ hello: true });
     }
@@ -510,7 +533,13 @@ class Client {
   [DELIVER](batch) {
     for (const ev of JSON.parse(batch)) {
       const detail = detailOf(ev);
-      if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
+      if (ev.type === 'change') {
+        // The stored records a local write carries feed the live queries only.
+        const { records } = detail;
+        delete detail.records;
+        this.#live.change(detail.kind, detail.ids, records);
+        if (this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
+      }
       this.#emit(ev.type, detail);
     }
   }
@@ -613,45 +642,25 @@ class Client {
     return JSON.parse(await this.#call('list', kind));
   }
 
-  watch(kind, callback) {
+  async query(kind, query) {
+    normalizeQuery(query, invalid);
+    return JSON.parse(await this.#call('query', kind, toJSON(query ?? {}, 'query')));
+  }
+
+  // count: how many rows query(kind, query) would return (offset and limit apply).
+  async count(kind, query) {
+    const q = normalizeQuery(query, invalid);
+    const n = await this.#call('count', kind, toJSON({ where: query?.where }, 'query'));
+    return Math.min(Math.max(n - q.offset, 0), q.limit);
+  }
+
+  // watch(kind, cb) or watch(kind, query, cb): live.js keeps the result up to date.
+  watch(kind, query, callback) {
+    if (typeof query === 'function' && callback === undefined) [query, callback] = [undefined, query];
     if (typeof kind !== 'string' || !this.#kinds.has(kind)) throw invalid(`watch: unknown kind ${String(kind)}`);
     if (typeof callback !== 'function') throw invalid('watch: callback must be a function');
-    let stopped = false;
-    let running = false;
-    let dirty = false;
-    const refresh = async () => {
-      if (running) {
-        dirty = true;
-        return;
-      }
-      running = true;
-      try {
-        do {
-          dirty = false;
-          let records;
-          try {
-            records = await this.list(kind);
-          } catch (e) {
-            if (e.code !== 'closed') this.#emit('error', { error: e });
-            return;
-          }
-          if (stopped) return;
-          try {
-            callback(records);
-          } catch (e) {
-            reportListenerError(e);
-          }
-        } while (dirty && !stopped);
-      } finally {
-        running = false;
-      }
-    };
-    const off = this.on('change', (e) => { if (e.kind === kind) refresh(); });
-    refresh();
-    return () => {
-      stopped = true;
-      off();
-    };
+    if (this.#closed) throw offsyncError('closed', 'watch: the database is closed');
+    return this.#live.watch(kind, query, invalid, callback);
   }
 
   async enqueue(op) {
@@ -857,6 +866,7 @@ class Client {
       if (e.code !== 'closed') throw e;
     });
     this.#closed = true;
+    this.#live.stop();
     this.#flushBroadcast();
     this.#channel?.close();
     this.#channel = null;

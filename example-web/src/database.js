@@ -14,5 +14,8 @@ export function databaseOptions(settings, base) {
     token: () => normaliseToken(settings.token),
     conflictStrategy: settings.manual ? 'manual' : 'autoPreserve',
     wasmUrl: new URL('../lib/sync.wasm', import.meta.url),
+    // The list reads the newest entries, of one mood when filtered (entries.js). The page and
+    // the service worker must declare the same indexes: a different set upgrades the database.
+    indexes: { [KIND]: ['date', ['mood', 'date']] },
   };
 }

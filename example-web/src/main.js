@@ -71,8 +71,6 @@ async function openDatabase(parts) {
   const db = await open({ ...databaseOptions(app.settings, document.baseURI), backgroundSync: true });
   const offs = [];
   let pendingIds = new Set();
-  let records = [];
-  const repaint = () => parts.render(records, pendingIds);
   // The outbox can hold thousands of ops while a backlog drains: read it at most a few
   // times a second, and repaint the list only when the set of unsynced entries changed.
   const refreshPending = coalesce(async () => {
@@ -81,7 +79,7 @@ async function openDatabase(parts) {
       parts.status.onStatus({ pending: next.size });
       if (next.size === pendingIds.size && [...next].every((id) => pendingIds.has(id))) return;
       pendingIds = next;
-      repaint();
+      parts.entries.setPending(pendingIds);
     } catch (err) {
       if (err?.code !== 'closed') throw err;
     }
@@ -101,13 +99,14 @@ async function openDatabase(parts) {
         }
         case 'conflict': if (app.settings.manual) parts.conflicts.review(); break;
         case 'conflictResolved': if (!app.settings.manual) parts.conflicts.onResolved(d); break;
-        case 'change': refreshPending(); break;
+        case 'change': refreshPending(); if (d.kind === KIND) parts.entries.changed(); break;
         case 'opParked': notify(`The server refused a change (${d.parked?.reason ?? 'unknown reason'}); it is kept in the inspector.`, 'warn'); break;
         default:
       }
     }));
   }
-  offs.push(db.watch(KIND, (list) => { records = list; repaint(); }));
+  parts.entries.attach(db);
+  offs.push(() => parts.entries.attach(null));
   db.startAuto({ intervalMs: 60_000 });
   parts.status.onStatus(await db.status());
   refreshPending();
@@ -143,7 +142,7 @@ async function main() {
   parts.inspector = mountInspector(app);
   parts.status = mountStatus(app);
   parts.conflicts = mountConflicts(app);
-  parts.render = mountEntries(app);
+  parts.entries = mountEntries(app);
   registerServiceWorker();
   navigator.storage?.persist?.().then((ok) => { app.persisted = ok; }, () => { app.persisted = false; });
 

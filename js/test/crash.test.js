@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repoRoot, startServer, unique } from './support/server.js';
+import { PACKAGE_FILES } from './support/modules.js';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS || 5);
 const SEED = Number(process.env.CRASH_SEED || Date.now() % 1_000_000);
@@ -20,8 +21,8 @@ const PUSH = 2_000;
 const PULL = 20_000;
 const RATES = 'dropRequest=0.01,dropResponse=0.02,html503=0.02,delay=0.05,duplicate=0.02';
 const FILES = [
-  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
-  ['js/idb-helpers.js', 'idb-helpers.js'], ['js/test/browser/page.html', 'page.html'],
+  ...PACKAGE_FILES,
+  ['js/test/browser/page.html', 'page.html'],
 ];
 
 let server;

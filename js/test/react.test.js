@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { repoRoot, startServer, unique } from './support/server.js';
+import { PACKAGE_FILES } from './support/modules.js';
 
 const FILES = [
-  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
-  ['js/idb-helpers.js', 'idb-helpers.js'], ['js/test/browser/react.html', 'react.html'],
+  ...PACKAGE_FILES,
+  ['js/test/browser/react.html', 'react.html'],
   ['js/test/browser/page.html', 'page.html'],
 ];
 

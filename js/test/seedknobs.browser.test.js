@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { open } from '../offsync.js';
 import { repoRoot, startServer, unique, eventually } from './support/server.js';
+import { PACKAGE_FILES } from './support/modules.js';
 
-const FILES = ['offsync.js', 'merges.js', 'wasm_exec.js', 'sync.wasm', 'idb-helpers.js'];
+
 
 let server;
 let browser;
@@ -20,7 +21,7 @@ const pageErrors = [];
 
 before(async () => {
   staticDir = await mkdtemp(join(tmpdir(), 'offsync-seed-static-'));
-  for (const f of FILES) await copyFile(join(repoRoot, 'js', f), join(staticDir, f));
+  for (const [from, to] of PACKAGE_FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
   await copyFile(join(repoRoot, 'js/test/browser/page.html'), join(staticDir, 'page.html'));
   server = await startServer({ staticDir });
   browser = await chromium.launch({
