@@ -286,6 +286,34 @@ function runtime(url) {
   return p;
 }
 
+// warmIndexedDB opens the database, at whatever version it has, while sync.wasm loads: the
+// first connection of a page to a database costs the browser a round trip to its storage (and
+// the opening of the origin's backing store); idbstore's own open, made behind it, then finds
+// both warm. A database that does not exist yet is left to idbstore to create: its upgrade
+// is aborted here. The connection gives way to any other that wants a new version, and open()
+// closes it once idbstore's is made (docs/DESIGN.md "Performance decisions").
+function warmIndexedDB(name) {
+  return new Promise((resolve) => {
+    let req;
+    try {
+      req = indexedDB.open(name);
+    } catch {
+      resolve(null);
+      return;
+    }
+    req.onupgradeneeded = () => req.transaction.abort();
+    req.onsuccess = () => {
+      const db = req.result;
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+    req.onerror = (e) => {
+      e.preventDefault();
+      resolve(null);
+    };
+  });
+}
+
 function errorFromJSON(e) {
   return offsyncError(e?.code || 'storage', e?.message || 'error', !!e?.retryable);
 }
@@ -356,7 +384,12 @@ export async function open(options) {
   const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
 
-  const rt = await runtime(wasmUrl);
+  const warm = storage === 'indexeddb' && globalThis.indexedDB ? warmIndexedDB(name) : null;
+  const cool = () => warm?.then((conn) => conn?.close());
+  const rt = await runtime(wasmUrl).catch((e) => {
+    cool();
+    throw e;
+  });
   const db = new Client(name, kinds, storage);
   const adapters = {
     events: (batch) => db[DELIVER](batch),
@@ -385,6 +418,8 @@ export async function open(options) {
   } catch (e) {
     release();
     throw fromGo(e);
+  } finally {
+    cool();
   }
   return db;
 }
