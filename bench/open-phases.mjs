@@ -3,8 +3,8 @@
 // answering, its compile + instantiate, Go's runtime reaching main (its package inits), Go's
 // api.open (store open and engine start) and open() resolving. `cached` reuses one browser
 // context (HTTP cache and V8's code cache warm, as bench/run.mjs --only open); `first` gives
-// every page a new context (nothing cached), with sync.wasm served as brotli as `first-visit`
-// in the harness serves it. It wraps the browser's fetch and WebAssembly functions, which adds
+// every page a new context (nothing cached) and loads FIRST_VISIT_WASM, js/sync.wasm served as
+// brotli (first-visit.mjs), whichever module runs. It wraps the browser's fetch and WebAssembly functions, which adds
 // a little: compare builds with each other. Given several module URLs (e.g. a copy of an older
 // js/ under bench/dist/, served by the same server), it measures them interleaved, page by page.
 //
@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { ROOT, median } from './harness.mjs';
 import { startServer } from './server.mjs';
-import { ensureBrotliWasm } from './first-visit.mjs';
+import { ensureBrotliWasm, FIRST_VISIT_WASM } from './first-visit.mjs';
 
 const [mode = 'cached', repsArg = '9'] = process.argv.slice(2);
 const reps = Math.min(50, Number(repsArg) || 9);
@@ -64,17 +64,18 @@ try {
       const page = await context.newPage();
       await page.addInitScript(PROBE);
       await page.goto(`${server.origin}/bench/page/index.html`);
-      const t = await page.evaluate(async ([baseUrl, mod, name]) => {
+      const wasmUrl = mode === 'first' ? FIRST_VISIT_WASM : undefined;
+      const t = await page.evaluate(async ([baseUrl, mod, name, wasmUrl]) => {
         const t = window.__phases;
         t.start = performance.now();
         const m = await import(mod);
         t.imported = performance.now();
-        const db = await m.open({ name, baseUrl, kinds: ['a', 'b', 'c', 'd', 'e'], token: async () => 'Bearer dev', storage: 'indexeddb' });
+        const db = await m.open({ name, baseUrl, kinds: ['a', 'b', 'c', 'd', 'e'], token: async () => 'Bearer dev', storage: 'indexeddb', wasmUrl });
         t.opened = performance.now();
         await db.close();
         const start = t.start;
         return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v - start]));
-      }, [server.baseUrl, modules[i], `phases${i}`]);
+      }, [server.baseUrl, modules[i], `phases${i}`, wasmUrl]);
       await page.close();
       // The first round warms the HTTP cache (cached) and creates the databases: not counted.
       if (r > 0) rows[i].push(t);
