@@ -360,3 +360,12 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
  */
 export function open(options: OpenOptions): Promise<OffsyncClient>;
 export function open<S extends Schema<S>>(options: OpenOptions<S>): Promise<OffsyncClient<S>>;
+
+/**
+ * Loads sync.wasm (download, compile, Go runtime start) ahead of open(), e.g. as the app starts,
+ * so that open() later only opens the database. Optional: open() loads it when needed. Resolves
+ * once loaded; rejects with the error open() would give (a later open() or preload() tries
+ * again): `preload().catch(() => {})` when only the head start matters. Give the same wasmUrl
+ * as to open().
+ */
+export function preload(options?: { wasmUrl?: string | URL }): Promise<void>;

@@ -363,6 +363,20 @@ function resolveBaseUrl(baseUrl) {
   }
 }
 
+function wasmUrlOf(options) {
+  return new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
+}
+
+/**
+ * Loads sync.wasm (download, compile, Go runtime start) ahead of open(), e.g. while the app
+ * starts: open() then only opens the database. Resolves once loaded; rejects as open() would
+ * (a later open() tries again). See offsync.d.ts.
+ */
+export async function preload(options = {}) {
+  if (!options || typeof options !== 'object') throw invalid('preload(options): options must be an object');
+  await runtime(wasmUrlOf(options));
+}
+
 /**
  * Opens (or creates) a local database and returns its client. See offsync.d.ts for every
  * option and method.
@@ -380,7 +394,7 @@ export async function open(options) {
     if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.${key} must be a function`);
   }
   const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
-  const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
+  const wasmUrl = wasmUrlOf(options);
   const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
 
