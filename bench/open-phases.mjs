@@ -4,12 +4,16 @@
 // api.open (store open and engine start) and open() resolving. `cached` reuses one browser
 // context (HTTP cache and V8's code cache warm, as bench/run.mjs --only open); `first` gives
 // every page a new context (nothing cached) and loads FIRST_VISIT_WASM, js/sync.wasm served as
-// brotli (first-visit.mjs), whichever module runs. It wraps the browser's fetch and WebAssembly functions, which adds
+// brotli (first-visit.mjs), whichever module runs; `returning` restarts the browser before every
+// page, its profile on disk: HTTP cache, code cache and database are on disk and the browser's
+// storage is cold, as for a user coming back the next day. It wraps the browser's fetch and WebAssembly functions, which adds
 // a little: compare builds with each other. Given several module URLs (e.g. a copy of an older
 // js/ under bench/dist/, served by the same server), it measures them interleaved, page by page.
 //
-//   node bench/open-phases.mjs [cached|first] [reps, default 9] [module URL ..., default /js/offsync.js]
+//   node bench/open-phases.mjs [cached|first|returning] [reps, default 9] [module URL ..., default /js/offsync.js]
 import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, median } from './harness.mjs';
 import { startServer } from './server.mjs';
@@ -20,7 +24,9 @@ const reps = Math.min(50, Number(repsArg) || 9);
 const modules = process.argv.slice(4).length ? process.argv.slice(4) : ['/js/offsync.js'];
 if (mode === 'first') ensureBrotliWasm();
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+const launchOpts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] };
+const profile = mode === 'returning' ? mkdtempSync(join(tmpdir(), 'offsync-phases-')) : null;
+const browser = profile ? null : await chromium.launch(launchOpts);
 const PROBE = () => {
   const t = {};
   const mark = (k) => { t[k] ??= performance.now(); };
@@ -53,13 +59,17 @@ const PROBE = () => {
 };
 try {
   const rows = modules.map(() => []);
-  let context = await browser.newContext();
+  let context = profile ? null : await browser.newContext();
   for (let r = 0; r < reps + 1; r++) {
     for (let j = 0; j < modules.length; j++) {
       const i = (j + r) % modules.length;
       if (mode === 'first') {
         await context.close();
         context = await browser.newContext();
+      }
+      if (profile) {
+        await context?.close();
+        context = await chromium.launchPersistentContext(profile, launchOpts);
       }
       const page = await context.newPage();
       await page.addInitScript(PROBE);
@@ -89,7 +99,9 @@ try {
       console.log(`  ${k.padEnd(28)} ${median(v).toFixed(1).padStart(8)} ms   (${v.map((x) => Math.round(x)).join(', ')})`);
     }
   });
+  await context?.close();
 } finally {
-  await browser.close();
+  await browser?.close();
   await server.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
 }
