@@ -6,7 +6,7 @@ GOROOT_DIR := $(shell $(GO) env GOROOT)
 GO_SRC := $(shell find core memstore idbstore wasm -name '*.go' 2>/dev/null) go.mod go.sum
 SERVER_SRC := $(shell find core server cmd -name '*.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: deps chromium npm tools wasm server demo test test-go test-wasm test-js test-e2e test-bench-smoke test-pkg bench clean
+.PHONY: deps chromium npm tools wasm server seedserver demo test test-go test-wasm test-js test-e2e test-bench-smoke test-pkg bench clean soak-browser
 
 ## ---- dependencies -------------------------------------------------------------------------
 deps: chromium npm tools
@@ -43,6 +43,12 @@ bin/offsync-server: $(SERVER_SRC)
 	@mkdir -p bin
 	$(GO) build -o $@ ./cmd/offsync-server
 
+# A backend that answers as the seed library's guide and example backend do (js/test/seed.test.js).
+seedserver: bin/offsync-seedserver
+bin/offsync-seedserver: $(shell find internal/seedserver cmd/offsync-seedserver -name '*.go' 2>/dev/null) go.mod go.sum
+	@mkdir -p bin
+	$(GO) build -o $@ ./cmd/offsync-seedserver
+
 ## ---- demo ---------------------------------------------------------------------------------
 demo: wasm server
 	@$(MAKE) --no-print-directory webapp-lib
@@ -53,8 +59,9 @@ demo: wasm server
 .PHONY: webapp-lib
 webapp-lib: wasm
 	@mkdir -p example-web/lib
-	cp -p js/offsync.js js/wasm_exec.js js/idb-helpers.js js/sync.wasm example-web/lib/
+	cp -p js/offsync.js js/merges.js js/query.js js/live.js js/wasm_exec.js js/idb-helpers.js js/sync.wasm example-web/lib/
 	@$(MAKE) --no-print-directory example-web/lib/sync.wasm.br example-web/lib/sync.wasm.gz
+	cp -p js/background.js example-web/lib/
 # The server sends these copies to browsers that accept br (~1.0 MB; browsers ask for br over
 # HTTPS only) or gzip (~1.4 MB) instead of the 5 MB file.
 example-web/lib/sync.wasm.br: example-web/lib/sync.wasm
@@ -75,9 +82,15 @@ test-wasm: chromium tools
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 10m ./idbstore/... ./wasm/...
 
 # The JS package under Node against a real server on 127.0.0.1.
-test-js: npm wasm server
+test-js: npm wasm server seedserver
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
 	node --test --test-concurrency=1 --test-timeout=180000 js/test/*.test.js
+
+# Browser crash soak: js/test/crash.test.js (5 runs in test-js) run SOAK_BROWSER_RUNS times.
+SOAK_BROWSER_RUNS ?= 300
+soak-browser: npm wasm server
+	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
+	GO=$(GO) CRASH_ITERATIONS=$(SOAK_BROWSER_RUNS) node --test --test-timeout=0 js/test/crash.test.js
 
 # The example PWA and the JS package in headless Chromium (playwright-core).
 test-e2e: chromium npm wasm server
@@ -99,3 +112,14 @@ bench: chromium npm wasm server
 
 clean:
 	rm -rf bin js/sync.wasm js/wasm_exec.js offsync-demo.db*
+
+## ---- soak: long crash and load runs (minutes); figures go to test-artifacts/soak-*.md ------
+# The server's: kill -9 under batch pushes (SQLite; 2 servers on PostgreSQL behind the fault
+# proxy), 200 clients for 60 s on SQLite and on 1 and 2 servers on PostgreSQL, and the peak
+# memory of each hostile request. `go test ./server/soak` (in test-go) is the short version.
+.PHONY: soak soak-server
+soak: soak-server
+soak-server:
+	@mkdir -p test-artifacts
+	OFFSYNC_SOAK=long OFFSYNC_SOAK_OUT=$(CURDIR)/test-artifacts/soak-server-$$(date -u +%Y%m%dT%H%M%SZ).md \
+	  $(GO) test -count=1 -timeout 60m -v -run 'TestCrashAndLoad|TestHostileRequestMemory' ./server/soak/

@@ -6,6 +6,7 @@ require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/stretchr/testify v1.11.1
+	golang.org/x/net v0.48.0
 	modernc.org/sqlite v1.62.0
 )
 

@@ -16,12 +16,14 @@ export const FULL = {
   reps: 3, incrementalReps: 9, main: 100_000, otherSizes: [10_000, 300_000], incremental: 1_000, writes: 10_000,
   putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 9, openReps: 5,
   pageSize: 500, pushBatchSize: 100,
+  queryRecords: 100_000, queryGroups: 1000, queryReps: 5, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200,
 };
 
 export const SMOKE = {
   reps: 1, incrementalReps: 1, main: 200, otherSizes: [100, 300], incremental: 20, writes: 30,
   putManyBatch: 10, push: 30, noopKinds: 5, noopRecords: 3, noopReps: 1, openReps: 1,
   pageSize: 50, pushBatchSize: 10,
+  queryRecords: 300, queryGroups: 3, queryReps: 1, fillBatch: 100, watchRecords: 100, watchPuts: 10,
 };
 
 // The large record shape (page/records.js makeLargeRecord: nested, non-ASCII, ~5.5 KB) runs
@@ -30,6 +32,28 @@ export const SMOKE = {
 export const LARGE = { ...FULL, incrementalReps: 5, main: 10_000, otherSizes: [], incremental: 500, writes: 2_000, push: 2_000 };
 export const LARGE_SMOKE = { ...SMOKE, otherSizes: [] };
 export const LARGE_STEPS = ['pull', 'write', 'push'];
+
+// The query scenarios (bench/page/queries.js specs) of repetition r, over n in 0..1,000,002.
+export const QUERY_SCENARIOS = ['queryEq', 'queryRange', 'queryCount', 'queryScan'];
+const WORD_PREFIXES = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india'];
+function querySpecs(p, r) {
+  const lo = (r * 90_001) % 900_000;
+  return {
+    queryEq: { type: 'eq', field: 'grp', value: (r * 37) % p.queryGroups },
+    queryRange: { type: 'range', field: 'n', lo, hi: lo + 100_000, limit: 50 },
+    queryCount: { type: 'count', field: 'n', lo, hi: lo + 100_000 },
+    queryScan: { type: 'scan', prefix: WORD_PREFIXES[r % WORD_PREFIXES.length], limit: 50 },
+  };
+}
+
+// Watches during awaited puts (offsync only): none, the whole kind, five filtered ones.
+export const WATCH_SCENARIOS = { watchNone: [], watchKind: [null], watchFive: [
+  { where: { done: true }, orderBy: [['n', 'desc']], limit: 50 },
+  { where: { grp: { lt: 100 } }, orderBy: 'n', limit: 20 },
+  { where: { title: { startsWith: 'alpha' } }, limit: 20 },
+  { orderBy: 'n', limit: 100 },
+  { where: { n: { gte: 500_000 } }, orderBy: [['n', 'desc']], limit: 20 },
+] };
 
 export const SIDES = ['offsync', 'raw', 'rxdb'];
 
@@ -42,7 +66,7 @@ function rotate(list, r) {
 }
 
 // STEPS are the scenario groups runBench can be limited to (opts.only).
-export const STEPS = ['pull', 'write', 'push', 'noop', 'open'];
+export const STEPS = ['pull', 'write', 'push', 'noop', 'open', 'query'];
 
 export async function runBench(opts = {}) {
   const p = { ...FULL, ...opts.params };
@@ -198,6 +222,48 @@ export async function runBench(opts = {}) {
         record(`pull${n}`, side, ms, mem);
         expectCount(`pull ${n} ${side}`, result, n);
         await call('destroy', side, name);
+      }
+    }
+
+    // 9. Queries over queryRecords records, indexed on grp and n on every side (all sides
+    // must read the same rows), then awaited puts under live watches (offsync alone).
+    if (run('query')) {
+      await page.close();
+      page = await newPage();
+      const indexes = { q: ['grp', 'n'] };
+      for (const side of sides) {
+        await call('open', side, `${side}-query`, ['q'], indexes);
+        await call('fillQuery', side, `${side}-query`, 'q', p.queryRecords, p.queryGroups, p.fillBatch);
+      }
+      log(`query data written (${p.queryRecords} records per side)`);
+      for (let r = 0; r < p.queryReps; r++) {
+        for (const [scenario, spec] of Object.entries(querySpecs(p, r))) {
+          const answers = {};
+          for (const side of rotate(sides, r)) {
+            const { ms, result, rows } = await call('query', side, `${side}-query`, 'q', spec);
+            record(scenario, side, ms, { rows });
+            answers[side] = result;
+          }
+          const want = answers.raw ?? Object.values(answers)[0];
+          for (const [side, got] of Object.entries(answers)) if (got !== want) res.errors.push(`${scenario} ${JSON.stringify(spec)}: ${side} read other rows than raw`);
+        }
+      }
+      for (const side of sides) await call('destroy', side, `${side}-query`);
+      if (sides.includes('offsync')) {
+        await page.close();
+        page = await newPage();
+        await call('open', 'offsync', 'offsync-watch', ['w'], { w: ['grp', 'n'] });
+        await call('fillQuery', 'offsync', 'offsync-watch', 'w', p.watchRecords, p.queryGroups, p.fillBatch);
+        // Synced records, as an app's kind mostly holds: the puts then start from an empty outbox.
+        await call('sync', 'offsync', 'offsync-watch', ['w']);
+        const modes = Object.keys(WATCH_SCENARIOS);
+        for (let r = 0; r < p.queryReps; r++) {
+          for (const [i, mode] of rotate(modes, r).entries()) {
+            const { ms, calls } = await call('watchedPuts', 'offsync-watch', 'w', WATCH_SCENARIOS[mode], p.watchPuts, p.watchRecords, p.queryGroups, r * modes.length + i + 1);
+            record(mode, 'offsync', ms, { calls });
+          }
+        }
+        await call('destroy', 'offsync', 'offsync-watch');
       }
     }
     await page.close();

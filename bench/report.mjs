@@ -64,6 +64,30 @@ export function assess(res, size) {
       value: sizes.map((n) => fmtMB(mem(n))).join(' → '), met: memFirst == null || memLast == null ? null : memLast <= 1.25 * memFirst && memLast <= 16 * 1048576 },
     { scenario: 'sync.wasm gzip -9 / brotli q11', target: '≤ 1.0 MB gzip, ≤ 750 KB brotli',
       value: size ? `${fmtBytes(size.wasm.gzip)} / ${fmtBytes(size.wasm.brotli)}` : 'n/a', met: size ? size.wasm.gzip <= 1e6 && size.wasm.brotli <= 750e3 : null },
+    ...queryTargets(res),
+  ];
+}
+
+// The targets of the query rows (issue 14): ratios to raw and RxDB, put cost under watches.
+function queryTargets(res) {
+  const p = res.params;
+  if (!res.scenarios.queryEq && !res.scenarios.watchNone) return [];
+  const m = (sc, s) => med(res, sc, s);
+  const vsRaw = (sc) => (m(sc, 'offsync') == null || m(sc, 'raw') == null ? null : m(sc, 'offsync') / m(sc, 'raw'));
+  const vsRx = (sc) => (m(sc, 'offsync') == null || m(sc, 'rxdb') == null ? null : m(sc, 'rxdb') / m(sc, 'offsync'));
+  const vsNone = (sc) => (m(sc, 'offsync') == null || m('watchNone', 'offsync') == null ? null : m(sc, 'offsync') / m('watchNone', 'offsync'));
+  const n = (x) => x.toLocaleString('en-US');
+  const fastRead = (sc, what) => ({ scenario: what, target: '≤ 1.3× raw; faster than RxDB',
+    value: `${fmtX(vsRaw(sc))} raw; RxDB/offsync ${fmtX(vsRx(sc))}`,
+    met: vsRaw(sc) == null ? null : vsRaw(sc) <= 1.3 && (vsRx(sc) == null || vsRx(sc) > 1) });
+  const per = p.queryRecords / p.queryGroups;
+  return [
+    fastRead('queryEq', `query: ${n(per)} of ${n(p.queryRecords)} by indexed equality`),
+    fastRead('queryRange', `query: page of 50 by indexed range, desc (${n(p.queryRecords)})`),
+    { scenario: 'count on an indexed range', target: '≤ 1.3× raw', value: fmtX(vsRaw('queryCount')), met: vsRaw('queryCount') == null ? null : vsRaw('queryCount') <= 1.3 },
+    { scenario: `unindexed query over ${n(p.queryRecords)}`, target: '≤ 1 s', value: fmtMs(m('queryScan', 'offsync')), met: m('queryScan', 'offsync') == null ? null : m('queryScan', 'offsync') <= 1000 },
+    { scenario: `${n(p.watchPuts)} awaited puts, one watch(kind) of ${n(p.watchRecords)}`, target: '≤ 1.2× no watcher', value: fmtX(vsNone('watchKind')), met: vsNone('watchKind') == null ? null : vsNone('watchKind') <= 1.2 },
+    { scenario: `${n(p.watchPuts)} awaited puts, five filtered watches`, target: '≤ 1.2× no watcher', value: fmtX(vsNone('watchFive')), met: vsNone('watchFive') == null ? null : vsNone('watchFive') <= 1.2 },
   ];
 }
 
@@ -105,6 +129,29 @@ export function renderReport({ res, machine, size, goBench, commands, commit }) 
     ['firstVisitOpen', 'open() to ready on a first visit (a new browser context: nothing cached, a new database; sync.wasm served as brotli; includes importing the side\'s code)'],
   ];
   for (const [key, title] of sections) out.push(`## ${title}`, '', timeTable(res, key, sides), '');
+  if (res.scenarios.queryEq) {
+    const n = (x) => x.toLocaleString('en-US');
+    out.push(`## Queries over ${n(p.queryRecords)} records (indexes on grp and n on every side)`, '',
+      '- offsync: `db.query` / `db.count` (bench/page/queries.js); raw: one IndexedDB request on the same index (`index.getAll(value)`; the descending page with `index.getAllRecords({query, count: 50, direction: \'prev\'})`, a cursor where that is missing; `index.count(range)`), the unindexed one `getAll()` + filter + sort; RxDB: `find` / `count` with the same selector, its planner picking the index. Every side must read the same rows (checked).', '');
+    for (const [key, title] of [
+      ['queryEq', `${n(p.queryRecords / p.queryGroups)} records by indexed equality (grp = value)`],
+      ['queryRange', 'A page of 50 by indexed range (n in [lo, lo + 100,000)), ordered by n descending'],
+      ['queryCount', 'count of the same indexed range (~10,000)'],
+      ['queryScan', 'Unindexed: body startsWith a word, ordered by n descending, limit 50'],
+    ]) out.push(`### ${title}`, '', timeTable(res, key, sides), '');
+  }
+  if (res.scenarios.watchNone) {
+    const base = med(res, 'watchNone', 'offsync');
+    out.push(`## ${res.params.watchPuts.toLocaleString('en-US')} awaited puts (new versions of stored records) into a kind of ${res.params.watchRecords.toLocaleString('en-US')}, under live watches (offsync)`, '',
+      'Five filtered watches: done = true by n desc limit 50; grp < 100 by n limit 20; title startsWith by id limit 20; by n limit 100; n ≥ 500,000 by n desc limit 20. Callbacks: total calls during the timed puts.', '',
+      '| watches | median | runs (ms) | vs none | callbacks |', '|---|---|---|---|---|');
+    for (const [key, what] of [['watchNone', 'none'], ['watchKind', 'one watch(kind)'], ['watchFive', 'five filtered']]) {
+      const m = med(res, key, 'offsync');
+      const calls = res.scenarios[key]?.extra.offsync?.map((e) => e.calls).join(', ') ?? '';
+      out.push(`| ${what} | ${fmtMs(m)} | ${runs(res, key, 'offsync')} | ${m == null || base == null ? 'n/a' : fmtX(m / base)} | ${calls} |`);
+    }
+    out.push('');
+  }
 
   out.push(`## Push of a ${p.push.toLocaleString('en-US')}-op backlog`, '',
     'offsync: time from `sync()` to its first pull-phase event (the pull that follows is not counted).', '',

@@ -57,6 +57,22 @@ func (b *bus) emit(ev Event) {
 	}
 }
 
+// emitAll queues evs, in order, for every subscriber: one lock per subscriber for a batch of
+// per-op events instead of one per event.
+func (b *bus) emitAll(evs []Event) {
+	if len(evs) == 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return
+	}
+	for s := range b.subs {
+		s.pushAll(evs)
+	}
+}
+
 // close lets every subscriber drain its queue, then closes its channel. It does not wait for
 // subscribers to read.
 func (b *bus) close() {
@@ -79,6 +95,16 @@ func (s *subscriber) push(ev Event, closing bool) {
 	} else {
 		s.queue = append(s.queue, ev)
 	}
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *subscriber) pushAll(evs []Event) {
+	s.mu.Lock()
+	s.queue = append(s.queue, evs...)
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"math/rand/v2"
+	"reflect"
 	"time"
 )
 
@@ -58,15 +59,34 @@ func withDefaults(cfg *Config) error {
 		if !s.Valid() {
 			return Errorf(CodeInvalid, op, "unknown conflict strategy %q", s)
 		}
-		if s == Merge && cfg.MergeFunc == nil {
-			return Errorf(CodeInvalid, op, "strategy merge for %q needs a MergeFunc", k)
-		}
+	}
+	var err error
+	if cfg.KindMergeFuncs, err = perKind(cfg.KindMergeFuncs, seen, "merge function"); err != nil {
+		return err
+	}
+	if cfg.KindResolvers, err = perKind(cfg.KindResolvers, seen, "resolver"); err != nil {
+		return err
 	}
 	if err := sizeDefaults(cfg); err != nil {
 		return err
 	}
 	hookDefaults(cfg)
 	return nil
+}
+
+// perKind copies a per-kind map of callbacks, refusing unknown kinds and nil entries.
+func perKind[F any](m map[string]F, kinds map[string]bool, what string) (map[string]F, error) {
+	out := make(map[string]F, len(m))
+	for k, f := range m {
+		if !kinds[k] {
+			return nil, Errorf(CodeInvalid, "new engine", "%s for unknown kind %q", what, k)
+		}
+		if any(f) == nil || reflect.ValueOf(f).IsNil() {
+			return nil, Errorf(CodeInvalid, "new engine", "%s for %q is nil", what, k)
+		}
+		out[k] = f
+	}
+	return out, nil
 }
 
 func sizeDefaults(cfg *Config) error {

@@ -31,7 +31,7 @@ func (e *Engine) onConflict(ctx context.Context, st *runState, op Op, server *Re
 			return Wrap(CodeCancelled, "conflict", ctx.Err())
 		}
 		cerr := &Error{Code: CodeConflict, Op: "conflict " + opName(op), Msg: "no resolution, deferred", Err: err}
-		e.emit(Event{Type: EventError, Kind: op.Kind, Err: cerr})
+		e.emit(Event{Type: EventError, Kind: op.Kind, Phase: "push", Err: cerr})
 		st.count(func(s *Stats) { s.Errors++ })
 		res = Resolution{Action: Defer}
 	}
@@ -78,7 +78,7 @@ func (e *Engine) decide(ctx context.Context, op Op, c Conflict) (Resolution, err
 	case s == Manual:
 		return e.manual(ctx, c)
 	case s == Merge && !oneDeleted:
-		data, err := e.cfg.MergeFunc(ctx, c)
+		data, err := e.merge(ctx, c)
 		if err != nil {
 			return Resolution{}, err
 		}
@@ -88,21 +88,43 @@ func (e *Engine) decide(ctx context.Context, op Op, c Conflict) (Resolution, err
 	case c.ServerDeleted:
 		return Resolution{Action: AcceptClient}, nil
 	}
-	data, err := PreservingMergeJSON(c.Local, c.Server, c.ChangedFields)
+	data, merged, err := preserveMerge(c)
 	if err != nil {
 		return Resolution{}, err
 	}
+	e.emit(merged)
 	return Resolution{Action: Merged, Data: data}, nil
 }
 
-// manual asks Config.Resolver; without one the conflict is deferred.
+// merge runs the kind's merge function, else Config.MergeFunc, else the seed's default merge
+// (the server's record overlaid with the local one's non-null fields).
+func (e *Engine) merge(ctx context.Context, c Conflict) (json.RawMessage, error) {
+	f, ok := e.cfg.KindMergeFuncs[c.Kind]
+	if !ok {
+		f = e.cfg.MergeFunc
+	}
+	if f == nil {
+		return DefaultMergeJSON(c.Local, c.Server)
+	}
+	return f(ctx, conflictArg(c))
+}
+
+// manual asks the kind's resolver, else Config.Resolver; without one the conflict is deferred.
 func (e *Engine) manual(ctx context.Context, c Conflict) (Resolution, error) {
-	if e.cfg.Resolver == nil {
+	r, ok := e.cfg.KindResolvers[c.Kind]
+	if !ok {
+		r = e.cfg.Resolver
+	}
+	if r == nil {
 		return Resolution{Action: Defer}, nil
 	}
-	arg := c
-	arg.Local, arg.Server, arg.ChangedFields = cloneRaw(c.Local), cloneRaw(c.Server), cloneStrings(c.ChangedFields)
-	return e.cfg.Resolver(ctx, arg)
+	return r(ctx, conflictArg(c))
+}
+
+// conflictArg is a copy of c an app callback may change freely.
+func conflictArg(c Conflict) Conflict {
+	c.Local, c.Server, c.ChangedFields = cloneRaw(c.Local), cloneRaw(c.Server), cloneStrings(c.ChangedFields)
+	return c
 }
 
 // lastWriteWins keeps the later write: the op's device time shifted into server time by the

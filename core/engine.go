@@ -15,8 +15,11 @@ type Config struct {
 
 	Strategy       Strategy            // [AutoPreserve]
 	KindStrategies map[string]Strategy // per-kind override of Strategy
-	MergeFunc      MergeFunc           // for Merge
+	MergeFunc      MergeFunc           // for Merge; nil takes DefaultMerge (the seed's)
 	Resolver       Resolver            // for Manual; nil defers every manual conflict
+	// Per-kind overrides of MergeFunc and Resolver (the seed's TableConflictConfig).
+	KindMergeFuncs map[string]MergeFunc
+	KindResolvers  map[string]Resolver
 
 	PageSize           int           // pull page size [500], 1–1000
 	PushBatchSize      int           // ops per push request [100], ≤ 500
@@ -52,6 +55,10 @@ type PutOptions struct {
 // SyncOptions are the options of Engine.Sync.
 type SyncOptions struct {
 	Kinds []string // subset of Config.Kinds; empty is all
+	// PushKinds and PullKinds narrow one phase each (the seed's): nil takes Kinds, an empty
+	// non-nil list skips the phase. Kinds and either of them together are invalid.
+	PushKinds []string
+	PullKinds []string
 }
 
 // Engine is offsync's sync engine: local writes through the outbox, push, pull, conflicts,
@@ -84,6 +91,12 @@ type Engine struct {
 	// refetchMu serialises the read-modify-writes of the stored refetch list (refetch.go):
 	// concurrent pulls, the refetch phase and DropParked all change it.
 	refetchMu sync.Mutex
+	// setAsideMu does the same for the set-aside list (setaside.go).
+	setAsideMu sync.Mutex
+	// ahead holds the versions acknowledgements and refetches wrote past the pull cursor
+	// (ahead.go), under aheadMu.
+	aheadMu sync.Mutex
+	ahead   map[string]string // aheadKey → version
 
 	// lastCursor holds each kind's cursor as this engine last read or wrote it, for the first
 	// pages a sync fetches ahead (prefetch.go); a hint, checked against the store.
@@ -221,15 +234,15 @@ func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) {
 // runs joins the running one and returns its result. Cancelling ctx stops it cleanly with a
 // cancelled error; what was acknowledged or applied stays, nothing else changes.
 func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
-	kinds, err := e.syncKinds(opts.Kinds)
+	sel, all, err := e.syncSelection(opts)
 	if err != nil {
 		return Stats{}, err
 	}
-	if len(opts.Kinds) == 0 {
+	if all {
 		return e.syncOrResync(ctx)
 	}
 	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
-		return e.runSync(ctx, kinds)
+		return e.runSync(ctx, sel)
 	})
 }
 
@@ -380,7 +393,7 @@ func (e *Engine) writeLocal(ctx context.Context, op, kind string, writes []Local
 	for i, w := range writes {
 		ids[i] = w.ID
 	}
-	e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Origin: OriginLocal})
+	e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Records: changeRecords(res.Records), Origin: OriginLocal})
 	e.setPending(res.Pending)
 	return res.Records, nil
 }

@@ -37,6 +37,9 @@ type Error struct {
 	Err       error // cause, may be nil
 	// RetryAfter is the server's Retry-After for 429/503 answers, zero when not given.
 	RetryAfter time.Duration
+	// HTTPStatus is the status of the server's answer that caused the error, 0 when there was
+	// none (network, local failures).
+	HTTPStatus int
 }
 
 func (e *Error) Error() string {
@@ -131,6 +134,18 @@ func CodeOf(err error) Code {
 }
 
 func asError(err error, e **Error) bool { return errors.As(err, e) }
+
+// HTTPStatusOf returns the HTTP status of the first *Error in err's chain that carries one,
+// 0 when none does.
+func HTTPStatusOf(err error) int {
+	for err != nil {
+		if e, ok := err.(*Error); ok && e.HTTPStatus != 0 {
+			return e.HTTPStatus
+		}
+		err = errors.Unwrap(err)
+	}
+	return 0
+}
 
 // IsRetryable reports whether trying the same thing again later may succeed.
 func IsRetryable(err error) bool {

@@ -13,10 +13,16 @@ const (
 	EventConflict         EventType = "conflict"         // Conflict
 	EventConflictResolved EventType = "conflictResolved" // Conflict, Resolution, Discarded
 	EventOpParked         EventType = "opParked"         // Parked
-	EventError            EventType = "error"            // Err, ErrCode
-	EventChange           EventType = "change"           // Kind, IDs, Origin
+	EventError            EventType = "error"            // Err; Phase ("push" | "pull") and StatusCode when known
+	EventChange           EventType = "change"           // Kind, IDs, Origin; Records when local
 	EventStatus           EventType = "status"           // Status
 	EventFullResync       EventType = "fullResync"       // Reason ("manual" | "interval"), ClearData
+
+	// The seed's per-op and merge events (JS-API.md "Seed parity additions").
+	EventOperationPushed    EventType = "operationPushed"    // Kind, ID, OpID, StatusCode: the server acknowledged the op
+	EventOperationFailed    EventType = "operationFailed"    // Kind, ID, OpID, StatusCode (0: no answer), Err: one attempt failed
+	EventConflictUnresolved EventType = "conflictUnresolved" // Conflict: deferred (kept in the outbox and in Conflicts)
+	EventDataMerged         EventType = "dataMerged"         // Kind, ID, LocalFields, ServerFields: autoPreserve merged a conflict
 )
 
 // Change origins.
@@ -61,10 +67,21 @@ type Event struct {
 	Parked    *ParkedOp `json:"parked,omitempty"`
 	Err       error     `json:"-"`
 	IDs       []string  `json:"ids,omitempty"`
-	Origin    string    `json:"origin,omitempty"`
-	Status    *Status   `json:"status,omitempty"`
-	Reason    string    `json:"reason,omitempty"`
-	ClearData bool      `json:"clearData,omitempty"`
+	// Records are a local change's stored records, parallel to IDs (null for a delete).
+	Records   []json.RawMessage `json:"records,omitempty"`
+	Origin    string            `json:"origin,omitempty"`
+	Status    *Status           `json:"status,omitempty"`
+	Reason    string            `json:"reason,omitempty"`
+	ClearData bool              `json:"clearData,omitempty"`
+
+	ID         string `json:"id,omitempty"`   // the entity of a per-op or merge event
+	OpID       string `json:"opId,omitempty"` // the op of a per-op event
+	StatusCode int    `json:"statusCode,omitempty"`
+	// LocalFields and ServerFields are the top-level fields (system fields aside) a merge took
+	// from the local record and from the server's; a field both sides went into (a list union,
+	// a nested merge) is in both.
+	LocalFields  []string `json:"localFields,omitempty"`
+	ServerFields []string `json:"serverFields,omitempty"`
 }
 
 // errorJSON is how an event carries its error across to JS.

@@ -88,6 +88,7 @@ func TestEventsInOrderForASlowSubscriber(t *testing.T) {
 		core.EventStatus,                     // online (the first answer)
 		core.EventProgress, core.EventChange, // push of n1 acknowledged
 		core.EventStatus,                     // pending 0
+		core.EventOperationPushed,            // n1, after its acknowledgement was stored
 		core.EventChange, core.EventProgress, // pull of note: n1, the server's copy
 		core.EventChange, core.EventProgress, // pull of task: t1
 		core.EventCompleted, core.EventStatus, // not syncing
@@ -276,7 +277,13 @@ func TestInvalidInput(t *testing.T) {
 	assert.Zero(t, c.pending(), "nothing was written")
 
 	_, err := core.New(core.Config{Store: c.store, Transport: c.srv, Kinds: []string{"note"}, Strategy: core.Merge})
-	assert.ErrorIs(t, err, core.ErrInvalid, "merge needs a MergeFunc")
+	assert.NoError(t, err, "merge without a MergeFunc takes the default merge")
+	_, err = core.New(core.Config{Store: c.store, Transport: c.srv, Kinds: []string{"note"},
+		KindMergeFuncs: map[string]core.MergeFunc{"other": nil}})
+	assert.ErrorIs(t, err, core.ErrInvalid, "a merge function for an unknown kind")
+	_, err = core.New(core.Config{Store: c.store, Transport: c.srv, Kinds: []string{"note"},
+		KindResolvers: map[string]core.Resolver{"note": nil}})
+	assert.ErrorIs(t, err, core.ErrInvalid, "a nil resolver")
 	_, err = core.New(core.Config{Store: c.store, Transport: c.srv})
 	assert.ErrorIs(t, err, core.ErrInvalid, "kinds are required")
 }

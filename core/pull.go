@@ -69,6 +69,11 @@ type fetched struct {
 // pullKind pulls one kind. Unless Serial, the next page is fetched while the
 // current one is applied (the request needs only the current page's token and last item):
 // at most one page ahead, and the cursor is still written only with its own page.
+//
+// The walk never trusts the server to end it (CONTRACT.md "Client-side handling of
+// responses"): each page is checked (checkPage) before it is applied, and a page token seen
+// before in this walk, a page with a token but no new items, or a page ending where an earlier
+// one ended (more pages than the data can explain) ends it with a protocol error.
 func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error {
 	cur, err := e.cursor(ctx, st, kind)
 	if err != nil {
@@ -82,41 +87,53 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			<-ahead // no fetch outlives the pull
 		}
 	}()
-	token, done := "", 0
+	op := "pull " + kind
+	tokens, ends := map[string]bool{}, map[Cursor]bool{}
+	done := 0
+	req := PullRequest{After: cur, Limit: e.cfg.PageSize}
 	first, ok := st.prefetch.take(kind, cur, st.prefetchUsable(kind))
 	page, err := first.page, first.err
 	if !ok {
-		page, err = e.fetchPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
+		page, err = e.fetchPage(ctx, kind, req)
 	}
 	for {
 		if err != nil {
 			return err
 		}
-		if page.NextPageToken != "" && (page.NextPageToken == token || len(page.Items) == 0) {
-			return Errorf(CodeProtocol, "pull "+kind, "the server's next page token does not move on")
+		cp, cerr := checkPage(kind, req, page, nowMs(e.cfg.Now))
+		if cerr != nil {
+			return cerr
 		}
-		req := PullRequest{After: cur, PageToken: page.NextPageToken, Limit: e.cfg.PageSize}
-		if n := len(page.Items); n > 0 {
-			req.After = Cursor{UpdatedAt: page.Items[n-1].UpdatedAt, ID: page.Items[n-1].ID}
+		token := page.NextPageToken
+		if token != "" && (tokens[token] || cp.fresh == 0) {
+			return Errorf(CodeProtocol, op, "the server's next page token does not move on")
 		}
-		if page.NextPageToken != "" && !e.cfg.Serial {
+		tokens[token] = true
+		if cp.moved {
+			if ends[cp.next] {
+				return Errorf(CodeProtocol, op, "the server sent a page ending at (%q, %q) again", cp.next.ID, cp.next.UpdatedAt)
+			}
+			ends[cp.next] = true
+		}
+		next := PullRequest{After: cp.next, PageToken: token, Limit: e.cfg.PageSize}
+		if token != "" && !e.cfg.Serial {
 			ahead = make(chan fetched, 1)
 			go func(ch chan<- fetched) {
-				p, err := e.fetchPage(ctx, kind, req)
+				p, err := e.fetchPage(ctx, kind, next)
 				ch <- fetched{page: p, err: err}
 			}(ahead)
 		}
-		if len(page.Items) > 0 {
-			if cur, err = e.applyPage(ctx, st, kind, page.Items); err != nil {
-				return err
+		if cp.fresh > 0 { // repeats of the cursor's instant alone change nothing
+			if aerr := e.applyPage(ctx, st, kind, cp); aerr != nil {
+				return aerr
 			}
 		}
-		done += len(page.Items)
+		done += cp.total
 		e.emit(Event{Type: EventProgress, Phase: "pull", Kind: kind, Done: done, Total: done})
-		if page.NextPageToken == "" {
+		if token == "" {
 			return nil
 		}
-		token = page.NextPageToken
+		req = next
 		if ahead != nil {
 			f := <-ahead
 			ahead = nil
@@ -163,29 +180,31 @@ func (e *Engine) fetchPage(ctx context.Context, kind string, req PullRequest) (P
 	return page, nil
 }
 
-// applyPage checks a page's items, applies them with the last item's cursor, and reports
-// the change. It returns the new cursor.
-func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, items []Record) (Cursor, error) {
+// applyPage writes a checked page: its set-aside items first (so a crash before the page
+// is applied loses none of them), then its good items with the page's cursor in one store
+// call; then it reports the change.
+func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp checkedPage) error {
 	op := "pull " + kind
-	for i := range items {
-		it := &items[i]
-		if it.Kind == "" {
-			it.Kind = kind
-		}
-		if it.Kind != kind || !ValidID(it.ID) || it.UpdatedAt == "" {
-			return Cursor{}, Errorf(CodeProtocol, op, "item %d (%q) lacks a valid id or updatedAt, or is of kind %q", i, it.ID, it.Kind)
+	var aside []SetAside
+	if len(cp.aside) > 0 {
+		var err error
+		if aside, err = e.addSetAside(ctx, cp.aside); err != nil {
+			return err
 		}
 	}
-	last := items[len(items)-1]
-	next := Cursor{UpdatedAt: last.UpdatedAt, ID: last.ID}
-	held, err := e.cfg.Store.ApplyPage(ctx, kind, items, next)
+	cp.good = e.dropStale(kind, cp.good)
+	held, err := e.cfg.Store.ApplyPage(ctx, kind, cp.good, cp.next)
 	if err != nil {
 		if CodeOf(err) == CodeInvalid {
-			return Cursor{}, &Error{Code: CodeProtocol, Op: op, Msg: "the server sent an invalid item", Err: err}
+			return &Error{Code: CodeProtocol, Op: op, Msg: "the server sent an invalid item", Err: err}
 		}
-		return Cursor{}, Wrap(CodeStorage, op, err)
+		return Wrap(CodeStorage, op, err)
 	}
-	e.noteCursor(kind, next)
+	e.noteCursor(kind, cp.next)
+	e.passedAhead(kind, cp.next)
+	if len(aside) > 0 {
+		e.reportSetAside(st, aside)
+	}
 	skip := make(map[string]bool, len(held))
 	refetch := make([]refetchEntry, len(held))
 	for i, id := range held {
@@ -194,11 +213,11 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, items
 	}
 	if len(refetch) > 0 {
 		if err := e.changeRefetch(ctx, refetch, nil); err != nil {
-			return Cursor{}, err
+			return err
 		}
 	}
-	ids := make([]string, 0, len(items))
-	for _, it := range items {
+	ids := make([]string, 0, len(cp.good))
+	for _, it := range cp.good {
 		if !skip[it.ID] {
 			ids = append(ids, it.ID)
 		}
@@ -207,5 +226,5 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, items
 	if len(ids) > 0 {
 		e.emit(Event{Type: EventChange, Kind: kind, IDs: ids, Origin: OriginSync})
 	}
-	return next, nil
+	return nil
 }

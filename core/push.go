@@ -32,6 +32,9 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 			return nil
 		}
 		first = false
+		if heads, err = e.learnBeforePush(ctx, st, ops, heads); err != nil || len(heads) == 0 {
+			return err
+		}
 		if err := e.pushPass(ctx, st, heads); err != nil {
 			return err
 		}
@@ -61,7 +64,7 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 	seen := map[string]bool{}
 	var out []Op
 	for _, o := range ops {
-		if !st.kindSet[o.Kind] {
+		if !st.pushSet[o.Kind] {
 			continue
 		}
 		if first {
@@ -190,6 +193,7 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 			if ctx.Err() != nil {
 				return Wrap(CodeCancelled, "push", ctx.Err())
 			}
+			e.bus.emitAll(requestFailures(pending, err))
 			if retryable(err) && n < e.cfg.MaxRetries {
 				if werr := e.wait(ctx, n, err); werr != nil {
 					return werr

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"encoding/json"
+	"errors"
 )
 
 // metaRefetch is the Meta key of the entities whose local copy may be older than the
@@ -110,13 +111,30 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 			e.called(ferr)
 			return ferr
 		})
-		if err != nil {
+		var bad *BadRecord
+		switch {
+		case errors.As(err, &bad):
+			if err := e.setAsideRefetched(ctx, st, r, bad.Item.UpdatedAt, bad.Item.Reason); err != nil {
+				return err
+			}
+			done = append(done, r)
+			continue
+		case err != nil:
 			return Wrap(CodeNetwork, "refetch "+r.Kind+"/"+r.ID, err)
 		}
 		switch {
-		case ok && (!ValidID(rec.ID) || rec.UpdatedAt == ""):
-			return Errorf(CodeProtocol, "refetch "+r.Kind+"/"+r.ID, "the server's record lacks an id or updatedAt")
-		case !ok:
+		case ok && rec.ID != r.ID:
+			return Errorf(CodeProtocol, "refetch "+r.Kind+"/"+r.ID, "the server answered with record %q", rec.ID)
+		case ok:
+			rec.Kind = r.Kind
+			if reason := itemProblem(r.Kind, rec); reason != "" {
+				if err := e.setAsideRefetched(ctx, st, r, rec.UpdatedAt, reason); err != nil {
+					return err
+				}
+				done = append(done, r)
+				continue
+			}
+		default:
 			if rec, ok, err = e.goneRecord(ctx, r.Kind, r.ID); err != nil {
 				return err
 			}
@@ -134,6 +152,18 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 	return e.changeRefetch(ctx, nil, done)
 }
 
+// setAsideRefetched sets aside a refetched record that is not usable, as a pulled item would
+// be: a bad record must not fail every sync (it leaves the refetch list).
+func (e *Engine) setAsideRefetched(ctx context.Context, st *runState, r refetchEntry, version, reason string) error {
+	aside := []SetAside{{Kind: r.Kind, ID: r.ID, UpdatedAt: version, Reason: reason, SeenAtMs: nowMs(e.cfg.Now)}}
+	added, err := e.addSetAside(ctx, aside)
+	if err != nil {
+		return err
+	}
+	e.reportSetAside(st, added)
+	return nil
+}
+
 // goneRecord is what the server's 404 on a refetch makes of the local copy: a tombstone with
 // no server version, as of an entity the server never had (a dropped parked create's record
 // must not stay live). ok is false when there is no live local copy to end.
@@ -149,7 +179,8 @@ func (e *Engine) goneRecord(ctx context.Context, kind, id string) (Record, bool,
 }
 
 // applyAtCursor applies rec without moving its kind's cursor; held says it was not applied
-// (its entity has pending ops).
+// because its entity has pending ops. A rec older than the local copy is not applied either
+// (and not held: there is nothing left to fetch).
 func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (held bool, err error) {
 	op := "refetch " + kind + "/" + rec.ID
 	rec.Kind = kind
@@ -157,11 +188,23 @@ func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (he
 	if err != nil {
 		return false, Wrap(CodeStorage, op, err)
 	}
+	if rec.UpdatedAt != "" {
+		// A version older than the local synced one never overwrites it (a lagging replica,
+		// or a server that lies).
+		local, found, err := e.cfg.Store.Get(ctx, kind, rec.ID)
+		if err != nil {
+			return false, Wrap(CodeStorage, op, err)
+		}
+		if found && versionOlder(rec.UpdatedAt, local.UpdatedAt) {
+			return false, nil
+		}
+	}
 	ids, err := e.cfg.Store.ApplyPage(ctx, kind, []Record{rec}, cur)
 	if err != nil {
 		return false, Wrap(CodeStorage, op, err)
 	}
 	if len(ids) == 0 {
+		e.noteAhead(kind, rec.ID, rec.UpdatedAt)
 		e.emit(Event{Type: EventChange, Kind: kind, IDs: []string{rec.ID}, Origin: OriginSync})
 	}
 	return len(ids) > 0, nil

@@ -21,6 +21,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		if err := e.cfg.Store.Ack(ctx, []Ack{{Op: op, Server: server}}); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
+		e.noteAcks([]Ack{{Op: op, Server: server}})
 		if err := e.settled(ctx, st, []Op{op}); err != nil {
 			return err
 		}
@@ -70,6 +71,8 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		st.mu.Unlock()
 	}
 	if res.Action == Defer {
+		ev := c
+		e.emit(Event{Type: EventConflictUnresolved, Kind: op.Kind, Conflict: &ev})
 		return nil
 	}
 	st.count(func(s *Stats) { s.ConflictsResolved++ })

@@ -16,6 +16,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		acks      []Ack
 		parks     []ParkedOp
 		conflicts []Ack
+		blind     []Op // acknowledged without the server's record (learn.go)
 	)
 	for i, r := range results {
 		op := ops[i]
@@ -29,10 +30,11 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		}
 		switch r.Status {
 		case PushOK:
-			if server == nil && op.Type == OpUpsert {
-				return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "the server acknowledged without its record")
+			if server == nil {
+				blind = append(blind, op)
+			} else {
+				acks = append(acks, Ack{Op: op, Server: server})
 			}
-			acks = append(acks, Ack{Op: op, Server: server})
 		case PushNotFound:
 			if op.Type == OpDelete {
 				acks = append(acks, Ack{Op: op})
@@ -53,9 +55,14 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 			return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "unknown result status %d", r.Status)
 		}
 	}
-	if err := e.ack(ctx, st, acks); err != nil {
+	learned, err := e.learnAcks(ctx, blind)
+	if err != nil {
 		return nil, nil, err
 	}
+	if err := e.ack(ctx, st, append(acks, learned...)); err != nil {
+		return nil, nil, err
+	}
+	e.bus.emitAll(pushedEvents(acks, ops, results))
 	if err := e.park(ctx, st, parks); err != nil {
 		return nil, nil, err
 	}
@@ -64,6 +71,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 			return nil, nil, err
 		}
 	}
+	e.bus.emitAll(retryFailures(ops, results))
 	return retry, lastErr, nil
 }
 
@@ -95,6 +103,7 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack) error {
 	if err := e.cfg.Store.Ack(ctx, acks); err != nil {
 		return Wrap(CodeStorage, "ack", err)
 	}
+	e.noteAcks(acks)
 	ops := make([]Op, len(acks))
 	for i, a := range acks {
 		ops[i] = a.Op
@@ -122,6 +131,7 @@ func (e *Engine) park(ctx context.Context, st *runState, parks []ParkedOp) error
 		parked := p
 		e.emit(Event{Type: EventOpParked, Kind: p.Op.Kind, Parked: &parked})
 	}
+	e.bus.emitAll(parkFailures(parks))
 	st.count(func(s *Stats) { s.Errors += len(parks) })
 	return e.settled(ctx, st, ops)
 }
@@ -142,7 +152,7 @@ func (e *Engine) settled(ctx context.Context, st *runState, ops []Op) error {
 		touched[o.Kind] = true
 	}
 	var progress []Event
-	for _, k := range st.kinds {
+	for _, k := range st.pushKinds {
 		if touched[k] {
 			done := st.pushDone[k]
 			progress = append(progress, Event{Type: EventProgress, Phase: "push", Kind: k, Done: done, Total: max(done, st.pushTotal[k])})

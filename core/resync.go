@@ -9,10 +9,11 @@ import "context"
 func (e *Engine) runFullResync(ctx context.Context, clearData bool, reason string) (Stats, error) {
 	kinds := cloneStrings(e.cfg.Kinds)
 	e.emit(Event{Type: EventFullResync, Reason: reason, ClearData: clearData})
-	return e.syncing(ctx, kinds, false, func(ctx context.Context, st *runState) error {
+	return e.syncing(ctx, bothKinds(kinds), false, func(ctx context.Context, st *runState) error {
 		if err := e.push(ctx, st); err != nil {
 			return err
 		}
+		st.enter("pull")
 		if err := e.refetch(ctx, st); err != nil {
 			return err
 		}

@@ -80,8 +80,10 @@ func (e *Engine) execute(ctx context.Context, fn func(ctx context.Context) (Stat
 
 // runState is the bookkeeping of one sync run, shared by its concurrent push batches.
 type runState struct {
-	kinds   []string
-	kindSet map[string]bool
+	kinds     []string        // pulled (and refetched)
+	kindSet   map[string]bool // of kinds
+	pushKinds []string        // pushed
+	pushSet   map[string]bool
 
 	mu        sync.Mutex
 	stats     Stats
@@ -91,6 +93,7 @@ type runState struct {
 	deferred  map[string]bool // ids of durable deferred conflicts (Store.Conflicts)
 	pushTotal map[string]int  // per kind: ops to push, for progress
 	pushDone  map[string]int
+	phase     string // "push", then "pull": where an error of the run happened
 	// pendingExact: the push phase found nothing to send, so the pending count it read from
 	// the outbox is still exact at the end of the run (no need to count again).
 	pendingExact bool
@@ -113,11 +116,33 @@ func newRunState(kinds []string) *runState {
 		set[k] = true
 	}
 	return &runState{
-		kinds: kinds, kindSet: set,
+		kinds: kinds, kindSet: set, pushKinds: kinds, pushSet: set, phase: "push",
 		skip: map[string]bool{}, answered: map[string]bool{}, repushes: map[string]int{},
 		deferred: map[string]bool{}, pushTotal: map[string]int{}, pushDone: map[string]int{},
 		cursors: map[string]Cursor{},
 	}
+}
+
+// pushOnly makes the run push the ops of kinds (its pulled kinds otherwise).
+func (st *runState) pushOnly(kinds []string) {
+	set := make(map[string]bool, len(kinds))
+	for _, k := range kinds {
+		set[k] = true
+	}
+	st.pushKinds, st.pushSet = kinds, set
+}
+
+// enter notes the phase the run is in now.
+func (st *runState) enter(phase string) {
+	st.mu.Lock()
+	st.phase = phase
+	st.mu.Unlock()
+}
+
+func (st *runState) phaseNow() string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.phase
 }
 
 // count adds to the run's stats under its lock.
@@ -134,3 +159,8 @@ func (st *runState) snapshot() Stats {
 }
 
 func entityKey(kind, id string) string { return kind + "/" + id }
+
+// runKinds are the kinds a sync run pushes and those it pulls.
+type runKinds struct{ push, pull []string }
+
+func bothKinds(kinds []string) runKinds { return runKinds{push: kinds, pull: kinds} }

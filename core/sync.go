@@ -16,12 +16,13 @@ const (
 // metaLastFullResync is the Meta key holding the Unix ms of the last full resync.
 const metaLastFullResync = "lastFullResync"
 
-// runSync is one sync run over kinds: push, then pull.
-func (e *Engine) runSync(ctx context.Context, kinds []string) (Stats, error) {
-	return e.syncing(ctx, kinds, true, func(ctx context.Context, st *runState) error {
+// runSync is one sync run: push sel.push, then pull sel.pull.
+func (e *Engine) runSync(ctx context.Context, sel runKinds) (Stats, error) {
+	return e.syncing(ctx, sel, true, func(ctx context.Context, st *runState) error {
 		if err := e.push(ctx, st); err != nil {
 			return err
 		}
+		st.enter("pull")
 		if err := e.refetch(ctx, st); err != nil {
 			return err
 		}
@@ -37,7 +38,7 @@ func (e *Engine) syncOrResync(ctx context.Context) (Stats, error) {
 		if known && e.cfg.FullResyncInterval > 0 && e.cfg.Now().Sub(last) >= e.cfg.FullResyncInterval {
 			return e.runFullResync(ctx, false, ReasonInterval)
 		}
-		stats, err := e.runSync(ctx, e.cfg.Kinds)
+		stats, err := e.runSync(ctx, bothKinds(e.cfg.Kinds))
 		if err == nil && !known {
 			e.markFullResync(ctx)
 		}
@@ -46,10 +47,13 @@ func (e *Engine) syncOrResync(ctx context.Context) (Stats, error) {
 }
 
 // syncing wraps a run's body with its events, stats and status: "status" (syncing),
-// "syncStarted", the body's own events, "error" on failure, "completed", "status". With ahead,
-// the kinds' first pages are fetched during the start reads (prefetch.go).
-func (e *Engine) syncing(ctx context.Context, kinds []string, ahead bool, body func(ctx context.Context, st *runState) error) (Stats, error) {
-	st := newRunState(kinds)
+// "syncStarted", the body's own events, "error" (with the phase it failed in) on failure,
+// "completed", "status". With ahead, the pulled kinds' first pages are fetched during the
+// start reads (prefetch.go).
+func (e *Engine) syncing(ctx context.Context, sel runKinds, ahead bool, body func(ctx context.Context, st *runState) error) (Stats, error) {
+	st := newRunState(sel.pull)
+	st.pushOnly(sel.push)
+	kinds := e.unionKinds(sel)
 	start := e.cfg.Now()
 	e.setSyncing(true, -1)
 	finished := false
@@ -60,7 +64,7 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, ahead bool, body f
 	}()
 	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(kinds)})
 	if ahead {
-		st.prefetch = e.startPrefetch(ctx, kinds)
+		st.prefetch = e.startPrefetch(ctx, sel.pull)
 		defer st.prefetch.stop()
 	}
 	err := e.runStart(ctx, st)
@@ -74,7 +78,7 @@ func (e *Engine) syncing(ctx context.Context, kinds []string, ahead bool, body f
 	stats.DurationMs = e.cfg.Now().Sub(start).Milliseconds()
 	if err != nil {
 		stats.Errors++
-		e.emit(Event{Type: EventError, Err: err})
+		e.emit(Event{Type: EventError, Phase: st.phaseNow(), StatusCode: HTTPStatusOf(err), Err: err})
 	} else {
 		e.syncedAt(nowMs(e.cfg.Now))
 	}
@@ -214,4 +218,50 @@ func (e *Engine) markFullResync(ctx context.Context) {
 	if e.cfg.Store.SetMeta(context.WithoutCancel(ctx), metaLastFullResync, strconv.FormatInt(now, 10)) == nil {
 		e.sawFullResync(time.UnixMilli(now))
 	}
+}
+
+// syncSelection checks a Sync's kinds: all is true for a sync of every kind (which runs the
+// full resync when one is due).
+func (e *Engine) syncSelection(opts SyncOptions) (sel runKinds, all bool, err error) {
+	kinds, err := e.syncKinds(opts.Kinds)
+	if err != nil {
+		return runKinds{}, false, err
+	}
+	if opts.PushKinds == nil && opts.PullKinds == nil {
+		return bothKinds(kinds), len(opts.Kinds) == 0, nil
+	}
+	if len(opts.Kinds) > 0 {
+		return runKinds{}, false, Errorf(CodeInvalid, "sync", "kinds cannot be combined with pushKinds or pullKinds")
+	}
+	sel = bothKinds(kinds)
+	for _, p := range []struct {
+		in  []string
+		out *[]string
+	}{{opts.PushKinds, &sel.push}, {opts.PullKinds, &sel.pull}} {
+		switch {
+		case p.in == nil:
+		case len(p.in) == 0:
+			*p.out = []string{}
+		default:
+			if *p.out, err = e.syncKinds(p.in); err != nil {
+				return runKinds{}, false, err
+			}
+		}
+	}
+	return sel, false, nil
+}
+
+// unionKinds are the kinds a run pushes or pulls, in Config.Kinds order.
+func (e *Engine) unionKinds(sel runKinds) []string {
+	in := make(map[string]bool, len(sel.push)+len(sel.pull))
+	for _, k := range append(cloneStrings(sel.push), sel.pull...) {
+		in[k] = true
+	}
+	out := make([]string, 0, len(in))
+	for _, k := range e.cfg.Kinds {
+		if in[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }

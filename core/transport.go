@@ -23,6 +23,24 @@ type PullPage struct {
 	NextPageToken string
 	// ServerTime is the server's clock (HTTP Date header) when known, zero otherwise.
 	ServerTime time.Time
+	// Bad are the page's items the transport could not read as records: the engine sets
+	// them aside (setaside.go) instead of failing the page.
+	Bad []BadItem
+}
+
+// BadRecord is the cause a Transport's Fetch error carries when the answer is JSON but not a
+// usable record: the engine sets it aside instead of failing every sync on it.
+type BadRecord struct{ Item BadItem }
+
+func (b *BadRecord) Error() string { return b.Item.Reason }
+
+// BadItem is a page item that is not a usable record, as far as it could be read.
+type BadItem struct {
+	// Index is its position among all the page's items (Items and Bad together).
+	Index     int
+	ID        string // "" when it has no string id
+	UpdatedAt string // "" when it has none
+	Reason    string
 }
 
 // PushStatus is the outcome of one pushed op.

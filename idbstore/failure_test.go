@@ -286,7 +286,7 @@ func TestReconnect(t *testing.T) {
 			r.onsuccess = () => { r.result.close(); res(true); };
 			r.onerror = () => rej(r.error);
 		});`)
-		jsAwait(t, bump.Invoke(name, schemaVersion+1))
+		jsAwait(t, bump.Invoke(name, (schemaVersion+1)*versionScale))
 		err = write(s, "b")
 		require.ErrorIs(t, err, core.ErrStorage)
 		assert.True(t, errNameIs(err, "VersionError"), "got %v", err)

@@ -27,6 +27,7 @@ type helpers struct {
 	putFramed, load, flush, markInFlight, opsPage    js.Value
 	moveMarks, dropOps, loadAck, countPending        js.Value
 	writeAhead                                       js.Value
+	ixNames, syncIndexes, ixPage, ixCount, scan, ro  js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -52,6 +53,8 @@ func newHelpers(given js.Value) *helpers {
 		strs: strs, lists: map[string]js.Value{},
 		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), dropOps: h.Get("dropOps"),
 		loadAck: h.Get("loadAck"), countPending: h.Get("countPending"), writeAhead: h.Get("writeAhead"),
+		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
+		scan: h.Get("scan"), ro: h.Get("ro"),
 	}
 }
 

@@ -183,6 +183,7 @@ H.writeAhead = (tx, text, cb) => {
   const size = tx.objectStore('marks').get(0);
   const f = rec.split(US, 5), v = { kind: f[0], id: f[1], data: f[4] };
   if (f[2] !== '') v.updatedAt = f[2];
+  ixRow(ixOf(tx).get(v.kind), v);
   const added = tx.objectStore('records').add(v);
   outbox.add(op);
   let failed = false;
@@ -335,12 +336,13 @@ const framedOps = (text) => text.split(RS).map((line) => {
 H.putFramedOps = (src, text) => { for (const v of framedOps(text)) src.put(v); };
 // putFramed puts framed records (frame.go); completion is the transaction's.
 H.putFramed = (src, text) => {
+  const ix = ixOf(src.transaction);
   for (const line of text.split(RS)) {
     const f = line.split(US, 5);
     const v = { kind: f[0], id: f[1], data: f[4] };
     if (f[2] !== '') v.updatedAt = f[2];
     if (f[3] === '1') v.deleted = true;
-    src.put(v);
+    src.put(ix.size === 0 ? v : ixRow(ix.get(v.kind), v));
   }
 };
 // keys reads up to count primary keys in range with getAllKeys; result: JSON array.
@@ -486,7 +488,11 @@ H.pendingCount = (tx, cb) => {
   };
   r.onerror = () => cb(0, false, r.error);
 };// putAll writes the JSON array of values; completion is the transaction's.
-H.putAll = (src, values) => { for (const v of (JSON.parse(values) || [])) src.put(v); };
+// Record values get their index properties (ixRow).
+H.putAll = (src, values) => {
+  const ix = src.name === 'records' ? ixOf(src.transaction) : null;
+  for (const v of (JSON.parse(values) || [])) src.put(ix === null ? v : ixRow(ix.get(v.kind), v));
+};
 H.putKeyed = (src, key, value) => { src.put(value, key); };
 H.delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };
 // addAll adds the JSON array of values in order; result: JSON array of generated keys.
@@ -565,5 +571,260 @@ H.dropOps = (tx, seqs, cb) => {
 H.countPending = (tx) => {
   const r = tx.objectStore('outbox').count();
   r.onsuccess = () => setPending(tx, r.result);
+};
+// Query indexes (query_schema.go, query.go). An index of a kind over fields is the records
+// store's index named 'q:' + JSON [kind, fields]; its key path is a property xN of the record's
+// value holding the fields' values in the query order (JS-API.md): per field 0 for null or
+// missing, 1 false, 2 true, 3 and the number, 4 and the string, 5 for an array or object. A
+// tombstone has none, so indexes hold live records only. The indexes of a connection are read
+// once from its records store (the database, not the app's options, says what they are, so
+// every tab computes the same values).
+const ixSpecs = new WeakMap();
+const ixRead = (st) => {
+  const m = new Map();
+  for (const name of st.indexNames) {
+    if (!name.startsWith('q:')) continue;
+    const [kind, fields] = JSON.parse(name.slice(2));
+    if (!m.has(kind)) m.set(kind, []);
+    m.get(kind).push({ kp: st.index(name).keyPath, paths: fields.map((f) => f.split('.')) });
+  }
+  return m;
+};
+const ixOf = (tx) => {
+  let m = ixSpecs.get(tx.db);
+  if (m === undefined) { m = ixRead(tx.objectStore('records')); ixSpecs.set(tx.db, m); }
+  return m;
+};
+const ixKey = (o, paths) => {
+  const k = [];
+  for (const p of paths) {
+    let x = o;
+    for (const seg of p) {
+      x = x !== null && typeof x === 'object' && !Array.isArray(x) && Object.prototype.hasOwnProperty.call(x, seg) ? x[seg] : undefined;
+      if (x === undefined) break;
+    }
+    if (x === undefined || x === null) k.push(0);
+    else if (x === false) k.push(1);
+    else if (x === true) k.push(2);
+    else if (typeof x === 'number') k.push(3, x);
+    else if (typeof x === 'string') k.push(4, x);
+    else k.push(5);
+  }
+  return k;
+};
+// ixRow sets a record value's index properties (list: its kind's indexes, if any).
+const ixRow = (list, v) => {
+  if (list === undefined || v.deleted) return v;
+  let o = null;
+  try { o = JSON.parse(v.data); } catch (e) { /* not JSON: every field missing */ }
+  for (const ix of list) v[ix.kp] = ixKey(o, ix.paths);
+  return v;
+};
+// ixNames lists the query indexes of a connection (JSON names).
+H.ixNames = (db) => {
+  const names = [];
+  for (const name of db.transaction('records').objectStore('records').indexNames) if (name.startsWith('q:')) names.push(name);
+  return JSON.stringify(names);
+};
+// syncIndexes makes the records store's query indexes those of want (JSON [[kind, fields]...])
+// in a schema upgrade: it drops the others, creates the missing ones and, when anything
+// changed, rewrites every record value's index properties.
+H.syncIndexes = (tx, want) => {
+  const st = tx.objectStore('records');
+  const names = JSON.parse(want).map((s) => 'q:' + JSON.stringify(s));
+  const used = new Set();
+  let changed = false;
+  for (const name of [...st.indexNames]) {
+    if (!name.startsWith('q:')) continue;
+    if (names.includes(name)) used.add(st.index(name).keyPath);
+    else { st.deleteIndex(name); changed = true; }
+  }
+  let n = 0;
+  for (const name of names) {
+    if (st.indexNames.contains(name)) continue;
+    while (used.has('x' + n)) n++;
+    used.add('x' + n);
+    st.createIndex(name, 'x' + n);
+    changed = true;
+  }
+  const ix = ixRead(st);
+  ixSpecs.set(tx.db, ix);
+  if (!changed) return;
+  walk(tx, 'records', (v) => {
+    for (const k of Object.keys(v)) if (/^x[0-9]+$/.test(k)) delete v[k];
+    ixRow(ix.get(v.kind), v);
+    return true;
+  });
+};
+// ixPage reads the index entries of a query walk (query.go) and reports those that match conds
+// (as scan), framed as page's records; result [text, framed, boundary]. With head, the first n entries of the range (ascending, one
+// getAll; boundary null). Otherwise about n entries from the walk's start in its direction,
+// ending at a change of key: a key cursor skips n-1 entries to the boundary key b, and one
+// getAll reads from the range's start to b, every entry of key b included (boundary b, or null
+// when the range held fewer: it was read to its end).
+// ixEmpty: bounds IDBKeyRange refuses, which hold nothing (a walk that ended on its range's
+// last key continues with them).
+const ixEmpty = (lo, loOpen, hi, hiOpen) => {
+  if (lo === null || hi === null) return false;
+  const c = indexedDB.cmp(lo, hi);
+  return c > 0 || (c === 0 && (loOpen || hiOpen));
+};
+// The conditions an index range does not enforce are checked here, before records cross to
+// Go: conds is JSON [[path, op, operand]...] (query.go residualJSON) or null for none. The
+// rules are JS-API.md's, as core/query_eval.go has them (the differential tests hold both).
+const qTag = (x) => (x === undefined || x === null ? 0 : x === false ? 1 : x === true ? 2
+  : typeof x === 'number' ? 3 : typeof x === 'string' ? 4 : 5);
+const qCmp = (a, b) => {
+  const ta = qTag(a), tb = qTag(b);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  if (ta === 3 || ta === 4) return a < b ? -1 : a > b ? 1 : 0;
+  return 0;
+};
+const qClass = (t) => (t === 2 ? 1 : t);
+const qField = (o, path) => {
+  let x = o;
+  for (const seg of path) {
+    x = x !== null && typeof x === 'object' && !Array.isArray(x) && Object.prototype.hasOwnProperty.call(x, seg) ? x[seg] : undefined;
+    if (x === undefined) return undefined;
+  }
+  return x;
+};
+const qCond = (x, op, v) => {
+  switch (op) {
+    case 'eq': return qCmp(x, v) === 0;
+    case 'ne': return qCmp(x, v) !== 0;
+    case 'in': return v.some((w) => qCmp(x, w) === 0);
+    case 'startsWith': return typeof x === 'string' && x.startsWith(v);
+  }
+  if (qClass(qTag(x)) !== qClass(qTag(v))) return false;
+  const d = qCmp(x, v);
+  return op === 'gt' ? d > 0 : op === 'gte' ? d >= 0 : op === 'lt' ? d < 0 : d <= 0;
+};
+const qParse = (data) => {
+  try { return JSON.parse(data); } catch (e) { return null; /* not JSON: every field missing */ }
+};
+const qMatchObj = (conds, o) => {
+  for (const [path, op, v] of conds) if (!qCond(qField(o, path), op, v)) return false;
+  return true;
+};
+const qMatch = (conds, data) => qMatchObj(conds, qParse(data));
+// qTop keeps the first take (0: all) live values of vs that match conds, in the query's order
+// (order: [[path, desc]...]; ties by id, by UTF-16 code units as core.CompareUTF16), so that
+// a query with a limit sends only its window's candidates to Go, which orders them again.
+const qTop = (vs, cs, order, take) => {
+  const rows = [];
+  for (const v of vs) {
+    if (v.deleted) continue;
+    const o = cs === null && order.length === 0 ? null : qParse(v.data);
+    if (cs === null || qMatchObj(cs, o)) rows.push({ v, k: order.map(([p]) => qField(o, p)) });
+  }
+  rows.sort((a, b) => {
+    for (let i = 0; i < order.length; i++) {
+      const c = qCmp(a.k[i], b.k[i]);
+      if (c !== 0) return order[i][1] ? -c : c;
+    }
+    return a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0;
+  });
+  return (take > 0 ? rows.slice(0, take) : rows).map((r) => r.v);
+};
+// qFrame frames the live records of vs that match conds (null: all) as page does; result
+// [text, framed].
+const qFrame = (vs, conds) => {
+  const keep = vs.filter((v) => !v.deleted && (conds === null || qMatch(conds, v.data)));
+  const parts = new Array(keep.length);
+  for (let i = 0; i < keep.length; i++) {
+    const v = keep[i], u = v.updatedAt ?? '';
+    if (!framable(v.id) || !framable(u) || !framable(v.data)) return [JSON.stringify(keep), false];
+    parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
+  }
+  return [parts.join(RS), true];
+};
+// scanPage: few requests (each costs a task), a bounded number of values held at once.
+const scanPage = 10000;
+// scan reads every record of kind in pages inside JS and reports the live ones that match
+// conds (JSON, or null for all) in one crossing; with take > 0 only the first take of them in
+// order (JSON [[path, desc]...]); result [text, framed].
+H.scan = (st, kind, conds, order, take, cb) => {
+  const cs = conds === null ? null : JSON.parse(conds), all = [];
+  const next = (lo, loOpen) => {
+    const r = st.getAll(H.range(lo, loOpen, [kind, []], false), scanPage);
+    r.onsuccess = () => {
+      const vs = r.result;
+      if (take > 0) {
+        for (const v of qTop(vs, cs, JSON.parse(order), take)) all.push(v);
+      } else {
+        for (const v of vs) if (!v.deleted && (cs === null || qMatch(cs, v.data))) all.push(v);
+      }
+      if (vs.length < scanPage) {
+        cb(0, true, qFrame(take > 0 ? qTop(all, null, JSON.parse(order), take) : all, null));
+        return;
+      }
+      next([kind, vs[vs.length - 1].id], true);
+    };
+    r.onerror = () => cb(0, false, r.error);
+  };
+  next([kind, ''], false);
+};
+// ixKeyArg: a bound as query.go sends it (JSON text) or as a walk's batch reported it (a key).
+const ixKeyArg = (k) => (typeof k === 'string' ? JSON.parse(k) : k);
+H.ixPage = (index, loArg, loOpen, hiArg, hiOpen, desc, n, head, conds, cb) => {
+  const lo = ixKeyArg(loArg), hi = ixKeyArg(hiArg);
+  if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, ['', true, null]); return; }
+  const range = H.range(lo, loOpen, hi, hiOpen), cs = conds === null ? null : JSON.parse(conds);
+  const read = (r, count, b) => {
+    const g = index.getAll(r, count > 0 ? count : undefined);
+    g.onsuccess = () => cb(0, true, [...qFrame(g.result, cs), b]);
+    g.onerror = () => cb(0, false, g.error);
+  };
+  if (head) { read(range, n, null); return; }
+  if (dirGetAll) {
+    // One getAll in the walk's direction, one entry more than asked: when that entry's key
+    // differs from the last one's, the batch holds all of its key's entries; otherwise they
+    // are read with a second getAll.
+    const g = index.getAll({ query: range, count: n + 1, direction: desc ? 'prev' : 'next' });
+    g.onsuccess = () => {
+      const vs = g.result, kp = index.keyPath;
+      if (vs.length <= n) { cb(0, true, [...qFrame(vs, cs), null]); return; }
+      const b = vs[n - 1][kp];
+      if (indexedDB.cmp(vs[n][kp], b) !== 0) { cb(0, true, [...qFrame(vs.slice(0, n), cs), b]); return; }
+      const g2 = index.getAll(IDBKeyRange.only(b));
+      g2.onsuccess = () => {
+        const rest = vs.slice(0, n).filter((v) => indexedDB.cmp(v[kp], b) !== 0);
+        cb(0, true, [...qFrame(rest.concat(g2.result), cs), b]);
+      };
+      g2.onerror = () => cb(0, false, g2.error);
+    };
+    g.onerror = () => cb(0, false, g.error);
+    return;
+  }
+  const kc = index.openKeyCursor(range, desc ? 'prev' : 'next');
+  let moved = false;
+  kc.onsuccess = () => {
+    const c = kc.result;
+    if (c !== null && !moved && n > 1) { moved = true; c.advance(n - 1); return; }
+    if (c === null) { read(range, undefined, null); return; }
+    const b = c.key;
+    read(desc ? H.range(b, false, hi, hiOpen) : H.range(lo, loOpen, b, false), undefined, b);
+  };
+  kc.onerror = () => cb(0, false, kc.error);
+};
+// dirGetAll: getAll takes {query, count, direction} (Chromium 141+, with getAllRecords).
+// Tests turn it off (withoutDirGetAll) to run the other path in the same browser.
+let dirGetAll = typeof IDBIndex !== 'undefined' && typeof IDBIndex.prototype.getAllRecords === 'function';
+H.withoutDirGetAll = () => { dirGetAll = false; };
+// ro runs the helper f (a reader taking its source first and cb last) over a new readonly
+// transaction's records store, or its index name; the transaction's end is not reported (a
+// readonly transaction changes nothing).
+H.ro = (h, name, f, ...args) => {
+  const st = h.db.transaction('records', 'readonly').objectStore('records');
+  return f(name === '' ? st : st.index(name), ...args);
+};
+// ixCount counts the index entries in range.
+H.ixCount = (index, loArg, loOpen, hiArg, hiOpen, cb) => {
+  const lo = ixKeyArg(loArg), hi = ixKeyArg(hiArg);
+  if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, 0); return; }
+  const r = index.count(H.range(lo, loOpen, hi, hiOpen));
+  r.onsuccess = () => cb(0, true, r.result);
+  r.onerror = () => cb(0, false, r.error);
 };
 return H;

@@ -4,11 +4,13 @@ package idbstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"syscall/js"
 )
 
-// schemaVersion is the IndexedDB version of the current layout.
+// schemaVersion is the current layout (the IndexedDB version encodes it with the query
+// indexes' generation: query_schema.go).
 //
 //	v1 records (key [kind, id]) and outbox ops (key seq, auto) held data and payload as parsed
 //	   objects; cursors (key kind); meta.
@@ -67,12 +69,18 @@ func migrations() []migration {
 	}
 }
 
-// upgrade runs the migrations from oldVersion to schemaVersion.
-func upgrade(h *helpers, db, tx js.Value, oldVersion int) error {
+// upgrade runs the migrations from the layout of oldVersion (query_schema.go) to
+// schemaVersion, then, when want is a JSON list, makes the query indexes those.
+func upgrade(h *helpers, db, tx js.Value, oldVersion int, want js.Value) error {
 	steps := migrations()
-	for v := oldVersion + 1; v <= schemaVersion; v++ {
+	for v := layoutOf(oldVersion) + 1; v <= schemaVersion; v++ {
 		if _, err := call(func() js.Value { steps[v-1](h, db, tx); return js.Undefined() }); err != nil {
 			return fmt.Errorf("schema upgrade to v%d: %w", v, err)
+		}
+	}
+	if want.Type() == js.TypeString {
+		if _, err := call(func() js.Value { return h.syncIndexes.Invoke(tx, want) }); err != nil {
+			return fmt.Errorf("query indexes: %w", err)
 		}
 	}
 	_, err := call(func() js.Value {
@@ -81,14 +89,24 @@ func upgrade(h *helpers, db, tx js.Value, oldVersion int) error {
 	return err
 }
 
-// openDB opens name at schemaVersion, upgrading it when older. The result is the helper's
-// {db, closed} handle.
-func openDB(ctx context.Context, h *helpers, name string) (js.Value, error) {
+// errAbsent is openVersion's answer for a database that does not exist when opened without a
+// version (the probe aborts its creation).
+var errAbsent = errors.New("no such database")
+
+// openVersion opens name at version, upgrading it (with the query indexes want, a JSON list, or
+// undefined to keep them) when older; with version undefined it opens the current version and
+// never creates the database. The result is the helper's {db, closed} handle.
+func openVersion(ctx context.Context, h *helpers, name string, version, want js.Value) (js.Value, error) {
 	res := make(chan result, 1)
 	var upErr error
+	probe := version.Type() == js.TypeUndefined
 	// Both callbacks run inside JS events: they do synchronous work only and never block.
 	up := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if err := upgrade(h, args[0], args[1], args[2].Int()); err != nil {
+		if probe {
+			upErr = errAbsent
+			return upErr.Error()
+		}
+		if err := upgrade(h, args[0], args[1], args[2].Int(), want); err != nil {
 			upErr = err
 			return err.Error()
 		}
@@ -102,7 +120,7 @@ func openDB(ctx context.Context, h *helpers, name string) (js.Value, error) {
 		return nil
 	})
 	release := func() { up.Release(); done.Release() }
-	if _, err := call(func() js.Value { return h.open.Invoke(name, schemaVersion, up, done) }); err != nil {
+	if _, err := call(func() js.Value { return h.open.Invoke(name, version, up, done) }); err != nil {
 		release()
 		return js.Undefined(), err
 	}

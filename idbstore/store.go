@@ -52,6 +52,13 @@ type Store struct {
 	mu     sync.Mutex
 	conn   js.Value // the helper's {db, closed} handle; undefined until connected
 	closed bool
+	// want are the query indexes the first connection makes (Options.Indexes); later ones
+	// keep what the database has. ix are the current connection's (query_schema.go).
+	want map[string][]core.IndexSpec
+	ix   map[string][]ixInfo
+	// walkBatch is how many index entries a query walk reads per batch (pageSize; tests
+	// make it small to cross batch boundaries).
+	walkBatch int
 
 	// recent guesses which local writes are updates (WriteLocal).
 	recent recentKeys
@@ -74,6 +81,9 @@ type Options struct {
 	// imports it as ./idb-helpers.js). When it is not an object, the store compiles helpers.js
 	// with Function, which a Content-Security-Policy without 'unsafe-eval' forbids.
 	Helpers js.Value
+	// Indexes are the kinds' declared indexes (core.ParseIndexes). Opening with other indexes
+	// than the database has is a schema step that builds or drops them (query_schema.go).
+	Indexes map[string][]core.IndexSpec
 }
 
 // Open opens (creating or upgrading) the IndexedDB database name with default Options.
@@ -83,7 +93,11 @@ func Open(ctx context.Context, name string) (*Store, error) {
 
 // OpenWith opens (creating or upgrading) the IndexedDB database name.
 func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
-	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite}
+	want := o.Indexes
+	if want == nil {
+		want = map[string][]core.IndexSpec{}
+	}
+	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize}
 	switch o.Durability {
 	case "", "strict":
 	case "relaxed":
@@ -120,11 +134,11 @@ func (s *Store) connect(ctx context.Context) (js.Value, error) {
 	if s.conn.Truthy() && !s.conn.Get("closed").Bool() {
 		return s.conn, nil
 	}
-	conn, err := openDB(ctx, s.js, s.name)
+	conn, ix, err := openDB(ctx, s.js, s.name, s.want)
 	if err != nil {
 		return js.Undefined(), err
 	}
-	s.conn = conn
+	s.conn, s.ix, s.want = conn, ix, nil
 	return conn, nil
 }
 

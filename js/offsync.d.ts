@@ -76,10 +76,61 @@ export type Resolution<T extends BaseRecord = OffsyncRecord> =
   | { action: 'defer' }
   | { action: 'discard' };
 
-/** Strategy override of one kind. */
+/** One kind's conflict configuration (the seed's TableConflictConfig). */
 export interface TableConflictConfig {
-  strategy: ConflictStrategy;
+  /** The kind's strategy [conflictStrategy]. */
+  strategy?: ConflictStrategy;
+  /** For 'merge' on this kind; comes before the top-level mergeFunction. */
+  mergeFunction?: OpenOptions['mergeFunction'];
+  /** For 'manual' on this kind; comes before the top-level conflictResolver. */
+  conflictResolver?: OpenOptions['conflictResolver'];
 }
+
+// ---- Queries (JS-API.md "Queries and live queries") ----
+
+/** A value a condition compares with. A missing field equals null. */
+export type QueryValue = string | number | boolean | null;
+
+/**
+ * One field's condition: a bare value means `eq`; several operators are ANDed. `eq`/`in` match
+ * equal values of the same type; `ne` matches everything `eq` does not; range operators and
+ * `startsWith` match only values of the operand's own type.
+ */
+export type Condition =
+  | QueryValue
+  | {
+      eq?: QueryValue; ne?: QueryValue;
+      gt?: QueryValue; gte?: QueryValue; lt?: QueryValue; lte?: QueryValue;
+      in?: QueryValue[];
+      startsWith?: string;
+    };
+
+/** Field names of T (dotted paths such as 'meta.tag' are accepted too). */
+export type QueryField<T> = (Extract<keyof T, string>) | (string & {});
+
+/** 'date' | ['date', 'desc'] | a list of those. */
+export type OrderBy<T = OffsyncRecord> =
+  | QueryField<T>
+  | [QueryField<T>, 'asc' | 'desc']
+  | Array<QueryField<T> | [QueryField<T>, 'asc' | 'desc']>;
+
+/**
+ * A query. Order: null (and missing) < false < true < numbers < strings (UTF-16 code units) <
+ * arrays and objects (equal among themselves); ties, and queries without orderBy, by id
+ * ascending. Deleted records never appear. A malformed query rejects with code 'invalid'.
+ */
+export interface Query<T = OffsyncRecord> {
+  /** Field conditions, ANDed. */
+  where?: { [field: string]: Condition };
+  orderBy?: OrderBy<T>;
+  /** At most this many rows. */
+  limit?: number;
+  /** Skips this many rows of the ordered result. */
+  offset?: number;
+}
+
+/** Indexes of each kind: a field name (dotted paths allowed) or a list of fields (compound). */
+export type Indexes<K extends string = string> = Partial<Record<K, Array<string | string[]>>>;
 
 export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   /** Local database name (the IndexedDB database name). */
@@ -109,11 +160,12 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   durability?: 'strict' | 'relaxed';
   /** Default strategy [autoPreserve]. */
   conflictStrategy?: ConflictStrategy;
-  /** Per-kind strategy overrides. */
+  /** Per-kind strategy, mergeFunction and conflictResolver. Unknown kinds are 'invalid'. */
   tableConflictConfigs?: Partial<Record<KindOf<S>, TableConflictConfig>>;
   /**
    * For 'merge': the record to push over the server's. Sync or async. A throw or rejection
    * defers the conflict (it stays in conflicts() and the outbox) and emits an 'error' event.
+   * Without one (here or per kind), 'merge' uses the seed's default merge (merges.shallow).
    */
   mergeFunction?: (local: RecordOf<S> | null, server: RecordOf<S> | null, conflict: Conflict<RecordOf<S>>) =>
     RecordOf<S> | Promise<RecordOf<S>>;
@@ -124,6 +176,13 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   conflictResolver?: (conflict: Conflict<RecordOf<S>>) => Resolution<RecordOf<S>> | Promise<Resolution<RecordOf<S>>>;
   /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
   wasmUrl?: string | URL;
+  /**
+   * Push after the tab is closed [false]: while ops are pending and the device is offline, a
+   * sync failed, or the page is hidden, register the Background Sync tag 'offsync:<name>'
+   * that a service worker answers with offsync/background's handleBackgroundSync. Ops left by
+   * an earlier session are pushed at open when online (the only push where the API is missing).
+   */
+  backgroundSync?: boolean;
   /** Pull page size, 1–1000 [500]. */
   pageSize?: number;
   /** Ops per push request, ≤ 500 [100]. */
@@ -149,6 +208,25 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   requestTimeoutMs?: number;
   /** User-Agent header where the host allows setting it (Node). */
   userAgent?: string;
+  /**
+   * While startAuto() runs, a local write (put, putMany, delete; ops added by enqueue or
+   * retryParked) is pushed this many ms after the last write of a burst, at the latest 5 periods
+   * after its first, one sync at a time across tabs [1000]; 0 turns it off (the seed's
+   * pushImmediately). It waits while this database syncs; while the browser is offline it leaves
+   * the write to the sync auto sync runs on 'online'. A write whose tab closes first is not lost:
+   * the next sync pushes it.
+   */
+  pushDebounceMs?: number;
+  /**
+   * Re-pushes of one op after conflicts within one sync, ≥ 1 [3]; its next conflict parks it
+   * ('opParked' with status 409, and 'operationFailed').
+   */
+  maxConflictRetries?: number;
+  /**
+   * Indexes per kind, e.g. { daily_feeling: ['date', ['mood', 'date']] }. They make queries
+   * fast (a query is correct without them); adding or removing one upgrades the local database.
+   */
+  indexes?: Indexes<KindOf<S>>;
 }
 
 export interface PutOptions {
@@ -193,6 +271,18 @@ export interface ParkedOp {
   parkedAt: number;
 }
 
+/** A pulled item that failed validation: not applied; the cursor moved past it. */
+export interface SetAsideItem {
+  kind: string;
+  /** "" when the item had no usable id. */
+  id: string;
+  /** The item's version; "" when it had none. */
+  updatedAt: string;
+  reason: string;
+  /** Device time it was first set aside, Unix ms. */
+  seenAt: number;
+}
+
 /** A kind's pull position: the server's (updatedAt, id) of the last applied item. */
 export interface Cursor {
   updatedAt: string;
@@ -219,8 +309,12 @@ export interface Status {
 }
 
 export interface SyncOptions<K extends string = string> {
-  /** A subset of the kinds [all]. */
+  /** A subset of the kinds [all]. Not together with pushKinds or pullKinds. */
   kinds?: K[];
+  /** The kinds whose ops are pushed [kinds]; [] pushes nothing. */
+  pushKinds?: K[];
+  /** The kinds pulled [kinds]; [] pulls nothing. */
+  pullKinds?: K[];
   /** Aborting rejects with code 'cancelled'; what was acknowledged or applied stays. */
   signal?: AbortSignal;
 }
@@ -249,11 +343,29 @@ export interface EventMap {
   /** `discarded` names what the resolution dropped: fields, or 'delete' / 'record'. */
   conflictResolved: { conflict: Conflict; resolution: Resolution; discarded?: string[] };
   opParked: { parked: ParkedOp };
-  error: { error: OffsyncError };
+  /**
+   * phase: where a sync failed ('push' or 'pull'); statusCode: the HTTP status of the answer
+   * that failed it, when there was one. Absent on errors outside a sync (e.g. a failing watch).
+   */
+  error: { error: OffsyncError; phase?: 'push' | 'pull'; statusCode?: number };
   /** 'local': this client's writes; 'sync': pulled/acknowledged/resolved; 'tab': another tab's. */
   change: { kind: string; ids: string[]; origin: 'local' | 'sync' | 'tab' };
   status: Status;
   fullResync: { reason?: 'manual' | 'interval'; clearData?: boolean };
+  /** The server acknowledged the op (statusCode: its HTTP status). */
+  operationPushed: { kind: string; id: string; opId: string; statusCode: number };
+  /**
+   * One attempt to push the op failed: refused for good (then parked), answered 429/5xx (retried
+   * while retries are left), or its request failed as a whole. statusCode 0: no HTTP answer.
+   */
+  operationFailed: { kind: string; id: string; opId: string; statusCode: number; error: OffsyncError };
+  /** A conflict was deferred: it stays in conflicts() and its op in the outbox. */
+  conflictUnresolved: { conflict: Conflict };
+  /**
+   * autoPreserve merged a conflict: the top-level fields (system fields aside) taken from the
+   * local record and from the server's; a list union or nested merge is in both.
+   */
+  dataMerged: { kind: string; id: string; localFields: string[]; serverFields: string[] };
 }
 
 export type EventType = keyof EventMap;
@@ -312,6 +424,16 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
    * other tabs. Calls never overlap; bursts are coalesced. Returns the function that stops it.
    */
   watch<K extends KindOf<S>>(kind: K, callback: (records: S[K][]) => void): () => void;
+  /**
+   * Calls callback with query()'s rows now and whenever they change (local writes, syncs, other
+   * tabs), once per task at most; a change that leaves the rows as they were calls nothing.
+   * Throws 'invalid' on a malformed query. Returns the function that stops it.
+   */
+  watch<K extends KindOf<S>>(kind: K, query: Query<S[K]>, callback: (rows: S[K][]) => void): () => void;
+  /** The live records that match, ordered, offset and limit applied. */
+  query<K extends KindOf<S>>(kind: K, query?: Query<S[K]>): Promise<S[K][]>;
+  /** How many rows query(kind, query) would return. */
+  count<K extends KindOf<S>>(kind: K, query?: Query<S[K]>): Promise<number>;
   /** Appends an app-made op (seed style); opId and localTimestamp default. Resolves with the stored op. */
   enqueue<K extends KindOf<S>>(op: Op<K, S[K]>): Promise<StoredOp<K, S[K]>>;
 
@@ -339,6 +461,11 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
   cursors(): Promise<Record<string, Cursor>>;
   /** Inspector: ops the server refused for good. */
   parked(): Promise<ParkedOp[]>;
+  /**
+   * Inspector: pulled items set aside because they failed validation (each also reported as an
+   * `error` event), oldest first, without those a later version of their record replaced.
+   */
+  setAside(): Promise<SetAsideItem[]>;
   /** Puts parked ops back into the outbox (with a new idempotency key). */
   retryParked(opIds: string[]): Promise<void>;
   /** Forgets parked ops. */
@@ -369,3 +496,25 @@ export function open<S extends Schema<S>>(options: OpenOptions<S>): Promise<Offs
  * as to open().
  */
 export function preload(options?: { wasmUrl?: string | URL }): Promise<void>;
+
+/**
+ * The seed's merge helpers, plain JS (usable without sync.wasm), with the Go helpers' results.
+ * None modifies its inputs; results share nothing with them. null/undefined records are empty;
+ * anything else that is not an object throws an OffsyncError with code 'invalid'.
+ */
+export interface Merges {
+  /**
+   * autoPreserve's merge: the server record with the local changes applied, nothing lost.
+   * changedFields: the top-level local fields to apply (null/undefined: all; []: none). System
+   * fields (id, updatedAt, createdAt, deletedAt, also snake_case) stay the server's; a local null
+   * never clears a server value; lists are unioned (server items first; objects with an id
+   * matched by id); nested objects merge recursively.
+   */
+  preserving<T extends object = OffsyncRecord>(local: object | null | undefined, server: object | null | undefined, changedFields?: string[] | null): T;
+  /** The seed's default merge: the server record with every non-null local field over it. */
+  shallow<T extends object = OffsyncRecord>(local: object | null | undefined, server: object | null | undefined): T;
+  /** The seed's deep merge: objects merged recursively, otherwise a local key wins (null too); lists replaced. */
+  deep<T extends object = OffsyncRecord>(local: object | null | undefined, server: object | null | undefined): T;
+}
+
+export const merges: Readonly<Merges>;

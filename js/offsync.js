@@ -7,12 +7,21 @@ import { Go, withGoGlobals } from './wasm_exec.js';
 // IndexedDB storage's JavaScript half, handed to the Go store so that it compiles no code at
 // run time (no 'unsafe-eval' in the page's Content-Security-Policy). Made from idbstore/helpers.js.
 import { idbHelpers } from './idb-helpers.js';
+// The seed's merge helpers in plain JavaScript, usable without sync.wasm.
+import { merges as plainMerges } from './merges.js';
+import { LiveQueries } from './live.js';
+import { normalizeQuery } from './query.js';
 
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
-  'opParked', 'error', 'change', 'status', 'fullResync'];
+  'opParked', 'error', 'change', 'status', 'fullResync',
+  'operationPushed', 'operationFailed', 'conflictUnresolved', 'dataMerged'];
 const TUNING = ['pageSize', 'pushBatchSize', 'pushConcurrency', 'pullConcurrency', 'maxRetries', 'backoffMinMs',
-  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability'];
+  'backoffMaxMs', 'fullResyncIntervalMs', 'requestTimeoutMs', 'userAgent', 'durability', 'maxConflictRetries'];
 const DEFAULT_AUTO_MS = 5 * 60_000;
+// While auto sync runs, a local write is pushed this long after the last one of a burst...
+const DEFAULT_PUSH_DEBOUNCE_MS = 1000;
+// ...and at the latest this many debounce periods after the first (writes that never pause).
+const PUSH_MAX_WAIT_FACTOR = 5;
 // Ids kept per kind while no other tab is known; past it the whole kind is announced.
 const MAX_UNSENT_IDS = 1000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
@@ -52,6 +61,18 @@ function fromGo(e) {
 function rejectFromGo(e) {
   throw fromGo(e);
 }
+
+/**
+ * The seed's merge helpers (merges.js, plain JS usable without sync.wasm). Their errors are made
+ * OffsyncError instances here: merges.js cannot import this module (it imports merges.js).
+ */
+export const merges = Object.freeze(Object.fromEntries(Object.entries(plainMerges).map(([name, fn]) => [name, (...args) => {
+  try {
+    return fn(...args);
+  } catch (e) {
+    throw fromGo(e);
+  }
+}])));
 
 function invalid(message) {
   return offsyncError('invalid', message);
@@ -328,6 +349,12 @@ function detailOf(ev) {
       return { done: 0, total: 0, ...d };
     case 'change':
       return { ids: [], ...d };
+    case 'dataMerged':
+      return { localFields: [], serverFields: [], ...d };
+    case 'operationPushed':
+      return { statusCode: 0, ...d };
+    case 'operationFailed':
+      return { statusCode: 0, ...d, error: errorFromJSON(d.error) };
   }
   if (d.error) d.error = errorFromJSON(d.error);
   return d;
@@ -344,6 +371,19 @@ function customEvent(type, detail) {
 function reportListenerError(e) {
   if (typeof globalThis.reportError === 'function') globalThis.reportError(e);
   else console.error('offsync: a listener threw', e);
+}
+
+// indexes: { kind: [field | [field, ...]] } (JS-API.md "Queries and live queries").
+function checkIndexes(indexes, kinds) {
+  if (indexes === null || typeof indexes !== 'object' || Array.isArray(indexes)) throw invalid('options.indexes must be an object of kind → index list');
+  const field = (f) => typeof f === 'string' && f !== '' && !f.split('.').includes('');
+  for (const [kind, list] of Object.entries(indexes)) {
+    if (!kinds.includes(kind)) throw invalid(`options.indexes: unknown kind ${kind}`);
+    if (!Array.isArray(list) || !list.every((ix) => field(ix) || (Array.isArray(ix) && ix.length > 0 && ix.every(field)))) {
+      throw invalid(`options.indexes.${kind} must be a list of field names or of non-empty field lists`);
+    }
+  }
+  return indexes;
 }
 
 // resolveBaseUrl: a relative baseUrl ('/api') is resolved against the page's (or worker's)
@@ -383,8 +423,7 @@ export async function preload(options = {}) {
  */
 export async function open(options) {
   if (!options || typeof options !== 'object') throw invalid('open(options): an options object is required');
-  const { name, baseUrl, kinds, token, mergeFunction, conflictResolver, conflictStrategy,
-    tableConflictConfigs } = options;
+  const { name, baseUrl, kinds, token, mergeFunction, conflictResolver, conflictStrategy } = options;
   if (typeof name !== 'string' || name === '') throw invalid('options.name must be a non-empty string');
   const base = resolveBaseUrl(baseUrl);
   if (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string')) {
@@ -393,10 +432,14 @@ export async function open(options) {
   for (const [key, fn] of [['token', token], ['mergeFunction', mergeFunction], ['conflictResolver', conflictResolver]]) {
     if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.${key} must be a function`);
   }
+  const tables = tableConfigs(options.tableConflictConfigs);
+  const pushDebounceMs = options.pushDebounceMs ?? DEFAULT_PUSH_DEBOUNCE_MS;
+  if (typeof pushDebounceMs !== 'number' || Number.isNaN(pushDebounceMs)) throw invalid('options.pushDebounceMs must be a number of ms (0: off)');
   const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
   const wasmUrl = wasmUrlOf(options);
-  const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs };
+  const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs: tables.strategies };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
+  if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
   const warm = storage === 'indexeddb' && globalThis.indexedDB ? warmIndexedDB(name) : null;
   const cool = () => warm?.then((conn) => conn?.close());
@@ -404,7 +447,7 @@ export async function open(options) {
     cool();
     throw e;
   });
-  const db = new Client(name, kinds, storage);
+  const db = new Client(name, kinds, storage, pushDebounceMs);
   const adapters = {
     events: (batch) => db[DELIVER](batch),
     idbHelpers: storage === 'indexeddb' ? idbHelpers() : undefined,
@@ -412,19 +455,10 @@ export async function open(options) {
       const t = await token();
       return t == null ? '' : String(t);
     }),
-    merge: mergeFunction && (async (conflictJSON) => {
-      const c = JSON.parse(conflictJSON);
-      const merged = await mergeFunction(c.local, c.server, c);
-      if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
-        throw new Error('mergeFunction must return a record object');
-      }
-      return JSON.stringify(merged);
-    }),
-    resolve: conflictResolver && (async (conflictJSON) => {
-      const r = await conflictResolver(JSON.parse(conflictJSON));
-      if (!r || typeof r.action !== 'string') throw new Error('conflictResolver must return {action}');
-      return JSON.stringify(r);
-    }),
+    merge: mergeFunction && mergeAdapter(mergeFunction),
+    resolve: conflictResolver && resolveAdapter(conflictResolver),
+    kindMerge: tables.merge,
+    kindResolve: tables.resolve,
   };
   const release = rt.hold();
   try {
@@ -435,7 +469,48 @@ export async function open(options) {
   } finally {
     cool();
   }
+  if (options.backgroundSync && storage === 'indexeddb') armBackgroundSync(db, name);
   return db;
+}
+
+// The adapters around the app's conflict callbacks: JSON in, JSON out (wasm/callbacks_js_wasm.go).
+function mergeAdapter(mergeFunction) {
+  return async (conflictJSON) => {
+    const c = JSON.parse(conflictJSON);
+    const merged = await mergeFunction(c.local, c.server, c);
+    if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
+      throw new Error('mergeFunction must return a record object');
+    }
+    return JSON.stringify(merged);
+  };
+}
+
+function resolveAdapter(conflictResolver) {
+  return async (conflictJSON) => {
+    const r = await conflictResolver(JSON.parse(conflictJSON));
+    if (!r || typeof r.action !== 'string') throw new Error('conflictResolver must return {action}');
+    return JSON.stringify(r);
+  };
+}
+
+// tableConfigs splits tableConflictConfigs (the seed's TableConflictConfig per kind) into the
+// strategies, which travel as JSON, and the per-kind callbacks' adapters.
+function tableConfigs(configs) {
+  const out = { strategies: undefined, merge: {}, resolve: {} };
+  if (configs === undefined || configs === null) return out;
+  if (typeof configs !== 'object' || Array.isArray(configs)) throw invalid('options.tableConflictConfigs must be an object');
+  out.strategies = {};
+  for (const [kind, cfg] of Object.entries(configs)) {
+    if (!cfg || typeof cfg !== 'object') throw invalid(`options.tableConflictConfigs.${kind} must be an object`);
+    const { strategy, mergeFunction, conflictResolver } = cfg;
+    for (const [key, fn] of [['mergeFunction', mergeFunction], ['conflictResolver', conflictResolver]]) {
+      if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.tableConflictConfigs.${kind}.${key} must be a function`);
+    }
+    out.strategies[kind] = strategy === undefined ? {} : { strategy };
+    if (mergeFunction) out.merge[kind] = mergeAdapter(mergeFunction);
+    if (conflictResolver) out.resolve[kind] = resolveAdapter(conflictResolver);
+  }
+  return out;
 }
 
 /** The client of one open database (JS-API.md). Create it with open(). */
@@ -457,11 +532,17 @@ class Client {
   #peers = false;
   #unsent = new Map();
   #auto = null;
+  #live = new LiveQueries({
+    query: async (kind, queryJSON) => JSON.parse(await this.#call('query', kind, queryJSON)),
+    getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
+  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
+  #pushDebounceMs;
 
-  constructor(name, kinds, storage) {
+  constructor(name, kinds, storage, pushDebounceMs) {
     this.#name = name;
+    this.#pushDebounceMs = pushDebounceMs;
     this.#kinds = new Set(kinds);
     // Tabs share data only through IndexedDB: memory databases never coordinate.
     this.#shared = storage === 'indexeddb';
@@ -479,7 +560,10 @@ class Client {
           this.#meet();
           return;
         }
-        if (typeof kind === 'string') this.#emit('change', { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' });
+        if (typeof kind !== 'string') return;
+        const detail = { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' };
+        this.#live.change(kind, detail.ids);
+        this.#emit('change', detail);
       };
       this.#channel.postMessage({ hello: true });
     }
@@ -498,7 +582,13 @@ class Client {
   [DELIVER](batch) {
     for (const ev of JSON.parse(batch)) {
       const detail = detailOf(ev);
-      if (ev.type === 'change' && this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
+      if (ev.type === 'change') {
+        // The stored records a local write carries feed the live queries only.
+        const { records } = detail;
+        delete detail.records;
+        this.#live.change(detail.kind, detail.ids, records);
+        if (this.#channel && detail.origin !== 'tab') this.#broadcast(detail);
+      }
       this.#emit(ev.type, detail);
     }
   }
@@ -601,45 +691,25 @@ class Client {
     return JSON.parse(await this.#call('list', kind));
   }
 
-  watch(kind, callback) {
+  async query(kind, query) {
+    normalizeQuery(query, invalid);
+    return JSON.parse(await this.#call('query', kind, toJSON(query ?? {}, 'query')));
+  }
+
+  // count: how many rows query(kind, query) would return (offset and limit apply).
+  async count(kind, query) {
+    const q = normalizeQuery(query, invalid);
+    const n = await this.#call('count', kind, toJSON({ where: query?.where }, 'query'));
+    return Math.min(Math.max(n - q.offset, 0), q.limit);
+  }
+
+  // watch(kind, cb) or watch(kind, query, cb): live.js keeps the result up to date.
+  watch(kind, query, callback) {
+    if (typeof query === 'function' && callback === undefined) [query, callback] = [undefined, query];
     if (typeof kind !== 'string' || !this.#kinds.has(kind)) throw invalid(`watch: unknown kind ${String(kind)}`);
     if (typeof callback !== 'function') throw invalid('watch: callback must be a function');
-    let stopped = false;
-    let running = false;
-    let dirty = false;
-    const refresh = async () => {
-      if (running) {
-        dirty = true;
-        return;
-      }
-      running = true;
-      try {
-        do {
-          dirty = false;
-          let records;
-          try {
-            records = await this.list(kind);
-          } catch (e) {
-            if (e.code !== 'closed') this.#emit('error', { error: e });
-            return;
-          }
-          if (stopped) return;
-          try {
-            callback(records);
-          } catch (e) {
-            reportListenerError(e);
-          }
-        } while (dirty && !stopped);
-      } finally {
-        running = false;
-      }
-    };
-    const off = this.on('change', (e) => { if (e.kind === kind) refresh(); });
-    refresh();
-    return () => {
-      stopped = true;
-      off();
-    };
+    if (this.#closed) throw offsyncError('closed', 'watch: the database is closed');
+    return this.#live.watch(kind, query, invalid, callback);
   }
 
   async enqueue(op) {
@@ -648,8 +718,8 @@ class Client {
   }
 
   async sync(options = {}) {
-    const { kinds, signal } = options ?? {};
-    const run = () => this.#call('sync', kinds === undefined ? undefined : toJSON(kinds, 'kinds'), signal);
+    const { kinds, pushKinds, pullKinds, signal } = options ?? {};
+    const run = () => this.#call('sync', toJSON({ kinds, pushKinds, pullKinds }, 'sync options'), signal);
     return JSON.parse(await this.#exclusive(run, signal));
   }
 
@@ -712,6 +782,59 @@ class Client {
     if (typeof globalThis.addEventListener === 'function') listen(globalThis, 'online', tick);
     const doc = globalThis.document;
     if (doc?.addEventListener) listen(doc, 'visibilitychange', () => { if (doc.visibilityState === 'visible') tick(); });
+    if (this.#pushDebounceMs > 0) this.#pushSoon(auto);
+  }
+
+  // #pushSoon pushes this tab's local writes soon while auto sync runs (the seed's
+  // pushImmediately), in any tab, leader or not: pushDebounceMs after the last write of a burst,
+  // at the latest PUSH_MAX_WAIT_FACTOR periods after its first. The push is a sync() of no kind
+  // to pull, so it takes the same cross-tab lock as every sync: one at a time. It waits while
+  // this database syncs (a sync() then would join that run, which may be past its push), and
+  // gives way to the auto tick while the browser says it is offline: back online, the leading
+  // tab syncs everything (one sync, not two: each re-pushes deferred conflicts, and a manual-mode
+  // app asks about them again). The outbox is durable: a write whose push never came (the tab
+  // closed first) goes with the next sync.
+  #pushSoon(auto) {
+    const wait = this.#pushDebounceMs;
+    const soon = { timer: null, first: 0, waiting: false, pushing: false, syncing: false, pending: null };
+    const schedule = () => {
+      if (this.#auto !== auto) return;
+      const now = Date.now();
+      if (soon.timer === null) soon.first = now;
+      clearTimeout(soon.timer);
+      soon.timer = setTimeout(fire, Math.max(0, Math.min(wait, soon.first + wait * PUSH_MAX_WAIT_FACTOR - now)));
+    };
+    const fire = () => {
+      soon.timer = null;
+      if (this.#auto !== auto || this.#closed) return;
+      if (globalThis.navigator?.onLine === false) return;
+      if (soon.pushing || soon.syncing) {
+        soon.waiting = true;
+        return;
+      }
+      soon.pushing = true;
+      this.sync({ pullKinds: [] }).catch(() => {}).finally(() => {
+        soon.pushing = false;
+        if (soon.waiting) {
+          soon.waiting = false;
+          schedule();
+        }
+      });
+    };
+    auto.cleanups.push(
+      this.on('change', (e) => { if (e.origin === 'local') schedule(); }),
+      // enqueue() and retryParked() add ops without a 'change': the pending count rises.
+      this.on('status', (st) => {
+        if (soon.pending !== null && st.pending > soon.pending) schedule();
+        soon.pending = st.pending;
+        soon.syncing = st.syncing;
+        if (!st.syncing && soon.waiting && !soon.pushing) {
+          soon.waiting = false;
+          schedule();
+        }
+      }),
+      () => clearTimeout(soon.timer),
+    );
   }
 
   stopAuto() {
@@ -731,9 +854,13 @@ class Client {
     return JSON.parse(await this.#call('conflicts'));
   }
 
+  // resolveConflict, retryParked and dropParked change the outbox, the conflicts and the
+  // refetch list that a sync reads and writes: they take the sync's cross-tab lock, so none of
+  // them runs in the middle of another tab's sync.
   async resolveConflict(conflictId, resolution) {
     if (!resolution || typeof resolution !== 'object') throw invalid('resolveConflict: resolution must be an object');
-    await this.#call('resolveConflict', conflictId, toJSON(resolution, 'resolution'));
+    const arg = toJSON(resolution, 'resolution');
+    await this.#exclusive(() => this.#call('resolveConflict', conflictId, arg));
   }
 
   async outbox() {
@@ -748,12 +875,18 @@ class Client {
     return JSON.parse(await this.#call('parked'));
   }
 
+  async setAside() {
+    return JSON.parse(await this.#call('setAside'));
+  }
+
   async retryParked(opIds) {
-    await this.#call('retryParked', toJSON(opIds, 'opIds'));
+    const arg = toJSON(opIds, 'opIds');
+    await this.#exclusive(() => this.#call('retryParked', arg));
   }
 
   async dropParked(opIds) {
-    await this.#call('dropParked', toJSON(opIds, 'opIds'));
+    const arg = toJSON(opIds, 'opIds');
+    await this.#exclusive(() => this.#call('dropParked', arg));
   }
 
   async status() {
@@ -782,6 +915,7 @@ class Client {
       if (e.code !== 'closed') throw e;
     });
     this.#closed = true;
+    this.#live.stop();
     this.#flushBroadcast();
     this.#channel?.close();
     this.#channel = null;
@@ -791,4 +925,51 @@ class Client {
       this.#release?.();
     }
   }
+}
+
+// Push after the tab is closed (DESIGN.md): with open({ backgroundSync: true }) a page asks its
+// service worker (offsync/background) to push what the page could not. While ops are pending
+// it registers the Background Sync tag 'offsync:<name>' once per sync attempt when the device
+// is offline, a sync failed for a reason worth retrying, or the page is hidden (it may never
+// come back). Ops an earlier session left are pushed at open when online: where the API or an
+// active service worker is missing that is the only push they get.
+function armBackgroundSync(db, name) {
+  const nav = globalThis.navigator;
+  const offline = () => nav?.onLine === false;
+  const registration = async () => {
+    const reg = await nav?.serviceWorker?.getRegistration?.();
+    return reg?.active && reg.sync ? reg : null;
+  };
+  let pending = -1; // unknown until the first status
+  let failed = false;
+  let asked = false;
+  const ask = () => {
+    if (asked || pending === 0 || db.closed) return;
+    asked = true;
+    registration().then((reg) => reg?.sync.register('offsync:' + name)).catch(() => { asked = false; });
+  };
+  db.on('status', (s) => {
+    pending = s.pending;
+    if (pending === 0) asked = false;
+    else if (offline() || failed) ask();
+  });
+  db.on('completed', (d) => {
+    asked = false;
+    failed = !!d.error?.retryable;
+    if (failed) ask();
+  });
+  const doc = globalThis.document;
+  if (doc?.addEventListener) {
+    const hidden = () => {
+      if (db.closed) doc.removeEventListener('visibilitychange', hidden);
+      else if (doc.visibilityState === 'hidden') ask();
+    };
+    doc.addEventListener('visibilitychange', hidden);
+  }
+  db.pendingCount().then((n) => {
+    if (pending < 0) pending = n;
+    if (n === 0) return undefined;
+    // Its outcome reaches the app through the events, like an auto sync's.
+    return offline() ? ask() : db.sync();
+  }).catch(() => {});
 }

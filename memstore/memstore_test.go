@@ -11,3 +11,7 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) core.Store { return memstore.New() })
 }
+
+func TestQueryConformance(t *testing.T) {
+	storetest.RunQueries(t, func(*testing.T, map[string][]core.IndexSpec) core.Store { return memstore.New() })
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -26,7 +27,14 @@ func ParseTokens(r io.Reader) (map[string]string, error) {
 	tokens := map[string]string{}
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
+		line := sc.Text()
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\uFEFF") // a UTF-8 BOM, as Windows editors write
+		}
+		line = strings.TrimSpace(line)
+		if i := strings.IndexFunc(line, unsafeRune); i >= 0 || !utf8.ValidString(line) {
+			return nil, fmt.Errorf("tokens: line %d: control character or invalid UTF-8 (tokens and tenants are printable text)", n)
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -44,6 +52,9 @@ func ParseTokens(r io.Reader) (map[string]string, error) {
 	}
 	return tokens, nil
 }
+
+// unsafeRune is a control character other than the tab that separates fields.
+func unsafeRune(r rune) bool { return r != '\t' && unicode.IsControl(r) }
 
 // tenantOf returns the caller's tenant from its bearer token, "" when unauthenticated.
 func (s *Server) tenantOf(r *http.Request) string {

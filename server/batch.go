@@ -38,13 +38,18 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 	if !ok {
 		return
 	}
-	ops, ok := decodeBatch(body)
-	if !ok {
-		writeError(w, http.StatusBadRequest, codeBadRequest, `body must be {"ops": [...]}`)
+	// Counted before anything is decoded: 8 MiB of [0,0,…] is 4 M items to encoding/json.
+	n, ok := countOps(body, maxBatchOps)
+	if ok && n > maxBatchOps {
+		writeError(w, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("a batch holds at most %d ops", maxBatchOps))
 		return
 	}
-	if len(ops) > maxBatchOps {
-		writeError(w, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("a batch holds at most %d ops", maxBatchOps))
+	var ops []parsedOp
+	if ok {
+		ops, ok = decodeBatch(body)
+	}
+	if !ok {
+		writeError(w, http.StatusBadRequest, codeBadRequest, `body must be {"ops": [...]}`)
 		return
 	}
 	results := make([]batchResult, len(ops))
@@ -61,7 +66,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 		at = append(at, i)
 	}
 	if len(valid) > 0 {
-		out, err := s.apply(r.Context(), tenant, valid)
+		out, err := s.apply(r.Context(), tenant, valid, budget{read: maxReadBytes, answer: maxAnswerBytes})
 		if err != nil {
 			s.internalError(w, r, err)
 			return
@@ -143,6 +148,8 @@ func (s *Server) checkBatchOp(p parsedOp) (writeOp, *batchResult) {
 	switch {
 	case !core.ValidKind(op.Kind):
 		return refuse(http.StatusBadRequest, codeBadRequest, "kind must match [a-z][a-z0-9_]{0,63}")
+	case reservedKinds[op.Kind]:
+		return refuse(http.StatusBadRequest, codeBadRequest, reservedKindMsg)
 	case !validID(op.ID):
 		return refuse(http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes of UTF-8 without NUL")
 	case !validKey(op.OpID):
@@ -158,6 +165,9 @@ func (s *Server) checkBatchOp(p parsedOp) (writeOp, *batchResult) {
 	case "delete":
 		o.del = true
 	case "upsert":
+		if msg := checkRecord(op.Payload); msg != "" {
+			return refuse(http.StatusBadRequest, codeBadRequest, "payload: "+msg)
+		}
 		var plain bool
 		if o.head, o.tail, plain = plainDoc(op.Payload, op.ID); plain {
 			break

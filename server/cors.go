@@ -7,7 +7,7 @@ import (
 
 // Headers a browser client sends and reads (CONTRACT.md).
 const (
-	corsAllowHeaders  = "Authorization, Content-Type, X-Idempotency-Key, X-Force-Update, X-Force-Delete"
+	corsAllowHeaders  = "Authorization, Content-Type, X-Idempotency-Key, X-Force-Update, X-Force-Delete, X-Base-Updated-At"
 	corsExposeHeaders = "Retry-After, Date, Content-Length"
 	corsAllowMethods  = "GET, PUT, DELETE, POST, OPTIONS"
 )

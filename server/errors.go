@@ -16,6 +16,7 @@ const (
 	codeConflict     = "conflict"
 	codeRateLimited  = "rate_limited"
 	codeInternal     = "internal"
+	codeDeferred     = "deferred"
 )
 
 // errorBody is CONTRACT.md's error shape; Current is set on conflicts.

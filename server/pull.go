@@ -50,7 +50,10 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, tenant, kind
 		writeError(w, http.StatusBadRequest, codeBadRequest, "kind must match [a-z][a-z0-9_]{0,63}")
 		return
 	}
-	q := r.URL.Query()
+	q, ok := query(w, r)
+	if !ok {
+		return
+	}
 	pq := storage.PullQuery{Tenant: tenant, Kind: kind, IncludeDeleted: true, Limit: defaultLimit}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -87,17 +90,15 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request, tenant, kind
 			return
 		}
 	}
-	want := pq.Limit
-	pq.Limit++ // one more row tells whether another page follows
-	rows, err := s.store.Pull(r.Context(), pq)
+	pq.MaxBytes = s.cfg.MaxPageBytes
+	rows, more, err := s.store.Pull(r.Context(), pq)
 	if err != nil {
 		s.internalError(w, r, err)
 		return
 	}
 	next := []byte("null")
-	if len(rows) > want {
-		rows = rows[:want]
-		last := rows[want-1]
+	if more && len(rows) > 0 {
+		last := rows[len(rows)-1]
 		next, _ = json.Marshal(encodePageToken(last.UpdatedAt, last.ID))
 	}
 	var buf bytes.Buffer

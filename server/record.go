@@ -17,6 +17,8 @@ func validTarget(w http.ResponseWriter, kind, id string) bool {
 		writeError(w, http.StatusBadRequest, codeBadRequest, "kind must match [a-z][a-z0-9_]{0,63}")
 	case !validID(id):
 		writeError(w, http.StatusBadRequest, codeBadRequest, "id must be 1 to 256 bytes of UTF-8 without NUL")
+	case reservedKinds[kind]:
+		writeError(w, http.StatusBadRequest, codeBadRequest, reservedKindMsg)
 	default:
 		return true
 	}
@@ -39,6 +41,10 @@ func headerTrue(r *http.Request, name string) bool {
 // readBody reads at most limit bytes, answering 413 beyond that.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
 	// Sized from Content-Length when given: growing from 512 B allocated ~4× a batch body.
+	if r.ContentLength > limit {
+		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "body is larger than the server's limit")
+		return nil, false
+	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 && r.ContentLength <= limit {
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
@@ -81,6 +87,9 @@ func (s *Server) handlePut(w http.ResponseWriter, r *http.Request, tenant, kind,
 		return
 	}
 	fields, base, hasBase, msg := recordFields(body, id)
+	if msg == "" {
+		msg = checkRecord(body)
+	}
 	if msg != "" {
 		writeError(w, http.StatusBadRequest, codeBadRequest, msg)
 		return
@@ -95,7 +104,11 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, tenant, ki
 	if !validTarget(w, kind, id) {
 		return
 	}
-	base := r.URL.Query().Get("_baseUpdatedAt")
+	q, ok := query(w, r)
+	if !ok {
+		return
+	}
+	base := q.Get("_baseUpdatedAt")
 	s.writeOne(w, r, tenant, writeOp{
 		key: r.Header.Get("X-Idempotency-Key"), kind: kind, id: id, del: true,
 		base: base, hasBase: base != "", force: headerTrue(r, "X-Force-Delete"),
@@ -107,7 +120,7 @@ func (s *Server) writeOne(w http.ResponseWriter, r *http.Request, tenant string,
 		writeError(w, http.StatusBadRequest, codeBadRequest, "X-Idempotency-Key must be at most 256 bytes of UTF-8 without NUL")
 		return
 	}
-	out, err := s.apply(r.Context(), tenant, []writeOp{o})
+	out, err := s.apply(r.Context(), tenant, []writeOp{o}, unbounded)
 	if err != nil {
 		s.internalError(w, r, err)
 		return

@@ -12,11 +12,16 @@
 //     cleared); a stale base on a tombstone is a 409 whose current has deletedAt.
 //   - A PUT with _baseUpdatedAt for an id the server does not have creates it (201).
 //   - A DELETE of a tombstone answers 200 with the tombstone unchanged.
-//   - Idempotency keys are kept per tenant for IdempotencyTTL (24 h), then pruned; a key replays
-//     the first answer that reached the version check (200, 201, 404, 409). Requests refused
-//     before that (400, 401, 413, 429) are not recorded.
-//   - POST /batch takes ≤ 500 ops and a body of up to 8 × MaxBody; each op's payload is held to
-//     MaxBody (413 for that op alone). All valid ops of a batch run in one transaction.
+//   - Idempotency keys are kept per tenant for IdempotencyTTL (24 h), at most
+//     IdempotencyMaxKeys per tenant (oldest dropped), pruned on a timer; a key replays the first
+//     answer that wrote or found nothing to write (200, 201, 404). A 409 wrote nothing and is
+//     not kept (a replay re-evaluates it); requests refused before the version check (400, 401,
+//     413, 429) are not recorded either. A success larger than 4 KiB is kept without its record.
+//   - POST /batch takes ≤ 500 ops (counted before decoding) and a body of up to 8 × MaxBody; each
+//     op's payload is held to MaxBody (413 for that op alone). All valid ops of a batch run in one
+//     transaction. It reads at most 32 MiB of stored records and answers with at most 8 MiB of
+//     them (limits.go): ops past the first are deferred (503), successes past the second carry
+//     no data, conflicts past it are deferred.
 package server
 
 import (
@@ -28,7 +33,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/offsync/offsync/server/storage"
@@ -40,7 +44,7 @@ import (
 const (
 	DefaultMaxBody        = 1 << 20
 	DefaultIdempotencyTTL = 24 * time.Hour
-	pruneEvery            = 10 * time.Minute
+	defaultPruneEvery     = time.Minute
 	openTimeout           = 30 * time.Second
 )
 
@@ -66,6 +70,12 @@ type Config struct {
 	Rate float64
 	// IdempotencyTTL is how long idempotency keys are kept [DefaultIdempotencyTTL].
 	IdempotencyTTL time.Duration
+	// IdempotencyMaxKeys bounds the keys kept per tenant [DefaultIdempotencyMaxKeys].
+	IdempotencyMaxKeys int
+	// PruneEvery is the period of the timer that drops expired and surplus keys [1 min].
+	PruneEvery time.Duration
+	// MaxPageBytes caps the records of one pull page in bytes [DefaultMaxPageBytes].
+	MaxPageBytes int
 	// Now is the clock [time.Now].
 	Now func() time.Time
 	// Logger [slog.Default()].
@@ -74,11 +84,11 @@ type Config struct {
 
 // Server is the REST server; it is an http.Handler.
 type Server struct {
-	cfg       Config
-	store     storage.Storage
-	log       *slog.Logger
-	static    http.Handler
-	lastPrune atomic.Int64 // Unix µs of the last prune of idempotency keys
+	cfg    Config
+	store  storage.Storage
+	log    *slog.Logger
+	static *staticFiles
+	keys   *keyJanitor
 
 	rateMu  sync.Mutex
 	buckets map[string]*bucket
@@ -97,6 +107,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.IdempotencyTTL <= 0 {
 		cfg.IdempotencyTTL = DefaultIdempotencyTTL
 	}
+	if cfg.IdempotencyMaxKeys <= 0 {
+		cfg.IdempotencyMaxKeys = DefaultIdempotencyMaxKeys
+	}
+	if cfg.PruneEvery <= 0 {
+		cfg.PruneEvery = defaultPruneEvery
+	}
+	if cfg.MaxPageBytes <= 0 {
+		cfg.MaxPageBytes = DefaultMaxPageBytes
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -112,7 +131,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, store: cfg.Storage, buckets: map[string]*bucket{}}
 	if cfg.StaticDir != "" {
-		s.static = staticHandler(cfg.StaticDir)
+		h, err := staticHandler(cfg.StaticDir)
+		if err != nil {
+			return nil, err
+		}
+		s.static = h
 	}
 	if s.store == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
@@ -123,7 +146,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.store = st
 	}
-	s.lastPrune.Store(cfg.Now().UnixMicro())
+	s.keys = startKeyJanitor(s)
 	return s, nil
 }
 
@@ -138,28 +161,20 @@ func openStorage(ctx context.Context, db string) (storage.Storage, error) {
 	}
 }
 
-// Close closes the storage.
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the key janitor and closes the storage.
+func (s *Server) Close() error {
+	s.keys.stop()
+	if s.static != nil {
+		s.static.root.Close()
+	}
+	return s.store.Close()
+}
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
 
-// maybePrune drops expired idempotency keys at most every pruneEvery.
-func (s *Server) maybePrune(ctx context.Context) {
-	now := s.now()
-	last := s.lastPrune.Load()
-	if now.UnixMicro()-last < pruneEvery.Microseconds() || !s.lastPrune.CompareAndSwap(last, now.UnixMicro()) {
-		return
-	}
-	n, err := s.store.Prune(ctx, now.Add(-s.cfg.IdempotencyTTL))
-	if err != nil {
-		s.log.Error("pruning idempotency keys failed", "err", err)
-		return
-	}
-	s.log.Debug("pruned idempotency keys", "count", n)
-}
-
 // ServeHTTP routes the API (under Prefix) and the static files.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, r = guardUnread(w, r)
 	p := r.URL.EscapedPath()
 	if s.cfg.Prefix != "" {
 		rest, ok := strings.CutPrefix(p, s.cfg.Prefix)
@@ -178,6 +193,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, escPath string) {
 	if s.cors(w, r) {
+		return
+	}
+	if _, ok := query(w, r); !ok {
 		return
 	}
 	segs, ok := splitPath(escPath)

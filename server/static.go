@@ -1,11 +1,14 @@
 package server
 
 import (
+	"fmt"
+	"io/fs"
+	"mime"
 	"net/http"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
+	"time"
 )
 
 // staticTypes pins the MIME types a web app needs, whatever the host's mime tables say
@@ -26,50 +29,124 @@ var staticTypes = map[string]string{
 // beside sync.wasm), best first: sync.wasm is ~1.0 MB as brotli against ~1.4 MB as gzip.
 var precompressed = []struct{ encoding, suffix string }{{"br", ".br"}, {"gzip", ".gz"}}
 
+// staticFiles serves the regular files inside one folder through an os.Root, so no path and no
+// symlink leads outside it; directories are never listed (a path ending in / serves its
+// index.html, a folder's path without the slash redirects there) and dotfiles (.git, .env) are
+// never served.
+type staticFiles struct{ root *os.Root }
+
 // staticHandler serves dir with no-cache, so a demo picks up a rebuilt sync.wasm at once. A
 // precompressed copy is served when the client accepts its encoding and the copy is not older
 // than the file (a stale copy of a rebuilt file is ignored).
-func staticHandler(dir string) http.Handler {
-	fs := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		t, typed := staticTypes[path.Ext(r.URL.Path)]
-		if typed {
-			w.Header().Set("Content-Type", t)
-		}
-		// Only for pinned types: the copy's own extension would give the wrong one.
-		if enc, suffix, ok := compressedCopy(dir, r); ok && typed {
-			w.Header().Set("Content-Encoding", enc)
-			w.Header().Add("Vary", "Accept-Encoding")
-			r2 := r.Clone(r.Context())
-			r2.URL.Path += suffix
-			fs.ServeHTTP(w, r2)
-			return
-		}
-		fs.ServeHTTP(w, r)
-	})
+func staticHandler(dir string) (*staticFiles, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("server: static folder: %w", err)
+	}
+	return &staticFiles{root}, nil
 }
 
-// compressedCopy finds the precompressed copy of the requested file the client accepts.
-func compressedCopy(dir string, r *http.Request) (encoding, suffix string, ok bool) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.Header.Get("Range") != "" {
-		return "", "", false
+func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		allowMethods(w, r, http.MethodGet, http.MethodHead)
+		return
 	}
-	accept := r.Header.Get("Accept-Encoding")
-	name := filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))
-	orig, err := os.Stat(name)
-	if err != nil || orig.IsDir() {
-		return "", "", false
+	name, ok := staticName(r.URL.Path)
+	if !ok {
+		writeError(w, http.StatusNotFound, codeNotFound, "no such file")
+		return
 	}
+	f, info, ok := sf.open(name)
+	if !ok {
+		if sf.isApp(name) {
+			// A folder holding an index.html, asked without its slash: where its page is.
+			http.Redirect(w, r, path.Base(name)+"/", http.StatusMovedPermanently)
+			return
+		}
+		writeError(w, http.StatusNotFound, codeNotFound, "no such file")
+		return
+	}
+	defer f.Close()
+	ctype, pinned := staticTypes[path.Ext(name)]
+	if !pinned {
+		if ctype = mime.TypeByExtension(path.Ext(name)); ctype == "" {
+			ctype = "application/octet-stream"
+		}
+	}
+	h.Set("Content-Type", ctype)
+	// Only for pinned types: the copy's own extension would give the wrong one.
+	if pinned && r.Header.Get("Range") == "" {
+		if enc, c, cinfo, ok := sf.compressedCopy(name, info.ModTime(), r.Header.Get("Accept-Encoding")); ok {
+			defer c.Close()
+			h.Set("Content-Encoding", enc)
+			h.Add("Vary", "Accept-Encoding")
+			http.ServeContent(w, r, name, cinfo.ModTime(), c)
+			return
+		}
+	}
+	http.ServeContent(w, r, name, info.ModTime(), f)
+}
+
+// staticName maps a URL path to a slash-separated name inside the root: "" and paths ending
+// in / name their index.html; any segment starting with a dot is refused.
+func staticName(p string) (string, bool) {
+	clean := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") || clean == "/" {
+		clean = path.Join(clean, "index.html")
+	}
+	name := strings.TrimPrefix(clean, "/")
+	for _, seg := range strings.Split(name, "/") {
+		if seg == "" || strings.HasPrefix(seg, ".") {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+// open opens name when it is a regular file inside the root (symlinks are followed only
+// while they stay inside it).
+func (sf *staticFiles) open(name string) (*os.File, fs.FileInfo, bool) {
+	f, err := sf.root.Open(name)
+	if err != nil {
+		return nil, nil, false
+	}
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, false
+	}
+	return f, info, true
+}
+
+// isApp reports whether name is a folder with an index.html (served at name + "/").
+func (sf *staticFiles) isApp(name string) bool {
+	if d, err := sf.root.Stat(name); err != nil || !d.IsDir() {
+		return false
+	}
+	i, err := sf.root.Stat(name + "/index.html")
+	return err == nil && i.Mode().IsRegular()
+}
+
+// compressedCopy opens the precompressed copy of name the client accepts, when it is not
+// older than the file.
+func (sf *staticFiles) compressedCopy(name string, mod time.Time, accept string) (string, *os.File, fs.FileInfo, bool) {
 	for _, p := range precompressed {
 		if !acceptsEncoding(accept, p.encoding) {
 			continue
 		}
-		if c, err := os.Stat(name + p.suffix); err == nil && !c.IsDir() && !c.ModTime().Before(orig.ModTime()) {
-			return p.encoding, p.suffix, true
+		c, info, ok := sf.open(name + p.suffix)
+		if !ok {
+			continue
 		}
+		if !info.ModTime().Before(mod) {
+			return p.encoding, c, info, true
+		}
+		c.Close()
 	}
-	return "", "", false
+	return "", nil, nil, false
 }
 
 // acceptsEncoding reports whether an Accept-Encoding header lists enc without q=0.

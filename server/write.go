@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 
 	"github.com/offsync/offsync/server/storage"
@@ -46,6 +47,10 @@ type txView struct {
 	written map[storage.Key]int
 	out     []storage.Row
 	entries []storage.Entry
+	// answerLeft is how many bytes of records the answer may still carry (maxAnswerBytes).
+	answerLeft int
+	// partial: GetMany stopped at its byte budget; a key missing from rows is unknown.
+	partial bool
 }
 
 func (v *txView) put(r storage.Row) {
@@ -60,8 +65,16 @@ func (v *txView) put(r storage.Row) {
 	v.out = append(v.out, r)
 }
 
-// apply runs ops in one transaction, in order, and returns one outcome per op.
-func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]outcome, error) {
+// budget bounds the records one write request reads and answers with, in bytes.
+type budget struct{ read, answer int }
+
+// unbounded is the budget of a single-op request: one record.
+var unbounded = budget{math.MaxInt, math.MaxInt}
+
+// apply runs ops in one transaction, in order, and returns one outcome per op. Ops whose
+// records lie past b.read are deferred, and answers carry at most b.answer bytes of records
+// (decide).
+func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp, b budget) ([]outcome, error) {
 	kinds := make([]string, 0, len(ops))
 	keys := make([]storage.Key, 0, len(ops))
 	var idem []string
@@ -78,7 +91,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 			if err := tx.LockKinds(ctx, tenant, kinds); err != nil {
 				return err
 			}
-			rows, err := tx.GetMany(ctx, tenant, keys)
+			rows, complete, err := tx.GetMany(ctx, tenant, keys, b.read)
 			if err != nil {
 				return err
 			}
@@ -90,7 +103,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 			}
 			v := &txView{rows: rows, saved: saved, last: map[string]string{},
 				written: make(map[storage.Key]int, len(ops)), out: make([]storage.Row, 0, len(ops)),
-				entries: make([]storage.Entry, 0, len(idem))}
+				entries: make([]storage.Entry, 0, len(idem)), answerLeft: b.answer, partial: !complete}
 			out = make([]outcome, 0, len(ops))
 			for _, o := range ops {
 				oc, err := s.applyOne(ctx, tx, tenant, o, v)
@@ -107,7 +120,7 @@ func (s *Server) apply(ctx context.Context, tenant string, ops []writeOp) ([]out
 		if err != nil {
 			return nil, err
 		}
-		s.maybePrune(ctx)
+		s.savedKeys(ctx, tenant, len(idem))
 		return out, nil
 	}
 }
@@ -120,8 +133,13 @@ func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o w
 	if err != nil {
 		return outcome{}, err
 	}
-	if o.key != "" {
+	// A 409 wrote nothing: a replay re-evaluates it, which is as safe and keeps no copy of the
+	// current record. A deferred op was not evaluated at all.
+	if o.key != "" && oc.status != http.StatusConflict && oc.status != http.StatusServiceUnavailable {
 		saved := storage.Saved{Status: oc.status, Body: oc.body}
+		if len(saved.Body) > maxSavedBody || saved.Body == nil {
+			saved.Body = []byte{} // replays as an acknowledgement without data (CONTRACT.md)
+		}
 		v.saved[o.key] = saved
 		v.entries = append(v.entries, storage.Entry{Key: o.key, Saved: saved})
 	}
@@ -131,16 +149,25 @@ func (s *Server) applyOne(ctx context.Context, tx storage.Tx, tenant string, o w
 // decide applies the version check and, when it passes, the write.
 func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o writeOp, v *txView) (outcome, error) {
 	cur, exists := v.rows[storage.Key{Kind: o.kind, ID: o.id}]
+	if !exists && v.partial {
+		// Past the batch's read budget: whether the record exists is unknown. Nothing is
+		// written; the client sends the op again in a later batch.
+		return outcome{http.StatusServiceUnavailable, deferredJSON}, nil
+	}
 	if o.del {
 		switch {
 		case !exists:
 			return outcome{http.StatusNotFound, errorJSON(codeNotFound, "no such record", nil)}, nil
 		case cur.Deleted:
 			// Already a tombstone: the delete's intent holds, nothing changes.
-			return outcome{http.StatusOK, cur.Doc}, nil
+			return outcome{http.StatusOK, v.answer(cur.Doc)}, nil
 		}
 	}
 	if exists && !o.force && (!o.hasBase || o.base != cur.UpdatedAt) {
+		if v.answerLeft <= 0 {
+			return outcome{http.StatusServiceUnavailable, deferredJSON}, nil
+		}
+		v.answerLeft -= len(cur.Doc)
 		msg := "record changed on the server since _baseUpdatedAt"
 		if !o.hasBase {
 			msg = "record already exists and no _baseUpdatedAt was given"
@@ -164,8 +191,22 @@ func (s *Server) decide(ctx context.Context, tx storage.Tx, tenant string, o wri
 	if !exists {
 		status = http.StatusCreated
 	}
-	return outcome{status, doc}, nil
+	return outcome{status, v.answer(doc)}, nil
 }
+
+// answer is the data of a success: the record while the answer has room, else none (the
+// client acknowledges the op and reads the version later, CONTRACT.md).
+func (v *txView) answer(doc []byte) []byte {
+	if v.answerLeft <= 0 {
+		return nil
+	}
+	v.answerLeft -= len(doc)
+	return doc
+}
+
+// deferredJSON answers an op past the batch's read budget, or a conflict past its answer cap:
+// nothing was written, so the client sends the op again (a 503 is retried).
+var deferredJSON = errorJSON(codeDeferred, "not applied: this batch reached its size cap; send the op again", nil)
 
 // doc is the record the op stores at version; a delete starts from the stored record cur.
 func (o writeOp) doc(cur []byte, version string) ([]byte, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"syscall/js"
 	"testing"
@@ -141,6 +142,9 @@ func TestOptions(t *testing.T) {
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"disk"}`,
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","conflictStrategy":"x"}`,
 		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","tableConflictConfigs":{"a":{"strategy":"y"}}}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","maxConflictRetries":0}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","tableConflictConfigs":{"b":{}}}`,
+		`{"name":"n","baseUrl":"http://x","kinds":["a"],"storage":"memory","maxConflictRetries":-2}`,
 	}
 	for _, s := range bad {
 		_, err := parseOptions(s)
@@ -161,4 +165,39 @@ func TestOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, defaultRequestTimeout, o.requestTimeout())
 	assert.Zero(t, o.engineConfig().MaxRetries, "absent means core's default")
+	assert.Zero(t, o.engineConfig().MaxConflictRetries, "absent means core's default")
+
+	o, err = parseOptions(`{"name":"n","baseUrl":"http://x","kinds":["a","b"],"storage":"memory","maxConflictRetries":7,
+		"tableConflictConfigs":{"a":{},"b":{"strategy":"merge"}}}`)
+	require.NoError(t, err)
+	c = o.engineConfig()
+	assert.Equal(t, 7, c.MaxConflictRetries)
+	assert.Equal(t, map[string]core.Strategy{"b": core.Merge}, c.KindStrategies, "a kind without a strategy takes conflictStrategy")
+}
+
+func TestKindFuncs(t *testing.T) {
+	obj := js.Global().Get("Object").New()
+	obj.Set("note", jsFunc("return '{}'"))
+	obj.Set("task", "not a function")
+	got := kindFuncs(obj)
+	assert.Len(t, got, 1)
+	assert.Equal(t, js.TypeFunction, got["note"].Type())
+	assert.Empty(t, kindFuncs(js.Undefined()))
+}
+
+func TestEventsCarryTheSeedFields(t *testing.T) {
+	err := &core.Error{Code: core.CodeServer, Retryable: true, Msg: "HTTP 503", HTTPStatus: 503}
+	var got []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(encodeBatch([]core.Event{
+		{Type: core.EventOperationFailed, Kind: "note", ID: "n1", OpID: "op1", StatusCode: 503, Err: err},
+		{Type: core.EventError, Phase: "pull", StatusCode: 503, Err: err},
+		{Type: core.EventDataMerged, Kind: "note", ID: "n1", LocalFields: []string{"a"}, ServerFields: []string{"b"}},
+	})), &got))
+	require.Len(t, got, 3)
+	assert.Equal(t, map[string]any{"type": "operationFailed", "kind": "note", "id": "n1", "opId": "op1", "statusCode": 503.0,
+		"error": map[string]any{"code": "server", "retryable": true, "message": "server: HTTP 503"}}, got[0])
+	assert.Equal(t, "pull", got[1]["phase"])
+	assert.Equal(t, 503.0, got[1]["statusCode"])
+	assert.Equal(t, []any{"a"}, got[2]["localFields"])
+	assert.Equal(t, []any{"b"}, got[2]["serverFields"])
 }

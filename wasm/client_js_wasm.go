@@ -44,7 +44,8 @@ const storeOpenTimeout = 30 * time.Second
 type work = func() (any, error)
 
 // openFunc is api.open(optionsJSON, callbacks): callbacks holds the adapters of offsync.js
-// (token, merge, resolve: JSON in, JSON out, async allowed), events(batchJSON), and idbHelpers,
+// (token, merge, resolve: JSON in, JSON out, async allowed; kindMerge and kindResolve: objects
+// of such adapters per kind, from tableConflictConfigs), events(batchJSON), and idbHelpers,
 // idbstore's JavaScript half as offsync.js imported it (see idbstore.Options.Helpers).
 func openFunc(_ js.Value, args []js.Value) any {
 	s, err := stringArg(args, 0, "open options")
@@ -62,10 +63,27 @@ func openFunc(_ js.Value, args []js.Value) any {
 		}
 	}
 	helpers := cbs.Get("idbHelpers")
-	return promise(func() (any, error) { return openClient(s, fns, helpers) })
+	perKind := map[string]map[string]js.Value{"merge": kindFuncs(cbs.Get("kindMerge")), "resolve": kindFuncs(cbs.Get("kindResolve"))}
+	return promise(func() (any, error) { return openClient(s, fns, perKind, helpers) })
 }
 
-func openClient(s string, fns map[string]js.Value, idbHelpers js.Value) (any, error) {
+// kindFuncs reads an object of per-kind adapter functions; other values are skipped.
+func kindFuncs(obj js.Value) map[string]js.Value {
+	out := map[string]js.Value{}
+	if obj.Type() != js.TypeObject {
+		return out
+	}
+	keys := js.Global().Get("Object").Call("keys", obj)
+	for i := range keys.Length() {
+		k := keys.Index(i).String()
+		if f := obj.Get(k); f.Type() == js.TypeFunction {
+			out[k] = f
+		}
+	}
+	return out
+}
+
+func openClient(s string, fns map[string]js.Value, perKind map[string]map[string]js.Value, idbHelpers js.Value) (any, error) {
 	o, err := parseOptions(s)
 	if err != nil {
 		return nil, err
@@ -83,6 +101,14 @@ func openClient(s string, fns map[string]js.Value, idbHelpers js.Value) (any, er
 	}
 	if f, ok := fns["resolve"]; ok {
 		cfg.Resolver = resolverFunc(f)
+	}
+	cfg.KindMergeFuncs = map[string]core.MergeFunc{}
+	for k, f := range perKind["merge"] {
+		cfg.KindMergeFuncs[k] = mergeFunc(f)
+	}
+	cfg.KindResolvers = map[string]core.Resolver{}
+	for k, f := range perKind["resolve"] {
+		cfg.KindResolvers[k] = resolverFunc(f)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	// A first IndexedDB open can hang (another tab blocking an upgrade, Safari): bound it.
@@ -208,6 +234,9 @@ func (c *client) table() map[string]method {
 		"delete":          c.del,
 		"get":             c.get,
 		"list":            c.list,
+		"query":           c.query,
+		"count":           c.count,
+		"getMany":         c.getMany,
 		"enqueue":         c.enqueue,
 		"sync":            c.sync,
 		"fullResync":      c.fullResync,
@@ -216,6 +245,7 @@ func (c *client) table() map[string]method {
 		"outbox":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Outbox(ctx)) }),
 		"cursors":         c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Cursors(ctx)) }),
 		"parked":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Parked(ctx)) }),
+		"setAside":        c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.SetAside(ctx)) }),
 		"status":          c.noArgs(func(ctx context.Context) (any, error) { return encode(c.eng.Status(ctx)) }),
 		"resolveConflict": c.resolveConflict,
 		"retryParked":     c.idsMethod(c.eng.RetryParked),
@@ -336,12 +366,21 @@ func (c *client) enqueue(args []js.Value) (work, error) {
 	return func() (any, error) { return encode(c.eng.Enqueue(c.ctx, op)) }, nil
 }
 
-// sync(kindsJSON?, signal?) → stats JSON. An aborted AbortSignal cancels the run's context.
+// syncArgs is sync()'s options as offsync.js serialises them (JS-API.md names): an absent
+// list is nil, [] an empty one.
+type syncArgs struct {
+	Kinds     []string `json:"kinds"`
+	PushKinds []string `json:"pushKinds"`
+	PullKinds []string `json:"pullKinds"`
+}
+
+// sync(optionsJSON?, signal?) → stats JSON. An aborted AbortSignal cancels the run's context.
 func (c *client) sync(args []js.Value) (work, error) {
-	var opts core.SyncOptions
-	if _, err := jsonArg(args, 0, "sync kinds", &opts.Kinds); err != nil {
+	var a syncArgs
+	if _, err := jsonArg(args, 0, "sync options", &a); err != nil {
 		return nil, err
 	}
+	opts := core.SyncOptions{Kinds: a.Kinds, PushKinds: a.PushKinds, PullKinds: a.PullKinds}
 	signal := arg(args, 1)
 	return c.withSignal(signal, func(ctx context.Context) (core.Stats, error) { return c.eng.Sync(ctx, opts) }), nil
 }

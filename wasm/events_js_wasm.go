@@ -41,7 +41,7 @@ func deliver(fn js.Value, batch string) {
 // encodeBatch marshals events; a batch that cannot be encoded (a record with invalid JSON)
 // is reported as one error event rather than dropped unseen.
 func encodeBatch(batch []core.Event) string {
-	b, err := json.Marshal(batch)
+	b, err := appendEvents(make([]byte, 0, 160*len(batch)), batch)
 	if err != nil {
 		ev := core.Event{Type: core.EventError, Err: core.Wrap(core.CodeProtocol, "encode events", err)}
 		if b, err = json.Marshal([]core.Event{ev}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"syscall/js"
 	"time"
@@ -12,12 +13,18 @@ import (
 	"github.com/offsync/offsync/core/rest"
 )
 
+// defaultMaxBody bounds a response body read into memory: 64 MiB, as core/rest/nethttp's
+// DefaultMaxBody on the host. A bigger answer is an error, not an out-of-memory tab.
+const defaultMaxBody = 64 << 20
+
 // fetchDoer is the rest.Doer of the wasm build: the host's fetch(), which exists in pages,
 // workers and Node 18+ (net/http on GOOS=js does not use fetch under Node, and costs ~2 MB).
 type fetchDoer struct {
 	// timeout bounds one request, body included: fetch itself never gives up on a server
 	// that accepted the connection and went silent. Zero means no bound.
 	timeout time.Duration
+	// maxBody bounds a response body (defaultMaxBody).
+	maxBody int
 	// The host's objects a request uses, looked up once (each lookup is a JS crossing); fetch
 	// itself is looked up per request, so that a fetch the app or its tests wrap later is used.
 	json, object, uint8Array, abortController js.Value
@@ -27,7 +34,7 @@ var _ rest.Doer = fetchDoer{}
 
 func newFetchDoer(timeout time.Duration) fetchDoer {
 	g := js.Global()
-	return fetchDoer{timeout: timeout, json: g.Get("JSON"), object: g.Get("Object"),
+	return fetchDoer{timeout: timeout, maxBody: defaultMaxBody, json: g.Get("JSON"), object: g.Get("Object"),
 		uint8Array: g.Get("Uint8Array"), abortController: g.Get("AbortController")}
 }
 
@@ -70,14 +77,50 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 		return nil, core.Wrap(core.CodeNetwork, op, err)
 	}
 	out := &rest.Response{Status: res.Get("status").Int(), Header: header}
-	ab, err := await(ctx, res.Call("arrayBuffer"), core.CodeNetwork, op+" body")
-	if err != nil {
+	if out.Body, err = d.body(ctx, res, header["content-length"]); err != nil {
+		ac.Call("abort") // stop the download
 		return nil, ctxOr(ctx, err)
 	}
-	u8 := d.uint8Array.New(ab)
-	out.Body = make([]byte, u8.Get("length").Int())
-	js.CopyBytesToGo(out.Body, u8)
 	return out, nil
+}
+
+// body reads res's body up to maxBody bytes, chunk by chunk from its stream: arrayBuffer()
+// would hold the whole answer before Go could refuse it, and a Content-Length is no bound (a
+// compressed answer's is the compressed size, and a chunked one has none).
+func (d fetchDoer) body(ctx context.Context, res js.Value, contentLength string) ([]byte, error) {
+	tooBig := fmt.Errorf("response body over %d bytes", d.maxBody)
+	if n, err := strconv.Atoi(contentLength); err == nil && n > d.maxBody {
+		return nil, tooBig
+	}
+	stream := res.Get("body")
+	if stream.IsNull() || stream.IsUndefined() {
+		return []byte{}, nil
+	}
+	reader := stream.Call("getReader")
+	var buf []byte
+	if n, err := strconv.Atoi(contentLength); err == nil && n > 0 {
+		buf = make([]byte, 0, n)
+	}
+	for {
+		r, err := await(ctx, reader.Call("read"), core.CodeNetwork, "fetch body")
+		if err != nil {
+			return nil, err
+		}
+		if r.Get("done").Bool() {
+			if buf == nil {
+				buf = []byte{}
+			}
+			return buf, nil
+		}
+		chunk := r.Get("value")
+		n := chunk.Get("length").Int()
+		if len(buf)+n > d.maxBody {
+			reader.Call("cancel")
+			return nil, tooBig
+		}
+		buf = append(buf, make([]byte, n)...)
+		js.CopyBytesToGo(buf[len(buf)-n:], chunk)
+	}
 }
 
 // ctxOr prefers ctx's own error (cancelled or timeout) to the AbortError it caused.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/offsync/offsync/core"
@@ -21,16 +22,22 @@ type options struct {
 	PushConcurrency      int                    `json:"pushConcurrency"`
 	PullConcurrency      int                    `json:"pullConcurrency"`
 	MaxRetries           *int                   `json:"maxRetries"`
+	MaxConflictRetries   *int                   `json:"maxConflictRetries"`
 	BackoffMinMs         *float64               `json:"backoffMinMs"`
 	BackoffMaxMs         *float64               `json:"backoffMaxMs"`
 	FullResyncIntervalMs *float64               `json:"fullResyncIntervalMs"`
 	UserAgent            string                 `json:"userAgent"`
 	RequestTimeoutMs     *float64               `json:"requestTimeoutMs"`
 	Durability           string                 `json:"durability"`
+	// Indexes is {kind: [field | [field, ...]]} (core.ParseIndexes); parsed into indexes.
+	Indexes json.RawMessage `json:"indexes"`
+	indexes map[string][]core.IndexSpec
 }
 
+// tableConfig is one kind's tableConflictConfigs entry; its conflictResolver and mergeFunction
+// travel as callbacks (kindResolve, kindMerge).
 type tableConfig struct {
-	Strategy core.Strategy `json:"strategy"`
+	Strategy core.Strategy `json:"strategy"` // "" takes conflictStrategy (the seed's)
 }
 
 // parseOptions decodes and checks the options; every mistake is an invalid error.
@@ -54,10 +61,20 @@ func parseOptions(s string) (options, error) {
 	case o.ConflictStrategy != "" && !o.ConflictStrategy.Valid():
 		return o, core.Errorf(core.CodeInvalid, op, "unknown conflictStrategy %q", o.ConflictStrategy)
 	}
+	var err error
+	if o.indexes, err = core.ParseIndexes(o.Indexes, o.Kinds); err != nil {
+		return o, err
+	}
 	for k, t := range o.TableConflictConfigs {
-		if !t.Strategy.Valid() {
+		if !slices.Contains(o.Kinds, k) {
+			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: not one of options.kinds", k)
+		}
+		if t.Strategy != "" && !t.Strategy.Valid() {
 			return o, core.Errorf(core.CodeInvalid, op, "tableConflictConfigs.%s: unknown strategy %q", k, t.Strategy)
 		}
+	}
+	if o.MaxConflictRetries != nil && *o.MaxConflictRetries < 1 {
+		return o, core.Errorf(core.CodeInvalid, op, "options.maxConflictRetries must be at least 1, not %d", *o.MaxConflictRetries)
 	}
 	return o, nil
 }
@@ -77,8 +94,13 @@ func (o options) engineConfig() core.Config {
 	if len(o.TableConflictConfigs) > 0 {
 		c.KindStrategies = map[string]core.Strategy{}
 		for k, t := range o.TableConflictConfigs {
-			c.KindStrategies[k] = t.Strategy
+			if t.Strategy != "" {
+				c.KindStrategies[k] = t.Strategy
+			}
 		}
+	}
+	if o.MaxConflictRetries != nil {
+		c.MaxConflictRetries = *o.MaxConflictRetries
 	}
 	if o.MaxRetries != nil {
 		c.MaxRetries = *o.MaxRetries

@@ -32,9 +32,22 @@ import (
 // its host objects looked up once +1.4 KB, the rest +0.4 KB). Raised to ~0.5% above the
 // 1,411,373 B measured after the fourth session's work (no new import; gzip -9 +7.6 KB in all:
 // the write ahead and the stored outbox size +4.0 KB, a put resolved by its commit +3.6 KB).
+// Raised to ~0.5% above the 1,421,819 B measured with the seed's knobs and events (no new
+// import; gzip -9 +2.4 KB: per-kind callbacks, sync's options, per-op and merge events; the
+// base before them measured 1,419,977 B here, already past the old budget).
+// Then raised by 27.6 KB for local queries (issue 14; no new import: the query parser, matcher,
+// orderer and the query/count/getMany methods are ~115 KB of wasm code, 27.4 KB gzip), then by
+// 15 KB for the planner and idbstore's query indexes (walks, counts, the index schema step) and
+// 7 KB for the one-call reads and the conditions and orders handed to the helpers.
+// Then +13.6 KB for distrusting the server (issue 13, measured alone at 1,422,779 B; no new
+// import; gzip -9 +13.6 KB in all: the fetch body read as a capped stream +1.5 KB, setAside()
+// through the bridge +1.5 KB, the transport's bad items +1.4 KB, remembered ack versions +1.7 KB,
+// page checks, the set-aside list, version order and refetch checks +7.5 KB).
+// Together (session 5: seed answers learned with a GET, the seed's knobs, queries, distrusting the
+// server) they measured 1,512,472 B; the budget is ~0.5% above.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_418_400
+const wasmGzipBudget = 1_520_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

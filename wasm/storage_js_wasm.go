@@ -16,7 +16,7 @@ func openStore(ctx context.Context, o options, idbHelpers js.Value) (core.Store,
 	if o.Storage == "memory" {
 		return memstore.New(), nil
 	}
-	s, err := idbstore.OpenWith(ctx, o.Name, idbstore.Options{Durability: o.Durability, Helpers: idbHelpers})
+	s, err := idbstore.OpenWith(ctx, o.Name, idbstore.Options{Durability: o.Durability, Helpers: idbHelpers, Indexes: o.indexes})
 	if err != nil {
 		return nil, core.Wrap(core.CodeStorage, "open indexeddb "+o.Name, err)
 	}

@@ -2,6 +2,7 @@
 // playwright. Every timing is taken here, with performance.now(), around one side's call.
 import { createRaw } from './raw.js';
 import { digest, makeRecords } from './records.js';
+import { answer, queryRecord } from './queries.js';
 
 let cfg = null;
 const sides = new Map();
@@ -51,8 +52,8 @@ window.bench = {
     cfg = config;
     window.benchReady = true;
   },
-  async open(side, name, kinds) {
-    await (await load(side)).open(name, kinds);
+  async open(side, name, kinds, indexes) {
+    await (await load(side)).open(name, kinds, indexes);
   },
   // openTimed measures loading the side's code (if not loaded yet) and opening an existing
   // database to ready.
@@ -91,6 +92,28 @@ window.bench = {
     const { ms, result } = await timed(() => s.push(name, kind));
     if (result && typeof result === 'object') return { ms: result.ms, result: result.count };
     return { ms, result };
+  },
+  // fillQuery writes n query records (untimed) in batches of `batch`.
+  async fillQuery(side, name, kind, n, groups, batch, version = 0) {
+    const s = await load(side);
+    for (let i = 0; i < n; i += batch) {
+      const recs = [];
+      for (let j = i; j < Math.min(n, i + batch); j++) recs.push(queryRecord(j, groups, version));
+      await s.putMany(name, kind, recs, recs.length);
+    }
+  },
+  // query times one side's query of a spec (queries.js) and answers what it read.
+  async query(side, name, kind, spec) {
+    const s = await load(side);
+    const { ms, result } = await timed(() => s.query(name, kind, spec));
+    return { ms, result: answer(result), rows: typeof result === 'number' ? result : result.length };
+  },
+  // watchedPuts (offsync): n awaited puts of existing records (new versions) under watches.
+  async watchedPuts(name, kind, queries, n, total, groups, version) {
+    const s = await load('offsync');
+    const records = [];
+    for (let i = 0; i < n; i++) records.push(queryRecord((i * 7919 + version * 131) % total, groups, version));
+    return s.watchedPuts(name, kind, queries, records);
   },
   async digest(side, name, kind) {
     return digest(await (await load(side)).records(name, kind));

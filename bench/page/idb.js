@@ -25,13 +25,16 @@ export function deleteDatabase(name) {
 }
 
 // openStores opens (creating on first use) a database with one record store per kind, an
-// auto-increment outbox and a cursors store.
-export function openStores(name, kinds) {
+// auto-increment outbox and a cursors store; indexes: kind → fields, one index per field.
+export function openStores(name, kinds, indexes = {}) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(name, 1);
     req.onupgradeneeded = () => {
       const db = req.result;
-      for (const k of kinds) db.createObjectStore(`r:${k}`);
+      for (const k of kinds) {
+        const st = db.createObjectStore(`r:${k}`);
+        for (const f of indexes[k] ?? []) st.createIndex(f, f);
+      }
       db.createObjectStore('outbox', { autoIncrement: true });
       db.createObjectStore('cursors');
     };

@@ -1,5 +1,6 @@
 // offsync through its public JS API (JS-API.md), IndexedDB storage.
 import { deleteDatabase } from './idb.js';
+import { offsyncQuery } from './queries.js';
 
 export async function createOffsyncSide(cfg) {
   const mod = await import(cfg.offsyncUrl);
@@ -8,9 +9,9 @@ export async function createOffsyncSide(cfg) {
 
   return {
     name: 'offsync',
-    async open(name, kinds) {
+    async open(name, kinds, indexes) {
       dbs.set(name, await mod.open({
-        name, baseUrl: cfg.baseUrl, kinds, token, storage: 'indexeddb',
+        name, baseUrl: cfg.baseUrl, kinds, token, storage: 'indexeddb', ...(indexes ? { indexes } : {}),
         pageSize: cfg.pageSize, pushBatchSize: cfg.pushBatchSize,
         ...(cfg.wasmUrl ? { wasmUrl: new URL(cfg.wasmUrl, location.href) } : {}),
       }));
@@ -60,6 +61,31 @@ export async function createOffsyncSide(cfg) {
     },
     async records(name, kind) {
       return dbs.get(name).list(kind);
+    },
+    query(name, kind, spec) {
+      return offsyncQuery(dbs.get(name), kind, spec);
+    },
+    // watchedPuts starts the watches (queries; null: the whole kind), waits for their first
+    // result, then times the awaited puts of records, and stops the watches.
+    async watchedPuts(name, kind, queries, records) {
+      const db = dbs.get(name);
+      const calls = queries.map(() => 0);
+      let first;
+      const ready = new Promise((resolve) => { first = resolve; });
+      const check = () => { if (calls.every((c) => c > 0)) first(); };
+      const stops = queries.map((q, i) => {
+        const cb = () => { calls[i] += 1; check(); };
+        return q === null ? db.watch(kind, cb) : db.watch(kind, q, cb);
+      });
+      if (queries.length === 0) first();
+      await ready;
+      try {
+        const t0 = performance.now();
+        for (const r of records) await db.put(kind, r);
+        return { ms: performance.now() - t0, calls: calls.reduce((a, b) => a + b, 0) };
+      } finally {
+        for (const stop of stops) stop();
+      }
     },
     async pending(name) {
       return dbs.get(name).pendingCount();

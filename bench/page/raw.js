@@ -3,6 +3,7 @@
 // per write, or per batch) putting the same records plus a cursor or outbox entries.
 import { request, done, deleteDatabase, openStores } from './idb.js';
 import { getJSON } from './http.js';
+import { rawQuery } from './queries.js';
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
@@ -56,8 +57,8 @@ export function createRaw(cfg) {
 
   return {
     name: 'raw',
-    async open(name, kinds) {
-      dbs.set(name, await openStores(name, kinds));
+    async open(name, kinds, indexes = {}) {
+      dbs.set(name, await openStores(name, kinds, indexes));
     },
     async close(name) {
       dbs.get(name)?.close();
@@ -111,6 +112,9 @@ export function createRaw(cfg) {
     },
     async records(name, kind) {
       return request(dbs.get(name).transaction(`r:${kind}`).objectStore(`r:${kind}`).getAll());
+    },
+    query(name, kind, spec) {
+      return rawQuery(dbs.get(name), kind, spec);
     },
     async pending(name) {
       return request(dbs.get(name).transaction('outbox').objectStore('outbox').count());

@@ -5,6 +5,7 @@ import { createRxDatabase } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getJSON } from './http.js';
+import { rxdbQuery } from './queries.js';
 
 const EPOCH = '1970-01-01T00:00:00Z';
 
@@ -27,6 +28,16 @@ const schema = {
     updatedAt: { type: 'string' },
   },
   required: ['id'],
+};
+
+// The query scenarios' collection: the same fields plus grp, with RxDB indexes on the fields
+// the other sides index (RxDB wants bounds on indexed numbers).
+const indexedNumber = { type: 'number', minimum: 0, maximum: 1e9, multipleOf: 1 };
+const querySchema = {
+  ...schema,
+  properties: { ...schema.properties, grp: indexedNumber, n: indexedNumber },
+  required: ['id', 'grp', 'n'],
+  indexes: ['grp', 'n'],
 };
 
 // The server's item → an RxDB document (soft delete as _deleted).
@@ -108,9 +119,9 @@ export function createRxdbSide(cfg) {
 
   return {
     name: 'rxdb',
-    async open(name, kinds) {
+    async open(name, kinds, indexes = {}) {
       const db = await createRxDatabase({ name, storage: getRxStorageDexie(), multiInstance: false });
-      await db.addCollections(Object.fromEntries(kinds.map((k) => [k, { schema }])));
+      await db.addCollections(Object.fromEntries(kinds.map((k) => [k, { schema: indexes[k] ? querySchema : schema }])));
       dbs.set(name, { db, live: new Map() });
     },
     async close(name) {
@@ -166,6 +177,9 @@ export function createRxdbSide(cfg) {
     async records(name, kind) {
       const docs = await dbs.get(name).db[kind].find().exec();
       return docs.map((d) => d.toJSON());
+    },
+    query(name, kind, spec) {
+      return rxdbQuery(dbs.get(name).db[kind], spec);
     },
   };
 }

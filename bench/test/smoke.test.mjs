@@ -2,7 +2,7 @@
 // for every side, and every side's store holds the same data afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBench, SMOKE, SIDES, LARGE_SMOKE, LARGE_STEPS } from '../harness.mjs';
+import { runBench, SMOKE, SIDES, QUERY_SCENARIOS, WATCH_SCENARIOS, LARGE_SMOKE, LARGE_STEPS } from '../harness.mjs';
 import { chartRows, renderChart } from '../chart.mjs';
 import { renderReport } from '../report.mjs';
 import { renderLargeSection } from '../report-large.mjs';
@@ -40,6 +40,11 @@ test('bench harness runs every scenario on every side with equal data', { timeou
       for (const x of v) assert.ok(Number.isFinite(x) && x > 0, `${sc}/${side} figure ${x}`);
     }
   }
+  for (const sc of QUERY_SCENARIOS) {
+    for (const side of SIDES) assert.ok(res.scenarios[sc]?.values[side]?.length === SMOKE.queryReps, `${sc}/${side} timed`);
+  }
+  for (const sc of Object.keys(WATCH_SCENARIOS)) assert.ok(res.scenarios[sc]?.values.offsync?.length === SMOKE.queryReps, `${sc} timed`);
+  assert.ok(res.scenarios.watchKind.extra.offsync.every((e) => e.calls > 0), 'the whole-kind watch was called during the puts');
   for (const phase of ['initialPull', 'incrementalPull']) {
     const raw = res.digests[`${phase}/raw`];
     assert.equal(raw.count, SMOKE.main, `${phase}: raw count`);

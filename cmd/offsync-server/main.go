@@ -10,7 +10,8 @@
 //
 // with the real port when -addr asks for port 0 (tests start it with -addr 127.0.0.1:0 and read
 // this line). The API is at that URL plus -prefix. Every later line is a log/slog text record.
-// SIGINT or SIGTERM shuts it down gracefully (in-flight requests finish, up to 10 s); exit code 0.
+// SIGINT or SIGTERM shuts it down gracefully: in-flight requests finish for up to -shutdown-grace
+// (10 s), then the connections still open (a stalled client) are closed; exit code 0.
 package main
 
 import (
@@ -28,10 +29,21 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/offsync/offsync/server"
 )
 
-const shutdownTimeout = 10 * time.Second
+// Connection limits (server/README.md): a request stalled mid-headers or mid-body is cut after
+// readTimeout, an answer a client will not read after writeTimeout.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 120 * time.Second
+	idleTimeout       = 120 * time.Second
+	defaultMaxConns   = 1024
+	shutdownGrace     = 10 * time.Second
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -55,6 +67,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	origins := fs.String("cors-origins", "", "comma-separated allowed browser origins, * for any")
 	maxBody := fs.Int64("max-body", server.DefaultMaxBody, "largest record body in bytes")
 	rate := fs.Float64("rate", 0, "requests per second per tenant (0: no limit)")
+	maxPage := fs.Int("max-page-bytes", server.DefaultMaxPageBytes, "largest pull page in bytes of records (at least one record)")
+	maxKeys := fs.Int("idempotency-max-keys", server.DefaultIdempotencyMaxKeys, "idempotency keys kept per tenant")
+	readTO := fs.Duration("read-timeout", readTimeout, "longest time to read a request, headers and body")
+	writeTO := fs.Duration("write-timeout", writeTimeout, "longest time to handle a request and write its answer")
+	idleTO := fs.Duration("idle-timeout", idleTimeout, "how long an idle keep-alive connection stays open")
+	maxConns := fs.Int("max-conns", defaultMaxConns, "most connections open at once (0: no limit)")
+	grace := fs.Duration("shutdown-grace", shutdownGrace, "how long SIGTERM waits for in-flight requests")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +86,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	cfg := server.Config{
 		DB: *db, Dev: *dev, Prefix: *prefix, StaticDir: *static, MaxBody: *maxBody, Rate: *rate, Logger: log,
+		MaxPageBytes: *maxPage, IdempotencyMaxKeys: *maxKeys,
 	}
 	if *tokensFile != "" {
 		t, err := server.LoadTokens(*tokensFile)
@@ -89,13 +109,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if *maxConns > 0 {
+		// netutil.LimitListener (golang.org/x/net) waits in Accept once maxConns are open,
+		// so a flood of connections queues in the kernel instead of costing goroutines.
+		ln = netutil.LimitListener(ln, *maxConns)
+	}
 	fmt.Fprintf(stderr, "offsync-server listening on http://%s\n", ln.Addr())
 	if *dev {
 		log.Warn("DEV MODE: ANY bearer token is accepted as its own tenant; never expose this server")
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "api", "http://"+ln.Addr().String()+*prefix,
 		"db", redact(*db), "static", *static, "cors", cfg.CORSOrigins, "rate", *rate)
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: min(readHeaderTimeout, *readTO), ReadTimeout: *readTO,
+		WriteTimeout: *writeTO, IdleTimeout: *idleTO, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -104,10 +130,13 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), *grace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Past the grace period: what is still open is a stalled or slow client; an op it did
+		// not get an answer for stays in its outbox.
+		log.Warn("closing connections still open after the grace period", "grace", *grace, "err", err)
+		hs.Close()
 	}
 	log.Info("stopped")
 	return nil

@@ -2,6 +2,8 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/offsync/offsync/core"
@@ -50,18 +52,45 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 	if body.Items == nil {
 		return core.PullPage{}, protocolError(op, resp, `pull body has no "items" array`, nil)
 	}
-	page := core.PullPage{Items: make([]core.Record, len(body.Items)), ServerTime: serverTime(resp)}
+	page := core.PullPage{Items: make([]core.Record, 0, len(body.Items)), ServerTime: serverTime(resp)}
 	for i, raw := range body.Items {
 		rec, err := parseRecord(kind, raw, true, "")
 		if err != nil {
-			return core.PullPage{}, protocolError(op, resp, "item "+strconv.Itoa(i), err)
+			// One unreadable item does not fail the page: the engine sets it aside.
+			page.Bad = append(page.Bad, badItem(i, raw, err))
+			continue
 		}
-		page.Items[i] = rec
+		page.Items = append(page.Items, rec)
 	}
 	if body.NextPageToken != nil {
 		page.NextPageToken = *body.NextPageToken
 	}
 	return page, nil
+}
+
+// badItem describes a page item parseRecord refused, with its id and version where they are
+// strings.
+func badItem(index int, raw json.RawMessage, err error) core.BadItem {
+	b := core.BadItem{Index: index, Reason: err.Error()}
+	var head struct {
+		ID             json.RawMessage `json:"id"`
+		UpdatedAt      json.RawMessage `json:"updatedAt"`
+		UpdatedAtSnake json.RawMessage `json:"updated_at"`
+	}
+	if json.Unmarshal(raw, &head) != nil {
+		return b
+	}
+	var s string
+	if json.Unmarshal(head.ID, &s) == nil && core.ValidID(s) {
+		b.ID = s
+	}
+	for _, v := range []json.RawMessage{head.UpdatedAt, head.UpdatedAtSnake} {
+		if s = ""; json.Unmarshal(v, &s) == nil && s != "" {
+			b.UpdatedAt = s
+			break
+		}
+	}
+	return b
 }
 
 func (t *Transport) recordURL(kind, id string) string {
@@ -86,7 +115,10 @@ func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bo
 	}
 	rec, err := parseRecord(kind, resp.Body, true, "")
 	if err != nil {
-		return core.Record{}, false, protocolError(op, resp, "record", err)
+		return core.Record{}, false, protocolError(op, resp, "record", &core.BadRecord{Item: badItem(0, resp.Body, err)})
+	}
+	if rec.ID != id {
+		return core.Record{}, false, protocolError(op, resp, "record", fmt.Errorf("the answer is record %q, not %q", rec.ID, id))
 	}
 	return rec, true, nil
 }

@@ -91,14 +91,6 @@ func TestPullBadAnswers(t *testing.T) {
 			return 200, `{"items":[{"id":"a","updatedAt":"2026-01-01T00:00:00Z"`, nil
 		}, core.CodeProtocol, false, 0, "pull body"},
 		{"no items", func() (int, string, []string) { return 200, `{"data":[]}`, nil }, core.CodeProtocol, false, 0, "items"},
-		{"item without id", func() (int, string, []string) {
-			return 200, `{"items":[{"title":"x","updatedAt":"2026-01-01T00:00:00Z"}]}`, nil
-		}, core.CodeProtocol, false, 0, "no string id"},
-		{"numeric id", func() (int, string, []string) {
-			return 200, `{"items":[{"id":7,"updatedAt":"2026-01-01T00:00:00Z"}]}`, nil
-		}, core.CodeProtocol, false, 0, "item 0"},
-		{"item without updatedAt", func() (int, string, []string) { return 200, `{"items":[{"id":"a"}]}`, nil }, core.CodeProtocol, false, 0, "updatedAt"},
-		{"item not an object", func() (int, string, []string) { return 200, `{"items":["a"]}`, nil }, core.CodeProtocol, false, 0, "not a JSON object"},
 		{"401", func() (int, string, []string) { return 401, `{"error":"unauthorized","message":"bad token"}`, nil }, core.CodeAuth, false, 0, "bad token"},
 		{"403", func() (int, string, []string) { return 403, `{"error":"forbidden"}`, nil }, core.CodeAuth, false, 0, "forbidden"},
 		{"429 Retry-After seconds", func() (int, string, []string) { return 429, `{"error":"rate_limited"}`, []string{"Retry-After", "7"} }, core.CodeServer, true, 7 * time.Second, "429"},

@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/offsync/offsync/core"
@@ -124,8 +125,11 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 		}
 	case core.OpDelete:
 		req.Method = "DELETE"
+		// The base goes both ways: the seed's client sends the query parameter, its example
+		// backend reads the header (CONTRACT.md "Delete").
 		if op.BaseUpdatedAt != "" {
 			req.URL += "?_baseUpdatedAt=" + queryEscape(op.BaseUpdatedAt)
+			req.Header["X-Base-Updated-At"] = op.BaseUpdatedAt
 		}
 		if op.Force {
 			req.Header["X-Force-Delete"] = "true"
@@ -141,5 +145,9 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 		}
 		return core.PushResult{}, err
 	}
-	return t.opResult(name, op, resp, resp.Status, resp.Body, resp.Body)
+	if is2xx(resp.Status) && strings.Contains(resp.Header["content-type"], "text/html") {
+		// A web page, even an empty one, is a portal's or proxy's answer, not the server's.
+		return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
+	}
+	return t.opResult(ctx, name, op, resp, resp.Status, resp.Body, resp.Body)
 }

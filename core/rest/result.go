@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/offsync/offsync/core"
@@ -9,30 +10,28 @@ import (
 
 // opResult maps one op's answer (CONTRACT.md client table) to a PushResult. data is where a
 // success carries the stored record, errBody where a failure carries its error (both the
-// response body for single ops; "data" and "error" of a batch result). 401/403 and an
-// unparseable success fail the whole call.
-func (t *Transport) opResult(name string, op core.Op, resp *Response, status int, data, errBody json.RawMessage) (core.PushResult, error) {
+// response body for single ops; "data" and "error" of a batch result). 401/403 and a web
+// page answering 2xx fail the whole call.
+func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, status int, data, errBody json.RawMessage) (core.PushResult, error) {
 	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: serverTime(resp)}
 	switch {
 	case is2xx(status):
-		if !jsonscan.Valid(data) {
-			return core.PushResult{}, protocolError(name, resp, "acknowledged record", errNotJSON)
+		// A captive portal or proxy answers 200 with its own page: that is no acknowledgement,
+		// and taking it for one would drop a write the server never saw.
+		if looksLikeHTML(data) {
+			return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
 		}
-		rec, err := parseRecord(op.Kind, data, true, "")
-		if err != nil {
-			return core.PushResult{}, protocolError(name, resp, "acknowledged record", err)
-		}
-		if rec.ID != op.EntityID {
-			return core.PushResult{}, core.Errorf(core.CodeProtocol, name, "server acknowledged id %q", rec.ID)
-		}
-		res.Status, res.Record = core.PushOK, &rec
+		res.Status, res.Record = core.PushOK, ackedRecord(op, data)
 	case status == 409:
-		rec, err := conflictRecord(op, errBody, data)
+		rec, found, err := conflictRecord(op, errBody, data)
 		if err != nil {
 			return core.PushResult{}, protocolError(name, resp, "409 body", err)
 		}
-		res.Status, res.Record = core.PushConflict, rec
 		res.Message = serverMessage(status, errBody, "")
+		if !found {
+			return t.conflictFetched(ctx, name, res, op)
+		}
+		res.Status, res.Record = core.PushConflict, rec
 	case status == 401 || status == 403:
 		return core.PushResult{}, t.statusError(name, &Response{Status: status, Header: resp.Header, Body: errBody})
 	case status == 404:
@@ -49,6 +48,50 @@ func (t *Transport) opResult(name string, op core.Op, resp *Response, status int
 	return res, nil
 }
 
+// ackedRecord is the stored record a 2xx answer carries, or nil when it carries none usable:
+// no body (204), a body that is not JSON, not a record, another id's record, one without a
+// version or still at the op's base (an echo of what was sent: a write always gets a new
+// version), or one whose deletion state is not what the op made. Backends built for the seed
+// answer this way (its guide documents 204 for DELETE; its engine ignores PUT bodies); the
+// engine then learns the version with GET /{kind}/{id} (core/learn.go).
+func ackedRecord(op core.Op, data json.RawMessage) *core.Record {
+	if !jsonscan.Valid(data) {
+		return nil
+	}
+	rec, err := parseRecord(op.Kind, data, true, "")
+	if err != nil || rec.ID != op.EntityID || rec.Deleted != (op.Type == core.OpDelete) ||
+		(op.BaseUpdatedAt != "" && rec.UpdatedAt == op.BaseUpdatedAt) {
+		return nil
+	}
+	return &rec
+}
+
+// conflictFetched completes a 409 that carries no record (a seed-style server may send only
+// {"error":"conflict"}): the record is fetched, so the strategy sees the server's side
+// instead of taking the record for gone. A 404 means the server has none; a fetch the network
+// or the server failed makes the op a PushRetry.
+func (t *Transport) conflictFetched(ctx context.Context, name string, res core.PushResult, op core.Op) (core.PushResult, error) {
+	rec, ok, err := t.Fetch(ctx, op.Kind, op.EntityID)
+	switch core.CodeOf(err) {
+	case "":
+	case core.CodeNetwork, core.CodeTimeout, core.CodeServer:
+		res.Status, res.Err = core.PushRetry, err
+		return res, nil
+	case core.CodeAuth, core.CodeCancelled:
+		return core.PushResult{}, err
+	default:
+		return core.PushResult{}, core.Errorf(core.CodeProtocol, name, "409 without the current record, and fetching it failed: %w", err)
+	}
+	res.Status = core.PushConflict
+	if ok {
+		if rec.ID != op.EntityID {
+			return core.PushResult{}, core.Errorf(core.CodeProtocol, name, "fetched record %q for a 409", rec.ID)
+		}
+		res.Record = &rec
+	}
+	return res, nil
+}
+
 // conflictBody holds the places where servers put the current record of a 409: CONTRACT.md's
 // "current", the seed's "serverData".
 type conflictBody struct {
@@ -57,8 +100,9 @@ type conflictBody struct {
 }
 
 // conflictRecord finds the server's current record in a 409: "current", then "serverData",
-// then a body that is itself a record (has an id). A null "current" means the server has none.
-func conflictRecord(op core.Op, bodies ...json.RawMessage) (*core.Record, error) {
+// then a body that is itself a record (has an id), as the seed's client looks for it. A null
+// "current" means the server has none; found is false when the body says nothing either way.
+func conflictRecord(op core.Op, bodies ...json.RawMessage) (rec *core.Record, found bool, err error) {
 	for _, b := range bodies {
 		var cb conflictBody
 		if isNull(b) || json.Unmarshal(b, &cb) != nil {
@@ -69,17 +113,17 @@ func conflictRecord(op core.Op, bodies ...json.RawMessage) (*core.Record, error)
 				continue
 			}
 			if isNull(cand) {
-				return nil, nil
+				return nil, true, nil
 			}
-			rec, err := parseRecord(op.Kind, cand, false, op.EntityID)
+			r, err := parseRecord(op.Kind, cand, false, op.EntityID)
 			if err != nil {
-				return nil, err
+				return nil, true, err
 			}
-			return &rec, nil
+			return &r, true, nil
 		}
-		if rec, err := parseRecord(op.Kind, b, false, ""); err == nil {
-			return &rec, nil
+		if r, err := parseRecord(op.Kind, b, false, ""); err == nil {
+			return &r, true, nil
 		}
 	}
-	return nil, nil
+	return nil, false, nil
 }

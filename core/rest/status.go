@@ -130,19 +130,23 @@ func (t *Transport) statusError(op string, resp *Response) error {
 	default:
 		e = core.Errorf(core.CodeProtocol, op, "unexpected HTTP %d: %s", s, msg)
 	}
+	e.HTTPStatus = resp.Status
 	return e
 }
 
 // protocolError reports an answer that breaks the contract (e.g. an unparseable 2xx body).
 func protocolError(op string, resp *Response, what string, err error) error {
-	ct := resp.Header["content-type"]
-	if looksLikeHTML(resp.Body) {
-		return core.Errorf(core.CodeProtocol, op, "HTTP %d: %s: got an HTML page (%s), not JSON", resp.Status, what, ct)
+	var e *core.Error
+	switch ct := resp.Header["content-type"]; {
+	case looksLikeHTML(resp.Body):
+		e = core.Errorf(core.CodeProtocol, op, "HTTP %d: %s: got an HTML page (%s), not JSON", resp.Status, what, ct)
+	case err != nil:
+		e = core.Errorf(core.CodeProtocol, op, "HTTP %d: %s: %w", resp.Status, what, err)
+	default:
+		e = core.Errorf(core.CodeProtocol, op, "HTTP %d: %s", resp.Status, what)
 	}
-	if err != nil {
-		return core.Errorf(core.CodeProtocol, op, "HTTP %d: %s: %w", resp.Status, what, err)
-	}
-	return core.Errorf(core.CodeProtocol, op, "HTTP %d: %s", resp.Status, what)
+	e.HTTPStatus = resp.Status
+	return e
 }
 
 func is2xx(s int) bool { return s >= 200 && s < 300 }

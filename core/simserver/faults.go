@@ -74,17 +74,21 @@ func NetworkError(method string) error {
 
 // ServerError is the error of a call answered with a 5xx status.
 func ServerError(status int) error {
-	return core.Errorf(core.CodeServer, "simserver", "status %d", status)
+	e := core.Errorf(core.CodeServer, "simserver", "status %d", status)
+	e.HTTPStatus = status
+	return e
 }
 
 // RateLimited is the error of a call answered 429 with Retry-After.
 func RateLimited(retryAfter time.Duration) error {
 	e := core.Errorf(core.CodeServer, "simserver", "status 429")
-	e.RetryAfter = retryAfter
+	e.RetryAfter, e.HTTPStatus = retryAfter, 429
 	return e
 }
 
 // Unauthorized is the error of a call answered 401.
 func Unauthorized() error {
-	return core.Errorf(core.CodeAuth, "simserver", "status 401")
+	e := core.Errorf(core.CodeAuth, "simserver", "status 401")
+	e.HTTPStatus = 401
+	return e
 }

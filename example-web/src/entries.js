@@ -47,8 +47,8 @@ function buildScale(container, labels) {
 }
 
 /**
- * mountEntries wires the form and the list to app.db (read at call time, so a reopened
- * database is picked up) and returns render(records, pendingIds).
+ * mountEntries wires the form to app.db (read at call time, so a reopened database is picked
+ * up) and returns the list's controls: attach(db), changed(), setPending(ids).
  */
 export function mountEntries(app) {
   const form = $('entry-form');
@@ -118,13 +118,62 @@ export function mountEntries(app) {
 
   reset();
 
-  // The list shows the newest PAGE entries (more on request) and reuses the element of every
-  // entry that did not change: while a backlog syncs, watch fires after every batch.
+  // The list is a live query: the newest `shown` entries (of one mood when filtered), read
+  // through the ['date'] and ['mood', 'date'] indexes, one more than shown so that "Show more"
+  // knows there are more. Its header counts every match (db.count, refreshed on changes).
+  // Entries whose element did not change are reused: while a backlog syncs, the list updates
+  // after every batch.
   let shown = PAGE;
-  let last = { records: [], pendingIds: new Set() };
+  let mood = 0; // 0: all moods
+  let rows = [];
+  let total = 0;
+  let pendingIds = new Set();
+  let db = null;
+  let stopWatch = null;
   const nodes = new Map(); // id → { key, node }
   const more = $('more');
-  more.addEventListener('click', () => { shown += PAGE; render(last.records, last.pendingIds); });
+  const filter = $('mood-filter');
+  for (let v = 1; v <= 5; v++) filter.append(el('option', { value: String(v) }, `${MOODS[v]} (${v}/5)`));
+
+  const where = () => (mood ? { mood } : undefined);
+  const listen = () => {
+    stopWatch?.();
+    stopWatch = db && db.watch(KIND, { where: where(), orderBy: [['date', 'desc']], limit: shown + 1 }, (next) => {
+      rows = next;
+      paint();
+    });
+  };
+  let counting = false;
+  let recountAgain = false;
+  const recount = async () => {
+    if (!db) return;
+    if (counting) {
+      recountAgain = true;
+      return;
+    }
+    counting = true;
+    try {
+      do {
+        recountAgain = false;
+        const n = await db.count(KIND, { where: where() });
+        if (n !== total) {
+          total = n;
+          paint();
+        }
+      } while (recountAgain);
+    } catch (err) {
+      if (err?.code !== 'closed') app.notify(`Could not count the entries: ${err.message}`, 'error');
+    } finally {
+      counting = false;
+    }
+  };
+  more.addEventListener('click', () => { shown += PAGE; listen(); });
+  filter.addEventListener('change', () => {
+    mood = Number(filter.value);
+    shown = PAGE;
+    listen();
+    recount();
+  });
 
   const entryNode = (rec, pending) => {
     const key = JSON.stringify([rec, pending]);
@@ -147,18 +196,35 @@ export function mountEntries(app) {
     return node;
   };
 
-  function render(records, pendingIds = new Set()) {
-    last = { records, pendingIds };
-    const sorted = [...records].sort((a, b) => String(b.date).localeCompare(String(a.date)) || a.id.localeCompare(b.id));
-    const visible = sorted.slice(0, shown).map((rec) => entryNode(rec, pendingIds.has(rec.id)));
-    const live = new Set(sorted.map((r) => r.id));
+  function paint() {
+    const page = rows.slice(0, shown);
+    const visible = page.map((rec) => entryNode(rec, pendingIds.has(rec.id)));
+    const live = new Set(page.map((r) => r.id));
     for (const id of nodes.keys()) if (!live.has(id)) nodes.delete(id);
-    $('empty').hidden = sorted.length > 0;
-    $('count').textContent = sorted.length ? `(${sorted.length})` : '';
-    more.hidden = sorted.length <= shown;
-    more.textContent = `Show ${Math.min(PAGE, sorted.length - shown)} more`;
+    $('empty').hidden = rows.length > 0 || mood !== 0;
+    $('count').textContent = total ? `(${total})` : '';
+    more.hidden = rows.length <= shown;
+    more.textContent = `Show ${Math.min(PAGE, Math.max(total - shown, 1))} more`;
     const current = list.children;
     if (current.length !== visible.length || visible.some((n, i) => current[i] !== n)) list.replaceChildren(...visible);
   }
-  return render;
+
+  return {
+    /** attach shows db's entries (null: none) and keeps them live. */
+    attach(next) {
+      db = next;
+      rows = [];
+      total = 0;
+      listen();
+      recount();
+      paint();
+    },
+    /** The count follows every change of the kind, also outside the shown window. */
+    changed: recount,
+    /** setPending marks the entries that wait in the outbox. */
+    setPending(ids) {
+      pendingIds = ids;
+      paint();
+    },
+  };
 }

@@ -1,8 +1,9 @@
 // Boot: service worker, persistent storage, the offsync database, and the wiring between the
 // library's events and the parts of the page.
 import { el, $, coalesce } from './dom.js';
-import { loadSettings, saveSettings, normaliseToken } from './settings.js';
+import { loadSettings, saveSettings, shareSettings, normaliseToken } from './settings.js';
 import { KIND, mountEntries } from './entries.js';
+import { databaseOptions } from './database.js';
 import { mountStatus } from './status.js';
 import { mountConflicts } from './conflicts.js';
 import { mountInspector } from './inspector.js';
@@ -57,7 +58,8 @@ function reportError(err, wasReachable) {
 async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   try {
-    await navigator.serviceWorker.register('sw.js');
+    // A module worker: it imports offsync/background to push after the last tab has closed.
+    await navigator.serviceWorker.register('sw.js', { type: 'module' });
   } catch (err) {
     notify(`Offline start is unavailable: ${err.message}`, 'warn');
   }
@@ -65,19 +67,10 @@ async function registerServiceWorker() {
 
 async function openDatabase(parts) {
   const { open } = await import('../lib/offsync.js');
-  const { settings } = app;
-  const db = await open({
-    name: 'mood-journal',
-    baseUrl: new URL('api', document.baseURI).href,
-    kinds: [KIND],
-    token: () => normaliseToken(app.settings.token),
-    conflictStrategy: settings.manual ? 'manual' : 'autoPreserve',
-    wasmUrl: new URL('../lib/sync.wasm', import.meta.url),
-  });
+  // backgroundSync: what could not be pushed when the last tab closes, sw.js pushes later.
+  const db = await open({ ...databaseOptions(app.settings, document.baseURI), backgroundSync: true });
   const offs = [];
   let pendingIds = new Set();
-  let records = [];
-  const repaint = () => parts.render(records, pendingIds);
   // The outbox can hold thousands of ops while a backlog drains: read it at most a few
   // times a second, and repaint the list only when the set of unsynced entries changed.
   const refreshPending = coalesce(async () => {
@@ -86,7 +79,7 @@ async function openDatabase(parts) {
       parts.status.onStatus({ pending: next.size });
       if (next.size === pendingIds.size && [...next].every((id) => pendingIds.has(id))) return;
       pendingIds = next;
-      repaint();
+      parts.entries.setPending(pendingIds);
     } catch (err) {
       if (err?.code !== 'closed') throw err;
     }
@@ -106,13 +99,14 @@ async function openDatabase(parts) {
         }
         case 'conflict': if (app.settings.manual) parts.conflicts.review(); break;
         case 'conflictResolved': if (!app.settings.manual) parts.conflicts.onResolved(d); break;
-        case 'change': refreshPending(); break;
+        case 'change': refreshPending(); if (d.kind === KIND) parts.entries.changed(); break;
         case 'opParked': notify(`The server refused a change (${d.parked?.reason ?? 'unknown reason'}); it is kept in the inspector.`, 'warn'); break;
         default:
       }
     }));
   }
-  offs.push(db.watch(KIND, (list) => { records = list; repaint(); }));
+  parts.entries.attach(db);
+  offs.push(() => parts.entries.attach(null));
   db.startAuto({ intervalMs: 60_000 });
   parts.status.onStatus(await db.status());
   refreshPending();
@@ -148,7 +142,7 @@ async function main() {
   parts.inspector = mountInspector(app);
   parts.status = mountStatus(app);
   parts.conflicts = mountConflicts(app);
-  parts.render = mountEntries(app);
+  parts.entries = mountEntries(app);
   registerServiceWorker();
   navigator.storage?.persist?.().then((ok) => { app.persisted = ok; }, () => { app.persisted = false; });
 
@@ -156,6 +150,8 @@ async function main() {
   const reopen = async () => {
     await handle?.close();
     app.db = null;
+    // What sw.js pushes with; without Cache Storage it falls back to the default settings.
+    await shareSettings(app.settings, document.baseURI).catch(() => undefined);
     handle = await openDatabase(parts);
     app.db = handle.db;
     parts.inspector.refresh();

@@ -22,3 +22,25 @@ export function normaliseToken(t) {
   if (!v) return DEFAULTS.token;
   return /^\w+\s/.test(v) ? v : `Bearer ${v}`;
 }
+
+// The service worker cannot read localStorage: the settings are also kept in Cache Storage,
+// which the pages and the worker share (sw.js keeps this cache across versions).
+export const SHARED_CACHE = 'offsync-demo-settings';
+const sharedKey = (base) => new URL('settings.json', base).href;
+
+/** shareSettings copies s where the service worker reads it; base is the app's URL. */
+export async function shareSettings(s, base) {
+  const cache = await caches.open(SHARED_CACHE);
+  await cache.put(sharedKey(base), new Response(JSON.stringify({ token: s.token, manual: !!s.manual }),
+    { headers: { 'Content-Type': 'application/json' } }));
+}
+
+/** loadSharedSettings is the last settings a page shared, or the defaults. */
+export async function loadSharedSettings(base) {
+  try {
+    const res = await (await caches.open(SHARED_CACHE)).match(sharedKey(base));
+    return { ...DEFAULTS, ...(res ? await res.json() : {}) };
+  } catch {
+    return { ...DEFAULTS };
+  }
+}

@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repoRoot, startServer, unique } from './support/server.js';
+import { PACKAGE_FILES } from './support/modules.js';
 
 const FILES = [
-  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
-  ['js/idb-helpers.js', 'idb-helpers.js'], ['js/test/browser/csp.html', 'csp.html'], ['js/test/browser/csp.js', 'csp.js'],
-  ['js/test/browser/page.html', 'page.html'], ['js/test/browser/worker.js', 'worker.js'],
+  ...PACKAGE_FILES,
+  ['js/test/browser/csp.html', 'csp.html'],
+  ['js/test/browser/csp.js', 'csp.js'],
+  ['js/test/browser/page.html', 'page.html'],
+  ['js/test/browser/worker.js', 'worker.js'],
 ];
 
 let server;

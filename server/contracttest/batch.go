@@ -30,7 +30,7 @@ func (c *client) batch(t T, ops []any) []batchResult {
 
 func (s *suite) batchChecks() []Check {
 	return []Check{
-		{"batch applies ops in order with per-op results; a bad op fails alone", func(t T) {
+		{Name: "batch applies ops in order with per-op results; a bad op fails alone", Tier: Better, Missing: "no POST /batch", Without: "the client pushes one op per request (pushConcurrency at a time)", Run: func(t T) {
 			kind := s.kind()
 			pre := s.a.create(t, kind, "pre", map[string]any{"n": 0})
 			preV, _ := version(t, pre)
@@ -69,7 +69,7 @@ func (s *suite) batchChecks() []Check {
 			assert.NotEmpty(t, s.a.get(t, kind, "gone")["deletedAt"])
 			assert.Nil(t, s.a.get(t, kind, "b"), "the refused op wrote nothing")
 		}},
-		{"a replayed batch changes nothing", func(t T) {
+		{Name: "a replayed batch changes nothing", Tier: Better, Missing: "no POST /batch", Without: "the client pushes one op per request (pushConcurrency at a time)", Run: func(t T) {
 			kind := s.kind()
 			ops := []any{
 				map[string]any{"opId": "r1-" + randomHex(6), "kind": kind, "id": "a", "type": "upsert", "payload": map[string]any{"id": "a"}},
@@ -81,7 +81,7 @@ func (s *suite) batchChecks() []Check {
 			assert.Equal(t, first, again)
 			assert.Equal(t, before, s.a.pullAll(t, kind, 10, true))
 		}},
-		{"more than 500 ops is refused whole", func(t T) {
+		{Name: "more than 500 ops is refused whole", Tier: Better, Missing: "no POST /batch", Without: "the client pushes one op per request (pushConcurrency at a time)", Run: func(t T) {
 			kind := s.kind()
 			ops := make([]any, 501)
 			for i := range ops {
@@ -92,7 +92,7 @@ func (s *suite) batchChecks() []Check {
 			requireError(t, r, http.StatusBadRequest, http.StatusRequestEntityTooLarge)
 			assert.Nil(t, s.a.get(t, kind, "m0"))
 		}},
-		{"a malformed batch body is 400", func(t T) {
+		{Name: "a malformed batch body is 400", Tier: Better, Missing: "no POST /batch", Without: "the client pushes one op per request (pushConcurrency at a time)", Run: func(t T) {
 			for _, body := range []string{`{`, `[]`, `{"ops": 3}`, `"ops"`} {
 				requireError(t, s.a.do(t, http.MethodPost, "/batch", nil, []byte(body)), http.StatusBadRequest)
 			}

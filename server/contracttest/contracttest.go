@@ -6,6 +6,13 @@
 //
 // tokenA and tokenB must belong to two different tenants. The CORS check sends preflights from
 // DefaultOrigin, which the server must allow (RunWith takes another origin, or none to skip it).
+//
+// Each check is Needed (offsync does not work without it) or Better (offsync works without
+// it, and Check.Without says what the client does instead), so that a backend built for
+// another client (the seed library's, say) learns where it stands (CONTRACT.md "What a backend
+// needs"). The checks read records in either spelling (updatedAt or updated_at), take 200 or
+// 204 for a delete and 404 for a soft-deleted record, as the client does; only the Better
+// checks ask for the rest of CONTRACT.md.
 package contracttest
 
 import (
@@ -34,8 +41,10 @@ const requestTimeout = 30 * time.Second
 // Options configures RunWith.
 type Options struct {
 	BaseURL string // e.g. http://127.0.0.1:8080/api
-	TokenA  string // a tenant's bearer token
-	TokenB  string // another tenant's
+	// TokenA is a tenant's bearer token, "" for a server without auth (the auth check is
+	// then skipped); TokenB is another tenant's, "" to skip the tenancy check.
+	TokenA string
+	TokenB string
 	// Origin is sent in the CORS checks; "" skips them.
 	Origin string
 	// Client defaults to an http.Client with a 30 s timeout.
@@ -51,10 +60,35 @@ type T interface {
 	Skip(args ...any)
 }
 
+// Tier says how much offsync depends on what a check checks.
+type Tier int
+
+// Tiers.
+const (
+	// Needed: offsync does not work without it; Without says what goes wrong.
+	Needed Tier = iota + 1
+	// Better: offsync works without it; Missing names the absent part and Without says what
+	// the client does instead.
+	Better
+)
+
+func (t Tier) String() string {
+	if t == Needed {
+		return "needed"
+	}
+	return "better"
+}
+
 // Check is one named check of the suite.
 type Check struct {
 	Name string
-	Run  func(t T)
+	Tier Tier
+	// Missing names, for a Better check, what the server lacks when it fails ("no POST /batch").
+	Missing string
+	// Without says what happens when the check fails: for Needed what breaks, for Better what
+	// the client does instead.
+	Without string
+	Run     func(t T)
 }
 
 // Run checks the server at baseURL with two tenants' tokens, one subtest per check.
@@ -76,8 +110,10 @@ func Checks(o Options) ([]Check, error) {
 	switch {
 	case o.BaseURL == "":
 		return nil, errors.New("contracttest: no base URL")
-	case o.TokenA == "" || o.TokenB == "" || o.TokenA == o.TokenB:
-		return nil, errors.New("contracttest: need two different tokens (two tenants)")
+	case o.TokenB != "" && o.TokenA == o.TokenB:
+		return nil, errors.New("contracttest: the two tokens must differ (two tenants)")
+	case o.TokenB != "" && o.TokenA == "":
+		return nil, errors.New("contracttest: a second tenant's token without a first")
 	}
 	hc := o.Client
 	if hc == nil {
@@ -104,15 +140,18 @@ type suite struct {
 }
 
 func (s *suite) checks() []Check {
-	var all []Check
-	all = append(all, s.basicChecks()...)
-	all = append(all, s.conflictChecks()...)
-	all = append(all, s.idempotencyChecks()...)
-	all = append(all, s.pullChecks()...)
-	all = append(all, s.batchChecks()...)
-	all = append(all, s.inputChecks()...)
-	all = append(all, s.tenancyChecks()...)
-	return all
+	var needed, better []Check
+	for _, c := range [][]Check{s.basicChecks(), s.conflictChecks(), s.idempotencyChecks(), s.pullChecks(),
+		s.batchChecks(), s.inputChecks(), s.tenancyChecks()} {
+		for _, c := range c {
+			if c.Tier == Needed {
+				needed = append(needed, c)
+			} else {
+				better = append(better, c)
+			}
+		}
+	}
+	return append(needed, better...)
 }
 
 // kind returns a fresh kind name for one check.
@@ -194,7 +233,8 @@ func (c *client) put(t T, kind, id string, rec map[string]any, hdr map[string]st
 	return c.do(t, http.MethodPut, recPath(kind, id), h, rec)
 }
 
-// del sends DELETE /kind/id?_baseUpdatedAt=base with a fresh idempotency key unless hdr sets one.
+// del sends DELETE /kind/id?_baseUpdatedAt=base (and the X-Base-Updated-At header) with a fresh
+// idempotency key unless hdr sets one.
 func (c *client) del(t T, kind, id, base string, hdr map[string]string) resp {
 	t.Helper()
 	h := map[string]string{"X-Idempotency-Key": randomHex(16)}
@@ -204,11 +244,15 @@ func (c *client) del(t T, kind, id, base string, hdr map[string]string) resp {
 	p := recPath(kind, id)
 	if base != "" {
 		p += "?_baseUpdatedAt=" + url.QueryEscape(base)
+		if _, set := h["X-Base-Updated-At"]; !set {
+			h["X-Base-Updated-At"] = base // as the client sends it (CONTRACT.md "Delete")
+		}
 	}
 	return c.do(t, http.MethodDelete, p, h, nil)
 }
 
-// create PUTs a new record and returns the server's copy.
+// create PUTs a new record and returns the server's copy: the answer's record, or (when the
+// answer carries none, as a seed-style server may) the one GET returns.
 func (c *client) create(t T, kind, id string, fields map[string]any) map[string]any {
 	t.Helper()
 	rec := map[string]any{"id": id}
@@ -216,8 +260,47 @@ func (c *client) create(t T, kind, id string, fields map[string]any) map[string]
 		rec[k] = v
 	}
 	r := c.put(t, kind, id, rec, nil)
-	require.Equal(t, http.StatusCreated, r.Status, "create %s/%s: %s", kind, id, r.Body)
-	return r.obj(t)
+	require.True(t, r.Status >= 200 && r.Status < 300, "create %s/%s: HTTP %d: %s", kind, id, r.Status, r.Body)
+	if m := r.record(id); m != nil {
+		return m
+	}
+	got := c.get(t, kind, id)
+	require.NotNil(t, got, "GET %s/%s after its create", kind, id)
+	return got
+}
+
+// record is the body as the record id (a JSON object with that id and a version), else nil.
+func (r resp) record(id string) map[string]any {
+	var m map[string]any
+	if json.Unmarshal(r.Body, &m) != nil || m["id"] != id || versionString(m) == "" {
+		return nil
+	}
+	return m
+}
+
+// versionString is a record's version in either spelling ("" when it has none).
+func versionString(m map[string]any) string {
+	if v, ok := m["updatedAt"].(string); ok && v != "" {
+		return v
+	}
+	v, _ := m["updated_at"].(string)
+	return v
+}
+
+// deleted reports whether a record is a tombstone (deletedAt or deleted_at set).
+func deleted(m map[string]any) bool {
+	for _, k := range []string{"deletedAt", "deleted_at"} {
+		if v, ok := m[k].(string); ok && v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// requireStatus checks a response's status.
+func requireStatus(t T, r resp, statuses ...int) {
+	t.Helper()
+	require.Contains(t, statuses, r.Status, "status; body %s", r.Body)
 }
 
 // get fetches one record; nil on 404.
@@ -282,12 +365,13 @@ func str(t T, m map[string]any, key string) string {
 	return v
 }
 
-// version parses a record's updatedAt.
+// version parses a record's updatedAt (or updated_at).
 func version(t T, m map[string]any) (string, time.Time) {
 	t.Helper()
-	s := str(t, m, "updatedAt")
+	s := versionString(m)
+	require.NotEmpty(t, s, "the record has a version (updatedAt or updated_at): %v", m)
 	ts, err := time.Parse(time.RFC3339Nano, s)
-	require.NoError(t, err, "updatedAt %q is RFC 3339", s)
+	require.NoError(t, err, "version %q is RFC 3339", s)
 	return s, ts
 }
 

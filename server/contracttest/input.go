@@ -10,7 +10,7 @@ import (
 
 func (s *suite) inputChecks() []Check {
 	return []Check{
-		{"bad record bodies are 400 and write nothing", func(t T) {
+		{Name: "bad record bodies are 400 and write nothing", Tier: Better, Missing: "no limits on bad input", Without: "a bad op may be stored as sent, or answered 5xx and retried until maxRetries instead of parked with the server's reason", Run: func(t T) {
 			kind := s.kind()
 			cases := []struct{ name, body string }{
 				{"malformed JSON", `{"id": "x", "n": `},
@@ -28,7 +28,7 @@ func (s *suite) inputChecks() []Check {
 			}
 			assert.Nil(t, s.a.get(t, kind, "x"), "no partial write")
 		}},
-		{"bad kinds and ids are refused", func(t T) {
+		{Name: "bad kinds and ids are refused", Tier: Better, Missing: "no limits on bad input", Without: "a bad op may be stored as sent, or answered 5xx and retried until maxRetries instead of parked with the server's reason", Run: func(t T) {
 			for _, kind := range []string{"Upper", "1abc", "has-dash", "a" + strings.Repeat("b", 64)} {
 				r := s.a.put(t, kind, "x", map[string]any{"id": "x"}, nil)
 				requireError(t, r, http.StatusBadRequest, http.StatusNotFound)
@@ -40,14 +40,14 @@ func (s *suite) inputChecks() []Check {
 			r := s.a.put(t, s.kind(), ok, map[string]any{"id": ok}, nil)
 			assert.Equal(t, http.StatusCreated, r.Status, "a 256-byte id is legal: %s", r.Body)
 		}},
-		{"a body over 1 MiB is 413 and writes nothing", func(t T) {
+		{Name: "a body over 1 MiB is 413 and writes nothing", Tier: Better, Missing: "no limits on bad input", Without: "a bad op may be stored as sent, or answered 5xx and retried until maxRetries instead of parked with the server's reason", Run: func(t T) {
 			kind := s.kind()
 			big := `{"id": "big", "blob": "` + strings.Repeat("x", 2<<20) + `"}`
 			r := s.a.do(t, http.MethodPut, recPath(kind, "big"), map[string]string{"X-Idempotency-Key": randomHex(8)}, []byte(big))
 			requireError(t, r, http.StatusRequestEntityTooLarge)
 			assert.Nil(t, s.a.get(t, kind, "big"))
 		}},
-		{"bad pull parameters are 400", func(t T) {
+		{Name: "bad pull parameters are 400", Tier: Better, Missing: "no limits on bad input", Without: "a bad op may be stored as sent, or answered 5xx and retried until maxRetries instead of parked with the server's reason", Run: func(t T) {
 			kind := s.kind()
 			for _, q := range []url.Values{
 				{"updatedSince": {epoch}, "limit": {"0"}},

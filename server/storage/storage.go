@@ -38,6 +38,29 @@ type PullQuery struct {
 	AfterID        string
 	IncludeDeleted bool
 	Limit          int
+	// MaxBytes caps the page's bytes of Doc (0: no cap); a page always holds at least one row.
+	MaxBytes int
+}
+
+// PageCut decides, row by row in order, where a PullQuery's page ends.
+type PageCut struct {
+	q     PullQuery
+	n     int
+	bytes int
+}
+
+// NewPageCut starts cutting a page of q.
+func NewPageCut(q PullQuery) *PageCut { return &PageCut{q: q} }
+
+// Fits reports whether the next row, of size bytes of Doc, belongs to the page. The first row
+// that does not shows that more rows follow: the backend stops reading there.
+func (c *PageCut) Fits(size int) bool {
+	if c.n == c.q.Limit || (c.n > 0 && c.q.MaxBytes > 0 && c.bytes+size > c.q.MaxBytes) {
+		return false
+	}
+	c.n++
+	c.bytes += size
+	return true
 }
 
 // ErrKeyTaken reports that another transaction stored the same idempotency key first; the
@@ -62,8 +85,10 @@ type Tx interface {
 	LockKinds(ctx context.Context, tenant string, kinds []string) error
 	// LastVersion is the highest UpdatedAt of the tenant's kind, "" when it has no rows.
 	LastVersion(ctx context.Context, tenant, kind string) (string, error)
-	// GetMany returns the stored rows among keys (absent keys are missing from the map).
-	GetMany(ctx context.Context, tenant string, keys []Key) (map[Key]Row, error)
+	// GetMany returns the stored rows among keys (absent keys are missing from the map). It
+	// stops reading once the rows' Doc bytes pass maxBytes; complete is then false and only the
+	// keys in the map are known (the others may exist or not).
+	GetMany(ctx context.Context, tenant string, keys []Key, maxBytes int) (rows map[Key]Row, complete bool, err error)
 	// SavedMany returns the saved responses among the idempotency keys.
 	SavedMany(ctx context.Context, tenant string, keys []string) (map[string]Saved, error)
 	// Flush inserts or replaces rows (at most one per Key) and saves entries (distinct keys,
@@ -75,9 +100,15 @@ type Tx interface {
 type Storage interface {
 	// Write runs fn in one transaction and commits it when fn returns nil.
 	Write(ctx context.Context, fn func(Tx) error) error
-	Pull(ctx context.Context, q PullQuery) ([]Row, error)
+	// Pull reads one page of q (cut by PageCut): the rows, and whether more rows follow.
+	Pull(ctx context.Context, q PullQuery) (rows []Row, more bool, err error)
 	Get(ctx context.Context, tenant, kind, id string) (Row, bool, error)
 	// Prune drops idempotency entries saved before t and returns how many.
 	Prune(ctx context.Context, before time.Time) (int64, error)
+	// Trim keeps the tenant's newest keep idempotency entries, drops the older ones and returns
+	// how many it dropped.
+	Trim(ctx context.Context, tenant string, keep int) (int64, error)
+	// CrowdedTenants lists the tenants holding more than keep idempotency entries.
+	CrowdedTenants(ctx context.Context, keep int) ([]string, error)
 	Close() error
 }

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { repoRoot, startServer, unique } from '../support/server.js';
+import { PACKAGE_FILES } from '../support/modules.js';
 
 const FILES = [
-  ['js/offsync.js', 'offsync.js'], ['js/wasm_exec.js', 'wasm_exec.js'], ['js/sync.wasm', 'sync.wasm'],
-  ['js/idb-helpers.js', 'idb-helpers.js'],
+  ...PACKAGE_FILES,
   // The same module served as text/plain: a wrong MIME type.
   ['js/sync.wasm', 'sync.wasm.txt'],
   ...['globals.html', 'globals-worker.js', 'csp-nowasm.html', 'csp-noconnect.html', 'expose.js']

@@ -67,7 +67,7 @@ after(async () => {
 
 test('the tarball holds the module, its types, the built wasm, README and LICENSE', async () => {
   const list = (await sh('tar', ['tzf', tarball], work)).trim().split('\n').sort();
-  for (const f of ['LICENSE', 'README.md', 'idb-helpers.js', 'offsync.d.ts', 'offsync.js', 'package.json', 'sync.wasm', 'wasm_exec.js']) {
+  for (const f of ['LICENSE', 'README.md', 'background.js', 'idb-helpers.js', 'live.js', 'merges.js', 'offsync.d.ts', 'offsync.js', 'package.json', 'query.js', 'react.d.ts', 'react.js', 'sync.wasm', 'wasm_exec.js']) {
     assert.ok(list.includes('package/' + f), `package/${f} in ${list.join(', ')}`);
   }
   assert.ok(!list.some((f) => f.includes('/test/') || f.includes('/scripts/')), 'no tests or build scripts shipped');

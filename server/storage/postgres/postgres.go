@@ -134,31 +134,41 @@ func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, 
 	return r, true, nil
 }
 
-// Pull reads one page in (updated_at, id) order.
-func (s *Store) Pull(ctx context.Context, q storage.PullQuery) ([]storage.Row, error) {
+// errPageCut stops reading rows at the first one past a page or a read budget.
+var errPageCut = errors.New("page complete")
+
+// Pull reads one page in (updated_at, id) order, stopping at the first row past the page.
+func (s *Store) Pull(ctx context.Context, q storage.PullQuery) ([]storage.Row, bool, error) {
 	query := `SELECT id, updated_at, deleted, doc FROM records
 		WHERE tenant = $1 AND kind = $2 AND (updated_at, id) > ($3, $4)`
 	if !q.IncludeDeleted {
 		query += ` AND NOT deleted`
 	}
 	query += ` ORDER BY updated_at, id LIMIT $5`
-	rows, err := s.pool.Query(ctx, query, q.Tenant, q.Kind, q.AfterUpdatedAt, q.AfterID, q.Limit)
+	rows, err := s.pool.Query(ctx, query, q.Tenant, q.Kind, q.AfterUpdatedAt, q.AfterID, q.Limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: pull %s: %w", q.Kind, err)
+		return nil, false, fmt.Errorf("postgres: pull %s: %w", q.Kind, err)
 	}
-	out := make([]storage.Row, 0, q.Limit)
+	out := make([]storage.Row, 0, min(q.Limit, 64))
+	cut := storage.NewPageCut(q)
 	var r storage.Row
 	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc}, func() error {
+		if !cut.Fits(len(r.Doc)) {
+			return errPageCut
+		}
 		row := r
 		row.Kind = q.Kind
 		row.Doc = slices.Clone(r.Doc)
 		out = append(out, row)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: pull %s: %w", q.Kind, err)
+	if errors.Is(err, errPageCut) {
+		return out, true, nil
 	}
-	return out, nil
+	if err != nil {
+		return nil, false, fmt.Errorf("postgres: pull %s: %w", q.Kind, err)
+	}
+	return out, false, nil
 }
 
 // Prune drops idempotency entries saved before t.
@@ -168,6 +178,29 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("postgres: prune idempotency keys: %w", err)
 	}
 	return tag.RowsAffected(), nil
+}
+
+// Trim keeps the tenant's newest keep idempotency entries.
+func (s *Store) Trim(ctx context.Context, tenant string, keep int) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM idempotency WHERE tenant = $1 AND key IN (
+		SELECT key FROM idempotency WHERE tenant = $1 ORDER BY saved_at DESC, key OFFSET $2)`, tenant, keep)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: trim idempotency keys: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// CrowdedTenants lists the tenants holding more than keep idempotency entries.
+func (s *Store) CrowdedTenants(ctx context.Context, keep int) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT tenant FROM idempotency GROUP BY tenant HAVING count(*) > $1`, keep)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: count idempotency keys: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: count idempotency keys: %w", err)
+	}
+	return out, nil
 }
 
 type txn struct{ tx pgx.Tx }
@@ -199,7 +232,7 @@ func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, err
 	return *v, nil
 }
 
-func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (map[storage.Key]storage.Row, error) {
+func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key, maxBytes int) (map[storage.Key]storage.Row, bool, error) {
 	kinds := make([]string, len(keys))
 	ids := make([]string, len(keys))
 	for i, k := range keys {
@@ -211,20 +244,28 @@ func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (m
 			ON r.kind = k.kind COLLATE "C" AND r.id = k.id COLLATE "C"
 		WHERE r.tenant = $1`, tenant, kinds, ids)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: get records: %w", err)
+		return nil, false, fmt.Errorf("postgres: get records: %w", err)
 	}
 	out := make(map[storage.Key]storage.Row, len(keys))
+	size := 0
 	var r storage.Row
 	_, err = pgx.ForEachRow(rows, []any{&r.Kind, &r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc}, func() error {
+		if size > maxBytes {
+			return errPageCut
+		}
 		row := r
 		row.Doc = slices.Clone(r.Doc)
 		out[storage.Key{Kind: r.Kind, ID: r.ID}] = row
+		size += len(row.Doc)
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: get records: %w", err)
+	if errors.Is(err, errPageCut) {
+		return out, false, nil
 	}
-	return out, nil
+	if err != nil {
+		return nil, false, fmt.Errorf("postgres: get records: %w", err)
+	}
+	return out, true, nil
 }
 
 func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {

@@ -171,31 +171,35 @@ func (s *Store) Get(ctx context.Context, tenant, kind, id string) (storage.Row, 
 	return r, true, nil
 }
 
-// Pull reads one page in (updated_at, id) order.
-func (s *Store) Pull(ctx context.Context, q storage.PullQuery) ([]storage.Row, error) {
+// Pull reads one page in (updated_at, id) order, stopping at the first row past the page.
+func (s *Store) Pull(ctx context.Context, q storage.PullQuery) ([]storage.Row, bool, error) {
 	query := `SELECT id, updated_at, deleted, doc FROM records
 		WHERE tenant = ? AND kind = ? AND (updated_at, id) > (?, ?)`
 	if !q.IncludeDeleted {
 		query += ` AND deleted = 0`
 	}
 	query += ` ORDER BY updated_at, id LIMIT ?`
-	rows, err := s.r.QueryContext(ctx, query, q.Tenant, q.Kind, q.AfterUpdatedAt, q.AfterID, q.Limit)
+	rows, err := s.r.QueryContext(ctx, query, q.Tenant, q.Kind, q.AfterUpdatedAt, q.AfterID, q.Limit+1)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+		return nil, false, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
 	}
 	defer rows.Close()
-	out := make([]storage.Row, 0, q.Limit)
+	out := make([]storage.Row, 0, min(q.Limit, 64))
+	cut := storage.NewPageCut(q)
 	for rows.Next() {
 		r := storage.Row{Kind: q.Kind}
 		if err := rows.Scan(&r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc); err != nil {
-			return nil, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+			return nil, false, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+		}
+		if !cut.Fits(len(r.Doc)) {
+			return out, true, nil
 		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
+		return nil, false, fmt.Errorf("sqlite: pull %s: %w", q.Kind, err)
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // Prune drops idempotency entries saved before t.
@@ -205,4 +209,32 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("sqlite: prune idempotency keys: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// Trim keeps the tenant's newest keep idempotency entries (rowid order is save order).
+func (s *Store) Trim(ctx context.Context, tenant string, keep int) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM idempotency WHERE tenant = ? AND rowid <=
+		(SELECT rowid FROM idempotency WHERE tenant = ? ORDER BY rowid DESC LIMIT 1 OFFSET ?)`, tenant, tenant, keep)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: trim idempotency keys: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// CrowdedTenants lists the tenants holding more than keep idempotency entries.
+func (s *Store) CrowdedTenants(ctx context.Context, keep int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT tenant FROM idempotency GROUP BY tenant HAVING count(*) > ?`, keep)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: count idempotency keys: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("sqlite: count idempotency keys: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -102,7 +103,7 @@ func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, err
 	return v.String, nil
 }
 
-func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (map[storage.Key]storage.Row, error) {
+func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key, maxBytes int) (map[storage.Key]storage.Row, bool, error) {
 	var kinds []string
 	ids := map[string][]any{}
 	for _, k := range keys {
@@ -112,6 +113,7 @@ func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (m
 		ids[k.Kind] = append(ids[k.Kind], k.ID)
 	}
 	out := make(map[storage.Key]storage.Row, len(keys))
+	size := 0
 	for _, kind := range kinds {
 		all := ids[kind]
 		args := make([]any, 2, 2+maxChunk)
@@ -119,20 +121,30 @@ func (t *txn) GetMany(ctx context.Context, tenant string, keys []storage.Key) (m
 		for start, i := range chunks(len(all)) {
 			args = append(args[:2], all[start:start+1<<i]...)
 			err := t.each(ctx, t.st.get[i], args, func(rows *sql.Rows) error {
+				if size > maxBytes {
+					return errFull
+				}
 				r := storage.Row{Kind: kind}
 				if err := rows.Scan(&r.ID, &r.UpdatedAt, &r.Deleted, &r.Doc); err != nil {
 					return err
 				}
 				out[storage.Key{Kind: kind, ID: r.ID}] = r
+				size += len(r.Doc)
 				return nil
 			})
+			if errors.Is(err, errFull) || (err == nil && size > maxBytes) {
+				return out, false, nil
+			}
 			if err != nil {
-				return nil, fmt.Errorf("sqlite: get %s records: %w", kind, err)
+				return nil, false, fmt.Errorf("sqlite: get %s records: %w", kind, err)
 			}
 		}
 	}
-	return out, nil
+	return out, true, nil
 }
+
+// errFull stops reading rows past GetMany's byte budget.
+var errFull = errors.New("read budget spent")
 
 func (t *txn) SavedMany(ctx context.Context, tenant string, keys []string) (map[string]storage.Saved, error) {
 	out := make(map[string]storage.Saved, len(keys))

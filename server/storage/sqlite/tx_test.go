@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,8 @@ func TestWriteManyRows(t *testing.T) {
 				return tx.Flush(ctx, "t", rows, entries, time.Now())
 			}))
 			require.NoError(t, s.Write(ctx, func(tx storage.Tx) error {
-				got, err := tx.GetMany(ctx, "t", append(keys, storage.Key{Kind: kind, ID: "absent"}))
+				got, complete, err := tx.GetMany(ctx, "t", append(keys, storage.Key{Kind: kind, ID: "absent"}), math.MaxInt)
+				require.True(t, complete)
 				require.NoError(t, err)
 				require.Len(t, got, n)
 				for _, r := range rows {

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Local queries (JS-API.md "Queries and live queries"): the query's JSON crosses as one string
+// and core parses it; results cross back as one JSON array.
+
+// query(kind, queryJSON?) → JSON array of the matching records, ordered and windowed.
+func (c *client) query(args []js.Value) (work, error) {
+	kind, text, err := queryArgs(args, "query")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		recs, err := c.eng.Query(c.ctx, kind, text)
+		if err != nil {
+			return nil, err
+		}
+		return recordsJSON(recs), nil
+	}, nil
+}
+
+// count(kind, queryJSON?) → the number of records its where matches.
+func (c *client) count(args []js.Value) (work, error) {
+	kind, text, err := queryArgs(args, "count")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) { return c.eng.Count(c.ctx, kind, text) }, nil
+}
+
+// getMany(kind, idsJSON) → JSON array, per id the live record or null.
+func (c *client) getMany(args []js.Value) (work, error) {
+	kind, err := stringArg(args, 0, "getMany kind")
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	if ok, err := jsonArg(args, 1, "getMany ids", &ids); err != nil || !ok {
+		return nil, orMissing(err, "getMany ids")
+	}
+	return func() (any, error) {
+		recs, err := c.eng.GetMany(c.ctx, kind, ids)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]json.RawMessage, len(recs))
+		for i, r := range recs {
+			items[i] = json.RawMessage("null")
+			if r != nil {
+				items[i] = r.Data
+			}
+		}
+		return jsonList(items), nil
+	}, nil
+}
+
+// queryArgs reads (kind, queryJSON?); an absent query is every record.
+func queryArgs(args []js.Value, op string) (string, []byte, error) {
+	kind, err := stringArg(args, 0, op+" kind")
+	if err != nil {
+		return "", nil, err
+	}
+	if v := arg(args, 1); v.Type() == js.TypeUndefined || v.Type() == js.TypeNull {
+		return kind, nil, nil
+	}
+	text, err := stringArg(args, 1, op+" query")
+	if err != nil {
+		return "", nil, core.Errorf(core.CodeInvalid, op, "the query must be passed as JSON text")
+	}
+	return kind, []byte(text), nil
+}
