@@ -67,22 +67,36 @@ func (e *Engine) decide(ctx context.Context, op Op, c Conflict) (Resolution, err
 	if ks, ok := e.cfg.KindStrategies[c.Kind]; ok {
 		s = ks
 	}
-	oneDeleted := c.LocalDeleted || c.ServerDeleted
-	switch {
-	case s == ServerWins:
+	switch s {
+	case ServerWins:
 		return Resolution{Action: AcceptServer}, nil
-	case s == ClientWins:
+	case ClientWins:
 		return Resolution{Action: AcceptClient}, nil
-	case s == LastWriteWins:
+	case LastWriteWins:
 		return e.lastWriteWins(op, c), nil
-	case s == Manual:
+	case Manual:
 		return e.manual(ctx, c)
-	case s == Merge && !oneDeleted:
+	case Merge:
+		if c.LocalDeleted || c.ServerDeleted {
+			return e.autoPreserve(c)
+		}
 		data, err := e.merge(ctx, c)
 		if err != nil {
 			return Resolution{}, err
 		}
 		return Resolution{Action: Merged, Data: data}, nil
+	case AutoPreserve:
+		return e.autoPreserve(c)
+	}
+	// New checks every strategy, so this is a strategy added to Strategy but not here: fail
+	// loudly rather than fall back to another strategy's outcome.
+	return Resolution{}, Errorf(CodeInvalid, "conflict", "no decision for conflict strategy %q", s)
+}
+
+// autoPreserve loses no edit: against a delete the edited side wins (rule 10), otherwise the
+// server's record with the local changes applied is pushed.
+func (e *Engine) autoPreserve(c Conflict) (Resolution, error) {
+	switch {
 	case c.LocalDeleted:
 		return Resolution{Action: AcceptServer}, nil
 	case c.ServerDeleted:
