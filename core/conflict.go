@@ -118,7 +118,7 @@ func (e *Engine) merge(ctx context.Context, c Conflict) (json.RawMessage, error)
 		f = e.cfg.MergeFunc
 	}
 	if f == nil {
-		return DefaultMergeJSON(c.Local, c.Server)
+		return defaultMergeJSON(c.Local, c.Server)
 	}
 	return f(ctx, conflictArg(c))
 }

@@ -15,7 +15,7 @@ type Config struct {
 
 	Strategy       Strategy            // [AutoPreserve]
 	KindStrategies map[string]Strategy // per-kind override of Strategy
-	MergeFunc      MergeFunc           // for Merge; nil takes DefaultMerge (the seed's)
+	MergeFunc      MergeFunc           // for Merge; nil takes the seed's default merge (defaultMerge)
 	Resolver       Resolver            // for Manual; nil defers every manual conflict
 	// Per-kind overrides of MergeFunc and Resolver (the seed's TableConflictConfig).
 	KindMergeFuncs map[string]MergeFunc
@@ -74,19 +74,17 @@ type Engine struct {
 	kinds map[string]bool
 	bus   *bus
 
-	// closeCtx is cancelled by Close: it stops the running sync and the auto loop.
+	// closeCtx is cancelled by Close: it stops the running sync.
 	closeCtx    context.Context
 	closeCancel context.CancelFunc
 
 	mu     sync.Mutex
 	closed bool
-	run    *run      // the sync, full resync or resolution running now; nil when idle
-	auto   *autoLoop // nil when auto sync is off
+	run    *run // the sync, full resync or resolution running now; nil when idle
 	state  engineState
 	offset time.Duration // estimated server clock minus device clock
 	// fullResyncAt is the last full resync time read or written (zero: not known yet).
 	fullResyncAt time.Time
-	workers      sync.WaitGroup // auto loops, waited for by Close
 
 	// refetchMu serialises the read-modify-writes of the stored refetch list (refetch.go):
 	// concurrent pulls, the refetch phase and DropParked all change it.
@@ -330,7 +328,7 @@ func (e *Engine) DropParked(ctx context.Context, opIDs []string) error {
 // subscription. A slow subscriber never blocks the engine and loses nothing: its events queue.
 func (e *Engine) Subscribe() (<-chan Event, func()) { return e.bus.subscribe() }
 
-// Close stops auto sync, cancels a running sync, waits for it, and ends subscriptions after
+// Close cancels a running sync, waits for it, and ends subscriptions after
 // delivering what they have queued. Later calls return an ErrClosed error.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -340,13 +338,11 @@ func (e *Engine) Close() error {
 	}
 	e.closed = true
 	r := e.run
-	e.stopAutoLocked()
 	e.mu.Unlock()
 	e.closeCancel()
 	if r != nil {
 		<-r.done
 	}
-	e.workers.Wait()
 	e.bus.close()
 	return nil
 }
