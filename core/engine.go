@@ -236,10 +236,10 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	if all {
-		return e.syncOrResync(ctx)
-	}
 	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
+		if all {
+			return e.syncOrResync(ctx)
+		}
 		return e.runSync(ctx, sel)
 	})
 }

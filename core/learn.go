@@ -140,7 +140,7 @@ func (e *Engine) learnAcks(ctx context.Context, ops []Op) ([]Ack, error) {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			rec, found, err := e.cfg.Transport.Fetch(ctx, op.Kind, op.EntityID)
-			e.called(err)
+			e.noteReachable(err)
 			if err == nil && found && rec.ID != op.EntityID {
 				err = Errorf(CodeProtocol, "fetch "+op.Kind+"/"+op.EntityID, "the server answered with record %q", rec.ID)
 			}
@@ -267,7 +267,7 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 			continue
 		}
 		rec, found, err := e.cfg.Transport.Fetch(ctx, u.Kind, u.ID)
-		e.called(err)
+		e.noteReachable(err)
 		if err == nil && found && rec.ID != u.ID {
 			err = Errorf(CodeProtocol, "fetch "+u.Kind+"/"+u.ID, "the server answered with record %q", rec.ID)
 		}
