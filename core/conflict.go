@@ -17,7 +17,7 @@ func (e *Engine) onConflict(ctx context.Context, st *runState, op Op, server *Re
 	ev := c
 	e.emit(Event{Type: EventConflict, Kind: op.Kind, Conflict: &ev})
 	st.mu.Lock()
-	exhausted := st.repushes[op.OpID] >= e.cfg.MaxConflictRetries
+	exhausted := st.repushes[op.OpID] >= e.lim.maxConflictRetries
 	st.mu.Unlock()
 	if exhausted {
 		return e.park(ctx, st, []ParkedOp{e.parkOf(op, 409, "the conflict came back after every resolution")})

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Config configures an Engine. Zero values take the defaults in brackets.
+// Config configures an Engine. Zero values (nil pointers) take the defaults in brackets.
 type Config struct {
 	Store     Store     // required; the Engine does not own it (Close does not close it)
 	Transport Transport // required
@@ -21,15 +21,17 @@ type Config struct {
 	KindMergeFuncs map[string]MergeFunc
 	KindResolvers  map[string]Resolver
 
-	PageSize           int           // pull page size [500], 1–1000
-	PushBatchSize      int           // ops per push request [100], ≤ 500
-	PushConcurrency    int           // push requests in flight at once [1]
-	PullConcurrency    int           // kinds pulled at once [6]
-	MaxRetries         int           // retries of one request on 429/5xx/timeout [5]; -1 none (network errors are not retried: offline fails fast)
-	BackoffMin         time.Duration // [1s]
-	BackoffMax         time.Duration // [2m]
-	MaxConflictRetries int           // conflict re-pushes of one op before it is parked [3]
-	FullResyncInterval time.Duration // automatic full resync period [7 days]; < 0 never
+	PageSize        int // pull page size [500], 1–1000
+	PushBatchSize   int // ops per push request [100], ≤ 500
+	PushConcurrency int // push requests in flight at once [1]
+	PullConcurrency int // kinds pulled at once [6]
+	// The fields below take their default when nil, so that 0 can mean 0: set them with
+	// new(v), e.g. MaxRetries: new(0).
+	MaxRetries         *int           // retries of one request on 429/5xx/timeout [5]; ≤ 0 none (network errors are not retried: offline fails fast)
+	BackoffMin         *time.Duration // [1s]; 0 no wait
+	BackoffMax         *time.Duration // [the larger of 2m and BackoffMin]
+	MaxConflictRetries *int           // conflict re-pushes of one op before it is parked [3]; 0 parks at the first conflict the strategy does not settle
+	FullResyncInterval *time.Duration // automatic full resync period [7 days]; ≤ 0 never
 
 	// Serial runs a sync's requests and store calls one after another: kinds pulled one by one,
 	// no page fetched ahead, no push request out while the previous answer is written. Slower;
@@ -71,6 +73,7 @@ type SyncOptions struct {
 // pages, retry.go holds the backoff, bus.go delivers events, status.go the status.
 type Engine struct {
 	cfg   Config
+	lim   limits // Config's optional fields with the defaults filled
 	kinds map[string]bool
 	bus   *bus
 
@@ -113,7 +116,8 @@ type engineState struct {
 
 // New checks cfg, fills defaults and returns an Engine. It starts no goroutine.
 func New(cfg Config) (*Engine, error) {
-	if err := withDefaults(&cfg); err != nil {
+	lim, err := withDefaults(&cfg)
+	if err != nil {
 		return nil, err
 	}
 	kinds := make(map[string]bool, len(cfg.Kinds))
@@ -121,7 +125,7 @@ func New(cfg Config) (*Engine, error) {
 		kinds[k] = true
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Engine{cfg: cfg, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel, lastCursor: map[string]Cursor{}}, nil
+	return &Engine{cfg: cfg, lim: lim, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel, lastCursor: map[string]Cursor{}}, nil
 }
 
 // Put writes one record locally and appends its outbox op, atomically. data is a JSON object

@@ -202,7 +202,7 @@ func TestFullResyncWhenDue(t *testing.T) {
 		defer mu.Unlock()
 		return now
 	}
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.Now = clock; cfg.FullResyncInterval = time.Hour })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.Now = clock; cfg.FullResyncInterval = new(time.Hour) })
 	c.sync()
 	assert.Empty(t, c.events.of(core.EventFullResync), "a first sync starts the clock")
 	mu.Lock()

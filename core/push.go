@@ -194,7 +194,7 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 				return Wrap(CodeCancelled, "push", ctx.Err())
 			}
 			e.bus.emitAll(requestFailures(pending, err))
-			if retryable(err) && n < e.cfg.MaxRetries {
+			if retryable(err) && n < e.lim.maxRetries {
 				if werr := e.wait(ctx, n, err); werr != nil {
 					return werr
 				}
@@ -206,7 +206,7 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 		if err != nil || len(retry) == 0 {
 			return err
 		}
-		if n >= e.cfg.MaxRetries {
+		if n >= e.lim.maxRetries {
 			return lastErr
 		}
 		if werr := e.wait(ctx, n, lastErr); werr != nil {

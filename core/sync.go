@@ -20,7 +20,7 @@ const metaLastFullResync = "lastFullResync"
 // starts the full resync clock.
 func (e *Engine) syncOrResync(ctx context.Context) (Stats, error) {
 	last, known := e.lastFullResync(ctx)
-	if known && e.cfg.FullResyncInterval > 0 && e.cfg.Now().Sub(last) >= e.cfg.FullResyncInterval {
+	if known && e.lim.fullResyncInterval > 0 && e.cfg.Now().Sub(last) >= e.lim.fullResyncInterval {
 		return e.runFullResync(ctx, false, ReasonInterval)
 	}
 	stats, err := e.runSync(ctx, bothKinds(e.cfg.Kinds))
@@ -193,7 +193,7 @@ func (e *Engine) lastFullResync(ctx context.Context) (t time.Time, known bool) {
 	e.mu.Lock()
 	seen := e.fullResyncAt
 	e.mu.Unlock()
-	if !seen.IsZero() && (e.cfg.FullResyncInterval < 0 || e.cfg.Now().Sub(seen) < e.cfg.FullResyncInterval) {
+	if !seen.IsZero() && (e.lim.fullResyncInterval <= 0 || e.cfg.Now().Sub(seen) < e.lim.fullResyncInterval) {
 		return seen, true
 	}
 	v, ok, err := e.cfg.Store.Meta(ctx, metaLastFullResync)
