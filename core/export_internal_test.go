@@ -7,3 +7,10 @@ var (
 	DeepMerge        = deepMerge
 	DeepMergeJSON    = deepMergeJSON
 )
+
+// Pure decisions only core calls, for the tests of package core_test.
+var (
+	PlanLearn     = planLearn
+	CompareUTF16  = compareUTF16
+	CompareValues = compareValues
+)
