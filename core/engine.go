@@ -70,7 +70,9 @@ type SyncOptions struct {
 // One run at a time (sync, full resync, ResolveConflict): push.go sends the outbox in passes
 // (one op per entity per pass, each batch marked in flight just before it is sent), results.go
 // applies the answers, conflict.go and resolve.go run the strategies, pull.go walks the
-// pages, retry.go holds the backoff, bus.go delivers events, status.go the status.
+// pages, retry.go holds the backoff, bus.go delivers events, status.go the status. A sync
+// is Sync → exclusive (run.go: one run at a time) → syncOrResync → runSync (sync.go: start
+// reads, then push, refetch, pull in line) → push / pull.
 type Engine struct {
 	cfg   Config
 	lim   limits // Config's optional fields with the defaults filled
