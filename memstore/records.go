@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Get returns a copy of the record, tombstones included.
@@ -49,15 +50,8 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 		return core.WriteResult{}, err
 	}
 	defer s.mu.Unlock()
-	seen := make(map[string]bool, len(writes))
-	for _, w := range writes {
-		if err := core.ValidateWrite(w); err != nil {
-			return core.WriteResult{}, err
-		}
-		if seen[w.OpID] {
-			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s used twice", w.OpID)
-		}
-		seen[w.OpID] = true
+	if err := storekit.CheckWrites(writes); err != nil {
+		return core.WriteResult{}, err
 	}
 	t := s.begin()
 	// Against the state before the call, as all validation: an op this call cancels does not
@@ -128,13 +122,8 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	if err := core.ValidateKind("apply page", kind); err != nil {
+	if err := storekit.CheckPage(kind, items); err != nil {
 		return nil, err
-	}
-	for _, it := range items {
-		if err := core.ValidatePageItem(kind, it); err != nil {
-			return nil, err
-		}
 	}
 	t := s.begin()
 	held := []string{}

@@ -1,0 +1,49 @@
+//go:build js && wasm
+
+package idbstore
+
+import "github.com/offsync/offsync/core"
+
+// kitTx is the entities a transaction loaded, as the flows of core/storekit see them. It
+// remembers the op Acked found last and its later ops, which Settle then changes.
+type kitTx struct {
+	es    *entities
+	e     *entity
+	p     *pendingOp
+	later []*pendingOp
+}
+
+// Acked finds the op among the ack's entity's loaded ops: the acks' entities are loaded
+// before, and an op pending on another entity was refused then (refuseMisplacedAcks).
+func (k *kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
+	e := k.es.get(a.Op.Kind, a.Op.EntityID)
+	p, at := e.find(a.Op.OpID)
+	if p == nil {
+		return core.Op{}, nil, nil, false
+	}
+	var later []core.Op
+	k.e, k.p, k.later = e, p, k.later[:0]
+	for _, q := range e.ops[at+1:] {
+		if !q.removed {
+			later = append(later, core.CloneOp(q.op))
+			k.later = append(k.later, q)
+		}
+	}
+	return p.op, later, e.rec, true
+}
+
+func (k *kitTx) Settle(_ core.Op, rebased []core.Op, rec *core.Record) {
+	k.p.removed = true
+	for j, o := range rebased {
+		k.later[j].op, k.later[j].dirty = o, true
+	}
+	if rec != nil {
+		k.e.setRecord(*rec)
+	}
+}
+
+func (k *kitTx) Append(o core.Op) { k.es.append(k.es.get(o.Kind, o.EntityID), o) }
+
+func (k *kitTx) Record(kind, id string) *core.Record { return k.es.get(kind, id).rec }
+
+func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(r) }

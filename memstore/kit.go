@@ -1,0 +1,34 @@
+package memstore
+
+import "github.com/offsync/offsync/core"
+
+// kitTx is a tx as the flows of core/storekit see it.
+type kitTx struct{ *tx }
+
+func (t kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
+	stored, ok := t.findOp(a.Op.OpID)
+	if !ok {
+		return core.Op{}, nil, nil, false
+	}
+	var later []core.Op
+	for _, o := range t.pending(stored.Kind, stored.EntityID) {
+		if o.Seq > stored.Seq {
+			later = append(later, o)
+		}
+	}
+	return stored, later, t.record(stored.Kind, stored.EntityID), true
+}
+
+func (t kitTx) Settle(stored core.Op, rebased []core.Op, rec *core.Record) {
+	t.removeOp(stored.Seq)
+	for _, o := range rebased {
+		t.replaceOp(o)
+	}
+	if rec != nil {
+		t.putRecord(*rec)
+	}
+}
+
+func (t kitTx) Append(o core.Op)                    { t.appendOp(o) }
+func (t kitTx) Record(kind, id string) *core.Record { return t.record(kind, id) }
+func (t kitTx) PutRecord(r core.Record)             { t.putRecord(r) }
