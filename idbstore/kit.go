@@ -46,4 +46,16 @@ func (k *kitTx) Append(o core.Op) { k.es.append(k.es.get(o.Kind, o.EntityID), o)
 
 func (k *kitTx) Record(kind, id string) *core.Record { return k.es.get(kind, id).rec }
 
-func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(r) }
+// PutRecord keeps a copy of r: a write's plan shares its record with the stored one returned.
+func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(core.CloneRecord(r)) }
+
+func (k *kitTx) Pending(kind, id string) []core.Op { return k.es.get(kind, id).pending() }
+
+func (k *kitTx) Place(kind, id string, _ []core.Op, plan core.WritePlan) {
+	e := k.es.get(kind, id)
+	if plan.Append != nil {
+		k.es.place(e, nil, false, *plan.Append)
+		return
+	}
+	k.es.place(e, plan.Replace, plan.Remove, core.Op{})
+}

@@ -228,13 +228,7 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 		return err
 	}
 	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater}, func(t *txn) error {
-		keys := make([]entityKey, len(acks))
-		needRecord := make([]bool, len(acks))
-		acked := make([]core.Op, len(acks))
-		for i, a := range acks {
-			keys[i], needRecord[i], acked[i] = entityKey{a.Op.Kind, a.Op.EntityID}, a.Server == nil, a.Op
-		}
-		es, err := loadForAck(ctx, t, keys, needRecord, acked)
+		es, err := loadForAck(ctx, t, acks)
 		if err != nil {
 			return err
 		}

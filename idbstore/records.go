@@ -161,21 +161,9 @@ func writeLocal(ctx context.Context, t *txn, op string, writes []core.LocalWrite
 	if err != nil {
 		return core.WriteResult{}, err
 	}
-	out := make([]core.Record, 0, len(writes))
-	for _, w := range writes {
-		e := es.get(w.Kind, w.ID)
-		plan, err := core.PlanWritePending(e.rec, e.pending(), w)
-		if err != nil {
-			return core.WriteResult{}, err
-		}
-		e.setRecord(core.CloneRecord(plan.Record))
-		switch {
-		case plan.Append != nil:
-			es.place(e, nil, false, *plan.Append)
-		default:
-			es.place(e, plan.Replace, plan.Remove, core.Op{})
-		}
-		out = append(out, core.CloneRecord(plan.Record))
+	out, err := storekit.Write(&kitTx{es: es}, writes)
+	if err != nil {
+		return core.WriteResult{}, err
 	}
 	if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 		return core.WriteResult{}, err

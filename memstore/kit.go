@@ -32,3 +32,16 @@ func (t kitTx) Settle(stored core.Op, rebased []core.Op, rec *core.Record) {
 func (t kitTx) Append(o core.Op)                    { t.appendOp(o) }
 func (t kitTx) Record(kind, id string) *core.Record { return t.record(kind, id) }
 func (t kitTx) PutRecord(r core.Record)             { t.putRecord(r) }
+
+func (t kitTx) Pending(kind, id string) []core.Op { return t.pending(kind, id) }
+
+func (t kitTx) Place(_, _ string, pending []core.Op, plan core.WritePlan) {
+	switch {
+	case plan.Append != nil:
+		t.appendOp(core.CloneOp(*plan.Append))
+	case plan.Replace != nil:
+		t.replaceOp(core.CloneOp(*plan.Replace))
+	case plan.Remove:
+		t.removeOp(pending[len(pending)-1].Seq)
+	}
+}

@@ -61,31 +61,12 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
 		}
 	}
-	out := make([]core.Record, 0, len(writes))
-	for _, w := range writes {
-		pending := t.pending(w.Kind, w.ID)
-		plan, err := core.PlanWritePending(t.record(w.Kind, w.ID), pending, w)
-		if err != nil {
-			return core.WriteResult{}, err
-		}
-		t.putRecord(plan.Record)
-		applyPlan(t, pending, plan)
-		out = append(out, core.CloneRecord(plan.Record))
+	out, err := storekit.Write(kitTx{t}, writes)
+	if err != nil {
+		return core.WriteResult{}, err
 	}
 	t.commit()
 	return core.WriteResult{Records: out, Pending: len(s.outbox)}, nil
-}
-
-// applyPlan stages a write plan's outbox change; pending are the entity's ops before it.
-func applyPlan(t *tx, pending []core.Op, plan core.WritePlan) {
-	switch {
-	case plan.Append != nil:
-		t.appendOp(core.CloneOp(*plan.Append))
-	case plan.Replace != nil:
-		t.replaceOp(core.CloneOp(*plan.Replace))
-	case plan.Remove:
-		t.removeOp(pending[len(pending)-1].Seq)
-	}
 }
 
 // Cursor returns kind's cursor, zero when never pulled.
