@@ -5,12 +5,15 @@ package idbstore
 import "github.com/offsync/offsync/core"
 
 // kitTx is the entities a transaction loaded, as the flows of core/storekit see them. It
-// remembers the op Acked found last and its later ops, which Settle then changes.
+// remembers the op Acked found last and its later ops, which Settle then changes, and the ops
+// Enqueue placed, whose Seqs are known after flush.
 type kitTx struct {
 	es    *entities
 	e     *entity
 	p     *pendingOp
 	later []*pendingOp
+	// placed holds the op of each Enqueue call, in order.
+	placed []*pendingOp
 }
 
 // Acked finds the op among the ack's entity's loaded ops: the acks' entities are loaded
@@ -58,4 +61,10 @@ func (k *kitTx) Place(kind, id string, _ []core.Op, plan core.WritePlan) {
 		return
 	}
 	k.es.place(e, plan.Replace, plan.Remove, core.Op{})
+}
+
+func (k *kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
+	p := k.es.place(k.es.get(o.Kind, o.EntityID), merged, false, o)
+	k.placed = append(k.placed, p)
+	return p.op
 }

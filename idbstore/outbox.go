@@ -34,23 +34,16 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			return err
 		}
 		// Each result is the op as it stands after its own step; Seqs of new ops are known
-		// only after flush, so the holder is kept to fill them in.
-		out = make([]core.Op, len(ops))
-		holders := make([]*pendingOp, len(ops))
-		for i, in := range ops {
-			o := core.CloneOp(in)
-			o.Seq, o.InFlight = 0, false
-			e := es.get(o.Kind, o.EntityID)
-			p := es.place(e, core.CoalesceEnqueued(e.pending(), o), false, o)
-			out[i], holders[i] = core.CloneOp(p.op), p
-		}
+		// only after flush, so kitTx keeps the holders to fill them in.
+		k := &kitTx{es: es}
+		out = storekit.Enqueue(k, ops)
 		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 			return err
 		}
 		if err := es.flush(ctx, t, true); err != nil {
 			return err
 		}
-		for i, p := range holders {
+		for i, p := range k.placed {
 			out[i].Seq = p.op.Seq
 		}
 		return nil

@@ -45,3 +45,11 @@ func (t kitTx) Place(_, _ string, pending []core.Op, plan core.WritePlan) {
 		t.removeOp(pending[len(pending)-1].Seq)
 	}
 }
+
+func (t kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
+	if merged != nil {
+		t.replaceOp(*merged)
+		return *merged
+	}
+	return t.appendOp(o)
+}

@@ -26,19 +26,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s already in the outbox", in.OpID)
 		}
 	}
-	out := make([]core.Op, 0, len(ops))
-	for _, in := range ops {
-		o := core.CloneOp(in)
-		o.Seq, o.InFlight = 0, false
-		pending := t.pending(o.Kind, o.EntityID)
-		if merged := core.CoalesceEnqueued(pending, o); merged != nil {
-			t.replaceOp(*merged)
-			o = *merged
-		} else {
-			o = t.appendOp(o)
-		}
-		out = append(out, core.CloneOp(o))
-	}
+	out := storekit.Enqueue(kitTx{t}, ops)
 	t.commit()
 	return out, nil
 }

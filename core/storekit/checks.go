@@ -5,38 +5,29 @@ import "github.com/offsync/offsync/core"
 // CheckWrites checks the writes of a WriteLocal: each valid (core.ValidateWrite) and no op id
 // used twice in the call.
 func CheckWrites(writes []core.LocalWrite) error {
-	seen := make(map[string]bool, len(writes))
-	for _, w := range writes {
-		if err := core.ValidateWrite(w); err != nil {
-			return err
-		}
-		if err := once(seen, "write", w.OpID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkEach(writes, "write", core.ValidateWrite, func(w core.LocalWrite) string { return w.OpID })
 }
 
 // CheckOps checks the ops of an Enqueue: each valid (core.ValidateOp) and no op id used twice
 // in the call.
 func CheckOps(ops []core.Op) error {
-	seen := make(map[string]bool, len(ops))
-	for _, o := range ops {
-		if err := core.ValidateOp(o); err != nil {
-			return err
-		}
-		if err := once(seen, "enqueue", o.OpID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return checkEach(ops, "enqueue", core.ValidateOp, func(o core.Op) string { return o.OpID })
 }
 
-func once(seen map[string]bool, op, id string) error {
-	if seen[id] {
-		return core.Errorf(core.CodeInvalid, op, "op id %s used twice", id)
+// checkEach validates items in order, refusing the first invalid one or the first whose op id
+// an earlier item has.
+func checkEach[T any](items []T, op string, validate func(T) error, opID func(T) string) error {
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		if err := validate(it); err != nil {
+			return err
+		}
+		id := opID(it)
+		if seen[id] {
+			return core.Errorf(core.CodeInvalid, op, "op id %s used twice", id)
+		}
+		seen[id] = true
 	}
-	seen[id] = true
 	return nil
 }
 
