@@ -68,3 +68,16 @@ func (k *kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
 	k.placed = append(k.placed, p)
 	return p.op
 }
+
+// Resolving finds the op among the ops of the entity k.e, the resolved op's: the op was read
+// by id and found on that entity before its ops were loaded.
+func (k *kitTx) Resolving(opID string) (core.Op, bool, bool) {
+	p, i := k.e.find(opID)
+	if p == nil {
+		return core.Op{}, false, false
+	}
+	k.p = p
+	return p.op, i < len(k.e.ops)-1, true
+}
+
+func (k *kitTx) Replace(o core.Op) { k.p.op, k.p.dirty = o, true }

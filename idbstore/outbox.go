@@ -291,13 +291,9 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		if err != nil {
 			return err
 		}
-		e := es.get(op.Kind, op.EntityID)
-		p, i := e.find(op.OpID)
-		repl := core.CloneOp(op)
-		repl.Seq = p.op.Seq
-		p.op, p.dirty = repl, true
-		if local != nil && i == len(e.ops)-1 {
-			e.setRecord(core.CloneRecord(*local))
+		k := &kitTx{es: es, e: es.get(op.Kind, op.EntityID)}
+		if err := storekit.Resolve(k, op, local); err != nil {
+			return err
 		}
 		return es.flush(ctx, t, false)
 	})

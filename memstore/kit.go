@@ -1,6 +1,10 @@
 package memstore
 
-import "github.com/offsync/offsync/core"
+import (
+	"slices"
+
+	"github.com/offsync/offsync/core"
+)
 
 // kitTx is a tx as the flows of core/storekit see it.
 type kitTx struct{ *tx }
@@ -53,3 +57,14 @@ func (t kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
 	}
 	return t.appendOp(o)
 }
+
+func (t kitTx) Resolving(opID string) (core.Op, bool, bool) {
+	stored, ok := t.findOp(opID)
+	if !ok {
+		return core.Op{}, false, false
+	}
+	later := slices.ContainsFunc(t.pending(stored.Kind, stored.EntityID), func(o core.Op) bool { return o.Seq > stored.Seq })
+	return stored, later, true
+}
+
+func (t kitTx) Replace(o core.Op) { t.replaceOp(o) }

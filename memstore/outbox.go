@@ -110,18 +110,8 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		return err
 	}
 	t := s.begin()
-	stored, ok := t.findOp(op.OpID)
-	if !ok {
-		return nil
-	}
-	if err := storekit.ResolveOnEntity(op, stored); err != nil {
+	if err := storekit.Resolve(kitTx{t}, op, local); err != nil {
 		return err
-	}
-	repl := core.CloneOp(op)
-	repl.Seq = stored.Seq
-	t.replaceOp(repl)
-	if local != nil && !slices.ContainsFunc(t.pending(op.Kind, op.EntityID), func(o core.Op) bool { return o.Seq > stored.Seq }) {
-		t.putRecord(core.CloneRecord(*local))
 	}
 	t.commit()
 	return nil
