@@ -715,7 +715,7 @@ const qMatchObj = (conds, o) => {
 };
 const qMatch = (conds, data) => qMatchObj(conds, qParse(data));
 // qTop keeps the first take (0: all) live values of vs that match conds, in the query's order
-// (order: [[path, desc]...]; ties by id, by UTF-16 code units as core.CompareUTF16), so that
+// (order: [[path, desc]...]; ties by id, by UTF-16 code units as core's compareUTF16), so that
 // a query with a limit sends only its window's candidates to Go, which orders them again.
 const qTop = (vs, cs, order, take) => {
   const rows = [];
