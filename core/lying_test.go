@@ -266,28 +266,32 @@ func TestPullSetsBadItemsAside(t *testing.T) {
 	assert.Equal(t, "n2", aside[0].ID)
 }
 
+// refetchPending: r1 is on the server ("server") and synced; the device's edit of it ("mine")
+// was refused and dropped, so the next sync refetches r1 from the liar.
+func refetchPending(t *testing.T) (*client, *lying) {
+	t.Helper()
+	c, l := newLiar(t, 0, nil)
+	_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
+	require.NoError(t, err)
+	c.sync()
+	dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
+	return c, l
+}
+
 func TestRefetchAnswersAreChecked(t *testing.T) {
 	t.Run("another id", func(t *testing.T) {
-		c, l := newLiar(t, 0, nil)
-		_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
-		require.NoError(t, err)
-		c.sync()
-		dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
+		c, l := refetchPending(t)
 		l.fetch = func(_, _ string, rec core.Record) core.Record {
 			rec.ID = "other"
 			return rec
 		}
-		_, err = c.eng.Sync(ctx(t), core.SyncOptions{})
+		_, err := c.eng.Sync(ctx(t), core.SyncOptions{})
 		require.ErrorIs(t, err, core.ErrProtocol)
 		assert.Contains(t, err.Error(), `"other"`)
 		assert.Equal(t, "mine", c.fields("note", "r1")["v"], "nothing applied")
 	})
 	t.Run("an unusable record is set aside and leaves the list", func(t *testing.T) {
-		c, l := newLiar(t, 0, nil)
-		_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
-		require.NoError(t, err)
-		c.sync()
-		dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
+		c, l := refetchPending(t)
 		l.fetchBad = &core.BadItem{ID: "r1", Reason: "record has no updatedAt"}
 		st, err := c.eng.Sync(ctx(t), core.SyncOptions{})
 		require.NoError(t, err, "a bad record does not fail the sync")
@@ -302,11 +306,7 @@ func TestRefetchAnswersAreChecked(t *testing.T) {
 		assert.Equal(t, 0, st.Errors, "r1 left the refetch list")
 	})
 	t.Run("a record without a version is set aside", func(t *testing.T) {
-		c, l := newLiar(t, 0, nil)
-		_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
-		require.NoError(t, err)
-		c.sync()
-		dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
+		c, l := refetchPending(t)
 		l.fetch = func(_, _ string, rec core.Record) core.Record {
 			rec.UpdatedAt = ""
 			return rec

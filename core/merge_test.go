@@ -117,10 +117,26 @@ func TestPreservingMergeResultSharesNothing(t *testing.T) {
 	assert.Equal(t, obj(t, `{"m":{"y":1},"k":[1]}`), server)
 }
 
+// mergeCase: merge(local, server) of the JSON objects local and server is want.
+type mergeCase struct {
+	name, local, server, want string
+}
+
+// checkMerges runs the cases through merge, which must leave both of its inputs as they were.
+func checkMerges(t *testing.T, merge func(local, server map[string]any) map[string]any, tests []mergeCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			local, server := obj(t, tt.local), obj(t, tt.server)
+			assert.JSONEq(t, tt.want, enc(t, merge(local, server)))
+			assert.Equal(t, obj(t, tt.local), local)
+			assert.Equal(t, obj(t, tt.server), server)
+		})
+	}
+}
+
 func TestDefaultMerge(t *testing.T) {
-	tests := []struct {
-		name, local, server, want string
-	}{
+	tests := []mergeCase{
 		{"non-null local values override", `{"a":1,"b":"x"}`, `{"a":0,"b":"y","c":true}`, `{"a":1,"b":"x","c":true}`},
 		{"local nulls do not override", `{"a":null}`, `{"a":1}`, `{"a":1}`},
 		{"flat: nested objects replaced, not merged", `{"n":{"x":1}}`, `{"n":{"y":2}}`, `{"n":{"x":1}}`},
@@ -128,34 +144,18 @@ func TestDefaultMerge(t *testing.T) {
 		{"system fields are not special", `{"id":"l","updatedAt":"L"}`, `{"id":"s","updatedAt":"S"}`, `{"id":"l","updatedAt":"L"}`},
 		{"empty local is the server", `{}`, `{"a":1}`, `{"a":1}`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			local, server := obj(t, tt.local), obj(t, tt.server)
-			assert.JSONEq(t, tt.want, enc(t, core.DefaultMerge(local, server)))
-			assert.Equal(t, obj(t, tt.local), local)
-			assert.Equal(t, obj(t, tt.server), server)
-		})
-	}
+	checkMerges(t, core.DefaultMerge, tests)
 }
 
 func TestDeepMerge(t *testing.T) {
-	tests := []struct {
-		name, local, server, want string
-	}{
+	tests := []mergeCase{
 		{"local keys win", `{"a":1}`, `{"a":0,"b":2}`, `{"a":1,"b":2}`},
 		{"a local null wins too", `{"a":null}`, `{"a":1}`, `{"a":null}`},
 		{"nested objects merge recursively", `{"n":{"x":1,"m":{"p":null}}}`, `{"n":{"y":2,"m":{"p":1,"q":2}}}`, `{"n":{"x":1,"y":2,"m":{"p":null,"q":2}}}`},
 		{"lists are replaced", `{"l":[1]}`, `{"l":[2,3]}`, `{"l":[1]}`},
 		{"object replaces scalar", `{"n":{"x":1}}`, `{"n":5}`, `{"n":{"x":1}}`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			local, server := obj(t, tt.local), obj(t, tt.server)
-			assert.JSONEq(t, tt.want, enc(t, core.DeepMerge(local, server)))
-			assert.Equal(t, obj(t, tt.local), local)
-			assert.Equal(t, obj(t, tt.server), server)
-		})
-	}
+	checkMerges(t, core.DeepMerge, tests)
 }
 
 func TestMergeJSONInputs(t *testing.T) {

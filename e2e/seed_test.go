@@ -121,75 +121,13 @@ func TestSeedBackendEditsAndDeletesWithoutSelfConflict(t *testing.T) {
 // TestSeedBackendEveryStrategy is TestEveryStrategyEndToEnd against the seed-style backend:
 // its 409 carries the record under "serverData" and times in Dart's format.
 func TestSeedBackendEveryStrategy(t *testing.T) {
-	tests := []struct {
-		name   string
-		cfg    func(*core.Config)
-		bFirst bool
-		gap    time.Duration
-		want   map[string]any
-	}{
-		{name: "autoPreserve", cfg: func(c *core.Config) { c.Strategy = core.AutoPreserve },
-			want: map[string]any{"title": "A", "mood": 5.0, "tags": []any{"x", "b"}}},
-		{name: "serverWins", cfg: func(c *core.Config) { c.Strategy = core.ServerWins },
-			want: map[string]any{"title": "A", "mood": 1.0, "tags": []any{"x"}}},
-		{name: "clientWins", cfg: func(c *core.Config) { c.Strategy = core.ClientWins },
-			want: map[string]any{"title": "t0", "mood": 5.0, "tags": []any{"x", "b"}}},
-		{name: "lastWriteWins local later", cfg: func(c *core.Config) { c.Strategy = core.LastWriteWins }, gap: 1100 * time.Millisecond,
-			want: map[string]any{"title": "t0", "mood": 5.0, "tags": []any{"x", "b"}}},
-		{name: "lastWriteWins server later", cfg: func(c *core.Config) { c.Strategy = core.LastWriteWins }, bFirst: true, gap: 1100 * time.Millisecond,
-			want: map[string]any{"title": "A", "mood": 1.0, "tags": []any{"x"}}},
-		{name: "merge", cfg: func(c *core.Config) {
-			c.Strategy = core.Merge
-			c.MergeFunc = func(_ context.Context, cf core.Conflict) (json.RawMessage, error) {
-				var l, s map[string]any
-				if err := json.Unmarshal(cf.Local, &l); err != nil {
-					return nil, err
-				}
-				if err := json.Unmarshal(cf.Server, &s); err != nil {
-					return nil, err
-				}
-				s["mood"], s["merged"] = l["mood"], true
-				return json.Marshal(s)
-			}
-		}, want: map[string]any{"title": "A", "mood": 5.0, "tags": []any{"x"}, "merged": true}},
-		{name: "manual resolver", cfg: func(c *core.Config) {
-			c.Strategy = core.Manual
-			c.Resolver = func(_ context.Context, cf core.Conflict) (core.Resolution, error) {
-				return core.Resolution{Action: core.Merged, Data: json.RawMessage(`{"id":"n1","title":"manual","mood":9,"tags":[]}`)}, nil
-			}
-		}, want: map[string]any{"title": "manual", "mood": 9.0, "tags": []any{}}},
-	}
 	for _, answer := range []seedserver.PutAnswer{seedserver.PutRecord, seedserver.PutEmpty} {
-		for _, tc := range tests {
+		for _, tc := range strategyCases() {
 			t.Run(string(answer)+"/"+tc.name, func(t *testing.T) {
 				e := startSeed(t, answer)
-				ctx := testCtx(t, 60*time.Second)
-				a := newClient(t, e.URL, tokA, nil, nil)
-				b := newClient(t, e.URL, tokB, tc.cfg, nil)
-				a.put(ctx, "n1", `"title":"t0","mood":1,"tags":["x"]`)
-				a.sync(ctx)
-				b.sync(ctx)
-				require.Equal(t, "t0", b.fields(ctx, "n1")["title"])
-				if tc.bFirst {
-					b.put(ctx, "n1", `"title":"t0","mood":5,"tags":["x","b"]`)
-					time.Sleep(tc.gap)
-				}
-				a.put(ctx, "n1", `"title":"A","mood":1,"tags":["x"]`)
-				a.sync(ctx)
-				if !tc.bFirst {
-					time.Sleep(tc.gap)
-					b.put(ctx, "n1", `"title":"t0","mood":5,"tags":["x","b"]`)
-				}
-				st := b.sync(ctx)
-				assert.Equal(t, 1, st.Conflicts, "B met one conflict")
-				assert.Equal(t, 1, e.count("PUT 409"), "answered by the server's 409")
-				a.sync(ctx)
-				b.sync(ctx)
-				got := serverFields(t, ctx, e.URL, "n1")
-				for k, v := range tc.want {
-					assert.Equal(t, v, got[k], "field %s", k)
-				}
-				requireConverged(t, ctx, e.URL, a, b)
+				playStrategyConflict(t, e.URL, tc, func(*client) func() {
+					return func() { assert.Equal(t, 1, e.count("PUT 409"), "answered by the server's 409") }
+				})
 			})
 		}
 	}
@@ -200,20 +138,9 @@ func TestSeedBackendEveryStrategy(t *testing.T) {
 func TestSeedBackendManualDefers(t *testing.T) {
 	e := startSeed(t, seedserver.PutEmpty)
 	ctx := testCtx(t, 60*time.Second)
-	a := newClient(t, e.URL, tokA, nil, nil)
-	b := newClient(t, e.URL, tokB, func(c *core.Config) { c.Strategy = core.Manual }, nil)
-	a.put(ctx, "n1", `"v":0`)
-	a.sync(ctx)
-	b.sync(ctx)
-	a.put(ctx, "n1", `"v":1`)
-	a.sync(ctx)
-	b.put(ctx, "n1", `"v":2`)
-	_, _ = b.Sync(ctx, core.SyncOptions{})
-	conflicts, err := b.Conflicts(ctx)
-	require.NoError(t, err)
-	require.Len(t, conflicts, 1)
+	a, b, c := deferConflict(t, ctx, e.URL)
 	assert.Equal(t, 1.0, serverFields(t, ctx, e.URL, "n1")["v"], "nothing pushed over the server")
-	require.NoError(t, b.ResolveConflict(ctx, conflicts[0].ID, core.Resolution{Action: core.AcceptClient}))
+	require.NoError(t, b.ResolveConflict(ctx, c.ID, core.Resolution{Action: core.AcceptClient}))
 	b.sync(ctx)
 	a.sync(ctx)
 	assert.Equal(t, 2.0, serverFields(t, ctx, e.URL, "n1")["v"])
@@ -224,50 +151,10 @@ func TestSeedBackendManualDefers(t *testing.T) {
 // backend checks a delete's base from X-Base-Updated-At and soft-deletes), and plain deletes
 // made on either device reaching the other.
 func TestSeedBackendDeletesBothWays(t *testing.T) {
-	tests := []struct {
-		name        string
-		strategy    core.Strategy
-		localDelete bool
-		survives    bool
-		wantV       float64
-	}{
-		{"autoPreserve: local delete loses to remote edit", core.AutoPreserve, true, true, 1},
-		{"autoPreserve: remote delete loses to local edit (revive)", core.AutoPreserve, false, true, 2},
-		{"serverWins: local delete loses to remote edit", core.ServerWins, true, true, 1},
-		{"serverWins: remote delete wins over local edit", core.ServerWins, false, false, 0},
-		{"clientWins: local delete wins over remote edit", core.ClientWins, true, false, 0},
-		{"clientWins: local edit revives remote delete", core.ClientWins, false, true, 2},
-	}
-	for _, tc := range tests {
+	for _, tc := range deleteCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			e := startSeed(t, seedserver.PutRecord)
-			ctx := testCtx(t, 60*time.Second)
-			a := newClient(t, e.URL, tokA, nil, nil)
-			b := newClient(t, e.URL, tokB, func(c *core.Config) { c.Strategy = tc.strategy }, nil)
-			a.put(ctx, "n1", `"v":0`)
-			a.sync(ctx)
-			b.sync(ctx)
-			if tc.localDelete {
-				a.put(ctx, "n1", `"v":1`)
-				a.sync(ctx)
-				require.NoError(t, b.Delete(ctx, kind, "n1"))
-			} else {
-				require.NoError(t, a.Delete(ctx, kind, "n1"))
-				a.sync(ctx)
-				b.put(ctx, "n1", `"v":2`)
-			}
-			st := b.sync(ctx)
-			assert.Equal(t, 1, st.Conflicts)
-			a.sync(ctx)
-			b.sync(ctx)
-			got := serverFields(t, ctx, e.URL, "n1")
-			if tc.survives {
-				require.NotNil(t, got, "the record survives")
-				assert.Equal(t, tc.wantV, got["v"])
-			} else {
-				assert.Nil(t, got, "the record is deleted")
-			}
-			requireConverged(t, ctx, e.URL, a, b)
+			playDeleteConflict(t, e.URL, tc, func(*client) func() { return func() {} })
 		})
 	}
 
@@ -298,24 +185,13 @@ func TestSeedBackendDeletesBothWays(t *testing.T) {
 func TestSeedBackendRefetch404IsDeleted(t *testing.T) {
 	e := startSeed(t, seedserver.PutRecord)
 	ctx := testCtx(t, 60*time.Second)
-	a := newClient(t, e.URL, tokA, nil, nil)
-	b := newClient(t, e.URL, tokB, func(c *core.Config) { c.Strategy = core.Manual }, nil)
-	a.put(ctx, "n1", `"v":0`)
-	a.sync(ctx)
-	b.sync(ctx)
-	a.put(ctx, "n1", `"v":1`)
-	a.sync(ctx)
-	b.put(ctx, "n1", `"v":2`)
-	_, _ = b.Sync(ctx, core.SyncOptions{}) // deferred: the conflict keeps the server's v1
-	conflicts, err := b.Conflicts(ctx)
-	require.NoError(t, err)
-	require.Len(t, conflicts, 1)
+	a, b, c := deferConflict(t, ctx, e.URL)
 	require.NoError(t, a.Delete(ctx, kind, "n1"))
 	a.sync(ctx)
 	gone := e.count("GET 404")
 
 	// Accepting the stored (stale, live) server record lists n1 for refetch: GET answers 404.
-	require.NoError(t, b.ResolveConflict(ctx, conflicts[0].ID, core.Resolution{Action: core.AcceptServer}))
+	require.NoError(t, b.ResolveConflict(ctx, c.ID, core.Resolution{Action: core.AcceptServer}))
 	b.sync(ctx)
 	assert.Greater(t, e.count("GET 404"), gone, "the refetch met the soft-deleted record's 404")
 	assert.Nil(t, b.fields(ctx, "n1"), "deleted locally")

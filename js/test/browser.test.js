@@ -4,11 +4,8 @@
 // and the open()-to-ready time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { repoRoot, startServer, unique } from './support/server.js';
+import { unique } from './support/server.js';
+import { browserHarness } from './support/browser.js';
 import { PACKAGE_FILES } from './support/modules.js';
 
 const FILES = [
@@ -19,37 +16,20 @@ const FILES = [
   ['js/test/browser/worker.js', 'worker.js'],
 ];
 
+const h = browserHarness({ prefix: 'offsync-static-', files: FILES });
 let server;
 let browser;
-let staticDir;
-const pageErrors = [];
 
 before(async () => {
-  staticDir = await mkdtemp(join(tmpdir(), 'offsync-static-'));
-  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
-  server = await startServer({ staticDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ server, browser } = await h.start());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) await rm(staticDir, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  await h.stop();
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
 
-async function newPage(context, path = '/page.html') {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.origin + path);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
-  return page;
-}
+const newPage = (context, path) => h.newPage(context, path);
 
 /** Opens window.db in page with the public API and records its events in window.seen. */
 async function openIn(page, cfg) {

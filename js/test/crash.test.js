@@ -8,12 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { repoRoot, startServer, unique } from './support/server.js';
+import { repoRoot, unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
+import { browserHarness } from './support/browser.js';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS || 30);
 const SEED = Number(process.env.CRASH_SEED || Date.now() % 1_000_000);
@@ -25,11 +23,10 @@ const FILES = [
   ['js/test/browser/page.html', 'page.html'],
 ];
 
+const h = browserHarness({ prefix: 'offsync-crash-', files: FILES });
 let server;
 let proxy;
 let browser;
-let tmp;
-const pageErrors = [];
 
 /** mulberry32: the run's random points, reproducible from SEED. */
 function prng(seed) {
@@ -45,7 +42,7 @@ function prng(seed) {
 
 /** Builds and starts cmd faultproxy in front of target; resolves with its URL and a stop(). */
 async function startProxy(target, seed) {
-  const bin = join(tmp, 'faultproxy');
+  const bin = join(h.staticDir, 'faultproxy');
   execFileSync(process.env.GO || 'go', ['build', '-o', bin, './internal/faultproxy/cmd/faultproxy'], { cwd: repoRoot, stdio: 'inherit' });
   const proc = spawn(bin, ['-target', target, '-seed', String(seed), '-rates', RATES, '-prefix', '/api/'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -74,23 +71,13 @@ async function startProxy(target, seed) {
 }
 
 before(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'offsync-crash-'));
-  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(tmp, to));
-  server = await startServer({ staticDir: tmp });
+  ({ server, browser } = await h.start());
   proxy = await startProxy(server.origin, SEED);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 });
 
 after(async () => {
-  await browser?.close();
   await proxy?.stop();
-  await server?.stop();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  await h.stop();
 });
 
 /** Calls the server directly (not through the proxy). */
@@ -116,10 +103,7 @@ async function serverNotes(token) {
 }
 
 async function openTab(context, cfg) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(proxy.url.replace(/\/$/, '') + '/page.html');
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
+  const page = await h.newPage(context, '/page.html', { origin: proxy.url.replace(/\/$/, ''), timeout: 30_000 });
   await page.evaluate(async (cfg) => {
     window.db = await window.offsync.open({
       name: cfg.name, baseUrl: cfg.baseUrl, kinds: ['note'], token: () => cfg.token,
@@ -247,5 +231,5 @@ test(`a tab crashed or closed mid-sync loses nothing (${ITERATIONS} runs, seed $
   } finally {
     await context.close();
   }
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });

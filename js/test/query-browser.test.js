@@ -5,11 +5,8 @@
 // change each watch's last rows equal a fresh query(), and an unaffected watch is not called.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { repoRoot, startServer, unique } from './support/server.js';
+import { unique } from './support/server.js';
+import { browserHarness } from './support/browser.js';
 import { tenant } from './support/client.js';
 import { INDEXES, randomQuery, randomRecord, referenceQuery, rng } from './support/reference.js';
 import { PACKAGE_FILES } from './support/modules.js';
@@ -21,35 +18,22 @@ const FILES = [
 ];
 const SEED = Number(process.env.OFFSYNC_QUERY_SEED ?? Date.now() % 1e6);
 
+const h = browserHarness({ prefix: 'offsync-query-', files: FILES });
 let server;
 let browser;
-let staticDir;
-const pageErrors = [];
 
 before(async () => {
-  staticDir = await mkdtemp(join(tmpdir(), 'offsync-query-'));
-  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
-  server = await startServer({ staticDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ server, browser } = await h.start());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) await rm(staticDir, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  await h.stop();
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
 
 /** A tab with window.qt (query-page.js) on a database of cfg. */
 async function tab(context, cfg) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.origin + '/page.html');
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
+  const page = await h.newPage(context);
   await page.addScriptTag({ type: 'module', url: '/query-page.js' });
   await page.waitForFunction(() => window.qt !== undefined, null, { timeout: 20_000 });
   await page.evaluate((cfg) => window.qt.open(cfg), cfg);

@@ -4,13 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
-import { repoRoot, startServer, unique } from './support/server.js';
+import { repoRoot, unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
+import { browserHarness } from './support/browser.js';
 
 const FILES = [
   ...PACKAGE_FILES,
@@ -18,47 +16,34 @@ const FILES = [
   ['js/test/browser/page.html', 'page.html'],
 ];
 
-let server;
-let browser;
-let staticDir;
-const pageErrors = [];
-
-before(async () => {
-  staticDir = await mkdtemp(join(tmpdir(), 'offsync-react-'));
-  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
-  await promisify(execFile)(join(repoRoot, 'node_modules/.bin/esbuild'), [
+const h = browserHarness({
+  prefix: 'offsync-react-',
+  files: FILES,
+  prepare: (staticDir) => promisify(execFile)(join(repoRoot, 'node_modules/.bin/esbuild'), [
     join(repoRoot, 'js/test/browser/react-page.jsx'), '--bundle', '--format=esm', '--jsx=automatic',
     '--external:./offsync.js', '--define:process.env.NODE_ENV="development"', '--log-level=warning',
     `--outfile=${join(staticDir, 'react-page.js')}`,
-  ], { cwd: repoRoot });
-  server = await startServer({ staticDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ], { cwd: repoRoot }),
+});
+let server;
+let browser;
+
+before(async () => {
+  ({ server, browser } = await h.start());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) await rm(staticDir, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no page errors and no React warnings');
+  await h.stop();
+  assert.deepEqual(h.pageErrors, [], 'no page errors and no React warnings');
 });
 
-async function newPage(context, path) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  // React reports misuse (an uncached snapshot, a missing key, an update after unmount) this way.
-  page.on('console', (m) => {
-    if (m.location().url.endsWith('/favicon.ico')) return;
-    if (m.type() === 'error' || m.type() === 'warning') pageErrors.push(m.text());
-  });
-  await page.goto(server.origin + path);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
-  return page;
-}
+// React reports misuse (an uncached snapshot, a missing key, an update after unmount) this way.
+const reactWarnings = (page) => page.on('console', (m) => {
+  if (m.location().url.endsWith('/favicon.ico')) return;
+  if (m.type() === 'error' || m.type() === 'warning') h.pageErrors.push(m.text());
+});
+
+const newPage = (context, path) => h.newPage(context, path, { listen: reactWarnings });
 
 const listed = (page) => page.$$eval('#list li', (lis) => lis.map((li) => `${li.dataset.id}=${li.textContent}`).join(','));
 const until = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 10_000 });

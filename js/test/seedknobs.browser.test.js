@@ -4,48 +4,25 @@
 // tab's auto sync (the outbox is durable).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { open } from '../offsync.js';
-import { repoRoot, startServer, unique, eventually } from './support/server.js';
+import { unique, eventually } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
+import { browserHarness } from './support/browser.js';
 
-
-
+const h = browserHarness({ prefix: 'offsync-seed-static-', files: [...PACKAGE_FILES, ['js/test/browser/page.html', 'page.html']] });
 let server;
 let browser;
-let staticDir;
-const pageErrors = [];
 
 before(async () => {
-  staticDir = await mkdtemp(join(tmpdir(), 'offsync-seed-static-'));
-  for (const [from, to] of PACKAGE_FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
-  await copyFile(join(repoRoot, 'js/test/browser/page.html'), join(staticDir, 'page.html'));
-  server = await startServer({ staticDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ server, browser } = await h.start());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) await rm(staticDir, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  await h.stop();
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
 
-async function newPage(context) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.origin + '/page.html');
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
-  return page;
-}
+const newPage = (context) => h.newPage(context);
 
 /** Opens window.db (IndexedDB) with auto sync running, and records its per-op events. */
 async function openWithAuto(page, cfg, pushDebounceMs) {

@@ -5,25 +5,21 @@
 // settle until it is let go.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { repoRoot, startServer, unique } from './support/server.js';
+import { unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
+import { browserHarness } from './support/browser.js';
 
 const FILES = [
   ...PACKAGE_FILES,
   ['js/test/browser/page.html', 'page.html'],
 ];
 
+const h = browserHarness({ prefix: 'offsync-static-', files: FILES });
 let server;
 let proxy;
 let browser;
-let staticDir;
-const pageErrors = [];
 
 /** A proxy to target that holds the requests hold(req) picks until release(). */
 async function startProxy(target) {
@@ -60,31 +56,18 @@ async function startProxy(target) {
 }
 
 before(async () => {
-  staticDir = await mkdtemp(join(tmpdir(), 'offsync-static-'));
-  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
-  server = await startServer({ staticDir });
+  ({ server, browser } = await h.start());
   proxy = await startProxy(server.origin);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 });
 
 after(async () => {
-  await browser?.close();
   proxy?.stop();
-  await server?.stop();
-  if (staticDir) await rm(staticDir, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  await h.stop();
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
 
 async function openTab(context, cfg) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(proxy.origin + '/page.html');
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
+  const page = await h.newPage(context, '/page.html', { origin: proxy.origin });
   await page.evaluate(async (cfg) => {
     window.db = await window.offsync.open({ ...cfg, kinds: ['note'], token: () => cfg.token, maxRetries: 0 });
   }, cfg);

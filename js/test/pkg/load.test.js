@@ -4,12 +4,11 @@
 // not wasm, and a Content-Security-Policy blocking the compilation or the fetch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { repoRoot, startServer, unique } from '../support/server.js';
+import { unique } from '../support/server.js';
 import { PACKAGE_FILES } from '../support/modules.js';
+import { browserHarness } from '../support/browser.js';
 
 const FILES = [
   ...PACKAGE_FILES,
@@ -19,39 +18,27 @@ const FILES = [
     .map((f) => [`js/test/pkg/browser/${f}`, f]),
 ];
 
-let server;
+const h = browserHarness({
+  prefix: 'offsync-load-',
+  files: FILES,
+  // Served as application/wasm, but no WebAssembly module.
+  prepare: (staticDir) => writeFile(join(staticDir, 'broken.wasm'), 'this is not WebAssembly'),
+});
 let browser;
-let staticDir;
-const pageErrors = [];
 
 before(async () => {
-  staticDir = await mkdtemp(join(tmpdir(), 'offsync-load-'));
-  for (const [from, to] of FILES) await copyFile(join(repoRoot, from), join(staticDir, to));
-  // Served as application/wasm, but no WebAssembly module.
-  await writeFile(join(staticDir, 'broken.wasm'), 'this is not WebAssembly');
-  server = await startServer({ staticDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ browser } = await h.start());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (staticDir) await rm(staticDir, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  await h.stop();
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
 
 async function withPage(path, fn) {
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.origin + path);
-    await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
+    const page = await h.newPage(context, path);
     return await fn(page);
   } finally {
     await context.close();

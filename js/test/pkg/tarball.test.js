@@ -10,19 +10,19 @@ import { copyFile, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { repoRoot, startServer, unique } from '../support/server.js';
+import { repoRoot, unique } from '../support/server.js';
+import { browserHarness } from '../support/browser.js';
 
 const run = promisify(execFile);
 const APP = join(repoRoot, 'js/test/pkg/app');
 const rootModules = join(repoRoot, 'node_modules');
 
+const h = browserHarness();
 let work;
 let tarball;
 let server;
 let browser;
-const pageErrors = [];
 
 async function sh(cmd, args, cwd) {
   try {
@@ -49,20 +49,14 @@ before(async () => {
   tarball = join(work, out.trim().split('\n').pop());
   // The apps' builds are copied under www/ (served by the server's -static) as they are made.
   await mkdir(join(work, 'www'));
-  server = await startServer({ staticDir: join(work, 'www') });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  h.staticDir = join(work, 'www');
+  ({ server, browser } = await h.start());
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  await h.stop();
   if (work) await rm(work, { recursive: true, force: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught page errors');
+  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
 
 test('the tarball holds the module, its types, the built wasm, README and LICENSE', async () => {
@@ -79,10 +73,7 @@ test('the tarball holds the module, its types, the built wasm, README and LICENS
 async function runInChromium(path) {
   const context = await browser.newContext();
   try {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.origin + path);
-    await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 });
+    const page = await h.newPage(context, path);
     return await page.evaluate(async (tok) => {
       const db = await window.offsync.open({ name: 'app', baseUrl: '/api', kinds: ['todo'], token: () => tok, maxRetries: 0 });
       await db.put('todo', { id: 'a1', title: 'from the app' });
@@ -122,10 +113,7 @@ test('the Vite dev server serves the installed package without configuration', a
   const context = await browser.newContext();
   try {
     await vite.listen();
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(vite.resolvedUrls.local[0] + 'index.html');
-    await page.waitForFunction(() => window.ready === true, null, { timeout: 60_000 });
+    const page = await h.newPage(context, 'index.html', { origin: vite.resolvedUrls.local[0], timeout: 60_000 });
     const r = await page.evaluate(async () => {
       const db = await window.offsync.open({ name: 'dev', baseUrl: '/api', kinds: ['todo'] });
       await db.put('todo', { id: 'd1', title: 'dev' });
