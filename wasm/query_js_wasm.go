@@ -5,6 +5,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/idbstore"
 )
 
 // Local queries (JS-API.md "Queries and live queries"): the query's JSON crosses as one string
@@ -74,4 +75,26 @@ func queryArgs(args []js.Value, op string) (string, []byte, error) {
 		return "", nil, core.Errorf(core.CodeInvalid, op, "the query must be passed as JSON text")
 	}
 	return kind, []byte(text), nil
+}
+
+// planDirect is direct(op, kind, queryJSON), called synchronously: idbstore's plan for JS to
+// run the query ("query") or count ("count") itself, or null when it goes through call
+// (another store, a plan that needs more than one read, not connected, any mistake: call
+// reports those).
+func (c *client) planDirect(_ js.Value, args []js.Value) (out any) {
+	defer func() {
+		if recover() != nil {
+			out = js.Null()
+		}
+	}()
+	s, ok := c.store.(*idbstore.Store)
+	op, kind, text := arg(args, 0), arg(args, 1), arg(args, 2)
+	if !ok || c.closed.Load() || op.Type() != js.TypeString || kind.Type() != js.TypeString || text.Type() != js.TypeString {
+		return js.Null()
+	}
+	q, err := c.eng.CheckQuery(op.String(), kind.String(), []byte(text.String()))
+	if err != nil || (op.String() != "query" && op.String() != "count") {
+		return js.Null()
+	}
+	return s.Direct(kind.String(), q, op.String() == "count")
 }

@@ -42,7 +42,7 @@ func openMemory(t *testing.T, indexes string) (js.Value, *[]core.Event) {
 	}) // JS callbacks and the test's goroutine never run at once (wasm is single-threaded)
 	t.Cleanup(listener.Release)
 	opts := `{"name":"q","baseUrl":"http://127.0.0.1:1","kinds":["note"],"storage":"memory","indexes":` + indexes + `}`
-	h, err := openClient(opts, map[string]js.Value{"events": listener.Value}, js.Undefined())
+	h, err := openClient(opts, map[string]js.Value{"events": listener.Value}, nil, js.Undefined())
 	require.NoError(t, err)
 	t.Cleanup(func() { _, _ = callClient(t, h.(js.Value), "close") })
 	return h.(js.Value), &events

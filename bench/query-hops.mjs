@@ -1,0 +1,88 @@
+// Where one indexed query's time goes, per hop, for two builds in ONE page (as ab.mjs): the
+// bench's three indexed rows (equality selecting 100 rows, a page of 50 by a range ordered desc,
+// a count of a range) on the same data in two databases, interleaved. Each call is split at
+// its IndexedDB request (getAll / count on an index, marked by wrapping IDBIndex's methods):
+// "before" is from the call to the request's issue (JS checks, JS→Go, planning, the helper),
+// "idb" the request itself, "after" from its success to the caller's resumption (crossings,
+// decoding, encoding, JSON.parse). "raw" is the same request made directly on the same
+// database (the floor). Medians in ms.
+//
+//   mkdir -p bench/dist/old && cp js/{offsync,query,live,merges,wasm_exec,idb-helpers}.js js/sync.wasm bench/dist/old/  # before a change
+//   AB_A_MODULE=/bench/dist/old/offsync.js node bench/query-hops.mjs [records]
+import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { ROOT } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const records = Number(process.argv[2] ?? 20000);
+const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage();
+  await page.goto(`${server.origin}/bench/page/index.html`);
+  const r = await page.evaluate(async ([baseUrl, records, mods]) => {
+    const marks = [];
+    for (const m of ['getAll', 'count']) {
+      const orig = IDBIndex.prototype[m];
+      IDBIndex.prototype[m] = function (...a) {
+        const req = orig.apply(this, a), mark = { issued: performance.now() };
+        marks.push(mark);
+        req.addEventListener('success', () => { mark.done = performance.now(); });
+        return req;
+      };
+    }
+    const groups = records / 100;
+    const rec = (i) => ({ id: 'q' + String(i).padStart(7, '0'), body: 'lorem ipsum dolor sit amet', grp: i % groups, n: (i * 7919) % 1000003 });
+    const dbs = {};
+    for (const v of ['a', 'b']) {
+      const mod = await import(mods[v] ?? '/js/offsync.js');
+      const name = 'hops' + v + Math.random();
+      dbs[v] = { name, db: await mod.open({ name, baseUrl, kinds: ['q'], indexes: { q: ['grp', 'n'] }, token: async () => 'Bearer dev', storage: 'indexeddb' }) };
+      for (let i = 0; i < records; i += 5000) await dbs[v].db.putMany('q', Array.from({ length: Math.min(5000, records - i) }, (_, j) => rec(i + j)));
+      dbs[v].idb = await new Promise((res, rej) => { const o = indexedDB.open(name); o.onsuccess = () => res(o.result); o.onerror = () => rej(o.error); });
+    }
+    const ixName = (idb, field) => [...idb.transaction('records').objectStore('records').indexNames].find((n) => n.startsWith('q:') && n.includes(`"${field}"`));
+    const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const specs = {
+      eq: (db, i) => db.query('q', { where: { grp: i % groups } }),
+      range: (db, i) => db.query('q', { where: { n: { gte: (i * 37) % 900000, lt: (i * 37) % 900000 + 100000 } }, orderBy: [['n', 'desc']], limit: 50 }),
+      count: (db, i) => db.count('q', { where: { n: { gte: (i * 37) % 900000, lt: (i * 37) % 900000 + 100000 } } }),
+    };
+    // raw: the same index read on offsync's own index (keys as idbstore encodes them: [tag, value]).
+    const raw = {
+      eq: (v, i) => req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'grp')).getAll(IDBKeyRange.only([3, i % groups]))).then((vs) => vs.map((x) => JSON.parse(x.data))),
+      range: (v, i) => { const lo = (i * 37) % 900000; return req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'n')).getAll({ query: IDBKeyRange.bound([3, lo], [3, lo + 100000], false, true), count: 51, direction: 'prev' })).then((vs) => vs.map((x) => JSON.parse(x.data))); },
+      count: (v, i) => { const lo = (i * 37) % 900000; return req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'n')).count(IDBKeyRange.bound([3, lo], [3, lo + 100000], false, true))); },
+    };
+    const out = {};
+    const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
+    for (const [name, f] of Object.entries(specs)) {
+      const t = { a: { total: [], before: [], idb: [], after: [] }, b: { total: [], before: [], idb: [], after: [] }, raw: [] };
+      for (let i = 0; i < 200; i++) {
+        for (const v of (i % 2 ? ['a', 'b'] : ['b', 'a'])) {
+          marks.length = 0;
+          const t0 = performance.now();
+          await f(dbs[v].db, i);
+          const t1 = performance.now();
+          t[v].total.push(t1 - t0);
+          const m = marks[marks.length - 1];
+          if (m && m.done) { t[v].before.push(m.issued - t0); t[v].idb.push(m.done - m.issued); t[v].after.push(t1 - m.done); }
+        }
+        const t0 = performance.now();
+        await raw[name](dbs.a, i);
+        t.raw.push(performance.now() - t0);
+      }
+      out[name] = { raw: med(t.raw) };
+      for (const v of ['a', 'b']) out[name][v] = Object.fromEntries(Object.entries(t[v]).map(([k, xs]) => [k, xs.length ? med(xs) : null]));
+    }
+    return out;
+  }, [server.baseUrl, records, { a: process.env.AB_A_MODULE, b: process.env.AB_B_MODULE }]);
+  const f = (x) => (x === null ? '-' : x.toFixed(3));
+  for (const [name, x] of Object.entries(r)) {
+    console.log(`${name}: raw ${f(x.raw)}`);
+    for (const v of ['a', 'b']) console.log(`  ${v}: total ${f(x[v].total)} (${(x[v].total / x.raw).toFixed(2)}× raw) = before ${f(x[v].before)} + idb ${f(x[v].idb)} + after ${f(x[v].after)}`);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
