@@ -45,7 +45,8 @@ try {
       for (let i = 0; i < records; i += 5000) await dbs[v].db.putMany('q', Array.from({ length: Math.min(5000, records - i) }, (_, j) => rec(i + j)));
       dbs[v].idb = await new Promise((res, rej) => { const o = indexedDB.open(name); o.onsuccess = () => res(o.result); o.onerror = () => rej(o.error); });
     }
-    const ixName = (idb, field) => [...idb.transaction('records').objectStore('records').indexNames].find((n) => n.startsWith('q:') && n.includes(`"${field}"`));
+    const names = new Map();
+    const ixName = (idb, field) => names.get(field) ?? names.set(field, [...idb.transaction('records').objectStore('records').indexNames].find((n) => n.startsWith('q:') && n.includes(`"${field}"`))).get(field);
     const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
     const specs = {
       eq: (db, i) => db.query('q', { where: { grp: i % groups } }),

@@ -88,13 +88,18 @@ func (c *client) planDirect(_ js.Value, args []js.Value) (out any) {
 		}
 	}()
 	s, ok := c.store.(*idbstore.Store)
-	op, kind, text := arg(args, 0), arg(args, 1), arg(args, 2)
-	if !ok || c.closed.Load() || op.Type() != js.TypeString || kind.Type() != js.TypeString || text.Type() != js.TypeString {
+	if !ok || c.closed.Load() || len(args) != 3 {
 		return js.Null()
 	}
-	q, err := c.eng.CheckQuery(op.String(), kind.String(), []byte(text.String()))
-	if err != nil || (op.String() != "query" && op.String() != "count") {
+	for _, a := range args {
+		if a.Type() != js.TypeString {
+			return js.Null()
+		}
+	}
+	op, kind := args[0].String(), args[1].String()
+	q, err := c.eng.CheckQuery(op, kind, []byte(args[2].String()))
+	if err != nil || (op != "query" && op != "count") {
 		return js.Null()
 	}
-	return s.Direct(kind.String(), q, op.String() == "count")
+	return s.Direct(kind, q, op == "count")
 }
