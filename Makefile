@@ -86,7 +86,7 @@ test-js: npm wasm server seedserver
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
 	node --test --test-concurrency=1 --test-timeout=180000 js/test/*.test.js
 
-# Browser crash soak: js/test/crash.test.js (5 runs in test-js) run SOAK_BROWSER_RUNS times.
+# Browser crash soak: js/test/crash.test.js (30 runs in test-js) run SOAK_BROWSER_RUNS times.
 SOAK_BROWSER_RUNS ?= 300
 soak-browser: npm wasm server
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
@@ -118,7 +118,7 @@ clean:
 # proxy), 200 clients for 60 s on SQLite and on 1 and 2 servers on PostgreSQL, and the peak
 # memory of each hostile request. `go test ./server/soak` (in test-go) is the short version.
 .PHONY: soak soak-server
-soak: soak-server
+soak: soak-server soak-browser
 soak-server:
 	@mkdir -p test-artifacts
 	OFFSYNC_SOAK=long OFFSYNC_SOAK_OUT=$(CURDIR)/test-artifacts/soak-server-$$(date -u +%Y%m%dT%H%M%SZ).md \

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { writeRecords, range, spread } from './seed.mjs';
+import { firstVisitOpen } from './first-visit.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,6 +25,13 @@ export const SMOKE = {
   pageSize: 50, pushBatchSize: 10,
   queryRecords: 300, queryGroups: 3, queryReps: 1, fillBatch: 100, watchRecords: 100, watchPuts: 10,
 };
+
+// The large record shape (page/records.js makeLargeRecord: nested, non-ASCII, ~5.5 KB) runs
+// LARGE_STEPS at smaller counts and fewer repetitions: its 10,000-record pull moves as many
+// bytes as 200,000 small records, and it keeps the full `make bench` within its time.
+export const LARGE = { ...FULL, incrementalReps: 5, main: 10_000, otherSizes: [], incremental: 500, writes: 2_000, push: 2_000 };
+export const LARGE_SMOKE = { ...SMOKE, otherSizes: [] };
+export const LARGE_STEPS = ['pull', 'write', 'push'];
 
 // The query scenarios (bench/page/queries.js specs) of repetition r, over n in 0..1,000,002.
 export const QUERY_SCENARIOS = ['queryEq', 'queryRange', 'queryCount', 'queryScan'];
@@ -70,16 +78,18 @@ export async function runBench(opts = {}) {
   if (!existsSync(join(ROOT, 'bench/dist/rxdb-side.js'))) throw new Error('bench/dist/rxdb-side.js is missing: run it through make (make bench / make test-bench-smoke)');
   const withOffsync = existsSync(join(ROOT, 'js/offsync.js')) && existsSync(join(ROOT, 'js/sync.wasm'));
   const sides = (opts.sides ?? SIDES).filter((s) => s !== 'offsync' || withOffsync);
-  const res = { params: p, sides, scenarios: {}, digests: {}, errors: [] };
+  // opts.shape: the record shape of the pulled and written records (page/records.js SHAPES).
+  const shape = opts.shape ?? 'small';
+  const res = { params: p, shape, sides, scenarios: {}, digests: {}, errors: [] };
   const t0 = Date.now();
 
   const server = await startServer({ bin, staticDir: ROOT, db: opts.db });
   let browser;
   try {
-    const kindOf = (n) => `p${n}`;
+    const kindOf = (n) => (shape === 'small' ? `p${n}` : `${shape}${n}`);
     const noopKinds = range(p.noopKinds).map((i) => `noop${String.fromCharCode(97 + i)}`);
     log(`server ${server.origin}; seeding`);
-    for (const n of run('pull') ? [p.main, ...p.otherSizes] : []) await writeRecords({ baseUrl: server.baseUrl, token, kind: kindOf(n), indexes: range(n) });
+    for (const n of run('pull') ? [p.main, ...p.otherSizes] : []) await writeRecords({ baseUrl: server.baseUrl, token, kind: kindOf(n), indexes: range(n), shape });
     for (const k of noopKinds) await writeRecords({ baseUrl: server.baseUrl, token, kind: k, indexes: range(p.noopRecords) });
     log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -88,7 +98,7 @@ export async function runBench(opts = {}) {
     const context = await browser.newContext();
     const cfg = {
       baseUrl: server.baseUrl, token, pageSize: p.pageSize, pushBatchSize: p.pushBatchSize,
-      offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js',
+      offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', shape,
     };
     const newPage = async () => {
       const page = await context.newPage();
@@ -131,7 +141,7 @@ export async function runBench(opts = {}) {
 
     // 2. Incremental pull: the server changes `incremental` records, every side pulls them.
     for (let r = 0; r < p.incrementalReps && run('pull'); r++) {
-      await writeRecords({ baseUrl: server.baseUrl, token, kind: main, indexes: spread(p.incremental, p.main, r), version: r + 1 });
+      await writeRecords({ baseUrl: server.baseUrl, token, kind: main, indexes: spread(p.incremental, p.main, r), version: r + 1, shape });
       for (const side of rotate(sides, r)) {
         const { ms, result } = await call('pull', side, `${side}-${last}`, main);
         record('incrementalPull', side, ms);
@@ -195,6 +205,9 @@ export async function runBench(opts = {}) {
       }
     }
     for (const side of noopSteps ? sides : []) await call('destroy', side, `${side}-noop`);
+
+    // 7b. open() on a first visit: nothing cached, sync.wasm served as brotli (first-visit.mjs).
+    if (run('open')) await firstVisitOpen({ browser, origin: server.origin, cfg, reps: p.openReps, sides, record, rotate, errors: res.errors });
 
     // 8. Pull size series: each other size in a fresh page, for wasm memory flatness. RxDB
     // skips the sizes above the main one to keep the run short.

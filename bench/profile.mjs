@@ -2,7 +2,7 @@
 // the time goes (self time by function, wasm and JS). For the "where the time goes" notes.
 //
 //   GOOS=js GOARCH=wasm go build -o bench/dist/sync-prof.wasm ./wasm   # keeps function names
-//   node bench/profile.mjs pull|incr|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb]
+//   node bench/profile.mjs pull|incr|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb] [--shape large]
 //   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled;
 //   noop: N no-op syncs in a row, the mean printed, so that small fixed costs show up)
 import { writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { writeRecords, range, spread } from './seed.mjs';
 const [scenario = 'pull', nArg = '20000'] = process.argv.slice(2);
 const n = Number(nArg);
 const side = process.argv.includes('--side') ? process.argv[process.argv.indexOf('--side') + 1] : 'offsync';
+const shape = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : 'small';
 const token = 'Bearer dev';
 const kind = `prof${n}`;
 
@@ -22,13 +23,13 @@ const server = await startServer({ bin: process.env.OFFSYNC_BENCH_SERVER ?? join
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 try {
-  if (scenario === 'pull' || scenario === 'incr') await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: range(n) });
+  if (scenario === 'pull' || scenario === 'incr') await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: range(n), shape });
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
   await page.waitForFunction(() => window.bench);
   await page.evaluate((c) => window.bench.init(c), {
     baseUrl: server.baseUrl, token, pageSize: 500, pushBatchSize: 100,
-    offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', wasmUrl: '/bench/dist/sync-prof.wasm',
+    offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', wasmUrl: '/bench/dist/sync-prof.wasm', shape,
   });
   const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
   // open: the first open in the page (code load, wasm instantiation, database open);
@@ -38,7 +39,7 @@ try {
   if (scenario === 'push') await call('write', side, 'putMany', 'prof', kind, kind, n, 500);
   if (scenario === 'incr') {
     await call('pull', side, 'prof', kind);
-    await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: spread(1000, n, 0), version: 1 });
+    await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: spread(1000, n, 0), version: 1, shape });
   }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');

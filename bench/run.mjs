@@ -9,14 +9,19 @@
 //   --render: write the report again from the last run's bench/dist/results.json (e.g. after
 //   editing bench/where-the-time-goes.md), measuring nothing;
 //   --postgres (with --only): the reference server on a throw-away PostgreSQL cluster
-//   (server/internal/pgtest/pgcluster) instead of SQLite.
+//   (server/internal/pgtest/pgcluster) instead of SQLite;
+//   --shape large (with --only): the large record shape (bench/page/records.js) at its own
+//   sizes (harness.mjs LARGE). The full run measures the small shape, then LARGE_STEPS of the
+//   large one.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 import os from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { runBench, median, FULL, SMOKE, STEPS, ROOT } from './harness.mjs';
+import { runBench, median, FULL, SMOKE, STEPS, ROOT, LARGE, LARGE_SMOKE, LARGE_STEPS } from './harness.mjs';
 import { renderReport } from './report.mjs';
+import { renderLargeSection } from './report-large.mjs';
+import { SHAPES } from './page/records.js';
 import { renderChart } from './chart.mjs';
 
 const argv = process.argv.slice(2);
@@ -25,6 +30,10 @@ const params = argv.includes('--quick') ? SMOKE : FULL;
 const sides = argv.includes('--sides') ? argv[argv.indexOf('--sides') + 1].split(',') : undefined;
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
 if (only?.some((s) => !STEPS.includes(s))) throw new Error(`--only takes ${STEPS.join(',')}`);
+const shape = argv.includes('--shape') ? argv[argv.indexOf('--shape') + 1] : 'small';
+if (!SHAPES.includes(shape)) throw new Error(`--shape takes ${SHAPES.join(', ')}`);
+if (shape !== 'small' && !only) throw new Error('--shape goes with --only: the full run measures every shape');
+const largeParams = argv.includes('--quick') ? LARGE_SMOKE : LARGE;
 const GO_BENCH = ['test', '-run', '^$', '-bench', '.', '-benchtime', '200ms', '-count', '1', './core/...', './internal/...', './server/...'];
 
 // compressedSizes uses Node's own zlib (gzip -9, brotli quality 11, as `make webapp-lib` serves
@@ -97,6 +106,9 @@ async function measure() {
   };
   input.res = await runBench({ params, sides, onRecord: (res) => { input.res = res; save(); } });
   save();
+  process.stderr.write('[bench] the large record shape\n');
+  input.large = await runBench({ params: largeParams, shape: 'large', only: LARGE_STEPS, sides, onRecord: (res) => { input.large = res; save(); } });
+  save();
   process.stderr.write('[bench] host Go benchmarks\n');
   input.goBench = goBenchmarks();
   return input;
@@ -137,7 +149,7 @@ let input;
 if (only) {
   const pg = argv.includes('--postgres') ? await startPostgres() : null;
   try {
-    printMedians(await runBench({ params, sides, only, db: pg?.url }));
+    printMedians(await runBench({ params: shape === 'large' ? largeParams : params, shape, sides, only, db: pg?.url }));
   } finally {
     await pg?.stop();
   }
@@ -155,6 +167,8 @@ if (argv.includes('--render')) {
 const chartFile = join(dirname(outFile), basename(outFile).replace(/\.md$/, '') + '-chart.svg');
 writeFileSync(chartFile, renderChart(input.res));
 let md = renderReport(input).replace('## Targets', `![per-scenario chart](${basename(chartFile)})\n\n## Targets`);
+// The large shape's verdicts and figures follow the small shape's targets.
+if (input.large) md = md.replace('## What each side does', `${renderLargeSection(input.large)}\n## What each side does`);
 const notes = join(ROOT, 'bench/where-the-time-goes.md');
 if (existsSync(notes)) md += '\n' + readFileSync(notes, 'utf8');
 writeFileSync(outFile, md);

@@ -1,6 +1,6 @@
 // Seeds and changes data through the server's API (POST /batch), as any client would.
 import { randomUUID } from 'node:crypto';
-import { makeRecord } from './page/records.js';
+import { makeRecords } from './page/records.js';
 
 const BATCH = 500; // CONTRACT.md's maximum ops per /batch
 
@@ -16,15 +16,15 @@ async function postBatch(baseUrl, token, ops) {
   if (bad.length) throw new Error(`POST /batch: ${bad.length} ops failed, first: ${JSON.stringify(bad[0]).slice(0, 300)}`);
 }
 
-// writeRecords upserts records i ∈ indexes of the series `kind` at the given version, forced,
-// two batches in flight at a time.
-export async function writeRecords({ baseUrl, token, kind, indexes, version = 0 }) {
+// writeRecords upserts records i ∈ indexes of the series `kind` (of the given shape, see
+// page/records.js) at the given version, forced, two batches in flight at a time.
+export async function writeRecords({ baseUrl, token, kind, indexes, version = 0, shape = 'small' }) {
   const batches = [];
   for (let i = 0; i < indexes.length; i += BATCH) batches.push(indexes.slice(i, i + BATCH));
   const worker = async () => {
     for (let b = batches.shift(); b; b = batches.shift()) {
       await postBatch(baseUrl, token, b.map((i) => {
-        const payload = makeRecord(kind, i, version);
+        const [payload] = makeRecords(kind, i, 1, version, shape);
         return { opId: randomUUID(), kind, id: payload.id, type: 'upsert', payload, force: true };
       }));
     }

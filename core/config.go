@@ -23,19 +23,28 @@ const (
 	maxPushBatchSize          = 500
 )
 
-// withDefaults checks cfg and fills its zero values.
-func withDefaults(cfg *Config) error {
+// limits are Config's pointer fields resolved: the value given, else the default.
+type limits struct {
+	maxRetries         int
+	backoffMin         time.Duration
+	backoffMax         time.Duration
+	maxConflictRetries int
+	fullResyncInterval time.Duration // ≤ 0: never
+}
+
+// withDefaults checks cfg, fills its zero values and resolves its optional fields.
+func withDefaults(cfg *Config) (limits, error) {
 	const op = "new engine"
 	if cfg.Store == nil || cfg.Transport == nil {
-		return Errorf(CodeInvalid, op, "Store and Transport are required")
+		return limits{}, Errorf(CodeInvalid, op, "Store and Transport are required")
 	}
 	if len(cfg.Kinds) == 0 {
-		return Errorf(CodeInvalid, op, "at least one kind is required")
+		return limits{}, Errorf(CodeInvalid, op, "at least one kind is required")
 	}
 	seen := map[string]bool{}
 	for _, k := range cfg.Kinds {
 		if !ValidKind(k) || seen[k] {
-			return Errorf(CodeInvalid, op, "kind %q is invalid or repeated", k)
+			return limits{}, Errorf(CodeInvalid, op, "kind %q is invalid or repeated", k)
 		}
 		seen[k] = true
 	}
@@ -46,7 +55,7 @@ func withDefaults(cfg *Config) error {
 	strategies := map[string]Strategy{}
 	for k, s := range cfg.KindStrategies {
 		if !seen[k] {
-			return Errorf(CodeInvalid, op, "strategy for unknown kind %q", k)
+			return limits{}, Errorf(CodeInvalid, op, "strategy for unknown kind %q", k)
 		}
 		strategies[k] = s
 	}
@@ -57,21 +66,25 @@ func withDefaults(cfg *Config) error {
 			s = ks
 		}
 		if !s.Valid() {
-			return Errorf(CodeInvalid, op, "unknown conflict strategy %q", s)
+			return limits{}, Errorf(CodeInvalid, op, "unknown conflict strategy %q", s)
 		}
 	}
 	var err error
 	if cfg.KindMergeFuncs, err = perKind(cfg.KindMergeFuncs, seen, "merge function"); err != nil {
-		return err
+		return limits{}, err
 	}
 	if cfg.KindResolvers, err = perKind(cfg.KindResolvers, seen, "resolver"); err != nil {
-		return err
+		return limits{}, err
 	}
 	if err := sizeDefaults(cfg); err != nil {
-		return err
+		return limits{}, err
+	}
+	lim, err := resolveLimits(cfg)
+	if err != nil {
+		return limits{}, err
 	}
 	hookDefaults(cfg)
-	return nil
+	return lim, nil
 }
 
 // perKind copies a per-kind map of callbacks, refusing unknown kinds and nil entries.
@@ -89,6 +102,7 @@ func perKind[F any](m map[string]F, kinds map[string]bool, what string) (map[str
 	return out, nil
 }
 
+// sizeDefaults fills and checks the sizes: no size can be 0, so there 0 means "default".
 func sizeDefaults(cfg *Config) error {
 	const op = "new engine"
 	set := func(v *int, def int) {
@@ -100,20 +114,6 @@ func sizeDefaults(cfg *Config) error {
 	set(&cfg.PushBatchSize, defaultPushBatchSize)
 	set(&cfg.PushConcurrency, 1)
 	set(&cfg.PullConcurrency, defaultPullConcurrency)
-	set(&cfg.MaxRetries, defaultMaxRetries)
-	set(&cfg.MaxConflictRetries, defaultMaxConflictRetries)
-	if cfg.MaxRetries < 0 {
-		cfg.MaxRetries = 0
-	}
-	if cfg.BackoffMin == 0 {
-		cfg.BackoffMin = defaultBackoffMin
-	}
-	if cfg.BackoffMax == 0 {
-		cfg.BackoffMax = max(defaultBackoffMax, cfg.BackoffMin)
-	}
-	if cfg.FullResyncInterval == 0 {
-		cfg.FullResyncInterval = defaultFullResyncInterval
-	}
 	switch {
 	case cfg.PageSize < 1 || cfg.PageSize > maxPageSize:
 		return Errorf(CodeInvalid, op, "PageSize %d is not in 1–%d", cfg.PageSize, maxPageSize)
@@ -123,12 +123,42 @@ func sizeDefaults(cfg *Config) error {
 		return Errorf(CodeInvalid, op, "PushConcurrency must be at least 1")
 	case cfg.PullConcurrency < 1:
 		return Errorf(CodeInvalid, op, "PullConcurrency must be at least 1")
-	case cfg.MaxConflictRetries < 0:
-		return Errorf(CodeInvalid, op, "MaxConflictRetries must not be negative")
-	case cfg.BackoffMin < 0 || cfg.BackoffMax < cfg.BackoffMin:
-		return Errorf(CodeInvalid, op, "backoff bounds %v–%v are invalid", cfg.BackoffMin, cfg.BackoffMax)
 	}
 	return nil
+}
+
+// resolveLimits takes each optional field's value, or its default when nil.
+func resolveLimits(cfg *Config) (limits, error) {
+	const op = "new engine"
+	or := func(p *int, def int) int {
+		if p == nil {
+			return def
+		}
+		return *p
+	}
+	lim := limits{
+		maxRetries:         max(or(cfg.MaxRetries, defaultMaxRetries), 0),
+		maxConflictRetries: or(cfg.MaxConflictRetries, defaultMaxConflictRetries),
+		backoffMin:         defaultBackoffMin,
+		fullResyncInterval: defaultFullResyncInterval,
+	}
+	if cfg.BackoffMin != nil {
+		lim.backoffMin = *cfg.BackoffMin
+	}
+	lim.backoffMax = max(defaultBackoffMax, lim.backoffMin)
+	if cfg.BackoffMax != nil {
+		lim.backoffMax = *cfg.BackoffMax
+	}
+	if cfg.FullResyncInterval != nil {
+		lim.fullResyncInterval = *cfg.FullResyncInterval
+	}
+	switch {
+	case lim.maxConflictRetries < 0:
+		return limits{}, Errorf(CodeInvalid, op, "MaxConflictRetries must not be negative")
+	case lim.backoffMin < 0 || lim.backoffMax < lim.backoffMin:
+		return limits{}, Errorf(CodeInvalid, op, "backoff bounds %v–%v are invalid", lim.backoffMin, lim.backoffMax)
+	}
+	return lim, nil
 }
 
 func hookDefaults(cfg *Config) {

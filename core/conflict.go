@@ -17,7 +17,7 @@ func (e *Engine) onConflict(ctx context.Context, st *runState, op Op, server *Re
 	ev := c
 	e.emit(Event{Type: EventConflict, Kind: op.Kind, Conflict: &ev})
 	st.mu.Lock()
-	exhausted := st.repushes[op.OpID] >= e.cfg.MaxConflictRetries
+	exhausted := st.repushes[op.OpID] >= e.lim.maxConflictRetries
 	st.mu.Unlock()
 	if exhausted {
 		return e.park(ctx, st, []ParkedOp{e.parkOf(op, 409, "the conflict came back after every resolution")})
@@ -67,22 +67,36 @@ func (e *Engine) decide(ctx context.Context, op Op, c Conflict) (Resolution, err
 	if ks, ok := e.cfg.KindStrategies[c.Kind]; ok {
 		s = ks
 	}
-	oneDeleted := c.LocalDeleted || c.ServerDeleted
-	switch {
-	case s == ServerWins:
+	switch s {
+	case ServerWins:
 		return Resolution{Action: AcceptServer}, nil
-	case s == ClientWins:
+	case ClientWins:
 		return Resolution{Action: AcceptClient}, nil
-	case s == LastWriteWins:
+	case LastWriteWins:
 		return e.lastWriteWins(op, c), nil
-	case s == Manual:
+	case Manual:
 		return e.manual(ctx, c)
-	case s == Merge && !oneDeleted:
+	case Merge:
+		if c.LocalDeleted || c.ServerDeleted {
+			return e.autoPreserve(c)
+		}
 		data, err := e.merge(ctx, c)
 		if err != nil {
 			return Resolution{}, err
 		}
 		return Resolution{Action: Merged, Data: data}, nil
+	case AutoPreserve:
+		return e.autoPreserve(c)
+	}
+	// New checks every strategy, so this is a strategy added to Strategy but not here: fail
+	// loudly rather than fall back to another strategy's outcome.
+	return Resolution{}, Errorf(CodeInvalid, "conflict", "no decision for conflict strategy %q", s)
+}
+
+// autoPreserve loses no edit: against a delete the edited side wins (rule 10), otherwise the
+// server's record with the local changes applied is pushed.
+func (e *Engine) autoPreserve(c Conflict) (Resolution, error) {
+	switch {
 	case c.LocalDeleted:
 		return Resolution{Action: AcceptServer}, nil
 	case c.ServerDeleted:
@@ -104,7 +118,7 @@ func (e *Engine) merge(ctx context.Context, c Conflict) (json.RawMessage, error)
 		f = e.cfg.MergeFunc
 	}
 	if f == nil {
-		return DefaultMergeJSON(c.Local, c.Server)
+		return defaultMergeJSON(c.Local, c.Server)
 	}
 	return f(ctx, conflictArg(c))
 }

@@ -223,7 +223,7 @@ func TestDeferredConflictIsDurableAndResolvable(t *testing.T) {
 
 func TestRepeatedConflictParksAfterMaxRetries(t *testing.T) {
 	srv := newServer()
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.Strategy = core.ClientWins; cfg.MaxConflictRetries = 2 })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.Strategy = core.ClientWins; cfg.MaxConflictRetries = new(2) })
 	c.put("note", `{"id":"n1","v":1}`)
 	c.sync()
 	c.put("note", `{"id":"n1","v":2}`)

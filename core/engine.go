@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Config configures an Engine. Zero values take the defaults in brackets.
+// Config configures an Engine. Zero values (nil pointers) take the defaults in brackets.
 type Config struct {
 	Store     Store     // required; the Engine does not own it (Close does not close it)
 	Transport Transport // required
@@ -15,21 +15,23 @@ type Config struct {
 
 	Strategy       Strategy            // [AutoPreserve]
 	KindStrategies map[string]Strategy // per-kind override of Strategy
-	MergeFunc      MergeFunc           // for Merge; nil takes DefaultMerge (the seed's)
+	MergeFunc      MergeFunc           // for Merge; nil takes the seed's default merge (defaultMerge)
 	Resolver       Resolver            // for Manual; nil defers every manual conflict
 	// Per-kind overrides of MergeFunc and Resolver (the seed's TableConflictConfig).
 	KindMergeFuncs map[string]MergeFunc
 	KindResolvers  map[string]Resolver
 
-	PageSize           int           // pull page size [500], 1–1000
-	PushBatchSize      int           // ops per push request [100], ≤ 500
-	PushConcurrency    int           // push requests in flight at once [1]
-	PullConcurrency    int           // kinds pulled at once [6]
-	MaxRetries         int           // retries of one request on 429/5xx/timeout [5]; -1 none (network errors are not retried: offline fails fast)
-	BackoffMin         time.Duration // [1s]
-	BackoffMax         time.Duration // [2m]
-	MaxConflictRetries int           // conflict re-pushes of one op before it is parked [3]
-	FullResyncInterval time.Duration // automatic full resync period [7 days]; < 0 never
+	PageSize        int // pull page size [500], 1–1000
+	PushBatchSize   int // ops per push request [100], ≤ 500
+	PushConcurrency int // push requests in flight at once [1]
+	PullConcurrency int // kinds pulled at once [6]
+	// The fields below take their default when nil, so that 0 can mean 0: set them with
+	// new(v), e.g. MaxRetries: new(0).
+	MaxRetries         *int           // retries of one request on 429/5xx/timeout [5]; ≤ 0 none (network errors are not retried: offline fails fast)
+	BackoffMin         *time.Duration // [1s]; 0 no wait
+	BackoffMax         *time.Duration // [the larger of 2m and BackoffMin]
+	MaxConflictRetries *int           // conflict re-pushes of one op before it is parked [3]; 0 parks at the first conflict the strategy does not settle
+	FullResyncInterval *time.Duration // automatic full resync period [7 days]; ≤ 0 never
 
 	// Serial runs a sync's requests and store calls one after another: kinds pulled one by one,
 	// no page fetched ahead, no push request out while the previous answer is written. Slower;
@@ -68,25 +70,26 @@ type SyncOptions struct {
 // One run at a time (sync, full resync, ResolveConflict): push.go sends the outbox in passes
 // (one op per entity per pass, each batch marked in flight just before it is sent), results.go
 // applies the answers, conflict.go and resolve.go run the strategies, pull.go walks the
-// pages, retry.go holds the backoff, bus.go delivers events, status.go the status.
+// pages, retry.go holds the backoff, bus.go delivers events, status.go the status. A sync
+// is Sync → exclusive (run.go: one run at a time) → syncOrResync → runSync (sync.go: start
+// reads, then push, refetch, pull in line) → push / pull.
 type Engine struct {
 	cfg   Config
+	lim   limits // Config's optional fields with the defaults filled
 	kinds map[string]bool
 	bus   *bus
 
-	// closeCtx is cancelled by Close: it stops the running sync and the auto loop.
+	// closeCtx is cancelled by Close: it stops the running sync.
 	closeCtx    context.Context
 	closeCancel context.CancelFunc
 
 	mu     sync.Mutex
 	closed bool
-	run    *run      // the sync, full resync or resolution running now; nil when idle
-	auto   *autoLoop // nil when auto sync is off
+	run    *run // the sync, full resync or resolution running now; nil when idle
 	state  engineState
 	offset time.Duration // estimated server clock minus device clock
 	// fullResyncAt is the last full resync time read or written (zero: not known yet).
 	fullResyncAt time.Time
-	workers      sync.WaitGroup // auto loops, waited for by Close
 
 	// refetchMu serialises the read-modify-writes of the stored refetch list (refetch.go):
 	// concurrent pulls, the refetch phase and DropParked all change it.
@@ -115,7 +118,8 @@ type engineState struct {
 
 // New checks cfg, fills defaults and returns an Engine. It starts no goroutine.
 func New(cfg Config) (*Engine, error) {
-	if err := withDefaults(&cfg); err != nil {
+	lim, err := withDefaults(&cfg)
+	if err != nil {
 		return nil, err
 	}
 	kinds := make(map[string]bool, len(cfg.Kinds))
@@ -123,7 +127,7 @@ func New(cfg Config) (*Engine, error) {
 		kinds[k] = true
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Engine{cfg: cfg, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel, lastCursor: map[string]Cursor{}}, nil
+	return &Engine{cfg: cfg, lim: lim, kinds: kinds, bus: newBus(), closeCtx: ctx, closeCancel: cancel, lastCursor: map[string]Cursor{}}, nil
 }
 
 // Put writes one record locally and appends its outbox op, atomically. data is a JSON object
@@ -238,10 +242,10 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	if all {
-		return e.syncOrResync(ctx)
-	}
 	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
+		if all {
+			return e.syncOrResync(ctx)
+		}
 		return e.runSync(ctx, sel)
 	})
 }
@@ -330,7 +334,7 @@ func (e *Engine) DropParked(ctx context.Context, opIDs []string) error {
 // subscription. A slow subscriber never blocks the engine and loses nothing: its events queue.
 func (e *Engine) Subscribe() (<-chan Event, func()) { return e.bus.subscribe() }
 
-// Close stops auto sync, cancels a running sync, waits for it, and ends subscriptions after
+// Close cancels a running sync, waits for it, and ends subscriptions after
 // delivering what they have queued. Later calls return an ErrClosed error.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -340,13 +344,11 @@ func (e *Engine) Close() error {
 	}
 	e.closed = true
 	r := e.run
-	e.stopAutoLocked()
 	e.mu.Unlock()
 	e.closeCancel()
 	if r != nil {
 		<-r.done
 	}
-	e.workers.Wait()
 	e.bus.close()
 	return nil
 }

@@ -31,7 +31,7 @@ type unconfirmedEntry struct {
 
 func (u unconfirmedEntry) key() string { return entityKey(u.Kind, u.ID) }
 
-// op is the acknowledged write as an op based on base, for PlanLearn.
+// op is the acknowledged write as an op based on base, for planLearn.
 func (u unconfirmedEntry) op(base string) Op {
 	o := Op{Kind: u.Kind, EntityID: u.ID, Type: OpUpsert, Payload: u.Payload, BaseUpdatedAt: base}
 	if u.Delete {
@@ -47,7 +47,7 @@ var learnIgnored = map[string]bool{
 	"createdAt": true, "created_at": true, "_baseUpdatedAt": true,
 }
 
-// PlanLearn decides what an op acknowledged without a record leaves locally, given the
+// planLearn decides what an op acknowledged without a record leaves locally, given the
 // server's record fetched right after (found false: the server answered 404, which is also
 // how a seed-style server answers for a record it soft-deleted).
 //
@@ -62,7 +62,7 @@ var learnIgnored = map[string]bool{
 // ops stay based on it and meet the server's current version as a conflict, which the
 // strategy resolves, instead of silently overwriting a change the device has not seen. The
 // caller lists the entity for refetch, which brings the true version once nothing is pending.
-func PlanLearn(op Op, fetched Record, found bool) (server *Record, confirmed bool) {
+func planLearn(op Op, fetched Record, found bool) (server *Record, confirmed bool) {
 	switch {
 	case op.Type == OpDelete && !found:
 		return nil, true
@@ -122,7 +122,7 @@ func blindAck(op Op) Ack {
 }
 
 // learnAcks turns the ops a server acknowledged without their record into acknowledgements:
-// each record is fetched, PushConcurrency at a time, and judged by PlanLearn. Entities not
+// each record is fetched, PushConcurrency at a time, and judged by planLearn. Entities not
 // confirmed are listed for refetch; those whose fetch failed also go on the unconfirmed list.
 // Only a cancelled context or the store failing is an error: the ops were acknowledged.
 func (e *Engine) learnAcks(ctx context.Context, ops []Op) ([]Ack, error) {
@@ -140,7 +140,7 @@ func (e *Engine) learnAcks(ctx context.Context, ops []Op) ([]Ack, error) {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			rec, found, err := e.cfg.Transport.Fetch(ctx, op.Kind, op.EntityID)
-			e.called(err)
+			e.noteReachable(err)
 			if err == nil && found && rec.ID != op.EntityID {
 				err = Errorf(CodeProtocol, "fetch "+op.Kind+"/"+op.EntityID, "the server answered with record %q", rec.ID)
 			}
@@ -149,7 +149,7 @@ func (e *Engine) learnAcks(ctx context.Context, ops []Op) ([]Ack, error) {
 				return
 			}
 			rec.Kind = op.Kind
-			server, confirmed := PlanLearn(op, rec, found)
+			server, confirmed := planLearn(op, rec, found)
 			acks[i], unsure[i] = Ack{Op: op, Server: server}, !confirmed
 		}()
 	}
@@ -267,7 +267,7 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 			continue
 		}
 		rec, found, err := e.cfg.Transport.Fetch(ctx, u.Kind, u.ID)
-		e.called(err)
+		e.noteReachable(err)
 		if err == nil && found && rec.ID != u.ID {
 			err = Errorf(CodeProtocol, "fetch "+u.Kind+"/"+u.ID, "the server answered with record %q", rec.ID)
 		}
@@ -282,7 +282,7 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 			continue
 		}
 		drop = append(drop, u.key())
-		server, confirmed := PlanLearn(u.op(h.BaseUpdatedAt), rec, found)
+		server, confirmed := planLearn(u.op(h.BaseUpdatedAt), rec, found)
 		base := ""
 		if server != nil {
 			base = server.UpdatedAt

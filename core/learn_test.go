@@ -75,7 +75,7 @@ func TestAckWithoutRecordLearnsTheVersion(t *testing.T) {
 // the version fetched before it is pushed.
 func TestLearnFetchFailsThenNextEditDoesNotConflict(t *testing.T) {
 	srv := newServer()
-	c := blindClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = 0 })
+	c := blindClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = new(0) })
 	c.put("note", `{"id":"n1","v":1}`)
 	c.sync()
 	var failing atomic.Bool

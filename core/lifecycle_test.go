@@ -193,24 +193,7 @@ func TestFullResyncPullsOnlyAfterASuccessfulPush(t *testing.T) {
 	assert.False(t, cur["note"].IsZero(), "cursor kept")
 }
 
-func TestAutoSyncRunsAndStops(t *testing.T) {
-	srv := newServer()
-	c := newClient(t, srv, nil)
-	c.put("note", `{"id":"n1"}`)
-	c.eng.StartAuto(5 * time.Millisecond)
-	c.events.waitFor(t, core.EventCompleted, 2)
-	c.eng.StopAuto()
-	_, ok := srv.Record("note", "n1")
-	assert.True(t, ok)
-	c.sync() // joins a sync the loop may still be running
-	pulls := srv.Calls(simserver.MethodPull)
-	time.Sleep(30 * time.Millisecond)
-	assert.Equal(t, pulls, srv.Calls(simserver.MethodPull), "no sync after StopAuto")
-	c.eng.StartAuto(time.Hour)
-	require.NoError(t, c.eng.Close(), "Close stops the loop")
-}
-
-func TestAutoFullResyncWhenDue(t *testing.T) {
+func TestFullResyncWhenDue(t *testing.T) {
 	srv := newServer()
 	var mu sync.Mutex
 	now := time.Now()
@@ -219,16 +202,15 @@ func TestAutoFullResyncWhenDue(t *testing.T) {
 		defer mu.Unlock()
 		return now
 	}
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.Now = clock; cfg.FullResyncInterval = time.Hour })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.Now = clock; cfg.FullResyncInterval = new(time.Hour) })
 	c.sync()
 	assert.Empty(t, c.events.of(core.EventFullResync), "a first sync starts the clock")
 	mu.Lock()
 	now = now.Add(2 * time.Hour)
 	mu.Unlock()
-	c.eng.StartAuto(5 * time.Millisecond)
-	ev := c.events.waitFor(t, core.EventFullResync, 1)
+	c.sync()
+	ev := c.events.waitFor(t, core.EventFullResync, 1) // a sync of every kind runs the due full resync
 	assert.Equal(t, core.ReasonInterval, ev[0].Reason)
-	c.eng.StopAuto()
 }
 
 func TestInvalidInput(t *testing.T) {

@@ -106,30 +106,15 @@ func itemID(v any) (any, bool) {
 	return id, ok && id != nil
 }
 
-// DefaultMerge is the seed's flat merge: a copy of the server's object where every non-null
-// top-level local value replaces the server's (system fields included).
-func DefaultMerge(local, server map[string]any) map[string]any {
+// defaultMerge is the seed's flat merge, the Merge strategy's when the app gives no merge
+// function: a copy of the server's object where every non-null top-level local value
+// replaces the server's (system fields included).
+func defaultMerge(local, server map[string]any) map[string]any {
 	out := cloneObject(server)
 	for k, v := range local {
 		if v != nil {
 			out[k] = cloneValue(v)
 		}
-	}
-	return out
-}
-
-// DeepMerge is the seed's recursive merge: nested objects on both sides merge recursively and
-// otherwise a local key wins, even when its value is null (lists are replaced, not unioned).
-func DeepMerge(local, server map[string]any) map[string]any {
-	out := cloneObject(server)
-	for k, v := range local {
-		lm, lok := v.(map[string]any)
-		sm, sok := out[k].(map[string]any)
-		if lok && sok {
-			out[k] = DeepMerge(lm, sm)
-			continue
-		}
-		out[k] = cloneValue(v)
 	}
 	return out
 }
@@ -192,14 +177,9 @@ func PreservingMergeJSON(local, server json.RawMessage, changedFields []string) 
 	})
 }
 
-// DefaultMergeJSON is DefaultMerge on JSON objects.
-func DefaultMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
-	return mergeJSON(local, server, DefaultMerge)
-}
-
-// DeepMergeJSON is DeepMerge on JSON objects.
-func DeepMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
-	return mergeJSON(local, server, DeepMerge)
+// defaultMergeJSON is defaultMerge on JSON objects.
+func defaultMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
+	return mergeJSON(local, server, defaultMerge)
 }
 
 func mergeJSON(local, server json.RawMessage, merge func(l, s map[string]any) map[string]any) (json.RawMessage, error) {

@@ -167,7 +167,7 @@ func (e *Engine) fetchPage(ctx context.Context, kind string, req PullRequest) (P
 	err := e.withRetry(ctx, func() error {
 		var perr error
 		page, perr = e.cfg.Transport.Pull(ctx, kind, req)
-		e.called(perr)
+		e.noteReachable(perr)
 		return perr
 	})
 	if err != nil {

@@ -83,9 +83,9 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 	return out
 }
 
-// dropped notes the heads that left the outbox before they were marked (or that a store
+// skipVanished notes the heads that left the outbox before they were marked (or that a store
 // failed to mark) as answered, so that no later pass picks them again.
-func (st *runState) dropped(heads, sendable []Op) {
+func (st *runState) skipVanished(heads, sendable []Op) {
 	kept := make(map[string]bool, len(sendable))
 	for _, o := range sendable {
 		kept[o.OpID] = true
@@ -179,7 +179,7 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 	if err != nil {
 		return err
 	}
-	st.dropped(ops, pending)
+	st.skipVanished(ops, pending)
 	if len(pending) == 0 {
 		return nil
 	}
@@ -188,13 +188,13 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 		if errors.Is(err, errHalted) {
 			return nil
 		}
-		e.called(err)
+		e.noteReachable(err)
 		if err != nil {
 			if ctx.Err() != nil {
 				return Wrap(CodeCancelled, "push", ctx.Err())
 			}
 			e.bus.emitAll(requestFailures(pending, err))
-			if retryable(err) && n < e.cfg.MaxRetries {
+			if retryable(err) && n < e.lim.maxRetries {
 				if werr := e.wait(ctx, n, err); werr != nil {
 					return werr
 				}
@@ -206,7 +206,7 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 		if err != nil || len(retry) == 0 {
 			return err
 		}
-		if n >= e.cfg.MaxRetries {
+		if n >= e.lim.maxRetries {
 			return lastErr
 		}
 		if werr := e.wait(ctx, n, lastErr); werr != nil {

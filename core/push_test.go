@@ -103,7 +103,7 @@ func TestLostResponseRetriesIdempotently(t *testing.T) {
 func TestRetryHonoursRetryAfterAndBacksOff(t *testing.T) {
 	srv := simserver.New(simserver.Options{RetryAfter: 7 * time.Second})
 	c := newClient(t, srv, func(cfg *core.Config) {
-		cfg.BackoffMin, cfg.BackoffMax = time.Second, 10*time.Second
+		cfg.BackoffMin, cfg.BackoffMax = new(time.Second), new(10*time.Second)
 	})
 	c.put("note", `{"id":"n1"}`)
 	c.put("note", `{"id":"n2"}`)
@@ -129,7 +129,7 @@ func TestRetryHonoursRetryAfterAndBacksOff(t *testing.T) {
 
 func TestRetriesEndAfterMaxRetries(t *testing.T) {
 	srv := newServer()
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = 2 })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = new(2) })
 	c.put("note", `{"id":"n1"}`)
 	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Unavailable }})
 	_, err := c.eng.Sync(ctx(t), core.SyncOptions{})

@@ -303,8 +303,8 @@ func (v Value) typeClass() ValueTag {
 	return v.Tag
 }
 
-// CompareValues orders two values by the one total order of JS-API.md.
-func CompareValues(a, b Value) int {
+// compareValues orders two values by the one total order of JS-API.md.
+func compareValues(a, b Value) int {
 	if a.Tag != b.Tag {
 		if a.Tag < b.Tag {
 			return -1
@@ -320,15 +320,15 @@ func CompareValues(a, b Value) int {
 			return 1
 		}
 	case TagString:
-		return CompareUTF16(a.Str, b.Str)
+		return compareUTF16(a.Str, b.Str)
 	}
 	return 0
 }
 
-// CompareUTF16 compares strings by UTF-16 code units, as JavaScript's < and IndexedDB do. Byte
+// compareUTF16 compares strings by UTF-16 code units, as JavaScript's < and IndexedDB do. Byte
 // order differs from it only between a character in U+E000–U+FFFF and one above U+FFFF
 // (a surrogate pair, whose first unit is below U+E000).
-func CompareUTF16(a, b string) int {
+func compareUTF16(a, b string) int {
 	n := min(len(a), len(b))
 	i := 0
 	for i < n && a[i] == b[i] {

@@ -83,12 +83,12 @@ func keyIs(quoted []byte, key string) bool {
 func (c *Cond) matches(v Value) bool {
 	switch c.Op {
 	case CondEq:
-		return CompareValues(v, c.Value) == 0
+		return compareValues(v, c.Value) == 0
 	case CondNe:
-		return CompareValues(v, c.Value) != 0
+		return compareValues(v, c.Value) != 0
 	case CondIn:
 		for _, o := range c.In {
-			if CompareValues(v, o) == 0 {
+			if compareValues(v, o) == 0 {
 				return true
 			}
 		}
@@ -99,7 +99,7 @@ func (c *Cond) matches(v Value) bool {
 	if v.typeClass() != c.Value.typeClass() {
 		return false
 	}
-	d := CompareValues(v, c.Value)
+	d := compareValues(v, c.Value)
 	switch c.Op {
 	case CondGt:
 		return d > 0
@@ -138,7 +138,7 @@ type sortable struct {
 // compareBy orders by the keys (each asc or desc), then by id ascending.
 func compareBy(order []OrderKey, a, b *sortable) int {
 	for i, k := range order {
-		c := CompareValues(a.keys[i], b.keys[i])
+		c := compareValues(a.keys[i], b.keys[i])
 		if k.Desc {
 			c = -c
 		}
@@ -146,7 +146,7 @@ func compareBy(order []OrderKey, a, b *sortable) int {
 			return c
 		}
 	}
-	return CompareUTF16(a.rec.ID, b.rec.ID)
+	return compareUTF16(a.rec.ID, b.rec.ID)
 }
 
 // Compare orders two records as the query's result lists them.
@@ -166,7 +166,7 @@ func (q *Query) sortable(r Record) sortable {
 // Sort orders records (already filtered) as the query's result lists them.
 func (q *Query) Sort(recs []Record) {
 	if len(q.OrderBy) == 0 {
-		sort.Slice(recs, func(i, j int) bool { return CompareUTF16(recs[i].ID, recs[j].ID) < 0 })
+		sort.Slice(recs, func(i, j int) bool { return compareUTF16(recs[i].ID, recs[j].ID) < 0 })
 		return
 	}
 	ss := make([]sortable, len(recs))

@@ -161,7 +161,7 @@ func (r *IndexRange) empty() bool {
 	if r.Lo == nil || r.Hi == nil {
 		return false
 	}
-	c := CompareValues(r.Lo.Value, r.Hi.Value)
+	c := compareValues(r.Lo.Value, r.Hi.Value)
 	return c > 0 || (c == 0 && (r.Lo.Open || r.Hi.Open))
 }
 
@@ -170,7 +170,7 @@ func (r *IndexRange) raiseLo(b Bound) {
 		r.Lo = &b
 		return
 	}
-	if c := CompareValues(b.Value, r.Lo.Value); c > 0 || (c == 0 && b.Open) {
+	if c := compareValues(b.Value, r.Lo.Value); c > 0 || (c == 0 && b.Open) {
 		r.Lo = &b
 	}
 }
@@ -180,7 +180,7 @@ func (r *IndexRange) lowerHi(b Bound) {
 		r.Hi = &b
 		return
 	}
-	if c := CompareValues(b.Value, r.Hi.Value); c < 0 || (c == 0 && b.Open) {
+	if c := compareValues(b.Value, r.Hi.Value); c < 0 || (c == 0 && b.Open) {
 		r.Hi = &b
 	}
 }

@@ -151,8 +151,8 @@ func TestCompareUTF16(t *testing.T) {
 		{"é", "z", 1},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, CompareUTF16(tc.a, tc.b), fmt.Sprintf("%q vs %q", tc.a, tc.b))
-		assert.Equal(t, -tc.want, CompareUTF16(tc.b, tc.a))
+		assert.Equal(t, tc.want, compareUTF16(tc.a, tc.b), fmt.Sprintf("%q vs %q", tc.a, tc.b))
+		assert.Equal(t, -tc.want, compareUTF16(tc.b, tc.a))
 	}
 }
 

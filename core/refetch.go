@@ -108,7 +108,7 @@ func (e *Engine) refetch(ctx context.Context, st *runState) error {
 		err := e.withRetry(ctx, func() error {
 			var ferr error
 			rec, ok, ferr = e.cfg.Transport.Fetch(ctx, r.Kind, r.ID)
-			e.called(ferr)
+			e.noteReachable(ferr)
 			return ferr
 		})
 		var bad *BadRecord

@@ -22,7 +22,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 			return Wrap(CodeStorage, "conflict", err)
 		}
 		e.noteAcks([]Ack{{Op: op, Server: server}})
-		if err := e.settled(ctx, st, []Op{op}); err != nil {
+		if err := e.finishOps(ctx, st, []Op{op}); err != nil {
 			return err
 		}
 		if server != nil && !server.Deleted {

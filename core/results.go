@@ -108,7 +108,7 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack) error {
 	for i, a := range acks {
 		ops[i] = a.Op
 	}
-	if err := e.settled(ctx, st, ops); err != nil {
+	if err := e.finishOps(ctx, st, ops); err != nil {
 		return err
 	}
 	st.count(func(s *Stats) { s.Pushed += len(acks) })
@@ -133,12 +133,12 @@ func (e *Engine) park(ctx context.Context, st *runState, parks []ParkedOp) error
 	}
 	e.bus.emitAll(parkFailures(parks))
 	st.count(func(s *Stats) { s.Errors += len(parks) })
-	return e.settled(ctx, st, ops)
+	return e.finishOps(ctx, st, ops)
 }
 
-// settled is the bookkeeping of ops that left the outbox or wait for a later run: their
+// finishOps is the bookkeeping of ops that left the outbox or wait for a later run: their
 // deferred conflicts go, and progress advances.
-func (e *Engine) settled(ctx context.Context, st *runState, ops []Op) error {
+func (e *Engine) finishOps(ctx context.Context, st *runState, ops []Op) error {
 	st.mu.Lock()
 	var drop []string
 	touched := map[string]bool{}

@@ -9,30 +9,42 @@ import "context"
 func (e *Engine) runFullResync(ctx context.Context, clearData bool, reason string) (Stats, error) {
 	kinds := cloneStrings(e.cfg.Kinds)
 	e.emit(Event{Type: EventFullResync, Reason: reason, ClearData: clearData})
-	return e.syncing(ctx, bothKinds(kinds), false, func(ctx context.Context, st *runState) error {
-		if err := e.push(ctx, st); err != nil {
-			return err
-		}
+	st := e.startRun(ctx, bothKinds(kinds), false)
+	defer e.unwindRun(st)
+	err := e.readRunStart(ctx, st)
+	if err == nil {
+		err = e.push(ctx, st)
+	}
+	if err == nil {
 		st.enter("pull")
-		if err := e.refetch(ctx, st); err != nil {
-			return err
-		}
-		if err := e.cfg.Store.ResetCursors(ctx, kinds, clearData); err != nil {
-			return Wrap(CodeStorage, "full resync", err)
-		}
-		st.mu.Lock()
-		clear(st.cursors)
-		st.mu.Unlock()
-		e.forgetCursors(kinds)
-		if clearData {
-			for _, k := range kinds {
-				e.emit(Event{Type: EventChange, Kind: k, Origin: OriginSync})
-			}
-		}
-		if err := e.pull(ctx, st); err != nil {
-			return err
-		}
+		err = e.refetch(ctx, st)
+	}
+	if err == nil {
+		err = e.resetCursors(ctx, st, kinds, clearData)
+	}
+	if err == nil {
+		err = e.pull(ctx, st)
+	}
+	if err == nil {
 		e.markFullResync(ctx)
-		return nil
-	})
+	}
+	return e.endRun(ctx, st, err)
+}
+
+// resetCursors starts every kind's pull over; with clearData the local copies without
+// pending or parked ops go (and each kind gets a "change" event).
+func (e *Engine) resetCursors(ctx context.Context, st *runState, kinds []string, clearData bool) error {
+	if err := e.cfg.Store.ResetCursors(ctx, kinds, clearData); err != nil {
+		return Wrap(CodeStorage, "full resync", err)
+	}
+	st.mu.Lock()
+	clear(st.cursors)
+	st.mu.Unlock()
+	e.forgetCursors(kinds)
+	if clearData {
+		for _, k := range kinds {
+			e.emit(Event{Type: EventChange, Kind: k, Origin: OriginSync})
+		}
+	}
+	return nil
 }

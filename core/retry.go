@@ -21,13 +21,13 @@ func retryable(err error) bool {
 // jitter, uniform in [BackoffMin, min(BackoffMax, BackoffMin·2^(n+1))].
 func (e *Engine) backoff(n int, err error) time.Duration {
 	if ra, ok := RetryAfter(err); ok {
-		return min(ra, e.cfg.BackoffMax)
+		return min(ra, e.lim.backoffMax)
 	}
-	lo, hi := e.cfg.BackoffMin, e.cfg.BackoffMin
-	for i := 0; i <= n && hi < e.cfg.BackoffMax; i++ {
+	lo, hi := e.lim.backoffMin, e.lim.backoffMin
+	for i := 0; i <= n && hi < e.lim.backoffMax; i++ {
 		hi *= 2
 	}
-	hi = min(max(hi, lo), e.cfg.BackoffMax)
+	hi = min(max(hi, lo), e.lim.backoffMax)
 	return lo + time.Duration(e.cfg.Jitter()*float64(hi-lo))
 }
 
@@ -47,7 +47,7 @@ func (e *Engine) wait(ctx context.Context, n int, err error) error {
 func (e *Engine) withRetry(ctx context.Context, fn func() error) error {
 	for n := 0; ; n++ {
 		err := fn()
-		if err == nil || !retryable(err) || n >= e.cfg.MaxRetries || ctx.Err() != nil {
+		if err == nil || !retryable(err) || n >= e.lim.maxRetries || ctx.Err() != nil {
 			return err
 		}
 		if werr := e.wait(ctx, n, err); werr != nil {

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // run is one exclusive operation of the engine: a sync, a full resync, or the resolution of a
@@ -23,59 +24,62 @@ const (
 	modeResolve                // waits for the running one; nobody joins it
 )
 
-// exclusive runs fn as the engine's only run. A Sync that finds a sync running waits for it
-// and returns its result; any other caller waits for the running one to end, then starts its
-// own. Close cancels the run's context.
+// exclusive runs fn as the engine's only run, with a context that Close also cancels. A Sync
+// that finds a sync running waits for it and returns its result; any other caller waits for
+// the running one to end, then starts its own.
 func (e *Engine) exclusive(ctx context.Context, mode runMode, fn func(ctx context.Context) (Stats, error)) (Stats, error) {
+	r, joined, err := e.takeTurn(ctx, mode)
+	if err != nil {
+		return Stats{}, err
+	}
+	if joined != nil {
+		return joined.stats, joined.err
+	}
+	defer e.endTurn(r) // even if fn panics, so that no caller waits for r forever
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.closeCtx, cancel)()
+	r.stats, r.err = fn(runCtx)
+	if r.err != nil && ctx.Err() == nil && e.closeCtx.Err() != nil {
+		r.err = &Error{Code: CodeClosed, Op: "sync", Msg: "the engine was closed", Err: r.err}
+	}
+	return r.stats, r.err
+}
+
+// takeTurn waits until no run is running and makes r the running one; or, for modeSync,
+// returns the finished sync it waited for as joined.
+func (e *Engine) takeTurn(ctx context.Context, mode runMode) (r, joined *run, err error) {
 	for {
 		e.mu.Lock()
 		if e.closed {
 			e.mu.Unlock()
-			return Stats{}, Errorf(CodeClosed, "sync", "the engine is closed")
+			return nil, nil, Errorf(CodeClosed, "sync", "the engine is closed")
 		}
 		cur := e.run
 		if cur == nil {
-			r := &run{done: make(chan struct{}), syncs: mode != modeResolve}
+			r = &run{done: make(chan struct{}), syncs: mode != modeResolve}
 			e.run = r
 			e.mu.Unlock()
-			e.runAs(ctx, r, fn)
-			return r.stats, r.err
+			return r, nil, nil
 		}
 		e.mu.Unlock()
 		select {
 		case <-cur.done:
 			if mode == modeSync && cur.syncs {
-				return cur.stats, cur.err
+				return nil, cur, nil
 			}
 		case <-ctx.Done():
-			return Stats{}, Wrap(CodeCancelled, "sync", ctx.Err())
+			return nil, nil, Wrap(CodeCancelled, "sync", ctx.Err())
 		}
 	}
 }
 
-// runAs runs fn as r and ends r even if fn panics, so that no caller waits for it forever.
-func (e *Engine) runAs(ctx context.Context, r *run, fn func(ctx context.Context) (Stats, error)) {
-	defer func() {
-		e.mu.Lock()
-		e.run = nil
-		e.mu.Unlock()
-		close(r.done)
-	}()
-	r.stats, r.err = e.execute(ctx, fn)
-}
-
-// execute calls fn with a context that Close also cancels, and says "closed" when Close
-// was the reason it stopped.
-func (e *Engine) execute(ctx context.Context, fn func(ctx context.Context) (Stats, error)) (Stats, error) {
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(e.closeCtx, cancel)
-	defer stop()
-	stats, err := fn(runCtx)
-	if err != nil && ctx.Err() == nil && e.closeCtx.Err() != nil {
-		err = &Error{Code: CodeClosed, Op: "sync", Msg: "the engine was closed", Err: err}
-	}
-	return stats, err
+// endTurn ends r: the engine is idle again and r's waiters see its result.
+func (e *Engine) endTurn(r *run) {
+	e.mu.Lock()
+	e.run = nil
+	e.mu.Unlock()
+	close(r.done)
 }
 
 // runState is the bookkeeping of one sync run, shared by its concurrent push batches.
@@ -97,7 +101,7 @@ type runState struct {
 	// pendingExact: the push phase found nothing to send, so the pending count it read from
 	// the outbox is still exact at the end of the run (no need to count again).
 	pendingExact bool
-	// Read at the start of the run (runStart): the outbox for push's first pass, and the
+	// Read at the start of the run (readRunStart): the outbox for push's first pass, and the
 	// refetch list, still current when the push phase sent nothing.
 	outbox      []Op
 	outboxRead  bool
@@ -105,6 +109,8 @@ type runState struct {
 	refetchRead bool
 	cursors     map[string]Cursor // per kind, until its pull starts (taken) or a reset (cleared)
 	prefetch    *prefetch         // first pages fetched during the start reads; nil: none
+	startedAt   time.Time         // for Stats.DurationMs
+	ended       bool              // endRun reported the run (unwindRun: no panic)
 	// conflictMu serialises conflict handling: resolvers and merge functions see one
 	// conflict at a time even with concurrent push batches.
 	conflictMu sync.Mutex

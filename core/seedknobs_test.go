@@ -63,7 +63,7 @@ func TestOperationPushedPerAcknowledgedOp(t *testing.T) {
 
 func TestOperationFailedPerAttempt(t *testing.T) {
 	srv := newServer()
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = 1 })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = new(1) })
 	c.put("note", `{"id":"bad"}`)
 	c.put("note", `{"id":"busy"}`)
 	busyTries := 0
@@ -100,7 +100,7 @@ func TestOperationFailedPerAttempt(t *testing.T) {
 
 func TestFailedPushRequestEvents(t *testing.T) {
 	srv := newServer()
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = -1 })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = new(0) })
 	c.put("note", `{"id":"n1"}`)
 	c.put("note", `{"id":"n2"}`)
 	want := outboxIDs(t, c)
@@ -139,7 +139,7 @@ func TestFailedPushRequestEvents(t *testing.T) {
 
 func TestErrorEventOfAPullCarriesPhaseAndStatus(t *testing.T) {
 	srv := newServer()
-	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = -1 })
+	c := newClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = new(0) })
 	srv.FailNext(simserver.MethodPull, simserver.ServerError(502))
 	_, err := c.eng.Sync(ctx(t), core.SyncOptions{})
 	require.ErrorIs(t, err, core.ErrServer)

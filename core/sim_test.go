@@ -276,7 +276,7 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 			c.opSeq++
 			return fmt.Sprintf("%s-op%05d", c.name, c.opSeq)
 		},
-		FullResyncInterval: -1,
+		FullResyncInterval: new(time.Duration(0)), // never
 		Strategy:           w.noteStrategy,
 		KindStrategies:     map[string]core.Strategy{"task": w.taskStrategy},
 		MergeFunc:          w.merge,

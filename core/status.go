@@ -89,8 +89,9 @@ func (e *Engine) syncedAt(ms int64) {
 	e.state.lastSyncedAt = ms
 }
 
-// called notes the outcome of a server call: online unless no answer came back.
-func (e *Engine) called(err error) {
+// noteReachable notes from a server call's outcome whether the server is reachable: online
+// unless no answer came back.
+func (e *Engine) noteReachable(err error) {
 	code := CodeOf(err)
 	if code == CodeCancelled {
 		return

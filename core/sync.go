@@ -16,66 +16,62 @@ const (
 // metaLastFullResync is the Meta key holding the Unix ms of the last full resync.
 const metaLastFullResync = "lastFullResync"
 
-// runSync is one sync run: push sel.push, then pull sel.pull.
-func (e *Engine) runSync(ctx context.Context, sel runKinds) (Stats, error) {
-	return e.syncing(ctx, sel, true, func(ctx context.Context, st *runState) error {
-		if err := e.push(ctx, st); err != nil {
-			return err
-		}
-		st.enter("pull")
-		if err := e.refetch(ctx, st); err != nil {
-			return err
-		}
-		return e.pull(ctx, st)
-	})
-}
-
 // syncOrResync is a sync of every kind, or the full resync when one is due. A first sync
 // starts the full resync clock.
 func (e *Engine) syncOrResync(ctx context.Context) (Stats, error) {
-	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
-		last, known := e.lastFullResync(ctx)
-		if known && e.cfg.FullResyncInterval > 0 && e.cfg.Now().Sub(last) >= e.cfg.FullResyncInterval {
-			return e.runFullResync(ctx, false, ReasonInterval)
-		}
-		stats, err := e.runSync(ctx, bothKinds(e.cfg.Kinds))
-		if err == nil && !known {
-			e.markFullResync(ctx)
-		}
-		return stats, err
-	})
+	last, known := e.lastFullResync(ctx)
+	if known && e.lim.fullResyncInterval > 0 && e.cfg.Now().Sub(last) >= e.lim.fullResyncInterval {
+		return e.runFullResync(ctx, false, ReasonInterval)
+	}
+	stats, err := e.runSync(ctx, bothKinds(e.cfg.Kinds))
+	if err == nil && !known {
+		e.markFullResync(ctx)
+	}
+	return stats, err
 }
 
-// syncing wraps a run's body with its events, stats and status: "status" (syncing),
-// "syncStarted", the body's own events, "error" (with the phase it failed in) on failure,
-// "completed", "status". With ahead, the pulled kinds' first pages are fetched during the
-// start reads (prefetch.go).
-func (e *Engine) syncing(ctx context.Context, sel runKinds, ahead bool, body func(ctx context.Context, st *runState) error) (Stats, error) {
+// runSync is one sync run: the start reads (with the pulled kinds' first pages fetched
+// meanwhile, prefetch.go), push sel.push, refetch, pull sel.pull. The first error ends it.
+func (e *Engine) runSync(ctx context.Context, sel runKinds) (Stats, error) {
+	st := e.startRun(ctx, sel, true)
+	defer e.unwindRun(st)
+	err := e.readRunStart(ctx, st)
+	if err == nil {
+		err = e.push(ctx, st)
+	}
+	if err == nil {
+		st.enter("pull")
+		err = e.refetch(ctx, st)
+	}
+	if err == nil {
+		err = e.pull(ctx, st)
+	}
+	return e.endRun(ctx, st, err)
+}
+
+// startRun begins a sync or full resync run: status "syncing", "syncStarted", and with ahead
+// the first pages of the pulled kinds fetched while the run reads its start (prefetch.go).
+// endRun ends it; unwindRun must be deferred.
+func (e *Engine) startRun(ctx context.Context, sel runKinds, ahead bool) *runState {
 	st := newRunState(sel.pull)
 	st.pushOnly(sel.push)
-	kinds := e.unionKinds(sel)
-	start := e.cfg.Now()
+	st.startedAt = e.cfg.Now()
 	e.setSyncing(true, -1)
-	finished := false
-	defer func() {
-		if !finished { // a panic (in a resolver, say) must not leave the status "syncing"
-			e.setSyncing(false, -1)
-		}
-	}()
-	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(kinds)})
+	e.emit(Event{Type: EventSyncStarted, Phase: "push", Kinds: cloneStrings(e.unionKinds(sel))})
 	if ahead {
 		st.prefetch = e.startPrefetch(ctx, sel.pull)
-		defer st.prefetch.stop()
 	}
-	err := e.runStart(ctx, st)
-	if err == nil {
-		err = body(ctx, st)
-	}
+	return st
+}
+
+// endRun reports a run's outcome: "error" (with the phase it failed in) on failure,
+// "completed" with its stats, then the status with the pending count.
+func (e *Engine) endRun(ctx context.Context, st *runState, err error) (Stats, error) {
 	if err != nil && ctx.Err() != nil {
 		err = Wrap(CodeCancelled, "sync", ctx.Err())
 	}
 	stats := st.snapshot()
-	stats.DurationMs = e.cfg.Now().Sub(start).Milliseconds()
+	stats.DurationMs = e.cfg.Now().Sub(st.startedAt).Milliseconds()
 	if err != nil {
 		stats.Errors++
 		e.emit(Event{Type: EventError, Phase: st.phaseNow(), StatusCode: HTTPStatusOf(err), Err: err})
@@ -92,17 +88,26 @@ func (e *Engine) syncing(ctx context.Context, sel runKinds, ahead bool, body fun
 		pending = e.countPending(context.WithoutCancel(ctx))
 	}
 	e.setSyncing(false, pending)
-	finished = true
+	st.ended = true
 	return stats, err
 }
 
-// runStart reads what a run needs first, in parallel unless Serial (one store round trip
+// unwindRun runs when a run returns or panics: the pages fetched ahead are let go, and after
+// a panic (in a resolver, say) the status does not stay "syncing".
+func (e *Engine) unwindRun(st *runState) {
+	st.prefetch.stop()
+	if !st.ended {
+		e.setSyncing(false, -1)
+	}
+}
+
+// readRunStart reads what a run needs first, in parallel unless Serial (one store round trip
 // instead of several on a no-op sync): the outbox, for push's first pass, and when it holds
 // ops the durable deferred conflicts, so that settling their ops removes them (a deferred op
 // stays in the outbox, so an empty one has none); the refetch list; the pull cursors (only
 // this run moves them, by its pull, or resets them), in one call when the store is a
 // CursorsReader.
-func (e *Engine) runStart(ctx context.Context, st *runState) error {
+func (e *Engine) readRunStart(ctx context.Context, st *runState) error {
 	var (
 		conflicts []Conflict
 		ops       []Op
@@ -139,7 +144,7 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 			})
 		}
 	}
-	if err := e.together(reads...); err != nil {
+	if err := e.inParallel(reads...); err != nil {
 		return err
 	}
 	st.mu.Lock()
@@ -156,8 +161,8 @@ func (e *Engine) runStart(ctx context.Context, st *runState) error {
 	return nil
 }
 
-// together runs fns at once (one after another when Serial) and returns the first error.
-func (e *Engine) together(fns ...func() error) error {
+// inParallel runs fns at once (one after another when Serial) and returns the first error.
+func (e *Engine) inParallel(fns ...func() error) error {
 	errs := make([]error, len(fns))
 	if e.cfg.Serial {
 		for i, f := range fns {
@@ -188,7 +193,7 @@ func (e *Engine) lastFullResync(ctx context.Context) (t time.Time, known bool) {
 	e.mu.Lock()
 	seen := e.fullResyncAt
 	e.mu.Unlock()
-	if !seen.IsZero() && (e.cfg.FullResyncInterval < 0 || e.cfg.Now().Sub(seen) < e.cfg.FullResyncInterval) {
+	if !seen.IsZero() && (e.lim.fullResyncInterval <= 0 || e.cfg.Now().Sub(seen) < e.lim.fullResyncInterval) {
 		return seen, true
 	}
 	v, ok, err := e.cfg.Store.Meta(ctx, metaLastFullResync)

@@ -32,7 +32,7 @@ func newClient(t testing.TB, base, token string, mod func(*core.Config), trMod f
 	st := memstore.New()
 	cfg := core.Config{
 		Store: st, Transport: tr, Kinds: []string{kind},
-		BackoffMin: time.Millisecond, BackoffMax: 20 * time.Millisecond,
+		BackoffMin: new(time.Millisecond), BackoffMax: new(20 * time.Millisecond),
 	}
 	if mod != nil {
 		mod(&cfg)

@@ -57,8 +57,8 @@ func TestConvergenceUnderFaults(t *testing.T) {
 		clients[k] = newClient(t, p.URL(), tokA, func(c *core.Config) {
 			c.PageSize = 5
 			c.PushBatchSize = 4
-			c.MaxRetries = 3
-			c.MaxConflictRetries = 20
+			c.MaxRetries = new(3)
+			c.MaxConflictRetries = new(20)
 		}, nil)
 	}
 	// last[k][id] is the last value device k wrote into field c<k> of shared record id.

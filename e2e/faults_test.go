@@ -44,7 +44,7 @@ func TestBadAnswersLoseNothing(t *testing.T) {
 	t.Cleanup(func() { _ = p.Close() })
 	var waits sleeps
 	a := newClient(t, p.URL(), tokA, func(c *core.Config) {
-		c.MaxRetries, c.BackoffMax, c.Sleep = 1, 10*time.Second, waits.sleep
+		c.MaxRetries, c.BackoffMax, c.Sleep = new(1), new(10*time.Second), waits.sleep
 	}, nil)
 
 	a.put(ctx, "n1", `"v":1`)
@@ -58,7 +58,7 @@ func TestBadAnswersLoseNothing(t *testing.T) {
 	a.sync(ctx)
 
 	b := newClient(t, p.URL(), tokB, func(c *core.Config) {
-		c.MaxRetries, c.BackoffMax, c.Sleep = 1, 10*time.Second, waits.sleep
+		c.MaxRetries, c.BackoffMax, c.Sleep = new(1), new(10*time.Second), waits.sleep
 	}, nil)
 	p.Next(faultproxy.HTML503, faultproxy.HTML503)
 	_, err = b.Sync(ctx, core.SyncOptions{})

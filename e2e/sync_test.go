@@ -72,7 +72,7 @@ func TestIdempotentReplayWhenTheAckIsLost(t *testing.T) {
 			p, err := faultproxy.Start(faultproxy.Config{Target: e.URL})
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = p.Close() })
-			a := newClient(t, p.URL(), tokA, func(c *core.Config) { c.MaxRetries = -1 },
+			a := newClient(t, p.URL(), tokA, func(c *core.Config) { c.MaxRetries = new(0) },
 				func(c *rest.Config) { c.DisableBatch = !batch })
 			a.put(ctx, "n1", `"v":1`)
 

@@ -43,18 +43,22 @@ type entities struct {
 
 // loadEntities reads the records and outbox ops of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, nil, nil)
+	es, _, err := load(ctx, t, loadReq{keys: keys})
 	return es, err
 }
 
-// loadForAck is loadEntities for acknowledgements: an acknowledged op's record is replaced by
-// the server's unless the entity has later ops, so records are read only for entities with
-// more than one op and for keys[i] with needRecord[i] (an ack without a server record). That
-// spares a push one read per acknowledged op. acked[i] is keys[i]'s acknowledged op: an entity
-// stLater does not name holds only that op, read by its Seq (H.loadAck), not through the entity
-// index (one request per entity when the batch's ids are spread, as UUIDs are).
-func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool, acked []core.Op) (*entities, error) {
-	es, _, err := load(ctx, t, keys, nil, false, needRecord, acked)
+// loadForAck is loadEntities for the entities of acks: an acknowledged op's record is replaced
+// by the server's unless the entity has later ops, so records are read only for entities with
+// more than one op and for acks without a server record. That spares a push one read per
+// acknowledged op. An entity stLater does not name holds only its ack's op, read by its Seq
+// (H.loadAck), not through the entity index (one request per entity when the batch's ids are
+// spread, as UUIDs are).
+func loadForAck(ctx context.Context, t *txn, acks []core.Ack) (*entities, error) {
+	r := loadReq{keys: make([]entityKey, len(acks)), needRecord: make([]bool, len(acks)), acked: make([]core.Op, len(acks))}
+	for i, a := range acks {
+		r.keys[i], r.needRecord[i], r.acked[i] = entityKey{a.Op.Kind, a.Op.EntityID}, a.Server == nil, a.Op
+	}
+	es, _, err := load(ctx, t, r)
 	if es != nil {
 		es.acked = true
 	}
@@ -66,7 +70,7 @@ func loadForAck(ctx context.Context, t *txn, keys []entityKey, needRecord []bool
 // the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
 // It also reads the outbox size, for pendingAfter.
 func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, keys, ids, true, nil, nil)
+	es, parkedAt, err := load(ctx, t, loadReq{keys: keys, ids: ids, count: true})
 	if err != nil {
 		return nil, err
 	}
@@ -87,9 +91,23 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 	return es, nil
 }
 
-// load reads the records and outbox ops of keys and, with ids, which of them is parked (its
+// loadReq is what load reads: the records and outbox ops of keys and, optionally, more.
+type loadReq struct {
+	keys []entityKey
+	// ids are op ids to look up among the parked ops (a local write's).
+	ids []string
+	// count asks for the outbox size (counted when the marks store's entry 0 is missing).
+	count bool
+	// needRecord, one per key when given, limits the records read to where it says or where
+	// the entity has more than one op.
+	needRecord []bool
+	// acked, one op per key when given (an Ack's), reads through H.loadAck (loadForAck).
+	acked []core.Op
+}
+
+// load reads the records and outbox ops of r.keys and, with r.ids, which of them is parked (its
 // position, -1 when none) in one helper call (H.load), reporting once, with the outbox size
-// the marks store's entry 0 holds (counted, when count asks, if it is missing). The helper
+// the marks store's entry 0 holds (counted, when r.count asks, if it is missing). The helper
 // takes the object stores from the transaction itself, so Go fetches none. Per kind it reads
 // over the keys' id range (a batch's ids are usually close): the record keys present
 // (getAllKeys), then a get of each present record, and the outbox ops through the entity index
@@ -102,7 +120,8 @@ func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids 
 // an op in flight.
 //
 // With acked (one op per key, an Ack's) it reads through H.loadAck instead (loadForAck).
-func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count bool, needRecord []bool, acked []core.Op) (*entities, int, error) {
+func load(ctx context.Context, t *txn, r loadReq) (*entities, int, error) {
+	keys, ids, needRecord := r.keys, r.ids, r.needRecord
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), counted: -1}
 	uniq := make([]entityKey, 0, len(keys))
 	at := make(map[entityKey]int, len(keys))
@@ -118,7 +137,7 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 			needAt = append(needAt, at[k])
 		}
 	}
-	if len(uniq) == 0 && len(ids) == 0 && !count {
+	if len(uniq) == 0 && len(ids) == 0 && !r.count {
 		return es, -1, nil
 	}
 	if needRecord != nil {
@@ -126,11 +145,11 @@ func load(ctx context.Context, t *txn, keys []entityKey, ids []string, count boo
 	}
 	var v js.Value
 	var err error
-	if acked != nil {
-		seqs, opIDs := ackHints(keys, acked, at, len(uniq))
+	if r.acked != nil {
+		seqs, opIDs := ackHints(keys, r.acked, at, len(uniq))
 		v, err = t.issue(ctx, t.js.loadAck, t.raw, loadQuery(uniq, opIDs), need, jsonText(seqs))
 	} else {
-		v, err = t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, count, need)
+		v, err = t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, r.count, need)
 	}
 	if err != nil {
 		return nil, -1, err
@@ -354,21 +373,20 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	if !withSeqs {
 		puts, adds = append(puts, adds...), nil
 	}
-	framed, recsJSON := "", ""
+	f := flushArgs{dels: textOrEmpty(dels), unmarks: textOrEmpty(unmarks), marks: textOrEmpty(marks),
+		later: keysText(later), notLater: keysText(notLater), pending: pending}
 	if len(recs) > 0 {
 		var ok bool
-		if framed, ok = frameRecords(recs); !ok {
-			recsJSON = jsonText(recordValues(recs))
+		if f.framed, ok = frameRecords(recs); !ok {
+			f.recs = jsonText(recordValues(recs))
 		}
 	}
-	putsText, putsFramed := "", false
 	if len(puts) > 0 {
-		if putsText, putsFramed = frameOpValues(puts); !putsFramed {
-			putsText = jsonText(puts)
+		if f.puts, f.putsFramed = frameOpValues(puts); !f.putsFramed {
+			f.puts = jsonText(puts)
 		}
 	}
-	if err := t.fire(t.js.flush, t.raw, framed, recsJSON, textOrEmpty(dels), putsText, putsFramed,
-		textOrEmpty(unmarks), textOrEmpty(marks), keysText(later), keysText(notLater), pending); err != nil {
+	if err := f.fire(t); err != nil {
 		return err
 	}
 	if len(adds) == 0 {
@@ -386,6 +404,30 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		p.op.Seq, p.stored = seqs[i], true
 	}
 	return nil
+}
+
+// flushArgs are the flush helper's arguments (H.flush in helpers.js); "" where there is
+// nothing of a kind, so the helper skips it.
+type flushArgs struct {
+	// framed are the records framed (frame.go), recs them as JSON when they cannot be.
+	framed, recs string
+	// dels are the Seqs of outbox ops to delete (JSON).
+	dels string
+	// puts are outbox op values to put, framed (opframe_put.go) when putsFramed, else JSON.
+	puts       string
+	putsFramed bool
+	// unmarks and marks are the Seqs whose in-flight marks go or come (JSON).
+	unmarks, marks string
+	// later and notLater are the entity keys stLater gains or loses (JSON).
+	later, notLater string
+	// pending is the outbox's size to store, -1 when unchanged.
+	pending int
+}
+
+// fire issues the flush, not awaited: one crossing, its arguments in the helper's order.
+func (f flushArgs) fire(t *txn) error {
+	return t.fire(t.js.flush, t.raw, f.framed, f.recs, f.dels, f.puts, f.putsFramed,
+		f.unmarks, f.marks, f.later, f.notLater, f.pending)
 }
 
 // textOrEmpty is the JSON of values, or "" when there are none (the flush helper skips it).

@@ -21,6 +21,15 @@ const (
 	fieldSep = "\x1f"
 )
 
+// The fields of a framed record by position, as helpers.js names them in its table REC.
+const (
+	recKind = iota
+	recID
+	recUpdatedAt
+	recDeleted
+	recData
+)
+
 func framable(s string) bool { return !strings.ContainsAny(s, recSep+fieldSep) }
 
 // frameRecords frames records for the putRecords helper; ok is false when one cannot be framed.
@@ -72,7 +81,7 @@ func unframeRecords(out []core.Record, kind, text string) ([]core.Record, error)
 		} else {
 			end += off
 		}
-		var f [4]int // ends of kind, id, updatedAt, deleted
+		var f [recData]int // ends of the fields before data
 		at := off
 		for i := range f {
 			n := bytes.IndexByte(buf[at:end], fieldSep[0])
@@ -84,10 +93,10 @@ func unframeRecords(out []core.Record, kind, text string) ([]core.Record, error)
 		}
 		out = append(out, core.Record{
 			Kind:      kind,
-			ID:        string(buf[f[0]+1 : f[1]]),
-			UpdatedAt: string(buf[f[1]+1 : f[2]]),
-			Deleted:   f[3]-f[2] == 2,
-			Data:      json.RawMessage(buf[f[3]+1 : end : end]),
+			ID:        string(buf[f[recKind]+1 : f[recID]]),
+			UpdatedAt: string(buf[f[recID]+1 : f[recUpdatedAt]]),
+			Deleted:   f[recDeleted]-f[recUpdatedAt] == 2,
+			Data:      json.RawMessage(buf[f[recDeleted]+1 : end : end]),
 		})
 		off = end + 1
 	}

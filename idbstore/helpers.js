@@ -181,8 +181,8 @@ H.writeAhead = (tx, text, cb) => {
   const entity = outbox.index('entity').getKey([op.kind, op.eid]);
   const parked = tx.objectStore('parked').index('opId').getKey(op.opId);
   const size = tx.objectStore('marks').get(0);
-  const f = rec.split(US, 5), v = { kind: f[0], id: f[1], data: f[4] };
-  if (f[2] !== '') v.updatedAt = f[2];
+  const f = rec.split(US, 5), v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
+  if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
   ixRow(ixOf(tx).get(v.kind), v);
   const added = tx.objectStore('records').add(v);
   outbox.add(op);
@@ -270,6 +270,11 @@ H.loadAck = (tx, query, need, seqs, cb) => {
 // page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
 // framed]. Records are framed (frame.go) when asked and possible, JSON otherwise.
 const RS = '\x1e', US = '\x1f';
+// The fields of a framed record (frame.go) and of a framed op (opframe.go), by position: the
+// one table of them, which opframe.go's constants name alike (a test compares the two).
+const REC = { kind: 0, id: 1, updatedAt: 2, deleted: 3, data: 4 };
+const OP = { seq: 0, opId: 1, kind: 2, eid: 3, type: 4, base: 5, ts: 6, attempt: 7, flags: 8, changed: 9, payload: 10 };
+H.frameFields = { rec: REC, op: OP };
 const framable = (s) => typeof s === 'string' && s.indexOf(RS) < 0 && s.indexOf(US) < 0;
 H.page = (src, lo, loOpen, hi, count, records, cb) => {
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
@@ -289,7 +294,7 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
         cb(0, true, [vs.length, JSON.stringify(keep), last, false]);
         return;
       }
-      parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
+      parts[i] = v.kind + US + v.id + US + u + US + US + v.data; // in REC's order
     }
     cb(0, true, [vs.length, parts.join(RS), last, true]);
   };
@@ -318,18 +323,18 @@ H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unfl
 // framedOps reads framed ops (opframe_put.go) into the values JSON would give; a new op
 // without base, attempt or flags (the usual local write) is one object literal.
 const framedOps = (text) => text.split(RS).map((line) => {
-  const f = line.split(US), fl = f[8];
-  const payload = fl.includes('p') ? f[10] : null;
-  const changed = f[9] === '-' ? null : (f[9].length > 1 ? f[9].slice(1).split(GS) : []);
-  if (f[0] === '0' && f[5] === '' && f[7] === '0' && (fl === 'p' || fl === '')) {
-    return { opId: f[1], kind: f[2], eid: f[3], type: f[4], payload, changed, ts: Number(f[6]) };
+  const f = line.split(US), fl = f[OP.flags], ch = f[OP.changed];
+  const payload = fl.includes('p') ? f[OP.payload] : null;
+  const changed = ch === '-' ? null : (ch.length > 1 ? ch.slice(1).split(GS) : []);
+  if (f[OP.seq] === '0' && f[OP.base] === '' && f[OP.attempt] === '0' && (fl === 'p' || fl === '')) {
+    return { opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
   }
   const v = {};
-  if (f[0] !== '0') v.seq = Number(f[0]);
-  v.opId = f[1]; v.kind = f[2]; v.eid = f[3]; v.type = f[4]; v.payload = payload;
-  if (f[5] !== '') v.base = f[5];
-  v.changed = changed; v.ts = Number(f[6]);
-  if (f[7] !== '0') v.attempt = Number(f[7]);
+  if (f[OP.seq] !== '0') v.seq = Number(f[OP.seq]);
+  v.opId = f[OP.opId]; v.kind = f[OP.kind]; v.eid = f[OP.eid]; v.type = f[OP.type]; v.payload = payload;
+  if (f[OP.base] !== '') v.base = f[OP.base];
+  v.changed = changed; v.ts = Number(f[OP.ts]);
+  if (f[OP.attempt] !== '0') v.attempt = Number(f[OP.attempt]);
   if (fl.includes('f')) v.force = true;
   return v;
 });
@@ -339,9 +344,9 @@ H.putFramed = (src, text) => {
   const ix = ixOf(src.transaction);
   for (const line of text.split(RS)) {
     const f = line.split(US, 5);
-    const v = { kind: f[0], id: f[1], data: f[4] };
-    if (f[2] !== '') v.updatedAt = f[2];
-    if (f[3] === '1') v.deleted = true;
+    const v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
+    if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
+    if (f[REC.deleted] === '1') v.deleted = true;
     src.put(ix.size === 0 ? v : ixRow(ix.get(v.kind), v));
   }
 };
@@ -378,6 +383,7 @@ const frameOps = (vs) => {
     if (ch && ch.length === 1 && ch[0] === '') return null; // framed, [''] would read back as []
     const hasPayload = v.payload !== null && v.payload !== undefined;
     const flags = (v.inFlight ? 'i' : '') + (v.force ? 'f' : '') + (hasPayload ? 'p' : '');
+    // In OP's order.
     parts[i] = [v.seq, v.opId, v.kind, v.eid, v.type, base, v.ts ?? 0, v.attempt ?? 0, flags,
       ch ? '+' + ch.join(GS) : '-', hasPayload ? v.payload : ''].join(US);
   }
@@ -393,7 +399,7 @@ const loadResult = (recs, ops, parked, n) => {
     const v = recs[i];
     if (v === null) { lines[i] = ''; continue; }
     ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(v.data);
-    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data;
+    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data; // in REC's order
   }
   const opsFramed = ok ? frameOps([].concat(...ops)) : null;
   if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked, count: n })];
@@ -709,7 +715,7 @@ const qMatchObj = (conds, o) => {
 };
 const qMatch = (conds, data) => qMatchObj(conds, qParse(data));
 // qTop keeps the first take (0: all) live values of vs that match conds, in the query's order
-// (order: [[path, desc]...]; ties by id, by UTF-16 code units as core.CompareUTF16), so that
+// (order: [[path, desc]...]; ties by id, by UTF-16 code units as core's compareUTF16), so that
 // a query with a limit sends only its window's candidates to Go, which orders them again.
 const qTop = (vs, cs, order, take) => {
   const rows = [];
@@ -737,7 +743,7 @@ const qFrame = (vs, conds) => {
   for (let i = 0; i < keep.length; i++) {
     const v = keep[i], u = v.updatedAt ?? '';
     if (!framable(v.id) || !framable(u) || !framable(v.data)) return [JSON.stringify(keep), false];
-    parts[i] = v.kind + US + v.id + US + u + US + US + v.data;
+    parts[i] = v.kind + US + v.id + US + u + US + US + v.data; // in REC's order
   }
   return [parts.join(RS), true];
 };

@@ -22,8 +22,21 @@ import (
 // last and raw. The helper frames a batch only when no string in it holds a separator.
 const listSep = "\x1d"
 
-// opFields is how many fields a framed op has.
-const opFields = 11
+// The fields of a framed op by position, as helpers.js names them in its table OP.
+const (
+	opSeq = iota
+	opOpID
+	opKind
+	opEID
+	opType
+	opBase
+	opTS
+	opAttempt
+	opFlags
+	opChanged
+	opPayload
+	opFields // how many fields a framed op has
+)
 
 // unframeOps appends the framed ops of text to out. An empty line stands for a missing op and
 // is skipped.
@@ -61,26 +74,27 @@ func unframeOp(line []byte) (core.Op, error) {
 		f[i], line = line[:n], line[n+1:]
 	}
 	f[opFields-1] = line
-	seq, err1 := strconv.ParseInt(string(f[0]), 10, 64)
-	ts, err2 := strconv.ParseInt(string(f[6]), 10, 64)
-	attempt, err3 := strconv.Atoi(string(f[7]))
-	if err1 != nil || err2 != nil || err3 != nil || len(f[9]) == 0 {
+	seq, err1 := strconv.ParseInt(string(f[opSeq]), 10, 64)
+	ts, err2 := strconv.ParseInt(string(f[opTS]), 10, 64)
+	attempt, err3 := strconv.Atoi(string(f[opAttempt]))
+	changed := f[opChanged]
+	if err1 != nil || err2 != nil || err3 != nil || len(changed) == 0 {
 		return core.Op{}, errDecode{errBadFrame}
 	}
-	flags := string(f[8])
+	flags := string(f[opFlags])
 	o := core.Op{
-		Seq: seq, OpID: string(f[1]), Kind: string(f[2]), EntityID: string(f[3]), Type: core.OpType(f[4]),
-		BaseUpdatedAt: string(f[5]), LocalTimestamp: ts, Attempt: attempt,
+		Seq: seq, OpID: string(f[opOpID]), Kind: string(f[opKind]), EntityID: string(f[opEID]), Type: core.OpType(f[opType]),
+		BaseUpdatedAt: string(f[opBase]), LocalTimestamp: ts, Attempt: attempt,
 		InFlight: strings.Contains(flags, "i"), Force: strings.Contains(flags, "f"),
 	}
-	if f[9][0] == '+' {
+	if changed[0] == '+' {
 		o.ChangedFields = []string{}
-		if len(f[9]) > 1 {
-			o.ChangedFields = strings.Split(string(f[9][1:]), listSep)
+		if len(changed) > 1 {
+			o.ChangedFields = strings.Split(string(changed[1:]), listSep)
 		}
 	}
 	if strings.Contains(flags, "p") {
-		o.Payload = json.RawMessage(f[10])
+		o.Payload = json.RawMessage(f[opPayload])
 	}
 	return o, nil
 }

@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Enqueue appends app-made ops, coalescing as CoalesceEnqueued says, in one transaction. It
@@ -18,16 +19,13 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	if err := s.guard(op); err != nil {
 		return nil, err
 	}
+	if err := storekit.CheckOps(ops); err != nil {
+		return nil, err
+	}
 	keys := make([]entityKey, len(ops))
 	ids := make([]string, len(ops))
 	for i, o := range ops {
-		if err := core.ValidateOp(o); err != nil {
-			return nil, err
-		}
 		keys[i], ids[i] = entityKey{o.Kind, o.EntityID}, o.OpID
-	}
-	if err := uniqueOpIDs(op, ids); err != nil {
-		return nil, err
 	}
 	var out []core.Op
 	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
@@ -36,23 +34,16 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			return err
 		}
 		// Each result is the op as it stands after its own step; Seqs of new ops are known
-		// only after flush, so the holder is kept to fill them in.
-		out = make([]core.Op, len(ops))
-		holders := make([]*pendingOp, len(ops))
-		for i, in := range ops {
-			o := core.CloneOp(in)
-			o.Seq, o.InFlight = 0, false
-			e := es.get(o.Kind, o.EntityID)
-			p := es.place(e, core.CoalesceEnqueued(e.pending(), o), false, o)
-			out[i], holders[i] = core.CloneOp(p.op), p
-		}
+		// only after flush, so kitTx keeps the holders to fill them in.
+		k := &kitTx{es: es}
+		out = storekit.Enqueue(k, ops)
 		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 			return err
 		}
 		if err := es.flush(ctx, t, true); err != nil {
 			return err
 		}
-		for i, p := range holders {
+		for i, p := range k.placed {
 			out[i].Seq = p.op.Seq
 		}
 		return nil
@@ -226,52 +217,19 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	for _, a := range acks {
-		if err := core.ValidateAck(a); err != nil {
-			return err
-		}
+	if err := storekit.CheckAcks(acks); err != nil {
+		return err
 	}
 	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater}, func(t *txn) error {
-		keys := make([]entityKey, len(acks))
-		needRecord := make([]bool, len(acks))
-		acked := make([]core.Op, len(acks))
-		for i, a := range acks {
-			keys[i], needRecord[i], acked[i] = entityKey{a.Op.Kind, a.Op.EntityID}, a.Server == nil, a.Op
-		}
-		es, err := loadForAck(ctx, t, keys, needRecord, acked)
+		es, err := loadForAck(ctx, t, acks)
 		if err != nil {
 			return err
 		}
 		if err := refuseMisplacedAcks(ctx, t, op, acks, es); err != nil {
 			return err
 		}
-		for _, a := range acks {
-			e := es.get(a.Op.Kind, a.Op.EntityID)
-			p, at := e.find(a.Op.OpID)
-			if p == nil {
-				continue
-			}
-			var later []core.Op
-			var laterOps []*pendingOp
-			for _, q := range e.ops[at+1:] {
-				if !q.removed {
-					later = append(later, core.CloneOp(q.op))
-					laterOps = append(laterOps, q)
-				}
-			}
-			ack := core.Ack{Op: core.CloneOp(p.op), Server: a.Server}
-			if a.Server != nil {
-				srv := core.CloneRecord(*a.Server)
-				ack.Server = &srv
-			}
-			rec, rebased := core.PlanAck(e.rec, later, ack)
-			p.removed = true
-			for j, o := range rebased {
-				laterOps[j].op, laterOps[j].dirty = o, true
-			}
-			if rec != nil {
-				e.setRecord(*rec)
-			}
+		if err := storekit.Ack(&kitTx{es: es}, acks); err != nil {
+			return err
 		}
 		return es.flush(ctx, t, false)
 	})
@@ -299,9 +257,12 @@ func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack
 		return err
 	}
 	for i, o := range stored {
-		if a := missing[i]; o != nil {
-			return core.Errorf(core.CodeInvalid, op, "op %s is on %s/%s, ack says %s/%s",
-				a.Op.OpID, o.Kind, o.EntityID, a.Op.Kind, a.Op.EntityID)
+		if o == nil {
+			continue
+		}
+		// Not among its entity's loaded ops, so pending on another entity.
+		if err := storekit.AckOnEntity(missing[i], core.Op{Kind: o.Kind, EntityID: o.EntityID}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -315,38 +276,24 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 	if err := s.guard(name); err != nil {
 		return err
 	}
-	if err := core.ValidateOp(op); err != nil {
+	if err := storekit.CheckResolve(op, local); err != nil {
 		return err
-	}
-	if local != nil {
-		if local.Kind != op.Kind || local.ID != op.EntityID {
-			return core.Errorf(core.CodeInvalid, name, "local record %s/%s is not the op's entity %s/%s",
-				local.Kind, local.ID, op.Kind, op.EntityID)
-		}
-		if err := core.ValidateObject(name, local.ID, local.Data); err != nil {
-			return err
-		}
 	}
 	return s.update(ctx, name, []string{stRecords, stOutbox, stMarks}, func(t *txn) error {
 		stored, err := opsByID(ctx, t, []string{op.OpID})
 		if err != nil || stored[0] == nil {
 			return err
 		}
-		if o := stored[0]; o.Kind != op.Kind || o.EntityID != op.EntityID {
-			return core.Errorf(core.CodeInvalid, name, "op %s is on %s/%s, not %s/%s",
-				op.OpID, o.Kind, o.EntityID, op.Kind, op.EntityID)
+		if err := storekit.ResolveOnEntity(op, stored[0].op()); err != nil {
+			return err
 		}
 		es, err := loadEntities(ctx, t, []entityKey{{op.Kind, op.EntityID}})
 		if err != nil {
 			return err
 		}
-		e := es.get(op.Kind, op.EntityID)
-		p, i := e.find(op.OpID)
-		repl := core.CloneOp(op)
-		repl.Seq = p.op.Seq
-		p.op, p.dirty = repl, true
-		if local != nil && i == len(e.ops)-1 {
-			e.setRecord(core.CloneRecord(*local))
+		k := &kitTx{es: es, e: es.get(op.Kind, op.EntityID)}
+		if err := storekit.Resolve(k, op, local); err != nil {
+			return err
 		}
 		return es.flush(ctx, t, false)
 	})

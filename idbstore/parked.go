@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
@@ -17,11 +18,11 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	if err := s.guard(op); err != nil {
 		return err
 	}
+	if err := storekit.CheckParked(parked); err != nil {
+		return err
+	}
 	ids := make([]string, len(parked))
 	for i, p := range parked {
-		if p.Op.OpID == "" {
-			return core.Errorf(core.CodeInvalid, op, "parked op without op id")
-		}
 		ids[i] = p.Op.OpID
 	}
 	return s.update(ctx, op, []string{stOutbox, stParked, stMarks}, func(t *txn) error {
@@ -108,11 +109,8 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		for _, v := range found {
 			dels = append(dels, v.N)
 			if requeue {
-				o := v.Op.op()
-				o.InFlight = false
-				o.Attempt++
-				adds = append(adds, o)
-				keys = append(keys, entityKey{o.Kind, o.EntityID})
+				adds = append(adds, v.Op.op())
+				keys = append(keys, entityKey{v.Op.Kind, v.Op.EntityID})
 			}
 		}
 		if len(dels) == 0 {
@@ -134,16 +132,8 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		if err != nil {
 			return err
 		}
-		for _, o := range adds {
-			e := es.get(o.Kind, o.EntityID)
-			es.append(e, o)
-			rec, err := core.PlanUnpark(e.rec, o)
-			if err != nil {
-				return err
-			}
-			if rec != nil {
-				e.setRecord(*rec)
-			}
+		if err := storekit.Requeue(&kitTx{es: es}, adds); err != nil {
+			return err
 		}
 		return es.flush(ctx, t, false)
 	})

@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // pageSize is how many values one getAll reads: big enough to make the per-request cost
@@ -112,16 +113,13 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	if err := s.guard(op); err != nil {
 		return core.WriteResult{}, err
 	}
+	if err := storekit.CheckWrites(writes); err != nil {
+		return core.WriteResult{}, err
+	}
 	keys := make([]entityKey, len(writes))
 	ids := make([]string, len(writes))
 	for i, w := range writes {
-		if err := core.ValidateWrite(w); err != nil {
-			return core.WriteResult{}, err
-		}
 		keys[i], ids[i] = entityKey{w.Kind, w.ID}, w.OpID
-	}
-	if err := uniqueOpIDs(op, ids); err != nil {
-		return core.WriteResult{}, err
 	}
 	stores := []string{stRecords, stOutbox, stParked, stMarks, stLater}
 	mode := s.writeMode
@@ -163,39 +161,15 @@ func writeLocal(ctx context.Context, t *txn, op string, writes []core.LocalWrite
 	if err != nil {
 		return core.WriteResult{}, err
 	}
-	out := make([]core.Record, 0, len(writes))
-	for _, w := range writes {
-		e := es.get(w.Kind, w.ID)
-		plan, err := core.PlanWritePending(e.rec, e.pending(), w)
-		if err != nil {
-			return core.WriteResult{}, err
-		}
-		e.setRecord(core.CloneRecord(plan.Record))
-		switch {
-		case plan.Append != nil:
-			es.place(e, nil, false, *plan.Append)
-		default:
-			es.place(e, plan.Replace, plan.Remove, core.Op{})
-		}
-		out = append(out, core.CloneRecord(plan.Record))
+	out, err := storekit.Write(&kitTx{es: es}, writes)
+	if err != nil {
+		return core.WriteResult{}, err
 	}
 	if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 		return core.WriteResult{}, err
 	}
 	res := core.WriteResult{Records: out, Pending: es.pendingAfter()}
 	return res, es.flush(ctx, t, false)
-}
-
-// uniqueOpIDs refuses a call that uses one op id twice.
-func uniqueOpIDs(op string, ids []string) error {
-	seen := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			return core.Errorf(core.CodeInvalid, op, "op id %s used twice", id)
-		}
-		seen[id] = true
-	}
-	return nil
 }
 
 // Cursor returns kind's pull cursor.
@@ -268,13 +242,8 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 	if err := s.guard(op); err != nil {
 		return nil, err
 	}
-	if err := core.ValidateKind(op, kind); err != nil {
+	if err := storekit.CheckPage(kind, items); err != nil {
 		return nil, err
-	}
-	for _, it := range items {
-		if err := core.ValidatePageItem(kind, it); err != nil {
-			return nil, err
-		}
 	}
 	var held []string
 	err := s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {

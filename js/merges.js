@@ -1,5 +1,6 @@
 // The seed's merge helpers in plain JavaScript, for mergeFunction and conflictResolver: the
-// same results as core/merge.go (PreservingMerge, DefaultMerge, DeepMerge; the table in
+// same results as core's (PreservingMerge and defaultMerge in core/merge.go, deepMerge in
+// core/merge_seed_internal_test.go; the table in
 // core/testdata/merges.json is run against both). They work without sync.wasm loaded, never
 // modify their inputs and share nothing with them. Records are JSON objects: null or
 // undefined is an empty object; a key whose value is undefined is absent, as in JSON.

@@ -489,6 +489,15 @@ export function open(options: OpenOptions): Promise<OffsyncClient>;
 export function open<S extends Schema<S>>(options: OpenOptions<S>): Promise<OffsyncClient<S>>;
 
 /**
+ * Loads sync.wasm (download, compile, Go runtime start) ahead of open(), e.g. as the app starts,
+ * so that open() later only opens the database. Optional: open() loads it when needed. Resolves
+ * once loaded; rejects with the error open() would give (a later open() or preload() tries
+ * again): `preload().catch(() => {})` when only the head start matters. Give the same wasmUrl
+ * as to open().
+ */
+export function preload(options?: { wasmUrl?: string | URL }): Promise<void>;
+
+/**
  * The seed's merge helpers, plain JS (usable without sync.wasm), with the Go helpers' results.
  * None modifies its inputs; results share nothing with them. null/undefined records are empty;
  * anything else that is not an object throws an OffsyncError with code 'invalid'.

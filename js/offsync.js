@@ -307,6 +307,34 @@ function runtime(url) {
   return p;
 }
 
+// warmIndexedDB opens the database, at whatever version it has, while sync.wasm loads: the
+// first connection of a page to a database costs the browser a round trip to its storage (and
+// the opening of the origin's backing store); idbstore's own open, made behind it, then finds
+// both warm. A database that does not exist yet is left to idbstore to create: its upgrade
+// is aborted here. The connection gives way to any other that wants a new version, and open()
+// closes it once idbstore's is made (docs/DESIGN.md "Performance decisions").
+function warmIndexedDB(name) {
+  return new Promise((resolve) => {
+    let req;
+    try {
+      req = indexedDB.open(name);
+    } catch {
+      resolve(null);
+      return;
+    }
+    req.onupgradeneeded = () => req.transaction.abort();
+    req.onsuccess = () => {
+      const db = req.result;
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+    req.onerror = (e) => {
+      e.preventDefault();
+      resolve(null);
+    };
+  });
+}
+
 function errorFromJSON(e) {
   return offsyncError(e?.code || 'storage', e?.message || 'error', !!e?.retryable);
 }
@@ -375,6 +403,20 @@ function resolveBaseUrl(baseUrl) {
   }
 }
 
+function wasmUrlOf(options) {
+  return new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
+}
+
+/**
+ * Loads sync.wasm (download, compile, Go runtime start) ahead of open(), e.g. while the app
+ * starts: open() then only opens the database. Resolves once loaded; rejects as open() would
+ * (a later open() tries again). See offsync.d.ts.
+ */
+export async function preload(options = {}) {
+  if (!options || typeof options !== 'object') throw invalid('preload(options): options must be an object');
+  await runtime(wasmUrlOf(options));
+}
+
 /**
  * Opens (or creates) a local database and returns its client. See offsync.d.ts for every
  * option and method.
@@ -394,12 +436,17 @@ export async function open(options) {
   const pushDebounceMs = options.pushDebounceMs ?? DEFAULT_PUSH_DEBOUNCE_MS;
   if (typeof pushDebounceMs !== 'number' || Number.isNaN(pushDebounceMs)) throw invalid('options.pushDebounceMs must be a number of ms (0: off)');
   const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
-  const wasmUrl = new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
+  const wasmUrl = wasmUrlOf(options);
   const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs: tables.strategies };
   for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
   if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
-  const rt = await runtime(wasmUrl);
+  const warm = storage === 'indexeddb' && globalThis.indexedDB ? warmIndexedDB(name) : null;
+  const cool = () => warm?.then((conn) => conn?.close());
+  const rt = await runtime(wasmUrl).catch((e) => {
+    cool();
+    throw e;
+  });
   const helpers = storage === 'indexeddb' ? idbHelpers() : undefined;
   const db = new Client(name, kinds, storage, pushDebounceMs, helpers);
   const adapters = {
@@ -420,6 +467,8 @@ export async function open(options) {
   } catch (e) {
     release();
     throw fromGo(e);
+  } finally {
+    cool();
   }
   if (options.backgroundSync && storage === 'indexeddb') armBackgroundSync(db, name);
   return db;

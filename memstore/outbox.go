@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Enqueue appends app-made ops, coalescing as core.CoalescePending says, all or nothing. It
@@ -15,15 +16,8 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	seen := make(map[string]bool, len(ops))
-	for _, o := range ops {
-		if err := core.ValidateOp(o); err != nil {
-			return nil, err
-		}
-		if seen[o.OpID] {
-			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s used twice", o.OpID)
-		}
-		seen[o.OpID] = true
+	if err := storekit.CheckOps(ops); err != nil {
+		return nil, err
 	}
 	t := s.begin()
 	// Against the state before the call, as in WriteLocal.
@@ -32,19 +26,7 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s already in the outbox", in.OpID)
 		}
 	}
-	out := make([]core.Op, 0, len(ops))
-	for _, in := range ops {
-		o := core.CloneOp(in)
-		o.Seq, o.InFlight = 0, false
-		pending := t.pending(o.Kind, o.EntityID)
-		if merged := core.CoalesceEnqueued(pending, o); merged != nil {
-			t.replaceOp(*merged)
-			o = *merged
-		} else {
-			o = t.appendOp(o)
-		}
-		out = append(out, core.CloneOp(o))
-	}
+	out := storekit.Enqueue(kitTx{t}, ops)
 	t.commit()
 	return out, nil
 }
@@ -106,40 +88,12 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 		return err
 	}
 	defer s.mu.Unlock()
-	for _, a := range acks {
-		if err := core.ValidateAck(a); err != nil {
-			return err
-		}
+	if err := storekit.CheckAcks(acks); err != nil {
+		return err
 	}
 	t := s.begin()
-	for _, a := range acks {
-		stored, ok := t.findOp(a.Op.OpID)
-		if !ok {
-			continue
-		}
-		if stored.Kind != a.Op.Kind || stored.EntityID != a.Op.EntityID {
-			return core.Errorf(core.CodeInvalid, "ack", "op %s is on %s/%s, ack says %s/%s",
-				a.Op.OpID, stored.Kind, stored.EntityID, a.Op.Kind, a.Op.EntityID)
-		}
-		var later []core.Op
-		for _, o := range t.pending(stored.Kind, stored.EntityID) {
-			if o.Seq > stored.Seq {
-				later = append(later, o)
-			}
-		}
-		ack := core.Ack{Op: core.CloneOp(stored), Server: a.Server}
-		if a.Server != nil {
-			srv := core.CloneRecord(*a.Server)
-			ack.Server = &srv
-		}
-		rec, rebased := core.PlanAck(t.record(stored.Kind, stored.EntityID), later, ack)
-		t.removeOp(stored.Seq)
-		for _, o := range rebased {
-			t.replaceOp(o)
-		}
-		if rec != nil {
-			t.putRecord(*rec)
-		}
+	if err := storekit.Ack(kitTx{t}, acks); err != nil {
+		return err
 	}
 	t.commit()
 	return nil
@@ -152,32 +106,12 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		return err
 	}
 	defer s.mu.Unlock()
-	if err := core.ValidateOp(op); err != nil {
+	if err := storekit.CheckResolve(op, local); err != nil {
 		return err
 	}
-	if local != nil {
-		if local.Kind != op.Kind || local.ID != op.EntityID {
-			return core.Errorf(core.CodeInvalid, "resolve", "local record %s/%s is not the op's entity %s/%s",
-				local.Kind, local.ID, op.Kind, op.EntityID)
-		}
-		if err := core.ValidateObject("resolve", local.ID, local.Data); err != nil {
-			return err
-		}
-	}
 	t := s.begin()
-	stored, ok := t.findOp(op.OpID)
-	if !ok {
-		return nil
-	}
-	if stored.Kind != op.Kind || stored.EntityID != op.EntityID {
-		return core.Errorf(core.CodeInvalid, "resolve", "op %s is on %s/%s, not %s/%s",
-			op.OpID, stored.Kind, stored.EntityID, op.Kind, op.EntityID)
-	}
-	repl := core.CloneOp(op)
-	repl.Seq = stored.Seq
-	t.replaceOp(repl)
-	if local != nil && !slices.ContainsFunc(t.pending(op.Kind, op.EntityID), func(o core.Op) bool { return o.Seq > stored.Seq }) {
-		t.putRecord(core.CloneRecord(*local))
+	if err := storekit.Resolve(kitTx{t}, op, local); err != nil {
+		return err
 	}
 	t.commit()
 	return nil
@@ -190,10 +124,8 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 		return err
 	}
 	defer s.mu.Unlock()
-	for _, p := range parked {
-		if p.Op.OpID == "" {
-			return core.Errorf(core.CodeInvalid, "park", "parked op without op id")
-		}
+	if err := storekit.CheckParked(parked); err != nil {
+		return err
 	}
 	t := s.begin()
 	var moved []core.ParkedOp
@@ -239,24 +171,16 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 	}
 	t := s.begin()
 	kept := make([]core.ParkedOp, 0, len(s.parked))
+	var back []core.Op
 	for _, p := range s.parked {
 		if !want[p.Op.OpID] {
 			kept = append(kept, p)
-			continue
+		} else if requeue {
+			back = append(back, p.Op)
 		}
-		if requeue {
-			o := p.Op
-			o.InFlight = false
-			o.Attempt++
-			t.appendOp(o)
-			rec, err := core.PlanUnpark(t.record(o.Kind, o.EntityID), o)
-			if err != nil {
-				return err
-			}
-			if rec != nil {
-				t.putRecord(*rec)
-			}
-		}
+	}
+	if err := storekit.Requeue(kitTx{t}, back); err != nil {
+		return err
 	}
 	t.commit()
 	s.parked = kept

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Get returns a copy of the record, tombstones included.
@@ -49,15 +50,8 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 		return core.WriteResult{}, err
 	}
 	defer s.mu.Unlock()
-	seen := make(map[string]bool, len(writes))
-	for _, w := range writes {
-		if err := core.ValidateWrite(w); err != nil {
-			return core.WriteResult{}, err
-		}
-		if seen[w.OpID] {
-			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s used twice", w.OpID)
-		}
-		seen[w.OpID] = true
+	if err := storekit.CheckWrites(writes); err != nil {
+		return core.WriteResult{}, err
 	}
 	t := s.begin()
 	// Against the state before the call, as all validation: an op this call cancels does not
@@ -67,31 +61,12 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
 		}
 	}
-	out := make([]core.Record, 0, len(writes))
-	for _, w := range writes {
-		pending := t.pending(w.Kind, w.ID)
-		plan, err := core.PlanWritePending(t.record(w.Kind, w.ID), pending, w)
-		if err != nil {
-			return core.WriteResult{}, err
-		}
-		t.putRecord(plan.Record)
-		applyPlan(t, pending, plan)
-		out = append(out, core.CloneRecord(plan.Record))
+	out, err := storekit.Write(kitTx{t}, writes)
+	if err != nil {
+		return core.WriteResult{}, err
 	}
 	t.commit()
 	return core.WriteResult{Records: out, Pending: len(s.outbox)}, nil
-}
-
-// applyPlan stages a write plan's outbox change; pending are the entity's ops before it.
-func applyPlan(t *tx, pending []core.Op, plan core.WritePlan) {
-	switch {
-	case plan.Append != nil:
-		t.appendOp(core.CloneOp(*plan.Append))
-	case plan.Replace != nil:
-		t.replaceOp(core.CloneOp(*plan.Replace))
-	case plan.Remove:
-		t.removeOp(pending[len(pending)-1].Seq)
-	}
 }
 
 // Cursor returns kind's cursor, zero when never pulled.
@@ -128,13 +103,8 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	if err := core.ValidateKind("apply page", kind); err != nil {
+	if err := storekit.CheckPage(kind, items); err != nil {
 		return nil, err
-	}
-	for _, it := range items {
-		if err := core.ValidatePageItem(kind, it); err != nil {
-			return nil, err
-		}
 	}
 	t := s.begin()
 	held := []string{}

@@ -80,16 +80,21 @@ func parseOptions(s string) (options, error) {
 }
 
 // engineConfig maps the options onto core.Config (store, transport and callbacks excluded).
-// JS zeros mean "none" where core's zero means "default": maxRetries 0 → no retries,
-// backoff 0 → no wait, fullResyncIntervalMs ≤ 0 → never.
+// An absent option stays nil (core's default); a given one, 0 included, is passed as is: JS
+// maxRetries 0 is no retries, backoff 0 no wait, fullResyncIntervalMs ≤ 0 never, as in core.
 func (o options) engineConfig() core.Config {
 	c := core.Config{
-		Kinds:           o.Kinds,
-		Strategy:        o.ConflictStrategy,
-		PageSize:        o.PageSize,
-		PushBatchSize:   o.PushBatchSize,
-		PushConcurrency: o.PushConcurrency,
-		PullConcurrency: o.PullConcurrency,
+		Kinds:              o.Kinds,
+		Strategy:           o.ConflictStrategy,
+		PageSize:           o.PageSize,
+		PushBatchSize:      o.PushBatchSize,
+		PushConcurrency:    o.PushConcurrency,
+		PullConcurrency:    o.PullConcurrency,
+		MaxRetries:         o.MaxRetries,
+		MaxConflictRetries: o.MaxConflictRetries,
+		BackoffMin:         duration(o.BackoffMinMs),
+		BackoffMax:         duration(o.BackoffMaxMs),
+		FullResyncInterval: duration(o.FullResyncIntervalMs),
 	}
 	if len(o.TableConflictConfigs) > 0 {
 		c.KindStrategies = map[string]core.Strategy{}
@@ -99,36 +104,16 @@ func (o options) engineConfig() core.Config {
 			}
 		}
 	}
-	if o.MaxConflictRetries != nil {
-		c.MaxConflictRetries = *o.MaxConflictRetries
-	}
-	if o.MaxRetries != nil {
-		c.MaxRetries = *o.MaxRetries
-		if c.MaxRetries == 0 {
-			c.MaxRetries = -1
-		}
-	}
-	c.BackoffMin = duration(o.BackoffMinMs)
-	c.BackoffMax = duration(o.BackoffMaxMs)
-	if o.FullResyncIntervalMs != nil {
-		c.FullResyncInterval = -1
-		if *o.FullResyncIntervalMs > 0 {
-			c.FullResyncInterval = duration(o.FullResyncIntervalMs)
-		}
-	}
 	return c
 }
 
-// duration converts optional milliseconds; an explicit 0 becomes the smallest non-zero
-// duration so that core does not read it as "default".
-func duration(ms *float64) time.Duration {
-	switch {
-	case ms == nil:
-		return 0
-	case *ms <= 0:
-		return time.Nanosecond
+// duration converts optional milliseconds (nil stays nil, so that core takes its default);
+// less than 0 is 0.
+func duration(ms *float64) *time.Duration {
+	if ms == nil {
+		return nil
 	}
-	return time.Duration(*ms * float64(time.Millisecond))
+	return new(time.Duration(max(*ms, 0) * float64(time.Millisecond)))
 }
 
 // defaultRequestTimeout bounds one HTTP request when the app does not say otherwise.
@@ -142,5 +127,5 @@ func (o options) requestTimeout() time.Duration {
 	case *o.RequestTimeoutMs <= 0:
 		return 0
 	}
-	return duration(o.RequestTimeoutMs)
+	return *duration(o.RequestTimeoutMs)
 }

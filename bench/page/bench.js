@@ -77,13 +77,13 @@ window.bench = {
   // write generates the records first, then times only the side's writes.
   async write(side, method, name, kind, prefix, n, batch) {
     const s = await load(side);
-    const records = makeRecords(prefix, 0, n);
+    const records = makeRecords(prefix, 0, n, 0, cfg.shape);
     return timed(() => s[method](name, kind, records, batch));
   },
   // push fills the outbox (untimed) with n new records, then times pushing them.
   async push(side, name, kind, prefix, n, batch) {
     const s = await load(side);
-    await s.putMany(name, kind, makeRecords(prefix, 0, n), batch);
+    await s.putMany(name, kind, makeRecords(prefix, 0, n, 0, cfg.shape), batch);
     return this.pushOnly(side, name, kind);
   },
   // pushOnly times pushing what the outbox holds.

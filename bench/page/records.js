@@ -34,15 +34,58 @@ export function makeRecord(prefix, i, version = 0) {
   };
 }
 
-export function makeRecords(prefix, from, count, version = 0) {
+// The record shapes the bench runs (`node bench/run.mjs --shape large`): the targets must hold
+// from ~100 B to ~10 KB records, flat and nested, ASCII and not.
+export const SHAPES = ['small', 'large'];
+
+// Words in other scripts (2- to 4-byte UTF-8, an astral emoji among them) for the large shape.
+const INTL = ['Zürich', 'naïve', 'façade', 'smörgåsbord', 'Ελληνικά', 'Кириллица', 'עברית', 'العربية',
+  'हिन्दी', '日本語', '中文', '한국어', 'ไทย', 'emoji 🚀', 'piñata', 'Straße', 'Ærø', 'Łódź', 'crème brûlée', 'ǅemal'];
+
+function intl(next, n) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(next() < 0.5 ? INTL[Math.floor(next() * INTL.length)] : WORDS[Math.floor(next() * WORDS.length)]);
+  return out.join(' ');
+}
+
+// makeLargeRecord returns record i of a large series: the small record's fields (title and body
+// mixing scripts) plus nested objects and arrays of objects: 5.1–5.6 KB of JSON (~4.5 K
+// characters).
+export function makeLargeRecord(prefix, i, version = 0) {
+  const next = rng(i * 7919 + version * 104729 + 23);
+  const r = makeRecord(prefix, i, version);
+  r.title = intl(next, 4);
+  r.body = intl(next, 220);
+  r.author = {
+    name: intl(next, 2),
+    email: `user${i}@example.com`,
+    address: { street: intl(next, 3), city: INTL[i % INTL.length], zip: String(10000 + (i % 89999)), geo: { lat: next() * 180 - 90, lng: next() * 360 - 180 } },
+  };
+  r.items = Array.from({ length: 12 }, (_, k) => ({
+    sku: `${prefix}-${i}-${k}`,
+    name: intl(next, 3),
+    qty: Math.floor(next() * 100),
+    price: Math.round(next() * 1e6) / 100,
+    attrs: { color: WORDS[k % WORDS.length], size: ['S', 'M', 'L', 'XL'][k % 4], fragile: next() < 0.3, notes: intl(next, 4) },
+  }));
+  r.history = Array.from({ length: 8 }, (_, k) => ({
+    at: new Date(Date.UTC(2024, k, 1 + (i % 28), k, 0, 0)).toISOString(),
+    by: intl(next, 1),
+    note: intl(next, 6),
+  }));
+  return r;
+}
+
+export function makeRecords(prefix, from, count, version = 0, shape = 'small') {
+  const make = shape === 'large' ? makeLargeRecord : makeRecord;
   const out = new Array(count);
-  for (let i = 0; i < count; i++) out[i] = makeRecord(prefix, from + i, version);
+  for (let i = 0; i < count; i++) out[i] = make(prefix, from + i, version);
   return out;
 }
 
-// The fields a digest covers: the seeded business fields plus the server's version token.
-// Each side may keep extra metadata of its own; those are ignored.
-const DIGEST_FIELDS = ['id', 'title', 'body', 'n', 'done', 'tags', 'v', 'updatedAt'];
+// The fields a digest covers: the seeded business fields (both shapes) plus the server's
+// version token. Each side may keep extra metadata of its own; those are ignored.
+const DIGEST_FIELDS = ['id', 'title', 'body', 'n', 'done', 'tags', 'v', 'author', 'items', 'history', 'updatedAt'];
 
 // digest returns {count, checksum}: FNV-1a over the records sorted by id.
 export function digest(records) {

@@ -21,6 +21,10 @@ const schema = {
     done: { type: 'boolean' },
     tags: { type: 'array', items: { type: 'string' } },
     v: { type: 'number' },
+    // The large record shape's nested fields (bench/page/records.js).
+    author: { type: 'object' },
+    items: { type: 'array', items: { type: 'object' } },
+    history: { type: 'array', items: { type: 'object' } },
     updatedAt: { type: 'string' },
   },
   required: ['id'],

@@ -2,11 +2,13 @@
 // for every side, and every side's store holds the same data afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runBench, SMOKE, SIDES, QUERY_SCENARIOS, WATCH_SCENARIOS } from '../harness.mjs';
+import { runBench, SMOKE, SIDES, QUERY_SCENARIOS, WATCH_SCENARIOS, LARGE_SMOKE, LARGE_STEPS } from '../harness.mjs';
 import { chartRows, renderChart } from '../chart.mjs';
 import { renderReport } from '../report.mjs';
+import { renderLargeSection } from '../report-large.mjs';
 
-const SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push', 'noopSync', 'open'];
+const SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push', 'noopSync', 'open', 'firstVisitOpen'];
+const LARGE_SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push'];
 
 test('bench harness runs every scenario on every side with equal data', { timeout: 90_000 }, async () => {
   // onRecord sees every figure as it comes (run.mjs writes results.json from it, so a late
@@ -26,6 +28,7 @@ test('bench harness runs every scenario on every side with equal data', { timeou
   const md = renderReport({ res, machine, size: null, goBench: { lines: [], note: 'skipped' }, commands: [], commit: 'test' });
   assert.match(md, /## Targets/);
   assert.match(md, /≤ 1\.6× raw/, 'round-two put target');
+  assert.match(md, /\| open\(\) to ready, first visit [^|]*\| ≤ 300 ms median \| [\d.,]+ ms; RxDB [\d.,]+ ms \| \*\*(met|missed)\*\* \|/, 'first-visit verdict row');
   assert.equal((svg.match(/<rect class="bar"/g) ?? []).length, rows.reduce((n, r) => n + r.bars.length, 0), 'one bar per side measured');
 
   assert.deepEqual(res.errors, [], 'the harness checks of counts');
@@ -53,4 +56,27 @@ test('bench harness runs every scenario on every side with equal data', { timeou
     assert.ok(sc.extra.offsync[0].wasmBytes > 0, `wasm memory after pulling ${n}: ${sc.extra.offsync[0].wasmBytes}`);
     if (n !== SMOKE.main) assert.ok(sc.values.raw[0] > 0, `raw pull of ${n} timed`);
   }
+});
+
+test('bench harness runs the large record shape on every side with equal data', { timeout: 90_000 }, async () => {
+  const res = await runBench({ params: LARGE_SMOKE, shape: 'large', only: LARGE_STEPS, log: () => {} });
+  assert.deepEqual(res.errors, [], 'the harness checks of counts');
+  assert.equal(res.shape, 'large');
+  for (const sc of LARGE_SCENARIOS) {
+    for (const side of SIDES) {
+      const v = res.scenarios[sc]?.values[side];
+      assert.ok(v && v.length === LARGE_SMOKE.reps, `${sc}/${side} has ${LARGE_SMOKE.reps} figure(s): ${v}`);
+      for (const x of v) assert.ok(Number.isFinite(x) && x > 0, `${sc}/${side} figure ${x}`);
+    }
+  }
+  for (const phase of ['initialPull', 'incrementalPull']) {
+    const raw = res.digests[`${phase}/raw`];
+    assert.equal(raw.count, LARGE_SMOKE.main, `${phase}: raw count`);
+    for (const side of ['offsync', 'rxdb']) assert.deepEqual(res.digests[`${phase}/${side}`], raw, `${phase}: ${side} data equals raw`);
+  }
+  // The section judges the five measured rows and the memory after the pull, nothing else.
+  const md = renderLargeSection(res);
+  const verdicts = md.split('\n').filter((l) => /\| \*\*(met|missed)\*\* \|$/.test(l));
+  assert.equal(verdicts.length, 6, md);
+  assert.doesNotMatch(md, /not measured/);
 });

@@ -116,6 +116,42 @@ test('IndexedDB storage: writes survive a reload, then sync; open() time to read
   }
 });
 
+// open() opens the database early, at the version it has, while sync.wasm loads: that
+// connection must give way to idbstore's upgrade (else the upgrade waits for it, and open()
+// for the upgrade, until the store's open times out).
+test('open() upgrades a database of an older schema: its early connection gives way', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await newPage(context);
+    const cfg = cfgFor();
+    await page.evaluate((name) => new Promise((resolve, reject) => {
+      // idbstore's schema v1 (idbstore/schema.go), empty.
+      const req = indexedDB.open(name, 1);
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        db.createObjectStore('records', { keyPath: ['kind', 'id'] });
+        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+        db.createObjectStore('cursors', { keyPath: 'kind' });
+        db.createObjectStore('meta');
+      };
+      req.onsuccess = () => { req.result.close(); resolve(); };
+      req.onerror = () => reject(req.error);
+    }), cfg.name);
+    await openIn(page, cfg);
+    const r = await page.evaluate(async (name) => {
+      await window.db.put('note', { id: 'u1' });
+      const stats = await window.db.sync();
+      const ids = (await window.db.list('note')).map((x) => x.id);
+      return { ids, pushed: stats.pushed, version: (await indexedDB.databases()).find((d) => d.name === name)?.version };
+    }, cfg.name);
+    assert.deepEqual(r.ids, ['u1']);
+    assert.equal(r.pushed, 1);
+    assert.ok(r.version > 1, `upgraded from v1 to ${r.version}`);
+  } finally {
+    await context.close();
+  }
+});
+
 test('IndexedDB storage works under a Content-Security-Policy without unsafe-eval', async () => {
   const context = await browser.newContext();
   try {

@@ -1,7 +1,7 @@
 // Crashes in the browser (issue 13, "Crashes and faults"): a tab syncing a large backlog
 // (2,000 local writes to push, 20,000 records to pull) through the fault proxy
 // (internal/faultproxy: lost requests and answers, 503 pages, delays, duplicates) is crashed
-// (renderer crash) or closed at a random point, CRASH_ITERATIONS times (5 here; `make
+// (renderer crash) or closed at a random point, CRASH_ITERATIONS times (30 here, as issue 13 asks; `make
 // soak-browser` runs more). After each reopen the outbox, the records and the cursor agree;
 // after a final sync every write is on the server and the device holds exactly the server's
 // records. CRASH_SEED replays a run.
@@ -15,7 +15,7 @@ import { chromium } from 'playwright-core';
 import { repoRoot, startServer, unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
 
-const ITERATIONS = Number(process.env.CRASH_ITERATIONS || 5);
+const ITERATIONS = Number(process.env.CRASH_ITERATIONS || 30);
 const SEED = Number(process.env.CRASH_SEED || Date.now() % 1_000_000);
 const PUSH = 2_000;
 const PULL = 20_000;

@@ -138,3 +138,37 @@ test('a server that cannot be reached while loading is a retryable network error
   assert.equal(e.retryable, true);
   assert.ok(e.isOffsyncError);
 });
+
+test('preload() loads sync.wasm once, ahead of open(); it fails as open() does, and tries again when called again', async () => {
+  const r = await withPage('/globals.html', (page) => page.evaluate(async (tok) => {
+    const { offsync } = window;
+    const missing = new URL('./missing/sync.wasm', location.href);
+    const fetches = (url) => performance.getEntriesByType('resource').filter((e) => e.name === url.href).length;
+    const errors = [];
+    for (let i = 0; i < 2; i++) {
+      try {
+        await offsync.preload({ wasmUrl: missing });
+      } catch (e) {
+        errors.push({ isOffsyncError: e instanceof offsync.OffsyncError, code: e.code, retryable: e.retryable, message: e.message });
+      }
+    }
+    const wasm = new URL('./sync.wasm', location.href);
+    await offsync.preload();
+    const afterPreload = fetches(wasm);
+    const db = await offsync.open({ name: 'pre', baseUrl: '/api', kinds: ['note'], token: () => tok, maxRetries: 0 });
+    await db.put('note', { id: 'p' });
+    const stats = await db.sync();
+    await db.close();
+    return { errors, missingFetches: fetches(missing), afterPreload, afterOpen: fetches(wasm), pushed: stats.pushed, Go: typeof Go };
+  }, token()));
+  assert.equal(r.errors.length, 2, 'both preloads of a missing file rejected');
+  for (const e of r.errors) {
+    assert.deepEqual({ isOffsyncError: e.isOffsyncError, code: e.code, retryable: e.retryable }, { isOffsyncError: true, code: 'invalid', retryable: false }, e.message);
+    assert.match(e.message, /HTTP 404/);
+  }
+  assert.equal(r.missingFetches, 2, 'a failed load is not kept: the second preload fetched again');
+  assert.equal(r.afterPreload, 1);
+  assert.equal(r.afterOpen, 1, 'open() used the preloaded runtime');
+  assert.equal(r.pushed, 1);
+  assert.equal(r.Go, 'undefined');
+});

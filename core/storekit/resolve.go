@@ -1,0 +1,36 @@
+package storekit
+
+import "github.com/offsync/offsync/core"
+
+// ResolveTx is what a Resolve runs over inside a backend's transaction: the op's entity as
+// read already and the changes it stages for its commit.
+type ResolveTx interface {
+	// Resolving returns the pending op opID as stored and whether its entity has pending ops
+	// after it; ok is false when the op is not pending.
+	Resolving(opID string) (stored core.Op, later bool, ok bool)
+	// Replace stages o in place of the op Resolving returned last (same Seq).
+	Replace(o core.Op)
+	// PutRecord stages r as its entity's record.
+	PutRecord(r core.Record)
+}
+
+// Resolve replaces the pending op op.OpID by op, keeping its Seq, and writes local as the
+// entity's record when given and the entity has no later op (a later op's change would be
+// lost under it). An op not pending is no change; one pending on another entity is refused.
+// CheckResolve has checked the input before.
+func Resolve(t ResolveTx, op core.Op, local *core.Record) error {
+	stored, later, ok := t.Resolving(op.OpID)
+	if !ok {
+		return nil
+	}
+	if err := ResolveOnEntity(op, stored); err != nil {
+		return err
+	}
+	repl := core.CloneOp(op)
+	repl.Seq = stored.Seq
+	t.Replace(repl)
+	if local != nil && !later {
+		t.PutRecord(core.CloneRecord(*local))
+	}
+	return nil
+}

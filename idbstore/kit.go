@@ -1,0 +1,83 @@
+//go:build js && wasm
+
+package idbstore
+
+import "github.com/offsync/offsync/core"
+
+// kitTx is the entities a transaction loaded, as the flows of core/storekit see them. It
+// remembers the op Acked found last and its later ops, which Settle then changes, and the ops
+// Enqueue placed, whose Seqs are known after flush.
+type kitTx struct {
+	es    *entities
+	e     *entity
+	p     *pendingOp
+	later []*pendingOp
+	// placed holds the op of each Enqueue call, in order.
+	placed []*pendingOp
+}
+
+// Acked finds the op among the ack's entity's loaded ops: the acks' entities are loaded
+// before, and an op pending on another entity was refused then (refuseMisplacedAcks).
+func (k *kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
+	e := k.es.get(a.Op.Kind, a.Op.EntityID)
+	p, at := e.find(a.Op.OpID)
+	if p == nil {
+		return core.Op{}, nil, nil, false
+	}
+	var later []core.Op
+	k.e, k.p, k.later = e, p, k.later[:0]
+	for _, q := range e.ops[at+1:] {
+		if !q.removed {
+			later = append(later, core.CloneOp(q.op))
+			k.later = append(k.later, q)
+		}
+	}
+	return p.op, later, e.rec, true
+}
+
+func (k *kitTx) Settle(_ core.Op, rebased []core.Op, rec *core.Record) {
+	k.p.removed = true
+	for j, o := range rebased {
+		k.later[j].op, k.later[j].dirty = o, true
+	}
+	if rec != nil {
+		k.e.setRecord(*rec)
+	}
+}
+
+func (k *kitTx) Append(o core.Op) { k.es.append(k.es.get(o.Kind, o.EntityID), o) }
+
+func (k *kitTx) Record(kind, id string) *core.Record { return k.es.get(kind, id).rec }
+
+// PutRecord keeps a copy of r: a write's plan shares its record with the stored one returned.
+func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(core.CloneRecord(r)) }
+
+func (k *kitTx) Pending(kind, id string) []core.Op { return k.es.get(kind, id).pending() }
+
+func (k *kitTx) Place(kind, id string, _ []core.Op, plan core.WritePlan) {
+	e := k.es.get(kind, id)
+	if plan.Append != nil {
+		k.es.place(e, nil, false, *plan.Append)
+		return
+	}
+	k.es.place(e, plan.Replace, plan.Remove, core.Op{})
+}
+
+func (k *kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
+	p := k.es.place(k.es.get(o.Kind, o.EntityID), merged, false, o)
+	k.placed = append(k.placed, p)
+	return p.op
+}
+
+// Resolving finds the op among the ops of the entity k.e, the resolved op's: the op was read
+// by id and found on that entity before its ops were loaded.
+func (k *kitTx) Resolving(opID string) (core.Op, bool, bool) {
+	p, i := k.e.find(opID)
+	if p == nil {
+		return core.Op{}, false, false
+	}
+	k.p = p
+	return p.op, i < len(k.e.ops)-1, true
+}
+
+func (k *kitTx) Replace(o core.Op) { k.p.op, k.p.dirty = o, true }

@@ -1,0 +1,70 @@
+package memstore
+
+import (
+	"slices"
+
+	"github.com/offsync/offsync/core"
+)
+
+// kitTx is a tx as the flows of core/storekit see it.
+type kitTx struct{ *tx }
+
+func (t kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
+	stored, ok := t.findOp(a.Op.OpID)
+	if !ok {
+		return core.Op{}, nil, nil, false
+	}
+	var later []core.Op
+	for _, o := range t.pending(stored.Kind, stored.EntityID) {
+		if o.Seq > stored.Seq {
+			later = append(later, o)
+		}
+	}
+	return stored, later, t.record(stored.Kind, stored.EntityID), true
+}
+
+func (t kitTx) Settle(stored core.Op, rebased []core.Op, rec *core.Record) {
+	t.removeOp(stored.Seq)
+	for _, o := range rebased {
+		t.replaceOp(o)
+	}
+	if rec != nil {
+		t.putRecord(*rec)
+	}
+}
+
+func (t kitTx) Append(o core.Op)                    { t.appendOp(o) }
+func (t kitTx) Record(kind, id string) *core.Record { return t.record(kind, id) }
+func (t kitTx) PutRecord(r core.Record)             { t.putRecord(r) }
+
+func (t kitTx) Pending(kind, id string) []core.Op { return t.pending(kind, id) }
+
+func (t kitTx) Place(_, _ string, pending []core.Op, plan core.WritePlan) {
+	switch {
+	case plan.Append != nil:
+		t.appendOp(core.CloneOp(*plan.Append))
+	case plan.Replace != nil:
+		t.replaceOp(core.CloneOp(*plan.Replace))
+	case plan.Remove:
+		t.removeOp(pending[len(pending)-1].Seq)
+	}
+}
+
+func (t kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
+	if merged != nil {
+		t.replaceOp(*merged)
+		return *merged
+	}
+	return t.appendOp(o)
+}
+
+func (t kitTx) Resolving(opID string) (core.Op, bool, bool) {
+	stored, ok := t.findOp(opID)
+	if !ok {
+		return core.Op{}, false, false
+	}
+	later := slices.ContainsFunc(t.pending(stored.Kind, stored.EntityID), func(o core.Op) bool { return o.Seq > stored.Seq })
+	return stored, later, true
+}
+
+func (t kitTx) Replace(o core.Op) { t.replaceOp(o) }
