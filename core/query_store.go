@@ -94,6 +94,16 @@ func (e *Engine) GetMany(ctx context.Context, kind string, ids []string) ([]*Rec
 	return out, nil
 }
 
+// CheckQuery is the query Query or Count would run for op on kind, for a store that runs it
+// outside the engine (idbstore's direct queries, from the wasm bridge).
+func (e *Engine) CheckQuery(op, kind string, query []byte) (Query, error) {
+	q, err := e.parseQuery(op, kind, query)
+	if op == "count" {
+		q.OrderBy, q.Offset, q.Limit = nil, 0, -1
+	}
+	return q, err
+}
+
 func (e *Engine) parseQuery(op, kind string, query []byte) (Query, error) {
 	if err := e.usable(op, kind); err != nil {
 		return Query{}, err

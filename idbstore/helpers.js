@@ -724,14 +724,16 @@ const qTop = (vs, cs, order, take) => {
     const o = cs === null && order.length === 0 ? null : qParse(v.data);
     if (cs === null || qMatchObj(cs, o)) rows.push({ v, k: order.map(([p]) => qField(o, p)) });
   }
-  rows.sort((a, b) => {
-    for (let i = 0; i < order.length; i++) {
-      const c = qCmp(a.k[i], b.k[i]);
-      if (c !== 0) return order[i][1] ? -c : c;
-    }
-    return a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0;
-  });
+  rows.sort(qRowCmp(order));
   return (take > 0 ? rows.slice(0, take) : rows).map((r) => r.v);
+};
+// qRowCmp compares rows {v, k: the values of order's paths} in the query's order.
+const qRowCmp = (order) => (a, b) => {
+  for (let i = 0; i < order.length; i++) {
+    const c = qCmp(a.k[i], b.k[i]);
+    if (c !== 0) return order[i][1] ? -c : c;
+  }
+  return a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0;
 };
 // qFrame frames the live records of vs that match conds (null: all) as page does; result
 // [text, framed].
@@ -774,12 +776,18 @@ H.scan = (st, kind, conds, order, take, cb) => {
 // ixKeyArg: a bound as query.go sends it (JSON text) or as a walk's batch reported it (a key).
 const ixKeyArg = (k) => (typeof k === 'string' ? JSON.parse(k) : k);
 H.ixPage = (index, loArg, loOpen, hiArg, hiOpen, desc, n, head, conds, cb) => {
-  const lo = ixKeyArg(loArg), hi = ixKeyArg(hiArg);
-  if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, ['', true, null]); return; }
-  const range = H.range(lo, loOpen, hi, hiOpen), cs = conds === null ? null : JSON.parse(conds);
+  const cs = conds === null ? null : JSON.parse(conds);
+  ixWalkRead(index, ixKeyArg(loArg), loOpen, ixKeyArg(hiArg), hiOpen, desc, n, head,
+    (vs, b) => cb(0, true, [...qFrame(vs, cs), b]), (e) => cb(0, false, e));
+};
+// ixWalkRead is ixPage's reading: done(values, boundary) with the entries read, fail(error).
+const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) => {
+  if (ixEmpty(lo, loOpen, hi, hiOpen)) { done([], null); return; }
+  const range = H.range(lo, loOpen, hi, hiOpen);
+  const cb = (_, ok, x) => (ok ? done(x[0], x[1]) : fail(x));
   const read = (r, count, b) => {
     const g = index.getAll(r, count > 0 ? count : undefined);
-    g.onsuccess = () => cb(0, true, [...qFrame(g.result, cs), b]);
+    g.onsuccess = () => cb(0, true, [g.result, b]);
     g.onerror = () => cb(0, false, g.error);
   };
   if (head) { read(range, n, null); return; }
@@ -790,13 +798,13 @@ H.ixPage = (index, loArg, loOpen, hiArg, hiOpen, desc, n, head, conds, cb) => {
     const g = index.getAll({ query: range, count: n + 1, direction: desc ? 'prev' : 'next' });
     g.onsuccess = () => {
       const vs = g.result, kp = index.keyPath;
-      if (vs.length <= n) { cb(0, true, [...qFrame(vs, cs), null]); return; }
+      if (vs.length <= n) { cb(0, true, [vs, null]); return; }
       const b = vs[n - 1][kp];
-      if (indexedDB.cmp(vs[n][kp], b) !== 0) { cb(0, true, [...qFrame(vs.slice(0, n), cs), b]); return; }
+      if (indexedDB.cmp(vs[n][kp], b) !== 0) { cb(0, true, [vs.slice(0, n), b]); return; }
       const g2 = index.getAll(IDBKeyRange.only(b));
       g2.onsuccess = () => {
         const rest = vs.slice(0, n).filter((v) => indexedDB.cmp(v[kp], b) !== 0);
-        cb(0, true, [...qFrame(rest.concat(g2.result), cs), b]);
+        cb(0, true, [rest.concat(g2.result), b]);
       };
       g2.onerror = () => cb(0, false, g2.error);
     };
@@ -824,6 +832,27 @@ H.withoutDirGetAll = () => { dirGetAll = false; };
 H.ro = (h, name, f, ...args) => {
   const st = h.db.transaction('records', 'readonly').objectStore('records');
   return f(name === '' ? st : st.index(name), ...args);
+};
+// ixQuery runs a query's one read as query_direct.go planned it (p: the plan's JSON, parsed)
+// and answers its rows as Query would: the live records that match p.conds, ordered by
+// p.order then id, windowed, each record's data parsed.
+H.ixQuery = (index, p, cb) => {
+  ixWalkRead(index, p.lo, p.loOpen, p.hi, p.hiOpen, p.desc, p.n, p.head, (vs) => {
+    let rows = [];
+    try {
+      for (const v of vs) {
+        if (v.deleted) continue;
+        const o = JSON.parse(v.data);
+        if (p.conds === null || qMatchObj(p.conds, o)) rows.push({ v, o, k: p.order.map(([path]) => qField(o, path)) });
+      }
+    } catch (e) {
+      cb(0, false, e);
+      return;
+    }
+    rows.sort(qRowCmp(p.order));
+    rows = rows.slice(p.offset, p.limit < 0 ? rows.length : p.offset + p.limit);
+    cb(0, true, rows.map((r) => r.o));
+  }, (e) => cb(0, false, e));
 };
 // ixCount counts the index entries in range.
 H.ixCount = (index, loArg, loOpen, hiArg, hiOpen, cb) => {

@@ -39,6 +39,9 @@ type walkPlan struct {
 	name           string
 	lo, hi         js.Value
 	loOpen, hiOpen bool
+	// loKey and hiKey are lo and hi as JSON ("null" unbounded), for a plan that JS runs
+	// (query_direct.go).
+	loKey, hiKey string
 }
 
 // plan connects (so the indexes are known) and plans q over kind's indexes.
@@ -52,22 +55,34 @@ func (s *Store) plan(ctx context.Context, op, kind string, q *core.Query) (*walk
 	if _, err := s.connect(ctx); err != nil {
 		return nil, classify(op, err)
 	}
-	ix := s.indexesOf(kind)
+	return planOver(s.indexesOf(kind), q), nil
+}
+
+// planOver plans q over a kind's indexes ix.
+func planOver(ix []ixInfo, q *core.Query) *walkPlan {
 	specs := make([]core.IndexSpec, len(ix))
 	for i, x := range ix {
 		specs[i] = x.fields
 	}
 	w := &walkPlan{Plan: core.PlanQuery(specs, q)}
 	if w.Index < 0 || w.Empty {
-		return w, nil
+		return w
 	}
 	lo, loOpen, hi, hiOpen, ok := keyRange(&w.Range)
 	if !ok {
-		return &walkPlan{Plan: core.Plan{Index: -1, Residual: q.Where}}, nil
+		return &walkPlan{Plan: core.Plan{Index: -1, Residual: q.Where}}
 	}
 	w.name, w.loOpen, w.hiOpen = ix[w.Index].name, loOpen, hiOpen
 	w.lo, w.hi = keyValue(lo), keyValue(hi)
-	return w, nil
+	w.loKey, w.hiKey = keyJSON(lo), keyJSON(hi)
+	return w
+}
+
+func keyJSON(k string) string {
+	if k == "" {
+		return "null"
+	}
+	return k
 }
 
 func keyValue(k string) js.Value {
@@ -213,8 +228,17 @@ func (s *Store) scan(ctx context.Context, op, kind string, conds []core.Cond, or
 // none). inJS is false when an operand has no JSON form (±Inf, from a number too big for a
 // double): then the helpers check nothing and Go checks all.
 func residualJSON(conds []core.Cond) (text js.Value, inJS bool) {
+	b, inJS := residualText(conds)
+	if b == nil {
+		return js.Null(), inJS
+	}
+	return js.ValueOf(string(b)), true
+}
+
+// residualText is residualJSON's text (nil for none, or when not inJS).
+func residualText(conds []core.Cond) (text []byte, inJS bool) {
 	if len(conds) == 0 {
-		return js.Null(), true
+		return nil, true
 	}
 	b := []byte{'['}
 	for i, c := range conds {
@@ -234,16 +258,16 @@ func residualJSON(conds []core.Cond) (text js.Value, inJS bool) {
 					b = append(b, ',')
 				}
 				if b, ok = appendValue(b, v); !ok {
-					return js.Null(), false
+					return nil, false
 				}
 			}
 			b = append(b, ']')
 		} else if b, ok = appendValue(b, c.Value); !ok {
-			return js.Null(), false
+			return nil, false
 		}
 		b = append(b, ']')
 	}
-	return js.ValueOf(string(append(b, ']'))), true
+	return append(b, ']'), true
 }
 
 // appendValue appends v's JSON; false for a number JSON cannot hold.

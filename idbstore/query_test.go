@@ -220,6 +220,10 @@ func TestQueriesMatchMemstore(t *testing.T) {
 				o.Helpers.Call("withoutDirGetAll")
 			}
 			idb := openFreshWith(t, o)
+			direct := js.Global().Get("Function").New(helperSource).Invoke()
+			if seed%3 == 0 {
+				direct.Call("withoutDirGetAll")
+			}
 			if seed%2 == 0 {
 				idb.walkBatch = 1 + r.IntN(4) // walks cross many batch boundaries
 			}
@@ -282,6 +286,13 @@ func TestQueriesMatchMemstore(t *testing.T) {
 					gotN, err := idb.Count(ctx, "note", q)
 					require.NoError(t, err)
 					require.Equal(t, wantN, gotN, "step %d: count %s", step, text)
+					dq, dc := checkDirect(t, idb, direct, "note", q, want, wantN, fmt.Sprintf("step %d: %s", step, text))
+					if dq {
+						plans["direct query"]++
+					}
+					if dc {
+						plans["direct count"]++
+					}
 				}
 			}
 			t.Logf("indexes %v: queries by plan %v (getAll with direction: %v)", ix, plans,

@@ -447,10 +447,11 @@ export async function open(options) {
     cool();
     throw e;
   });
-  const db = new Client(name, kinds, storage, pushDebounceMs);
+  const helpers = storage === 'indexeddb' ? idbHelpers() : undefined;
+  const db = new Client(name, kinds, storage, pushDebounceMs, helpers);
   const adapters = {
     events: (batch) => db[DELIVER](batch),
-    idbHelpers: storage === 'indexeddb' ? idbHelpers() : undefined,
+    idbHelpers: helpers,
     token: token && (async () => {
       const t = await token();
       return t == null ? '' : String(t);
@@ -533,14 +534,18 @@ class Client {
   #unsent = new Map();
   #auto = null;
   #live = new LiveQueries({
-    query: async (kind, queryJSON) => JSON.parse(await this.#call('query', kind, queryJSON)),
+    query: async (kind, queryJSON) => (await this.#direct('query', kind, queryJSON)) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
     getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
   }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
   #pushDebounceMs;
 
-  constructor(name, kinds, storage, pushDebounceMs) {
+  // idbstore's helpers (IndexedDB storage), for the queries run here (#direct).
+  #idb;
+
+  constructor(name, kinds, storage, pushDebounceMs, helpers) {
+    this.#idb = helpers;
     this.#name = name;
     this.#pushDebounceMs = pushDebounceMs;
     this.#kinds = new Set(kinds);
@@ -693,13 +698,37 @@ class Client {
 
   async query(kind, query) {
     normalizeQuery(query, invalid);
-    return JSON.parse(await this.#call('query', kind, toJSON(query ?? {}, 'query')));
+    const text = toJSON(query ?? {}, 'query');
+    return (await this.#direct('query', kind, text)) ?? JSON.parse(await this.#call('query', kind, text));
+  }
+
+  // #direct runs a query or count (op) here when idbstore plans it as one index read
+  // (idbstore/query_direct.go, DESIGN.md "Queries read in JS"): no goroutine, wake-up or
+  // second encoding of the rows. undefined when it goes through Go instead: any other plan,
+  // and any error (Go's path retries and classifies it).
+  #direct(op, kind, text) {
+    const H = this.#idb;
+    if (H === undefined || this.#closed) return undefined;
+    let plan;
+    try {
+      plan = this.#h.direct(op, kind, text);
+    } catch {
+      return undefined;
+    }
+    if (plan == null) return undefined;
+    const p = JSON.parse(plan[1]);
+    return new Promise((resolve, reject) => {
+      const cb = (_, ok, v) => (ok ? resolve(v) : reject(v));
+      if (op === 'count') H.ro(plan[0], p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
+      else H.ro(plan[0], p.index, H.ixQuery, p, cb);
+    }).catch(() => undefined);
   }
 
   // count: how many rows query(kind, query) would return (offset and limit apply).
   async count(kind, query) {
     const q = normalizeQuery(query, invalid);
-    const n = await this.#call('count', kind, toJSON({ where: query?.where }, 'query'));
+    const text = toJSON({ where: query?.where }, 'query');
+    const n = (await this.#direct('count', kind, text)) ?? await this.#call('count', kind, text);
     return Math.min(Math.max(n - q.offset, 0), q.limit);
   }
 

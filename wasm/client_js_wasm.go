@@ -22,6 +22,7 @@ type client struct {
 	closed   atomic.Bool
 	call     js.Func
 	callTo   js.Func
+	direct   js.Func
 	methods  map[string]method
 	pumpDone chan struct{}
 	// jobs hands a callTo's work to an idle worker; idle counts the workers waiting.
@@ -138,6 +139,8 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 	obj := js.Global().Get("Object").New()
 	obj.Set("call", c.call)
 	obj.Set("callTo", c.callTo)
+	c.direct = js.FuncOf(c.planDirect)
+	obj.Set("direct", c.direct)
 	return obj, nil
 }
 
@@ -449,6 +452,7 @@ func (c *client) close([]js.Value) (work, error) {
 		<-c.pumpDone
 		c.call.Release()
 		c.callTo.Release()
+		c.direct.Release()
 		return nil, err
 	}, nil
 }

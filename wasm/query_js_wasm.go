@@ -5,6 +5,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/idbstore"
 )
 
 // Local queries (JS-API.md "Queries and live queries"): the query's JSON crosses as one string
@@ -74,4 +75,31 @@ func queryArgs(args []js.Value, op string) (string, []byte, error) {
 		return "", nil, core.Errorf(core.CodeInvalid, op, "the query must be passed as JSON text")
 	}
 	return kind, []byte(text), nil
+}
+
+// planDirect is direct(op, kind, queryJSON), called synchronously: idbstore's plan for JS to
+// run the query ("query") or count ("count") itself, or null when it goes through call
+// (another store, a plan that needs more than one read, not connected, any mistake: call
+// reports those).
+func (c *client) planDirect(_ js.Value, args []js.Value) (out any) {
+	defer func() {
+		if recover() != nil {
+			out = js.Null()
+		}
+	}()
+	s, ok := c.store.(*idbstore.Store)
+	if !ok || c.closed.Load() || len(args) != 3 {
+		return js.Null()
+	}
+	for _, a := range args {
+		if a.Type() != js.TypeString {
+			return js.Null()
+		}
+	}
+	op, kind := args[0].String(), args[1].String()
+	q, err := c.eng.CheckQuery(op, kind, []byte(args[2].String()))
+	if err != nil || (op != "query" && op != "count") {
+		return js.Null()
+	}
+	return s.Direct(kind, q, op == "count")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"syscall/js"
 	"testing"
 	"time"
@@ -110,4 +111,38 @@ func mustArray(t *testing.T, s string) []json.RawMessage {
 	var out []json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(s), &out))
 	return out
+}
+
+// TestDirectThroughTheBridge: direct() answers idbstore's plan for the queries JS runs by itself
+// (idbstore's tests run those plans) and null for the rest, which go through call.
+func TestDirectThroughTheBridge(t *testing.T) {
+	opts := fmt.Sprintf(`{"name":"direct-%d","baseUrl":"http://127.0.0.1:1","kinds":["note"],"storage":"indexeddb","indexes":{"note":["n"]}}`, time.Now().UnixNano())
+	hv, err := openClient(opts, map[string]js.Value{}, nil, js.Undefined())
+	require.NoError(t, err)
+	h := hv.(js.Value)
+	t.Cleanup(func() { _, _ = callClient(t, h, "close") })
+	_, err = callClient(t, h, "putMany", "note", `[{"id":"a","n":1},{"id":"b","n":2}]`)
+	require.NoError(t, err)
+
+	plan := h.Call("direct", "query", "note", `{"where":{"n":2},"limit":5}`)
+	require.Equal(t, js.TypeObject, plan.Type())
+	var p struct {
+		Index         string
+		Limit, Offset int
+	}
+	require.NoError(t, json.Unmarshal([]byte(plan.Index(1).String()), &p))
+	assert.Equal(t, `q:["note",["n"]]`, p.Index)
+	assert.Equal(t, 5, p.Limit)
+	assert.Equal(t, js.TypeObject, h.Call("direct", "count", "note", `{"where":{"n":{"gt":1}}}`).Type())
+	for _, args := range [][]any{
+		{"query", "note", `{"where":{"m":2}}`}, // no index: a scan
+		{"query", "other", `{}`},               // unknown kind
+		{"query", "note", `not json`},
+		{"list", "note", `{}`},
+		{"query", "note"},
+	} {
+		assert.True(t, h.Call("direct", args...).IsNull(), "%v", args)
+	}
+	mem, _ := openMemory(t, `{"note":["n"]}`)
+	assert.True(t, mem.Call("direct", "query", "note", `{"where":{"n":2}}`).IsNull(), "memory store")
 }
