@@ -44,10 +44,11 @@ import (
 // through the bridge +1.5 KB, the transport's bad items +1.4 KB, remembered ack versions +1.7 KB,
 // page checks, the set-aside list, version order and refetch checks +7.5 KB).
 // Together (session 5: seed answers learned with a GET, the seed's knobs, queries, distrusting the
-// server) they measured 1,512,472 B; the budget is ~0.5% above.
+// server) they measured 1,512,472 B; with the store kit, the direct query path and the Config
+// without sentinels 1,526,746 B; the budget is ~0.5% above.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_520_000
+const wasmGzipBudget = 1_535_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
