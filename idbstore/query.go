@@ -330,18 +330,7 @@ func walkIndex(ctx context.Context, t *txn, kind string, p *walkPlan, need, batc
 
 // decodeIndexPage appends the records of an ixPage result, framed or JSON.
 func decodeIndexPage(out []core.Record, kind string, v js.Value) ([]core.Record, error) {
-	text := v.Index(0).String()
-	if v.Index(1).Bool() {
-		return unframeRecords(out, kind, text)
-	}
-	var vals []recordValue
-	if err := json.Unmarshal([]byte(text), &vals); err != nil {
-		return out, errDecode{err}
-	}
-	for _, rv := range vals {
-		out = append(out, rv.record())
-	}
-	return out, nil
+	return decodeRecords(out, kind, v.Index(0).String(), v.Index(1).Bool())
 }
 
 // keyPart appends v's index encoding (helpers.js ixKey) as JSON array items: the type's tag,

@@ -88,8 +88,12 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 
 // decodePage appends to out the records of a page helper's result, framed or JSON.
 func decodePage(out []core.Record, kind string, v js.Value) ([]core.Record, error) {
-	text := v.Index(1).String()
-	if v.Index(3).Bool() {
+	return decodeRecords(out, kind, v.Index(1).String(), v.Index(3).Bool())
+}
+
+// decodeRecords appends the records a helper sent as text: framed, or a JSON array of values.
+func decodeRecords(out []core.Record, kind, text string, framed bool) ([]core.Record, error) {
+	if framed {
 		return unframeRecords(out, kind, text)
 	}
 	var vals []recordValue
