@@ -96,10 +96,6 @@ type Engine struct {
 	refetchMu sync.Mutex
 	// setAsideMu does the same for the set-aside list (setaside.go).
 	setAsideMu sync.Mutex
-	// ahead holds the versions acknowledgements and refetches wrote past the pull cursor
-	// (ahead.go), under aheadMu.
-	aheadMu sync.Mutex
-	ahead   map[string]string // aheadKey → version
 
 	// lastCursor holds each kind's cursor as this engine last read or wrote it, for the first
 	// pages a sync fetches ahead (prefetch.go); a hint, checked against the store.

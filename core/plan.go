@@ -162,10 +162,16 @@ func coalesceDelete(last, next Op) *Op {
 // PlanPageItem decides one pulled item of kind: the record to write, or held=true when the
 // entity has pending ops (hasPending; parked ops do not count) and must not be overwritten —
 // the pending op's push meets the server's version as a conflict instead (ARCHITECTURE.md
-// rule 3). The written record is a copy with Kind set to kind.
-func PlanPageItem(kind string, item Record, hasPending bool) (rec *Record, held bool) {
+// rule 3). The written record is a copy with Kind set to kind. stored is the entity's stored record when the store read it (nil when absent or not read:
+// see storekit's ahead marks): an item whose version is older than the stored one is not
+// written either (rec nil, held false), as CONTRACT.md "Client-side handling of responses"
+// says; versions are compared as version.go says, undecidable is not older.
+func PlanPageItem(kind string, item Record, hasPending bool, stored *Record) (rec *Record, held bool) {
 	if hasPending {
 		return nil, true
+	}
+	if stored != nil && versionOlder(item.UpdatedAt, stored.UpdatedAt) {
+		return nil, false
 	}
 	r := cloneRecord(item)
 	r.Kind = kind

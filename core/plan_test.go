@@ -247,15 +247,38 @@ func TestDiffFields(t *testing.T) {
 
 func TestPlanPageItem(t *testing.T) {
 	item := core.Record{Kind: "other", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: "v3"}
-	rec, held := core.PlanPageItem("note", item, false)
+	rec, held := core.PlanPageItem("note", item, false, nil)
 	require.False(t, held)
 	assert.Equal(t, &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: "v3"}, rec)
 	rec.Data[2] = 'X'
 	assert.Equal(t, `{"id":"a"}`, string(item.Data), "the written record is a copy")
 
-	rec, held = core.PlanPageItem("note", item, true)
+	rec, held = core.PlanPageItem("note", item, true, nil)
 	assert.True(t, held)
 	assert.Nil(t, rec)
+
+	// Against the stored record: an older version is not written; newer, equal or
+	// undecidable ones are.
+	at := func(v string) core.Record {
+		return core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: v}
+	}
+	stored := at("2026-01-02T00:00:00.5Z")
+	for _, tt := range []struct {
+		version string
+		written bool
+	}{
+		{"2026-01-02T00:00:00Z", false},
+		{"2026-01-02T01:00:00+02:00", false}, // 23:00 the day before
+		{"2026-01-02T00:00:00.5Z", true},
+		{"2026-01-02T00:00:01Z", true},
+		{"v1", true},
+	} {
+		rec, held = core.PlanPageItem("note", at(tt.version), false, &stored)
+		assert.False(t, held, tt.version)
+		assert.Equal(t, tt.written, rec != nil, tt.version)
+	}
+	rec, _ = core.PlanPageItem("note", at("2026-01-01T00:00:00Z"), false, &core.Record{UpdatedAt: "v9"})
+	assert.NotNil(t, rec, "an undecidable stored version is not newer")
 }
 
 func TestPlanUnpark(t *testing.T) {

@@ -192,7 +192,6 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp ch
 			return err
 		}
 	}
-	cp.good = e.dropStale(kind, cp.good)
 	held, err := e.cfg.Store.ApplyPage(ctx, kind, cp.good, cp.next)
 	if err != nil {
 		if CodeOf(err) == CodeInvalid {
@@ -201,7 +200,6 @@ func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp ch
 		return Wrap(CodeStorage, op, err)
 	}
 	e.noteCursor(kind, cp.next)
-	e.passedAhead(kind, cp.next)
 	if len(aside) > 0 {
 		e.reportSetAside(st, aside)
 	}

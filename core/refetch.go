@@ -204,7 +204,6 @@ func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (he
 		return false, Wrap(CodeStorage, op, err)
 	}
 	if len(ids) == 0 {
-		e.noteAhead(kind, rec.ID, rec.UpdatedAt)
 		e.emit(Event{Type: EventChange, Kind: kind, IDs: []string{rec.ID}, Origin: OriginSync})
 	}
 	return len(ids) > 0, nil

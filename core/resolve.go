@@ -21,7 +21,6 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		if err := e.cfg.Store.Ack(ctx, []Ack{{Op: op, Server: server}}); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
-		e.noteAcks([]Ack{{Op: op, Server: server}})
 		if err := e.finishOps(ctx, st, []Op{op}); err != nil {
 			return err
 		}

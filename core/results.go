@@ -103,7 +103,6 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack) error {
 	if err := e.cfg.Store.Ack(ctx, acks); err != nil {
 		return Wrap(CodeStorage, "ack", err)
 	}
-	e.noteAcks(acks)
 	ops := make([]Op, len(acks))
 	for i, a := range acks {
 		ops[i] = a.Op

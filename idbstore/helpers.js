@@ -320,6 +320,18 @@ H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unfl
   if (puts !== '' && putsFramed) H.putFramedOps(outbox, puts);
   else if (puts !== '') H.putAll(outbox, puts);
 };
+// raiseWatermarks raises kinds' cursor watermarks (core/storekit/watermark.go) to the JSON
+// array of [kind, watermark] pairs; not awaited, completion is the transaction's.
+H.raiseWatermarks = (tx, pairs) => {
+  const cursors = tx.objectStore('cursors');
+  for (const [kind, wm] of JSON.parse(pairs)) {
+    const r = cursors.get(kind);
+    r.onsuccess = () => {
+      const v = r.result || { kind, updatedAt: '', id: '' };
+      if (!(v.wm >= wm)) { v.wm = wm; cursors.put(v); }
+    };
+  }
+};
 // framedOps reads framed ops (opframe_put.go) into the values JSON would give; a new op
 // without base, attempt or flags (the usual local write) is one object literal.
 const framedOps = (text) => text.split(RS).map((line) => {
@@ -367,6 +379,18 @@ H.indexKeys = (index, lo, hi, cb) => {
     c.continue();
   };
   r.onerror = () => cb(0, false, r.error);
+};
+// pageState reads what ApplyPage decides with, in one crossing: kind's cursor watermark and
+// the ids of its entities with outbox ops; result: JSON {wm, ids}. The cursor row's get is
+// issued first, so it has answered when the key walk ends.
+H.pageState = (tx, kind, cb) => {
+  let wm = 0;
+  const g = tx.objectStore('cursors').get(kind);
+  g.onsuccess = () => { wm = (g.result && g.result.wm) || 0; };
+  H.indexKeys(tx.objectStore('outbox').index('entity'), [kind], [kind, []], (_, ok, text) => {
+    if (!ok) { cb(0, false, text); return; }
+    cb(0, true, '{"wm":' + wm + ',"ids":' + text + '}');
+  });
 };
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
 // a string in them holds a separator (the caller then sends JSON).

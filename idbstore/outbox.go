@@ -220,7 +220,12 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	if err := storekit.CheckAcks(acks); err != nil {
 		return err
 	}
-	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater}, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater, stCursors}, func(t *txn) error {
+		// First: its read of the cursor rows must answer while the transaction is open, and
+		// the flush commits it.
+		if err := raiseWatermarks(t, storekit.AckWatermarks(acks)); err != nil {
+			return err
+		}
 		es, err := loadForAck(ctx, t, acks)
 		if err != nil {
 			return err
@@ -233,6 +238,20 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 		}
 		return es.flush(ctx, t, false)
 	})
+}
+
+// raiseWatermarks raises the watermarks of the kinds in wms (the server versions an Ack
+// writes lie past the pull cursor), not awaited: each is a read of the cursor row and, in its
+// answer, a put, so it must be issued before an await (the transaction is then still open).
+func raiseWatermarks(t *txn, wms map[string]int64) error {
+	if len(wms) == 0 {
+		return nil
+	}
+	pairs := make([][2]any, 0, len(wms))
+	for k, wm := range wms {
+		pairs = append(pairs, [2]any{k, wm})
+	}
+	return t.fire(t.js.raiseWatermarks, t.raw, jsonText(pairs))
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack

@@ -186,18 +186,11 @@ func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
 	}
 	var cur core.Cursor
 	err := s.view(ctx, "cursor", []string{stCursors}, func(t *txn) error {
-		st, err := t.store(stCursors)
-		if err != nil {
-			return err
+		rows, err := cursorRows(ctx, t, []string{kind})
+		if err == nil {
+			cur = core.Cursor{UpdatedAt: rows[0].UpdatedAt, ID: rows[0].ID}
 		}
-		var vals []*cursorValue
-		if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText([]string{kind})); err != nil {
-			return err
-		}
-		if vals[0] != nil {
-			cur = core.Cursor{UpdatedAt: vals[0].UpdatedAt, ID: vals[0].ID}
-		}
-		return nil
+		return err
 	})
 	return cur, err
 }
@@ -217,20 +210,11 @@ func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, err
 		return out, nil
 	}
 	err := s.view(ctx, "cursors", []string{stCursors}, func(t *txn) error {
-		st, err := t.store(stCursors)
-		if err != nil {
-			return err
+		rows, err := cursorRows(ctx, t, kinds)
+		for i, r := range rows {
+			out[i] = core.Cursor{UpdatedAt: r.UpdatedAt, ID: r.ID}
 		}
-		var vals []*cursorValue
-		if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText(kinds)); err != nil {
-			return err
-		}
-		for i, v := range vals {
-			if v != nil {
-				out[i] = core.Cursor{UpdatedAt: v.UpdatedAt, ID: v.ID}
-			}
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -240,7 +224,9 @@ func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, err
 
 // ApplyPage writes a pulled page and kind's cursor in one transaction. The entities with
 // pending ops are read once (the distinct keys of the outbox's entity index for kind); their
-// items are held, the others are put without awaiting each put.
+// items are held, the others are put without awaiting each put. Stored records are read only
+// for the items that may be older than them, as the kind's watermark kept with its cursor
+// says (core/storekit/watermark.go): none on a first pull, few after a push.
 func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
 	const op = "apply page"
 	if err := s.guard(op); err != nil {
@@ -252,32 +238,94 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 	var held []string
 	err := s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {
 		held = []string{}
-		pending, err := pendingIDs(ctx, t, kind)
+		var state struct {
+			WM  int64       `json:"wm"`
+			IDs [][2]string `json:"ids"`
+		}
+		if err := t.issueJSON(ctx, &state, t.js.pageState, t.raw, kind); err != nil {
+			return err
+		}
+		pending := make(map[string]bool, len(state.IDs))
+		for _, k := range state.IDs {
+			pending[k[1]] = true
+		}
+		wm := state.WM
+		stored, err := storedUnder(ctx, t, kind, items, pending, wm)
 		if err != nil {
 			return err
 		}
 		seen := make(map[string]bool)
 		recs := make([]core.Record, 0, len(items))
 		for _, it := range items {
-			rec, isHeld := core.PlanPageItem(kind, it, pending[it.ID])
-			if isHeld {
-				if !seen[it.ID] {
-					seen[it.ID] = true
-					held = append(held, it.ID)
-				}
-				continue
+			rec, isHeld := core.PlanPageItem(kind, it, pending[it.ID], stored[it.ID])
+			if isHeld && !seen[it.ID] {
+				seen[it.ID] = true
+				held = append(held, it.ID)
 			}
-			recs = append(recs, *rec)
+			if rec != nil {
+				recs = append(recs, *rec)
+			}
 		}
 		if err := putRecords(t, recs); err != nil {
 			return err
 		}
-		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID}})
+		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID,
+			Watermark: storekit.PageWatermark(wm, next, recs)}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return held, nil
+}
+
+// storedUnder reads the stored records of the items (not held) that may be older than them,
+// by kind's watermark wm; nil when there are none.
+func storedUnder(ctx context.Context, t *txn, kind string, items []core.Record, pending map[string]bool, wm int64) (map[string]*core.Record, error) {
+	var keys []entityKey
+	for _, it := range items {
+		if !pending[it.ID] && storekit.MayBeOlder(it.UpdatedAt, wm) {
+			keys = append(keys, entityKey{kind, it.ID})
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	st, err := t.store(stRecords)
+	if err != nil {
+		return nil, err
+	}
+	var vals []*recordValue
+	if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText(keys)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]*core.Record, len(vals))
+	for _, v := range vals {
+		if v != nil {
+			r := v.record()
+			out[r.ID] = &r
+		}
+	}
+	return out, nil
+}
+
+// cursorRows reads the cursor rows of kinds (a zero row where none is stored).
+func cursorRows(ctx context.Context, t *txn, kinds []string) ([]cursorValue, error) {
+	st, err := t.store(stCursors)
+	if err != nil {
+		return nil, err
+	}
+	var vals []*cursorValue
+	if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText(kinds)); err != nil {
+		return nil, err
+	}
+	out := make([]cursorValue, len(kinds))
+	for i, v := range vals {
+		if v != nil {
+			out[i] = *v
+		}
+		out[i].Kind = kinds[i]
+	}
+	return out, nil
 }
 
 // pendingIDs returns the ids of kind's entities with ops in the outbox.
@@ -319,11 +367,16 @@ func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool
 		stores = append(stores, stRecords, stOutbox, stParked)
 	}
 	return s.update(ctx, op, stores, func(t *txn) error {
-		cursors, err := t.store(stCursors)
+		// A zeroed cursor keeps a watermark covering the versions pulled so far: the pull
+		// starting over may bring older ones (core/storekit/watermark.go).
+		rows, err := cursorRows(ctx, t, kinds)
 		if err != nil {
 			return err
 		}
-		if err := t.fire(t.js.delAll, cursors, jsonText(kinds)); err != nil {
+		for i, r := range rows {
+			rows[i] = cursorValue{Kind: r.Kind, Watermark: storekit.ResetWatermark(r.Watermark, core.Cursor{UpdatedAt: r.UpdatedAt, ID: r.ID})}
+		}
+		if err := putValues(t, stCursors, rows); err != nil {
 			return err
 		}
 		if !clearData {

@@ -65,6 +65,8 @@ type cursorValue struct {
 	Kind      string `json:"kind"`
 	UpdatedAt string `json:"updatedAt"`
 	ID        string `json:"id"`
+	// Watermark is the kind's watermark (core/storekit/watermark.go), 0 when none.
+	Watermark int64 `json:"wm,omitempty"`
 }
 
 func docString(b json.RawMessage) *string {

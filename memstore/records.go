@@ -97,7 +97,8 @@ func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, err
 	return out, nil
 }
 
-// ApplyPage writes the page through core.PlanPageItem and sets kind's cursor, all or nothing.
+// ApplyPage writes the page through core.PlanPageItem (against each item's stored record: the
+// map is at hand, so memstore needs no ahead marks) and sets kind's cursor, all or nothing.
 func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
 	if err := s.lock(ctx, "apply page"); err != nil {
 		return nil, err
@@ -109,14 +110,13 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 	t := s.begin()
 	held := []string{}
 	for _, it := range items {
-		rec, isHeld := core.PlanPageItem(kind, it, t.hasPending(kind, it.ID))
-		if isHeld {
-			if !slices.Contains(held, it.ID) {
-				held = append(held, it.ID)
-			}
-			continue
+		rec, isHeld := core.PlanPageItem(kind, it, t.hasPending(kind, it.ID), t.record(kind, it.ID))
+		if isHeld && !slices.Contains(held, it.ID) {
+			held = append(held, it.ID)
 		}
-		t.putRecord(*rec)
+		if rec != nil {
+			t.putRecord(*rec)
+		}
 	}
 	t.commit()
 	s.cursors[kind] = next

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"Resolve", resolveTests},
 		{"Park", parkTests},
 		{"Pull", pullTests},
+		{"Older", olderTests},
 		{"ResetCursors", resetTests},
 		{"Conflicts", conflictTests},
 		{"Meta", metaTests},

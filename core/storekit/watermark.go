@@ -1,0 +1,91 @@
+package storekit
+
+import (
+	"time"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Watermarks: a pulled item older than the stored record's version is not written
+// (core.PlanPageItem). Every page item lies after the pull cursor, so it can be older than the
+// stored copy only where that copy's version is past the cursor too: written by an
+// acknowledgement or a refetch (in this tab, another tab or an earlier session) that the pull
+// has not reached yet. A store that would rather not read every page item's record keeps, per
+// kind, the greatest version such writes stored (its watermark) and reads only the items whose
+// version may be older than that; once the cursor passes the watermark nothing is read again.
+//
+// A watermark is a version's instant in microseconds, rounded up, so that it fits a JavaScript
+// number exactly and an item compared against it is never wrongly found not older; 0 is no
+// watermark (nothing ahead, or a version that is not an RFC 3339 time, which PlanPageItem never
+// finds older anyway).
+
+// maxWatermark is the greatest watermark: 2^53-1, the greatest integer a JavaScript number holds
+// exactly (versions past year 2255 all get it).
+const maxWatermark = 1<<53 - 1
+
+// Watermark returns the watermark of version.
+func Watermark(version string) int64 {
+	t, ok := instant(version)
+	if !ok || t.UnixMicro() < 0 {
+		return 0
+	}
+	us := t.UnixMicro()
+	if t.Nanosecond()%1000 > 0 {
+		us++
+	}
+	return min(us, maxWatermark)
+}
+
+// instant is the time version names, ok=false when it is not an RFC 3339 time.
+func instant(version string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, version)
+	return t, err == nil
+}
+
+// MayBeOlder reports whether an item of version may be older than a stored version of kind
+// at or below watermark wm: the items a store must read the stored record of.
+func MayBeOlder(version string, wm int64) bool {
+	t, ok := instant(version)
+	return wm > 0 && ok && t.Before(time.UnixMicro(wm))
+}
+
+// AckWatermarks returns the greatest watermark of the server records acks write, per kind:
+// what Ack raises the kinds' watermarks to.
+func AckWatermarks(acks []core.Ack) map[string]int64 {
+	var out map[string]int64
+	for _, a := range acks {
+		if a.Server == nil {
+			continue
+		}
+		if m := Watermark(a.Server.UpdatedAt); m > 0 {
+			if out == nil {
+				out = map[string]int64{}
+			}
+			out[a.Op.Kind] = max(out[a.Op.Kind], m)
+		}
+	}
+	return out
+}
+
+// PageWatermark returns kind's watermark once a page moved its cursor to next and wrote
+// written: 0 when the cursor reached wm (every version it covered is then at or before the
+// cursor), raised by written items past next (a refetch writes its record without moving the
+// cursor).
+func PageWatermark(wm int64, next core.Cursor, written []core.Record) int64 {
+	cur, parsed := instant(next.UpdatedAt)
+	if parsed && wm < maxWatermark && !cur.Before(time.UnixMicro(wm)) {
+		wm = 0
+	}
+	for _, r := range written {
+		if t, ok := instant(r.UpdatedAt); ok && (!parsed || t.After(cur)) {
+			wm = max(wm, Watermark(r.UpdatedAt))
+		}
+	}
+	return wm
+}
+
+// ResetWatermark returns kind's watermark when its cursor goes back to zero: every stored
+// version is then past the cursor, up to the old cursor's or the watermark.
+func ResetWatermark(wm int64, old core.Cursor) int64 {
+	return max(wm, Watermark(old.UpdatedAt))
+}
