@@ -89,11 +89,15 @@ test-js: npm wasm server seedserver
 	node --test --test-concurrency=1 --test-timeout=180000 $(filter-out js/test/crash.test.js,$(wildcard js/test/*.test.js))
 	node --test --test-timeout=0 js/test/crash.test.js
 
-# Browser crash soak: js/test/crash.test.js (30 runs in test-js) run SOAK_BROWSER_RUNS times.
+# Browser crash soak: js/test/crash.test.js (30 runs in test-js) run SOAK_BROWSER_RUNS times,
+# SOAK_BROWSER_LANES at once; each run ends with a line in test-artifacts/soak-browser-*.log.
 SOAK_BROWSER_RUNS ?= 300
+SOAK_BROWSER_LANES ?= 3
 soak-browser: npm wasm server
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) chromium
-	GO=$(GO) CRASH_ITERATIONS=$(SOAK_BROWSER_RUNS) node --test --test-timeout=0 js/test/crash.test.js
+	@mkdir -p test-artifacts
+	GO=$(GO) CRASH_ITERATIONS=$(SOAK_BROWSER_RUNS) CRASH_LANES=$(SOAK_BROWSER_LANES) CRASH_LOG=$(CURDIR)/test-artifacts/soak-browser-$$(date -u +%Y%m%dT%H%M%SZ).log \
+	  node --test --test-timeout=0 js/test/crash.test.js
 
 # The example PWA and the JS package in headless Chromium (playwright-core).
 test-e2e: chromium npm wasm server

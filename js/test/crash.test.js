@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
@@ -15,6 +16,7 @@ import { browserHarness } from './support/browser.js';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS || 30);
 const SEED = Number(process.env.CRASH_SEED || Date.now() % 1_000_000);
+const LANES = Math.max(1, Number(process.env.CRASH_LANES || 1));
 const PUSH = 2_000;
 const PULL = 20_000;
 const RATES = 'dropRequest=0.01,dropResponse=0.02,html503=0.02,delay=0.05,duplicate=0.02';
@@ -152,8 +154,8 @@ async function kill(context, page, crash) {
   await page.close({ runBeforeUnload: false }).catch(() => {});
 }
 
-test(`a tab crashed or closed mid-sync loses nothing (${ITERATIONS} runs, seed ${SEED})`, { timeout: ITERATIONS * 120_000 }, async (t) => {
-  const rand = prng(SEED);
+/** Seeds a new tenant with PULL server records; returns its token. */
+async function seededTenant() {
   const token = 'Bearer ' + unique('tok');
   for (let i = 0; i < PULL; i += 500) {
     const ops = [];
@@ -162,74 +164,105 @@ test(`a tab crashed or closed mid-sync loses nothing (${ITERATIONS} runs, seed $
     }
     await api(token, '/batch', { method: 'POST', body: JSON.stringify({ ops }) });
   }
-  const written = new Set();
-  const context = await browser.newContext();
-  try {
-    for (let k = 0; k < ITERATIONS; k++) {
-      const cfg = { name: unique('idb'), baseUrl: proxy.url.replace(/\/$/, '') + '/api', token };
-      const own = new Set(Array.from({ length: PUSH }, (_, i) => `d${k}-${i}`));
-      let page = await openTab(context, cfg);
-      await page.evaluate(async ({ k, n }) => {
-        for (let i = 0; i < n; i += 500) {
-          const recs = [];
-          for (let j = i; j < Math.min(n, i + 500); j++) recs.push({ id: `d${k}-${j}`, run: k, n: j, text: 'x'.repeat(40) });
-          await window.db.putMany('note', recs);
-        }
-      }, { k, n: PUSH });
-      for (const id of own) written.add(id);
+  return token;
+}
 
-      const delay = 200 + Math.floor(rand() * 5_000);
-      const crash = rand() < 0.5;
-      await page.evaluate(() => {
-        window.progress = { push: 0, pull: 0, done: false };
-        window.db.on('progress', (e) => { window.progress[e.phase] = e.done; });
-        // Syncs until one completes, so that the kill meets work under way rather than a sync
-        // a fault ended early.
-        (async () => {
-          for (let n = 0; n < 100 && !window.progress.done; n++) {
-            try {
-              await window.db.sync();
-              window.progress.done = true;
-            } catch {
-              await new Promise((r) => setTimeout(r, 20));
-            }
-          }
-        })();
-      });
-      await page.waitForTimeout(delay);
-      const at = await page.evaluate(() => window.progress);
-      await kill(context, page, crash);
+/** Appends a run's line to CRASH_LOG as it ends (a long soak keeps what it measured). */
+function logRun(line) {
+  if (process.env.CRASH_LOG) appendFileSync(process.env.CRASH_LOG, `${new Date().toISOString()} ${line}\n`);
+}
 
-      page = await openTab(context, cfg);
-      checkConsistent(await stateOf(page), own, `run ${k} after a ${crash ? 'crash' : 'close'} at ${delay} ms`);
-
-      // The final sync, through the same faults: a failed attempt (lost connection) is retried.
-      const attempts = await page.evaluate(async () => {
-        for (let n = 1; n <= 30; n++) {
-          try {
-            await window.db.sync();
-            return n;
-          } catch (e) {
-            if (!e.retryable && e.code !== 'network') throw e;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-        }
-        return 0;
-      });
-      assert.ok(attempts > 0, `run ${k}: a final sync succeeded`);
-      const state = await stateOf(page);
-      checkConsistent(state, own, `run ${k} after the final sync`);
-      assert.deepEqual(state.outbox, [], `run ${k}: nothing left to push`);
-      const onServer = await serverNotes(token);
-      assert.equal(onServer.size, PULL + written.size, `run ${k}: the server holds each write once, and nothing else`);
-      for (const id of written) assert.ok(onServer.has(id), `run ${k}: ${id} reached the server`);
-      assert.deepEqual(new Map(state.records), onServer, `run ${k}: the device equals the server`);
-      const where = at.done ? 'after the sync completed' : `pushed ${at.push}, pulled ${at.pull}`;
-      t.diagnostic(`run ${k}: ${crash ? 'crash' : 'close'} at ${delay} ms (${where}); final sync in ${attempts} attempt(s)`);
-      await page.close();
+/** One run k: a fresh tenant and device, crashed or closed mid-sync, reopened, synced, checked. */
+async function runOnce(context, k, rand) {
+  const token = await seededTenant();
+  const cfg = { name: unique('idb'), baseUrl: proxy.url.replace(/\/$/, '') + '/api', token };
+  const own = new Set(Array.from({ length: PUSH }, (_, i) => `d${k}-${i}`));
+  let page = await openTab(context, cfg);
+  await page.evaluate(async ({ k, n }) => {
+    for (let i = 0; i < n; i += 500) {
+      const recs = [];
+      for (let j = i; j < Math.min(n, i + 500); j++) recs.push({ id: `d${k}-${j}`, run: k, n: j, text: 'x'.repeat(40) });
+      await window.db.putMany('note', recs);
     }
-  } finally {
-    await context.close();
+  }, { k, n: PUSH });
+
+  const delay = 200 + Math.floor(rand() * 5_000);
+  const crash = rand() < 0.5;
+  await page.evaluate(() => {
+    window.progress = { push: 0, pull: 0, done: false };
+    window.db.on('progress', (e) => { window.progress[e.phase] = e.done; });
+    // Syncs until one completes, so that the kill meets work under way rather than a sync
+    // a fault ended early.
+    (async () => {
+      for (let n = 0; n < 100 && !window.progress.done; n++) {
+        try {
+          await window.db.sync();
+          window.progress.done = true;
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    })();
+  });
+  await page.waitForTimeout(delay);
+  const at = await page.evaluate(() => window.progress);
+  await kill(context, page, crash);
+
+  page = await openTab(context, cfg);
+  checkConsistent(await stateOf(page), own, `run ${k} after a ${crash ? 'crash' : 'close'} at ${delay} ms`);
+
+  // The final sync, through the same faults: a failed attempt (lost connection) is retried.
+  const attempts = await page.evaluate(async () => {
+    for (let n = 1; n <= 30; n++) {
+      try {
+        await window.db.sync();
+        return n;
+      } catch (e) {
+        if (!e.retryable && e.code !== 'network') throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return 0;
+  });
+  assert.ok(attempts > 0, `run ${k}: a final sync succeeded`);
+  const state = await stateOf(page);
+  checkConsistent(state, own, `run ${k} after the final sync`);
+  assert.deepEqual(state.outbox, [], `run ${k}: nothing left to push`);
+  const onServer = await serverNotes(token);
+  assert.equal(onServer.size, PULL + own.size, `run ${k}: the server holds each write once, and nothing else`);
+  for (const id of own) assert.ok(onServer.has(id), `run ${k}: ${id} reached the server`);
+  assert.deepEqual(new Map(state.records), onServer, `run ${k}: the device equals the server`);
+  const where = at.done ? 'after the sync completed' : `pushed ${at.push}, pulled ${at.pull}`;
+  const line = `run ${k}: ${crash ? 'crash' : 'close'} at ${delay} ms (${where}); final sync in ${attempts} attempt(s); lost 0, extra 0`;
+  await page.close();
+  return line;
+}
+
+// Each run has its own tenant, so every run pushes 2,000 and pulls 20,000 + 2,000 (with one
+// tenant for all, run k would pull 2,000·k more and a 300-run soak would never end).
+// CRASH_LANES runs that many at once, each lane in its own browser context with its own
+// random points (SEED + lane): a run spends most of its time waiting (the random kill point,
+// the proxy's delays), so a soak's lanes share the machine well.
+test(`a tab crashed or closed mid-sync loses nothing (${ITERATIONS} runs, seed ${SEED}, ${LANES} lane(s))`, { timeout: ITERATIONS * 120_000 }, async (t) => {
+  logRun(`start: ${ITERATIONS} runs, seed ${SEED}, ${LANES} lane(s)`);
+  const lane = async (l) => {
+    const rand = prng(SEED + l);
+    const context = await browser.newContext();
+    try {
+      for (let k = l; k < ITERATIONS; k += LANES) {
+        const line = await runOnce(context, k, rand);
+        t.diagnostic(line);
+        logRun(line);
+      }
+    } finally {
+      await context.close();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: LANES }, (_, l) => lane(l)));
+  } catch (e) {
+    logRun(`FAILED: ${e.message}`);
+    throw e;
   }
   assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
 });
