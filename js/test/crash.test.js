@@ -186,7 +186,11 @@ async function runOnce(context, k, rand) {
     }
   }, { k, n: PUSH });
 
-  const delay = 200 + Math.floor(rand() * 5_000);
+  // The kill point, by progress rather than time (a loaded machine would otherwise only ever
+  // kill the push): 35% in the push, 55% in the pull, 10% once the sync completed.
+  const r = rand();
+  const target = r < 0.35 ? { phase: 'push', n: 1 + Math.floor(rand() * PUSH) }
+    : r < 0.9 ? { phase: 'pull', n: 1 + Math.floor(rand() * (PULL + PUSH)) } : { phase: 'done', n: 0 };
   const crash = rand() < 0.5;
   await page.evaluate(() => {
     window.progress = { push: 0, pull: 0, done: false };
@@ -204,12 +208,13 @@ async function runOnce(context, k, rand) {
       }
     })();
   });
-  await page.waitForTimeout(delay);
+  await page.waitForFunction((tg) => window.progress.done || (tg.phase !== 'done' && window.progress[tg.phase] >= tg.n),
+    target, { polling: 10, timeout: 600_000 });
   const at = await page.evaluate(() => window.progress);
   await kill(context, page, crash);
 
   page = await openTab(context, cfg);
-  checkConsistent(await stateOf(page), own, `run ${k} after a ${crash ? 'crash' : 'close'} at ${delay} ms`);
+  checkConsistent(await stateOf(page), own, `run ${k} after a ${crash ? 'crash' : 'close'} at ${target.phase} ${target.n}`);
 
   // The final sync, through the same faults: a failed attempt (lost connection) is retried.
   const attempts = await page.evaluate(async () => {
@@ -233,7 +238,7 @@ async function runOnce(context, k, rand) {
   for (const id of own) assert.ok(onServer.has(id), `run ${k}: ${id} reached the server`);
   assert.deepEqual(new Map(state.records), onServer, `run ${k}: the device equals the server`);
   const where = at.done ? 'after the sync completed' : `pushed ${at.push}, pulled ${at.pull}`;
-  const line = `run ${k}: ${crash ? 'crash' : 'close'} at ${delay} ms (${where}); final sync in ${attempts} attempt(s); lost 0, extra 0`;
+  const line = `run ${k}: ${crash ? 'crash' : 'close'} aimed at ${target.phase} ${target.n} (${where}); final sync in ${attempts} attempt(s); lost 0, extra 0`;
   await page.close();
   return line;
 }
