@@ -1,0 +1,237 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"reflect"
+	"syscall/js"
+)
+
+// A helper of helpers.js takes what it works on (a transaction, object store, index or
+// connection) first, then ONE argument object, then cb when it reports: H.x(target, { a, b }, cb).
+// Go builds that object from the helper's argument struct below: its fields' js tags are the
+// names the helper destructures (TestHelperArgsAgree compares the two), and its fn method names
+// the helper, so a call cannot pair a struct with another helper. Adding a helper: the function
+// in helpers.js, its struct here (with fn), and a row in argTable. Per-record data stays in
+// frames and JSON texts (one field each): a per-call object costs a few crossings, a
+// per-record one would cost many.
+type helperArgs interface {
+	fn(h *helpers) js.Value
+}
+
+// jsArgs is a's JS object: one property per tagged field.
+func jsArgs(a helperArgs) js.Value {
+	o := js.Global().Get("Object").New()
+	v := reflect.ValueOf(a)
+	ty := v.Type()
+	for i := range ty.NumField() {
+		o.Set(ty.Field(i).Tag.Get("js"), v.Field(i).Interface())
+	}
+	return o
+}
+
+// invoke calls a's helper over target with a's object, and cb when given.
+func invoke(h *helpers, target js.Value, a helperArgs, cb ...any) (js.Value, error) {
+	return call(func() js.Value { return a.fn(h).Invoke(append([]any{target, jsArgs(a)}, cb...)...) })
+}
+
+// openArgs: H.open, a connection to database Name at Version (undefined: the current one);
+// Upgrade runs in its versionchange.
+type openArgs struct {
+	Name    string   `js:"name"`
+	Version js.Value `js:"version"`
+	Upgrade js.Value `js:"upgrade"`
+}
+
+func (openArgs) fn(h *helpers) js.Value { return h.open }
+
+// beginArgs: H.begin, a transaction over Stores; Committed(Arg) runs at its completion when
+// Committed is a function (WithCommitted).
+type beginArgs struct {
+	Stores     js.Value `js:"stores"`
+	Mode       js.Value `js:"mode"`
+	Durability js.Value `js:"durability"`
+	Committed  js.Value `js:"committed"`
+	Arg        js.Value `js:"arg"`
+}
+
+func (beginArgs) fn(h *helpers) js.Value { return h.begin }
+
+// gatherArgs: H.gather, src[Method](key) for every key of the JSON array Keys.
+type gatherArgs struct {
+	Method string `js:"method"`
+	Keys   string `js:"keys"`
+}
+
+func (gatherArgs) fn(h *helpers) js.Value { return h.gather }
+
+// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Need the JSON key
+// positions whose records to read, or null for all.
+type loadArgs struct {
+	Query      string   `js:"query"`
+	WithParked bool     `js:"withParked"`
+	Count      bool     `js:"count"`
+	Need       js.Value `js:"need"`
+}
+
+func (loadArgs) fn(h *helpers) js.Value { return h.load }
+
+// loadAckArgs: H.loadAck (loadForAck in entities.go); Seqs the acked ops' seqs per key (JSON).
+type loadAckArgs struct {
+	Query string   `js:"query"`
+	Need  js.Value `js:"need"`
+	Seqs  string   `js:"seqs"`
+}
+
+func (loadAckArgs) fn(h *helpers) js.Value { return h.loadAck }
+
+// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go).
+type writeAheadArgs struct {
+	Text string `js:"text"`
+}
+
+func (writeAheadArgs) fn(h *helpers) js.Value { return h.writeAhead }
+
+// pageArgs: H.page, up to Count values from Lo (exclusive when LoOpen) to Hi (null: no bound),
+// framed as records when Records.
+type pageArgs struct {
+	Lo      js.Value `js:"lo"`
+	LoOpen  bool     `js:"loOpen"`
+	Hi      js.Value `js:"hi"`
+	Count   int      `js:"count"`
+	Records bool     `js:"records"`
+}
+
+func (pageArgs) fn(h *helpers) js.Value { return h.page }
+
+// opsPageArgs: H.opsPage, page for outbox ops; State is kept across the pages of one read.
+type opsPageArgs struct {
+	Lo     js.Value `js:"lo"`
+	LoOpen bool     `js:"loOpen"`
+	Hi     js.Value `js:"hi"`
+	Count  int      `js:"count"`
+	State  js.Value `js:"state"`
+}
+
+func (opsPageArgs) fn(h *helpers) js.Value { return h.opsPage }
+
+// flushArgs: H.flush, everything a transaction changed (flush in entities.go); "" where there
+// is nothing of a kind, so the helper skips it.
+type flushArgs struct {
+	// Framed are the records framed (frame.go), Recs them as JSON when they cannot be.
+	Framed string `js:"framed"`
+	Recs   string `js:"recs"`
+	// Dels are the Seqs of outbox ops to delete (JSON).
+	Dels string `js:"dels"`
+	// Puts are outbox op values to put, framed (opframe_put.go) when PutsFramed, else JSON.
+	Puts       string `js:"puts"`
+	PutsFramed bool   `js:"putsFramed"`
+	// Unmarks and Marks are the Seqs whose in-flight marks go or come (JSON).
+	Unmarks string `js:"unmarks"`
+	Marks   string `js:"marks"`
+	// Later and NotLater are the entity keys stLater gains or loses (JSON).
+	Later    string `js:"flags"`
+	NotLater string `js:"unflags"`
+	// Pending is the outbox's size to store, -1 when unchanged.
+	Pending int `js:"pending"`
+}
+
+func (flushArgs) fn(h *helpers) js.Value { return h.flush }
+
+// pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page.
+type pager interface {
+	at(lo js.Value, loOpen bool, count int) helperArgs
+}
+
+func (a pageArgs) at(lo js.Value, loOpen bool, count int) helperArgs {
+	a.Lo, a.LoOpen, a.Count = lo, loOpen, count
+	return a
+}
+
+func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) helperArgs {
+	a.Lo, a.LoOpen, a.Count = lo, loOpen, count
+	return a
+}
+
+// putFramedArgs: H.putFramed, framed records (frame.go).
+type putFramedArgs struct {
+	Text string `js:"text"`
+}
+
+func (putFramedArgs) fn(h *helpers) js.Value { return h.putFramed }
+
+// putAllArgs: H.putAll, a JSON array of values.
+type putAllArgs struct {
+	Values string `js:"values"`
+}
+
+func (putAllArgs) fn(h *helpers) js.Value { return h.putAll }
+
+// putKeyedArgs: H.putKeyed, one value under an out-of-line key.
+type putKeyedArgs struct {
+	Key   any `js:"key"`
+	Value any `js:"value"`
+}
+
+func (putKeyedArgs) fn(h *helpers) js.Value { return h.putKeyed }
+
+// delAllArgs: H.delAll, a JSON array of keys.
+type delAllArgs struct {
+	Keys string `js:"keys"`
+}
+
+func (delAllArgs) fn(h *helpers) js.Value { return h.delAll }
+
+// addAllArgs: H.addAll, a JSON array of values added in order.
+type addAllArgs struct {
+	Values string `js:"values"`
+}
+
+func (addAllArgs) fn(h *helpers) js.Value { return h.addAll }
+
+// keysArgs: H.keys, up to Count primary keys from Lo (exclusive when LoOpen) to Hi.
+type keysArgs struct {
+	Lo     js.Value `js:"lo"`
+	LoOpen bool     `js:"loOpen"`
+	Hi     js.Value `js:"hi"`
+	Count  int      `js:"count"`
+}
+
+func (keysArgs) fn(h *helpers) js.Value { return h.keys }
+
+// indexKeysArgs: H.indexKeys, the distinct index keys from Lo to Hi.
+type indexKeysArgs struct {
+	Lo js.Value `js:"lo"`
+	Hi js.Value `js:"hi"`
+}
+
+func (indexKeysArgs) fn(h *helpers) js.Value { return h.indexKeys }
+
+// markInFlightArgs: H.markInFlight, Query the JSON [[seq, opId]...] to mark.
+type markInFlightArgs struct {
+	Query string `js:"query"`
+}
+
+func (markInFlightArgs) fn(h *helpers) js.Value { return h.markInFlight }
+
+// dropOpsArgs: H.dropOps, the outbox ops at Seqs (JSON).
+type dropOpsArgs struct {
+	Seqs string `js:"seqs"`
+}
+
+func (dropOpsArgs) fn(h *helpers) js.Value { return h.dropOps }
+
+// stringifyFieldArgs: H.stringifyField, store Name's Field as JSON text (upgrade v1 → v2).
+type stringifyFieldArgs struct {
+	Name  string `js:"name"`
+	Field string `js:"field"`
+}
+
+func (stringifyFieldArgs) fn(h *helpers) js.Value { return h.stringifyField }
+
+// syncIndexesArgs: H.syncIndexes, Want the query indexes' JSON [[kind, fields]...].
+type syncIndexesArgs struct {
+	Want js.Value `js:"want"`
+}
+
+func (syncIndexesArgs) fn(h *helpers) js.Value { return h.syncIndexes }
