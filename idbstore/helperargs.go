@@ -19,9 +19,10 @@ type helperArgs interface {
 	fn(h *helpers) js.Value
 }
 
-// jsArgs is a's JS object: one property per tagged field.
+// jsArgs is a's JS object: one property per tagged field. (ValueOf of an empty map makes the
+// object with syscall/js's cached Object constructor: one crossing, not two.)
 func jsArgs(a helperArgs) js.Value {
-	o := js.Global().Get("Object").New()
+	o := js.ValueOf(map[string]any{})
 	v := reflect.ValueOf(a)
 	ty := v.Type()
 	for i := range ty.NumField() {
