@@ -147,9 +147,9 @@ func load(ctx context.Context, t *txn, r loadReq) (*entities, int, error) {
 	var err error
 	if r.acked != nil {
 		seqs, opIDs := ackHints(keys, r.acked, at, len(uniq))
-		v, err = t.issue(ctx, t.raw, loadAckArgs{Query: loadQuery(uniq, opIDs), Need: need, Seqs: jsonText(seqs)})
+		v, err = t.issue(ctx, t.js.loadAck, t.raw, loadAckArgs{Query: loadQuery(uniq, opIDs), Need: need, Seqs: jsonText(seqs)})
 	} else {
-		v, err = t.issue(ctx, t.raw, loadArgs{Query: loadQuery(uniq, ids), WithParked: len(ids) > 0, Count: r.count, Need: need})
+		v, err = t.issue(ctx, t.js.load, t.raw, loadArgs{Query: loadQuery(uniq, ids), WithParked: len(ids) > 0, Count: r.count, Need: need})
 	}
 	if err != nil {
 		return nil, -1, err
@@ -209,7 +209,7 @@ func refuseUnaddedOpIDs(ctx context.Context, t *txn, op string, es *entities, id
 		return err
 	}
 	var keys []*int64
-	if err := t.issueJSON(ctx, &keys, idx, gatherArgs{Method: "getKey", Keys: jsonText(check)}); err != nil {
+	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, gatherArgs{Method: "getKey", Keys: jsonText(check)}); err != nil {
 		return err
 	}
 	for i, k := range keys {
@@ -386,7 +386,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 			f.Puts = jsonText(puts)
 		}
 	}
-	if err := t.fire(t.raw, f); err != nil {
+	if err := t.fire(t.js.flush, t.raw, f); err != nil {
 		return err
 	}
 	if len(adds) == 0 {
@@ -397,7 +397,7 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		return err
 	}
 	var seqs []int64
-	if err := t.issueJSON(ctx, &seqs, outbox, addAllArgs{Values: jsonText(adds)}); err != nil {
+	if err := t.issueJSON(ctx, &seqs, t.js.addAll, outbox, addAllArgs{Values: jsonText(adds)}); err != nil {
 		return err
 	}
 	for i, p := range addOps {
@@ -423,5 +423,5 @@ func putValues[T any](t *txn, name string, values []T) error {
 	if err != nil {
 		return err
 	}
-	return t.fire(st, putAllArgs{Values: jsonText(values)})
+	return t.fire(t.js.putAll, st, putAllArgs{Values: jsonText(values)})
 }

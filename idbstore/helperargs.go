@@ -9,19 +9,16 @@ import (
 
 // A helper of helpers.js takes what it works on (a transaction, object store, index or
 // connection) first, then ONE argument object, then cb when it reports: H.x(target, { a, b }, cb).
-// Go builds that object from the helper's argument struct below: its fields' js tags are the
-// names the helper destructures (TestHelperArgsAgree compares the two), and its fn method names
-// the helper, so a call cannot pair a struct with another helper. Adding a helper: the function
-// in helpers.js, its struct here (with fn), and a row in argTable. Per-record data stays in
-// frames and JSON texts (one field each): a per-call object costs a few crossings, a
-// per-record one would cost many.
-type helperArgs interface {
-	fn(h *helpers) js.Value
-}
+// Go builds that object from the helper's argument struct below, named for the helper (xArgs for
+// H.x): its fields' js tags are the names the helper destructures, and TestHelperArgsAgree
+// compares the two. Adding a helper: the function in helpers.js, its struct here, its row in
+// the test's argTable. Per-record data stays in frames and JSON texts (one field each): a
+// per-call object costs a few crossings, a per-record one would cost many. (A method per struct
+// naming its helper cost 4 KB of gzipped wasm; the struct's name does it for free.)
 
-// jsArgs is a's JS object: one property per tagged field. (ValueOf of an empty map makes the
-// object with syscall/js's cached Object constructor: one crossing, not two.)
-func jsArgs(a helperArgs) js.Value {
+// jsArgs is the JS object of a, a helper's argument struct: one property per tagged field.
+// (ValueOf of an empty map makes it with syscall/js's cached Object constructor: one crossing.)
+func jsArgs(a any) js.Value {
 	o := js.ValueOf(map[string]any{})
 	v := reflect.ValueOf(a)
 	ty := v.Type()
@@ -31,9 +28,9 @@ func jsArgs(a helperArgs) js.Value {
 	return o
 }
 
-// invoke calls a's helper over target with a's object, and cb when given.
-func invoke(h *helpers, target js.Value, a helperArgs, cb ...any) (js.Value, error) {
-	return call(func() js.Value { return a.fn(h).Invoke(append([]any{target, jsArgs(a)}, cb...)...) })
+// invoke calls helper over target with a's object, and cb when given.
+func invoke(helper, target js.Value, a any, cb ...any) (js.Value, error) {
+	return call(func() js.Value { return helper.Invoke(append([]any{target, jsArgs(a)}, cb...)...) })
 }
 
 // openArgs: H.open, a connection to database Name at Version (undefined: the current one);
@@ -43,8 +40,6 @@ type openArgs struct {
 	Version js.Value `js:"version"`
 	Upgrade js.Value `js:"upgrade"`
 }
-
-func (openArgs) fn(h *helpers) js.Value { return h.open }
 
 // beginArgs: H.begin, a transaction over Stores; Committed(Arg) runs at its completion when
 // Committed is a function (WithCommitted).
@@ -56,15 +51,11 @@ type beginArgs struct {
 	Arg        js.Value `js:"arg"`
 }
 
-func (beginArgs) fn(h *helpers) js.Value { return h.begin }
-
 // gatherArgs: H.gather, src[Method](key) for every key of the JSON array Keys.
 type gatherArgs struct {
 	Method string `js:"method"`
 	Keys   string `js:"keys"`
 }
-
-func (gatherArgs) fn(h *helpers) js.Value { return h.gather }
 
 // loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Need the JSON key
 // positions whose records to read, or null for all.
@@ -75,8 +66,6 @@ type loadArgs struct {
 	Need       js.Value `js:"need"`
 }
 
-func (loadArgs) fn(h *helpers) js.Value { return h.load }
-
 // loadAckArgs: H.loadAck (loadForAck in entities.go); Seqs the acked ops' seqs per key (JSON).
 type loadAckArgs struct {
 	Query string   `js:"query"`
@@ -84,14 +73,10 @@ type loadAckArgs struct {
 	Seqs  string   `js:"seqs"`
 }
 
-func (loadAckArgs) fn(h *helpers) js.Value { return h.loadAck }
-
 // writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go).
 type writeAheadArgs struct {
 	Text string `js:"text"`
 }
-
-func (writeAheadArgs) fn(h *helpers) js.Value { return h.writeAhead }
 
 // pageArgs: H.page, up to Count values from Lo (exclusive when LoOpen) to Hi (null: no bound),
 // framed as records when Records.
@@ -103,8 +88,6 @@ type pageArgs struct {
 	Records bool     `js:"records"`
 }
 
-func (pageArgs) fn(h *helpers) js.Value { return h.page }
-
 // opsPageArgs: H.opsPage, page for outbox ops; State is kept across the pages of one read.
 type opsPageArgs struct {
 	Lo     js.Value `js:"lo"`
@@ -113,8 +96,6 @@ type opsPageArgs struct {
 	Count  int      `js:"count"`
 	State  js.Value `js:"state"`
 }
-
-func (opsPageArgs) fn(h *helpers) js.Value { return h.opsPage }
 
 // flushArgs: H.flush, everything a transaction changed (flush in entities.go); "" where there
 // is nothing of a kind, so the helper skips it.
@@ -137,19 +118,17 @@ type flushArgs struct {
 	Pending int `js:"pending"`
 }
 
-func (flushArgs) fn(h *helpers) js.Value { return h.flush }
-
 // pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page.
 type pager interface {
-	at(lo js.Value, loOpen bool, count int) helperArgs
+	at(lo js.Value, loOpen bool, count int) any
 }
 
-func (a pageArgs) at(lo js.Value, loOpen bool, count int) helperArgs {
+func (a pageArgs) at(lo js.Value, loOpen bool, count int) any {
 	a.Lo, a.LoOpen, a.Count = lo, loOpen, count
 	return a
 }
 
-func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) helperArgs {
+func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) any {
 	a.Lo, a.LoOpen, a.Count = lo, loOpen, count
 	return a
 }
@@ -159,14 +138,10 @@ type putFramedArgs struct {
 	Text string `js:"text"`
 }
 
-func (putFramedArgs) fn(h *helpers) js.Value { return h.putFramed }
-
 // putAllArgs: H.putAll, a JSON array of values.
 type putAllArgs struct {
 	Values string `js:"values"`
 }
-
-func (putAllArgs) fn(h *helpers) js.Value { return h.putAll }
 
 // putKeyedArgs: H.putKeyed, one value under an out-of-line key.
 type putKeyedArgs struct {
@@ -174,21 +149,15 @@ type putKeyedArgs struct {
 	Value any `js:"value"`
 }
 
-func (putKeyedArgs) fn(h *helpers) js.Value { return h.putKeyed }
-
 // delAllArgs: H.delAll, a JSON array of keys.
 type delAllArgs struct {
 	Keys string `js:"keys"`
 }
 
-func (delAllArgs) fn(h *helpers) js.Value { return h.delAll }
-
 // addAllArgs: H.addAll, a JSON array of values added in order.
 type addAllArgs struct {
 	Values string `js:"values"`
 }
-
-func (addAllArgs) fn(h *helpers) js.Value { return h.addAll }
 
 // keysArgs: H.keys, up to Count primary keys from Lo (exclusive when LoOpen) to Hi.
 type keysArgs struct {
@@ -198,29 +167,21 @@ type keysArgs struct {
 	Count  int      `js:"count"`
 }
 
-func (keysArgs) fn(h *helpers) js.Value { return h.keys }
-
 // indexKeysArgs: H.indexKeys, the distinct index keys from Lo to Hi.
 type indexKeysArgs struct {
 	Lo js.Value `js:"lo"`
 	Hi js.Value `js:"hi"`
 }
 
-func (indexKeysArgs) fn(h *helpers) js.Value { return h.indexKeys }
-
 // markInFlightArgs: H.markInFlight, Query the JSON [[seq, opId]...] to mark.
 type markInFlightArgs struct {
 	Query string `js:"query"`
 }
 
-func (markInFlightArgs) fn(h *helpers) js.Value { return h.markInFlight }
-
 // dropOpsArgs: H.dropOps, the outbox ops at Seqs (JSON).
 type dropOpsArgs struct {
 	Seqs string `js:"seqs"`
 }
-
-func (dropOpsArgs) fn(h *helpers) js.Value { return h.dropOps }
 
 // stringifyFieldArgs: H.stringifyField, store Name's Field as JSON text (upgrade v1 → v2).
 type stringifyFieldArgs struct {
@@ -228,11 +189,7 @@ type stringifyFieldArgs struct {
 	Field string `js:"field"`
 }
 
-func (stringifyFieldArgs) fn(h *helpers) js.Value { return h.stringifyField }
-
 // syncIndexesArgs: H.syncIndexes, Want the query indexes' JSON [[kind, fields]...].
 type syncIndexesArgs struct {
 	Want js.Value `js:"want"`
 }
-
-func (syncIndexesArgs) fn(h *helpers) js.Value { return h.syncIndexes }

@@ -32,7 +32,7 @@ func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, er
 			return err
 		}
 		var recs []*recordValue
-		if err := t.issueJSON(ctx, &recs, st, gatherArgs{Method: "get", Keys: jsonText([]entityKey{{kind, id}})}); err != nil {
+		if err := t.issueJSON(ctx, &recs, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText([]entityKey{{kind, id}})}); err != nil {
 			return err
 		}
 		rec = recs[0]
@@ -62,7 +62,7 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 		}
 		lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
 		for {
-			v, err := t.issue(ctx, st, pageArgs{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize, Records: true})
+			v, err := t.issue(ctx, t.js.page, st, pageArgs{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize, Records: true})
 			if err != nil {
 				return err
 			}
@@ -191,7 +191,7 @@ func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
 			return err
 		}
 		var vals []*cursorValue
-		if err := t.issueJSON(ctx, &vals, st, gatherArgs{Method: "get", Keys: jsonText([]string{kind})}); err != nil {
+		if err := t.issueJSON(ctx, &vals, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText([]string{kind})}); err != nil {
 			return err
 		}
 		if vals[0] != nil {
@@ -222,7 +222,7 @@ func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, err
 			return err
 		}
 		var vals []*cursorValue
-		if err := t.issueJSON(ctx, &vals, st, gatherArgs{Method: "get", Keys: jsonText(kinds)}); err != nil {
+		if err := t.issueJSON(ctx, &vals, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText(kinds)}); err != nil {
 			return err
 		}
 		for i, v := range vals {
@@ -292,7 +292,7 @@ func indexIDs(ctx context.Context, t *txn, name, kind string) (map[string]bool, 
 		return nil, err
 	}
 	var keys [][2]string
-	if err := t.issueJSON(ctx, &keys, idx, indexKeysArgs{Lo: js.ValueOf([]any{kind}), Hi: js.ValueOf([]any{kind, []any{}})}); err != nil {
+	if err := t.issueJSON(ctx, &keys, t.js.indexKeys, idx, indexKeysArgs{Lo: js.ValueOf([]any{kind}), Hi: js.ValueOf([]any{kind, []any{}})}); err != nil {
 		return nil, err
 	}
 	ids := make(map[string]bool, len(keys))
@@ -323,7 +323,7 @@ func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool
 		if err != nil {
 			return err
 		}
-		if err := t.fire(cursors, delAllArgs{Keys: jsonText(kinds)}); err != nil {
+		if err := t.fire(t.js.delAll, cursors, delAllArgs{Keys: jsonText(kinds)}); err != nil {
 			return err
 		}
 		if !clearData {
@@ -356,7 +356,7 @@ func clearKind(ctx context.Context, t *txn, kind string) error {
 	lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
 	for {
 		var keys [][2]string
-		if err := t.issueJSON(ctx, &keys, records, keysArgs{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}); err != nil {
+		if err := t.issueJSON(ctx, &keys, t.js.keys, records, keysArgs{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}); err != nil {
 			return err
 		}
 		for _, k := range keys {
@@ -372,5 +372,5 @@ func clearKind(ctx context.Context, t *txn, kind string) error {
 	if len(drop) == 0 {
 		return nil
 	}
-	return t.fire(records, delAllArgs{Keys: jsonText(drop)})
+	return t.fire(t.js.delAll, records, delAllArgs{Keys: jsonText(drop)})
 }

@@ -79,7 +79,7 @@ func upgrade(h *helpers, db, tx js.Value, oldVersion int, want js.Value) error {
 		}
 	}
 	if want.Type() == js.TypeString {
-		if _, err := invoke(h, tx, syncIndexesArgs{Want: want}); err != nil {
+		if _, err := invoke(h.syncIndexes, tx, syncIndexesArgs{Want: want}); err != nil {
 			return fmt.Errorf("query indexes: %w", err)
 		}
 	}

@@ -130,10 +130,10 @@ func (t *txn) await(ctx context.Context) (js.Value, error) {
 	}
 }
 
-// issue runs a's helper over target (this transaction, or one of its stores or indexes), which
-// reports back, and awaits it.
-func (t *txn) issue(ctx context.Context, target js.Value, a helperArgs) (js.Value, error) {
-	if _, err := invoke(t.js, target, a, t.cb); err != nil {
+// issue runs helper over target (this transaction, or one of its stores or indexes) with a,
+// its argument struct (helperargs.go); the helper reports back, and issue awaits it.
+func (t *txn) issue(ctx context.Context, helper, target js.Value, a any) (js.Value, error) {
+	if _, err := invoke(helper, target, a, t.cb); err != nil {
 		return js.Undefined(), err
 	}
 	return t.await(ctx)
@@ -157,8 +157,8 @@ func (t *txn) ask(ctx context.Context, helper js.Value) (js.Value, error) {
 }
 
 // issueJSON runs a helper whose result is a JSON string and decodes it into out.
-func (t *txn) issueJSON(ctx context.Context, out any, target js.Value, a helperArgs) error {
-	v, err := t.issue(ctx, target, a)
+func (t *txn) issueJSON(ctx context.Context, out any, helper, target js.Value, a any) error {
+	v, err := t.issue(ctx, helper, target, a)
 	if err != nil {
 		return err
 	}
@@ -170,8 +170,8 @@ func (t *txn) issueJSON(ctx context.Context, out any, target js.Value, a helperA
 
 // fire runs a helper whose requests are not awaited one by one: the transaction's completion
 // says whether they succeeded.
-func (t *txn) fire(target js.Value, a helperArgs) error {
-	_, err := invoke(t.js, target, a)
+func (t *txn) fire(helper, target js.Value, a any) error {
+	_, err := invoke(helper, target, a)
 	return err
 }
 
