@@ -406,7 +406,7 @@ const loadResult = (recs, ops, parked, n) => {
   return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
-// opsPage is page for outbox ops (src the outbox; the sixth argument is an object kept across
+// opsPage is page for outbox ops (src the outbox; state an object kept across
 // the pages of one read): up to count ops in range, framed (opframe.go) when possible, each
 // in flight when it is marked; result: [rawCount, text, lastSeq, framed]. The first page reads
 // the marks in parallel with its ops.
