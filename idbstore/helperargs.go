@@ -20,12 +20,21 @@ import (
 // (ValueOf of an empty map makes it with syscall/js's cached Object constructor: one crossing.)
 func jsArgs(a any) js.Value {
 	o := js.ValueOf(map[string]any{})
-	v := reflect.ValueOf(a)
+	setFields(o, reflect.ValueOf(a))
+	return o
+}
+
+// setFields sets a property of o for each tagged field of v; a field tagged js:"" (a span) is
+// set as its own fields.
+func setFields(o js.Value, v reflect.Value) {
 	ty := v.Type()
 	for i := range ty.NumField() {
-		o.Set(ty.Field(i).Tag.Get("js"), v.Field(i).Interface())
+		if name := ty.Field(i).Tag.Get("js"); name != "" {
+			o.Set(name, v.Field(i).Interface())
+		} else {
+			setFields(o, v.Field(i))
+		}
 	}
-	return o
 }
 
 // invoke calls helper over target with a's object, and cb when given.
@@ -78,23 +87,25 @@ type writeAheadArgs struct {
 	Text string `js:"text"`
 }
 
-// pageArgs: H.page, up to Count values from Lo (exclusive when LoOpen) to Hi (null: no bound),
-// framed as records when Records.
-type pageArgs struct {
-	Lo      js.Value `js:"lo"`
-	LoOpen  bool     `js:"loOpen"`
-	Hi      js.Value `js:"hi"`
-	Count   int      `js:"count"`
-	Records bool     `js:"records"`
-}
-
-// opsPageArgs: H.opsPage, page for outbox ops; State is kept across the pages of one read.
-type opsPageArgs struct {
+// span is the range of a paged read: up to Count values from Lo (exclusive when LoOpen) to Hi
+// (null: no bound).
+type span struct {
 	Lo     js.Value `js:"lo"`
 	LoOpen bool     `js:"loOpen"`
 	Hi     js.Value `js:"hi"`
 	Count  int      `js:"count"`
-	State  js.Value `js:"state"`
+}
+
+// pageArgs: H.page, the values of Span, framed as records when Records.
+type pageArgs struct {
+	Span    span `js:""`
+	Records bool `js:"records"`
+}
+
+// opsPageArgs: H.opsPage, page for outbox ops; State is kept across the pages of one read.
+type opsPageArgs struct {
+	Span  span     `js:""`
+	State js.Value `js:"state"`
 }
 
 // flushArgs: H.flush, everything a transaction changed (flush in entities.go); "" where there
@@ -124,12 +135,12 @@ type pager interface {
 }
 
 func (a pageArgs) at(lo js.Value, loOpen bool, count int) any {
-	a.Lo, a.LoOpen, a.Count = lo, loOpen, count
+	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
 	return a
 }
 
 func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) any {
-	a.Lo, a.LoOpen, a.Count = lo, loOpen, count
+	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
 	return a
 }
 
@@ -159,12 +170,9 @@ type addAllArgs struct {
 	Values string `js:"values"`
 }
 
-// keysArgs: H.keys, up to Count primary keys from Lo (exclusive when LoOpen) to Hi.
+// keysArgs: H.keys, the primary keys of Span.
 type keysArgs struct {
-	Lo     js.Value `js:"lo"`
-	LoOpen bool     `js:"loOpen"`
-	Hi     js.Value `js:"hi"`
-	Count  int      `js:"count"`
+	Span span `js:""`
 }
 
 // indexKeysArgs: H.indexKeys, the distinct index keys from Lo to Hi.

@@ -26,6 +26,19 @@ func argTable() map[string]any {
 	}
 }
 
+// jsTags lists the js tags of struct type ty's fields as setFields sets them (a span's inline).
+func jsTags(ty reflect.Type) []string {
+	var tags []string
+	for i := range ty.NumField() {
+		if name := ty.Field(i).Tag.Get("js"); name != "" {
+			tags = append(tags, name)
+		} else {
+			tags = append(tags, jsTags(ty.Field(i).Type)...)
+		}
+	}
+	return tags
+}
+
 // helperParams lists each parameter of the function f as written in its source, the
 // destructured object as one entry ("{ a, b }").
 const helperParams = `const s = f.toString();
@@ -72,10 +85,7 @@ func TestHelperArgsAgree(t *testing.T) {
 		require.True(t, names[name], "%s: H.%s is no helper", ty.Name(), name)
 		require.Equal(t, name+"Args", ty.Name(), "a helper's struct is named for it")
 		typed[name] = true
-		var tags []string
-		for i := range ty.NumField() {
-			tags = append(tags, ty.Field(i).Tag.Get("js"))
-		}
+		tags := jsTags(ty)
 		var object []string
 		for _, p := range paramsOf(name) {
 			if strings.HasPrefix(p, "{") {

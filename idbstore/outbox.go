@@ -64,7 +64,7 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	err := s.view(ctx, "outbox", []string{stOutbox, stMarks}, func(t *txn) error {
 		out = out[:0]
 		state := js.Global().Get("Object").New()
-		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, opsPageArgs{Hi: js.Null(), State: state}, func(v js.Value) (err error) {
+		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, opsPageArgs{Span: span{Hi: js.Null()}, State: state}, func(v js.Value) (err error) {
 			out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool())
 			return err
 		})
@@ -78,7 +78,7 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 // readAll reads up to limit values (limit <= 0: all) of store name in key order, as JSON.
 func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
 	var out []T
-	err := readPages(ctx, t, name, limit, t.js.page, pageArgs{Hi: js.Null()}, func(v js.Value) error {
+	err := readPages(ctx, t, name, limit, t.js.page, pageArgs{Span: span{Hi: js.Null()}}, func(v js.Value) error {
 		var vals []T
 		if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
 			return errDecode{err}

@@ -62,7 +62,7 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 		}
 		lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
 		for {
-			v, err := t.issue(ctx, t.js.page, st, pageArgs{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize, Records: true})
+			v, err := t.issue(ctx, t.js.page, st, pageArgs{Span: span{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}, Records: true})
 			if err != nil {
 				return err
 			}
@@ -356,7 +356,7 @@ func clearKind(ctx context.Context, t *txn, kind string) error {
 	lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
 	for {
 		var keys [][2]string
-		if err := t.issueJSON(ctx, &keys, t.js.keys, records, keysArgs{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}); err != nil {
+		if err := t.issueJSON(ctx, &keys, t.js.keys, records, keysArgs{Span: span{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}}); err != nil {
 			return err
 		}
 		for _, k := range keys {
