@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 )
@@ -48,7 +47,7 @@ func planAhead(writes []core.LocalWrite) (aheadWrite, bool) {
 // end is the answer, with the outbox size after the write; a report is a refutation
 // (errRefuted) or a failure.
 func writeAhead(ctx context.Context, t *txn, a aheadWrite) (int, error) {
-	if _, err := call(func() js.Value { return t.js.writeAhead.Invoke(t.raw, a.text, t.cb) }); err != nil {
+	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text}, t.cb); err != nil {
 		return 0, err
 	}
 	select {

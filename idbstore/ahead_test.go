@@ -16,9 +16,9 @@ import (
 
 // spyAhead wraps the store's H.writeAhead to count its calls and its refutations (a report of -1).
 func spyAhead(s *Store) js.Value {
-	spy := jsFunc("f", `const w = (tx, text, cb) => {
+	spy := jsFunc("f", `const w = (tx, a, cb) => {
 		w.calls++;
-		return f(tx, text, (tag, ok, v) => { if (tag === 0 && ok && v === -1) w.refuted++; cb(tag, ok, v); });
+		return f(tx, a, (tag, ok, v) => { if (tag === 0 && ok && v === -1) w.refuted++; cb(tag, ok, v); });
 	};
 	w.calls = 0; w.refuted = 0;
 	return w;`).Invoke(s.js.writeAhead)

@@ -35,7 +35,7 @@ func conflictKey(ctx context.Context, t *txn, id string) (int64, error) {
 		return 0, err
 	}
 	var keys []*int64
-	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, "getKey", jsonText([]string{id})); err != nil {
+	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, gatherArgs{Method: "getKey", Keys: jsonText([]string{id})}); err != nil {
 		return 0, err
 	}
 	if keys[0] == nil {
@@ -78,7 +78,7 @@ func (s *Store) DeleteConflict(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		return t.fire(t.js.delAll, st, jsonText([]int64{n}))
+		return t.fire(t.js.delAll, st, delAllArgs{Keys: jsonText([]int64{n})})
 	})
 }
 
@@ -94,7 +94,7 @@ func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
 			return err
 		}
 		var vals []*string
-		if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText([]string{key})); err != nil {
+		if err := t.issueJSON(ctx, &vals, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText([]string{key})}); err != nil {
 			return err
 		}
 		val = vals[0]
@@ -119,6 +119,6 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 		if err != nil {
 			return err
 		}
-		return t.fire(t.js.putKeyed, st, key, value)
+		return t.fire(t.js.putKeyed, st, putKeyedArgs{Key: key, Value: value})
 	})
 }

@@ -147,9 +147,9 @@ func load(ctx context.Context, t *txn, r loadReq) (*entities, int, error) {
 	var err error
 	if r.acked != nil {
 		seqs, opIDs := ackHints(keys, r.acked, at, len(uniq))
-		v, err = t.issue(ctx, t.js.loadAck, t.raw, loadQuery(uniq, opIDs), need, jsonText(seqs))
+		v, err = t.issue(ctx, t.js.loadAck, t.raw, loadAckArgs{Query: loadQuery(uniq, opIDs), Need: need, Seqs: jsonText(seqs)})
 	} else {
-		v, err = t.issue(ctx, t.js.load, t.raw, loadQuery(uniq, ids), len(ids) > 0, r.count, need)
+		v, err = t.issue(ctx, t.js.load, t.raw, loadArgs{Query: loadQuery(uniq, ids), WithParked: len(ids) > 0, Count: r.count, Need: need})
 	}
 	if err != nil {
 		return nil, -1, err
@@ -209,7 +209,7 @@ func refuseUnaddedOpIDs(ctx context.Context, t *txn, op string, es *entities, id
 		return err
 	}
 	var keys []*int64
-	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, "getKey", jsonText(check)); err != nil {
+	if err := t.issueJSON(ctx, &keys, t.js.gather, idx, gatherArgs{Method: "getKey", Keys: jsonText(check)}); err != nil {
 		return err
 	}
 	for i, k := range keys {
@@ -373,20 +373,20 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 	if !withSeqs {
 		puts, adds = append(puts, adds...), nil
 	}
-	f := flushArgs{dels: textOrEmpty(dels), unmarks: textOrEmpty(unmarks), marks: textOrEmpty(marks),
-		later: keysText(later), notLater: keysText(notLater), pending: pending}
+	f := flushArgs{Dels: textOrEmpty(dels), Unmarks: textOrEmpty(unmarks), Marks: textOrEmpty(marks),
+		Later: keysText(later), NotLater: keysText(notLater), Pending: pending}
 	if len(recs) > 0 {
 		var ok bool
-		if f.framed, ok = frameRecords(recs); !ok {
-			f.recs = jsonText(recordValues(recs))
+		if f.Framed, ok = frameRecords(recs); !ok {
+			f.Recs = jsonText(recordValues(recs))
 		}
 	}
 	if len(puts) > 0 {
-		if f.puts, f.putsFramed = frameOpValues(puts); !f.putsFramed {
-			f.puts = jsonText(puts)
+		if f.Puts, f.PutsFramed = frameOpValues(puts); !f.PutsFramed {
+			f.Puts = jsonText(puts)
 		}
 	}
-	if err := f.fire(t); err != nil {
+	if err := t.fire(t.js.flush, t.raw, f); err != nil {
 		return err
 	}
 	if len(adds) == 0 {
@@ -397,37 +397,13 @@ func (es *entities) flush(ctx context.Context, t *txn, withSeqs bool) error {
 		return err
 	}
 	var seqs []int64
-	if err := t.issueJSON(ctx, &seqs, t.js.addAll, outbox, jsonText(adds)); err != nil {
+	if err := t.issueJSON(ctx, &seqs, t.js.addAll, outbox, addAllArgs{Values: jsonText(adds)}); err != nil {
 		return err
 	}
 	for i, p := range addOps {
 		p.op.Seq, p.stored = seqs[i], true
 	}
 	return nil
-}
-
-// flushArgs are the flush helper's arguments (H.flush in helpers.js); "" where there is
-// nothing of a kind, so the helper skips it.
-type flushArgs struct {
-	// framed are the records framed (frame.go), recs them as JSON when they cannot be.
-	framed, recs string
-	// dels are the Seqs of outbox ops to delete (JSON).
-	dels string
-	// puts are outbox op values to put, framed (opframe_put.go) when putsFramed, else JSON.
-	puts       string
-	putsFramed bool
-	// unmarks and marks are the Seqs whose in-flight marks go or come (JSON).
-	unmarks, marks string
-	// later and notLater are the entity keys stLater gains or loses (JSON).
-	later, notLater string
-	// pending is the outbox's size to store, -1 when unchanged.
-	pending int
-}
-
-// fire issues the flush, not awaited: one crossing, its arguments in the helper's order.
-func (f flushArgs) fire(t *txn) error {
-	return t.fire(t.js.flush, t.raw, f.framed, f.recs, f.dels, f.puts, f.putsFramed,
-		f.unmarks, f.marks, f.later, f.notLater, f.pending)
 }
 
 // textOrEmpty is the JSON of values, or "" when there are none (the flush helper skips it).
@@ -447,5 +423,5 @@ func putValues[T any](t *txn, name string, values []T) error {
 	if err != nil {
 		return err
 	}
-	return t.fire(t.js.putAll, st, jsonText(values))
+	return t.fire(t.js.putAll, st, putAllArgs{Values: jsonText(values)})
 }

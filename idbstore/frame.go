@@ -113,9 +113,9 @@ func putRecords(t *txn, recs []core.Record) error {
 		return err
 	}
 	if text, ok := frameRecords(recs); ok {
-		return t.fire(t.js.putFramed, st, text)
+		return t.fire(t.js.putFramed, st, putFramedArgs{Text: text})
 	}
-	return t.fire(t.js.putAll, st, jsonText(recordValues(recs)))
+	return t.fire(t.js.putAll, st, putAllArgs{Values: jsonText(recordValues(recs))})
 }
 
 func recordValues(recs []core.Record) []recordValue {

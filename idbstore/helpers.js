@@ -4,7 +4,7 @@
 // pages need no 'unsafe-eval' in their Content-Security-Policy.
 const H = {};
 const ser = (v) => (v === undefined ? null : v);
-H.open = (name, version, upgrade, cb) => {
+H.open = ({ name, version, upgrade }, cb) => {
   let req;
   try { req = indexedDB.open(name, version); } catch (e) { cb(false, e); return; }
   req.onupgradeneeded = (ev) => {
@@ -39,7 +39,7 @@ const afterTask = (() => {
 })();
 // begin opens a transaction. With committed (a function; WithCommitted in committed.go), its
 // completion calls committed(arg) at once and tells Go in a task after this one.
-H.begin = (h, stores, mode, durability, committed, arg, cb) => {
+H.begin = (h, { stores, mode, durability, committed, arg }, cb) => {
   const tx = h.db.transaction(stores, mode, { durability });
   tx.oncomplete = typeof committed === 'function'
     ? () => { committed(arg); afterTask(() => cb(1, true, null)); }
@@ -56,7 +56,7 @@ H.range = (lo, loOpen, hi, hiOpen) => {
   return null;
 };
 // gather runs src[method](key) for every key of the JSON array keys; result: JSON array.
-H.gather = (src, method, keys, cb) => {
+H.gather = (src, { method, keys }, cb) => {
   const ks = (JSON.parse(keys) || []);
   const out = new Array(ks.length);
   let left = ks.length, failed = false;
@@ -102,7 +102,7 @@ const unmark = (tx, seqs) => {
 // mark adds one entry for seqs (none of them marked already).
 const mark = (tx, seqs) => { if (seqs.length > 0) tx.objectStore('marks').add({ seqs }); };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-H.load = (tx, query, withParked, count, need, cb) => {
+H.load = (tx, { query, withParked, count, need }, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
@@ -175,7 +175,7 @@ H.load = (tx, query, withParked, count, need, cb) => {
 // tx.offsyncSize), commits and reports nothing: the transaction's end does. Otherwise it
 // reports -1 and the caller must abort. The op's add is not awaited: an op id the outbox
 // holds already fails it, which aborts the transaction.
-H.writeAhead = (tx, text, cb) => {
+H.writeAhead = (tx, { text }, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
   const outbox = tx.objectStore('outbox');
   const entity = outbox.index('entity').getKey([op.kind, op.eid]);
@@ -216,7 +216,7 @@ H.writeAhead = (tx, text, cb) => {
 // ops read through the entity index as load does. Records are read for the keys in need and
 // for entities with more than one op. The later entries read are kept for flush. Result: as
 // load's.
-H.loadAck = (tx, query, need, seqs, cb) => {
+H.loadAck = (tx, { query, need, seqs }, cb) => {
   const q = JSON.parse(query), hints = JSON.parse(seqs) || [];
   const ks = q[0] || [], ids = q[1] || [], forced = new Set(JSON.parse(need) || []);
   const records = tx.objectStore('records'), outbox = tx.objectStore('outbox');
@@ -276,7 +276,7 @@ const REC = { kind: 0, id: 1, updatedAt: 2, deleted: 3, data: 4 };
 const OP = { seq: 0, opId: 1, kind: 2, eid: 3, type: 4, base: 5, ts: 6, attempt: 7, flags: 8, changed: 9, payload: 10 };
 H.frameFields = { rec: REC, op: OP };
 const framable = (s) => typeof s === 'string' && s.indexOf(RS) < 0 && s.indexOf(US) < 0;
-H.page = (src, lo, loOpen, hi, count, records, cb) => {
+H.page = (src, { lo, loOpen, hi, count, records }, cb) => {
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
   r.onsuccess = () => {
     const vs = r.result;
@@ -302,10 +302,10 @@ H.page = (src, lo, loOpen, hi, count, records, cb) => {
 };
 // flush: see flush in entities.go ('' = none, pending -1 = unchanged); completion is the
 // transaction's.
-H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unflags, pending) => {
+H.flush = (tx, { framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unflags, pending }) => {
   if (pending >= 0) setPending(tx, pending);
-  if (framed !== '') H.putFramed(tx.objectStore('records'), framed);
-  if (recs !== '') H.putAll(tx.objectStore('records'), recs);
+  if (framed !== '') putFramed(tx.objectStore('records'), framed);
+  if (recs !== '') putAll(tx.objectStore('records'), recs);
   if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
   if (marks !== '') mark(tx, JSON.parse(marks));
   if (flags !== '') for (const k of JSON.parse(flags)) tx.objectStore('later').put(1, k);
@@ -316,13 +316,13 @@ H.flush = (tx, framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unfl
   }
   if (dels === '' && puts === '') return;
   const outbox = tx.objectStore('outbox');
-  if (dels !== '') H.delAll(outbox, dels);
-  if (puts !== '' && putsFramed) H.putFramedOps(outbox, puts);
-  else if (puts !== '') H.putAll(outbox, puts);
+  if (dels !== '') delAll(outbox, dels);
+  if (puts !== '' && putsFramed) for (const v of framedOps(puts)) outbox.put(v);
+  else if (puts !== '') putAll(outbox, puts);
 };
 // raiseWatermarks raises kinds' cursor watermarks (core/storekit/watermark.go) to the JSON
 // array of [kind, watermark] pairs; not awaited, completion is the transaction's.
-H.raiseWatermarks = (tx, pairs) => {
+H.raiseWatermarks = (tx, { pairs }) => {
   const cursors = tx.objectStore('cursors');
   for (const [kind, wm] of JSON.parse(pairs)) {
     const r = cursors.get(kind);
@@ -350,9 +350,8 @@ const framedOps = (text) => text.split(RS).map((line) => {
   if (fl.includes('f')) v.force = true;
   return v;
 });
-H.putFramedOps = (src, text) => { for (const v of framedOps(text)) src.put(v); };
 // putFramed puts framed records (frame.go); completion is the transaction's.
-H.putFramed = (src, text) => {
+const putFramed = (src, text) => {
   const ix = ixOf(src.transaction);
   for (const line of text.split(RS)) {
     const f = line.split(US, 5);
@@ -362,14 +361,15 @@ H.putFramed = (src, text) => {
     src.put(ix.size === 0 ? v : ixRow(ix.get(v.kind), v));
   }
 };
+H.putFramed = (src, { text }) => putFramed(src, text);
 // keys reads up to count primary keys in range with getAllKeys; result: JSON array.
-H.keys = (src, lo, loOpen, hi, count, cb) => {
+H.keys = (src, { lo, loOpen, hi, count }, cb) => {
   const r = src.getAllKeys(H.range(lo, loOpen, hi, false), count);
   r.onsuccess = () => cb(0, true, JSON.stringify(r.result));
   r.onerror = () => cb(0, false, r.error);
 };
 // indexKeys collects the distinct index keys in range (a key cursor walked inside JS).
-H.indexKeys = (index, lo, hi, cb) => {
+H.indexKeys = (index, { lo, hi }, cb) => {
   const seen = new Map();
   const r = index.openKeyCursor(H.range(lo, false, hi, false), 'nextunique');
   r.onsuccess = () => {
@@ -383,11 +383,11 @@ H.indexKeys = (index, lo, hi, cb) => {
 // pageState reads what ApplyPage decides with, in one crossing: kind's cursor watermark and
 // the ids of its entities with outbox ops; result: JSON {wm, ids}. The cursor row's get is
 // issued first, so it has answered when the key walk ends.
-H.pageState = (tx, kind, cb) => {
+H.pageState = (tx, { kind }, cb) => {
   let wm = 0;
   const g = tx.objectStore('cursors').get(kind);
   g.onsuccess = () => { wm = (g.result && g.result.wm) || 0; };
-  H.indexKeys(tx.objectStore('outbox').index('entity'), [kind], [kind, []], (_, ok, text) => {
+  H.indexKeys(tx.objectStore('outbox').index('entity'), { lo: [kind], hi: [kind, []] }, (_, ok, text) => {
     if (!ok) { cb(0, false, text); return; }
     cb(0, true, '{"wm":' + wm + ',"ids":' + text + '}');
   });
@@ -430,11 +430,11 @@ const loadResult = (recs, ops, parked, n) => {
   return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
-// opsPage is page for outbox ops (src the outbox; the sixth argument is an object kept across
+// opsPage is page for outbox ops (src the outbox; state an object kept across
 // the pages of one read): up to count ops in range, framed (opframe.go) when possible, each
 // in flight when it is marked; result: [rawCount, text, lastSeq, framed]. The first page reads
 // the marks in parallel with its ops.
-H.opsPage = (src, lo, loOpen, hi, count, state, cb) => {
+H.opsPage = (src, { lo, loOpen, hi, count, state }, cb) => {
   let left = 1, failed = false;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   if (state.marked === undefined) {
@@ -460,7 +460,7 @@ H.opsPage = (src, lo, loOpen, hi, count, state, cb) => {
 // when their seqs lie close together (a batch read from the outbox), with a get per seq
 // otherwise, in parallel with the marks; an op not found at its seq (requeued, or gone) is
 // looked up by opId. The ops themselves are not rewritten.
-H.markInFlight = (tx, query, cb) => {
+H.markInFlight = (tx, { query }, cb) => {
   const want = JSON.parse(query) || [];
   if (want.length === 0) { cb(0, true, opsText([])); return; }
   const outbox = tx.objectStore('outbox');
@@ -517,16 +517,19 @@ H.pendingCount = (tx, cb) => {
     c.onerror = () => cb(0, false, c.error);
   };
   r.onerror = () => cb(0, false, r.error);
-};// putAll writes the JSON array of values; completion is the transaction's.
+};
+// putAll writes the JSON array of values; completion is the transaction's.
 // Record values get their index properties (ixRow).
-H.putAll = (src, values) => {
+const putAll = (src, values) => {
   const ix = src.name === 'records' ? ixOf(src.transaction) : null;
   for (const v of (JSON.parse(values) || [])) src.put(ix === null ? v : ixRow(ix.get(v.kind), v));
 };
-H.putKeyed = (src, key, value) => { src.put(value, key); };
-H.delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };
+H.putAll = (src, { values }) => putAll(src, values);
+H.putKeyed = (src, { key, value }) => { src.put(value, key); };
+const delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };
+H.delAll = (src, { keys }) => delAll(src, keys);
 // addAll adds the JSON array of values in order; result: JSON array of generated keys.
-H.addAll = (src, values, cb) => {
+H.addAll = (src, { values }, cb) => {
   const vs = (JSON.parse(values) || []);
   const out = new Array(vs.length);
   let left = vs.length, failed = false;
@@ -560,7 +563,7 @@ const walk = (tx, name, fn, end) => {
   next();
 };
 // stringifyField rewrites field of every value of store name to its JSON text (upgrade v1 → v2).
-H.stringifyField = (tx, name, field) => walk(tx, name, (v) => {
+H.stringifyField = (tx, { name, field }) => walk(tx, name, (v) => {
   if (v[field] === undefined || v[field] === null || typeof v[field] === 'string') return false;
   v[field] = JSON.stringify(v[field]);
   return true;
@@ -583,7 +586,7 @@ H.moveMarks = (tx) => {
 };
 // dropOps deletes the outbox ops at seqs (JSON; all of them stored), unmarking them and
 // lowering the outbox size, and reports which were marked (JSON booleans, in order).
-H.dropOps = (tx, seqs, cb) => {
+H.dropOps = (tx, { seqs }, cb) => {
   const want = JSON.parse(seqs) || [];
   const r = tx.objectStore('marks').getAll();
   r.onsuccess = () => {
@@ -659,7 +662,7 @@ H.ixNames = (db) => {
 // syncIndexes makes the records store's query indexes those of want (JSON [[kind, fields]...])
 // in a schema upgrade: it drops the others, creates the missing ones and, when anything
 // changed, rewrites every record value's index properties.
-H.syncIndexes = (tx, want) => {
+H.syncIndexes = (tx, { want }) => {
   const st = tx.objectStore('records');
   const names = JSON.parse(want).map((s) => 'q:' + JSON.stringify(s));
   const used = new Set();

@@ -64,7 +64,7 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 	err := s.view(ctx, "outbox", []string{stOutbox, stMarks}, func(t *txn) error {
 		out = out[:0]
 		state := js.Global().Get("Object").New()
-		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, state, func(v js.Value) (err error) {
+		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, opsPageArgs{Span: span{Hi: js.Null()}, State: state}, func(v js.Value) (err error) {
 			out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool())
 			return err
 		})
@@ -78,7 +78,7 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 // readAll reads up to limit values (limit <= 0: all) of store name in key order, as JSON.
 func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
 	var out []T
-	err := readPages(ctx, t, name, limit, t.js.page, js.ValueOf(false), func(v js.Value) error {
+	err := readPages(ctx, t, name, limit, t.js.page, pageArgs{Span: span{Hi: js.Null()}}, func(v js.Value) error {
 		var vals []T
 		if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
 			return errDecode{err}
@@ -90,10 +90,10 @@ func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, e
 }
 
 // readPages reads up to limit values (limit <= 0: all) of store name in key order in getAll
-// pages of at most pageSize, through helper (page, or opsPage for framed ops: both answer
-// [rawCount, text, lastKey, framed]; arg is the helper's sixth argument, the same for every
-// page); take decodes each answer.
-func readPages(ctx context.Context, t *txn, name string, limit int, helper, arg js.Value, take func(js.Value) error) error {
+// pages of at most pageSize, through helper with a (page and pageArgs, or opsPage and
+// opsPageArgs for framed ops: both answer [rawCount, text, lastKey, framed]); take decodes
+// each answer.
+func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Value, a pager, take func(js.Value) error) error {
 	st, err := t.store(name)
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func readPages(ctx context.Context, t *txn, name string, limit int, helper, arg 
 		if limit > 0 && limit-read < n {
 			n = limit - read
 		}
-		v, err := t.issue(ctx, helper, st, lo, loOpen, js.Null(), n, arg)
+		v, err := t.issue(ctx, helper, st, a.at(lo, loOpen, n))
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err := s.view(ctx, "pending count", []string{stOutbox, stMarks}, func(t *txn) error {
-		v, err := t.issue(ctx, t.js.pendingCount, t.raw)
+		v, err := t.ask(ctx, t.js.pendingCount)
 		if err == nil {
 			n = v.Int()
 		}
@@ -144,7 +144,7 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 		return nil, err
 	}
 	var vals []*opValue
-	if err := t.issueJSON(ctx, &vals, t.js.gather, idx, "get", jsonText(opIDs)); err != nil {
+	if err := t.issueJSON(ctx, &vals, t.js.gather, idx, gatherArgs{Method: "get", Keys: jsonText(opIDs)}); err != nil {
 		return nil, err
 	}
 	return vals, nil
@@ -162,7 +162,7 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 	}
 	out := []core.Op{}
 	err := s.updateDurable(ctx, "mark in flight", []string{stOutbox, stMarks}, func(t *txn) error {
-		v, err := t.issue(ctx, t.js.markInFlight, t.raw, markQuery(ops))
+		v, err := t.issue(ctx, t.js.markInFlight, t.raw, markInFlightArgs{Query: markQuery(ops)})
 		if err != nil {
 			return err
 		}
@@ -251,7 +251,7 @@ func raiseWatermarks(t *txn, wms map[string]int64) error {
 	for k, wm := range wms {
 		pairs = append(pairs, [2]any{k, wm})
 	}
-	return t.fire(t.js.raiseWatermarks, t.raw, jsonText(pairs))
+	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs)})
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack

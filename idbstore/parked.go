@@ -48,7 +48,7 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 		}
 		// Parking is rare (a refused op): the marks are read after the ops, not alongside.
 		var inFlight []bool
-		if err := t.issueJSON(ctx, &inFlight, t.js.dropOps, t.raw, jsonText(dels)); err != nil {
+		if err := t.issueJSON(ctx, &inFlight, t.js.dropOps, t.raw, dropOpsArgs{Seqs: jsonText(dels)}); err != nil {
 			return err
 		}
 		for i := range adds {
@@ -90,7 +90,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 			return err
 		}
 		var vals []*parkedValue
-		if err := t.issueJSON(ctx, &vals, t.js.gather, idx, "get", jsonText(opIDs)); err != nil {
+		if err := t.issueJSON(ctx, &vals, t.js.gather, idx, gatherArgs{Method: "get", Keys: jsonText(opIDs)}); err != nil {
 			return err
 		}
 		var found []*parkedValue
@@ -120,7 +120,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		if err != nil {
 			return err
 		}
-		if err := t.fire(t.js.delAll, parked, jsonText(dels)); err != nil {
+		if err := t.fire(t.js.delAll, parked, delAllArgs{Keys: jsonText(dels)}); err != nil {
 			return err
 		}
 		if len(adds) == 0 {

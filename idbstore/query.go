@@ -308,7 +308,7 @@ func walkIndex(ctx context.Context, t *txn, kind string, p *walkPlan, need, batc
 	conds, inJS := residualJSON(p.Residual)
 	var recs []core.Record
 	for {
-		v, err := t.issue(ctx, t.js.ixPage, idx, lo, loOpen, hi, hiOpen, p.Desc, n, head, conds)
+		v, err := t.issuePositional(ctx, t.js.ixPage, idx, lo, loOpen, hi, hiOpen, p.Desc, n, head, conds)
 		if err != nil {
 			return err
 		}
@@ -435,7 +435,7 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 	if len(ids) == 0 {
 		return out, nil
 	}
-	v, err := s.readOnce(ctx, op, "", s.js.gather, "get", jsonText(keys))
+	v, err := s.readOnce(ctx, op, "", s.js.gather, jsArgs(gatherArgs{Method: "get", Keys: jsonText(keys)}))
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, er
 			return err
 		}
 		var recs []*recordValue
-		if err := t.issueJSON(ctx, &recs, t.js.gather, st, "get", jsonText([]entityKey{{kind, id}})); err != nil {
+		if err := t.issueJSON(ctx, &recs, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText([]entityKey{{kind, id}})}); err != nil {
 			return err
 		}
 		rec = recs[0]
@@ -62,7 +62,7 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 		}
 		lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
 		for {
-			v, err := t.issue(ctx, t.js.page, st, lo, loOpen, hi, pageSize, true)
+			v, err := t.issue(ctx, t.js.page, st, pageArgs{Span: span{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}, Records: true})
 			if err != nil {
 				return err
 			}
@@ -242,7 +242,7 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 			WM  int64       `json:"wm"`
 			IDs [][2]string `json:"ids"`
 		}
-		if err := t.issueJSON(ctx, &state, t.js.pageState, t.raw, kind); err != nil {
+		if err := t.issueJSON(ctx, &state, t.js.pageState, t.raw, pageStateArgs{Kind: kind}); err != nil {
 			return err
 		}
 		pending := make(map[string]bool, len(state.IDs))
@@ -295,7 +295,7 @@ func storedUnder(ctx context.Context, t *txn, kind string, items []core.Record, 
 		return nil, err
 	}
 	var vals []*recordValue
-	if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText(keys)); err != nil {
+	if err := t.issueJSON(ctx, &vals, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText(keys)}); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*core.Record, len(vals))
@@ -315,7 +315,7 @@ func cursorRows(ctx context.Context, t *txn, kinds []string) ([]cursorValue, err
 		return nil, err
 	}
 	var vals []*cursorValue
-	if err := t.issueJSON(ctx, &vals, t.js.gather, st, "get", jsonText(kinds)); err != nil {
+	if err := t.issueJSON(ctx, &vals, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText(kinds)}); err != nil {
 		return nil, err
 	}
 	out := make([]cursorValue, len(kinds))
@@ -340,7 +340,7 @@ func indexIDs(ctx context.Context, t *txn, name, kind string) (map[string]bool, 
 		return nil, err
 	}
 	var keys [][2]string
-	if err := t.issueJSON(ctx, &keys, t.js.indexKeys, idx, js.ValueOf([]any{kind}), js.ValueOf([]any{kind, []any{}})); err != nil {
+	if err := t.issueJSON(ctx, &keys, t.js.indexKeys, idx, indexKeysArgs{Lo: js.ValueOf([]any{kind}), Hi: js.ValueOf([]any{kind, []any{}})}); err != nil {
 		return nil, err
 	}
 	ids := make(map[string]bool, len(keys))
@@ -409,7 +409,7 @@ func clearKind(ctx context.Context, t *txn, kind string) error {
 	lo, loOpen, hi := js.ValueOf([]any{kind, ""}), false, js.ValueOf([]any{kind, []any{}})
 	for {
 		var keys [][2]string
-		if err := t.issueJSON(ctx, &keys, t.js.keys, records, lo, loOpen, hi, pageSize); err != nil {
+		if err := t.issueJSON(ctx, &keys, t.js.keys, records, keysArgs{Span: span{Lo: lo, LoOpen: loOpen, Hi: hi, Count: pageSize}}); err != nil {
 			return err
 		}
 		for _, k := range keys {
@@ -425,5 +425,5 @@ func clearKind(ctx context.Context, t *txn, kind string) error {
 	if len(drop) == 0 {
 		return nil
 	}
-	return t.fire(t.js.delAll, records, jsonText(drop))
+	return t.fire(t.js.delAll, records, delAllArgs{Keys: jsonText(drop)})
 }

@@ -47,9 +47,9 @@ func migrations() []migration {
 			db.Call("createObjectStore", stMeta)
 		},
 		func(h *helpers, db, tx js.Value) {
-			h.stringifyField.Invoke(tx, stRecords, "data")
+			h.stringifyField.Invoke(tx, jsArgs(stringifyFieldArgs{Name: stRecords, Field: "data"}))
 			outbox := tx.Call("objectStore", stOutbox)
-			h.stringifyField.Invoke(tx, stOutbox, "payload")
+			h.stringifyField.Invoke(tx, jsArgs(stringifyFieldArgs{Name: stOutbox, Field: "payload"}))
 			outbox.Call("createIndex", "entity", []any{"kind", "eid"})
 			outbox.Call("createIndex", "opId", "opId", map[string]any{"unique": true})
 			parked := db.Call("createObjectStore", stParked, map[string]any{"keyPath": "n", "autoIncrement": true})
@@ -79,7 +79,7 @@ func upgrade(h *helpers, db, tx js.Value, oldVersion int, want js.Value) error {
 		}
 	}
 	if want.Type() == js.TypeString {
-		if _, err := call(func() js.Value { return h.syncIndexes.Invoke(tx, want) }); err != nil {
+		if _, err := invoke(h.syncIndexes, tx, syncIndexesArgs{Want: want}); err != nil {
 			return fmt.Errorf("query indexes: %w", err)
 		}
 	}
@@ -120,7 +120,9 @@ func openVersion(ctx context.Context, h *helpers, name string, version, want js.
 		return nil
 	})
 	release := func() { up.Release(); done.Release() }
-	if _, err := call(func() js.Value { return h.open.Invoke(name, version, up, done) }); err != nil {
+	if _, err := call(func() js.Value {
+		return h.open.Invoke(jsArgs(openArgs{Name: name, Version: version, Upgrade: up.Value}), done)
+	}); err != nil {
 		release()
 		return js.Undefined(), err
 	}

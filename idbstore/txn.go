@@ -74,7 +74,8 @@ func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
 		return nil
 	})
 	raw, err := call(func() js.Value {
-		return h.begin.Invoke(conn, h.list(stores), h.str(m.mode), h.str(m.durability), m.onCommit.fn, m.onCommit.arg, t.cb)
+		return h.begin.Invoke(conn, jsArgs(beginArgs{Stores: h.list(stores), Mode: h.str(m.mode), Durability: h.str(m.durability),
+			Committed: m.onCommit.fn, Arg: m.onCommit.arg}), t.cb)
 	})
 	if err != nil {
 		t.cb.Release()
@@ -129,17 +130,35 @@ func (t *txn) await(ctx context.Context) (js.Value, error) {
 	}
 }
 
-// issue runs a helper that reports back, and awaits it.
-func (t *txn) issue(ctx context.Context, helper js.Value, args ...any) (js.Value, error) {
+// issue runs helper over target (this transaction, or one of its stores or indexes) with a,
+// its argument struct (helperargs.go); the helper reports back, and issue awaits it.
+func (t *txn) issue(ctx context.Context, helper, target js.Value, a any) (js.Value, error) {
+	if _, err := invoke(helper, target, a, t.cb); err != nil {
+		return js.Undefined(), err
+	}
+	return t.await(ctx)
+}
+
+// issuePositional runs a query helper (helpers.js ixPage: its arguments positional, as
+// query.go and offsync.js send them) that reports back, and awaits it.
+func (t *txn) issuePositional(ctx context.Context, helper js.Value, args ...any) (js.Value, error) {
 	if _, err := call(func() js.Value { return helper.Invoke(append(args, t.cb)...) }); err != nil {
 		return js.Undefined(), err
 	}
 	return t.await(ctx)
 }
 
+// ask runs a helper that takes only the transaction and reports back, and awaits it.
+func (t *txn) ask(ctx context.Context, helper js.Value) (js.Value, error) {
+	if _, err := call(func() js.Value { return helper.Invoke(t.raw, t.cb) }); err != nil {
+		return js.Undefined(), err
+	}
+	return t.await(ctx)
+}
+
 // issueJSON runs a helper whose result is a JSON string and decodes it into out.
-func (t *txn) issueJSON(ctx context.Context, out any, helper js.Value, args ...any) error {
-	v, err := t.issue(ctx, helper, args...)
+func (t *txn) issueJSON(ctx context.Context, out any, helper, target js.Value, a any) error {
+	v, err := t.issue(ctx, helper, target, a)
 	if err != nil {
 		return err
 	}
@@ -151,8 +170,8 @@ func (t *txn) issueJSON(ctx context.Context, out any, helper js.Value, args ...a
 
 // fire runs a helper whose requests are not awaited one by one: the transaction's completion
 // says whether they succeeded.
-func (t *txn) fire(helper js.Value, args ...any) error {
-	_, err := call(func() js.Value { return helper.Invoke(args...) })
+func (t *txn) fire(helper, target js.Value, a any) error {
+	_, err := invoke(helper, target, a)
 	return err
 }
 

@@ -63,9 +63,9 @@ func TestApplyPageReadsOnlyUnderTheWatermark(t *testing.T) {
 	ctx := testCtx(t)
 	s := openFresh(t)
 	reads := js.Global().Get("Array").New()
-	s.js.gather = jsFunc("orig, reads", `return (src, method, keys, cb) => {
-		if (src.name === 'records') reads.push(JSON.parse(keys).length);
-		return orig(src, method, keys, cb);
+	s.js.gather = jsFunc("orig, reads", `return (src, args, cb) => {
+		if (src.name === 'records') reads.push(JSON.parse(args.keys).length);
+		return orig(src, args, cb);
 	};`).Invoke(s.js.gather, reads)
 	page := func(from, n int) ([]core.Record, core.Cursor) {
 		var items []core.Record

@@ -2,10 +2,10 @@
 // with a tiny test page by the real server's -static: IndexedDB storage through the public
 // API (data survives a reload), two tabs (one syncer, watch across tabs), a Web Worker host,
 // and the open()-to-ready time.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unique } from './support/server.js';
-import { browserHarness } from './support/browser.js';
+import { browserFixture } from './support/fixtures.js';
 import { PACKAGE_FILES } from './support/modules.js';
 
 const FILES = [
@@ -16,18 +16,7 @@ const FILES = [
   ['js/test/browser/worker.js', 'worker.js'],
 ];
 
-const h = browserHarness({ prefix: 'offsync-static-', files: FILES });
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await h.start());
-});
-
-after(async () => {
-  await h.stop();
-  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
-});
+const h = browserFixture({ prefix: 'offsync-static-', files: FILES });
 
 const newPage = (context, path) => h.newPage(context, path);
 
@@ -45,10 +34,10 @@ async function openIn(page, cfg) {
   }, cfg);
 }
 
-const cfgFor = () => ({ name: unique('idb'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') });
+const cfgFor = () => ({ name: unique('idb'), baseUrl: h.server.baseUrl, token: 'Bearer ' + unique('tok') });
 
 test('IndexedDB storage: writes survive a reload, then sync; open() time to ready', async (t) => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const page = await newPage(context);
     const cfg = cfgFor();
@@ -100,7 +89,7 @@ test('IndexedDB storage: writes survive a reload, then sync; open() time to read
 // connection must give way to idbstore's upgrade (else the upgrade waits for it, and open()
 // for the upgrade, until the store's open times out).
 test('open() upgrades a database of an older schema: its early connection gives way', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const page = await newPage(context);
     const cfg = cfgFor();
@@ -133,7 +122,7 @@ test('open() upgrades a database of an older schema: its early connection gives 
 });
 
 test('IndexedDB storage works under a Content-Security-Policy without unsafe-eval', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const page = await newPage(context, '/csp.html');
     await openIn(page, cfgFor());
@@ -154,7 +143,7 @@ test('IndexedDB storage works under a Content-Security-Policy without unsafe-eva
 });
 
 test('two tabs: only the leader auto-syncs, watch in one tab sees the other tab\'s writes', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const a = await newPage(context);
     const b = await newPage(context);
@@ -193,7 +182,7 @@ test('two tabs: only the leader auto-syncs, watch in one tab sees the other tab\
 });
 
 test('a tab alone posts no change messages; one that opens later hears of the writes made meanwhile', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const cfg = cfgFor();
     // A bare listener on the database's channel: it never says hello, so it counts as no tab.
@@ -227,7 +216,7 @@ test('a tab alone posts no change messages; one that opens later hears of the wr
 });
 
 test('sync() in one tab waits while another tab holds the sync lock; a signal cancels the wait', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const a = await newPage(context);
     const b = await newPage(context);
@@ -256,7 +245,7 @@ test('sync() in one tab waits while another tab holds the sync lock; a signal ca
 });
 
 test('a dedicated Web Worker hosts the client with IndexedDB; the page sees its data', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const page = await newPage(context);
     const cfg = cfgFor();

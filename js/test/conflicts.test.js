@@ -1,17 +1,12 @@
 // The six conflict strategies, JS merge functions and resolvers (sync and async, failing
 // ones too), deferred conflicts and delete conflicts, against the real server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, eventually } from './support/server.js';
-import { tenant, recorder } from './support/client.js';
+import { eventually } from './support/server.js';
+import { recorder } from './support/client.js';
+import { serverFixture } from './support/fixtures.js';
 
-let server;
-const tenants = [];
-before(async () => { server = await startServer(); });
-after(async () => {
-  await Promise.all(tenants.map((t) => t.closeAll()));
-  await server?.stop();
-});
+const env = serverFixture();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,8 +16,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * gapMs spaces the edits: the server clock offset comes from whole-second HTTP Date headers.
  */
 async function conflictOn(bOptions, { gapMs = 0, bFirst = false } = {}) {
-  const ten = tenant(server);
-  tenants.push(ten);
+  const ten = env.tenant();
   const a = await ten.open();
   const b = await ten.open(bOptions);
   await a.put('note', { id: 'c1', mood: 1, notes: 'n0', tags: ['x'] });
@@ -155,8 +149,7 @@ test('a conflictResolver that throws defers the conflict', async () => {
 });
 
 test('delete conflicts under autoPreserve: the edit survives either way', async () => {
-  const ten = tenant(server);
-  tenants.push(ten);
+  const ten = env.tenant();
   const a = await ten.open();
   const b = await ten.open();
   await a.putMany('note', [{ id: 'd1', v: 0 }, { id: 'd2', v: 0 }]);
@@ -184,8 +177,7 @@ test('delete conflicts under autoPreserve: the edit survives either way', async 
 });
 
 test('serverWins against a remote delete removes the local copy', async () => {
-  const ten = tenant(server);
-  tenants.push(ten);
+  const ten = env.tenant();
   const a = await ten.open();
   const b = await ten.open({ conflictStrategy: 'serverWins' });
   await a.put('note', { id: 'g1', v: 0 });

@@ -5,14 +5,14 @@
 // soak-browser` runs more). After each reopen the outbox, the records and the cursor agree;
 // after a final sync every write is on the server and the device holds exactly the server's
 // records. CRASH_SEED replays a run.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, unique } from './support/server.js';
+import { repoRoot, spawnListening, unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
-import { browserHarness } from './support/browser.js';
+import { browserFixture } from './support/fixtures.js';
 
 const ITERATIONS = Number(process.env.CRASH_ITERATIONS || 30);
 const SEED = Number(process.env.CRASH_SEED || Date.now() % 1_000_000);
@@ -25,10 +25,12 @@ const FILES = [
   ['js/test/browser/page.html', 'page.html'],
 ];
 
-const h = browserHarness({ prefix: 'offsync-crash-', files: FILES });
-let server;
 let proxy;
-let browser;
+const h = browserFixture({ prefix: 'offsync-crash-', files: FILES }, {
+  setUp: async () => { proxy = await startProxy(h.server.origin, SEED); },
+  tearDown: () => proxy?.stop(),
+  pageErrors: false,
+});
 
 /** mulberry32: the run's random points, reproducible from SEED. */
 function prng(seed) {
@@ -46,45 +48,12 @@ function prng(seed) {
 async function startProxy(target, seed) {
   const bin = join(h.staticDir, 'faultproxy');
   execFileSync(process.env.GO || 'go', ['build', '-o', bin, './internal/faultproxy/cmd/faultproxy'], { cwd: repoRoot, stdio: 'inherit' });
-  const proc = spawn(bin, ['-target', target, '-seed', String(seed), '-rates', RATES, '-prefix', '/api/'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('faultproxy did not start: ' + log)), 20_000);
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = /faultproxy listening on (http:\/\/\S+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`faultproxy exited (${code}): ${log}`)));
-  });
-  return {
-    url,
-    log: () => log,
-    stop: () => new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once('exit', resolve);
-      proc.kill('SIGTERM');
-    }),
-  };
+  return spawnListening(bin, ['-target', target, '-seed', String(seed), '-rates', RATES, '-prefix', '/api/'], 'faultproxy');
 }
-
-before(async () => {
-  ({ server, browser } = await h.start());
-  proxy = await startProxy(server.origin, SEED);
-});
-
-after(async () => {
-  await proxy?.stop();
-  await h.stop();
-});
 
 /** Calls the server directly (not through the proxy). */
 async function api(token, path, init = {}) {
-  const res = await fetch(server.baseUrl + path, {
+  const res = await fetch(h.server.baseUrl + path, {
     ...init, headers: { authorization: token, 'content-type': 'application/json', ...init.headers },
   });
   assert.equal(res.status, 200, `${path}: HTTP ${res.status}`);
@@ -252,7 +221,7 @@ test(`a tab crashed or closed mid-sync loses nothing (${ITERATIONS} runs, seed $
   logRun(`start: ${ITERATIONS} runs, seed ${SEED}, ${LANES} lane(s)`);
   const lane = async (l) => {
     const rand = prng(SEED + l);
-    const context = await browser.newContext();
+    const context = await h.browser.newContext();
     try {
       for (let k = l; k < ITERATIONS; k += LANES) {
         const line = await runOnce(context, k, rand);

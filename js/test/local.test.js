@@ -1,6 +1,6 @@
 // The local half of the API (no server needed beyond open): writes, reads, outbox, invalid
 // arguments and close, under Node with memory storage and the real sync.wasm.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { access, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -8,19 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { open } from '../offsync.js';
-import { repoRoot, startServer, unique } from './support/server.js';
-import { tenant } from './support/client.js';
+import { repoRoot, unique } from './support/server.js';
+import { serverFixture } from './support/fixtures.js';
 
-let server;
-let ten;
-before(async () => {
-  server = await startServer();
-  ten = tenant(server);
-});
-after(async () => {
-  await ten?.closeAll();
-  await server?.stop();
-});
+const env = serverFixture();
+const ten = env.tenant();
 
 const rejectsWith = (p, code) => assert.rejects(p, (e) => {
   assert.equal(e.code, code, `code of ${e.message}`);
@@ -114,7 +106,7 @@ test('argument mistakes reject with invalid and the instance survives them', asy
 });
 
 test('open rejects bad options with invalid', async () => {
-  const base = { name: unique('db'), baseUrl: server.baseUrl, kinds: ['note'], storage: 'memory' };
+  const base = { name: unique('db'), baseUrl: env.server.baseUrl, kinds: ['note'], storage: 'memory' };
   const cases = [
     ['no options', undefined],
     ['no name', { ...base, name: '' }],
@@ -133,7 +125,7 @@ test('open rejects bad options with invalid', async () => {
 });
 
 test('calls after close reject with closed', async () => {
-  const db = await open({ name: unique('db'), baseUrl: server.baseUrl, kinds: ['note'], storage: 'memory' });
+  const db = await open({ name: unique('db'), baseUrl: env.server.baseUrl, kinds: ['note'], storage: 'memory' });
   await db.put('note', { id: 'a' });
   await db.close();
   assert.equal(db.closed, true);

@@ -3,10 +3,10 @@
 // (support/reference.js) over random data, writes, deletes and pulls from the real server, and
 // live watches in one tab following writes made in another tab and pulled by syncs: after every
 // change each watch's last rows equal a fresh query(), and an unaffected watch is not called.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unique } from './support/server.js';
-import { browserHarness } from './support/browser.js';
+import { browserFixture } from './support/fixtures.js';
 import { tenant } from './support/client.js';
 import { INDEXES, randomQuery, randomRecord, referenceQuery, rng } from './support/reference.js';
 import { PACKAGE_FILES } from './support/modules.js';
@@ -18,18 +18,7 @@ const FILES = [
 ];
 const SEED = Number(process.env.OFFSYNC_QUERY_SEED ?? Date.now() % 1e6);
 
-const h = browserHarness({ prefix: 'offsync-query-', files: FILES });
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await h.start());
-});
-
-after(async () => {
-  await h.stop();
-  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
-});
+const h = browserFixture({ prefix: 'offsync-query-', files: FILES });
 
 /** A tab with window.qt (query-page.js) on a database of cfg. */
 async function tab(context, cfg) {
@@ -68,13 +57,13 @@ async function randomStep(r, writer, other, step) {
 
 test('Chromium/IndexedDB: db.query and db.count equal the reference over random data, writes and pulls', { timeout: 240_000 }, async (t) => {
   t.diagnostic(`seed ${SEED} (OFFSYNC_QUERY_SEED replays it)`);
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     for (let round = 0; round < 2; round++) {
       const r = rng(SEED + round);
-      const shared = tenant(server);
+      const shared = tenant(h.server);
       const other = await shared.open();
-      const page = await tab(context, { name: unique('idbq'), baseUrl: server.baseUrl, token: 'Bearer ' + shared.token, indexes: { note: INDEXES } });
+      const page = await tab(context, { name: unique('idbq'), baseUrl: h.server.baseUrl, token: 'Bearer ' + shared.token, indexes: { note: INDEXES } });
       try {
         await page.evaluate((recs) => window.qt.db.putMany('note', recs), Array.from({ length: 40 }, (_, i) => randomRecord(r, 'r' + i)));
         for (let step = 0; step < 10; step++) {
@@ -100,11 +89,11 @@ test('Chromium/IndexedDB: db.query and db.count equal the reference over random 
 test('Chromium, two tabs: watches follow the other tab\'s writes and pulls; unaffected watches are not called', { timeout: 240_000 }, async (t) => {
   t.diagnostic(`seed ${SEED}`);
   const r = rng(SEED + 99);
-  const context = await browser.newContext();
-  const shared = tenant(server);
+  const context = await h.browser.newContext();
+  const shared = tenant(h.server);
   try {
     const other = await shared.open();
-    const cfg = { name: unique('idbw'), baseUrl: server.baseUrl, token: 'Bearer ' + shared.token, indexes: { note: INDEXES } };
+    const cfg = { name: unique('idbw'), baseUrl: h.server.baseUrl, token: 'Bearer ' + shared.token, indexes: { note: INDEXES } };
     const a = await tab(context, cfg);
     const b = await tab(context, cfg);
     await b.evaluate((recs) => window.qt.db.putMany('note', recs), Array.from({ length: 40 }, (_, i) => randomRecord(r, 'r' + i)));

@@ -4,23 +4,16 @@
 // data, writes, deletes and pulls from the real server, and live watches checked after every
 // random change against a fresh query(). The incremental algorithm of live.js alone is also
 // run against a source evaluated by the reference, with reads that interleave with changes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiveQueries } from '../live.js';
-import { startServer, eventually } from './support/server.js';
+import { eventually } from './support/server.js';
 import { tenant } from './support/client.js';
+import { serverFixture } from './support/fixtures.js';
 import { INDEXES, randomQuery, randomRecord, referenceQuery, rng } from './support/reference.js';
 
-let server;
-let ten;
-before(async () => {
-  server = await startServer();
-  ten = tenant(server);
-});
-after(async () => {
-  await ten?.closeAll();
-  await server?.stop();
-});
+const env = serverFixture();
+const ten = env.tenant();
 
 const SEED = Number(process.env.OFFSYNC_QUERY_SEED ?? Date.now() % 1e6);
 
@@ -226,7 +219,7 @@ test('differential: db.query and db.count equal the reference over random data, 
   t.diagnostic(`seed ${SEED}`);
   for (let round = 0; round < 4; round++) {
     const r = rng(SEED + round);
-    const shared = tenant(server);
+    const shared = tenant(env.server);
     const db = await shared.open({ indexes: { note: INDEXES } });
     const other = await shared.open();
     try {
@@ -250,7 +243,7 @@ test('differential: db.query and db.count equal the reference over random data, 
 test('live: after every random change each watch equals a fresh query(); unaffected watches are not called', async (t) => {
   t.diagnostic(`seed ${SEED}`);
   const r = rng(SEED + 7);
-  const shared = tenant(server);
+  const shared = tenant(env.server);
   const db = await shared.open({ indexes: { note: INDEXES } });
   const other = await shared.open();
   try {

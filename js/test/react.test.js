@@ -1,14 +1,14 @@
 // offsync/react in headless Chromium with React and react-dom from npm (development builds,
 // StrictMode): the page (browser/react-page.jsx) is bundled with esbuild, offsync.js is served
 // beside it, and the database is a real IndexedDB one syncing with the real server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot, unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
-import { browserHarness } from './support/browser.js';
+import { browserFixture } from './support/fixtures.js';
 
 const FILES = [
   ...PACKAGE_FILES,
@@ -16,7 +16,7 @@ const FILES = [
   ['js/test/browser/page.html', 'page.html'],
 ];
 
-const h = browserHarness({
+const h = browserFixture({
   prefix: 'offsync-react-',
   files: FILES,
   prepare: (staticDir) => promisify(execFile)(join(repoRoot, 'node_modules/.bin/esbuild'), [
@@ -24,18 +24,7 @@ const h = browserHarness({
     '--external:./offsync.js', '--define:process.env.NODE_ENV="development"', '--log-level=warning',
     `--outfile=${join(staticDir, 'react-page.js')}`,
   ], { cwd: repoRoot }),
-});
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await h.start());
-});
-
-after(async () => {
-  await h.stop();
-  assert.deepEqual(h.pageErrors, [], 'no page errors and no React warnings');
-});
+}, { pageErrors: 'no page errors and no React warnings' });
 
 // React reports misuse (an uncached snapshot, a missing key, an update after unmount) this way.
 const reactWarnings = (page) => page.on('console', (m) => {
@@ -50,9 +39,9 @@ const until = (page, fn, arg) => page.waitForFunction(fn, arg, { timeout: 10_000
 const counts = (page) => page.evaluate(() => ({ ...window.app.counts }));
 
 test('useQuery, useRecord and useSyncStatus follow local writes, sync and another tab; unmount stops them', async (t) => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
-    const cfg = { name: unique('react'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') };
+    const cfg = { name: unique('react'), baseUrl: h.server.baseUrl, token: 'Bearer ' + unique('tok') };
     const page = await newPage(context, '/react.html');
     await page.evaluate(async (cfg) => {
       await window.app.open(cfg);

@@ -2,25 +2,14 @@
 // Chromium with IndexedDB storage, served by the real server's -static: a write is pushed by
 // itself while auto sync runs, and a write whose tab closed before its push goes with the next
 // tab's auto sync (the outbox is durable).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open } from '../offsync.js';
 import { unique, eventually } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
-import { browserHarness } from './support/browser.js';
+import { browserFixture } from './support/fixtures.js';
 
-const h = browserHarness({ prefix: 'offsync-seed-static-', files: [...PACKAGE_FILES, ['js/test/browser/page.html', 'page.html']] });
-let server;
-let browser;
-
-before(async () => {
-  ({ server, browser } = await h.start());
-});
-
-after(async () => {
-  await h.stop();
-  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
-});
+const h = browserFixture({ prefix: 'offsync-seed-static-', files: [...PACKAGE_FILES, ['js/test/browser/page.html', 'page.html']] });
 
 const newPage = (context) => h.newPage(context);
 
@@ -40,7 +29,7 @@ async function openWithAuto(page, cfg, pushDebounceMs) {
 
 /** What the server holds for note id, seen by a fresh Node device of the same tenant. */
 async function serverCopy(cfg, id) {
-  const db = await open({ name: unique('node'), baseUrl: server.baseUrl, kinds: ['note'], storage: 'memory', token: () => cfg.token });
+  const db = await open({ name: unique('node'), baseUrl: h.server.baseUrl, kinds: ['note'], storage: 'memory', token: () => cfg.token });
   try {
     await db.sync();
     return await db.get('note', id);
@@ -50,10 +39,10 @@ async function serverCopy(cfg, id) {
 }
 
 test('Chromium: a local write is pushed soon by itself while auto sync runs, with operationPushed', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const page = await newPage(context);
-    const cfg = { name: unique('idb'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') };
+    const cfg = { name: unique('idb'), baseUrl: h.server.baseUrl, token: 'Bearer ' + unique('tok') };
     await openWithAuto(page, cfg, 100);
     const opId = await page.evaluate(async () => {
       window.seen.length = 0;
@@ -73,9 +62,9 @@ test('Chromium: a local write is pushed soon by itself while auto sync runs, wit
 });
 
 test('Chromium: a write whose tab closed before its push goes with the next tab\'s auto sync', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
-    const cfg = { name: unique('idb'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') };
+    const cfg = { name: unique('idb'), baseUrl: h.server.baseUrl, token: 'Bearer ' + unique('tok') };
     const first = await newPage(context);
     await openWithAuto(first, cfg, 60_000); // the push would come a minute later
     await first.evaluate(() => window.db.put('note', { id: 'orphan', v: 7 }));
@@ -96,9 +85,9 @@ test('Chromium: a write whose tab closed before its push goes with the next tab\
 });
 
 test('Chromium: a tab that does not lead auto sync pushes its own writes soon; offline, it waits for \'online\'', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
-    const cfg = { name: unique('idb'), baseUrl: server.baseUrl, token: 'Bearer ' + unique('tok') };
+    const cfg = { name: unique('idb'), baseUrl: h.server.baseUrl, token: 'Bearer ' + unique('tok') };
     const leader = await newPage(context);
     await openWithAuto(leader, cfg, 100);
     const other = await newPage(context);

@@ -3,26 +3,17 @@
 // merge without a mergeFunction, maxConflictRetries, sync({pushKinds, pullKinds}), the push
 // soon after local writes while auto sync runs (pushDebounceMs), and the events
 // operationPushed, operationFailed, conflictUnresolved, dataMerged and error {phase, statusCode}.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { merges as fromModule } from '../merges.js';
 import { merges } from '../offsync.js';
-import { startServer, eventually, nextEvent } from './support/server.js';
-import { tenant, recorder } from './support/client.js';
+import { eventually, nextEvent } from './support/server.js';
+import { recorder } from './support/client.js';
+import { serverFixture } from './support/fixtures.js';
 
-let server;
-const tenants = [];
-before(async () => { server = await startServer(); });
-after(async () => {
-  await Promise.all(tenants.map((t) => t.closeAll()));
-  await server?.stop();
-});
+const env = serverFixture();
 
-function newTenant(defaults) {
-  const ten = tenant(server, defaults);
-  tenants.push(ten);
-  return ten;
-}
+const newTenant = (defaults) => env.tenant(defaults);
 
 /** What the server holds for kind/id, seen by a fresh device of ten. */
 async function serverCopy(ten, kind, id) {

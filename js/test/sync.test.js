@@ -1,22 +1,13 @@
 // sync() against the real server: round trips, stats, events, watch, abort, auth failures,
 // the server going down and coming back, auto sync.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, eventually, nextEvent } from './support/server.js';
-import { tenant, recorder } from './support/client.js';
+import { recorder } from './support/client.js';
+import { serverFixture } from './support/fixtures.js';
 
-let server;
-const tenants = [];
-before(async () => { server = await startServer(); });
-after(async () => {
-  await Promise.all(tenants.map((t) => t.closeAll()));
-  await server?.stop();
-});
-const newTenant = (defaults) => {
-  const t = tenant(server, defaults);
-  tenants.push(t);
-  return t;
-};
+const env = serverFixture();
+const newTenant = (defaults) => env.tenant(defaults);
 
 test('two devices converge through sync; stats count what moved', async () => {
   const ten = newTenant();
@@ -167,8 +158,7 @@ test('auth: a throwing or rejecting token provider and a 401 fail with auth, kee
 test('server down, then up again: network error, then the outbox drains', async () => {
   const own = await startServer();
   try {
-    const ten = tenant(own);
-    tenants.push(ten);
+    const ten = env.tenant(undefined, own);
     const db = await ten.open();
     await db.put('note', { id: 'd1' });
     await db.sync();
@@ -221,8 +211,7 @@ test('a silent server: the request times out with timeout, retryable', async () 
   const silent = createServer(() => {});
   await new Promise((r) => silent.listen(0, '127.0.0.1', r));
   try {
-    const ten = tenant({ baseUrl: `http://127.0.0.1:${silent.address().port}` });
-    tenants.push(ten);
+    const ten = env.tenant(undefined, { baseUrl: `http://127.0.0.1:${silent.address().port}` });
     const db = await ten.open({ requestTimeoutMs: 200 });
     await db.put('note', { id: 's1' });
     const t0 = Date.now();

@@ -3,23 +3,24 @@
 // list that a sync reads and writes, so they wait while another tab's sync runs. Tab A's sync
 // is held mid-pull by a small proxy in front of the real server; tab B's three calls must not
 // settle until it is let go.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import { once } from 'node:events';
 import { unique } from './support/server.js';
 import { PACKAGE_FILES } from './support/modules.js';
-import { browserHarness } from './support/browser.js';
+import { browserFixture } from './support/fixtures.js';
 
 const FILES = [
   ...PACKAGE_FILES,
   ['js/test/browser/page.html', 'page.html'],
 ];
 
-const h = browserHarness({ prefix: 'offsync-static-', files: FILES });
-let server;
 let proxy;
-let browser;
+const h = browserFixture({ prefix: 'offsync-static-', files: FILES }, {
+  setUp: async () => { proxy = await startProxy(h.server.origin); },
+  tearDown: () => proxy?.stop(),
+});
 
 /** A proxy to target that holds the requests hold(req) picks until release(). */
 async function startProxy(target) {
@@ -55,17 +56,6 @@ async function startProxy(target) {
   return p;
 }
 
-before(async () => {
-  ({ server, browser } = await h.start());
-  proxy = await startProxy(server.origin);
-});
-
-after(async () => {
-  proxy?.stop();
-  await h.stop();
-  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
-});
-
 async function openTab(context, cfg) {
   const page = await h.newPage(context, '/page.html', { origin: proxy.origin });
   await page.evaluate(async (cfg) => {
@@ -83,7 +73,7 @@ async function until(fn, what, ms = 10_000) {
 }
 
 test('resolveConflict, retryParked and dropParked wait while another tab syncs', async () => {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const cfg = { name: unique('idb'), baseUrl: proxy.origin + '/api', token: 'Bearer ' + unique('tok'), conflictStrategy: 'manual' };
     const a = await openTab(context, cfg);
@@ -101,7 +91,7 @@ test('resolveConflict, retryParked and dropParked wait while another tab syncs',
       return { c1: await db.get('note', 'c1'), parked: (await db.parked()).map((p) => p.op.opId) };
     });
     assert.equal(setup.parked.length, 2, 'both big records were parked');
-    const other = await fetch(`${server.baseUrl}/note/c1`, {
+    const other = await fetch(`${h.server.baseUrl}/note/c1`, {
       method: 'PUT',
       headers: { authorization: cfg.token, 'content-type': 'application/json', 'x-idempotency-key': unique('k') },
       body: JSON.stringify({ id: 'c1', v: 'other device', _baseUpdatedAt: setup.c1.updatedAt }),

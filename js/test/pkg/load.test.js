@@ -2,13 +2,13 @@
 // globals left behind in a page or a worker (an app's own `process` survives), a relative
 // baseUrl, and clear, non-retryable load errors: HTTP 404, a wrong MIME type, a file that is
 // not wasm, and a Content-Security-Policy blocking the compilation or the fetch.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unique } from '../support/server.js';
 import { PACKAGE_FILES } from '../support/modules.js';
-import { browserHarness } from '../support/browser.js';
+import { browserFixture } from '../support/fixtures.js';
 
 const FILES = [
   ...PACKAGE_FILES,
@@ -18,25 +18,15 @@ const FILES = [
     .map((f) => [`js/test/pkg/browser/${f}`, f]),
 ];
 
-const h = browserHarness({
+const h = browserFixture({
   prefix: 'offsync-load-',
   files: FILES,
   // Served as application/wasm, but no WebAssembly module.
   prepare: (staticDir) => writeFile(join(staticDir, 'broken.wasm'), 'this is not WebAssembly'),
 });
-let browser;
-
-before(async () => {
-  ({ browser } = await h.start());
-});
-
-after(async () => {
-  await h.stop();
-  assert.deepEqual(h.pageErrors, [], 'no uncaught page errors');
-});
 
 async function withPage(path, fn) {
-  const context = await browser.newContext();
+  const context = await h.browser.newContext();
   try {
     const page = await h.newPage(context, path);
     return await fn(page);

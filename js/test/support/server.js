@@ -21,24 +21,7 @@ export async function startServer({ addr = '127.0.0.1:0', dir, staticDir } = {})
   const dbDir = dir ?? (await mkdtemp(join(tmpdir(), 'offsync-js-')));
   const args = ['-addr', addr, '-db', join(dbDir, 'offsync.db'), '-dev'];
   if (staticDir) args.push('-static', staticDir, '-prefix', '/api');
-  const proc = spawn(serverBin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), START_TIMEOUT_MS);
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (chunk) => {
-      log += chunk;
-      const m = /offsync-server listening on (http:\/\/\S+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}): ${log}`));
-    });
-  });
+  const { url, stop } = await spawnListening(serverBin, args, 'offsync-server');
   const origin = new URL(url).origin;
   return {
     origin,
@@ -47,12 +30,43 @@ export async function startServer({ addr = '127.0.0.1:0', dir, staticDir } = {})
     dir: dbDir,
     /** Stops the process; keepData leaves the database for a restart. */
     async stop({ keepData = false } = {}) {
+      await stop();
+      if (!keepData && !dir) await rm(dbDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * spawnListening(bin, args, name) spawns bin and resolves, once it prints "name listening on
+ * URL" on stderr, with {url, stop()}: stop ends the process (SIGTERM) and waits for its exit.
+ */
+export async function spawnListening(bin, args, name) {
+  const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${log}`)), START_TIMEOUT_MS);
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = new RegExp(`${name} listening on (http://\\S+)`).exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}): ${log}`));
+    });
+  });
+  return {
+    url,
+    async stop() {
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = once(proc, 'exit');
         proc.kill('SIGTERM');
         await exited;
       }
-      if (!keepData && !dir) await rm(dbDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,213 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"reflect"
+	"syscall/js"
+)
+
+// A helper of helpers.js takes what it works on (a transaction, object store, index or
+// connection) first, then ONE argument object, then cb when it reports: H.x(target, { a, b }, cb).
+// Go builds that object from the helper's argument struct below, named for the helper (xArgs for
+// H.x): its fields' js tags are the names the helper destructures, and TestHelperArgsAgree
+// compares the two. Adding a helper: the function in helpers.js, its struct here, its row in
+// the test's argTable. Per-record data stays in frames and JSON texts (one field each): a
+// per-call object costs a few crossings, a per-record one would cost many. (A method per struct
+// naming its helper cost 4 KB of gzipped wasm; the struct's name does it for free.)
+
+// jsArgs is the JS object of a, a helper's argument struct: one property per tagged field.
+// (ValueOf of an empty map makes it with syscall/js's cached Object constructor: one crossing.)
+func jsArgs(a any) js.Value {
+	o := js.ValueOf(map[string]any{})
+	setFields(o, reflect.ValueOf(a))
+	return o
+}
+
+// setFields sets a property of o for each tagged field of v; a field tagged js:"" (a span) is
+// set as its own fields.
+func setFields(o js.Value, v reflect.Value) {
+	ty := v.Type()
+	for i := range ty.NumField() {
+		if name := ty.Field(i).Tag.Get("js"); name != "" {
+			o.Set(name, v.Field(i).Interface())
+		} else {
+			setFields(o, v.Field(i))
+		}
+	}
+}
+
+// invoke calls helper over target with a's object, and cb when given.
+func invoke(helper, target js.Value, a any, cb ...any) (js.Value, error) {
+	return call(func() js.Value { return helper.Invoke(append([]any{target, jsArgs(a)}, cb...)...) })
+}
+
+// openArgs: H.open, a connection to database Name at Version (undefined: the current one);
+// Upgrade runs in its versionchange.
+type openArgs struct {
+	Name    string   `js:"name"`
+	Version js.Value `js:"version"`
+	Upgrade js.Value `js:"upgrade"`
+}
+
+// beginArgs: H.begin, a transaction over Stores; Committed(Arg) runs at its completion when
+// Committed is a function (WithCommitted).
+type beginArgs struct {
+	Stores     js.Value `js:"stores"`
+	Mode       js.Value `js:"mode"`
+	Durability js.Value `js:"durability"`
+	Committed  js.Value `js:"committed"`
+	Arg        js.Value `js:"arg"`
+}
+
+// gatherArgs: H.gather, src[Method](key) for every key of the JSON array Keys.
+type gatherArgs struct {
+	Method string `js:"method"`
+	Keys   string `js:"keys"`
+}
+
+// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Need the JSON key
+// positions whose records to read, or null for all.
+type loadArgs struct {
+	Query      string   `js:"query"`
+	WithParked bool     `js:"withParked"`
+	Count      bool     `js:"count"`
+	Need       js.Value `js:"need"`
+}
+
+// loadAckArgs: H.loadAck (loadForAck in entities.go); Seqs the acked ops' seqs per key (JSON).
+type loadAckArgs struct {
+	Query string   `js:"query"`
+	Need  js.Value `js:"need"`
+	Seqs  string   `js:"seqs"`
+}
+
+// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go).
+type writeAheadArgs struct {
+	Text string `js:"text"`
+}
+
+// span is the range of a paged read: up to Count values from Lo (exclusive when LoOpen) to Hi
+// (null: no bound).
+type span struct {
+	Lo     js.Value `js:"lo"`
+	LoOpen bool     `js:"loOpen"`
+	Hi     js.Value `js:"hi"`
+	Count  int      `js:"count"`
+}
+
+// pageArgs: H.page, the values of Span, framed as records when Records.
+type pageArgs struct {
+	Span    span `js:""`
+	Records bool `js:"records"`
+}
+
+// opsPageArgs: H.opsPage, page for outbox ops; State is kept across the pages of one read.
+type opsPageArgs struct {
+	Span  span     `js:""`
+	State js.Value `js:"state"`
+}
+
+// flushArgs: H.flush, everything a transaction changed (flush in entities.go); "" where there
+// is nothing of a kind, so the helper skips it.
+type flushArgs struct {
+	// Framed are the records framed (frame.go), Recs them as JSON when they cannot be.
+	Framed string `js:"framed"`
+	Recs   string `js:"recs"`
+	// Dels are the Seqs of outbox ops to delete (JSON).
+	Dels string `js:"dels"`
+	// Puts are outbox op values to put, framed (opframe_put.go) when PutsFramed, else JSON.
+	Puts       string `js:"puts"`
+	PutsFramed bool   `js:"putsFramed"`
+	// Unmarks and Marks are the Seqs whose in-flight marks go or come (JSON).
+	Unmarks string `js:"unmarks"`
+	Marks   string `js:"marks"`
+	// Later and NotLater are the entity keys stLater gains or loses (JSON).
+	Later    string `js:"flags"`
+	NotLater string `js:"unflags"`
+	// Pending is the outbox's size to store, -1 when unchanged.
+	Pending int `js:"pending"`
+}
+
+// pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page.
+type pager interface {
+	at(lo js.Value, loOpen bool, count int) any
+}
+
+func (a pageArgs) at(lo js.Value, loOpen bool, count int) any {
+	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
+	return a
+}
+
+func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) any {
+	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
+	return a
+}
+
+// putFramedArgs: H.putFramed, framed records (frame.go).
+type putFramedArgs struct {
+	Text string `js:"text"`
+}
+
+// putAllArgs: H.putAll, a JSON array of values.
+type putAllArgs struct {
+	Values string `js:"values"`
+}
+
+// putKeyedArgs: H.putKeyed, one value under an out-of-line key.
+type putKeyedArgs struct {
+	Key   any `js:"key"`
+	Value any `js:"value"`
+}
+
+// delAllArgs: H.delAll, a JSON array of keys.
+type delAllArgs struct {
+	Keys string `js:"keys"`
+}
+
+// addAllArgs: H.addAll, a JSON array of values added in order.
+type addAllArgs struct {
+	Values string `js:"values"`
+}
+
+// keysArgs: H.keys, the primary keys of Span.
+type keysArgs struct {
+	Span span `js:""`
+}
+
+// indexKeysArgs: H.indexKeys, the distinct index keys from Lo to Hi.
+type indexKeysArgs struct {
+	Lo js.Value `js:"lo"`
+	Hi js.Value `js:"hi"`
+}
+
+// markInFlightArgs: H.markInFlight, Query the JSON [[seq, opId]...] to mark.
+type markInFlightArgs struct {
+	Query string `js:"query"`
+}
+
+// dropOpsArgs: H.dropOps, the outbox ops at Seqs (JSON).
+type dropOpsArgs struct {
+	Seqs string `js:"seqs"`
+}
+
+// stringifyFieldArgs: H.stringifyField, store Name's Field as JSON text (upgrade v1 → v2).
+type stringifyFieldArgs struct {
+	Name  string `js:"name"`
+	Field string `js:"field"`
+}
+
+// raiseWatermarksArgs: H.raiseWatermarks, Pairs the JSON [[kind, watermark]...] to raise to.
+type raiseWatermarksArgs struct {
+	Pairs string `js:"pairs"`
+}
+
+// pageStateArgs: H.pageState, what ApplyPage decides kind's page with.
+type pageStateArgs struct {
+	Kind string `js:"kind"`
+}
+
+// syncIndexesArgs: H.syncIndexes, Want the query indexes' JSON [[kind, fields]...].
+type syncIndexesArgs struct {
+	Want js.Value `js:"want"`
+}
