@@ -14,7 +14,11 @@ type kitTx struct {
 	later []*pendingOp
 	// placed holds the op of each Enqueue call, in order.
 	placed []*pendingOp
+	// unparked are the ops an unpark requeues.
+	unparked []core.Op
 }
+
+func (k *kitTx) Unparked() []core.Op { return k.unparked }
 
 // Acked finds the op among the ack's entity's loaded ops: the acks' entities are loaded
 // before, and an op pending on another entity was refused then (refuseMisplacedAcks).

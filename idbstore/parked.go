@@ -13,12 +13,9 @@ import (
 // Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
 // parked op keeps the in-flight state it had) and lowering the stored outbox size; one
 // transaction.
-func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
+func (s backend) Park(ctx context.Context, parked []core.ParkedOp) error {
 	const op = "park"
 	if err := s.guard(op); err != nil {
-		return err
-	}
-	if err := storekit.CheckParked(parked); err != nil {
 		return err
 	}
 	ids := make([]string, len(parked))
@@ -59,7 +56,7 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 }
 
 // Parked lists parked ops in the order they were parked.
-func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+func (s backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 	if err := s.guard("parked"); err != nil {
 		return nil, err
 	}
@@ -78,9 +75,10 @@ func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 	return out, nil
 }
 
-// Unpark removes ops from the parked list and, with requeue, appends them to the outbox again
-// (new Seq, not in flight, next attempt); one transaction.
-func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
+// changeUnpark is Change's FlowUnpark in one transaction: the ops are taken off the parked
+// list and, with requeue, fn puts them back in the outbox over their entities, loaded in one
+// batch.
+func (s backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool, fn func(storekit.Tx) error) error {
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}
@@ -132,7 +130,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		if err != nil {
 			return err
 		}
-		if err := storekit.Requeue(&kitTx{es: es}, adds); err != nil {
+		if err := fn(&kitTx{es: es, unparked: adds}); err != nil {
 			return err
 		}
 		return es.flush(ctx, t, false)

@@ -23,6 +23,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Object store names.
@@ -43,6 +44,9 @@ const (
 
 // Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.
 type Store struct {
+	// Store is core.Store's methods, written once in storekit over this package's backend.
+	*storekit.Store
+
 	name string
 	js   *helpers
 
@@ -98,6 +102,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 		want = map[string][]core.IndexSpec{}
 	}
 	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize}
+	s.Store = storekit.New(backend{s})
 	switch o.Durability {
 	case "", "strict":
 	case "relaxed":
@@ -111,8 +116,13 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// backend is the Store as storekit.Backend sees it: the primitives, each one transaction.
+type backend struct{ *Store }
+
+var _ storekit.Backend = backend{}
+
 // Close closes the connection. Later calls return a closed error.
-func (s *Store) Close() error {
+func (s backend) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

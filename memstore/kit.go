@@ -6,8 +6,13 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// kitTx is a tx as the flows of core/storekit see it.
-type kitTx struct{ *tx }
+// kitTx is a tx as the flows of core/storekit see it, with the ops an unpark took.
+type kitTx struct {
+	*tx
+	unparked []core.Op
+}
+
+func (t kitTx) Unparked() []core.Op { return t.unparked }
 
 func (t kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
 	stored, ok := t.findOp(a.Op.OpID)

@@ -14,10 +14,14 @@ import (
 	"sync"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Store is an in-memory core.Store. The zero value is not usable: call New.
 type Store struct {
+	// Store is core.Store's methods, written once in storekit over this package's backend.
+	*storekit.Store
+
 	mu        sync.Mutex
 	closed    bool
 	records   map[string]map[string]core.Record // kind → id → record (tombstones included)
@@ -35,14 +39,21 @@ var _ core.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{
+	s := &Store{
 		records:  map[string]map[string]core.Record{},
 		byEntity: map[entityKey][]int64{},
 		byID:     map[string]int64{},
 		cursors:  map[string]core.Cursor{},
 		meta:     map[string]string{},
 	}
+	s.Store = storekit.New(backend{s})
+	return s
 }
+
+// backend is the Store as storekit.Backend sees it: the primitives, over the maps.
+type backend struct{ *Store }
+
+var _ storekit.Backend = backend{}
 
 // lock takes the mutex after checking ctx and that the store is open. On success the caller
 // must unlock s.mu.
@@ -59,7 +70,7 @@ func (s *Store) lock(ctx context.Context, op string) error {
 }
 
 // Close releases the store; later calls return ErrClosed errors. Safe to call more than once.
-func (s *Store) Close() error {
+func (s backend) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
