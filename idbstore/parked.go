@@ -124,7 +124,7 @@ func (s backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool,
 		if len(adds) == 0 {
 			return nil
 		}
-		// A requeued op's change is applied to its record again (core.PlanUnpark): pulls may
+		// A requeued op's change is applied to its record again (storekit's planUnpark): pulls may
 		// have overwritten the record while the op was parked.
 		es, err := loadEntities(ctx, t, keys)
 		if err != nil {

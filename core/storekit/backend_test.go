@@ -325,7 +325,7 @@ func (t *mapTx) remove(seq int64) {
 	t.outbox = slices.DeleteFunc(t.outbox, func(x core.Op) bool { return x.Seq == seq })
 }
 
-func (t *mapTx) Place(_, _ string, pending []core.Op, plan core.WritePlan) {
+func (t *mapTx) Place(_, _ string, pending []core.Op, plan storekit.WritePlan) {
 	switch {
 	case plan.Append != nil:
 		t.appendOp(*plan.Append)

@@ -205,7 +205,7 @@ func (s *Store) cursors(ctx context.Context, op string, kinds []string) ([]core.
 	return s.b.Cursors(ctx, kinds)
 }
 
-// ApplyPage writes a pulled page, each item through core.PlanPageItem, and advances kind's
+// ApplyPage writes a pulled page, each item through planPageItem, and advances kind's
 // cursor in one step; the held ids come once each, in page order.
 func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
 	if err := s.open("apply page"); err != nil {
@@ -220,7 +220,7 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 		seen := make(map[string]bool)
 		recs := make([]core.Record, 0, len(items))
 		for _, it := range items {
-			rec, isHeld := core.PlanPageItem(kind, it, hasPending(it.ID))
+			rec, isHeld := planPageItem(kind, it, hasPending(it.ID))
 			if !isHeld {
 				recs = append(recs, *rec)
 			} else if !seen[it.ID] {
