@@ -42,7 +42,7 @@ type Ack struct {
 //
 // Every method is one atomic step: it happens entirely or not at all (a failure in the middle
 // leaves the store exactly as before), so a crash between any two calls loses nothing. A store
-// is written as a core/storekit Backend (its primitives) that storekit.New turns into a Store:
+// is written as a core/storekit Backend (its primitives) that a storekit.Store makes a Store:
 // the checks, the flows and the decisions inside the atomic steps (coalescing, rebasing, what
 // a pull may overwrite) are written once there, so every store behaves the same; the
 // conformance suite and the differential harness (core/storetest) check it.

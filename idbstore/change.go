@@ -11,18 +11,18 @@ import (
 
 // Change runs c's flow in one transaction, with the loads each flow needs (records.go,
 // outbox.go, parked.go).
-func (s backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
+func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
 	switch c.Flow {
 	case storekit.FlowWrite:
-		return s.changeWrite(ctx, c.Writes, fn)
+		return b.changeWrite(ctx, c.Writes, fn)
 	case storekit.FlowEnqueue:
-		return s.changeEnqueue(ctx, c.Ops, fn)
+		return b.changeEnqueue(ctx, c.Ops, fn)
 	case storekit.FlowAck:
-		return storekit.Changed{}, s.changeAck(ctx, c.Acks, fn)
+		return storekit.Changed{}, b.changeAck(ctx, c.Acks, fn)
 	case storekit.FlowResolve:
-		return storekit.Changed{}, s.changeResolve(ctx, c.Op, fn)
+		return storekit.Changed{}, b.changeResolve(ctx, c.Op, fn)
 	case storekit.FlowUnpark:
-		return storekit.Changed{}, s.changeUnpark(ctx, c.Unpark, c.Requeue, fn)
+		return storekit.Changed{}, b.changeUnpark(ctx, c.Unpark, c.Requeue, fn)
 	}
 	return storekit.Changed{}, core.Errorf(core.CodeInvalid, "change", "unknown flow %d", c.Flow)
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // PutConflict stores a deferred conflict, replacing one with the same ID in its place.
-func (s backend) PutConflict(ctx context.Context, c core.Conflict) error {
+func (b backend) PutConflict(ctx context.Context, c core.Conflict) error {
+	s := b.s
 	const op = "put conflict"
 	if err := s.guard(op); err != nil {
 		return err
@@ -42,7 +43,8 @@ func conflictKey(ctx context.Context, t *txn, id string) (int64, error) {
 }
 
 // Conflicts lists deferred conflicts in the order they were first stored.
-func (s backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	s := b.s
 	if err := s.guard("conflicts"); err != nil {
 		return nil, err
 	}
@@ -62,7 +64,8 @@ func (s backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 }
 
 // DeleteConflict removes a deferred conflict; unknown ids are ignored.
-func (s backend) DeleteConflict(ctx context.Context, id string) error {
+func (b backend) DeleteConflict(ctx context.Context, id string) error {
+	s := b.s
 	if err := s.guard("delete conflict"); err != nil {
 		return err
 	}
@@ -80,7 +83,8 @@ func (s backend) DeleteConflict(ctx context.Context, id string) error {
 }
 
 // Meta reads an app metadata value.
-func (s backend) Meta(ctx context.Context, key string) (string, bool, error) {
+func (b backend) Meta(ctx context.Context, key string) (string, bool, error) {
+	s := b.s
 	if err := s.guard("meta"); err != nil {
 		return "", false, err
 	}
@@ -104,7 +108,8 @@ func (s backend) Meta(ctx context.Context, key string) (string, bool, error) {
 }
 
 // SetMeta writes an app metadata value.
-func (s backend) SetMeta(ctx context.Context, key, value string) error {
+func (b backend) SetMeta(ctx context.Context, key, value string) error {
+	s := b.s
 	if err := s.guard("set meta"); err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ import (
 
 // changeEnqueue is Change's FlowEnqueue, in one transaction with the local writes'
 // durability: it reports the Seqs of the ops fn placed, known after flush.
-func (s backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(storekit.Tx) error) (storekit.Changed, error) {
+func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	s := b.s
 	const op = "enqueue"
 	if err := s.guard(op); err != nil {
 		return storekit.Changed{}, err
@@ -54,7 +55,8 @@ func (s backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 
 // Outbox returns up to limit pending ops in Seq order (limit <= 0: all), read in getAll pages,
 // each in flight when it has a mark.
-func (s backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+func (b backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	s := b.s
 	if err := s.guard("outbox"); err != nil {
 		return nil, err
 	}
@@ -120,7 +122,8 @@ func readPages(ctx context.Context, t *txn, name string, limit int, helper, arg 
 // PendingCount is the outbox's size (parked ops live elsewhere) as the marks store's entry 0
 // holds it: one get, where counting walks the whole entity index, a cost that grows with the
 // backlog (every status refresh makes this call). It counts when the entry is missing.
-func (s backend) PendingCount(ctx context.Context) (int, error) {
+func (b backend) PendingCount(ctx context.Context) (int, error) {
+	s := b.s
 	if err := s.guard("pending count"); err != nil {
 		return 0, err
 	}
@@ -154,7 +157,8 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 // the batch; the ops themselves are not rewritten. It commits with the local writes'
 // durability: a mark lost to a power cut after its request went out would let a later edit
 // coalesce into an op the server may have applied, and its retry would replay the old answer.
-func (s backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+func (b backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	s := b.s
 	if err := s.guard("mark in flight"); err != nil {
 		return nil, err
 	}
@@ -210,7 +214,8 @@ func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
 
 // changeAck is Change's FlowAck: the acks' entities loaded in one batch (loadForAck), in
 // one transaction.
-func (s backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
+func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
+	s := b.s
 	const op = "ack"
 	if err := s.guard(op); err != nil {
 		return err
@@ -265,7 +270,8 @@ func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack
 
 // changeResolve is Change's FlowResolve in one transaction: the op read by id (an op not
 // pending is no change; one on another entity is refused), then its entity's record and ops.
-func (s backend) changeResolve(ctx context.Context, op core.Op, fn func(storekit.Tx) error) error {
+func (b backend) changeResolve(ctx context.Context, op core.Op, fn func(storekit.Tx) error) error {
+	s := b.s
 	const name = "resolve"
 	if err := s.guard(name); err != nil {
 		return err

@@ -13,7 +13,8 @@ import (
 // Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
 // parked op keeps the in-flight state it had) and lowering the stored outbox size; one
 // transaction.
-func (s backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+	s := b.s
 	const op = "park"
 	if err := s.guard(op); err != nil {
 		return err
@@ -56,7 +57,8 @@ func (s backend) Park(ctx context.Context, parked []core.ParkedOp) error {
 }
 
 // Parked lists parked ops in the order they were parked.
-func (s backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+func (b backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	s := b.s
 	if err := s.guard("parked"); err != nil {
 		return nil, err
 	}
@@ -78,7 +80,8 @@ func (s backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 // changeUnpark is Change's FlowUnpark in one transaction: the ops are taken off the parked
 // list and, with requeue, fn puts them back in the outbox over their entities, loaded in one
 // batch.
-func (s backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool, fn func(storekit.Tx) error) error {
+func (b backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool, fn func(storekit.Tx) error) error {
+	s := b.s
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}

@@ -18,7 +18,8 @@ import (
 const pageSize = 1000
 
 // Get returns the record, tombstones included.
-func (s backend) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+func (b backend) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	s := b.s
 	if err := s.guard("get"); err != nil {
 		return core.Record{}, false, err
 	}
@@ -43,7 +44,8 @@ func (s backend) Get(ctx context.Context, kind, id string) (core.Record, bool, e
 }
 
 // List returns kind's live records in id byte order, read with getAll in pages.
-func (s backend) List(ctx context.Context, kind string) ([]core.Record, error) {
+func (b backend) List(ctx context.Context, kind string) ([]core.Record, error) {
+	s := b.s
 	if err := s.guard("list"); err != nil {
 		return nil, err
 	}
@@ -107,7 +109,8 @@ func decodeRecords(out []core.Record, kind, text string, framed bool) ([]core.Re
 // the reads (writeAhead): one round trip instead of two when it is a create indeed; when it is
 // not, that transaction is aborted and fn runs again over what is stored. The transaction that
 // commits calls ctx's WithCommitted hook.
-func (s backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn func(storekit.Tx) error) (storekit.Changed, error) {
+func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	s := b.s
 	const op = "write"
 	if err := s.guard(op); err != nil {
 		return storekit.Changed{}, err
@@ -167,7 +170,8 @@ func writeLocal(ctx context.Context, t *txn, op string, keys []entityKey, ids []
 }
 
 // Cursors returns the cursors of kinds in one transaction.
-func (s backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	s := b.s
 	if err := s.guard("cursors"); err != nil {
 		return nil, err
 	}
@@ -197,7 +201,8 @@ func (s backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, er
 // ApplyPage writes the records plan returns and kind's cursor in one transaction. The
 // entities with pending ops are read once (the distinct keys of the outbox's entity index for
 // kind); the records are put without awaiting each put.
-func (s backend) ApplyPage(ctx context.Context, kind string, next core.Cursor, plan func(func(string) bool) []core.Record) error {
+func (b backend) ApplyPage(ctx context.Context, kind string, next core.Cursor, plan func(func(string) bool) []core.Record) error {
+	s := b.s
 	const op = "apply page"
 	if err := s.guard(op); err != nil {
 		return err
@@ -238,7 +243,8 @@ func indexIDs(ctx context.Context, t *txn, name, kind string) (map[string]bool, 
 
 // ResetCursors zeroes the cursors of kinds and, with clearData, drops their records that have
 // no pending or parked ops; one transaction.
-func (s backend) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	s := b.s
 	const op = "reset cursors"
 	if err := s.guard(op); err != nil {
 		return err

@@ -45,7 +45,7 @@ const (
 // Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.
 type Store struct {
 	// Store is core.Store's methods, written once in storekit over this package's backend.
-	*storekit.Store
+	storekit.Store
 
 	name string
 	js   *helpers
@@ -102,7 +102,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 		want = map[string][]core.IndexSpec{}
 	}
 	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize}
-	s.Store = storekit.New(backend{s})
+	s.Store.Init(backend{s})
 	switch o.Durability {
 	case "", "strict":
 	case "relaxed":
@@ -117,12 +117,13 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 }
 
 // backend is the Store as storekit.Backend sees it: the primitives, each one transaction.
-type backend struct{ *Store }
+type backend struct{ s *Store }
 
 var _ storekit.Backend = backend{}
 
 // Close closes the connection. Later calls return a closed error.
-func (s backend) Close() error {
+func (b backend) Close() error {
+	s := b.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -8,7 +8,8 @@ import (
 )
 
 // PutConflict stores a copy of c, replacing the conflict with the same ID in place.
-func (s backend) PutConflict(ctx context.Context, c core.Conflict) error {
+func (b backend) PutConflict(ctx context.Context, c core.Conflict) error {
+	s := b.s
 	if err := s.lock(ctx, "put conflict"); err != nil {
 		return err
 	}
@@ -23,7 +24,8 @@ func (s backend) PutConflict(ctx context.Context, c core.Conflict) error {
 }
 
 // Conflicts returns copies of the deferred conflicts in the order they were first stored.
-func (s backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	s := b.s
 	if err := s.lock(ctx, "conflicts"); err != nil {
 		return nil, err
 	}
@@ -36,7 +38,8 @@ func (s backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 }
 
 // DeleteConflict removes a deferred conflict; unknown ids are ignored.
-func (s backend) DeleteConflict(ctx context.Context, id string) error {
+func (b backend) DeleteConflict(ctx context.Context, id string) error {
+	s := b.s
 	if err := s.lock(ctx, "delete conflict"); err != nil {
 		return err
 	}
@@ -46,7 +49,8 @@ func (s backend) DeleteConflict(ctx context.Context, id string) error {
 }
 
 // Meta reads a metadata value.
-func (s backend) Meta(ctx context.Context, key string) (string, bool, error) {
+func (b backend) Meta(ctx context.Context, key string) (string, bool, error) {
+	s := b.s
 	if err := s.lock(ctx, "meta"); err != nil {
 		return "", false, err
 	}
@@ -56,7 +60,8 @@ func (s backend) Meta(ctx context.Context, key string) (string, bool, error) {
 }
 
 // SetMeta writes a metadata value.
-func (s backend) SetMeta(ctx context.Context, key, value string) error {
+func (b backend) SetMeta(ctx context.Context, key, value string) error {
+	s := b.s
 	if err := s.lock(ctx, "set meta"); err != nil {
 		return err
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // Change runs c's flow over a tx (kit.go) and commits it, all or nothing.
-func (s backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
+func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	s := b.s
 	const op = "change"
 	if err := s.lock(ctx, op); err != nil {
 		return storekit.Changed{}, err
@@ -57,7 +58,8 @@ func (s backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 }
 
 // Outbox returns copies of up to limit pending ops in Seq order; limit <= 0 is all.
-func (s backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+func (b backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	s := b.s
 	if err := s.lock(ctx, "outbox"); err != nil {
 		return nil, err
 	}
@@ -74,7 +76,8 @@ func (s backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 }
 
 // PendingCount counts pending (not parked) ops.
-func (s backend) PendingCount(ctx context.Context) (int, error) {
+func (b backend) PendingCount(ctx context.Context) (int, error) {
+	s := b.s
 	if err := s.lock(ctx, "pending count"); err != nil {
 		return 0, err
 	}
@@ -85,7 +88,8 @@ func (s backend) PendingCount(ctx context.Context) (int, error) {
 // MarkInFlight sets InFlight on the pending ops matched by OpID (found through the op-id
 // index; Seq is not needed) and returns copies of them in the order of ops; unknown ids are
 // skipped.
-func (s backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+func (b backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	s := b.s
 	if err := s.lock(ctx, "mark in flight"); err != nil {
 		return nil, err
 	}
@@ -108,7 +112,8 @@ func (s backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, er
 
 // Park moves the pending ops named by parked[i].Op.OpID to the parked list, keeping the stored
 // op with the given status, reason and time; unknown op ids are ignored. All or nothing.
-func (s backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+	s := b.s
 	if err := s.lock(ctx, "park"); err != nil {
 		return err
 	}
@@ -130,7 +135,8 @@ func (s backend) Park(ctx context.Context, parked []core.ParkedOp) error {
 }
 
 // Parked returns copies of the parked ops in the order they were parked.
-func (s backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+func (b backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	s := b.s
 	if err := s.lock(ctx, "parked"); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // Get returns a copy of the record, tombstones included.
-func (s backend) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+func (b backend) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	s := b.s
 	if err := s.lock(ctx, "get"); err != nil {
 		return core.Record{}, false, err
 	}
@@ -22,7 +23,8 @@ func (s backend) Get(ctx context.Context, kind, id string) (core.Record, bool, e
 }
 
 // List returns copies of kind's live records in id byte order.
-func (s backend) List(ctx context.Context, kind string) ([]core.Record, error) {
+func (b backend) List(ctx context.Context, kind string) ([]core.Record, error) {
+	s := b.s
 	if err := s.lock(ctx, "list"); err != nil {
 		return nil, err
 	}
@@ -38,7 +40,8 @@ func (s backend) List(ctx context.Context, kind string) ([]core.Record, error) {
 }
 
 // Cursors returns the cursors of kinds, in order.
-func (s backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	s := b.s
 	if err := s.lock(ctx, "cursors"); err != nil {
 		return nil, err
 	}
@@ -51,7 +54,8 @@ func (s backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, er
 }
 
 // ApplyPage puts the records plan returns and sets kind's cursor, all or nothing.
-func (s backend) ApplyPage(ctx context.Context, kind string, next core.Cursor, plan func(func(string) bool) []core.Record) error {
+func (b backend) ApplyPage(ctx context.Context, kind string, next core.Cursor, plan func(func(string) bool) []core.Record) error {
+	s := b.s
 	if err := s.lock(ctx, "apply page"); err != nil {
 		return err
 	}
@@ -67,7 +71,8 @@ func (s backend) ApplyPage(ctx context.Context, kind string, next core.Cursor, p
 
 // ResetCursors zeroes the kinds' cursors and, with clearData, drops their records that have
 // no pending or parked op.
-func (s backend) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	s := b.s
 	if err := s.lock(ctx, "reset cursors"); err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import (
 // Store is an in-memory core.Store. The zero value is not usable: call New.
 type Store struct {
 	// Store is core.Store's methods, written once in storekit over this package's backend.
-	*storekit.Store
+	storekit.Store
 
 	mu        sync.Mutex
 	closed    bool
@@ -46,12 +46,12 @@ func New() *Store {
 		cursors:  map[string]core.Cursor{},
 		meta:     map[string]string{},
 	}
-	s.Store = storekit.New(backend{s})
+	s.Store.Init(backend{s})
 	return s
 }
 
 // backend is the Store as storekit.Backend sees it: the primitives, over the maps.
-type backend struct{ *Store }
+type backend struct{ s *Store }
 
 var _ storekit.Backend = backend{}
 
@@ -70,7 +70,8 @@ func (s *Store) lock(ctx context.Context, op string) error {
 }
 
 // Close releases the store; later calls return ErrClosed errors. Safe to call more than once.
-func (s backend) Close() error {
+func (b backend) Close() error {
+	s := b.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true

@@ -48,7 +48,9 @@ func (s *mapState) clone() *mapState {
 }
 
 func newMapStore() core.Store {
-	return storekit.New(&mapBackend{st: &mapState{records: map[key]core.Record{}, cursors: map[string]core.Cursor{}, meta: map[string]string{}}})
+	s := new(storekit.Store)
+	s.Init(&mapBackend{st: &mapState{records: map[key]core.Record{}, cursors: map[string]core.Cursor{}, meta: map[string]string{}}})
+	return s
 }
 
 // do runs fn under the lock on a copy of the state, which replaces the state when fn succeeds.

@@ -7,8 +7,10 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// Store is the core.Store a Backend makes (New): every method checks that the store is open,
+// Store is the core.Store a Backend makes (Init): every method checks that the store is open,
 // checks its input, and runs the backend's primitive, with the flows of this package inside.
+// A backend's own type embeds it by value (its methods become the type's, with no wrapper per
+// method for the value type: memstore, idbstore) or uses a *Store on its own.
 type Store struct {
 	b      Backend
 	closed atomic.Bool
@@ -19,8 +21,8 @@ var (
 	_ core.CursorsReader = (*Store)(nil)
 )
 
-// New returns the core.Store over b.
-func New(b Backend) *Store { return &Store{b: b} }
+// Init makes s the core.Store over b; call it once, before any other method.
+func (s *Store) Init(b Backend) { s.b = b }
 
 // open refuses every call after Close, before validating (as core.Store says). The backend
 // refuses too: a call may race with Close.
