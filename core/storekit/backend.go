@@ -6,12 +6,15 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// Backend is what a store implements to become a core.Store through New: its primitives,
-// each ONE atomic step (a transaction) that applies entirely or not at all. New writes the
+// Backend is what a store implements to become a core.Store through Store: its primitives,
+// each ONE atomic step (a transaction) that applies entirely or not at all. Store writes the
 // rest once: the closed check, the input checks (validate.go's rules), the write, enqueue,
 // ack, resolve and requeue flows (run inside Change), the page plan (inside ApplyPage) and
 // Cursor. A backend does not validate; it answers ErrClosed after Close and classifies its
 // own failures (core.Error codes).
+//
+// A new backend implements these methods and the Tx its Change hands to the flows, and runs
+// storetest.Run and storetest.Differential (backend_test.go is the smallest one).
 //
 // The primitives stay batched: a backend reads what a step needs in one go and writes it back
 // in one go (idbstore: one helper call per step, never one per record).
@@ -69,7 +72,8 @@ const (
 	// FlowResolve is a Resolve of Change.Op (Tx as ResolveTx).
 	FlowResolve
 	// FlowUnpark takes the ops Change.Unpark names off the parked list; with Change.Requeue,
-	// fn puts them back in the outbox (Tx as RequeueTx, the ops from Tx.Unparked).
+	// fn puts them back in the outbox (Tx as RequeueTx, the ops from Tx.Unparked). Without
+	// Requeue, or when none of the ids is parked, a backend need not call fn.
 	FlowUnpark
 )
 
