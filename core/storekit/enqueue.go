@@ -13,10 +13,10 @@ type EnqueueTx interface {
 	Enqueue(merged *core.Op, o core.Op) core.Op
 }
 
-// Enqueue stages app-made ops in order, each coalesced as coalesceEnqueued says with the
+// enqueueOps stages app-made ops in order, each coalesced as coalesceEnqueued says with the
 // entity as the ops before it left it (Seq and InFlight cleared), and returns one op per
 // input as staged. The caller checks op ids against the store and commits.
-func Enqueue(t EnqueueTx, ops []core.Op) []core.Op {
+func enqueueOps(t EnqueueTx, ops []core.Op) []core.Op {
 	out := make([]core.Op, 0, len(ops))
 	for _, in := range ops {
 		o := core.CloneOp(in)

@@ -13,10 +13,10 @@ type RequeueTx interface {
 	PutRecord(r core.Record)
 }
 
-// Requeue puts parked ops back at the end of the outbox in the order given: InFlight cleared
+// requeueOps puts parked ops back at the end of the outbox in the order given: InFlight cleared
 // and the next Attempt (so a new idempotency key), each applied again to its entity's record
 // through planUnpark, since pulls may have overwritten it while the op was parked.
-func Requeue(t RequeueTx, parked []core.Op) error {
+func requeueOps(t RequeueTx, parked []core.Op) error {
 	for _, o := range parked {
 		o.InFlight = false
 		o.Attempt++

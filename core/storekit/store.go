@@ -55,17 +55,17 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 	return s.b.List(ctx, kind)
 }
 
-// WriteLocal applies writes through Write in one Change.
+// WriteLocal applies writes through applyWrites in one Change.
 func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
 	if err := s.open("write"); err != nil {
 		return core.WriteResult{}, err
 	}
-	if err := CheckWrites(writes); err != nil {
+	if err := checkWrites(writes); err != nil {
 		return core.WriteResult{}, err
 	}
 	var recs []core.Record
 	ch, err := s.b.Change(ctx, Change{Flow: FlowWrite, Writes: writes}, func(t Tx) (err error) {
-		recs, err = Write(t, writes)
+		recs, err = applyWrites(t, writes)
 		return err
 	})
 	if err != nil {
@@ -74,17 +74,17 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	return core.WriteResult{Records: recs, Pending: ch.Pending}, nil
 }
 
-// Enqueue appends app-made ops through Enqueue in one Change.
+// Enqueue appends app-made ops through enqueueOps in one Change.
 func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	if err := s.open("enqueue"); err != nil {
 		return nil, err
 	}
-	if err := CheckOps(ops); err != nil {
+	if err := checkOps(ops); err != nil {
 		return nil, err
 	}
 	var out []core.Op
 	ch, err := s.b.Change(ctx, Change{Flow: FlowEnqueue, Ops: ops}, func(t Tx) error {
-		out = Enqueue(t, ops)
+		out = enqueueOps(t, ops)
 		return nil
 	})
 	if err != nil {
@@ -120,27 +120,27 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 	return s.b.MarkInFlight(ctx, ops)
 }
 
-// Ack applies acknowledgements through Ack in one Change.
+// Ack applies acknowledgements through applyAcks in one Change.
 func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	if err := s.open("ack"); err != nil {
 		return err
 	}
-	if err := CheckAcks(acks); err != nil {
+	if err := checkAcks(acks); err != nil {
 		return err
 	}
-	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, func(t Tx) error { return Ack(t, acks) })
+	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, func(t Tx) error { return applyAcks(t, acks) })
 	return err
 }
 
-// Resolve replaces a pending op through Resolve in one Change.
+// Resolve replaces a pending op through resolveOp in one Change.
 func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
 	if err := s.open("resolve"); err != nil {
 		return err
 	}
-	if err := CheckResolve(op, local); err != nil {
+	if err := checkResolve(op, local); err != nil {
 		return err
 	}
-	_, err := s.b.Change(ctx, Change{Flow: FlowResolve, Op: op}, func(t Tx) error { return Resolve(t, op, local) })
+	_, err := s.b.Change(ctx, Change{Flow: FlowResolve, Op: op}, func(t Tx) error { return resolveOp(t, op, local) })
 	return err
 }
 
@@ -149,7 +149,7 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	if err := s.open("park"); err != nil {
 		return err
 	}
-	if err := CheckParked(parked); err != nil {
+	if err := checkParked(parked); err != nil {
 		return err
 	}
 	return s.b.Park(ctx, parked)
@@ -163,7 +163,7 @@ func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 	return s.b.Parked(ctx)
 }
 
-// Unpark removes ops from the parked list and, with requeue, puts them back through Requeue;
+// Unpark removes ops from the parked list and, with requeue, puts them back through requeueOps;
 // one Change.
 func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
 	if err := s.open("unpark"); err != nil {
@@ -173,7 +173,7 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		if !requeue {
 			return nil
 		}
-		return Requeue(t, t.Unparked())
+		return requeueOps(t, t.Unparked())
 	})
 	return err
 }
@@ -213,7 +213,7 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 	if err := s.open("apply page"); err != nil {
 		return nil, err
 	}
-	if err := CheckPage(kind, items); err != nil {
+	if err := checkPage(kind, items); err != nil {
 		return nil, err
 	}
 	var held []string

@@ -16,11 +16,11 @@ type WriteTx interface {
 	Place(kind, id string, pending []core.Op, plan WritePlan)
 }
 
-// Write applies writes in order, each through planWrite on the entity as the
+// applyWrites applies writes in order, each through planWrite on the entity as the
 // writes before it left it, and returns the stored records, one per write. The caller checks
 // op ids against the store (one already pending or parked), commits what was staged, or drops
 // it on an error.
-func Write(t WriteTx, writes []core.LocalWrite) ([]core.Record, error) {
+func applyWrites(t WriteTx, writes []core.LocalWrite) ([]core.Record, error) {
 	out := make([]core.Record, 0, len(writes))
 	for _, w := range writes {
 		pending := t.Pending(w.Kind, w.ID)
