@@ -5,8 +5,9 @@
 // Every atomic Store call is exactly one IndexedDB transaction, and inside it only requests of
 // that transaction are awaited. Requests are issued in batches by small JavaScript helpers
 // (helpers.go) that report back once per batch, with bulk data as one string (framed records,
-// frame.go, or JSON). The decisions
-// (coalescing, rebasing, what a pull may overwrite) are core's pure functions, as in memstore.
+// frame.go, or JSON). The Store is a storekit.Backend (backend: each primitive one
+// transaction) under an embedded storekit.Store, which checks the input and runs the flows and
+// decisions (coalescing, rebasing, what a pull may overwrite), as for memstore.
 //
 // Tests run in headless Chromium (make test-wasm). The same tests also run under Node with
 // fake-indexeddb, a quicker but less faithful tier:

@@ -1,11 +1,12 @@
 // Package memstore is the in-memory reference core.Store: maps and a slice behind one mutex.
 //
-// Ownership: every method copies what it is given and returns copies, so callers may keep
-// and modify both. Atomicity: each method validates all of its input first (the checks of
-// core's Validate* functions), then stages its changes on a working copy (see tx) and
-// commits them at the very end under the same lock hold, so a call either applies entirely
-// or, on any error, changes nothing. Nothing survives the process: it is meant for tests,
-// the simulation and hosts that do not need durability.
+// It is a storekit.Backend (its primitives, backend below) under an embedded storekit.Store,
+// which checks every input and runs the flows. Ownership: every method copies what it is
+// given and returns copies, so callers may keep and modify both. Atomicity: each primitive
+// stages its changes on a working copy (see tx) and commits them at the very end under the
+// same lock hold, so a call either applies entirely or, on any error, changes nothing.
+// Nothing survives the process: it is meant for tests, the simulation and hosts that do not
+// need durability.
 package memstore
 
 import (
