@@ -39,8 +39,8 @@ func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, err
 }
 
 // recordID returns the string "id" of a record that must be a JSON object. The light scan
-// finds it without decoding the record; the store validates the whole JSON (ValidateWrite)
-// before writing, so a malformed record is still refused, with nothing applied.
+// finds it without decoding the record; the store validates the whole JSON (storekit's
+// validateWrite) before writing, so a malformed record is still refused, with nothing applied.
 func recordID(op string, data json.RawMessage) (string, error) {
 	b := bytes.TrimLeft(data, " \t\r\n")
 	if len(b) == 0 || b[0] != '{' {

@@ -14,7 +14,7 @@ type LocalWrite struct {
 	// Data is the new full JSON object for an upsert (its "id" equals ID).
 	Data json.RawMessage
 	// ChangedFields as given by the app; meaningful only when ChangedGiven.
-	// Without it the store derives them (PlanWrite) by diffing Data against the stored record.
+	// Without it the store derives them by diffing Data against the stored record (DiffFields).
 	ChangedFields []string
 	ChangedGiven  bool
 	// OpID is the new op's id (a UUID chosen by the engine) and LocalTimestamp its device time (Unix ms).
@@ -41,16 +41,17 @@ type Ack struct {
 // parked ops, deferred conflicts and metadata.
 //
 // Every method is one atomic step: it happens entirely or not at all (a failure in the middle
-// leaves the store exactly as before), so a crash between any two calls loses nothing. The
-// decisions inside the atomic steps (coalescing, rebasing, what a pull may overwrite) are the
-// pure functions PlanWrite, PlanAck and PlanPageItem, so every store behaves the same; the
-// conformance suite (core/storetest) checks it.
+// leaves the store exactly as before), so a crash between any two calls loses nothing. A store
+// is written as a core/storekit Backend (its primitives) that a storekit.Store makes a Store:
+// the checks, the flows and the decisions inside the atomic steps (coalescing, rebasing, what
+// a pull may overwrite) are written once there, so every store behaves the same; the
+// conformance suite and the differential harness (core/storetest) check it.
 //
 // Stores copy what they are given and return copies: callers own what they pass and receive.
 // Methods are safe for concurrent use. After Close every method returns an ErrClosed error.
 //
-// Validation: before changing anything each method checks all of its input with the
-// Validate* functions (validate.go) and refuses bad input with an ErrInvalid-category error,
+// Validation: before changing anything each method checks all of its input (validate.go and
+// storekit's checks) and refuses bad input with an ErrInvalid-category error,
 // applying NOTHING of that call: an invalid kind (Get, List, Cursor, ApplyPage, ResetCursors)
 // or id (Get); a write with a bad kind, id or empty OpID, an upsert whose Data is not a JSON
 // object or whose "id" differs, an OpID used twice in the call or already pending or parked
@@ -67,14 +68,14 @@ type Store interface {
 	// List returns the live (not deleted) records of kind in id byte order.
 	List(ctx context.Context, kind string) ([]Record, error)
 
-	// WriteLocal applies writes in order, each through PlanWritePending: the record and its outbox op
+	// WriteLocal applies writes in order (storekit's planWrite): the record and its outbox op
 	// (appended, coalesced into the entity's last op, or removing it) in ONE transaction for
 	// the whole slice. It returns the stored records, one per write, and the pending count the
 	// outbox holds once that transaction committed (what PendingCount would answer right after,
 	// counted inside the write's own transaction so the engine needs no second one).
 	WriteLocal(ctx context.Context, writes []LocalWrite) (WriteResult, error)
 	// Enqueue appends app-made ops (seed-style, the app keeps its own copy) without touching
-	// records; coalescing as CoalesceEnqueued says (as PlanWrite, but never cancelling out).
+	// records; coalescing as a local write does, but never cancelling out.
 	// Seq is assigned by the store and InFlight cleared. Returns one op per input: the op as
 	// stored (the coalesced op when folded into the entity's last op).
 	Enqueue(ctx context.Context, ops []Op) ([]Op, error)
@@ -91,7 +92,7 @@ type Store interface {
 	// returned ones are what must be sent.)
 	MarkInFlight(ctx context.Context, ops []Op) ([]Op, error)
 	// Ack removes acknowledged ops, rebases the later ops of their entities and writes the
-	// server's records, each through PlanAck, in one transaction. Unknown op ids are ignored
+	// server's records (storekit's planAck), in one transaction. Unknown op ids are ignored
 	// (another tab may have acknowledged them).
 	Ack(ctx context.Context, acks []Ack) error
 	// Resolve replaces the pending op with op.OpID by op (a conflict resolution: new payload,
@@ -106,15 +107,16 @@ type Store interface {
 	Parked(ctx context.Context) ([]ParkedOp, error)
 	// Unpark removes ops from the parked list; when requeue is true they go back to the end of
 	// the outbox (new Seq, InFlight cleared, same OpID and Attempt+1 so the key is new) and
-	// each is applied again to its entity's local record through PlanUnpark (pulls may have
+	// each is applied again to its entity's local record (storekit's planUnpark: pulls may have
 	// overwritten it while the op was parked). One transaction.
 	Unpark(ctx context.Context, opIDs []string, requeue bool) error
 
 	// Cursor returns kind's pull cursor (zero when never pulled).
 	Cursor(ctx context.Context, kind string) (Cursor, error)
 	// ApplyPage writes a pulled page and advances kind's cursor to next in ONE transaction.
-	// Each item goes through PlanPageItem: an entity with pending ops is not overwritten and its
-	// id is returned in held (once, in page order; never nil). The cursor advances regardless.
+	// Each item goes through storekit's planPageItem: an entity with pending ops is not
+	// overwritten and its id is returned in held (once, in page order; never nil). The cursor
+	// advances regardless.
 	ApplyPage(ctx context.Context, kind string, items []Record, next Cursor) (held []string, err error)
 	// ResetCursors sets the cursors of kinds back to zero; with clearData it also drops the
 	// records of those kinds that have no pending or parked ops. One transaction.

@@ -7,9 +7,10 @@ import (
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
-// The checks every Store runs on its input before it changes anything, so that all stores
-// refuse the same things with the same category (CodeInvalid) and a refused call applies
-// nothing. See the Store method docs for which check each call runs.
+// The checks a Store runs on its input before it changes anything (with those in
+// core/storekit, which runs them for every backend), so that all stores refuse the same things
+// with the same category (CodeInvalid) and a refused call applies nothing. The engine runs
+// some of them on its own input too. See the Store method docs for which check each call runs.
 
 // ValidateKind checks a kind name (CONTRACT.md grammar).
 func ValidateKind(op, kind string) error {
@@ -60,22 +61,6 @@ func ValidateObject(op, id string, data json.RawMessage) error {
 	return nil
 }
 
-// ValidateWrite checks a LocalWrite: valid kind and id, an OpID, and for an upsert a JSON
-// object Data (see ValidateObject).
-func ValidateWrite(w LocalWrite) error {
-	const op = "write"
-	if err := ValidateEntity(op, w.Kind, w.ID); err != nil {
-		return err
-	}
-	if w.OpID == "" {
-		return Errorf(CodeInvalid, op, "write of %s/%s has no op id", w.Kind, w.ID)
-	}
-	if w.Delete {
-		return nil
-	}
-	return ValidateObject(op, w.ID, w.Data)
-}
-
 // ValidateOp checks an app-made op (Store.Enqueue): valid kind and entity id, an OpID, a known
 // type, and for an upsert a JSON object payload.
 func ValidateOp(o Op) error {
@@ -112,23 +97,4 @@ func ValidatePageItem(kind string, r Record) error {
 		return Errorf(CodeInvalid, op, "item %q is not a JSON object", r.ID)
 	}
 	return nil
-}
-
-// ValidateAck checks an acknowledgement (Store.Ack): an OpID and, when the server sent a
-// record, one with the op's entity id and a JSON object Data.
-func ValidateAck(a Ack) error {
-	const op = "ack"
-	if a.Op.OpID == "" {
-		return Errorf(CodeInvalid, op, "ack without op id")
-	}
-	if a.Server == nil {
-		return nil
-	}
-	if a.Server.ID != a.Op.EntityID {
-		return Errorf(CodeInvalid, op, "ack of %s: server record id %q differs from %q", a.Op.OpID, a.Server.ID, a.Op.EntityID)
-	}
-	if err := ValidateEntity(op, a.Op.Kind, a.Server.ID); err != nil {
-		return err
-	}
-	return ValidateObject(op, a.Server.ID, a.Server.Data)
 }

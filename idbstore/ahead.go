@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // errRefuted is a write ahead that its checks refuted: its transaction is aborted and the
@@ -15,31 +16,33 @@ import (
 var errRefuted = errors.New("write ahead refuted")
 
 // aheadWrite is one local write planned as a create, framed for H.writeAhead (record, RS,
-// op), with the record it stores.
+// op).
 type aheadWrite struct {
-	text   string
-	stored core.Record
+	text string
 }
 
-// planAhead plans writes as a create for writeAhead: ok only for one upsert whose plan, with
-// no record and no pending op, appends an op, and whose record and op frame.
-func planAhead(writes []core.LocalWrite) (aheadWrite, bool) {
+// planAhead plans writes as a create for writeAhead: fn (a write flow) runs over the writes'
+// entity as if it had no record and no pending op; ok only for one upsert whose plan stores a
+// record and appends an op, both of which frame.
+func planAhead(writes []core.LocalWrite, fn func(storekit.Tx) error) (aheadWrite, bool) {
 	if len(writes) != 1 || writes[0].Delete {
 		return aheadWrite{}, false
 	}
-	plan, err := core.PlanWritePending(nil, nil, writes[0])
-	if err != nil || plan.Append == nil {
+	k := entityKey{writes[0].Kind, writes[0].ID}
+	e := &entity{}
+	es := &entities{byKey: map[entityKey]*entity{k: e}, counted: -1}
+	if fn(&kitTx{es: es}) != nil || e.rec == nil || len(es.added) != 1 || es.added[0].removed {
 		return aheadWrite{}, false
 	}
-	rec, ok := frameRecords([]core.Record{plan.Record})
+	rec, ok := frameRecords([]core.Record{*e.rec})
 	if !ok {
 		return aheadWrite{}, false
 	}
-	op, ok := frameOpValues([]opValue{outboxValue(*plan.Append)})
+	op, ok := frameOpValues([]opValue{outboxValue(es.added[0].op)})
 	if !ok {
 		return aheadWrite{}, false
 	}
-	return aheadWrite{text: rec + recSep + op, stored: plan.Record}, true
+	return aheadWrite{text: rec + recSep + op}, true
 }
 
 // writeAhead writes a in the request batch of the reads that check it is a create: one round

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storetest"
 	"github.com/offsync/offsync/memstore"
 )
 
@@ -139,7 +140,7 @@ func TestWriteAheadRefuted(t *testing.T) {
 			gotI, errI := s.WriteLocal(ctx, c.write)
 			require.Equal(t, core.CodeOf(errM), core.CodeOf(errI), "idb err %v, mem err %v", errI, errM)
 			assert.Equal(t, gotM, gotI)
-			assert.Equal(t, state(t, mem), state(t, s))
+			assert.Equal(t, storetest.State(ctx, t, mem), storetest.State(ctx, t, s))
 			readRaw(t, name)
 			assert.Equal(t, 1, spy.Get("calls").Int(), "written ahead")
 			assert.Equal(t, c.refuted, spy.Get("refuted").Int())

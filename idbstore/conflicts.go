@@ -9,13 +9,11 @@ import (
 )
 
 // PutConflict stores a deferred conflict, replacing one with the same ID in its place.
-func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
+func (b backend) PutConflict(ctx context.Context, c core.Conflict) error {
+	s := b.s
 	const op = "put conflict"
 	if err := s.guard(op); err != nil {
 		return err
-	}
-	if c.ID == "" {
-		return core.Errorf(core.CodeInvalid, op, "conflict without id")
 	}
 	return s.update(ctx, op, []string{stConflicts}, func(t *txn) error {
 		n, err := conflictKey(ctx, t, c.ID)
@@ -45,7 +43,8 @@ func conflictKey(ctx context.Context, t *txn, id string) (int64, error) {
 }
 
 // Conflicts lists deferred conflicts in the order they were first stored.
-func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	s := b.s
 	if err := s.guard("conflicts"); err != nil {
 		return nil, err
 	}
@@ -65,7 +64,8 @@ func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 }
 
 // DeleteConflict removes a deferred conflict; unknown ids are ignored.
-func (s *Store) DeleteConflict(ctx context.Context, id string) error {
+func (b backend) DeleteConflict(ctx context.Context, id string) error {
+	s := b.s
 	if err := s.guard("delete conflict"); err != nil {
 		return err
 	}
@@ -83,7 +83,8 @@ func (s *Store) DeleteConflict(ctx context.Context, id string) error {
 }
 
 // Meta reads an app metadata value.
-func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
+func (b backend) Meta(ctx context.Context, key string) (string, bool, error) {
+	s := b.s
 	if err := s.guard("meta"); err != nil {
 		return "", false, err
 	}
@@ -107,12 +108,10 @@ func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
 }
 
 // SetMeta writes an app metadata value.
-func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+func (b backend) SetMeta(ctx context.Context, key, value string) error {
+	s := b.s
 	if err := s.guard("set meta"); err != nil {
 		return err
-	}
-	if key == "" {
-		return core.Errorf(core.CodeInvalid, "set meta", "empty key")
 	}
 	return s.update(ctx, "set meta", []string{stMeta}, func(t *txn) error {
 		st, err := t.store(stMeta)

@@ -2,7 +2,10 @@
 
 package idbstore
 
-import "github.com/offsync/offsync/core"
+import (
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
+)
 
 // kitTx is the entities a transaction loaded, as the flows of core/storekit see them. It
 // remembers the op Acked found last and its later ops, which Settle then changes, and the ops
@@ -14,7 +17,11 @@ type kitTx struct {
 	later []*pendingOp
 	// placed holds the op of each Enqueue call, in order.
 	placed []*pendingOp
+	// unparked are the ops an unpark requeues.
+	unparked []core.Op
 }
+
+func (k *kitTx) Unparked() []core.Op { return k.unparked }
 
 // Acked finds the op among the ack's entity's loaded ops: the acks' entities are loaded
 // before, and an op pending on another entity was refused then (refuseMisplacedAcks).
@@ -54,7 +61,7 @@ func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(core
 
 func (k *kitTx) Pending(kind, id string) []core.Op { return k.es.get(kind, id).pending() }
 
-func (k *kitTx) Place(kind, id string, _ []core.Op, plan core.WritePlan) {
+func (k *kitTx) Place(kind, id string, _ []core.Op, plan storekit.WritePlan) {
 	e := k.es.get(kind, id)
 	if plan.Append != nil {
 		k.es.place(e, nil, false, *plan.Append)

@@ -12,51 +12,51 @@ import (
 	"github.com/offsync/offsync/core/storekit"
 )
 
-// Enqueue appends app-made ops, coalescing as CoalesceEnqueued says, in one transaction. It
-// returns one op per input, as stored.
-func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+// changeEnqueue is Change's FlowEnqueue, in one transaction with the local writes'
+// durability: it reports the Seqs of the ops fn placed, known after flush.
+func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	s := b.s
 	const op = "enqueue"
 	if err := s.guard(op); err != nil {
-		return nil, err
-	}
-	if err := storekit.CheckOps(ops); err != nil {
-		return nil, err
+		return storekit.Changed{}, err
 	}
 	keys := make([]entityKey, len(ops))
 	ids := make([]string, len(ops))
 	for i, o := range ops {
 		keys[i], ids[i] = entityKey{o.Kind, o.EntityID}, o.OpID
 	}
-	var out []core.Op
+	var res storekit.Changed
 	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
 		es, err := loadForWrite(ctx, t, op, keys, ids)
 		if err != nil {
 			return err
 		}
-		// Each result is the op as it stands after its own step; Seqs of new ops are known
-		// only after flush, so kitTx keeps the holders to fill them in.
 		k := &kitTx{es: es}
-		out = storekit.Enqueue(k, ops)
+		if err := fn(k); err != nil {
+			return err
+		}
 		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 			return err
 		}
 		if err := es.flush(ctx, t, true); err != nil {
 			return err
 		}
+		res.Seqs = make([]int64, len(k.placed))
 		for i, p := range k.placed {
-			out[i].Seq = p.op.Seq
+			res.Seqs[i] = p.op.Seq
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, opIDTaken(op, err)
+		return storekit.Changed{}, opIDTaken(op, err)
 	}
-	return out, nil
+	return res, nil
 }
 
 // Outbox returns up to limit pending ops in Seq order (limit <= 0: all), read in getAll pages,
 // each in flight when it has a mark.
-func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+func (b backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	s := b.s
 	if err := s.guard("outbox"); err != nil {
 		return nil, err
 	}
@@ -122,7 +122,8 @@ func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Va
 // PendingCount is the outbox's size (parked ops live elsewhere) as the marks store's entry 0
 // holds it: one get, where counting walks the whole entity index, a cost that grows with the
 // backlog (every status refresh makes this call). It counts when the entry is missing.
-func (s *Store) PendingCount(ctx context.Context) (int, error) {
+func (b backend) PendingCount(ctx context.Context) (int, error) {
+	s := b.s
 	if err := s.guard("pending count"); err != nil {
 		return 0, err
 	}
@@ -156,7 +157,8 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 // the batch; the ops themselves are not rewritten. It commits with the local writes'
 // durability: a mark lost to a power cut after its request went out would let a later edit
 // coalesce into an op the server may have applied, and its retry would replay the old answer.
-func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+func (b backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	s := b.s
 	if err := s.guard("mark in flight"); err != nil {
 		return nil, err
 	}
@@ -210,14 +212,12 @@ func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
 	return out, nil
 }
 
-// Ack removes acknowledged ops, rebases their entities' later ops and writes the server's
-// records, each through PlanAck with the stored op, in one transaction.
-func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
+// changeAck is Change's FlowAck: the acks' entities loaded in one batch (loadForAck), in
+// one transaction.
+func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
+	s := b.s
 	const op = "ack"
 	if err := s.guard(op); err != nil {
-		return err
-	}
-	if err := storekit.CheckAcks(acks); err != nil {
 		return err
 	}
 	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater, stCursors}, func(t *txn) error {
@@ -233,7 +233,7 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 		if err := refuseMisplacedAcks(ctx, t, op, acks, es); err != nil {
 			return err
 		}
-		if err := storekit.Ack(&kitTx{es: es}, acks); err != nil {
+		if err := fn(&kitTx{es: es}); err != nil {
 			return err
 		}
 		return es.flush(ctx, t, false)
@@ -287,15 +287,12 @@ func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack
 	return nil
 }
 
-// Resolve replaces the pending op op.OpID by op (keeping its Seq; marked in flight as
-// op.InFlight says) and, when local is given and the entity has no later ops, writes local as
-// its record; one transaction.
-func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
+// changeResolve is Change's FlowResolve in one transaction: the op read by id (an op not
+// pending is no change; one on another entity is refused), then its entity's record and ops.
+func (b backend) changeResolve(ctx context.Context, op core.Op, fn func(storekit.Tx) error) error {
+	s := b.s
 	const name = "resolve"
 	if err := s.guard(name); err != nil {
-		return err
-	}
-	if err := storekit.CheckResolve(op, local); err != nil {
 		return err
 	}
 	return s.update(ctx, name, []string{stRecords, stOutbox, stMarks}, func(t *txn) error {
@@ -310,8 +307,7 @@ func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) err
 		if err != nil {
 			return err
 		}
-		k := &kitTx{es: es, e: es.get(op.Kind, op.EntityID)}
-		if err := storekit.Resolve(k, op, local); err != nil {
+		if err := fn(&kitTx{es: es, e: es.get(op.Kind, op.EntityID)}); err != nil {
 			return err
 		}
 		return es.flush(ctx, t, false)

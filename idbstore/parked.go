@@ -13,12 +13,10 @@ import (
 // Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
 // parked op keeps the in-flight state it had) and lowering the stored outbox size; one
 // transaction.
-func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
+func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+	s := b.s
 	const op = "park"
 	if err := s.guard(op); err != nil {
-		return err
-	}
-	if err := storekit.CheckParked(parked); err != nil {
 		return err
 	}
 	ids := make([]string, len(parked))
@@ -59,7 +57,8 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 }
 
 // Parked lists parked ops in the order they were parked.
-func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+func (b backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	s := b.s
 	if err := s.guard("parked"); err != nil {
 		return nil, err
 	}
@@ -78,9 +77,11 @@ func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 	return out, nil
 }
 
-// Unpark removes ops from the parked list and, with requeue, appends them to the outbox again
-// (new Seq, not in flight, next attempt); one transaction.
-func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
+// changeUnpark is Change's FlowUnpark in one transaction: the ops are taken off the parked
+// list and, with requeue, fn puts them back in the outbox over their entities, loaded in one
+// batch.
+func (b backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool, fn func(storekit.Tx) error) error {
+	s := b.s
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}
@@ -126,13 +127,13 @@ func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error 
 		if len(adds) == 0 {
 			return nil
 		}
-		// A requeued op's change is applied to its record again (core.PlanUnpark): pulls may
+		// A requeued op's change is applied to its record again (storekit's planUnpark): pulls may
 		// have overwritten the record while the op was parked.
 		es, err := loadEntities(ctx, t, keys)
 		if err != nil {
 			return err
 		}
-		if err := storekit.Requeue(&kitTx{es: es}, adds); err != nil {
+		if err := fn(&kitTx{es: es, unparked: adds}); err != nil {
 			return err
 		}
 		return es.flush(ctx, t, false)

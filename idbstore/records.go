@@ -18,11 +18,9 @@ import (
 const pageSize = 1000
 
 // Get returns the record, tombstones included.
-func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+func (b backend) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	s := b.s
 	if err := s.guard("get"); err != nil {
-		return core.Record{}, false, err
-	}
-	if err := core.ValidateEntity("get", kind, id); err != nil {
 		return core.Record{}, false, err
 	}
 	var rec *recordValue
@@ -46,11 +44,9 @@ func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, er
 }
 
 // List returns kind's live records in id byte order, read with getAll in pages.
-func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
+func (b backend) List(ctx context.Context, kind string) ([]core.Record, error) {
+	s := b.s
 	if err := s.guard("list"); err != nil {
-		return nil, err
-	}
-	if err := core.ValidateKind("list", kind); err != nil {
 		return nil, err
 	}
 	out := []core.Record{}
@@ -106,19 +102,18 @@ func decodeRecords(out []core.Record, kind, text string, framed bool) ([]core.Re
 	return out, nil
 }
 
-// WriteLocal applies writes through PlanWritePending in one transaction, which also reads the
-// stored outbox size for the pending count it returns. A single write that looks like a
-// create (its entity not written or found lately, see recentKeys) is written ahead of the
-// reads (writeAhead): one round trip instead of two when it is a create indeed; when it is
-// not, that transaction is aborted and the write made again from the reads. The transaction
-// that commits calls ctx's WithCommitted hook.
-func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
+// changeWrite is Change's FlowWrite: fn plans every write from its entity's state as read
+// and as changed by the writes before it, in one transaction that also reads the stored
+// outbox size for the pending count. A single write that looks like a create (its entity not
+// written or found lately, see recentKeys) is planned on an empty entity and written ahead of
+// the reads (writeAhead): one round trip instead of two when it is a create indeed; when it is
+// not, that transaction is aborted and fn runs again over what is stored. The transaction that
+// commits calls ctx's WithCommitted hook.
+func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	s := b.s
 	const op = "write"
 	if err := s.guard(op); err != nil {
-		return core.WriteResult{}, err
-	}
-	if err := storekit.CheckWrites(writes); err != nil {
-		return core.WriteResult{}, err
+		return storekit.Changed{}, err
 	}
 	keys := make([]entityKey, len(writes))
 	ids := make([]string, len(writes))
@@ -128,7 +123,7 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	stores := []string{stRecords, stOutbox, stParked, stMarks, stLater}
 	mode := s.writeMode
 	mode.onCommit = committedOf(ctx)
-	var res core.WriteResult
+	var res storekit.Changed
 	err := errRefuted
 	// beforeCommit needs a commit it can stop: the write ahead's helper commits by itself.
 	ahead := s.beforeCommit == nil && !s.recent.anyOf(keys)
@@ -136,11 +131,11 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	// call returns, and it is likely an edit of the same entity.
 	s.recent.add(keys...)
 	if ahead {
-		if a, ok := planAhead(writes); ok {
+		if a, ok := planAhead(writes, fn); ok {
 			// Its own scope: a transaction costs more the more stores it spans.
 			err = s.run(ctx, op, mode, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
 				n, err := writeAhead(ctx, t, a)
-				res = core.WriteResult{Records: []core.Record{core.CloneRecord(a.stored)}, Pending: n}
+				res = storekit.Changed{Pending: n}
 				return err
 			})
 		}
@@ -148,67 +143,39 @@ func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.
 	if errors.Is(err, errRefuted) {
 		err = s.run(ctx, op, mode, stores, func(t *txn) error {
 			var err error
-			res, err = writeLocal(ctx, t, op, writes, keys, ids)
+			res, err = writeLocal(ctx, t, op, keys, ids, fn)
 			return err
 		})
 	}
 	if err != nil {
-		return core.WriteResult{}, opIDTaken(op, err)
+		return storekit.Changed{}, opIDTaken(op, err)
 	}
 	return res, nil
 }
 
-// writeLocal is WriteLocal's transaction when it reads first: it plans every write from the
-// entity's state as read and as changed by the writes before it.
-func writeLocal(ctx context.Context, t *txn, op string, writes []core.LocalWrite, keys []entityKey, ids []string) (core.WriteResult, error) {
+// writeLocal is changeWrite's transaction when it reads first.
+func writeLocal(ctx context.Context, t *txn, op string, keys []entityKey, ids []string, fn func(storekit.Tx) error) (storekit.Changed, error) {
 	es, err := loadForWrite(ctx, t, op, keys, ids)
 	if err != nil {
-		return core.WriteResult{}, err
+		return storekit.Changed{}, err
 	}
-	out, err := storekit.Write(&kitTx{es: es}, writes)
-	if err != nil {
-		return core.WriteResult{}, err
+	if err := fn(&kitTx{es: es}); err != nil {
+		return storekit.Changed{}, err
 	}
 	if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
-		return core.WriteResult{}, err
+		return storekit.Changed{}, err
 	}
-	res := core.WriteResult{Records: out, Pending: es.pendingAfter()}
+	res := storekit.Changed{Pending: es.pendingAfter()}
 	return res, es.flush(ctx, t, false)
 }
 
-// Cursor returns kind's pull cursor.
-func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
-	if err := s.guard("cursor"); err != nil {
-		return core.Cursor{}, err
-	}
-	if err := core.ValidateKind("cursor", kind); err != nil {
-		return core.Cursor{}, err
-	}
-	var cur core.Cursor
-	err := s.view(ctx, "cursor", []string{stCursors}, func(t *txn) error {
-		rows, err := cursorRows(ctx, t, []string{kind})
-		if err == nil {
-			cur = core.Cursor{UpdatedAt: rows[0].UpdatedAt, ID: rows[0].ID}
-		}
-		return err
-	})
-	return cur, err
-}
-
 // Cursors returns the cursors of kinds in one transaction.
-func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	s := b.s
 	if err := s.guard("cursors"); err != nil {
 		return nil, err
 	}
-	for _, k := range kinds {
-		if err := core.ValidateKind("cursors", k); err != nil {
-			return nil, err
-		}
-	}
 	out := make([]core.Cursor, len(kinds))
-	if len(kinds) == 0 {
-		return out, nil
-	}
 	err := s.view(ctx, "cursors", []string{stCursors}, func(t *txn) error {
 		rows, err := cursorRows(ctx, t, kinds)
 		for i, r := range rows {
@@ -222,22 +189,18 @@ func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, err
 	return out, nil
 }
 
-// ApplyPage writes a pulled page and kind's cursor in one transaction. The entities with
-// pending ops are read once (the distinct keys of the outbox's entity index for kind); their
-// items are held, the others are put without awaiting each put. Stored records are read only
-// for the items that may be older than them, as the kind's watermark kept with its cursor
-// says (core/storekit/watermark.go): none on a first pull, few after a push.
-func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
+// ApplyPage writes the records plan returns and kind's cursor in one transaction. The
+// entities with pending ops are read once (the distinct keys of the outbox's entity index for
+// kind) with the cursor's watermark (pageState); stored records are read only for the items
+// that may be older than them, as the watermark says (core/storekit/watermark.go): none on a
+// first pull, few after a push. The records are put without awaiting each put.
+func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan storekit.PagePlan) error {
+	s := b.s
 	const op = "apply page"
 	if err := s.guard(op); err != nil {
-		return nil, err
+		return err
 	}
-	if err := storekit.CheckPage(kind, items); err != nil {
-		return nil, err
-	}
-	var held []string
-	err := s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {
-		held = []string{}
+	return s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {
 		var state struct {
 			WM  int64       `json:"wm"`
 			IDs [][2]string `json:"ids"`
@@ -254,28 +217,13 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 		if err != nil {
 			return err
 		}
-		seen := make(map[string]bool)
-		recs := make([]core.Record, 0, len(items))
-		for _, it := range items {
-			rec, isHeld := core.PlanPageItem(kind, it, pending[it.ID], stored[it.ID])
-			if isHeld && !seen[it.ID] {
-				seen[it.ID] = true
-				held = append(held, it.ID)
-			}
-			if rec != nil {
-				recs = append(recs, *rec)
-			}
-		}
+		recs := plan(func(id string) bool { return pending[id] }, func(id string) *core.Record { return stored[id] })
 		if err := putRecords(t, recs); err != nil {
 			return err
 		}
 		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID,
 			Watermark: storekit.PageWatermark(wm, next, recs)}})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return held, nil
 }
 
 // storedUnder reads the stored records of the items (not held) that may be older than them,
@@ -352,15 +300,11 @@ func indexIDs(ctx context.Context, t *txn, name, kind string) (map[string]bool, 
 
 // ResetCursors zeroes the cursors of kinds and, with clearData, drops their records that have
 // no pending or parked ops; one transaction.
-func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	s := b.s
 	const op = "reset cursors"
 	if err := s.guard(op); err != nil {
 		return err
-	}
-	for _, k := range kinds {
-		if err := core.ValidateKind(op, k); err != nil {
-			return err
-		}
 	}
 	stores := []string{stCursors}
 	if clearData {

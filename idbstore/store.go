@@ -5,8 +5,9 @@
 // Every atomic Store call is exactly one IndexedDB transaction, and inside it only requests of
 // that transaction are awaited. Requests are issued in batches by small JavaScript helpers
 // (helpers.go) that report back once per batch, with bulk data as one string (framed records,
-// frame.go, or JSON). The decisions
-// (coalescing, rebasing, what a pull may overwrite) are core's pure functions, as in memstore.
+// frame.go, or JSON). The Store is a storekit.Backend (backend: each primitive one
+// transaction) under an embedded storekit.Store, which checks the input and runs the flows and
+// decisions (coalescing, rebasing, what a pull may overwrite), as for memstore.
 //
 // Tests run in headless Chromium (make test-wasm). The same tests also run under Node with
 // fake-indexeddb, a quicker but less faithful tier:
@@ -23,6 +24,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Object store names.
@@ -43,6 +45,9 @@ const (
 
 // Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.
 type Store struct {
+	// Store is core.Store's methods, written once in storekit over this package's backend.
+	storekit.Store
+
 	name string
 	js   *helpers
 
@@ -98,6 +103,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 		want = map[string][]core.IndexSpec{}
 	}
 	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize}
+	s.Store.Init(backend{s})
 	switch o.Durability {
 	case "", "strict":
 	case "relaxed":
@@ -111,8 +117,14 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// backend is the Store as storekit.Backend sees it: the primitives, each one transaction.
+type backend struct{ s *Store }
+
+var _ storekit.Backend = backend{}
+
 // Close closes the connection. Later calls return a closed error.
-func (s *Store) Close() error {
+func (b backend) Close() error {
+	s := b.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

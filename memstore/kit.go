@@ -4,10 +4,16 @@ import (
 	"slices"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
-// kitTx is a tx as the flows of core/storekit see it.
-type kitTx struct{ *tx }
+// kitTx is a tx as the flows of core/storekit see it, with the ops an unpark took.
+type kitTx struct {
+	*tx
+	unparked []core.Op
+}
+
+func (t kitTx) Unparked() []core.Op { return t.unparked }
 
 func (t kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
 	stored, ok := t.findOp(a.Op.OpID)
@@ -39,7 +45,7 @@ func (t kitTx) PutRecord(r core.Record)             { t.putRecord(r) }
 
 func (t kitTx) Pending(kind, id string) []core.Op { return t.pending(kind, id) }
 
-func (t kitTx) Place(_, _ string, pending []core.Op, plan core.WritePlan) {
+func (t kitTx) Place(_, _ string, pending []core.Op, plan storekit.WritePlan) {
 	switch {
 	case plan.Append != nil:
 		t.appendOp(core.CloneOp(*plan.Append))

@@ -8,14 +8,12 @@ import (
 )
 
 // PutConflict stores a copy of c, replacing the conflict with the same ID in place.
-func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
+func (b backend) PutConflict(ctx context.Context, c core.Conflict) error {
+	s := b.s
 	if err := s.lock(ctx, "put conflict"); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
-	if c.ID == "" {
-		return core.Errorf(core.CodeInvalid, "put conflict", "conflict without id")
-	}
 	c = cloneConflict(c)
 	if i := slices.IndexFunc(s.conflicts, func(x core.Conflict) bool { return x.ID == c.ID }); i >= 0 {
 		s.conflicts[i] = c
@@ -26,7 +24,8 @@ func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
 }
 
 // Conflicts returns copies of the deferred conflicts in the order they were first stored.
-func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	s := b.s
 	if err := s.lock(ctx, "conflicts"); err != nil {
 		return nil, err
 	}
@@ -39,7 +38,8 @@ func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 }
 
 // DeleteConflict removes a deferred conflict; unknown ids are ignored.
-func (s *Store) DeleteConflict(ctx context.Context, id string) error {
+func (b backend) DeleteConflict(ctx context.Context, id string) error {
+	s := b.s
 	if err := s.lock(ctx, "delete conflict"); err != nil {
 		return err
 	}
@@ -49,7 +49,8 @@ func (s *Store) DeleteConflict(ctx context.Context, id string) error {
 }
 
 // Meta reads a metadata value.
-func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
+func (b backend) Meta(ctx context.Context, key string) (string, bool, error) {
+	s := b.s
 	if err := s.lock(ctx, "meta"); err != nil {
 		return "", false, err
 	}
@@ -58,15 +59,13 @@ func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
 	return v, ok, nil
 }
 
-// SetMeta writes a metadata value; the key must not be empty.
-func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+// SetMeta writes a metadata value.
+func (b backend) SetMeta(ctx context.Context, key, value string) error {
+	s := b.s
 	if err := s.lock(ctx, "set meta"); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
-	if key == "" {
-		return core.Errorf(core.CodeInvalid, "set meta", "empty key")
-	}
 	s.meta[key] = value
 	return nil
 }

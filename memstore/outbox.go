@@ -8,31 +8,58 @@ import (
 	"github.com/offsync/offsync/core/storekit"
 )
 
-// Enqueue appends app-made ops, coalescing as core.CoalescePending says, all or nothing. It
-// returns one op per input: the op as stored (the coalesced one when folded into the entity's
-// last op), or the input with Seq 0 when it cancelled that op out.
-func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
-	if err := s.lock(ctx, "enqueue"); err != nil {
-		return nil, err
+// Change runs c's flow over a tx (kit.go) and commits it, all or nothing.
+func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	s := b.s
+	const op = "change"
+	if err := s.lock(ctx, op); err != nil {
+		return storekit.Changed{}, err
 	}
 	defer s.mu.Unlock()
-	if err := storekit.CheckOps(ops); err != nil {
-		return nil, err
-	}
 	t := s.begin()
-	// Against the state before the call, as in WriteLocal.
-	for _, in := range ops {
-		if t.knownOpID(in.OpID) {
-			return nil, core.Errorf(core.CodeInvalid, "enqueue", "op id %s already in the outbox", in.OpID)
+	// Op ids are checked against the state before the call, as all validation: an op this
+	// call cancels does not free its id for a later write of the same call.
+	var ids []string
+	for _, w := range c.Writes {
+		ids = append(ids, w.OpID)
+	}
+	for _, o := range c.Ops {
+		ids = append(ids, o.OpID)
+	}
+	for _, id := range ids {
+		if t.knownOpID(id) {
+			return storekit.Changed{}, core.Errorf(core.CodeInvalid, op, "op id %s already in the outbox", id)
 		}
 	}
-	out := storekit.Enqueue(kitTx{t}, ops)
+	k := kitTx{tx: t}
+	var kept []core.ParkedOp
+	if c.Flow == storekit.FlowUnpark {
+		want := make(map[string]bool, len(c.Unpark))
+		for _, id := range c.Unpark {
+			want[id] = true
+		}
+		kept = make([]core.ParkedOp, 0, len(s.parked))
+		for _, p := range s.parked {
+			if want[p.Op.OpID] {
+				k.unparked = append(k.unparked, p.Op)
+			} else {
+				kept = append(kept, p)
+			}
+		}
+	}
+	if err := fn(k); err != nil {
+		return storekit.Changed{}, err
+	}
 	t.commit()
-	return out, nil
+	if kept != nil {
+		s.parked = kept
+	}
+	return storekit.Changed{Pending: len(s.outbox)}, nil
 }
 
 // Outbox returns copies of up to limit pending ops in Seq order; limit <= 0 is all.
-func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+func (b backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	s := b.s
 	if err := s.lock(ctx, "outbox"); err != nil {
 		return nil, err
 	}
@@ -49,7 +76,8 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
 }
 
 // PendingCount counts pending (not parked) ops.
-func (s *Store) PendingCount(ctx context.Context) (int, error) {
+func (b backend) PendingCount(ctx context.Context) (int, error) {
+	s := b.s
 	if err := s.lock(ctx, "pending count"); err != nil {
 		return 0, err
 	}
@@ -60,7 +88,8 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 // MarkInFlight sets InFlight on the pending ops matched by OpID (found through the op-id
 // index; Seq is not needed) and returns copies of them in the order of ops; unknown ids are
 // skipped.
-func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+func (b backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	s := b.s
 	if err := s.lock(ctx, "mark in flight"); err != nil {
 		return nil, err
 	}
@@ -81,52 +110,14 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 	return out, nil
 }
 
-// Ack applies acknowledgements in order through core.PlanAck, all or nothing. Unknown op ids
-// are ignored; an ack whose op names another entity than the stored op is invalid.
-func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
-	if err := s.lock(ctx, "ack"); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	if err := storekit.CheckAcks(acks); err != nil {
-		return err
-	}
-	t := s.begin()
-	if err := storekit.Ack(kitTx{t}, acks); err != nil {
-		return err
-	}
-	t.commit()
-	return nil
-}
-
-// Resolve replaces the pending op with op.OpID by op (keeping its Seq) and, when local is
-// given and the entity has no later op, writes local; all or nothing. Unknown op id: no-op.
-func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
-	if err := s.lock(ctx, "resolve"); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	if err := storekit.CheckResolve(op, local); err != nil {
-		return err
-	}
-	t := s.begin()
-	if err := storekit.Resolve(kitTx{t}, op, local); err != nil {
-		return err
-	}
-	t.commit()
-	return nil
-}
-
 // Park moves the pending ops named by parked[i].Op.OpID to the parked list, keeping the stored
 // op with the given status, reason and time; unknown op ids are ignored. All or nothing.
-func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
+func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+	s := b.s
 	if err := s.lock(ctx, "park"); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
-	if err := storekit.CheckParked(parked); err != nil {
-		return err
-	}
 	t := s.begin()
 	var moved []core.ParkedOp
 	for _, p := range parked {
@@ -144,7 +135,8 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 }
 
 // Parked returns copies of the parked ops in the order they were parked.
-func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+func (b backend) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	s := b.s
 	if err := s.lock(ctx, "parked"); err != nil {
 		return nil, err
 	}
@@ -155,34 +147,4 @@ func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
 		out[i] = p
 	}
 	return out, nil
-}
-
-// Unpark removes ops from the parked list; with requeue they are appended to the outbox with
-// a new Seq, InFlight cleared and Attempt+1 (a new idempotency key), and each is applied again
-// to its local record (core.PlanUnpark). Unknown ids are ignored. All or nothing.
-func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
-	if err := s.lock(ctx, "unpark"); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	want := make(map[string]bool, len(opIDs))
-	for _, id := range opIDs {
-		want[id] = true
-	}
-	t := s.begin()
-	kept := make([]core.ParkedOp, 0, len(s.parked))
-	var back []core.Op
-	for _, p := range s.parked {
-		if !want[p.Op.OpID] {
-			kept = append(kept, p)
-		} else if requeue {
-			back = append(back, p.Op)
-		}
-	}
-	if err := storekit.Requeue(kitTx{t}, back); err != nil {
-		return err
-	}
-	t.commit()
-	s.parked = kept
-	return nil
 }

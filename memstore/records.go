@@ -10,14 +10,12 @@ import (
 )
 
 // Get returns a copy of the record, tombstones included.
-func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+func (b backend) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	s := b.s
 	if err := s.lock(ctx, "get"); err != nil {
 		return core.Record{}, false, err
 	}
 	defer s.mu.Unlock()
-	if err := core.ValidateEntity("get", kind, id); err != nil {
-		return core.Record{}, false, err
-	}
 	r, ok := s.stored(kind, id)
 	if !ok {
 		return core.Record{}, false, nil
@@ -26,14 +24,12 @@ func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, er
 }
 
 // List returns copies of kind's live records in id byte order.
-func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
+func (b backend) List(ctx context.Context, kind string) ([]core.Record, error) {
+	s := b.s
 	if err := s.lock(ctx, "list"); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
-	if err := core.ValidateKind("list", kind); err != nil {
-		return nil, err
-	}
 	out := make([]core.Record, 0, len(s.records[kind]))
 	for _, r := range s.records[kind] {
 		if !r.Deleted {
@@ -44,97 +40,45 @@ func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
 	return out, nil
 }
 
-// WriteLocal applies the writes in order through core.PlanWritePending, all or nothing.
-func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
-	if err := s.lock(ctx, "write"); err != nil {
-		return core.WriteResult{}, err
-	}
-	defer s.mu.Unlock()
-	if err := storekit.CheckWrites(writes); err != nil {
-		return core.WriteResult{}, err
-	}
-	t := s.begin()
-	// Against the state before the call, as all validation: an op this call cancels does not
-	// free its id for a later write of the same call.
-	for _, w := range writes {
-		if t.knownOpID(w.OpID) {
-			return core.WriteResult{}, core.Errorf(core.CodeInvalid, "write", "op id %s already in the outbox", w.OpID)
-		}
-	}
-	out, err := storekit.Write(kitTx{t}, writes)
-	if err != nil {
-		return core.WriteResult{}, err
-	}
-	t.commit()
-	return core.WriteResult{Records: out, Pending: len(s.outbox)}, nil
-}
-
-// Cursor returns kind's cursor, zero when never pulled.
-func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
-	if err := s.lock(ctx, "cursor"); err != nil {
-		return core.Cursor{}, err
-	}
-	defer s.mu.Unlock()
-	if err := core.ValidateKind("cursor", kind); err != nil {
-		return core.Cursor{}, err
-	}
-	return s.cursors[kind], nil
-}
-
 // Cursors returns the cursors of kinds, in order.
-func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	s := b.s
 	if err := s.lock(ctx, "cursors"); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
 	out := make([]core.Cursor, len(kinds))
 	for i, k := range kinds {
-		if err := core.ValidateKind("cursors", k); err != nil {
-			return nil, err
-		}
 		out[i] = s.cursors[k]
 	}
 	return out, nil
 }
 
-// ApplyPage writes the page through core.PlanPageItem (against each item's stored record: the
-// map is at hand, so memstore needs no ahead marks) and sets kind's cursor, all or nothing.
-func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
+// ApplyPage puts the records plan returns and sets kind's cursor, all or nothing; plan sees
+// every item's stored record (the map is at hand, so memstore keeps no watermarks).
+func (b backend) ApplyPage(ctx context.Context, kind string, _ []core.Record, next core.Cursor, plan storekit.PagePlan) error {
+	s := b.s
 	if err := s.lock(ctx, "apply page"); err != nil {
-		return nil, err
+		return err
 	}
 	defer s.mu.Unlock()
-	if err := storekit.CheckPage(kind, items); err != nil {
-		return nil, err
-	}
 	t := s.begin()
-	held := []string{}
-	for _, it := range items {
-		rec, isHeld := core.PlanPageItem(kind, it, t.hasPending(kind, it.ID), t.record(kind, it.ID))
-		if isHeld && !slices.Contains(held, it.ID) {
-			held = append(held, it.ID)
-		}
-		if rec != nil {
-			t.putRecord(*rec)
-		}
+	for _, r := range plan(func(id string) bool { return t.hasPending(kind, id) }, func(id string) *core.Record { return t.record(kind, id) }) {
+		t.putRecord(r)
 	}
 	t.commit()
 	s.cursors[kind] = next
-	return held, nil
+	return nil
 }
 
 // ResetCursors zeroes the kinds' cursors and, with clearData, drops their records that have
 // no pending or parked op.
-func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	s := b.s
 	if err := s.lock(ctx, "reset cursors"); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
-	for _, k := range kinds {
-		if err := core.ValidateKind("reset cursors", k); err != nil {
-			return err
-		}
-	}
 	keep := map[entityKey]bool{}
 	for _, o := range s.outbox {
 		keep[entityKey{o.Kind, o.EntityID}] = true

@@ -1,11 +1,12 @@
 // Package memstore is the in-memory reference core.Store: maps and a slice behind one mutex.
 //
-// Ownership: every method copies what it is given and returns copies, so callers may keep
-// and modify both. Atomicity: each method validates all of its input first (the checks of
-// core's Validate* functions), then stages its changes on a working copy (see tx) and
-// commits them at the very end under the same lock hold, so a call either applies entirely
-// or, on any error, changes nothing. Nothing survives the process: it is meant for tests,
-// the simulation and hosts that do not need durability.
+// It is a storekit.Backend (its primitives, backend below) under an embedded storekit.Store,
+// which checks every input and runs the flows. Ownership: every method copies what it is
+// given and returns copies, so callers may keep and modify both. Atomicity: each primitive
+// stages its changes on a working copy (see tx) and commits them at the very end under the
+// same lock hold, so a call either applies entirely or, on any error, changes nothing.
+// Nothing survives the process: it is meant for tests, the simulation and hosts that do not
+// need durability.
 package memstore
 
 import (
@@ -14,10 +15,14 @@ import (
 	"sync"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
 // Store is an in-memory core.Store. The zero value is not usable: call New.
 type Store struct {
+	// Store is core.Store's methods, written once in storekit over this package's backend.
+	storekit.Store
+
 	mu        sync.Mutex
 	closed    bool
 	records   map[string]map[string]core.Record // kind → id → record (tombstones included)
@@ -35,14 +40,21 @@ var _ core.Store = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{
+	s := &Store{
 		records:  map[string]map[string]core.Record{},
 		byEntity: map[entityKey][]int64{},
 		byID:     map[string]int64{},
 		cursors:  map[string]core.Cursor{},
 		meta:     map[string]string{},
 	}
+	s.Store.Init(backend{s})
+	return s
 }
+
+// backend is the Store as storekit.Backend sees it: the primitives, over the maps.
+type backend struct{ s *Store }
+
+var _ storekit.Backend = backend{}
 
 // lock takes the mutex after checking ctx and that the store is open. On success the caller
 // must unlock s.mu.
@@ -59,7 +71,8 @@ func (s *Store) lock(ctx context.Context, op string) error {
 }
 
 // Close releases the store; later calls return ErrClosed errors. Safe to call more than once.
-func (s *Store) Close() error {
+func (b backend) Close() error {
+	s := b.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true

@@ -45,10 +45,14 @@ import (
 // page checks, the set-aside list, version order and refetch checks +7.5 KB).
 // Together (session 5: seed answers learned with a GET, the seed's knobs, queries, distrusting the
 // server) they measured 1,512,472 B; with the store kit, the direct query path and the Config
-// without sentinels 1,526,746 B; the budget is ~0.5% above.
+// without sentinels 1,526,746 B. Then +9.5 KB for one storekit.Store over each store's Backend
+// (issue 17; no new import; 1,526,293 B → 1,535,755 B: the 21 Store methods written once in
+// storekit, checking and calling the backend, plus the promoted methods of memstore's and
+// idbstore's Store; embedding by value and the backends' own types not embedding their Store
+// saved 8.4 KB of wrappers from the first cut). The budget is ~0.5% above.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_535_000
+const wasmGzipBudget = 1_543_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

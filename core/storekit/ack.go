@@ -15,10 +15,10 @@ type AckTx interface {
 	Settle(stored core.Op, rebased []core.Op, rec *core.Record)
 }
 
-// Ack applies acks in order, each through core.PlanAck with the op as stored; an ack of an op
+// applyAcks applies acks in order, each through planAck with the op as stored; an ack of an op
 // not pending (another tab acknowledged it) is skipped, one that names another entity than the
 // stored op is refused. The caller commits what was staged, or drops it on an error.
-func Ack(t AckTx, acks []core.Ack) error {
+func applyAcks(t AckTx, acks []core.Ack) error {
 	for _, a := range acks {
 		stored, later, rec, ok := t.Acked(a)
 		if !ok {
@@ -32,7 +32,7 @@ func Ack(t AckTx, acks []core.Ack) error {
 			srv := core.CloneRecord(*a.Server)
 			ack.Server = &srv
 		}
-		rec, rebased := core.PlanAck(rec, later, ack)
+		rec, rebased := planAck(rec, later, ack)
 		t.Settle(stored, rebased, rec)
 	}
 	return nil

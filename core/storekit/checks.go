@@ -2,15 +2,15 @@ package storekit
 
 import "github.com/offsync/offsync/core"
 
-// CheckWrites checks the writes of a WriteLocal: each valid (core.ValidateWrite) and no op id
+// checkWrites checks the writes of a WriteLocal: each valid (validateWrite) and no op id
 // used twice in the call.
-func CheckWrites(writes []core.LocalWrite) error {
-	return checkEach(writes, "write", core.ValidateWrite, func(w core.LocalWrite) string { return w.OpID })
+func checkWrites(writes []core.LocalWrite) error {
+	return checkEach(writes, "write", validateWrite, func(w core.LocalWrite) string { return w.OpID })
 }
 
-// CheckOps checks the ops of an Enqueue: each valid (core.ValidateOp) and no op id used twice
+// checkOps checks the ops of an Enqueue: each valid (core.ValidateOp) and no op id used twice
 // in the call.
-func CheckOps(ops []core.Op) error {
+func checkOps(ops []core.Op) error {
 	return checkEach(ops, "enqueue", core.ValidateOp, func(o core.Op) string { return o.OpID })
 }
 
@@ -31,10 +31,10 @@ func checkEach[T any](items []T, op string, validate func(T) error, opID func(T)
 	return nil
 }
 
-// CheckAcks checks the acknowledgements of an Ack (core.ValidateAck).
-func CheckAcks(acks []core.Ack) error {
+// checkAcks checks the acknowledgements of an Ack (validateAck).
+func checkAcks(acks []core.Ack) error {
 	for _, a := range acks {
-		if err := core.ValidateAck(a); err != nil {
+		if err := validateAck(a); err != nil {
 			return err
 		}
 	}
@@ -50,9 +50,9 @@ func AckOnEntity(a core.Ack, stored core.Op) error {
 	return nil
 }
 
-// CheckResolve checks a Resolve's input: a valid op and, when local is given, the op's entity
+// checkResolve checks a Resolve's input: a valid op and, when local is given, the op's entity
 // as a JSON object.
-func CheckResolve(op core.Op, local *core.Record) error {
+func checkResolve(op core.Op, local *core.Record) error {
 	if err := core.ValidateOp(op); err != nil {
 		return err
 	}
@@ -76,8 +76,8 @@ func ResolveOnEntity(op, stored core.Op) error {
 	return nil
 }
 
-// CheckParked checks the ops of a Park: each names an op id.
-func CheckParked(parked []core.ParkedOp) error {
+// checkParked checks the ops of a Park: each names an op id.
+func checkParked(parked []core.ParkedOp) error {
 	for _, p := range parked {
 		if p.Op.OpID == "" {
 			return core.Errorf(core.CodeInvalid, "park", "parked op without op id")
@@ -86,9 +86,9 @@ func CheckParked(parked []core.ParkedOp) error {
 	return nil
 }
 
-// CheckPage checks an ApplyPage's input: a valid kind and items of that kind
+// checkPage checks an ApplyPage's input: a valid kind and items of that kind
 // (core.ValidatePageItem).
-func CheckPage(kind string, items []core.Record) error {
+func checkPage(kind string, items []core.Record) error {
 	if err := core.ValidateKind("apply page", kind); err != nil {
 		return err
 	}
@@ -98,4 +98,39 @@ func CheckPage(kind string, items []core.Record) error {
 		}
 	}
 	return nil
+}
+
+// validateWrite checks a core.LocalWrite: valid kind and id, an OpID, and for an upsert a JSON
+// object Data (see core.ValidateObject).
+func validateWrite(w core.LocalWrite) error {
+	const op = "write"
+	if err := core.ValidateEntity(op, w.Kind, w.ID); err != nil {
+		return err
+	}
+	if w.OpID == "" {
+		return core.Errorf(core.CodeInvalid, op, "write of %s/%s has no op id", w.Kind, w.ID)
+	}
+	if w.Delete {
+		return nil
+	}
+	return core.ValidateObject(op, w.ID, w.Data)
+}
+
+// validateAck checks an acknowledgement (Store.Ack): an OpID and, when the server sent a
+// record, one with the op's entity id and a JSON object Data.
+func validateAck(a core.Ack) error {
+	const op = "ack"
+	if a.Op.OpID == "" {
+		return core.Errorf(core.CodeInvalid, op, "ack without op id")
+	}
+	if a.Server == nil {
+		return nil
+	}
+	if a.Server.ID != a.Op.EntityID {
+		return core.Errorf(core.CodeInvalid, op, "ack of %s: server record id %q differs from %q", a.Op.OpID, a.Server.ID, a.Op.EntityID)
+	}
+	if err := core.ValidateEntity(op, a.Op.Kind, a.Server.ID); err != nil {
+		return err
+	}
+	return core.ValidateObject(op, a.Server.ID, a.Server.Data)
 }

@@ -13,15 +13,15 @@ type EnqueueTx interface {
 	Enqueue(merged *core.Op, o core.Op) core.Op
 }
 
-// Enqueue stages app-made ops in order, each coalesced as core.CoalesceEnqueued says with the
+// enqueueOps stages app-made ops in order, each coalesced as coalesceEnqueued says with the
 // entity as the ops before it left it (Seq and InFlight cleared), and returns one op per
 // input as staged. The caller checks op ids against the store and commits.
-func Enqueue(t EnqueueTx, ops []core.Op) []core.Op {
+func enqueueOps(t EnqueueTx, ops []core.Op) []core.Op {
 	out := make([]core.Op, 0, len(ops))
 	for _, in := range ops {
 		o := core.CloneOp(in)
 		o.Seq, o.InFlight = 0, false
-		merged := core.CoalesceEnqueued(t.Pending(o.Kind, o.EntityID), o)
+		merged := coalesceEnqueued(t.Pending(o.Kind, o.EntityID), o)
 		out = append(out, core.CloneOp(t.Enqueue(merged, o)))
 	}
 	return out

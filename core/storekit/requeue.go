@@ -13,15 +13,15 @@ type RequeueTx interface {
 	PutRecord(r core.Record)
 }
 
-// Requeue puts parked ops back at the end of the outbox in the order given: InFlight cleared
+// requeueOps puts parked ops back at the end of the outbox in the order given: InFlight cleared
 // and the next Attempt (so a new idempotency key), each applied again to its entity's record
-// through core.PlanUnpark, since pulls may have overwritten it while the op was parked.
-func Requeue(t RequeueTx, parked []core.Op) error {
+// through planUnpark, since pulls may have overwritten it while the op was parked.
+func requeueOps(t RequeueTx, parked []core.Op) error {
 	for _, o := range parked {
 		o.InFlight = false
 		o.Attempt++
 		t.Append(o)
-		rec, err := core.PlanUnpark(t.Record(o.Kind, o.EntityID), o)
+		rec, err := planUnpark(t.Record(o.Kind, o.EntityID), o)
 		if err != nil {
 			return err
 		}

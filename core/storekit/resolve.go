@@ -14,11 +14,11 @@ type ResolveTx interface {
 	PutRecord(r core.Record)
 }
 
-// Resolve replaces the pending op op.OpID by op, keeping its Seq, and writes local as the
+// resolveOp replaces the pending op op.OpID by op, keeping its Seq, and writes local as the
 // entity's record when given and the entity has no later op (a later op's change would be
 // lost under it). An op not pending is no change; one pending on another entity is refused.
-// CheckResolve has checked the input before.
-func Resolve(t ResolveTx, op core.Op, local *core.Record) error {
+// checkResolve has checked the input before.
+func resolveOp(t ResolveTx, op core.Op, local *core.Record) error {
 	stored, later, ok := t.Resolving(op.OpID)
 	if !ok {
 		return nil

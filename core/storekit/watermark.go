@@ -7,7 +7,7 @@ import (
 )
 
 // Watermarks: a pulled item older than the stored record's version is not written
-// (core.PlanPageItem). Every page item lies after the pull cursor, so it can be older than the
+// (planPageItem). Every page item lies after the pull cursor, so it can be older than the
 // stored copy only where that copy's version is past the cursor too: written by an
 // acknowledgement or a refetch (in this tab, another tab or an earlier session) that the pull
 // has not reached yet. A store that would rather not read every page item's record keeps, per
@@ -16,7 +16,7 @@ import (
 //
 // A watermark is a version's instant in microseconds, rounded up, so that it fits a JavaScript
 // number exactly and an item compared against it is never wrongly found not older; 0 is no
-// watermark (nothing ahead, or a version that is not an RFC 3339 time, which PlanPageItem never
+// watermark (nothing ahead, or a version that is not an RFC 3339 time, which planPageItem never
 // finds older anyway).
 
 // maxWatermark is the greatest watermark: 2^53-1, the greatest integer a JavaScript number holds
@@ -40,6 +40,14 @@ func Watermark(version string) int64 {
 func instant(version string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339Nano, version)
 	return t, err == nil
+}
+
+// older reports whether version v is known to be older than version than: both are RFC 3339
+// times and v names an earlier instant (core/version.go: undecidable is not older).
+func older(v, than string) bool {
+	a, okA := instant(v)
+	b, okB := instant(than)
+	return okA && okB && a.Before(b)
 }
 
 // MayBeOlder reports whether an item of version may be older than a stored version of kind

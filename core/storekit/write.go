@@ -13,18 +13,18 @@ type WriteTx interface {
 	PutRecord(r core.Record)
 	// Place stages plan's outbox verdict (append, replace or remove the last op) on the
 	// entity whose pending ops Pending returned as pending.
-	Place(kind, id string, pending []core.Op, plan core.WritePlan)
+	Place(kind, id string, pending []core.Op, plan WritePlan)
 }
 
-// Write applies writes in order, each through core.PlanWritePending on the entity as the
+// applyWrites applies writes in order, each through planWrite on the entity as the
 // writes before it left it, and returns the stored records, one per write. The caller checks
 // op ids against the store (one already pending or parked), commits what was staged, or drops
 // it on an error.
-func Write(t WriteTx, writes []core.LocalWrite) ([]core.Record, error) {
+func applyWrites(t WriteTx, writes []core.LocalWrite) ([]core.Record, error) {
 	out := make([]core.Record, 0, len(writes))
 	for _, w := range writes {
 		pending := t.Pending(w.Kind, w.ID)
-		plan, err := core.PlanWritePending(t.Record(w.Kind, w.ID), pending, w)
+		plan, err := planWrite(t.Record(w.Kind, w.ID), pending, w)
 		if err != nil {
 			return nil, err
 		}

@@ -222,7 +222,7 @@ var enqueueTests = []test{
 		require.Equal(e, "app-1", ops[0].OpID)
 		require.ElementsMatch(e, []string{"v", "w"}, ops[0].ChangedFields)
 		requireJSON(e, `{"id":"a","v":2,"w":1}`, ops[0].Payload)
-		// A create and its delete do not cancel out (CoalesceEnqueued): one delete is left.
+		// A create and its delete do not cancel out (storekit's coalesceEnqueued): one delete is left.
 		require.Equal(e, ops[1], out[3])
 		require.Equal(e, "app-3", ops[1].OpID)
 		require.Equal(e, core.OpDelete, ops[1].Type)

@@ -1,0 +1,117 @@
+package storekit
+
+import (
+	"context"
+
+	"github.com/offsync/offsync/core"
+)
+
+// PagePlan decides a page inside a Backend's ApplyPage (see there) and returns the records to
+// put.
+type PagePlan func(hasPending func(id string) bool, stored func(id string) *core.Record) []core.Record
+
+// Backend is what a store implements to become a core.Store through Store: its primitives,
+// each ONE atomic step (a transaction) that applies entirely or not at all. Store writes the
+// rest once: the closed check, the input checks (validate.go's rules), the write, enqueue,
+// ack, resolve and requeue flows (run inside Change), the page plan (inside ApplyPage) and
+// Cursor. A backend does not validate; it answers ErrClosed after Close and classifies its
+// own failures (core.Error codes).
+//
+// A new backend implements these methods and the Tx its Change hands to the flows, and runs
+// storetest.Run and storetest.Differential (backend_test.go is the smallest one).
+//
+// The primitives stay batched: a backend reads what a step needs in one go and writes it back
+// in one go (idbstore: one helper call per step, never one per record).
+type Backend interface {
+	// Get returns the record, tombstones included; ok is false when absent.
+	Get(ctx context.Context, kind, id string) (rec core.Record, ok bool, err error)
+	// List returns kind's live records in id byte order.
+	List(ctx context.Context, kind string) ([]core.Record, error)
+	// Change runs the flow c names in one transaction: it loads what the flow needs (the
+	// entities of c's writes, ops or acks; the resolved op; the parked ops c.Unpark names,
+	// taking them off the parked list), calls fn with a Tx over that state, and commits what fn
+	// staged, or nothing when fn or the commit fails. For FlowWrite and FlowEnqueue it refuses
+	// (core.CodeInvalid) an op id already pending or parked before the call. A backend may call
+	// fn more than once (a retry, a guess it checks); each call starts from a fresh Tx.
+	Change(ctx context.Context, c Change, fn func(Tx) error) (Changed, error)
+	// Outbox returns up to limit pending ops in Seq order; limit <= 0 is all.
+	Outbox(ctx context.Context, limit int) ([]core.Op, error)
+	// PendingCount counts pending ops.
+	PendingCount(ctx context.Context) (int, error)
+	// MarkInFlight is core.Store's.
+	MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error)
+	// Park moves the pending ops named by OpID (the stored op, with the given Status, Reason
+	// and ParkedAtMs) to the end of the parked list; unknown ids are ignored.
+	Park(ctx context.Context, parked []core.ParkedOp) error
+	// Parked lists parked ops in the order they were parked.
+	Parked(ctx context.Context) ([]core.ParkedOp, error)
+	// Cursors returns the cursors of kinds in order (zero when never pulled); kinds is not empty.
+	Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error)
+	// ApplyPage puts the records plan returns for the page items and sets kind's cursor to
+	// next. It gives plan, valid only during the call, whether an entity of kind has pending
+	// ops, and the stored record of every item whose version may be older than it (nil:
+	// absent, or known not newer): all of them, or those its watermarks say (watermark.go).
+	ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan PagePlan) error
+	// ResetCursors is core.Store's.
+	ResetCursors(ctx context.Context, kinds []string, clearData bool) error
+	// PutConflict, Conflicts, DeleteConflict, Meta and SetMeta are core.Store's.
+	PutConflict(ctx context.Context, c core.Conflict) error
+	Conflicts(ctx context.Context) ([]core.Conflict, error)
+	DeleteConflict(ctx context.Context, id string) error
+	Meta(ctx context.Context, key string) (string, bool, error)
+	SetMeta(ctx context.Context, key, value string) error
+	// Close releases the backend; safe to call more than once.
+	Close() error
+}
+
+// Flow names the flow a Change runs, so that a backend knows what to load.
+type Flow int
+
+// The flows of Change.
+const (
+	// FlowWrite is a WriteLocal of Change.Writes (Tx as WriteTx).
+	FlowWrite Flow = iota + 1
+	// FlowEnqueue is an Enqueue of Change.Ops (Tx as EnqueueTx).
+	FlowEnqueue
+	// FlowAck is an Ack of Change.Acks (Tx as AckTx).
+	FlowAck
+	// FlowResolve is a Resolve of Change.Op (Tx as ResolveTx).
+	FlowResolve
+	// FlowUnpark takes the ops Change.Unpark names off the parked list; with Change.Requeue,
+	// fn puts them back in the outbox (Tx as RequeueTx, the ops from Tx.Unparked). Without
+	// Requeue, or when none of the ids is parked, a backend need not call fn.
+	FlowUnpark
+)
+
+// Change is one call's input, as Change's flow reads it.
+type Change struct {
+	Flow    Flow
+	Writes  []core.LocalWrite
+	Ops     []core.Op
+	Acks    []core.Ack
+	Op      core.Op
+	Unpark  []string
+	Requeue bool
+}
+
+// Changed is what a committed Change reports.
+type Changed struct {
+	// Pending is, for FlowWrite, the number of pending ops once the transaction committed.
+	Pending int
+	// Seqs are, for FlowEnqueue, the Seqs of the ops Tx.Enqueue returned, in call order, as
+	// committed; nil when Enqueue returned them already (a backend that learns Seqs only at
+	// commit returns 0 there).
+	Seqs []int64
+}
+
+// Tx is the state a Change loaded, as the flows see it: every flow's interface in one.
+type Tx interface {
+	WriteTx
+	EnqueueTx
+	AckTx
+	ResolveTx
+	RequeueTx
+	// Unparked returns the ops a FlowUnpark took off the parked list, in the order they were
+	// parked.
+	Unparked() []core.Op
+}

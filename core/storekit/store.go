@@ -1,0 +1,307 @@
+package storekit
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Store is the core.Store a Backend makes (Init): every method checks that the store is open,
+// checks its input, and runs the backend's primitive, with the flows of this package inside.
+// A backend's own type embeds it by value (its methods become the type's, with no wrapper per
+// method for the value type: memstore, idbstore) or uses a *Store on its own.
+type Store struct {
+	b      Backend
+	closed atomic.Bool
+}
+
+var (
+	_ core.Store         = (*Store)(nil)
+	_ core.CursorsReader = (*Store)(nil)
+)
+
+// Init makes s the core.Store over b; call it once, before any other method.
+func (s *Store) Init(b Backend) { s.b = b }
+
+// open refuses every call after Close, before validating (as core.Store says). The backend
+// refuses too: a call may race with Close.
+func (s *Store) open(op string) error {
+	if s.closed.Load() {
+		return core.Errorf(core.CodeClosed, op, "store is closed")
+	}
+	return nil
+}
+
+// Get returns the record, tombstones included.
+func (s *Store) Get(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	if err := s.open("get"); err != nil {
+		return core.Record{}, false, err
+	}
+	if err := core.ValidateEntity("get", kind, id); err != nil {
+		return core.Record{}, false, err
+	}
+	return s.b.Get(ctx, kind, id)
+}
+
+// List returns kind's live records in id byte order.
+func (s *Store) List(ctx context.Context, kind string) ([]core.Record, error) {
+	if err := s.open("list"); err != nil {
+		return nil, err
+	}
+	if err := core.ValidateKind("list", kind); err != nil {
+		return nil, err
+	}
+	return s.b.List(ctx, kind)
+}
+
+// WriteLocal applies writes through applyWrites in one Change.
+func (s *Store) WriteLocal(ctx context.Context, writes []core.LocalWrite) (core.WriteResult, error) {
+	if err := s.open("write"); err != nil {
+		return core.WriteResult{}, err
+	}
+	if err := checkWrites(writes); err != nil {
+		return core.WriteResult{}, err
+	}
+	var recs []core.Record
+	ch, err := s.b.Change(ctx, Change{Flow: FlowWrite, Writes: writes}, func(t Tx) (err error) {
+		recs, err = applyWrites(t, writes)
+		return err
+	})
+	if err != nil {
+		return core.WriteResult{}, err
+	}
+	return core.WriteResult{Records: recs, Pending: ch.Pending}, nil
+}
+
+// Enqueue appends app-made ops through enqueueOps in one Change.
+func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	if err := s.open("enqueue"); err != nil {
+		return nil, err
+	}
+	if err := checkOps(ops); err != nil {
+		return nil, err
+	}
+	var out []core.Op
+	ch, err := s.b.Change(ctx, Change{Flow: FlowEnqueue, Ops: ops}, func(t Tx) error {
+		out = enqueueOps(t, ops)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, seq := range ch.Seqs {
+		out[i].Seq = seq
+	}
+	return out, nil
+}
+
+// Outbox returns up to limit pending ops in Seq order.
+func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	if err := s.open("outbox"); err != nil {
+		return nil, err
+	}
+	return s.b.Outbox(ctx, limit)
+}
+
+// PendingCount counts pending ops.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	if err := s.open("pending count"); err != nil {
+		return 0, err
+	}
+	return s.b.PendingCount(ctx)
+}
+
+// MarkInFlight marks the pending ops matched by OpID in flight.
+func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	if err := s.open("mark in flight"); err != nil {
+		return nil, err
+	}
+	return s.b.MarkInFlight(ctx, ops)
+}
+
+// Ack applies acknowledgements through applyAcks in one Change.
+func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
+	if err := s.open("ack"); err != nil {
+		return err
+	}
+	if err := checkAcks(acks); err != nil {
+		return err
+	}
+	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, func(t Tx) error { return applyAcks(t, acks) })
+	return err
+}
+
+// Resolve replaces a pending op through resolveOp in one Change.
+func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
+	if err := s.open("resolve"); err != nil {
+		return err
+	}
+	if err := checkResolve(op, local); err != nil {
+		return err
+	}
+	_, err := s.b.Change(ctx, Change{Flow: FlowResolve, Op: op}, func(t Tx) error { return resolveOp(t, op, local) })
+	return err
+}
+
+// Park moves ops from the outbox to the parked list.
+func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
+	if err := s.open("park"); err != nil {
+		return err
+	}
+	if err := checkParked(parked); err != nil {
+		return err
+	}
+	return s.b.Park(ctx, parked)
+}
+
+// Parked lists parked ops in the order they were parked.
+func (s *Store) Parked(ctx context.Context) ([]core.ParkedOp, error) {
+	if err := s.open("parked"); err != nil {
+		return nil, err
+	}
+	return s.b.Parked(ctx)
+}
+
+// Unpark removes ops from the parked list and, with requeue, puts them back through requeueOps;
+// one Change.
+func (s *Store) Unpark(ctx context.Context, opIDs []string, requeue bool) error {
+	if err := s.open("unpark"); err != nil {
+		return err
+	}
+	_, err := s.b.Change(ctx, Change{Flow: FlowUnpark, Unpark: opIDs, Requeue: requeue}, func(t Tx) error {
+		if !requeue {
+			return nil
+		}
+		return requeueOps(t, t.Unparked())
+	})
+	return err
+}
+
+// Cursor returns kind's pull cursor.
+func (s *Store) Cursor(ctx context.Context, kind string) (core.Cursor, error) {
+	cs, err := s.cursors(ctx, "cursor", []string{kind})
+	if err != nil {
+		return core.Cursor{}, err
+	}
+	return cs[0], nil
+}
+
+// Cursors returns the cursors of kinds in one step.
+func (s *Store) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, error) {
+	return s.cursors(ctx, "cursors", kinds)
+}
+
+func (s *Store) cursors(ctx context.Context, op string, kinds []string) ([]core.Cursor, error) {
+	if err := s.open(op); err != nil {
+		return nil, err
+	}
+	for _, k := range kinds {
+		if err := core.ValidateKind(op, k); err != nil {
+			return nil, err
+		}
+	}
+	if len(kinds) == 0 {
+		return []core.Cursor{}, nil
+	}
+	return s.b.Cursors(ctx, kinds)
+}
+
+// ApplyPage writes a pulled page, each item through planPageItem, and advances kind's
+// cursor in one step; the held ids come once each, in page order.
+func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
+	if err := s.open("apply page"); err != nil {
+		return nil, err
+	}
+	if err := checkPage(kind, items); err != nil {
+		return nil, err
+	}
+	var held []string
+	err := s.b.ApplyPage(ctx, kind, items, next, func(hasPending func(string) bool, stored func(string) *core.Record) []core.Record {
+		held = []string{}
+		seen := make(map[string]bool)
+		recs := make([]core.Record, 0, len(items))
+		for _, it := range items {
+			rec, isHeld := planPageItem(kind, it, hasPending(it.ID), stored(it.ID))
+			if rec != nil {
+				recs = append(recs, *rec)
+			} else if isHeld && !seen[it.ID] {
+				seen[it.ID] = true
+				held = append(held, it.ID)
+			}
+		}
+		return recs
+	})
+	if err != nil {
+		return nil, err
+	}
+	return held, nil
+}
+
+// ResetCursors zeroes the cursors of kinds (and with clearData drops their unchanged records).
+func (s *Store) ResetCursors(ctx context.Context, kinds []string, clearData bool) error {
+	const op = "reset cursors"
+	if err := s.open(op); err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if err := core.ValidateKind(op, k); err != nil {
+			return err
+		}
+	}
+	return s.b.ResetCursors(ctx, kinds, clearData)
+}
+
+// PutConflict stores (or replaces, by ID) a deferred conflict.
+func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
+	const op = "put conflict"
+	if err := s.open(op); err != nil {
+		return err
+	}
+	if c.ID == "" {
+		return core.Errorf(core.CodeInvalid, op, "conflict without id")
+	}
+	return s.b.PutConflict(ctx, c)
+}
+
+// Conflicts lists deferred conflicts in the order they were first stored.
+func (s *Store) Conflicts(ctx context.Context) ([]core.Conflict, error) {
+	if err := s.open("conflicts"); err != nil {
+		return nil, err
+	}
+	return s.b.Conflicts(ctx)
+}
+
+// DeleteConflict removes a deferred conflict; unknown ids are ignored.
+func (s *Store) DeleteConflict(ctx context.Context, id string) error {
+	if err := s.open("delete conflict"); err != nil {
+		return err
+	}
+	return s.b.DeleteConflict(ctx, id)
+}
+
+// Meta reads a metadata value.
+func (s *Store) Meta(ctx context.Context, key string) (string, bool, error) {
+	if err := s.open("meta"); err != nil {
+		return "", false, err
+	}
+	return s.b.Meta(ctx, key)
+}
+
+// SetMeta writes a metadata value; the key must not be empty.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	const op = "set meta"
+	if err := s.open(op); err != nil {
+		return err
+	}
+	if key == "" {
+		return core.Errorf(core.CodeInvalid, op, "empty key")
+	}
+	return s.b.SetMeta(ctx, key, value)
+}
+
+// Close closes the backend; later calls answer ErrClosed. Safe to call more than once.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	return s.b.Close()
+}

@@ -1,0 +1,28 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
+)
+
+// Change runs c's flow in one transaction, with the loads each flow needs (records.go,
+// outbox.go, parked.go).
+func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	switch c.Flow {
+	case storekit.FlowWrite:
+		return b.changeWrite(ctx, c.Writes, fn)
+	case storekit.FlowEnqueue:
+		return b.changeEnqueue(ctx, c.Ops, fn)
+	case storekit.FlowAck:
+		return storekit.Changed{}, b.changeAck(ctx, c.Acks, fn)
+	case storekit.FlowResolve:
+		return storekit.Changed{}, b.changeResolve(ctx, c.Op, fn)
+	case storekit.FlowUnpark:
+		return storekit.Changed{}, b.changeUnpark(ctx, c.Unpark, c.Requeue, fn)
+	}
+	return storekit.Changed{}, core.Errorf(core.CodeInvalid, "change", "unknown flow %d", c.Flow)
+}
