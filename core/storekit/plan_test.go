@@ -239,7 +239,9 @@ func TestPlanPageItem(t *testing.T) {
 
 	// Against the stored record: an older version is not written; newer, equal or
 	// undecidable ones are.
-	at := func(v string) core.Record { return core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: v} }
+	at := func(v string) core.Record {
+		return core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: v}
+	}
 	stored := at("2026-01-02T00:00:00.5Z")
 	for _, tt := range []struct {
 		version string
