@@ -729,13 +729,17 @@ class Client {
       return undefined;
     }
     if (p === null) return undefined;
-    return new Promise((resolve, reject) => {
-      const cb = (_, ok, v) => (ok ? resolve(v) : reject(v));
-      if (op === 'count') H.ro(conn, p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
-      else H.ro(conn, p.index, H.ixQuery, p, cb);
-    }).catch(() => {
-      this.#conn = null;
-      return undefined;
+    return new Promise((resolve) => {
+      const cb = (_, ok, v) => {
+        if (!ok) this.#conn = null;
+        resolve(ok ? v : undefined);
+      };
+      try {
+        if (op === 'count') H.ro(conn, p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
+        else H.ro(conn, p.index, H.ixQuery, p, cb);
+      } catch {
+        cb(0, false);
+      }
     });
   }
 

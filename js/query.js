@@ -190,6 +190,8 @@ const MAX_READ = 2 ** 30;
 // maxPathLen: core rejects a field name over 256 bytes of UTF-8 (the plan leaves that to Go).
 const MAX_PATH_BYTES = 256;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// String.prototype.isWellFormed (Chromium 111+, Node 20+) is native; the regex serves older engines.
+const malformed = typeof ''.isWellFormed === 'function' ? (s) => !s.isWellFormed() : (s) => LONE_SURROGATE.test(s);
 const utf8 = new TextEncoder();
 
 // byteOrder compares strings as Go's < does (UTF-8 bytes, i.e. code points): UTF-16 units
@@ -233,22 +235,23 @@ const tagOf = (v) => (v === null ? 0 : v === false ? 1 : v === true ? 2 : typeof
 const classOf = (v) => (v === true ? 1 : tagOf(v));
 const RANGE_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'startsWith']);
 
+const badField = (f) => malformed(f) || (f.length * 3 > MAX_PATH_BYTES && utf8.encode(f).length > MAX_PATH_BYTES);
+
 // flatConds is q's where as core's Query has it: one condition per operator, sorted by field
 // (bytes) then operator; null when core would read it otherwise (a field name over its limit,
 // a string it would decode differently: a lone surrogate becomes U+FFFD).
 function flatConds(q) {
   const out = [];
-  const odd = (s) => LONE_SURROGATE.test(s);
   for (const { field, path, cond } of q.where) {
-    if (odd(field) || (field.length * 3 > MAX_PATH_BYTES && utf8.encode(field).length > MAX_PATH_BYTES)) return null;
+    if (badField(field)) return null;
     for (const op of Object.keys(cond)) {
       const v = cond[op];
-      if (op === 'in' ? v.some((x) => typeof x === 'string' && odd(x)) : typeof v === 'string' && odd(v)) return null;
+      if (op === 'in' ? v.some((x) => typeof x === 'string' && malformed(x)) : typeof v === 'string' && malformed(v)) return null;
       out.push({ field, path, op, value: v });
     }
   }
-  for (const o of q.order) if (odd(o.field) || (o.field.length * 3 > MAX_PATH_BYTES && utf8.encode(o.field).length > MAX_PATH_BYTES)) return null;
-  return out.sort((a, b) => byteOrder(a.field, b.field) || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
+  for (const o of q.order) if (badField(o.field)) return null;
+  return out.length < 2 ? out : out.sort((a, b) => byteOrder(a.field, b.field) || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
 }
 
 // prefixEnd is the least string above every string that starts with s; null when none.
