@@ -534,7 +534,7 @@ class Client {
   #unsent = new Map();
   #auto = null;
   #live = new LiveQueries({
-    query: async (kind, queryJSON) => (await this.#direct('query', kind, queryJSON, normalizeQuery(JSON.parse(queryJSON), invalid))) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
+    query: async (kind, queryJSON) => (await this.#direct('query', kind, normalizeQuery(JSON.parse(queryJSON), invalid), () => queryJSON)) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
     getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
   }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
@@ -701,16 +701,17 @@ class Client {
 
   async query(kind, query) {
     const q = normalizeQuery(query, invalid);
-    const text = toJSON(query ?? {}, 'query');
-    return (await this.#direct('query', kind, text, q)) ?? JSON.parse(await this.#call('query', kind, text));
+    const text = () => toJSON(query ?? {}, 'query');
+    return (await this.#direct('query', kind, q, text)) ?? JSON.parse(await this.#call('query', kind, text()));
   }
 
   // #direct runs a query or count (op) here when it is one index read (DESIGN.md "Queries
   // read in JS", "Queries planned in JS"): no goroutine, wake-up or second encoding of the
   // rows. While the connection of Go's last plan is open, query.js plans it (q: normalized)
-  // without calling Go; otherwise idbstore does (idbstore/query_direct.go). undefined when it
-  // goes through Go instead: any other plan, and any error (Go's path retries and classifies it).
-  #direct(op, kind, text, q) {
+  // without calling Go; otherwise idbstore does (idbstore/query_direct.go; text() is the
+  // query's JSON). undefined when it goes through Go instead: any other plan, and any error
+  // (Go's path retries and classifies it).
+  #direct(op, kind, q, text) {
     const H = this.#idb;
     if (H === undefined || this.#closed) return undefined;
     let conn = this.#conn;
@@ -719,7 +720,7 @@ class Client {
       if (conn !== null && !conn.closed && this.#kinds.has(kind)) {
         p = planIndexRead(this.#indexes.get(kind) ?? [], q, op === 'count');
       } else {
-        const plan = this.#h.direct(op, kind, text);
+        const plan = this.#h.direct(op, kind, text());
         if (plan == null) return undefined;
         [conn, p] = [plan[0], JSON.parse(plan[1])];
         if (conn !== this.#conn) [this.#conn, this.#indexes] = [conn, indexesByKind(H.ixNames(conn.db))];
@@ -746,8 +747,8 @@ class Client {
   // count: how many rows query(kind, query) would return (offset and limit apply).
   async count(kind, query) {
     const q = normalizeQuery(query, invalid);
-    const text = toJSON({ where: query?.where }, 'query');
-    const n = (await this.#direct('count', kind, text, q)) ?? await this.#call('count', kind, text);
+    const text = () => toJSON({ where: query?.where }, 'query');
+    const n = (await this.#direct('count', kind, q, text)) ?? await this.#call('count', kind, text());
     return Math.min(Math.max(n - q.offset, 0), q.limit);
   }
 
