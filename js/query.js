@@ -2,7 +2,8 @@
 // query is an 'invalid' error before it crosses to sync.wasm), the matcher of `where`, the one
 // total order of `orderBy` and the offset/limit window. The stores (Go) evaluate queries for
 // query() and count(); live watches (live.js) use these to place changed records in a result
-// they keep, so both must follow the same written rules.
+// they keep, so both must follow the same written rules. At the end, the plan of a query that
+// one IndexedDB index read answers, as idbstore makes it (offsync.js runs those here).
 
 const OPERATORS = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'startsWith']);
 const QUERY_KEYS = new Set(['where', 'orderBy', 'limit', 'offset']);
