@@ -10,7 +10,7 @@ import { idbHelpers } from './idb-helpers.js';
 // The seed's merge helpers in plain JavaScript, usable without sync.wasm.
 import { merges as plainMerges } from './merges.js';
 import { LiveQueries } from './live.js';
-import { normalizeQuery } from './query.js';
+import { indexesByKind, normalizeQuery, planIndexRead } from './query.js';
 
 const EVENT_TYPES = ['syncStarted', 'progress', 'completed', 'conflict', 'conflictResolved',
   'opParked', 'error', 'change', 'status', 'fullResync',
@@ -534,15 +534,18 @@ class Client {
   #unsent = new Map();
   #auto = null;
   #live = new LiveQueries({
-    query: async (kind, queryJSON) => (await this.#direct('query', kind, queryJSON)) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
+    query: async (kind, queryJSON) => (await this.#direct('query', kind, normalizeQuery(JSON.parse(queryJSON), invalid), () => queryJSON)) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
     getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
   }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
   #pushDebounceMs;
 
-  // idbstore's helpers (IndexedDB storage), for the queries run here (#direct).
+  // idbstore's helpers (IndexedDB storage), for the queries run here (#direct); the
+  // connection of Go's last direct plan and its indexes per kind, to plan here while it is open.
   #idb;
+  #conn = null;
+  #indexes = null;
 
   constructor(name, kinds, storage, pushDebounceMs, helpers) {
     this.#idb = helpers;
@@ -697,38 +700,55 @@ class Client {
   }
 
   async query(kind, query) {
-    normalizeQuery(query, invalid);
-    const text = toJSON(query ?? {}, 'query');
-    return (await this.#direct('query', kind, text)) ?? JSON.parse(await this.#call('query', kind, text));
+    const q = normalizeQuery(query, invalid);
+    const text = () => toJSON(query ?? {}, 'query');
+    return (await this.#direct('query', kind, q, text)) ?? JSON.parse(await this.#call('query', kind, text()));
   }
 
-  // #direct runs a query or count (op) here when idbstore plans it as one index read
-  // (idbstore/query_direct.go, DESIGN.md "Queries read in JS"): no goroutine, wake-up or
-  // second encoding of the rows. undefined when it goes through Go instead: any other plan,
-  // and any error (Go's path retries and classifies it).
-  #direct(op, kind, text) {
+  // #direct runs a query or count (op) here when it is one index read (DESIGN.md "Queries
+  // read in JS", "Queries planned in JS"): no goroutine, wake-up or second encoding of the
+  // rows. While the connection of Go's last plan is open, query.js plans it (q: normalized)
+  // without calling Go; otherwise idbstore does (idbstore/query_direct.go; text() is the
+  // query's JSON). undefined when it goes through Go instead: any other plan, and any error
+  // (Go's path retries and classifies it).
+  #direct(op, kind, q, text) {
     const H = this.#idb;
     if (H === undefined || this.#closed) return undefined;
-    let plan;
+    let conn = this.#conn;
+    let p;
     try {
-      plan = this.#h.direct(op, kind, text);
+      if (conn !== null && !conn.closed && this.#kinds.has(kind)) {
+        p = planIndexRead(this.#indexes.get(kind) ?? [], q, op === 'count');
+      } else {
+        const plan = this.#h.direct(op, kind, text());
+        if (plan == null) return undefined;
+        [conn, p] = [plan[0], JSON.parse(plan[1])];
+        if (conn !== this.#conn) [this.#conn, this.#indexes] = [conn, indexesByKind(H.ixNames(conn.db))];
+      }
     } catch {
+      this.#conn = null;
       return undefined;
     }
-    if (plan == null) return undefined;
-    const p = JSON.parse(plan[1]);
-    return new Promise((resolve, reject) => {
-      const cb = (_, ok, v) => (ok ? resolve(v) : reject(v));
-      if (op === 'count') H.ro(plan[0], p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
-      else H.ro(plan[0], p.index, H.ixQuery, p, cb);
-    }).catch(() => undefined);
+    if (p === null) return undefined;
+    return new Promise((resolve) => {
+      const cb = (_, ok, v) => {
+        if (!ok) this.#conn = null;
+        resolve(ok ? v : undefined);
+      };
+      try {
+        if (op === 'count') H.ro(conn, p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
+        else H.ro(conn, p.index, H.ixQuery, p, cb);
+      } catch {
+        cb(0, false);
+      }
+    });
   }
 
   // count: how many rows query(kind, query) would return (offset and limit apply).
   async count(kind, query) {
     const q = normalizeQuery(query, invalid);
-    const text = toJSON({ where: query?.where }, 'query');
-    const n = (await this.#direct('count', kind, text)) ?? await this.#call('count', kind, text);
+    const text = () => toJSON({ where: query?.where }, 'query');
+    const n = (await this.#direct('count', kind, q, text)) ?? await this.#call('count', kind, text());
     return Math.min(Math.max(n - q.offset, 0), q.limit);
   }
 
