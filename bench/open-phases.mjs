@@ -6,11 +6,13 @@
 // every page a new context (nothing cached) and loads FIRST_VISIT_WASM, js/sync.wasm served as
 // brotli (first-visit.mjs), whichever module runs; `returning` restarts the browser before every
 // page, its profile on disk: HTTP cache, code cache and database are on disk and the browser's
-// storage is cold, as for a user coming back the next day. It wraps the browser's fetch and WebAssembly functions, which adds
+// storage is cold, as for a user coming back the next day; `persistent` keeps one browser on a
+// profile on disk and loads a fresh page each time (the harness's cached `open` scenario,
+// returning-open.mjs: Chromium keeps compiled code only for a profile on disk). It wraps the browser's fetch and WebAssembly functions, which adds
 // a little: compare builds with each other. Given several module URLs (e.g. a copy of an older
 // js/ under bench/dist/, served by the same server), it measures them interleaved, page by page.
 //
-//   node bench/open-phases.mjs [cached|first|returning] [reps, default 9] [module URL ..., default /js/offsync.js]
+//   node bench/open-phases.mjs [cached|first|returning|persistent] [reps, default 9] [module URL ..., default /js/offsync.js]
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,7 @@ const modules = process.argv.slice(4).length ? process.argv.slice(4) : ['/js/off
 if (mode === 'first') ensureBrotliWasm();
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
 const launchOpts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] };
-const profile = mode === 'returning' ? mkdtempSync(join(tmpdir(), 'offsync-phases-')) : null;
+const profile = mode === 'returning' || mode === 'persistent' ? mkdtempSync(join(tmpdir(), 'offsync-phases-')) : null;
 const browser = profile ? null : await chromium.launch(launchOpts);
 const PROBE = () => {
   const t = {};
@@ -35,7 +37,7 @@ const PROBE = () => {
   window.fetch = function (input, ...a) {
     const url = String(input?.url ?? input);
     const p = fetch0.call(this, input, ...a);
-    if (url.endsWith('.wasm')) { mark('fetchCalled'); p.then(() => mark('fetchAnswered')); }
+    if (url.split('?')[0].endsWith('.wasm')) { mark('fetchCalled'); p.then(() => mark('fetchAnswered')); }
     return p;
   };
   for (const fn of ['instantiateStreaming', 'instantiate', 'compileStreaming']) {
@@ -59,7 +61,7 @@ const PROBE = () => {
 };
 try {
   const rows = modules.map(() => []);
-  let context = profile ? null : await browser.newContext();
+  let context = mode === 'persistent' ? await chromium.launchPersistentContext(profile, launchOpts) : profile ? null : await browser.newContext();
   for (let r = 0; r < reps + 1; r++) {
     for (let j = 0; j < modules.length; j++) {
       const i = (j + r) % modules.length;
@@ -67,7 +69,7 @@ try {
         await context.close();
         context = await browser.newContext();
       }
-      if (profile) {
+      if (mode === 'returning') {
         await context?.close();
         context = await chromium.launchPersistentContext(profile, launchOpts);
       }
