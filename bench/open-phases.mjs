@@ -8,7 +8,10 @@
 // page, its profile on disk: HTTP cache, code cache and database are on disk and the browser's
 // storage is cold, as for a user coming back the next day; `persistent` keeps one browser on a
 // profile on disk and loads a fresh page each time (the harness's cached `open` scenario,
-// returning-open.mjs: Chromium keeps compiled code only for a profile on disk). It wraps the browser's fetch and WebAssembly functions, which adds
+// returning-open.mjs: Chromium keeps compiled code only for a profile on disk); with
+// OPEN_PHASES_PRELOAD=1 its first, uncounted page calls preload() and waits 3 s before opening,
+// which has V8 write sync.wasm's code cache at once (docs/DESIGN.md "sync.wasm's URL names its
+// build"), so the pages after it show an open() with the module's compiled code cached. It wraps the browser's fetch and WebAssembly functions, which adds
 // a little: compare builds with each other. Given several module URLs (e.g. a copy of an older
 // js/ under bench/dist/, served by the same server), it measures them interleaved, page by page.
 //
@@ -77,17 +80,22 @@ try {
       await page.addInitScript(PROBE);
       await page.goto(`${server.origin}/bench/page/index.html`);
       const wasmUrl = mode === 'first' ? FIRST_VISIT_WASM : undefined;
-      const t = await page.evaluate(async ([baseUrl, mod, name, wasmUrl]) => {
+      const warm = r === 0 && mode === 'persistent' && process.env.OPEN_PHASES_PRELOAD === '1';
+      const t = await page.evaluate(async ([baseUrl, mod, name, wasmUrl, warm]) => {
         const t = window.__phases;
         t.start = performance.now();
         const m = await import(mod);
+        if (warm) {
+          await m.preload({ wasmUrl });
+          await new Promise((r) => setTimeout(r, 3000));
+        }
         t.imported = performance.now();
         const db = await m.open({ name, baseUrl, kinds: ['a', 'b', 'c', 'd', 'e'], token: async () => 'Bearer dev', storage: 'indexeddb', wasmUrl });
         t.opened = performance.now();
         await db.close();
         const start = t.start;
         return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v - start]));
-      }, [server.baseUrl, modules[i], `phases${i}`, wasmUrl]);
+      }, [server.baseUrl, modules[i], `phases${i}`, wasmUrl, warm]);
       await page.close();
       // The first round warms the HTTP cache (cached) and creates the databases: not counted.
       if (r > 0) rows[i].push(t);
