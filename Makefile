@@ -31,9 +31,9 @@ bin/go_js_wasm_exec: go.mod go.sum
 wasm: js/sync.wasm js/wasm_exec.js js/idb-helpers.js
 js/sync.wasm: $(GO_SRC)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
-# Go's wasm_exec.js, made to leave no globals behind (see the script).
-js/wasm_exec.js: $(GOROOT_DIR)/lib/wasm/wasm_exec.js js/scripts/wasm-exec.mjs
-	node js/scripts/wasm-exec.mjs $< $@
+# Go's wasm_exec.js, made to leave no globals behind and naming sync.wasm's version (see the script).
+js/wasm_exec.js: $(GOROOT_DIR)/lib/wasm/wasm_exec.js js/scripts/wasm-exec.mjs js/sync.wasm
+	node js/scripts/wasm-exec.mjs $< $@ js/sync.wasm
 # idbstore's JavaScript half as a module, so that offsync.js hands it to the store (no eval).
 js/idb-helpers.js: idbstore/helpers.js
 	{ echo '// Made by make from idbstore/helpers.js: edit that file.'; echo 'export function idbHelpers() {'; cat $<; echo '}'; } > $@

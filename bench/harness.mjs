@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { writeRecords, range, spread } from './seed.mjs';
 import { firstVisitOpen } from './first-visit.mjs';
+import { startVisit } from './returning-open.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -85,6 +86,7 @@ export async function runBench(opts = {}) {
 
   const server = await startServer({ bin, staticDir: ROOT, db: opts.db });
   let browser;
+  let visit = null;
   try {
     const kindOf = (n) => (shape === 'small' ? `p${n}` : `${shape}${n}`);
     const noopKinds = range(p.noopKinds).map((i) => `noop${String.fromCharCode(97 + i)}`);
@@ -108,6 +110,9 @@ export async function runBench(opts = {}) {
       await page.evaluate((c) => window.bench.init(c), cfg);
       return page;
     };
+    // The returning user's earlier visit (step 7) runs beside the other scenarios.
+    visit = run('open') ? await startVisit({ executablePath: opts.chromium ?? '/usr/bin/chromium', args: CHROMIUM_ARGS,
+      origin: server.origin, cfg, sides, kinds: noopKinds }) : null;
     let page = await newPage();
     const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
     const record = (scenario, side, value, extra) => {
@@ -179,8 +184,8 @@ export async function runBench(opts = {}) {
       }
     }
 
-    // 6. No-op sync of a synced store with several kinds; the stores stay for step 7.
-    const noopSteps = run('noop') || run('open');
+    // 6. No-op sync of a synced store with several kinds.
+    const noopSteps = run('noop');
     for (const side of noopSteps ? sides : []) {
       await call('open', side, `${side}-noop`, noopKinds);
       await call('sync', side, `${side}-noop`, noopKinds);
@@ -192,19 +197,11 @@ export async function runBench(opts = {}) {
         expectCount(`no-op sync ${side}`, result, 0);
       }
     }
-    for (const side of noopSteps ? sides : []) await call('close', side, `${side}-noop`);
-
-    // 7. open() to ready in a freshly loaded page (HTTP cache and compiled wasm warm).
-    for (let r = 0; r < p.openReps && run('open'); r++) {
-      for (const side of rotate(sides, r)) {
-        await page.close();
-        page = await newPage();
-        const { ms } = await call('openTimed', side, `${side}-noop`, noopKinds);
-        record('open', side, ms);
-        await call('close', side, `${side}-noop`);
-      }
-    }
     for (const side of noopSteps ? sides : []) await call('destroy', side, `${side}-noop`);
+
+    // 7. open() to ready in a freshly loaded page of a returning user's browser (profile on
+    // disk: HTTP cache, compiled code and the database kept from the earlier visit).
+    if (visit) res.wasmCodeCached = await visit.timeOpens({ reps: p.openReps, record, rotate, log });
 
     // 7b. open() on a first visit: nothing cached, sync.wasm served as brotli (first-visit.mjs).
     if (run('open')) await firstVisitOpen({ browser, origin: server.origin, cfg, reps: p.openReps, sides, record, rotate, errors: res.errors });
@@ -268,6 +265,7 @@ export async function runBench(opts = {}) {
     }
     await page.close();
   } finally {
+    await visit?.end();
     await browser?.close();
     await server.stop();
   }

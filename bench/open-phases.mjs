@@ -6,11 +6,16 @@
 // every page a new context (nothing cached) and loads FIRST_VISIT_WASM, js/sync.wasm served as
 // brotli (first-visit.mjs), whichever module runs; `returning` restarts the browser before every
 // page, its profile on disk: HTTP cache, code cache and database are on disk and the browser's
-// storage is cold, as for a user coming back the next day. It wraps the browser's fetch and WebAssembly functions, which adds
+// storage is cold, as for a user coming back the next day; `persistent` keeps one browser on a
+// profile on disk and loads a fresh page each time (the harness's cached `open` scenario,
+// returning-open.mjs: Chromium keeps compiled code only for a profile on disk); with
+// OPEN_PHASES_PRELOAD=1 its first, uncounted page calls preload() and waits 3 s before opening,
+// which has V8 write sync.wasm's code cache at once (docs/DESIGN.md "sync.wasm's URL names its
+// build"), so the pages after it show an open() with the module's compiled code cached. It wraps the browser's fetch and WebAssembly functions, which adds
 // a little: compare builds with each other. Given several module URLs (e.g. a copy of an older
 // js/ under bench/dist/, served by the same server), it measures them interleaved, page by page.
 //
-//   node bench/open-phases.mjs [cached|first|returning] [reps, default 9] [module URL ..., default /js/offsync.js]
+//   node bench/open-phases.mjs [cached|first|returning|persistent] [reps, default 9] [module URL ..., default /js/offsync.js]
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +30,7 @@ const modules = process.argv.slice(4).length ? process.argv.slice(4) : ['/js/off
 if (mode === 'first') ensureBrotliWasm();
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
 const launchOpts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] };
-const profile = mode === 'returning' ? mkdtempSync(join(tmpdir(), 'offsync-phases-')) : null;
+const profile = mode === 'returning' || mode === 'persistent' ? mkdtempSync(join(tmpdir(), 'offsync-phases-')) : null;
 const browser = profile ? null : await chromium.launch(launchOpts);
 const PROBE = () => {
   const t = {};
@@ -35,7 +40,7 @@ const PROBE = () => {
   window.fetch = function (input, ...a) {
     const url = String(input?.url ?? input);
     const p = fetch0.call(this, input, ...a);
-    if (url.endsWith('.wasm')) { mark('fetchCalled'); p.then(() => mark('fetchAnswered')); }
+    if (url.split('?')[0].endsWith('.wasm')) { mark('fetchCalled'); p.then(() => mark('fetchAnswered')); }
     return p;
   };
   for (const fn of ['instantiateStreaming', 'instantiate', 'compileStreaming']) {
@@ -59,7 +64,7 @@ const PROBE = () => {
 };
 try {
   const rows = modules.map(() => []);
-  let context = profile ? null : await browser.newContext();
+  let context = mode === 'persistent' ? await chromium.launchPersistentContext(profile, launchOpts) : profile ? null : await browser.newContext();
   for (let r = 0; r < reps + 1; r++) {
     for (let j = 0; j < modules.length; j++) {
       const i = (j + r) % modules.length;
@@ -67,7 +72,7 @@ try {
         await context.close();
         context = await browser.newContext();
       }
-      if (profile) {
+      if (mode === 'returning') {
         await context?.close();
         context = await chromium.launchPersistentContext(profile, launchOpts);
       }
@@ -75,17 +80,22 @@ try {
       await page.addInitScript(PROBE);
       await page.goto(`${server.origin}/bench/page/index.html`);
       const wasmUrl = mode === 'first' ? FIRST_VISIT_WASM : undefined;
-      const t = await page.evaluate(async ([baseUrl, mod, name, wasmUrl]) => {
+      const warm = r === 0 && mode === 'persistent' && process.env.OPEN_PHASES_PRELOAD === '1';
+      const t = await page.evaluate(async ([baseUrl, mod, name, wasmUrl, warm]) => {
         const t = window.__phases;
         t.start = performance.now();
         const m = await import(mod);
+        if (warm) {
+          await m.preload({ wasmUrl });
+          await new Promise((r) => setTimeout(r, 3000));
+        }
         t.imported = performance.now();
         const db = await m.open({ name, baseUrl, kinds: ['a', 'b', 'c', 'd', 'e'], token: async () => 'Bearer dev', storage: 'indexeddb', wasmUrl });
         t.opened = performance.now();
         await db.close();
         const start = t.start;
         return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v - start]));
-      }, [server.baseUrl, modules[i], `phases${i}`, wasmUrl]);
+      }, [server.baseUrl, modules[i], `phases${i}`, wasmUrl, warm]);
       await page.close();
       // The first round warms the HTTP cache (cached) and creates the databases: not counted.
       if (r > 0) rows[i].push(t);

@@ -125,7 +125,7 @@ export function renderReport({ res, machine, size, goBench, commands, commit }) 
     ['putOne', `${p.writes.toLocaleString('en-US')} local writes, each awaited`],
     ['putMany', `${p.writes.toLocaleString('en-US')} local writes in batches of ${p.putManyBatch}`],
     ['noopSync', `No-op sync (nothing pending, nothing new), ${p.noopKinds} kinds`],
-    ['open', 'open() to ready in a freshly loaded page (HTTP cache and compiled wasm warm; includes importing the side\'s code)'],
+    ['open', `open() to ready in a freshly loaded page of a returning user's browser (profile on disk: HTTP cache, compiled code and database from an earlier visit that preloaded sync.wasm 3 s before opening and stayed open through the other scenarios${res.wasmCodeCached === undefined ? '' : `; sync.wasm's compiled code ${res.wasmCodeCached ? 'was' : 'was not'} in the browser's code cache`}; includes importing the side's code)`],
     ['firstVisitOpen', 'open() to ready on a first visit (a new browser context: nothing cached, a new database; sync.wasm served as brotli; includes importing the side\'s code)'],
   ];
   for (const [key, title] of sections) out.push(`## ${title}`, '', timeTable(res, key, sides), '');

@@ -3,7 +3,7 @@
 // boundary, dispatches events, and owns the browser-only coordination: Web Locks (one tab
 // syncs at a time), BroadcastChannel (other tabs' watch() sees changes) and the
 // online/visibility triggers of auto sync.
-import { Go, withGoGlobals } from './wasm_exec.js';
+import { Go, withGoGlobals, WASM_VERSION } from './wasm_exec.js';
 // IndexedDB storage's JavaScript half, handed to the Go store so that it compiles no code at
 // run time (no 'unsafe-eval' in the page's Content-Security-Policy). Made from idbstore/helpers.js.
 import { idbHelpers } from './idb-helpers.js';
@@ -403,8 +403,17 @@ function resolveBaseUrl(baseUrl) {
   }
 }
 
+// wasmUrlOf: the app's wasmUrl as given, or the sync.wasm beside this file named with its build
+// (?v=, the content hash make put in wasm_exec.js): a server may then let the browser keep that URL
+// for good, and a returning page reads sync.wasm and V8's compiled code for it from its caches
+// without asking the server (docs/DESIGN.md "sync.wasm's URL names its build"). A name a bundler
+// gave it (sync-1a2b3c.wasm) is versioned already and left as it is, so that service-worker
+// precaches keyed on it still match.
 function wasmUrlOf(options) {
-  return new URL(options.wasmUrl ?? new URL('./sync.wasm', import.meta.url), import.meta.url);
+  if (options.wasmUrl != null) return new URL(options.wasmUrl, import.meta.url);
+  const url = new URL('./sync.wasm', import.meta.url);
+  if ((url.protocol === 'http:' || url.protocol === 'https:') && url.pathname.endsWith('/sync.wasm')) url.searchParams.set('v', WASM_VERSION);
+  return url;
 }
 
 /**

@@ -1,13 +1,17 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -33,17 +37,60 @@ var precompressed = []struct{ encoding, suffix string }{{"br", ".br"}, {"gzip", 
 // symlink leads outside it; directories are never listed (a path ending in / serves its
 // index.html, a folder's path without the slash redirects there) and dotfiles (.git, .env) are
 // never served.
-type staticFiles struct{ root *os.Root }
+type staticFiles struct {
+	root *os.Root
 
-// staticHandler serves dir with no-cache, so a demo picks up a rebuilt sync.wasm at once. A
-// precompressed copy is served when the client accepts its encoding and the copy is not older
-// than the file (a stale copy of a rebuilt file is ignored).
+	mu       sync.Mutex
+	versions map[string]fileVersion // by name: the content version of the file as last seen
+}
+
+// fileVersion is a file's content version (versionOf) for one modification time and size.
+type fileVersion struct {
+	mod  time.Time
+	size int64
+	v    string
+}
+
+// staticHandler serves dir with no-cache, so a demo picks up a rebuilt sync.wasm at once, except
+// a file asked for by its content version (?v=, see versioned): that URL names one content for
+// good. A precompressed copy is served when the client accepts its encoding and the copy is not
+// older than the file (a stale copy of a rebuilt file is ignored).
 func staticHandler(dir string) (*staticFiles, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("server: static folder: %w", err)
 	}
-	return &staticFiles{root}, nil
+	return &staticFiles{root: root, versions: map[string]fileVersion{}}, nil
+}
+
+// immutable is the Cache-Control of a file asked for by its content version.
+const immutable = "public, max-age=31536000, immutable"
+
+// versioned reports whether the request names the file's content with ?v=: the first 16 hex
+// digits of its SHA-256, as make puts in js/wasm_exec.js for offsync.js's sync.wasm URL. The
+// browser may keep such a response without asking again, so a returning page reads sync.wasm,
+// and V8's compiled code for it, from its caches: Chromium drops a wasm module's code cache
+// when the response is revalidated (docs/DESIGN.md "sync.wasm's URL names its build"). A stale
+// or made-up version gets the no-cache answer, so no URL is ever kept with other content.
+func (sf *staticFiles) versioned(r *http.Request, name string, f *os.File, info fs.FileInfo) bool {
+	want := r.URL.Query().Get("v")
+	if len(want) != 16 {
+		return false
+	}
+	sf.mu.Lock()
+	fv, ok := sf.versions[name]
+	sf.mu.Unlock()
+	if !ok || !fv.mod.Equal(info.ModTime()) || fv.size != info.Size() {
+		h := sha256.New()
+		if _, err := io.Copy(h, io.NewSectionReader(f, 0, info.Size())); err != nil {
+			return false
+		}
+		fv = fileVersion{mod: info.ModTime(), size: info.Size(), v: hex.EncodeToString(h.Sum(nil))[:16]}
+		sf.mu.Lock()
+		sf.versions[name] = fv
+		sf.mu.Unlock()
+	}
+	return fv.v == want
 }
 
 func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +117,9 @@ func (sf *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+	if sf.versioned(r, name, f, info) {
+		h.Set("Cache-Control", immutable)
+	}
 	ctype, pinned := staticTypes[path.Ext(name)]
 	if !pinned {
 		if ctype = mime.TypeByExtension(path.Ext(name)); ctype == "" {

@@ -1,11 +1,16 @@
 // Writes js/wasm_exec.js (make wasm): Go's lib/wasm/wasm_exec.js as is, between lines that keep
 // the globals it sets (Go, and stubs of fs, process and path) off the page. offsync.js puts them
 // up only while the Go program starts, when Go's runtime and syscall package read them
-// (docs/DESIGN.md "No globals"). Usage: node wasm-exec.mjs <GOROOT/lib/wasm/wasm_exec.js> <out>
+// (docs/DESIGN.md "No globals"). It also exports WASM_VERSION, the content hash of the sync.wasm it
+// goes with, which offsync.js puts in sync.wasm's URL (docs/DESIGN.md "sync.wasm's URL names its build").
+// Usage: node wasm-exec.mjs <GOROOT/lib/wasm/wasm_exec.js> <out> <sync.wasm>
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [src, out] = process.argv.slice(2);
-if (!src || !out) throw new Error('usage: node wasm-exec.mjs <wasm_exec.js> <out>');
+const [src, out, wasm] = process.argv.slice(2);
+if (!src || !out || !wasm) throw new Error('usage: node wasm-exec.mjs <wasm_exec.js> <out> <sync.wasm>');
+// The first 16 hex digits of SHA-256, as the reference server computes them (server/static.go).
+const version = createHash('sha256').update(readFileSync(wasm)).digest('hex').slice(0, 16);
 const before = `// Made by make (js/scripts/wasm-exec.mjs) from Go's lib/wasm/wasm_exec.js: edit that script.
 // The globals Go's file sets, as they were before it ran (restored at the end of this file).
 const GLOBALS = ['Go', 'fs', 'process', 'path'];
@@ -22,6 +27,9 @@ function put(descs) {
   });
 }
 put(prior);
+
+/** The content version of the sync.wasm built with this file (first 16 hex digits of its SHA-256). */
+export const WASM_VERSION = '${version}';
 
 /** The Go class of wasm_exec.js. */
 export const Go = own[0].value;

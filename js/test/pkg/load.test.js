@@ -4,9 +4,10 @@
 // not wasm, and a Content-Security-Policy blocking the compilation or the fetch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { unique } from '../support/server.js';
+import { repoRoot, unique } from '../support/server.js';
 import { PACKAGE_FILES } from '../support/modules.js';
 import { browserFixture } from '../support/fixtures.js';
 
@@ -68,6 +69,27 @@ test('a page: no Go globals after import and after open(); relative baseUrl sync
   assert.equal(r.at, '2026-01-02T00:00:00.000Z', 'a Date is stored as its ISO string');
 });
 
+// sync.wasm is asked for under its build's content version (make puts it in wasm_exec.js), and
+// the reference server lets the browser keep that URL for good: a returning page reads the file,
+// and V8's compiled code for it, from its caches without a round trip (docs/DESIGN.md).
+test("open() asks for sync.wasm by its content version, which the server answers as immutable", async () => {
+  const version = createHash('sha256').update(await readFile(join(repoRoot, 'js/sync.wasm'))).digest('hex').slice(0, 16);
+  const r = await withPage('/globals.html', async (page) => {
+    const answers = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.endsWith('/sync.wasm')) answers.push({ url: res.url(), cacheControl: res.headers()['cache-control'] });
+    });
+    await page.evaluate(async () => {
+      const db = await window.offsync.open({ name: 'ver', baseUrl: '/api', kinds: ['note'] });
+      await db.close();
+    });
+    return answers;
+  });
+  assert.equal(r.length, 1);
+  assert.equal(new URL(r[0].url).search, `?v=${version}`);
+  assert.equal(r[0].cacheControl, 'public, max-age=31536000, immutable');
+});
+
 test("a page's own process global survives loading the Go runtime", async () => {
   const r = await withPage('/globals.html?shim', (page) => page.evaluate(async () => {
     const db = await window.offsync.open({ name: 'g2', baseUrl: '/api', kinds: ['note'] });
@@ -120,7 +142,8 @@ test('preload() loads sync.wasm once, ahead of open(); it fails as open() does, 
   const r = await withPage('/globals.html', (page) => page.evaluate(async (tok) => {
     const { offsync } = window;
     const missing = new URL('./missing/sync.wasm', location.href);
-    const fetches = (url) => performance.getEntriesByType('resource').filter((e) => e.name === url.href).length;
+    // sync.wasm's own URL carries its build (?v=): entries are matched without the query.
+    const fetches = (url) => performance.getEntriesByType('resource').filter((e) => e.name.split('?')[0] === url.href).length;
     const errors = [];
     for (let i = 0; i < 2; i++) {
       try {
