@@ -3,7 +3,7 @@ package rest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"strconv"
 
 	"github.com/offsync/offsync/core"
@@ -118,7 +118,7 @@ func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bo
 		return core.Record{}, false, protocolError(op, resp, "record", &core.BadRecord{Item: badItem(0, resp.Body, err)})
 	}
 	if rec.ID != id {
-		return core.Record{}, false, protocolError(op, resp, "record", fmt.Errorf("the answer is record %q, not %q", rec.ID, id))
+		return core.Record{}, false, protocolError(op, resp, "record", errors.New("the answer is record "+strconv.Quote(rec.ID)+", not "+strconv.Quote(id)))
 	}
 	return rec, true, nil
 }
