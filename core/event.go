@@ -84,22 +84,5 @@ type Event struct {
 	ServerFields []string `json:"serverFields,omitempty"`
 }
 
-// errorJSON is how an event carries its error across to JS.
-type errorJSON struct {
-	Code      Code   `json:"code"`
-	Retryable bool   `json:"retryable"`
-	Message   string `json:"message"`
-}
-
-// MarshalJSON encodes the event with its error as {code, retryable, message}.
-func (e Event) MarshalJSON() ([]byte, error) {
-	type plain Event
-	out := struct {
-		plain
-		Error *errorJSON `json:"error,omitempty"`
-	}{plain: plain(e)}
-	if e.Err != nil {
-		out.Error = &errorJSON{Code: CodeOf(e.Err), Retryable: IsRetryable(e.Err), Message: e.Err.Error()}
-	}
-	return json.Marshal(out)
-}
+// MarshalJSON encodes the event with its error as {code, retryable, message} (AppendEvent).
+func (e Event) MarshalJSON() ([]byte, error) { return AppendEvent(nil, e), nil }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // usable checks the engine is open and, when kind is not empty, that kind is configured.
@@ -52,8 +53,8 @@ func recordID(op string, data json.RawMessage) (string, error) {
 		}
 		return checkedID(op, *m.ID)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+	fields, err := jsonv.RawObject(data)
+	if err != nil || fields == nil {
 		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")
 	}
 	raw, ok := fields["id"]
@@ -61,7 +62,7 @@ func recordID(op string, data json.RawMessage) (string, error) {
 		return "", Errorf(CodeInvalid, op, "the record has no \"id\"")
 	}
 	var id string
-	if err := json.Unmarshal(raw, &id); err != nil {
+	if err := jsonv.String(raw, &id); err != nil {
 		return "", Errorf(CodeInvalid, op, "the record's \"id\" %s is not a string", string(raw))
 	}
 	return checkedID(op, id)

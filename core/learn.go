@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // A server may acknowledge an op (2xx) without sending its stored record: a 204, an empty
@@ -80,8 +82,7 @@ func planLearn(op Op, fetched Record, found bool) (server *Record, confirmed boo
 	case op.Type == OpUpsert:
 		r.Data = cloneRaw(op.Payload)
 	default:
-		b, _ := json.Marshal(map[string]string{"id": op.EntityID})
-		r.Data = b
+		r.Data = idObject(op.EntityID)
 	}
 	return &r, false
 }
@@ -89,8 +90,12 @@ func planLearn(op Op, fetched Record, found bool) (server *Record, confirmed boo
 // holdsFields reports whether the JSON object data has every field of the JSON object
 // written with an equal value, fields in learnIgnored aside; a null written may be absent.
 func holdsFields(data, written json.RawMessage) bool {
-	var have, want map[string]json.RawMessage
-	if json.Unmarshal(data, &have) != nil || json.Unmarshal(written, &want) != nil || have == nil || want == nil {
+	have, err := jsonv.RawObject(data)
+	if err != nil {
+		return false
+	}
+	want, err := jsonv.RawObject(written)
+	if err != nil || have == nil || want == nil {
 		return false
 	}
 	for k, w := range want {
@@ -189,8 +194,8 @@ func (e *Engine) unconfirmedList(ctx context.Context) ([]unconfirmedEntry, error
 	if err != nil || !ok {
 		return nil, Wrap(CodeStorage, "push", err)
 	}
-	var list []unconfirmedEntry
-	if err := json.Unmarshal([]byte(v), &list); err != nil {
+	list, err := decodeList([]byte(v), decodeUnconfirmed)
+	if err != nil {
 		return nil, Errorf(CodeStorage, "push", "stored unconfirmed list is unreadable: %w", err)
 	}
 	return list, nil
@@ -226,10 +231,7 @@ func (e *Engine) changeUnconfirmed(ctx context.Context, add []unconfirmedEntry, 
 		return nil
 	}
 	next = append(next, add...)
-	b, err := json.Marshal(next)
-	if err != nil {
-		return Errorf(CodeStorage, "push", "%w", err)
-	}
+	b := appendList(nil, next, appendUnconfirmed)
 	return Wrap(CodeStorage, "push", e.cfg.Store.SetMeta(ctx, metaUnconfirmed, string(b)))
 }
 

@@ -2,8 +2,9 @@ package core
 
 import (
 	"encoding/json"
-	"reflect"
 	"sort"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // preserveMerge is autoPreserve's resolution data for c (PreservingMerge) with its
@@ -37,7 +38,7 @@ func mergeSources(server, merged map[string]any) (localFields, serverFields []st
 			continue
 		}
 		sv, inServer := server[k]
-		fromLocal := !inServer || !reflect.DeepEqual(sv, mv)
+		fromLocal := !inServer || !jsonv.Equal(sv, mv)
 		if fromLocal {
 			localFields = append(localFields, k)
 		}

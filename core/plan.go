@@ -3,8 +3,9 @@ package core
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"sort"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // WritePlan is what a Store does for one LocalWrite (see PlanWrite).
@@ -62,8 +63,7 @@ func PlanWritePending(existing *Record, pending []Op, w LocalWrite) (WritePlan, 
 			data = cloneRaw(existing.Data)
 		}
 		if len(data) == 0 {
-			b, _ := json.Marshal(map[string]string{"id": w.ID})
-			data = b
+			data = idObject(w.ID)
 		}
 		plan.Record = Record{Kind: w.Kind, ID: w.ID, Data: data, UpdatedAt: base, Deleted: true}
 	} else {
@@ -249,11 +249,12 @@ var systemFields = map[string]bool{
 // DiffFields returns the top-level keys whose values differ deeply between two JSON objects
 // (added and removed keys included, system fields excluded), sorted. It never returns nil.
 func DiffFields(old, new json.RawMessage) ([]string, error) {
-	var a, b map[string]json.RawMessage
-	if err := json.Unmarshal(old, &a); err != nil {
+	a, err := jsonv.RawObject(old)
+	if err != nil {
 		return nil, Errorf(CodeInvalid, "diff", "stored record is not a JSON object: %w", err)
 	}
-	if err := json.Unmarshal(new, &b); err != nil {
+	b, err := jsonv.RawObject(new)
+	if err != nil {
 		return nil, Errorf(CodeInvalid, "diff", "record is not a JSON object: %w", err)
 	}
 	changed := []string{}
@@ -279,11 +280,7 @@ func jsonEqual(a, b json.RawMessage) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	return reflect.DeepEqual(x, y)
+	return jsonv.SameJSON(a, b)
 }
 
 // unionFields merges two changedFields sets; nil (all fields) absorbs anything.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // The checks every Store runs on its input before it changes anything, so that all stores
@@ -45,16 +46,14 @@ func ValidateObject(op, id string, data json.RawMessage) error {
 		}
 		return nil
 	}
-	var head struct {
-		ID *json.RawMessage `json:"id"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	headID, err := jsonv.HeadField(data, "id")
+	if err != nil {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object: %w", id, err)
 	}
-	if head.ID != nil {
+	if headID != nil {
 		var s string
-		if json.Unmarshal(*head.ID, &s) != nil || s != id {
-			return Errorf(CodeInvalid, op, "record's \"id\" %s differs from %q", string(*head.ID), id)
+		if jsonv.IsNull(headID) || jsonv.String(headID, &s) != nil || s != id {
+			return Errorf(CodeInvalid, op, "record's \"id\" %s differs from %q", string(headID), id)
 		}
 	}
 	return nil

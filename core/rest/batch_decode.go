@@ -20,11 +20,7 @@ func decodeResults(b []byte) ([]batchResult, error) {
 			return results, nil
 		}
 	}
-	var out struct {
-		Results []batchResult `json:"results"`
-	}
-	err := json.Unmarshal(b, &out)
-	return out.Results, err
+	return decodeResultsSlow(b)
 }
 
 // splitResults is decodeResults' fast path over a valid JSON document; ok is false for

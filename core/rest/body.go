@@ -7,6 +7,7 @@ import (
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 var errPayload = errors.New("payload is not a JSON object")
@@ -35,10 +36,7 @@ func withBase(payload json.RawMessage, base string) ([]byte, error) {
 	if base == "" {
 		return b, nil
 	}
-	q, err := json.Marshal(base)
-	if err != nil {
-		return nil, err
-	}
+	q := jsonv.AppendString(nil, base)
 	inner := bytes.TrimSpace(b[1 : len(b)-1])
 	out := make([]byte, 0, len(inner)+len(q)+22)
 	out = append(out, '{')

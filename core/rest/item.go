@@ -27,7 +27,8 @@ func parseRecord(kind string, raw json.RawMessage, needVersion bool, defaultID s
 	}
 	m, ok := jsonscan.ScanMeta(b)
 	if !ok {
-		if err := json.Unmarshal(b, &m); err != nil {
+		var err error
+		if m, err = decodeMeta(b); err != nil {
 			return core.Record{}, err
 		}
 	}

@@ -18,15 +18,12 @@ type pullBody struct {
 // body without decoding them; encoding/json decodes whatever splitPage does not handle simply.
 // Items share the body's memory (capped, so appending to one cannot overwrite the next).
 func decodePage(b []byte) (pullBody, error) {
-	if !jsonscan.Valid(b) {
-		var body pullBody
-		return body, json.Unmarshal(b, &body) // for its precise syntax error
+	if jsonscan.Valid(b) {
+		if body, ok := splitPage(b); ok {
+			return body, nil
+		}
 	}
-	if body, ok := splitPage(b); ok {
-		return body, nil
-	}
-	var body pullBody
-	return body, json.Unmarshal(b, &body)
+	return decodePageSlow(b)
 }
 
 // splitPage is decodePage's fast path over a valid JSON document; ok is false for anything

@@ -72,20 +72,16 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 // strings.
 func badItem(index int, raw json.RawMessage, err error) core.BadItem {
 	b := core.BadItem{Index: index, Reason: err.Error()}
-	var head struct {
-		ID             json.RawMessage `json:"id"`
-		UpdatedAt      json.RawMessage `json:"updatedAt"`
-		UpdatedAtSnake json.RawMessage `json:"updated_at"`
-	}
-	if json.Unmarshal(raw, &head) != nil {
+	head, ok := rawFields(raw, "id", "updatedAt", "updated_at")
+	if !ok {
 		return b
 	}
 	var s string
-	if json.Unmarshal(head.ID, &s) == nil && core.ValidID(s) {
+	if jsonString(head[0], &s) && core.ValidID(s) {
 		b.ID = s
 	}
-	for _, v := range []json.RawMessage{head.UpdatedAt, head.UpdatedAtSnake} {
-		if s = ""; json.Unmarshal(v, &s) == nil && s != "" {
+	for _, v := range head[1:] {
+		if s = ""; jsonString(v, &s) && s != "" {
 			b.UpdatedAt = s
 			break
 		}

@@ -92,23 +92,16 @@ func (t *Transport) conflictFetched(ctx context.Context, name string, res core.P
 	return res, nil
 }
 
-// conflictBody holds the places where servers put the current record of a 409: CONTRACT.md's
-// "current", the seed's "serverData".
-type conflictBody struct {
-	Current    json.RawMessage `json:"current"`
-	ServerData json.RawMessage `json:"serverData"`
-}
-
 // conflictRecord finds the server's current record in a 409: "current", then "serverData",
 // then a body that is itself a record (has an id), as the seed's client looks for it. A null
 // "current" means the server has none; found is false when the body says nothing either way.
 func conflictRecord(op core.Op, bodies ...json.RawMessage) (rec *core.Record, found bool, err error) {
 	for _, b := range bodies {
-		var cb conflictBody
-		if isNull(b) || json.Unmarshal(b, &cb) != nil {
+		cb, ok := rawFields(b, "current", "serverData")
+		if isNull(b) || !ok {
 			continue
 		}
-		for _, cand := range []json.RawMessage{cb.Current, cb.ServerData} {
+		for _, cand := range cb {
 			if cand == nil {
 				continue
 			}

@@ -2,12 +2,12 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // httpDateFormats are the three date forms HTTP/1.1 allows (RFC 9110 §5.6.7), preferred first.
@@ -60,27 +60,25 @@ func (t *Transport) retryAfter(resp *Response) time.Duration {
 	return 0
 }
 
-// errorBody is CONTRACT.md's error body.
-type errorBody struct {
-	Error   json.RawMessage `json:"error"`
-	Message string          `json:"message"`
-}
-
 // serverMessage is the human text of an error response: its JSON "message" (or "error" when
 // that is a string), else a short description of what came back.
 func serverMessage(status int, body []byte, contentType string) string {
 	var text string
-	if json.Unmarshal(body, &text) == nil && text != "" && !looksLikeHTML([]byte(text)) {
+	if jsonString(body, &text) && text != "" && !looksLikeHTML([]byte(text)) {
 		return text
 	}
-	var eb errorBody
-	if json.Unmarshal(body, &eb) == nil {
-		if eb.Message != "" {
-			return eb.Message
-		}
-		var s string
-		if json.Unmarshal(eb.Error, &s) == nil && s != "" {
-			return s
+	// CONTRACT.md's error body: {"error": ..., "message": "..."}; a message that is not a
+	// string makes the body unreadable as one.
+	if eb, ok := rawFields(body, "error", "message"); ok {
+		var msg string
+		if eb[1] == nil || jsonv.String(eb[1], &msg) == nil {
+			if msg != "" {
+				return msg
+			}
+			var s string
+			if jsonString(eb[0], &s) && s != "" {
+				return s
+			}
 		}
 	}
 	msg := "HTTP " + strconv.Itoa(status)

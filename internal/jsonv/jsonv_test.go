@@ -194,3 +194,64 @@ func FuzzMembers(f *testing.F) {
 	f.Add([]byte(`{"S":"\u00e9","P":null,"N":1,"L":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) { checkFields(t, b) })
 }
+
+func checkSameJSON(t *testing.T, a, b []byte) {
+	var x, y any
+	want := json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && assert.ObjectsAreEqual(x, y)
+	require.Equal(t, want, jsonv.SameJSON(a, b), "%q %q", a, b)
+}
+
+func TestSameJSONAgreesWithEncodingJSON(t *testing.T) {
+	pairs := [][2]string{{`1`, `1.0`}, {`{"a":[1,2]}`, `{ "a" : [1e0, 2] }`}, {`"x"`, `"\u0078"`},
+		{`1e400`, `1e400`}, {`{"a":1}`, `{"a":1,"b":null}`}, {`[]`, `null`}, {`{}`, `{}`}, {`x`, `x`},
+		{`12345678901234567890`, `12345678901234567891`}, {`{"a":1,"a":2}`, `{"a":2}`}}
+	for _, p := range pairs {
+		checkSameJSON(t, []byte(p[0]), []byte(p[1]))
+	}
+}
+
+func FuzzSameJSON(f *testing.F) {
+	f.Add([]byte(`{"a":[1,2]}`), []byte(`{"a":[1.0,2]}`))
+	f.Fuzz(func(t *testing.T, a, b []byte) { checkSameJSON(t, a, b) })
+}
+
+func checkRawObject(t *testing.T, b []byte) {
+	var want map[string]json.RawMessage
+	werr := json.Unmarshal(b, &want)
+	got, err := jsonv.RawObject(b)
+	require.Equal(t, werr == nil, err == nil, "%q", b)
+	if err == nil {
+		require.Equal(t, len(want), len(got))
+		require.Equal(t, want == nil, got == nil)
+		for k, v := range want {
+			require.Equal(t, string(v), string(got[k]), "%q key %q", b, k)
+		}
+	}
+}
+
+func FuzzRawObject(f *testing.F) {
+	for _, s := range samples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { checkRawObject(t, b) })
+}
+
+func FuzzHeadField(f *testing.F) {
+	for _, s := range []string{`{"id":null}`, `{"id":"x","ID":null}`, `{"ID":"y"}`, `null`, `{"id":1}`, `[]`, `{"Id":{"a":[1]}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var head struct {
+			ID *json.RawMessage `json:"id"`
+		}
+		werr := json.Unmarshal(b, &head)
+		got, err := jsonv.HeadField(b, "id")
+		require.Equal(t, werr == nil, err == nil, "%q", b)
+		if err == nil {
+			require.Equal(t, head.ID == nil, got == nil, "%q", b)
+			if got != nil {
+				require.Equal(t, string(*head.ID), string(got))
+			}
+		}
+	})
+}

@@ -319,3 +319,41 @@ func hex4(s []byte) rune {
 	}
 	return r
 }
+
+// RawObject decodes the JSON text b as json.Unmarshal into a map[string]json.RawMessage: an
+// object's members by exact key (the last of a repeated key), values raw and trimmed; null is
+// a nil map; anything else is an error.
+func RawObject(b []byte) (map[string][]byte, error) {
+	if err := Check(b); err != nil {
+		return nil, err
+	}
+	if IsNull(b) {
+		return nil, nil
+	}
+	m := map[string][]byte{}
+	err := Members(b, func(k string, v []byte) error {
+		m[k] = v
+		return nil
+	})
+	return m, err
+}
+
+// HeadField returns the raw value of the JSON text obj's member named field as json.Unmarshal
+// fills a *json.RawMessage field: keys matched case-insensitively, the last match winning,
+// null as absent (nil); a null obj has none; a non-object is an error.
+func HeadField(obj []byte, field string) ([]byte, error) {
+	if err := Check(obj); err != nil {
+		return nil, err
+	}
+	var out []byte
+	err := Members(obj, func(k string, v []byte) error {
+		if Key(k, field) {
+			out = v
+			if IsNull(v) {
+				out = nil
+			}
+		}
+		return nil
+	})
+	return out, err
+}

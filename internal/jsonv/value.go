@@ -1,5 +1,7 @@
 package jsonv
 
+import "strconv"
+
 // Number is a JSON number kept as its text, so that it round-trips exactly (json.Number's role).
 type Number string
 
@@ -84,4 +86,44 @@ func Equal(a, b any) bool {
 		return ok && x == y
 	}
 	return false
+}
+
+// SameJSON reports whether two JSON texts decode to equal values as json.Unmarshal into an
+// any compares under reflect.DeepEqual: numbers as float64, so 1, 1.0 and 1e0 are the same;
+// false when either is not JSON or holds a number out of float64's range.
+func SameJSON(a, b []byte) bool {
+	x, err := Decode(a)
+	if err != nil {
+		return false
+	}
+	y, err := Decode(b)
+	if err != nil {
+		return false
+	}
+	x, okx := floats(x)
+	y, oky := floats(y)
+	return okx && oky && Equal(x, y)
+}
+
+// floats replaces the Numbers of v (in place) by their float64 values.
+func floats(v any) (any, bool) {
+	ok := true
+	switch x := v.(type) {
+	case Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		return f, err == nil
+	case map[string]any:
+		for k, e := range x {
+			var eok bool
+			x[k], eok = floats(e)
+			ok = ok && eok
+		}
+	case []any:
+		for i, e := range x {
+			var eok bool
+			x[i], eok = floats(e)
+			ok = ok && eok
+		}
+	}
+	return v, ok
 }
