@@ -2,7 +2,6 @@ package core
 
 import (
 	"encoding/json"
-	"strconv"
 
 	"github.com/offsync/offsync/internal/jsonv"
 )
@@ -11,66 +10,6 @@ import (
 // give encoding/json (the server still uses those): encoding/json, fmt and reflect are most of
 // sync.wasm's download (docs/DESIGN.md, "No encoding/json in sync.wasm").
 // jsoncodec_test.go compares every encoder and decoder here with encoding/json.
-
-// jsonw appends the members of one JSON object.
-type jsonw struct{ b []byte }
-
-func (w *jsonw) key(k string) {
-	if w.b[len(w.b)-1] != '{' {
-		w.b = append(w.b, ',')
-	}
-	w.b = append(w.b, '"')
-	w.b = append(w.b, k...) // keys are plain ASCII constants
-	w.b = append(w.b, '"', ':')
-}
-
-func (w *jsonw) str(k, v string) { w.key(k); w.b = jsonv.AppendString(w.b, v) }
-
-func (w *jsonw) strOmit(k, v string) {
-	if v != "" {
-		w.str(k, v)
-	}
-}
-
-func (w *jsonw) int(k string, v int64) { w.key(k); w.b = strconv.AppendInt(w.b, v, 10) }
-
-func (w *jsonw) intOmit(k string, v int64) {
-	if v != 0 {
-		w.int(k, v)
-	}
-}
-
-func (w *jsonw) bool(k string, v bool) { w.key(k); w.b = strconv.AppendBool(w.b, v) }
-
-func (w *jsonw) boolOmit(k string, v bool) {
-	if v {
-		w.bool(k, v)
-	}
-}
-
-// raw appends a JSON value as json.RawMessage marshals: nil or empty is null.
-func (w *jsonw) raw(k string, v []byte) { w.key(k); w.b = appendRaw(w.b, v) }
-
-func (w *jsonw) rawOmit(k string, v []byte) {
-	if len(v) > 0 {
-		w.raw(k, v)
-	}
-}
-
-func (w *jsonw) strs(k string, v []string) { w.key(k); w.b = jsonv.AppendStrings(w.b, v) }
-
-func (w *jsonw) strsOmit(k string, v []string) {
-	if len(v) > 0 {
-		w.strs(k, v)
-	}
-}
-
-func appendRaw(b, v []byte) []byte {
-	if len(v) == 0 {
-		return append(b, "null"...)
-	}
-	return append(b, v...)
-}
 
 // appendList appends list as a JSON array (null when nil, as json.Marshal).
 func appendList[T any](b []byte, list []T, item func([]byte, T) []byte) []byte {
@@ -107,20 +46,20 @@ func decodeList[T any](v []byte, item func([]byte, *T) error) ([]T, error) {
 
 // AppendOp appends op's JSON.
 func AppendOp(b []byte, op Op) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("opId", op.OpID)
-	w.int("seq", op.Seq)
-	w.str("kind", op.Kind)
-	w.str("id", op.EntityID)
-	w.str("type", string(op.Type))
-	w.rawOmit("payload", op.Payload)
-	w.strOmit("baseUpdatedAt", op.BaseUpdatedAt)
-	w.strs("changedFields", op.ChangedFields)
-	w.int("localTimestamp", op.LocalTimestamp)
-	w.boolOmit("inFlight", op.InFlight)
-	w.intOmit("attempt", int64(op.Attempt))
-	w.boolOmit("force", op.Force)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Str("opId", op.OpID)
+	w.Int("seq", op.Seq)
+	w.Str("kind", op.Kind)
+	w.Str("id", op.EntityID)
+	w.Str("type", string(op.Type))
+	w.RawOmit("payload", op.Payload)
+	w.StrOmit("baseUpdatedAt", op.BaseUpdatedAt)
+	w.Strs("changedFields", op.ChangedFields)
+	w.Int("localTimestamp", op.LocalTimestamp)
+	w.BoolOmit("inFlight", op.InFlight)
+	w.IntOmit("attempt", int64(op.Attempt))
+	w.BoolOmit("force", op.Force)
+	return w.Close()
 }
 
 // DecodeOp decodes the JSON value v (checked by the caller) into op as json.Unmarshal would.
@@ -158,38 +97,38 @@ func DecodeOp(v []byte, op *Op) error {
 
 // AppendConflict appends c's JSON.
 func AppendConflict(b []byte, c Conflict) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("id", c.ID)
-	w.str("kind", c.Kind)
-	w.str("entityId", c.EntityID)
-	w.str("opId", c.OpID)
-	w.raw("local", c.Local)
-	w.raw("server", c.Server)
-	w.boolOmit("serverDeleted", c.ServerDeleted)
-	w.boolOmit("localDeleted", c.LocalDeleted)
-	w.strs("changedFields", c.ChangedFields)
-	w.strOmit("serverUpdatedAt", c.ServerUpdatedAt)
-	w.strOmit("baseUpdatedAt", c.BaseUpdatedAt)
-	w.int("detectedAt", c.DetectedAtMs)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Str("id", c.ID)
+	w.Str("kind", c.Kind)
+	w.Str("entityId", c.EntityID)
+	w.Str("opId", c.OpID)
+	w.Raw("local", c.Local)
+	w.Raw("server", c.Server)
+	w.BoolOmit("serverDeleted", c.ServerDeleted)
+	w.BoolOmit("localDeleted", c.LocalDeleted)
+	w.Strs("changedFields", c.ChangedFields)
+	w.StrOmit("serverUpdatedAt", c.ServerUpdatedAt)
+	w.StrOmit("baseUpdatedAt", c.BaseUpdatedAt)
+	w.Int("detectedAt", c.DetectedAtMs)
+	return w.Close()
 }
 
 // AppendParkedOp appends p's JSON.
 func AppendParkedOp(b []byte, p ParkedOp) []byte {
-	w := jsonw{append(b, `{"op":`...)}
-	w.b = AppendOp(w.b, p.Op)
-	w.int("status", int64(p.Status))
-	w.str("reason", p.Reason)
-	w.int("parkedAt", p.ParkedAtMs)
-	return append(w.b, '}')
+	w := jsonv.Obj{B: append(b, `{"op":`...)}
+	w.B = AppendOp(w.B, p.Op)
+	w.Int("status", int64(p.Status))
+	w.Str("reason", p.Reason)
+	w.Int("parkedAt", p.ParkedAtMs)
+	return w.Close()
 }
 
 // AppendResolution appends r's JSON.
 func AppendResolution(b []byte, r Resolution) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("action", string(r.Action))
-	w.rawOmit("data", r.Data)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Str("action", string(r.Action))
+	w.RawOmit("data", r.Data)
+	return w.Close()
 }
 
 // DecodeResolution decodes the JSON value v (checked by the caller) into r as json.Unmarshal would.
@@ -207,90 +146,90 @@ func DecodeResolution(v []byte, r *Resolution) error {
 
 // AppendStats appends s's JSON.
 func AppendStats(b []byte, s Stats) []byte {
-	w := jsonw{append(b, '{')}
-	w.int("pushed", int64(s.Pushed))
-	w.int("pulled", int64(s.Pulled))
-	w.int("conflicts", int64(s.Conflicts))
-	w.int("conflictsResolved", int64(s.ConflictsResolved))
-	w.int("errors", int64(s.Errors))
-	w.int("durationMs", s.DurationMs)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Int("pushed", int64(s.Pushed))
+	w.Int("pulled", int64(s.Pulled))
+	w.Int("conflicts", int64(s.Conflicts))
+	w.Int("conflictsResolved", int64(s.ConflictsResolved))
+	w.Int("errors", int64(s.Errors))
+	w.Int("durationMs", s.DurationMs)
+	return w.Close()
 }
 
 // AppendStatus appends s's JSON.
 func AppendStatus(b []byte, s Status) []byte {
-	w := jsonw{append(b, '{')}
-	w.bool("online", s.Online)
-	w.bool("syncing", s.Syncing)
-	w.int("pending", int64(s.Pending))
-	w.intOmit("lastSyncedAt", s.LastSyncedAt)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Bool("online", s.Online)
+	w.Bool("syncing", s.Syncing)
+	w.Int("pending", int64(s.Pending))
+	w.IntOmit("lastSyncedAt", s.LastSyncedAt)
+	return w.Close()
 }
 
 // AppendEvent appends e's JSON, its error as {code, retryable, message}.
 func AppendEvent(b []byte, e Event) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("type", string(e.Type))
-	w.strOmit("phase", e.Phase)
-	w.strOmit("kind", e.Kind)
-	w.strsOmit("kinds", e.Kinds)
-	w.intOmit("done", int64(e.Done))
-	w.intOmit("total", int64(e.Total))
+	w := jsonv.Open(b)
+	w.Str("type", string(e.Type))
+	w.StrOmit("phase", e.Phase)
+	w.StrOmit("kind", e.Kind)
+	w.StrsOmit("kinds", e.Kinds)
+	w.IntOmit("done", int64(e.Done))
+	w.IntOmit("total", int64(e.Total))
 	if e.Stats != nil {
-		w.key("stats")
-		w.b = AppendStats(w.b, *e.Stats)
+		w.Key("stats")
+		w.B = AppendStats(w.B, *e.Stats)
 	}
 	if e.Conflict != nil {
-		w.key("conflict")
-		w.b = AppendConflict(w.b, *e.Conflict)
+		w.Key("conflict")
+		w.B = AppendConflict(w.B, *e.Conflict)
 	}
 	if e.Resolution != nil {
-		w.key("resolution")
-		w.b = AppendResolution(w.b, *e.Resolution)
+		w.Key("resolution")
+		w.B = AppendResolution(w.B, *e.Resolution)
 	}
-	w.strsOmit("discarded", e.Discarded)
+	w.StrsOmit("discarded", e.Discarded)
 	if e.Parked != nil {
-		w.key("parked")
-		w.b = AppendParkedOp(w.b, *e.Parked)
+		w.Key("parked")
+		w.B = AppendParkedOp(w.B, *e.Parked)
 	}
-	w.strsOmit("ids", e.IDs)
+	w.StrsOmit("ids", e.IDs)
 	if len(e.Records) > 0 {
-		w.key("records")
-		w.b = appendList(w.b, e.Records, func(b []byte, r json.RawMessage) []byte { return appendRaw(b, r) })
+		w.Key("records")
+		w.B = appendList(w.B, e.Records, func(b []byte, r json.RawMessage) []byte { return jsonv.AppendRaw(b, r) })
 	}
-	w.strOmit("origin", e.Origin)
+	w.StrOmit("origin", e.Origin)
 	if e.Status != nil {
-		w.key("status")
-		w.b = AppendStatus(w.b, *e.Status)
+		w.Key("status")
+		w.B = AppendStatus(w.B, *e.Status)
 	}
-	w.strOmit("reason", e.Reason)
-	w.boolOmit("clearData", e.ClearData)
-	w.strOmit("id", e.ID)
-	w.strOmit("opId", e.OpID)
-	w.intOmit("statusCode", int64(e.StatusCode))
-	w.strsOmit("localFields", e.LocalFields)
-	w.strsOmit("serverFields", e.ServerFields)
+	w.StrOmit("reason", e.Reason)
+	w.BoolOmit("clearData", e.ClearData)
+	w.StrOmit("id", e.ID)
+	w.StrOmit("opId", e.OpID)
+	w.IntOmit("statusCode", int64(e.StatusCode))
+	w.StrsOmit("localFields", e.LocalFields)
+	w.StrsOmit("serverFields", e.ServerFields)
 	if e.Err != nil {
-		w.key("error")
-		ew := jsonw{append(w.b, '{')}
-		ew.str("code", string(CodeOf(e.Err)))
-		ew.bool("retryable", IsRetryable(e.Err))
-		ew.str("message", e.Err.Error())
-		w.b = append(ew.b, '}')
+		w.Key("error")
+		ew := jsonv.Open(w.B)
+		ew.Str("code", string(CodeOf(e.Err)))
+		ew.Bool("retryable", IsRetryable(e.Err))
+		ew.Str("message", e.Err.Error())
+		w.B = ew.Close()
 	}
-	return append(w.b, '}')
+	return w.Close()
 }
 
 // idObject is {"id": id}, the data of a record known only by its id.
 func idObject(id string) []byte { return append(jsonv.AppendString([]byte(`{"id":`), id), '}') }
 
 func appendUnconfirmed(b []byte, u unconfirmedEntry) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("kind", u.Kind)
-	w.str("id", u.ID)
-	w.boolOmit("delete", u.Delete)
-	w.rawOmit("payload", u.Payload)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Str("kind", u.Kind)
+	w.Str("id", u.ID)
+	w.BoolOmit("delete", u.Delete)
+	w.RawOmit("payload", u.Payload)
+	return w.Close()
 }
 
 func decodeUnconfirmed(v []byte, u *unconfirmedEntry) error {
@@ -310,10 +249,10 @@ func decodeUnconfirmed(v []byte, u *unconfirmedEntry) error {
 }
 
 func appendRefetch(b []byte, r refetchEntry) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("kind", r.Kind)
-	w.str("id", r.ID)
-	return append(w.b, '}')
+	w := jsonv.Open(b)
+	w.Str("kind", r.Kind)
+	w.Str("id", r.ID)
+	return w.Close()
 }
 
 func decodeRefetch(v []byte, r *refetchEntry) error {
@@ -328,14 +267,15 @@ func decodeRefetch(v []byte, r *refetchEntry) error {
 	})
 }
 
-func appendSetAside(b []byte, s SetAside) []byte {
-	w := jsonw{append(b, '{')}
-	w.str("kind", s.Kind)
-	w.str("id", s.ID)
-	w.str("updatedAt", s.UpdatedAt)
-	w.str("reason", s.Reason)
-	w.int("seenAt", s.SeenAtMs)
-	return append(w.b, '}')
+// AppendSetAside appends s's JSON.
+func AppendSetAside(b []byte, s SetAside) []byte {
+	w := jsonv.Open(b)
+	w.Str("kind", s.Kind)
+	w.Str("id", s.ID)
+	w.Str("updatedAt", s.UpdatedAt)
+	w.Str("reason", s.Reason)
+	w.Int("seenAt", s.SeenAtMs)
+	return w.Close()
 }
 
 func decodeSetAside(v []byte, s *SetAside) error {

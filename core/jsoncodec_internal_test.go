@@ -166,7 +166,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 
 		sa := []SetAside{{Kind: randString(r), ID: randString(r), UpdatedAt: randString(r), Reason: randString(r), SeenAtMs: randInt(r)}}
 		want, _ = json.Marshal(sa)
-		got = appendList(nil, sa, appendSetAside)
+		got = appendList(nil, sa, AppendSetAside)
 		require.Equal(t, string(want), string(got), msg)
 		sl, err := decodeList(got, decodeSetAside)
 		require.NoError(t, err)

@@ -38,8 +38,8 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n)}
 	if !v.Index(0).Bool() {
 		var j loadedJSON
-		if err := json.Unmarshal([]byte(v.Index(1).String()), &j); err != nil {
-			return got, errDecode{err}
+		if err := decodeJSON(v.Index(1).String(), &j); err != nil {
+			return got, err
 		}
 		if len(j.Recs) != n || len(j.Ops) != n {
 			return got, errDecode{errBadFrame}

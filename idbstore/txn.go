@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"syscall/js"
 	"time"
@@ -143,10 +142,7 @@ func (t *txn) issueJSON(ctx context.Context, out any, helper js.Value, args ...a
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal([]byte(v.String()), out); err != nil {
-		return errDecode{err}
-	}
-	return nil
+	return decodeJSON(v.String(), out)
 }
 
 // fire runs a helper whose requests are not awaited one by one: the transaction's completion

@@ -29,7 +29,7 @@ func jsonArg(args []js.Value, i int, name string, dst any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := json.Unmarshal([]byte(s), dst); err != nil {
+	if err := decodeArg(s, dst); err != nil {
 		return false, core.Errorf(core.CodeInvalid, name, "bad JSON: %w", err)
 	}
 	return true, nil
@@ -58,12 +58,4 @@ func recordsJSON(recs []core.Record) string {
 		items[i] = r.Data
 	}
 	return jsonList(items)
-}
-
-func marshal(v any) (any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, core.Wrap(core.CodeProtocol, "encode", err)
-	}
-	return string(b), nil
 }

@@ -369,14 +369,6 @@ func (c *client) enqueue(args []js.Value) (work, error) {
 	return func() (any, error) { return encode(c.eng.Enqueue(c.ctx, op)) }, nil
 }
 
-// syncArgs is sync()'s options as offsync.js serialises them (JS-API.md names): an absent
-// list is nil, [] an empty one.
-type syncArgs struct {
-	Kinds     []string `json:"kinds"`
-	PushKinds []string `json:"pushKinds"`
-	PullKinds []string `json:"pullKinds"`
-}
-
 // sync(optionsJSON?, signal?) → stats JSON. An aborted AbortSignal cancels the run's context.
 func (c *client) sync(args []js.Value) (work, error) {
 	var a syncArgs

@@ -1,0 +1,82 @@
+package jsonv
+
+import "strconv"
+
+// Obj appends the members of one JSON object, in the order written, with json.Marshal's
+// encodings: the *Omit methods leave out what omitempty would.
+type Obj struct{ B []byte }
+
+// Open starts an object after b.
+func Open(b []byte) Obj { return Obj{append(b, '{')} }
+
+// Close ends the object and returns the bytes.
+func (w *Obj) Close() []byte { return append(w.B, '}') }
+
+// Key appends a member's key (k is a plain ASCII constant) and its colon.
+func (w *Obj) Key(k string) {
+	if w.B[len(w.B)-1] != '{' {
+		w.B = append(w.B, ',')
+	}
+	w.B = append(w.B, '"')
+	w.B = append(w.B, k...)
+	w.B = append(w.B, '"', ':')
+}
+
+func (w *Obj) Str(k, v string) { w.Key(k); w.B = AppendString(w.B, v) }
+
+func (w *Obj) StrOmit(k, v string) {
+	if v != "" {
+		w.Str(k, v)
+	}
+}
+
+// StrPtr appends v's string, or null when v is nil.
+func (w *Obj) StrPtr(k string, v *string) {
+	if v == nil {
+		w.Key(k)
+		w.B = append(w.B, "null"...)
+		return
+	}
+	w.Str(k, *v)
+}
+
+func (w *Obj) Int(k string, v int64) { w.Key(k); w.B = strconv.AppendInt(w.B, v, 10) }
+
+func (w *Obj) IntOmit(k string, v int64) {
+	if v != 0 {
+		w.Int(k, v)
+	}
+}
+
+func (w *Obj) Bool(k string, v bool) { w.Key(k); w.B = strconv.AppendBool(w.B, v) }
+
+func (w *Obj) BoolOmit(k string, v bool) {
+	if v {
+		w.Bool(k, v)
+	}
+}
+
+// Raw appends a JSON value as json.RawMessage marshals: nil or empty is null.
+func (w *Obj) Raw(k string, v []byte) { w.Key(k); w.B = AppendRaw(w.B, v) }
+
+func (w *Obj) RawOmit(k string, v []byte) {
+	if len(v) > 0 {
+		w.Raw(k, v)
+	}
+}
+
+func (w *Obj) Strs(k string, v []string) { w.Key(k); w.B = AppendStrings(w.B, v) }
+
+func (w *Obj) StrsOmit(k string, v []string) {
+	if len(v) > 0 {
+		w.Strs(k, v)
+	}
+}
+
+// AppendRaw appends a JSON value kept as bytes (valid JSON the caller checked), null when empty.
+func AppendRaw(b, v []byte) []byte {
+	if len(v) == 0 {
+		return append(b, "null"...)
+	}
+	return append(b, v...)
+}
