@@ -1,7 +1,5 @@
 package core
 
-import "encoding/json"
-
 // EventType names an engine event. The names are those of JS-API.md.
 type EventType string
 
@@ -68,11 +66,11 @@ type Event struct {
 	Err       error     `json:"-"`
 	IDs       []string  `json:"ids,omitempty"`
 	// Records are a local change's stored records, parallel to IDs (null for a delete).
-	Records   []json.RawMessage `json:"records,omitempty"`
-	Origin    string            `json:"origin,omitempty"`
-	Status    *Status           `json:"status,omitempty"`
-	Reason    string            `json:"reason,omitempty"`
-	ClearData bool              `json:"clearData,omitempty"`
+	Records   []RawJSON `json:"records,omitempty"`
+	Origin    string    `json:"origin,omitempty"`
+	Status    *Status   `json:"status,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	ClearData bool      `json:"clearData,omitempty"`
 
 	ID         string `json:"id,omitempty"`   // the entity of a per-op or merge event
 	OpID       string `json:"opId,omitempty"` // the op of a per-op event

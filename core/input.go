@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"encoding/json"
 
 	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/offsync/offsync/internal/jsonv"
@@ -24,7 +23,7 @@ func (e *Engine) usable(op, kind string) error {
 
 // upsertWrite checks one record of an app write (a JSON object with a string id) and makes
 // its LocalWrite.
-func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, error) {
+func (e *Engine) upsertWrite(kind string, data RawJSON) (LocalWrite, error) {
 	const op = "put"
 	if err := e.usable(op, kind); err != nil {
 		return LocalWrite{}, err
@@ -42,7 +41,7 @@ func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, err
 // recordID returns the string "id" of a record that must be a JSON object. The light scan
 // finds it without decoding the record; the store validates the whole JSON (ValidateWrite)
 // before writing, so a malformed record is still refused, with nothing applied.
-func recordID(op string, data json.RawMessage) (string, error) {
+func recordID(op string, data RawJSON) (string, error) {
 	b := bytes.TrimLeft(data, " \t\r\n")
 	if len(b) == 0 || b[0] != '{' {
 		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")

@@ -1,8 +1,6 @@
 package core
 
 import (
-	"encoding/json"
-
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -195,7 +193,7 @@ func AppendEvent(b []byte, e Event) []byte {
 	w.StrsOmit("ids", e.IDs)
 	if len(e.Records) > 0 {
 		w.Key("records")
-		w.B = appendList(w.B, e.Records, func(b []byte, r json.RawMessage) []byte { return jsonv.AppendRaw(b, r) })
+		w.B = appendList(w.B, e.Records, func(b []byte, r RawJSON) []byte { return jsonv.AppendRaw(b, r) })
 	}
 	w.StrOmit("origin", e.Origin)
 	if e.Status != nil {

@@ -38,10 +38,10 @@ func randStrings(r *rand.Rand) []string {
 	return out
 }
 
-func randRaw(r *rand.Rand) json.RawMessage {
+func randRaw(r *rand.Rand) RawJSON {
 	raws := []string{"", "null", `{"id":"x","n":1}`, `[1,"a",{"b":null}]`, `"s"`, `12.5`}
 	if s := raws[r.IntN(len(raws))]; s != "" {
-		return json.RawMessage(s)
+		return RawJSON(s)
 	}
 	return nil
 }
@@ -83,7 +83,7 @@ func randEvent(r *rand.Rand) Event {
 		e.Status = &Status{Online: r.IntN(2) == 0, Syncing: true, Pending: int(randInt(r)), LastSyncedAt: randInt(r)}
 	}
 	if r.IntN(2) == 0 {
-		e.Records = []json.RawMessage{randRaw(r), nil}
+		e.Records = []RawJSON{randRaw(r), nil}
 	}
 	if r.IntN(2) == 0 {
 		e.Err = Errorf(CodeConflict, "op", "bad <%s>", randString(r))

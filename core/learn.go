@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 
 	"github.com/offsync/offsync/internal/jsonv"
@@ -25,10 +24,10 @@ const metaUnconfirmed = "unconfirmed"
 
 // unconfirmedEntry is the acknowledged write of one entity: a delete, or an upsert's payload.
 type unconfirmedEntry struct {
-	Kind    string          `json:"kind"`
-	ID      string          `json:"id"`
-	Delete  bool            `json:"delete,omitempty"`
-	Payload json.RawMessage `json:"payload,omitempty"`
+	Kind    string  `json:"kind"`
+	ID      string  `json:"id"`
+	Delete  bool    `json:"delete,omitempty"`
+	Payload RawJSON `json:"payload,omitempty"`
 }
 
 func (u unconfirmedEntry) key() string { return entityKey(u.Kind, u.ID) }
@@ -89,7 +88,7 @@ func planLearn(op Op, fetched Record, found bool) (server *Record, confirmed boo
 
 // holdsFields reports whether the JSON object data has every field of the JSON object
 // written with an equal value, fields in learnIgnored aside; a null written may be absent.
-func holdsFields(data, written json.RawMessage) bool {
+func holdsFields(data, written RawJSON) bool {
 	have, err := jsonv.RawObject(data)
 	if err != nil {
 		return false

@@ -1,8 +1,6 @@
 package core
 
 import (
-	"encoding/json"
-
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -143,7 +141,7 @@ func cloneValue(v any) any {
 
 // DecodeObject decodes a JSON object into jsonv's value model (numbers as text: exact round trips). JSON null
 // decodes to an empty object; anything else that is not an object is an ErrInvalid error.
-func DecodeObject(data json.RawMessage) (map[string]any, error) {
+func DecodeObject(data RawJSON) (map[string]any, error) {
 	v, err := jsonv.Decode(data)
 	if err != nil {
 		return nil, Errorf(CodeInvalid, "merge", "not a JSON object: %w", err)
@@ -158,7 +156,7 @@ func DecodeObject(data json.RawMessage) (map[string]any, error) {
 }
 
 // EncodeObject encodes a merged object compactly, without HTML escaping.
-func EncodeObject(m map[string]any) (json.RawMessage, error) {
+func EncodeObject(m map[string]any) (RawJSON, error) {
 	b, err := jsonv.AppendValue(nil, m, false)
 	if err != nil {
 		return nil, Errorf(CodeInvalid, "merge", "encode: %w", err)
@@ -167,18 +165,18 @@ func EncodeObject(m map[string]any) (json.RawMessage, error) {
 }
 
 // PreservingMergeJSON is PreservingMerge on JSON objects.
-func PreservingMergeJSON(local, server json.RawMessage, changedFields []string) (json.RawMessage, error) {
+func PreservingMergeJSON(local, server RawJSON, changedFields []string) (RawJSON, error) {
 	return mergeJSON(local, server, func(l, s map[string]any) map[string]any {
 		return PreservingMerge(l, s, changedFields)
 	})
 }
 
 // defaultMergeJSON is defaultMerge on JSON objects.
-func defaultMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
+func defaultMergeJSON(local, server RawJSON) (RawJSON, error) {
 	return mergeJSON(local, server, defaultMerge)
 }
 
-func mergeJSON(local, server json.RawMessage, merge func(l, s map[string]any) map[string]any) (json.RawMessage, error) {
+func mergeJSON(local, server RawJSON, merge func(l, s map[string]any) map[string]any) (RawJSON, error) {
 	l, err := DecodeObject(local)
 	if err != nil {
 		return nil, err

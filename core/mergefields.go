@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"sort"
 
 	"github.com/offsync/offsync/internal/jsonv"
@@ -9,7 +8,7 @@ import (
 
 // preserveMerge is autoPreserve's resolution data for c (PreservingMerge) with its
 // "dataMerged" event, which says where each field came from.
-func preserveMerge(c Conflict) (json.RawMessage, Event, error) {
+func preserveMerge(c Conflict) (RawJSON, Event, error) {
 	local, err := DecodeObject(c.Local)
 	if err != nil {
 		return nil, Event{}, err

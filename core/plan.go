@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"encoding/json"
 	"sort"
 
 	"github.com/offsync/offsync/internal/jsonv"
@@ -58,7 +57,7 @@ func PlanWritePending(existing *Record, pending []Op, w LocalWrite) (WritePlan, 
 	}
 	if w.Delete {
 		op.Type = OpDelete
-		data := json.RawMessage(nil)
+		data := RawJSON(nil)
 		if existing != nil {
 			data = cloneRaw(existing.Data)
 		}
@@ -248,7 +247,7 @@ var systemFields = map[string]bool{
 
 // DiffFields returns the top-level keys whose values differ deeply between two JSON objects
 // (added and removed keys included, system fields excluded), sorted. It never returns nil.
-func DiffFields(old, new json.RawMessage) ([]string, error) {
+func DiffFields(old, new RawJSON) ([]string, error) {
 	a, err := jsonv.RawObject(old)
 	if err != nil {
 		return nil, Errorf(CodeInvalid, "diff", "stored record is not a JSON object: %w", err)
@@ -276,7 +275,7 @@ func DiffFields(old, new json.RawMessage) ([]string, error) {
 }
 
 // jsonEqual compares two JSON values by meaning (key order and spacing do not matter).
-func jsonEqual(a, b json.RawMessage) bool {
+func jsonEqual(a, b RawJSON) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
@@ -299,11 +298,11 @@ func unionFields(a, b []string) []string {
 	return out
 }
 
-func cloneRaw(b json.RawMessage) json.RawMessage {
+func cloneRaw(b RawJSON) RawJSON {
 	if b == nil {
 		return nil
 	}
-	return append(json.RawMessage{}, b...)
+	return append(RawJSON{}, b...)
 }
 
 func cloneStrings(s []string) []string {

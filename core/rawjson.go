@@ -2,10 +2,10 @@ package core
 
 import "errors"
 
-// RawJSON is a JSON document kept as its bytes: json.RawMessage's role without importing
+// RawJSON is a JSON document kept as its bytes: RawJSON's role without importing
 // encoding/json, which with reflect and fmt is most of sync.wasm's download (docs/DESIGN.md,
 // "No encoding/json in sync.wasm"). Its methods make encoding/json (the server, the tests)
-// treat it exactly as a json.RawMessage.
+// treat it exactly as a RawJSON.
 type RawJSON []byte
 
 // MarshalJSON returns m, or null when m is nil.

@@ -9,11 +9,11 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// RawJSON behaves under encoding/json as json.RawMessage does.
+// RawJSON behaves under encoding/json as core.RawJSON does.
 func TestRawJSONIsRawMessage(t *testing.T) {
 	type withRaw struct {
-		A json.RawMessage `json:"a"`
-		B json.RawMessage `json:"b,omitempty"`
+		A core.RawJSON `json:"a"`
+		B core.RawJSON `json:"b,omitempty"`
 	}
 	type withOurs struct {
 		A core.RawJSON `json:"a"`

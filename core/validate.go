@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"encoding/json"
 
 	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/offsync/offsync/internal/jsonv"
@@ -35,7 +34,7 @@ func ValidateEntity(op, kind, id string) error {
 // It runs on every local write, enqueued op and acknowledged record, so it uses jsonscan (one
 // pass to validate, one light pass for the id; both fuzzed against encoding/json) and decodes
 // with encoding/json only where the light scan cannot answer (escapes, a non-string id).
-func ValidateObject(op, id string, data json.RawMessage) error {
+func ValidateObject(op, id string, data RawJSON) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' || !jsonscan.Valid(data) {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)

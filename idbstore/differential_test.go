@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -70,8 +69,8 @@ func (g *gen) opID() string {
 	}
 	return fmt.Sprint("op", g.ops)
 }
-func (g *gen) data(id string) json.RawMessage {
-	return json.RawMessage(fmt.Sprintf(`{"id":%q,"v":%d,"f%d":true}`, id, g.r.IntN(5), g.r.IntN(3)))
+func (g *gen) data(id string) core.RawJSON {
+	return core.RawJSON(fmt.Sprintf(`{"id":%q,"v":%d,"f%d":true}`, id, g.r.IntN(5), g.r.IntN(3)))
 }
 
 // pick returns one of the stores' current outbox ops (nil when empty), read from memstore.
@@ -100,7 +99,7 @@ func (g *gen) next(ctx context.Context, _ *Store, mem core.Store) (string, store
 			case 1:
 				w.Data, w.ChangedFields, w.ChangedGiven = g.data(id), []string{"v"}, true
 			case 2:
-				w.Data = json.RawMessage(`"not an object"`)
+				w.Data = core.RawJSON(`"not an object"`)
 			default:
 				w.Data = g.data(id)
 			}

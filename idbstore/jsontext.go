@@ -358,7 +358,7 @@ func decodeCursorValue(b []byte, v *cursorValue) error {
 }
 
 // indexDecl reads a query index's declaration, JSON [kind, [field...]], as json.Unmarshal
-// would into a []json.RawMessage, a string and a []string; ok is false for anything else.
+// would into a []core.RawJSON, a string and a []string; ok is false for anything else.
 func indexDecl(text string) (kind string, fields []string, ok bool) {
 	b := []byte(text)
 	if jsonv.Check(b) != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/offsync/offsync/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -147,7 +148,7 @@ func TestDecodeJSONAgreesWithEncodingJSON(t *testing.T) {
 		sameAsUnmarshal[loadedJSON](t, text)
 	}
 	for _, text := range []string{`["k",["a","b"]]`, `["k",null]`, `[null,["a"]]`, `["k"]`, `[1,["a"]]`, `"x"`, `["k",["a",1]]`} {
-		var decl []json.RawMessage
+		var decl []core.RawJSON
 		var wk string
 		var wf []string
 		want := json.Unmarshal([]byte(text), &decl) == nil && len(decl) == 2 &&

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -123,6 +122,6 @@ func unframeRecord(line []byte) (core.Record, error) {
 	}
 	return core.Record{
 		Kind: string(f[0]), ID: string(f[1]), UpdatedAt: string(f[2]), Deleted: len(f[3]) > 0,
-		Data: json.RawMessage(line),
+		Data: core.RawJSON(line),
 	}, nil
 }

@@ -3,8 +3,6 @@
 package idbstore
 
 import (
-	"encoding/json"
-
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonv"
 )
@@ -68,7 +66,7 @@ type cursorValue struct {
 	ID        string `json:"id"`
 }
 
-func docString(b json.RawMessage) *string {
+func docString(b core.RawJSON) *string {
 	if b == nil {
 		return nil
 	}
@@ -76,11 +74,11 @@ func docString(b json.RawMessage) *string {
 	return &s
 }
 
-func docBytes(s *string) json.RawMessage {
+func docBytes(s *string) core.RawJSON {
 	if s == nil {
 		return nil
 	}
-	return json.RawMessage(*s)
+	return core.RawJSON(*s)
 }
 
 func copyStrings(s []string) []string {

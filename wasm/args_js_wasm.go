@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -36,7 +35,7 @@ func jsonArg(args []js.Value, i int, name string, dst any) (bool, error) {
 }
 
 // jsonList joins raw JSON values into one JSON array without re-encoding them.
-func jsonList(items []json.RawMessage) string {
+func jsonList(items []core.RawJSON) string {
 	n := 2
 	for _, it := range items {
 		n += len(it) + 1
@@ -53,7 +52,7 @@ func jsonList(items []json.RawMessage) string {
 }
 
 func recordsJSON(recs []core.Record) string {
-	items := make([]json.RawMessage, len(recs))
+	items := make([]core.RawJSON, len(recs))
 	for i, r := range recs {
 		items[i] = r.Data
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -45,7 +44,7 @@ func tokenFunc(fn js.Value) func(ctx context.Context) (string, error) {
 
 // mergeFunc wraps the app's mergeFunction (adapter: conflictJSON → mergedJSON).
 func mergeFunc(fn js.Value) core.MergeFunc {
-	return func(ctx context.Context, c core.Conflict) (json.RawMessage, error) {
+	return func(ctx context.Context, c core.Conflict) (core.RawJSON, error) {
 		const op = "mergeFunction"
 		if err := checkRaw(c.Local, c.Server); err != nil {
 			return nil, core.Wrap(core.CodeConflict, op, err)
@@ -58,7 +57,7 @@ func mergeFunc(fn js.Value) core.MergeFunc {
 		if v.Type() != js.TypeString || !jsonscan.Valid([]byte(v.String())) {
 			return nil, core.Errorf(core.CodeConflict, op, "did not return a JSON object")
 		}
-		return json.RawMessage(v.String()), nil
+		return core.RawJSON(v.String()), nil
 	}
 }
 

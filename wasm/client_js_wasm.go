@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 	"syscall/js"
 	"time"
@@ -290,7 +289,7 @@ func (c *client) putIn(ctx context.Context, args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		rec, err := c.eng.Put(ctx, kind, json.RawMessage(data), opts)
+		rec, err := c.eng.Put(ctx, kind, core.RawJSON(data), opts)
 		if err != nil {
 			return nil, err
 		}

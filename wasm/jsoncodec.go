@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 
@@ -165,7 +164,7 @@ type options struct {
 	RequestTimeoutMs     *float64               `json:"requestTimeoutMs"`
 	Durability           string                 `json:"durability"`
 	// Indexes is {kind: [field | [field, ...]]} (core.ParseIndexes); parsed into indexes.
-	Indexes json.RawMessage `json:"indexes"`
+	Indexes core.RawJSON `json:"indexes"`
 	indexes map[string][]core.IndexSpec
 }
 

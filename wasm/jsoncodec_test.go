@@ -97,6 +97,6 @@ func TestMarshalAgreesWithEncodingJSON(t *testing.T) {
 	}
 	_, err := marshal([]core.Conflict{{Server: []byte(`{"a":`)}})
 	require.ErrorIs(t, err, errBadJSON)
-	_, err = appendEvents(nil, []core.Event{{Type: core.EventChange, Records: []json.RawMessage{[]byte(`nope`)}}})
+	_, err = appendEvents(nil, []core.Event{{Type: core.EventChange, Records: []core.RawJSON{[]byte(`nope`)}}})
 	require.ErrorIs(t, err, errBadJSON)
 }

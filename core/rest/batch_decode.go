@@ -2,11 +2,11 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
@@ -87,11 +87,11 @@ func resultField(b []byte, key string, i int, r *batchResult) (int, bool) {
 		return next, err == nil
 	case "data":
 		next, ok := jsonscan.SkipValue(b, i)
-		r.Data = json.RawMessage(b[i:next:next])
+		r.Data = core.RawJSON(b[i:next:next])
 		return next, ok
 	case "error":
 		next, ok := jsonscan.SkipValue(b, i)
-		r.Error = json.RawMessage(b[i:next:next])
+		r.Error = core.RawJSON(b[i:next:next])
 		return next, ok
 	}
 	return skipOther(b, key, i, "opId", "statusCode", "data", "error")

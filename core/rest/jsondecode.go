@@ -1,8 +1,7 @@
 package rest
 
 import (
-	"encoding/json"
-
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/offsync/offsync/internal/jsonv"
 )
@@ -24,7 +23,7 @@ func decodePageSlow(b []byte) (pullBody, error) {
 				body.Items = nil
 				return nil
 			}
-			items := []json.RawMessage{}
+			items := []core.RawJSON{}
 			err := jsonv.Items(v, func(it []byte) error {
 				items = append(items, it)
 				return nil
@@ -102,7 +101,7 @@ func decodeMeta(b []byte) (jsonscan.Meta, error) {
 }
 
 // rawFields returns the raw values of the JSON object b's members named by fields (matched as
-// encoding/json matches a struct's json.RawMessage fields: case-insensitively, the last
+// encoding/json matches a struct's core.RawJSON fields: case-insensitively, the last
 // winning, null kept as null); ok is false when b is not a JSON object (or null).
 func rawFields(b []byte, fields ...string) (vals [][]byte, ok bool) {
 	if jsonv.Check(b) != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
@@ -66,8 +67,8 @@ func checkSlow(t *testing.T, b []byte) {
 	}
 
 	var wh struct {
-		Current json.RawMessage `json:"current"`
-		Message json.RawMessage `json:"message"`
+		Current core.RawJSON `json:"current"`
+		Message core.RawJSON `json:"message"`
 	}
 	werr = json.Unmarshal(b, &wh)
 	gh, ok := rawFields(b, "current", "message")

@@ -2,7 +2,6 @@ package rest
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 
@@ -70,7 +69,7 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 
 // badItem describes a page item parseRecord refused, with its id and version where they are
 // strings.
-func badItem(index int, raw json.RawMessage, err error) core.BadItem {
+func badItem(index int, raw core.RawJSON, err error) core.BadItem {
 	b := core.BadItem{Index: index, Reason: err.Error()}
 	head, ok := rawFields(raw, "id", "updatedAt", "updated_at")
 	if !ok {
