@@ -10,9 +10,11 @@ type Obj struct{ B []byte }
 func Open(b []byte) Obj { return Obj{append(b, '{')} }
 
 // Close ends the object and returns the bytes.
+//go:noinline
 func (w *Obj) Close() []byte { return append(w.B, '}') }
 
 // Key appends a member's key (k is a plain ASCII constant) and its colon.
+//go:noinline
 func (w *Obj) Key(k string) {
 	if w.B[len(w.B)-1] != '{' {
 		w.B = append(w.B, ',')
@@ -22,8 +24,10 @@ func (w *Obj) Key(k string) {
 	w.B = append(w.B, '"', ':')
 }
 
+//go:noinline
 func (w *Obj) Str(k, v string) { w.Key(k); w.B = AppendString(w.B, v) }
 
+//go:noinline
 func (w *Obj) StrOmit(k, v string) {
 	if v != "" {
 		w.Str(k, v)
@@ -31,6 +35,7 @@ func (w *Obj) StrOmit(k, v string) {
 }
 
 // StrPtr appends v's string, or null when v is nil.
+//go:noinline
 func (w *Obj) StrPtr(k string, v *string) {
 	if v == nil {
 		w.Key(k)
@@ -40,16 +45,20 @@ func (w *Obj) StrPtr(k string, v *string) {
 	w.Str(k, *v)
 }
 
+//go:noinline
 func (w *Obj) Int(k string, v int64) { w.Key(k); w.B = strconv.AppendInt(w.B, v, 10) }
 
+//go:noinline
 func (w *Obj) IntOmit(k string, v int64) {
 	if v != 0 {
 		w.Int(k, v)
 	}
 }
 
+//go:noinline
 func (w *Obj) Bool(k string, v bool) { w.Key(k); w.B = strconv.AppendBool(w.B, v) }
 
+//go:noinline
 func (w *Obj) BoolOmit(k string, v bool) {
 	if v {
 		w.Bool(k, v)
@@ -57,16 +66,20 @@ func (w *Obj) BoolOmit(k string, v bool) {
 }
 
 // Raw appends a JSON value as json.RawMessage marshals: nil or empty is null.
+//go:noinline
 func (w *Obj) Raw(k string, v []byte) { w.Key(k); w.B = AppendRaw(w.B, v) }
 
+//go:noinline
 func (w *Obj) RawOmit(k string, v []byte) {
 	if len(v) > 0 {
 		w.Raw(k, v)
 	}
 }
 
+//go:noinline
 func (w *Obj) Strs(k string, v []string) { w.Key(k); w.B = AppendStrings(w.B, v) }
 
+//go:noinline
 func (w *Obj) StrsOmit(k string, v []string) {
 	if len(v) > 0 {
 		w.Strs(k, v)
