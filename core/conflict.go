@@ -147,7 +147,7 @@ func (e *Engine) lastWriteWins(op Op, c Conflict) Resolution {
 	if c.ServerUpdatedAt == "" {
 		return Resolution{Action: AcceptClient}
 	}
-	server, err := time.Parse(time.RFC3339Nano, c.ServerUpdatedAt)
+	server, err := parseRFC3339(c.ServerUpdatedAt)
 	if err != nil {
 		return Resolution{Action: AcceptServer}
 	}

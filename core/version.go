@@ -11,7 +11,7 @@ import "time"
 // compareVersions orders two version tokens by the instants they name: -1, 0 or +1, and
 // ok=false when either is not an RFC 3339 time.
 func compareVersions(a, b string) (c int, ok bool) {
-	tb, err := time.Parse(time.RFC3339Nano, b)
+	tb, err := parseRFC3339(b)
 	if err != nil {
 		return 0, false
 	}
@@ -21,7 +21,7 @@ func compareVersions(a, b string) (c int, ok bool) {
 // compareVersionTo is compareVersions against an instant already parsed (a page's cursor is
 // parsed once, not once per item).
 func compareVersionTo(a string, tb time.Time) (c int, ok bool) {
-	ta, err := time.Parse(time.RFC3339Nano, a)
+	ta, err := parseRFC3339(a)
 	if err != nil {
 		return 0, false
 	}
@@ -43,7 +43,7 @@ type position struct {
 }
 
 func positionOf(cur Cursor) position {
-	at, err := time.Parse(time.RFC3339Nano, cur.UpdatedAt)
+	at, err := parseRFC3339(cur.UpdatedAt)
 	return position{cur: cur, at: at, parsed: err == nil}
 }
 

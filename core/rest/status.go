@@ -10,23 +10,6 @@ import (
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
-// httpDateFormats are the three date forms HTTP/1.1 allows (RFC 9110 §5.6.7), preferred first.
-var httpDateFormats = [...]string{
-	"Mon, 02 Jan 2006 15:04:05 GMT",
-	"Monday, 02-Jan-06 15:04:05 GMT",
-	"Mon Jan _2 15:04:05 2006",
-}
-
-func parseHTTPDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, f := range httpDateFormats {
-		if t, err := time.Parse(f, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
-
 // serverTime is the response's Date header, zero when absent or malformed.
 func serverTime(resp *Response) time.Time {
 	t, _ := parseHTTPDate(resp.Header["date"])
