@@ -10,10 +10,12 @@ type Obj struct{ B []byte }
 func Open(b []byte) Obj { return Obj{append(b, '{')} }
 
 // Close ends the object and returns the bytes.
+//
 //go:noinline
 func (w *Obj) Close() []byte { return append(w.B, '}') }
 
 // Key appends a member's key (k is a plain ASCII constant) and its colon.
+//
 //go:noinline
 func (w *Obj) Key(k string) {
 	if w.B[len(w.B)-1] != '{' {
@@ -35,6 +37,7 @@ func (w *Obj) StrOmit(k, v string) {
 }
 
 // StrPtr appends v's string, or null when v is nil.
+//
 //go:noinline
 func (w *Obj) StrPtr(k string, v *string) {
 	if v == nil {
@@ -66,6 +69,7 @@ func (w *Obj) BoolOmit(k string, v bool) {
 }
 
 // Raw appends a JSON value as json.RawMessage marshals: nil or empty is null.
+//
 //go:noinline
 func (w *Obj) Raw(k string, v []byte) { w.Key(k); w.B = AppendRaw(w.B, v) }
 

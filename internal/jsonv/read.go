@@ -37,6 +37,7 @@ func Check(b []byte) error {
 
 // Kind names the kind of the valid JSON value v: "null", "boolean", "number", "string",
 // "object" or "array".
+//
 //go:noinline
 func Kind(v []byte) string {
 	i := jsonscan.SkipWS(v, 0)
@@ -59,6 +60,7 @@ func Kind(v []byte) string {
 }
 
 // IsNull reports whether the valid JSON value v is null.
+//
 //go:noinline
 func IsNull(v []byte) bool { return Kind(v) == "null" }
 
@@ -117,12 +119,14 @@ func Items(arr []byte, fn func(v []byte) error) error {
 
 // Key reports whether a member's key names field as encoding/json matches it: exactly or
 // case-insensitively.
+//
 //go:noinline
 func Key(key, field string) bool {
 	return key == field || strings.EqualFold(key, field)
 }
 
 // String decodes the valid JSON value v into *dst: a string sets it, null leaves it.
+//
 //go:noinline
 func String(v []byte, dst *string) error {
 	switch k := Kind(v); k {
@@ -136,6 +140,7 @@ func String(v []byte, dst *string) error {
 }
 
 // StringPtr decodes the valid JSON value v into *dst: a string sets it, null clears it.
+//
 //go:noinline
 func StringPtr(v []byte, dst **string) error {
 	if IsNull(v) {
@@ -152,6 +157,7 @@ func StringPtr(v []byte, dst **string) error {
 
 // Strings decodes the valid JSON value v into *dst: an array of strings sets it (null items
 // are ""), null clears it.
+//
 //go:noinline
 func Strings(v []byte, dst *[]string) error {
 	if IsNull(v) {
@@ -174,6 +180,7 @@ func Strings(v []byte, dst *[]string) error {
 
 // Int decodes the valid JSON value v into *dst: an integer that fits 64 bits sets it (as
 // encoding/json, 1.0 and 1e3 are not integers), null leaves it.
+//
 //go:noinline
 func Int(v []byte, dst *int64) error {
 	switch k := Kind(v); k {
@@ -207,6 +214,7 @@ func IntOf[T ~int | ~int32 | ~int64 | ~uint32](v []byte, dst *T) error {
 }
 
 // Float decodes the valid JSON value v into *dst: a number sets it, null leaves it.
+//
 //go:noinline
 func Float(v []byte, dst *float64) error {
 	switch k := Kind(v); k {
@@ -224,6 +232,7 @@ func Float(v []byte, dst *float64) error {
 }
 
 // Bool decodes the valid JSON value v into *dst: true or false sets it, null leaves it.
+//
 //go:noinline
 func Bool(v []byte, dst *bool) error {
 	switch k := Kind(v); k {
@@ -237,6 +246,7 @@ func Bool(v []byte, dst *bool) error {
 }
 
 // Raw copies the valid JSON value v, trimmed, into *dst (null included, as json.RawMessage).
+//
 //go:noinline
 func Raw(v []byte, dst *[]byte) error {
 	*dst = append([]byte(nil), trim(v)...)
