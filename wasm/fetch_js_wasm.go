@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"syscall/js"
 	"time"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
+	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -162,7 +162,7 @@ func (d fetchDoer) headers(h js.Value) (map[string]string, error) {
 		err = jsonv.Members([]byte(text), func(k string, v []byte) error {
 			var s string
 			err := jsonv.String(v, &s)
-			out[strings.ToLower(k)] = s
+			out[jsonscan.ToLowerASCII(k)] = s
 			return err
 		})
 	}

@@ -3,7 +3,6 @@ package rest
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/offsync/offsync/core"
@@ -134,7 +133,7 @@ func eachMember(b []byte, i int, member func(key string, i int) (int, bool)) (in
 // encoding/json would match to one of known (it matches case-insensitively).
 func skipOther(b []byte, key string, i int, known ...string) (int, bool) {
 	for _, k := range known {
-		if strings.EqualFold(key, k) {
+		if jsonscan.FoldEqual(key, k) {
 			return i, false
 		}
 	}

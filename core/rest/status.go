@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -90,7 +91,7 @@ func looksLikeHTML(body []byte) bool {
 	if len(b) > 0 && b[0] == '<' {
 		return true
 	}
-	head := bytes.ToLower(b[:min(len(b), 512)])
+	head := []byte(jsonscan.ToLowerASCII(string(b[:min(len(b), 512)]))) // ASCII: the markers are
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype"))
 }
 

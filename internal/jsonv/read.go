@@ -3,7 +3,6 @@ package jsonv
 import (
 	"errors"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/offsync/offsync/internal/jsonscan"
@@ -117,12 +116,12 @@ func Items(arr []byte, fn func(v []byte) error) error {
 	return nil
 }
 
-// Key reports whether a member's key names field as encoding/json matches it: exactly or
-// case-insensitively.
+// Key reports whether a member's key names the ASCII field as encoding/json matches it:
+// exactly or case-insensitively.
 //
 //go:noinline
 func Key(key, field string) bool {
-	return key == field || strings.EqualFold(key, field)
+	return key == field || jsonscan.FoldEqual(key, field)
 }
 
 // String decodes the valid JSON value v into *dst: a string sets it, null leaves it.
