@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"math/rand/v2"
-	"reflect"
 	"time"
 )
 
@@ -70,10 +69,10 @@ func withDefaults(cfg *Config) (limits, error) {
 		}
 	}
 	var err error
-	if cfg.KindMergeFuncs, err = perKind(cfg.KindMergeFuncs, seen, "merge function"); err != nil {
+	if cfg.KindMergeFuncs, err = perKind(cfg.KindMergeFuncs, seen, "merge function", func(f MergeFunc) bool { return f == nil }); err != nil {
 		return limits{}, err
 	}
-	if cfg.KindResolvers, err = perKind(cfg.KindResolvers, seen, "resolver"); err != nil {
+	if cfg.KindResolvers, err = perKind(cfg.KindResolvers, seen, "resolver", func(f Resolver) bool { return f == nil }); err != nil {
 		return limits{}, err
 	}
 	if err := sizeDefaults(cfg); err != nil {
@@ -88,13 +87,14 @@ func withDefaults(cfg *Config) (limits, error) {
 }
 
 // perKind copies a per-kind map of callbacks, refusing unknown kinds and nil entries.
-func perKind[F any](m map[string]F, kinds map[string]bool, what string) (map[string]F, error) {
+// isNil says whether f is nil (a generic F cannot be compared with nil without reflect).
+func perKind[F any](m map[string]F, kinds map[string]bool, what string, isNil func(F) bool) (map[string]F, error) {
 	out := make(map[string]F, len(m))
 	for k, f := range m {
 		if !kinds[k] {
 			return nil, Errorf(CodeInvalid, "new engine", "%s for unknown kind %q", what, k)
 		}
-		if any(f) == nil || reflect.ValueOf(f).IsNil() {
+		if isNil(f) {
 			return nil, Errorf(CodeInvalid, "new engine", "%s for %q is nil", what, k)
 		}
 		out[k] = f

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 )
 
@@ -42,7 +41,7 @@ func (e *Engine) onConflict(ctx context.Context, st *runState, op Op, server *Re
 func (e *Engine) newConflict(op Op, server *Record) Conflict {
 	c := Conflict{
 		ID: op.OpID, Kind: op.Kind, EntityID: op.EntityID, OpID: op.OpID,
-		Local: json.RawMessage("null"), Server: json.RawMessage("null"),
+		Local: RawJSON("null"), Server: RawJSON("null"),
 		LocalDeleted: op.Type == OpDelete, ChangedFields: cloneStrings(op.ChangedFields),
 		BaseUpdatedAt: op.BaseUpdatedAt, DetectedAtMs: nowMs(e.cfg.Now),
 	}
@@ -112,7 +111,7 @@ func (e *Engine) autoPreserve(c Conflict) (Resolution, error) {
 
 // merge runs the kind's merge function, else Config.MergeFunc, else the seed's default merge
 // (the server's record overlaid with the local one's non-null fields).
-func (e *Engine) merge(ctx context.Context, c Conflict) (json.RawMessage, error) {
+func (e *Engine) merge(ctx context.Context, c Conflict) (RawJSON, error) {
 	f, ok := e.cfg.KindMergeFuncs[c.Kind]
 	if !ok {
 		f = e.cfg.MergeFunc
@@ -148,7 +147,7 @@ func (e *Engine) lastWriteWins(op Op, c Conflict) Resolution {
 	if c.ServerUpdatedAt == "" {
 		return Resolution{Action: AcceptClient}
 	}
-	server, err := time.Parse(time.RFC3339Nano, c.ServerUpdatedAt)
+	server, err := parseRFC3339(c.ServerUpdatedAt)
 	if err != nil {
 		return Resolution{Action: AcceptServer}
 	}

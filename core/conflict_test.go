@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,8 +37,8 @@ type conflictCase struct {
 
 func TestConflictStrategies(t *testing.T) {
 	merged := func(cfg *core.Config) {
-		cfg.MergeFunc = func(ctx context.Context, c core.Conflict) (json.RawMessage, error) {
-			return json.RawMessage(`{"id":"n1","mood":4,"merged":true}`), nil
+		cfg.MergeFunc = func(ctx context.Context, c core.Conflict) (core.RawJSON, error) {
+			return core.RawJSON(`{"id":"n1","mood":4,"merged":true}`), nil
 		}
 	}
 	resolver := func(r core.Resolution) func(*core.Config) {
@@ -69,7 +68,7 @@ func TestConflictStrategies(t *testing.T) {
 		{name: "manual acceptClient", scenario: bothEdit, strategy: core.Manual, mod: resolver(core.Resolution{Action: core.AcceptClient}),
 			want: localWins, wantAction: core.AcceptClient, wantDiscarded: []string{"energy", "extra", "mood", "notes"}},
 		{name: "manual merged", scenario: bothEdit, strategy: core.Manual,
-			mod:  resolver(core.Resolution{Action: core.Merged, Data: json.RawMessage(`{"id":"n1","mood":1}`)}),
+			mod:  resolver(core.Resolution{Action: core.Merged, Data: core.RawJSON(`{"id":"n1","mood":1}`)}),
 			want: map[string]any{"mood": 1.0, "notes": nil}, wantAction: core.Merged},
 
 		{name: "autoPreserve: the edit beats a local delete", scenario: localDelete, strategy: core.AutoPreserve,
@@ -94,7 +93,7 @@ func TestConflictStrategies(t *testing.T) {
 
 func runConflict(t *testing.T, tc conflictCase) {
 	srv := newServer()
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","mood":3,"energy":7,"notes":"Old"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","mood":3,"energy":7,"notes":"Old"}`))
 	require.NoError(t, err)
 	c := newClient(t, srv, func(cfg *core.Config) {
 		cfg.Strategy = tc.strategy
@@ -113,7 +112,7 @@ func runConflict(t *testing.T, tc conflictCase) {
 			require.True(t, ok)
 			return
 		}
-		_, err := srv.Put("note", json.RawMessage(`{"id":"n1","mood":3,"energy":8,"notes":"Old","extra":"x"}`))
+		_, err := srv.Put("note", core.RawJSON(`{"id":"n1","mood":3,"energy":8,"notes":"Old","extra":"x"}`))
 		require.NoError(t, err)
 	}
 	if !tc.serverNow {
@@ -187,7 +186,7 @@ func TestDeferredConflictIsDurableAndResolvable(t *testing.T) {
 	c.sync()
 	c.put("note", `{"id":"n1","v":2}`)
 	c.put("note", `{"id":"n2","v":2}`)
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":10}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":10}`))
 	require.NoError(t, err)
 
 	st := c.sync()
@@ -231,7 +230,7 @@ func TestRepeatedConflictParksAfterMaxRetries(t *testing.T) {
 	// Another writer gets in before every push of this client.
 	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
 		if method == simserver.MethodPush {
-			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":99}`))
+			_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":99}`))
 			return err
 		}
 		return nil
@@ -256,7 +255,7 @@ func TestFailingResolverDefers(t *testing.T) {
 	}{
 		{name: "resolver error", err: assert.AnError},
 		{name: "unknown action", res: core.Resolution{Action: "maybe"}},
-		{name: "merged data of another record", res: core.Resolution{Action: core.Merged, Data: json.RawMessage(`{"id":"other"}`)}},
+		{name: "merged data of another record", res: core.Resolution{Action: core.Merged, Data: core.RawJSON(`{"id":"other"}`)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -268,7 +267,7 @@ func TestFailingResolverDefers(t *testing.T) {
 			c.put("note", `{"id":"n1","v":1}`)
 			c.sync()
 			c.put("note", `{"id":"n1","v":2}`)
-			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":3}`))
+			_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":3}`))
 			require.NoError(t, err)
 			st := c.sync()
 			assert.Equal(t, 1, st.Errors)
@@ -296,7 +295,7 @@ func TestLaterEditIsRebasedOntoTheResolution(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(string(tc.strategy), func(t *testing.T) {
 			srv := newServer()
-			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":1,"b":1,"c":1}`))
+			_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":1,"b":1,"c":1}`))
 			require.NoError(t, err)
 			c := newClient(t, srv, func(cfg *core.Config) { cfg.Strategy = tc.strategy })
 			c.sync()
@@ -307,7 +306,7 @@ func TestLaterEditIsRebasedOntoTheResolution(t *testing.T) {
 			srv.SetHooks(simserver.Hooks{})
 			c.put("note", `{"id":"n1","a":2,"b":2,"c":1}`)
 			require.Equal(t, 2, c.pending(), "the edit waits behind the in-flight op")
-			_, err = srv.Put("note", json.RawMessage(`{"id":"n1","a":1,"b":1,"c":9}`))
+			_, err = srv.Put("note", core.RawJSON(`{"id":"n1","a":1,"b":1,"c":9}`))
 			require.NoError(t, err)
 
 			st := c.sync()
@@ -329,13 +328,13 @@ func TestAcceptServerOnADeferredConflictCatchesUp(t *testing.T) {
 	c.put("note", `{"id":"n1","v":1}`)
 	c.sync()
 	c.put("note", `{"id":"n1","v":2}`)
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":5}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":5}`))
 	require.NoError(t, err)
 	var once atomic.Bool // kinds are pulled concurrently: the hook runs on several goroutines
 	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
 		if method == simserver.MethodPull && once.CompareAndSwap(false, true) {
 			// between the 409 and the pull, the server moves on
-			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":6}`))
+			_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":6}`))
 			return err
 		}
 		return nil
@@ -371,7 +370,7 @@ func TestKindStrategiesOverrideTheDefault(t *testing.T) {
 	c.put("note", `{"id":"x","v":2}`)
 	c.put("task", `{"id":"x","v":2}`)
 	for _, k := range []string{"note", "task"} {
-		_, err := srv.Put(k, json.RawMessage(`{"id":"x","v":9}`))
+		_, err := srv.Put(k, core.RawJSON(`{"id":"x","v":9}`))
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 2, c.sync().Conflicts)

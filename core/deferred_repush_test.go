@@ -42,10 +42,10 @@ func TestDeferredRepushMeetsTheCurrentServer(t *testing.T) {
 	c.put("note", `{"id":"n1","a":"1","b":"1"}`)
 	c.sync()
 	c.put("note", `{"id":"n1","a":"local","b":"1"}`, "a")
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":"1","b":"v2"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":"1","b":"v2"}`))
 	require.NoError(t, err)
 	c.sync() // 409 on v2: deferred
-	_, err = srv.Put("note", json.RawMessage(`{"id":"n1","a":"1","b":"v3"}`))
+	_, err = srv.Put("note", core.RawJSON(`{"id":"n1","a":"1","b":"v3"}`))
 	require.NoError(t, err)
 	c.sync() // 409 again: deferred; the pull holds v3 and passes it
 	c.sync() // 409 again: acceptServer

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"time"
 )
@@ -128,7 +127,7 @@ func New(cfg Config) (*Engine, error) {
 
 // Put writes one record locally and appends its outbox op, atomically. data is a JSON object
 // with a string "id". It returns the stored record and emits a "change" event (origin local).
-func (e *Engine) Put(ctx context.Context, kind string, data json.RawMessage, opts PutOptions) (Record, error) {
+func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOptions) (Record, error) {
 	w, err := e.upsertWrite(kind, data)
 	if err != nil {
 		return Record{}, err
@@ -143,7 +142,7 @@ func (e *Engine) Put(ctx context.Context, kind string, data json.RawMessage, opt
 
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
-func (e *Engine) PutMany(ctx context.Context, kind string, data []json.RawMessage) ([]Record, error) {
+func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Record, error) {
 	writes := make([]LocalWrite, 0, len(data))
 	for _, d := range data {
 		w, err := e.upsertWrite(kind, d)

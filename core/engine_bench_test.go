@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -26,9 +25,9 @@ func benchEngine(b *testing.B, srv *simserver.Server) *core.Engine {
 
 // BenchmarkPush10k: 10,000 local records written in one PutMany, then pushed by one Sync.
 func BenchmarkPush10k(b *testing.B) {
-	data := make([]json.RawMessage, benchRecords)
+	data := make([]core.RawJSON, benchRecords)
 	for i := range data {
-		data[i] = json.RawMessage(fmt.Sprintf(`{"id":"r%05d","text":"some text","n":%d}`, i, i))
+		data[i] = core.RawJSON(fmt.Sprintf(`{"id":"r%05d","text":"some text","n":%d}`, i, i))
 	}
 	for b.Loop() {
 		b.StopTimer()
@@ -47,9 +46,9 @@ func BenchmarkPush10k(b *testing.B) {
 // BenchmarkPull10k: a fresh client pulls 10,000 records in pages of 500.
 func BenchmarkPull10k(b *testing.B) {
 	srv := simserver.New(simserver.Options{})
-	data := make([]json.RawMessage, benchRecords)
+	data := make([]core.RawJSON, benchRecords)
 	for i := range data {
-		data[i] = json.RawMessage(fmt.Sprintf(`{"id":"r%05d","text":"some text","n":%d}`, i, i))
+		data[i] = core.RawJSON(fmt.Sprintf(`{"id":"r%05d","text":"some text","n":%d}`, i, i))
 	}
 	if _, err := srv.Import("note", data); err != nil {
 		b.Fatal(err)

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -91,8 +90,8 @@ func retryableByDefault(c Code) bool {
 // Errorf builds an *Error of category c with its default retryable flag.
 // A %w verb in format sets the cause.
 func Errorf(c Code, op string, format string, args ...any) *Error {
-	w := fmt.Errorf(format, args...)
-	return &Error{Code: c, Retryable: retryableByDefault(c), Op: op, Msg: w.Error(), Err: errors.Unwrap(w)}
+	msg, cause := errFormat(format, args)
+	return &Error{Code: c, Retryable: retryableByDefault(c), Op: op, Msg: msg, Err: cause}
 }
 
 // Wrap gives err the category c unless it already has one, keeping it as the cause.

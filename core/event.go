@@ -1,7 +1,5 @@
 package core
 
-import "encoding/json"
-
 // EventType names an engine event. The names are those of JS-API.md.
 type EventType string
 
@@ -68,11 +66,11 @@ type Event struct {
 	Err       error     `json:"-"`
 	IDs       []string  `json:"ids,omitempty"`
 	// Records are a local change's stored records, parallel to IDs (null for a delete).
-	Records   []json.RawMessage `json:"records,omitempty"`
-	Origin    string            `json:"origin,omitempty"`
-	Status    *Status           `json:"status,omitempty"`
-	Reason    string            `json:"reason,omitempty"`
-	ClearData bool              `json:"clearData,omitempty"`
+	Records   []RawJSON `json:"records,omitempty"`
+	Origin    string    `json:"origin,omitempty"`
+	Status    *Status   `json:"status,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	ClearData bool      `json:"clearData,omitempty"`
 
 	ID         string `json:"id,omitempty"`   // the entity of a per-op or merge event
 	OpID       string `json:"opId,omitempty"` // the op of a per-op event
@@ -84,22 +82,5 @@ type Event struct {
 	ServerFields []string `json:"serverFields,omitempty"`
 }
 
-// errorJSON is how an event carries its error across to JS.
-type errorJSON struct {
-	Code      Code   `json:"code"`
-	Retryable bool   `json:"retryable"`
-	Message   string `json:"message"`
-}
-
-// MarshalJSON encodes the event with its error as {code, retryable, message}.
-func (e Event) MarshalJSON() ([]byte, error) {
-	type plain Event
-	out := struct {
-		plain
-		Error *errorJSON `json:"error,omitempty"`
-	}{plain: plain(e)}
-	if e.Err != nil {
-		out.Error = &errorJSON{Code: CodeOf(e.Err), Retryable: IsRetryable(e.Err), Message: e.Err.Error()}
-	}
-	return json.Marshal(out)
-}
+// MarshalJSON encodes the event with its error as {code, retryable, message} (AppendEvent).
+func (e Event) MarshalJSON() ([]byte, error) { return AppendEvent(nil, e), nil }

@@ -73,7 +73,7 @@ func (c *client) put(kind, data string, changed ...string) core.Record {
 	if changed != nil {
 		opts = core.PutOptions{ChangedFields: changed, ChangedGiven: true}
 	}
-	rec, err := c.eng.Put(context.Background(), kind, json.RawMessage(data), opts)
+	rec, err := c.eng.Put(context.Background(), kind, core.RawJSON(data), opts)
 	require.NoError(c.t, err)
 	return rec
 }
@@ -111,7 +111,7 @@ func serverFields(t *testing.T, srv *simserver.Server, kind, id string) (map[str
 	return decode(t, rec.Data), rec.Deleted
 }
 
-func decode(t *testing.T, data json.RawMessage) map[string]any {
+func decode(t *testing.T, data core.RawJSON) map[string]any {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(data, &m))

@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 	"testing"
 
@@ -20,7 +19,7 @@ import (
 // brings it back: the device never shows the server's n1 until someone changes it again.
 func TestHeldItemOfCancelledCreateComesBack(t *testing.T) {
 	srv := newServer()
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":"server"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":"server"}`))
 	require.NoError(t, err)
 	c := newClient(t, srv, nil)
 	var created atomic.Bool // kinds are pulled concurrently: the hook runs in parallel

@@ -2,9 +2,9 @@ package core
 
 import (
 	"bytes"
-	"encoding/json"
 
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // usable checks the engine is open and, when kind is not empty, that kind is configured.
@@ -23,7 +23,7 @@ func (e *Engine) usable(op, kind string) error {
 
 // upsertWrite checks one record of an app write (a JSON object with a string id) and makes
 // its LocalWrite.
-func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, error) {
+func (e *Engine) upsertWrite(kind string, data RawJSON) (LocalWrite, error) {
 	const op = "put"
 	if err := e.usable(op, kind); err != nil {
 		return LocalWrite{}, err
@@ -41,7 +41,7 @@ func (e *Engine) upsertWrite(kind string, data json.RawMessage) (LocalWrite, err
 // recordID returns the string "id" of a record that must be a JSON object. The light scan
 // finds it without decoding the record; the store validates the whole JSON (storekit's
 // validateWrite) before writing, so a malformed record is still refused, with nothing applied.
-func recordID(op string, data json.RawMessage) (string, error) {
+func recordID(op string, data RawJSON) (string, error) {
 	b := bytes.TrimLeft(data, " \t\r\n")
 	if len(b) == 0 || b[0] != '{' {
 		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")
@@ -52,8 +52,8 @@ func recordID(op string, data json.RawMessage) (string, error) {
 		}
 		return checkedID(op, *m.ID)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
+	fields, err := jsonv.RawObject(data)
+	if err != nil || fields == nil {
 		return "", Errorf(CodeInvalid, op, "the record is not a JSON object")
 	}
 	raw, ok := fields["id"]
@@ -61,7 +61,7 @@ func recordID(op string, data json.RawMessage) (string, error) {
 		return "", Errorf(CodeInvalid, op, "the record has no \"id\"")
 	}
 	var id string
-	if err := json.Unmarshal(raw, &id); err != nil {
+	if err := jsonv.String(raw, &id); err != nil {
 		return "", Errorf(CodeInvalid, op, "the record's \"id\" %s is not a string", string(raw))
 	}
 	return checkedID(op, id)

@@ -2,8 +2,9 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // A server may acknowledge an op (2xx) without sending its stored record: a 204, an empty
@@ -23,10 +24,10 @@ const metaUnconfirmed = "unconfirmed"
 
 // unconfirmedEntry is the acknowledged write of one entity: a delete, or an upsert's payload.
 type unconfirmedEntry struct {
-	Kind    string          `json:"kind"`
-	ID      string          `json:"id"`
-	Delete  bool            `json:"delete,omitempty"`
-	Payload json.RawMessage `json:"payload,omitempty"`
+	Kind    string  `json:"kind"`
+	ID      string  `json:"id"`
+	Delete  bool    `json:"delete,omitempty"`
+	Payload RawJSON `json:"payload,omitempty"`
 }
 
 func (u unconfirmedEntry) key() string { return entityKey(u.Kind, u.ID) }
@@ -80,17 +81,20 @@ func planLearn(op Op, fetched Record, found bool) (server *Record, confirmed boo
 	case op.Type == OpUpsert:
 		r.Data = cloneRaw(op.Payload)
 	default:
-		b, _ := json.Marshal(map[string]string{"id": op.EntityID})
-		r.Data = b
+		r.Data = idObject(op.EntityID)
 	}
 	return &r, false
 }
 
 // holdsFields reports whether the JSON object data has every field of the JSON object
 // written with an equal value, fields in learnIgnored aside; a null written may be absent.
-func holdsFields(data, written json.RawMessage) bool {
-	var have, want map[string]json.RawMessage
-	if json.Unmarshal(data, &have) != nil || json.Unmarshal(written, &want) != nil || have == nil || want == nil {
+func holdsFields(data, written RawJSON) bool {
+	have, err := jsonv.RawObject(data)
+	if err != nil {
+		return false
+	}
+	want, err := jsonv.RawObject(written)
+	if err != nil || have == nil || want == nil {
 		return false
 	}
 	for k, w := range want {
@@ -189,8 +193,8 @@ func (e *Engine) unconfirmedList(ctx context.Context) ([]unconfirmedEntry, error
 	if err != nil || !ok {
 		return nil, Wrap(CodeStorage, "push", err)
 	}
-	var list []unconfirmedEntry
-	if err := json.Unmarshal([]byte(v), &list); err != nil {
+	list, err := decodeList([]byte(v), decodeUnconfirmed)
+	if err != nil {
 		return nil, Errorf(CodeStorage, "push", "stored unconfirmed list is unreadable: %w", err)
 	}
 	return list, nil
@@ -226,10 +230,7 @@ func (e *Engine) changeUnconfirmed(ctx context.Context, add []unconfirmedEntry, 
 		return nil
 	}
 	next = append(next, add...)
-	b, err := json.Marshal(next)
-	if err != nil {
-		return Errorf(CodeStorage, "push", "%w", err)
-	}
+	b := appendList(nil, next, appendUnconfirmed)
 	return Wrap(CodeStorage, "push", e.cfg.Store.SetMeta(ctx, metaUnconfirmed, string(b)))
 }
 

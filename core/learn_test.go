@@ -146,7 +146,7 @@ func TestChangeBeforeTheFetchIsNotOverwritten(t *testing.T) {
 		case method == simserver.MethodPush && pushed.CompareAndSwap(false, true):
 			c.put("note", `{"id":"n1","a":2,"b":0}`, "a")
 		case method == simserver.MethodFetch && fetched.CompareAndSwap(false, true):
-			_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":1,"b":9}`))
+			_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":1,"b":9}`))
 			return err
 		}
 		return nil
@@ -166,10 +166,10 @@ func TestChangeBeforeTheFetchIsNotOverwritten(t *testing.T) {
 
 func TestPlanLearn(t *testing.T) {
 	up := core.Op{Kind: "note", EntityID: "n1", Type: core.OpUpsert, BaseUpdatedAt: "v1",
-		Payload: json.RawMessage(`{"id":"n1","t":"x","gone":null,"updated_at":"v1"}`)}
+		Payload: core.RawJSON(`{"id":"n1","t":"x","gone":null,"updated_at":"v1"}`)}
 	del := core.Op{Kind: "note", EntityID: "n1", Type: core.OpDelete, BaseUpdatedAt: "v1"}
 	rec := func(data string, deleted bool) core.Record {
-		return core.Record{Kind: "note", ID: "n1", Data: json.RawMessage(data), UpdatedAt: "v2", Deleted: deleted}
+		return core.Record{Kind: "note", ID: "n1", Data: core.RawJSON(data), UpdatedAt: "v2", Deleted: deleted}
 	}
 	tests := []struct {
 		name      string

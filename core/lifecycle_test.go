@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -70,7 +69,7 @@ func TestConcurrentSyncJoinsTheRunningOne(t *testing.T) {
 
 func TestEventsInOrderForASlowSubscriber(t *testing.T) {
 	srv := newServer()
-	_, err := srv.Put("task", json.RawMessage(`{"id":"t1"}`))
+	_, err := srv.Put("task", core.RawJSON(`{"id":"t1"}`))
 	require.NoError(t, err)
 	c := newClient(t, srv, nil)
 	slow, _ := c.eng.Subscribe() // not read until the engine is closed
@@ -127,7 +126,7 @@ func TestUnsubscribeAndCloseEndSubscriptions(t *testing.T) {
 	assert.False(t, open)
 	_, err := c.eng.Sync(ctx(t), core.SyncOptions{})
 	assert.ErrorIs(t, err, core.ErrClosed)
-	_, err = c.eng.Put(ctx(t), "note", json.RawMessage(`{"id":"x"}`), core.PutOptions{})
+	_, err = c.eng.Put(ctx(t), "note", core.RawJSON(`{"id":"x"}`), core.PutOptions{})
 	assert.ErrorIs(t, err, core.ErrClosed)
 	assert.NoError(t, c.eng.Close())
 }
@@ -158,11 +157,11 @@ func TestFullResyncClearDataKeepsPendingEntities(t *testing.T) {
 	c.sync()
 	// n2 changes on the server; "ghost" is a local copy the server purged for good, which
 	// only a full resync with clearData notices.
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n2","v":5}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n2","v":5}`))
 	require.NoError(t, err)
 	cur, err := c.store.Cursor(ctx(t), "note")
 	require.NoError(t, err)
-	ghost := core.Record{Kind: "note", ID: "ghost", Data: json.RawMessage(`{"id":"ghost"}`), UpdatedAt: cur.UpdatedAt}
+	ghost := core.Record{Kind: "note", ID: "ghost", Data: core.RawJSON(`{"id":"ghost"}`), UpdatedAt: cur.UpdatedAt}
 	_, err = c.store.ApplyPage(ctx(t), "note", []core.Record{ghost}, cur)
 	require.NoError(t, err)
 	c.put("note", `{"id":"n1","v":2}`)
@@ -220,27 +219,27 @@ func TestInvalidInput(t *testing.T) {
 		call func() error
 	}{
 		{"unknown kind", func() error {
-			_, err := c.eng.Put(ctx(t), "other", json.RawMessage(`{"id":"1"}`), core.PutOptions{})
+			_, err := c.eng.Put(ctx(t), "other", core.RawJSON(`{"id":"1"}`), core.PutOptions{})
 			return err
 		}},
 		{"no id", func() error {
-			_, err := c.eng.Put(ctx(t), "note", json.RawMessage(`{"v":1}`), core.PutOptions{})
+			_, err := c.eng.Put(ctx(t), "note", core.RawJSON(`{"v":1}`), core.PutOptions{})
 			return err
 		}},
 		{"id not a string", func() error {
-			_, err := c.eng.Put(ctx(t), "note", json.RawMessage(`{"id":1}`), core.PutOptions{})
+			_, err := c.eng.Put(ctx(t), "note", core.RawJSON(`{"id":1}`), core.PutOptions{})
 			return err
 		}},
 		{"not an object", func() error {
-			_, err := c.eng.Put(ctx(t), "note", json.RawMessage(`[1]`), core.PutOptions{})
+			_, err := c.eng.Put(ctx(t), "note", core.RawJSON(`[1]`), core.PutOptions{})
 			return err
 		}},
 		{"not JSON", func() error {
-			_, err := c.eng.Put(ctx(t), "note", json.RawMessage(`{`), core.PutOptions{})
+			_, err := c.eng.Put(ctx(t), "note", core.RawJSON(`{`), core.PutOptions{})
 			return err
 		}},
 		{"one bad record of many", func() error {
-			_, err := c.eng.PutMany(ctx(t), "note", []json.RawMessage{json.RawMessage(`{"id":"a"}`), json.RawMessage(`{}`)})
+			_, err := c.eng.PutMany(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{}`)})
 			return err
 		}},
 		{"delete without id", func() error { return c.eng.Delete(ctx(t), "note", "") }},
@@ -273,7 +272,7 @@ func TestInvalidInput(t *testing.T) {
 func TestLocalWritesAndEnqueue(t *testing.T) {
 	srv := newServer()
 	c := newClient(t, srv, nil)
-	recs, err := c.eng.PutMany(ctx(t), "note", []json.RawMessage{json.RawMessage(`{"id":"a"}`), json.RawMessage(`{"id":"b"}`)})
+	recs, err := c.eng.PutMany(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{"id":"b"}`)})
 	require.NoError(t, err)
 	assert.Len(t, recs, 2)
 	require.NoError(t, c.eng.Delete(ctx(t), "note", "missing"), "deleting an absent record is a no-op")
@@ -285,7 +284,7 @@ func TestLocalWritesAndEnqueue(t *testing.T) {
 	assert.Equal(t, []string{"a", "b"}, change[0].IDs)
 	assert.Equal(t, core.OriginLocal, change[0].Origin)
 
-	op, err := c.eng.Enqueue(ctx(t), core.Op{Kind: "task", EntityID: "t1", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"t1","x":1}`)})
+	op, err := c.eng.Enqueue(ctx(t), core.Op{Kind: "task", EntityID: "t1", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"t1","x":1}`)})
 	require.NoError(t, err)
 	assert.NotEmpty(t, op.OpID)
 	assert.NotZero(t, op.LocalTimestamp)
@@ -322,7 +321,7 @@ func TestAPanickingResolverDoesNotWedgeTheEngine(t *testing.T) {
 	c.put("note", `{"id":"n1","v":1}`)
 	c.sync()
 	c.put("note", `{"id":"n1","v":2}`)
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":3}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":3}`))
 	require.NoError(t, err)
 	assert.Panics(t, func() { _, _ = c.eng.Sync(ctx(t), core.SyncOptions{}) })
 	st, err := c.eng.Status(ctx(t))

@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -75,7 +74,7 @@ func newLiar(t *testing.T, count int, mod func(*core.Config)) (*client, *lying) 
 	t.Helper()
 	srv := newServer()
 	for i := range count {
-		_, err := srv.Put("note", json.RawMessage(fmt.Sprintf(`{"id":"n%d","v":%d}`, i, i)))
+		_, err := srv.Put("note", core.RawJSON(fmt.Sprintf(`{"id":"n%d","v":%d}`, i, i)))
 		require.NoError(t, err)
 	}
 	l := &lying{Server: srv}
@@ -118,7 +117,7 @@ func TestPullRunNeverLoops(t *testing.T) {
 		}, "does not move on"},
 		{"the same item under new tokens, with a version that does not parse", func([]core.Record) func(int, string, core.PullRequest, core.PullPage) core.PullPage {
 			return func(n int, _ string, _ core.PullRequest, _ core.PullPage) core.PullPage {
-				return core.PullPage{Items: []core.Record{{Kind: "note", ID: "n0", Data: json.RawMessage(`{"id":"n0"}`), UpdatedAt: "v1"}},
+				return core.PullPage{Items: []core.Record{{Kind: "note", ID: "n0", Data: core.RawJSON(`{"id":"n0"}`), UpdatedAt: "v1"}},
 					NextPageToken: fmt.Sprintf("t%d", n)}
 			}
 		}, "ending at"},
@@ -171,10 +170,10 @@ func TestPullRefusesAPageOutsideTheRequest(t *testing.T) {
 			old, ok := l.Record("note", "n0") // before the cursor's item (n1)
 			require.True(t, ok)
 			for i := 2; i < 4; i++ {
-				_, err := l.Put("note", json.RawMessage(fmt.Sprintf(`{"id":"n%d"}`, i)))
+				_, err := l.Put("note", core.RawJSON(fmt.Sprintf(`{"id":"n%d"}`, i)))
 				require.NoError(t, err)
 			}
-			_, err := l.Put("note", json.RawMessage(`{"id":"n0","v":"changed"}`))
+			_, err := l.Put("note", core.RawJSON(`{"id":"n0","v":"changed"}`))
 			require.NoError(t, err)
 			l.lie(func(_ int, _ string, _ core.PullRequest, p core.PullPage) core.PullPage { return tc.lie(p, old) })
 			_, err = c.eng.Sync(ctx(t), core.SyncOptions{})
@@ -194,7 +193,7 @@ func TestPullSkipsRepeatsOfTheCursorInstant(t *testing.T) {
 	c.sync()
 	at, ok := l.Record("note", "n1") // the cursor's item
 	require.True(t, ok)
-	_, err := l.Put("note", json.RawMessage(`{"id":"n2"}`))
+	_, err := l.Put("note", core.RawJSON(`{"id":"n2"}`))
 	require.NoError(t, err)
 	l.lie(func(_ int, _ string, req core.PullRequest, p core.PullPage) core.PullPage {
 		if req.PageToken == "" && !req.After.IsZero() {
@@ -219,7 +218,7 @@ func TestPullSetsBadItemsAside(t *testing.T) {
 			return p
 		}
 		// n0 is not an object; n2 comes back from the transport as unreadable.
-		p.Items[0].Data = json.RawMessage(`["n0"]`)
+		p.Items[0].Data = core.RawJSON(`["n0"]`)
 		bad := p.Items[2]
 		p.Items = p.Items[:2]
 		p.Bad = []core.BadItem{{Index: 2, ID: bad.ID, UpdatedAt: bad.UpdatedAt, Reason: "record has no string id"}}
@@ -256,7 +255,7 @@ func TestPullSetsBadItemsAside(t *testing.T) {
 	assert.Len(t, aside2, 2)
 
 	l.lie(nil)
-	_, err = l.Put("note", json.RawMessage(`{"id":"n0","v":"fixed"}`))
+	_, err = l.Put("note", core.RawJSON(`{"id":"n0","v":"fixed"}`))
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.sync().Pulled)
 	assert.Equal(t, "fixed", c.fields("note", "n0")["v"])
@@ -271,7 +270,7 @@ func TestPullSetsBadItemsAside(t *testing.T) {
 func refetchPending(t *testing.T) (*client, *lying) {
 	t.Helper()
 	c, l := newLiar(t, 0, nil)
-	_, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"server"}`))
+	_, err := l.Put("note", core.RawJSON(`{"id":"r1","v":"server"}`))
 	require.NoError(t, err)
 	c.sync()
 	dropRefused(t, l.Server, c, "note", `{"id":"r1","v":"mine"}`)
@@ -318,9 +317,9 @@ func TestRefetchAnswersAreChecked(t *testing.T) {
 	})
 	t.Run("an older version than the local one", func(t *testing.T) {
 		c, l := newLiar(t, 0, nil)
-		old, err := l.Put("note", json.RawMessage(`{"id":"r1","v":"old"}`))
+		old, err := l.Put("note", core.RawJSON(`{"id":"r1","v":"old"}`))
 		require.NoError(t, err)
-		_, err = l.Put("note", json.RawMessage(`{"id":"r1","v":"new"}`))
+		_, err = l.Put("note", core.RawJSON(`{"id":"r1","v":"new"}`))
 		require.NoError(t, err)
 		c.sync()
 		require.Equal(t, "new", c.fields("note", "r1")["v"])
@@ -355,7 +354,7 @@ func TestPullNeverOverwritesANewerSyncedVersion(t *testing.T) {
 			t2, err := time.Parse(time.RFC3339Nano, it.UpdatedAt)
 			require.NoError(t, err)
 			mid := t1.Add(t2.Sub(t1) / 2).Format(time.RFC3339Nano)
-			p.Items[i] = core.Record{Kind: "note", ID: "r", UpdatedAt: mid, Data: json.RawMessage(`{"id":"r","v":"stale","updatedAt":"` + mid + `"}`)}
+			p.Items[i] = core.Record{Kind: "note", ID: "r", UpdatedAt: mid, Data: core.RawJSON(`{"id":"r","v":"stale","updatedAt":"` + mid + `"}`)}
 		}
 		return p
 	})

@@ -1,13 +1,11 @@
 package core
 
 import (
-	"bytes"
-	"encoding/json"
-	"reflect"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
-// The merge helpers of the seed library, on decoded JSON objects (decode with
-// json.Decoder.UseNumber so that numbers round-trip exactly; DecodeObject does). None of them
+// The merge helpers of the seed library, on decoded JSON objects (jsonv's value model, whose
+// numbers keep their text so that they round-trip exactly; DecodeObject decodes to it). None of them
 // modifies its inputs: the result shares nothing with them.
 
 // mergeSystemFields are taken from the server by PreservingMerge: identity and server-owned
@@ -85,12 +83,12 @@ func listHas(list []any, item any) bool {
 	id, hasID := itemID(item)
 	for _, x := range list {
 		if hasID {
-			if xid, ok := itemID(x); ok && reflect.DeepEqual(xid, id) {
+			if xid, ok := itemID(x); ok && jsonv.Equal(xid, id) {
 				return true
 			}
 			continue
 		}
-		if reflect.DeepEqual(x, item) {
+		if jsonv.Equal(x, item) {
 			return true
 		}
 	}
@@ -141,48 +139,44 @@ func cloneValue(v any) any {
 	return v
 }
 
-// DecodeObject decodes a JSON object with json.Number numbers (exact round trips). JSON null
+// DecodeObject decodes a JSON object into jsonv's value model (numbers as text: exact round trips). JSON null
 // decodes to an empty object; anything else that is not an object is an ErrInvalid error.
-func DecodeObject(data json.RawMessage) (map[string]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+func DecodeObject(data RawJSON) (map[string]any, error) {
+	v, err := jsonv.Decode(data)
+	if err != nil {
 		return nil, Errorf(CodeInvalid, "merge", "not a JSON object: %w", err)
 	}
-	if dec.More() {
-		return nil, Errorf(CodeInvalid, "merge", "trailing data after the JSON object")
+	switch m := v.(type) {
+	case map[string]any:
+		return m, nil
+	case nil:
+		return map[string]any{}, nil
 	}
-	if m == nil {
-		m = map[string]any{}
-	}
-	return m, nil
+	return nil, Errorf(CodeInvalid, "merge", "not a JSON object: %w", &jsonv.TypeError{Want: "object", Got: jsonv.Kind(data)})
 }
 
 // EncodeObject encodes a merged object compactly, without HTML escaping.
-func EncodeObject(m map[string]any) (json.RawMessage, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
+func EncodeObject(m map[string]any) (RawJSON, error) {
+	b, err := jsonv.AppendValue(nil, m, false)
+	if err != nil {
 		return nil, Errorf(CodeInvalid, "merge", "encode: %w", err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return b, nil
 }
 
 // PreservingMergeJSON is PreservingMerge on JSON objects.
-func PreservingMergeJSON(local, server json.RawMessage, changedFields []string) (json.RawMessage, error) {
+func PreservingMergeJSON(local, server RawJSON, changedFields []string) (RawJSON, error) {
 	return mergeJSON(local, server, func(l, s map[string]any) map[string]any {
 		return PreservingMerge(l, s, changedFields)
 	})
 }
 
 // defaultMergeJSON is defaultMerge on JSON objects.
-func defaultMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
+func defaultMergeJSON(local, server RawJSON) (RawJSON, error) {
 	return mergeJSON(local, server, defaultMerge)
 }
 
-func mergeJSON(local, server json.RawMessage, merge func(l, s map[string]any) map[string]any) (json.RawMessage, error) {
+func mergeJSON(local, server RawJSON, merge func(l, s map[string]any) map[string]any) (RawJSON, error) {
 	l, err := DecodeObject(local)
 	if err != nil {
 		return nil, err

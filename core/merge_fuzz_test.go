@@ -1,7 +1,6 @@
 package core_test
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,11 +10,11 @@ import (
 
 // fuzzInputs decodes a fuzz case; ok is false when it is not two JSON objects.
 func fuzzInputs(local, server string) (l, s map[string]any, ok bool) {
-	l, err := core.DecodeObject(json.RawMessage(local))
+	l, err := core.DecodeObject(core.RawJSON(local))
 	if err != nil {
 		return nil, nil, false
 	}
-	s, err = core.DecodeObject(json.RawMessage(server))
+	s, err = core.DecodeObject(core.RawJSON(server))
 	if err != nil {
 		return nil, nil, false
 	}

@@ -1,7 +1,5 @@
 package core
 
-import "encoding/json"
-
 // deepMerge is the seed's recursive merge, kept with the tests that check js/merges.js
 // against it (no Go code uses it): nested objects on both sides merge recursively and
 // otherwise a local key wins, even when its value is null (lists are replaced, not unioned).
@@ -20,6 +18,6 @@ func deepMerge(local, server map[string]any) map[string]any {
 }
 
 // deepMergeJSON is deepMerge on JSON objects.
-func deepMergeJSON(local, server json.RawMessage) (json.RawMessage, error) {
+func deepMergeJSON(local, server RawJSON) (RawJSON, error) {
 	return mergeJSON(local, server, deepMerge)
 }

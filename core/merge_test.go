@@ -1,7 +1,6 @@
 package core_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,7 +11,7 @@ import (
 
 func obj(t *testing.T, s string) map[string]any {
 	t.Helper()
-	m, err := core.DecodeObject(json.RawMessage(s))
+	m, err := core.DecodeObject(core.RawJSON(s))
 	require.NoError(t, err)
 	return m
 }
@@ -100,7 +99,7 @@ func TestPreservingMerge(t *testing.T) {
 }
 
 func TestPreservingMergeNumbersExact(t *testing.T) {
-	got, err := core.PreservingMergeJSON(json.RawMessage(`{"n":12345678901234567890,"f":1.10}`), json.RawMessage(`{"id":"a"}`), nil)
+	got, err := core.PreservingMergeJSON(core.RawJSON(`{"n":12345678901234567890,"f":1.10}`), core.RawJSON(`{"id":"a"}`), nil)
 	require.NoError(t, err)
 	assert.Equal(t, `{"f":1.10,"id":"a","n":12345678901234567890}`, string(got))
 }
@@ -174,12 +173,12 @@ func TestMergeJSONInputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for name, f := range map[string]func(l, s json.RawMessage) (json.RawMessage, error){
-				"preserving": func(l, s json.RawMessage) (json.RawMessage, error) { return core.PreservingMergeJSON(l, s, nil) },
+			for name, f := range map[string]func(l, s core.RawJSON) (core.RawJSON, error){
+				"preserving": func(l, s core.RawJSON) (core.RawJSON, error) { return core.PreservingMergeJSON(l, s, nil) },
 				"default":    core.DefaultMergeJSON,
 				"deep":       core.DeepMergeJSON,
 			} {
-				got, err := f(json.RawMessage(tt.local), json.RawMessage(tt.server))
+				got, err := f(core.RawJSON(tt.local), core.RawJSON(tt.server))
 				if tt.wantErr {
 					require.ErrorIs(t, err, core.ErrInvalid, name)
 					continue

@@ -1,14 +1,14 @@
 package core
 
 import (
-	"encoding/json"
-	"reflect"
 	"sort"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // preserveMerge is autoPreserve's resolution data for c (PreservingMerge) with its
 // "dataMerged" event, which says where each field came from.
-func preserveMerge(c Conflict) (json.RawMessage, Event, error) {
+func preserveMerge(c Conflict) (RawJSON, Event, error) {
 	local, err := DecodeObject(c.Local)
 	if err != nil {
 		return nil, Event{}, err
@@ -37,7 +37,7 @@ func mergeSources(server, merged map[string]any) (localFields, serverFields []st
 			continue
 		}
 		sv, inServer := server[k]
-		fromLocal := !inServer || !reflect.DeepEqual(sv, mv)
+		fromLocal := !inServer || !jsonv.Equal(sv, mv)
 		if fromLocal {
 			localFields = append(localFields, k)
 		}

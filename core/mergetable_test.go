@@ -18,12 +18,12 @@ func TestMergeTable(t *testing.T) {
 	require.NoError(t, err)
 	var table struct {
 		Cases []struct {
-			Name          string          `json:"name"`
-			Fn            string          `json:"fn"`
-			Local         json.RawMessage `json:"local"`
-			Server        json.RawMessage `json:"server"`
-			ChangedFields []string        `json:"changedFields"`
-			Want          json.RawMessage `json:"want"`
+			Name          string       `json:"name"`
+			Fn            string       `json:"fn"`
+			Local         core.RawJSON `json:"local"`
+			Server        core.RawJSON `json:"server"`
+			ChangedFields []string     `json:"changedFields"`
+			Want          core.RawJSON `json:"want"`
 		} `json:"cases"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &table))
@@ -32,7 +32,7 @@ func TestMergeTable(t *testing.T) {
 	for _, tc := range table.Cases {
 		fns[tc.Fn]++
 		t.Run(tc.Fn+": "+tc.Name, func(t *testing.T) {
-			var got json.RawMessage
+			var got core.RawJSON
 			var err error
 			switch tc.Fn {
 			case "preserving":

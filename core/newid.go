@@ -1,9 +1,6 @@
 package core
 
-import (
-	"encoding/binary"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // newUUID returns a random (version 4, RFC 9562) UUID in its canonical lower-case form.
 //
@@ -13,8 +10,13 @@ import (
 // sync.wasm for the same bits.
 func newUUID() string {
 	var b [16]byte
-	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
-	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	for i, x := 0, rand.Uint64(); i < 16; i++ { // byte by byte: encoding/binary imports reflect
+		if i == 8 {
+			x = rand.Uint64()
+		}
+		b[i] = byte(x)
+		x >>= 8
+	}
 	return formatUUID(b)
 }
 

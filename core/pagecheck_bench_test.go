@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ func BenchmarkCheckPage(b *testing.B) {
 	for i := range items {
 		id := fmt.Sprintf("id-%04d", i)
 		items[i] = Record{ID: id, UpdatedAt: t0.Add(time.Duration(i+1) * time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
-			Data: json.RawMessage(`{"id":"` + id + `"}`)}
+			Data: RawJSON(`{"id":"` + id + `"}`)}
 	}
 	req := PullRequest{After: Cursor{UpdatedAt: t0.Format("2006-01-02T15:04:05.000000Z"), ID: "x"}, Limit: 500}
 	b.ReportAllocs()

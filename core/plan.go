@@ -2,9 +2,9 @@ package core
 
 import (
 	"bytes"
-	"encoding/json"
-	"reflect"
 	"sort"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // systemFields are server-owned or identity fields: never part of a derived changedFields.
@@ -14,12 +14,13 @@ var systemFields = map[string]bool{
 
 // DiffFields returns the top-level keys whose values differ deeply between two JSON objects
 // (added and removed keys included, system fields excluded), sorted. It never returns nil.
-func DiffFields(old, new json.RawMessage) ([]string, error) {
-	var a, b map[string]json.RawMessage
-	if err := json.Unmarshal(old, &a); err != nil {
+func DiffFields(old, new RawJSON) ([]string, error) {
+	a, err := jsonv.RawObject(old)
+	if err != nil {
 		return nil, Errorf(CodeInvalid, "diff", "stored record is not a JSON object: %w", err)
 	}
-	if err := json.Unmarshal(new, &b); err != nil {
+	b, err := jsonv.RawObject(new)
+	if err != nil {
 		return nil, Errorf(CodeInvalid, "diff", "record is not a JSON object: %w", err)
 	}
 	changed := []string{}
@@ -41,22 +42,18 @@ func DiffFields(old, new json.RawMessage) ([]string, error) {
 }
 
 // jsonEqual compares two JSON values by meaning (key order and spacing do not matter).
-func jsonEqual(a, b json.RawMessage) bool {
+func jsonEqual(a, b RawJSON) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return false
-	}
-	return reflect.DeepEqual(x, y)
+	return jsonv.SameJSON(a, b)
 }
 
-func cloneRaw(b json.RawMessage) json.RawMessage {
+func cloneRaw(b RawJSON) RawJSON {
 	if b == nil {
 		return nil
 	}
-	return append(json.RawMessage{}, b...)
+	return append(RawJSON{}, b...)
 }
 
 func cloneStrings(s []string) []string {

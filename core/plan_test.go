@@ -1,7 +1,6 @@
 package core_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,7 +9,7 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-func raw(s string) json.RawMessage { return json.RawMessage(s) }
+func raw(s string) core.RawJSON { return core.RawJSON(s) }
 
 func TestDiffFields(t *testing.T) {
 	tests := []struct {

@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,13 +34,13 @@ func TestItemsWithoutVersionAreSetAsideAndKeepTheCursor(t *testing.T) {
 	srv := newServer()
 	tr := &corrupting{Server: srv}
 	c := newClient(t, srv, func(cfg *core.Config) { cfg.Transport = tr })
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1"}`))
 	require.NoError(t, err)
 	c.sync()
 	before, err := c.eng.Cursors(ctx(t))
 	require.NoError(t, err)
 
-	_, err = srv.Put("note", json.RawMessage(`{"id":"n2"}`))
+	_, err = srv.Put("note", core.RawJSON(`{"id":"n2"}`))
 	require.NoError(t, err)
 	tr.corrupt = true
 	st, err := c.eng.Sync(ctx(t), core.SyncOptions{})
@@ -71,7 +70,7 @@ func TestItemsWithoutVersionAreSetAsideAndKeepTheCursor(t *testing.T) {
 func TestPullRetriesServerErrorsAndTimeouts(t *testing.T) {
 	srv := newServer()
 	c := newClient(t, srv, nil)
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1"}`))
 	require.NoError(t, err)
 	srv.FailNext(simserver.MethodPull, simserver.ServerError(503), core.Errorf(core.CodeTimeout, "pull", "slow"))
 	assert.Equal(t, 1, c.sync().Pulled)

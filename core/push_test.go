@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -180,7 +179,7 @@ func TestRefusedOpsAreParked(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := simserver.New(tc.opts)
-			_, err := srv.Put("note", json.RawMessage(`{"id":"ok"}`))
+			_, err := srv.Put("note", core.RawJSON(`{"id":"ok"}`))
 			require.NoError(t, err)
 			c := newClient(t, srv, nil)
 			c.sync()
@@ -218,7 +217,7 @@ func TestDroppedParkedOpRevertsToTheServer(t *testing.T) {
 	c.put("note", `{"id":"n1","v":1}`)
 	c.sync()
 	c.put("note", `{"id":"n1","v":2}`)
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","v":5}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","v":5}`))
 	require.NoError(t, err)
 	c.sync() // deferred; the pull holds v5 and passes it
 	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"math"
 	"sort"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // Local queries (JS-API.md "Queries and live queries"): the typed query, its parser and the
@@ -395,7 +395,7 @@ func decodeScalar(t []byte) (Value, bool) {
 			return Value{Tag: TagString, Str: string(t[1 : len(t)-1])}, true
 		}
 		var s string
-		if json.Unmarshal(t, &s) != nil {
+		if jsonv.Check(t) != nil || jsonv.String(t, &s) != nil {
 			return Value{}, false
 		}
 		return Value{Tag: TagString, Str: s}, true

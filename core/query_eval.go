@@ -1,11 +1,11 @@
 package core
 
 import (
-	"encoding/json"
 	"sort"
 	"unicode/utf8"
 
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // FieldValue reads the value at path in a record's JSON object without decoding the rest: a
@@ -76,7 +76,7 @@ func keyIs(quoted []byte, key string) bool {
 		return string(s) == key
 	}
 	var s string
-	return json.Unmarshal(quoted, &s) == nil && s == key
+	return jsonv.Check(quoted) == nil && jsonv.Kind(quoted) == "string" && jsonv.String(quoted, &s) == nil && s == key
 }
 
 // matches reports whether v satisfies c.

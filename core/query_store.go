@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // Querier is optionally implemented by a Store that answers queries itself (with its indexes,
@@ -113,11 +112,11 @@ func (e *Engine) parseQuery(op, kind string, query []byte) (Query, error) {
 
 // changeRecords are a local write's stored records for its change event, parallel to its ids
 // (null for a delete), so a live query need not read them back.
-func changeRecords(recs []Record) []json.RawMessage {
-	out := make([]json.RawMessage, len(recs))
+func changeRecords(recs []Record) []RawJSON {
+	out := make([]RawJSON, len(recs))
 	for i, r := range recs {
 		if r.Deleted || len(r.Data) == 0 {
-			out[i] = json.RawMessage("null")
+			out[i] = RawJSON("null")
 			continue
 		}
 		out[i] = r.Data

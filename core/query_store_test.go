@@ -26,7 +26,7 @@ func TestEngineQueries(t *testing.T) {
 				}
 			})
 			for _, d := range []string{`{"id":"a","n":2}`, `{"id":"b","n":1}`, `{"id":"c"}`, `{"id":"d","n":3}`} {
-				_, err := c.eng.Put(ctx, "note", json.RawMessage(d), core.PutOptions{})
+				_, err := c.eng.Put(ctx, "note", core.RawJSON(d), core.PutOptions{})
 				require.NoError(t, err)
 			}
 			require.NoError(t, c.eng.Delete(ctx, "note", "d"))
@@ -66,7 +66,7 @@ func TestLocalChangeEventsCarryRecords(t *testing.T) {
 	c := newClient(t, simserver.New(simserver.Options{}), nil)
 	events, stop := c.eng.Subscribe()
 	defer stop()
-	_, err := c.eng.PutMany(ctx, "note", []json.RawMessage{json.RawMessage(`{"id":"a","v":1}`), json.RawMessage(`{"id":"b"}`)})
+	_, err := c.eng.PutMany(ctx, "note", []core.RawJSON{core.RawJSON(`{"id":"a","v":1}`), core.RawJSON(`{"id":"b"}`)})
 	require.NoError(t, err)
 	require.NoError(t, c.eng.Delete(ctx, "note", "a"))
 	var changes []core.Event

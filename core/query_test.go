@@ -29,9 +29,9 @@ func queryRecords() []Record {
 	}
 	var out []Record
 	for id, d := range data {
-		out = append(out, Record{Kind: "k", ID: id, Data: json.RawMessage(d)})
+		out = append(out, Record{Kind: "k", ID: id, Data: RawJSON(d)})
 	}
-	out = append(out, Record{Kind: "k", ID: "del", Data: json.RawMessage(`{"id":"del","v":1}`), Deleted: true})
+	out = append(out, Record{Kind: "k", ID: "del", Data: RawJSON(`{"id":"del","v":1}`), Deleted: true})
 	return out
 }
 

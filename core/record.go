@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"strconv"
 	"time"
 )
@@ -16,7 +15,7 @@ type Record struct {
 	ID   string `json:"id"`
 	// Data is the record's JSON object. Owned by the Record: callers must not modify it after
 	// handing it to a Store, and stores return copies callers may keep.
-	Data json.RawMessage `json:"data"`
+	Data RawJSON `json:"data"`
 	// UpdatedAt is the server's version token exactly as the server sent it; "" when the
 	// server has never acknowledged this entity.
 	UpdatedAt string `json:"updatedAt,omitempty"`
@@ -43,7 +42,7 @@ type Op struct {
 	EntityID string `json:"id"`
 	Type     OpType `json:"type"`
 	// Payload is the record's JSON object for upserts; nil for deletes.
-	Payload json.RawMessage `json:"payload,omitempty"`
+	Payload RawJSON `json:"payload,omitempty"`
 	// BaseUpdatedAt is the server version this change was made on; "" for a record the
 	// client believes is new.
 	BaseUpdatedAt string `json:"baseUpdatedAt,omitempty"`
@@ -91,18 +90,18 @@ type ParkedOp struct {
 
 // Conflict is a conflict between a local op and the server's record (JS-API.md).
 type Conflict struct {
-	ID              string          `json:"id"` // stable: the op's OpID
-	Kind            string          `json:"kind"`
-	EntityID        string          `json:"entityId"`
-	OpID            string          `json:"opId"`
-	Local           json.RawMessage `json:"local"`  // local record data; null for a local delete
-	Server          json.RawMessage `json:"server"` // server record; null when the server has none
-	ServerDeleted   bool            `json:"serverDeleted,omitempty"`
-	LocalDeleted    bool            `json:"localDeleted,omitempty"`
-	ChangedFields   []string        `json:"changedFields"`
-	ServerUpdatedAt string          `json:"serverUpdatedAt,omitempty"`
-	BaseUpdatedAt   string          `json:"baseUpdatedAt,omitempty"`
-	DetectedAtMs    int64           `json:"detectedAt"`
+	ID              string   `json:"id"` // stable: the op's OpID
+	Kind            string   `json:"kind"`
+	EntityID        string   `json:"entityId"`
+	OpID            string   `json:"opId"`
+	Local           RawJSON  `json:"local"`  // local record data; null for a local delete
+	Server          RawJSON  `json:"server"` // server record; null when the server has none
+	ServerDeleted   bool     `json:"serverDeleted,omitempty"`
+	LocalDeleted    bool     `json:"localDeleted,omitempty"`
+	ChangedFields   []string `json:"changedFields"`
+	ServerUpdatedAt string   `json:"serverUpdatedAt,omitempty"`
+	BaseUpdatedAt   string   `json:"baseUpdatedAt,omitempty"`
+	DetectedAtMs    int64    `json:"detectedAt"`
 }
 
 // maxKindLen is the longest kind CONTRACT.md's grammar allows.

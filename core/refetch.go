@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 )
 
@@ -24,18 +23,15 @@ func (e *Engine) refetchList(ctx context.Context) ([]refetchEntry, error) {
 	if err != nil || !ok {
 		return nil, Wrap(CodeStorage, "refetch", err)
 	}
-	var list []refetchEntry
-	if err := json.Unmarshal([]byte(v), &list); err != nil {
+	list, err := decodeList([]byte(v), decodeRefetch)
+	if err != nil {
 		return nil, Errorf(CodeStorage, "refetch", "stored list is unreadable: %w", err)
 	}
 	return list, nil
 }
 
 func (e *Engine) setRefetchList(ctx context.Context, list []refetchEntry) error {
-	b, err := json.Marshal(list)
-	if err != nil {
-		return Errorf(CodeStorage, "refetch", "%w", err)
-	}
+	b := appendList(nil, list, appendRefetch)
 	return Wrap(CodeStorage, "refetch", e.cfg.Store.SetMeta(ctx, metaRefetch, string(b)))
 }
 

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // applyResolution carries out res for op's conflict c with server:
@@ -86,7 +85,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 // when pushed. Each becomes base with its own changedFields applied (PreservingMergeJSON), in
 // order; the last one is also the local record. They are marked in flight first, so that no
 // local write coalesces into them between reading and replacing them.
-func (e *Engine) rebaseLater(ctx context.Context, op Op, base json.RawMessage, version string) error {
+func (e *Engine) rebaseLater(ctx context.Context, op Op, base RawJSON, version string) error {
 	ops, err := e.cfg.Store.Outbox(ctx, 0)
 	if err != nil {
 		return Wrap(CodeStorage, "conflict", err)

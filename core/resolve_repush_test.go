@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 	"testing"
 
@@ -31,16 +30,16 @@ func TestMergedResolutionSurvivesTheNextConflict(t *testing.T) {
 	c.put("note", `{"id":"n1","a":"1","b":"1"}`)
 	c.sync()
 	c.put("note", `{"id":"n1","a":"local","b":"1"}`, "a")
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","a":"1","b":"server"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":"1","b":"server"}`))
 	require.NoError(t, err)
 	c.sync()
 	cs, err := c.eng.Conflicts(ctx(t))
 	require.NoError(t, err)
 	require.Len(t, cs, 1)
 
-	merged := json.RawMessage(`{"id":"n1","a":"local","b":"mine"}`)
+	merged := core.RawJSON(`{"id":"n1","a":"local","b":"mine"}`)
 	require.NoError(t, c.eng.ResolveConflict(ctx(t), cs[0].ID, core.Resolution{Action: core.Merged, Data: merged}))
-	_, err = srv.Put("note", json.RawMessage(`{"id":"n1","a":"1","b":"server","c":"other"}`))
+	_, err = srv.Put("note", core.RawJSON(`{"id":"n1","a":"1","b":"server","c":"other"}`))
 	require.NoError(t, err)
 	c.sync()
 

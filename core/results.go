@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 )
 
 // applyResults applies one push answer: acknowledgements in one Store.Ack, refusals in one
@@ -88,7 +87,7 @@ func resultRecord(op Op, r PushResult) (*Record, error) {
 	return &rec, nil
 }
 
-func opName(op Op) string { return fmt.Sprintf("%s %s/%s", op.Type, op.Kind, op.EntityID) }
+func opName(op Op) string { return string(op.Type) + " " + op.Kind + "/" + op.EntityID }
 
 func (e *Engine) parkOf(op Op, status int, reason string) ParkedOp {
 	return ParkedOp{Op: op, Status: status, Reason: reason, ParkedAtMs: nowMs(e.cfg.Now)}

@@ -158,15 +158,15 @@ func TestErrorEventOfAPullCarriesPhaseAndStatus(t *testing.T) {
 func conflictOn(t *testing.T, mod func(*core.Config)) (*client, *simserver.Server) {
 	t.Helper()
 	srv := newServer()
-	_, err := srv.Put("note", json.RawMessage(`{"id":"n1","mood":3,"energy":7,"notes":"Old","tags":["a"]}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","mood":3,"energy":7,"notes":"Old","tags":["a"]}`))
 	require.NoError(t, err)
-	_, err = srv.Put("task", json.RawMessage(`{"id":"t1","mood":3,"energy":7,"notes":"Old"}`))
+	_, err = srv.Put("task", core.RawJSON(`{"id":"t1","mood":3,"energy":7,"notes":"Old"}`))
 	require.NoError(t, err)
 	c := newClient(t, srv, mod)
 	c.sync()
-	_, err = srv.Put("note", json.RawMessage(`{"id":"n1","mood":3,"energy":8,"notes":"Old","tags":["a","s"],"extra":"x"}`))
+	_, err = srv.Put("note", core.RawJSON(`{"id":"n1","mood":3,"energy":8,"notes":"Old","tags":["a","s"],"extra":"x"}`))
 	require.NoError(t, err)
-	_, err = srv.Put("task", json.RawMessage(`{"id":"t1","mood":3,"energy":8,"notes":"Old"}`))
+	_, err = srv.Put("task", core.RawJSON(`{"id":"t1","mood":3,"energy":8,"notes":"Old"}`))
 	require.NoError(t, err)
 	c.put("note", `{"id":"n1","mood":5,"energy":7,"notes":"My notes","tags":["a","l"]}`, "mood", "notes", "tags")
 	c.put("task", `{"id":"t1","mood":5,"energy":7,"notes":"Mine"}`, "mood", "notes")
@@ -211,13 +211,13 @@ func TestPerKindMergeFunctionsAndResolvers(t *testing.T) {
 	c, srv := conflictOn(t, func(cfg *core.Config) {
 		cfg.Strategy = core.Merge
 		cfg.KindStrategies = map[string]core.Strategy{"task": core.Manual}
-		cfg.MergeFunc = func(_ context.Context, c core.Conflict) (json.RawMessage, error) {
+		cfg.MergeFunc = func(_ context.Context, c core.Conflict) (core.RawJSON, error) {
 			globalCalls = append(globalCalls, c.Kind)
-			return json.RawMessage(`{"id":"` + c.EntityID + `","by":"global"}`), nil
+			return core.RawJSON(`{"id":"` + c.EntityID + `","by":"global"}`), nil
 		}
-		cfg.KindMergeFuncs = map[string]core.MergeFunc{"note": func(_ context.Context, c core.Conflict) (json.RawMessage, error) {
+		cfg.KindMergeFuncs = map[string]core.MergeFunc{"note": func(_ context.Context, c core.Conflict) (core.RawJSON, error) {
 			noteCalls = append(noteCalls, c.Kind)
-			return json.RawMessage(`{"id":"n1","by":"note"}`), nil
+			return core.RawJSON(`{"id":"n1","by":"note"}`), nil
 		}}
 		cfg.Resolver = func(context.Context, core.Conflict) (core.Resolution, error) {
 			t.Error("the global resolver must not run: task has its own")
@@ -225,7 +225,7 @@ func TestPerKindMergeFunctionsAndResolvers(t *testing.T) {
 		}
 		cfg.KindResolvers = map[string]core.Resolver{"task": func(_ context.Context, c core.Conflict) (core.Resolution, error) {
 			resolverCalls = append(resolverCalls, c.Kind)
-			return core.Resolution{Action: core.Merged, Data: json.RawMessage(`{"id":"t1","by":"task resolver"}`)}, nil
+			return core.Resolution{Action: core.Merged, Data: core.RawJSON(`{"id":"t1","by":"task resolver"}`)}, nil
 		}}
 	})
 	st := c.sync()
@@ -257,9 +257,9 @@ func TestConflictUnresolvedWhenDeferred(t *testing.T) {
 
 func TestPushKindsAndPullKinds(t *testing.T) {
 	srv := newServer()
-	_, err := srv.Put("note", json.RawMessage(`{"id":"remote-n"}`))
+	_, err := srv.Put("note", core.RawJSON(`{"id":"remote-n"}`))
 	require.NoError(t, err)
-	_, err = srv.Put("task", json.RawMessage(`{"id":"remote-t"}`))
+	_, err = srv.Put("task", core.RawJSON(`{"id":"remote-t"}`))
 	require.NoError(t, err)
 	c := newClient(t, srv, nil)
 	c.put("note", `{"id":"n1"}`)

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // One bad item must not stop a kind's sync for good (CONTRACT.md "Client-side handling of
@@ -38,8 +37,8 @@ func (e *Engine) setAsideList(ctx context.Context) ([]SetAside, error) {
 	if err != nil || !ok {
 		return nil, Wrap(CodeStorage, "set aside", err)
 	}
-	var list []SetAside
-	if err := json.Unmarshal([]byte(v), &list); err != nil {
+	list, err := decodeList([]byte(v), decodeSetAside)
+	if err != nil {
 		return nil, Errorf(CodeStorage, "set aside", "stored list is unreadable: %w", err)
 	}
 	return list, nil
@@ -71,10 +70,7 @@ func (e *Engine) addSetAside(ctx context.Context, items []SetAside) ([]SetAside,
 	if len(added) == 0 {
 		return nil, nil
 	}
-	b, err := json.Marshal(list[max(0, len(list)-maxSetAside):])
-	if err != nil {
-		return nil, Errorf(CodeStorage, "set aside", "%w", err)
-	}
+	b := appendList(nil, list[max(0, len(list)-maxSetAside):], AppendSetAside)
 	if err := e.cfg.Store.SetMeta(ctx, metaSetAside, string(b)); err != nil {
 		return nil, Wrap(CodeStorage, "set aside", err)
 	}

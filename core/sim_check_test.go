@@ -131,7 +131,7 @@ func (w *simWorld) observeServer() {
 			w.seen.version[key] = r.UpdatedAt
 			w.seen.deleted[key] = append(w.seen.deleted[key], simDeletion{step: w.step, deleted: r.Deleted})
 			w.logf("server %s del=%v %s", key, r.Deleted, r.Data)
-			var data map[string]json.RawMessage
+			var data map[string]core.RawJSON
 			require.NoError(w.t, json.Unmarshal(r.Data, &data))
 			for _, f := range []string{"a", "b"} {
 				var v string

@@ -270,7 +270,7 @@ func (w *simWorld) dropParked(c *simClient) {
 
 // merge is the merge strategy's app function, field by field: the local value of each field
 // the op changed (all when unknown), the server's for the others, tag lists unioned.
-func (w *simWorld) merge(_ context.Context, c core.Conflict) (json.RawMessage, error) {
+func (w *simWorld) merge(_ context.Context, c core.Conflict) (core.RawJSON, error) {
 	w.mu.Lock()
 	w.counts["merge func"]++
 	w.mu.Unlock()

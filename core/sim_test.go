@@ -695,7 +695,7 @@ func simOpNames(ops []core.Op) []string {
 	return out
 }
 
-func simDecode(t *testing.T, data json.RawMessage) map[string]any {
+func simDecode(t *testing.T, data core.RawJSON) map[string]any {
 	t.Helper()
 	m := map[string]any{}
 	require.NoError(t, json.Unmarshal(data, &m))

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // LocalWrite is one local change made by the app (Engine.Put/PutMany/Delete).
@@ -12,7 +11,7 @@ type LocalWrite struct {
 	// Delete marks a local delete; Data is then ignored.
 	Delete bool
 	// Data is the new full JSON object for an upsert (its "id" equals ID).
-	Data json.RawMessage
+	Data RawJSON
 	// ChangedFields as given by the app; meaningful only when ChangedGiven.
 	// Without it the store derives them by diffing Data against the stored record (DiffFields).
 	ChangedFields []string

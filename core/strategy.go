@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // Strategy is a conflict strategy (JS-API.md conflictStrategy).
@@ -41,13 +40,13 @@ const (
 
 // Resolution is a strategy's or resolver's decision on a conflict.
 type Resolution struct {
-	Action Action          `json:"action"`
-	Data   json.RawMessage `json:"data,omitempty"` // for Merged
+	Action Action  `json:"action"`
+	Data   RawJSON `json:"data,omitempty"` // for Merged
 }
 
 // MergeFunc computes merged data for the Merge strategy from the conflict's local and server
 // records. It may call out to JS; it must honour ctx.
-type MergeFunc func(ctx context.Context, c Conflict) (json.RawMessage, error)
+type MergeFunc func(ctx context.Context, c Conflict) (RawJSON, error)
 
 // Resolver decides a conflict for the Manual strategy. It may call out to JS; it must honour ctx.
 type Resolver func(ctx context.Context, c Conflict) (Resolution, error)

@@ -2,9 +2,9 @@ package core
 
 import (
 	"bytes"
-	"encoding/json"
 
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // The checks a Store runs on its input before it changes anything (with those in
@@ -35,7 +35,7 @@ func ValidateEntity(op, kind, id string) error {
 // It runs on every local write, enqueued op and acknowledged record, so it uses jsonscan (one
 // pass to validate, one light pass for the id; both fuzzed against encoding/json) and decodes
 // with encoding/json only where the light scan cannot answer (escapes, a non-string id).
-func ValidateObject(op, id string, data json.RawMessage) error {
+func ValidateObject(op, id string, data RawJSON) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' || !jsonscan.Valid(data) {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
@@ -46,16 +46,14 @@ func ValidateObject(op, id string, data json.RawMessage) error {
 		}
 		return nil
 	}
-	var head struct {
-		ID *json.RawMessage `json:"id"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	headID, err := jsonv.HeadField(data, "id")
+	if err != nil {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object: %w", id, err)
 	}
-	if head.ID != nil {
+	if headID != nil {
 		var s string
-		if json.Unmarshal(*head.ID, &s) != nil || s != id {
-			return Errorf(CodeInvalid, op, "record's \"id\" %s differs from %q", string(*head.ID), id)
+		if jsonv.IsNull(headID) || jsonv.String(headID, &s) != nil || s != id {
+			return Errorf(CodeInvalid, op, "record's \"id\" %s differs from %q", string(headID), id)
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ func validObjectRef(id string, data []byte) bool {
 		return false
 	}
 	var head struct {
-		ID *json.RawMessage `json:"id"`
+		ID *core.RawJSON `json:"id"`
 	}
 	if json.Unmarshal(data, &head) != nil {
 		return false
@@ -53,7 +53,7 @@ var validateSeeds = []struct {
 
 func TestValidateObject(t *testing.T) {
 	for _, s := range validateSeeds {
-		err := core.ValidateObject("test", s.id, json.RawMessage(s.data))
+		err := core.ValidateObject("test", s.id, core.RawJSON(s.data))
 		assert.Equal(t, s.ok, err == nil, "%s %s: %v", s.id, s.data, err)
 		assert.Equal(t, s.ok, validObjectRef(s.id, []byte(s.data)), "reference disagrees on %s", s.data)
 		if err != nil {
@@ -68,7 +68,7 @@ func FuzzValidateObject(f *testing.F) {
 		f.Add(s.id, s.data)
 	}
 	f.Fuzz(func(t *testing.T, id, data string) {
-		err := core.ValidateObject("fuzz", id, json.RawMessage(data))
+		err := core.ValidateObject("fuzz", id, core.RawJSON(data))
 		if want := validObjectRef(id, []byte(data)); want != (err == nil) {
 			t.Fatalf("ValidateObject(%q, %q) = %v, encoding/json says ok=%v", id, data, err, want)
 		}

@@ -11,7 +11,7 @@ import "time"
 // compareVersions orders two version tokens by the instants they name: -1, 0 or +1, and
 // ok=false when either is not an RFC 3339 time.
 func compareVersions(a, b string) (c int, ok bool) {
-	tb, err := time.Parse(time.RFC3339Nano, b)
+	tb, err := parseRFC3339(b)
 	if err != nil {
 		return 0, false
 	}
@@ -21,7 +21,7 @@ func compareVersions(a, b string) (c int, ok bool) {
 // compareVersionTo is compareVersions against an instant already parsed (a page's cursor is
 // parsed once, not once per item).
 func compareVersionTo(a string, tb time.Time) (c int, ok bool) {
-	ta, err := time.Parse(time.RFC3339Nano, a)
+	ta, err := parseRFC3339(a)
 	if err != nil {
 		return 0, false
 	}
@@ -43,7 +43,7 @@ type position struct {
 }
 
 func positionOf(cur Cursor) position {
-	at, err := time.Parse(time.RFC3339Nano, cur.UpdatedAt)
+	at, err := parseRFC3339(cur.UpdatedAt)
 	return position{cur: cur, at: at, parsed: err == nil}
 }
 
@@ -71,4 +71,11 @@ func (p position) after(version, id string) bool {
 		return false
 	}
 	return p.cur.ID == "" || id > p.cur.ID
+}
+
+// VersionInstant returns the instant version v names; ok is false when v is not an RFC 3339
+// time, which is never ordered (the store kit's watermarks order versions this way too).
+func VersionInstant(v string) (t time.Time, ok bool) {
+	t, err := parseRFC3339(v)
+	return t, err == nil
 }

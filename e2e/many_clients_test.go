@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -23,7 +22,7 @@ func TestFiftyConcurrentClients(t *testing.T) {
 	clients := make([]*client, devices)
 	for k := range clients {
 		clients[k] = newClient(t, e.URL, tokA, nil, nil)
-		recs := make([]json.RawMessage, each)
+		recs := make([]core.RawJSON, each)
 		for i := range recs {
 			recs[i] = recordJSON(fmt.Sprintf("d%02d-%03d", k, i), fmt.Sprintf(`"k":%d,"i":%d`, k, i))
 		}

@@ -39,7 +39,7 @@ func strategyCases() []strategyCase {
 			want: map[string]any{"title": "A", "mood": 1.0, "tags": []any{"x"}}},
 		{name: "merge", cfg: func(c *core.Config) {
 			c.Strategy = core.Merge
-			c.MergeFunc = func(_ context.Context, cf core.Conflict) (json.RawMessage, error) {
+			c.MergeFunc = func(_ context.Context, cf core.Conflict) (core.RawJSON, error) {
 				var l, s map[string]any
 				if err := json.Unmarshal(cf.Local, &l); err != nil {
 					return nil, err
@@ -54,7 +54,7 @@ func strategyCases() []strategyCase {
 		{name: "manual resolver", cfg: func(c *core.Config) {
 			c.Strategy = core.Manual
 			c.Resolver = func(_ context.Context, cf core.Conflict) (core.Resolution, error) {
-				return core.Resolution{Action: core.Merged, Data: json.RawMessage(`{"id":"n1","title":"manual","mood":9,"tags":[]}`)}, nil
+				return core.Resolution{Action: core.Merged, Data: core.RawJSON(`{"id":"n1","title":"manual","mood":9,"tags":[]}`)}, nil
 			}
 		}, want: map[string]any{"title": "manual", "mood": 9.0, "tags": []any{}}},
 	}

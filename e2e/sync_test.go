@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -53,8 +52,8 @@ func TestPaginationAcrossManyPages(t *testing.T) {
 	requireConverged(t, ctx, e.URL, a, b, c)
 }
 
-func toRaw(b [][]byte) []json.RawMessage {
-	out := make([]json.RawMessage, len(b))
+func toRaw(b [][]byte) []core.RawJSON {
+	out := make([]core.RawJSON, len(b))
 	for i := range b {
 		out[i] = b[i]
 	}

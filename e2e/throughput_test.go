@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -20,8 +19,8 @@ import (
 // Each iteration moves benchRecords records; the figure is records/s.
 const benchRecords = 5000
 
-func benchData(prefix string) []json.RawMessage {
-	recs := make([]json.RawMessage, benchRecords)
+func benchData(prefix string) []core.RawJSON {
+	recs := make([]core.RawJSON, benchRecords)
 	for i := range recs {
 		recs[i] = recordJSON(fmt.Sprintf("%s-%05d", prefix, i),
 			fmt.Sprintf(`"i":%d,"title":"record number %d","mood":3,"tags":["a","b"],"note":"some text of a usual size for a journal entry"`, i, i))

@@ -3,7 +3,6 @@
 package idbstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -49,7 +48,7 @@ func page(kind, prefix string, from, n int) []core.Record {
 		id := fmt.Sprintf("%s%06d", prefix, from+i)
 		data := fmt.Sprintf(`{"id":%q,"title":"Record %d","mood":%d,"notes":"%s","tags":["a","b"],"updatedAt":"2026-01-01T00:00:00.%06dZ"}`,
 			id, from+i, i%10, strings.Repeat("x", 120), from+i)
-		out[i] = core.Record{Kind: kind, ID: id, Data: json.RawMessage(data), UpdatedAt: fmt.Sprintf("2026-01-01T00:00:00.%06dZ", from+i)}
+		out[i] = core.Record{Kind: kind, ID: id, Data: core.RawJSON(data), UpdatedAt: fmt.Sprintf("2026-01-01T00:00:00.%06dZ", from+i)}
 	}
 	return out
 }

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/offsync/offsync/core"
@@ -96,7 +95,7 @@ func unframeRecords(out []core.Record, kind, text string) ([]core.Record, error)
 			ID:        string(buf[f[recKind]+1 : f[recID]]),
 			UpdatedAt: string(buf[f[recID]+1 : f[recUpdatedAt]]),
 			Deleted:   f[recDeleted]-f[recUpdatedAt] == 2,
-			Data:      json.RawMessage(buf[f[recDeleted]+1 : end : end]),
+			Data:      core.RawJSON(buf[f[recDeleted]+1 : end : end]),
 		})
 		off = end + 1
 	}

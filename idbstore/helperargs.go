@@ -2,10 +2,7 @@
 
 package idbstore
 
-import (
-	"reflect"
-	"syscall/js"
-)
+import "syscall/js"
 
 // A helper of helpers.js takes what it works on (a transaction, object store, index or
 // connection) first, then ONE argument object, then cb when it reports: H.x(target, { a, b }, cb).
@@ -16,29 +13,21 @@ import (
 // per-call object costs a few crossings, a per-record one would cost many. (A method per struct
 // naming its helper cost 4 KB of gzipped wasm; the struct's name does it for free.)
 
-// jsArgs is the JS object of a, a helper's argument struct: one property per tagged field.
+// argStruct is a helper's argument struct: setOn sets one property of o per tagged field (a
+// field tagged js:"" sets its own fields). The methods are written out, not reflected: reflect
+// costs sync.wasm ~170 KB of code (issue 16); TestHelperArgsAgree checks they set the tags.
+type argStruct interface{ setOn(o js.Value) }
+
+// jsArgs is the JS object of a, a helper's argument struct.
 // (ValueOf of an empty map makes it with syscall/js's cached Object constructor: one crossing.)
-func jsArgs(a any) js.Value {
+func jsArgs(a argStruct) js.Value {
 	o := js.ValueOf(map[string]any{})
-	setFields(o, reflect.ValueOf(a))
+	a.setOn(o)
 	return o
 }
 
-// setFields sets a property of o for each tagged field of v; a field tagged js:"" (a span) is
-// set as its own fields.
-func setFields(o js.Value, v reflect.Value) {
-	ty := v.Type()
-	for i := range ty.NumField() {
-		if name := ty.Field(i).Tag.Get("js"); name != "" {
-			o.Set(name, v.Field(i).Interface())
-		} else {
-			setFields(o, v.Field(i))
-		}
-	}
-}
-
 // invoke calls helper over target with a's object, and cb when given.
-func invoke(helper, target js.Value, a any, cb ...any) (js.Value, error) {
+func invoke(helper, target js.Value, a argStruct, cb ...any) (js.Value, error) {
 	return call(func() js.Value { return helper.Invoke(append([]any{target, jsArgs(a)}, cb...)...) })
 }
 
@@ -131,15 +120,15 @@ type flushArgs struct {
 
 // pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page.
 type pager interface {
-	at(lo js.Value, loOpen bool, count int) any
+	at(lo js.Value, loOpen bool, count int) argStruct
 }
 
-func (a pageArgs) at(lo js.Value, loOpen bool, count int) any {
+func (a pageArgs) at(lo js.Value, loOpen bool, count int) argStruct {
 	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
 	return a
 }
 
-func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) any {
+func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) argStruct {
 	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
 	return a
 }
@@ -210,4 +199,125 @@ type pageStateArgs struct {
 // syncIndexesArgs: H.syncIndexes, Want the query indexes' JSON [[kind, fields]...].
 type syncIndexesArgs struct {
 	Want js.Value `js:"want"`
+}
+
+func (a openArgs) setOn(o js.Value) {
+	o.Set("name", a.Name)
+	o.Set("version", a.Version)
+	o.Set("upgrade", a.Upgrade)
+}
+
+func (a beginArgs) setOn(o js.Value) {
+	o.Set("stores", a.Stores)
+	o.Set("mode", a.Mode)
+	o.Set("durability", a.Durability)
+	o.Set("committed", a.Committed)
+	o.Set("arg", a.Arg)
+}
+
+func (a gatherArgs) setOn(o js.Value) {
+	o.Set("method", a.Method)
+	o.Set("keys", a.Keys)
+}
+
+func (a loadArgs) setOn(o js.Value) {
+	o.Set("query", a.Query)
+	o.Set("withParked", a.WithParked)
+	o.Set("count", a.Count)
+	o.Set("need", a.Need)
+}
+
+func (a loadAckArgs) setOn(o js.Value) {
+	o.Set("query", a.Query)
+	o.Set("need", a.Need)
+	o.Set("seqs", a.Seqs)
+}
+
+func (a writeAheadArgs) setOn(o js.Value) {
+	o.Set("text", a.Text)
+}
+
+func (a span) setOn(o js.Value) {
+	o.Set("lo", a.Lo)
+	o.Set("loOpen", a.LoOpen)
+	o.Set("hi", a.Hi)
+	o.Set("count", a.Count)
+}
+
+func (a pageArgs) setOn(o js.Value) {
+	a.Span.setOn(o)
+	o.Set("records", a.Records)
+}
+
+func (a opsPageArgs) setOn(o js.Value) {
+	a.Span.setOn(o)
+	o.Set("state", a.State)
+}
+
+func (a flushArgs) setOn(o js.Value) {
+	o.Set("framed", a.Framed)
+	o.Set("recs", a.Recs)
+	o.Set("dels", a.Dels)
+	o.Set("puts", a.Puts)
+	o.Set("putsFramed", a.PutsFramed)
+	o.Set("unmarks", a.Unmarks)
+	o.Set("marks", a.Marks)
+	o.Set("flags", a.Later)
+	o.Set("unflags", a.NotLater)
+	o.Set("pending", a.Pending)
+}
+
+func (a putFramedArgs) setOn(o js.Value) {
+	o.Set("text", a.Text)
+}
+
+func (a putAllArgs) setOn(o js.Value) {
+	o.Set("values", a.Values)
+}
+
+func (a putKeyedArgs) setOn(o js.Value) {
+	o.Set("key", a.Key)
+	o.Set("value", a.Value)
+}
+
+func (a delAllArgs) setOn(o js.Value) {
+	o.Set("keys", a.Keys)
+}
+
+func (a addAllArgs) setOn(o js.Value) {
+	o.Set("values", a.Values)
+}
+
+func (a keysArgs) setOn(o js.Value) {
+	a.Span.setOn(o)
+}
+
+func (a indexKeysArgs) setOn(o js.Value) {
+	o.Set("lo", a.Lo)
+	o.Set("hi", a.Hi)
+}
+
+func (a markInFlightArgs) setOn(o js.Value) {
+	o.Set("query", a.Query)
+}
+
+func (a dropOpsArgs) setOn(o js.Value) {
+	o.Set("seqs", a.Seqs)
+}
+
+func (a stringifyFieldArgs) setOn(o js.Value) {
+	o.Set("name", a.Name)
+	o.Set("field", a.Field)
+}
+
+func (a raiseWatermarksArgs) setOn(o js.Value) {
+	o.Set("pairs", a.Pairs)
+}
+
+func (a pageStateArgs) setOn(o js.Value) {
+	o.Set("kind", a.Kind)
+}
+
+func (a syncIndexesArgs) setOn(o js.Value) {
+	o.Set("want", a.Want)
 }

@@ -96,6 +96,12 @@ func TestHelperArgsAgree(t *testing.T) {
 			}
 		}
 		assert.ElementsMatch(t, tags, object, "H.%s's object against %s's js tags", name, ty.Name())
+		set := js.Global().Get("Object").Call("keys", jsArgs(a.(argStruct)))
+		var setNames []string
+		for i := range set.Length() {
+			setNames = append(setNames, set.Index(i).String())
+		}
+		assert.ElementsMatch(t, tags, setNames, "%s.setOn sets its js tags", ty.Name())
 	}
 	for name := range names {
 		ps := paramsOf(name)

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"syscall/js"
@@ -69,11 +68,11 @@ func jsFunc(params, body string) js.Value {
 }
 
 func rec(kind, id, body string) core.Record {
-	return core.Record{Kind: kind, ID: id, Data: json.RawMessage(body)}
+	return core.Record{Kind: kind, ID: id, Data: core.RawJSON(body)}
 }
 
 func upsert(kind, id, body, opID string) core.LocalWrite {
-	return core.LocalWrite{Kind: kind, ID: id, Data: json.RawMessage(body), OpID: opID, LocalTimestamp: 1}
+	return core.LocalWrite{Kind: kind, ID: id, Data: core.RawJSON(body), OpID: opID, LocalTimestamp: 1}
 }
 
 // snapshot is everything a store holds, for "left exactly as before" comparisons.

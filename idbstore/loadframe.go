@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -38,8 +37,8 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n)}
 	if !v.Index(0).Bool() {
 		var j loadedJSON
-		if err := json.Unmarshal([]byte(v.Index(1).String()), &j); err != nil {
-			return got, errDecode{err}
+		if err := decodeJSON(v.Index(1).String(), &j); err != nil {
+			return got, err
 		}
 		if len(j.Recs) != n || len(j.Ops) != n {
 			return got, errDecode{errBadFrame}
@@ -123,6 +122,6 @@ func unframeRecord(line []byte) (core.Record, error) {
 	}
 	return core.Record{
 		Kind: string(f[0]), ID: string(f[1]), UpdatedAt: string(f[2]), Deleted: len(f[3]) > 0,
-		Data: json.RawMessage(line),
+		Data: core.RawJSON(line),
 	}, nil
 }

@@ -33,9 +33,9 @@ const rawOutbox = `return new Promise((res, rej) => {
 });`
 
 type rawState struct {
-	Marks []json.RawMessage            `json:"marks"`
-	Later [][2]string                  `json:"later"`
-	Ops   []map[string]json.RawMessage `json:"ops"`
+	Marks []core.RawJSON            `json:"marks"`
+	Later [][2]string               `json:"later"`
+	Ops   []map[string]core.RawJSON `json:"ops"`
 	// Pending is the stored outbox size: readRaw requires it to match the outbox.
 	Pending int `json:"pending"`
 }
@@ -125,8 +125,8 @@ func TestUpgradeFromV2MovesInFlightToMarksAndCountsTheOutbox(t *testing.T) {
 	assert.Equal(t, "op-a2", ops[4].OpID)
 	assert.Equal(t, [][2]string{{"note", "a"}, {"note", "c"}}, readRaw(t, name).Later)
 
-	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","v":1,"updatedAt":"v1"}`), UpdatedAt: "v1"}
-	tomb := core.Record{Kind: "note", ID: "c", Data: json.RawMessage(`{"id":"c","deletedAt":"v1"}`), UpdatedAt: "v1", Deleted: true}
+	srv := core.Record{Kind: "note", ID: "a", Data: core.RawJSON(`{"id":"a","v":1,"updatedAt":"v1"}`), UpdatedAt: "v1"}
+	tomb := core.Record{Kind: "note", ID: "c", Data: core.RawJSON(`{"id":"c","deletedAt":"v1"}`), UpdatedAt: "v1", Deleted: true}
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}, {Op: ops[2], Server: &tomb}}))
 	assert.Empty(t, marks(t, name))
 	assert.Empty(t, readRaw(t, name).Later, "a and c are left with one op each")
@@ -147,7 +147,7 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 	require.Len(t, marked, 5)
 	require.Equal(t, []string{`[1,2,3,4,5]`}, marks(t, name), "one entry for the batch")
 
-	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
+	srv := core.Record{Kind: "note", ID: "a", Data: core.RawJSON(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: marked[0], Server: &srv}}))
 	require.NoError(t, s.Park(ctx, []core.ParkedOp{{Op: marked[1], Status: 422}, {Op: marked[2], Status: 422}}))
 	require.NoError(t, s.Unpark(ctx, []string{"op-c"}, true))
@@ -179,7 +179,7 @@ func TestMarksAcrossBatches(t *testing.T) {
 
 	var acks []core.Ack
 	for _, o := range ops[1:3] {
-		srv := core.Record{Kind: "note", ID: o.EntityID, Data: json.RawMessage(`{"id":"` + o.EntityID + `","updatedAt":"v1"}`), UpdatedAt: "v1"}
+		srv := core.Record{Kind: "note", ID: o.EntityID, Data: core.RawJSON(`{"id":"` + o.EntityID + `","updatedAt":"v1"}`), UpdatedAt: "v1"}
 		acks = append(acks, core.Ack{Op: o, Server: &srv})
 	}
 	require.NoError(t, s.Ack(ctx, acks))

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -94,7 +93,7 @@ func unframeOp(line []byte) (core.Op, error) {
 		}
 	}
 	if strings.Contains(flags, "p") {
-		o.Payload = json.RawMessage(f[opPayload])
+		o.Payload = core.RawJSON(f[opPayload])
 	}
 	return o, nil
 }

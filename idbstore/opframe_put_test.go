@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,7 +51,7 @@ func TestOpsWrittenFramedAndNot(t *testing.T) {
 				return err
 			}
 			o := ops[0]
-			o.Payload, o.BaseUpdatedAt, o.Attempt, o.Force = json.RawMessage(`{"id":"f","m":1}`), "v1", 2, true
+			o.Payload, o.BaseUpdatedAt, o.Attempt, o.Force = core.RawJSON(`{"id":"f","m":1}`), "v1", 2, true
 			o.ChangedFields = []string{"m"}
 			return s.Resolve(ctx, o, nil)
 		}},

@@ -16,12 +16,12 @@ import (
 func TestOpsRoundTripFramedAndNot(t *testing.T) {
 	cases := map[string][]core.Op{
 		"framed": {
-			{OpID: "o1", Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"a","t":"x\u001ey"}`), ChangedFields: nil, LocalTimestamp: 7},
-			{OpID: "o2", Kind: "note", EntityID: "b", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"b"}`), ChangedFields: []string{}, BaseUpdatedAt: "v1", Attempt: 2, Force: true},
+			{OpID: "o1", Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"a","t":"x\u001ey"}`), ChangedFields: nil, LocalTimestamp: 7},
+			{OpID: "o2", Kind: "note", EntityID: "b", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"b"}`), ChangedFields: []string{}, BaseUpdatedAt: "v1", Attempt: 2, Force: true},
 			{OpID: "o3", Kind: "note", EntityID: "c", Type: core.OpDelete, ChangedFields: []string{"a", "b c", ""}},
 		},
 		"a field name with a separator": {
-			{OpID: "o4", Kind: "note", EntityID: "d", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"d"}`), ChangedFields: []string{"x\x1dy"}},
+			{OpID: "o4", Kind: "note", EntityID: "d", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"d"}`), ChangedFields: []string{"x\x1dy"}},
 		},
 		"an id with a separator": {
 			{OpID: "o5", Kind: "note", EntityID: "e\x1fe", Type: core.OpDelete},

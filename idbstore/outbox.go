@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"syscall/js"
 
@@ -80,8 +79,8 @@ func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, e
 	var out []T
 	err := readPages(ctx, t, name, limit, t.js.page, pageArgs{Span: span{Hi: js.Null()}}, func(v js.Value) error {
 		var vals []T
-		if err := json.Unmarshal([]byte(v.Index(1).String()), &vals); err != nil {
-			return errDecode{err}
+		if err := decodeJSON(v.Index(1).String(), &vals); err != nil {
+			return err
 		}
 		out = append(out, vals...)
 		return nil
@@ -201,8 +200,8 @@ func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
 		return unframeOps(out, text)
 	}
 	var vals []*opValue
-	if err := json.Unmarshal([]byte(text), &vals); err != nil {
-		return out, errDecode{err}
+	if err := decodeJSON(text, &vals); err != nil {
+		return out, err
 	}
 	for _, v := range vals {
 		if v != nil {

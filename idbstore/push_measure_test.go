@@ -3,7 +3,6 @@
 package idbstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -31,7 +30,7 @@ func TestMeasurePushPath(t *testing.T) {
 			if shape == "random" {
 				for i := range recs {
 					id := fmt.Sprintf("%016x", r.Uint64())
-					recs[i].ID, recs[i].Data = id, json.RawMessage(fmt.Sprintf(`{"id":%q,"n":%d}`, id, i))
+					recs[i].ID, recs[i].Data = id, core.RawJSON(fmt.Sprintf(`{"id":%q,"n":%d}`, id, i))
 				}
 			}
 			ops := make([]core.Op, n)

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -440,8 +439,8 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 		return nil, err
 	}
 	var recs []*recordValue
-	if err := json.Unmarshal([]byte(v.String()), &recs); err != nil {
-		return nil, classify(op, errDecode{err})
+	if err := decodeJSON(v.String(), &recs); err != nil {
+		return nil, classify(op, err)
 	}
 	for i, rv := range recs {
 		if rv != nil && !rv.Deleted {

@@ -67,7 +67,7 @@ func checkDirect(t *testing.T, s *Store, h js.Value, kind string, q core.Query, 
 	run := directRunner(h)
 	if plan := s.Direct(kind, q, false); !plan.IsNull() {
 		got := jsAwait(t, run.Invoke(h, plan, false)).String()
-		data := make([]json.RawMessage, len(want))
+		data := make([]core.RawJSON, len(want))
 		for i, r := range want {
 			data[i] = r.Data
 		}

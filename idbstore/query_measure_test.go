@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -64,7 +63,7 @@ func TestMeasureQueries(t *testing.T) {
 			id := fmt.Sprintf("r%06d", k)
 			data := fmt.Sprintf(`{"id":%q,"title":"Record %d","mood":%d,"date":"2026-%02d-%02dT%05d","notes":%q}`,
 				id, k, k%1000, 1+k%12, 1+k%28, k, strings.Repeat("x", 60))
-			recs[i] = core.Record{Kind: "note", ID: id, Data: json.RawMessage(data), UpdatedAt: fmt.Sprintf("u%06d", k)}
+			recs[i] = core.Record{Kind: "note", ID: id, Data: core.RawJSON(data), UpdatedAt: fmt.Sprintf("u%06d", k)}
 		}
 		_, err := s.ApplyPage(ctx, "note", recs, core.Cursor{UpdatedAt: recs[999].UpdatedAt, ID: recs[999].ID})
 		require.NoError(t, err)

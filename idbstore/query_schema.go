@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -65,17 +64,14 @@ func ixDecls(want map[string][]core.IndexSpec) string {
 // kind's sorted by name (the planner prefers the first of equally good ones).
 func parseIndexNames(text string) (map[string][]ixInfo, error) {
 	var names []string
-	if err := json.Unmarshal([]byte(text), &names); err != nil {
-		return nil, errDecode{err}
+	if err := decodeJSON(text, &names); err != nil {
+		return nil, err
 	}
 	sort.Strings(names)
 	out := map[string][]ixInfo{}
 	for _, n := range names {
-		var decl []json.RawMessage
-		var kind string
-		var fields []string
-		if json.Unmarshal([]byte(strings.TrimPrefix(n, "q:")), &decl) != nil || len(decl) != 2 ||
-			json.Unmarshal(decl[0], &kind) != nil || json.Unmarshal(decl[1], &fields) != nil {
+		kind, fields, ok := indexDecl(strings.TrimPrefix(n, "q:"))
+		if !ok {
 			continue // not ours
 		}
 		out[kind] = append(out[kind], ixInfo{name: n, fields: fields})

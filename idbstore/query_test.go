@@ -141,8 +141,8 @@ func TestIndexUpgradeWithData(t *testing.T) {
 	moodRecords(t, 120, old, mem)
 	for _, s := range []core.Store{old, mem} {
 		_, err := s.ApplyPage(ctx, "note", []core.Record{
-			{Kind: "note", ID: "p1", Data: json.RawMessage(`{"id":"p1","mood":3,"date":"2027-01-01"}`), UpdatedAt: "u1"},
-			{Kind: "note", ID: "p2", Data: json.RawMessage(`{"id":"p2","mood":3}`), UpdatedAt: "u2", Deleted: true},
+			{Kind: "note", ID: "p1", Data: core.RawJSON(`{"id":"p1","mood":3,"date":"2027-01-01"}`), UpdatedAt: "u1"},
+			{Kind: "note", ID: "p2", Data: core.RawJSON(`{"id":"p2","mood":3}`), UpdatedAt: "u2", Deleted: true},
 		}, core.Cursor{UpdatedAt: "u2", ID: "p2"})
 		require.NoError(t, err)
 		_, err = s.WriteLocal(ctx, []core.LocalWrite{{Kind: "note", ID: "e0003", Delete: true, OpID: "op-del"}})

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"syscall/js"
@@ -93,8 +92,8 @@ func decodeRecords(out []core.Record, kind, text string, framed bool) ([]core.Re
 		return unframeRecords(out, kind, text)
 	}
 	var vals []recordValue
-	if err := json.Unmarshal([]byte(text), &vals); err != nil {
-		return out, errDecode{err}
+	if err := decodeJSON(text, &vals); err != nil {
+		return out, err
 	}
 	for _, rv := range vals {
 		out = append(out, rv.record())

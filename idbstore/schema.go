@@ -5,7 +5,7 @@ package idbstore
 import (
 	"context"
 	"errors"
-	"fmt"
+	"strconv"
 	"syscall/js"
 )
 
@@ -75,12 +75,12 @@ func upgrade(h *helpers, db, tx js.Value, oldVersion int, want js.Value) error {
 	steps := migrations()
 	for v := layoutOf(oldVersion) + 1; v <= schemaVersion; v++ {
 		if _, err := call(func() js.Value { steps[v-1](h, db, tx); return js.Undefined() }); err != nil {
-			return fmt.Errorf("schema upgrade to v%d: %w", v, err)
+			return wrapf("schema upgrade to v"+strconv.Itoa(v), err)
 		}
 	}
 	if want.Type() == js.TypeString {
 		if _, err := invoke(h.syncIndexes, tx, syncIndexesArgs{Want: want}); err != nil {
-			return fmt.Errorf("query indexes: %w", err)
+			return wrapf("query indexes", err)
 		}
 	}
 	_, err := call(func() js.Value {

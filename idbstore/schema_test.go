@@ -3,7 +3,6 @@
 package idbstore
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,8 +75,8 @@ func TestUpgradeFromV1(t *testing.T) {
 	// The v2 parts work on the migrated data: the entity index finds the pending op (a pulled
 	// item of b is held, a is written), a new op gets the next Seq, parking works.
 	held, err := s.ApplyPage(ctx, "note", []core.Record{
-		{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","title":"new"}`), UpdatedAt: "v3"},
-		{Kind: "note", ID: "b", Data: json.RawMessage(`{"id":"b","title":"srv"}`), UpdatedAt: "v3"},
+		{Kind: "note", ID: "a", Data: core.RawJSON(`{"id":"a","title":"new"}`), UpdatedAt: "v3"},
+		{Kind: "note", ID: "b", Data: core.RawJSON(`{"id":"b","title":"srv"}`), UpdatedAt: "v3"},
 	}, core.Cursor{UpdatedAt: "v3", ID: "b"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"b"}, held)
@@ -121,7 +120,7 @@ func TestTwoHandlesShareOneDatabase(t *testing.T) {
 	ops, err := s2.Outbox(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, ops, 1)
-	srv := core.Record{Kind: "note", ID: "a", Data: json.RawMessage(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
+	srv := core.Record{Kind: "note", ID: "a", Data: core.RawJSON(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
 	require.NoError(t, s2.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}}))
 
 	n, err := s1.PendingCount(ctx)

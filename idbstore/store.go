@@ -19,7 +19,6 @@ package idbstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"syscall/js"
 
@@ -231,7 +230,7 @@ func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []st
 		s.drop(conn)
 		var ce *core.Error
 		if !reconnectable(err) && !isCtxErr(err) && !errors.As(err, &ce) {
-			err = fmt.Errorf("%w: %w", errConnection, err)
+			err = wrapf(errConnection.Error(), errConnection, err)
 		}
 	}
 	return err

@@ -40,7 +40,7 @@ func TestRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ops, 2, "two edits of b coalesce into one op")
 	assert.Equal(t, "op1", ops[0].OpID)
-	assert.Equal(t, json.RawMessage(`{"id":"b", "n": 3}`), ops[0].Payload)
+	assert.Equal(t, core.RawJSON(`{"id":"b", "n": 3}`), ops[0].Payload)
 	assert.Less(t, ops[0].Seq, ops[1].Seq)
 
 	srv := rec("note", "b", `{"id":"b","n":3,"updatedAt":"v1"}`)
@@ -70,7 +70,7 @@ func TestOddIDsAndVersions(t *testing.T) {
 	_, err := s.ApplyPage(ctx, "note", items, core.Cursor{UpdatedAt: "v", ID: "z"})
 	require.NoError(t, err)
 	_, err = s.ApplyPage(ctx, "note", []core.Record{
-		{Kind: "note", ID: "plain", Data: json.RawMessage("{\"id\":\"plain\",\n  \"s\": \"\\u001f\"}"), UpdatedAt: "v1"},
+		{Kind: "note", ID: "plain", Data: core.RawJSON("{\"id\":\"plain\",\n  \"s\": \"\\u001f\"}"), UpdatedAt: "v1"},
 	}, core.Cursor{UpdatedAt: "v1", ID: "plain"})
 	require.NoError(t, err)
 

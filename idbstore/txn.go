@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"syscall/js"
 	"time"
@@ -132,7 +131,7 @@ func (t *txn) await(ctx context.Context) (js.Value, error) {
 
 // issue runs helper over target (this transaction, or one of its stores or indexes) with a,
 // its argument struct (helperargs.go); the helper reports back, and issue awaits it.
-func (t *txn) issue(ctx context.Context, helper, target js.Value, a any) (js.Value, error) {
+func (t *txn) issue(ctx context.Context, helper, target js.Value, a argStruct) (js.Value, error) {
 	if _, err := invoke(helper, target, a, t.cb); err != nil {
 		return js.Undefined(), err
 	}
@@ -157,20 +156,17 @@ func (t *txn) ask(ctx context.Context, helper js.Value) (js.Value, error) {
 }
 
 // issueJSON runs a helper whose result is a JSON string and decodes it into out.
-func (t *txn) issueJSON(ctx context.Context, out any, helper, target js.Value, a any) error {
+func (t *txn) issueJSON(ctx context.Context, out any, helper, target js.Value, a argStruct) error {
 	v, err := t.issue(ctx, helper, target, a)
 	if err != nil {
 		return err
 	}
-	if err := json.Unmarshal([]byte(v.String()), out); err != nil {
-		return errDecode{err}
-	}
-	return nil
+	return decodeJSON(v.String(), out)
 }
 
 // fire runs a helper whose requests are not awaited one by one: the transaction's completion
 // says whether they succeeded.
-func (t *txn) fire(helper, target js.Value, a any) error {
+func (t *txn) fire(helper, target js.Value, a argStruct) error {
 	_, err := invoke(helper, target, a)
 	return err
 }

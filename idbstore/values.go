@@ -3,9 +3,8 @@
 package idbstore
 
 import (
-	"encoding/json"
-
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // The stored values. JSON documents (record data, op payloads, conflict sides) are kept as JSON
@@ -69,7 +68,7 @@ type cursorValue struct {
 	Watermark int64 `json:"wm,omitempty"`
 }
 
-func docString(b json.RawMessage) *string {
+func docString(b core.RawJSON) *string {
 	if b == nil {
 		return nil
 	}
@@ -77,11 +76,11 @@ func docString(b json.RawMessage) *string {
 	return &s
 }
 
-func docBytes(s *string) json.RawMessage {
+func docBytes(s *string) core.RawJSON {
 	if s == nil {
 		return nil
 	}
-	return json.RawMessage(*s)
+	return core.RawJSON(*s)
 }
 
 func copyStrings(s []string) []string {
@@ -148,19 +147,8 @@ func (v conflictValue) conflict() core.Conflict {
 	}
 }
 
-// entityKey is a record's key, [kind, id], as JSON for the helpers.
+// entityKey is a record's key, [kind, id], as JSON for the helpers (appendKeys).
 type entityKey struct{ kind, id string }
-
-func (k entityKey) MarshalJSON() ([]byte, error) { return json.Marshal([2]string{k.kind, k.id}) }
-
-// jsonText marshals v (plain data: it cannot fail) to the string the helpers parse.
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
 
 // keysText is keys as a JSON array, written without reflection; "" when there are none.
 func keysText(keys []entityKey) string {
@@ -208,15 +196,11 @@ func appendKeys(b []byte, keys []entityKey) []byte {
 }
 
 // appendJSONString appends s as a JSON string: printable ASCII as is, anything else through
-// encoding/json (escapes, invalid UTF-8).
+// jsonv (escapes, invalid UTF-8).
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			q, err := json.Marshal(s)
-			if err != nil {
-				panic(err)
-			}
-			return append(b, q...)
+			return jsonv.AppendString(b, s)
 		}
 	}
 	b = append(b, '"')

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/offsync/offsync/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,7 +24,7 @@ func TestLoadQueryIsTheJSONOfKeysAndIDs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var got [2]json.RawMessage
+			var got [2]core.RawJSON
 			require.NoError(t, json.Unmarshal([]byte(loadQuery(tc.keys, tc.ids)), &got))
 			wantKeys := tc.keys
 			if wantKeys == nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -29,14 +28,14 @@ func jsonArg(args []js.Value, i int, name string, dst any) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := json.Unmarshal([]byte(s), dst); err != nil {
+	if err := decodeArg(s, dst); err != nil {
 		return false, core.Errorf(core.CodeInvalid, name, "bad JSON: %w", err)
 	}
 	return true, nil
 }
 
 // jsonList joins raw JSON values into one JSON array without re-encoding them.
-func jsonList(items []json.RawMessage) string {
+func jsonList(items []core.RawJSON) string {
 	n := 2
 	for _, it := range items {
 		n += len(it) + 1
@@ -53,17 +52,9 @@ func jsonList(items []json.RawMessage) string {
 }
 
 func recordsJSON(recs []core.Record) string {
-	items := make([]json.RawMessage, len(recs))
+	items := make([]core.RawJSON, len(recs))
 	for i, r := range recs {
 		items[i] = r.Data
 	}
 	return jsonList(items)
-}
-
-func marshal(v any) (any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, core.Wrap(core.CodeProtocol, "encode", err)
-	}
-	return string(b), nil
 }

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // The JS functions below are offsync.js's adapters around the app's callbacks: each takes
@@ -44,20 +44,20 @@ func tokenFunc(fn js.Value) func(ctx context.Context) (string, error) {
 
 // mergeFunc wraps the app's mergeFunction (adapter: conflictJSON → mergedJSON).
 func mergeFunc(fn js.Value) core.MergeFunc {
-	return func(ctx context.Context, c core.Conflict) (json.RawMessage, error) {
+	return func(ctx context.Context, c core.Conflict) (core.RawJSON, error) {
 		const op = "mergeFunction"
-		in, err := json.Marshal(c)
-		if err != nil {
+		if err := checkRaw(c.Local, c.Server); err != nil {
 			return nil, core.Wrap(core.CodeConflict, op, err)
 		}
+		in := core.AppendConflict(nil, c)
 		v, err := callJS(ctx, fn, core.CodeConflict, op, string(in))
 		if err != nil {
 			return nil, err
 		}
-		if v.Type() != js.TypeString || !json.Valid([]byte(v.String())) {
+		if v.Type() != js.TypeString || !jsonscan.Valid([]byte(v.String())) {
 			return nil, core.Errorf(core.CodeConflict, op, "did not return a JSON object")
 		}
-		return json.RawMessage(v.String()), nil
+		return core.RawJSON(v.String()), nil
 	}
 }
 
@@ -65,10 +65,10 @@ func mergeFunc(fn js.Value) core.MergeFunc {
 func resolverFunc(fn js.Value) core.Resolver {
 	return func(ctx context.Context, c core.Conflict) (core.Resolution, error) {
 		const op = "conflictResolver"
-		in, err := json.Marshal(c)
-		if err != nil {
+		if err := checkRaw(c.Local, c.Server); err != nil {
 			return core.Resolution{}, core.Wrap(core.CodeConflict, op, err)
 		}
+		in := core.AppendConflict(nil, c)
 		v, err := callJS(ctx, fn, core.CodeConflict, op, string(in))
 		if err != nil {
 			return core.Resolution{}, err
@@ -77,7 +77,7 @@ func resolverFunc(fn js.Value) core.Resolver {
 		if v.Type() != js.TypeString {
 			return r, core.Errorf(core.CodeConflict, op, "did not return a resolution")
 		}
-		if err := json.Unmarshal([]byte(v.String()), &r); err != nil {
+		if err := decodeArg(v.String(), &r); err != nil {
 			return r, core.Errorf(core.CodeConflict, op, "bad resolution: %w", err)
 		}
 		return r, nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"sync/atomic"
 	"syscall/js"
 	"time"
@@ -290,7 +289,7 @@ func (c *client) putIn(ctx context.Context, args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		rec, err := c.eng.Put(ctx, kind, json.RawMessage(data), opts)
+		rec, err := c.eng.Put(ctx, kind, core.RawJSON(data), opts)
 		if err != nil {
 			return nil, err
 		}
@@ -367,14 +366,6 @@ func (c *client) enqueue(args []js.Value) (work, error) {
 	// The store owns these fields; an app cannot set them.
 	op.Seq, op.InFlight, op.Attempt = 0, false, 0
 	return func() (any, error) { return encode(c.eng.Enqueue(c.ctx, op)) }, nil
-}
-
-// syncArgs is sync()'s options as offsync.js serialises them (JS-API.md names): an absent
-// list is nil, [] an empty one.
-type syncArgs struct {
-	Kinds     []string `json:"kinds"`
-	PushKinds []string `json:"pushKinds"`
-	PullKinds []string `json:"pullKinds"`
 }
 
 // sync(optionsJSON?, signal?) → stats JSON. An aborted AbortSignal cancels the run's context.

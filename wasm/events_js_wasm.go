@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -44,7 +43,7 @@ func encodeBatch(batch []core.Event) string {
 	b, err := appendEvents(make([]byte, 0, 160*len(batch)), batch)
 	if err != nil {
 		ev := core.Event{Type: core.EventError, Err: core.Wrap(core.CodeProtocol, "encode events", err)}
-		if b, err = json.Marshal([]core.Event{ev}); err != nil {
+		if b, err = appendEvents(nil, []core.Event{ev}); err != nil {
 			return "[]"
 		}
 	}

@@ -2,15 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"strconv"
-	"strings"
 	"syscall/js"
 	"time"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
+	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // defaultMaxBody bounds a response body read into memory: 64 MiB, as core/rest/nethttp's
@@ -88,7 +88,7 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 // would hold the whole answer before Go could refuse it, and a Content-Length is no bound (a
 // compressed answer's is the compressed size, and a chunked one has none).
 func (d fetchDoer) body(ctx context.Context, res js.Value, contentLength string) ([]byte, error) {
-	tooBig := fmt.Errorf("response body over %d bytes", d.maxBody)
+	tooBig := errors.New("response body over " + strconv.Itoa(d.maxBody) + " bytes")
 	if n, err := strconv.Atoi(contentLength); err == nil && n > d.maxBody {
 		return nil, tooBig
 	}
@@ -134,10 +134,20 @@ func ctxOr(ctx context.Context, err error) error {
 // init is fetch's init object (method and headers) made by one JSON.parse: building it
 // property by property costs a JS crossing per header.
 func (d fetchDoer) init(req *rest.Request) js.Value {
-	b, _ := json.Marshal(struct { // strings always encode
-		Method  string            `json:"method"`
-		Headers map[string]string `json:"headers,omitempty"`
-	}{req.Method, req.Header})
+	b := append(jsonv.AppendString([]byte(`{"method":`), req.Method), '}')
+	if len(req.Header) > 0 {
+		b = append(b[:len(b)-1], `,"headers":{`...)
+		sep := byte(0)
+		for k, v := range req.Header {
+			if sep != 0 {
+				b = append(b, sep)
+			}
+			sep = ','
+			b = append(jsonv.AppendString(b, k), ':')
+			b = jsonv.AppendString(b, v)
+		}
+		b = append(b, "}}"...)
+	}
 	return d.json.Call("parse", string(b))
 }
 
@@ -146,13 +156,18 @@ func (d fetchDoer) init(req *rest.Request) js.Value {
 // the names and joins repeated ones; ToLower keeps the promise of rest.Response.
 func (d fetchDoer) headers(h js.Value) (map[string]string, error) {
 	text := d.json.Call("stringify", d.object.Call("fromEntries", h)).String()
-	var m map[string]string
-	if err := json.Unmarshal([]byte(text), &m); err != nil {
-		return nil, fmt.Errorf("response headers: %w", err)
+	out := map[string]string{}
+	err := jsonv.Check([]byte(text))
+	if err == nil {
+		err = jsonv.Members([]byte(text), func(k string, v []byte) error {
+			var s string
+			err := jsonv.String(v, &s)
+			out[jsonscan.ToLowerASCII(k)] = s
+			return err
+		})
 	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[strings.ToLower(k)] = v
+	if err != nil {
+		return nil, errors.New("response headers: " + err.Error())
 	}
 	return out, nil
 }

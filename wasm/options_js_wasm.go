@@ -1,50 +1,17 @@
 package main
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 
 	"github.com/offsync/offsync/core"
 )
 
-// options is open()'s options object as offsync.js serialises it (JS-API.md names; the
-// callbacks travel separately as functions).
-type options struct {
-	Name                 string                 `json:"name"`
-	BaseURL              string                 `json:"baseUrl"`
-	Kinds                []string               `json:"kinds"`
-	Storage              string                 `json:"storage"`
-	ConflictStrategy     core.Strategy          `json:"conflictStrategy"`
-	TableConflictConfigs map[string]tableConfig `json:"tableConflictConfigs"`
-	PageSize             int                    `json:"pageSize"`
-	PushBatchSize        int                    `json:"pushBatchSize"`
-	PushConcurrency      int                    `json:"pushConcurrency"`
-	PullConcurrency      int                    `json:"pullConcurrency"`
-	MaxRetries           *int                   `json:"maxRetries"`
-	MaxConflictRetries   *int                   `json:"maxConflictRetries"`
-	BackoffMinMs         *float64               `json:"backoffMinMs"`
-	BackoffMaxMs         *float64               `json:"backoffMaxMs"`
-	FullResyncIntervalMs *float64               `json:"fullResyncIntervalMs"`
-	UserAgent            string                 `json:"userAgent"`
-	RequestTimeoutMs     *float64               `json:"requestTimeoutMs"`
-	Durability           string                 `json:"durability"`
-	// Indexes is {kind: [field | [field, ...]]} (core.ParseIndexes); parsed into indexes.
-	Indexes json.RawMessage `json:"indexes"`
-	indexes map[string][]core.IndexSpec
-}
-
-// tableConfig is one kind's tableConflictConfigs entry; its conflictResolver and mergeFunction
-// travel as callbacks (kindResolve, kindMerge).
-type tableConfig struct {
-	Strategy core.Strategy `json:"strategy"` // "" takes conflictStrategy (the seed's)
-}
-
 // parseOptions decodes and checks the options; every mistake is an invalid error.
 func parseOptions(s string) (options, error) {
 	const op = "open"
 	var o options
-	if err := json.Unmarshal([]byte(s), &o); err != nil {
+	if err := decodeArg(s, &o); err != nil {
 		return o, core.Errorf(core.CodeInvalid, op, "options: %w", err)
 	}
 	switch {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"syscall/js"
 
@@ -67,9 +66,7 @@ func jsError(err error) js.Value {
 	e.Set("retryable", core.IsRetryable(err))
 	var se *statsError
 	if errors.As(err, &se) {
-		if b, merr := json.Marshal(se.stats); merr == nil {
-			e.Set("stats", js.Global().Get("JSON").Call("parse", string(b)))
-		}
+		e.Set("stats", js.Global().Get("JSON").Call("parse", string(core.AppendStats(nil, se.stats))))
 	}
 	return e
 }

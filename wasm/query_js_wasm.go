@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -50,9 +49,9 @@ func (c *client) getMany(args []js.Value) (work, error) {
 		if err != nil {
 			return nil, err
 		}
-		items := make([]json.RawMessage, len(recs))
+		items := make([]core.RawJSON, len(recs))
 		for i, r := range recs {
-			items[i] = json.RawMessage("null")
+			items[i] = core.RawJSON("null")
 			if r != nil {
 				items[i] = r.Data
 			}

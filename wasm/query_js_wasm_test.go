@@ -107,8 +107,8 @@ func TestIndexOptions(t *testing.T) {
 	assert.Equal(t, map[string][]core.IndexSpec{"a": {{"x"}, {"y.z", "x"}}}, o.indexes)
 }
 
-func mustArray(t *testing.T, s string) []json.RawMessage {
-	var out []json.RawMessage
+func mustArray(t *testing.T, s string) []core.RawJSON {
+	var out []core.RawJSON
 	require.NoError(t, json.Unmarshal([]byte(s), &out))
 	return out
 }

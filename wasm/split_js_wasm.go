@@ -1,9 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
@@ -14,13 +14,13 @@ var errNotArray = errors.New("not a JSON array")
 // records cross as one JSON string, and encoding/json scanned the whole batch twice (validate,
 // then decode) before the engine validates every record once more. It checks the array's own
 // structure (jsonscan.SplitArray); each item's JSON is the engine's to validate.
-func splitArray(s string) ([]json.RawMessage, error) {
+func splitArray(s string) ([]core.RawJSON, error) {
 	b := []byte(s)
 	raw, next, ok := jsonscan.SplitArray(b, jsonscan.SkipWS(b, 0))
 	if !ok || jsonscan.SkipWS(b, next) != len(b) {
 		return nil, errNotArray
 	}
-	items := make([]json.RawMessage, len(raw))
+	items := make([]core.RawJSON, len(raw))
 	for i, r := range raw {
 		items[i] = r
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/offsync/offsync/core"
 	"github.com/stretchr/testify/require"
 )
 
@@ -15,7 +16,7 @@ func TestSplitArray(t *testing.T) {
 	}
 	for _, s := range valid {
 		t.Run(s, func(t *testing.T) {
-			var want []json.RawMessage
+			var want []core.RawJSON
 			require.NoError(t, json.Unmarshal([]byte(s), &want))
 			got, err := splitArray(s)
 			require.NoError(t, err)

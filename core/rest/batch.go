@@ -3,7 +3,6 @@ package rest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 
@@ -14,20 +13,20 @@ import (
 var errNoBatch = errors.New("server has no /batch")
 
 type batchOp struct {
-	OpID          string          `json:"opId"`
-	Kind          string          `json:"kind"`
-	ID            string          `json:"id"`
-	Type          core.OpType     `json:"type"`
-	Payload       json.RawMessage `json:"payload,omitempty"`
-	BaseUpdatedAt string          `json:"baseUpdatedAt,omitempty"`
-	Force         bool            `json:"force,omitempty"`
+	OpID          string       `json:"opId"`
+	Kind          string       `json:"kind"`
+	ID            string       `json:"id"`
+	Type          core.OpType  `json:"type"`
+	Payload       core.RawJSON `json:"payload,omitempty"`
+	BaseUpdatedAt string       `json:"baseUpdatedAt,omitempty"`
+	Force         bool         `json:"force,omitempty"`
 }
 
 type batchResult struct {
-	OpID       string          `json:"opId"`
-	StatusCode int             `json:"statusCode"`
-	Data       json.RawMessage `json:"data"`
-	Error      json.RawMessage `json:"error"`
+	OpID       string       `json:"opId"`
+	StatusCode int          `json:"statusCode"`
+	Data       core.RawJSON `json:"data"`
+	Error      core.RawJSON `json:"error"`
 }
 
 // pushBatch sends up to 500 ops in one POST /batch. Each op's opId is its idempotency key of

@@ -2,11 +2,10 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
@@ -20,11 +19,7 @@ func decodeResults(b []byte) ([]batchResult, error) {
 			return results, nil
 		}
 	}
-	var out struct {
-		Results []batchResult `json:"results"`
-	}
-	err := json.Unmarshal(b, &out)
-	return out.Results, err
+	return decodeResultsSlow(b)
 }
 
 // splitResults is decodeResults' fast path over a valid JSON document; ok is false for
@@ -91,11 +86,11 @@ func resultField(b []byte, key string, i int, r *batchResult) (int, bool) {
 		return next, err == nil
 	case "data":
 		next, ok := jsonscan.SkipValue(b, i)
-		r.Data = json.RawMessage(b[i:next:next])
+		r.Data = core.RawJSON(b[i:next:next])
 		return next, ok
 	case "error":
 		next, ok := jsonscan.SkipValue(b, i)
-		r.Error = json.RawMessage(b[i:next:next])
+		r.Error = core.RawJSON(b[i:next:next])
 		return next, ok
 	}
 	return skipOther(b, key, i, "opId", "statusCode", "data", "error")
@@ -138,7 +133,7 @@ func eachMember(b []byte, i int, member func(key string, i int) (int, bool)) (in
 // encoding/json would match to one of known (it matches case-insensitively).
 func skipOther(b []byte, key string, i int, known ...string) (int, bool) {
 	for _, k := range known {
-		if strings.EqualFold(key, k) {
+		if jsonscan.FoldEqual(key, k) {
 			return i, false
 		}
 	}

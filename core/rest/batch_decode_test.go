@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/offsync/offsync/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -49,7 +50,7 @@ func TestDecodeResultsFallsBackToEncodingJSON(t *testing.T) {
 		want       []batchResult
 	}{
 		{"plain", `{"results":[{"opId":"a","statusCode":201,"data":{"id":"a"}}]}`, true,
-			[]batchResult{{OpID: "a", StatusCode: 201, Data: json.RawMessage(`{"id":"a"}`)}}},
+			[]batchResult{{OpID: "a", StatusCode: 201, Data: core.RawJSON(`{"id":"a"}`)}}},
 		{"escaped op id", `{"results":[{"opId":"a\u0062","statusCode":200}]}`, false,
 			[]batchResult{{OpID: "ab", StatusCode: 200}}},
 		{"key in another case", `{"results":[{"OpId":"a","statusCode":200}]}`, false,

@@ -1,8 +1,9 @@
 package rest
 
 import (
-	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // appendBatch writes POST /batch's body by hand. The payloads, checked by checkPayload, are
@@ -52,7 +53,7 @@ func batchSize(ops []batchOp) int {
 func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-			q, _ := json.Marshal(s) // a string always encodes
+			q := jsonv.AppendString(nil, s)
 			return append(b, q...)
 		}
 	}

@@ -18,11 +18,11 @@ func TestAppendBatchMatchesMarshal(t *testing.T) {
 	}{
 		{"none", []batchOp{}},
 		{"plain", []batchOp{
-			{OpID: "op1", Kind: "note", ID: "n1", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"n1", "t": [1, 2]}`)},
+			{OpID: "op1", Kind: "note", ID: "n1", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"n1", "t": [1, 2]}`)},
 			{OpID: "op2:r1", Kind: "note", ID: "n2", Type: core.OpDelete, BaseUpdatedAt: "2026-11-26T01:02:03Z", Force: true},
 		}},
 		{"escapes", []batchOp{
-			{OpID: "a\"b\\c", Kind: "k", ID: "line\nbreak\u0001", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"x"}`)},
+			{OpID: "a\"b\\c", Kind: "k", ID: "line\nbreak\u0001", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"x"}`)},
 			{OpID: "ü<&>\u2028", Kind: "k", ID: "\xff\xfe", Type: core.OpDelete, BaseUpdatedAt: "v\t1"},
 		}},
 	}
@@ -49,7 +49,7 @@ func BenchmarkBatchBody(b *testing.B) {
 	for i := range ops {
 		ops[i] = batchOp{OpID: "8f14e45f-ceea-467a-9575-6a1d2d1f4e0b", Kind: "note", ID: "00000042-0000-4000-8000-000000000000",
 			Type: core.OpUpsert, BaseUpdatedAt: "2026-11-26T01:02:03.000042Z",
-			Payload: json.RawMessage(`{"id":"00000042-0000-4000-8000-000000000000","date":"2026-11-05","mood":3,"notes":"a journal entry of ordinary length","tags":["work","sleep"]}`)}
+			Payload: core.RawJSON(`{"id":"00000042-0000-4000-8000-000000000000","date":"2026-11-05","mood":3,"notes":"a journal entry of ordinary length","tags":["work","sleep"]}`)}
 	}
 	b.Run("hand", func(b *testing.B) {
 		for b.Loop() {

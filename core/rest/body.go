@@ -2,11 +2,11 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 var errPayload = errors.New("payload is not a JSON object")
@@ -27,7 +27,7 @@ func checkPayload(op core.Op) error {
 // withBase returns the PUT body: the payload object with "_baseUpdatedAt" appended when base
 // is set. It is appended last so that it wins over an app field of the same name (JSON
 // decoders keep the last duplicate), and spliced in as bytes so the payload is not re-encoded.
-func withBase(payload json.RawMessage, base string) ([]byte, error) {
+func withBase(payload core.RawJSON, base string) ([]byte, error) {
 	b := bytes.TrimSpace(payload)
 	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
 		return nil, errPayload
@@ -35,10 +35,7 @@ func withBase(payload json.RawMessage, base string) ([]byte, error) {
 	if base == "" {
 		return b, nil
 	}
-	q, err := json.Marshal(base)
-	if err != nil {
-		return nil, err
-	}
+	q := jsonv.AppendString(nil, base)
 	inner := bytes.TrimSpace(b[1 : len(b)-1])
 	out := make([]byte, 0, len(inner)+len(q)+22)
 	out = append(out, '{')

@@ -2,7 +2,6 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 
 	"github.com/offsync/offsync/core"
@@ -20,14 +19,15 @@ var (
 // be owned by the caller (it is kept, not copied) and valid JSON (a decode of the body that
 // holds it checked that). needVersion requires an updatedAt;
 // defaultID stands in for a missing id when not empty (lenient parsing of 409 bodies).
-func parseRecord(kind string, raw json.RawMessage, needVersion bool, defaultID string) (core.Record, error) {
+func parseRecord(kind string, raw core.RawJSON, needVersion bool, defaultID string) (core.Record, error) {
 	b := bytes.TrimSpace(raw)
 	if len(b) == 0 || b[0] != '{' {
 		return core.Record{}, errNotObject
 	}
 	m, ok := jsonscan.ScanMeta(b)
 	if !ok {
-		if err := json.Unmarshal(b, &m); err != nil {
+		var err error
+		if m, err = decodeMeta(b); err != nil {
 			return core.Record{}, err
 		}
 	}
@@ -52,7 +52,7 @@ func parseRecord(kind string, raw json.RawMessage, needVersion bool, defaultID s
 }
 
 // isNull reports whether raw is absent or the JSON null.
-func isNull(raw json.RawMessage) bool {
+func isNull(raw core.RawJSON) bool {
 	b := bytes.TrimSpace(raw)
 	return len(b) == 0 || string(b) == "null"
 }

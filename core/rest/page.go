@@ -2,31 +2,28 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"unicode/utf8"
 
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
 // pullBody is CONTRACT.md's pull answer. Items stay raw: each is parsed once, for its metadata.
 type pullBody struct {
-	Items         []json.RawMessage `json:"items"`
-	NextPageToken *string           `json:"nextPageToken"`
+	Items         []core.RawJSON `json:"items"`
+	NextPageToken *string        `json:"nextPageToken"`
 }
 
 // decodePage reads a pull answer: jsonscan.Valid once, then splitPage cuts the items out of the
 // body without decoding them; encoding/json decodes whatever splitPage does not handle simply.
 // Items share the body's memory (capped, so appending to one cannot overwrite the next).
 func decodePage(b []byte) (pullBody, error) {
-	if !jsonscan.Valid(b) {
-		var body pullBody
-		return body, json.Unmarshal(b, &body) // for its precise syntax error
+	if jsonscan.Valid(b) {
+		if body, ok := splitPage(b); ok {
+			return body, nil
+		}
 	}
-	if body, ok := splitPage(b); ok {
-		return body, nil
-	}
-	var body pullBody
-	return body, json.Unmarshal(b, &body)
+	return decodePageSlow(b)
 }
 
 // splitPage is decodePage's fast path over a valid JSON document; ok is false for anything
@@ -47,7 +44,7 @@ func splitPage(b []byte) (body pullBody, ok bool) {
 }
 
 // splitArray cuts the values of the array at b[i] (null gives nil, as encoding/json does).
-func splitArray(b []byte, i int) ([]json.RawMessage, int, bool) {
+func splitArray(b []byte, i int) ([]core.RawJSON, int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return nil, i + 4, true
 	}
@@ -55,7 +52,7 @@ func splitArray(b []byte, i int) ([]json.RawMessage, int, bool) {
 	if !ok {
 		return nil, i, false
 	}
-	items := make([]json.RawMessage, len(raw))
+	items := make([]core.RawJSON, len(raw))
 	for j, r := range raw {
 		items[j] = r
 	}

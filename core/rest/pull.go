@@ -2,8 +2,7 @@ package rest
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"strconv"
 
 	"github.com/offsync/offsync/core"
@@ -70,22 +69,18 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 
 // badItem describes a page item parseRecord refused, with its id and version where they are
 // strings.
-func badItem(index int, raw json.RawMessage, err error) core.BadItem {
+func badItem(index int, raw core.RawJSON, err error) core.BadItem {
 	b := core.BadItem{Index: index, Reason: err.Error()}
-	var head struct {
-		ID             json.RawMessage `json:"id"`
-		UpdatedAt      json.RawMessage `json:"updatedAt"`
-		UpdatedAtSnake json.RawMessage `json:"updated_at"`
-	}
-	if json.Unmarshal(raw, &head) != nil {
+	head, ok := rawFields(raw, "id", "updatedAt", "updated_at")
+	if !ok {
 		return b
 	}
 	var s string
-	if json.Unmarshal(head.ID, &s) == nil && core.ValidID(s) {
+	if jsonString(head[0], &s) && core.ValidID(s) {
 		b.ID = s
 	}
-	for _, v := range []json.RawMessage{head.UpdatedAt, head.UpdatedAtSnake} {
-		if s = ""; json.Unmarshal(v, &s) == nil && s != "" {
+	for _, v := range head[1:] {
+		if s = ""; jsonString(v, &s) && s != "" {
 			b.UpdatedAt = s
 			break
 		}
@@ -118,7 +113,7 @@ func (t *Transport) Fetch(ctx context.Context, kind, id string) (core.Record, bo
 		return core.Record{}, false, protocolError(op, resp, "record", &core.BadRecord{Item: badItem(0, resp.Body, err)})
 	}
 	if rec.ID != id {
-		return core.Record{}, false, protocolError(op, resp, "record", fmt.Errorf("the answer is record %q, not %q", rec.ID, id))
+		return core.Record{}, false, protocolError(op, resp, "record", errors.New("the answer is record "+strconv.Quote(rec.ID)+", not "+strconv.Quote(id)))
 	}
 	return rec, true, nil
 }

@@ -2,7 +2,6 @@ package rest
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
@@ -12,7 +11,7 @@ import (
 // success carries the stored record, errBody where a failure carries its error (both the
 // response body for single ops; "data" and "error" of a batch result). 401/403 and a web
 // page answering 2xx fail the whole call.
-func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, status int, data, errBody json.RawMessage) (core.PushResult, error) {
+func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, status int, data, errBody core.RawJSON) (core.PushResult, error) {
 	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: serverTime(resp)}
 	switch {
 	case is2xx(status):
@@ -54,7 +53,7 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 // version), or one whose deletion state is not what the op made. Backends built for the seed
 // answer this way (its guide documents 204 for DELETE; its engine ignores PUT bodies); the
 // engine then learns the version with GET /{kind}/{id} (core/learn.go).
-func ackedRecord(op core.Op, data json.RawMessage) *core.Record {
+func ackedRecord(op core.Op, data core.RawJSON) *core.Record {
 	if !jsonscan.Valid(data) {
 		return nil
 	}
@@ -92,23 +91,16 @@ func (t *Transport) conflictFetched(ctx context.Context, name string, res core.P
 	return res, nil
 }
 
-// conflictBody holds the places where servers put the current record of a 409: CONTRACT.md's
-// "current", the seed's "serverData".
-type conflictBody struct {
-	Current    json.RawMessage `json:"current"`
-	ServerData json.RawMessage `json:"serverData"`
-}
-
 // conflictRecord finds the server's current record in a 409: "current", then "serverData",
 // then a body that is itself a record (has an id), as the seed's client looks for it. A null
 // "current" means the server has none; found is false when the body says nothing either way.
-func conflictRecord(op core.Op, bodies ...json.RawMessage) (rec *core.Record, found bool, err error) {
+func conflictRecord(op core.Op, bodies ...core.RawJSON) (rec *core.Record, found bool, err error) {
 	for _, b := range bodies {
-		var cb conflictBody
-		if isNull(b) || json.Unmarshal(b, &cb) != nil {
+		cb, ok := rawFields(b, "current", "serverData")
+		if isNull(b) || !ok {
 			continue
 		}
-		for _, cand := range []json.RawMessage{cb.Current, cb.ServerData} {
+		for _, cand := range cb {
 			if cand == nil {
 				continue
 			}

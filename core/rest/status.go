@@ -2,30 +2,14 @@ package rest
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonscan"
+	"github.com/offsync/offsync/internal/jsonv"
 )
-
-// httpDateFormats are the three date forms HTTP/1.1 allows (RFC 9110 §5.6.7), preferred first.
-var httpDateFormats = [...]string{
-	"Mon, 02 Jan 2006 15:04:05 GMT",
-	"Monday, 02-Jan-06 15:04:05 GMT",
-	"Mon Jan _2 15:04:05 2006",
-}
-
-func parseHTTPDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, f := range httpDateFormats {
-		if t, err := time.Parse(f, s); err == nil {
-			return t.UTC(), true
-		}
-	}
-	return time.Time{}, false
-}
 
 // serverTime is the response's Date header, zero when absent or malformed.
 func serverTime(resp *Response) time.Time {
@@ -60,27 +44,25 @@ func (t *Transport) retryAfter(resp *Response) time.Duration {
 	return 0
 }
 
-// errorBody is CONTRACT.md's error body.
-type errorBody struct {
-	Error   json.RawMessage `json:"error"`
-	Message string          `json:"message"`
-}
-
 // serverMessage is the human text of an error response: its JSON "message" (or "error" when
 // that is a string), else a short description of what came back.
 func serverMessage(status int, body []byte, contentType string) string {
 	var text string
-	if json.Unmarshal(body, &text) == nil && text != "" && !looksLikeHTML([]byte(text)) {
+	if jsonString(body, &text) && text != "" && !looksLikeHTML([]byte(text)) {
 		return text
 	}
-	var eb errorBody
-	if json.Unmarshal(body, &eb) == nil {
-		if eb.Message != "" {
-			return eb.Message
-		}
-		var s string
-		if json.Unmarshal(eb.Error, &s) == nil && s != "" {
-			return s
+	// CONTRACT.md's error body: {"error": ..., "message": "..."}; a message that is not a
+	// string makes the body unreadable as one.
+	if eb, ok := rawFields(body, "error", "message"); ok {
+		var msg string
+		if eb[1] == nil || jsonv.String(eb[1], &msg) == nil {
+			if msg != "" {
+				return msg
+			}
+			var s string
+			if jsonString(eb[0], &s) && s != "" {
+				return s
+			}
 		}
 	}
 	msg := "HTTP " + strconv.Itoa(status)
@@ -109,7 +91,7 @@ func looksLikeHTML(body []byte) bool {
 	if len(b) > 0 && b[0] == '<' {
 		return true
 	}
-	head := bytes.ToLower(b[:min(len(b), 512)])
+	head := []byte(jsonscan.ToLowerASCII(string(b[:min(len(b), 512)]))) // ASCII: the markers are
 	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype"))
 }
 

@@ -2,7 +2,6 @@ package simserver_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/offsync/offsync/core"
@@ -21,7 +20,7 @@ func Example() {
 		}
 		return simserver.Pass
 	}})
-	op := core.Op{OpID: "op1", Kind: "note", EntityID: "n1", Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"n1"}`)}
+	op := core.Op{OpID: "op1", Kind: "note", EntityID: "n1", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"n1"}`)}
 
 	_, err := srv.Push(context.Background(), []core.Op{op})
 	fmt.Println("first try:", core.CodeOf(err))

@@ -93,7 +93,7 @@ func (s *Server) decide(op core.Op) core.PushResult {
 		rec := s.write(op.Kind, op.EntityID, cur.fields, true)
 		return core.PushResult{Status: core.PushOK, HTTPStatus: 200, Record: &rec}
 	}
-	var fields map[string]json.RawMessage
+	var fields map[string]core.RawJSON
 	if err := json.Unmarshal(op.Payload, &fields); err != nil || fields == nil {
 		return rejected("the body is not a JSON object")
 	}

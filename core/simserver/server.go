@@ -52,8 +52,8 @@ type Server struct {
 
 // stored is one server record.
 type stored struct {
-	fields  map[string]json.RawMessage // business fields plus updatedAt / deletedAt
-	version string                     // formatted: fixed width, so string order is time order
+	fields  map[string]core.RawJSON // business fields plus updatedAt / deletedAt
+	version string                  // formatted: fixed width, so string order is time order
 	deleted bool
 }
 
@@ -96,17 +96,17 @@ func (st *stored) record(kind, id string) core.Record {
 }
 
 // write stores fields (an object without server fields) as the new state of kind/id.
-func (s *Server) write(kind, id string, fields map[string]json.RawMessage, deleted bool) core.Record {
+func (s *Server) write(kind, id string, fields map[string]core.RawJSON, deleted bool) core.Record {
 	return s.writeAt(kind, id, fields, deleted, s.nextVersion())
 }
 
-func (s *Server) writeAt(kind, id string, fields map[string]json.RawMessage, deleted bool, v time.Time) core.Record {
+func (s *Server) writeAt(kind, id string, fields map[string]core.RawJSON, deleted bool, v time.Time) core.Record {
 	byID := s.kinds[kind]
 	if byID == nil {
 		byID = map[string]*stored{}
 		s.kinds[kind] = byID
 	}
-	clean := make(map[string]json.RawMessage, len(fields)+2)
+	clean := make(map[string]core.RawJSON, len(fields)+2)
 	for k, val := range fields {
 		switch k {
 		case "updatedAt", "updated_at", "deletedAt", "deleted_at", "_baseUpdatedAt":
@@ -128,7 +128,7 @@ func (s *Server) get(kind, id string) *stored { return s.kinds[kind][id] }
 
 // Put writes a record directly on the server, as another client's accepted write would:
 // data is a JSON object; its id is the record's id. It returns the stored record.
-func (s *Server) Put(kind string, data json.RawMessage) (core.Record, error) {
+func (s *Server) Put(kind string, data core.RawJSON) (core.Record, error) {
 	id, fields, err := parseObject(data)
 	if err != nil {
 		return core.Record{}, err
@@ -141,10 +141,10 @@ func (s *Server) Put(kind string, data json.RawMessage) (core.Record, error) {
 // Import writes many records directly on the server with ONE shared version, like a bulk
 // import: pagination must still visit each exactly once (CONTRACT.md). Each datum is a JSON
 // object with a string id.
-func (s *Server) Import(kind string, data []json.RawMessage) ([]core.Record, error) {
+func (s *Server) Import(kind string, data []core.RawJSON) ([]core.Record, error) {
 	type item struct {
 		id     string
-		fields map[string]json.RawMessage
+		fields map[string]core.RawJSON
 	}
 	items := make([]item, 0, len(data))
 	for _, d := range data {
@@ -165,8 +165,8 @@ func (s *Server) Import(kind string, data []json.RawMessage) ([]core.Record, err
 }
 
 // parseObject checks a record given to Put or Import.
-func parseObject(data json.RawMessage) (string, map[string]json.RawMessage, error) {
-	var fields map[string]json.RawMessage
+func parseObject(data core.RawJSON) (string, map[string]core.RawJSON, error) {
+	var fields map[string]core.RawJSON
 	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
 		return "", nil, core.Errorf(core.CodeInvalid, "simserver", "not a JSON object")
 	}

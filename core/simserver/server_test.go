@@ -2,7 +2,6 @@ package simserver_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 
 func put(id, payload, base string) core.Op {
 	return core.Op{OpID: "op-" + id + base + payload, Kind: "note", EntityID: id, Type: core.OpUpsert,
-		Payload: json.RawMessage(payload), BaseUpdatedAt: base}
+		Payload: core.RawJSON(payload), BaseUpdatedAt: base}
 }
 
 func del(id, base string) core.Op {
@@ -106,7 +105,7 @@ func TestVersionsStrictlyIncreaseWhenTheClockStepsBack(t *testing.T) {
 		if i == 3 {
 			now = now.Add(-time.Hour)
 		}
-		r, err := s.Put("note", json.RawMessage(fmt.Sprintf(`{"id":"r%d"}`, i)))
+		r, err := s.Put("note", core.RawJSON(fmt.Sprintf(`{"id":"r%d"}`, i)))
 		require.NoError(t, err)
 		assert.Greater(t, r.UpdatedAt, last)
 		last = r.UpdatedAt
@@ -115,15 +114,15 @@ func TestVersionsStrictlyIncreaseWhenTheClockStepsBack(t *testing.T) {
 
 func TestPullVisitsEachRecordOnceAcrossSharedVersions(t *testing.T) {
 	s := simserver.New(simserver.Options{})
-	var bulk []json.RawMessage
+	var bulk []core.RawJSON
 	for i := range 10 {
-		bulk = append(bulk, json.RawMessage(fmt.Sprintf(`{"id":"b%02d"}`, 9-i)))
+		bulk = append(bulk, core.RawJSON(fmt.Sprintf(`{"id":"b%02d"}`, 9-i)))
 	}
 	imported, err := s.Import("note", bulk)
 	require.NoError(t, err)
 	assert.Equal(t, imported[0].UpdatedAt, imported[9].UpdatedAt, "one version for the import")
 	for _, id := range []string{"z", "a"} {
-		_, err := s.Put("note", json.RawMessage(`{"id":"`+id+`"}`))
+		_, err := s.Put("note", core.RawJSON(`{"id":"`+id+`"}`))
 		require.NoError(t, err)
 	}
 	ctx := context.Background()

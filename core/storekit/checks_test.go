@@ -1,7 +1,6 @@
 package storekit
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -11,16 +10,16 @@ import (
 )
 
 func anUpsert(opID, id string) core.Op {
-	return core.Op{OpID: opID, Kind: "k", EntityID: id, Type: core.OpUpsert, Payload: json.RawMessage(`{"id":"` + id + `"}`)}
+	return core.Op{OpID: opID, Kind: "k", EntityID: id, Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"` + id + `"}`)}
 }
 
 func aWrite(opID, id string) core.LocalWrite {
-	return core.LocalWrite{Kind: "k", ID: id, OpID: opID, Data: json.RawMessage(`{"id":"` + id + `"}`)}
+	return core.LocalWrite{Kind: "k", ID: id, OpID: opID, Data: core.RawJSON(`{"id":"` + id + `"}`)}
 }
 
 func TestChecks(t *testing.T) {
 	rec := func(kind, id, data string) *core.Record {
-		return &core.Record{Kind: kind, ID: id, Data: json.RawMessage(data)}
+		return &core.Record{Kind: kind, ID: id, Data: core.RawJSON(data)}
 	}
 	cases := []struct {
 		name string

@@ -1,9 +1,8 @@
 package storekit
 
 import (
-	"encoding/json"
-
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // The store decisions: pure functions the flows of this package run inside a backend's
@@ -50,13 +49,12 @@ func planWrite(existing *core.Record, pending []core.Op, w core.LocalWrite) (Wri
 	}
 	if w.Delete {
 		op.Type = core.OpDelete
-		data := json.RawMessage(nil)
+		data := core.RawJSON(nil)
 		if existing != nil {
 			data = cloneRaw(existing.Data)
 		}
 		if len(data) == 0 {
-			b, _ := json.Marshal(map[string]string{"id": w.ID})
-			data = b
+			data = append(jsonv.AppendString([]byte(`{"id":`), w.ID), '}')
 		}
 		plan.Record = core.Record{Kind: w.Kind, ID: w.ID, Data: data, UpdatedAt: base, Deleted: true}
 	} else {
@@ -256,11 +254,11 @@ func unionFields(a, b []string) []string {
 	return out
 }
 
-func cloneRaw(b json.RawMessage) json.RawMessage {
+func cloneRaw(b core.RawJSON) core.RawJSON {
 	if b == nil {
 		return nil
 	}
-	return append(json.RawMessage{}, b...)
+	return append(core.RawJSON{}, b...)
 }
 
 func cloneStrings(s []string) []string {

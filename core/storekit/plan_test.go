@@ -1,7 +1,6 @@
 package storekit
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,7 +9,7 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-func raw(s string) json.RawMessage { return json.RawMessage(s) }
+func raw(s string) core.RawJSON { return core.RawJSON(s) }
 
 // pendingOf is the pending ops of an entity whose last op is last (nil: none).
 func pendingOf(last *core.Op) []core.Op {

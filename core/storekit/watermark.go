@@ -37,10 +37,7 @@ func Watermark(version string) int64 {
 }
 
 // instant is the time version names, ok=false when it is not an RFC 3339 time.
-func instant(version string) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339Nano, version)
-	return t, err == nil
-}
+func instant(version string) (time.Time, bool) { return core.VersionInstant(version) }
 
 // older reports whether version v is known to be older than version than: both are RFC 3339
 // times and v names an earlier instant (core/version.go: undecidable is not older).

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -91,8 +90,8 @@ func (g *gen) opID() string {
 	}
 	return fmt.Sprint("op", g.ops)
 }
-func (g *gen) data(id string) json.RawMessage {
-	return json.RawMessage(fmt.Sprintf(`{"id":%q,"v":%d,"f%d":true}`, id, g.r.IntN(5), g.r.IntN(3)))
+func (g *gen) data(id string) core.RawJSON {
+	return core.RawJSON(fmt.Sprintf(`{"id":%q,"v":%d,"f%d":true}`, id, g.r.IntN(5), g.r.IntN(3)))
 }
 
 // pick returns one of the stores' current outbox ops (nil when empty), read from memstore.
@@ -121,7 +120,7 @@ func (g *gen) next(ctx context.Context, mem core.Store) (string, storeCall) {
 			case 1:
 				w.Data, w.ChangedFields, w.ChangedGiven = g.data(id), []string{"v"}, true
 			case 2:
-				w.Data = json.RawMessage(`"not an object"`)
+				w.Data = core.RawJSON(`"not an object"`)
 			default:
 				w.Data = g.data(id)
 			}

@@ -168,7 +168,7 @@ var queryTests = []test{
 	}},
 }
 
-func mustJSON(v any) json.RawMessage {
+func mustJSON(v any) core.RawJSON {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)

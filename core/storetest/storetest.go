@@ -5,7 +5,6 @@ package storetest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -77,7 +76,7 @@ func (e *env) newOpID() string {
 	return fmt.Sprintf("op-%03d", e.opSeq)
 }
 
-func raw(s string) json.RawMessage { return json.RawMessage(s) }
+func raw(s string) core.RawJSON { return core.RawJSON(s) }
 
 // upsert is a LocalWrite of data (a JSON object) with derived changedFields.
 func (e *env) upsert(kind, id, data string) core.LocalWrite {
@@ -194,7 +193,7 @@ func (e *env) opOf(kind, id string) core.Op {
 }
 
 // requireJSON compares JSON by meaning.
-func requireJSON(e *env, want string, got json.RawMessage) {
+func requireJSON(e *env, want string, got core.RawJSON) {
 	e.Helper()
 	require.JSONEq(e, want, string(got))
 }

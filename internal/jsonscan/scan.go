@@ -6,7 +6,6 @@ package jsonscan
 
 import (
 	"bytes"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -124,7 +123,7 @@ func whichField(key []byte) int {
 		if string(key) == k {
 			return f
 		}
-		if len(key) == len(k) && strings.EqualFold(string(key), k) {
+		if FoldEqual(string(key), k) {
 			return fieldUnsure
 		}
 	}
