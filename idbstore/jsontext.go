@@ -136,6 +136,7 @@ func appendCursorValue(b []byte, v cursorValue) []byte {
 	w.Str("kind", v.Kind)
 	w.Str("updatedAt", v.UpdatedAt)
 	w.Str("id", v.ID)
+	w.IntOmit("wm", v.Watermark)
 	return w.Close()
 }
 
@@ -167,6 +168,8 @@ func decodeInto(b []byte, out any) error {
 		return decodeSlice(b, x, ptrTo(func(v []byte, p *int64) error { return jsonv.Int(v, p) }))
 	case *[][2]string:
 		return decodeSlice(b, x, decodePair)
+	case *pageState:
+		return decodePageState(b, x)
 	case *[]recordValue:
 		return decodeSlice(b, x, decodeRecordValue)
 	case *[]*recordValue:
@@ -352,6 +355,21 @@ func decodeCursorValue(b []byte, v *cursorValue) error {
 			return jsonv.String(x, &v.UpdatedAt)
 		case jsonv.Key(k, "id"):
 			return jsonv.String(x, &v.ID)
+		case jsonv.Key(k, "wm"):
+			return jsonv.Int(x, &v.Watermark)
+		}
+		return nil
+	})
+}
+
+// decodePageState reads H.pageState's answer, {wm, ids}.
+func decodePageState(b []byte, v *pageState) error {
+	return jsonv.Members(b, func(k string, x []byte) error {
+		switch {
+		case jsonv.Key(k, "wm"):
+			return jsonv.Int(x, &v.WM)
+		case jsonv.Key(k, "ids"):
+			return decodeSlice(x, &v.IDs, decodePair)
 		}
 		return nil
 	})

@@ -246,9 +246,9 @@ func raiseWatermarks(t *txn, wms map[string]int64) error {
 	if len(wms) == 0 {
 		return nil
 	}
-	pairs := make([][2]any, 0, len(wms))
+	pairs := make([][]any, 0, len(wms))
 	for k, wm := range wms {
-		pairs = append(pairs, [2]any{k, wm})
+		pairs = append(pairs, []any{k, float64(wm)}) // exact: a watermark is at most 2^53-1
 	}
 	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs)})
 }

@@ -200,10 +200,7 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 		return err
 	}
 	return s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {
-		var state struct {
-			WM  int64       `json:"wm"`
-			IDs [][2]string `json:"ids"`
-		}
+		var state pageState
 		if err := t.issueJSON(ctx, &state, t.js.pageState, t.raw, pageStateArgs{Kind: kind}); err != nil {
 			return err
 		}
@@ -223,6 +220,13 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID,
 			Watermark: storekit.PageWatermark(wm, next, recs)}})
 	})
+}
+
+// pageState is H.pageState's answer: kind's cursor watermark and the entity keys of its
+// pending ops.
+type pageState struct {
+	WM  int64
+	IDs [][2]string
 }
 
 // storedUnder reads the stored records of the items (not held) that may be older than them,
