@@ -48,7 +48,7 @@ type Status struct {
 }
 
 // Event is one item of the engine's event stream. Only the fields named for its Type are set.
-// It marshals to the JSON the JS layer dispatches.
+// wire.AppendEvent writes the JSON the JS layer dispatches (Err as {code, retryable, message}).
 type Event struct {
 	Type       EventType   `json:"type"`
 	Phase      string      `json:"phase,omitempty"`
@@ -81,6 +81,3 @@ type Event struct {
 	LocalFields  []string `json:"localFields,omitempty"`
 	ServerFields []string `json:"serverFields,omitempty"`
 }
-
-// MarshalJSON encodes the event with its error as {code, retryable, message} (AppendEvent).
-func (e Event) MarshalJSON() ([]byte, error) { return AppendEvent(nil, e), nil }

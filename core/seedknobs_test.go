@@ -2,7 +2,6 @@ package core_test
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/simserver"
+	"github.com/offsync/offsync/core/wire"
 )
 
 // The seed's knobs and events (JS-API.md "Seed parity additions"): per-op events, the error
@@ -147,8 +147,7 @@ func TestErrorEventOfAPullCarriesPhaseAndStatus(t *testing.T) {
 	assert.Equal(t, "pull", errs[0].Phase)
 	assert.Equal(t, 502, errs[0].StatusCode)
 
-	js, err := json.Marshal(errs[0])
-	require.NoError(t, err)
+	js := wire.AppendEvent(nil, errs[0])
 	assert.Contains(t, string(js), `"phase":"pull"`)
 	assert.Contains(t, string(js), `"statusCode":502`)
 }

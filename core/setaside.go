@@ -70,7 +70,7 @@ func (e *Engine) addSetAside(ctx context.Context, items []SetAside) ([]SetAside,
 	if len(added) == 0 {
 		return nil, nil
 	}
-	b := appendList(nil, list[max(0, len(list)-maxSetAside):], AppendSetAside)
+	b := appendList(nil, list[max(0, len(list)-maxSetAside):], appendSetAside)
 	if err := e.cfg.Store.SetMeta(ctx, metaSetAside, string(b)); err != nil {
 		return nil, Wrap(CodeStorage, "set aside", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/wire"
 	"github.com/offsync/offsync/internal/jsonscan"
 )
 
@@ -49,7 +50,7 @@ func mergeFunc(fn js.Value) core.MergeFunc {
 		if err := checkRaw(c.Local, c.Server); err != nil {
 			return nil, core.Wrap(core.CodeConflict, op, err)
 		}
-		in := core.AppendConflict(nil, c)
+		in := wire.AppendConflict(nil, c)
 		v, err := callJS(ctx, fn, core.CodeConflict, op, string(in))
 		if err != nil {
 			return nil, err
@@ -68,7 +69,7 @@ func resolverFunc(fn js.Value) core.Resolver {
 		if err := checkRaw(c.Local, c.Server); err != nil {
 			return core.Resolution{}, core.Wrap(core.CodeConflict, op, err)
 		}
-		in := core.AppendConflict(nil, c)
+		in := wire.AppendConflict(nil, c)
 		v, err := callJS(ctx, fn, core.CodeConflict, op, string(in))
 		if err != nil {
 			return core.Resolution{}, err

@@ -13,7 +13,7 @@ import (
 // TestWasmImportGraph keeps the heavy packages out of sync.wasm: net/http alone adds ~1.9 MB
 // gzip and, under Node, does not even use fetch; regexp ~127 KB, crypto/rand (or google/uuid)
 // ~52 KB, net/url ~28 KB; encoding/json, fmt and reflect together ~196 KB (internal/jsonv and
-// core's hand-written codecs stand in: docs/DESIGN.md, "No encoding/json in sync.wasm"; the
+// core/wire's hand-written codecs stand in: docs/DESIGN.md, "No encoding/json in sync.wasm"; the
 // packages that import reflect include encoding/binary and os). The test runs on the host
 // (go list only).
 func TestWasmImportGraph(t *testing.T) {

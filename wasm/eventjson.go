@@ -2,13 +2,14 @@ package main
 
 import (
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/wire"
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
-// appendEvents encodes a batch of events as json.Marshal did (core.AppendEvent); an event
+// appendEvents encodes a batch of events as json.Marshal did (wire.AppendEvent); an event
 // whose documents are not JSON is an error, as json.Marshal's, so that JSON.parse never meets
 // it. "operationPushed" comes once per acknowledged op, on the push path: appendOpPushed
-// writes it without AppendEvent's checks of every field.
+// writes it without wire.AppendEvent's checks of every field.
 func appendEvents(b []byte, batch []core.Event) ([]byte, error) {
 	b = append(b, '[')
 	for i, ev := range batch {
@@ -22,7 +23,7 @@ func appendEvents(b []byte, batch []core.Event) ([]byte, error) {
 		if err := checkEvent(ev); err != nil {
 			return nil, err
 		}
-		b = core.AppendEvent(b, ev)
+		b = wire.AppendEvent(b, ev)
 	}
 	return append(b, ']'), nil
 }

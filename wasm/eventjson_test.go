@@ -3,17 +3,18 @@
 package main
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/wire"
 )
 
-// The hand-written "operationPushed" encoding is byte for byte json.Marshal's.
-func TestAppendEventsIsJSONMarshal(t *testing.T) {
+// The hand-written "operationPushed" encoding is byte for byte wire.AppendEvent's (which
+// core/wire's test holds to encoding/json's).
+func TestAppendEventsIsWireAppendEvent(t *testing.T) {
 	pushed := func(kind, id, opID string, status int) core.Event {
 		return core.Event{Type: core.EventOperationPushed, Kind: kind, ID: id, OpID: opID, StatusCode: status}
 	}
@@ -26,8 +27,14 @@ func TestAppendEventsIsJSONMarshal(t *testing.T) {
 		{{Type: core.EventError, Phase: "pull", StatusCode: 503, Err: &core.Error{Code: core.CodeServer, HTTPStatus: 503}}},
 	}
 	for _, batch := range batches {
-		want, err := json.Marshal(batch)
-		require.NoError(t, err)
+		want := []byte{'['}
+		for i, ev := range batch {
+			if i > 0 {
+				want = append(want, ',')
+			}
+			want = wire.AppendEvent(want, ev)
+		}
+		want = append(want, ']')
 		got, err := appendEvents(nil, batch)
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got))

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/wire"
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -31,29 +32,29 @@ func marshal(v any) (any, error) {
 	var err error
 	switch x := v.(type) {
 	case core.Status:
-		b = core.AppendStatus(nil, x)
+		b = wire.AppendStatus(nil, x)
 	case core.Stats:
-		b = core.AppendStats(nil, x)
+		b = wire.AppendStats(nil, x)
 	case core.Op:
 		err = checkRaw(x.Payload)
-		b = core.AppendOp(nil, x)
+		b = wire.AppendOp(nil, x)
 	case []core.Op:
 		for _, o := range x {
 			err = errors.Join(err, checkRaw(o.Payload))
 		}
-		b = appendSlice(nil, x, core.AppendOp)
+		b = appendSlice(nil, x, wire.AppendOp)
 	case []core.Conflict:
 		for _, c := range x {
 			err = errors.Join(err, checkRaw(c.Local, c.Server))
 		}
-		b = appendSlice(nil, x, core.AppendConflict)
+		b = appendSlice(nil, x, wire.AppendConflict)
 	case []core.ParkedOp:
 		for _, p := range x {
 			err = errors.Join(err, checkRaw(p.Op.Payload))
 		}
-		b = appendSlice(nil, x, core.AppendParkedOp)
+		b = appendSlice(nil, x, wire.AppendParkedOp)
 	case []core.SetAside:
-		b = appendSlice(nil, x, core.AppendSetAside)
+		b = appendSlice(nil, x, wire.AppendSetAside)
 	case map[string]core.Cursor:
 		b = appendCursors(nil, x)
 	default:
@@ -113,9 +114,9 @@ func decodeArg(s string, dst any) error {
 	case *[]string:
 		return jsonv.Strings(b, x)
 	case *core.Op:
-		return core.DecodeOp(b, x)
+		return wire.DecodeOp(b, x)
 	case *core.Resolution:
-		return core.DecodeResolution(b, x)
+		return wire.DecodeResolution(b, x)
 	case *syncArgs:
 		return jsonv.Members(b, func(k string, v []byte) error {
 			switch {

@@ -5,6 +5,7 @@ import (
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/wire"
 )
 
 // promise runs work in its own goroutine and returns a Promise of its result. A panic in work
@@ -66,7 +67,7 @@ func jsError(err error) js.Value {
 	e.Set("retryable", core.IsRetryable(err))
 	var se *statsError
 	if errors.As(err, &se) {
-		e.Set("stats", js.Global().Get("JSON").Call("parse", string(core.AppendStats(nil, se.stats))))
+		e.Set("stats", js.Global().Get("JSON").Call("parse", string(wire.AppendStats(nil, se.stats))))
 	}
 	return e
 }
