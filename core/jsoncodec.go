@@ -10,36 +10,13 @@ import (
 // jsoncodec_internal_test.go compares every encoder and decoder here with encoding/json; the
 // exported codecs of the bridge's shapes are in core/wire.
 
-// appendList appends list as a JSON array (null when nil, as json.Marshal).
-func appendList[T any](b []byte, list []T, item func([]byte, T) []byte) []byte {
-	if list == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, it := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = item(b, it)
-	}
-	return append(b, ']')
-}
-
 // decodeList decodes the JSON text v, an array (or null) of objects, with item.
 func decodeList[T any](v []byte, item func([]byte, *T) error) ([]T, error) {
 	if err := jsonv.Check(v); err != nil {
 		return nil, err
 	}
-	if jsonv.IsNull(v) {
-		return nil, nil
-	}
-	list := []T{}
-	err := jsonv.Items(v, func(it []byte) error {
-		var x T
-		err := item(it, &x)
-		list = append(list, x)
-		return err
-	})
+	var list []T
+	err := jsonv.DecodeList(v, &list, item)
 	return list, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/offsync/offsync/internal/jsonv"
 	"github.com/stretchr/testify/require"
 )
 
@@ -53,7 +54,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 		msg := "case " + strconv.Itoa(i)
 		ue := []unconfirmedEntry{{Kind: randString(r), ID: randString(r), Delete: r.IntN(2) == 0, Payload: randRaw(r)}}
 		want, _ := json.Marshal(ue)
-		got := appendList(nil, ue, appendUnconfirmed)
+		got := jsonv.AppendList(nil, ue, appendUnconfirmed)
 		sameJSON(t, want, got, msg)
 		ul, err := decodeList(got, decodeUnconfirmed)
 		require.NoError(t, err)
@@ -63,7 +64,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 
 		sa := []SetAside{{Kind: randString(r), ID: randString(r), UpdatedAt: randString(r), Reason: randString(r), SeenAtMs: randInt(r)}}
 		want, _ = json.Marshal(sa)
-		got = appendList(nil, sa, appendSetAside)
+		got = jsonv.AppendList(nil, sa, appendSetAside)
 		require.Equal(t, string(want), string(got), msg)
 		sl, err := decodeList(got, decodeSetAside)
 		require.NoError(t, err)
@@ -73,7 +74,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 
 		rf := []refetchEntry{{Kind: randString(r), ID: randString(r)}}
 		want, _ = json.Marshal(rf)
-		got = appendList(nil, rf, appendRefetch)
+		got = jsonv.AppendList(nil, rf, appendRefetch)
 		require.Equal(t, string(want), string(got), msg)
 		fl, err := decodeList(got, decodeRefetch)
 		require.NoError(t, err)

@@ -230,7 +230,7 @@ func (e *Engine) changeUnconfirmed(ctx context.Context, add []unconfirmedEntry, 
 		return nil
 	}
 	next = append(next, add...)
-	b := appendList(nil, next, appendUnconfirmed)
+	b := jsonv.AppendList(nil, next, appendUnconfirmed)
 	return Wrap(CodeStorage, "push", e.cfg.Store.SetMeta(ctx, metaUnconfirmed, string(b)))
 }
 

@@ -3,6 +3,8 @@ package core
 import (
 	"context"
 	"errors"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // metaRefetch is the Meta key of the entities whose local copy may be older than the
@@ -31,7 +33,7 @@ func (e *Engine) refetchList(ctx context.Context) ([]refetchEntry, error) {
 }
 
 func (e *Engine) setRefetchList(ctx context.Context, list []refetchEntry) error {
-	b := appendList(nil, list, appendRefetch)
+	b := jsonv.AppendList(nil, list, appendRefetch)
 	return Wrap(CodeStorage, "refetch", e.cfg.Store.SetMeta(ctx, metaRefetch, string(b)))
 }
 

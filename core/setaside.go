@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // One bad item must not stop a kind's sync for good (CONTRACT.md "Client-side handling of
@@ -70,7 +72,7 @@ func (e *Engine) addSetAside(ctx context.Context, items []SetAside) ([]SetAside,
 	if len(added) == 0 {
 		return nil, nil
 	}
-	b := appendList(nil, list[max(0, len(list)-maxSetAside):], appendSetAside)
+	b := jsonv.AppendList(nil, list[max(0, len(list)-maxSetAside):], appendSetAside)
 	if err := e.cfg.Store.SetMeta(ctx, metaSetAside, string(b)); err != nil {
 		return nil, Wrap(CodeStorage, "set aside", err)
 	}

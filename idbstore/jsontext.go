@@ -21,23 +21,23 @@ func jsonText(v any) string {
 	case []string:
 		b = jsonv.AppendStrings(nil, x)
 	case []int64:
-		b = appendSlice(nil, x, func(b []byte, n int64) []byte { return appendInt(b, n) })
+		b = jsonv.AppendList(nil, x, func(b []byte, n int64) []byte { return appendInt(b, n) })
 	case []int:
-		b = appendSlice(nil, x, func(b []byte, n int) []byte { return appendInt(b, int64(n)) })
+		b = jsonv.AppendList(nil, x, func(b []byte, n int) []byte { return appendInt(b, int64(n)) })
 	case []entityKey:
 		b = appendKeys(nil, x)
 	case [][]any:
-		b = appendSlice(nil, x, appendAnys)
+		b = jsonv.AppendList(nil, x, appendAnys)
 	case []recordValue:
-		b = appendSlice(nil, x, appendRecordValue)
+		b = jsonv.AppendList(nil, x, appendRecordValue)
 	case []opValue:
-		b = appendSlice(nil, x, appendOpValue)
+		b = jsonv.AppendList(nil, x, appendOpValue)
 	case []conflictValue:
-		b = appendSlice(nil, x, appendConflictValue)
+		b = jsonv.AppendList(nil, x, appendConflictValue)
 	case []parkedValue:
-		b = appendSlice(nil, x, appendParkedValue)
+		b = jsonv.AppendList(nil, x, appendParkedValue)
 	case []cursorValue:
-		b = appendSlice(nil, x, appendCursorValue)
+		b = jsonv.AppendList(nil, x, appendCursorValue)
 	default:
 		panic("idbstore: jsonText has no encoder for this type") // a programming error the wasm tests meet
 	}
@@ -46,23 +46,9 @@ func jsonText(v any) string {
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
 
-func appendSlice[T any](b []byte, list []T, item func([]byte, T) []byte) []byte {
-	if list == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, it := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = item(b, it)
-	}
-	return append(b, ']')
-}
-
 // appendAnys writes a list of strings, string lists and booleans (index declarations, orders).
 func appendAnys(b []byte, list []any) []byte {
-	return appendSlice(b, list, func(b []byte, v any) []byte {
+	return jsonv.AppendList(b, list, func(b []byte, v any) []byte {
 		if ss, ok := v.([]string); ok {
 			return jsonv.AppendStrings(b, ss)
 		}
@@ -159,38 +145,38 @@ func decodeInto(b []byte, out any) error {
 	case *[]string:
 		return jsonv.Strings(b, x)
 	case *[]*string:
-		return decodeSlice(b, x, func(v []byte, p **string) error { return jsonv.StringPtr(v, p) })
+		return jsonv.DecodeList(b, x, func(v []byte, p **string) error { return jsonv.StringPtr(v, p) })
 	case *[]bool:
-		return decodeSlice(b, x, func(v []byte, p *bool) error { return jsonv.Bool(v, p) })
+		return jsonv.DecodeList(b, x, func(v []byte, p *bool) error { return jsonv.Bool(v, p) })
 	case *[]int64:
-		return decodeSlice(b, x, func(v []byte, p *int64) error { return jsonv.Int(v, p) })
+		return jsonv.DecodeList(b, x, func(v []byte, p *int64) error { return jsonv.Int(v, p) })
 	case *[]*int64:
-		return decodeSlice(b, x, ptrTo(func(v []byte, p *int64) error { return jsonv.Int(v, p) }))
+		return jsonv.DecodeList(b, x, ptrTo(func(v []byte, p *int64) error { return jsonv.Int(v, p) }))
 	case *[][2]string:
-		return decodeSlice(b, x, decodePair)
+		return jsonv.DecodeList(b, x, decodePair)
 	case *pageState:
 		return decodePageState(b, x)
 	case *[]recordValue:
-		return decodeSlice(b, x, decodeRecordValue)
+		return jsonv.DecodeList(b, x, decodeRecordValue)
 	case *[]*recordValue:
-		return decodeSlice(b, x, ptrTo(decodeRecordValue))
+		return jsonv.DecodeList(b, x, ptrTo(decodeRecordValue))
 	case *[]*opValue:
-		return decodeSlice(b, x, ptrTo(decodeOpValue))
+		return jsonv.DecodeList(b, x, ptrTo(decodeOpValue))
 	case *[]*parkedValue:
-		return decodeSlice(b, x, ptrTo(decodeParkedValue))
+		return jsonv.DecodeList(b, x, ptrTo(decodeParkedValue))
 	case *[]parkedValue:
-		return decodeSlice(b, x, decodeParkedValue)
+		return jsonv.DecodeList(b, x, decodeParkedValue)
 	case *[]conflictValue:
-		return decodeSlice(b, x, decodeConflictValue)
+		return jsonv.DecodeList(b, x, decodeConflictValue)
 	case *[]*cursorValue:
-		return decodeSlice(b, x, ptrTo(decodeCursorValue))
+		return jsonv.DecodeList(b, x, ptrTo(decodeCursorValue))
 	case *loadedJSON:
 		return jsonv.Members(b, func(k string, v []byte) error {
 			switch {
 			case jsonv.Key(k, "recs"):
-				return decodeSlice(v, &x.Recs, ptrTo(decodeRecordValue))
+				return jsonv.DecodeList(v, &x.Recs, ptrTo(decodeRecordValue))
 			case jsonv.Key(k, "ops"):
-				return decodeSlice(v, &x.Ops, func(v []byte, p *[]opValue) error { return decodeSlice(v, p, decodeOpValue) })
+				return jsonv.DecodeList(v, &x.Ops, func(v []byte, p *[]opValue) error { return jsonv.DecodeList(v, p, decodeOpValue) })
 			case jsonv.Key(k, "parked"):
 				return jsonv.IntOf(v, &x.Parked)
 			case jsonv.Key(k, "count"):
@@ -200,23 +186,6 @@ func decodeInto(b []byte, out any) error {
 		})
 	}
 	panic("idbstore: decodeJSON has no decoder for this type") // a programming error the wasm tests meet
-}
-
-// decodeSlice decodes a JSON array (null: nil) as json.Unmarshal into a slice.
-func decodeSlice[T any](b []byte, out *[]T, item func([]byte, *T) error) error {
-	if jsonv.IsNull(b) {
-		*out = nil
-		return nil
-	}
-	list := []T{}
-	err := jsonv.Items(b, func(v []byte) error {
-		var x T
-		err := item(v, &x)
-		list = append(list, x)
-		return err
-	})
-	*out = list
-	return err
 }
 
 // ptrTo decodes into a pointer as json.Unmarshal: null is nil, anything else a new value.
@@ -369,7 +338,7 @@ func decodePageState(b []byte, v *pageState) error {
 		case jsonv.Key(k, "wm"):
 			return jsonv.Int(x, &v.WM)
 		case jsonv.Key(k, "ids"):
-			return decodeSlice(x, &v.IDs, decodePair)
+			return jsonv.DecodeList(x, &v.IDs, decodePair)
 		}
 		return nil
 	})

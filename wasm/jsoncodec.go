@@ -42,19 +42,19 @@ func marshal(v any) (any, error) {
 		for _, o := range x {
 			err = errors.Join(err, checkRaw(o.Payload))
 		}
-		b = appendSlice(nil, x, wire.AppendOp)
+		b = jsonv.AppendList(nil, x, wire.AppendOp)
 	case []core.Conflict:
 		for _, c := range x {
 			err = errors.Join(err, checkRaw(c.Local, c.Server))
 		}
-		b = appendSlice(nil, x, wire.AppendConflict)
+		b = jsonv.AppendList(nil, x, wire.AppendConflict)
 	case []core.ParkedOp:
 		for _, p := range x {
 			err = errors.Join(err, checkRaw(p.Op.Payload))
 		}
-		b = appendSlice(nil, x, wire.AppendParkedOp)
+		b = jsonv.AppendList(nil, x, wire.AppendParkedOp)
 	case []core.SetAside:
-		b = appendSlice(nil, x, wire.AppendSetAside)
+		b = jsonv.AppendList(nil, x, wire.AppendSetAside)
 	case map[string]core.Cursor:
 		b = appendCursors(nil, x)
 	default:
@@ -64,20 +64,6 @@ func marshal(v any) (any, error) {
 		return nil, core.Wrap(core.CodeProtocol, "encode", err)
 	}
 	return string(b), nil
-}
-
-func appendSlice[T any](b []byte, list []T, item func([]byte, T) []byte) []byte {
-	if list == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, it := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = item(b, it)
-	}
-	return append(b, ']')
 }
 
 // appendCursors writes {kind: {updatedAt, id}} with the kinds sorted, as json.Marshal.

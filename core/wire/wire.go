@@ -161,14 +161,7 @@ func AppendEvent(b []byte, e core.Event) []byte {
 	w.StrsOmit("ids", e.IDs)
 	if len(e.Records) > 0 {
 		w.Key("records")
-		w.B = append(w.B, '[')
-		for i, r := range e.Records {
-			if i > 0 {
-				w.B = append(w.B, ',')
-			}
-			w.B = jsonv.AppendRaw(w.B, r)
-		}
-		w.B = append(w.B, ']')
+		w.B = jsonv.AppendList(w.B, e.Records, func(b []byte, r core.RawJSON) []byte { return jsonv.AppendRaw(b, r) })
 	}
 	w.StrOmit("origin", e.Origin)
 	if e.Status != nil {

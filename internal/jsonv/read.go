@@ -92,6 +92,24 @@ func Members(obj []byte, fn func(key string, v []byte) error) error {
 	return nil
 }
 
+// DecodeList decodes the valid JSON array arr into out, each item by item, as json.Unmarshal
+// into a slice: null gives nil, an empty array an empty slice.
+func DecodeList[T any](arr []byte, out *[]T, item func([]byte, *T) error) error {
+	if IsNull(arr) {
+		*out = nil
+		return nil
+	}
+	list := []T{}
+	err := Items(arr, func(v []byte) error {
+		var x T
+		err := item(v, &x)
+		list = append(list, x)
+		return err
+	})
+	*out = list
+	return err
+}
+
 // Items calls fn with each item of the valid JSON array arr, raw. A null arr has no items;
 // any other non-array is a TypeError.
 func Items(arr []byte, fn func(v []byte) error) error {

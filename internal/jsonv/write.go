@@ -70,16 +70,20 @@ func appendString(b []byte, s string, html bool) []byte {
 }
 
 // AppendStrings appends ss as a JSON array of strings (null for a nil slice, as json.Marshal).
-func AppendStrings(b []byte, ss []string) []byte {
-	if ss == nil {
+func AppendStrings(b []byte, ss []string) []byte { return AppendList(b, ss, AppendString) }
+
+// AppendList appends list as a JSON array, each element by item (null for a nil slice, as
+// json.Marshal).
+func AppendList[T any](b []byte, list []T, item func([]byte, T) []byte) []byte {
+	if list == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, s := range ss {
+	for i, it := range list {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = AppendString(b, s)
+		b = item(b, it)
 	}
 	return append(b, ']')
 }
