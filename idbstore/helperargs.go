@@ -191,6 +191,11 @@ type raiseWatermarksArgs struct {
 	Pairs string `js:"pairs"`
 }
 
+// versionsArgs: H.versions, the stored versions of the records at Keys (JSON).
+type versionsArgs struct {
+	Keys string `js:"keys"`
+}
+
 // pageStateArgs: H.pageState, what ApplyPage decides kind's page with.
 type pageStateArgs struct {
 	Kind string `js:"kind"`
@@ -312,6 +317,10 @@ func (a stringifyFieldArgs) setOn(o js.Value) {
 
 func (a raiseWatermarksArgs) setOn(o js.Value) {
 	o.Set("pairs", a.Pairs)
+}
+
+func (a versionsArgs) setOn(o js.Value) {
+	o.Set("keys", a.Keys)
 }
 
 func (a pageStateArgs) setOn(o js.Value) {

@@ -23,7 +23,7 @@ func argTable() map[string]any {
 		"addAll": addAllArgs{}, "keys": keysArgs{}, "indexKeys": indexKeysArgs{},
 		"markInFlight": markInFlightArgs{}, "dropOps": dropOpsArgs{},
 		"stringifyField": stringifyFieldArgs{}, "syncIndexes": syncIndexesArgs{},
-		"raiseWatermarks": raiseWatermarksArgs{}, "pageState": pageStateArgs{},
+		"raiseWatermarks": raiseWatermarksArgs{}, "pageState": pageStateArgs{}, "versions": versionsArgs{},
 	}
 }
 

@@ -26,7 +26,7 @@ type helpers struct {
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
 	putFramed, load, flush, markInFlight, opsPage    js.Value
 	moveMarks, dropOps, loadAck, countPending        js.Value
-	writeAhead, raiseWatermarks, pageState           js.Value
+	writeAhead, raiseWatermarks, pageState, versions js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro  js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
@@ -55,7 +55,7 @@ func newHelpers(given js.Value) *helpers {
 		loadAck: h.Get("loadAck"), countPending: h.Get("countPending"), writeAhead: h.Get("writeAhead"),
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),
-		pageState: h.Get("pageState"),
+		pageState: h.Get("pageState"), versions: h.Get("versions"),
 	}
 }
 

@@ -67,6 +67,22 @@ H.gather = (src, { method, keys }, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
+// versions reads the stored versions of the records at the JSON array keys; result: JSON array
+// of each one's updatedAt ('' when it has none, null when absent). Only the version: a page's
+// check against stored versions must not serialise whole records (ApplyPage, records.go).
+H.versions = (tx, { keys }, cb) => {
+  const ks = JSON.parse(keys), out = new Array(ks.length), src = tx.objectStore('records');
+  let left = ks.length, failed = false;
+  if (left === 0) { cb(0, true, '[]'); return; }
+  ks.forEach((k, i) => {
+    const r = src.get(k);
+    r.onsuccess = () => {
+      out[i] = r.result === undefined ? null : (r.result.updatedAt || '');
+      if (--left === 0 && !failed) cb(0, true, JSON.stringify(out));
+    };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  });
+};
 // Marks (schema v3) are the seqs of the outbox ops in flight, one entry {n, seqs} per batch
 // marked at once. Entries are few (the batches in flight), so a reader takes them all with one
 // getAll beside its own reads. The entries a transaction read are kept for its later changes

@@ -229,8 +229,10 @@ type pageState struct {
 	IDs [][2]string
 }
 
-// storedUnder reads the stored records of the items (not held) that may be older than them,
-// by kind's watermark wm; nil when there are none.
+// storedUnder reads the stored versions of the items (not held) that may be older than them,
+// by kind's watermark wm, as records holding only UpdatedAt (all the page plan compares); nil
+// when there are none. Only versions cross: the pull after a large push meets every record it
+// pushed again, under the watermark.
 func storedUnder(ctx context.Context, t *txn, kind string, items []core.Record, pending map[string]bool, wm int64) (map[string]*core.Record, error) {
 	var keys []entityKey
 	for _, it := range items {
@@ -241,19 +243,14 @@ func storedUnder(ctx context.Context, t *txn, kind string, items []core.Record, 
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	st, err := t.store(stRecords)
-	if err != nil {
-		return nil, err
-	}
-	var vals []*recordValue
-	if err := t.issueJSON(ctx, &vals, t.js.gather, st, gatherArgs{Method: "get", Keys: jsonText(keys)}); err != nil {
+	var vals []*string
+	if err := t.issueJSON(ctx, &vals, t.js.versions, t.raw, versionsArgs{Keys: jsonText(keys)}); err != nil {
 		return nil, err
 	}
 	out := make(map[string]*core.Record, len(vals))
-	for _, v := range vals {
+	for i, v := range vals {
 		if v != nil {
-			r := v.record()
-			out[r.ID] = &r
+			out[keys[i].id] = &core.Record{UpdatedAt: *v}
 		}
 	}
 	return out, nil

@@ -63,10 +63,10 @@ func TestApplyPageReadsOnlyUnderTheWatermark(t *testing.T) {
 	ctx := testCtx(t)
 	s := openFresh(t)
 	reads := js.Global().Get("Array").New()
-	s.js.gather = jsFunc("orig, reads", `return (src, args, cb) => {
-		if (src.name === 'records') reads.push(JSON.parse(args.keys).length);
-		return orig(src, args, cb);
-	};`).Invoke(s.js.gather, reads)
+	s.js.versions = jsFunc("orig, reads", `return (tx, args, cb) => {
+		reads.push(JSON.parse(args.keys).length);
+		return orig(tx, args, cb);
+	};`).Invoke(s.js.versions, reads)
 	page := func(from, n int) ([]core.Record, core.Cursor) {
 		var items []core.Record
 		var v string

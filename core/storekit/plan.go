@@ -155,13 +155,15 @@ func coalesceDelete(last, next core.Op) *core.Op {
 // the pending op's push meets the server's version as a conflict instead (ARCHITECTURE.md
 // rule 3). The written record is a copy with Kind set to kind. stored is the entity's stored
 // record when the backend read it: an item whose version is older is not written either (rec
-// nil, held false), as CONTRACT.md "Client-side handling of responses" says; versions are
-// compared as core/version.go says, undecidable is not older.
+// nil, held false), as CONTRACT.md "Client-side handling of responses" says, nor one of the
+// version already stored (the pull after a push meets every pushed record again: rewriting it
+// would cost a put each); versions are compared as core/version.go says, undecidable is
+// neither.
 func planPageItem(kind string, item core.Record, hasPending bool, stored *core.Record) (rec *core.Record, held bool) {
 	if hasPending {
 		return nil, true
 	}
-	if stored != nil && older(item.UpdatedAt, stored.UpdatedAt) {
+	if stored != nil && notNewer(item.UpdatedAt, stored.UpdatedAt) {
 		return nil, false
 	}
 	r := core.CloneRecord(item)

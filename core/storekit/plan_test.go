@@ -236,7 +236,7 @@ func TestPlanPageItem(t *testing.T) {
 	assert.True(t, held)
 	assert.Nil(t, rec)
 
-	// Against the stored record: an older version is not written; newer, equal or
+	// Against the stored record: an older or the same version is not written; newer or
 	// undecidable ones are.
 	at := func(v string) core.Record {
 		return core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: v}
@@ -248,7 +248,8 @@ func TestPlanPageItem(t *testing.T) {
 	}{
 		{"2026-01-02T00:00:00Z", false},
 		{"2026-01-02T01:00:00+02:00", false}, // 23:00 the day before
-		{"2026-01-02T00:00:00.5Z", true},
+		{"2026-01-02T00:00:00.5Z", false},
+		{"2026-01-02T02:00:00.5+02:00", false}, // the same instant
 		{"2026-01-02T00:00:01Z", true},
 		{"v1", true},
 	} {

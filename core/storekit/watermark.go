@@ -39,12 +39,13 @@ func Watermark(version string) int64 {
 // instant is the time version names, ok=false when it is not an RFC 3339 time.
 func instant(version string) (time.Time, bool) { return core.VersionInstant(version) }
 
-// older reports whether version v is known to be older than version than: both are RFC 3339
-// times and v names an earlier instant (core/version.go: undecidable is not older).
-func older(v, than string) bool {
+// notNewer reports whether version v is known not to be newer than version than: both are
+// RFC 3339 times and v names the same or an earlier instant (core/version.go: undecidable is
+// neither).
+func notNewer(v, than string) bool {
 	a, okA := instant(v)
 	b, okB := instant(than)
-	return okA && okB && a.Before(b)
+	return okA && okB && !a.After(b)
 }
 
 // MayBeOlder reports whether an item of version may be older than a stored version of kind
