@@ -188,7 +188,10 @@ func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (he
 	}
 	if rec.UpdatedAt != "" {
 		// A version older than the local synced one never overwrites it (a lagging replica,
-		// or a server that lies).
+		// or a server that lies). The store checks page items only against versions past the
+		// cursor (its watermarks, core/storekit/watermark.go); a refetched record may lie before
+		// the cursor, so the engine reads the local copy here (one Get per refetch, off the
+		// pull path).
 		local, found, err := e.cfg.Store.Get(ctx, kind, rec.ID)
 		if err != nil {
 			return false, Wrap(CodeStorage, op, err)

@@ -195,15 +195,6 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-func daysIn(month, year int) int {
-	switch month {
-	case 2:
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
+// daysIn is the number of days of month in year (proleptic Gregorian): time.Date normalises
+// day 0 of the next month to the last day of this one.
+func daysIn(month, year int) int { return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day() }

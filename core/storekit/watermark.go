@@ -25,7 +25,7 @@ const maxWatermark = 1<<53 - 1
 
 // Watermark returns the watermark of version.
 func Watermark(version string) int64 {
-	t, ok := instant(version)
+	t, ok := core.VersionInstant(version)
 	if !ok || t.UnixMicro() < 0 {
 		return 0
 	}
@@ -36,22 +36,19 @@ func Watermark(version string) int64 {
 	return min(us, maxWatermark)
 }
 
-// instant is the time version names, ok=false when it is not an RFC 3339 time.
-func instant(version string) (time.Time, bool) { return core.VersionInstant(version) }
-
 // notNewer reports whether version v is known not to be newer than version than: both are
 // RFC 3339 times and v names the same or an earlier instant (core/version.go: undecidable is
 // neither).
 func notNewer(v, than string) bool {
-	a, okA := instant(v)
-	b, okB := instant(than)
+	a, okA := core.VersionInstant(v)
+	b, okB := core.VersionInstant(than)
 	return okA && okB && !a.After(b)
 }
 
 // MayBeOlder reports whether an item of version may be older than a stored version of kind
 // at or below watermark wm: the items a store must read the stored record of.
 func MayBeOlder(version string, wm int64) bool {
-	t, ok := instant(version)
+	t, ok := core.VersionInstant(version)
 	return wm > 0 && ok && t.Before(time.UnixMicro(wm))
 }
 
@@ -78,12 +75,12 @@ func AckWatermarks(acks []core.Ack) map[string]int64 {
 // cursor), raised by written items past next (a refetch writes its record without moving the
 // cursor).
 func PageWatermark(wm int64, next core.Cursor, written []core.Record) int64 {
-	cur, parsed := instant(next.UpdatedAt)
+	cur, parsed := core.VersionInstant(next.UpdatedAt)
 	if parsed && wm < maxWatermark && !cur.Before(time.UnixMicro(wm)) {
 		wm = 0
 	}
 	for _, r := range written {
-		if t, ok := instant(r.UpdatedAt); ok && (!parsed || t.After(cur)) {
+		if t, ok := core.VersionInstant(r.UpdatedAt); ok && (!parsed || t.After(cur)) {
 			wm = max(wm, Watermark(r.UpdatedAt))
 		}
 	}
