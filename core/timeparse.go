@@ -98,7 +98,9 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // daysIn is the number of days of month in year (proleptic Gregorian): time.Date normalises
 // day 0 of the next month to the last day of this one.
-func daysIn(month, year int) int { return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day() }
+func daysIn(month, year int) int {
+	return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day()
+}
 
 // daysSinceEpoch counts the days from 1970-01-01 to the date (Howard Hinnant's days_from_civil).
 func daysSinceEpoch(y, m, d int) int64 {

@@ -197,4 +197,6 @@ func equalFoldASCII(a, b string) bool {
 
 // daysIn is the number of days of month in year (proleptic Gregorian): time.Date normalises
 // day 0 of the next month to the last day of this one.
-func daysIn(month, year int) int { return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day() }
+func daysIn(month, year int) int {
+	return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day()
+}
