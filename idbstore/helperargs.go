@@ -118,10 +118,15 @@ type flushArgs struct {
 	Pending int `js:"pending"`
 }
 
-// pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page.
+// pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page; lo
+// is where the first page starts.
 type pager interface {
 	at(lo js.Value, loOpen bool, count int) argStruct
+	lo() js.Value
 }
+
+func (a pageArgs) lo() js.Value    { return a.Span.Lo }
+func (a opsPageArgs) lo() js.Value { return a.Span.Lo }
 
 func (a pageArgs) at(lo js.Value, loOpen bool, count int) argStruct {
 	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
@@ -170,9 +175,9 @@ type indexKeysArgs struct {
 	Hi js.Value `js:"hi"`
 }
 
-// markInFlightArgs: H.markInFlight, Query the JSON [[seq, opId]...] to mark.
-type markInFlightArgs struct {
-	Query string `js:"query"`
+// markArgs: H.mark, the outbox ops at Seqs (JSON; none marked yet) to mark in flight.
+type markArgs struct {
+	Seqs string `js:"seqs"`
 }
 
 // dropOpsArgs: H.dropOps, the outbox ops at Seqs (JSON).
@@ -302,8 +307,8 @@ func (a indexKeysArgs) setOn(o js.Value) {
 	o.Set("hi", a.Hi)
 }
 
-func (a markInFlightArgs) setOn(o js.Value) {
-	o.Set("query", a.Query)
+func (a markArgs) setOn(o js.Value) {
+	o.Set("seqs", a.Seqs)
 }
 
 func (a dropOpsArgs) setOn(o js.Value) {

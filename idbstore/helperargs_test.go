@@ -21,7 +21,7 @@ func argTable() map[string]any {
 		"opsPage": opsPageArgs{}, "flush": flushArgs{}, "putFramed": putFramedArgs{},
 		"putAll": putAllArgs{}, "putKeyed": putKeyedArgs{}, "delAll": delAllArgs{},
 		"addAll": addAllArgs{}, "keys": keysArgs{}, "indexKeys": indexKeysArgs{},
-		"markInFlight": markInFlightArgs{}, "dropOps": dropOpsArgs{},
+		"mark": markArgs{}, "dropOps": dropOpsArgs{},
 		"stringifyField": stringifyFieldArgs{}, "syncIndexes": syncIndexesArgs{},
 		"raiseWatermarks": raiseWatermarksArgs{}, "pageState": pageStateArgs{}, "versions": versionsArgs{},
 	}

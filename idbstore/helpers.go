@@ -24,7 +24,7 @@ type helpers struct {
 	open, begin, commit, abort                       js.Value
 	gather, page, keys, indexKeys, pendingCount      js.Value
 	putAll, putKeyed, delAll, addAll, stringifyField js.Value
-	putFramed, load, flush, markInFlight, opsPage    js.Value
+	putFramed, load, flush, mark, opsPage            js.Value
 	moveMarks, dropOps, loadAck, countPending        js.Value
 	writeAhead, raiseWatermarks, pageState, versions js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro  js.Value
@@ -51,7 +51,7 @@ func newHelpers(given js.Value) *helpers {
 		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},
-		markInFlight: h.Get("markInFlight"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), dropOps: h.Get("dropOps"),
+		mark: h.Get("mark"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), dropOps: h.Get("dropOps"),
 		loadAck: h.Get("loadAck"), countPending: h.Get("countPending"), writeAhead: h.Get("writeAhead"),
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),

@@ -448,15 +448,16 @@ const loadResult = (recs, ops, parked, n) => {
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // opsPage is page for outbox ops (src the outbox; state an object kept across
 // the pages of one read): up to count ops in range, framed (opframe.go) when possible, each
-// in flight when it is marked; result: [rawCount, text, lastSeq, framed]. The first page reads
-// the marks in parallel with its ops.
+// in flight when it is marked; result: [rawCount, text, lastSeq, framed, pending], pending the
+// outbox size marks entry 0 holds (-1: none). The first page reads the marks in parallel with
+// its ops.
 H.opsPage = (src, { lo, loOpen, hi, count, state }, cb) => {
   let left = 1, failed = false;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   if (state.marked === undefined) {
     left++;
     const m = src.transaction.objectStore('marks').getAll();
-    m.onsuccess = () => { state.marked = markedSeqs(m.result); done(); };
+    m.onsuccess = () => { state.marked = markedSeqs(m.result); state.pending = pendingOf(m.result); done(); };
     m.onerror = fail(m);
   }
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
@@ -465,63 +466,14 @@ H.opsPage = (src, { lo, loOpen, hi, count, state }, cb) => {
     const vs = r.result;
     for (const v of vs) v.inFlight = state.marked.has(v.seq);
     const [text, framed] = opsText(vs);
-    cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed]);
+    cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed, state.pending]);
   };
   r.onsuccess = done;
   r.onerror = fail(r);
 };
-// markInFlight marks the outbox ops of the JSON [[seq, opId]...] (one marks entry for those not
-// marked yet) and reports them as stored, in order (a missing one as null); result: [text,
-// framed] as opsText. Seq is a hint: the ops are read with one getAll over the outbox's keys
-// when their seqs lie close together (a batch read from the outbox), with a get per seq
-// otherwise, in parallel with the marks; an op not found at its seq (requeued, or gone) is
-// looked up by opId. The ops themselves are not rewritten.
-H.markInFlight = (tx, { query }, cb) => {
-  const want = JSON.parse(query) || [];
-  if (want.length === 0) { cb(0, true, opsText([])); return; }
-  const outbox = tx.objectStore('outbox');
-  const out = new Array(want.length).fill(null);
-  let left = 2, failed = false, marked = null;
-  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  const done = () => {
-    if (--left !== 0 || failed) return;
-    const fresh = new Set();
-    for (const v of out) if (v !== null) { v.inFlight = true; if (!marked.has(v.seq)) fresh.add(v.seq); }
-    mark(tx, [...fresh]);
-    cb(0, true, opsText(out));
-  };
-  const m = tx.objectStore('marks').getAll();
-  m.onsuccess = () => { marked = markedSeqs(m.result); done(); };
-  m.onerror = fail(m);
-  const byId = (i) => {
-    left++;
-    const r = outbox.index('opId').get(want[i][1]);
-    r.onsuccess = () => { out[i] = r.result ?? null; done(); };
-    r.onerror = fail(r);
-  };
-  const take = (i, v) => { if (v && v.opId === want[i][1]) out[i] = v; else byId(i); };
-  let lo = Infinity, hi = -Infinity;
-  for (const [seq] of want) { if (seq > 0 && seq < lo) lo = seq; if (seq > hi) hi = seq; }
-  if (want.every(([seq]) => seq > 0) && hi - lo < 2 * want.length + 16) {
-    left++;
-    const r = outbox.getAll(IDBKeyRange.bound(lo, hi));
-    r.onsuccess = () => {
-      const at = new Map(r.result.map((v) => [v.seq, v]));
-      want.forEach(([seq], i) => take(i, at.get(seq)));
-      done();
-    };
-    r.onerror = fail(r);
-  } else {
-    want.forEach(([seq], i) => {
-      if (!(seq > 0)) { byId(i); return; }
-      left++;
-      const r = outbox.get(seq);
-      r.onsuccess = () => { take(i, r.result); done(); };
-      r.onerror = fail(r);
-    });
-  }
-  done();
-};
+// mark marks the outbox ops at the JSON seqs in flight (none of them marked yet: a claim read
+// their marks), one marks entry; the ops themselves are not rewritten.
+H.mark = (tx, { seqs }) => mark(tx, JSON.parse(seqs));
 // pendingCount reports the outbox size entry 0 of the marks store holds, counting the outbox
 // (its entity index: one entry per op) when there is none.
 H.pendingCount = (tx, cb) => {

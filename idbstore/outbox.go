@@ -4,7 +4,7 @@ package idbstore
 
 import (
 	"context"
-	"strconv"
+	"errors"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -52,32 +52,116 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 	return res, nil
 }
 
-// Outbox returns up to limit pending ops in Seq order (limit <= 0: all), read in getAll pages,
-// each in flight when it has a mark.
-func (b backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+// Claim reads the outbox in getAll pages (opsPage: each op in flight when it has a mark, and
+// the outbox size marks entry 0 holds). Without c.Pick it reads the first c.Limit ops. With it,
+// in one transaction with the local writes' durability, it reads from c.From on (a batch
+// read from the outbox lies in a short Seq range: usually one page of c.Limit), then the ops
+// before c.From only when it took fewer than c.Limit, and adds one marks entry for those it
+// took not marked yet; the ops themselves are not rewritten. A mark lost to a power cut
+// after its request went out would let a later edit coalesce into an op the server may have
+// applied, and its retry would replay the old answer.
+func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
 	s := b.s
-	if err := s.guard("outbox"); err != nil {
-		return nil, err
+	const op = "claim"
+	if err := s.guard(op); err != nil {
+		return nil, 0, err
 	}
-	out := []core.Op{}
-	err := s.view(ctx, "outbox", []string{stOutbox, stMarks}, func(t *txn) error {
-		out = out[:0]
+	out, pending := []core.Op{}, -1
+	run, limit := s.view, c.Limit
+	if c.Pick != nil {
+		run, limit = s.updateDurable, -1
+	}
+	err := run(ctx, op, []string{stOutbox, stMarks}, func(t *txn) error {
+		out, pending = out[:0], -1
 		state := js.Global().Get("Object").New()
-		return readPages(ctx, t, stOutbox, limit, t.js.opsPage, opsPageArgs{Span: span{Hi: js.Null()}, State: state}, func(v js.Value) (err error) {
-			out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool())
-			return err
-		})
+		var before []core.Op
+		read := func(sp span, first int) error {
+			return readPages(ctx, t, stOutbox, limit, first, t.js.opsPage, opsPageArgs{Span: sp, State: state}, func(v js.Value) (err error) {
+				at := len(out)
+				if out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+					return err
+				}
+				if n := v.Index(4).Int(); n >= 0 {
+					pending = n
+				}
+				if c.Pick == nil {
+					return nil
+				}
+				took := out[:at]
+				for _, o := range out[at:] {
+					if c.Pick(o) {
+						took = append(took, o)
+					}
+				}
+				out = took
+				if c.Limit >= 0 && len(out)+len(before) >= c.Limit {
+					return errEnough
+				}
+				return nil
+			})
+		}
+		if c.Limit != 0 {
+			first := c.Limit
+			if c.Pick == nil || c.From <= 0 {
+				first = 0
+			}
+			err := read(span{Lo: jsSeq(c.From), Hi: js.Null()}, first)
+			if err == nil && c.Pick != nil && c.From > 1 {
+				before, out = out, []core.Op{}
+				err = read(span{Lo: js.Null(), Hi: jsSeq(c.From - 1)}, 0)
+				out = append(out, before...)
+			}
+			if err != nil && !errors.Is(err, errEnough) {
+				return err
+			}
+		}
+		if c.Pick != nil {
+			var seqs []int64
+			for i := range out {
+				if !out[i].InFlight {
+					out[i].InFlight = true
+					seqs = append(seqs, out[i].Seq)
+				}
+			}
+			if len(seqs) > 0 {
+				if err := t.fire(t.js.mark, t.raw, markArgs{Seqs: jsonText(seqs)}); err != nil {
+					return err
+				}
+			}
+		}
+		if pending < 0 && c.Limit < 0 && c.Pick == nil {
+			pending = len(out)
+		}
+		if pending >= 0 {
+			return nil
+		}
+		v, err := t.ask(ctx, t.js.pendingCount)
+		if err == nil {
+			pending = v.Int()
+		}
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, nil
+	return out, pending, nil
+}
+
+// errEnough ends a claim's paged read once it took what it asked for.
+var errEnough = errors.New("enough")
+
+// jsSeq is a Seq as a key bound, null (no bound) when 0.
+func jsSeq(seq int64) js.Value {
+	if seq <= 0 {
+		return js.Null()
+	}
+	return js.ValueOf(float64(seq))
 }
 
 // readAll reads up to limit values (limit <= 0: all) of store name in key order, as JSON.
 func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
 	var out []T
-	err := readPages(ctx, t, name, limit, t.js.page, pageArgs{Span: span{Hi: js.Null()}}, func(v js.Value) error {
+	err := readPages(ctx, t, name, limit, 0, t.js.page, pageArgs{Span: span{Lo: js.Null(), Hi: js.Null()}}, func(v js.Value) error {
 		var vals []T
 		if err := decodeJSON(v.Index(1).String(), &vals); err != nil {
 			return err
@@ -88,18 +172,21 @@ func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, e
 	return out, err
 }
 
-// readPages reads up to limit values (limit <= 0: all) of store name in key order in getAll
-// pages of at most pageSize, through helper with a (page and pageArgs, or opsPage and
-// opsPageArgs for framed ops: both answer [rawCount, text, lastKey, framed]); take decodes
-// each answer.
-func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Value, a pager, take func(js.Value) error) error {
+// readPages reads up to limit values (limit <= 0: all) of store name in key order, from a's
+// span on, in getAll pages of at most pageSize (the first of at most first, when first > 0),
+// through helper with a (page and pageArgs, or opsPage and opsPageArgs for framed ops: both
+// answer [rawCount, text, lastKey, framed, ...]); take decodes each answer.
+func readPages(ctx context.Context, t *txn, name string, limit, first int, helper js.Value, a pager, take func(js.Value) error) error {
 	st, err := t.store(name)
 	if err != nil {
 		return err
 	}
-	lo, loOpen, read := js.Null(), false, 0
+	lo, loOpen, read := a.lo(), false, 0
 	for limit <= 0 || read < limit {
 		n := pageSize
+		if read == 0 && first > 0 {
+			n = min(first, n)
+		}
 		if limit > 0 && limit-read < n {
 			n = limit - read
 		}
@@ -118,25 +205,6 @@ func readPages(ctx context.Context, t *txn, name string, limit int, helper js.Va
 	return nil
 }
 
-// PendingCount is the outbox's size (parked ops live elsewhere) as the marks store's entry 0
-// holds it: one get, where counting walks the whole entity index, a cost that grows with the
-// backlog (every status refresh makes this call). It counts when the entry is missing.
-func (b backend) PendingCount(ctx context.Context) (int, error) {
-	s := b.s
-	if err := s.guard("pending count"); err != nil {
-		return 0, err
-	}
-	n := 0
-	err := s.view(ctx, "pending count", []string{stOutbox, stMarks}, func(t *txn) error {
-		v, err := t.ask(ctx, t.js.pendingCount)
-		if err == nil {
-			n = v.Int()
-		}
-		return err
-	})
-	return n, err
-}
-
 // opsByID reads the outbox ops with these ids (nil where unknown) through the opId index.
 func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 	idx, err := t.index(stOutbox, "opId")
@@ -148,50 +216,6 @@ func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
 		return nil, err
 	}
 	return vals, nil
-}
-
-// MarkInFlight durably marks the pending ops matched by OpID and returns them as stored, in
-// the order of ops. One helper call reads them (a ranged getAll over the outbox when their
-// Seqs lie close together, as a batch read from the outbox does) and adds one marks entry for
-// the batch; the ops themselves are not rewritten. It commits with the local writes'
-// durability: a mark lost to a power cut after its request went out would let a later edit
-// coalesce into an op the server may have applied, and its retry would replay the old answer.
-func (b backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
-	s := b.s
-	if err := s.guard("mark in flight"); err != nil {
-		return nil, err
-	}
-	out := []core.Op{}
-	err := s.updateDurable(ctx, "mark in flight", []string{stOutbox, stMarks}, func(t *txn) error {
-		v, err := t.issue(ctx, t.js.markInFlight, t.raw, markInFlightArgs{Query: markQuery(ops)})
-		if err != nil {
-			return err
-		}
-		out, err = decodeOps(out[:0], v.Index(0).String(), v.Index(1).Bool())
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// markQuery is the markInFlight helper's query, JSON [[seq, opId]...], written without
-// reflection.
-func markQuery(ops []core.Op) string {
-	b := make([]byte, 0, len(ops)*48+2)
-	b = append(b, '[')
-	for i, o := range ops {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = strconv.AppendInt(b, o.Seq, 10)
-		b = append(b, ',')
-		b = appendJSONString(b, o.OpID)
-		b = append(b, ']')
-	}
-	return string(append(b, ']'))
 }
 
 // decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.

@@ -57,57 +57,41 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 	return storekit.Changed{Pending: len(s.outbox)}, nil
 }
 
-// Outbox returns copies of up to limit pending ops in Seq order; limit <= 0 is all.
-func (b backend) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+// Claim returns copies of up to c.Limit pending ops in Seq order and the pending count; with
+// c.Pick, those it takes, marked in flight, read from c.From first.
+func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
 	s := b.s
-	if err := s.lock(ctx, "outbox"); err != nil {
-		return nil, err
+	if err := s.lock(ctx, "claim"); err != nil {
+		return nil, 0, err
 	}
 	defer s.mu.Unlock()
-	n := len(s.outbox)
-	if limit > 0 && limit < n {
-		n = limit
-	}
-	out := make([]core.Op, n)
-	for i := range out {
-		out[i] = core.CloneOp(s.outbox[i])
-	}
-	return out, nil
-}
-
-// PendingCount counts pending (not parked) ops.
-func (b backend) PendingCount(ctx context.Context) (int, error) {
-	s := b.s
-	if err := s.lock(ctx, "pending count"); err != nil {
-		return 0, err
-	}
-	defer s.mu.Unlock()
-	return len(s.outbox), nil
-}
-
-// MarkInFlight sets InFlight on the pending ops matched by OpID (found through the op-id
-// index; Seq is not needed) and returns copies of them in the order of ops; unknown ids are
-// skipped.
-func (b backend) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
-	s := b.s
-	if err := s.lock(ctx, "mark in flight"); err != nil {
-		return nil, err
-	}
-	defer s.mu.Unlock()
-	out := make([]core.Op, 0, len(ops))
-	for _, in := range ops {
-		seq, ok := s.byID[in.OpID]
-		if !ok {
-			continue
+	out := []core.Op{}
+	if c.Pick == nil {
+		for _, o := range s.outbox {
+			if len(out) == c.Limit {
+				break
+			}
+			out = append(out, core.CloneOp(o))
 		}
-		i, ok := slices.BinarySearchFunc(s.outbox, seq, cmpSeq)
-		if !ok {
-			continue
-		}
-		s.outbox[i].InFlight = true
-		out = append(out, core.CloneOp(s.outbox[i]))
+		return out, len(s.outbox), nil
 	}
-	return out, nil
+	from, _ := slices.BinarySearchFunc(s.outbox, c.From, cmpSeq)
+	var before []core.Op
+	for i := range s.outbox {
+		at := (from + i) % len(s.outbox)
+		if c.Limit >= 0 && len(before)+len(out) == c.Limit {
+			break
+		}
+		if o := &s.outbox[at]; c.Pick(*o) {
+			o.InFlight = true
+			if at < from {
+				before = append(before, core.CloneOp(*o))
+			} else {
+				out = append(out, core.CloneOp(*o))
+			}
+		}
+	}
+	return append(before, out...), len(s.outbox), nil
 }
 
 // Park moves the pending ops named by parked[i].Op.OpID to the parked list, keeping the stored

@@ -34,12 +34,11 @@ type Backend interface {
 	// (core.CodeInvalid) an op id already pending or parked before the call. A backend may call
 	// fn more than once (a retry, a guess it checks); each call starts from a fresh Tx.
 	Change(ctx context.Context, c Change, fn func(Tx) error) (Changed, error)
-	// Outbox returns up to limit pending ops in Seq order; limit <= 0 is all.
-	Outbox(ctx context.Context, limit int) ([]core.Op, error)
-	// PendingCount counts pending ops.
-	PendingCount(ctx context.Context) (int, error)
-	// MarkInFlight is core.Store's.
-	MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error)
+	// Claim reads the outbox in one transaction: the pending ops in Seq order, up to c.Limit
+	// of them (Claim's doc), and the number of pending ops. With c.Pick it claims the ops
+	// Pick takes instead: marks them in flight, durably, and returns them as stored after
+	// marking (claim.go).
+	Claim(ctx context.Context, c Claim) (ops []core.Op, pending int, err error)
 	// Park moves the pending ops named by OpID (the stored op, with the given Status, Reason
 	// and ParkedAtMs) to the end of the parked list; unknown ids are ignored.
 	Park(ctx context.Context, parked []core.ParkedOp) error

@@ -131,37 +131,25 @@ func opIDs(c storekit.Change) []string {
 	return ids
 }
 
-func (b *mapBackend) Outbox(ctx context.Context, limit int) (out []core.Op, err error) {
+// Claim reads from the start whatever c.From says: the hint is only a shortcut.
+func (b *mapBackend) Claim(ctx context.Context, c storekit.Claim) (out []core.Op, n int, err error) {
 	err = b.do(ctx, func(s *mapState) error {
 		out = []core.Op{}
-		for _, o := range s.outbox {
-			if limit > 0 && len(out) == limit {
+		for i, o := range s.outbox {
+			if len(out) == c.Limit {
 				break
 			}
-			out = append(out, core.CloneOp(o))
-		}
-		return nil
-	})
-	return out, err
-}
-
-func (b *mapBackend) PendingCount(ctx context.Context) (n int, err error) {
-	err = b.do(ctx, func(s *mapState) error { n = len(s.outbox); return nil })
-	return n, err
-}
-
-func (b *mapBackend) MarkInFlight(ctx context.Context, ops []core.Op) (out []core.Op, err error) {
-	err = b.do(ctx, func(s *mapState) error {
-		out = []core.Op{}
-		for _, o := range ops {
-			if i := s.find(o.OpID); i >= 0 {
+			if c.Pick == nil {
+				out = append(out, core.CloneOp(o))
+			} else if c.Pick(o) {
 				s.outbox[i].InFlight = true
 				out = append(out, core.CloneOp(s.outbox[i]))
 			}
 		}
+		n = len(s.outbox)
 		return nil
 	})
-	return out, err
+	return out, n, err
 }
 
 func (b *mapBackend) Park(ctx context.Context, parked []core.ParkedOp) error {

@@ -96,30 +96,6 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 	return out, nil
 }
 
-// Outbox returns up to limit pending ops in Seq order.
-func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
-	if err := s.open("outbox"); err != nil {
-		return nil, err
-	}
-	return s.b.Outbox(ctx, limit)
-}
-
-// PendingCount counts pending ops.
-func (s *Store) PendingCount(ctx context.Context) (int, error) {
-	if err := s.open("pending count"); err != nil {
-		return 0, err
-	}
-	return s.b.PendingCount(ctx)
-}
-
-// MarkInFlight marks the pending ops matched by OpID in flight.
-func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
-	if err := s.open("mark in flight"); err != nil {
-		return nil, err
-	}
-	return s.b.MarkInFlight(ctx, ops)
-}
-
 // Ack applies acknowledgements through applyAcks in one Change.
 func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	if err := s.open("ack"); err != nil {

@@ -1,0 +1,89 @@
+package storekit
+
+import (
+	"context"
+
+	"github.com/offsync/offsync/core"
+)
+
+// Claim is what a Backend's Claim reads: the outbox's one primitive, which serves the push's
+// marking of a batch (with Pick), its reads of the outbox and the pending count (without).
+type Claim struct {
+	// Limit is the most ops returned: < 0 all, 0 none (the count alone).
+	Limit int
+	// Pick, when not nil, makes the call a claim: of the pending ops, in Seq order, those Pick
+	// takes (at most Limit) are marked in flight, durably, and returned as stored after
+	// marking, in Seq order. Without it the first Limit pending ops are returned, unchanged.
+	// Pick is pure (storekit's): a backend may call it on an op more than once.
+	Pick func(core.Op) bool
+	// From is where the ops Pick takes likely start (a Seq, 0 when unknown): a backend may
+	// read the outbox from there first, and must then read the ops before From too when it
+	// found fewer than Limit there.
+	From int64
+}
+
+// outbox reads up to limit pending ops (limit <= 0: all) and the pending count.
+func (s *Store) outbox(ctx context.Context, op string, limit int) ([]core.Op, int, error) {
+	if err := s.open(op); err != nil {
+		return nil, 0, err
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	return s.b.Claim(ctx, Claim{Limit: limit})
+}
+
+// Outbox returns up to limit pending ops in Seq order.
+func (s *Store) Outbox(ctx context.Context, limit int) ([]core.Op, error) {
+	ops, _, err := s.outbox(ctx, "outbox", limit)
+	return ops, err
+}
+
+// PendingCount counts pending ops.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	if err := s.open("pending count"); err != nil {
+		return 0, err
+	}
+	_, n, err := s.b.Claim(ctx, Claim{})
+	return n, err
+}
+
+// MarkInFlight marks the pending ops matched by OpID in flight: one claim of the ids, from
+// the least Seq they were read at (a batch read from the outbox lies in a short Seq range),
+// and returns them as marked in the order of ops.
+func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	if err := s.open("mark in flight"); err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(ops))
+	var from int64
+	for i, o := range ops {
+		if _, dup := at[o.OpID]; !dup {
+			at[o.OpID] = i
+		}
+		if i == 0 || o.Seq < from {
+			from = max(o.Seq, 0)
+		}
+	}
+	if len(at) == 0 {
+		return []core.Op{}, nil
+	}
+	got, _, err := s.b.Claim(ctx, Claim{Limit: len(at), From: from, Pick: func(o core.Op) bool {
+		_, ok := at[o.OpID]
+		return ok
+	}})
+	if err != nil {
+		return nil, err
+	}
+	byAt := make([]*core.Op, len(ops))
+	for i := range got {
+		byAt[at[got[i].OpID]] = &got[i]
+	}
+	out := make([]core.Op, 0, len(got))
+	for _, o := range byAt {
+		if o != nil {
+			out = append(out, *o)
+		}
+	}
+	return out, nil
+}
