@@ -10,7 +10,7 @@ import (
 )
 
 // Change runs c's flow in one transaction, with the loads each flow needs (records.go,
-// outbox.go, parked.go).
+// outbox.go, parked.go, conflicts.go).
 func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) (storekit.Changed, error) {
 	switch c.Flow {
 	case storekit.FlowWrite:
@@ -23,6 +23,10 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 		return storekit.Changed{}, b.changeResolve(ctx, c.Op, fn)
 	case storekit.FlowUnpark:
 		return storekit.Changed{}, b.changeUnpark(ctx, c.Unpark, c.Requeue, fn)
+	case storekit.FlowPark:
+		return storekit.Changed{}, b.changePark(ctx, c.Parked, fn)
+	case storekit.FlowConflict:
+		return storekit.Changed{}, b.changeConflict(ctx, c, fn)
 	}
 	return storekit.Changed{}, core.Errorf(core.CodeInvalid, "change", "unknown flow %d", c.Flow)
 }

@@ -6,23 +6,44 @@ import (
 	"context"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 )
 
-// PutConflict stores a deferred conflict, replacing one with the same ID in its place.
-func (b backend) PutConflict(ctx context.Context, c core.Conflict) error {
+// changeConflict is Change's FlowConflict in one transaction: the named conflict's key read
+// by its id, then what fn staged: the conflict put in place of the stored one (same key, so
+// the same place in the order), or the stored one deleted.
+func (b backend) changeConflict(ctx context.Context, c storekit.Change, fn func(storekit.Tx) error) error {
 	s := b.s
-	const op = "put conflict"
+	const op = "conflict"
 	if err := s.guard(op); err != nil {
 		return err
 	}
+	id := c.ConflictID
+	if c.Conflict != nil {
+		id = c.Conflict.ID
+	}
 	return s.update(ctx, op, []string{stConflicts}, func(t *txn) error {
-		n, err := conflictKey(ctx, t, c.ID)
+		n, err := conflictKey(ctx, t, id)
 		if err != nil {
 			return err
 		}
-		v := toConflictValue(c)
-		v.N = n
-		return putValues(t, stConflicts, []conflictValue{v})
+		k := &kitTx{}
+		if err := fn(k); err != nil {
+			return err
+		}
+		switch {
+		case k.conflict != nil:
+			v := toConflictValue(*k.conflict)
+			v.N = n
+			return putValues(t, stConflicts, []conflictValue{v})
+		case k.dropConflict && n != 0:
+			st, err := t.store(stConflicts)
+			if err != nil {
+				return err
+			}
+			return t.fire(t.js.delAll, st, delAllArgs{Keys: jsonText([]int64{n})})
+		}
+		return nil
 	})
 }
 
@@ -61,25 +82,6 @@ func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// DeleteConflict removes a deferred conflict; unknown ids are ignored.
-func (b backend) DeleteConflict(ctx context.Context, id string) error {
-	s := b.s
-	if err := s.guard("delete conflict"); err != nil {
-		return err
-	}
-	return s.update(ctx, "delete conflict", []string{stConflicts}, func(t *txn) error {
-		n, err := conflictKey(ctx, t, id)
-		if err != nil || n == 0 {
-			return err
-		}
-		st, err := t.store(stConflicts)
-		if err != nil {
-			return err
-		}
-		return t.fire(t.js.delAll, st, delAllArgs{Keys: jsonText([]int64{n})})
-	})
 }
 
 // Meta reads an app metadata value.

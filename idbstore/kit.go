@@ -19,7 +19,30 @@ type kitTx struct {
 	placed []*pendingOp
 	// unparked are the ops an unpark requeues.
 	unparked []core.Op
+	// parkable are the ops a park read, by op id (taken once parked); parking what it parks.
+	parkable map[string]*opValue
+	parking  []parkedValue
+	// conflict is the conflict a conflict flow puts, dropConflict whether it deletes one.
+	conflict     *core.Conflict
+	dropConflict bool
 }
+
+// Parking returns the op without InFlight: its mark is read when the park commits.
+func (k *kitTx) Parking(opID string) (core.Op, bool) {
+	v := k.parkable[opID]
+	if v == nil {
+		return core.Op{}, false
+	}
+	return v.op(), true
+}
+
+func (k *kitTx) Park(p core.ParkedOp) {
+	delete(k.parkable, p.Op.OpID)
+	k.parking = append(k.parking, toParkedValue(p))
+}
+
+func (k *kitTx) PutConflict(c core.Conflict) { k.conflict = &c }
+func (k *kitTx) DeleteConflict(string)       { k.dropConflict = true }
 
 func (k *kitTx) Unparked() []core.Op { return k.unparked }
 

@@ -10,10 +10,10 @@ import (
 	"github.com/offsync/offsync/core/storekit"
 )
 
-// Park moves ops (matched by OpID) from the outbox to the parked list, unmarking them (the
-// parked op keeps the in-flight state it had) and lowering the stored outbox size; one
-// transaction.
-func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
+// changePark is Change's FlowPark in one transaction: the named ops read by id, fn parks
+// them, and they move from the outbox to the parked list, unmarked (the parked op keeps the
+// in-flight state it had) and lowering the stored outbox size.
+func (b backend) changePark(ctx context.Context, parked []core.ParkedOp, fn func(storekit.Tx) error) error {
 	s := b.s
 	const op = "park"
 	if err := s.guard(op); err != nil {
@@ -28,31 +28,28 @@ func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
 		if err != nil {
 			return err
 		}
-		var dels []int64
-		var adds []parkedValue
-		seen := make(map[string]bool, len(parked))
-		for i, p := range parked {
-			if ops[i] == nil || seen[p.Op.OpID] {
-				continue
+		k := &kitTx{parkable: make(map[string]*opValue, len(ops))}
+		for i, o := range ops {
+			if o != nil {
+				k.parkable[ids[i]] = o
 			}
-			seen[p.Op.OpID] = true
-			dels = append(dels, ops[i].Seq)
-			pv := toParkedValue(p)
-			pv.Op = *ops[i]
-			adds = append(adds, pv)
 		}
-		if len(dels) == 0 {
-			return nil
+		if err := fn(k); err != nil || len(k.parking) == 0 {
+			return err
+		}
+		dels := make([]int64, len(k.parking))
+		for i, p := range k.parking {
+			dels[i] = p.Op.Seq
 		}
 		// Parking is rare (a refused op): the marks are read after the ops, not alongside.
 		var inFlight []bool
 		if err := t.issueJSON(ctx, &inFlight, t.js.dropOps, t.raw, dropOpsArgs{Seqs: jsonText(dels)}); err != nil {
 			return err
 		}
-		for i := range adds {
-			adds[i].Op.InFlight = inFlight[i]
+		for i := range k.parking {
+			k.parking[i].Op.InFlight = inFlight[i]
 		}
-		return putValues(t, stParked, adds)
+		return putValues(t, stParked, k.parking)
 	})
 }
 

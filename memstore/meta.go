@@ -7,22 +7,6 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// PutConflict stores a copy of c, replacing the conflict with the same ID in place.
-func (b backend) PutConflict(ctx context.Context, c core.Conflict) error {
-	s := b.s
-	if err := s.lock(ctx, "put conflict"); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	c = cloneConflict(c)
-	if i := slices.IndexFunc(s.conflicts, func(x core.Conflict) bool { return x.ID == c.ID }); i >= 0 {
-		s.conflicts[i] = c
-		return nil
-	}
-	s.conflicts = append(s.conflicts, c)
-	return nil
-}
-
 // Conflicts returns copies of the deferred conflicts in the order they were first stored.
 func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 	s := b.s
@@ -35,17 +19,6 @@ func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 		out[i] = cloneConflict(c)
 	}
 	return out, nil
-}
-
-// DeleteConflict removes a deferred conflict; unknown ids are ignored.
-func (b backend) DeleteConflict(ctx context.Context, id string) error {
-	s := b.s
-	if err := s.lock(ctx, "delete conflict"); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	s.conflicts = slices.DeleteFunc(s.conflicts, func(c core.Conflict) bool { return c.ID == id })
-	return nil
 }
 
 // Meta reads a metadata value.

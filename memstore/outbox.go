@@ -31,7 +31,7 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 			return storekit.Changed{}, core.Errorf(core.CodeInvalid, op, "op id %s already in the outbox", id)
 		}
 	}
-	k := kitTx{tx: t}
+	k := &kitTx{tx: t}
 	var kept []core.ParkedOp
 	if c.Flow == storekit.FlowUnpark {
 		want := make(map[string]bool, len(c.Unpark))
@@ -53,6 +53,10 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 	t.commit()
 	if kept != nil {
 		s.parked = kept
+	}
+	s.parked = append(s.parked, k.parking...)
+	if k.conflicts != nil {
+		s.conflicts = *k.conflicts
 	}
 	return storekit.Changed{Pending: len(s.outbox)}, nil
 }
@@ -92,30 +96,6 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		}
 	}
 	return append(before, out...), len(s.outbox), nil
-}
-
-// Park moves the pending ops named by parked[i].Op.OpID to the parked list, keeping the stored
-// op with the given status, reason and time; unknown op ids are ignored. All or nothing.
-func (b backend) Park(ctx context.Context, parked []core.ParkedOp) error {
-	s := b.s
-	if err := s.lock(ctx, "park"); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	t := s.begin()
-	var moved []core.ParkedOp
-	for _, p := range parked {
-		stored, ok := t.findOp(p.Op.OpID)
-		if !ok {
-			continue
-		}
-		p.Op = stored
-		t.removeOp(p.Op.Seq)
-		moved = append(moved, p)
-	}
-	t.commit()
-	s.parked = append(s.parked, moved...)
-	return nil
 }
 
 // Parked returns copies of the parked ops in the order they were parked.

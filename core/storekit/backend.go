@@ -29,7 +29,8 @@ type Backend interface {
 	List(ctx context.Context, kind string) ([]core.Record, error)
 	// Change runs the flow c names in one transaction: it loads what the flow needs (the
 	// entities of c's writes, ops or acks; the resolved op; the parked ops c.Unpark names,
-	// taking them off the parked list), calls fn with a Tx over that state, and commits what fn
+	// taking them off the parked list; the pending ops c.Parked names; the conflict
+	// c.Conflict or c.ConflictID names), calls fn with a Tx over that state, and commits what fn
 	// staged, or nothing when fn or the commit fails. For FlowWrite and FlowEnqueue it refuses
 	// (core.CodeInvalid) an op id already pending or parked before the call. A backend may call
 	// fn more than once (a retry, a guess it checks); each call starts from a fresh Tx.
@@ -39,9 +40,6 @@ type Backend interface {
 	// Pick takes instead: marks them in flight, durably, and returns them as stored after
 	// marking (claim.go).
 	Claim(ctx context.Context, c Claim) (ops []core.Op, pending int, err error)
-	// Park moves the pending ops named by OpID (the stored op, with the given Status, Reason
-	// and ParkedAtMs) to the end of the parked list; unknown ids are ignored.
-	Park(ctx context.Context, parked []core.ParkedOp) error
 	// Parked lists parked ops in the order they were parked.
 	Parked(ctx context.Context) ([]core.ParkedOp, error)
 	// Cursors returns the cursors of kinds in order (zero when never pulled); kinds is not empty.
@@ -53,10 +51,8 @@ type Backend interface {
 	ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan PagePlan) error
 	// ResetCursors is core.Store's.
 	ResetCursors(ctx context.Context, kinds []string, clearData bool) error
-	// PutConflict, Conflicts, DeleteConflict, Meta and SetMeta are core.Store's.
-	PutConflict(ctx context.Context, c core.Conflict) error
+	// Conflicts, Meta and SetMeta are core.Store's.
 	Conflicts(ctx context.Context) ([]core.Conflict, error)
-	DeleteConflict(ctx context.Context, id string) error
 	Meta(ctx context.Context, key string) (string, bool, error)
 	SetMeta(ctx context.Context, key, value string) error
 	// Close releases the backend; safe to call more than once.
@@ -80,6 +76,11 @@ const (
 	// fn puts them back in the outbox (Tx as RequeueTx, the ops from Tx.Unparked). Without
 	// Requeue, or when none of the ids is parked, a backend need not call fn.
 	FlowUnpark
+	// FlowPark is a Park of Change.Parked (Tx as ParkTx).
+	FlowPark
+	// FlowConflict is a PutConflict of Change.Conflict when not nil, else a DeleteConflict of
+	// Change.ConflictID (Tx as ConflictTx).
+	FlowConflict
 )
 
 // Change is one call's input, as Change's flow reads it.
@@ -91,6 +92,10 @@ type Change struct {
 	Op      core.Op
 	Unpark  []string
 	Requeue bool
+	Parked  []core.ParkedOp
+	// Conflict is the conflict a FlowConflict puts, ConflictID the one it deletes.
+	Conflict   *core.Conflict
+	ConflictID string
 }
 
 // Changed is what a committed Change reports.
@@ -110,6 +115,8 @@ type Tx interface {
 	AckTx
 	ResolveTx
 	RequeueTx
+	ParkTx
+	ConflictTx
 	// Unparked returns the ops a FlowUnpark took off the parked list, in the order they were
 	// parked.
 	Unparked() []core.Op

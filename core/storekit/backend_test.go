@@ -152,19 +152,6 @@ func (b *mapBackend) Claim(ctx context.Context, c storekit.Claim) (out []core.Op
 	return out, n, err
 }
 
-func (b *mapBackend) Park(ctx context.Context, parked []core.ParkedOp) error {
-	return b.do(ctx, func(s *mapState) error {
-		for _, p := range parked {
-			if i := s.find(p.Op.OpID); i >= 0 {
-				p.Op = s.outbox[i]
-				s.outbox = slices.Delete(s.outbox, i, i+1)
-				s.parked = append(s.parked, p)
-			}
-		}
-		return nil
-	})
-}
-
 func (b *mapBackend) Parked(ctx context.Context) (out []core.ParkedOp, err error) {
 	err = b.do(ctx, func(s *mapState) error {
 		out = []core.ParkedOp{}
@@ -219,18 +206,6 @@ func (b *mapBackend) ResetCursors(ctx context.Context, kinds []string, clearData
 	})
 }
 
-func (b *mapBackend) PutConflict(ctx context.Context, c core.Conflict) error {
-	return b.do(ctx, func(s *mapState) error {
-		c.Local, c.Server, c.ChangedFields = slices.Clone(c.Local), slices.Clone(c.Server), slices.Clone(c.ChangedFields)
-		if i := slices.IndexFunc(s.conflicts, func(x core.Conflict) bool { return x.ID == c.ID }); i >= 0 {
-			s.conflicts[i] = c
-		} else {
-			s.conflicts = append(s.conflicts, c)
-		}
-		return nil
-	})
-}
-
 func (b *mapBackend) Conflicts(ctx context.Context) (out []core.Conflict, err error) {
 	err = b.do(ctx, func(s *mapState) error {
 		out = []core.Conflict{}
@@ -241,13 +216,6 @@ func (b *mapBackend) Conflicts(ctx context.Context) (out []core.Conflict, err er
 		return nil
 	})
 	return out, err
-}
-
-func (b *mapBackend) DeleteConflict(ctx context.Context, id string) error {
-	return b.do(ctx, func(s *mapState) error {
-		s.conflicts = slices.DeleteFunc(s.conflicts, func(c core.Conflict) bool { return c.ID == id })
-		return nil
-	})
 }
 
 func (b *mapBackend) Meta(ctx context.Context, k string) (v string, ok bool, err error) {
@@ -362,6 +330,31 @@ func (t *mapTx) Settle(stored core.Op, rebased []core.Op, rec *core.Record) {
 	if rec != nil {
 		t.PutRecord(*rec)
 	}
+}
+
+func (t *mapTx) Parking(opID string) (core.Op, bool) {
+	i := t.find(opID)
+	if i < 0 {
+		return core.Op{}, false
+	}
+	return core.CloneOp(t.outbox[i]), true
+}
+
+func (t *mapTx) Park(p core.ParkedOp) {
+	t.remove(p.Op.Seq)
+	t.parked = append(t.parked, p)
+}
+
+func (t *mapTx) PutConflict(c core.Conflict) {
+	if i := slices.IndexFunc(t.conflicts, func(x core.Conflict) bool { return x.ID == c.ID }); i >= 0 {
+		t.conflicts[i] = c
+	} else {
+		t.conflicts = append(t.conflicts, c)
+	}
+}
+
+func (t *mapTx) DeleteConflict(id string) {
+	t.conflicts = slices.DeleteFunc(t.conflicts, func(c core.Conflict) bool { return c.ID == id })
 }
 
 func (t *mapTx) Resolving(opID string) (core.Op, bool, bool) {

@@ -2,6 +2,7 @@ package storekit
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 
 	"github.com/offsync/offsync/core"
@@ -128,7 +129,11 @@ func (s *Store) Park(ctx context.Context, parked []core.ParkedOp) error {
 	if err := checkParked(parked); err != nil {
 		return err
 	}
-	return s.b.Park(ctx, parked)
+	_, err := s.b.Change(ctx, Change{Flow: FlowPark, Parked: parked}, func(t Tx) error {
+		parkOps(t, parked)
+		return nil
+	})
+	return err
 }
 
 // Parked lists parked ops in the order they were parked.
@@ -237,7 +242,12 @@ func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
 	if c.ID == "" {
 		return core.Errorf(core.CodeInvalid, op, "conflict without id")
 	}
-	return s.b.PutConflict(ctx, c)
+	c = cloneConflict(c)
+	_, err := s.b.Change(ctx, Change{Flow: FlowConflict, Conflict: &c}, func(t Tx) error {
+		t.PutConflict(cloneConflict(c))
+		return nil
+	})
+	return err
 }
 
 // Conflicts lists deferred conflicts in the order they were first stored.
@@ -253,7 +263,19 @@ func (s *Store) DeleteConflict(ctx context.Context, id string) error {
 	if err := s.open("delete conflict"); err != nil {
 		return err
 	}
-	return s.b.DeleteConflict(ctx, id)
+	_, err := s.b.Change(ctx, Change{Flow: FlowConflict, ConflictID: id}, func(t Tx) error {
+		t.DeleteConflict(id)
+		return nil
+	})
+	return err
+}
+
+// cloneConflict copies c's slices: a store keeps none of its caller's.
+func cloneConflict(c core.Conflict) core.Conflict {
+	c.Local = slices.Clone(c.Local)
+	c.Server = slices.Clone(c.Server)
+	c.ChangedFields = slices.Clone(c.ChangedFields)
+	return c
 }
 
 // Meta reads a metadata value.
