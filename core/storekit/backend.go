@@ -13,12 +13,16 @@ type PagePlan func(hasPending func(id string) bool, stored func(id string) *core
 // Backend is what a store implements to become a core.Store through Store: its primitives,
 // each ONE atomic step (a transaction) that applies entirely or not at all. Store writes the
 // rest once: the closed check, the input checks (validate.go's rules), the write, enqueue,
-// ack, resolve and requeue flows (run inside Change), the page plan (inside ApplyPage) and
-// Cursor. A backend does not validate; it answers ErrClosed after Close and classifies its
-// own failures (core.Error codes).
+// ack, resolve, requeue, park and conflict flows (run inside Change), the page plan (inside
+// ApplyPage), Outbox, PendingCount and MarkInFlight (over Claim) and Cursor. A backend does
+// not validate; it answers ErrClosed after Close and classifies its own failures (core.Error
+// codes).
 //
-// A new backend implements these methods and the Tx its Change hands to the flows, and runs
-// storetest.Run and storetest.Differential (backend_test.go is the smallest one).
+// A new backend implements these eleven primitives and Close: Get, List, Change, Claim,
+// Parked, Cursors, ApplyPage, ResetCursors, Conflicts, Meta and SetMeta; and the Tx its
+// Change hands to the flows (the staging methods of WriteTx, EnqueueTx, AckTx, ResolveTx,
+// RequeueTx, ParkTx and ConflictTx). It runs storetest.Run and storetest.Differential
+// (backend_test.go is the smallest one).
 //
 // The primitives stay batched: a backend reads what a step needs in one go and writes it back
 // in one go (idbstore: one helper call per step, never one per record).
