@@ -18,12 +18,8 @@ func (b backend) changeConflict(ctx context.Context, c storekit.Change, fn func(
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	id := c.ConflictID
-	if c.Conflict != nil {
-		id = c.Conflict.ID
-	}
 	return s.update(ctx, op, []string{stConflicts}, func(t *txn) error {
-		n, err := conflictKey(ctx, t, id)
+		n, err := conflictKey(ctx, t, c.ConflictID)
 		if err != nil {
 			return err
 		}

@@ -75,46 +75,47 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		out, pending = out[:0], -1
 		state := js.Global().Get("Object").New()
 		var before []core.Op
-		read := func(sp span, first int) error {
-			return readPages(ctx, t, stOutbox, limit, first, t.js.opsPage, opsPageArgs{Span: sp, State: state}, func(v js.Value) (err error) {
-				at := len(out)
-				if out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool()); err != nil {
-					return err
-				}
-				if n := v.Index(4).Int(); n >= 0 {
-					pending = n
-				}
-				if c.Pick == nil {
-					return nil
-				}
-				took := out[:at]
-				for _, o := range out[at:] {
-					if c.Pick(o) {
-						took = append(took, o)
-					}
-				}
-				out = took
-				if c.Limit >= 0 && len(out)+len(before) >= c.Limit {
-					return errEnough
-				}
-				return nil
-			})
-		}
-		if c.Limit != 0 {
-			first := c.Limit
-			if c.Pick == nil || c.From <= 0 {
-				first = 0
-			}
-			err := read(span{Lo: jsSeq(c.From), Hi: js.Null()}, first)
-			if err == nil && c.Pick != nil && c.From > 1 {
-				before, out = out, []core.Op{}
-				err = read(span{Lo: js.Null(), Hi: jsSeq(c.From - 1)}, 0)
-				out = append(out, before...)
-			}
-			if err != nil && !errors.Is(err, errEnough) {
+		take := func(v js.Value) (err error) {
+			at := len(out)
+			if out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool()); err != nil {
 				return err
 			}
+			if n := v.Index(4).Int(); n >= 0 {
+				pending = n
+			}
+			if c.Pick == nil {
+				return nil
+			}
+			took := out[:at]
+			for _, o := range out[at:] {
+				if c.Pick(o) {
+					took = append(took, o)
+				}
+			}
+			out = took
+			if c.Limit >= 0 && len(out)+len(before) >= c.Limit {
+				return errEnough
+			}
+			return nil
 		}
+		// A claim reads from its From hint on first, and the ops before it only when it took
+		// too few there; a read takes the first Limit ops.
+		sp, first, again := span{Lo: jsSeq(c.From), Hi: js.Null()}, c.Limit, c.Pick != nil && c.From > 1
+		if c.Pick == nil || c.From <= 0 {
+			first = 0
+		}
+		for c.Limit != 0 {
+			err := readPages(ctx, t, stOutbox, limit, first, t.js.opsPage, opsPageArgs{Span: sp, State: state}, take)
+			if errors.Is(err, errEnough) || err == nil && !again {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			before, out, again = out, []core.Op{}, false
+			sp, first = span{Lo: js.Null(), Hi: jsSeq(c.From - 1)}, 0
+		}
+		out = append(out, before...)
 		if c.Pick != nil {
 			var seqs []int64
 			for i := range out {

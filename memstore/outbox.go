@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"slices"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/storekit"
@@ -62,7 +61,7 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 }
 
 // Claim returns copies of up to c.Limit pending ops in Seq order and the pending count; with
-// c.Pick, those it takes, marked in flight, read from c.From first.
+// c.Pick, those it takes, marked in flight (read from the start: From is only a hint).
 func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
 	s := b.s
 	if err := s.lock(ctx, "claim"); err != nil {
@@ -70,32 +69,16 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 	}
 	defer s.mu.Unlock()
 	out := []core.Op{}
-	if c.Pick == nil {
-		for _, o := range s.outbox {
-			if len(out) == c.Limit {
-				break
-			}
-			out = append(out, core.CloneOp(o))
-		}
-		return out, len(s.outbox), nil
-	}
-	from, _ := slices.BinarySearchFunc(s.outbox, c.From, cmpSeq)
-	var before []core.Op
 	for i := range s.outbox {
-		at := (from + i) % len(s.outbox)
-		if c.Limit >= 0 && len(before)+len(out) == c.Limit {
+		if len(out) == c.Limit {
 			break
 		}
-		if o := &s.outbox[at]; c.Pick(*o) {
-			o.InFlight = true
-			if at < from {
-				before = append(before, core.CloneOp(*o))
-			} else {
-				out = append(out, core.CloneOp(*o))
-			}
+		if o := &s.outbox[i]; c.Pick == nil || c.Pick(*o) {
+			o.InFlight = o.InFlight || c.Pick != nil
+			out = append(out, core.CloneOp(*o))
 		}
 	}
-	return append(before, out...), len(s.outbox), nil
+	return out, len(s.outbox), nil
 }
 
 // Parked returns copies of the parked ops in the order they were parked.

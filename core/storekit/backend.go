@@ -34,7 +34,7 @@ type Backend interface {
 	// Change runs the flow c names in one transaction: it loads what the flow needs (the
 	// entities of c's writes, ops or acks; the resolved op; the parked ops c.Unpark names,
 	// taking them off the parked list; the pending ops c.Parked names; the conflict
-	// c.Conflict or c.ConflictID names), calls fn with a Tx over that state, and commits what fn
+	// c.ConflictID names), calls fn with a Tx over that state, and commits what fn
 	// staged, or nothing when fn or the commit fails. For FlowWrite and FlowEnqueue it refuses
 	// (core.CodeInvalid) an op id already pending or parked before the call. A backend may call
 	// fn more than once (a retry, a guess it checks); each call starts from a fresh Tx.
@@ -82,8 +82,8 @@ const (
 	FlowUnpark
 	// FlowPark is a Park of Change.Parked (Tx as ParkTx).
 	FlowPark
-	// FlowConflict is a PutConflict of Change.Conflict when not nil, else a DeleteConflict of
-	// Change.ConflictID (Tx as ConflictTx).
+	// FlowConflict is a PutConflict or DeleteConflict of the conflict Change.ConflictID
+	// (Tx as ConflictTx).
 	FlowConflict
 )
 
@@ -97,8 +97,7 @@ type Change struct {
 	Unpark  []string
 	Requeue bool
 	Parked  []core.ParkedOp
-	// Conflict is the conflict a FlowConflict puts, ConflictID the one it deletes.
-	Conflict   *core.Conflict
+	// ConflictID is the id of the conflict a FlowConflict puts or deletes.
 	ConflictID string
 }
 

@@ -55,34 +55,26 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 	if err := s.open("mark in flight"); err != nil {
 		return nil, err
 	}
-	at := make(map[string]int, len(ops))
+	want := make(map[string]bool, len(ops))
 	var from int64
 	for i, o := range ops {
-		if _, dup := at[o.OpID]; !dup {
-			at[o.OpID] = i
-		}
+		want[o.OpID] = true
 		if i == 0 || o.Seq < from {
 			from = max(o.Seq, 0)
 		}
 	}
-	if len(at) == 0 {
-		return []core.Op{}, nil
-	}
-	got, _, err := s.b.Claim(ctx, Claim{Limit: len(at), From: from, Pick: func(o core.Op) bool {
-		_, ok := at[o.OpID]
-		return ok
-	}})
+	got, _, err := s.b.Claim(ctx, Claim{Limit: len(want), From: from, Pick: func(o core.Op) bool { return want[o.OpID] }})
 	if err != nil {
 		return nil, err
 	}
-	byAt := make([]*core.Op, len(ops))
-	for i := range got {
-		byAt[at[got[i].OpID]] = &got[i]
+	byID := make(map[string]core.Op, len(got))
+	for _, o := range got {
+		byID[o.OpID] = o
 	}
 	out := make([]core.Op, 0, len(got))
-	for _, o := range byAt {
-		if o != nil {
-			out = append(out, *o)
+	for _, o := range ops {
+		if m, ok := byID[o.OpID]; ok {
+			out = append(out, m)
 		}
 	}
 	return out, nil

@@ -242,9 +242,9 @@ func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
 	if c.ID == "" {
 		return core.Errorf(core.CodeInvalid, op, "conflict without id")
 	}
-	c = cloneConflict(c)
-	_, err := s.b.Change(ctx, Change{Flow: FlowConflict, Conflict: &c}, func(t Tx) error {
-		t.PutConflict(cloneConflict(c))
+	c = cloneConflict(c) // staged as is: a store keeps none of its caller's slices
+	_, err := s.b.Change(ctx, Change{Flow: FlowConflict, ConflictID: c.ID}, func(t Tx) error {
+		t.PutConflict(c)
 		return nil
 	})
 	return err
@@ -270,7 +270,7 @@ func (s *Store) DeleteConflict(ctx context.Context, id string) error {
 	return err
 }
 
-// cloneConflict copies c's slices: a store keeps none of its caller's.
+// cloneConflict copies c's slices.
 func cloneConflict(c core.Conflict) core.Conflict {
 	c.Local = slices.Clone(c.Local)
 	c.Server = slices.Clone(c.Server)
