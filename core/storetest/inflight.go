@@ -27,6 +27,18 @@ var inFlightTests = []test{
 		require.True(e, now[2].InFlight)
 		require.Equal(e, []core.Op{now[2], now[0]}, marked)
 	}},
+	{"MarkInFlight finds ops whose Seq hints all lie past them", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`), e.upsert(kindA, "c", `{"id":"c"}`))
+		ops := e.outbox()
+		a, b := ops[0], ops[1]
+		a.Seq, b.Seq = ops[2].Seq, ops[2].Seq
+		marked := e.mark(b, a)
+		now := e.outbox()
+		require.Equal(e, []core.Op{now[1], now[0]}, marked)
+		require.True(e, now[0].InFlight)
+		require.True(e, now[1].InFlight)
+		require.False(e, now[2].InFlight, "the op at the hinted Seq has another id: not marked")
+	}},
 	{"MarkInFlight returns an op as coalesced since it was read and skips a cancelled one", func(e *env) {
 		e.write(e.upsert(kindA, "a", `{"id":"a","t":1}`), e.upsert(kindA, "b", `{"id":"b"}`), e.upsert(kindA, "c", `{"id":"c"}`))
 		read := e.outbox()
