@@ -24,11 +24,10 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 		e.setPending(len(ops))
 		heads := st.heads(ops, first)
 		if len(heads) == 0 {
-			if first {
-				st.mu.Lock()
-				st.pendingExact = true
-				st.mu.Unlock()
-			}
+			st.mu.Lock()
+			st.pendingExact = st.pendingExact || first
+			st.pendingRead = true
+			st.mu.Unlock()
 			return nil
 		}
 		first = false

@@ -101,6 +101,10 @@ type runState struct {
 	// pendingExact: the push phase found nothing to send, so the pending count it read from
 	// the outbox is still exact at the end of the run (no need to count again).
 	pendingExact bool
+	// pendingRead: the push phase ended on a pass that found nothing to send, after setting
+	// the pending count from its read of the outbox; nothing later in the run changes the
+	// outbox (local writes set the count themselves), so the end of the run need not count.
+	pendingRead bool
 	// Read at the start of the run (readRunStart): the outbox for push's first pass, and the
 	// refetch list, still current when the push phase sent nothing.
 	outbox      []Op

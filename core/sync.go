@@ -82,7 +82,7 @@ func (e *Engine) endRun(ctx context.Context, st *runState, err error) (Stats, er
 	e.emit(Event{Type: EventCompleted, Stats: &final, Err: err})
 	pending := -1
 	st.mu.Lock()
-	exact := st.pendingExact
+	exact := st.pendingExact || st.pendingRead
 	st.mu.Unlock()
 	if !exact {
 		pending = e.countPending(context.WithoutCancel(ctx))
