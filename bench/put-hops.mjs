@@ -128,7 +128,9 @@ try {
       const full = rs.find((r) => r.reqs?.length === n);
       for (let i = 0; i < n; i++) at.push(full.reqs[i][0] + ' ' + tmean(rs.map((r) => (r.reqs?.length === n ? r.reqs[i][1] : NaN))).toFixed(0));
       out[v]['wake 1 ends'] = tmean(rs.map((r) => (r.wakes ? r.wakes[0][0] + r.wakes[0][1] : NaN)));
-      out['reqs ' + v] = at.join(', ');
+      const byN = {};
+      for (const r of rs) byN[r.reqs?.length ?? 0] = (byN[r.reqs?.length ?? 0] ?? 0) + 1;
+      out['reqs ' + v] = at.join(', ') + ' | puts by request count ' + JSON.stringify(byN);
     }
     out.wakes = rows.b.slice(500, 505).map((r) => JSON.stringify(r.wakes?.map(([t, d]) => [Math.round(t * 1000), Math.round(d * 1000)])) + ' ' + JSON.stringify(r.reqs) + ' tx ' + Math.round((r.tx - r.t0) * 1000));
     return out;

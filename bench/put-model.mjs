@@ -4,7 +4,9 @@
 // It splits the IndexedDB side of an awaited put (which requests and stores a write spans)
 // from the rest (Go, the bridge, offsync.js): bench/where-the-time-goes.md.
 //
-//   node bench/put-model.mjs [writes per block, default 500] [blocks per variant, default 6]
+//   node bench/put-model.mjs [writes per block, default 500] [blocks per variant, default 6] [batch]
+// With batch (e.g. 500), each transaction writes that many records (putMany's shape) and only
+// the variants without reads run: raw, offsync's two rows, and one row per write.
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
@@ -12,12 +14,13 @@ import { startServer } from './server.mjs';
 
 const per = Number(process.argv[2] ?? 500);
 const blocks = Number(process.argv[3] ?? 6);
+const batch = Number(process.argv[4] ?? 0);
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
-  const r = await page.evaluate(async ([per, blocks]) => {
+  const r = await page.evaluate(async ([per, blocks, batch]) => {
     const open = (name, up) => new Promise((res, rej) => {
       const q = indexedDB.open(name, 1);
       q.onupgradeneeded = () => up(q.result);
@@ -134,18 +137,46 @@ try {
         return done(tx);
       },
     };
-    const names = Object.keys(variants), t = Object.fromEntries(names.map((n) => [n, []]));
+    // Batches: one transaction of many writes, no reads (what a batch writes after its reads).
+    const batches = {
+      raw: (rs) => {
+        const tx = raw.transaction(['r:k1', 'outbox'], 'readwrite', { durability: 'strict' });
+        const st = tx.objectStore('r:k1'), ob = tx.objectStore('outbox');
+        for (const r of rs) { st.put(r, r.id); ob.add({ opId: crypto.randomUUID(), kind: 'k1', id: r.id, type: 'upsert', payload: r }); }
+        return done(tx);
+      },
+      twoRows: (rs) => {
+        const tx = os.transaction(['records', 'outbox', 'marks'], 'readwrite', { durability: 'strict' });
+        const st = tx.objectStore('records'), ob = tx.objectStore('outbox');
+        for (const r of rs) { const data = JSON.stringify(r); st.put({ kind: 'k1', id: r.id, data }); ob.put(opOf(r, data)); }
+        tx.objectStore('marks').put({ n: 0, pending: 1 });
+        return done(tx);
+      },
+      oneRow: (rs) => {
+        const tx = one.transaction(['records'], 'readwrite', { durability: 'strict' });
+        const st = tx.objectStore('records');
+        for (const r of rs) st.put({ kind: 'k1', id: r.id, data: JSON.stringify(r), pseq: ++pseq, op: opOf(r, null) });
+        return done(tx);
+      },
+    };
+    const run = batch > 0 ? batches : variants;
+    const names = Object.keys(run), t = Object.fromEntries(names.map((n) => [n, []]));
     for (let b = 0; b < blocks; b++) {
       for (let j = 0; j < names.length; j++) {
         const v = names[(b + j) % names.length];
         const t0 = performance.now();
-        for (let i = 0; i < per; i++) await variants[v](rec(b * per + i, v));
+        if (batch > 0) {
+          const rs = Array.from({ length: per }, (_, i) => rec(b * per + i, v));
+          for (let i = 0; i < per; i += batch) await run[v](rs.slice(i, i + batch));
+        } else {
+          for (let i = 0; i < per; i++) await run[v](rec(b * per + i, v));
+        }
         t[v].push((performance.now() - t0) / per * 1000);
       }
     }
     const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
     return names.map((n) => [n, med(t[n]), t[n].reduce((x, y) => x + y, 0) / t[n].length]);
-  }, [per, blocks]);
+  }, [per, blocks, batch]);
   const base = r.find(([n]) => n === 'raw')[1];
   for (const [n, m, mean] of r) console.log(`${n.padEnd(10)} median ${m.toFixed(0)} µs/write (${(m / base).toFixed(2)}× raw), mean ${mean.toFixed(0)}`);
 } finally {

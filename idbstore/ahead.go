@@ -46,12 +46,11 @@ func planAhead(writes []core.LocalWrite, fn func(storekit.Tx) error) (aheadWrite
 }
 
 // writeAhead writes a in the request batch of the reads that check it is a create: one round
-// trip where reading first takes two. size is the outbox size it expects stored
-// (sizeCache.reserve). The helper commits when the checks hold, so the transaction's end is
-// the answer, with the outbox size after the write (size+1); a report is a refutation
+// trip where reading first takes two. The helper commits when they hold, so the transaction's
+// end is the answer, with the outbox size after the write; a report is a refutation
 // (errRefuted) or a failure.
-func writeAhead(ctx context.Context, t *txn, a aheadWrite, size int) (int, error) {
-	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Size: size}, t.cb); err != nil {
+func writeAhead(ctx context.Context, t *txn, a aheadWrite) (int, error) {
+	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text}, t.cb); err != nil {
 		return 0, err
 	}
 	select {
@@ -72,52 +71,7 @@ func writeAhead(ctx context.Context, t *txn, a aheadWrite, size int) (int, error
 		return 0, t.final
 	}
 	t.committed = true
-	return size + 1, nil
-}
-
-// sizeCache is the outbox size this Store expects stored in the marks store's entry 0, for
-// the write ahead: the helper puts the size plus one in the batch of its checks, behind their
-// read of the size (which must equal the guess), so that it commits as soon as the checks
-// answer, with no request left to issue after them (before, it read the size and put it once
-// they answered: one more request after the round trip). A write made reading first sets it
-// inside its transaction, before its commit, and a write ahead reserves its size when it is
-// planned: the next write, planned before the Go side of this one returns (WithCommitted),
-// expects the size this one leaves. Anything else that changes the outbox (a sync, another
-// tab) makes the guess wrong, which the check refutes (one aborted transaction); the write
-// made again reading first stores the size it read.
-type sizeCache struct {
-	mu sync.Mutex
-	n  int // -1: unknown
-}
-
-// reserve returns the size a write ahead must find stored, -1 when unknown (the write then
-// reads first), and expects one more after it.
-func (c *sizeCache) reserve() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := c.n
-	if n >= 0 {
-		c.n++
-	}
-	return n
-}
-
-// set records the size stored once the writes planned so far commit (n < 0: unknown).
-func (c *sizeCache) set(n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.n = n
-}
-
-// prime records n, a size read outside a local write (PendingCount), when none is known: no
-// write ahead is in flight then, and a size read before another tab's writes committed costs
-// one refutation.
-func (c *sizeCache) prime(n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n < 0 {
-		c.n = n
-	}
+	return t.raw.Get("offsyncSize").Int(), nil
 }
 
 // recentCap bounds recentKeys; when full it starts over (the cost of forgetting is one write

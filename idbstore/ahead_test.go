@@ -45,79 +45,31 @@ func TestWriteAheadOfACreate(t *testing.T) {
 	s := openAt(t, name)
 	spy := spyAhead(s)
 
-	// The first write of a Store reads first: it learns the stored outbox size (sizeCache).
-	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "z", `{"id":"z"}`, "op-0")})
-	require.NoError(t, err)
-	assert.Equal(t, 0, spy.Get("calls").Int(), "the first write reads first")
-
 	res, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a","v":1}`, "op-1")})
 	require.NoError(t, err)
-	assert.Equal(t, 2, res.Pending)
+	assert.Equal(t, 1, res.Pending)
 	assert.Equal(t, []core.Record{rec("note", "a", `{"id":"a","v":1}`)}, res.Records)
 	assert.Equal(t, 1, spy.Get("calls").Int(), "written ahead")
 	assert.Equal(t, 0, spy.Get("refuted").Int())
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, 2)
-	assert.Equal(t, core.Op{Seq: ops[1].Seq, OpID: "op-1", Kind: "note", EntityID: "a", Type: core.OpUpsert,
-		Payload: []byte(`{"id":"a","v":1}`), LocalTimestamp: 1}, ops[1])
-	assert.Equal(t, 2, readRaw(t, name).Pending)
+	require.Len(t, ops, 1)
+	assert.Equal(t, core.Op{Seq: ops[0].Seq, OpID: "op-1", Kind: "note", EntityID: "a", Type: core.OpUpsert,
+		Payload: []byte(`{"id":"a","v":1}`), LocalTimestamp: 1}, ops[0])
+	assert.Equal(t, 1, readRaw(t, name).Pending)
 
 	_, err = s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a","v":2}`, "op-2")})
 	require.NoError(t, err)
 	assert.Equal(t, 1, spy.Get("calls").Int(), "a written entity's next write reads first")
 	ops, err = s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, 2, "coalesced")
-	assert.JSONEq(t, `{"id":"a","v":2}`, string(ops[1].Payload))
+	require.Len(t, ops, 1, "coalesced")
+	assert.JSONEq(t, `{"id":"a","v":2}`, string(ops[0].Payload))
 
 	res, err = s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "b", `{"id":"b"}`, "op-3"), upsert("note", "c", `{"id":"c"}`, "op-4")})
 	require.NoError(t, err)
-	assert.Equal(t, 4, res.Pending)
+	assert.Equal(t, 3, res.Pending)
 	assert.Equal(t, 1, spy.Get("calls").Int(), "several writes read first")
-}
-
-// TestWriteAheadSizeGuess follows the outbox size a Store guesses for its writes ahead: read
-// by PendingCount (as the engine does at open), kept by its own writes, those in flight
-// together included, and refuted once when another Store (tab) changed it meanwhile.
-func TestWriteAheadSizeGuess(t *testing.T) {
-	ctx := testCtx(t)
-	name := freshName(t)
-	s := openAt(t, name)
-	spy := spyAhead(s)
-	n, err := s.PendingCount(ctx)
-	require.NoError(t, err)
-	require.Equal(t, 0, n)
-	write := func(st *Store, id string) int {
-		res, err := st.WriteLocal(ctx, []core.LocalWrite{upsert("note", id, `{"id":"`+id+`"}`, "op-"+id)})
-		require.NoError(t, err)
-		return res.Pending
-	}
-
-	assert.Equal(t, 1, write(s, "a"))
-	assert.Equal(t, []int{1, 0}, []int{spy.Get("calls").Int(), spy.Get("refuted").Int()}, "written ahead after PendingCount")
-
-	assert.Equal(t, 2, write(openAt(t, name), "b"), "another tab")
-	assert.Equal(t, 3, write(s, "c"))
-	assert.Equal(t, []int{2, 1}, []int{spy.Get("calls").Int(), spy.Get("refuted").Int()}, "the guess refuted, the write made reading first")
-	assert.Equal(t, 4, write(s, "d"))
-	assert.Equal(t, []int{3, 1}, []int{spy.Get("calls").Int(), spy.Get("refuted").Int()}, "the size read is the next guess")
-
-	// Writes in flight together: each expects the size the one before leaves.
-	got := make(chan int, 3)
-	for _, id := range []string{"e", "f", "g"} {
-		go func() { got <- write(s, id) }()
-	}
-	var sizes []int
-	for range 3 {
-		sizes = append(sizes, <-got)
-	}
-	assert.ElementsMatch(t, []int{5, 6, 7}, sizes)
-	assert.Equal(t, []int{6, 1}, []int{spy.Get("calls").Int(), spy.Get("refuted").Int()})
-	assert.Equal(t, 7, readRaw(t, name).Pending)
-	ops, err := s.Outbox(ctx, 0)
-	require.NoError(t, err)
-	assert.Len(t, ops, 7)
 }
 
 // TestWriteAheadRefuted sets up, through a second Store on the same database (another tab, so
@@ -183,9 +135,6 @@ func TestWriteAheadRefuted(t *testing.T) {
 			}
 			s := openAt(t, name)
 			spy := spyAhead(s)
-			// The size guess of a write ahead, as the engine reads it at open.
-			_, err := s.PendingCount(ctx)
-			require.NoError(t, err)
 
 			gotM, errM := mem.WriteLocal(ctx, c.write)
 			gotI, errI := s.WriteLocal(ctx, c.write)

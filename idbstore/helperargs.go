@@ -71,11 +71,9 @@ type loadAckArgs struct {
 	Seqs  string   `js:"seqs"`
 }
 
-// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); Size the outbox size
-// the Store expects stored (sizeCache).
+// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go).
 type writeAheadArgs struct {
 	Text string `js:"text"`
-	Size int    `js:"size"`
 }
 
 // span is the range of a paged read: up to Count values from Lo (exclusive when LoOpen) to Hi
@@ -242,7 +240,6 @@ func (a loadAckArgs) setOn(o js.Value) {
 
 func (a writeAheadArgs) setOn(o js.Value) {
 	o.Set("text", a.Text)
-	o.Set("size", a.Size)
 }
 
 func (a span) setOn(o js.Value) {

@@ -184,21 +184,19 @@ H.load = (tx, { query, withParked, count, need }, cb) => {
 };
 // writeAhead writes one local write planned as a create (its framed record and op, separated
 // by RS) in the same request batch as the checks of the plan's assumption: no op for the
-// entity (its entity-index key), the op id not parked, the outbox size stored equal to size
-// (the one the Store expects, ahead.go's sizeCache), and no record (the record's add, which
-// fails on an existing key). The size plus one is put behind its read, and the entity check
-// is issued before the op's add, so the checks see the state before the writes; requests
-// answer in order, the record's add last of those. When the checks hold, it commits at once
-// (no request is left to issue) and reports nothing: the transaction's end does. Otherwise it
+// entity (its entity-index key), the op id not parked, the outbox size stored, and no record
+// (the record's add, which fails on an existing key). The entity check is issued before the
+// op's add, so it sees the state before the writes; requests answer in order, the record's
+// add last of those. When the checks hold, it stores the outbox size plus one (also kept as
+// tx.offsyncSize), commits and reports nothing: the transaction's end does. Otherwise it
 // reports -1 and the caller must abort. The op's add is not awaited: an op id the outbox
 // holds already fails it, which aborts the transaction.
-H.writeAhead = (tx, { text, size }, cb) => {
+H.writeAhead = (tx, { text }, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
   const outbox = tx.objectStore('outbox');
   const entity = outbox.index('entity').getKey([op.kind, op.eid]);
   const parked = tx.objectStore('parked').index('opId').getKey(op.opId);
-  const stored = tx.objectStore('marks').get(0);
-  setPending(tx, size + 1);
+  const size = tx.objectStore('marks').get(0);
   const f = rec.split(US, 5), v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
   if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
   ixRow(ixOf(tx).get(v.kind), v);
@@ -208,13 +206,15 @@ H.writeAhead = (tx, { text, size }, cb) => {
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   entity.onerror = fail(entity);
   parked.onerror = fail(parked);
-  stored.onerror = fail(stored);
+  size.onerror = fail(size);
   const decide = (exists) => {
     if (failed) return;
-    if (exists || stored.result === undefined || stored.result.pending !== size || entity.result !== undefined || parked.result !== undefined) {
+    if (exists || size.result === undefined || entity.result !== undefined || parked.result !== undefined) {
       cb(0, true, -1);
       return;
     }
+    tx.offsyncSize = size.result.pending + 1;
+    setPending(tx, tx.offsyncSize);
     H.commit(tx);
   };
   added.onsuccess = () => decide(false);

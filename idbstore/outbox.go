@@ -134,10 +134,6 @@ func (b backend) PendingCount(ctx context.Context) (int, error) {
 		}
 		return err
 	})
-	if err == nil {
-		// The engine asks at open: the Store's first local write can then be written ahead.
-		s.size.prime(n)
-	}
 	return n, err
 }
 

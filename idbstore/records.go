@@ -130,34 +130,21 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	// call returns, and it is likely an edit of the same entity.
 	s.recent.add(keys...)
 	if ahead {
-		// A write ahead needs the stored outbox size guessed (sizeCache): the first write of
-		// a Store, and the one after a refutation, read first and learn it.
 		if a, ok := planAhead(writes, fn); ok {
-			if size := s.size.reserve(); size >= 0 {
-				// Its own scope: a transaction costs more the more stores it spans.
-				err = s.run(ctx, op, mode, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
-					n, err := writeAhead(ctx, t, a, size)
-					res = storekit.Changed{Pending: n}
-					return err
-				})
-				if err != nil {
-					s.size.set(-1)
-				}
-			}
+			// Its own scope: a transaction costs more the more stores it spans.
+			err = s.run(ctx, op, mode, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
+				n, err := writeAhead(ctx, t, a)
+				res = storekit.Changed{Pending: n}
+				return err
+			})
 		}
 	}
 	if errors.Is(err, errRefuted) {
 		err = s.run(ctx, op, mode, stores, func(t *txn) error {
 			var err error
-			if res, err = writeLocal(ctx, t, op, keys, ids, fn); err == nil {
-				// Before the commit: the next write may be planned before this call returns.
-				s.size.set(res.Pending)
-			}
+			res, err = writeLocal(ctx, t, op, keys, ids, fn)
 			return err
 		})
-		if err != nil {
-			s.size.set(-1)
-		}
 	}
 	if err != nil {
 		return storekit.Changed{}, opIDTaken(op, err)

@@ -66,8 +66,6 @@ type Store struct {
 
 	// recent guesses which local writes are updates (WriteLocal).
 	recent recentKeys
-	// size guesses the stored outbox size for the write ahead (WriteLocal).
-	size sizeCache
 
 	// beforeCommit, when set (tests only), runs after a call issued its writes and before it
 	// commits; an error aborts the transaction.
@@ -103,7 +101,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	if want == nil {
 		want = map[string][]core.IndexSpec{}
 	}
-	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize, size: sizeCache{n: -1}}
+	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize}
 	s.Store.Init(backend{s})
 	switch o.Durability {
 	case "", "strict":
