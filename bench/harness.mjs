@@ -100,7 +100,9 @@ export async function runBench(opts = {}) {
     const context = await browser.newContext();
     const cfg = {
       baseUrl: server.baseUrl, token, pageSize: p.pageSize, pushBatchSize: p.pushBatchSize,
-      offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', shape,
+      // OFFSYNC_BENCH_MODULE: another build's offsync.js under the repository (a copied js/, as
+      // bench/ab.mjs's AB_A_MODULE), for its rows with `--only`.
+      offsyncUrl: process.env.OFFSYNC_BENCH_MODULE ?? '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', shape,
     };
     const newPage = async () => {
       const page = await context.newPage();

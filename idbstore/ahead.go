@@ -48,9 +48,10 @@ func planAhead(writes []core.LocalWrite, fn func(storekit.Tx) error) (aheadWrite
 // writeAhead writes a in the request batch of the reads that check it is a create: one round
 // trip where reading first takes two. The helper commits when they hold, so the transaction's
 // end is the answer, with the outbox size after the write; a report is a refutation
-// (errRefuted) or a failure.
-func writeAhead(ctx context.Context, t *txn, a aheadWrite) (int, error) {
-	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text}, t.cb); err != nil {
+// (errRefuted) or a failure. With parked, the op id is checked not parked (the transaction
+// includes stParked).
+func writeAhead(ctx context.Context, t *txn, a aheadWrite, parked bool) (int, error) {
+	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Parked: parked}, t.cb); err != nil {
 		return 0, err
 	}
 	select {

@@ -19,6 +19,7 @@ import (
 func spyAhead(s *Store) js.Value {
 	spy := jsFunc("f", `const w = (tx, a, cb) => {
 		w.calls++;
+		w.lastParked = a.parked;
 		return f(tx, a, (tag, ok, v) => { if (tag === 0 && ok && v === -1) w.refuted++; cb(tag, ok, v); });
 	};
 	w.calls = 0; w.refuted = 0;

@@ -23,3 +23,17 @@ func TestMatchesMemstore(t *testing.T) {
 		After: func(t *testing.T, s core.Store) { readRaw(t, s.(*Store).name) },
 	})
 }
+
+// TestMatchesMemstoreFreshOpIDs is TestMatchesMemstore for a store opened as the wasm bridge
+// opens it (Options.FreshOpIDs: op ids not looked up), over calls whose op ids are all new.
+func TestMatchesMemstoreFreshOpIDs(t *testing.T) {
+	storetest.Differential(t, func(t *testing.T) core.Store { return openFreshWith(t, Options{FreshOpIDs: true}) }, storetest.DiffOptions{
+		UniqueOpIDs: true,
+		Before: func(_ *testing.T, s core.Store, r *rand.Rand) {
+			if r.IntN(2) == 0 {
+				s.(*Store).recent = recentKeys{}
+			}
+		},
+		After: func(t *testing.T, s core.Store) { readRaw(t, s.(*Store).name) },
+	})
+}

@@ -66,11 +66,16 @@ func loadForAck(ctx context.Context, t *txn, acks []core.Ack) (*entities, error)
 }
 
 // loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
-// pending on one of these entities or parked. An id pending on another entity is refused by
-// the outbox's unique opId index when the op is added, or by refuseUnaddedOpIDs when it is not.
-// It also reads the outbox size, for pendingAfter.
-func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string) (*entities, error) {
-	es, parkedAt, err := load(ctx, t, loadReq{keys: keys, ids: ids, count: true})
+// pending on one of these entities or, with parked, parked (the transaction then includes
+// stParked). An id pending on another entity is refused by the outbox's unique opId index when
+// the op is added, or by refuseUnaddedOpIDs when it is not. It also reads the outbox size, for
+// pendingAfter.
+func loadForWrite(ctx context.Context, t *txn, op string, keys []entityKey, ids []string, parked bool) (*entities, error) {
+	r := loadReq{keys: keys, count: true}
+	if parked {
+		r.ids = ids
+	}
+	es, parkedAt, err := load(ctx, t, r)
 	if err != nil {
 		return nil, err
 	}

@@ -71,9 +71,11 @@ type loadAckArgs struct {
 	Seqs  string   `js:"seqs"`
 }
 
-// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go).
+// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
+// is checked not parked.
 type writeAheadArgs struct {
-	Text string `js:"text"`
+	Text   string `js:"text"`
+	Parked bool   `js:"parked"`
 }
 
 // span is the range of a paged read: up to Count values from Lo (exclusive when LoOpen) to Hi
@@ -245,6 +247,7 @@ func (a loadAckArgs) setOn(o js.Value) {
 
 func (a writeAheadArgs) setOn(o js.Value) {
 	o.Set("text", a.Text)
+	o.Set("parked", a.Parked)
 }
 
 func (a span) setOn(o js.Value) {

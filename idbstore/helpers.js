@@ -184,18 +184,19 @@ H.load = (tx, { query, withParked, count, need }, cb) => {
 };
 // writeAhead writes one local write planned as a create (its framed record and op, separated
 // by RS) in the same request batch as the checks of the plan's assumption: no op for the
-// entity (its entity-index key), the op id not parked, the outbox size stored, and no record
-// (the record's add, which fails on an existing key). The entity check is issued before the
+// entity (its entity-index key), the op id not parked (with parked: not for the engine's own
+// fresh op ids, Options.FreshOpIDs), the outbox size stored, and no record (the record's
+// add, which fails on an existing key). The entity check is issued before the
 // op's add, so it sees the state before the writes; requests answer in order, the record's
 // add last of those. When the checks hold, it stores the outbox size plus one (also kept as
 // tx.offsyncSize), commits and reports nothing: the transaction's end does. Otherwise it
 // reports -1 and the caller must abort. The op's add is not awaited: an op id the outbox
 // holds already fails it, which aborts the transaction.
-H.writeAhead = (tx, { text }, cb) => {
+H.writeAhead = (tx, { text, parked }, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
   const outbox = tx.objectStore('outbox');
   const entity = outbox.index('entity').getKey([op.kind, op.eid]);
-  const parked = tx.objectStore('parked').index('opId').getKey(op.opId);
+  const parkedKey = parked ? tx.objectStore('parked').index('opId').getKey(op.opId) : null;
   const size = tx.objectStore('marks').get(0);
   const f = rec.split(US, 5), v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
   if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
@@ -205,11 +206,11 @@ H.writeAhead = (tx, { text }, cb) => {
   let failed = false;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   entity.onerror = fail(entity);
-  parked.onerror = fail(parked);
+  if (parkedKey !== null) parkedKey.onerror = fail(parkedKey);
   size.onerror = fail(size);
   const decide = (exists) => {
     if (failed) return;
-    if (exists || size.result === undefined || entity.result !== undefined || parked.result !== undefined) {
+    if (exists || size.result === undefined || entity.result !== undefined || (parkedKey !== null && parkedKey.result !== undefined)) {
       cb(0, true, -1);
       return;
     }

@@ -26,7 +26,7 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 	}
 	var res storekit.Changed
 	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
-		es, err := loadForWrite(ctx, t, op, keys, ids)
+		es, err := loadForWrite(ctx, t, op, keys, ids, true)
 		if err != nil {
 			return err
 		}

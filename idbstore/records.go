@@ -119,7 +119,11 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	for i, w := range writes {
 		keys[i], ids[i] = entityKey{w.Kind, w.ID}, w.OpID
 	}
-	stores := []string{stRecords, stOutbox, stParked, stMarks, stLater}
+	stores, aheadStores := []string{stRecords, stOutbox, stParked, stMarks, stLater}, []string{stRecords, stOutbox, stParked, stMarks}
+	if s.freshOpIDs {
+		// Nothing to look up among the parked ops (Options.FreshOpIDs).
+		stores, aheadStores = []string{stRecords, stOutbox, stMarks, stLater}, []string{stRecords, stOutbox, stMarks}
+	}
 	mode := s.writeMode
 	mode.onCommit = committedOf(ctx)
 	var res storekit.Changed
@@ -132,8 +136,8 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	if ahead {
 		if a, ok := planAhead(writes, fn); ok {
 			// Its own scope: a transaction costs more the more stores it spans.
-			err = s.run(ctx, op, mode, []string{stRecords, stOutbox, stParked, stMarks}, func(t *txn) error {
-				n, err := writeAhead(ctx, t, a)
+			err = s.run(ctx, op, mode, aheadStores, func(t *txn) error {
+				n, err := writeAhead(ctx, t, a, !s.freshOpIDs)
 				res = storekit.Changed{Pending: n}
 				return err
 			})
@@ -142,7 +146,7 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	if errors.Is(err, errRefuted) {
 		err = s.run(ctx, op, mode, stores, func(t *txn) error {
 			var err error
-			res, err = writeLocal(ctx, t, op, keys, ids, fn)
+			res, err = writeLocal(ctx, t, op, keys, ids, !s.freshOpIDs, fn)
 			return err
 		})
 	}
@@ -152,17 +156,21 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	return res, nil
 }
 
-// writeLocal is changeWrite's transaction when it reads first.
-func writeLocal(ctx context.Context, t *txn, op string, keys []entityKey, ids []string, fn func(storekit.Tx) error) (storekit.Changed, error) {
-	es, err := loadForWrite(ctx, t, op, keys, ids)
+// writeLocal is changeWrite's transaction when it reads first; with check, the op ids are
+// looked up among the parked ops and, those not added, in the outbox (not with
+// Options.FreshOpIDs).
+func writeLocal(ctx context.Context, t *txn, op string, keys []entityKey, ids []string, check bool, fn func(storekit.Tx) error) (storekit.Changed, error) {
+	es, err := loadForWrite(ctx, t, op, keys, ids, check)
 	if err != nil {
 		return storekit.Changed{}, err
 	}
 	if err := fn(&kitTx{es: es}); err != nil {
 		return storekit.Changed{}, err
 	}
-	if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
-		return storekit.Changed{}, err
+	if check {
+		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
+			return storekit.Changed{}, err
+		}
 	}
 	res := storekit.Changed{Pending: es.pendingAfter()}
 	return res, es.flush(ctx, t, false)

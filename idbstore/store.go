@@ -52,6 +52,8 @@ type Store struct {
 
 	// writeMode is how the app's local writes commit (durableWrite unless Options say relaxed).
 	writeMode txMode
+	// freshOpIDs: Options.FreshOpIDs.
+	freshOpIDs bool
 
 	mu     sync.Mutex
 	conn   js.Value // the helper's {db, closed} handle; undefined until connected
@@ -88,6 +90,12 @@ type Options struct {
 	// Indexes are the kinds' declared indexes (core.ParseIndexes). Opening with other indexes
 	// than the database has is a schema step that builds or drops them (query_schema.go).
 	Indexes map[string][]core.IndexSpec
+	// FreshOpIDs says that every WriteLocal's op ids were just made as random UUIDs (the
+	// engine's, core.Config.NewID unset), so none can be parked or pending already: a local
+	// write then looks none up (a request and an object store less per write ahead, and a
+	// round trip less for a write whose op is coalesced). An added op still meets the outbox's
+	// unique opId index. Enqueue, whose op ids the app may choose, checks them always.
+	FreshOpIDs bool
 }
 
 // Open opens (creating or upgrading) the IndexedDB database name with default Options.
@@ -101,7 +109,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	if want == nil {
 		want = map[string][]core.IndexSpec{}
 	}
-	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize}
+	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize, freshOpIDs: o.FreshOpIDs}
 	s.Store.Init(backend{s})
 	switch o.Durability {
 	case "", "strict":

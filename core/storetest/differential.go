@@ -23,6 +23,9 @@ type DiffOptions struct {
 	// After, when set, runs after each call on the store under test (a backend's own
 	// bookkeeping checks).
 	After func(t *testing.T, s core.Store)
+	// UniqueOpIDs makes every op id new (none reused to be refused): for a store told that
+	// its op ids are fresh (idbstore's Options.FreshOpIDs), which does not look them up.
+	UniqueOpIDs bool
 }
 
 // Differential drives a store from open and memstore (the reference) with the same seeded
@@ -47,7 +50,7 @@ func Differential(t *testing.T, open func(t *testing.T) core.Store, o DiffOption
 			defer func() { _ = s.Close() }()
 			mem := memstore.New()
 			r := rand.New(rand.NewPCG(seed, 42))
-			g := &gen{r: r}
+			g := &gen{r: r, unique: o.UniqueOpIDs}
 			tally := map[string]int{}
 			for step := range o.Steps {
 				name, call := g.next(ctx, mem)
@@ -72,6 +75,7 @@ func Differential(t *testing.T, open func(t *testing.T) core.Store, o DiffOption
 type gen struct {
 	r          *rand.Rand
 	ops, fresh int
+	unique     bool // op ids never reused (DiffOptions.UniqueOpIDs)
 }
 
 // id is mostly one of a few ids, sometimes a new one (a create).
@@ -85,7 +89,7 @@ func (g *gen) id() string {
 func (g *gen) kind() string { return []string{"note", "note", "task"}[g.r.IntN(3)] }
 func (g *gen) opID() string {
 	g.ops++
-	if g.r.IntN(15) == 0 && g.ops > 2 {
+	if g.r.IntN(15) == 0 && g.ops > 2 && !g.unique {
 		return fmt.Sprint("op", g.r.IntN(g.ops-1)+1) // reused: must be refused
 	}
 	return fmt.Sprint("op", g.ops)
