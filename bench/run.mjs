@@ -120,7 +120,7 @@ function printMedians(res) {
     const raw = median(sc.values.raw);
     const cells = Object.entries(sc.values).map(([side, v]) => {
       const m = median(v);
-      return `${side} ${m.toFixed(1)} ms${raw ? ` (${(m / raw).toFixed(2)}× raw)` : ''}`;
+      return `${side} ${m.toFixed(m < 10 ? 2 : 1)} ms${raw ? ` (${(m / raw).toFixed(2)}× raw)` : ''}`;
     });
     process.stdout.write(`${name}: ${cells.join('; ')}\n`);
   }
