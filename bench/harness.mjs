@@ -17,14 +17,14 @@ export const FULL = {
   reps: 3, incrementalReps: 9, main: 100_000, otherSizes: [10_000, 300_000], incremental: 1_000, writes: 10_000,
   putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 9, openReps: 5,
   pageSize: 500, pushBatchSize: 100,
-  queryRecords: 100_000, queryGroups: 1000, queryReps: 5, queryBatch: 25, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200,
+  queryRecords: 100_000, queryGroups: 1000, queryReps: 5, querySamples: 15, queryBatch: 10, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200,
 };
 
 export const SMOKE = {
   reps: 1, incrementalReps: 1, main: 200, otherSizes: [100, 300], incremental: 20, writes: 30,
   putManyBatch: 10, push: 30, noopKinds: 5, noopRecords: 3, noopReps: 1, openReps: 1,
   pageSize: 50, pushBatchSize: 10,
-  queryRecords: 300, queryGroups: 3, queryReps: 1, queryBatch: 2, fillBatch: 100, watchRecords: 100, watchPuts: 10,
+  queryRecords: 300, queryGroups: 3, queryReps: 1, querySamples: 1, queryBatch: 2, fillBatch: 100, watchRecords: 100, watchPuts: 10,
 };
 
 // The large record shape (page/records.js makeLargeRecord: nested, non-ASCII, ~5.5 KB) runs
@@ -59,8 +59,10 @@ export const WATCH_SCENARIOS = { watchNone: [], watchKind: [null], watchFive: [
 // A sample of an indexed query row times a batch of p.queryBatch calls (a call takes ~1 ms, the
 // page's clock ticks in 0.1 ms): the same queries of one shape with values that differ from call
 // to call (no side, RxDB's query cache included, answers one from a cache), the same batch for
-// every side. The unindexed scan (~0.5 s a call) stays one call a sample.
+// every side; p.querySamples samples, so that a batch slowed by the machine's other work moves
+// no median. The unindexed scan (~0.5 s a call) stays one call a sample, p.queryReps samples.
 const batchOf = (p, scenario) => (scenario === 'queryScan' ? 1 : p.queryBatch);
+const samplesOf = (p, scenario) => (scenario === 'queryScan' ? p.queryReps : p.querySamples);
 
 export const SIDES = ['offsync', 'raw', 'rxdb'];
 
@@ -242,8 +244,8 @@ export async function runBench(opts = {}) {
         await call('fillQuery', side, `${side}-query`, 'q', p.queryRecords, p.queryGroups, p.fillBatch);
       }
       log(`query data written (${p.queryRecords} records per side)`);
-      for (let r = 0; r < p.queryReps; r++) {
-        for (const scenario of QUERY_SCENARIOS) {
+      for (let r = 0; r < Math.max(p.queryReps, p.querySamples); r++) {
+        for (const scenario of QUERY_SCENARIOS.filter((sc) => r < samplesOf(p, sc))) {
           const n = batchOf(p, scenario);
           const specs = Array.from({ length: n }, (_, j) => querySpecs(p, r * n + j)[scenario]);
           const answers = {};
