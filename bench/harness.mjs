@@ -67,10 +67,7 @@ const samplesOf = (p, scenario) => (scenario === 'queryScan' ? p.queryReps : p.q
 export const SIDES = ['offsync', 'raw', 'rxdb'];
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info',
-  // gc(): the query batches start after a collection, so that no side pays for the garbage of
-  // the side before it (bench/page/bench.js query).
-  '--js-flags=--expose-gc'];
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'];
 
 // rotate gives each repetition a different side first, so warm-up and drift spread evenly.
 function rotate(list, r) {

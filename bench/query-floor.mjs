@@ -2,7 +2,8 @@
 // read made directly on offsync's own database (its index keys [tag, value], primary keys
 // [kind, id] and a JSON.parse per record: the floor of its schema), and the read the bench's raw
 // side makes on a plain database (plain keys, plain values). Batches of 10 calls, the variants
-// taking turns, 40 rounds after a gc each; medians of the per-call times in ms.
+// taking turns, 40 rounds (no forced gc between batches: it cools offsync's larger JavaScript,
+// bench/page/bench.js); medians of the per-call times in ms.
 //
 //   node bench/query-floor.mjs [records]      # default 100,000, as make bench
 import { chromium } from 'playwright-core';
@@ -12,7 +13,7 @@ import { startServer } from './server.mjs';
 
 const records = Number(process.argv[2] ?? 100_000);
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--js-flags=--expose-gc'] });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
@@ -61,7 +62,6 @@ try {
     for (let round = 0; round < 40; round++) {
       for (let s = 0; s < keys.length; s++) {
         const k = keys[(s + round) % keys.length];
-        gc();
         await new Promise((r) => setTimeout(r, 0));
         const t0 = performance.now();
         for (let j = 0; j < B; j++) await variants[k](round * B + j);

@@ -11,7 +11,7 @@ import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
 const records = Number(process.argv[2] ?? 100000);
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--js-flags=--expose-gc'] });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
@@ -43,7 +43,7 @@ try {
       const keys = Object.keys(sides);
       for (let s = 0; s < keys.length; s++) {
         const k = keys[(s + rep) % keys.length];
-        gc(); await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => setTimeout(r, 0));
         const t0 = performance.now();
         for (let j = 0; j < B; j++) await sides[k](rep * B + j);
         t[k].push((performance.now() - t0) / B);

@@ -103,11 +103,12 @@ window.bench = {
     }
   },
   // query times one side's queries of specs (queries.js), one after the other, and answers the
-  // time per call, what each read and the rows of the first. A collection first (gc() with
-  // --js-flags=--expose-gc) and a task's pause, untimed: the side before left its garbage.
+  // time per call, what each read and the rows of the first. A task's pause first, untimed, so
+  // that what the side before left queued runs before. No forced gc() here: a full collection
+  // before every batch cooled offsync's larger JavaScript (planning measured 0.12 ms a call
+  // with it, 0.01 without; bench/where-the-time-goes.md), an unfairness against it.
   async query(side, name, kind, specs) {
     const s = await load(side);
-    globalThis.gc?.();
     await new Promise((r) => setTimeout(r, 0));
     const results = [];
     const { ms } = await timed(async () => {
