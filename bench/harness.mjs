@@ -17,14 +17,14 @@ export const FULL = {
   reps: 3, incrementalReps: 9, main: 100_000, otherSizes: [10_000, 300_000], incremental: 1_000, writes: 10_000,
   putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 9, openReps: 5,
   pageSize: 500, pushBatchSize: 100,
-  queryRecords: 100_000, queryGroups: 1000, queryReps: 5, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200,
+  queryRecords: 100_000, queryGroups: 1000, queryReps: 5, querySamples: 15, queryBatch: 10, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200,
 };
 
 export const SMOKE = {
   reps: 1, incrementalReps: 1, main: 200, otherSizes: [100, 300], incremental: 20, writes: 30,
   putManyBatch: 10, push: 30, noopKinds: 5, noopRecords: 3, noopReps: 1, openReps: 1,
   pageSize: 50, pushBatchSize: 10,
-  queryRecords: 300, queryGroups: 3, queryReps: 1, fillBatch: 100, watchRecords: 100, watchPuts: 10,
+  queryRecords: 300, queryGroups: 3, queryReps: 1, querySamples: 1, queryBatch: 2, fillBatch: 100, watchRecords: 100, watchPuts: 10,
 };
 
 // The large record shape (page/records.js makeLargeRecord: nested, non-ASCII, ~5.5 KB) runs
@@ -34,7 +34,7 @@ export const LARGE = { ...FULL, incrementalReps: 5, main: 10_000, otherSizes: []
 export const LARGE_SMOKE = { ...SMOKE, otherSizes: [] };
 export const LARGE_STEPS = ['pull', 'write', 'push'];
 
-// The query scenarios (bench/page/queries.js specs) of repetition r, over n in 0..1,000,002.
+// The query scenarios (bench/page/queries.js specs) of call r, over n in 0..1,000,002.
 export const QUERY_SCENARIOS = ['queryEq', 'queryRange', 'queryCount', 'queryScan'];
 const WORD_PREFIXES = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india'];
 function querySpecs(p, r) {
@@ -55,6 +55,14 @@ export const WATCH_SCENARIOS = { watchNone: [], watchKind: [null], watchFive: [
   { orderBy: 'n', limit: 100 },
   { where: { n: { gte: 500_000 } }, orderBy: [['n', 'desc']], limit: 20 },
 ] };
+
+// A sample of an indexed query row times a batch of p.queryBatch calls (a call takes ~1 ms, the
+// page's clock ticks in 0.1 ms): the same queries of one shape with values that differ from call
+// to call (no side, RxDB's query cache included, answers one from a cache), the same batch for
+// every side; p.querySamples samples, so that a batch slowed by the machine's other work moves
+// no median. The unindexed scan (~0.5 s a call) stays one call a sample, p.queryReps samples.
+const batchOf = (p, scenario) => (scenario === 'queryScan' ? 1 : p.queryBatch);
+const samplesOf = (p, scenario) => (scenario === 'queryScan' ? p.queryReps : p.querySamples);
 
 export const SIDES = ['offsync', 'raw', 'rxdb'];
 
@@ -121,7 +129,7 @@ export async function runBench(opts = {}) {
       const s = (res.scenarios[scenario] ??= { values: {}, extra: {} });
       (s.values[side] ??= []).push(value);
       if (extra) (s.extra[side] ??= []).push(extra);
-      log(`${scenario} ${side}: ${typeof value === 'number' ? value.toFixed(1) : value}${extra ? ` (${JSON.stringify(extra)})` : ''}`);
+      log(`${scenario} ${side}: ${typeof value === 'number' ? value.toFixed(value < 10 ? 2 : 1) : value}${extra ? ` (${JSON.stringify(extra)})` : ''}`);
       opts.onRecord?.(res);
     };
     const expectCount = (what, got, want) => {
@@ -235,16 +243,18 @@ export async function runBench(opts = {}) {
         await call('fillQuery', side, `${side}-query`, 'q', p.queryRecords, p.queryGroups, p.fillBatch);
       }
       log(`query data written (${p.queryRecords} records per side)`);
-      for (let r = 0; r < p.queryReps; r++) {
-        for (const [scenario, spec] of Object.entries(querySpecs(p, r))) {
+      for (let r = 0; r < Math.max(p.queryReps, p.querySamples); r++) {
+        for (const scenario of QUERY_SCENARIOS.filter((sc) => r < samplesOf(p, sc))) {
+          const n = batchOf(p, scenario);
+          const specs = Array.from({ length: n }, (_, j) => querySpecs(p, r * n + j)[scenario]);
           const answers = {};
           for (const side of rotate(sides, r)) {
-            const { ms, result, rows } = await call('query', side, `${side}-query`, 'q', spec);
-            record(scenario, side, ms, { rows });
+            const { ms, result, rows } = await call('query', side, `${side}-query`, 'q', specs);
+            record(scenario, side, ms, { rows, calls: n });
             answers[side] = result;
           }
           const want = answers.raw ?? Object.values(answers)[0];
-          for (const [side, got] of Object.entries(answers)) if (got !== want) res.errors.push(`${scenario} ${JSON.stringify(spec)}: ${side} read other rows than raw`);
+          for (const [side, got] of Object.entries(answers)) if (got !== want) res.errors.push(`${scenario} ${JSON.stringify(specs[0])} (+${n - 1}): ${side} read other rows than raw`);
         }
       }
       for (const side of sides) await call('destroy', side, `${side}-query`);

@@ -114,13 +114,16 @@ async function measure() {
   return input;
 }
 
-// printMedians prints each scenario's median per side and its ratio to the raw side.
+// printMedians prints each scenario's median per side and its ratio to the raw side (with
+// four runs or more, also the lower quartiles' ratio).
 function printMedians(res) {
+  const quartile = (v) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 4)];
   for (const [name, sc] of Object.entries(res.scenarios)) {
     const raw = median(sc.values.raw);
     const cells = Object.entries(sc.values).map(([side, v]) => {
       const m = median(v);
-      return `${side} ${m.toFixed(1)} ms${raw ? ` (${(m / raw).toFixed(2)}× raw)` : ''}`;
+      const q = v.length >= 4 && sc.values.raw ? `; lower quartile ${(quartile(v) / quartile(sc.values.raw)).toFixed(2)}×` : '';
+      return `${side} ${m.toFixed(m < 10 ? 2 : 1)} ms${raw ? ` (${(m / raw).toFixed(2)}× raw${q})` : ''}`;
     });
     process.stdout.write(`${name}: ${cells.join('; ')}\n`);
   }

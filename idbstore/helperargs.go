@@ -213,6 +213,61 @@ type syncIndexesArgs struct {
 	Want js.Value `js:"want"`
 }
 
+// roArgs: H.ro, the reader Helper (taking its source, Args and cb) over a new readonly
+// transaction's records store, or its index named Index ("": the store).
+type roArgs struct {
+	Index  string   `js:"index"`
+	Helper js.Value `js:"helper"`
+	Args   js.Value `js:"args"`
+}
+
+// ixBounds is a query index's range: Lo and Hi array keys as JSON text (query.go keyRange) or
+// as a walk's batch reported them, null for no bound.
+type ixBounds struct {
+	Lo     js.Value `js:"lo"`
+	LoOpen bool     `js:"loOpen"`
+	Hi     js.Value `js:"hi"`
+	HiOpen bool     `js:"hiOpen"`
+}
+
+// ixPageArgs: H.ixPage, a batch of a walk over Bounds (Desc, N, Head: helpers.js ixPage);
+// Conds the conditions left to check (residualJSON: JSON text or null).
+type ixPageArgs struct {
+	Bounds ixBounds `js:""`
+	Desc   bool     `js:"desc"`
+	N      int      `js:"n"`
+	Head   bool     `js:"head"`
+	Conds  js.Value `js:"conds"`
+}
+
+// ixCountArgs: H.ixCount, the entries of Bounds.
+type ixCountArgs struct {
+	Bounds ixBounds `js:""`
+}
+
+// ixQueryArgs: H.ixQuery, a query's one read as Direct plans it (query.js planIndexRead makes
+// the same object in JS): ixPage's read, then Conds (an array or null), Order ([[path,
+// desc]...]) and the window.
+type ixQueryArgs struct {
+	Bounds ixBounds `js:""`
+	Desc   bool     `js:"desc"`
+	N      int      `js:"n"`
+	Head   bool     `js:"head"`
+	Conds  js.Value `js:"conds"`
+	Order  js.Value `js:"order"`
+	Offset int      `js:"offset"`
+	Limit  int      `js:"limit"`
+}
+
+// scanArgs: H.scan, kind's live records that match Conds (residualJSON), with Take > 0 the
+// first Take in Order's order (JSON [[path, desc]...]).
+type scanArgs struct {
+	Kind  string   `js:"kind"`
+	Conds js.Value `js:"conds"`
+	Order string   `js:"order"`
+	Take  int      `js:"take"`
+}
+
 func (a openArgs) setOn(o js.Value) {
 	o.Set("name", a.Name)
 	o.Set("version", a.Version)
@@ -337,4 +392,47 @@ func (a pageStateArgs) setOn(o js.Value) {
 
 func (a syncIndexesArgs) setOn(o js.Value) {
 	o.Set("want", a.Want)
+}
+
+func (a roArgs) setOn(o js.Value) {
+	o.Set("index", a.Index)
+	o.Set("helper", a.Helper)
+	o.Set("args", a.Args)
+}
+
+func (a ixBounds) setOn(o js.Value) {
+	o.Set("lo", a.Lo)
+	o.Set("loOpen", a.LoOpen)
+	o.Set("hi", a.Hi)
+	o.Set("hiOpen", a.HiOpen)
+}
+
+func (a ixPageArgs) setOn(o js.Value) {
+	a.Bounds.setOn(o)
+	o.Set("desc", a.Desc)
+	o.Set("n", a.N)
+	o.Set("head", a.Head)
+	o.Set("conds", a.Conds)
+}
+
+func (a ixCountArgs) setOn(o js.Value) {
+	a.Bounds.setOn(o)
+}
+
+func (a ixQueryArgs) setOn(o js.Value) {
+	a.Bounds.setOn(o)
+	o.Set("desc", a.Desc)
+	o.Set("n", a.N)
+	o.Set("head", a.Head)
+	o.Set("conds", a.Conds)
+	o.Set("order", a.Order)
+	o.Set("offset", a.Offset)
+	o.Set("limit", a.Limit)
+}
+
+func (a scanArgs) setOn(o js.Value) {
+	o.Set("kind", a.Kind)
+	o.Set("conds", a.Conds)
+	o.Set("order", a.Order)
+	o.Set("take", a.Take)
 }

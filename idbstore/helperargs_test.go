@@ -24,6 +24,8 @@ func argTable() map[string]any {
 		"mark": markArgs{}, "dropOps": dropOpsArgs{},
 		"stringifyField": stringifyFieldArgs{}, "syncIndexes": syncIndexesArgs{},
 		"raiseWatermarks": raiseWatermarksArgs{}, "pageState": pageStateArgs{}, "versions": versionsArgs{},
+		"ro": roArgs{}, "ixPage": ixPageArgs{}, "ixCount": ixCountArgs{}, "ixQuery": ixQueryArgs{},
+		"scan": scanArgs{},
 	}
 }
 
@@ -63,9 +65,8 @@ const helperParams = `const s = f.toString();
 // object and cb, and that each argument struct's js tags are exactly the names its helper's
 // object destructures: a field added on one side only fails here.
 func TestHelperArgsAgree(t *testing.T) {
-	// The query helpers keep positional arguments (query.go, offsync.js's direct queries);
 	// H.range only helpers.js calls.
-	positional := map[string]bool{"range": true, "scan": true, "ixPage": true, "ixCount": true, "ixQuery": true, "ro": true}
+	positional := map[string]bool{"range": true}
 	H := js.Global().Get("Function").New(helperSource).Invoke()
 	params := jsFunc("f", helperParams)
 	paramsOf := func(name string) []string {

@@ -664,12 +664,24 @@ H.syncIndexes = (tx, { want }) => {
 // ending at a change of key: a key cursor skips n-1 entries to the boundary key b, and one
 // getAll reads from the range's start to b, every entry of key b included (boundary b, or null
 // when the range held fewer: it was read to its end).
-// ixEmpty: bounds IDBKeyRange refuses, which hold nothing (a walk that ended on its range's
-// last key continues with them).
-const ixEmpty = (lo, loOpen, hi, hiOpen) => {
-  if (lo === null || hi === null) return false;
-  const c = indexedDB.cmp(lo, hi);
-  return c > 0 || (c === 0 && (loOpen || hiOpen));
+// ixRange is the range of bounds, or undefined for bounds IDBKeyRange refuses because they hold
+// nothing (a walk that ended on its range's last key continues with them). indexedDB.cmp runs
+// only then: planned ranges are never empty, and it costs a call per query.
+const ixRange = (lo, loOpen, hi, hiOpen) => {
+  try {
+    return H.range(lo, loOpen, hi, hiOpen);
+  } catch (e) {
+    const c = lo === null || hi === null ? -1 : indexedDB.cmp(lo, hi);
+    if (c > 0 || (c === 0 && (loOpen || hiOpen))) return undefined;
+    throw e;
+  }
+};
+// ixKeyEq: two index keys (helpers' xN arrays of tags, numbers and strings) are equal, as
+// indexedDB.cmp would say without a call into the browser.
+const ixKeyEq = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 };
 // The conditions an index range does not enforce are checked here, before records cross to
 // Go: conds is JSON [[path, op, operand]...] (query.go residualJSON) or null for none. The
@@ -748,7 +760,7 @@ const scanPage = 10000;
 // scan reads every record of kind in pages inside JS and reports the live ones that match
 // conds (JSON, or null for all) in one crossing; with take > 0 only the first take of them in
 // order (JSON [[path, desc]...]); result [text, framed].
-H.scan = (st, kind, conds, order, take, cb) => {
+H.scan = (st, { kind, conds, order, take }, cb) => {
   const cs = conds === null ? null : JSON.parse(conds), all = [];
   const next = (lo, loOpen) => {
     const r = st.getAll(H.range(lo, loOpen, [kind, []], false), scanPage);
@@ -771,15 +783,15 @@ H.scan = (st, kind, conds, order, take, cb) => {
 };
 // ixKeyArg: a bound as query.go sends it (JSON text) or as a walk's batch reported it (a key).
 const ixKeyArg = (k) => (typeof k === 'string' ? JSON.parse(k) : k);
-H.ixPage = (index, loArg, loOpen, hiArg, hiOpen, desc, n, head, conds, cb) => {
+H.ixPage = (index, { lo, loOpen, hi, hiOpen, desc, n, head, conds }, cb) => {
   const cs = conds === null ? null : JSON.parse(conds);
-  ixWalkRead(index, ixKeyArg(loArg), loOpen, ixKeyArg(hiArg), hiOpen, desc, n, head,
+  ixWalkRead(index, ixKeyArg(lo), loOpen, ixKeyArg(hi), hiOpen, desc, n, head,
     (vs, b) => cb(0, true, [...qFrame(vs, cs), b]), (e) => cb(0, false, e));
 };
 // ixWalkRead is ixPage's reading: done(values, boundary) with the entries read, fail(error).
 const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) => {
-  if (ixEmpty(lo, loOpen, hi, hiOpen)) { done([], null); return; }
-  const range = H.range(lo, loOpen, hi, hiOpen);
+  const range = ixRange(lo, loOpen, hi, hiOpen);
+  if (range === undefined) { done([], null); return; }
   const cb = (_, ok, x) => (ok ? done(x[0], x[1]) : fail(x));
   const read = (r, count, b) => {
     const g = index.getAll(r, count > 0 ? count : undefined);
@@ -796,10 +808,10 @@ const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) =>
       const vs = g.result, kp = index.keyPath;
       if (vs.length <= n) { cb(0, true, [vs, null]); return; }
       const b = vs[n - 1][kp];
-      if (indexedDB.cmp(vs[n][kp], b) !== 0) { cb(0, true, [vs.slice(0, n), b]); return; }
+      if (!ixKeyEq(vs[n][kp], b)) { vs.length = n; cb(0, true, [vs, b]); return; }
       const g2 = index.getAll(IDBKeyRange.only(b));
       g2.onsuccess = () => {
-        const rest = vs.slice(0, n).filter((v) => indexedDB.cmp(v[kp], b) !== 0);
+        const rest = vs.slice(0, n).filter((v) => !ixKeyEq(v[kp], b));
         cb(0, true, [rest.concat(g2.result), b]);
       };
       g2.onerror = () => cb(0, false, g2.error);
@@ -822,39 +834,60 @@ const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) =>
 // Tests turn it off (withoutDirGetAll) to run the other path in the same browser.
 let dirGetAll = typeof IDBIndex !== 'undefined' && typeof IDBIndex.prototype.getAllRecords === 'function';
 H.withoutDirGetAll = () => { dirGetAll = false; };
-// ro runs the helper f (a reader taking its source first and cb last) over a new readonly
-// transaction's records store, or its index name; the transaction's end is not reported (a
-// readonly transaction changes nothing).
-H.ro = (h, name, f, ...args) => {
+// ro runs the reader helper (taking its source, args and cb) over a new readonly
+// transaction's records store, or its index named index; the transaction's end is not
+// reported (a readonly transaction changes nothing).
+H.ro = (h, { index, helper, args }, cb) => {
   const st = h.db.transaction('records', 'readonly').objectStore('records');
-  return f(name === '' ? st : st.index(name), ...args);
+  return helper(index === '' ? st : st.index(index), args, cb);
 };
-// ixQuery runs a query's one read as query_direct.go planned it (p: the plan's JSON, parsed)
-// and answers its rows as Query would: the live records that match p.conds, ordered by
-// p.order then id, windowed, each record's data parsed.
-H.ixQuery = (index, p, cb) => {
-  ixWalkRead(index, p.lo, p.loOpen, p.hi, p.hiOpen, p.desc, p.n, p.head, (vs) => {
-    let rows = [];
+// ixQuery runs a query's one read as planned (query.js planIndexRead, or query_direct.go) and
+// answers its rows as Query would: the live records that match conds, ordered by order then
+// id, windowed, each record's data parsed. Bounds are keys or their JSON; conds and order
+// arrays ([[path, op, operand]...] or null, [[path, desc]...]).
+H.ixQuery = (index, { lo, loOpen, hi, hiOpen, desc, n, head, conds, order, offset, limit }, cb) => {
+  ixWalkRead(index, ixKeyArg(lo), loOpen, ixKeyArg(hi), hiOpen, desc, n, head, (vs) => {
+    let rows;
     try {
-      for (const v of vs) {
-        if (v.deleted) continue;
-        const o = JSON.parse(v.data);
-        if (p.conds === null || qMatchObj(p.conds, o)) rows.push({ v, o, k: p.order.map(([path]) => qField(o, path)) });
-      }
+      rows = qRows(vs, conds, order);
     } catch (e) {
       cb(0, false, e);
       return;
     }
-    rows.sort(qRowCmp(p.order));
-    rows = rows.slice(p.offset, p.limit < 0 ? rows.length : p.offset + p.limit);
-    cb(0, true, rows.map((r) => r.o));
+    const end = limit < 0 ? rows.length : Math.min(rows.length, offset + limit);
+    const out = new Array(Math.max(end - offset, 0));
+    for (let i = offset; i < end; i++) out[i - offset] = rows[i].o;
+    cb(0, true, out);
   }, (e) => cb(0, false, e));
 };
+// qRows parses the live values of vs, keeps those that match conds and orders them by order,
+// then id: rows {v, o: the data, k: order's values (one order key: its value)}. An ordered
+// walk's values come in that order but for ties (by id descending in a descending walk), so
+// the sort's check for a first run usually ends it.
+const qRows = (vs, conds, order) => {
+  const rows = [];
+  const many = order.length > 1, p0 = order.length === 1 ? order[0][0] : null;
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    if (v.deleted) continue;
+    const o = JSON.parse(v.data);
+    if (conds !== null && !qMatchObj(conds, o)) continue;
+    rows.push({ v, o, k: many ? order.map(([path]) => qField(o, path)) : p0 === null ? undefined : qField(o, p0) });
+  }
+  if (rows.length > 1) rows.sort(many ? qRowCmp(order) : qRowCmp1(p0 !== null && order[0][1]));
+  return rows;
+};
+// qRowCmp1 compares rows by their one order value k (desc: descending; none: undefined), then id.
+const qRowCmp1 = (desc) => (a, b) => {
+  const c = qCmp(a.k, b.k);
+  if (c !== 0) return desc ? -c : c;
+  return a.v.id < b.v.id ? -1 : a.v.id > b.v.id ? 1 : 0;
+};
 // ixCount counts the index entries in range.
-H.ixCount = (index, loArg, loOpen, hiArg, hiOpen, cb) => {
-  const lo = ixKeyArg(loArg), hi = ixKeyArg(hiArg);
-  if (ixEmpty(lo, loOpen, hi, hiOpen)) { cb(0, true, 0); return; }
-  const r = index.count(H.range(lo, loOpen, hi, hiOpen));
+H.ixCount = (index, { lo, loOpen, hi, hiOpen }, cb) => {
+  const range = ixRange(ixKeyArg(lo), loOpen, ixKeyArg(hi), hiOpen);
+  if (range === undefined) { cb(0, true, 0); return; }
+  const r = index.count(range);
   r.onsuccess = () => cb(0, true, r.result);
   r.onerror = () => cb(0, false, r.error);
 };

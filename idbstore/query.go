@@ -84,6 +84,11 @@ func keyJSON(k string) string {
 	return k
 }
 
+// bounds is p's range as the query helpers take it.
+func (p *walkPlan) bounds() ixBounds {
+	return ixBounds{Lo: p.lo, LoOpen: p.loOpen, Hi: p.hi, HiOpen: p.hiOpen}
+}
+
 func keyValue(k string) js.Value {
 	if k == "" {
 		return js.Null()
@@ -133,7 +138,7 @@ func (s *Store) Query(ctx context.Context, kind string, q core.Query) ([]core.Re
 		if need < 0 {
 			n, head = 0, true
 		}
-		v, err := s.readOnce(ctx, op, p.name, s.js.ixPage, p.lo, p.loOpen, p.hi, p.hiOpen, p.Desc, n, head, conds)
+		v, err := s.readOnce(ctx, op, p.name, s.js.ixPage, ixPageArgs{Bounds: p.bounds(), Desc: p.Desc, N: n, Head: head, Conds: conds})
 		if err == nil {
 			out, err = decodeIndexPage(out, kind, v)
 		}
@@ -173,7 +178,7 @@ func (s *Store) Count(ctx context.Context, kind string, q core.Query) (int, erro
 		return len(recs), err
 	}
 	if p.Exact() {
-		v, err := s.readOnce(ctx, op, p.name, s.js.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen)
+		v, err := s.readOnce(ctx, op, p.name, s.js.ixCount, ixCountArgs{Bounds: p.bounds()})
 		if err != nil {
 			return 0, err
 		}
@@ -181,7 +186,7 @@ func (s *Store) Count(ctx context.Context, kind string, q core.Query) (int, erro
 	}
 	// The range's matches cross (one getAll): counting them in JS would need the same reads.
 	conds, inJS := residualJSON(p.Residual)
-	v, err := s.readOnce(ctx, op, p.name, s.js.ixPage, p.lo, p.loOpen, p.hi, p.hiOpen, false, 0, true, conds)
+	v, err := s.readOnce(ctx, op, p.name, s.js.ixPage, ixPageArgs{Bounds: p.bounds(), Head: true, Conds: conds})
 	if err != nil {
 		return 0, err
 	}
@@ -212,7 +217,7 @@ func (s *Store) scan(ctx context.Context, op, kind string, conds []core.Cond, or
 	for i, k := range order {
 		keys[i] = []any{k.Path, k.Desc}
 	}
-	v, err := s.readOnce(ctx, op, "", s.js.scan, kind, text, jsonText(keys), take)
+	v, err := s.readOnce(ctx, op, "", s.js.scan, scanArgs{Kind: kind, Conds: text, Order: jsonText(keys), Take: take})
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +304,7 @@ func walkIndex(ctx context.Context, t *txn, kind string, p *walkPlan, need, batc
 	if err != nil {
 		return err
 	}
-	lo, loOpen, hi, hiOpen := p.lo, p.loOpen, p.hi, p.hiOpen
+	b := p.bounds()
 	n, head := batch, false
 	if need > 0 && len(p.Residual) == 0 {
 		n, head = need, !p.Desc
@@ -307,7 +312,7 @@ func walkIndex(ctx context.Context, t *txn, kind string, p *walkPlan, need, batc
 	conds, inJS := residualJSON(p.Residual)
 	var recs []core.Record
 	for {
-		v, err := t.issuePositional(ctx, t.js.ixPage, idx, lo, loOpen, hi, hiOpen, p.Desc, n, head, conds)
+		v, err := t.issue(ctx, t.js.ixPage, idx, ixPageArgs{Bounds: b, Desc: p.Desc, N: n, Head: head, Conds: conds})
 		if err != nil {
 			return err
 		}
@@ -315,14 +320,14 @@ func walkIndex(ctx context.Context, t *txn, kind string, p *walkPlan, need, batc
 			return err
 		}
 		recs = matchesInGo(recs, p.Residual, inJS)
-		b := v.Index(2)
-		if take(recs) || head || b.IsNull() {
+		edge := v.Index(2)
+		if take(recs) || head || edge.IsNull() {
 			return nil
 		}
 		if p.Desc {
-			hi, hiOpen = b, true
+			b.Hi, b.HiOpen = edge, true
 		} else {
-			lo, loOpen = b, true
+			b.Lo, b.LoOpen = edge, true
 		}
 	}
 }
@@ -434,7 +439,7 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 	if len(ids) == 0 {
 		return out, nil
 	}
-	v, err := s.readOnce(ctx, op, "", s.js.gather, jsArgs(gatherArgs{Method: "get", Keys: jsonText(keys)}))
+	v, err := s.readOnce(ctx, op, "", s.js.gather, gatherArgs{Method: "get", Keys: jsonText(keys)})
 	if err != nil {
 		return nil, err
 	}
@@ -451,11 +456,12 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 	return out, nil
 }
 
-// readOnce runs a reading helper (source first, cb last) over a new readonly transaction's
-// records store, or its index name, in one call and returns the result without waiting for
-// the transaction's end (a readonly transaction changes nothing; its end would cost one more
-// event and wake-up). A lost connection is reopened and the read tried once more, as run does.
-func (s *Store) readOnce(ctx context.Context, op, index string, helper js.Value, args ...any) (js.Value, error) {
+// readOnce runs a reading helper with a, its argument struct, over a new readonly
+// transaction's records store, or its index name (H.ro), in one call and returns the result
+// without waiting for the transaction's end (a readonly transaction changes nothing; its end
+// would cost one more event and wake-up). A lost connection is reopened and the read tried
+// once more, as run does.
+func (s *Store) readOnce(ctx context.Context, op, index string, helper js.Value, a argStruct) (js.Value, error) {
 	try := func() (js.Value, error) {
 		if err := ctx.Err(); err != nil {
 			return js.Undefined(), err
@@ -473,8 +479,7 @@ func (s *Store) readOnce(ctx context.Context, op, index string, helper js.Value,
 			}
 			return nil
 		})
-		all := append([]any{conn, index, helper}, args...)
-		if _, err := call(func() js.Value { return s.js.ro.Invoke(append(all, cb)...) }); err != nil {
+		if _, err := invoke(s.js.ro, conn, roArgs{Index: index, Helper: helper, Args: jsArgs(a)}, cb); err != nil {
 			cb.Release()
 			if reconnectable(err) || conn.Get("closed").Bool() {
 				s.drop(conn)

@@ -17,9 +17,8 @@ import (
 // through Query or Count, which also classify every error. With count, only an exact range
 // (the index's own count) is direct.
 //
-// The answer is [connection, plan JSON]: {index, lo, loOpen, hi, hiOpen, desc, n, head, conds,
-// order, offset, limit} as Query's single read takes them, then the order (JSON [[path,
-// desc]...]) and window that Query applies in Go.
+// The answer is [connection, plan]: the plan is the helper's argument object (ixQueryArgs, or
+// ixCountArgs with count) plus index, its index's name, as query.js planIndexRead makes it.
 func (s *Store) Direct(kind string, q core.Query, count bool) js.Value {
 	s.mu.Lock()
 	conn, ix, closed := s.conn, s.ix[kind], s.closed
@@ -31,62 +30,54 @@ func (s *Store) Direct(kind string, q core.Query, count bool) js.Value {
 	if p.Index < 0 || p.Empty {
 		return js.Null()
 	}
-	b := append([]byte(`{"index":`), jsonText(p.name)...)
-	b = append(b, `,"lo":`...)
-	b = append(b, p.loKey...)
-	b = append(b, `,"loOpen":`...)
-	b = strconv.AppendBool(b, p.loOpen)
-	b = append(b, `,"hi":`...)
-	b = append(b, p.hiKey...)
-	b = append(b, `,"hiOpen":`...)
-	b = strconv.AppendBool(b, p.hiOpen)
+	// The bounds as arrays, as query.js makes them.
+	bounds := ixBounds{Lo: parseJSON([]byte(p.loKey)), LoOpen: p.loOpen, Hi: parseJSON([]byte(p.hiKey)), HiOpen: p.hiOpen}
+	var plan js.Value
 	if count {
 		if !p.Exact() {
 			return js.Null()
 		}
-		return js.ValueOf([]any{conn, string(append(b, '}'))})
-	}
-	// As Query: one read of the window (nothing left to check) or of the whole range.
-	need := -1
-	if p.Ordered && q.Limit >= 0 && q.Offset+q.Limit <= maxRead {
-		need = q.Offset + q.Limit
-	}
-	if need == 0 || (need >= 0 && len(p.Residual) > 0) {
-		return js.Null()
-	}
-	conds, inJS := residualText(p.Residual)
-	if !inJS {
-		return js.Null()
-	}
-	n, head := need, !p.Desc
-	if need < 0 {
-		n, head = 0, true
-	}
-	b = append(b, `,"desc":`...)
-	b = strconv.AppendBool(b, p.Desc)
-	b = append(b, `,"n":`...)
-	b = strconv.AppendInt(b, int64(n), 10)
-	b = append(b, `,"head":`...)
-	b = strconv.AppendBool(b, head)
-	b = append(b, `,"conds":`...)
-	if conds == nil {
-		conds = []byte("null")
-	}
-	b = append(b, conds...)
-	b = append(b, `,"order":[`...)
-	for i, k := range q.OrderBy {
-		if i > 0 {
-			b = append(b, ',')
+		plan = jsArgs(ixCountArgs{Bounds: bounds})
+	} else {
+		// As Query: one read of the window (nothing left to check) or of the whole range.
+		need := -1
+		if p.Ordered && q.Limit >= 0 && q.Offset+q.Limit <= maxRead {
+			need = q.Offset + q.Limit
 		}
-		b = append(b, '[')
-		b = append(b, jsonText(k.Path)...)
-		b = append(b, ',')
-		b = strconv.AppendBool(b, k.Desc)
-		b = append(b, ']')
+		if need == 0 || (need >= 0 && len(p.Residual) > 0) {
+			return js.Null()
+		}
+		conds, inJS := residualText(p.Residual)
+		if !inJS {
+			return js.Null()
+		}
+		n, head := need, !p.Desc
+		if need < 0 {
+			n, head = 0, true
+		}
+		order := []byte{'['}
+		for i, k := range q.OrderBy {
+			if i > 0 {
+				order = append(order, ',')
+			}
+			order = append(order, '[')
+			order = append(order, jsonText(k.Path)...)
+			order = append(order, ',')
+			order = strconv.AppendBool(order, k.Desc)
+			order = append(order, ']')
+		}
+		a := ixQueryArgs{Bounds: bounds, Desc: p.Desc, N: n, Head: head, Conds: js.Null(),
+			Order: parseJSON(append(order, ']')), Offset: q.Offset, Limit: q.Limit}
+		if conds != nil {
+			a.Conds = parseJSON(conds)
+		}
+		plan = jsArgs(a)
 	}
-	b = append(b, `],"offset":`...)
-	b = strconv.AppendInt(b, int64(q.Offset), 10)
-	b = append(b, `,"limit":`...)
-	b = strconv.AppendInt(b, int64(q.Limit), 10)
-	return js.ValueOf([]any{conn, string(append(b, '}'))})
+	plan.Set("index", p.name)
+	return js.ValueOf([]any{conn, plan})
+}
+
+// parseJSON is JSON text as a JavaScript value (JSON.parse).
+func parseJSON(b []byte) js.Value {
+	return js.Global().Get("JSON").Call("parse", string(b))
 }

@@ -52,11 +52,10 @@ func TestDirectPlans(t *testing.T) {
 // directRunner runs Direct's plans as offsync.js does (helpers.js ixQuery / ixCount over
 // H.ro); h is a helpers instance (with or without getAll's direction, as the store's).
 func directRunner(h js.Value) js.Value {
-	return jsFunc("H, plan, count", `const p = JSON.parse(plan[1]);
+	return jsFunc("H, plan, count", `const p = plan[1];
 	return new Promise((resolve, reject) => {
 		const cb = (_, ok, v) => (ok ? resolve(count ? v : JSON.stringify(v)) : reject(v));
-		if (count) H.ro(plan[0], p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
-		else H.ro(plan[0], p.index, H.ixQuery, p, cb);
+		H.ro(plan[0], { index: p.index, helper: count ? H.ixCount : H.ixQuery, args: p }, cb);
 	});`)
 }
 

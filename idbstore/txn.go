@@ -138,15 +138,6 @@ func (t *txn) issue(ctx context.Context, helper, target js.Value, a argStruct) (
 	return t.await(ctx)
 }
 
-// issuePositional runs a query helper (helpers.js ixPage: its arguments positional, as
-// query.go and offsync.js send them) that reports back, and awaits it.
-func (t *txn) issuePositional(ctx context.Context, helper js.Value, args ...any) (js.Value, error) {
-	if _, err := call(func() js.Value { return helper.Invoke(append(args, t.cb)...) }); err != nil {
-		return js.Undefined(), err
-	}
-	return t.await(ctx)
-}
-
 // ask runs a helper that takes only the transaction and reports back, and awaits it.
 func (t *txn) ask(ctx context.Context, helper js.Value) (js.Value, error) {
 	if _, err := call(func() js.Value { return helper.Invoke(t.raw, t.cb) }); err != nil {

@@ -731,7 +731,7 @@ class Client {
       } else {
         const plan = this.#h.direct(op, kind, text());
         if (plan == null) return undefined;
-        [conn, p] = [plan[0], JSON.parse(plan[1])];
+        [conn, p] = plan;
         if (conn !== this.#conn) [this.#conn, this.#indexes] = [conn, indexesByKind(H.ixNames(conn.db))];
       }
     } catch {
@@ -745,8 +745,7 @@ class Client {
         resolve(ok ? v : undefined);
       };
       try {
-        if (op === 'count') H.ro(conn, p.index, H.ixCount, p.lo, p.loOpen, p.hi, p.hiOpen, cb);
-        else H.ro(conn, p.index, H.ixQuery, p, cb);
+        H.ro(conn, { index: p.index, helper: op === 'count' ? H.ixCount : H.ixQuery, args: p }, cb);
       } catch {
         cb(0, false);
       }

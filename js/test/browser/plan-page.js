@@ -31,7 +31,7 @@ window.pt = {
   },
   /**
    * plans answers, per query, Go's direct() plan and query.js's for the query and its count
-   * (JSON text or null) and, when query.js plans one, the rows and count its plan reads.
+   * (as JSON text, or null) and, when query.js plans one, the rows and count its plan reads.
    */
   async plans(queries) {
     const out = [];
@@ -45,12 +45,11 @@ window.pt = {
         // for an indexed one first when needed.
         const conn = go?.[0] ?? this.h.direct('count', 'note', '{"where":{"a":1}}')[0];
         const js = planIndexRead(indexesByKind(this.H.ixNames(conn.db)).get('note') ?? [], q, op === 'count');
-        one[op] = { go: go === null ? null : go[1], js: js === null ? null : JSON.stringify(js) };
+        one[op] = { go: go === null ? null : JSON.stringify(go[1]), js: js === null ? null : JSON.stringify(js) };
         if (js !== null) {
           one[op].read = await new Promise((resolve, reject) => {
             const cb = (_, ok, v) => (ok ? resolve(v) : reject(v));
-            if (op === 'count') this.H.ro(conn, js.index, this.H.ixCount, js.lo, js.loOpen, js.hi, js.hiOpen, cb);
-            else this.H.ro(conn, js.index, this.H.ixQuery, js, cb);
+            this.H.ro(conn, { index: js.index, helper: op === 'count' ? this.H.ixCount : this.H.ixQuery, args: js }, cb);
           });
         }
       }
