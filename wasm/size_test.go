@@ -68,7 +68,8 @@ func TestWasmGzipSize(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "sync.wasm")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-gcflags=github.com/offsync/offsync/...=-l",
+		"-gcflags=github.com/offsync/offsync/internal/...=", "-ldflags=-s -w", "-o", out, ".")
 	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
 	msg, err := cmd.CombinedOutput()
 	require.NoError(t, err, "go build: %s", msg)
