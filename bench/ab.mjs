@@ -7,8 +7,8 @@
 // defers work to a later task, which one-by-one interleaving would charge to the other side.
 // --disk runs on a browser profile on disk, where durability costs what it costs on a device.
 //
-//   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o bench/dist/a.wasm ./wasm   # before
-//   GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o bench/dist/b.wasm ./wasm   # after
+//   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
+//   make wasm && cp js/sync.wasm bench/dist/b.wasm   # after
 //   node bench/ab.mjs [noop|putOne|putMany|push] [--disk]
 // Both wasm builds run with js/offsync.js and js/idb-helpers.js as served; to compare across a
 // change of those, copy a whole old js/ (offsync.js, idb-helpers.js, wasm_exec.js, sync.wasm)

@@ -3,7 +3,9 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -32,4 +34,80 @@ func TestWasmImportGraph(t *testing.T) {
 	for _, pkg := range banned {
 		require.False(t, deps[pkg], "%s is in the sync.wasm import graph", pkg)
 	}
+}
+
+// TestWasmOneSort keeps sync.wasm at one sort implementation (sort.Slice's): slices.Sort,
+// slices.SortFunc and sort.Strings (slices.Sort underneath) compile a whole pdqsort per element
+// type, ~20 KB of wasm (~5 KB gzip) each. It reads the function names of a build with symbols.
+func TestWasmOneSort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds sync.wasm")
+	}
+	out := filepath.Join(t.TempDir(), "sync.wasm")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, ".")
+	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build: %s", msg)
+	bin, err := os.ReadFile(out)
+	require.NoError(t, err)
+	names := wasmFuncNames(t, bin)
+	require.Contains(t, names, "sort.pdqsort_func", "the name section was not read")
+	for _, n := range names {
+		require.False(t, strings.HasPrefix(n, "slices.pdqsort"), "a generic sort is in sync.wasm: %s", n)
+	}
+}
+
+// wasmFuncNames returns the function names of a wasm module's name section.
+func wasmFuncNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	require.GreaterOrEqual(t, len(b), 8)
+	p := 8
+	uleb := func() int {
+		v, s := 0, 0
+		for {
+			require.Less(t, p, len(b), "truncated module")
+			c := b[p]
+			p++
+			v |= int(c&0x7f) << s
+			if c&0x80 == 0 {
+				return v
+			}
+			s += 7
+		}
+	}
+	for p < len(b) {
+		id := b[p]
+		p++
+		end := uleb()
+		end += p
+		if id != 0 {
+			p = end
+			continue
+		}
+		l := uleb()
+		name := string(b[p : p+l])
+		p += l
+		if name != "name" {
+			p = end
+			continue
+		}
+		for p < end {
+			sub := b[p]
+			p++
+			subEnd := uleb()
+			subEnd += p
+			if sub == 1 { // function names
+				var names []string
+				for n := uleb(); n > 0; n-- {
+					uleb() // function index
+					l := uleb()
+					names = append(names, string(b[p:p+l]))
+					p += l
+				}
+				return names
+			}
+			p = subEnd
+		}
+	}
+	return nil
 }

@@ -55,10 +55,13 @@ import (
 // then 1,300,785 B with versions and HTTP dates parsed without time.Parse, then 1,293,905 B with
 // keys folded and header names lowered without Unicode's case tables. Merged with
 // the Backend, the typed helper arguments (setOn methods: reflect stays out) and the watermarks:
-// 1,315,859 B. The budget is ~0.5% above.
+// 1,315,859 B. Then lowered (issue 16, the download row) to ~0.5% above the 1,268,131 B measured
+// with our packages compiled without inlining (internal/ keeps it) and one generic sort instead
+// of three. The test measures Go's output built with make wasm's flags; make wasm then runs
+// binaryen's wasm-opt on it (another -0.7% gzip), which takes too long for a unit test.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_322_000
+const wasmGzipBudget = 1_274_500
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
@@ -68,7 +71,8 @@ func TestWasmGzipSize(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "sync.wasm")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-gcflags=github.com/offsync/offsync/...=-l",
+		"-gcflags=github.com/offsync/offsync/internal/...=", "-ldflags=-s -w", "-o", out, ".")
 	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
 	msg, err := cmd.CombinedOutput()
 	require.NoError(t, err, "go build: %s", msg)
