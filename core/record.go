@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -102,6 +103,15 @@ type Conflict struct {
 	ServerUpdatedAt string   `json:"serverUpdatedAt,omitempty"`
 	BaseUpdatedAt   string   `json:"baseUpdatedAt,omitempty"`
 	DetectedAtMs    int64    `json:"detectedAt"`
+}
+
+// Clone copies c with its own slices: a store keeps none of its caller's, and hands out none
+// of its own.
+func (c Conflict) Clone() Conflict {
+	c.Local = slices.Clone(c.Local)
+	c.Server = slices.Clone(c.Server)
+	c.ChangedFields = slices.Clone(c.ChangedFields)
+	return c
 }
 
 // maxKindLen is the longest kind CONTRACT.md's grammar allows.

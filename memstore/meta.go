@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"context"
-	"slices"
 
 	"github.com/offsync/offsync/core"
 )
@@ -16,7 +15,7 @@ func (b backend) Conflicts(ctx context.Context) ([]core.Conflict, error) {
 	defer s.mu.Unlock()
 	out := make([]core.Conflict, len(s.conflicts))
 	for i, c := range s.conflicts {
-		out[i] = cloneConflict(c)
+		out[i] = c.Clone()
 	}
 	return out, nil
 }
@@ -41,11 +40,4 @@ func (b backend) SetMeta(ctx context.Context, key, value string) error {
 	defer s.mu.Unlock()
 	s.meta[key] = value
 	return nil
-}
-
-func cloneConflict(c core.Conflict) core.Conflict {
-	c.Local = slices.Clone(c.Local)
-	c.Server = slices.Clone(c.Server)
-	c.ChangedFields = slices.Clone(c.ChangedFields)
-	return c
 }

@@ -2,7 +2,6 @@ package storekit
 
 import (
 	"context"
-	"slices"
 	"sync/atomic"
 
 	"github.com/offsync/offsync/core"
@@ -242,7 +241,7 @@ func (s *Store) PutConflict(ctx context.Context, c core.Conflict) error {
 	if c.ID == "" {
 		return core.Errorf(core.CodeInvalid, op, "conflict without id")
 	}
-	c = cloneConflict(c) // staged as is: a store keeps none of its caller's slices
+	c = c.Clone() // staged as is: a store keeps none of its caller's slices
 	_, err := s.b.Change(ctx, Change{Flow: FlowConflict, ConflictID: c.ID}, func(t Tx) error {
 		t.PutConflict(c)
 		return nil
@@ -268,14 +267,6 @@ func (s *Store) DeleteConflict(ctx context.Context, id string) error {
 		return nil
 	})
 	return err
-}
-
-// cloneConflict copies c's slices.
-func cloneConflict(c core.Conflict) core.Conflict {
-	c.Local = slices.Clone(c.Local)
-	c.Server = slices.Clone(c.Server)
-	c.ChangedFields = slices.Clone(c.ChangedFields)
-	return c
 }
 
 // Meta reads a metadata value.
