@@ -1,6 +1,6 @@
 // Counts the JS<->Go crossings of one offsync operation in Chromium: the wasm program's calls
 // into JS (syscall/js imports such as valueGet, valueCall) and its wake-ups (Go._resume), per
-// put, per putMany record and per no-op sync of 5 kinds. It wraps WebAssembly's instantiation
+// put, per putMany record and per no-op sync of 5 kinds, and the IndexedDB transactions it opens. It wraps WebAssembly's instantiation
 // and Go.prototype._resume from the page, so offsync.js runs unchanged.
 //
 //   make wasm server && node bench/crossings.mjs
@@ -19,6 +19,14 @@ try {
       for (const [k, f] of Object.entries(imports?.gojs ?? {})) {
         imports.gojs[k] = (...a) => { calls[k] = (calls[k] ?? 0) + 1; return f(...a); };
       }
+    };
+    // IndexedDB transactions opened, by mode: each costs its begin and commit even when it
+    // writes nothing.
+    const tx = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+      const k = `idb ${mode ?? 'readonly'} transactions`;
+      calls[k] = (calls[k] ?? 0) + 1;
+      return tx.call(this, stores, mode, ...rest);
     };
     for (const name of ['instantiate', 'instantiateStreaming']) {
       const orig = WebAssembly[name];

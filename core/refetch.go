@@ -22,8 +22,16 @@ type refetchEntry struct {
 
 func (e *Engine) refetchList(ctx context.Context) ([]refetchEntry, error) {
 	v, ok, err := e.cfg.Store.Meta(ctx, metaRefetch)
-	if err != nil || !ok {
+	if err != nil {
 		return nil, Wrap(CodeStorage, "refetch", err)
+	}
+	return decodeRefetchList(v, ok)
+}
+
+// decodeRefetchList reads the stored refetch list v (none when not ok).
+func decodeRefetchList(v string, ok bool) ([]refetchEntry, error) {
+	if !ok {
+		return nil, nil
 	}
 	list, err := decodeList([]byte(v), decodeRefetch)
 	if err != nil {

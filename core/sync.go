@@ -106,8 +106,11 @@ func (e *Engine) unwindRun(st *runState) {
 // ops the durable deferred conflicts, so that settling their ops removes them (a deferred op
 // stays in the outbox, so an empty one has none); the refetch list; the pull cursors (only
 // this run moves them, by its pull, or resets them), in one call when the store is a
-// CursorsReader.
+// CursorsReader; all of it in one call when the store is a StartReader (startreads.go).
 func (e *Engine) readRunStart(ctx context.Context, st *runState) error {
+	if sr, ok := e.cfg.Store.(StartReader); ok {
+		return e.readRunStartOnce(ctx, st, sr)
+	}
 	var (
 		conflicts []Conflict
 		ops       []Op
@@ -147,6 +150,12 @@ func (e *Engine) readRunStart(ctx context.Context, st *runState) error {
 	if err := e.inParallel(reads...); err != nil {
 		return err
 	}
+	e.noteRunStart(st, ops, conflicts, list, cursors)
+	return nil
+}
+
+// noteRunStart keeps what a run read at its start for its phases.
+func (e *Engine) noteRunStart(st *runState, ops []Op, conflicts []Conflict, list []refetchEntry, cursors []Cursor) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, c := range conflicts {
@@ -158,7 +167,6 @@ func (e *Engine) readRunStart(ctx context.Context, st *runState) error {
 		st.cursors[kind] = cursors[i]
 		e.noteCursor(kind, cursors[i])
 	}
-	return nil
 }
 
 // inParallel runs fns at once (one after another when Serial) and returns the first error.

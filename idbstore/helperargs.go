@@ -213,6 +213,14 @@ type syncIndexesArgs struct {
 	Want js.Value `js:"want"`
 }
 
+// startReadsArgs: H.startReads, a sync run's start: the meta value at Key, the cursors of
+// Kinds (JSON), the outbox's first Count ops.
+type startReadsArgs struct {
+	Key   string `js:"key"`
+	Kinds string `js:"kinds"`
+	Count int    `js:"count"`
+}
+
 // roArgs: H.ro, the reader Helper (taking its source, Args and cb) over a new readonly
 // transaction's records store, or its index named Index ("": the store).
 type roArgs struct {
@@ -392,6 +400,12 @@ func (a pageStateArgs) setOn(o js.Value) {
 
 func (a syncIndexesArgs) setOn(o js.Value) {
 	o.Set("want", a.Want)
+}
+
+func (a startReadsArgs) setOn(o js.Value) {
+	o.Set("key", a.Key)
+	o.Set("kinds", a.Kinds)
+	o.Set("count", a.Count)
 }
 
 func (a roArgs) setOn(o js.Value) {

@@ -25,7 +25,7 @@ func argTable() map[string]any {
 		"stringifyField": stringifyFieldArgs{}, "syncIndexes": syncIndexesArgs{},
 		"raiseWatermarks": raiseWatermarksArgs{}, "pageState": pageStateArgs{}, "versions": versionsArgs{},
 		"ro": roArgs{}, "ixPage": ixPageArgs{}, "ixCount": ixCountArgs{}, "ixQuery": ixQueryArgs{},
-		"scan": scanArgs{},
+		"scan": scanArgs{}, "startReads": startReadsArgs{},
 	}
 }
 

@@ -28,6 +28,7 @@ type helpers struct {
 	moveMarks, dropOps, loadAck, countPending        js.Value
 	writeAhead, raiseWatermarks, pageState, versions js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro  js.Value
+	startReads                                       js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -55,7 +56,7 @@ func newHelpers(given js.Value) *helpers {
 		loadAck: h.Get("loadAck"), countPending: h.Get("countPending"), writeAhead: h.Get("writeAhead"),
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),
-		pageState: h.Get("pageState"), versions: h.Get("versions"),
+		pageState: h.Get("pageState"), versions: h.Get("versions"), startReads: h.Get("startReads"),
 	}
 }
 

@@ -472,6 +472,23 @@ H.opsPage = (src, { lo, loOpen, hi, count, state }, cb) => {
   r.onsuccess = done;
   r.onerror = fail(r);
 };
+// startReads is a sync run's first read (start.go) in a new readonly transaction: the meta
+// value at key, the cursor rows at the JSON array kinds, then the outbox's first count ops as
+// opsPage reads them; result: opsPage's answer, then the meta value (null: none) and the rows'
+// JSON (null where none). The gets answer before opsPage's reads, issued after them. The
+// transaction's end is not reported (H.ro).
+H.startReads = (h, { key, kinds, count }, cb) => {
+  const tx = h.db.transaction(['outbox', 'marks', 'meta', 'cursors'], 'readonly');
+  const ks = JSON.parse(kinds), rows = new Array(ks.length), cs = tx.objectStore('cursors');
+  let meta = null;
+  const m = tx.objectStore('meta').get(key);
+  m.onsuccess = () => { meta = ser(m.result); };
+  ks.forEach((k, i) => { const r = cs.get(k); r.onsuccess = () => { rows[i] = ser(r.result); }; });
+  H.opsPage(tx.objectStore('outbox'), { lo: null, loOpen: false, hi: null, count, state: {} }, (_, ok, v) => {
+    if (ok) v.push(meta, JSON.stringify(rows));
+    cb(0, ok, v);
+  });
+};
 // mark marks the outbox ops at the JSON seqs in flight (none of them marked yet: a claim read
 // their marks), one marks entry; the ops themselves are not rewritten.
 H.mark = (tx, { seqs }) => mark(tx, JSON.parse(seqs));

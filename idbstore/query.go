@@ -462,6 +462,12 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 // would cost one more event and wake-up). A lost connection is reopened and the read tried
 // once more, as run does.
 func (s *Store) readOnce(ctx context.Context, op, index string, helper js.Value, a argStruct) (js.Value, error) {
+	return s.readConn(ctx, op, s.js.ro, roArgs{Index: index, Helper: helper, Args: jsArgs(a)})
+}
+
+// readConn runs helper, a reader that opens its own readonly transaction on the connection
+// and reports once, as readOnce does.
+func (s *Store) readConn(ctx context.Context, op string, helper js.Value, a argStruct) (js.Value, error) {
 	try := func() (js.Value, error) {
 		if err := ctx.Err(); err != nil {
 			return js.Undefined(), err
@@ -479,7 +485,7 @@ func (s *Store) readOnce(ctx context.Context, op, index string, helper js.Value,
 			}
 			return nil
 		})
-		if _, err := invoke(s.js.ro, conn, roArgs{Index: index, Helper: helper, Args: jsArgs(a)}, cb); err != nil {
+		if _, err := invoke(helper, conn, a, cb); err != nil {
 			cb.Release()
 			if reconnectable(err) || conn.Get("closed").Bool() {
 				s.drop(conn)

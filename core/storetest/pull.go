@@ -35,6 +35,35 @@ var pullTests = []test{
 		_, err = cr.Cursors(e.ctx, []string{kindA, "Not-A-Kind"})
 		requireCode(e, err, core.ErrInvalid)
 	}},
+	{"ReadStart reads the outbox, a meta value and cursors at once, when the store offers it", func(e *env) {
+		sr, ok := e.s.(core.StartReader)
+		if !ok {
+			e.Skip("not a StartReader")
+		}
+		got, err := sr.ReadStart(e.ctx, []string{kindA, kindB}, "k")
+		require.NoError(e, err)
+		require.Empty(e, got.Outbox)
+		require.False(e, got.HasMeta)
+		require.Equal(e, []core.Cursor{{}, {}}, got.Cursors)
+		e.apply(kindB, nil, core.Cursor{UpdatedAt: "t5", ID: "b"})
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindB, "b", `{"id":"b"}`))
+		_, err = e.s.MarkInFlight(e.ctx, e.outbox()[:1])
+		require.NoError(e, err)
+		require.NoError(e, e.s.SetMeta(e.ctx, "k", ""))
+		got, err = sr.ReadStart(e.ctx, []string{kindB, kindA}, "k")
+		require.NoError(e, err)
+		require.Equal(e, e.outbox(), got.Outbox)
+		require.True(e, got.Outbox[0].InFlight)
+		require.True(e, got.HasMeta)
+		require.Empty(e, got.Meta)
+		require.Equal(e, []core.Cursor{{UpdatedAt: "t5", ID: "b"}, {}}, got.Cursors)
+		got, err = sr.ReadStart(e.ctx, nil, "k")
+		require.NoError(e, err)
+		require.Empty(e, got.Cursors)
+		require.Len(e, got.Outbox, 2)
+		_, err = sr.ReadStart(e.ctx, []string{"Not-A-Kind"}, "k")
+		requireCode(e, err, core.ErrInvalid)
+	}},
 	{"an empty page still advances the cursor", func(e *env) {
 		e.apply(kindA, nil, core.Cursor{UpdatedAt: "t9", ID: "z"})
 		require.Equal(e, core.Cursor{UpdatedAt: "t9", ID: "z"}, e.cursor(kindA))

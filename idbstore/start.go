@@ -1,0 +1,52 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
+)
+
+var _ storekit.StartBackend = backend{}
+
+// ReadStart reads a sync run's start (core.StartReader) in one readonly transaction and one
+// call (H.startReads, run as readOnce runs H.ro): the outbox's first page with its marks, the
+// meta value at key and the cursors of kinds; on a no-op sync one transaction and one wake-up
+// instead of three of each. An outbox longer than a page is read whole again by Claim, in its
+// own transaction (the run's start reads were never one snapshot: the engine used to make them
+// in three).
+func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (core.StartReads, error) {
+	s := b.s
+	const op = "read start"
+	if err := s.guard(op); err != nil {
+		return core.StartReads{}, err
+	}
+	v, err := s.readConn(ctx, op, s.js.startReads, startReadsArgs{Key: key, Kinds: jsonText(kinds), Count: pageSize})
+	if err != nil {
+		return core.StartReads{}, err
+	}
+	var r core.StartReads
+	if v.Index(0).Int() < pageSize {
+		if r.Outbox, err = decodeOps([]core.Op{}, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+			return core.StartReads{}, classify(op, err)
+		}
+	} else if r.Outbox, _, err = b.Claim(ctx, storekit.Claim{Limit: -1}); err != nil {
+		return core.StartReads{}, err
+	}
+	if m := v.Index(5); !m.IsNull() {
+		r.Meta, r.HasMeta = m.String(), true
+	}
+	var rows []*cursorValue
+	if err := decodeJSON(v.Index(6).String(), &rows); err != nil || len(rows) != len(kinds) {
+		return core.StartReads{}, classify(op, core.Errorf(core.CodeStorage, op, "%d cursor rows for %d kinds (%v)", len(rows), len(kinds), err))
+	}
+	r.Cursors = make([]core.Cursor, len(kinds))
+	for i, row := range rows {
+		if row != nil {
+			r.Cursors[i] = core.Cursor{UpdatedAt: row.UpdatedAt, ID: row.ID}
+		}
+	}
+	return r, nil
+}
