@@ -5,6 +5,7 @@ package idbstore
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 
 	"github.com/offsync/offsync/core"
 )
@@ -33,33 +34,45 @@ func framable(s string) bool { return !strings.ContainsAny(s, recSep+fieldSep) }
 
 // frameRecords frames records for the putRecords helper; ok is false when one cannot be framed.
 func frameRecords(recs []core.Record) (text string, ok bool) {
-	n := 0
+	n, ok := framedLen(recs)
+	if !ok {
+		return "", false
+	}
+	b := make([]byte, 0, n)
+	for i, r := range recs {
+		if i > 0 {
+			b = append(b, recSep...)
+		}
+		b = appendFramed(b, r)
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), true // b is not used again
+}
+
+// framedLen bounds the length of recs framed; ok is false when one cannot be framed.
+func framedLen(recs []core.Record) (n int, ok bool) {
 	for _, r := range recs {
 		if r.Data == nil || !framable(r.Kind) || !framable(r.ID) || !framable(r.UpdatedAt) ||
 			bytes.IndexByte(r.Data, recSep[0]) >= 0 || bytes.IndexByte(r.Data, fieldSep[0]) >= 0 {
-			return "", false
+			return 0, false
 		}
-		n += len(r.Kind) + len(r.ID) + len(r.UpdatedAt) + len(r.Data) + 6
+		n += frameSize(r)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, r := range recs {
-		if i > 0 {
-			b.WriteString(recSep)
-		}
-		b.WriteString(r.Kind)
-		b.WriteString(fieldSep)
-		b.WriteString(r.ID)
-		b.WriteString(fieldSep)
-		b.WriteString(r.UpdatedAt)
-		b.WriteString(fieldSep)
-		if r.Deleted {
-			b.WriteString("1")
-		}
-		b.WriteString(fieldSep)
-		b.Write(r.Data)
+	return n, true
+}
+
+// appendFramed appends r's frame (without the separator before it) to b.
+func appendFramed(b []byte, r core.Record) []byte {
+	b = append(b, r.Kind...)
+	b = append(b, fieldSep...)
+	b = append(b, r.ID...)
+	b = append(b, fieldSep...)
+	b = append(b, r.UpdatedAt...)
+	b = append(b, fieldSep...)
+	if r.Deleted {
+		b = append(b, '1')
 	}
-	return b.String(), true
+	b = append(b, fieldSep...)
+	return append(b, r.Data...)
 }
 
 // unframeRecords appends to out the records the page helper framed. All of a page's data
@@ -102,6 +115,11 @@ func unframeRecords(out []core.Record, kind, text string) ([]core.Record, error)
 	return out, nil
 }
 
+// frameChunk bounds the text of one putFramed call. A page is framed and handed over in
+// pieces through one reused buffer: framed whole, a page of large records was held twice in Go
+// memory (its body and its text), and wasm memory never shrinks (DESIGN.md).
+const frameChunk = 256 << 10
+
 // putRecords issues the puts of recs (not awaited one by one), framed when possible.
 func putRecords(t *txn, recs []core.Record) error {
 	if len(recs) == 0 {
@@ -111,10 +129,27 @@ func putRecords(t *txn, recs []core.Record) error {
 	if err != nil {
 		return err
 	}
-	if text, ok := frameRecords(recs); ok {
-		return t.fire(t.js.putFramed, st, putFramedArgs{Text: text})
+	n, ok := framedLen(recs)
+	if !ok {
+		return t.fire(t.js.putAll, st, putAllArgs{Values: jsonText(recordValues(recs))})
 	}
-	return t.fire(t.js.putAll, st, putAllArgs{Values: jsonText(recordValues(recs))})
+	buf := make([]byte, 0, min(n, frameChunk))
+	for i := 0; i < len(recs); {
+		buf = appendFramed(buf[:0], recs[i])
+		for i++; i < len(recs) && len(buf)+frameSize(recs[i]) <= frameChunk; i++ {
+			buf = appendFramed(append(buf, recSep...), recs[i])
+		}
+		// The text is copied into a JS string by the call: buf may be reused after it.
+		if err := t.fire(t.js.putFramed, st, putFramedArgs{Text: unsafe.String(unsafe.SliceData(buf), len(buf))}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// frameSize bounds the length of r framed, with the separator before it.
+func frameSize(r core.Record) int {
+	return len(r.Kind) + len(r.ID) + len(r.UpdatedAt) + len(r.Data) + 6
 }
 
 func recordValues(recs []core.Record) []recordValue {

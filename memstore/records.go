@@ -64,7 +64,7 @@ func (b backend) ApplyPage(ctx context.Context, kind string, _ []core.Record, ne
 	defer s.mu.Unlock()
 	t := s.begin()
 	for _, r := range plan(func(id string) bool { return t.hasPending(kind, id) }, func(id string) *core.Record { return t.record(kind, id) }) {
-		t.putRecord(r)
+		t.putRecord(core.CloneRecord(r)) // plan's records share the page's memory (storekit.PagePlan)
 	}
 	t.commit()
 	s.cursors[kind] = next

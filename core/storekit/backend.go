@@ -7,7 +7,8 @@ import (
 )
 
 // PagePlan decides a page inside a Backend's ApplyPage (see there) and returns the records to
-// put.
+// put. Their Data is the items' own (not copied): a backend that keeps a record beyond the call
+// copies it.
 type PagePlan func(hasPending func(id string) bool, stored func(id string) *core.Record) []core.Record
 
 // Backend is what a store implements to become a core.Store through Store: its primitives,

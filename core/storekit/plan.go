@@ -153,7 +153,9 @@ func coalesceDelete(last, next core.Op) *core.Op {
 // planPageItem decides one pulled item of kind: the record to write, or held=true when the
 // entity has pending ops (hasPending; parked ops do not count) and must not be overwritten —
 // the pending op's push meets the server's version as a conflict instead (ARCHITECTURE.md
-// rule 3). The written record is a copy with Kind set to kind. stored is the entity's stored
+// rule 3). The written record is item with Kind set to kind, its Data shared, not copied (a
+// pulled page's items are cut out of its body: a copy per item doubled the page in memory;
+// PagePlan says who copies). stored is the entity's stored
 // record when the backend read it: an item whose version is older is not written either (rec
 // nil, held false), as CONTRACT.md "Client-side handling of responses" says, nor one of the
 // version already stored (the pull after a push meets every pushed record again: rewriting it
@@ -166,7 +168,7 @@ func planPageItem(kind string, item core.Record, hasPending bool, stored *core.R
 	if stored != nil && notNewer(item.UpdatedAt, stored.UpdatedAt) {
 		return nil, false
 	}
-	r := core.CloneRecord(item)
+	r := item
 	r.Kind = kind
 	return &r, false
 }
