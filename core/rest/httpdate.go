@@ -3,6 +3,8 @@ package rest
 import (
 	"strings"
 	"time"
+
+	"github.com/offsync/offsync/internal/timetext"
 )
 
 // parseHTTPDate reads the three date forms HTTP/1.1 allows (RFC 9110 §5.6.7) as time.Parse
@@ -26,27 +28,27 @@ var (
 )
 
 func parseHTTPDateForm(s string, form int) (time.Time, bool) {
-	p := dateReader{s: s, ok: true}
+	p := dateReader{timetext.Reader{S: s, OK: true}}
 	var year, month, day int
 	switch form {
 	case 0: // Mon, 02 Jan 2006 15:04:05 GMT
 		p.name(shortDays[:])
-		p.lit(",")
+		p.Lit(",")
 		p.spaces()
-		day = p.digits(2, 2)
+		day = p.Digits(2, 2)
 		p.spaces()
 		month = p.name(shortMonths[:]) + 1
 		p.spaces()
-		year = p.digits(4, 4)
+		year = p.Digits(4, 4)
 		p.spaces()
 	case 1: // Monday, 02-Jan-06 15:04:05 GMT
 		p.name(longDays[:])
-		p.lit(",")
+		p.Lit(",")
 		p.spaces()
-		day = p.digits(2, 2)
-		p.lit("-")
+		day = p.Digits(2, 2)
+		p.Lit("-")
 		month = p.name(shortMonths[:]) + 1
-		p.lit("-")
+		p.Lit("-")
 		year = p.year2()
 		p.spaces()
 	default: // Mon Jan _2 15:04:05 2006
@@ -54,89 +56,66 @@ func parseHTTPDateForm(s string, form int) (time.Time, bool) {
 		p.spaces()
 		month = p.name(shortMonths[:]) + 1
 		p.spaces()
-		if len(p.s) > 0 && p.s[0] == ' ' {
-			p.s = p.s[1:]
+		if len(p.S) > 0 && p.S[0] == ' ' {
+			p.S = p.S[1:]
 		}
-		day = p.digits(1, 2)
+		day = p.Digits(1, 2)
 		p.spaces()
 	}
-	hour := p.digits(1, 2)
-	p.lit(":")
-	minute := p.digits(2, 2)
-	p.lit(":")
-	sec := p.digits(2, 2)
-	nsec := p.fraction()
+	hour := p.Digits(1, 2)
+	p.Lit(":")
+	minute := p.Digits(2, 2)
+	p.Lit(":")
+	sec := p.Digits(2, 2)
+	nsec := p.Fraction()
 	if form == 2 {
 		p.spaces()
-		year = p.digits(4, 4)
+		year = p.Digits(4, 4)
 	} else {
 		p.spaces()
-		p.lit("GMT")
+		p.Lit("GMT")
 	}
-	if !p.ok || p.s != "" || month < 1 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
+	if !p.OK || p.S != "" || month < 1 || day < 1 || day > timetext.DaysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
 }
 
-// dateReader consumes a date's text as time.Parse does; ok turns false at the first mismatch.
-type dateReader struct {
-	s  string
-	ok bool
-}
-
-func (p *dateReader) lit(l string) {
-	if len(p.s) < len(l) || p.s[:len(l)] != l {
-		p.ok = false
-		return
-	}
-	p.s = p.s[len(l):]
-}
+// dateReader adds HTTP dates' fields (spaces, day and month names, two-digit years) to
+// timetext.Reader.
+type dateReader struct{ timetext.Reader }
 
 // spaces reads a layout's space: one or more spaces, or nothing at the end of the text.
 func (p *dateReader) spaces() {
-	if len(p.s) > 0 && p.s[0] != ' ' {
-		p.ok = false
+	if len(p.S) > 0 && p.S[0] != ' ' {
+		p.OK = false
 		return
 	}
-	for len(p.s) > 0 && p.s[0] == ' ' {
-		p.s = p.s[1:]
+	for len(p.S) > 0 && p.S[0] == ' ' {
+		p.S = p.S[1:]
 	}
-}
-
-func (p *dateReader) digits(min, max int) int {
-	x, n := 0, 0
-	for n < max && n < len(p.s) && p.s[n] >= '0' && p.s[n] <= '9' {
-		x = x*10 + int(p.s[n]-'0')
-		n++
-	}
-	if n < min {
-		p.ok = false
-	}
-	p.s = p.s[n:]
-	return x
 }
 
 // name reads one of names, ASCII case-insensitively, and returns its index.
 func (p *dateReader) name(names []string) int {
 	for i, n := range names {
-		if len(p.s) >= len(n) && equalFoldASCII(p.s[:len(n)], n) {
-			p.s = p.s[len(n):]
+		if len(p.S) >= len(n) && equalFoldASCII(p.S[:len(n)], n) {
+			p.S = p.S[len(n):]
 			return i
 		}
 	}
-	p.ok = false
+	p.OK = false
 	return -1
 }
 
 // year2 reads a two-character year as time.Parse does (a sign is allowed): 69–99 are 19xx.
 func (p *dateReader) year2() int {
-	if len(p.s) < 2 {
-		p.ok = false
+	if len(p.S) < 2 {
+		p.OK = false
 		return 0
 	}
-	f := p.s[:2]
-	p.s = p.s[2:]
+	f := p.S[:2]
+	p.S = p.S[2:]
 	neg := f[0] == '-'
 	if f[0] == '+' || f[0] == '-' {
 		f = f[1:]
@@ -144,7 +123,7 @@ func (p *dateReader) year2() int {
 	y := 0
 	for i := 0; i < len(f); i++ {
 		if f[i] < '0' || f[i] > '9' {
-			p.ok = false
+			p.OK = false
 			return 0
 		}
 		y = y*10 + int(f[i]-'0')
@@ -156,27 +135,6 @@ func (p *dateReader) year2() int {
 		return y + 1900
 	}
 	return y + 2000
-}
-
-// fraction reads fractional seconds after the seconds ('.' or ',' and digits), which
-// time.Parse takes even where the layout has none.
-func (p *dateReader) fraction() int {
-	if len(p.s) < 2 || (p.s[0] != '.' && p.s[0] != ',') || p.s[1] < '0' || p.s[1] > '9' {
-		return 0
-	}
-	n := 2
-	for n < len(p.s) && p.s[n] >= '0' && p.s[n] <= '9' {
-		n++
-	}
-	nsec := 0
-	for i := 1; i < 10; i++ {
-		nsec *= 10
-		if i < n {
-			nsec += int(p.s[i] - '0')
-		}
-	}
-	p.s = p.s[n:]
-	return nsec
 }
 
 func equalFoldASCII(a, b string) bool {
@@ -193,10 +151,4 @@ func equalFoldASCII(a, b string) bool {
 		}
 	}
 	return true
-}
-
-// daysIn is the number of days of month in year (proleptic Gregorian): time.Date normalises
-// day 0 of the next month to the last day of this one.
-func daysIn(month, year int) int {
-	return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day()
 }
