@@ -67,8 +67,8 @@ func decodeRefetch(v []byte, r *refetchEntry) error {
 	})
 }
 
-// appendSetAside appends s's JSON for Meta (wire.AppendSetAside writes the same shape for JS).
-func appendSetAside(b []byte, s SetAside) []byte {
+// AppendJSON appends s's JSON: the shape Meta stores and the bridge hands to JS.
+func (s SetAside) AppendJSON(b []byte) []byte {
 	w := jsonv.Open(b)
 	w.Str("kind", s.Kind)
 	w.Str("id", s.ID)

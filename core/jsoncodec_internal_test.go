@@ -64,7 +64,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 
 		sa := []SetAside{{Kind: randString(r), ID: randString(r), UpdatedAt: randString(r), Reason: randString(r), SeenAtMs: randInt(r)}}
 		want, _ = json.Marshal(sa)
-		got = jsonv.AppendList(nil, sa, appendSetAside)
+		got = jsonv.AppendList(nil, sa, func(b []byte, s SetAside) []byte { return s.AppendJSON(b) })
 		require.Equal(t, string(want), string(got), msg)
 		sl, err := decodeList(got, decodeSetAside)
 		require.NoError(t, err)

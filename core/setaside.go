@@ -72,7 +72,7 @@ func (e *Engine) addSetAside(ctx context.Context, items []SetAside) ([]SetAside,
 	if len(added) == 0 {
 		return nil, nil
 	}
-	b := jsonv.AppendList(nil, list[max(0, len(list)-maxSetAside):], appendSetAside)
+	b := jsonv.AppendList(nil, list[max(0, len(list)-maxSetAside):], func(b []byte, s SetAside) []byte { return s.AppendJSON(b) })
 	if err := e.cfg.Store.SetMeta(ctx, metaSetAside, string(b)); err != nil {
 		return nil, Wrap(CodeStorage, "set aside", err)
 	}

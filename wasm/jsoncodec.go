@@ -54,7 +54,7 @@ func marshal(v any) (any, error) {
 		}
 		b = jsonv.AppendList(nil, x, wire.AppendParkedOp)
 	case []core.SetAside:
-		b = jsonv.AppendList(nil, x, wire.AppendSetAside)
+		b = jsonv.AppendList(nil, x, func(b []byte, s core.SetAside) []byte { return s.AppendJSON(b) })
 	case map[string]core.Cursor:
 		b = appendCursors(nil, x)
 	default:

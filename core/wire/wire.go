@@ -185,14 +185,3 @@ func AppendEvent(b []byte, e core.Event) []byte {
 	}
 	return w.Close()
 }
-
-// AppendSetAside appends s's JSON.
-func AppendSetAside(b []byte, s core.SetAside) []byte {
-	w := jsonv.Open(b)
-	w.Str("kind", s.Kind)
-	w.Str("id", s.ID)
-	w.Str("updatedAt", s.UpdatedAt)
-	w.Str("reason", s.Reason)
-	w.Int("seenAt", s.SeenAtMs)
-	return w.Close()
-}

@@ -157,7 +157,7 @@ func TestWireAgreesWithEncodingJSON(t *testing.T) {
 
 		sa := core.SetAside{Kind: randString(r), ID: randString(r), UpdatedAt: randString(r), Reason: randString(r), SeenAtMs: randInt(r)}
 		want, _ = json.Marshal(sa)
-		require.Equal(t, string(want), string(AppendSetAside(nil, sa)), msg)
+		require.Equal(t, string(want), string(sa.AppendJSON(nil)), msg)
 
 		st := core.Status{Online: r.IntN(2) == 0, Syncing: r.IntN(2) == 0, Pending: int(randInt(r)), LastSyncedAt: randInt(r)}
 		want, _ = json.Marshal(st)
