@@ -1,9 +1,8 @@
 package core
 
 import (
-	"sort"
-
 	"github.com/offsync/offsync/internal/jsonv"
+	"github.com/offsync/offsync/internal/sortx"
 )
 
 // preserveMerge is autoPreserve's resolution data for c (PreservingMerge) with its
@@ -45,9 +44,8 @@ func mergeSources(server, merged map[string]any) (localFields, serverFields []st
 			serverFields = append(serverFields, k)
 		}
 	}
-	// sort.Slice, not sort.Strings or slices.Sort: a generic sort instance for strings costs sync.wasm ~5 KB gzip.
-	sort.Slice(localFields, func(i, j int) bool { return localFields[i] < localFields[j] })
-	sort.Slice(serverFields, func(i, j int) bool { return serverFields[i] < serverFields[j] })
+	sortx.Strings(localFields)
+	sortx.Strings(serverFields)
 	return localFields, serverFields
 }
 

@@ -2,9 +2,9 @@ package core
 
 import (
 	"bytes"
-	"sort"
 
 	"github.com/offsync/offsync/internal/jsonv"
+	"github.com/offsync/offsync/internal/sortx"
 )
 
 // systemFields are server-owned or identity fields: never part of a derived changedFields.
@@ -37,8 +37,7 @@ func DiffFields(old, new RawJSON) ([]string, error) {
 			changed = append(changed, k)
 		}
 	}
-	// sort.Slice, not sort.Strings or slices.Sort: a generic sort instance for strings costs sync.wasm ~5 KB gzip.
-	sort.Slice(changed, func(i, j int) bool { return changed[i] < changed[j] })
+	sortx.Strings(changed)
 	return changed, nil
 }
 

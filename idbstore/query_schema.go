@@ -5,11 +5,11 @@ package idbstore
 import (
 	"context"
 	"slices"
-	"sort"
 	"strings"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/sortx"
 )
 
 // Query indexes are part of the schema: adding or removing one at open is an upgrade
@@ -67,8 +67,7 @@ func parseIndexNames(text string) (map[string][]ixInfo, error) {
 	if err := decodeJSON(text, &names); err != nil {
 		return nil, err
 	}
-	// sort.Slice, not sort.Strings or slices.Sort: a generic sort instance for strings costs sync.wasm ~5 KB gzip.
-	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
+	sortx.Strings(names)
 	out := map[string][]ixInfo{}
 	for _, n := range names {
 		kind, fields, ok := indexDecl(strings.TrimPrefix(n, "q:"))

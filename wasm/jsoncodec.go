@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"sort"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/wire"
 	"github.com/offsync/offsync/internal/jsonv"
+	"github.com/offsync/offsync/internal/sortx"
 )
 
 // The bridge's JSON, written and read by hand in the shapes JS-API.md gives (docs/DESIGN.md,
@@ -75,8 +75,7 @@ func appendCursors(b []byte, m map[string]core.Cursor) []byte {
 	for k := range m {
 		kinds = append(kinds, k)
 	}
-	// sort.Slice, not sort.Strings or slices.Sort: a generic sort instance for strings costs sync.wasm ~5 KB gzip.
-	sort.Slice(kinds, func(i, j int) bool { return kinds[i] < kinds[j] })
+	sortx.Strings(kinds)
 	b = append(b, '{')
 	for i, k := range kinds {
 		if i > 0 {

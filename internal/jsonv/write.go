@@ -3,9 +3,10 @@ package jsonv
 import (
 	"errors"
 	"math"
-	"sort"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/offsync/offsync/internal/sortx"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -150,8 +151,7 @@ func AppendValue(b []byte, v any, html bool) ([]byte, error) {
 		for k := range x {
 			keys = append(keys, k)
 		}
-		// sort.Slice, not sort.Strings or slices.Sort: a generic sort instance for strings costs sync.wasm ~5 KB gzip.
-		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+		sortx.Strings(keys)
 		b = append(b, '{')
 		for i, k := range keys {
 			if i > 0 {
