@@ -7,62 +7,28 @@ import (
 	"testing"
 
 	"github.com/offsync/offsync/internal/jsonv"
+	"github.com/offsync/offsync/internal/jsonv/jsonvtest"
 	"github.com/stretchr/testify/require"
 )
 
 // The hand-written encoders and decoders of jsoncodec.go against encoding/json on the same
 // types' tags, on a table and on random values (core/wire's test covers the bridge's shapes).
 
-// randString mixes plain text with what needs escaping.
-func randString(r *rand.Rand) string {
-	parts := []string{"", "a", "id-1", "<b>&", "\"q\"", "\\", "\n\t", "é", "😀", "\u2028", "\x00", "\xff"}
-	s := ""
-	for range r.IntN(4) {
-		s += parts[r.IntN(len(parts))]
-	}
-	return s
-}
-
-func randRaw(r *rand.Rand) RawJSON {
-	raws := []string{"", "null", `{"id":"x","n":1}`, `[1,"a",{"b":null}]`, `"s"`, `12.5`}
-	if s := raws[r.IntN(len(raws))]; s != "" {
-		return RawJSON(s)
-	}
-	return nil
-}
-
-func randInt(r *rand.Rand) int64 {
-	if r.IntN(2) == 0 {
-		return 0
-	}
-	return r.Int64N(1<<53) - 1<<52
-}
-
-// sameJSON compares two encodings as values: encoding/json also escapes <, > and & inside
-// raw values, which JSON.parse reads the same.
-func sameJSON(t *testing.T, want, got []byte, msg string) {
-	t.Helper()
-	var w, g any
-	require.NoError(t, json.Unmarshal(want, &w), msg)
-	require.NoError(t, json.Unmarshal(got, &g), "%s: %s", msg, got)
-	require.Equal(t, w, g, msg)
-}
-
 func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 2000 {
 		msg := "case " + strconv.Itoa(i)
-		ue := []unconfirmedEntry{{Kind: randString(r), ID: randString(r), Delete: r.IntN(2) == 0, Payload: randRaw(r)}}
+		ue := []unconfirmedEntry{{Kind: jsonvtest.String(r), ID: jsonvtest.String(r), Delete: r.IntN(2) == 0, Payload: RawJSON(jsonvtest.Raw(r))}}
 		want, _ := json.Marshal(ue)
 		got := jsonv.AppendList(nil, ue, appendUnconfirmed)
-		sameJSON(t, want, got, msg)
+		jsonvtest.SameJSON(t, want, got, msg)
 		ul, err := decodeList(got, decodeUnconfirmed)
 		require.NoError(t, err)
 		var uref []unconfirmedEntry
 		require.NoError(t, json.Unmarshal(got, &uref))
 		require.Equal(t, uref, ul, msg)
 
-		sa := []SetAside{{Kind: randString(r), ID: randString(r), UpdatedAt: randString(r), Reason: randString(r), SeenAtMs: randInt(r)}}
+		sa := []SetAside{{Kind: jsonvtest.String(r), ID: jsonvtest.String(r), UpdatedAt: jsonvtest.String(r), Reason: jsonvtest.String(r), SeenAtMs: jsonvtest.Int(r)}}
 		want, _ = json.Marshal(sa)
 		got = jsonv.AppendList(nil, sa, func(b []byte, s SetAside) []byte { return s.AppendJSON(b) })
 		require.Equal(t, string(want), string(got), msg)
@@ -72,7 +38,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 		require.NoError(t, json.Unmarshal(got, &sref))
 		require.Equal(t, sref, sl, msg)
 
-		rf := []refetchEntry{{Kind: randString(r), ID: randString(r)}}
+		rf := []refetchEntry{{Kind: jsonvtest.String(r), ID: jsonvtest.String(r)}}
 		want, _ = json.Marshal(rf)
 		got = jsonv.AppendList(nil, rf, appendRefetch)
 		require.Equal(t, string(want), string(got), msg)

@@ -1,0 +1,49 @@
+// Package jsonvtest holds what the tests of the hand-written JSON codecs (core, core/wire)
+// share: random values that need escaping, and a comparison with encoding/json's output. Only
+// tests import it.
+package jsonvtest
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// String mixes plain text with what needs escaping.
+func String(r *rand.Rand) string {
+	parts := []string{"", "a", "id-1", "<b>&", "\"q\"", "\\", "\n\t", "é", "😀", "\u2028", "\x00", "\xff"}
+	s := ""
+	for range r.IntN(4) {
+		s += parts[r.IntN(len(parts))]
+	}
+	return s
+}
+
+// Raw is a JSON value of some kind, or nil.
+func Raw(r *rand.Rand) []byte {
+	raws := []string{"", "null", `{"id":"x","n":1}`, `[1,"a",{"b":null}]`, `"s"`, `12.5`}
+	if s := raws[r.IntN(len(raws))]; s != "" {
+		return []byte(s)
+	}
+	return nil
+}
+
+// Int is zero half the time, else an integer JavaScript holds exactly.
+func Int(r *rand.Rand) int64 {
+	if r.IntN(2) == 0 {
+		return 0
+	}
+	return r.Int64N(1<<53) - 1<<52
+}
+
+// SameJSON compares two encodings as values: encoding/json also escapes <, > and & inside raw
+// values, which JSON.parse reads the same.
+func SameJSON(t *testing.T, want, got []byte, msg string) {
+	t.Helper()
+	var w, g any
+	require.NoError(t, json.Unmarshal(want, &w), msg)
+	require.NoError(t, json.Unmarshal(got, &g), "%s: %s", msg, got)
+	require.Equal(t, w, g, msg)
+}
