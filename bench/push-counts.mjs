@@ -1,5 +1,5 @@
 // Counts, per push of 1,000 ops and its pull (ab.mjs push's sync, the second of two), the gojs
-// imports sync.wasm calls, the IndexedDB transactions by mode and stores and the requests by
+// imports sync.wasm calls, its wake-ups, the IndexedDB transactions by mode and stores and the requests by
 // store and method, and the fetches, for each build's offsync.js named: not timed, so a loaded
 // machine does not blur them (bench/where-the-time-goes.md, "Push").
 //
@@ -21,7 +21,13 @@ try {
         const orig = WebAssembly[name];
         WebAssembly[name] = (src, imports) => {
           for (const [k, f] of Object.entries(imports?.gojs ?? {})) imports.gojs[k] = (...a) => { inc('go ' + k.replace(/^.*\./, '')); return f(...a); };
-          return orig.call(WebAssembly, src, imports);
+          // Wake-ups of the Go program (its exported resume, called once per event it handles).
+          return orig.call(WebAssembly, src, imports).then((r) => {
+            const inst = r.instance ?? r;
+            const exports = { ...inst.exports, resume: (...a) => { inc('wake-ups'); return inst.exports.resume(...a); } };
+            const proxy = new Proxy(inst, { get: (t, k) => (k === 'exports' ? exports : t[k]) });
+            return r.instance ? { ...r, instance: proxy } : proxy;
+          });
         };
       }
       const tx = IDBDatabase.prototype.transaction;
