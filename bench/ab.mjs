@@ -10,6 +10,7 @@
 //   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
 //   make wasm && cp js/sync.wasm bench/dist/b.wasm   # after
 //   node bench/ab.mjs [noop|putOne|putMany|push] [--disk]
+// AB_N=<count> changes the number of samples a side (at most 2,000).
 // Both wasm builds run with js/offsync.js and js/idb-helpers.js as served; to compare across a
 // change of those, copy a whole old js/ (offsync.js, idb-helpers.js, wasm_exec.js, sync.wasm)
 // to a directory under the repository and name its offsync.js in AB_A_MODULE (or AB_B_MODULE),
@@ -29,7 +30,7 @@ const browser = disk ? await chromium.launchPersistentContext(profile, opts) : a
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
-  const r = await page.evaluate(async ([baseUrl, scenario, mods]) => {
+  const r = await page.evaluate(async ([baseUrl, scenario, mods, count]) => {
     const kinds = ['k1', 'k2', 'k3', 'k4', 'k5'];
     const dbs = {};
     for (const v of ['a', 'b']) {
@@ -38,7 +39,7 @@ try {
       dbs[v] = await mod.open({ name: 'ab' + v + Math.random(), baseUrl, kinds, token: async () => 'Bearer dev', storage: 'indexeddb', ...wasm });
       await dbs[v].sync({ kinds });
     }
-    const t = { a: [], b: [] };
+    const t = { a: [], b: [] }, tp = { a: [], b: [] };
     const run = async (v, i) => {
       if (scenario === 'noop') return dbs[v].sync({ kinds });
       if (scenario === 'push') {
@@ -54,20 +55,30 @@ try {
       const recs = Array.from({ length: 500 }, (_, j) => ({ id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
       return dbs[v].putMany('k1', recs);
     };
-    const n = { noop: 300, putOne: 1000, putBlocks: 6, push: 8 }[scenario] ?? 40;
+    const n = count || ({ noop: 300, putOne: 1000, putBlocks: 6, push: 8 }[scenario] ?? 40);
     for (let i = 0; i < n; i++) {
       for (const v of (i % 2 ? ['a', 'b'] : ['b', 'a'])) {
         if (scenario === 'push') await run(v, i);
         const t0 = performance.now();
-        if (scenario === 'push') await dbs[v].sync({ kinds: ['k2'] }); else await run(v, i);
+        if (scenario === 'push') {
+          // The push phase ends at the first pull-phase event (sync() then pulls back what it pushed).
+          let pushEnd = 0;
+          const mark = (e) => { if (!pushEnd && (e.detail ?? e).phase === 'pull') pushEnd = performance.now(); };
+          const offs = [dbs[v].on('progress', mark), dbs[v].on('syncStarted', mark)];
+          await dbs[v].sync({ kinds: ['k2'] });
+          for (const off of offs) off();
+          tp[v].push((pushEnd || performance.now()) - t0);
+        } else await run(v, i);
         t[v].push(performance.now() - t0);
       }
     }
     const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
     const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
-    return { a: [med(t.a), mean(t.a)], b: [med(t.b), mean(t.b)] };
-  }, [server.baseUrl, scenario, { a: process.env.AB_A_MODULE, b: process.env.AB_B_MODULE }]);
-  console.log(`a: median ${r.a[0].toFixed(2)} mean ${r.a[1].toFixed(2)} | b: median ${r.b[0].toFixed(2)} mean ${r.b[1].toFixed(2)}`);
+    const stats = (v) => [med(t[v]), mean(t[v]), ...(tp[v].length ? [med(tp[v]), mean(tp[v])] : [])];
+    return { a: stats('a'), b: stats('b') };
+  }, [server.baseUrl, scenario, { a: process.env.AB_A_MODULE, b: process.env.AB_B_MODULE }, Math.min(Number(process.env.AB_N) || 0, 2000)]);
+  const phase = (x) => (x.length > 2 ? ` (push phase: median ${x[2].toFixed(2)} mean ${x[3].toFixed(2)})` : '');
+  console.log(`a: median ${r.a[0].toFixed(2)} mean ${r.a[1].toFixed(2)}${phase(r.a)} | b: median ${r.b[0].toFixed(2)} mean ${r.b[1].toFixed(2)}${phase(r.b)}`);
 } finally {
   await browser.close();
   await server.stop();

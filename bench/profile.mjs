@@ -3,6 +3,7 @@
 //
 //   GOOS=js GOARCH=wasm go build -o bench/dist/sync-prof.wasm ./wasm   # keeps function names
 //   node bench/profile.mjs pull|incr|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb] [--shape large]
+//   (PROF_MODULE=/bench/dist/old/offsync.js PROF_WASM=/bench/dist/old/sync-prof.wasm: another build's)
 //   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled;
 //   noop: N no-op syncs in a row, the mean printed, so that small fixed costs show up)
 import { writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ try {
   await page.waitForFunction(() => window.bench);
   await page.evaluate((c) => window.bench.init(c), {
     baseUrl: server.baseUrl, token, pageSize: 500, pushBatchSize: 100,
-    offsyncUrl: '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', wasmUrl: '/bench/dist/sync-prof.wasm', shape,
+    offsyncUrl: process.env.PROF_MODULE ?? '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', wasmUrl: process.env.PROF_WASM ?? '/bench/dist/sync-prof.wasm', shape,
   });
   const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
   // open: the first open in the page (code load, wasm instantiation, database open);
@@ -56,7 +57,7 @@ try {
   else if (scenario === 'push') out = await call('pushOnly', side, 'prof', kind);
   else out = await call('write', side, scenario, 'prof', kind, 'w', n, 500);
   const { profile } = await cdp.send('Profiler.stop');
-  writeFileSync(join(ROOT, `bench/dist/${side}-${scenario}-${n}.cpuprofile`), JSON.stringify(profile));
+  writeFileSync(join(ROOT, `bench/dist/${process.env.PROF_NAME ?? side}-${scenario}-${n}.cpuprofile`), JSON.stringify(profile));
   console.log(`${side} ${scenario} ${n}: ${out.ms.toFixed(0)} ms`);
   summarize(profile);
 } finally {

@@ -73,12 +73,13 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 	if len(answers) != len(in.Ops) {
 		return nil, protocolError(name, resp, strconv.Itoa(len(answers))+" results for "+strconv.Itoa(len(in.Ops))+" ops", nil)
 	}
+	at := serverTime(resp)
 	for j, r := range answers {
 		if r.OpID != in.Ops[j].OpID {
 			return nil, protocolError(name, resp, "result "+strconv.Itoa(j)+" is for opId "+strconv.Quote(r.OpID), nil)
 		}
 		op := ops[sent[j]]
-		res, err := t.opResult(ctx, "push "+op.Kind+"/"+op.EntityID, op, resp, r.StatusCode, r.Data, r.Error)
+		res, err := t.opResult(ctx, "push "+op.Kind+"/"+op.EntityID, op, resp, at, r.StatusCode, r.Data, r.Error)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"time"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
@@ -9,10 +10,11 @@ import (
 
 // opResult maps one op's answer (CONTRACT.md client table) to a PushResult. data is where a
 // success carries the stored record, errBody where a failure carries its error (both the
-// response body for single ops; "data" and "error" of a batch result). 401/403 and a web
-// page answering 2xx fail the whole call.
-func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, status int, data, errBody core.RawJSON) (core.PushResult, error) {
-	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: serverTime(resp)}
+// response body for single ops; "data" and "error" of a batch result). at is the response's
+// serverTime, read once per response (a batch's results share it). 401/403 and a web page
+// answering 2xx fail the whole call.
+func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, at time.Time, status int, data, errBody core.RawJSON) (core.PushResult, error) {
+	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: at}
 	switch {
 	case is2xx(status):
 		// A captive portal or proxy answers 200 with its own page: that is no acknowledgement,

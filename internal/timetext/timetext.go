@@ -3,8 +3,6 @@
 // sync.wasm more than both parsers together (docs/DESIGN.md, "sync.wasm's size").
 package timetext
 
-import "time"
-
 // Reader consumes S field by field; OK turns false at the first mismatch and stays false.
 type Reader struct {
 	S  string
@@ -58,8 +56,15 @@ func (p *Reader) Fraction() int {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// DaysIn is the number of days of month in year (proleptic Gregorian): time.Date normalises
-// day 0 of the next month to the last day of this one.
+// DaysIn is the number of days of month (1 to 12) in year (proleptic Gregorian). Arithmetic,
+// not time.Date(year, month+1, 0).Day(): every version parsed (several per pulled or acked
+// record) checks its day, and time.Date's normalisation was most of a parse's time in wasm.
 func DaysIn(month, year int) int {
-	return time.Date(year, time.Month(month+1), 0, 0, 0, 0, 0, time.UTC).Day()
+	if month == 2 {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + (month+month/8)%2 // 31 for January, March, May, July, August, October, December
 }
