@@ -15,7 +15,7 @@ import (
 // An answer over the cap is a clear error, as on the host (core/rest/nethttp), whether its
 // size is announced or not.
 func TestFetchDoerCapsTheBody(t *testing.T) {
-	d := newFetchDoer(0)
+	d := newFetchDoer(0, js.Undefined())
 	assert.Equal(t, defaultMaxBody, d.maxBody)
 	url := "data:text/plain," + strings.Repeat("x", 100)
 	d.maxBody = 100
@@ -51,7 +51,7 @@ func TestFetchDoerStopsAnEndlessBody(t *testing.T) {
 		fetch.Release()
 		pull.Release()
 	})
-	d := newFetchDoer(0)
+	d := newFetchDoer(0, js.Undefined())
 	d.maxBody = 8 * chunk
 	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/endless"})
 	require.Error(t, err)
