@@ -9,7 +9,9 @@
 //
 //   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
 //   make wasm && cp js/sync.wasm bench/dist/b.wasm   # after
-//   node bench/ab.mjs [noop|putOne|putMany|push] [--disk]
+//   node bench/ab.mjs [noop|putOne|putMany|push|pull] [--disk] [--shape large]
+// pull: an initial pull of 20,000 records (--shape large: 5,000 large ones) into a fresh
+// database per run, 6 runs per side, alternating.
 // Both wasm builds run with js/offsync.js and js/idb-helpers.js as served; to compare across a
 // change of those, copy a whole old js/ (offsync.js, idb-helpers.js, wasm_exec.js, sync.wasm)
 // to a directory under the repository and name its offsync.js in AB_A_MODULE (or AB_B_MODULE),
@@ -20,9 +22,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
+import { writeRecords, range } from './seed.mjs';
 const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putBlocks | putMany (batches of 500) | push
 const disk = process.argv.includes('--disk'); // a browser profile on disk instead of in memory
+const shape = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : 'small';
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
+const pullN = shape === 'large' ? 5000 : 20000;
+if (scenario === 'pull') await writeRecords({ baseUrl: server.baseUrl, token: 'Bearer dev', kind: 'pl', indexes: range(pullN), shape });
 const profile = disk ? mkdtempSync(join(tmpdir(), 'offsync-ab-')) : null;
 const opts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] };
 const browser = disk ? await chromium.launchPersistentContext(profile, opts) : await chromium.launch(opts);
@@ -41,6 +47,18 @@ try {
     const t = { a: [], b: [] };
     const run = async (v, i) => {
       if (scenario === 'noop') return dbs[v].sync({ kinds });
+      if (scenario === 'pull') {
+        const mod = await import(mods[v] ?? '/js/offsync.js');
+        const wasm = mods[v] ? {} : { wasmUrl: new URL(`/bench/dist/${v}.wasm`, location.href) };
+        const name = `abpull${v}${i}`;
+        const db = await mod.open({ name, baseUrl, kinds: ['pl'], token: async () => 'Bearer dev', storage: 'indexeddb', ...wasm });
+        const t0 = performance.now();
+        await db.sync({ kinds: ['pl'] });
+        const ms = performance.now() - t0;
+        await db.close();
+        await new Promise((res) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = r.onerror = res; });
+        return ms;
+      }
       if (scenario === 'push') {
         const recs = Array.from({ length: 1000 }, (_, j) => ({ id: `p${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
         await dbs[v].putMany('k2', recs); // untimed below: only the sync is
@@ -54,20 +72,22 @@ try {
       const recs = Array.from({ length: 500 }, (_, j) => ({ id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
       return dbs[v].putMany('k1', recs);
     };
-    const n = { noop: 300, putOne: 1000, putBlocks: 6, push: 8 }[scenario] ?? 40;
+    const n = { noop: 300, putOne: 1000, putBlocks: 6, push: 8, pull: 6 }[scenario] ?? 40;
     for (let i = 0; i < n; i++) {
       for (const v of (i % 2 ? ['a', 'b'] : ['b', 'a'])) {
         if (scenario === 'push') await run(v, i);
         const t0 = performance.now();
-        if (scenario === 'push') await dbs[v].sync({ kinds: ['k2'] }); else await run(v, i);
+        if (scenario === 'push') await dbs[v].sync({ kinds: ['k2'] });
+        else if (scenario === 'pull') { t[v].push(await run(v, i)); continue; } else await run(v, i);
         t[v].push(performance.now() - t0);
       }
     }
     const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
     const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
-    return { a: [med(t.a), mean(t.a)], b: [med(t.b), mean(t.b)] };
+    return { a: [med(t.a), mean(t.a)], b: [med(t.b), mean(t.b)], runs: scenario === 'pull' ? t : undefined };
   }, [server.baseUrl, scenario, { a: process.env.AB_A_MODULE, b: process.env.AB_B_MODULE }]);
   console.log(`a: median ${r.a[0].toFixed(2)} mean ${r.a[1].toFixed(2)} | b: median ${r.b[0].toFixed(2)} mean ${r.b[1].toFixed(2)}`);
+  if (r.runs) console.log(`runs a: ${r.runs.a.map((x) => x.toFixed(0)).join(', ')} | b: ${r.runs.b.map((x) => x.toFixed(0)).join(', ')}`);
 } finally {
   await browser.close();
   await server.stop();
