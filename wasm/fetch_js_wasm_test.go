@@ -116,7 +116,10 @@ func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, resp.Body, "held")
 	require.NotNil(t, resp.Held)
-	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(resp.Held()))
+	buf := make([]byte, 0, 64)
+	body := resp.Held(buf)
+	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(body))
+	assert.Same(t, &buf[:1][0], &body[0], "copied into the buffer given, which had the room")
 }
 
 // A Content-Length over the cap is refused before the body is read.

@@ -47,6 +47,7 @@ type Transport struct {
 	base    string
 	noBatch atomic.Bool
 	tokens  tokens
+	bodies  bodyPool // pull answers' memory, reused (pull.go)
 }
 
 var (
