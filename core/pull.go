@@ -93,11 +93,11 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 	tokens, ends := map[string]bool{}, map[Cursor]bool{}
 	done := 0
 	req := PullRequest{After: cur, Limit: e.cfg.PageSize}
-	answer, ok := st.prefetch.take(kind, cur, st.prefetchUsable(kind))
+	first, ok := st.prefetch.take(kind, cur, st.prefetchUsable(kind))
 	if !ok {
-		answer = e.sendPage(ctx, kind, req)
+		first = e.sendPage(ctx, kind, req)
 	}
-	page, err := e.readPage(kind, answer)
+	page, err := e.readPage(kind, first)
 	for {
 		if err != nil {
 			return err
@@ -129,11 +129,11 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		}
 		done += cp.total
 		e.emit(Event{Type: EventProgress, Phase: "pull", Kind: kind, Done: done, Total: done})
-		answer.answer.Release() // the page is applied: the next one may reuse its memory
 		if token == "" {
 			return nil
 		}
 		req = next
+		answer := sent{}
 		if ahead != nil {
 			answer, ahead = <-ahead, nil
 		} else {
@@ -191,8 +191,6 @@ func (e *Engine) sendPull(ctx context.Context, kind string, req PullRequest) (Se
 type pulled PullPage
 
 func (p pulled) Read() (PullPage, error) { return PullPage(p), nil }
-
-func (pulled) Release() {}
 
 // readPage reads a sent request's answer.
 func (e *Engine) readPage(kind string, s sent) (PullPage, error) {

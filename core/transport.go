@@ -115,10 +115,6 @@ type PullSender interface {
 type SentPull interface {
 	// Read reads the answer; its errors are the answer's (an unreadable page: protocol).
 	Read() (PullPage, error)
-	// Release says the page Read gave is done with (applied, its events sent): the transport
-	// may reuse its memory for the next answer, so nothing of the page (its items' Data) may be
-	// used after. An answer not released is left to the garbage collector.
-	Release()
 }
 
 // RetryAfter returns the server's Retry-After carried by err, if any.

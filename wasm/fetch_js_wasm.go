@@ -90,23 +90,18 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 	out := &rest.Response{Status: res.Index(0).Int(), Header: header}
 	bytes := res.Index(2)
 	if req.Hold {
-		out.Held = func(buf []byte) []byte { return copyIn(bytes, buf) }
+		out.Held = func() []byte { return copyIn(bytes) }
 	} else {
-		out.Body = copyIn(bytes, nil)
+		out.Body = copyIn(bytes)
 	}
 	return out, nil
 }
 
-// copyIn copies a Uint8Array into Go's memory: into buf when it has the room (no allocation,
-// and no zeroing of memory about to be written), else into new memory.
-func copyIn(u8 js.Value, buf []byte) []byte {
-	n := u8.Get("length").Int()
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	js.CopyBytesToGo(buf, u8)
-	return buf
+// copyIn copies a Uint8Array into Go's memory.
+func copyIn(u8 js.Value) []byte {
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	return b
 }
 
 // ctxOr prefers ctx's own error (cancelled or timeout) to the AbortError it caused.

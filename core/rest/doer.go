@@ -25,19 +25,15 @@ type Response struct {
 	// Header holds header names in lower case (e.g. "retry-after", "content-type", "date").
 	Header map[string]string
 	Body   []byte
-	// Held, set only for a Request with Hold and then instead of Body, copies the body in:
-	// into buf when it has the room (memory the caller reuses), else into new memory.
-	Held func(buf []byte) []byte
+	// Held, set only for a Request with Hold and then instead of Body, copies the body in.
+	Held func() []byte
 }
 
-// take moves a held body into Body, into buf when it has the room; it reports whether the
-// body was held (and so buf, or new memory the caller may reuse, holds it).
-func (r *Response) take(buf []byte) bool {
-	if r.Held == nil {
-		return false
+// take moves a held body into Body.
+func (r *Response) take() {
+	if r.Held != nil {
+		r.Body, r.Held = r.Held(), nil
 	}
-	r.Body, r.Held = r.Held(buf), nil
-	return true
 }
 
 // Doer sends one request. It returns an error only when no HTTP response came back (network

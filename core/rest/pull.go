@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"sync"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
@@ -53,25 +52,22 @@ func (t *Transport) SendPull(ctx context.Context, kind string, req core.PullRequ
 		return nil, err
 	}
 	if resp.Status != 200 {
-		resp.take(nil)
+		resp.take()
 		return nil, t.statusError(op, resp)
 	}
-	return &sentPage{kind: kind, resp: resp, bodies: &t.bodies}, nil
+	return sentPage{kind: kind, resp: resp}, nil
 }
 
 // sentPage is a pull answer with status 200, not read yet.
 type sentPage struct {
-	kind   string
-	resp   *Response
-	bodies *bodyPool
-	pooled bool // the body is in memory the pool may take back
+	kind string
+	resp *Response
 }
 
 // Read parses the page: an unreadable body is a protocol error, an unreadable item a BadItem.
-// A held body is copied into the memory of an answer released before, when there is one.
-func (s *sentPage) Read() (core.PullPage, error) {
+func (s sentPage) Read() (core.PullPage, error) {
 	op, resp := "pull "+s.kind, s.resp
-	s.pooled = resp.take(s.bodies.get())
+	resp.take()
 	body, err := decodePage(resp.Body)
 	if err != nil {
 		return core.PullPage{}, protocolError(op, resp, "pull body", err)
@@ -93,43 +89,6 @@ func (s *sentPage) Read() (core.PullPage, error) {
 		page.NextPageToken = *body.NextPageToken
 	}
 	return page, nil
-}
-
-// Release gives the body's memory to the pool, for the next answer read.
-func (s *sentPage) Release() {
-	if s.pooled {
-		s.bodies.put(s.resp.Body)
-		s.pooled, s.resp.Body = false, nil
-	}
-}
-
-// bodyPool keeps the memory of pull answers read and released, for the next ones to be read
-// into: a page of large records is megabytes, which Go would otherwise allocate and zero for
-// every page and collect later (the heap's peak is what live and garbage together reach, and
-// sync.wasm's memory never shrinks). It keeps at most two (kinds pulled at once take more).
-type bodyPool struct {
-	mu   sync.Mutex
-	free [][]byte
-}
-
-func (p *bodyPool) get() []byte {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := len(p.free)
-	if n == 0 {
-		return nil
-	}
-	b := p.free[n-1]
-	p.free = p.free[:n-1]
-	return b
-}
-
-func (p *bodyPool) put(b []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.free) < 2 {
-		p.free = append(p.free, b[:0])
-	}
 }
 
 // badItem describes a page item parseRecord refused, with its id and version where they are

@@ -47,7 +47,6 @@ type Transport struct {
 	base    string
 	noBatch atomic.Bool
 	tokens  tokens
-	bodies  bodyPool // pull answers' memory, reused (pull.go)
 }
 
 var (
