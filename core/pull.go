@@ -133,7 +133,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			return nil
 		}
 		req = next
-		answer := sent{}
+		var answer sent
 		if ahead != nil {
 			answer, ahead = <-ahead, nil
 		} else {
