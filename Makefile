@@ -42,8 +42,8 @@ js/sync.wasm: $(GO_SRC) node_modules/.package-lock.json
 	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $@.go -o $@.opt
 	mv $@.opt $@ && rm -f $@.go
 # Go's wasm_exec.js, made to leave no globals behind and naming sync.wasm's version (see the script).
-js/wasm_exec.js: $(GOROOT_DIR)/lib/wasm/wasm_exec.js js/scripts/wasm-exec.mjs js/sync.wasm
-	node js/scripts/wasm-exec.mjs $< $@ js/sync.wasm
+js/wasm_exec.js: $(GOROOT_DIR)/lib/wasm/wasm_exec.js js/scripts/wasm-exec.mjs js/sync.wasm wasm/fetch.js
+	node js/scripts/wasm-exec.mjs $< $@ js/sync.wasm wasm/fetch.js
 # idbstore's JavaScript half as a module, so that offsync.js hands it to the store (no eval).
 js/idb-helpers.js: idbstore/helpers.js
 	{ echo '// Made by make from idbstore/helpers.js: edit that file.'; echo 'export function idbHelpers() {'; cat $<; echo '}'; } > $@

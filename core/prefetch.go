@@ -26,7 +26,7 @@ type prefetch struct {
 type prefetched struct {
 	from   Cursor
 	cancel context.CancelFunc
-	ch     chan fetched
+	ch     chan sent
 }
 
 // startPrefetch fetches the first page of each of kinds (at most PullConcurrency) whose cursor
@@ -55,13 +55,12 @@ func (e *Engine) startPrefetch(ctx context.Context, kinds []string) *prefetch {
 	p := &prefetch{pages: make(map[string]*prefetched, len(from))}
 	for kind, cur := range from {
 		ctx, cancel := context.WithCancel(ctx)
-		pf := &prefetched{from: cur, cancel: cancel, ch: make(chan fetched, 1)}
+		pf := &prefetched{from: cur, cancel: cancel, ch: make(chan sent, 1)}
 		p.pages[kind] = pf
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			page, err := e.fetchPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
-			pf.ch <- fetched{page: page, err: err}
+			pf.ch <- e.sendPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
 		}()
 	}
 	return p
@@ -70,17 +69,17 @@ func (e *Engine) startPrefetch(ctx context.Context, kinds []string) *prefetch {
 // take returns kind's prefetched first page when it stands for a request from cur (usable:
 // the run's other conditions hold); ok is false when the caller must fetch. A page not taken
 // is cancelled at once.
-func (p *prefetch) take(kind string, cur Cursor, usable bool) (f fetched, ok bool) {
+func (p *prefetch) take(kind string, cur Cursor, usable bool) (f sent, ok bool) {
 	if p == nil {
-		return fetched{}, false
+		return sent{}, false
 	}
 	pf := p.pages[kind]
 	if pf == nil {
-		return fetched{}, false
+		return sent{}, false
 	}
 	if !usable || pf.from != cur {
 		pf.cancel()
-		return fetched{}, false
+		return sent{}, false
 	}
 	f = <-pf.ch
 	pf.cancel()

@@ -60,15 +60,17 @@ feed:
 	return firstErr
 }
 
-// fetched is a page fetched ahead of its turn.
-type fetched struct {
-	page PullPage
-	err  error
+// sent is a page request sent ahead of its turn; its answer is read when the page's turn comes.
+type sent struct {
+	answer SentPull
+	err    error
 }
 
-// pullKind pulls one kind. Unless Serial, the next page is fetched while the
-// current one is applied (the request needs only the current page's token and last item):
-// at most one page ahead, and the cursor is still written only with its own page.
+// pullKind pulls one kind. Unless Serial, the next page's request is sent while the
+// current page is applied (the request needs only the current page's token and last item):
+// at most one page ahead, and the cursor is still written only with its own page. The answer
+// is read only once the current page is applied (PullSender), so that a transport holding it
+// outside the program's memory meanwhile leaves one page in memory, not two.
 //
 // The walk never trusts the server to end it (CONTRACT.md "Client-side handling of
 // responses"): each page is checked (checkPage) before it is applied, and a page token seen
@@ -80,7 +82,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	var ahead chan fetched
+	var ahead chan sent
 	defer func() {
 		cancel()
 		if ahead != nil {
@@ -92,10 +94,10 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 	done := 0
 	req := PullRequest{After: cur, Limit: e.cfg.PageSize}
 	first, ok := st.prefetch.take(kind, cur, st.prefetchUsable(kind))
-	page, err := first.page, first.err
 	if !ok {
-		page, err = e.fetchPage(ctx, kind, req)
+		first = e.sendPage(ctx, kind, req)
 	}
+	page, err := e.readPage(kind, first)
 	for {
 		if err != nil {
 			return err
@@ -117,11 +119,8 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		}
 		next := PullRequest{After: cp.next, PageToken: token, Limit: e.cfg.PageSize}
 		if token != "" && !e.cfg.Serial {
-			ahead = make(chan fetched, 1)
-			go func(ch chan<- fetched) {
-				p, err := e.fetchPage(ctx, kind, next)
-				ch <- fetched{page: p, err: err}
-			}(ahead)
+			ahead = make(chan sent, 1)
+			go func(ch chan<- sent) { ch <- e.sendPage(ctx, kind, next) }(ahead)
 		}
 		if cp.fresh > 0 { // repeats of the cursor's instant alone change nothing
 			if aerr := e.applyPage(ctx, st, kind, cp); aerr != nil {
@@ -134,13 +133,13 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			return nil
 		}
 		req = next
+		var answer sent
 		if ahead != nil {
-			f := <-ahead
-			ahead = nil
-			page, err = f.page, f.err
-			continue
+			answer, ahead = <-ahead, nil
+		} else {
+			answer = e.sendPage(ctx, kind, req)
 		}
-		page, err = e.fetchPage(ctx, kind, req)
+		page, err = e.readPage(kind, answer)
 	}
 }
 
@@ -161,20 +160,46 @@ func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor,
 	return cur, nil
 }
 
-// fetchPage gets one page, with retries.
-func (e *Engine) fetchPage(ctx context.Context, kind string, req PullRequest) (PullPage, error) {
-	var page PullPage
+// sendPage sends one page request, with retries, and waits for its answer.
+func (e *Engine) sendPage(ctx context.Context, kind string, req PullRequest) sent {
+	var answer SentPull
 	err := e.withRetry(ctx, func() error {
 		var perr error
-		page, perr = e.cfg.Transport.Pull(ctx, kind, req)
+		answer, perr = e.sendPull(ctx, kind, req)
 		e.noteReachable(perr)
 		return perr
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return PullPage{}, Wrap(CodeCancelled, "pull "+kind, ctx.Err())
+			return sent{err: Wrap(CodeCancelled, "pull "+kind, ctx.Err())}
 		}
-		return PullPage{}, Wrap(CodeNetwork, "pull "+kind, err)
+		return sent{err: Wrap(CodeNetwork, "pull "+kind, err)}
+	}
+	return sent{answer: answer}
+}
+
+// sendPull is the transport's SendPull, or its Pull for one that cannot send ahead.
+func (e *Engine) sendPull(ctx context.Context, kind string, req PullRequest) (SentPull, error) {
+	if s, ok := e.cfg.Transport.(PullSender); ok {
+		return s.SendPull(ctx, kind, req)
+	}
+	page, err := e.cfg.Transport.Pull(ctx, kind, req)
+	return pulled(page), err
+}
+
+// pulled is a page a transport's Pull read at once.
+type pulled PullPage
+
+func (p pulled) Read() (PullPage, error) { return PullPage(p), nil }
+
+// readPage reads a sent request's answer.
+func (e *Engine) readPage(kind string, s sent) (PullPage, error) {
+	if s.err != nil {
+		return PullPage{}, s.err
+	}
+	page, err := s.answer.Read()
+	if err != nil {
+		return PullPage{}, Wrap(CodeProtocol, "pull "+kind, err)
 	}
 	e.noteServerTime(page.ServerTime)
 	return page, nil

@@ -100,6 +100,23 @@ type Transport interface {
 	Health(ctx context.Context) error
 }
 
+// PullSender is a Transport whose page requests can be sent and their answers read apart
+// (core/rest's is). The engine sends a kind's next page request while it applies the current
+// page and reads the answer only once that page is applied: a transport that holds an answer
+// outside the program's memory until it is read (the browser's fetch keeps it in JavaScript)
+// then has one page in that memory at a time, not two. Pull is SendPull followed by Read.
+type PullSender interface {
+	// SendPull sends Pull's request and waits for the answer; its errors are the request's
+	// (network, timeout, auth, an error status), as Pull's.
+	SendPull(ctx context.Context, kind string, req PullRequest) (SentPull, error)
+}
+
+// SentPull is a page request's answer, arrived but not read yet.
+type SentPull interface {
+	// Read reads the answer; its errors are the answer's (an unreadable page: protocol).
+	Read() (PullPage, error)
+}
+
 // RetryAfter returns the server's Retry-After carried by err, if any.
 func RetryAfter(err error) (time.Duration, bool) {
 	var e *Error

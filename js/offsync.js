@@ -3,7 +3,7 @@
 // boundary, dispatches events, and owns the browser-only coordination: Web Locks (one tab
 // syncs at a time), BroadcastChannel (other tabs' watch() sees changes) and the
 // online/visibility triggers of auto sync.
-import { Go, withGoGlobals, WASM_VERSION } from './wasm_exec.js';
+import { Go, withGoGlobals, WASM_VERSION, fetchHelper } from './wasm_exec.js';
 // IndexedDB storage's JavaScript half, handed to the Go store so that it compiles no code at
 // run time (no 'unsafe-eval' in the page's Content-Security-Policy). Made from idbstore/helpers.js.
 import { idbHelpers } from './idb-helpers.js';
@@ -461,6 +461,7 @@ export async function open(options) {
   const adapters = {
     events: (batch) => db[DELIVER](batch),
     idbHelpers: helpers,
+    fetchHelper: fetchHelper(),
     token: token && (async () => {
       const t = await token();
       return t == null ? '' : String(t);

@@ -45,8 +45,9 @@ type work = func() (any, error)
 
 // openFunc is api.open(optionsJSON, callbacks): callbacks holds the adapters of offsync.js
 // (token, merge, resolve: JSON in, JSON out, async allowed; kindMerge and kindResolve: objects
-// of such adapters per kind, from tableConflictConfigs), events(batchJSON), and idbHelpers,
-// idbstore's JavaScript half as offsync.js imported it (see idbstore.Options.Helpers).
+// of such adapters per kind, from tableConflictConfigs), events(batchJSON), idbHelpers,
+// idbstore's JavaScript half as offsync.js imported it (see idbstore.Options.Helpers), and
+// fetchHelper, the fetch Doer's (fetch.js, exported by wasm_exec.js).
 func openFunc(_ js.Value, args []js.Value) any {
 	s, err := stringArg(args, 0, "open options")
 	if err != nil {
@@ -64,7 +65,8 @@ func openFunc(_ js.Value, args []js.Value) any {
 	}
 	helpers := cbs.Get("idbHelpers")
 	perKind := map[string]map[string]js.Value{"merge": kindFuncs(cbs.Get("kindMerge")), "resolve": kindFuncs(cbs.Get("kindResolve"))}
-	return promise(func() (any, error) { return openClient(s, fns, perKind, helpers) })
+	fetcher := cbs.Get("fetchHelper")
+	return promise(func() (any, error) { return openClient(s, fns, perKind, helpers, fetcher) })
 }
 
 // kindFuncs reads an object of per-kind adapter functions; other values are skipped.
@@ -83,13 +85,13 @@ func kindFuncs(obj js.Value) map[string]js.Value {
 	return out
 }
 
-func openClient(s string, fns map[string]js.Value, perKind map[string]map[string]js.Value, idbHelpers js.Value) (any, error) {
+func openClient(s string, fns map[string]js.Value, perKind map[string]map[string]js.Value, idbHelpers, fetchHelper js.Value) (any, error) {
 	o, err := parseOptions(s)
 	if err != nil {
 		return nil, err
 	}
 	cfg := o.engineConfig()
-	tc := rest.Config{BaseURL: o.BaseURL, Doer: newFetchDoer(o.requestTimeout()), UserAgent: o.UserAgent}
+	tc := rest.Config{BaseURL: o.BaseURL, Doer: newFetchDoer(o.requestTimeout(), fetchHelper), UserAgent: o.UserAgent}
 	if f, ok := fns["token"]; ok {
 		tc.Token = tokenFunc(f)
 	}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	_ "embed" // fetch.js
 	"errors"
-	"strconv"
 	"syscall/js"
 	"time"
 
@@ -17,6 +17,12 @@ import (
 // DefaultMaxBody on the host. A bigger answer is an error, not an out-of-memory tab.
 const defaultMaxBody = 64 << 20
 
+// fetchSource is the JavaScript half of the Doer (fetch.js): one call per request, which
+// reads the whole answer before it answers Go.
+//
+//go:embed fetch.js
+var fetchSource string
+
 // fetchDoer is the rest.Doer of the wasm build: the host's fetch(), which exists in pages,
 // workers and Node 18+ (net/http on GOOS=js does not use fetch under Node, and costs ~2 MB).
 type fetchDoer struct {
@@ -25,21 +31,27 @@ type fetchDoer struct {
 	timeout time.Duration
 	// maxBody bounds a response body (defaultMaxBody).
 	maxBody int
-	// The host's objects a request uses, looked up once (each lookup is a JS crossing); fetch
-	// itself is looked up per request, so that a fetch the app or its tests wrap later is used.
-	json, object, uint8Array, abortController js.Value
+	// helper is the object fetch.js returns; the host's objects a request uses are looked up
+	// once (each lookup is a JS crossing).
+	helper, uint8Array, abortController js.Value
 }
 
 var _ rest.Doer = fetchDoer{}
 
-func newFetchDoer(timeout time.Duration) fetchDoer {
+// newFetchDoer makes the Doer with helper, fetch.js as offsync.js imported it; when helper is
+// not an object (tests, a bridge used without offsync.js) it compiles fetch.js itself.
+func newFetchDoer(timeout time.Duration, helper js.Value) fetchDoer {
 	g := js.Global()
-	return fetchDoer{timeout: timeout, maxBody: defaultMaxBody, json: g.Get("JSON"), object: g.Get("Object"),
+	if helper.Type() != js.TypeObject {
+		helper = g.Get("Function").New(fetchSource).Invoke()
+	}
+	return fetchDoer{timeout: timeout, maxBody: defaultMaxBody, helper: helper,
 		uint8Array: g.Get("Uint8Array"), abortController: g.Get("AbortController")}
 }
 
 // Do sends req with fetch. An AbortController is aborted when ctx ends, so a cancelled sync
-// stops its request at once.
+// stops its request at once. The answer comes back whole, in one wake-up of the Go program;
+// with req.Hold its body stays in JavaScript until Response.Held is called.
 func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Response, err error) {
 	const op = "fetch"
 	if d.timeout > 0 {
@@ -51,7 +63,7 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 		return nil, core.Wrap(core.CodeCancelled, op, err)
 	}
 	defer func() {
-		// fetch or reading the headers throwing synchronously is a network-level failure.
+		// fetch or reading the answer throwing synchronously is a network-level failure.
 		if r := recover(); r != nil {
 			resp, err = nil, core.Wrap(core.CodeNetwork, op, panicError(r))
 		}
@@ -60,67 +72,36 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 	stop := context.AfterFunc(ctx, func() { ac.Call("abort") })
 	defer stop()
 
-	init := d.init(req)
+	body := js.Undefined()
 	if len(req.Body) > 0 {
-		body := d.uint8Array.New(len(req.Body))
+		body = d.uint8Array.New(len(req.Body))
 		js.CopyBytesToJS(body, req.Body)
-		init.Set("body", body)
 	}
-	init.Set("signal", ac.Get("signal"))
-
-	res, err := await(ctx, js.Global().Call("fetch", req.URL, init), core.CodeNetwork, op+" "+req.Method+" "+req.URL)
+	res, err := await(ctx, d.helper.Call("fetch", req.URL, d.init(req), body, ac.Get("signal"), d.maxBody),
+		core.CodeNetwork, op+" "+req.Method+" "+req.URL)
 	if err != nil {
+		ac.Call("abort") // stop the download
 		return nil, ctxOr(ctx, err)
 	}
-	header, err := d.headers(res.Get("headers"))
+	header, err := d.headers(res.Index(1).String())
 	if err != nil {
 		return nil, core.Wrap(core.CodeNetwork, op, err)
 	}
-	out := &rest.Response{Status: res.Get("status").Int(), Header: header}
-	if out.Body, err = d.body(ctx, res, header["content-length"]); err != nil {
-		ac.Call("abort") // stop the download
-		return nil, ctxOr(ctx, err)
+	out := &rest.Response{Status: res.Index(0).Int(), Header: header}
+	bytes := res.Index(2)
+	if req.Hold {
+		out.Held = func() []byte { return copyIn(bytes) }
+	} else {
+		out.Body = copyIn(bytes)
 	}
 	return out, nil
 }
 
-// body reads res's body up to maxBody bytes, chunk by chunk from its stream: arrayBuffer()
-// would hold the whole answer before Go could refuse it, and a Content-Length is no bound (a
-// compressed answer's is the compressed size, and a chunked one has none).
-func (d fetchDoer) body(ctx context.Context, res js.Value, contentLength string) ([]byte, error) {
-	tooBig := errors.New("response body over " + strconv.Itoa(d.maxBody) + " bytes")
-	if n, err := strconv.Atoi(contentLength); err == nil && n > d.maxBody {
-		return nil, tooBig
-	}
-	stream := res.Get("body")
-	if stream.IsNull() || stream.IsUndefined() {
-		return []byte{}, nil
-	}
-	reader := stream.Call("getReader")
-	var buf []byte
-	if n, err := strconv.Atoi(contentLength); err == nil && n > 0 {
-		buf = make([]byte, 0, n)
-	}
-	for {
-		r, err := await(ctx, reader.Call("read"), core.CodeNetwork, "fetch body")
-		if err != nil {
-			return nil, err
-		}
-		if r.Get("done").Bool() {
-			if buf == nil {
-				buf = []byte{}
-			}
-			return buf, nil
-		}
-		chunk := r.Get("value")
-		n := chunk.Get("length").Int()
-		if len(buf)+n > d.maxBody {
-			reader.Call("cancel")
-			return nil, tooBig
-		}
-		buf = append(buf, make([]byte, n)...)
-		js.CopyBytesToGo(buf[len(buf)-n:], chunk)
-	}
+// copyIn copies a Uint8Array into Go's memory.
+func copyIn(u8 js.Value) []byte {
+	b := make([]byte, u8.Get("length").Int())
+	js.CopyBytesToGo(b, u8)
+	return b
 }
 
 // ctxOr prefers ctx's own error (cancelled or timeout) to the AbortError it caused.
@@ -131,9 +112,9 @@ func ctxOr(ctx context.Context, err error) error {
 	return err
 }
 
-// init is fetch's init object (method and headers) made by one JSON.parse: building it
-// property by property costs a JS crossing per header.
-func (d fetchDoer) init(req *rest.Request) js.Value {
+// init is fetch's init object (method and headers) as one JSON text, which fetch.js parses:
+// building it property by property costs a JS crossing per header.
+func (d fetchDoer) init(req *rest.Request) string {
 	b := append(jsonv.AppendString([]byte(`{"method":`), req.Method), '}')
 	if len(req.Header) > 0 {
 		b = append(b[:len(b)-1], `,"headers":{`...)
@@ -148,14 +129,13 @@ func (d fetchDoer) init(req *rest.Request) js.Value {
 		}
 		b = append(b, "}}"...)
 	}
-	return d.json.Call("parse", string(b))
+	return string(b)
 }
 
-// headers reads a Headers object as one JSON text (Object.fromEntries, JSON.stringify):
-// walking its entries() iterator costs four JS crossings per header. fetch already lower-cases
-// the names and joins repeated ones; ToLower keeps the promise of rest.Response.
-func (d fetchDoer) headers(h js.Value) (map[string]string, error) {
-	text := d.json.Call("stringify", d.object.Call("fromEntries", h)).String()
+// headers reads the answer's headers, which fetch.js sends as one JSON text: walking a Headers
+// object's entries() iterator costs four JS crossings per header. fetch already lower-cases the
+// names and joins repeated ones; ToLower keeps the promise of rest.Response.
+func (d fetchDoer) headers(text string) (map[string]string, error) {
 	out := map[string]string{}
 	err := jsonv.Check([]byte(text))
 	if err == nil {

@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
 )
 
 // An answer over the cap is a clear error, as on the host (core/rest/nethttp), whether its
 // size is announced or not.
 func TestFetchDoerCapsTheBody(t *testing.T) {
-	d := newFetchDoer(0)
+	d := newFetchDoer(0, js.Undefined())
 	assert.Equal(t, defaultMaxBody, d.maxBody)
 	url := "data:text/plain," + strings.Repeat("x", 100)
 	d.maxBody = 100
@@ -51,10 +52,81 @@ func TestFetchDoerStopsAnEndlessBody(t *testing.T) {
 		fetch.Release()
 		pull.Release()
 	})
-	d := newFetchDoer(0)
+	d := newFetchDoer(0, js.Undefined())
 	d.maxBody = 8 * chunk
 	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/endless"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "response body over 8388608 bytes")
 	assert.LessOrEqual(t, pulls, 12, "reading stopped at the cap")
+}
+
+// stubFetch makes fetch answer every request with a Response of the given chunks as its
+// body stream and the given headers (pairs), counting the chunks the body was read for.
+func stubFetch(t *testing.T, chunks []string, header ...string) *int {
+	pulls := 0
+	pull := js.FuncOf(func(src js.Value, args []js.Value) any { // src: the stream's source
+		i := src.Get("i").Int()
+		if i == len(chunks) {
+			args[0].Call("close")
+			return nil
+		}
+		b := js.Global().Get("Uint8Array").New(len(chunks[i]))
+		js.CopyBytesToJS(b, []byte(chunks[i]))
+		src.Set("i", i+1)
+		pulls++
+		args[0].Call("enqueue", b)
+		return nil
+	})
+	fetch := js.FuncOf(func(_ js.Value, _ []js.Value) any {
+		src := js.Global().Get("Object").New()
+		src.Set("pull", pull)
+		src.Set("i", 0)
+		init := js.Global().Get("Object").New()
+		h := js.Global().Get("Object").New()
+		for i := 0; i+1 < len(header); i += 2 {
+			h.Set(header[i], header[i+1])
+		}
+		init.Set("headers", h)
+		stream := js.Global().Get("ReadableStream").New(src)
+		return js.Global().Get("Promise").Call("resolve", js.Global().Get("Response").New(stream, init))
+	})
+	orig := js.Global().Get("fetch")
+	js.Global().Set("fetch", fetch)
+	t.Cleanup(func() {
+		js.Global().Set("fetch", orig)
+		fetch.Release()
+		pull.Release()
+	})
+	return &pulls
+}
+
+// A body in several chunks comes to Go whole, in one answer; with Hold it stays in JavaScript
+// until Held is called (a pull page fetched ahead costs the wasm heap nothing meanwhile).
+func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
+	stubFetch(t, []string{`{"items":[`, `{"id":"a"}`, `]}`}, "X-Page", "1")
+	d := newFetchDoer(0, js.Undefined())
+	resp, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note"})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+	assert.Equal(t, "1", resp.Header["x-page"])
+	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(resp.Body))
+	assert.Nil(t, resp.Held)
+
+	resp, err = d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note", Hold: true})
+	require.NoError(t, err)
+	assert.Nil(t, resp.Body, "held")
+	require.NotNil(t, resp.Held)
+	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(resp.Held()))
+}
+
+// A Content-Length over the cap is refused before the body is read.
+func TestFetchDoerRefusesAnAnnouncedBodyOverTheCap(t *testing.T) {
+	pulls := stubFetch(t, []string{"x", "y"}, "Content-Length", "1000")
+	d := newFetchDoer(0, js.Undefined())
+	d.maxBody = 999
+	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/big"})
+	require.Error(t, err)
+	assert.Equal(t, core.CodeNetwork, core.CodeOf(err))
+	assert.Contains(t, err.Error(), "response body over 999 bytes")
+	assert.LessOrEqual(t, *pulls, 1, "the body was not read (a stream may pull one chunk ahead)")
 }

@@ -43,7 +43,7 @@ func openMemory(t *testing.T, indexes string) (js.Value, *[]core.Event) {
 	}) // JS callbacks and the test's goroutine never run at once (wasm is single-threaded)
 	t.Cleanup(listener.Release)
 	opts := `{"name":"q","baseUrl":"http://127.0.0.1:1","kinds":["note"],"storage":"memory","indexes":` + indexes + `}`
-	h, err := openClient(opts, map[string]js.Value{"events": listener.Value}, nil, js.Undefined())
+	h, err := openClient(opts, map[string]js.Value{"events": listener.Value}, nil, js.Undefined(), js.Undefined())
 	require.NoError(t, err)
 	t.Cleanup(func() { _, _ = callClient(t, h.(js.Value), "close") })
 	return h.(js.Value), &events
@@ -117,7 +117,7 @@ func mustArray(t *testing.T, s string) []core.RawJSON {
 // (idbstore's tests run those plans) and null for the rest, which go through call.
 func TestDirectThroughTheBridge(t *testing.T) {
 	opts := fmt.Sprintf(`{"name":"direct-%d","baseUrl":"http://127.0.0.1:1","kinds":["note"],"storage":"indexeddb","indexes":{"note":["n"]}}`, time.Now().UnixNano())
-	hv, err := openClient(opts, map[string]js.Value{}, nil, js.Undefined())
+	hv, err := openClient(opts, map[string]js.Value{}, nil, js.Undefined(), js.Undefined())
 	require.NoError(t, err)
 	h := hv.(js.Value)
 	t.Cleanup(func() { _, _ = callClient(t, h, "close") })

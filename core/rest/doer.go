@@ -13,6 +13,10 @@ type Request struct {
 	// Header holds header names in canonical form (e.g. "X-Idempotency-Key").
 	Header map[string]string
 	Body   []byte
+	// Hold lets the Doer leave the answer's body where it is until Response.Held is called:
+	// the browser's fetch keeps it in JavaScript, out of the program's memory, so that a pull
+	// page fetched ahead of its turn costs none there (docs/DESIGN.md "Pull").
+	Hold bool
 }
 
 // Response is one HTTP response, whatever its status.
@@ -21,6 +25,15 @@ type Response struct {
 	// Header holds header names in lower case (e.g. "retry-after", "content-type", "date").
 	Header map[string]string
 	Body   []byte
+	// Held, set only for a Request with Hold and then instead of Body, copies the body in.
+	Held func() []byte
+}
+
+// take moves a held body into Body.
+func (r *Response) take() {
+	if r.Held != nil {
+		r.Body, r.Held = r.Held(), nil
+	}
 }
 
 // Doer sends one request. It returns an error only when no HTTP response came back (network

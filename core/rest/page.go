@@ -14,41 +14,85 @@ type pullBody struct {
 	NextPageToken *string        `json:"nextPageToken"`
 }
 
-// decodePage reads a pull answer: jsonscan.Valid once, then splitPage cuts the items out of the
-// body without decoding them; encoding/json decodes whatever splitPage does not handle simply.
+// decodePage reads a pull answer: splitPage checks it as JSON and cuts the items out of it in
+// one pass, without decoding them; jsonv decodes whatever splitPage does not handle simply.
 // Items share the body's memory (capped, so appending to one cannot overwrite the next).
 func decodePage(b []byte) (pullBody, error) {
-	if jsonscan.Valid(b) {
-		if body, ok := splitPage(b); ok {
-			return body, nil
-		}
+	if body, ok := splitPage(b); ok {
+		return body, nil
 	}
 	return decodePageSlow(b)
 }
 
-// splitPage is decodePage's fast path over a valid JSON document; ok is false for anything
-// unusual (escapes in keys or the token, a key differing only in case, unexpected types).
+// splitPage is decodePage's fast path. It reads every byte once, checking what it does not read
+// itself with jsonscan.ValidValue (a separate jsonscan.Valid pass and the cutting were two reads of
+// a page, the larger part of a pull's Go time with large records), and gives up (ok false) on any
+// document that is not valid JSON and on anything unusual (escapes in keys or the token, a key
+// differing only in case, unexpected types).
 func splitPage(b []byte) (body pullBody, ok bool) {
-	_, ok = eachMember(b, jsonscan.SkipWS(b, 0), func(key string, i int) (next int, ok bool) {
-		switch key {
-		case "items":
-			body.Items, next, ok = splitArray(b, i)
-		case "nextPageToken":
-			body.NextPageToken, next, ok = stringOrNull(b, i)
-		default:
-			next, ok = skipOther(b, key, i, "items", "nextPageToken")
+	i := jsonscan.SkipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return body, false
+	}
+	i = jsonscan.SkipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return body, jsonscan.SkipWS(b, i+1) == len(b)
+	}
+	for {
+		key, next, ok := jsonscan.PlainString(b, i)
+		if !ok || !printable(key) {
+			return body, false
 		}
-		return next, ok
-	})
-	return body, ok
+		if i = jsonscan.SkipWS(b, next); i >= len(b) || b[i] != ':' {
+			return body, false
+		}
+		i = jsonscan.SkipWS(b, i+1)
+		switch k := string(key); k {
+		case "items":
+			body.Items, i, ok = splitArray(b, i)
+		case "nextPageToken":
+			body.NextPageToken, i, ok = stringOrNull(b, i)
+		default:
+			if jsonscan.FoldEqual(k, "items") || jsonscan.FoldEqual(k, "nextPageToken") {
+				return body, false // encoding/json would match it: left to the slow path
+			}
+			i, ok = jsonscan.ValidValue(b, i, 1)
+		}
+		if !ok {
+			return body, false
+		}
+		if i = jsonscan.SkipWS(b, i); i >= len(b) {
+			return body, false
+		}
+		switch b[i] {
+		case ',':
+			i = jsonscan.SkipWS(b, i+1)
+		case '}':
+			return body, jsonscan.SkipWS(b, i+1) == len(b)
+		default:
+			return body, false
+		}
+	}
 }
 
-// splitArray cuts the values of the array at b[i] (null gives nil, as encoding/json does).
+// printable reports whether a string's unescaped bytes may stand in JSON as they are (no
+// control characters).
+func printable(s []byte) bool {
+	for _, c := range s {
+		if c < 0x20 {
+			return false
+		}
+	}
+	return true
+}
+
+// splitArray cuts the values of the array at b[i], a member of the page object, checking each
+// (null gives nil, as encoding/json does).
 func splitArray(b []byte, i int) ([]core.RawJSON, int, bool) {
 	if bytes.HasPrefix(b[i:], []byte("null")) {
 		return nil, i + 4, true
 	}
-	raw, next, ok := jsonscan.SplitArray(b, i)
+	raw, next, ok := jsonscan.SplitValidArray(b, i, 1)
 	if !ok {
 		return nil, i, false
 	}
@@ -65,7 +109,7 @@ func stringOrNull(b []byte, i int) (*string, int, bool) {
 		return nil, i + 4, true
 	}
 	s, next, ok := jsonscan.PlainString(b, i)
-	if !ok || !utf8.Valid(s) {
+	if !ok || !utf8.Valid(s) || !printable(s) {
 		return nil, i, false
 	}
 	str := string(s)

@@ -36,14 +36,38 @@ func (t *Transport) pullURL(kind string, req core.PullRequest) string {
 
 // Pull fetches one page of kind's changes (GET /{kind}).
 func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
-	op := "pull " + kind
-	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.pullURL(kind, req)}, true)
+	answer, err := t.SendPull(ctx, kind, req)
 	if err != nil {
 		return core.PullPage{}, err
 	}
-	if resp.Status != 200 {
-		return core.PullPage{}, t.statusError(op, resp)
+	return answer.Read()
+}
+
+// SendPull sends Pull's request and waits for the answer, whose body the Doer may hold outside
+// the program's memory until Read (Request.Hold).
+func (t *Transport) SendPull(ctx context.Context, kind string, req core.PullRequest) (core.SentPull, error) {
+	op := "pull " + kind
+	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.pullURL(kind, req), Hold: true}, true)
+	if err != nil {
+		return nil, err
 	}
+	if resp.Status != 200 {
+		resp.take()
+		return nil, t.statusError(op, resp)
+	}
+	return sentPage{kind: kind, resp: resp}, nil
+}
+
+// sentPage is a pull answer with status 200, not read yet.
+type sentPage struct {
+	kind string
+	resp *Response
+}
+
+// Read parses the page: an unreadable body is a protocol error, an unreadable item a BadItem.
+func (s sentPage) Read() (core.PullPage, error) {
+	op, resp := "pull "+s.kind, s.resp
+	resp.take()
 	body, err := decodePage(resp.Body)
 	if err != nil {
 		return core.PullPage{}, protocolError(op, resp, "pull body", err)
@@ -53,7 +77,7 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 	}
 	page := core.PullPage{Items: make([]core.Record, 0, len(body.Items)), ServerTime: serverTime(resp)}
 	for i, raw := range body.Items {
-		rec, err := parseRecord(kind, raw, true, "")
+		rec, err := parseRecord(s.kind, raw, true, "")
 		if err != nil {
 			// One unreadable item does not fail the page: the engine sets it aside.
 			page.Bad = append(page.Bad, badItem(i, raw, err))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -100,17 +101,24 @@ func TestPullBadAnswers(t *testing.T) {
 		{"unknown kind", func() (int, string, []string) { return 404, `{"error":"not_found","message":"unknown kind"}`, nil }, core.CodeInvalid, false, 0, "unknown kind"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			st, body, hdr := tc.h()
-			c := newCanned(t, reply(st, body, hdr...))
-			_, err := newTransport(t, c.srv.URL, nil).Pull(ctx(t), "note", core.PullRequest{})
-			e := coreErr(t, err)
-			assert.Equal(t, tc.code, e.Code, err.Error())
-			assert.Equal(t, tc.retryable, e.Retryable)
-			assert.Equal(t, tc.after, e.RetryAfter)
-			assert.Contains(t, err.Error(), tc.msg)
-			assert.NotContains(t, err.Error(), "<html>", "no HTML in messages")
-		})
+		for _, hold := range []bool{false, true} {
+			t.Run(tc.name+" hold="+strconv.FormatBool(hold), func(t *testing.T) {
+				st, body, hdr := tc.h()
+				c := newCanned(t, reply(st, body, hdr...))
+				tr := newTransport(t, c.srv.URL, func(cfg *rest.Config) {
+					if hold { // a Doer that keeps bodies until they are taken, as the browser's
+						cfg.Doer = &holdingDoer{Doer: cfg.Doer}
+					}
+				})
+				_, err := tr.Pull(ctx(t), "note", core.PullRequest{})
+				e := coreErr(t, err)
+				assert.Equal(t, tc.code, e.Code, err.Error())
+				assert.Equal(t, tc.retryable, e.Retryable)
+				assert.Equal(t, tc.after, e.RetryAfter)
+				assert.Contains(t, err.Error(), tc.msg)
+				assert.NotContains(t, err.Error(), "<html>", "no HTML in messages")
+			})
+		}
 	}
 }
 

@@ -49,7 +49,10 @@ type Transport struct {
 	tokens  tokens
 }
 
-var _ core.Transport = (*Transport)(nil)
+var (
+	_ core.Transport  = (*Transport)(nil)
+	_ core.PullSender = (*Transport)(nil)
+)
 
 // New checks cfg and returns a Transport.
 func New(cfg Config) (*Transport, error) {

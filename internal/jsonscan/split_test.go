@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -59,5 +60,25 @@ func FuzzSplitArray(f *testing.F) {
 		for i := range want {
 			assert.Equal(t, string(want[i]), string(items[i]), "%q", b)
 		}
+	})
+}
+
+// FuzzSplitValidArray: SplitValidArray cuts an array whole exactly when it is valid JSON (in a
+// document that is just the array), into the items SplitArray cuts.
+func FuzzSplitValidArray(f *testing.F) {
+	for _, s := range append(splitSeeds, `[{"a":}]`, `[01]`, `[[1,]]`, "[\"\x01\"]", `[{"a":"\u12"}]`, `[tru]`) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, next, ok := SplitValidArray(b, SkipWS(b, 0), 0)
+		require.LessOrEqual(t, next, len(b))
+		whole := ok && SkipWS(b, next) == len(b)
+		valid := json.Valid(b) && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '['
+		require.Equal(t, valid, whole, "%q", b)
+		if !whole {
+			return
+		}
+		want, _, _ := SplitArray(b, SkipWS(b, 0))
+		require.Equal(t, want, items, "%q", b)
 	})
 }

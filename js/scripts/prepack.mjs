@@ -25,7 +25,7 @@ function goSources(dir) {
 const BUILT = {
   'sync.wasm': () => [...['core', 'memstore', 'idbstore', 'wasm'].flatMap((d) => goSources(join(root, d))),
     join(root, 'go.mod'), join(root, 'go.sum')],
-  'wasm_exec.js': () => [join(js, 'scripts', 'wasm-exec.mjs'), join(js, 'sync.wasm')],
+  'wasm_exec.js': () => [join(js, 'scripts', 'wasm-exec.mjs'), join(js, 'sync.wasm'), join(root, 'wasm', 'fetch.js')],
   'idb-helpers.js': () => [join(root, 'idbstore', 'helpers.js')],
 };
 

@@ -1,0 +1,176 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/simserver"
+	"github.com/offsync/offsync/memstore"
+)
+
+// sendingTransport is the simserver as a PullSender: a page's request and the reading of its
+// answer are two steps, both logged with the store's page applications.
+type sendingTransport struct {
+	*simserver.Server
+	log     *stepLog
+	badRead int // the Read of this page (1-based) fails; 0: none
+}
+
+// stepLog records the order of sends, reads and page applications.
+type stepLog struct {
+	mu    sync.Mutex
+	steps []string
+}
+
+func (l *stepLog) add(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.steps = append(l.steps, s)
+}
+
+func (l *stepLog) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.steps...)
+}
+
+func (l *stepLog) count(prefix string) int {
+	n := 0
+	for _, s := range l.all() {
+		if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *sendingTransport) SendPull(ctx context.Context, kind string, req core.PullRequest) (core.SentPull, error) {
+	n := s.log.count("send") + 1
+	s.log.add("send" + strconv.Itoa(n))
+	page, err := s.Server.Pull(ctx, kind, req)
+	if err != nil {
+		return nil, err
+	}
+	return sentAnswer{page: page, n: n, s: s}, nil
+}
+
+type sentAnswer struct {
+	page core.PullPage
+	n    int
+	s    *sendingTransport
+}
+
+func (a sentAnswer) Read() (core.PullPage, error) {
+	a.s.log.add("read" + strconv.Itoa(a.n))
+	if a.n == a.s.badRead {
+		return core.PullPage{}, core.Errorf(core.CodeProtocol, "pull", "unreadable page")
+	}
+	return a.page, nil
+}
+
+// loggingStore is a memstore whose ApplyPage is logged, and which waits (bounded) in its first
+// two for the next page's request to be sent (unless Serial, which sends nothing ahead), so
+// that the overlap is seen whatever the timing.
+type loggingStore struct {
+	*memstore.Store
+	log     *stepLog
+	serial  bool
+	applied int
+}
+
+func (s *loggingStore) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
+	s.applied++
+	n := strconv.Itoa(s.applied)
+	s.log.add("apply" + n)
+	if s.applied <= 2 && !s.serial {
+		deadline := time.Now().Add(overlapWait)
+		for s.log.count("send") <= s.applied && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	defer s.log.add("applied" + n)
+	return s.Store.ApplyPage(ctx, kind, items, next)
+}
+
+func newSendingClient(t *testing.T, srv *simserver.Server, serial bool, badRead int) (*core.Engine, *stepLog) {
+	t.Helper()
+	log := &stepLog{}
+	st := &loggingStore{Store: memstore.New(), log: log, serial: serial}
+	eng, err := core.New(core.Config{
+		Store: st, Transport: &sendingTransport{Server: srv, log: log, badRead: badRead}, Kinds: testKinds,
+		PageSize: 3, Serial: serial, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = eng.Close()
+		_ = st.Close()
+	})
+	return eng, log
+}
+
+// A PullSender's next page is sent while the current page is applied, and its answer is read
+// only once that page is applied: a transport holding answers outside the program's memory
+// until they are read has one page in memory at a time (docs/DESIGN.md "Pull").
+func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
+	for _, serial := range []bool{false, true} {
+		t.Run("serial="+strconv.FormatBool(serial), func(t *testing.T) {
+			srv := newServer()
+			for i := range 7 {
+				_, err := srv.Put("note", []byte(`{"id":"n`+strconv.Itoa(i)+`"}`))
+				require.NoError(t, err)
+			}
+			eng, log := newSendingClient(t, srv, serial, 0)
+			stats, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
+			require.NoError(t, err)
+			assert.Equal(t, 7, stats.Pulled)
+			steps := log.all()
+			at := func(s string) int {
+				for i, v := range steps {
+					if v == s {
+						return i
+					}
+				}
+				t.Fatalf("%s not in %v", s, steps)
+				return -1
+			}
+			for page := 1; page <= 2; page++ {
+				p, next := strconv.Itoa(page), strconv.Itoa(page+1)
+				assert.Less(t, at("applied"+p), at("read"+next), "page %s read before page %s was applied: %v", next, p, steps)
+				if serial {
+					assert.Less(t, at("applied"+p), at("send"+next), "Serial sends nothing ahead: %v", steps)
+				} else {
+					assert.Less(t, at("send"+next), at("applied"+p), "page %s not sent while page %s was applied: %v", next, p, steps)
+				}
+			}
+		})
+	}
+}
+
+// An answer that cannot be read ends the pull with its error; the pages before it stay
+// applied, the cursor stays at the last of them.
+func TestPullAnswerThatCannotBeRead(t *testing.T) {
+	srv := newServer()
+	for i := range 7 {
+		_, err := srv.Put("note", []byte(`{"id":"n`+strconv.Itoa(i)+`"}`))
+		require.NoError(t, err)
+	}
+	eng, log := newSendingClient(t, srv, false, 2)
+	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
+	require.Error(t, err)
+	var ce *core.Error
+	require.True(t, errors.As(err, &ce))
+	assert.Equal(t, core.CodeProtocol, ce.Code)
+	assert.Equal(t, 1, log.count("applied"), "page 2 was not applied")
+	cur, err := eng.Cursors(ctx(t))
+	require.NoError(t, err)
+	third, _ := srv.Record("note", "n2")
+	assert.Equal(t, core.Cursor{UpdatedAt: third.UpdatedAt, ID: "n2"}, cur["note"])
+}
