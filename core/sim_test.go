@@ -349,6 +349,20 @@ func (o simObserved) Pull(ctx context.Context, kind string, req core.PullRequest
 	return o.Transport.Pull(ctx, kind, req)
 }
 
+// Fetch and Health hold w.mu too: the server's BeforeCall hook (callFault) writes the world's
+// bookkeeping, and a refetch may run beside a prefetched pull page.
+func (o simObserved) Fetch(ctx context.Context, kind, id string) (core.Record, bool, error) {
+	o.w.mu.Lock()
+	defer o.w.mu.Unlock()
+	return o.Transport.Fetch(ctx, kind, id)
+}
+
+func (o simObserved) Health(ctx context.Context) error {
+	o.w.mu.Lock()
+	defer o.w.mu.Unlock()
+	return o.Transport.Health(ctx)
+}
+
 // resolve is the manual strategy's user: a random decision; "defer" only with the deferral
 // moves and never in the quiet round (which must be able to settle everything).
 func (w *simWorld) resolve(_ context.Context, c core.Conflict) (core.Resolution, error) {
