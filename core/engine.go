@@ -85,6 +85,11 @@ type Engine struct {
 	mu     sync.Mutex
 	closed bool
 	run    *run // the sync, full resync or resolution running now; nil when idle
+	// writes counts the local writes under way (added under mu while not closed), so that
+	// Close delivers their change events: a write's store call can end after its data
+	// committed and its caller moved on (idbstore resolves a put at its commit), and the app
+	// may close at once; other tabs learn of the write only from that event.
+	writes sync.WaitGroup
 	state  engineState
 	offset time.Duration // estimated server clock minus device clock
 	// fullResyncAt is the last full resync time read or written (zero: not known yet).
@@ -329,8 +334,8 @@ func (e *Engine) DropParked(ctx context.Context, opIDs []string) error {
 // subscription. A slow subscriber never blocks the engine and loses nothing: its events queue.
 func (e *Engine) Subscribe() (<-chan Event, func()) { return e.bus.subscribe() }
 
-// Close cancels a running sync, waits for it, and ends subscriptions after
-// delivering what they have queued. Later calls return an ErrClosed error.
+// Close cancels a running sync, waits for it and for the local writes under way, and ends
+// subscriptions after delivering what they have queued. Later calls return an ErrClosed error.
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	if e.closed {
@@ -344,6 +349,7 @@ func (e *Engine) Close() error {
 	if r != nil {
 		<-r.done
 	}
+	e.writes.Wait()
 	e.bus.close()
 	return nil
 }
@@ -382,6 +388,14 @@ func (e *Engine) unpark(ctx context.Context, op string, opIDs []string, requeue 
 // writeLocal is the one store call of a local write, then its change event. The pending count
 // comes with the write (counted in its transaction): a recount would be a second transaction.
 func (e *Engine) writeLocal(ctx context.Context, op, kind string, writes []LocalWrite) ([]Record, error) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, Errorf(CodeClosed, op, "the engine is closed")
+	}
+	e.writes.Add(1)
+	e.mu.Unlock()
+	defer e.writes.Done()
 	res, err := e.cfg.Store.WriteLocal(ctx, writes)
 	if err != nil {
 		return nil, Wrap(CodeStorage, op+" "+kind, err)

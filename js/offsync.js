@@ -572,6 +572,7 @@ class Client {
     if (this.#shared && typeof BroadcastChannel === 'function') {
       this.#channel = new BroadcastChannel('offsync:' + this.#name);
       this.#channel.onmessage = (m) => {
+        if (this.#closed) return;
         const { kind, ids, hello, here } = m.data || {};
         if (hello || here) {
           if (hello) this.#channel?.postMessage({ here: true });
@@ -974,12 +975,17 @@ class Client {
     });
     this.#closed = true;
     this.#live.stop();
-    this.#flushBroadcast();
-    this.#channel?.close();
-    this.#channel = null;
     try {
       await done;
     } finally {
+      // Other tabs hear this one's last changes: the change events of writes that resolved just
+      // before close() come after their Promises (DESIGN.md), so the channel stays open until Go
+      // has closed; what was kept while no other tab had answered goes too, as one may have
+      // opened without being heard yet.
+      if (this.#unsent.size > 0) this.#meet();
+      this.#flushBroadcast();
+      this.#channel?.close();
+      this.#channel = null;
       this.#release?.();
     }
   }

@@ -215,6 +215,32 @@ test('a tab alone posts no change messages; one that opens later hears of the wr
   }
 });
 
+test('a tab that writes and closes at once still tells the others: kept changes and the last write\'s event go out at close', async () => {
+  const context = await h.browser.newContext();
+  try {
+    const cfg = cfgFor();
+    // The listener never answers the hello, so the writing tab never hears of another tab.
+    const ear = await newPage(context);
+    await ear.evaluate((name) => {
+      window.heard = [];
+      new BroadcastChannel('offsync:' + name).onmessage = (m) => window.heard.push(m.data);
+    }, cfg.name);
+    const c = await newPage(context);
+    await openIn(c, cfg);
+    // close() right after the awaited put: its change event comes after its Promise resolved.
+    await c.evaluate(async () => {
+      await window.db.put('note', { id: 'quick-1' });
+      await window.db.put('note', { id: 'quick-2' });
+      await window.db.close();
+    });
+    await ear.waitForFunction(() => window.heard.some((m) => m.kind === 'note'), null, { timeout: 10_000 });
+    const notes = (await ear.evaluate(() => window.heard)).filter((m) => m.kind !== undefined);
+    assert.deepEqual(notes, [{ kind: 'note', ids: ['quick-1', 'quick-2'] }]);
+  } finally {
+    await context.close();
+  }
+});
+
 test('sync() in one tab waits while another tab holds the sync lock; a signal cancels the wait', async () => {
   const context = await h.browser.newContext();
   try {
