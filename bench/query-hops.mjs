@@ -57,11 +57,16 @@ try {
       range: (db, i) => db.query('q', { where: { n: { gte: (i * 37) % 900000, lt: (i * 37) % 900000 + 100000 } }, orderBy: [['n', 'desc']], limit: 50 }),
       count: (db, i) => db.count('q', { where: { n: { gte: (i * 37) % 900000, lt: (i * 37) % 900000 + 100000 } } }),
     };
-    // raw: the same index read on offsync's own index (keys as idbstore encodes them: [tag, value]).
+    // raw: the same index read on offsync's own index (keys as idbstore encodes them: [tag, value]
+    // before layout 5, the helpers' strings from it on; both builds share one database, so both
+    // must have the same layout).
+    const { idbHelpers } = await import('/js/idb-helpers.js');
+    const anyKey = (await req(dbs.a.idb.transaction('records').objectStore('records').index(ixName(dbs.a.idb, 'n')).openKeyCursor()))?.key;
+    const k3 = typeof anyKey === 'string' ? (x) => idbHelpers().ixTest.bound([3, x]) : (x) => [3, x];
     const raw = {
-      eq: (v, i) => req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'grp')).getAll(IDBKeyRange.only([3, i % groups]))).then((vs) => vs.map((x) => JSON.parse(x.data))),
-      range: (v, i) => { const lo = (i * 37) % 900000; return req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'n')).getAll({ query: IDBKeyRange.bound([3, lo], [3, lo + 100000], false, true), count: 51, direction: 'prev' })).then((vs) => vs.map((x) => JSON.parse(x.data))); },
-      count: (v, i) => { const lo = (i * 37) % 900000; return req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'n')).count(IDBKeyRange.bound([3, lo], [3, lo + 100000], false, true))); },
+      eq: (v, i) => req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'grp')).getAll(IDBKeyRange.only(k3(i % groups)))).then((vs) => vs.map((x) => JSON.parse(x.data))),
+      range: (v, i) => { const lo = (i * 37) % 900000; return req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'n')).getAll({ query: IDBKeyRange.bound(k3(lo), k3(lo + 100000), false, true), count: 51, direction: 'prev' })).then((vs) => vs.map((x) => JSON.parse(x.data))); },
+      count: (v, i) => { const lo = (i * 37) % 900000; return req(v.idb.transaction('records').objectStore('records').index(ixName(v.idb, 'n')).count(IDBKeyRange.bound(k3(lo), k3(lo + 100000), false, true))); },
     };
     const out = {};
     // Means of the middle 80% (the page's clock ticks in 0.1 ms: a median would round).

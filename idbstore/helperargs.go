@@ -229,8 +229,8 @@ type roArgs struct {
 	Args   js.Value `js:"args"`
 }
 
-// ixBounds is a query index's range: Lo and Hi array keys as JSON text (query.go keyRange) or
-// as a walk's batch reported them, null for no bound.
+// ixBounds is a query index's range: Lo and Hi as their key parts' JSON text (query.go
+// keyRange) or as a walk's batch reported them (keys), null for no bound.
 type ixBounds struct {
 	Lo     js.Value `js:"lo"`
 	LoOpen bool     `js:"loOpen"`

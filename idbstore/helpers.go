@@ -29,6 +29,7 @@ type helpers struct {
 	writeAhead, raiseWatermarks, pageState, versions js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro  js.Value
 	startReads                                       js.Value
+	rekeyIndexes                                     js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -57,6 +58,7 @@ func newHelpers(given js.Value) *helpers {
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),
 		pageState: h.Get("pageState"), versions: h.Get("versions"), startReads: h.Get("startReads"),
+		rekeyIndexes: h.Get("rekeyIndexes"),
 	}
 }
 

@@ -593,11 +593,29 @@ H.countPending = (tx) => {
 };
 // Query indexes (query_schema.go, query.go). An index of a kind over fields is the records
 // store's index named 'q:' + JSON [kind, fields]; its key path is a property xN of the record's
-// value holding the fields' values in the query order (JS-API.md): per field 0 for null or
-// missing, 1 false, 2 true, 3 and the number, 4 and the string, 5 for an array or object. A
-// tombstone has none, so indexes hold live records only. The indexes of a connection are read
-// once from its records store (the database, not the app's options, says what they are, so
-// every tab computes the same values).
+// value: one string (ixPart per field) that sorts, by UTF-16 code units as IndexedDB compares
+// strings, in the query order of the fields' values (JS-API.md). A tombstone has none, so
+// indexes hold live records only. The indexes of a connection are read once from its records
+// store (the database, not the app's options, says what they are, so every tab computes the
+// same values).
+//
+// ixPart: per field a tag ('0' null or missing, '1' false, '2' true, '3' number, '4' string,
+// '5' array or object), then a number's double as 4 code units of its bits made to sort as
+// unsigned integers (-0 as 0), a string's code units with U+0000 and U+0001 escaped (as 1 1
+// and 1 2) and a U+0000 end. Every part is prefix-free, so compound keys order field by
+// field; key + '\uffff' lies after every key that starts with key (no tag is U+FFFF).
+// (Layout v5; before it, arrays [tag, value?...]: query-keys.mjs measured the string 5–8%
+// cheaper to count over and 2–4% to read through, DESIGN.md "Queries and indexes".)
+const ixBits = new DataView(new ArrayBuffer(8));
+const ixNum = (x) => {
+  ixBits.setFloat64(0, x === 0 ? 0 : x);
+  let hi = ixBits.getUint32(0), lo = ixBits.getUint32(4);
+  if (hi >= 0x80000000) { hi = ~hi >>> 0; lo = ~lo >>> 0; } else hi = (hi | 0x80000000) >>> 0;
+  return String.fromCharCode(hi >>> 16, hi & 0xffff, lo >>> 16, lo & 0xffff);
+};
+const ixStr = (s) => (/[\x00\x01]/.test(s) ? s.replace(/[\x00\x01]/g, (c) => (c === '\x00' ? '\x01\x01' : '\x01\x02')) : s) + '\x00';
+const ixPart = (x) => (x === undefined || x === null ? '0' : x === false ? '1' : x === true ? '2'
+  : typeof x === 'number' ? '3' + ixNum(x) : typeof x === 'string' ? '4' + ixStr(x) : '5');
 const ixSpecs = new WeakMap();
 const ixRead = (st) => {
   const m = new Map();
@@ -615,22 +633,33 @@ const ixOf = (tx) => {
   return m;
 };
 const ixKey = (o, paths) => {
-  const k = [];
+  let k = '';
   for (const p of paths) {
     let x = o;
     for (const seg of p) {
       x = x !== null && typeof x === 'object' && !Array.isArray(x) && Object.prototype.hasOwnProperty.call(x, seg) ? x[seg] : undefined;
       if (x === undefined) break;
     }
-    if (x === undefined || x === null) k.push(0);
-    else if (x === false) k.push(1);
-    else if (x === true) k.push(2);
-    else if (typeof x === 'number') k.push(3, x);
-    else if (typeof x === 'string') k.push(4, x);
-    else k.push(5);
+    k += ixPart(x);
   }
   return k;
 };
+// ixBound is a range bound as query.go's keyRange and query.js's keyBounds describe it, an
+// array [tag, value?...] of the ixParts (3 and 4 followed by their value, a last tag alone)
+// with [] for "after every key with this start" (null: unbounded), as an index key.
+const ixBound = (items) => {
+  if (items === null) return null;
+  let k = '';
+  for (let i = 0; i < items.length; i++) {
+    const t = items[i];
+    if (typeof t === 'object') k += '\uffff';
+    else if ((t === 3 || t === 4) && i + 1 < items.length && typeof items[i + 1] !== 'object') k += ixPart(items[++i]);
+    else k += String.fromCharCode(0x30 + t);
+  }
+  return k;
+};
+// ixTest is the encoding for js/test's order test (keys of values, and of bounds).
+H.ixTest = { part: ixPart, bound: ixBound };
 // ixRow sets a record value's index properties (list: its kind's indexes, if any).
 const ixRow = (list, v) => {
   if (list === undefined || v.deleted) return v;
@@ -666,14 +695,22 @@ H.syncIndexes = (tx, { want }) => {
     st.createIndex(name, 'x' + n);
     changed = true;
   }
-  const ix = ixRead(st);
-  ixSpecs.set(tx.db, ix);
-  if (!changed) return;
-  walk(tx, 'records', (v) => {
-    for (const k of Object.keys(v)) if (/^x[0-9]+$/.test(k)) delete v[k];
-    ixRow(ix.get(v.kind), v);
-    return true;
-  });
+  ixSpecs.set(tx.db, ixRead(st));
+  if (changed) rekey(tx);
+};
+// rekey rewrites every record value's index properties for the indexes the records store has
+// when the walk runs (read then: an upgrade's syncIndexes runs after the layout migrations).
+const rekey = (tx) => walk(tx, 'records', (v) => {
+  let had = false;
+  for (const k of Object.keys(v)) if (/^x[0-9]+$/.test(k)) { delete v[k]; had = true; }
+  const list = ixOf(tx).get(v.kind);
+  ixRow(list, v);
+  return had || list !== undefined;
+});
+// rekeyIndexes re-encodes the index properties of every record as ixPart's strings (upgrade
+// v4 → v5; a database without query indexes has none to rewrite).
+H.rekeyIndexes = (tx) => {
+  for (const name of tx.objectStore('records').indexNames) if (name.startsWith('q:')) { rekey(tx); return; }
 };
 // ixPage reads the index entries of a query walk (query.go) and reports those that match conds
 // (as scan), framed as page's records; result [text, framed, boundary]. With head, the first n entries of the range (ascending, one
@@ -692,13 +729,6 @@ const ixRange = (lo, loOpen, hi, hiOpen) => {
     if (c > 0 || (c === 0 && (loOpen || hiOpen))) return undefined;
     throw e;
   }
-};
-// ixKeyEq: two index keys (helpers' xN arrays of tags, numbers and strings) are equal, as
-// indexedDB.cmp would say without a call into the browser.
-const ixKeyEq = (a, b) => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 };
 // The conditions an index range does not enforce are checked here, before records cross to
 // Go: conds is JSON [[path, op, operand]...] (query.go residualJSON) or null for none. The
@@ -798,21 +828,24 @@ H.scan = (st, { kind, conds, order, take }, cb) => {
   };
   next([kind, ''], false);
 };
-// ixKeyArg: a bound as query.go sends it (JSON text) or as a walk's batch reported it (a key).
-const ixKeyArg = (k) => (typeof k === 'string' ? JSON.parse(k) : k);
+// ixKeyArg: a bound as query.go sends it (JSON text of ixBound's items), as query.js plans it
+// (the items) or as a walk's batch reported it (a key: it starts with a tag, never '[').
+const ixKeyArg = (k) => (typeof k === 'string' ? (k.charCodeAt(0) === 0x5b ? ixBound(JSON.parse(k)) : k) : ixBound(k));
 H.ixPage = (index, { lo, loOpen, hi, hiOpen, desc, n, head, conds }, cb) => {
   const cs = conds === null ? null : JSON.parse(conds);
   ixWalkRead(index, ixKeyArg(lo), loOpen, ixKeyArg(hi), hiOpen, desc, n, head,
     (vs, b) => cb(0, true, [...qFrame(vs, cs), b]), (e) => cb(0, false, e));
 };
 // ixWalkRead is ixPage's reading: done(values, boundary) with the entries read, fail(error).
+// The values come in index order (by key, ties by id), with desc (and not head) in exactly
+// the reverse.
 const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) => {
   const range = ixRange(lo, loOpen, hi, hiOpen);
   if (range === undefined) { done([], null); return; }
   const cb = (_, ok, x) => (ok ? done(x[0], x[1]) : fail(x));
   const read = (r, count, b) => {
     const g = index.getAll(r, count > 0 ? count : undefined);
-    g.onsuccess = () => cb(0, true, [g.result, b]);
+    g.onsuccess = () => cb(0, true, [desc && !head ? g.result.reverse() : g.result, b]);
     g.onerror = () => cb(0, false, g.error);
   };
   if (head) { read(range, n, null); return; }
@@ -825,11 +858,11 @@ const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) =>
       const vs = g.result, kp = index.keyPath;
       if (vs.length <= n) { cb(0, true, [vs, null]); return; }
       const b = vs[n - 1][kp];
-      if (!ixKeyEq(vs[n][kp], b)) { vs.length = n; cb(0, true, [vs, b]); return; }
+      if (vs[n][kp] !== b) { vs.length = n; cb(0, true, [vs, b]); return; }
       const g2 = index.getAll(IDBKeyRange.only(b));
       g2.onsuccess = () => {
-        const rest = vs.slice(0, n).filter((v) => !ixKeyEq(v[kp], b));
-        cb(0, true, [rest.concat(g2.result), b]);
+        const rest = vs.slice(0, n).filter((v) => v[kp] !== b);
+        cb(0, true, [rest.concat(desc ? g2.result.reverse() : g2.result), b]);
       };
       g2.onerror = () => cb(0, false, g2.error);
     };
@@ -864,18 +897,41 @@ H.ro = (h, { index, helper, args }, cb) => {
 // arrays ([[path, op, operand]...] or null, [[path, desc]...]).
 H.ixQuery = (index, { lo, loOpen, hi, hiOpen, desc, n, head, conds, order, offset, limit }, cb) => {
   ixWalkRead(index, ixKeyArg(lo), loOpen, ixKeyArg(hi), hiOpen, desc, n, head, (vs) => {
-    let rows;
+    let out;
     try {
-      rows = qRows(vs, conds, order);
+      if (n > 0 && conds === null) {
+        out = qOrdered(vs, index.keyPath, desc, offset, limit);
+      } else {
+        const rows = qRows(vs, conds, order);
+        const end = limit < 0 ? rows.length : Math.min(rows.length, offset + limit);
+        out = new Array(Math.max(end - offset, 0));
+        for (let i = offset; i < end; i++) out[i - offset] = rows[i].o;
+      }
     } catch (e) {
       cb(0, false, e);
       return;
     }
-    const end = limit < 0 ? rows.length : Math.min(rows.length, offset + limit);
-    const out = new Array(Math.max(end - offset, 0));
-    for (let i = offset; i < end; i++) out[i - offset] = rows[i].o;
     cb(0, true, out);
   }, (e) => cb(0, false, e));
+};
+// qOrdered is the window of a pushed-down read (n > 0: an ordered walk, nothing to check):
+// the values in ixWalkRead's order are in the query's but for ties, which the rules order by
+// id ascending and a descending walk meets by id descending: those runs are turned around.
+// Only the window's records are parsed; no order values are read, no sort runs.
+const qOrdered = (vs, kp, desc, offset, limit) => {
+  const end = limit < 0 ? vs.length : Math.min(vs.length, offset + limit);
+  if (desc) {
+    for (let i = 0; i < end;) {
+      const k = vs[i][kp];
+      let j = i + 1;
+      while (j < vs.length && vs[j][kp] === k) j++;
+      for (let a = i, b = j - 1; a < b; a++, b--) { const t = vs[a]; vs[a] = vs[b]; vs[b] = t; }
+      i = j;
+    }
+  }
+  const out = new Array(Math.max(end - offset, 0));
+  for (let i = offset; i < end; i++) out[i - offset] = JSON.parse(vs[i].data);
+  return out;
 };
 // qRows parses the live values of vs, keeps those that match conds and orders them by order,
 // then id: rows {v, o: the data, k: order's values (one order key: its value)}. An ordered

@@ -32,7 +32,7 @@ func (s *Store) indexesOf(kind string) []ixInfo {
 const maxRead = 1 << 30
 
 // walkPlan is a plan over kind's indexes with its index's name and range as the helpers take
-// them (lo and hi: JSON array keys, or null for unbounded).
+// them (lo and hi: the JSON text of key parts, keyRange, or null for unbounded).
 type walkPlan struct {
 	core.Plan
 	name           string
@@ -337,8 +337,9 @@ func decodeIndexPage(out []core.Record, kind string, v js.Value) ([]core.Record,
 	return decodeRecords(out, kind, v.Index(0).String(), v.Index(1).Bool())
 }
 
-// keyPart appends v's index encoding (helpers.js ixKey) as JSON array items: the type's tag,
-// then the value for numbers and strings. ok is false for a number JSON cannot hold.
+// keyPart appends v's index key part as JSON array items (helpers.js ixBound encodes them as
+// ixPart does): the type's tag, then the value for numbers and strings. ok is false for a
+// number JSON cannot hold.
 func keyPart(b []byte, v core.Value) ([]byte, bool) {
 	if len(b) > 1 {
 		b = append(b, ',')
@@ -358,10 +359,12 @@ func classTags(class core.ValueTag) (first, next core.ValueTag) {
 	return class, class + 1
 }
 
-// keyRange is r as IndexedDB key bounds, each the JSON text of an array key ("" unbounded; the
-// helper parses them). An empty array sorts after every number and string, so prefix + [[]]
-// lies after every key that starts with prefix. A number JSON cannot hold (±Inf) cannot be an
-// index key either: then the range is the whole index and the conditions are checked after.
+// keyRange is r as index key bounds, each the JSON text of the key's parts ("" unbounded; the
+// helper parses them and encodes the key: ixBound). A last [] stands for "after": prefix +
+// [[]] lies after every key that starts with prefix. A number JSON cannot hold (±Inf) cannot
+// be a bound: then the range is the whole index and the conditions are checked after. (Go
+// does not encode the keys itself: a number's part may hold lone surrogates, which a Go
+// string cannot carry to JavaScript.)
 func keyRange(r *core.IndexRange) (lo string, loOpen bool, hi string, hiOpen bool, exact bool) {
 	prefix := []byte{'['}
 	var ok bool

@@ -26,7 +26,10 @@ import (
 //	v4 the marks store's entry 0, {n: 0, pending}, holds the outbox's size: a local write reads
 //	   it with the marks instead of counting the outbox (a count walks the whole entity index,
 //	   a cost that grew with the backlog), and every change of the outbox's size rewrites it.
-const schemaVersion = 4
+//	v5 query index keys are one string per entry (helpers.js ixPart) instead of an array
+//	   [tag, value?...]: IndexedDB counts and reads over them faster; the upgrade re-encodes
+//	   every record's index properties (rekeyIndexes).
+const schemaVersion = 5
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -66,7 +69,13 @@ func migrations() []migration {
 		func(h *helpers, _, tx js.Value) {
 			h.countPending.Invoke(tx)
 		},
+		stringIndexKeys,
 	}
+}
+
+// stringIndexKeys re-encodes the query index keys as strings (v5).
+func stringIndexKeys(h *helpers, _, tx js.Value) {
+	h.rekeyIndexes.Invoke(tx)
 }
 
 // upgrade runs the migrations from the layout of oldVersion (query_schema.go) to

@@ -343,11 +343,11 @@ function planIndex(fields, conds, order, limit) {
   return { plan: { range: r, residual, ordered, desc }, score };
 }
 
-// keyPart is a value's index key items (helpers.js ixKey): its tag, then numbers' and strings' value.
+// keyPart is a value's index key items (helpers.js ixBound): its tag, then numbers' and strings' value.
 const keyPart = (v) => (typeof v === 'number' || typeof v === 'string' ? [tagOf(v), v] : [tagOf(v)]);
 
-// keyBounds is the range as IndexedDB array keys (idbstore's keyRange; null: unbounded). [[]]
-// sorts after every number and string: prefix + [[]] lies after every key starting with prefix.
+// keyBounds is the range as index key parts (idbstore's keyRange; null: unbounded), which the
+// helpers encode as keys (ixBound): a last [] means after every key starting with the rest.
 function keyBounds(r) {
   const prefix = r.eq.flatMap(keyPart);
   if (!r.ranged) {
