@@ -26,7 +26,12 @@ import (
 //	v4 the marks store's entry 0, {n: 0, pending}, holds the outbox's size: a local write reads
 //	   it with the marks instead of counting the outbox (a count walks the whole entity index,
 //	   a cost that grew with the backlog), and every change of the outbox's size rewrites it.
-const schemaVersion = 4
+//	v5 one row per entity (toOneRow): the records row carries the entity's pending ops (ops, in
+//	   order, with their Seqs), pseq (its first op's Seq, the sparse index pending: the outbox
+//	   is that index) and oids (its ops' ids, the unique multiEntry index opIds); an entity with
+//	   ops and no record is a row without data. A create is one add of one row. The outbox,
+//	   later and the size entry go; marks hold op ids (Seqs come from a clock, seqs.go).
+const schemaVersion = 5
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -66,7 +71,19 @@ func migrations() []migration {
 		func(h *helpers, _, tx js.Value) {
 			h.countPending.Invoke(tx)
 		},
+		toOneRow,
 	}
+}
+
+// toOneRow is the v4 → v5 step: the records store gains the pending and opIds indexes, then
+// H.toOneRow moves every outbox op into its entity's row (keeping its Seq), turns the marks'
+// Seqs into op ids and drops the outbox, the later store and the size entry. The query
+// indexes' properties stay on the rows it rewrites.
+func toOneRow(h *helpers, _, tx js.Value) {
+	records := tx.Call("objectStore", stRecords)
+	records.Call("createIndex", "pending", "pseq")
+	records.Call("createIndex", "opIds", "oids", map[string]any{"unique": true, "multiEntry": true})
+	h.toOneRow.Invoke(tx)
 }
 
 // upgrade runs the migrations from the layout of oldVersion (query_schema.go) to
