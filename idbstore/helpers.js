@@ -72,17 +72,26 @@ H.gather = (src, { method, keys }, cb) => {
 // skip tombstones), its pending ops in order (ops, each with its seq, never inFlight), pseq
 // (the first op's seq, indexed by 'pending': sparse, rows without ops are not in it) and oids
 // (the ops' ids, the unique multiEntry index 'opIds': an op id is pending on one row at most).
+// An op whose payload is the row's data (an upsert's usually is) stores pd: 1 instead of a
+// second copy: a row is written and read (every outbox page) with its data once.
 const hasRec = (v) => v.data !== undefined;
 const dead = (v) => v.deleted || v.data === undefined;
 const rowKey = (v) => JSON.stringify([v.kind, v.id]);
 // setOps makes ops (in order) v's pending ops.
 const setOps = (v, ops) => {
   if (ops.length > 0) {
+    for (const o of ops) if (typeof o.payload === 'string' && o.payload === v.data) { delete o.payload; o.pd = 1; }
     v.ops = ops; v.pseq = ops[0].seq; v.oids = ops.map((o) => o.opId);
   } else {
     delete v.ops; delete v.pseq; delete v.oids;
   }
   return v;
+};
+// opsOf returns v's pending ops as setOps took them (payloads that are the data put back).
+const opsOf = (v) => {
+  if (!v.ops) return [];
+  for (const o of v.ops) if (o.pd) { o.payload = v.data; delete o.pd; }
+  return v.ops;
 };
 // recOfLine is a framed record line (REC's order) as a row value, without ops.
 const recOfLine = (line) => {
@@ -128,7 +137,7 @@ const countInto = (tx) => {
 // rows that hold one, their ops with inFlight from the marks.
 const loadRows = (rows, marked, parked) => {
   const recs = rows.map((v) => (v !== null && hasRec(v) ? v : null));
-  const ops = rows.map((v) => (v === null || !v.ops ? [] : v.ops));
+  const ops = rows.map((v) => (v === null ? [] : opsOf(v)));
   for (const vs of ops) for (const o of vs) o.inFlight = marked.has(o.opId);
   return loadResult(recs, ops, parked);
 };
@@ -412,7 +421,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
       at.pseq = last; at.seen = seen;
     }
     const ops = [];
-    for (const v of vs) for (const o of v.ops) { o.inFlight = state.marked.has(o.opId); ops.push(o); }
+    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); ops.push(o); }
     const [text, framed] = opsText(ops);
     cb(0, true, [got.length === count + skip.size, text, at.pseq ?? null, framed, state.n ?? -1]);
   };
