@@ -97,7 +97,7 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		} else if first, pending, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: js.Null(), hi: js.Null()}, want, c.Pick, state); err != nil {
 			return err
 		}
-		out = first
+		out = append(out, first...) // never nil: an empty outbox is [] to the bridge
 		if all {
 			pending = len(out)
 		}

@@ -164,4 +164,7 @@ func TestUpgradeFromV4(t *testing.T) {
 	}
 	same("all acknowledged")
 	assert.Empty(t, readRaw(t, name).Ops)
+	empty, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	assert.NotNil(t, empty, "an empty outbox is an empty list (the bridge's [])")
 }
