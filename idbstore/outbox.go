@@ -44,8 +44,10 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 }
 
 // Claim reads the pending ops from the rows that hold them, in pages in pseq order (the
-// pending index, pendingOps), each in flight when the marks name it, and counts them (the
-// opIds index: one entry per op) unless it reads them all. Without c.Pick it reads the first
+// pending index, pendingOps), each in flight when the marks name it. The pending count is the
+// number read when it reads them all, a count of the opIds index (one entry per op) for
+// c.Limit 0 (PendingCount) or when the Store knows none, and else the Store's (pendingCount:
+// a claim's count is not used, and a count walks the whole index). Without c.Pick it reads the first
 // c.Limit ops. With it, in one transaction with the local writes' durability, it reads from
 // c.From on (a batch read from the outbox lies in a short Seq range), then the rows before
 // c.From only when it took fewer than c.Limit, and adds one marks entry for those it took not
@@ -64,10 +66,11 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		run = s.updateDurable
 	}
 	all := c.Limit < 0 && c.Pick == nil
+	known, ok := s.count.known()
 	err := run(ctx, op, []string{stRecords, stMarks}, func(t *txn) error {
 		out, pending = out[:0], -1
 		state := js.Global().Get("Object").New()
-		state.Set("count", !all)
+		state.Set("count", c.Limit == 0 || !all && !ok)
 		if c.Limit == 0 {
 			// The count alone: one page of no rows reads the marks and counts.
 			v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: js.Null(), Hi: js.Null(), Count: 1, At: js.Global().Get("Object").New(), State: state})
@@ -101,7 +104,10 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		if all {
 			pending = len(out)
 		}
-		t.counted = pending
+		t.counted = pending // read or counted in this transaction (-1: neither)
+		if pending < 0 {
+			pending = known
+		}
 		if c.Pick != nil {
 			var ids []string
 			for i := range out {
