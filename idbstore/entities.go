@@ -39,7 +39,29 @@ type entities struct {
 
 // loadEntities reads the rows of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, seqs, keys, nil)
+	es, _, err := load(ctx, t, seqs, keys, nil, nil)
+	return es, err
+}
+
+// loadForAck is loadEntities for the entities of acks: the acked ops' Seqs are hints to their
+// rows (H.load reads them with one getAll of the pending index over the Seqs' range: a
+// claimed batch of heads lies in a short range, and its rows' pseqs are those Seqs), where a
+// get per row is a request per row. A key acknowledged twice in one call gives no hint.
+func loadForAck(ctx context.Context, t *txn, seqs *seqClock, acks []core.Ack) (*entities, error) {
+	keys := make([]entityKey, 0, len(acks))
+	var hints []int64
+	at := make(map[entityKey]int, len(acks))
+	for _, a := range acks {
+		k := entityKey{a.Op.Kind, a.Op.EntityID}
+		if i, ok := at[k]; ok {
+			hints[i] = 0
+			continue
+		}
+		at[k] = len(keys)
+		keys = append(keys, k)
+		hints = append(hints, max(a.Op.Seq, 0))
+	}
+	es, _, err := load(ctx, t, seqs, keys, nil, hints)
 	return es, err
 }
 
@@ -52,7 +74,7 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 	if parked {
 		look = ids
 	}
-	es, parkedAt, err := load(ctx, t, seqs, keys, look)
+	es, parkedAt, err := load(ctx, t, seqs, keys, look, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +102,8 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 // ops' InFlight comes from the marks, all read with one getAll in parallel (the transaction
 // must include the marks store; the helper keeps them for flush): a write must never coalesce
 // into an op in flight. Parked ids are looked up in the parked opId index (for several ids
-// only when that store is not empty).
-func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string) (*entities, int, error) {
+// only when that store is not empty). hints, when given, are one Seq per key (loadForAck).
+func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string, hints []int64) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), seqs: seqs}
 	uniq := make([]entityKey, 0, len(keys))
 	for _, k := range keys {
@@ -93,7 +115,11 @@ func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []s
 	if len(uniq) == 0 && len(ids) == 0 {
 		return es, -1, nil
 	}
-	v, err := t.issue(ctx, t.js.load, t.raw, loadArgs{Query: loadQuery(uniq, ids), WithParked: len(ids) > 0})
+	a := loadArgs{Query: loadQuery(uniq, ids), WithParked: len(ids) > 0}
+	if hints != nil {
+		a.Seqs = jsonText(hints)
+	}
+	v, err := t.issue(ctx, t.js.load, t.raw, a)
 	if err != nil {
 		return nil, -1, err
 	}

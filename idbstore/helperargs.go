@@ -55,10 +55,12 @@ type gatherArgs struct {
 	Keys   string `js:"keys"`
 }
 
-// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON.
+// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Seqs the keys' first
+// ops' Seqs (JSON, 0: none) as an Ack knows them, "" for none.
 type loadArgs struct {
 	Query      string `js:"query"`
 	WithParked bool   `js:"withParked"`
+	Seqs       string `js:"seqs"`
 }
 
 // writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
@@ -259,6 +261,7 @@ func (a gatherArgs) setOn(o js.Value) {
 func (a loadArgs) setOn(o js.Value) {
 	o.Set("query", a.Query)
 	o.Set("withParked", a.WithParked)
+	o.Set("seqs", a.Seqs)
 }
 
 func (a writeAheadArgs) setOn(o js.Value) {

@@ -142,7 +142,10 @@ const loadRows = (rows, marked, parked) => {
   return loadResult(recs, ops, parked);
 };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-H.load = (tx, { query, withParked }, cb) => {
+// seqs (JSON, one per key, 0: none; '' for no hints) are the Seqs of the keys' first ops as
+// an Ack knows them: the rows are then read with one getAll of the pending index over their
+// range (a batch of claimed heads lies in a short Seq range), a key not found there by get.
+H.load = (tx, { query, withParked, seqs }, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records');
@@ -159,12 +162,25 @@ H.load = (tx, { query, withParked }, cb) => {
   };
   req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedIds(es); });
   const getRow = (i) => req(records.get(ks[i]), (v) => { rows[i] = ser(v); });
+  const hints = seqs === '' ? [] : JSON.parse(seqs);
+  let lo = Infinity, hi = -Infinity, n = 0;
+  for (const q of hints) if (q > 0) { n++; if (q < lo) lo = q; if (q > hi) hi = q; }
+  if (n > 0) {
+    req(records.index('pending').getAll(IDBKeyRange.bound(lo, hi), 2 * n + 16), (vs) => {
+      const found = new Map(vs.map((v) => [rowKey(v), v]));
+      ks.forEach((k, i) => {
+        const v = found.get(JSON.stringify(k));
+        if (v !== undefined) rows[i] = v; else getRow(i);
+      });
+    });
+  }
   const byKind = new Map();
-  ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
+  (n > 0 ? [] : ks).forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
     if (is.length === 1) { getRow(is[0]); continue; }
     // Several keys: the keys present in their id range first (a batch of new ids reads no
-    // row), then a get of each present one; each key on its own when the range is crowded.
+    // row), then a get of each present one, or one getAll when the range holds few others;
+    // each key on its own when the range is crowded.
     let lo = ks[is[0]][1], hi = lo;
     for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
     const range = IDBKeyRange.bound([kind, lo], [kind, hi]), limit = 2 * is.length + 16;
@@ -172,6 +188,12 @@ H.load = (tx, { query, withParked }, cb) => {
     for (const i of is) { const g = at.get(ks[i][1]); if (g) g.push(i); else at.set(ks[i][1], [i]); }
     req(records.getAllKeys(range, limit), (found) => {
       if (found.length === limit) { for (const i of is) getRow(i); return; }
+      if (found.length > 1 && found.length <= is.length + 16) {
+        // The range holds few rows beyond the keys' (an ack of a batch of close ids): one
+        // getAll reads them all, where a get each costs a request each.
+        req(records.getAll(range), (vs) => { for (const v of vs) for (const i of (at.get(v.id) || [])) rows[i] = v; });
+        return;
+      }
       for (const k of found) for (const i of (at.get(k[1]) || [])) getRow(i);
     });
   }

@@ -136,9 +136,9 @@ type pendingSpan struct {
 
 // pendingOps reads the pending ops of the rows in sp in Seq order, up to want of them
 // (want < 0: all) that pick takes (nil: all), in getAll pages of rows in pseq order
-// (H.pendingPage). An op's row comes in at its first op's Seq, so after a page the ops below
+// (H.pendingPage). An op's row comes in at its first op's Seq, so after a page the ops up to
 // its last pseq are in their place; the rest wait for the next page (an entity's later ops
-// are rare: behind an op in flight). It also returns the count the page helper made, when
+// are rare: behind an op in flight). A claim of n heads is then one page of n rows. It also returns the count the page helper made, when
 // state asked for one.
 func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, want int, pick func(core.Op) bool, state js.Value) ([]core.Op, int, error) {
 	at := js.Global().Get("Object").New()
@@ -164,7 +164,9 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 		upTo := len(wait)
 		if full {
 			last := int64(v.Index(2).Float())
-			upTo = sort.Search(len(wait), func(i int) bool { return wait[i].Seq >= last })
+			// Up to the last row's pseq included: a row not read yet lies at or past it, and
+			// an op of Seq equal to last would tie (ties have no order to keep).
+			upTo = sort.Search(len(wait), func(i int) bool { return wait[i].Seq > last })
 		}
 		for _, o := range wait[:upTo] {
 			seqs.seen(o.Seq)
@@ -252,17 +254,13 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	keys := make([]entityKey, len(acks))
-	for i, a := range acks {
-		keys[i] = entityKey{a.Op.Kind, a.Op.EntityID}
-	}
 	return s.update(ctx, op, []string{stRecords, stMarks, stCursors}, func(t *txn) error {
 		// First: its read of the cursor rows must answer while the transaction is open, and
 		// the flush commits it.
 		if err := raiseWatermarks(t, storekit.AckWatermarks(acks)); err != nil {
 			return err
 		}
-		es, err := loadEntities(ctx, t, &s.seqs, keys)
+		es, err := loadForAck(ctx, t, &s.seqs, acks)
 		if err != nil {
 			return err
 		}
