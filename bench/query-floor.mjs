@@ -26,7 +26,7 @@ try {
     const groups = records / 100;
     const rec = (i) => ({ id: 'q' + String(i).padStart(7, '0'), title: 'lorem ipsum', body: 'lorem ipsum dolor sit amet', done: i % 2 === 0, grp: i % groups, n: (i * 7919) % 1000003 });
     const lo = (i) => (i * 90001) % 900000;
-    // The index keys of a number as each layout stores them: [3, n] before layout 5, the
+    // The index keys of a number as each layout stores them: [3, n] before layout 6, the
     // helpers' string (ixBound) from it on.
     const { idbHelpers } = await import('/js/idb-helpers.js');
     const bound = idbHelpers().ixTest.bound;

@@ -58,7 +58,7 @@ try {
       count: (db, i) => db.count('q', { where: { n: { gte: (i * 37) % 900000, lt: (i * 37) % 900000 + 100000 } } }),
     };
     // raw: the same index read on offsync's own index (keys as idbstore encodes them: [tag, value]
-    // before layout 5, the helpers' strings from it on; both builds share one database, so both
+    // before layout 6, the helpers' strings from it on; both builds share one database, so both
     // must have the same layout).
     const { idbHelpers } = await import('/js/idb-helpers.js');
     const anyKey = (await req(dbs.a.idb.transaction('records').objectStore('records').index(ixName(dbs.a.idb, 'n')).openKeyCursor()))?.key;

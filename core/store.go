@@ -25,7 +25,9 @@ type LocalWrite struct {
 type WriteResult struct {
 	// Records are the stored records, one per write, in order.
 	Records []Record
-	// Pending is the number of pending (not parked) ops after the write, as PendingCount.
+	// Pending is the number of pending (not parked) ops after the write, as PendingCount. A
+	// store shared by several processes may answer it as this process knows it: idbstore
+	// counts another tab's writes at its next PendingCount (docs/DESIGN.md, "The pending count").
 	Pending int
 }
 

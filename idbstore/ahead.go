@@ -16,21 +16,21 @@ import (
 var errRefuted = errors.New("write ahead refuted")
 
 // aheadWrite is one local write planned as a create, framed for H.writeAhead (record, RS,
-// op).
+// op with its Seq).
 type aheadWrite struct {
 	text string
 }
 
 // planAhead plans writes as a create for writeAhead: fn (a write flow) runs over the writes'
-// entity as if it had no record and no pending op; ok only for one upsert whose plan stores a
-// record and appends an op, both of which frame.
-func planAhead(writes []core.LocalWrite, fn func(storekit.Tx) error) (aheadWrite, bool) {
+// entity as if it had no row; ok only for one upsert whose plan stores a record and appends an
+// op, both of which frame.
+func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) error) (aheadWrite, bool) {
 	if len(writes) != 1 || writes[0].Delete {
 		return aheadWrite{}, false
 	}
 	k := entityKey{writes[0].Kind, writes[0].ID}
 	e := &entity{}
-	es := &entities{byKey: map[entityKey]*entity{k: e}, counted: -1}
+	es := &entities{byKey: map[entityKey]*entity{k: e}, seqs: seqs}
 	if fn(&kitTx{es: es}) != nil || e.rec == nil || len(es.added) != 1 || es.added[0].removed {
 		return aheadWrite{}, false
 	}
@@ -45,34 +45,49 @@ func planAhead(writes []core.LocalWrite, fn func(storekit.Tx) error) (aheadWrite
 	return aheadWrite{text: rec + recSep + op}, true
 }
 
-// writeAhead writes a in the request batch of the reads that check it is a create: one round
-// trip where reading first takes two. The helper commits when they hold, so the transaction's
-// end is the answer, with the outbox size after the write; a report is a refutation
-// (errRefuted) or a failure. With parked, the op id is checked not parked (the transaction
-// includes stParked).
-func writeAhead(ctx context.Context, t *txn, a aheadWrite, parked bool) (int, error) {
-	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Parked: parked}, t.cb); err != nil {
-		return 0, err
+// writeAhead writes a as one row, added (schema v5): the add is itself the check that the
+// entity has no row (no record, no pending op) and that the op id is not pending, so the
+// helper commits at once and the transaction's end is the answer: a ConstraintError is a
+// refutation (errRefuted). With parked, the op id is checked not parked first (the
+// transaction includes stParked; a parked id is a refutation too). With count, the helper
+// counts the pending ops after the add.
+func writeAhead(ctx context.Context, t *txn, a aheadWrite, parked, count bool) error {
+	t.delta, t.countOnTx = 1, count
+	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Parked: parked, Count: count}, t.cb); err != nil {
+		return err
 	}
 	select {
 	case r := <-t.res:
-		if !r.ok {
-			return 0, asDOMError(r.v)
+		// Reported: refuted (the id is parked), or the parked check failed, which the add's
+		// failure may have caused.
+		t.abortAndWait()
+		if r.ok || isConstraint(t.final) {
+			return errRefuted
 		}
-		return 0, errRefuted
+		return asDOMError(r.v)
 	case err := <-t.end:
 		t.done, t.final = true, err
 	case <-ctx.Done():
 		// The commit may be under way: the write stands when the transaction completes.
 		if !t.abortAndWait() || t.final != nil {
-			return 0, ctx.Err()
+			return ctx.Err()
 		}
 	}
+	if isConstraint(t.final) {
+		return errRefuted
+	}
 	if t.final != nil {
-		return 0, t.final
+		return t.final
 	}
 	t.committed = true
-	return t.raw.Get("offsyncSize").Int(), nil
+	return nil
+}
+
+// isConstraint reports whether err is IndexedDB's ConstraintError (a key or unique index
+// entry that exists).
+func isConstraint(err error) bool {
+	var d *domError
+	return errors.As(err, &d) && d.Name == "ConstraintError"
 }
 
 // recentCap bounds recentKeys; when full it starts over (the cost of forgetting is one write

@@ -34,7 +34,7 @@ func instrument(s *Store) counters {
 		return fn(...args);
 	};`)
 	h := s.js
-	for _, f := range []*js.Value{&h.gather, &h.page, &h.keys, &h.indexKeys, &h.pendingCount, &h.addAll, &h.load} {
+	for _, f := range []*js.Value{&h.gather, &h.page, &h.keys, &h.indexKeys, &h.pendingPage, &h.load} {
 		*f = wrap.Invoke(*f, c.v, false)
 	}
 	h.begin = wrap.Invoke(h.begin, c.v, true)

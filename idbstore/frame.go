@@ -4,10 +4,12 @@ package idbstore
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"unsafe"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonv"
 )
 
 // Records cross JS↔Go in bulk as framed text rather than JSON: fields separated by US, records
@@ -158,4 +160,49 @@ func recordValues(recs []core.Record) []recordValue {
 		vals[i] = toRecordValue(r)
 	}
 	return vals
+}
+
+// frameRows writes rows for H.flush: framed (a record line per row, empty for none; all rows'
+// ops framed; each row's op count), or as JSON (a list of records or null, a list of op lists)
+// when a string in them holds a separator.
+func frameRows(rows []row) (recs, ops, counts string, framed bool) {
+	var b, c []byte
+	var all []opValue
+	framed = true
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, recSep...)
+			c = append(c, ',')
+		}
+		c = strconv.AppendInt(c, int64(len(r.ops)), 10)
+		all = append(all, r.ops...)
+		if r.rec == nil {
+			continue
+		}
+		if _, ok := framedLen([]core.Record{*r.rec}); !ok {
+			framed = false
+			continue
+		}
+		b = appendFramed(b, *r.rec)
+	}
+	if framed {
+		if ops, framed = frameOpValues(all); framed {
+			return string(b), ops, string(c), true
+		}
+	}
+	b = b[:0]
+	o := []byte{'['}
+	b = append(b, '[')
+	for i, r := range rows {
+		if i > 0 {
+			b, o = append(b, ','), append(o, ',')
+		}
+		if r.rec == nil {
+			b = append(b, "null"...)
+		} else {
+			b = appendRecordValue(b, toRecordValue(*r.rec))
+		}
+		o = jsonv.AppendList(o, r.ops, appendOpValue)
+	}
+	return string(append(b, ']')), string(append(o, ']')), string(c), false
 }

@@ -55,27 +55,20 @@ type gatherArgs struct {
 	Keys   string `js:"keys"`
 }
 
-// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Need the JSON key
-// positions whose records to read, or null for all.
+// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Seqs the keys' first
+// ops' Seqs (JSON, 0: none) as an Ack knows them, "" for none.
 type loadArgs struct {
-	Query      string   `js:"query"`
-	WithParked bool     `js:"withParked"`
-	Count      bool     `js:"count"`
-	Need       js.Value `js:"need"`
-}
-
-// loadAckArgs: H.loadAck (loadForAck in entities.go); Seqs the acked ops' seqs per key (JSON).
-type loadAckArgs struct {
-	Query string   `js:"query"`
-	Need  js.Value `js:"need"`
-	Seqs  string   `js:"seqs"`
+	Query      string `js:"query"`
+	WithParked bool   `js:"withParked"`
+	Seqs       string `js:"seqs"`
 }
 
 // writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
-// is checked not parked.
+// is checked not parked; with Count, the pending ops are counted after the add.
 type writeAheadArgs struct {
 	Text   string `js:"text"`
 	Parked bool   `js:"parked"`
+	Count  bool   `js:"count"`
 }
 
 // span is the range of a paged read: up to Count values from Lo (exclusive when LoOpen) to Hi
@@ -93,51 +86,33 @@ type pageArgs struct {
 	Records bool `js:"records"`
 }
 
-// opsPageArgs: H.opsPage, page for outbox ops; State is kept across the pages of one read.
-type opsPageArgs struct {
-	Span  span     `js:""`
-	State js.Value `js:"state"`
+// pendingPageArgs: H.pendingPage, the next rows with pending ops from Lo to Hi (pseqs, null:
+// no bound; Hi exclusive with HiOpen), up to Count rows; At is kept across the pages of one
+// span, State across a read's spans.
+type pendingPageArgs struct {
+	Lo     js.Value `js:"lo"`
+	Hi     js.Value `js:"hi"`
+	HiOpen bool     `js:"hiOpen"`
+	Count  int      `js:"count"`
+	At     js.Value `js:"at"`
+	State  js.Value `js:"state"`
 }
 
 // flushArgs: H.flush, everything a transaction changed (flush in entities.go); "" where there
 // is nothing of a kind, so the helper skips it.
 type flushArgs struct {
-	// Framed are the records framed (frame.go), Recs them as JSON when they cannot be.
-	Framed string `js:"framed"`
+	// Recs, Ops and Counts are the rows to put (frameRows): framed when Framed, else JSON.
 	Recs   string `js:"recs"`
-	// Dels are the Seqs of outbox ops to delete (JSON).
+	Ops    string `js:"ops"`
+	Counts string `js:"counts"`
+	Framed bool   `js:"framed"`
+	// Dels are the keys of rows to delete (JSON).
 	Dels string `js:"dels"`
-	// Puts are outbox op values to put, framed (opframe_put.go) when PutsFramed, else JSON.
-	Puts       string `js:"puts"`
-	PutsFramed bool   `js:"putsFramed"`
-	// Unmarks and Marks are the Seqs whose in-flight marks go or come (JSON).
+	// Unmarks and Marks are the op ids whose in-flight marks go or come (JSON).
 	Unmarks string `js:"unmarks"`
 	Marks   string `js:"marks"`
-	// Later and NotLater are the entity keys stLater gains or loses (JSON).
-	Later    string `js:"flags"`
-	NotLater string `js:"unflags"`
-	// Pending is the outbox's size to store, -1 when unchanged.
-	Pending int `js:"pending"`
-}
-
-// pager is a paged helper's arguments (pageArgs, opsPageArgs), set by at for each page; lo
-// is where the first page starts.
-type pager interface {
-	at(lo js.Value, loOpen bool, count int) argStruct
-	lo() js.Value
-}
-
-func (a pageArgs) lo() js.Value    { return a.Span.Lo }
-func (a opsPageArgs) lo() js.Value { return a.Span.Lo }
-
-func (a pageArgs) at(lo js.Value, loOpen bool, count int) argStruct {
-	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
-	return a
-}
-
-func (a opsPageArgs) at(lo js.Value, loOpen bool, count int) argStruct {
-	a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, count
-	return a
+	// Count asks for the pending ops to be counted after the writes (tx.offsyncCount).
+	Count bool `js:"count"`
 }
 
 // putFramedArgs: H.putFramed, framed records (frame.go).
@@ -161,11 +136,6 @@ type delAllArgs struct {
 	Keys string `js:"keys"`
 }
 
-// addAllArgs: H.addAll, a JSON array of values added in order.
-type addAllArgs struct {
-	Values string `js:"values"`
-}
-
 // keysArgs: H.keys, the primary keys of Span.
 type keysArgs struct {
 	Span span `js:""`
@@ -177,14 +147,9 @@ type indexKeysArgs struct {
 	Hi js.Value `js:"hi"`
 }
 
-// markArgs: H.mark, the outbox ops at Seqs (JSON; none marked yet) to mark in flight.
+// markArgs: H.mark, the pending ops with IDs (JSON; none marked yet) to mark in flight.
 type markArgs struct {
-	Seqs string `js:"seqs"`
-}
-
-// dropOpsArgs: H.dropOps, the outbox ops at Seqs (JSON).
-type dropOpsArgs struct {
-	Seqs string `js:"seqs"`
+	IDs string `js:"ids"`
 }
 
 // stringifyFieldArgs: H.stringifyField, store Name's Field as JSON text (upgrade v1 → v2).
@@ -198,14 +163,12 @@ type raiseWatermarksArgs struct {
 	Pairs string `js:"pairs"`
 }
 
-// versionsArgs: H.versions, the stored versions of the records at Keys (JSON).
-type versionsArgs struct {
-	Keys string `js:"keys"`
-}
-
-// pageStateArgs: H.pageState, what ApplyPage decides kind's page with.
-type pageStateArgs struct {
-	Kind string `js:"kind"`
+// pageReadArgs: H.pageRead, what ApplyPage decides kind's page with: the items' IDs and their
+// versions' Micros (JSON lists, versionMicros).
+type pageReadArgs struct {
+	Kind   string `js:"kind"`
+	IDs    string `js:"ids"`
+	Micros string `js:"micros"`
 }
 
 // syncIndexesArgs: H.syncIndexes, Want the query indexes' JSON [[kind, fields]...].
@@ -298,19 +261,13 @@ func (a gatherArgs) setOn(o js.Value) {
 func (a loadArgs) setOn(o js.Value) {
 	o.Set("query", a.Query)
 	o.Set("withParked", a.WithParked)
-	o.Set("count", a.Count)
-	o.Set("need", a.Need)
-}
-
-func (a loadAckArgs) setOn(o js.Value) {
-	o.Set("query", a.Query)
-	o.Set("need", a.Need)
 	o.Set("seqs", a.Seqs)
 }
 
 func (a writeAheadArgs) setOn(o js.Value) {
 	o.Set("text", a.Text)
 	o.Set("parked", a.Parked)
+	o.Set("count", a.Count)
 }
 
 func (a span) setOn(o js.Value) {
@@ -325,22 +282,24 @@ func (a pageArgs) setOn(o js.Value) {
 	o.Set("records", a.Records)
 }
 
-func (a opsPageArgs) setOn(o js.Value) {
-	a.Span.setOn(o)
+func (a pendingPageArgs) setOn(o js.Value) {
+	o.Set("lo", a.Lo)
+	o.Set("hi", a.Hi)
+	o.Set("hiOpen", a.HiOpen)
+	o.Set("count", a.Count)
+	o.Set("at", a.At)
 	o.Set("state", a.State)
 }
 
 func (a flushArgs) setOn(o js.Value) {
-	o.Set("framed", a.Framed)
 	o.Set("recs", a.Recs)
+	o.Set("ops", a.Ops)
+	o.Set("counts", a.Counts)
+	o.Set("framed", a.Framed)
 	o.Set("dels", a.Dels)
-	o.Set("puts", a.Puts)
-	o.Set("putsFramed", a.PutsFramed)
 	o.Set("unmarks", a.Unmarks)
 	o.Set("marks", a.Marks)
-	o.Set("flags", a.Later)
-	o.Set("unflags", a.NotLater)
-	o.Set("pending", a.Pending)
+	o.Set("count", a.Count)
 }
 
 func (a putFramedArgs) setOn(o js.Value) {
@@ -360,10 +319,6 @@ func (a delAllArgs) setOn(o js.Value) {
 	o.Set("keys", a.Keys)
 }
 
-func (a addAllArgs) setOn(o js.Value) {
-	o.Set("values", a.Values)
-}
-
 func (a keysArgs) setOn(o js.Value) {
 	a.Span.setOn(o)
 }
@@ -374,11 +329,7 @@ func (a indexKeysArgs) setOn(o js.Value) {
 }
 
 func (a markArgs) setOn(o js.Value) {
-	o.Set("seqs", a.Seqs)
-}
-
-func (a dropOpsArgs) setOn(o js.Value) {
-	o.Set("seqs", a.Seqs)
+	o.Set("ids", a.IDs)
 }
 
 func (a stringifyFieldArgs) setOn(o js.Value) {
@@ -390,12 +341,10 @@ func (a raiseWatermarksArgs) setOn(o js.Value) {
 	o.Set("pairs", a.Pairs)
 }
 
-func (a versionsArgs) setOn(o js.Value) {
-	o.Set("keys", a.Keys)
-}
-
-func (a pageStateArgs) setOn(o js.Value) {
+func (a pageReadArgs) setOn(o js.Value) {
 	o.Set("kind", a.Kind)
+	o.Set("ids", a.IDs)
+	o.Set("micros", a.Micros)
 }
 
 func (a syncIndexesArgs) setOn(o js.Value) {

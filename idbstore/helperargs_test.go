@@ -17,13 +17,13 @@ import (
 func argTable() map[string]any {
 	return map[string]any{
 		"open": openArgs{}, "begin": beginArgs{}, "gather": gatherArgs{}, "load": loadArgs{},
-		"loadAck": loadAckArgs{}, "writeAhead": writeAheadArgs{}, "page": pageArgs{},
-		"opsPage": opsPageArgs{}, "flush": flushArgs{}, "putFramed": putFramedArgs{},
+		"writeAhead": writeAheadArgs{}, "page": pageArgs{},
+		"pendingPage": pendingPageArgs{}, "flush": flushArgs{}, "putFramed": putFramedArgs{},
 		"putAll": putAllArgs{}, "putKeyed": putKeyedArgs{}, "delAll": delAllArgs{},
-		"addAll": addAllArgs{}, "keys": keysArgs{}, "indexKeys": indexKeysArgs{},
-		"mark": markArgs{}, "dropOps": dropOpsArgs{},
+		"keys": keysArgs{}, "indexKeys": indexKeysArgs{},
+		"mark":           markArgs{},
 		"stringifyField": stringifyFieldArgs{}, "syncIndexes": syncIndexesArgs{},
-		"raiseWatermarks": raiseWatermarksArgs{}, "pageState": pageStateArgs{}, "versions": versionsArgs{},
+		"raiseWatermarks": raiseWatermarksArgs{}, "pageRead": pageReadArgs{},
 		"ro": roArgs{}, "ixPage": ixPageArgs{}, "ixCount": ixCountArgs{}, "ixQuery": ixQueryArgs{},
 		"scan": scanArgs{}, "startReads": startReadsArgs{},
 	}

@@ -21,15 +21,15 @@ var helperSource string
 // arrays its transactions use, made once: every js.Value made per call is a finalizer for the
 // Go runtime and a string crossing.
 type helpers struct {
-	open, begin, commit, abort                       js.Value
-	gather, page, keys, indexKeys, pendingCount      js.Value
-	putAll, putKeyed, delAll, addAll, stringifyField js.Value
-	putFramed, load, flush, mark, opsPage            js.Value
-	moveMarks, dropOps, loadAck, countPending        js.Value
-	writeAhead, raiseWatermarks, pageState, versions js.Value
-	ixNames, syncIndexes, ixPage, ixCount, scan, ro  js.Value
-	startReads                                       js.Value
-	rekeyIndexes                                     js.Value
+	open, begin, commit, abort                      js.Value
+	gather, page, keys, indexKeys                   js.Value
+	putAll, putKeyed, delAll                        js.Value
+	stringifyField, moveMarks, countPending         js.Value
+	toOneRow, rekeyIndexes                          js.Value
+	putFramed, load, flush, mark, pendingPage       js.Value
+	writeAhead, raiseWatermarks, pageRead           js.Value
+	ixNames, syncIndexes, ixPage, ixCount, scan, ro js.Value
+	startReads                                      js.Value
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -49,16 +49,15 @@ func newHelpers(given js.Value) *helpers {
 	return &helpers{
 		open: h.Get("open"), begin: h.Get("begin"), commit: h.Get("commit"), abort: h.Get("abort"),
 		gather: h.Get("gather"), page: h.Get("page"), keys: h.Get("keys"), indexKeys: h.Get("indexKeys"),
-		pendingCount: h.Get("pendingCount"), putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
-		addAll: h.Get("addAll"), stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
+		putAll: h.Get("putAll"), putKeyed: h.Get("putKeyed"), delAll: h.Get("delAll"),
+		stringifyField: h.Get("stringifyField"), putFramed: h.Get("putFramed"),
 		load: h.Get("load"), flush: h.Get("flush"),
 		strs: strs, lists: map[string]js.Value{},
-		mark: h.Get("mark"), opsPage: h.Get("opsPage"), moveMarks: h.Get("moveMarks"), dropOps: h.Get("dropOps"),
-		loadAck: h.Get("loadAck"), countPending: h.Get("countPending"), writeAhead: h.Get("writeAhead"),
+		mark: h.Get("mark"), pendingPage: h.Get("pendingPage"), moveMarks: h.Get("moveMarks"),
+		countPending: h.Get("countPending"), toOneRow: h.Get("toOneRow"), writeAhead: h.Get("writeAhead"),
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),
-		pageState: h.Get("pageState"), versions: h.Get("versions"), startReads: h.Get("startReads"),
-		rekeyIndexes: h.Get("rekeyIndexes"),
+		pageRead: h.Get("pageRead"), startReads: h.Get("startReads"), rekeyIndexes: h.Get("rekeyIndexes"),
 	}
 }
 

@@ -67,110 +67,134 @@ H.gather = (src, { method, keys }, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
-// versions reads the stored versions of the records at the JSON array keys; result: JSON array
-// of each one's updatedAt ('' when it has none, null when absent). Only the version: a page's
-// check against stored versions must not serialise whole records (ApplyPage, records.go).
-H.versions = (tx, { keys }, cb) => {
-  const ks = JSON.parse(keys), out = new Array(ks.length), src = tx.objectStore('records');
-  let left = ks.length, failed = false;
-  if (left === 0) { cb(0, true, '[]'); return; }
-  ks.forEach((k, i) => {
-    const r = src.get(k);
-    r.onsuccess = () => {
-      out[i] = r.result === undefined ? null : (r.result.updatedAt || '');
-      if (--left === 0 && !failed) cb(0, true, JSON.stringify(out));
-    };
-    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  });
+// Schema v5: one row per entity in the records store (records.go): the record's fields when
+// it has one (no data: an entity with pending ops and no record, which readers skip as they
+// skip tombstones), its pending ops in order (ops, each with its seq, never inFlight), pseq
+// (the first op's seq, indexed by 'pending': sparse, rows without ops are not in it) and oids
+// (the ops' ids, the unique multiEntry index 'opIds': an op id is pending on one row at most).
+// An op whose payload is the row's data (an upsert's usually is) stores pd: 1 instead of a
+// second copy: a row is written and read (every outbox page) with its data once.
+const hasRec = (v) => v.data !== undefined;
+const dead = (v) => v.deleted || v.data === undefined;
+const rowKey = (v) => JSON.stringify([v.kind, v.id]);
+// setOps makes ops (in order) v's pending ops.
+const setOps = (v, ops) => {
+  if (ops.length > 0) {
+    for (const o of ops) if (typeof o.payload === 'string' && o.payload === v.data) { delete o.payload; o.pd = 1; }
+    v.ops = ops; v.pseq = ops[0].seq; v.oids = ops.map((o) => o.opId);
+  } else {
+    delete v.ops; delete v.pseq; delete v.oids;
+  }
+  return v;
 };
-// Marks (schema v3) are the seqs of the outbox ops in flight, one entry {n, seqs} per batch
-// marked at once. Entries are few (the batches in flight), so a reader takes them all with one
-// getAll beside its own reads. The entries a transaction read are kept for its later changes
+// opsOf returns v's pending ops as setOps took them (payloads that are the data put back).
+const opsOf = (v) => {
+  if (!v.ops) return [];
+  for (const o of v.ops) if (o.pd) { o.payload = v.data; delete o.pd; }
+  return v.ops;
+};
+// recOfLine is a framed record line (REC's order) as a row value, without ops.
+const recOfLine = (line) => {
+  const f = line.split(US, 5);
+  const v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
+  if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
+  if (f[REC.deleted] === '1') v.deleted = true;
+  return v;
+};
+// Marks (schema v5) are the op ids of the ops in flight, one entry {n, ids} per batch marked at
+// once. Entries are few (the batches in flight), so a reader takes them all with one getAll
+// beside its own reads. The entries a transaction read are kept for its later changes
 // (unmark, mark), which rewrite them without reading again.
 const marksRead = new WeakMap();
-// laterRead holds the later store's keys (as JSON) a transaction read, for flush's unflags.
-const laterRead = new WeakMap();
-// Entry 0 of the marks store (schema v4) is no mark: {n: 0, pending} holds the outbox's size,
-// so that a write reads it with the marks instead of counting the outbox (a count walks the
-// whole entity index). Every change of the outbox's size rewrites it (flush, dropOps).
-const markedSeqs = (entries) => {
+const markedIds = (entries) => {
   const set = new Set();
-  for (const e of entries) if (e.n !== 0) for (const q of e.seqs) set.add(q);
+  for (const e of entries) if (e.ids) for (const id of e.ids) set.add(id);
   return set;
 };
-// pendingOf is the outbox size entry 0 of the marks read holds, -1 when there is none.
-const pendingOf = (entries) => (entries.length > 0 && entries[0].n === 0 ? entries[0].pending : -1);
-const setPending = (tx, n) => { tx.objectStore('marks').put({ n: 0, pending: n }); };
-// unmark removes seqs from the entries tx read: what is left of an entry is put back, an
+// unmark removes ids from the entries tx read: what is left of an entry is put back, an
 // emptied entry deleted.
-const unmark = (tx, seqs) => {
+const unmark = (tx, ids) => {
   const entries = marksRead.get(tx);
   if (entries === undefined) throw new Error('offsync: marks changed before they were read');
-  const drop = new Set(seqs), st = tx.objectStore('marks');
+  const drop = new Set(ids), st = tx.objectStore('marks');
   for (const e of entries) {
-    if (e.n === 0) continue;
-    const keep = e.seqs.filter((q) => !drop.has(q));
-    if (keep.length === e.seqs.length) continue;
-    if (keep.length === 0) st.delete(e.n); else st.put({ n: e.n, seqs: keep });
-    e.seqs = keep;
+    if (!e.ids) continue;
+    const keep = e.ids.filter((id) => !drop.has(id));
+    if (keep.length === e.ids.length) continue;
+    if (keep.length === 0) st.delete(e.n); else st.put({ n: e.n, ids: keep });
+    e.ids = keep;
   }
 };
-// mark adds one entry for seqs (none of them marked already).
-const mark = (tx, seqs) => { if (seqs.length > 0) tx.objectStore('marks').add({ seqs }); };
+// mark adds one entry for ids (none of them marked already).
+const mark = (tx, ids) => { if (ids.length > 0) tx.objectStore('marks').add({ ids }); };
+// countInto counts the pending ops (the opIds index holds one entry per op) into
+// tx.offsyncCount: issued after a transaction's writes, it counts what the transaction leaves.
+const countInto = (tx) => {
+  const c = tx.objectStore('records').index('opIds').count();
+  c.onsuccess = () => { tx.offsyncCount = c.result; };
+};
+// loadRows is load's answer for rows (one per key, null when absent): framed records of the
+// rows that hold one, their ops with inFlight from the marks.
+const loadRows = (rows, marked, parked) => {
+  const recs = rows.map((v) => (v !== null && hasRec(v) ? v : null));
+  const ops = rows.map((v) => (v === null ? [] : opsOf(v)));
+  for (const vs of ops) for (const o of vs) o.inFlight = marked.has(o.opId);
+  return loadResult(recs, ops, parked);
+};
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-H.load = (tx, { query, withParked, count, need }, cb) => {
+// seqs (JSON, one per key, 0: none; '' for no hints) are the Seqs of the keys' first ops as
+// an Ack knows them: the rows are then read with one getAll of the pending index over their
+// range (a batch of claimed heads lies in a short Seq range), a key not found there by get.
+H.load = (tx, { query, withParked, seqs }, cb) => {
   const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
-  const records = tx.objectStore('records'), entity = tx.objectStore('outbox').index('entity');
-  const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
-  let left = 1, failed = false, parkedAt = -1, n = -1, marked = null;
+  const records = tx.objectStore('records');
+  const rows = new Array(ks.length).fill(null);
+  let left = 1, failed = false, parkedAt = -1, marked = null;
   const settle = () => {
     if (--left !== 0 || failed) return;
-    for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
-    cb(0, true, loadResult(recs, ops, parkedAt, n));
+    cb(0, true, loadRows(rows, marked, parkedAt));
   };
   const req = (r, ok) => {
     left++;
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
-  req(tx.objectStore('marks').getAll(), (es) => {
-    marksRead.set(tx, es);
-    marked = markedSeqs(es);
-    n = pendingOf(es);
-    if (n < 0 && count) req(entity.count(), (v) => { n = v; });
-  });
-  // With need (JSON key positions), records are read only for those keys and for keys with
-  // more than one op, once their ops are known.
-  const some = need !== null, forced = some ? new Set(JSON.parse(need)) : null;
-  const getRec = (i) => req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
-  const maybeRec = (i) => { if (some && (forced.has(i) || ops[i].length > 1)) getRec(i); };
+  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedIds(es); });
+  const getRow = (i) => req(records.get(ks[i]), (v) => { rows[i] = ser(v); });
+  const hints = seqs === '' ? [] : JSON.parse(seqs);
+  let lo = Infinity, hi = -Infinity, n = 0;
+  for (const q of hints) if (q > 0) { n++; if (q < lo) lo = q; if (q > hi) hi = q; }
+  if (n > 0) {
+    req(records.index('pending').getAll(IDBKeyRange.bound(lo, hi), 2 * n + 16), (vs) => {
+      const found = new Map(vs.map((v) => [rowKey(v), v]));
+      ks.forEach((k, i) => {
+        const v = found.get(JSON.stringify(k));
+        if (v !== undefined) rows[i] = v; else getRow(i);
+      });
+    });
+  }
   const byKind = new Map();
-  ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
+  (n > 0 ? [] : ks).forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
+    if (is.length === 1) { getRow(is[0]); continue; }
+    // Several keys: the keys present in their id range first (a batch of new ids reads no
+    // row), then a get of each present one, or one getAll when the range holds few others;
+    // each key on its own when the range is crowded.
     let lo = ks[is[0]][1], hi = lo;
     for (const i of is) { const id = ks[i][1]; if (id < lo) lo = id; if (id > hi) hi = id; }
-    if (is.length === 1) {
-      const i = is[0];
-      if (!some) getRec(i);
-      req(entity.getAll(ks[i]), (v) => { ops[i] = v; maybeRec(i); });
-      continue;
-    }
     const range = IDBKeyRange.bound([kind, lo], [kind, hi]), limit = 2 * is.length + 16;
-    const at = new Map(is.map((i) => [ks[i][1], i]));
-    if (!some) {
-      req(records.getAllKeys(range, limit), (found) => {
-        const want = found.length === limit ? is : found.map((k) => at.get(k[1])).filter((i) => i !== undefined);
-        for (const i of want) getRec(i);
-      });
-    }
-    req(entity.getAll(range, limit), (vs) => {
-      if (vs.length === limit) {
-        for (const i of is) req(entity.getAll(ks[i]), (v) => { ops[i] = v; maybeRec(i); });
+    const at = new Map();
+    for (const i of is) { const g = at.get(ks[i][1]); if (g) g.push(i); else at.set(ks[i][1], [i]); }
+    req(records.getAllKeys(range, limit), (found) => {
+      if (found.length === limit) { for (const i of is) getRow(i); return; }
+      if (found.length > 1 && found.length <= is.length + 16) {
+        // The range holds few rows beyond the keys' (an ack of a batch of close ids): one
+        // getAll reads them all, where a get each costs a request each.
+        req(records.getAll(range), (vs) => { for (const v of vs) for (const i of (at.get(v.id) || [])) rows[i] = v; });
         return;
       }
-      for (const v of vs) { const i = at.get(v.eid); if (i !== undefined) ops[i].push(v); }
-      for (const i of is) maybeRec(i);
+      for (const k of found) for (const i of (at.get(k[1]) || [])) getRow(i);
     });
   }
   const want = withParked ? ids : [];
@@ -182,107 +206,23 @@ H.load = (tx, { query, withParked, count, need }, cb) => {
   else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
 };
-// writeAhead writes one local write planned as a create (its framed record and op, separated
-// by RS) in the same request batch as the checks of the plan's assumption: no op for the
-// entity (its entity-index key), the op id not parked (with parked: not for the engine's own
-// fresh op ids, Options.FreshOpIDs), the outbox size stored, and no record (the record's
-// add, which fails on an existing key). The entity check is issued before the
-// op's add, so it sees the state before the writes; requests answer in order, the record's
-// add last of those. When the checks hold, it stores the outbox size plus one (also kept as
-// tx.offsyncSize), commits and reports nothing: the transaction's end does. Otherwise it
-// reports -1 and the caller must abort. The op's add is not awaited: an op id the outbox
-// holds already fails it, which aborts the transaction.
-H.writeAhead = (tx, { text, parked }, cb) => {
+// writeAhead writes one local write planned as a create: its framed record and op (separated
+// by RS) as ONE row, added: the add fails on an existing row (a record, or pending ops
+// without one) and on an op id pending already, which aborts the transaction (a ConstraintError
+// the caller takes for a refutation). Without parked it commits at once; with parked (not for
+// the engine's fresh op ids, Options.FreshOpIDs) it commits once the parked opId index says
+// the id is not parked, and reports -1 otherwise (the caller aborts). With count, the pending
+// ops are counted after the add (tx.offsyncCount).
+H.writeAhead = (tx, { text, parked, count }, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
-  const outbox = tx.objectStore('outbox');
-  const entity = outbox.index('entity').getKey([op.kind, op.eid]);
-  const parkedKey = parked ? tx.objectStore('parked').index('opId').getKey(op.opId) : null;
-  const size = tx.objectStore('marks').get(0);
-  const f = rec.split(US, 5), v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
-  if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
+  const v = recOfLine(rec);
   ixRow(ixOf(tx).get(v.kind), v);
-  const added = tx.objectStore('records').add(v);
-  outbox.add(op);
-  let failed = false;
-  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  entity.onerror = fail(entity);
-  if (parkedKey !== null) parkedKey.onerror = fail(parkedKey);
-  size.onerror = fail(size);
-  const decide = (exists) => {
-    if (failed) return;
-    if (exists || size.result === undefined || entity.result !== undefined || (parkedKey !== null && parkedKey.result !== undefined)) {
-      cb(0, true, -1);
-      return;
-    }
-    tx.offsyncSize = size.result.pending + 1;
-    setPending(tx, tx.offsyncSize);
-    H.commit(tx);
-  };
-  added.onsuccess = () => decide(false);
-  added.onerror = (e) => {
-    if (added.error.name !== 'ConstraintError') { fail(added)(); return; }
-    e.preventDefault(); // the record exists: a refutation, not a failure
-    decide(true);
-  };
-};
-// loadAck is load for acknowledgements (loadForAck in entities.go): ks (query [ks, opIds]) the
-// acked entities, with the acked op's seq (seqs, JSON) and opId per key as hints (seq 0: none).
-// An entity the later store does not name has never had a second pending op, so its ops are
-// just the acked one, read by seq (one getAll over the outbox's keys when the seqs lie close
-// together, a get per seq otherwise); a named entity, or an op not found at its seq, has its
-// ops read through the entity index as load does. Records are read for the keys in need and
-// for entities with more than one op. The later entries read are kept for flush. Result: as
-// load's.
-H.loadAck = (tx, { query, need, seqs }, cb) => {
-  const q = JSON.parse(query), hints = JSON.parse(seqs) || [];
-  const ks = q[0] || [], ids = q[1] || [], forced = new Set(JSON.parse(need) || []);
-  const records = tx.objectStore('records'), outbox = tx.objectStore('outbox');
-  const entity = outbox.index('entity');
-  const recs = new Array(ks.length).fill(null), ops = ks.map(() => []);
-  let left = 1, failed = false, marked = null, later = null, bySeq = null, size = -1;
-  const settle = () => {
-    if (--left !== 0 || failed) return;
-    for (const vs of ops) for (const v of vs) v.inFlight = marked.has(v.seq);
-    cb(0, true, loadResult(recs, ops, -1, size));
-  };
-  const req = (r, ok) => {
-    left++;
-    r.onsuccess = () => { ok(r.result); settle(); };
-    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  };
-  const getRec = (i) => req(records.get(ks[i]), (v) => { recs[i] = ser(v); });
-  const place = () => {
-    if (later === null || bySeq === null) return;
-    ks.forEach((k, i) => {
-      const v = bySeq.get(hints[i]);
-      if (v && v.opId === ids[i] && v.kind === k[0] && v.eid === k[1] && !later.has(JSON.stringify(k))) {
-        ops[i] = [v];
-        if (forced.has(i)) getRec(i);
-        return;
-      }
-      req(entity.getAll(k), (vs) => { ops[i] = vs; if (forced.has(i) || vs.length > 1) getRec(i); });
-    });
-  };
-  req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedSeqs(es); size = pendingOf(es); });
-  req(tx.objectStore('later').getAllKeys(), (lk) => {
-    later = new Set(lk.map((k) => JSON.stringify(k)));
-    laterRead.set(tx, later);
-    place();
-  });
-  let lo = Infinity, hi = -Infinity, n = 0;
-  for (const q of hints) if (q > 0) { n++; if (q < lo) lo = q; if (q > hi) hi = q; }
-  if (n === 0) bySeq = new Map();
-  else if (hi - lo < 2 * n + 16) {
-    req(outbox.getAll(IDBKeyRange.bound(lo, hi)), (vs) => { bySeq = new Map(vs.map((v) => [v.seq, v])); place(); });
-  } else {
-    const found = new Map();
-    let waiting = n;
-    for (const q of hints) {
-      if (q > 0) req(outbox.get(q), (v) => { if (v) found.set(q, v); if (--waiting === 0) { bySeq = found; place(); } });
-    }
-  }
-  place();
-  settle();
+  tx.objectStore('records').add(setOps(v, [op]));
+  if (count) countInto(tx);
+  if (!parked) { H.commit(tx); return; }
+  const k = tx.objectStore('parked').index('opId').getKey(op.opId);
+  k.onsuccess = () => { if (k.result !== undefined) cb(0, true, -1); else H.commit(tx); };
+  k.onerror = () => cb(0, false, k.error);
 };
 // page reads up to count values in range with getAll; result: [rawCount, text, lastKey,
 // framed]. Records are framed (frame.go) when asked and possible, JSON otherwise.
@@ -303,7 +243,7 @@ H.page = (src, { lo, loOpen, hi, count, records }, cb) => {
       last = Array.isArray(kp) ? kp.map((f) => v[f]) : v[kp];
     }
     if (!records) { cb(0, true, [vs.length, JSON.stringify(vs), last, false]); return; }
-    const keep = vs.filter((v) => !v.deleted);
+    const keep = vs.filter((v) => !dead(v));
     const parts = new Array(keep.length);
     for (let i = 0; i < keep.length; i++) {
       const v = keep[i], u = v.updatedAt ?? '';
@@ -317,25 +257,33 @@ H.page = (src, { lo, loOpen, hi, count, records }, cb) => {
   };
   r.onerror = () => cb(0, false, r.error);
 };
-// flush: see flush in entities.go ('' = none, pending -1 = unchanged); completion is the
-// transaction's.
-H.flush = (tx, { framed, recs, dels, puts, putsFramed, unmarks, marks, flags, unflags, pending }) => {
-  if (pending >= 0) setPending(tx, pending);
-  if (framed !== '') putFramed(tx.objectStore('records'), framed);
-  if (recs !== '') putAll(tx.objectStore('records'), recs);
+// flush: see flush in entities.go ('' = none); completion is the transaction's. Rows: recs
+// (framed: a line per row, empty for a row without record; else JSON, null for none), ops (all
+// rows' ops, framed or JSON lists) and counts (how many ops each row has, comma-separated; ''
+// for no rows).
+H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count }) => {
   if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
   if (marks !== '') mark(tx, JSON.parse(marks));
-  if (flags !== '') for (const k of JSON.parse(flags)) tx.objectStore('later').put(1, k);
-  if (unflags !== '') {
-    const read = laterRead.get(tx);
-    if (read === undefined) throw new Error('offsync: later entries changed before they were read');
-    for (const k of JSON.parse(unflags)) if (read.has(JSON.stringify(k))) tx.objectStore('later').delete(k);
+  const st = tx.objectStore('records');
+  if (dels !== '') delAll(st, dels);
+  if (counts !== '') {
+    const ix = ixOf(tx), ns = counts.split(',').map(Number);
+    let rs, os;
+    if (framed) {
+      rs = recs.split(RS).map((line) => (line === '' ? null : recOfLine(line)));
+      const all = ops === '' ? [] : framedOps(ops);
+      os = [];
+      let at = 0;
+      for (const n of ns) { os.push(all.slice(at, at + n)); at += n; }
+    } else {
+      rs = JSON.parse(recs); os = JSON.parse(ops);
+    }
+    rs.forEach((r, i) => {
+      const v = r !== null ? ixRow(ix.get(r.kind), r) : { kind: os[i][0].kind, id: os[i][0].eid };
+      st.put(setOps(v, os[i]));
+    });
   }
-  if (dels === '' && puts === '') return;
-  const outbox = tx.objectStore('outbox');
-  if (dels !== '') delAll(outbox, dels);
-  if (puts !== '' && putsFramed) for (const v of framedOps(puts)) outbox.put(v);
-  else if (puts !== '') putAll(outbox, puts);
+  if (count) countInto(tx);
 };
 // raiseWatermarks raises kinds' cursor watermarks (core/storekit/watermark.go) to the JSON
 // array of [kind, watermark] pairs; not awaited, completion is the transaction's.
@@ -349,17 +297,16 @@ H.raiseWatermarks = (tx, { pairs }) => {
     };
   }
 };
-// framedOps reads framed ops (opframe_put.go) into the values JSON would give; a new op
-// without base, attempt or flags (the usual local write) is one object literal.
+// framedOps reads framed ops (opframe_put.go) into the values JSON would give; an op without
+// base, attempt or flags (the usual local write) is one object literal.
 const framedOps = (text) => text.split(RS).map((line) => {
   const f = line.split(US), fl = f[OP.flags], ch = f[OP.changed];
   const payload = fl.includes('p') ? f[OP.payload] : null;
   const changed = ch === '-' ? null : (ch.length > 1 ? ch.slice(1).split(GS) : []);
-  if (f[OP.seq] === '0' && f[OP.base] === '' && f[OP.attempt] === '0' && (fl === 'p' || fl === '')) {
-    return { opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
+  if (f[OP.base] === '' && f[OP.attempt] === '0' && (fl === 'p' || fl === '')) {
+    return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
   }
-  const v = {};
-  if (f[OP.seq] !== '0') v.seq = Number(f[OP.seq]);
+  const v = { seq: Number(f[OP.seq]) };
   v.opId = f[OP.opId]; v.kind = f[OP.kind]; v.eid = f[OP.eid]; v.type = f[OP.type]; v.payload = payload;
   if (f[OP.base] !== '') v.base = f[OP.base];
   v.changed = changed; v.ts = Number(f[OP.ts]);
@@ -367,14 +314,12 @@ const framedOps = (text) => text.split(RS).map((line) => {
   if (fl.includes('f')) v.force = true;
   return v;
 });
-// putFramed puts framed records (frame.go); completion is the transaction's.
+// putFramed puts framed records (frame.go) as rows without ops (ApplyPage writes no row with
+// pending ops); completion is the transaction's.
 const putFramed = (src, text) => {
   const ix = ixOf(src.transaction);
   for (const line of text.split(RS)) {
-    const f = line.split(US, 5);
-    const v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
-    if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
-    if (f[REC.deleted] === '1') v.deleted = true;
+    const v = recOfLine(line);
     src.put(ix.size === 0 ? v : ixRow(ix.get(v.kind), v));
   }
 };
@@ -397,17 +342,32 @@ H.indexKeys = (index, { lo, hi }, cb) => {
   };
   r.onerror = () => cb(0, false, r.error);
 };
-// pageState reads what ApplyPage decides with, in one crossing: kind's cursor watermark and
-// the ids of its entities with outbox ops; result: JSON {wm, ids}. The cursor row's get is
-// issued first, so it has answered when the key walk ends.
-H.pageState = (tx, { kind }, cb) => {
-  let wm = 0;
-  const g = tx.objectStore('cursors').get(kind);
-  g.onsuccess = () => { wm = (g.result && g.result.wm) || 0; };
-  H.indexKeys(tx.objectStore('outbox').index('entity'), { lo: [kind], hi: [kind, []] }, (_, ok, text) => {
-    if (!ok) { cb(0, false, text); return; }
-    cb(0, true, '{"wm":' + wm + ',"ids":' + text + '}');
+// pageRead reads what ApplyPage decides kind's page with, in one crossing: kind's cursor
+// watermark wm, the ids of its entities with pending ops (the pending index's primary keys)
+// and the stored versions of the page items (ids, JSON) whose version may be older than wm
+// (micros, JSON: each item's version in µs, floored; 2^53-1 when it has none), read from their
+// rows once wm is known; result: JSON {wm, ids, vers: [[id, version]...]}.
+H.pageRead = (tx, { kind, ids, micros }, cb) => {
+  const is = JSON.parse(ids), us = JSON.parse(micros), records = tx.objectStore('records');
+  let wm = 0, pend = [], left = 1, failed = false;
+  const vers = [];
+  const settle = () => {
+    if (--left !== 0 || failed) return;
+    cb(0, true, JSON.stringify({ wm, ids: pend, vers }));
+  };
+  const req = (r, ok) => {
+    left++;
+    r.onsuccess = () => { ok(r.result); settle(); };
+    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  };
+  req(tx.objectStore('cursors').get(kind), (c) => {
+    wm = (c && c.wm) || 0;
+    is.forEach((id, i) => {
+      if (us[i] < wm) req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+    });
   });
+  req(records.index('pending').getAllKeys(), (ks) => { for (const k of ks) if (k[0] === kind) pend.push(k[1]); });
+  settle();
 };
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
 // a string in them holds a separator (the caller then sends JSON).
@@ -431,9 +391,9 @@ const frameOps = (vs) => {
   return parts.join(RS);
 };
 // loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
-// when absent), the keys' ops in one list, their counts per key, parked, count], or
-// [false, JSON] when a string in them holds a separator.
-const loadResult = (recs, ops, parked, n) => {
+// when absent), the keys' ops in one list, their counts per key, parked], or [false, JSON]
+// when a string in them holds a separator.
+const loadResult = (recs, ops, parked) => {
   const lines = new Array(recs.length);
   let ok = true;
   for (let i = 0; i < recs.length && ok; i++) {
@@ -443,67 +403,73 @@ const loadResult = (recs, ops, parked, n) => {
     if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data; // in REC's order
   }
   const opsFramed = ok ? frameOps([].concat(...ops)) : null;
-  if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked, count: n })];
-  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, n];
+  if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked })];
+  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
-// opsPage is page for outbox ops (src the outbox; state an object kept across
-// the pages of one read): up to count ops in range, framed (opframe.go) when possible, each
-// in flight when it is marked; result: [rawCount, text, lastSeq, framed, pending], pending the
-// outbox size marks entry 0 holds (-1: none). The first page reads the marks in parallel with
-// its ops.
-H.opsPage = (src, { lo, loOpen, hi, count, state }, cb) => {
+// pendingPage reads the next rows with pending ops in pseq order (the pending index) from lo
+// (null: the start) to hi (null: the end; exclusive with hiOpen), up to count rows; at is an
+// object kept across the pages of one span (where the last page ended: rows at that pseq are
+// read again and skipped, so ties are never lost), state one kept across a read's spans (the
+// marks, read with the first page, and with state.count the pending count, counted then).
+// Result: [full, text (the rows' ops, each in flight when marked), lastPseq, framed, count
+// (-1: not counted)]: full when the page held count rows, so that more may follow.
+H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
   let left = 1, failed = false;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  const records = tx.objectStore('records');
   if (state.marked === undefined) {
     left++;
-    const m = src.transaction.objectStore('marks').getAll();
-    m.onsuccess = () => { state.marked = markedSeqs(m.result); state.pending = pendingOf(m.result); done(); };
+    const m = tx.objectStore('marks').getAll();
+    m.onsuccess = () => { state.marked = markedIds(m.result); done(); };
     m.onerror = fail(m);
   }
-  const r = src.getAll(H.range(lo, loOpen, hi, false), count);
+  if (state.count && state.n === undefined) {
+    left++;
+    state.n = -1;
+    const c = records.index('opIds').count();
+    c.onsuccess = () => { state.n = c.result; done(); };
+    c.onerror = fail(c);
+  }
+  const from = at.pseq !== undefined ? at.pseq : lo, skip = at.seen || new Set();
+  const r = records.index('pending').getAll(H.range(from, false, hi, hiOpen), count + skip.size);
   const done = () => {
     if (--left !== 0 || failed) return;
-    const vs = r.result;
-    for (const v of vs) v.inFlight = state.marked.has(v.seq);
-    const [text, framed] = opsText(vs);
-    cb(0, true, [vs.length, text, vs.length ? vs[vs.length - 1].seq : null, framed, state.pending]);
+    const got = r.result, vs = skip.size === 0 ? got : got.filter((v) => !skip.has(rowKey(v)));
+    if (vs.length > 0) {
+      const last = vs[vs.length - 1].pseq;
+      const seen = last === at.pseq ? skip : new Set();
+      for (const v of vs) if (v.pseq === last) seen.add(rowKey(v));
+      at.pseq = last; at.seen = seen;
+    }
+    const ops = [];
+    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); ops.push(o); }
+    const [text, framed] = opsText(ops);
+    cb(0, true, [got.length === count + skip.size, text, at.pseq ?? null, framed, state.n ?? -1]);
   };
   r.onsuccess = done;
   r.onerror = fail(r);
 };
 // startReads is a sync run's first read (start.go) in a new readonly transaction: the meta
-// value at key, the cursor rows at the JSON array kinds, then the outbox's first count ops as
-// opsPage reads them; result: opsPage's answer, then the meta value (null: none) and the rows'
-// JSON (null where none). The gets answer before opsPage's reads, issued after them. The
-// transaction's end is not reported (H.ro).
+// value at key, the cursor rows at the JSON array kinds, then the first count rows with
+// pending ops as pendingPage reads them; result: pendingPage's answer, then the meta value
+// (null: none) and the rows' JSON (null where none). The gets answer before pendingPage's
+// reads, issued after them. The transaction's end is not reported (H.ro).
 H.startReads = (h, { key, kinds, count }, cb) => {
-  const tx = h.db.transaction(['outbox', 'marks', 'meta', 'cursors'], 'readonly');
+  const tx = h.db.transaction(['records', 'marks', 'meta', 'cursors'], 'readonly');
   const ks = JSON.parse(kinds), rows = new Array(ks.length), cs = tx.objectStore('cursors');
   let meta = null;
   const m = tx.objectStore('meta').get(key);
   m.onsuccess = () => { meta = ser(m.result); };
   ks.forEach((k, i) => { const r = cs.get(k); r.onsuccess = () => { rows[i] = ser(r.result); }; });
-  H.opsPage(tx.objectStore('outbox'), { lo: null, loOpen: false, hi: null, count, state: {} }, (_, ok, v) => {
+  H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: {} }, (_, ok, v) => {
     if (ok) v.push(meta, JSON.stringify(rows));
     cb(0, ok, v);
   });
 };
-// mark marks the outbox ops at the JSON seqs in flight (none of them marked yet: a claim read
-// their marks), one marks entry; the ops themselves are not rewritten.
-H.mark = (tx, { seqs }) => mark(tx, JSON.parse(seqs));
-// pendingCount reports the outbox size entry 0 of the marks store holds, counting the outbox
-// (its entity index: one entry per op) when there is none.
-H.pendingCount = (tx, cb) => {
-  const r = tx.objectStore('marks').get(0);
-  r.onsuccess = () => {
-    if (r.result !== undefined) { cb(0, true, r.result.pending); return; }
-    const c = tx.objectStore('outbox').index('entity').count();
-    c.onsuccess = () => cb(0, true, c.result);
-    c.onerror = () => cb(0, false, c.error);
-  };
-  r.onerror = () => cb(0, false, r.error);
-};
+// mark marks the pending ops with the JSON ids in flight (none of them marked yet: a claim
+// read their marks), one marks entry; the rows are not rewritten.
+H.mark = (tx, { ids }) => mark(tx, JSON.parse(ids));
 // putAll writes the JSON array of values; completion is the transaction's.
 // Record values get their index properties (ixRow).
 const putAll = (src, values) => {
@@ -514,40 +480,33 @@ H.putAll = (src, { values }) => putAll(src, values);
 H.putKeyed = (src, { key, value }) => { src.put(value, key); };
 const delAll = (src, keys) => { for (const k of (JSON.parse(keys) || [])) src.delete(k); };
 H.delAll = (src, { keys }) => delAll(src, keys);
-// addAll adds the JSON array of values in order; result: JSON array of generated keys.
-H.addAll = (src, { values }, cb) => {
-  const vs = (JSON.parse(values) || []);
-  const out = new Array(vs.length);
-  let left = vs.length, failed = false;
-  if (left === 0) { cb(0, true, '[]'); return; }
-  vs.forEach((v, i) => {
-    const r = src.add(v);
-    r.onsuccess = () => { out[i] = r.result; if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
-    r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
-  });
-};
-// walk rewrites the values of an object store in a schema upgrade: fn(v) changes v and says
-// whether it did. Walks run one after another: two cursors over one store at once would each
-// write back a copy that misses the other's change.
-const walks = new WeakMap();
-const walk = (tx, name, fn, end) => {
-  const queued = walks.get(tx);
-  if (queued) { queued.push([name, fn, end]); return; }
-  const queue = [[name, fn, end]];
-  walks.set(tx, queue);
+// queueStep runs step(next) in a schema upgrade after the steps queued before it in tx, which
+// ends by calling next. Steps run one after another: two cursors over one store at once would
+// each write back a copy that misses the other's change.
+const steps = new WeakMap();
+const queueStep = (tx, step) => {
+  const queued = steps.get(tx);
+  if (queued) { queued.push(step); return; }
+  const queue = [step];
+  steps.set(tx, queue);
   const next = () => {
     const w = queue.shift();
-    if (w === undefined) { walks.delete(tx); return; }
-    const r = tx.objectStore(w[0]).openCursor();
-    r.onsuccess = () => {
-      const c = r.result;
-      if (c === null) { if (w[2]) w[2](); next(); return; }
-      if (w[1](c.value)) c.update(c.value);
-      c.continue();
-    };
+    if (w === undefined) { steps.delete(tx); return; }
+    w(next);
   };
   next();
 };
+// walk rewrites the values of an object store in a schema upgrade (a queued step): fn(v)
+// changes v and says whether it did; end, when given, runs after the last value.
+const walk = (tx, name, fn, end) => queueStep(tx, (next) => {
+  const r = tx.objectStore(name).openCursor();
+  r.onsuccess = () => {
+    const c = r.result;
+    if (c === null) { if (end) end(); next(); return; }
+    if (fn(c.value)) c.update(c.value);
+    c.continue();
+  };
+});
 // stringifyField rewrites field of every value of store name to its JSON text (upgrade v1 → v2).
 H.stringifyField = (tx, { name, field }) => walk(tx, name, (v) => {
   if (v[field] === undefined || v[field] === null || typeof v[field] === 'string') return false;
@@ -566,31 +525,57 @@ H.moveMarks = (tx) => {
     delete v.inFlight;
     return true;
   }, () => {
-    mark(tx, seqs);
+    if (seqs.length > 0) tx.objectStore('marks').add({ seqs });
     for (const [k, n] of count) if (n > 1) tx.objectStore('later').put(1, JSON.parse(k));
   });
-};
-// dropOps deletes the outbox ops at seqs (JSON; all of them stored), unmarking them and
-// lowering the outbox size, and reports which were marked (JSON booleans, in order).
-H.dropOps = (tx, { seqs }, cb) => {
-  const want = JSON.parse(seqs) || [];
-  const r = tx.objectStore('marks').getAll();
-  r.onsuccess = () => {
-    marksRead.set(tx, r.result);
-    const marked = markedSeqs(r.result), n = pendingOf(r.result);
-    unmark(tx, want);
-    if (n >= 0) setPending(tx, n - want.length);
-    const outbox = tx.objectStore('outbox');
-    for (const q of want) outbox.delete(q);
-    cb(0, true, JSON.stringify(want.map((q) => marked.has(q))));
-  };
-  r.onerror = () => cb(0, false, r.error);
 };
 // countPending writes the outbox's size into the marks store's entry 0 (upgrade v3 → v4).
 H.countPending = (tx) => {
   const r = tx.objectStore('outbox').count();
-  r.onsuccess = () => setPending(tx, r.result);
+  r.onsuccess = () => { tx.objectStore('marks').put({ n: 0, pending: r.result }); };
 };
+// toOneRow moves the v4 outbox into the records store's rows (upgrade v4 → v5, after the
+// pending and opIds indexes were made): every op, in seq order and keeping its seq, joins its
+// entity's row (a row without record when the entity has none), the marks' seqs become op
+// ids, the size entry 0 goes, and so do the outbox and later stores. A step of the walk
+// queue: the rows it puts are issued before a later walk (query indexes) reads the store.
+H.toOneRow = (tx) => queueStep(tx, (next) => {
+  const r = tx.objectStore('outbox').getAll();
+  r.onsuccess = () => {
+    const groups = new Map(), idOf = new Map();
+    for (const o of r.result) {
+      idOf.set(o.seq, o.opId);
+      const k = JSON.stringify([o.kind, o.eid]);
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(o);
+    }
+    const records = tx.objectStore('records');
+    let left = groups.size + 1;
+    const end = () => {
+      if (--left !== 0) return;
+      const db = tx.db;
+      db.deleteObjectStore('outbox');
+      db.deleteObjectStore('later');
+      const c = tx.objectStore('marks').openCursor();
+      c.onsuccess = () => {
+        const cur = c.result;
+        if (cur === null) { next(); return; }
+        const e = cur.value, ids = (e.seqs || []).map((q) => idOf.get(q)).filter((id) => id !== undefined);
+        if (e.n === 0 || ids.length === 0) cur.delete(); else cur.update({ n: e.n, ids });
+        cur.continue();
+      };
+    };
+    for (const [k, ops] of groups) {
+      const key = JSON.parse(k);
+      const g = records.get(key);
+      g.onsuccess = () => {
+        records.put(setOps(g.result || { kind: key[0], id: key[1] }, ops));
+        end();
+      };
+    }
+    end();
+  };
+});
 // Query indexes (query_schema.go, query.go). An index of a kind over fields is the records
 // store's index named 'q:' + JSON [kind, fields]; its key path is a property xN of the record's
 // value: one string (ixPart per field) that sorts, by UTF-16 code units as IndexedDB compares
@@ -604,7 +589,7 @@ H.countPending = (tx) => {
 // unsigned integers (-0 as 0), a string's code units with U+0000 and U+0001 escaped (as 1 1
 // and 1 2) and a U+0000 end. Every part is prefix-free, so compound keys order field by
 // field; key + '\uffff' lies after every key that starts with key (no tag is U+FFFF).
-// (Layout v5; before it, arrays [tag, value?...]: query-keys.mjs measured the string 5–8%
+// (Layout v6; before it, arrays [tag, value?...]: query-keys.mjs measured the string 5–8%
 // cheaper to count over and 2–4% to read through, DESIGN.md "Queries and indexes".)
 const ixBits = new DataView(new ArrayBuffer(8));
 const ixNum = (x) => {
@@ -662,7 +647,7 @@ const ixBound = (items) => {
 H.ixTest = { part: ixPart, bound: ixBound };
 // ixRow sets a record value's index properties (list: its kind's indexes, if any).
 const ixRow = (list, v) => {
-  if (list === undefined || v.deleted) return v;
+  if (list === undefined || dead(v)) return v;
   let o = null;
   try { o = JSON.parse(v.data); } catch (e) { /* not JSON: every field missing */ }
   for (const ix of list) v[ix.kp] = ixKey(o, ix.paths);
@@ -708,7 +693,7 @@ const rekey = (tx) => walk(tx, 'records', (v) => {
   return had || list !== undefined;
 });
 // rekeyIndexes re-encodes the index properties of every record as ixPart's strings (upgrade
-// v4 → v5; a database without query indexes has none to rewrite).
+// v5 → v6; a database without query indexes has none to rewrite).
 H.rekeyIndexes = (tx) => {
   for (const name of tx.objectStore('records').indexNames) if (name.startsWith('q:')) { rekey(tx); return; }
 };
@@ -775,7 +760,7 @@ const qMatch = (conds, data) => qMatchObj(conds, qParse(data));
 const qTop = (vs, cs, order, take) => {
   const rows = [];
   for (const v of vs) {
-    if (v.deleted) continue;
+    if (dead(v)) continue;
     const o = cs === null && order.length === 0 ? null : qParse(v.data);
     if (cs === null || qMatchObj(cs, o)) rows.push({ v, k: order.map(([p]) => qField(o, p)) });
   }
@@ -793,7 +778,7 @@ const qRowCmp = (order) => (a, b) => {
 // qFrame frames the live records of vs that match conds (null: all) as page does; result
 // [text, framed].
 const qFrame = (vs, conds) => {
-  const keep = vs.filter((v) => !v.deleted && (conds === null || qMatch(conds, v.data)));
+  const keep = vs.filter((v) => !dead(v) && (conds === null || qMatch(conds, v.data)));
   const parts = new Array(keep.length);
   for (let i = 0; i < keep.length; i++) {
     const v = keep[i], u = v.updatedAt ?? '';
@@ -816,7 +801,7 @@ H.scan = (st, { kind, conds, order, take }, cb) => {
       if (take > 0) {
         for (const v of qTop(vs, cs, JSON.parse(order), take)) all.push(v);
       } else {
-        for (const v of vs) if (!v.deleted && (cs === null || qMatch(cs, v.data))) all.push(v);
+        for (const v of vs) if (!dead(v) && (cs === null || qMatch(cs, v.data))) all.push(v);
       }
       if (vs.length < scanPage) {
         cb(0, true, qFrame(take > 0 ? qTop(all, null, JSON.parse(order), take) : all, null));
@@ -942,7 +927,7 @@ const qRows = (vs, conds, order) => {
   const many = order.length > 1, p0 = order.length === 1 ? order[0][0] : null;
   for (let i = 0; i < vs.length; i++) {
     const v = vs[i];
-    if (v.deleted) continue;
+    if (dead(v)) continue;
     const o = JSON.parse(v.data);
     if (conds !== null && !qMatchObj(conds, o)) continue;
     rows.push({ v, o, k: many ? order.map(([path]) => qField(o, path)) : p0 === null ? undefined : qField(o, p0) });

@@ -101,3 +101,7 @@ func snap(t testing.TB, s *Store, kind string) snapshot {
 	require.NoError(t, err)
 	return sn
 }
+
+func del(kind, id, opID string) core.LocalWrite {
+	return core.LocalWrite{Kind: kind, ID: id, Delete: true, OpID: opID, LocalTimestamp: 1}
+}

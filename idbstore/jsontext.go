@@ -154,6 +154,8 @@ func decodeInto(b []byte, out any) error {
 		return jsonv.DecodeList(b, x, ptrTo(func(v []byte, p *int64) error { return jsonv.Int(v, p) }))
 	case *[][2]string:
 		return jsonv.DecodeList(b, x, decodePair)
+	case *[]*[2]string:
+		return jsonv.DecodeList(b, x, ptrTo(decodePair))
 	case *pageState:
 		return decodePageState(b, x)
 	case *[]recordValue:
@@ -179,8 +181,6 @@ func decodeInto(b []byte, out any) error {
 				return jsonv.DecodeList(v, &x.Ops, func(v []byte, p *[]opValue) error { return jsonv.DecodeList(v, p, decodeOpValue) })
 			case jsonv.Key(k, "parked"):
 				return jsonv.IntOf(v, &x.Parked)
-			case jsonv.Key(k, "count"):
-				return jsonv.IntOf(v, &x.Count)
 			}
 			return nil
 		})
@@ -331,14 +331,16 @@ func decodeCursorValue(b []byte, v *cursorValue) error {
 	})
 }
 
-// decodePageState reads H.pageState's answer, {wm, ids}.
+// decodePageState reads H.pageRead's answer, {wm, ids, vers}.
 func decodePageState(b []byte, v *pageState) error {
 	return jsonv.Members(b, func(k string, x []byte) error {
 		switch {
 		case jsonv.Key(k, "wm"):
 			return jsonv.Int(x, &v.WM)
 		case jsonv.Key(k, "ids"):
-			return jsonv.DecodeList(x, &v.IDs, decodePair)
+			return jsonv.Strings(x, &v.IDs)
+		case jsonv.Key(k, "vers"):
+			return jsonv.DecodeList(x, &v.Vers, decodePair)
 		}
 		return nil
 	})

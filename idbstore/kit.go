@@ -8,35 +8,34 @@ import (
 )
 
 // kitTx is the entities a transaction loaded, as the flows of core/storekit see them. It
-// remembers the op Acked found last and its later ops, which Settle then changes, and the ops
-// Enqueue placed, whose Seqs are known after flush.
+// remembers the op Acked found last and its later ops, which Settle then changes.
 type kitTx struct {
 	es    *entities
 	e     *entity
 	p     *pendingOp
 	later []*pendingOp
-	// placed holds the op of each Enqueue call, in order.
-	placed []*pendingOp
 	// unparked are the ops an unpark requeues.
 	unparked []core.Op
 	// parkable are the ops a park read, by op id (taken once parked); parking what it parks.
-	parkable map[string]*opValue
+	parkable map[string]*pendingOp
 	parking  []parkedValue
 	// conflict is the conflict a conflict flow puts, dropConflict whether it deletes one.
 	conflict     *core.Conflict
 	dropConflict bool
 }
 
-// Parking returns the op without InFlight: its mark is read when the park commits.
+// Parking returns the op as loaded, InFlight from its mark.
 func (k *kitTx) Parking(opID string) (core.Op, bool) {
-	v := k.parkable[opID]
-	if v == nil {
+	p := k.parkable[opID]
+	if p == nil || p.removed {
 		return core.Op{}, false
 	}
-	return v.op(), true
+	return core.CloneOp(p.op), true
 }
 
+// Park takes the op off its row (flush unmarks it) and stages its parked value.
 func (k *kitTx) Park(p core.ParkedOp) {
+	k.parkable[p.Op.OpID].removed = true
 	delete(k.parkable, p.Op.OpID)
 	k.parking = append(k.parking, toParkedValue(p))
 }
@@ -94,9 +93,7 @@ func (k *kitTx) Place(kind, id string, _ []core.Op, plan storekit.WritePlan) {
 }
 
 func (k *kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
-	p := k.es.place(k.es.get(o.Kind, o.EntityID), merged, false, o)
-	k.placed = append(k.placed, p)
-	return p.op
+	return k.es.place(k.es.get(o.Kind, o.EntityID), merged, false, o).op
 }
 
 // Resolving finds the op among the ops of the entity k.e, the resolved op's: the op was read

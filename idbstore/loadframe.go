@@ -12,13 +12,11 @@ import (
 )
 
 // loaded is what the load helper read for n keys: each key's record (nil when absent) and
-// pending ops in Seq order, the position of the first parked id (-1: none) and the outbox
-// count (-1: not asked).
+// pending ops in Seq order, and the position of the first parked id (-1: none).
 type loaded struct {
 	recs   []*core.Record
 	ops    [][]core.Op
 	parked int
-	count  int
 }
 
 // loadedJSON is the load helper's answer when it could not frame it.
@@ -26,7 +24,6 @@ type loadedJSON struct {
 	Recs   []*recordValue `json:"recs"`
 	Ops    [][]opValue    `json:"ops"`
 	Parked int            `json:"parked"`
-	Count  int            `json:"count"`
 }
 
 // decodeLoaded reads the load helper's answer for n keys: framed (records as in frame.go, a
@@ -52,7 +49,7 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 				got.ops[i] = append(got.ops[i], o.op())
 			}
 		}
-		got.parked, got.count = j.Parked, j.Count
+		got.parked = j.Parked
 		return got, nil
 	}
 	if err := unframeRecordSlots(got.recs, v.Index(1).String()); err != nil {
@@ -76,7 +73,7 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 			return got, errDecode{errBadFrame}
 		}
 	}
-	got.parked, got.count = v.Index(4).Int(), v.Index(5).Int()
+	got.parked = v.Index(4).Int()
 	return got, nil
 }
 

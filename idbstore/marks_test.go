@@ -13,19 +13,16 @@ import (
 	"github.com/offsync/offsync/core"
 )
 
-// rawOutbox reads database name with plain IndexedDB calls: the seqs of each marks entry, the
-// later store's keys, the outbox's values as stored and the outbox size the marks store's
-// entry 0 holds (-1 when none), as JSON.
+// rawOutbox reads database name with plain IndexedDB calls: the op ids of each marks entry and
+// the records store's rows as stored, as JSON.
 const rawOutbox = `return new Promise((res, rej) => {
 	const r = indexedDB.open(name);
 	r.onsuccess = () => {
-		const db = r.result, tx = db.transaction(['marks', 'later', 'outbox'], 'readonly');
-		const marks = tx.objectStore('marks').getAll(), ops = tx.objectStore('outbox').getAll();
-		const later = tx.objectStore('later').getAllKeys();
+		const db = r.result, tx = db.transaction(['marks', 'records'], 'readonly');
+		const marks = tx.objectStore('marks').getAll(), rows = tx.objectStore('records').getAll();
 		tx.oncomplete = () => {
 			db.close();
-			const ms = marks.result, pending = ms.length > 0 && ms[0].n === 0 ? ms.shift().pending : -1;
-			res(JSON.stringify({ marks: ms.map((e) => e.seqs), later: later.result, ops: ops.result, pending }));
+			res(JSON.stringify({ marks: marks.result.map((e) => e.ids), rows: rows.result }));
 		};
 		tx.onerror = () => rej(tx.error);
 	};
@@ -34,23 +31,85 @@ const rawOutbox = `return new Promise((res, rej) => {
 
 type rawState struct {
 	Marks []core.RawJSON            `json:"marks"`
-	Later [][2]string               `json:"later"`
-	Ops   []map[string]core.RawJSON `json:"ops"`
-	// Pending is the stored outbox size: readRaw requires it to match the outbox.
-	Pending int `json:"pending"`
+	Rows  []map[string]core.RawJSON `json:"rows"`
+	Ops   []map[string]core.RawJSON `json:"-"`
 }
 
-// readRaw reads database name raw and requires op values without inFlight and a stored
-// outbox size that matches the outbox.
+// readRaw reads database name raw and requires the v5 layout's invariants: op values without
+// inFlight, in Seq order within their row, the row's pseq its first op's Seq and oids its ops'
+// ids (both absent without ops); no row with neither data nor ops; query index properties (xN)
+// only on live records; each mark naming a pending op, in one entry, no entry empty.
 func readRaw(t *testing.T, name string) rawState {
 	t.Helper()
 	st := readRawUnchecked(t, name)
-	for _, o := range st.Ops {
-		_, has := o["inFlight"]
-		require.False(t, has, "an outbox value carries inFlight: %v", o)
+	pending := map[string]bool{}
+	for _, row := range st.Rows {
+		var ops []map[string]core.RawJSON
+		if raw, ok := row["ops"]; ok {
+			require.NoError(t, json.Unmarshal(raw, &ops))
+			require.NotEmpty(t, ops, "a row with an empty ops list: %v", row)
+		}
+		_, hasData := row["data"]
+		require.True(t, hasData || len(ops) > 0, "a row with neither record nor ops: %v", row)
+		var deleted bool
+		if d, ok := row["deleted"]; ok {
+			require.NoError(t, json.Unmarshal(d, &deleted))
+		}
+		for k := range row {
+			if len(k) > 1 && k[0] == 'x' && k[1] >= '0' && k[1] <= '9' {
+				require.True(t, hasData && !deleted, "index property %s on a row without a live record: %v", k, row)
+			}
+		}
+		if len(ops) == 0 {
+			_, hasPseq := row["pseq"]
+			_, hasOids := row["oids"]
+			require.False(t, hasPseq || hasOids, "pseq or oids on a row without ops: %v", row)
+			continue
+		}
+		var ids []string
+		var last int64
+		for i, o := range ops {
+			_, has := o["inFlight"]
+			require.False(t, has, "an op value carries inFlight: %v", o)
+			var seq int64
+			var id string
+			require.NoError(t, json.Unmarshal(o["seq"], &seq))
+			require.NoError(t, json.Unmarshal(o["opId"], &id))
+			require.Greater(t, seq, last, "op %d of row %v out of Seq order", i, row)
+			last = seq
+			ids = append(ids, id)
+			pending[id] = true
+			st.Ops = append(st.Ops, o)
+		}
+		var pseq int64
+		require.NoError(t, json.Unmarshal(row["pseq"], &pseq))
+		require.NoError(t, json.Unmarshal(ops[0]["seq"], &last))
+		require.Equal(t, last, pseq, "pseq of %v", row)
+		var oids []string
+		require.NoError(t, json.Unmarshal(row["oids"], &oids))
+		require.Equal(t, ids, oids, "oids of %v", row)
 	}
-	require.Equal(t, len(st.Ops), st.Pending, "the stored outbox size")
+	seen := map[string]bool{}
+	for _, m := range st.Marks {
+		var ids []string
+		require.NoError(t, json.Unmarshal(m, &ids))
+		require.NotEmpty(t, ids, "an empty marks entry")
+		for _, id := range ids {
+			require.True(t, pending[id], "a mark of %s, which is not pending", id)
+			require.False(t, seen[id], "%s marked twice", id)
+			seen[id] = true
+		}
+	}
 	return st
+}
+
+// checkCount requires s's pending count, when it knows it, to be the number of ops its rows hold.
+func checkCount(t *testing.T, s *Store) {
+	t.Helper()
+	st := readRaw(t, s.name)
+	if n, ok := s.count.known(); ok {
+		require.Equal(t, len(st.Ops), n, "the pending count the store keeps")
+	}
 }
 
 func readRawUnchecked(t *testing.T, name string) rawState {
@@ -95,7 +154,7 @@ const writeV2 = `return new Promise((res, rej) => {
 	r.onerror = () => rej(r.error);
 });`
 
-func TestUpgradeFromV2MovesInFlightToMarksAndCountsTheOutbox(t *testing.T) {
+func TestUpgradeFromV2MovesInFlightToMarks(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
 	jsAwait(t, jsFunc("name", writeV2).Invoke(name))
@@ -103,9 +162,8 @@ func TestUpgradeFromV2MovesInFlightToMarksAndCountsTheOutbox(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 
-	assert.Equal(t, []string{`[1]`}, marks(t, name), "the flag moved into a marks entry")
-	assert.Equal(t, [][2]string{{"note", "c"}}, readRaw(t, name).Later, "c has two ops")
-	assert.Equal(t, 4, readRaw(t, name).Pending, "the outbox size is stored")
+	assert.Equal(t, []string{`["op-a"]`}, marks(t, name), "the flag moved into a marks entry")
+	assert.Len(t, readRaw(t, name).Ops, 4)
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, ops, 4)
@@ -123,13 +181,13 @@ func TestUpgradeFromV2MovesInFlightToMarksAndCountsTheOutbox(t *testing.T) {
 	assert.JSONEq(t, `{"id":"a","v":1}`, string(ops[0].Payload))
 	assert.JSONEq(t, `{"id":"b","v":2}`, string(ops[1].Payload))
 	assert.Equal(t, "op-a2", ops[4].OpID)
-	assert.Equal(t, [][2]string{{"note", "a"}, {"note", "c"}}, readRaw(t, name).Later)
+	checkCount(t, s)
 
 	srv := core.Record{Kind: "note", ID: "a", Data: core.RawJSON(`{"id":"a","v":1,"updatedAt":"v1"}`), UpdatedAt: "v1"}
 	tomb := core.Record{Kind: "note", ID: "c", Data: core.RawJSON(`{"id":"c","deletedAt":"v1"}`), UpdatedAt: "v1", Deleted: true}
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0], Server: &srv}, {Op: ops[2], Server: &tomb}}))
 	assert.Empty(t, marks(t, name))
-	assert.Empty(t, readRaw(t, name).Later, "a and c are left with one op each")
+	checkCount(t, s)
 	ops, err = s.Outbox(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, ops, 3)
@@ -138,14 +196,14 @@ func TestUpgradeFromV2MovesInFlightToMarksAndCountsTheOutbox(t *testing.T) {
 }
 
 // TestMarksLeaveWithTheirOps checks the marks store itself: one entry per marked batch, an op's
-// seq gone from it once the op is acknowledged, parked, requeued or resolved as not in flight,
+// id gone from it once the op is acknowledged, parked, requeued or resolved as not in flight,
 // and no empty entry left behind.
 func TestMarksLeaveWithTheirOps(t *testing.T) {
 	ctx, name, s, ops := openWithOps(t, "a", "b", "c", "d", "e")
 	marked, err := s.MarkInFlight(ctx, ops)
 	require.NoError(t, err)
 	require.Len(t, marked, 5)
-	require.Equal(t, []string{`[1,2,3,4,5]`}, marks(t, name), "one entry for the batch")
+	require.Equal(t, []string{`["op-a","op-b","op-c","op-d","op-e"]`}, marks(t, name), "one entry for the batch")
 
 	srv := core.Record{Kind: "note", ID: "a", Data: core.RawJSON(`{"id":"a","updatedAt":"v1"}`), UpdatedAt: "v1"}
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: marked[0], Server: &srv}}))
@@ -155,7 +213,8 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 	next.InFlight, next.Attempt = false, 1
 	require.NoError(t, s.Resolve(ctx, next, nil))
 	require.NoError(t, s.Resolve(ctx, marked[4], nil))
-	assert.Equal(t, []string{`[5]`}, marks(t, name), "only e is still in flight")
+	assert.Equal(t, []string{`["op-e"]`}, marks(t, name), "only e is still in flight")
+	checkCount(t, s)
 
 	parked, err := s.Parked(ctx)
 	require.NoError(t, err)
@@ -175,7 +234,7 @@ func TestMarksAcrossBatches(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.MarkInFlight(ctx, ops[1:])
 	require.NoError(t, err)
-	assert.Equal(t, []string{`[1,2]`, `[3,4]`}, marks(t, name), "b was marked already")
+	assert.Equal(t, []string{`["op-a","op-b"]`, `["op-c","op-d"]`}, marks(t, name), "b was marked already")
 
 	var acks []core.Ack
 	for _, o := range ops[1:3] {
@@ -183,7 +242,7 @@ func TestMarksAcrossBatches(t *testing.T) {
 		acks = append(acks, core.Ack{Op: o, Server: &srv})
 	}
 	require.NoError(t, s.Ack(ctx, acks))
-	assert.Equal(t, []string{`[1]`, `[4]`}, marks(t, name))
+	assert.Equal(t, []string{`["op-a"]`, `["op-d"]`}, marks(t, name))
 	require.NoError(t, s.Ack(ctx, []core.Ack{{Op: ops[0]}, {Op: ops[3]}}))
 	assert.Empty(t, marks(t, name))
 }
@@ -213,34 +272,44 @@ const writeV3 = `return new Promise((res, rej) => {
 	r.onerror = () => rej(r.error);
 });`
 
-func TestUpgradeFromV3StoresTheOutboxSize(t *testing.T) {
+func TestUpgradeFromV3(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
 	jsAwait(t, jsFunc("name", writeV3).Invoke(name))
 	s := openAt(t, name)
 
-	raw := readRaw(t, name)
-	assert.Equal(t, 3, raw.Pending)
-	assert.Equal(t, []string{`[1]`}, marks(t, name), "the marks stay as they were")
+	assert.Len(t, readRaw(t, name).Ops, 3)
+	assert.Equal(t, []string{`["op-a"]`}, marks(t, name), "the marks name the ops")
 	res, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "d", `{"id":"d"}`, "op-d")})
 	require.NoError(t, err)
 	assert.Equal(t, 4, res.Pending)
 	n, err := s.PendingCount(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 4, n)
-	readRaw(t, name)
+	checkCount(t, s)
 }
 
-func TestPendingCountCountsWhenTheStoredSizeIsMissing(t *testing.T) {
+// TestPendingCountAcrossStores: a Store's count follows its own writes without counting, and
+// sees another Store's (tab's) changes at its next count.
+func TestPendingCountAcrossStores(t *testing.T) {
 	ctx, name, s, _ := openWithOps(t, "a", "b", "c")
 	n, err := s.PendingCount(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
-	jsAwait(t, jsFunc("name", dropStoredSize).Invoke(name))
-	assert.Equal(t, -1, readRawUnchecked(t, name).Pending, "no stored size")
+	other := openAt(t, name)
+	res, err := other.WriteLocal(ctx, []core.LocalWrite{upsert("note", "d", `{"id":"d"}`, "op-d")})
+	require.NoError(t, err)
+	assert.Equal(t, 4, res.Pending, "the other Store counted: it knew no count")
+	res, err = s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "e", `{"id":"e"}`, "op-e")})
+	require.NoError(t, err)
+	assert.Equal(t, 4, res.Pending, "its own count and its own write: the other tab's is not seen yet")
 	n, err = s.PendingCount(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 3, n, "counted")
+	assert.Equal(t, 5, n, "counted")
+	res, err = s.WriteLocal(ctx, []core.LocalWrite{del("note", "e", "op-e2")})
+	require.NoError(t, err)
+	assert.Equal(t, 4, res.Pending, "a create and its delete cancel out")
+	checkCount(t, s)
 }
 
 // openWithOps opens a fresh store with one pending upsert per id (note kind, op id "op-<id>")

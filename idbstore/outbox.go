@@ -4,7 +4,7 @@ package idbstore
 
 import (
 	"context"
-	"errors"
+	"sort"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -12,7 +12,7 @@ import (
 )
 
 // changeEnqueue is Change's FlowEnqueue, in one transaction with the local writes'
-// durability: it reports the Seqs of the ops fn placed, known after flush.
+// durability. The ops get their Seqs when placed, so Changed.Seqs stays nil.
 func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(storekit.Tx) error) (storekit.Changed, error) {
 	s := b.s
 	const op = "enqueue"
@@ -24,42 +24,36 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 	for i, o := range ops {
 		keys[i], ids[i] = entityKey{o.Kind, o.EntityID}, o.OpID
 	}
-	var res storekit.Changed
-	err := s.updateDurable(ctx, op, []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
-		es, err := loadForWrite(ctx, t, op, keys, ids, true)
+	err := s.updateDurable(ctx, op, []string{stRecords, stParked, stMarks}, func(t *txn) error {
+		es, err := loadForWrite(ctx, t, &s.seqs, op, keys, ids, true)
 		if err != nil {
 			return err
 		}
-		k := &kitTx{es: es}
-		if err := fn(k); err != nil {
+		if err := fn(&kitTx{es: es}); err != nil {
 			return err
 		}
 		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
 			return err
 		}
-		if err := es.flush(ctx, t, true); err != nil {
-			return err
-		}
-		res.Seqs = make([]int64, len(k.placed))
-		for i, p := range k.placed {
-			res.Seqs[i] = p.op.Seq
-		}
-		return nil
+		return es.flush(t, false)
 	})
 	if err != nil {
 		return storekit.Changed{}, opIDTaken(op, err)
 	}
-	return res, nil
+	return storekit.Changed{}, nil
 }
 
-// Claim reads the outbox in getAll pages (opsPage: each op in flight when it has a mark, and
-// the outbox size marks entry 0 holds). Without c.Pick it reads the first c.Limit ops. With it,
-// in one transaction with the local writes' durability, it reads from c.From on (a batch
-// read from the outbox lies in a short Seq range: usually one page of c.Limit), then the ops
-// before c.From only when it took fewer than c.Limit, and adds one marks entry for those it
-// took not marked yet; the ops themselves are not rewritten. A mark lost to a power cut
-// after its request went out would let a later edit coalesce into an op the server may have
-// applied, and its retry would replay the old answer.
+// Claim reads the pending ops from the rows that hold them, in pages in pseq order (the
+// pending index, pendingOps), each in flight when the marks name it. The pending count is the
+// number read when it reads them all, a count of the opIds index (one entry per op) for
+// c.Limit 0 (PendingCount) or when the Store knows none, and else the Store's (pendingCount:
+// a claim's count is not used, and a count walks the whole index). Without c.Pick it reads the first
+// c.Limit ops. With it, in one transaction with the local writes' durability, it reads from
+// c.From on (a batch read from the outbox lies in a short Seq range), then the rows before
+// c.From only when it took fewer than c.Limit, and adds one marks entry for those it took not
+// marked yet; the rows are not rewritten. A mark lost to a power cut after its request went
+// out would let a later edit coalesce into an op the server may have applied, and its retry
+// would replay the old answer.
 func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
 	s := b.s
 	const op = "claim"
@@ -67,80 +61,66 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		return nil, 0, err
 	}
 	out, pending := []core.Op{}, -1
-	run, limit := s.view, c.Limit
+	run := s.view
 	if c.Pick != nil {
-		run, limit = s.updateDurable, -1
+		run = s.updateDurable
 	}
-	err := run(ctx, op, []string{stOutbox, stMarks}, func(t *txn) error {
+	all := c.Limit < 0 && c.Pick == nil
+	known, ok := s.count.known()
+	err := run(ctx, op, []string{stRecords, stMarks}, func(t *txn) error {
 		out, pending = out[:0], -1
 		state := js.Global().Get("Object").New()
-		var before []core.Op
-		take := func(v js.Value) (err error) {
-			at := len(out)
-			if out, err = decodeOps(out, v.Index(1).String(), v.Index(3).Bool()); err != nil {
-				return err
-			}
-			if n := v.Index(4).Int(); n >= 0 {
-				pending = n
-			}
-			if c.Pick == nil {
-				return nil
-			}
-			took := out[:at]
-			for _, o := range out[at:] {
-				if c.Pick(o) {
-					took = append(took, o)
-				}
-			}
-			out = took
-			if c.Limit >= 0 && len(out)+len(before) >= c.Limit {
-				return errEnough
-			}
-			return nil
-		}
-		// A claim reads from its From hint on first, and the ops before it only when it took
-		// too few there; a read takes the first Limit ops.
-		sp, first, again := span{Lo: jsSeq(c.From), Hi: js.Null()}, c.Limit, c.Pick != nil && c.From > 1
-		if c.Pick == nil || c.From <= 0 {
-			first = 0
-		}
-		for c.Limit != 0 {
-			err := readPages(ctx, t, stOutbox, limit, first, t.js.opsPage, opsPageArgs{Span: sp, State: state}, take)
-			if errors.Is(err, errEnough) || err == nil && !again {
-				break
-			}
+		state.Set("count", c.Limit == 0 || !all && !ok)
+		if c.Limit == 0 {
+			// The count alone: one page of no rows reads the marks and counts.
+			v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: js.Null(), Hi: js.Null(), Count: 1, At: js.Global().Get("Object").New(), State: state})
 			if err != nil {
 				return err
 			}
-			before, out, again = out, []core.Op{}, false
-			sp, first = span{Lo: js.Null(), Hi: jsSeq(c.From - 1)}, 0
+			pending = v.Index(4).Int()
+			t.counted = pending
+			return nil
 		}
-		out = append(out, before...)
+		want := c.Limit
+		var first []core.Op
+		var err error
+		if c.Pick != nil && c.From > 1 {
+			// A claim reads from its From hint on first, and the rows before it only when it
+			// took too few there.
+			if first, pending, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: jsSeq(c.From), hi: js.Null()}, want, c.Pick, state); err != nil {
+				return err
+			}
+			if len(first) < want {
+				var before []core.Op
+				if before, _, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: js.Null(), hi: jsSeq(c.From), hiOpen: true}, want-len(first), c.Pick, state); err != nil {
+					return err
+				}
+				first = append(before, first...)
+			}
+		} else if first, pending, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: js.Null(), hi: js.Null()}, want, c.Pick, state); err != nil {
+			return err
+		}
+		out = append(out, first...) // never nil: an empty outbox is [] to the bridge
+		if all {
+			pending = len(out)
+		}
+		t.counted = pending // read or counted in this transaction (-1: neither)
+		if pending < 0 {
+			pending = known
+		}
 		if c.Pick != nil {
-			var seqs []int64
+			var ids []string
 			for i := range out {
 				if !out[i].InFlight {
 					out[i].InFlight = true
-					seqs = append(seqs, out[i].Seq)
+					ids = append(ids, out[i].OpID)
 				}
 			}
-			if len(seqs) > 0 {
-				if err := t.fire(t.js.mark, t.raw, markArgs{Seqs: jsonText(seqs)}); err != nil {
-					return err
-				}
+			if len(ids) > 0 {
+				return t.fire(t.js.mark, t.raw, markArgs{IDs: jsonText(ids)})
 			}
 		}
-		if pending < 0 && c.Limit < 0 && c.Pick == nil {
-			pending = len(out)
-		}
-		if pending >= 0 {
-			return nil
-		}
-		v, err := t.ask(ctx, t.js.pendingCount)
-		if err == nil {
-			pending = v.Int()
-		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, 0, err
@@ -148,21 +128,67 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 	return out, pending, nil
 }
 
-// errEnough ends a claim's paged read once it took what it asked for.
-var errEnough = errors.New("enough")
-
-// jsSeq is a Seq as a key bound, null (no bound) when 0.
-func jsSeq(seq int64) js.Value {
-	if seq <= 0 {
-		return js.Null()
-	}
-	return js.ValueOf(float64(seq))
+// pendingSpan is a range of pseqs (null: no bound; hi exclusive with hiOpen).
+type pendingSpan struct {
+	lo, hi js.Value
+	hiOpen bool
 }
+
+// pendingOps reads the pending ops of the rows in sp in Seq order, up to want of them
+// (want < 0: all) that pick takes (nil: all), in getAll pages of rows in pseq order
+// (H.pendingPage). An op's row comes in at its first op's Seq, so after a page the ops up to
+// its last pseq are in their place; the rest wait for the next page (an entity's later ops
+// are rare: behind an op in flight). A claim of n heads is then one page of n rows. It also returns the count the page helper made, when
+// state asked for one.
+func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, want int, pick func(core.Op) bool, state js.Value) ([]core.Op, int, error) {
+	at := js.Global().Get("Object").New()
+	var out, wait []core.Op
+	count := -1
+	for want < 0 || len(out) < want {
+		n := pageSize
+		if want > 0 {
+			n = min(n, max(want-len(out), 1))
+		}
+		v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: sp.lo, Hi: sp.hi, HiOpen: sp.hiOpen, Count: n, At: at, State: state})
+		if err != nil {
+			return nil, -1, err
+		}
+		if c := v.Index(4).Int(); c >= 0 {
+			count = c
+		}
+		if wait, err = decodeOps(wait, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+			return nil, -1, err
+		}
+		full := v.Index(0).Bool()
+		sort.SliceStable(wait, func(i, j int) bool { return wait[i].Seq < wait[j].Seq })
+		upTo := len(wait)
+		if full {
+			last := int64(v.Index(2).Float())
+			// Up to the last row's pseq included: a row not read yet lies at or past it, and
+			// an op of Seq equal to last would tie (ties have no order to keep).
+			upTo = sort.Search(len(wait), func(i int) bool { return wait[i].Seq > last })
+		}
+		for _, o := range wait[:upTo] {
+			seqs.seen(o.Seq)
+			if (pick == nil || pick(o)) && (want < 0 || len(out) < want) {
+				out = append(out, o)
+			}
+		}
+		wait = append(wait[:0], wait[upTo:]...)
+		if !full {
+			break
+		}
+	}
+	return out, count, nil
+}
+
+// jsSeq is a Seq as a key bound.
+func jsSeq(seq int64) js.Value { return js.ValueOf(float64(seq)) }
 
 // readAll reads up to limit values (limit <= 0: all) of store name in key order, as JSON.
 func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, error) {
 	var out []T
-	err := readPages(ctx, t, name, limit, 0, t.js.page, pageArgs{Span: span{Lo: js.Null(), Hi: js.Null()}}, func(v js.Value) error {
+	err := readPages(ctx, t, name, limit, pageArgs{Span: span{Lo: js.Null(), Hi: js.Null()}}, func(v js.Value) error {
 		var vals []T
 		if err := decodeJSON(v.Index(1).String(), &vals); err != nil {
 			return err
@@ -174,24 +200,21 @@ func readAll[T any](ctx context.Context, t *txn, name string, limit int) ([]T, e
 }
 
 // readPages reads up to limit values (limit <= 0: all) of store name in key order, from a's
-// span on, in getAll pages of at most pageSize (the first of at most first, when first > 0),
-// through helper with a (page and pageArgs, or opsPage and opsPageArgs for framed ops: both
-// answer [rawCount, text, lastKey, framed, ...]); take decodes each answer.
-func readPages(ctx context.Context, t *txn, name string, limit, first int, helper js.Value, a pager, take func(js.Value) error) error {
+// span on, in getAll pages of at most pageSize through H.page (answer [rawCount, text,
+// lastKey, framed]); take decodes each answer.
+func readPages(ctx context.Context, t *txn, name string, limit int, a pageArgs, take func(js.Value) error) error {
 	st, err := t.store(name)
 	if err != nil {
 		return err
 	}
-	lo, loOpen, read := a.lo(), false, 0
+	lo, loOpen, read := a.Span.Lo, false, 0
 	for limit <= 0 || read < limit {
 		n := pageSize
-		if read == 0 && first > 0 {
-			n = min(first, n)
-		}
 		if limit > 0 && limit-read < n {
 			n = limit - read
 		}
-		v, err := t.issue(ctx, helper, st, a.at(lo, loOpen, n))
+		a.Span.Lo, a.Span.LoOpen, a.Span.Count = lo, loOpen, n
+		v, err := t.issue(ctx, t.js.page, st, a)
 		if err != nil {
 			return err
 		}
@@ -204,19 +227,6 @@ func readPages(ctx context.Context, t *txn, name string, limit, first int, helpe
 		lo, loOpen = v.Index(2), true
 	}
 	return nil
-}
-
-// opsByID reads the outbox ops with these ids (nil where unknown) through the opId index.
-func opsByID(ctx context.Context, t *txn, opIDs []string) ([]*opValue, error) {
-	idx, err := t.index(stOutbox, "opId")
-	if err != nil {
-		return nil, err
-	}
-	var vals []*opValue
-	if err := t.issueJSON(ctx, &vals, t.js.gather, idx, gatherArgs{Method: "get", Keys: jsonText(opIDs)}); err != nil {
-		return nil, err
-	}
-	return vals, nil
 }
 
 // decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.
@@ -236,21 +246,21 @@ func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
 	return out, nil
 }
 
-// changeAck is Change's FlowAck: the acks' entities loaded in one batch (loadForAck), in
-// one transaction.
+// changeAck is Change's FlowAck: the acks' rows loaded in one batch (each ack's op, its
+// entity's other ops and record come together), in one transaction.
 func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
 	s := b.s
 	const op = "ack"
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	return s.update(ctx, op, []string{stRecords, stOutbox, stMarks, stLater, stCursors}, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stMarks, stCursors}, func(t *txn) error {
 		// First: its read of the cursor rows must answer while the transaction is open, and
 		// the flush commits it.
 		if err := raiseWatermarks(t, storekit.AckWatermarks(acks)); err != nil {
 			return err
 		}
-		es, err := loadForAck(ctx, t, acks)
+		es, err := loadForAck(ctx, t, &s.seqs, acks)
 		if err != nil {
 			return err
 		}
@@ -260,7 +270,7 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 		if err := fn(&kitTx{es: es}); err != nil {
 			return err
 		}
-		return es.flush(ctx, t, false)
+		return es.flush(t, false)
 	})
 }
 
@@ -279,8 +289,8 @@ func raiseWatermarks(t *txn, wms map[string]int64) error {
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack
-// names. The ops of the acks' entities are loaded already; only the ids not among them (an op
-// another tab acknowledged first, usually none) are looked up by id.
+// names. The rows of the acks' entities are loaded already; only the ids not among their ops
+// (an op another tab acknowledged first, usually none) are looked up in the opIds index.
 func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack, es *entities) error {
 	var missing []core.Ack
 	for _, a := range acks {
@@ -295,45 +305,45 @@ func refuseMisplacedAcks(ctx context.Context, t *txn, op string, acks []core.Ack
 	for i, a := range missing {
 		ids[i] = a.Op.OpID
 	}
-	stored, err := opsByID(ctx, t, ids)
+	keys, err := rowsOfOps(ctx, t, ids)
 	if err != nil {
 		return err
 	}
-	for i, o := range stored {
-		if o == nil {
+	for i, k := range keys {
+		if k == nil {
 			continue
 		}
 		// Not among its entity's loaded ops, so pending on another entity.
-		if err := storekit.AckOnEntity(missing[i], core.Op{Kind: o.Kind, EntityID: o.EntityID}); err != nil {
+		if err := storekit.AckOnEntity(missing[i], core.Op{Kind: k[0], EntityID: k[1]}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// changeResolve is Change's FlowResolve in one transaction: the op read by id (an op not
-// pending is no change; one on another entity is refused), then its entity's record and ops.
+// changeResolve is Change's FlowResolve in one transaction: the op's row found by its id (an
+// op not pending is no change; one on another entity is refused), then that row read.
 func (b backend) changeResolve(ctx context.Context, op core.Op, fn func(storekit.Tx) error) error {
 	s := b.s
 	const name = "resolve"
 	if err := s.guard(name); err != nil {
 		return err
 	}
-	return s.update(ctx, name, []string{stRecords, stOutbox, stMarks}, func(t *txn) error {
-		stored, err := opsByID(ctx, t, []string{op.OpID})
-		if err != nil || stored[0] == nil {
+	return s.update(ctx, name, []string{stRecords, stMarks}, func(t *txn) error {
+		keys, err := rowsOfOps(ctx, t, []string{op.OpID})
+		if err != nil || keys[0] == nil {
 			return err
 		}
-		if err := storekit.ResolveOnEntity(op, stored[0].op()); err != nil {
+		if err := storekit.ResolveOnEntity(op, core.Op{Kind: keys[0][0], EntityID: keys[0][1]}); err != nil {
 			return err
 		}
-		es, err := loadEntities(ctx, t, []entityKey{{op.Kind, op.EntityID}})
+		es, err := loadEntities(ctx, t, &s.seqs, []entityKey{{op.Kind, op.EntityID}})
 		if err != nil {
 			return err
 		}
 		if err := fn(&kitTx{es: es, e: es.get(op.Kind, op.EntityID)}); err != nil {
 			return err
 		}
-		return es.flush(ctx, t, false)
+		return es.flush(t, false)
 	})
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/offsync/offsync/core/storekit"
 )
 
-// changePark is Change's FlowPark in one transaction: the named ops read by id, fn parks
-// them, and they move from the outbox to the parked list, unmarked (the parked op keeps the
-// in-flight state it had) and lowering the stored outbox size.
+// changePark is Change's FlowPark in one transaction: the named ops' rows found by op id and
+// read, fn parks the ops, and they move from their rows to the parked list, unmarked (the
+// parked op keeps the in-flight state it had).
 func (b backend) changePark(ctx context.Context, parked []core.ParkedOp, fn func(storekit.Tx) error) error {
 	s := b.s
 	const op = "park"
@@ -23,31 +23,33 @@ func (b backend) changePark(ctx context.Context, parked []core.ParkedOp, fn func
 	for i, p := range parked {
 		ids[i] = p.Op.OpID
 	}
-	return s.update(ctx, op, []string{stOutbox, stParked, stMarks}, func(t *txn) error {
-		ops, err := opsByID(ctx, t, ids)
+	return s.update(ctx, op, []string{stRecords, stParked, stMarks}, func(t *txn) error {
+		// Parking is rare (a refused op): the rows are read after their keys, not alongside.
+		found, err := rowsOfOps(ctx, t, ids)
 		if err != nil {
 			return err
 		}
-		k := &kitTx{parkable: make(map[string]*opValue, len(ops))}
-		for i, o := range ops {
-			if o != nil {
-				k.parkable[ids[i]] = o
+		var keys []entityKey
+		for _, k := range found {
+			if k != nil {
+				keys = append(keys, entityKey{k[0], k[1]})
+			}
+		}
+		es, err := loadEntities(ctx, t, &s.seqs, keys)
+		if err != nil {
+			return err
+		}
+		k := &kitTx{es: es, parkable: make(map[string]*pendingOp, len(ids))}
+		for _, e := range es.byKey {
+			for _, p := range e.ops {
+				k.parkable[p.op.OpID] = p
 			}
 		}
 		if err := fn(k); err != nil || len(k.parking) == 0 {
 			return err
 		}
-		dels := make([]int64, len(k.parking))
-		for i, p := range k.parking {
-			dels[i] = p.Op.Seq
-		}
-		// Parking is rare (a refused op): the marks are read after the ops, not alongside.
-		var inFlight []bool
-		if err := t.issueJSON(ctx, &inFlight, t.js.dropOps, t.raw, dropOpsArgs{Seqs: jsonText(dels)}); err != nil {
+		if err := es.flush(t, false); err != nil {
 			return err
-		}
-		for i := range k.parking {
-			k.parking[i].Op.InFlight = inFlight[i]
 		}
 		return putValues(t, stParked, k.parking)
 	})
@@ -82,7 +84,7 @@ func (b backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool,
 	if err := s.guard("unpark"); err != nil {
 		return err
 	}
-	return s.update(ctx, "unpark", []string{stRecords, stOutbox, stParked, stMarks, stLater}, func(t *txn) error {
+	return s.update(ctx, "unpark", []string{stRecords, stParked, stMarks}, func(t *txn) error {
 		idx, err := t.index(stParked, "opId")
 		if err != nil {
 			return err
@@ -126,13 +128,13 @@ func (b backend) changeUnpark(ctx context.Context, opIDs []string, requeue bool,
 		}
 		// A requeued op's change is applied to its record again (storekit's planUnpark): pulls may
 		// have overwritten the record while the op was parked.
-		es, err := loadEntities(ctx, t, keys)
+		es, err := loadEntities(ctx, t, &s.seqs, keys)
 		if err != nil {
 			return err
 		}
 		if err := fn(&kitTx{es: es, unparked: adds}); err != nil {
 			return err
 		}
-		return es.flush(ctx, t, false)
+		return es.flush(t, false)
 	})
 }

@@ -451,7 +451,7 @@ func (s *Store) GetMany(ctx context.Context, kind string, ids []string) ([]*core
 		return nil, classify(op, err)
 	}
 	for i, rv := range recs {
-		if rv != nil && !rv.Deleted {
+		if rv != nil && !rv.Deleted && rv.Data != nil {
 			r := rv.record()
 			out[i] = &r
 		}

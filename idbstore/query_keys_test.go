@@ -16,7 +16,7 @@ import (
 )
 
 // writeV4Indexed writes a layout-4 database (IndexedDB version 4,000,001: layout 4, index
-// generation 1) as the code before layout 5 left it: query indexes q:["note",["v"]] on x0 and
+// generation 1) as the code before layout 6 left it: query indexes q:["note",["v"]] on x0 and
 // q:["note",["v","w"]] on x1, whose keys are arrays of [tag, value?] per field (0 null or
 // missing, 1 false, 2 true, 3 number, 4 string, 5 array or object), and the records of recs
 // (JSON [{id, data, deleted}]), tombstones without keys.

@@ -35,7 +35,8 @@ func (b backend) Get(ctx context.Context, kind, id string) (core.Record, bool, e
 		rec = recs[0]
 		return nil
 	})
-	if err != nil || rec == nil {
+	if err != nil || rec == nil || rec.Data == nil {
+		// A row without data holds pending ops of an entity that has no record.
 		return core.Record{}, false, err
 	}
 	s.recent.add(entityKey{kind, id})
@@ -101,13 +102,13 @@ func decodeRecords(out []core.Record, kind, text string, framed bool) ([]core.Re
 	return out, nil
 }
 
-// changeWrite is Change's FlowWrite: fn plans every write from its entity's state as read
-// and as changed by the writes before it, in one transaction that also reads the stored
-// outbox size for the pending count. A single write that looks like a create (its entity not
-// written or found lately, see recentKeys) is planned on an empty entity and written ahead of
-// the reads (writeAhead): one round trip instead of two when it is a create indeed; when it is
-// not, that transaction is aborted and fn runs again over what is stored. The transaction that
-// commits calls ctx's WithCommitted hook.
+// changeWrite is Change's FlowWrite: fn plans every write from its entity's row as read and
+// as changed by the writes before it, in one transaction. A single write that looks like a
+// create (its entity not written or found lately, see recentKeys) is planned on an empty
+// entity and written ahead (writeAhead): one add of its row, committed at once, which fails
+// when the entity has a row; then that transaction is aborted and fn runs again over what is
+// stored. The transaction that commits calls ctx's WithCommitted hook. The pending count is
+// this Store's (pendingCount): the transaction counts only when it is unknown.
 func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn func(storekit.Tx) error) (storekit.Changed, error) {
 	s := b.s
 	const op = "write"
@@ -119,14 +120,13 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	for i, w := range writes {
 		keys[i], ids[i] = entityKey{w.Kind, w.ID}, w.OpID
 	}
-	stores, aheadStores := []string{stRecords, stOutbox, stParked, stMarks, stLater}, []string{stRecords, stOutbox, stParked, stMarks}
+	stores, aheadStores := []string{stRecords, stParked, stMarks}, []string{stRecords, stParked}
 	if s.freshOpIDs {
 		// Nothing to look up among the parked ops (Options.FreshOpIDs).
-		stores, aheadStores = []string{stRecords, stOutbox, stMarks, stLater}, []string{stRecords, stOutbox, stMarks}
+		stores, aheadStores = []string{stRecords, stMarks}, []string{stRecords}
 	}
 	mode := s.writeMode
 	mode.onCommit = committedOf(ctx)
-	var res storekit.Changed
 	err := errRefuted
 	// beforeCommit needs a commit it can stop: the write ahead's helper commits by itself.
 	ahead := s.beforeCommit == nil && !s.recent.anyOf(keys)
@@ -134,46 +134,50 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	// call returns, and it is likely an edit of the same entity.
 	s.recent.add(keys...)
 	if ahead {
-		if a, ok := planAhead(writes, fn); ok {
+		if a, ok := planAhead(writes, &s.seqs, fn); ok {
+			_, known := s.count.known()
 			// Its own scope: a transaction costs more the more stores it spans.
 			err = s.run(ctx, op, mode, aheadStores, func(t *txn) error {
-				n, err := writeAhead(ctx, t, a, !s.freshOpIDs)
-				res = storekit.Changed{Pending: n}
-				return err
+				return writeAhead(ctx, t, a, !s.freshOpIDs, !known)
 			})
 		}
 	}
 	if errors.Is(err, errRefuted) {
 		err = s.run(ctx, op, mode, stores, func(t *txn) error {
-			var err error
-			res, err = writeLocal(ctx, t, op, keys, ids, !s.freshOpIDs, fn)
-			return err
+			return writeLocal(ctx, t, s, op, keys, ids, !s.freshOpIDs, fn)
 		})
 	}
 	if err != nil {
 		return storekit.Changed{}, opIDTaken(op, err)
 	}
-	return res, nil
-}
-
-// writeLocal is changeWrite's transaction when it reads first; with check, the op ids are
-// looked up among the parked ops and, those not added, in the outbox (not with
-// Options.FreshOpIDs).
-func writeLocal(ctx context.Context, t *txn, op string, keys []entityKey, ids []string, check bool, fn func(storekit.Tx) error) (storekit.Changed, error) {
-	es, err := loadForWrite(ctx, t, op, keys, ids, check)
-	if err != nil {
-		return storekit.Changed{}, err
-	}
-	if err := fn(&kitTx{es: es}); err != nil {
-		return storekit.Changed{}, err
-	}
-	if check {
-		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
+	n, known := s.count.known()
+	if !known {
+		// Forgotten meanwhile (pendingCount's bound): counted in a transaction of its own.
+		if _, n, err = b.Claim(ctx, storekit.Claim{}); err != nil {
 			return storekit.Changed{}, err
 		}
 	}
-	res := storekit.Changed{Pending: es.pendingAfter()}
-	return res, es.flush(ctx, t, false)
+	return storekit.Changed{Pending: n}, nil
+}
+
+// writeLocal is changeWrite's transaction when it reads first; with check, the op ids are
+// looked up among the parked ops and, those not added, among the pending ones (not with
+// Options.FreshOpIDs).
+func writeLocal(ctx context.Context, t *txn, s *Store, op string, keys []entityKey, ids []string, check bool, fn func(storekit.Tx) error) error {
+	_, known := s.count.known()
+	es, err := loadForWrite(ctx, t, &s.seqs, op, keys, ids, check)
+	if err != nil {
+		return err
+	}
+	if err := fn(&kitTx{es: es}); err != nil {
+		return err
+	}
+	if check {
+		if err := refuseUnaddedOpIDs(ctx, t, op, es, ids); err != nil {
+			return err
+		}
+	}
+	return es.flush(t, !known)
 }
 
 // Cursors returns the cursors of kinds in one transaction.
@@ -196,72 +200,65 @@ func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, er
 	return out, nil
 }
 
-// ApplyPage writes the records plan returns and kind's cursor in one transaction. The
-// entities with pending ops are read once (the distinct keys of the outbox's entity index for
-// kind) with the cursor's watermark (pageState); stored records are read only for the items
-// that may be older than them, as the watermark says (core/storekit/watermark.go): none on a
-// first pull, few after a push. The records are put without awaiting each put.
+// ApplyPage writes the records plan returns and kind's cursor in one transaction. What it
+// decides with is read in one helper call (H.pageRead): the cursor's watermark, the ids of
+// kind's entities with pending ops (the pending index's keys) and, once the watermark is known,
+// the stored versions of the items that may be older than them (core/storekit/watermark.go),
+// from their rows: none on a first pull, few after a push. The records are put without
+// awaiting each put; a row with pending ops is never among them (held), so putting a record
+// row whole loses no op.
 func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan storekit.PagePlan) error {
 	s := b.s
 	const op = "apply page"
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	return s.update(ctx, op, []string{stRecords, stOutbox, stCursors}, func(t *txn) error {
+	ids := make([]string, len(items))
+	micros := make([]int64, len(items))
+	for i, it := range items {
+		ids[i], micros[i] = it.ID, versionMicros(it.UpdatedAt)
+	}
+	return s.update(ctx, op, []string{stRecords, stCursors}, func(t *txn) error {
 		var state pageState
-		if err := t.issueJSON(ctx, &state, t.js.pageState, t.raw, pageStateArgs{Kind: kind}); err != nil {
+		if err := t.issueJSON(ctx, &state, t.js.pageRead, t.raw, pageReadArgs{Kind: kind, IDs: jsonText(ids), Micros: jsonText(micros)}); err != nil {
 			return err
 		}
 		pending := make(map[string]bool, len(state.IDs))
-		for _, k := range state.IDs {
-			pending[k[1]] = true
+		for _, id := range state.IDs {
+			pending[id] = true
 		}
-		wm := state.WM
-		stored, err := storedUnder(ctx, t, kind, items, pending, wm)
-		if err != nil {
-			return err
+		stored := make(map[string]*core.Record, len(state.Vers))
+		for _, v := range state.Vers {
+			stored[v[0]] = &core.Record{UpdatedAt: v[1]}
 		}
 		recs := plan(func(id string) bool { return pending[id] }, func(id string) *core.Record { return stored[id] })
 		if err := putRecords(t, recs); err != nil {
 			return err
 		}
 		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID,
-			Watermark: storekit.PageWatermark(wm, next, recs)}})
+			Watermark: storekit.PageWatermark(state.WM, next, recs)}})
 	})
 }
 
-// pageState is H.pageState's answer: kind's cursor watermark and the entity keys of its
-// pending ops.
-type pageState struct {
-	WM  int64
-	IDs [][2]string
+// versionMicros is what H.pageRead compares an item's version with a watermark by: its instant
+// in µs, floored (an instant is before watermark wm exactly when this is below wm), kept within
+// what a JavaScript number holds exactly; 2^53-1, never below a watermark, for a version that
+// is not an RFC 3339 time (storekit.MayBeOlder is false for it).
+func versionMicros(version string) int64 {
+	const most = 1<<53 - 1
+	t, ok := core.VersionInstant(version)
+	if !ok {
+		return most
+	}
+	return min(max(t.UnixMicro(), -most), most)
 }
 
-// storedUnder reads the stored versions of the items (not held) that may be older than them,
-// by kind's watermark wm, as records holding only UpdatedAt (all the page plan compares); nil
-// when there are none. Only versions cross: the pull after a large push meets every record it
-// pushed again, under the watermark.
-func storedUnder(ctx context.Context, t *txn, kind string, items []core.Record, pending map[string]bool, wm int64) (map[string]*core.Record, error) {
-	var keys []entityKey
-	for _, it := range items {
-		if !pending[it.ID] && storekit.MayBeOlder(it.UpdatedAt, wm) {
-			keys = append(keys, entityKey{kind, it.ID})
-		}
-	}
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	var vals []*string
-	if err := t.issueJSON(ctx, &vals, t.js.versions, t.raw, versionsArgs{Keys: jsonText(keys)}); err != nil {
-		return nil, err
-	}
-	out := make(map[string]*core.Record, len(vals))
-	for i, v := range vals {
-		if v != nil {
-			out[keys[i].id] = &core.Record{UpdatedAt: *v}
-		}
-	}
-	return out, nil
+// pageState is H.pageRead's answer: kind's cursor watermark, the ids of its entities with
+// pending ops, and [id, version] of the rows read for their versions.
+type pageState struct {
+	WM   int64
+	IDs  []string
+	Vers [][2]string
 }
 
 // cursorRows reads the cursor rows of kinds (a zero row where none is stored).
@@ -284,9 +281,23 @@ func cursorRows(ctx context.Context, t *txn, kinds []string) ([]cursorValue, err
 	return out, nil
 }
 
-// pendingIDs returns the ids of kind's entities with ops in the outbox.
+// pendingIDs returns the ids of kind's entities with pending ops (the pending index's keys).
 func pendingIDs(ctx context.Context, t *txn, kind string) (map[string]bool, error) {
-	return indexIDs(ctx, t, stOutbox, kind)
+	idx, err := t.index(stRecords, "pending")
+	if err != nil {
+		return nil, err
+	}
+	var keys [][2]string
+	if err := t.issueJSON(ctx, &keys, t.js.keys, idx, keysArgs{Span: span{Lo: js.Null(), Hi: js.Null()}}); err != nil {
+		return nil, err
+	}
+	ids := make(map[string]bool)
+	for _, k := range keys {
+		if k[0] == kind {
+			ids[k[1]] = true
+		}
+	}
+	return ids, nil
 }
 
 // indexIDs returns the entity ids of kind in the entity index of store name.
@@ -316,7 +327,7 @@ func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData boo
 	}
 	stores := []string{stCursors}
 	if clearData {
-		stores = append(stores, stRecords, stOutbox, stParked)
+		stores = append(stores, stRecords, stParked)
 	}
 	return s.update(ctx, op, stores, func(t *txn) error {
 		// A zeroed cursor keeps a watermark covering the versions pulled so far: the pull
@@ -343,7 +354,8 @@ func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData boo
 	})
 }
 
-// clearKind deletes kind's records that have no pending or parked ops.
+// clearKind deletes kind's rows that have no pending ops (a row with them stays whole) and no
+// parked ops.
 func clearKind(ctx context.Context, t *txn, kind string) error {
 	pending, err := pendingIDs(ctx, t, kind)
 	if err != nil {

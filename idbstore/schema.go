@@ -26,10 +26,15 @@ import (
 //	v4 the marks store's entry 0, {n: 0, pending}, holds the outbox's size: a local write reads
 //	   it with the marks instead of counting the outbox (a count walks the whole entity index,
 //	   a cost that grew with the backlog), and every change of the outbox's size rewrites it.
-//	v5 query index keys are one string per entry (helpers.js ixPart) instead of an array
+//	v5 one row per entity (toOneRow): the records row carries the entity's pending ops (ops, in
+//	   order, with their Seqs), pseq (its first op's Seq, the sparse index pending: the outbox
+//	   is that index) and oids (its ops' ids, the unique multiEntry index opIds); an entity with
+//	   ops and no record is a row without data. A create is one add of one row. The outbox,
+//	   later and the size entry go; marks hold op ids (Seqs come from a clock, seqs.go).
+//	v6 query index keys are one string per entry (helpers.js ixPart) instead of an array
 //	   [tag, value?...]: IndexedDB counts and reads over them faster; the upgrade re-encodes
 //	   every record's index properties (rekeyIndexes).
-const schemaVersion = 5
+const schemaVersion = 6
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -69,11 +74,23 @@ func migrations() []migration {
 		func(h *helpers, _, tx js.Value) {
 			h.countPending.Invoke(tx)
 		},
+		toOneRow,
 		stringIndexKeys,
 	}
 }
 
-// stringIndexKeys re-encodes the query index keys as strings (v5).
+// toOneRow is the v4 → v5 step: the records store gains the pending and opIds indexes, then
+// H.toOneRow moves every outbox op into its entity's row (keeping its Seq), turns the marks'
+// Seqs into op ids and drops the outbox, the later store and the size entry. The query
+// indexes' properties stay on the rows it rewrites.
+func toOneRow(h *helpers, _, tx js.Value) {
+	records := tx.Call("objectStore", stRecords)
+	records.Call("createIndex", "pending", "pseq")
+	records.Call("createIndex", "opIds", "oids", map[string]any{"unique": true, "multiEntry": true})
+	h.toOneRow.Invoke(tx)
+}
+
+// stringIndexKeys re-encodes the query index keys as strings (v6).
 func stringIndexKeys(h *helpers, _, tx js.Value) {
 	h.rekeyIndexes.Invoke(tx)
 }

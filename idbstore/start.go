@@ -4,6 +4,7 @@ package idbstore
 
 import (
 	"context"
+	"sort"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/storekit"
@@ -12,11 +13,12 @@ import (
 var _ storekit.StartBackend = backend{}
 
 // ReadStart reads a sync run's start (core.StartReader) in one readonly transaction and one
-// call (H.startReads, run as readOnce runs H.ro): the outbox's first page with its marks, the
+// call (H.startReads, run as readOnce runs H.ro): the first page of rows with pending ops, with
+// the marks, the
 // meta value at key and the cursors of kinds; on a no-op sync one transaction and one wake-up
 // instead of three of each. An outbox longer than a page is read whole again by Claim, in its
 // own transaction (the run's start reads were never one snapshot: the engine used to make them
-// in three).
+// in three). A page that was not full holds every pending op; they are put in Seq order.
 func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (core.StartReads, error) {
 	s := b.s
 	const op = "read start"
@@ -28,10 +30,11 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 		return core.StartReads{}, err
 	}
 	var r core.StartReads
-	if v.Index(0).Int() < pageSize {
+	if !v.Index(0).Bool() {
 		if r.Outbox, err = decodeOps([]core.Op{}, v.Index(1).String(), v.Index(3).Bool()); err != nil {
 			return core.StartReads{}, classify(op, err)
 		}
+		sort.SliceStable(r.Outbox, func(i, j int) bool { return r.Outbox[i].Seq < r.Outbox[j].Seq })
 	} else if r.Outbox, _, err = b.Claim(ctx, storekit.Claim{Limit: -1}); err != nil {
 		return core.StartReads{}, err
 	}

@@ -28,18 +28,18 @@ import (
 
 // Object store names.
 const (
+	// stRecords holds one row per entity: its record and its pending ops (schema.go, v5).
 	stRecords   = "records"
-	stOutbox    = "outbox"
 	stParked    = "parked"
 	stConflicts = "conflicts"
 	stCursors   = "cursors"
 	stMeta      = "meta"
-	// stMarks holds the seqs of the outbox ops in flight, one entry per batch marked at once:
-	// the only place an op's in-flight state is kept (schema.go, v3).
+	// stMarks holds the op ids of the ops in flight, one entry per batch marked at once: the
+	// only place an op's in-flight state is kept (schema.go, v3 and v5).
 	stMarks = "marks"
-	// stLater names (key [kind, eid]) every entity that may have more than one pending op: one
-	// that never had is known to hold only the op an Ack acknowledges (schema.go, v3).
-	stLater = "later"
+	// stOutbox and stLater are v4's, made and dropped by the upgrades only (schema.go).
+	stOutbox = "outbox"
+	stLater  = "later"
 )
 
 // Store is the IndexedDB core.Store. Several Stores (tabs, workers) may share one database name.
@@ -68,6 +68,9 @@ type Store struct {
 
 	// recent guesses which local writes are updates (WriteLocal).
 	recent recentKeys
+	// seqs gives new ops their Seqs; count is the pending count as this Store knows it.
+	seqs  seqClock
+	count *pendingCount
 
 	// beforeCommit, when set (tests only), runs after a call issued its writes and before it
 	// commits; an error aborts the transaction.
@@ -109,7 +112,8 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	if want == nil {
 		want = map[string][]core.IndexSpec{}
 	}
-	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize, freshOpIDs: o.FreshOpIDs}
+	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize, freshOpIDs: o.FreshOpIDs,
+		count: newPendingCount()}
 	s.Store.Init(backend{s})
 	switch o.Durability {
 	case "", "strict":
@@ -222,6 +226,7 @@ func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []st
 	if err != nil {
 		return err
 	}
+	ord := s.count.tick() // no yield between this and the transaction's creation
 	t, err := begin(s.js, conn, mode, stores)
 	if err != nil {
 		if reconnectable(err) {
@@ -234,6 +239,9 @@ func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []st
 		err = s.beforeCommit(op)
 	}
 	err = t.finish(ctx, err)
+	if err == nil {
+		s.noteCount(ord, t)
+	}
 	if err != nil && (reconnectable(err) || conn.Get("closed").Bool()) {
 		s.drop(conn)
 		var ce *core.Error
@@ -242,4 +250,18 @@ func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []st
 		}
 	}
 	return err
+}
+
+// noteCount hands what committed transaction t (number ord) counted and changed of the pending
+// ops to s.count.
+func (s *Store) noteCount(ord uint64, t *txn) {
+	if t.countOnTx {
+		if v := t.raw.Get("offsyncCount"); v.Type() == js.TypeNumber {
+			t.counted = v.Int()
+		}
+	}
+	if t.counted >= 0 {
+		s.count.counted(ord, t.counted)
+	}
+	s.count.changed(ord, t.delta)
 }

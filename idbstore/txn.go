@@ -33,6 +33,12 @@ type txn struct {
 	committed bool
 	// stores are the object stores fetched so far (one goroutine uses a txn).
 	stores map[string]js.Value
+	// delta is the change of the pending ops' number the transaction makes; counted their
+	// number it counted (-1: none), or with countOnTx the helper's count (tx.offsyncCount),
+	// read once it committed (Store.noteCount).
+	delta     int
+	counted   int
+	countOnTx bool
 }
 
 // txMode is a transaction's mode and durability, and for a local write the hook its commit
@@ -52,7 +58,7 @@ var (
 )
 
 func begin(h *helpers, conn js.Value, m txMode, stores []string) (*txn, error) {
-	t := &txn{js: h, res: make(chan result, 1), end: make(chan error, 1)}
+	t := &txn{js: h, res: make(chan result, 1), end: make(chan error, 1), counted: -1}
 	// Runs inside JS event handlers: it only hands the event over, never blocks.
 	t.cb = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if args[0].Int() == 1 {

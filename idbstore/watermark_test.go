@@ -63,10 +63,14 @@ func TestApplyPageReadsOnlyUnderTheWatermark(t *testing.T) {
 	ctx := testCtx(t)
 	s := openFresh(t)
 	reads := js.Global().Get("Array").New()
-	s.js.versions = jsFunc("orig, reads", `return (tx, args, cb) => {
-		reads.push(JSON.parse(args.keys).length);
-		return orig(tx, args, cb);
-	};`).Invoke(s.js.versions, reads)
+	// H.pageRead's gets of rows, counted through a proxy of its transaction.
+	s.js.pageRead = jsFunc("orig, reads", `const bind = (o, k) => (typeof o[k] === 'function' ? o[k].bind(o) : o[k]);
+	return (tx, args, cb) => {
+		let n = 0;
+		const records = (st) => new Proxy(st, { get: (s, k) => (k === 'get' ? (key) => { n++; return s.get(key); } : bind(s, k)) });
+		const t = new Proxy(tx, { get: (x, k) => (k === 'objectStore' ? (name) => (name === 'records' ? records(x.objectStore(name)) : x.objectStore(name)) : bind(x, k)) });
+		return orig(t, args, (tag, ok, v) => { if (n > 0) reads.push(n); cb(tag, ok, v); });
+	};`).Invoke(s.js.pageRead, reads)
 	page := func(from, n int) ([]core.Record, core.Cursor) {
 		var items []core.Record
 		var v string
