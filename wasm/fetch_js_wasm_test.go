@@ -33,45 +33,38 @@ func TestFetchDoerCapsTheBody(t *testing.T) {
 // cancelled after about maxBody bytes, not read into memory to its end.
 func TestFetchDoerStopsAnEndlessBody(t *testing.T) {
 	const chunk = 1 << 20
-	pulls := 0
-	pull := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		pulls++
-		args[0].Call("enqueue", js.Global().Get("Uint8Array").New(chunk))
-		return nil
-	})
-	fetch := js.FuncOf(func(_ js.Value, _ []js.Value) any {
-		src := js.Global().Get("Object").New()
-		src.Set("pull", pull)
-		stream := js.Global().Get("ReadableStream").New(src)
-		return js.Global().Get("Promise").Call("resolve", js.Global().Get("Response").New(stream))
-	})
-	orig := js.Global().Get("fetch")
-	js.Global().Set("fetch", fetch)
-	t.Cleanup(func() {
-		js.Global().Set("fetch", orig)
-		fetch.Release()
-		pull.Release()
-	})
+	pulls := stubFetch(t, func(int) ([]byte, bool) { return make([]byte, chunk), true })
 	d := newFetchDoer(0, js.Undefined())
 	d.maxBody = 8 * chunk
 	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/endless"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "response body over 8388608 bytes")
-	assert.LessOrEqual(t, pulls, 12, "reading stopped at the cap")
+	assert.LessOrEqual(t, *pulls, 12, "reading stopped at the cap")
 }
 
-// stubFetch makes fetch answer every request with a Response of the given chunks as its
-// body stream and the given headers (pairs), counting the chunks the body was read for.
-func stubFetch(t *testing.T, chunks []string, header ...string) *int {
+// chunks is a body of these pieces for stubFetch.
+func chunks(parts ...string) func(int) ([]byte, bool) {
+	return func(i int) ([]byte, bool) {
+		if i == len(parts) {
+			return nil, false
+		}
+		return []byte(parts[i]), true
+	}
+}
+
+// stubFetch makes fetch answer every request with a Response whose body stream is the chunks
+// next gives (false: the end) and the given headers (pairs), counting the chunks read.
+func stubFetch(t *testing.T, next func(i int) ([]byte, bool), header ...string) *int {
 	pulls := 0
 	pull := js.FuncOf(func(src js.Value, args []js.Value) any { // src: the stream's source
 		i := src.Get("i").Int()
-		if i == len(chunks) {
+		c, ok := next(i)
+		if !ok {
 			args[0].Call("close")
 			return nil
 		}
-		b := js.Global().Get("Uint8Array").New(len(chunks[i]))
-		js.CopyBytesToJS(b, []byte(chunks[i]))
+		b := js.Global().Get("Uint8Array").New(len(c))
+		js.CopyBytesToJS(b, c)
 		src.Set("i", i+1)
 		pulls++
 		args[0].Call("enqueue", b)
@@ -103,7 +96,7 @@ func stubFetch(t *testing.T, chunks []string, header ...string) *int {
 // A body in several chunks comes to Go whole, in one answer; with Hold it stays in JavaScript
 // until Held is called (a pull page fetched ahead costs the wasm heap nothing meanwhile).
 func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
-	stubFetch(t, []string{`{"items":[`, `{"id":"a"}`, `]}`}, "X-Page", "1")
+	stubFetch(t, chunks(`{"items":[`, `{"id":"a"}`, `]}`), "X-Page", "1")
 	d := newFetchDoer(0, js.Undefined())
 	resp, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note"})
 	require.NoError(t, err)
@@ -121,7 +114,7 @@ func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 
 // A Content-Length over the cap is refused before the body is read.
 func TestFetchDoerRefusesAnAnnouncedBodyOverTheCap(t *testing.T) {
-	pulls := stubFetch(t, []string{"x", "y"}, "Content-Length", "1000")
+	pulls := stubFetch(t, chunks("x", "y"), "Content-Length", "1000")
 	d := newFetchDoer(0, js.Undefined())
 	d.maxBody = 999
 	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/big"})

@@ -212,6 +212,12 @@ func SkipValue(b []byte, i int) (int, bool) {
 // the array's own structure (brackets, commas, strings, balanced nesting), not the items' JSON:
 // ok is false for anything that is not an array of values.
 func SplitArray(b []byte, i int) (items [][]byte, next int, ok bool) {
+	return splitArray(b, i, SkipValue)
+}
+
+// splitArray cuts an array's items, each one's end found by item; SplitArray skips them,
+// SplitValidArray checks them.
+func splitArray(b []byte, i int, item func(b []byte, i int) (int, bool)) (items [][]byte, next int, ok bool) {
 	if i >= len(b) || b[i] != '[' {
 		return nil, i, false
 	}
@@ -221,7 +227,7 @@ func SplitArray(b []byte, i int) (items [][]byte, next int, ok bool) {
 		return items, i + 1, true
 	}
 	for {
-		end, ok := SkipValue(b, i)
+		end, ok := item(b, i)
 		if !ok {
 			return nil, i, false
 		}

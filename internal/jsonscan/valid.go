@@ -191,31 +191,8 @@ func isHex(c byte) bool {
 // in one pass instead of Valid's and SplitArray's two. ok is false for anything that is not a
 // valid JSON array.
 func SplitValidArray(b []byte, i, depth int) (items [][]byte, next int, ok bool) {
-	if i >= len(b) || b[i] != '[' || depth >= maxDepth {
+	if depth >= maxDepth {
 		return nil, i, false
 	}
-	items = [][]byte{}
-	i = SkipWS(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return items, i + 1, true
-	}
-	for {
-		end, ok := ValidValue(b, i, depth+1)
-		if !ok {
-			return nil, i, false
-		}
-		items = append(items, b[i:end:end])
-		i = SkipWS(b, end)
-		if i >= len(b) {
-			return nil, i, false
-		}
-		switch b[i] {
-		case ',':
-			i = SkipWS(b, i+1)
-		case ']':
-			return items, i + 1, true
-		default:
-			return nil, i, false
-		}
-	}
+	return splitArray(b, i, func(b []byte, i int) (int, bool) { return ValidValue(b, i, depth+1) })
 }

@@ -34,6 +34,17 @@ async function openIn(page, cfg) {
   }, cfg);
 }
 
+// listener is a page with a bare listener on a database's channel (window.heard): it never says
+// hello, so it counts as no tab.
+async function listener(context, name) {
+  const ear = await newPage(context);
+  await ear.evaluate((name) => {
+    window.heard = [];
+    new BroadcastChannel('offsync:' + name).onmessage = (m) => window.heard.push(m.data);
+  }, name);
+  return ear;
+}
+
 const cfgFor = () => ({ name: unique('idb'), baseUrl: h.server.baseUrl, token: 'Bearer ' + unique('tok') });
 
 test('IndexedDB storage: writes survive a reload, then sync; open() time to ready', async (t) => {
@@ -185,12 +196,7 @@ test('a tab alone posts no change messages; one that opens later hears of the wr
   const context = await h.browser.newContext();
   try {
     const cfg = cfgFor();
-    // A bare listener on the database's channel: it never says hello, so it counts as no tab.
-    const ear = await newPage(context);
-    await ear.evaluate((name) => {
-      window.heard = [];
-      new BroadcastChannel('offsync:' + name).onmessage = (m) => window.heard.push(m.data);
-    }, cfg.name);
+    const ear = await listener(context, cfg.name);
     const a = await newPage(context);
     await openIn(a, cfg);
     await a.evaluate(async () => {
@@ -219,12 +225,7 @@ test('a tab that writes and closes at once still tells the others: kept changes 
   const context = await h.browser.newContext();
   try {
     const cfg = cfgFor();
-    // The listener never answers the hello, so the writing tab never hears of another tab.
-    const ear = await newPage(context);
-    await ear.evaluate((name) => {
-      window.heard = [];
-      new BroadcastChannel('offsync:' + name).onmessage = (m) => window.heard.push(m.data);
-    }, cfg.name);
+    const ear = await listener(context, cfg.name); // the writing tab never hears of another tab
     const c = await newPage(context);
     await openIn(c, cfg);
     // close() right after the awaited put: its change event comes after its Promise resolved.
