@@ -160,7 +160,7 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 			return nil, -1, err
 		}
 		full := v.Index(0).Bool()
-		sort.SliceStable(wait, func(i, j int) bool { return wait[i].Seq < wait[j].Seq })
+		sortBySeq(wait)
 		upTo := len(wait)
 		if full {
 			last := int64(v.Index(2).Float())
@@ -227,6 +227,22 @@ func readPages(ctx context.Context, t *txn, name string, limit int, a pageArgs, 
 		lo, loOpen = v.Index(2), true
 	}
 	return nil
+}
+
+// sortBySeq puts ops in Seq order. Ties (two tabs' clocks may meet) go by entity, as the
+// pending index holds them; an entity's own ops never tie. sort.Slice, not SliceStable: one
+// sort implementation in sync.wasm (wasm/deps_test.go TestWasmOneSort).
+func sortBySeq(ops []core.Op) {
+	sort.Slice(ops, func(i, j int) bool {
+		a, b := &ops[i], &ops[j]
+		if a.Seq != b.Seq {
+			return a.Seq < b.Seq
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.EntityID < b.EntityID
+	})
 }
 
 // decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.

@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"context"
-	"sort"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/storekit"
@@ -34,7 +33,7 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 		if r.Outbox, err = decodeOps([]core.Op{}, v.Index(1).String(), v.Index(3).Bool()); err != nil {
 			return core.StartReads{}, classify(op, err)
 		}
-		sort.SliceStable(r.Outbox, func(i, j int) bool { return r.Outbox[i].Seq < r.Outbox[j].Seq })
+		sortBySeq(r.Outbox)
 	} else if r.Outbox, _, err = b.Claim(ctx, storekit.Claim{Limit: -1}); err != nil {
 		return core.StartReads{}, err
 	}

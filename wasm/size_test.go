@@ -59,9 +59,14 @@ import (
 // with our packages compiled without inlining (internal/ keeps it) and one generic sort instead
 // of three. The test measures Go's output built with make wasm's flags; make wasm then runs
 // binaryen's wasm-opt on it (another -0.7% gzip), which takes too long for a unit test.
+// Raised once since (session 8): the one-row outbox layout (idbstore's pending rows, Seq clock,
+// kept pending count), pull answers read apart from their requests (one page body in wasm
+// memory) and the one-pass page check took it to 1,282,187 B; 1,280,137 B with the stable
+// sort they brought replaced by sort.Slice (TestWasmOneSort now refuses it); argument
+// structs passed by pointer (no type-equality functions) came out 1.9 KB larger, not smaller.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_274_500
+const wasmGzipBudget = 1_281_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
