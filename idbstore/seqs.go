@@ -54,14 +54,17 @@ const maxDeltas = 4096
 // made since. Transactions are numbered in the order they are created, which is the order
 // IndexedDB runs those with overlapping scopes in (every one that changes the pending ops or
 // counts them spans the records store): a count made by transaction k includes the changes of
-// those before k, whatever order their ends reach Go in. Other tabs' changes are not seen until
-// the next count (PendingCount, a sync's outbox read): docs/DESIGN.md, "The pending count".
+// those before k, whatever order their ends reach Go in. Another tab's change makes it forget
+// the count (Store.OthersChanged), so the next write counts: docs/DESIGN.md, "The pending count".
 type pendingCount struct {
 	mu     sync.Mutex
 	ord    uint64
 	base   int // -1: unknown
 	baseAt uint64
 	deltas []countDelta
+	// forgotAt is the last transaction created before forget: its count and those of the
+	// ones before it may predate the other tab's change.
+	forgotAt uint64
 }
 
 type countDelta struct {
@@ -83,7 +86,7 @@ func (p *pendingCount) tick() uint64 {
 func (p *pendingCount) counted(at uint64, n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.base >= 0 && at <= p.baseAt {
+	if (p.base >= 0 && at <= p.baseAt) || at <= p.forgotAt {
 		return
 	}
 	p.base, p.baseAt = n, at
@@ -108,6 +111,14 @@ func (p *pendingCount) changed(at uint64, d int) {
 		return
 	}
 	p.deltas = append(p.deltas, countDelta{at, d})
+}
+
+// forget drops the count: another tab changed the pending ops, so the next write or
+// PendingCount counts again.
+func (p *pendingCount) forget() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.base, p.deltas, p.forgotAt = -1, p.deltas[:0], p.ord
 }
 
 // known returns the count, ok false when unknown.

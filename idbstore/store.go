@@ -252,6 +252,10 @@ func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []st
 	return err
 }
 
+// OthersChanged tells s that another tab or worker changed the database (its change message
+// came): the pending count s keeps no longer holds, and the next write or PendingCount counts.
+func (s *Store) OthersChanged() { s.count.forget() }
+
 // noteCount hands what committed transaction t (number ord) counted and changed of the pending
 // ops to s.count.
 func (s *Store) noteCount(ord uint64, t *txn) {

@@ -580,6 +580,8 @@ class Client {
           return;
         }
         if (typeof kind !== 'string') return;
+        // The store's kept pending count no longer holds (DESIGN.md "The pending count").
+        this.#call('othersChanged').catch(() => {});
         const detail = { kind, ids: Array.isArray(ids) ? ids : [], origin: 'tab' };
         this.#live.change(kind, detail.ids);
         this.#emit('change', detail);

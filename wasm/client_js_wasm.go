@@ -255,6 +255,7 @@ func (c *client) table() map[string]method {
 		"retryParked":     c.idsMethod(c.eng.RetryParked),
 		"dropParked":      c.idsMethod(c.eng.DropParked),
 		"close":           c.close,
+		"othersChanged":   c.noArgs(c.othersChanged),
 	}
 }
 
@@ -264,6 +265,15 @@ func encode[T any](v T, err error) (any, error) {
 		return nil, err
 	}
 	return marshal(v)
+}
+
+// othersChanged: offsync.js heard another tab's change message. idbstore keeps the pending
+// count between its own counts (docs/DESIGN.md "The pending count") and must count again.
+func (c *client) othersChanged(context.Context) (any, error) {
+	if s, ok := c.store.(*idbstore.Store); ok {
+		s.OthersChanged()
+	}
+	return nil, nil
 }
 
 func (c *client) noArgs(f func(ctx context.Context) (any, error)) method {

@@ -242,6 +242,33 @@ test('a tab that writes and closes at once still tells the others: kept changes 
   }
 });
 
+test('a tab\'s pending count includes the ops another tab wrote', async () => {
+  const context = await h.browser.newContext();
+  try {
+    const cfg = cfgFor();
+    const a = await newPage(context);
+    await openIn(a, cfg);
+    const b = await newPage(context);
+    await openIn(b, cfg);
+    await a.evaluate(async () => {
+      window.pending = [];
+      window.db.on('status', (s) => window.pending.push(s.pending));
+      await window.db.put('note', { id: 'a-1' });
+    });
+    await b.evaluate(async () => {
+      await window.db.put('note', { id: 'b-1' });
+      await window.db.put('note', { id: 'b-2' });
+    });
+    await a.waitForFunction(() => window.seen.changes.some((e) => e.origin === 'tab' && e.ids.includes('b-2')), null, { timeout: 10_000 });
+    // a's next write reports the outbox as it is: its own two ops and b's two.
+    await a.evaluate(() => window.db.put('note', { id: 'a-2' }));
+    await a.waitForFunction(() => window.pending.at(-1) === 4, null, { timeout: 10_000 });
+    assert.equal(await a.evaluate(() => window.db.pendingCount()), 4);
+  } finally {
+    await context.close();
+  }
+});
+
 test('sync() in one tab waits while another tab holds the sync lock; a signal cancels the wait', async () => {
   const context = await h.browser.newContext();
   try {
