@@ -119,6 +119,12 @@ type Store interface {
 	// overwritten and its id is returned in held (once, in page order; never nil). The cursor
 	// advances regardless.
 	ApplyPage(ctx context.Context, kind string, items []Record, next Cursor) (held []string, err error)
+	// ApplyRefetched is ApplyPage of one record the engine fetched again (core/refetch.go),
+	// with kind's cursor set to at (the engine passes the current one), except that a record
+	// of the version stored is written too: a local write keeps the version its op is based
+	// on, so a record whose op left without reaching the server (a dropped parked op) claims
+	// the server's version while holding other data. held says its entity has pending ops.
+	ApplyRefetched(ctx context.Context, kind string, rec Record, at Cursor) (held bool, err error)
 	// ResetCursors sets the cursors of kinds back to zero; with clearData it also drops the
 	// records of those kinds that have no pending or parked ops. One transaction.
 	ResetCursors(ctx context.Context, kinds []string, clearData bool) error
