@@ -124,6 +124,8 @@ type Store interface {
 	// of the version stored is written too: a local write keeps the version its op is based
 	// on, so a record whose op left without reaching the server (a dropped parked op) claims
 	// the server's version while holding other data. held says its entity has pending ops.
+	// An older record than the stored one may be written where the store does not read it
+	// (idbstore reads versions under its watermark only): the engine reads the local copy first.
 	ApplyRefetched(ctx context.Context, kind string, rec Record, at Cursor) (held bool, err error)
 	// ResetCursors sets the cursors of kinds back to zero; with clearData it also drops the
 	// records of those kinds that have no pending or parked ops. One transaction.
