@@ -53,13 +53,13 @@ type Ack struct {
 //
 // Validation: before changing anything each method checks all of its input (validate.go and
 // storekit's checks) and refuses bad input with an ErrInvalid-category error,
-// applying NOTHING of that call: an invalid kind (Get, List, Cursor, ApplyPage, ResetCursors)
-// or id (Get); a write with a bad kind, id or empty OpID, an upsert whose Data is not a JSON
-// object or whose "id" differs, an OpID used twice in the call or already pending or parked
-// (WriteLocal, Enqueue, which also refuses an unknown op type); an ApplyPage item whose Kind
-// is not kind, whose ID is invalid or whose Data is not shaped as a JSON object (the transport
-// validated its JSON and took ID from it, so it is not parsed again); an Ack
-// without OpID, with a server record of another id, or naming another entity than the stored
+// applying NOTHING of that call: an invalid kind (Get, List, Cursor, ApplyPage,
+// ApplyRefetched, ResetCursors) or id (Get); a write with a bad kind, id or empty OpID, an
+// upsert whose Data is not a JSON object or whose "id" differs, an OpID used twice in the call
+// or already pending or parked (WriteLocal, Enqueue, which also refuses an unknown op type); an
+// ApplyPage or ApplyRefetched item whose Kind is not kind, whose ID is invalid or whose Data
+// is not shaped as a JSON object (the transport validated its JSON and took ID from it, so it
+// is not parsed again); an Ack without OpID, with a server record of another id, or naming another entity than the stored
 // op; a Resolve op that fails ValidateOp, names another entity than the stored op, or whose
 // local record is not that entity's JSON object; a ParkedOp without OpID; a conflict without
 // ID; an empty meta key. A closed store answers ErrClosed before validating.
