@@ -59,10 +59,11 @@ type Ack struct {
 // or already pending or parked (WriteLocal, Enqueue, which also refuses an unknown op type); an
 // ApplyPage or ApplyRefetched item whose Kind is not kind, whose ID is invalid or whose Data
 // is not shaped as a JSON object (the transport validated its JSON and took ID from it, so it
-// is not parsed again); an Ack without OpID, with a server record of another id, or naming another entity than the stored
-// op; a Resolve op that fails ValidateOp, names another entity than the stored op, or whose
-// local record is not that entity's JSON object; a ParkedOp without OpID; a conflict without
-// ID; an empty meta key. A closed store answers ErrClosed before validating.
+// is not parsed again); an Ack without OpID, with a server record of another id, or naming
+// another entity than the stored op; a Resolve op that fails ValidateOp, names another entity
+// than the stored op, or whose local record is not that entity's JSON object; a ParkedOp
+// without OpID; a conflict without ID; an empty meta key. A closed store answers ErrClosed
+// before validating.
 type Store interface {
 	// Get returns the record, tombstones included (Record.Deleted); ok is false when absent.
 	Get(ctx context.Context, kind, id string) (rec Record, ok bool, err error)
