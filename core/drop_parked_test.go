@@ -54,3 +54,54 @@ func TestUnsentCreateLeavesNoRecord(t *testing.T) {
 		}
 	}
 }
+
+// A dropped parked edit of a synced record gives way to the server's record, even at the
+// version the edit was based on. Found by the simulation (seed 1796551838375042560,
+// "after a full resync c1 note/e5 data"): a local write keeps its record's version (the op's
+// base), so the refused edit's record claimed the server's version; the refetch DropParked asks
+// for met that same version and was skipped as "already stored" (storekit's planPageItem), and
+// so was every later pull: the refused data stayed, with no op to carry it, for good.
+func TestDroppedEditGivesWayToServer(t *testing.T) {
+	refused := map[string]func(c *client){
+		"edit":   func(c *client) { c.put("note", `{"id":"n1","a":"refused"}`) },
+		"delete": func(c *client) { require.NoError(t, c.eng.Delete(ctx(t), "note", "n1")) },
+	}
+	nexts := map[string]func(t *testing.T, c *client){
+		"sync": func(_ *testing.T, c *client) { c.sync() },
+		"full resync": func(t *testing.T, c *client) {
+			_, err := c.eng.FullResync(ctx(t), false)
+			require.NoError(t, err)
+		},
+	}
+	for rname, write := range refused {
+		for nname, next := range nexts {
+			t.Run(rname+", then "+nname, func(t *testing.T) {
+				srv := newServer()
+				c := newClient(t, srv, nil)
+				c.put("note", `{"id":"n1","a":"synced"}`)
+				c.sync()
+				synced, _, err := c.eng.Get(ctx(t), "note", "n1")
+				require.NoError(t, err)
+
+				srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
+				write(c)
+				c.sync()
+				parked, err := c.eng.Parked(ctx(t))
+				require.NoError(t, err)
+				require.Len(t, parked, 1)
+				srv.SetHooks(simserver.Hooks{})
+				require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
+
+				next(t, c)
+				onServer, ok := srv.Record("note", "n1")
+				require.True(t, ok)
+				require.Equal(t, synced.UpdatedAt, onServer.UpdatedAt, "the server kept the version the edit was based on")
+				local, ok, err := c.store.Get(ctx(t), "note", "n1")
+				require.NoError(t, err)
+				require.True(t, ok)
+				require.Equal(t, onServer, local, "the local copy is the server's record again")
+				require.Zero(t, c.pending())
+			})
+		}
+	}
+}

@@ -186,7 +186,7 @@ func (e *Engine) goneRecord(ctx context.Context, kind, id string) (Record, bool,
 
 // applyAtCursor applies rec without moving its kind's cursor; held says it was not applied
 // because its entity has pending ops. A rec older than the local copy is not applied either
-// (and not held: there is nothing left to fetch).
+// (and not held: there is nothing left to fetch); one of the same version is (Store.ApplyRefetched).
 func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (held bool, err error) {
 	op := "refetch " + kind + "/" + rec.ID
 	rec.Kind = kind
@@ -208,12 +208,14 @@ func (e *Engine) applyAtCursor(ctx context.Context, kind string, rec Record) (he
 			return false, nil
 		}
 	}
-	ids, err := e.cfg.Store.ApplyPage(ctx, kind, []Record{rec}, cur)
+	// Not ApplyPage: a dropped op's refused change keeps the version it was based on, so
+	// the server's record of that version must be written over it.
+	held, err = e.cfg.Store.ApplyRefetched(ctx, kind, rec, cur)
 	if err != nil {
 		return false, Wrap(CodeStorage, op, err)
 	}
-	if len(ids) == 0 {
+	if !held {
 		e.emit(Event{Type: EventChange, Kind: kind, IDs: []string{rec.ID}, Origin: OriginSync})
 	}
-	return len(ids) > 0, nil
+	return held, nil
 }

@@ -53,16 +53,17 @@ type Ack struct {
 //
 // Validation: before changing anything each method checks all of its input (validate.go and
 // storekit's checks) and refuses bad input with an ErrInvalid-category error,
-// applying NOTHING of that call: an invalid kind (Get, List, Cursor, ApplyPage, ResetCursors)
-// or id (Get); a write with a bad kind, id or empty OpID, an upsert whose Data is not a JSON
-// object or whose "id" differs, an OpID used twice in the call or already pending or parked
-// (WriteLocal, Enqueue, which also refuses an unknown op type); an ApplyPage item whose Kind
-// is not kind, whose ID is invalid or whose Data is not shaped as a JSON object (the transport
-// validated its JSON and took ID from it, so it is not parsed again); an Ack
-// without OpID, with a server record of another id, or naming another entity than the stored
-// op; a Resolve op that fails ValidateOp, names another entity than the stored op, or whose
-// local record is not that entity's JSON object; a ParkedOp without OpID; a conflict without
-// ID; an empty meta key. A closed store answers ErrClosed before validating.
+// applying NOTHING of that call: an invalid kind (Get, List, Cursor, ApplyPage,
+// ApplyRefetched, ResetCursors) or id (Get); a write with a bad kind, id or empty OpID, an
+// upsert whose Data is not a JSON object or whose "id" differs, an OpID used twice in the call
+// or already pending or parked (WriteLocal, Enqueue, which also refuses an unknown op type); an
+// ApplyPage or ApplyRefetched item whose Kind is not kind, whose ID is invalid or whose Data
+// is not shaped as a JSON object (the transport validated its JSON and took ID from it, so it
+// is not parsed again); an Ack without OpID, with a server record of another id, or naming
+// another entity than the stored op; a Resolve op that fails ValidateOp, names another entity
+// than the stored op, or whose local record is not that entity's JSON object; a ParkedOp
+// without OpID; a conflict without ID; an empty meta key. A closed store answers ErrClosed
+// before validating.
 type Store interface {
 	// Get returns the record, tombstones included (Record.Deleted); ok is false when absent.
 	Get(ctx context.Context, kind, id string) (rec Record, ok bool, err error)
@@ -119,6 +120,14 @@ type Store interface {
 	// overwritten and its id is returned in held (once, in page order; never nil). The cursor
 	// advances regardless.
 	ApplyPage(ctx context.Context, kind string, items []Record, next Cursor) (held []string, err error)
+	// ApplyRefetched is ApplyPage of one record the engine fetched again (core/refetch.go),
+	// with kind's cursor set to at (the engine passes the current one), except that a record
+	// of the version stored is written too: a local write keeps the version its op is based
+	// on, so a record whose op left without reaching the server (a dropped parked op) claims
+	// the server's version while holding other data. held says its entity has pending ops.
+	// An older record than the stored one may be written where the store does not read it
+	// (idbstore reads versions under its watermark only): the engine reads the local copy first.
+	ApplyRefetched(ctx context.Context, kind string, rec Record, at Cursor) (held bool, err error)
 	// ResetCursors sets the cursors of kinds back to zero; with clearData it also drops the
 	// records of those kinds that have no pending or parked ops. One transaction.
 	ResetCursors(ctx context.Context, kinds []string, clearData bool) error

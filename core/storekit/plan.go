@@ -160,13 +160,22 @@ func coalesceDelete(last, next core.Op) *core.Op {
 // nil, held false), as CONTRACT.md "Client-side handling of responses" says, nor one of the
 // version already stored (the pull after a push meets every pushed record again: rewriting it
 // would cost a put each); versions are compared as core/version.go says, undecidable is
-// neither.
-func planPageItem(kind string, item core.Record, hasPending bool, stored *core.Record) (rec *core.Record, held bool) {
+// neither. A refetched record (refetched: core.Store.ApplyRefetched) is written at the version
+// stored too: a local write keeps its record's version as its op's base, so a record whose op
+// left without an ack (a dropped parked op) claims the server's version while holding the
+// refused change, and only the refetch can tell it apart.
+func planPageItem(kind string, item core.Record, hasPending bool, stored *core.Record, refetched bool) (rec *core.Record, held bool) {
 	if hasPending {
 		return nil, true
 	}
-	if stored != nil && notNewer(item.UpdatedAt, stored.UpdatedAt) {
-		return nil, false
+	if stored != nil {
+		skip := notNewer(item.UpdatedAt, stored.UpdatedAt)
+		if refetched { // only an older one
+			skip = skip && !notNewer(stored.UpdatedAt, item.UpdatedAt)
+		}
+		if skip {
+			return nil, false
+		}
 	}
 	r := item
 	r.Kind = kind

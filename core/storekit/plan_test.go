@@ -226,12 +226,12 @@ func TestPlanAckCopies(t *testing.T) {
 
 func TestPlanPageItem(t *testing.T) {
 	item := core.Record{Kind: "other", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: "v3"}
-	rec, held := planPageItem("note", item, false, nil)
+	rec, held := planPageItem("note", item, false, nil, false)
 	require.False(t, held)
 	assert.Equal(t, &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: "v3"}, rec)
 	assert.Equal(t, "other", item.Kind, "the item is not changed")
 
-	rec, held = planPageItem("note", item, true, nil)
+	rec, held = planPageItem("note", item, true, nil, false)
 	assert.True(t, held)
 	assert.Nil(t, rec)
 
@@ -252,12 +252,32 @@ func TestPlanPageItem(t *testing.T) {
 		{"2026-01-02T00:00:01Z", true},
 		{"v1", true},
 	} {
-		rec, held = planPageItem("note", at(tt.version), false, &stored)
+		rec, held = planPageItem("note", at(tt.version), false, &stored, false)
 		assert.False(t, held, tt.version)
 		assert.Equal(t, tt.written, rec != nil, tt.version)
 	}
-	rec, _ = planPageItem("note", at("2026-01-01T00:00:00Z"), false, &core.Record{UpdatedAt: "v9"})
+	rec, _ = planPageItem("note", at("2026-01-01T00:00:00Z"), false, &core.Record{UpdatedAt: "v9"}, false)
 	assert.NotNil(t, rec, "an undecidable stored version is not newer")
+
+	// A refetched record is written at the version stored too (a dropped op's refused change
+	// keeps it), never when older, never over pending ops.
+	for _, tt := range []struct {
+		version string
+		written bool
+	}{
+		{"2026-01-02T00:00:00Z", false},
+		{"2026-01-02T00:00:00.5Z", true},
+		{"2026-01-02T02:00:00.5+02:00", true}, // the same instant
+		{"2026-01-02T00:00:01Z", true},
+		{"v1", true},
+	} {
+		rec, held = planPageItem("note", at(tt.version), false, &stored, true)
+		assert.False(t, held, tt.version)
+		assert.Equal(t, tt.written, rec != nil, "refetched "+tt.version)
+	}
+	rec, held = planPageItem("note", at(stored.UpdatedAt), true, &stored, true)
+	assert.True(t, held)
+	assert.Nil(t, rec)
 }
 
 func TestPlanUnpark(t *testing.T) {

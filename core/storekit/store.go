@@ -190,7 +190,18 @@ func (s *Store) cursors(ctx context.Context, op string, kinds []string) ([]core.
 // ApplyPage writes a pulled page, each item through planPageItem, and advances kind's
 // cursor in one step; the held ids come once each, in page order.
 func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) ([]string, error) {
-	if err := s.open("apply page"); err != nil {
+	return s.applyPage(ctx, "apply page", kind, items, next, false)
+}
+
+// ApplyRefetched writes one refetched record through planPageItem (refetched: the version
+// stored is written again) with kind's cursor set to at, in one step.
+func (s *Store) ApplyRefetched(ctx context.Context, kind string, rec core.Record, at core.Cursor) (held bool, err error) {
+	ids, err := s.applyPage(ctx, "apply refetched", kind, []core.Record{rec}, at, true)
+	return len(ids) > 0, err
+}
+
+func (s *Store) applyPage(ctx context.Context, op, kind string, items []core.Record, next core.Cursor, refetched bool) ([]string, error) {
+	if err := s.open(op); err != nil {
 		return nil, err
 	}
 	if err := checkPage(kind, items); err != nil {
@@ -202,7 +213,7 @@ func (s *Store) ApplyPage(ctx context.Context, kind string, items []core.Record,
 		seen := make(map[string]bool)
 		recs := make([]core.Record, 0, len(items))
 		for _, it := range items {
-			rec, isHeld := planPageItem(kind, it, hasPending(it.ID), stored(it.ID))
+			rec, isHeld := planPageItem(kind, it, hasPending(it.ID), stored(it.ID), refetched)
 			if rec != nil {
 				recs = append(recs, *rec)
 			} else if isHeld && !seen[it.ID] {

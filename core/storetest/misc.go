@@ -170,6 +170,7 @@ var closedTests = []test{
 			"Unpark":         func() error { return s.Unpark(ctx, []string{"x"}, true) },
 			"Cursor":         func() error { _, err := s.Cursor(ctx, kindA); return err },
 			"ApplyPage":      func() error { _, err := s.ApplyPage(ctx, kindA, nil, core.Cursor{}); return err },
+			"ApplyRefetched": func() error { _, err := s.ApplyRefetched(ctx, kindA, core.Record{}, core.Cursor{}); return err },
 			"ResetCursors":   func() error { return s.ResetCursors(ctx, []string{kindA}, true) },
 			"PutConflict":    func() error { return s.PutConflict(ctx, conflict("c", "a")) },
 			"Conflicts":      func() error { _, err := s.Conflicts(ctx); return err },

@@ -78,4 +78,31 @@ var olderTests = []test{
 		got, _ := e.get(kindA, "a")
 		require.Equal(e, item, got)
 	}},
+	{"a refetched record of the version stored is written over a dropped op's change", func(e *env) {
+		synced := server(kindA, "a", at2, `,"v":"synced"`)
+		at := core.Cursor{UpdatedAt: at2, ID: "a"}
+		e.apply(kindA, []core.Record{synced}, at)
+		// The refused edit keeps the version it was based on; its op is parked, then dropped.
+		e.write(e.upsert(kindA, "a", `{"id":"a","v":"refused"}`))
+		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "a"), Status: 400}}))
+		require.NoError(e, e.s.Unpark(e.ctx, []string{e.parked()[0].Op.OpID}, false))
+		got, _ := e.get(kindA, "a")
+		require.Equal(e, at2, got.UpdatedAt)
+		requireJSON(e, `{"id":"a","v":"refused"}`, got.Data)
+
+		held, err := e.s.ApplyRefetched(e.ctx, kindA, synced, at)
+		require.NoError(e, err)
+		require.False(e, held)
+		got, _ = e.get(kindA, "a")
+		require.Equal(e, synced, got)
+		require.Equal(e, at, e.cursor(kindA), "the cursor stays")
+
+		// Pending ops hold it, as in a pull.
+		e.write(e.upsert(kindA, "a", `{"id":"a","v":"pending"}`))
+		held, err = e.s.ApplyRefetched(e.ctx, kindA, synced, at)
+		require.NoError(e, err)
+		require.True(e, held)
+		got, _ = e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","v":"pending"}`, got.Data)
+	}},
 }
