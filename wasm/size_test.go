@@ -64,9 +64,10 @@ import (
 // memory) and the one-pass page check took it to 1,282,187 B; 1,280,137 B with the stable
 // sort they brought replaced by sort.Slice (TestWasmOneSort now refuses it); argument
 // structs passed by pointer (no type-equality functions) came out 1.9 KB larger, not smaller.
+// Then the refetch's ApplyRefetched (a data fix) and the bridge's othersChanged: 1,281,737 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_281_000
+const wasmGzipBudget = 1_282_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
