@@ -27,7 +27,7 @@ type WriteResult struct {
 	Records []Record
 	// Pending is the number of pending (not parked) ops after the write, as PendingCount. A
 	// store shared by several processes may answer it as this process knows it: idbstore
-	// counts another tab's writes at its next PendingCount (docs/DESIGN.md, "The pending count").
+	// counts again once told of another tab's change (docs/DESIGN.md, "The pending count").
 	Pending int
 }
 
