@@ -285,14 +285,37 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count }) => {
   }
   if (count) countInto(tx);
 };
-// raiseWatermarks raises kinds' cursor watermarks (core/storekit/watermark.go) to the JSON
-// array of [kind, watermark] pairs; not awaited, completion is the transaction's.
-H.raiseWatermarks = (tx, { pairs }) => {
-  const cursors = tx.objectStore('cursors');
+// Ahead lists (core/storekit/watermark.go "Ahead lists"): a meta row per kind, key
+// ['offsync', 'ahead', kind] (aheadKey in records.go), {ids, us}: the ids and watermarks of
+// the records written past the cursor (by acks) since the kind's watermark was last 0. The
+// row exists only while that list is whole: a write past the cursor that is not listed (a
+// refetch, a cursor reset), or more than aheadMax of them, deletes it, and a pull then reads
+// every item under the watermark, as without lists.
+const aheadKey = (kind) => ['offsync', 'ahead', kind];
+const aheadMax = 4096;
+// raiseWatermarks raises kinds' cursor watermarks to the JSON array of [kind, watermark]
+// pairs and adds the JSON [[kind, id, watermark]...] written to the kinds' ahead lists; not
+// awaited, completion is the transaction's.
+H.raiseWatermarks = (tx, { pairs, written }) => {
+  const cursors = tx.objectStore('cursors'), meta = tx.objectStore('meta');
+  const add = new Map();
+  for (const [kind, id, wm] of JSON.parse(written)) {
+    if (!add.has(kind)) add.set(kind, [[], []]);
+    add.get(kind)[0].push(id); add.get(kind)[1].push(wm);
+  }
   for (const [kind, wm] of JSON.parse(pairs)) {
-    const r = cursors.get(kind);
-    r.onsuccess = () => {
+    const r = cursors.get(kind), a = meta.get(aheadKey(kind));
+    a.onsuccess = () => {
       const v = r.result || { kind, updatedAt: '', id: '' };
+      // A list starts when nothing lies ahead; a missing one stays missing until then.
+      const list = !(v.wm > 0) ? { ids: [], us: [] } : a.result;
+      const [ids, us] = add.get(kind) || [[], []];
+      if (list !== undefined && list.ids.length + ids.length <= aheadMax) {
+        for (let i = 0; i < ids.length; i++) { list.ids.push(ids[i]); list.us.push(us[i]); }
+        meta.put(list, aheadKey(kind));
+      } else if (list !== undefined) {
+        meta.delete(aheadKey(kind));
+      }
       if (!(v.wm >= wm)) { v.wm = wm; cursors.put(v); }
     };
   }
@@ -349,7 +372,7 @@ H.indexKeys = (index, { lo, hi }, cb) => {
 // rows once wm is known; result: JSON {wm, ids, vers: [[id, version]...]}.
 H.pageRead = (tx, { kind, ids, micros }, cb) => {
   const is = JSON.parse(ids), us = JSON.parse(micros), records = tx.objectStore('records');
-  let wm = 0, pend = [], left = 1, failed = false;
+  let wm = 0, ahead, pend = [], left = 1, failed = false;
   const vers = [];
   const settle = () => {
     if (--left !== 0 || failed) return;
@@ -360,10 +383,20 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
-  req(tx.objectStore('cursors').get(kind), (c) => {
-    wm = (c && c.wm) || 0;
+  // An item under the watermark may be older than its stored copy only if that copy was written
+  // past the cursor: with the kind's ahead list, only a listed id whose item is under its
+  // listed watermark is read; without one, every item under the watermark.
+  const cursor = tx.objectStore('cursors').get(kind);
+  req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
+    wm = (cursor.result && cursor.result.wm) || 0;
+    if (wm > 0 && list !== undefined) {
+      ahead = new Map();
+      list.ids.forEach((id, i) => { if (!(ahead.get(id) >= list.us[i])) ahead.set(id, list.us[i]); });
+    }
     is.forEach((id, i) => {
-      if (us[i] < wm) req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+      if (us[i] < wm && (ahead === undefined || us[i] < ahead.get(id))) {
+        req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+      }
     });
   });
   req(records.index('pending').getAllKeys(), (ks) => { for (const k of ks) if (k[0] === kind) pend.push(k[1]); });
