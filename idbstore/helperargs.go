@@ -159,7 +159,7 @@ type stringifyFieldArgs struct {
 }
 
 // raiseWatermarksArgs: H.raiseWatermarks, Pairs the JSON [[kind, watermark]...] to raise to,
-// Written the JSON [[kind, id, watermark]...] of the records written past the cursor.
+// Written the JSON [[kind, id, watermark, version]...] of the records written past the cursor.
 type raiseWatermarksArgs struct {
 	Pairs   string `js:"pairs"`
 	Written string `js:"written"`

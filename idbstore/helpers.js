@@ -286,32 +286,33 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count }) => {
   if (count) countInto(tx);
 };
 // Ahead lists (core/storekit/watermark.go "Ahead lists"): a meta row per kind, key
-// ['offsync', 'ahead', kind] (aheadKey in records.go), {ids, us}: the ids and watermarks of
-// the records written past the cursor (by acks) since the kind's watermark was last 0. The
-// row exists only while that list is whole: a write past the cursor that is not listed (a
-// refetch, a cursor reset), or more than aheadMax of them, deletes it, and a pull then reads
-// every item under the watermark, as without lists.
+// ['offsync', 'ahead', kind] (forgetAhead in records.go), {ids, us, vs}: the ids, watermarks
+// and versions of the records written past the cursor (by acks) since the kind's watermark
+// was last 0. The row exists only while that list is whole: a write past the cursor that is
+// not listed (a refetch, a cursor reset), or more than aheadMax of them, deletes it, and a
+// pull then reads every item under the watermark, as without lists.
 const aheadKey = (kind) => ['offsync', 'ahead', kind];
 const aheadMax = 4096;
 // raiseWatermarks raises kinds' cursor watermarks to the JSON array of [kind, watermark]
-// pairs and adds the JSON [[kind, id, watermark]...] written to the kinds' ahead lists; not
-// awaited, completion is the transaction's.
+// pairs and adds the JSON [[kind, id, watermark, version]...] written to the kinds' ahead
+// lists; not awaited, completion is the transaction's.
 H.raiseWatermarks = (tx, { pairs, written }) => {
   const cursors = tx.objectStore('cursors'), meta = tx.objectStore('meta');
   const add = new Map();
-  for (const [kind, id, wm] of JSON.parse(written)) {
-    if (!add.has(kind)) add.set(kind, [[], []]);
-    add.get(kind)[0].push(id); add.get(kind)[1].push(wm);
+  for (const [kind, id, wm, version] of JSON.parse(written)) {
+    if (!add.has(kind)) add.set(kind, { ids: [], us: [], vs: [] });
+    const a = add.get(kind);
+    a.ids.push(id); a.us.push(wm); a.vs.push(version);
   }
   for (const [kind, wm] of JSON.parse(pairs)) {
     const r = cursors.get(kind), a = meta.get(aheadKey(kind));
     a.onsuccess = () => {
       const v = r.result || { kind, updatedAt: '', id: '' };
       // A list starts when nothing lies ahead; a missing one stays missing until then.
-      const list = !(v.wm > 0) ? { ids: [], us: [] } : a.result;
-      const [ids, us] = add.get(kind) || [[], []];
-      if (list !== undefined && list.ids.length + ids.length <= aheadMax) {
-        for (let i = 0; i < ids.length; i++) { list.ids.push(ids[i]); list.us.push(us[i]); }
+      const list = !(v.wm > 0) ? { ids: [], us: [], vs: [] } : a.result;
+      const more = add.get(kind) || { ids: [], us: [], vs: [] };
+      if (list !== undefined && list.ids.length + more.ids.length <= aheadMax) {
+        for (let i = 0; i < more.ids.length; i++) { list.ids.push(more.ids[i]); list.us.push(more.us[i]); list.vs.push(more.vs[i]); }
         meta.put(list, aheadKey(kind));
       } else if (list !== undefined) {
         meta.delete(aheadKey(kind));
@@ -384,18 +385,23 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
   // An item under the watermark may be older than its stored copy only if that copy was written
-  // past the cursor: with the kind's ahead list, only a listed id whose item is under its
-  // listed watermark is read; without one, every item under the watermark.
+  // past the cursor. With the kind's ahead list, a listed id's stored version is its last
+  // listed one (a write since then is listed, or lies at or before the cursor): an item under
+  // that version's watermark is read, another is answered with it unread; an unlisted id's
+  // item is not read. Without a list, every item under the watermark is read.
   const cursor = tx.objectStore('cursors').get(kind);
   req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
     wm = (cursor.result && cursor.result.wm) || 0;
     if (wm > 0 && list !== undefined) {
       ahead = new Map();
-      list.ids.forEach((id, i) => { if (!(ahead.get(id) >= list.us[i])) ahead.set(id, list.us[i]); });
+      list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
     }
     is.forEach((id, i) => {
-      if (us[i] < wm && (ahead === undefined || us[i] < ahead.get(id))) {
+      const e = ahead === undefined ? undefined : ahead.get(id);
+      if (ahead === undefined ? us[i] < wm : e !== undefined && us[i] < e.u) {
         req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+      } else if (e !== undefined) {
+        vers.push([id, e.v]);
       }
     });
   });

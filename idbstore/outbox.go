@@ -309,7 +309,7 @@ func raiseWatermarks(t *txn, acks []core.Ack) error {
 			continue
 		}
 		if wm := storekit.Watermark(a.Server.UpdatedAt); wm > 0 {
-			written = append(written, []any{a.Op.Kind, a.Op.EntityID, float64(wm)})
+			written = append(written, []any{a.Op.Kind, a.Op.EntityID, float64(wm), a.Server.UpdatedAt})
 		}
 	}
 	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(written)})
