@@ -218,7 +218,7 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 	for i, it := range items {
 		ids[i], micros[i] = it.ID, versionMicros(it.UpdatedAt)
 	}
-	return s.update(ctx, op, []string{stRecords, stCursors}, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stCursors, stMeta}, func(t *txn) error {
 		var state pageState
 		if err := t.issueJSON(ctx, &state, t.js.pageRead, t.raw, pageReadArgs{Kind: kind, IDs: jsonText(ids), Micros: jsonText(micros)}); err != nil {
 			return err
@@ -235,9 +235,29 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 		if err := putRecords(t, recs); err != nil {
 			return err
 		}
-		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID,
-			Watermark: storekit.PageWatermark(state.WM, next, recs)}})
+		wm := storekit.PageWatermark(state.WM, next, recs)
+		// Its ahead list ends with the watermark, or with a write past the cursor it does not
+		// list (a refetched record).
+		if (state.WM > 0 && wm == 0) || storekit.WritesAhead(next, recs) {
+			if err := forgetAhead(t, kind); err != nil {
+				return err
+			}
+		}
+		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID, Watermark: wm}})
 	})
+}
+
+// forgetAhead deletes the ahead lists (helpers.js) of kinds.
+func forgetAhead(t *txn, kinds ...string) error {
+	st, err := t.store(stMeta)
+	if err != nil {
+		return err
+	}
+	keys := make([][]any, len(kinds))
+	for i, k := range kinds {
+		keys[i] = []any{"offsync", "ahead", k} // helpers.js aheadKey
+	}
+	return t.fire(t.js.delAll, st, delAllArgs{Keys: jsonText(keys)})
 }
 
 // versionMicros is what H.pageRead compares an item's version with a watermark by: its instant
@@ -325,7 +345,7 @@ func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData boo
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	stores := []string{stCursors}
+	stores := []string{stCursors, stMeta}
 	if clearData {
 		stores = append(stores, stRecords, stParked)
 	}
@@ -340,6 +360,10 @@ func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData boo
 			rows[i] = cursorValue{Kind: r.Kind, Watermark: storekit.ResetWatermark(r.Watermark, core.Cursor{UpdatedAt: r.UpdatedAt, ID: r.ID})}
 		}
 		if err := putValues(t, stCursors, rows); err != nil {
+			return err
+		}
+		// Every stored version may now lie past the cursor, unlisted.
+		if err := forgetAhead(t, kinds...); err != nil {
 			return err
 		}
 		if !clearData {
