@@ -47,6 +47,9 @@ try {
       await dbs[v].sync({ kinds });
     }
     const t = { a: [], b: [] }, tp = { a: [], b: [] };
+    // push: each side its own kind, so that a sync pulls back its own 1,000 records only (with
+    // one kind, a side's sync after the other's two also pulled their 2,000: bimodal samples).
+    const pushKind = { a: 'k2', b: 'k3' };
     const run = async (v, i) => {
       if (scenario === 'noop') return dbs[v].sync({ kinds });
       if (scenario === 'pull') {
@@ -63,7 +66,7 @@ try {
       }
       if (scenario === 'push') {
         const recs = Array.from({ length: 1000 }, (_, j) => ({ id: `p${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
-        await dbs[v].putMany('k2', recs); // untimed below: only the sync is
+        await dbs[v].putMany(pushKind[v], recs); // untimed below: only the sync is
         return null;
       }
       if (scenario === 'putOne') return dbs[v].put('k1', { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
@@ -94,7 +97,7 @@ try {
           let pushEnd = 0;
           const mark = (e) => { if (!pushEnd && (e.detail ?? e).phase === 'pull') pushEnd = performance.now(); };
           const offs = [dbs[v].on('progress', mark), dbs[v].on('syncStarted', mark)];
-          await dbs[v].sync({ kinds: ['k2'] });
+          await dbs[v].sync({ kinds: [pushKind[v]] });
           for (const off of offs) off();
           tp[v].push((pushEnd || performance.now()) - t0);
         } else if (scenario === 'pull') { t[v].push(await run(v, i)); continue; } else if (scenario === 'incr') {
