@@ -169,7 +169,7 @@ func recordValues(recs []core.Record) []recordValue {
 // frameRows writes rows for H.flush: framed (a record line per row, empty for none; all rows'
 // ops framed, an op whose payload is its row's data without it; each row's op count), or as
 // JSON (a list of records or null, a list of op lists) when a string in them holds a
-// separator. The buffers are sized up front (growing them was a tenth of a putMany's framing).
+// separator. The buffers are sized up front (growing them was a third of a putMany's framing).
 func frameRows(rows []row) (recs, ops, counts string, framed bool) {
 	nb, no := 0, 0
 	c := make([]byte, 0, 4*len(rows))
@@ -178,11 +178,13 @@ func frameRows(rows []row) (recs, ops, counts string, framed bool) {
 			c = append(c, ',')
 		}
 		c = strconv.AppendInt(c, int64(len(r.ops)), 10)
+		var data core.RawJSON
 		if r.rec != nil {
 			nb += frameSize(*r.rec)
+			data = r.rec.Data
 		}
 		for _, o := range r.ops {
-			no += opFrameSize(o)
+			no += opFrameSize(o, data)
 		}
 	}
 	counts = unsafe.String(unsafe.SliceData(c), len(c)) // c is not used again

@@ -70,9 +70,13 @@ func appendOpFrame(b []byte, o core.Op, data core.RawJSON) (_ []byte, ok bool) {
 	return b, true
 }
 
-// opFrameSize bounds the length of o framed, with the separator before it.
-func opFrameSize(o core.Op) int {
-	n := len(o.OpID) + len(o.Kind) + len(o.EntityID) + len(o.Type) + len(o.BaseUpdatedAt) + len(o.Payload) + 64
+// opFrameSize is about the length of o framed in a row with data, with the separator before
+// it: a payload as long as data is taken for data (flag 'd', not sent).
+func opFrameSize(o core.Op, data core.RawJSON) int {
+	n := len(o.OpID) + len(o.Kind) + len(o.EntityID) + len(o.Type) + len(o.BaseUpdatedAt) + 64
+	if data == nil || len(o.Payload) != len(data) {
+		n += len(o.Payload)
+	}
 	for _, c := range o.ChangedFields {
 		n += len(c) + 1
 	}
