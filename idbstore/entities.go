@@ -80,6 +80,7 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 	if err != nil {
 		return nil, err
 	}
+	es.added = make([]*pendingOp, 0, len(keys)) // a write adds an op per key, most often
 	if parkedAt >= 0 {
 		return nil, core.Errorf(core.CodeInvalid, op, "op id %s is parked", ids[parkedAt])
 	}
@@ -106,7 +107,7 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 // into an op in flight. Parked ids are looked up in the parked opId index (for several ids
 // only when that store is not empty). hints, when given, are one Seq per key (loadForAck).
 func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string, hints []int64) (*entities, int, error) {
-	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), added: make([]*pendingOp, 0, len(keys)), seqs: seqs}
+	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), seqs: seqs}
 	uniq := make([]entityKey, 0, len(keys))
 	for _, k := range keys {
 		if _, ok := es.byKey[k]; !ok {
