@@ -321,17 +321,21 @@ H.raiseWatermarks = (tx, { pairs, written }) => {
     };
   }
 };
-// framedOps reads framed ops (opframe_put.go) into the values JSON would give; an op without
-// base, attempt or flags (the usual local write) is one object literal.
+// framedOps reads framed ops (opframe_put.go) into the values JSON would give, except that an
+// op flagged 'd' (its payload is its row's data, not sent) is as setOps stores it: pd: 1, no
+// payload. An op without base, attempt or other flags (the usual local write) is one object
+// literal.
 const framedOps = (text) => text.split(RS).map((line) => {
   const f = line.split(US), fl = f[OP.flags], ch = f[OP.changed];
   const payload = fl.includes('p') ? f[OP.payload] : null;
   const changed = ch === '-' ? null : (ch.length > 1 ? ch.slice(1).split(GS) : []);
-  if (f[OP.base] === '' && f[OP.attempt] === '0' && (fl === 'p' || fl === '')) {
-    return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
+  if (f[OP.base] === '' && f[OP.attempt] === '0') {
+    if (fl === 'd') return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], pd: 1, changed, ts: Number(f[OP.ts]) };
+    if (fl === 'p' || fl === '') return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
   }
   const v = { seq: Number(f[OP.seq]) };
-  v.opId = f[OP.opId]; v.kind = f[OP.kind]; v.eid = f[OP.eid]; v.type = f[OP.type]; v.payload = payload;
+  v.opId = f[OP.opId]; v.kind = f[OP.kind]; v.eid = f[OP.eid]; v.type = f[OP.type];
+  if (fl.includes('d')) v.pd = 1; else v.payload = payload;
   if (f[OP.base] !== '') v.base = f[OP.base];
   v.changed = changed; v.ts = Number(f[OP.ts]);
   if (f[OP.attempt] !== '0') v.attempt = Number(f[OP.attempt]);

@@ -65,9 +65,12 @@ import (
 // sort they brought replaced by sort.Slice (TestWasmOneSort now refuses it); argument
 // structs passed by pointer (no type-equality functions) came out 1.9 KB larger, not smaller.
 // Then the refetch's ApplyRefetched (a data fix) and the bridge's othersChanged: 1,281,737 B.
+// Raised to 1,285,200 B for putMany's per-batch work (branch putmany2, measured 1,284,704 B; no
+// new import: ops framed from core.Op with the 'd' flag, putMany resolved at its commit, the
+// Seq clock read once per write; not split further by piece).
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_282_000
+const wasmGzipBudget = 1_285_200
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
