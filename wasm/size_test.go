@@ -67,10 +67,12 @@ import (
 // Then the refetch's ApplyRefetched (a data fix) and the bridge's othersChanged: 1,281,737 B.
 // Raised to 1,285,200 B for putMany's per-batch work (branch putmany2, measured 1,284,704 B; no
 // new import: ops framed from core.Op with the 'd' flag, putMany resolved at its commit, the
-// Seq clock read once per write; not split further by piece).
+// Seq clock read once per write; not split further by piece). Session 9 (no new import):
+// small pull pages parsed as they come and idbstore's ahead lists +4.7 KB (a pull after a push
+// reads none of its echoes), pages written ahead of their reads +2.8 KB: 1,292,293 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_285_200
+const wasmGzipBudget = 1_292_800
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
