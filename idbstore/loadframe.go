@@ -17,6 +17,7 @@ type loaded struct {
 	recs   []*core.Record
 	ops    [][]core.Op
 	parked int
+	thin   []bool // per key: its row came without data and payload (H.load's thin)
 }
 
 // loadedJSON is the load helper's answer when it could not frame it.
@@ -31,7 +32,7 @@ type loadedJSON struct {
 // with their counts per key) or JSON. Framing spares encoding/json the records and payloads
 // an Ack or a local write reads back (most of that decode's time in a push profile).
 func decodeLoaded(v js.Value, n int) (loaded, error) {
-	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n)}
+	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n), thin: make([]bool, n)}
 	if !v.Index(0).Bool() {
 		var j loadedJSON
 		if err := decodeJSON(v.Index(1).String(), &j); err != nil {
@@ -74,6 +75,15 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 		}
 	}
 	got.parked = v.Index(4).Int()
+	if thin := v.Index(5).String(); thin != "" {
+		for _, c := range strings.Split(thin, ",") {
+			i, err := strconv.Atoi(c)
+			if err != nil || i < 0 || i >= n || len(got.ops[i]) != 1 {
+				return got, errDecode{errBadFrame}
+			}
+			got.thin[i] = true
+		}
+	}
 	return got, nil
 }
 
