@@ -418,7 +418,8 @@ const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stri
 // (null: the start) to hi (null: the end; exclusive with hiOpen), up to count rows; at is an
 // object kept across the pages of one span (where the last page ended: rows at that pseq are
 // read again and skipped, so ties are never lost), state one kept across a read's spans (the
-// marks, read with the first page, and with state.count the pending count, counted then).
+// marks, read with the first page, and with state.count the pending count, counted then; with
+// state.thin the ops come without payloads, core.StartReads.Thin).
 // Result: [full, text (the rows' ops, each in flight when marked), lastPseq, framed, count
 // (-1: not counted)]: full when the page held count rows, so that more may follow.
 H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
@@ -450,7 +451,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
       at.pseq = last; at.seen = seen;
     }
     const ops = [];
-    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); ops.push(o); }
+    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); if (state.thin) o.payload = null; ops.push(o); }
     const [text, framed] = opsText(ops);
     cb(0, true, [got.length === count + skip.size, text, at.pseq ?? null, framed, state.n ?? -1]);
   };
@@ -459,7 +460,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
 };
 // startReads is a sync run's first read (start.go) in a new readonly transaction: the meta
 // value at key, the cursor rows at the JSON array kinds, then the first count rows with
-// pending ops as pendingPage reads them; result: pendingPage's answer, then the meta value
+// pending ops as pendingPage reads them, thin; result: pendingPage's answer, then the meta value
 // (null: none) and the rows' JSON (null where none). The gets answer before pendingPage's
 // reads, issued after them. The transaction's end is not reported (H.ro).
 H.startReads = (h, { key, kinds, count }, cb) => {
@@ -469,7 +470,7 @@ H.startReads = (h, { key, kinds, count }, cb) => {
   const m = tx.objectStore('meta').get(key);
   m.onsuccess = () => { meta = ser(m.result); };
   ks.forEach((k, i) => { const r = cs.get(k); r.onsuccess = () => { rows[i] = ser(r.result); }; });
-  H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: {} }, (_, ok, v) => {
+  H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: { thin: true } }, (_, ok, v) => {
     if (ok) v.push(meta, JSON.stringify(rows));
     cb(0, ok, v);
   });
