@@ -295,8 +295,13 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 		}
 		if thin {
 			if whole == nil {
-				if whole, err = e.wholeOps(ctx); err != nil {
-					return nil, err
+				all, err := e.cfg.Store.Outbox(ctx, 0)
+				if err != nil {
+					return nil, Wrap(CodeStorage, "push", err)
+				}
+				whole = make(map[string]Op, len(all))
+				for _, o := range all {
+					whole[o.OpID] = o
 				}
 			}
 			if h, ok = whole[h.OpID]; !ok {
@@ -322,17 +327,4 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 		}
 	}
 	return kept, nil
-}
-
-// wholeOps reads the outbox by op id, payloads included.
-func (e *Engine) wholeOps(ctx context.Context) (map[string]Op, error) {
-	ops, err := e.cfg.Store.Outbox(ctx, 0)
-	if err != nil {
-		return nil, Wrap(CodeStorage, "push", err)
-	}
-	by := make(map[string]Op, len(ops))
-	for _, o := range ops {
-		by[o.OpID] = o
-	}
-	return by, nil
 }

@@ -279,17 +279,6 @@ func (e *entity) changed() bool {
 	return false
 }
 
-// settled reports whether a thin entity's record was replaced and its one op removed, so that
-// nothing of what its load left out is written back.
-func (e *entity) settled() bool {
-	for _, p := range e.ops {
-		if !p.removed {
-			return false
-		}
-	}
-	return e.dirty && e.rec != nil
-}
-
 // append adds a new op at the end of the entity's ops, with a Seq past every Seq the entity's
 // ops have (and this Store's clock).
 func (es *entities) append(e *entity, o core.Op) *pendingOp {
@@ -349,7 +338,7 @@ func (es *entities) flush(t *txn, count bool) error {
 		if !e.changed() {
 			continue
 		}
-		if e.thin && !e.settled() {
+		if e.thin && (!e.dirty || e.last() != nil) { // its record not replaced, or an op kept
 			return core.Errorf(core.CodeStorage, "ack", "row %s/%s was read without its data, which this write keeps", k.kind, k.id)
 		}
 		var ops []opValue

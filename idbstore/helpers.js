@@ -394,8 +394,8 @@ const frameOps = (vs) => {
   return parts.join(RS);
 };
 // loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
-// when absent), the keys' ops in one list, their counts per key, parked, the thin keys' indexes
-// (comma-separated)], or [false, JSON] when a string in them holds a separator (rows whole).
+// when absent), the keys' ops in one list, their counts per key (-1: a thin row's one op),
+// parked], or [false, JSON] when a string in them holds a separator (rows whole).
 // slim (null: none) says per key whether its row goes thin: data and payload left out.
 const loadResult = (recs, ops, parked, slim) => {
   const lines = new Array(recs.length);
@@ -410,8 +410,7 @@ const loadResult = (recs, ops, parked, slim) => {
   const all = slim === null ? ops : ops.map((vs, i) => (slim[i] ? [{ ...vs[0], payload: null }] : vs));
   const opsFramed = ok ? frameOps([].concat(...all)) : null;
   if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked })];
-  const thin = slim === null ? '' : slim.reduce((t, s, i) => (s ? (t === '' ? '' + i : t + ',' + i) : t), '');
-  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked, thin];
+  return [true, lines.join(RS), opsFramed, ops.map((o, i) => (slim !== null && slim[i] ? -1 : o.length)).join(','), parked];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // pendingPage reads the next rows with pending ops in pseq order (the pending index) from lo

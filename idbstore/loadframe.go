@@ -64,10 +64,14 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 		at := 0
 		for i, c := range strings.Split(v.Index(3).String(), ",") {
 			k, err := strconv.Atoi(c)
-			if err != nil || i >= n || at+k > len(ops) {
+			thin := k == -1 // a thin row's one op (H.load's thin)
+			if thin {
+				k = 1
+			}
+			if err != nil || k < 0 || i >= n || at+k > len(ops) {
 				return got, errDecode{errBadFrame}
 			}
-			got.ops[i] = ops[at : at+k : at+k]
+			got.ops[i], got.thin[i] = ops[at:at+k:at+k], thin
 			at += k
 		}
 		if at != len(ops) {
@@ -75,15 +79,6 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 		}
 	}
 	got.parked = v.Index(4).Int()
-	if thin := v.Index(5).String(); thin != "" {
-		for _, c := range strings.Split(thin, ",") {
-			i, err := strconv.Atoi(c)
-			if err != nil || i < 0 || i >= n || len(got.ops[i]) != 1 {
-				return got, errDecode{errBadFrame}
-			}
-			got.thin[i] = true
-		}
-	}
 	return got, nil
 }
 
