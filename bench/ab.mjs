@@ -4,7 +4,10 @@
 // both alike: page-to-page variance here is larger than the few-percent effects worth
 // checking. Prints the median and mean of 300 syncs (1,000 puts, 40 batches, 8 pushes) each.
 // putBlocks times blocks of 2,000 awaited puts, 6 per side, alternating: for a change that
-// defers work to a later task, which one-by-one interleaving would charge to the other side.
+// defers work to a later task, which one-by-one interleaving would charge to the other side;
+// putManyBlocks likewise blocks of 10,000 in putMany batches of 500 (the bench's row).
+// putMany and putManyBlocks with --shape large write the large records (bench/page/records.js),
+// 16 batches a side and blocks of 2,000, to keep the in-memory database to ~200 MB.
 // --disk runs on a browser profile on disk, where durability costs what it costs on a device.
 //
 //   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
@@ -26,7 +29,7 @@ import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
 import { writeRecords, range } from './seed.mjs';
-const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putBlocks | putMany (batches of 500) | push
+const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putBlocks | putMany (batches of 500) | putManyBlocks | push
 const disk = process.argv.includes('--disk'); // a browser profile on disk instead of in memory
 const shape = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : 'small';
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
@@ -40,6 +43,8 @@ try {
   await page.goto(`${server.origin}/bench/page/index.html`);
   const r = await page.evaluate(async ([baseUrl, scenario, mods, count, shape, pullN]) => {
     const kinds = scenario === 'incr' ? ['pl'] : ['k1', 'k2', 'k3', 'k4', 'k5'];
+    const { makeRecords } = await import('/bench/page/records.js');
+    const large = shape === 'large' ? makeRecords('t', 0, 500, 0, shape) : null; // made once, untimed
     const dbs = {};
     for (const v of ['a', 'b']) {
       const mod = await import(mods[v] ?? '/js/offsync.js');
@@ -48,6 +53,9 @@ try {
       await dbs[v].sync({ kinds });
     }
     const t = { a: [], b: [] }, tp = { a: [], b: [] };
+    // push: each side its own kind, so that a sync pulls back its own 1,000 records only (with
+    // one kind, a side's sync after the other's two also pulled their 2,000: bimodal samples).
+    const pushKind = { a: 'k2', b: 'k3' };
     const run = async (v, i) => {
       if (scenario === 'noop') return dbs[v].sync({ kinds });
       if (scenario === 'pull') {
@@ -66,7 +74,7 @@ try {
         // --shape large: 1,000 of the bench's large records (records.js) instead.
         const recs = shape === 'large' ? makeRecords(`p${v}${i}`, 0, 1000, 0, 'large')
           : Array.from({ length: 1000 }, (_, j) => ({ id: `p${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
-        for (let j = 0; j < recs.length; j += 500) await dbs[v].putMany('k2', recs.slice(j, j + 500)); // untimed below: only the sync is
+        for (let j = 0; j < recs.length; j += 500) await dbs[v].putMany(pushKind[v], recs.slice(j, j + 500)); // untimed below: only the sync is
         return null;
       }
       if (scenario === 'putOne') return dbs[v].put('k1', { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
@@ -74,11 +82,15 @@ try {
         for (let j = 0; j < 2000; j++) await dbs[v].put('k1', { id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] });
         return null;
       }
-      const recs = Array.from({ length: 500 }, (_, j) => ({ id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
-      return dbs[v].putMany('k1', recs);
+      const batch = (tag) => (shape === 'large' ? large.map((r, j) => ({ ...r, id: `${v}${tag}-${j}` }))
+        : Array.from({ length: 500 }, (_, j) => ({ id: `${v}${tag}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] })));
+      if (scenario === 'putManyBlocks') {
+        for (let j = 0; j < (shape === 'large' ? 4 : 20); j++) await dbs[v].putMany('k1', batch(`${i}-${j}`));
+        return null;
+      }
+      return dbs[v].putMany('k1', batch(i));
     };
-    const n = count || ({ noop: 300, putOne: 1000, putBlocks: 6, push: 8, pull: 6, incr: 12 }[scenario] ?? 40);
-    const { makeRecords } = await import('/bench/page/records.js');
+    const n = count || ({ noop: 300, putOne: 1000, putBlocks: 6, putManyBlocks: 6, push: 8, pull: 6, incr: 12 }[scenario] ?? (shape === 'large' ? 16 : 40));
     for (let i = 0; i < n; i++) {
       if (scenario === 'incr') { // the same changes for both sides, made before either pulls
         const changed = shape === 'large' ? 500 : 1000;
@@ -97,7 +109,7 @@ try {
           let pushEnd = 0;
           const mark = (e) => { if (!pushEnd && (e.detail ?? e).phase === 'pull') pushEnd = performance.now(); };
           const offs = [dbs[v].on('progress', mark), dbs[v].on('syncStarted', mark)];
-          await dbs[v].sync({ kinds: ['k2'] });
+          await dbs[v].sync({ kinds: [pushKind[v]] });
           for (const off of offs) off();
           tp[v].push((pushEnd || performance.now()) - t0);
         } else if (scenario === 'pull') { t[v].push(await run(v, i)); continue; } else if (scenario === 'incr') {

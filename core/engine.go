@@ -133,7 +133,10 @@ func New(cfg Config) (*Engine, error) {
 // Put writes one record locally and appends its outbox op, atomically. data is a JSON object
 // with a string "id". It returns the stored record and emits a "change" event (origin local).
 func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOptions) (Record, error) {
-	w, err := e.upsertWrite(kind, data)
+	if err := e.usable("put", kind); err != nil {
+		return Record{}, err
+	}
+	w, err := e.upsertWrite(kind, data, nowMs(e.cfg.Now))
 	if err != nil {
 		return Record{}, err
 	}
@@ -148,19 +151,24 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
 func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Record, error) {
+	op := "put"
+	if len(data) == 0 {
+		op = "putMany"
+	}
+	if err := e.usable(op, kind); err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return []Record{}, nil
+	}
 	writes := make([]LocalWrite, 0, len(data))
+	now := nowMs(e.cfg.Now)
 	for _, d := range data {
-		w, err := e.upsertWrite(kind, d)
+		w, err := e.upsertWrite(kind, d, now)
 		if err != nil {
 			return nil, err
 		}
 		writes = append(writes, w)
-	}
-	if len(writes) == 0 {
-		if err := e.usable("putMany", kind); err != nil {
-			return nil, err
-		}
-		return []Record{}, nil
 	}
 	return e.writeLocal(ctx, "putMany", kind, writes)
 }

@@ -22,19 +22,16 @@ func (e *Engine) usable(op, kind string) error {
 }
 
 // upsertWrite checks one record of an app write (a JSON object with a string id) and makes
-// its LocalWrite.
-func (e *Engine) upsertWrite(kind string, data RawJSON) (LocalWrite, error) {
-	const op = "put"
-	if err := e.usable(op, kind); err != nil {
-		return LocalWrite{}, err
-	}
-	id, err := recordID(op, data)
+// its LocalWrite, written at now (ms; a batch's writes share one reading of the clock). The
+// caller checks that the engine is usable for kind.
+func (e *Engine) upsertWrite(kind string, data RawJSON, now int64) (LocalWrite, error) {
+	id, err := recordID("put", data)
 	if err != nil {
 		return LocalWrite{}, err
 	}
 	return LocalWrite{
 		Kind: kind, ID: id, Data: cloneRaw(data),
-		OpID: e.cfg.NewID(), LocalTimestamp: nowMs(e.cfg.Now),
+		OpID: e.cfg.NewID(), LocalTimestamp: now,
 	}, nil
 }
 

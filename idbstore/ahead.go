@@ -38,11 +38,11 @@ func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) er
 	if !ok {
 		return aheadWrite{}, false
 	}
-	op, ok := frameOpValues([]opValue{outboxValue(es.added[0].op)})
+	text, ok := appendOpFrame(append([]byte(rec), recSep...), es.added[0].op, e.rec.Data)
 	if !ok {
 		return aheadWrite{}, false
 	}
-	return aheadWrite{text: rec + recSep + op}, true
+	return aheadWrite{text: string(text)}, true
 }
 
 // writeAhead writes a as one row, added (schema v5): the add is itself the check that the

@@ -38,6 +38,8 @@ type entities struct {
 	byKey map[entityKey]*entity
 	added []*pendingOp // new ops in append order
 	seqs  *seqClock
+	// now is the clock as the first new op read it (0: not read), the reading of all of them.
+	now int64
 }
 
 // loadEntities reads the rows of keys in one request batch.
@@ -90,6 +92,7 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 	if err != nil {
 		return nil, err
 	}
+	es.added = make([]*pendingOp, 0, len(keys)) // a write adds an op per key, most often
 	if parkedAt >= 0 {
 		return nil, core.Errorf(core.CodeInvalid, op, "op id %s is parked", ids[parkedAt])
 	}
@@ -286,7 +289,10 @@ func (es *entities) append(e *entity, o core.Op) *pendingOp {
 	for _, p := range e.ops {
 		after = max(after, p.op.Seq)
 	}
-	o.Seq = es.seqs.next(after)
+	if es.now == 0 {
+		es.now = es.seqs.now()
+	}
+	o.Seq = es.seqs.next(after, es.now)
 	p := &pendingOp{op: o, dirty: true}
 	e.ops = append(e.ops, p)
 	es.added = append(es.added, p)
@@ -311,7 +317,7 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 // row is one entity's row as flush writes it.
 type row struct {
 	rec *core.Record
-	ops []opValue
+	ops []core.Op // as the outbox stores them: InFlight is not written (the marks say it)
 }
 
 // flush issues the writes of everything changed through H.flush (not awaited: the
@@ -321,7 +327,7 @@ type row struct {
 // unmarked; new ops are never in flight). With count (the pending count unknown), the helper
 // counts the pending ops after the writes. It notes the change of the pending count on t.
 func (es *entities) flush(t *txn, count bool) error {
-	var rows []row
+	rows := make([]row, 0, len(es.byKey))
 	var dels []entityKey
 	var unmarks, marks []string
 	for k, e := range es.byKey {
@@ -341,10 +347,10 @@ func (es *entities) flush(t *txn, count bool) error {
 		if e.thin && (!e.dirty || e.last() != nil) { // its record not replaced, or an op kept
 			return core.Errorf(core.CodeStorage, "ack", "row %s/%s was read without its data, which this write keeps", k.kind, k.id)
 		}
-		var ops []opValue
+		var ops []core.Op
 		for _, p := range e.ops {
 			if !p.removed {
-				ops = append(ops, outboxValue(p.op))
+				ops = append(ops, p.op)
 			}
 		}
 		if e.rec == nil && len(ops) == 0 {

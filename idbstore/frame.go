@@ -53,13 +53,17 @@ func frameRecords(recs []core.Record) (text string, ok bool) {
 // framedLen bounds the length of recs framed; ok is false when one cannot be framed.
 func framedLen(recs []core.Record) (n int, ok bool) {
 	for _, r := range recs {
-		if r.Data == nil || !framable(r.Kind) || !framable(r.ID) || !framable(r.UpdatedAt) ||
-			bytes.IndexByte(r.Data, recSep[0]) >= 0 || bytes.IndexByte(r.Data, fieldSep[0]) >= 0 {
+		if !framableRecord(r) {
 			return 0, false
 		}
 		n += frameSize(r)
 	}
 	return n, true
+}
+
+// framableRecord reports whether r can be framed.
+func framableRecord(r core.Record) bool {
+	return r.Data != nil && framable(r.Kind) && framable(r.ID) && framable(r.UpdatedAt) && framableDoc(r.Data)
 }
 
 // appendFramed appends r's frame (without the separator before it) to b.
@@ -163,36 +167,32 @@ func recordValues(recs []core.Record) []recordValue {
 }
 
 // frameRows writes rows for H.flush: framed (a record line per row, empty for none; all rows'
-// ops framed; each row's op count), or as JSON (a list of records or null, a list of op lists)
-// when a string in them holds a separator.
+// ops framed, an op whose payload is its row's data without it; each row's op count), or as
+// JSON (a list of records or null, a list of op lists) when a string in them holds a
+// separator. The buffers are sized up front (growing them was a third of a putMany's framing).
 func frameRows(rows []row) (recs, ops, counts string, framed bool) {
-	var b, c []byte
-	var all []opValue
-	framed = true
+	nb, no := 0, 0
+	c := make([]byte, 0, 4*len(rows))
 	for i, r := range rows {
 		if i > 0 {
-			b = append(b, recSep...)
 			c = append(c, ',')
 		}
 		c = strconv.AppendInt(c, int64(len(r.ops)), 10)
-		all = append(all, r.ops...)
-		if r.rec == nil {
-			continue
+		var data core.RawJSON
+		if r.rec != nil {
+			nb += frameSize(*r.rec)
+			data = r.rec.Data
 		}
-		if _, ok := framedLen([]core.Record{*r.rec}); !ok {
-			framed = false
-			continue
-		}
-		b = appendFramed(b, *r.rec)
-	}
-	if framed {
-		if ops, framed = frameOpValues(all); framed {
-			return string(b), ops, string(c), true
+		for _, o := range r.ops {
+			no += opFrameSize(o, data)
 		}
 	}
-	b = b[:0]
-	o := []byte{'['}
-	b = append(b, '[')
+	counts = unsafe.String(unsafe.SliceData(c), len(c)) // c is not used again
+	b, o := make([]byte, 0, nb), make([]byte, 0, no)
+	if recs, ops, framed = frameRowsInto(b, o, rows); framed {
+		return recs, ops, counts, true
+	}
+	b, o = append(b[:0], '['), append(o[:0], '[')
 	for i, r := range rows {
 		if i > 0 {
 			b, o = append(b, ','), append(o, ',')
@@ -202,7 +202,37 @@ func frameRows(rows []row) (recs, ops, counts string, framed bool) {
 		} else {
 			b = appendRecordValue(b, toRecordValue(*r.rec))
 		}
-		o = jsonv.AppendList(o, r.ops, appendOpValue)
+		o = jsonv.AppendList(o, r.ops, func(b []byte, op core.Op) []byte { return appendOpValue(b, outboxValue(op)) })
 	}
-	return string(append(b, ']')), string(append(o, ']')), string(c), false
+	return string(append(b, ']')), string(append(o, ']')), counts, false
+}
+
+// frameRowsInto frames rows' records into b and their ops into o; ok is false when one
+// cannot be framed.
+func frameRowsInto(b, o []byte, rows []row) (recs, ops string, ok bool) {
+	first := true
+	for i, r := range rows {
+		if i > 0 {
+			b = append(b, recSep...)
+		}
+		var data core.RawJSON
+		if r.rec != nil {
+			if !framableRecord(*r.rec) {
+				return "", "", false
+			}
+			b = appendFramed(b, *r.rec)
+			data = r.rec.Data
+		}
+		for _, op := range r.ops {
+			if !first {
+				o = append(o, recSep...)
+			}
+			first = false
+			if o, ok = appendOpFrame(o, op, data); !ok {
+				return "", "", false
+			}
+		}
+	}
+	// The JS strings are copies made by the call: b and o are not used again.
+	return unsafe.String(unsafe.SliceData(b), len(b)), unsafe.String(unsafe.SliceData(o), len(o)), true
 }

@@ -160,9 +160,11 @@ type stringifyFieldArgs struct {
 	Field string `js:"field"`
 }
 
-// raiseWatermarksArgs: H.raiseWatermarks, Pairs the JSON [[kind, watermark]...] to raise to.
+// raiseWatermarksArgs: H.raiseWatermarks, Pairs the JSON [[kind, watermark]...] to raise to,
+// Written the JSON [[kind, id, watermark, version]...] of the records written past the cursor.
 type raiseWatermarksArgs struct {
-	Pairs string `js:"pairs"`
+	Pairs   string `js:"pairs"`
+	Written string `js:"written"`
 }
 
 // pageReadArgs: H.pageRead, what ApplyPage decides kind's page with: the items' IDs and their
@@ -342,6 +344,7 @@ func (a stringifyFieldArgs) setOn(o js.Value) {
 
 func (a raiseWatermarksArgs) setOn(o js.Value) {
 	o.Set("pairs", a.Pairs)
+	o.Set("written", a.Written)
 }
 
 func (a pageReadArgs) setOn(o js.Value) {

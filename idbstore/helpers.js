@@ -288,29 +288,57 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count }) => {
   }
   if (count) countInto(tx);
 };
-// raiseWatermarks raises kinds' cursor watermarks (core/storekit/watermark.go) to the JSON
-// array of [kind, watermark] pairs; not awaited, completion is the transaction's.
-H.raiseWatermarks = (tx, { pairs }) => {
-  const cursors = tx.objectStore('cursors');
+// Ahead lists (core/storekit/watermark.go "Ahead lists"): a meta row per kind, key
+// ['offsync', 'ahead', kind] (forgetAhead in records.go), {ids, us, vs}: the ids, watermarks
+// and versions of the records written past the cursor (by acks) since the kind's watermark
+// was last 0. The row exists only while that list is whole: a write past the cursor that is
+// not listed (a refetch, a cursor reset), or more than aheadMax of them, deletes it, and a
+// pull then reads every item under the watermark, as without lists.
+const aheadKey = (kind) => ['offsync', 'ahead', kind];
+const aheadMax = 4096;
+// raiseWatermarks raises kinds' cursor watermarks to the JSON array of [kind, watermark]
+// pairs and adds the JSON [[kind, id, watermark, version]...] written to the kinds' ahead
+// lists; not awaited, completion is the transaction's.
+H.raiseWatermarks = (tx, { pairs, written }) => {
+  const cursors = tx.objectStore('cursors'), meta = tx.objectStore('meta');
+  const add = new Map();
+  for (const [kind, id, wm, version] of JSON.parse(written)) {
+    if (!add.has(kind)) add.set(kind, { ids: [], us: [], vs: [] });
+    const a = add.get(kind);
+    a.ids.push(id); a.us.push(wm); a.vs.push(version);
+  }
   for (const [kind, wm] of JSON.parse(pairs)) {
-    const r = cursors.get(kind);
-    r.onsuccess = () => {
+    const r = cursors.get(kind), a = meta.get(aheadKey(kind));
+    a.onsuccess = () => {
       const v = r.result || { kind, updatedAt: '', id: '' };
+      // A list starts when nothing lies ahead; a missing one stays missing until then.
+      const list = !(v.wm > 0) ? { ids: [], us: [], vs: [] } : a.result;
+      const more = add.get(kind) || { ids: [], us: [], vs: [] };
+      if (list !== undefined && list.ids.length + more.ids.length <= aheadMax) {
+        for (let i = 0; i < more.ids.length; i++) { list.ids.push(more.ids[i]); list.us.push(more.us[i]); list.vs.push(more.vs[i]); }
+        meta.put(list, aheadKey(kind));
+      } else if (list !== undefined) {
+        meta.delete(aheadKey(kind));
+      }
       if (!(v.wm >= wm)) { v.wm = wm; cursors.put(v); }
     };
   }
 };
-// framedOps reads framed ops (opframe_put.go) into the values JSON would give; an op without
-// base, attempt or flags (the usual local write) is one object literal.
+// framedOps reads framed ops (opframe_put.go) into the values JSON would give, except that an
+// op flagged 'd' (its payload is its row's data, not sent) is as setOps stores it: pd: 1, no
+// payload. An op without base, attempt or other flags (the usual local write) is one object
+// literal.
 const framedOps = (text) => text.split(RS).map((line) => {
   const f = line.split(US), fl = f[OP.flags], ch = f[OP.changed];
   const payload = fl.includes('p') ? f[OP.payload] : null;
   const changed = ch === '-' ? null : (ch.length > 1 ? ch.slice(1).split(GS) : []);
-  if (f[OP.base] === '' && f[OP.attempt] === '0' && (fl === 'p' || fl === '')) {
-    return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
+  if (f[OP.base] === '' && f[OP.attempt] === '0') {
+    if (fl === 'd') return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], pd: 1, changed, ts: Number(f[OP.ts]) };
+    if (fl === 'p' || fl === '') return { seq: Number(f[OP.seq]), opId: f[OP.opId], kind: f[OP.kind], eid: f[OP.eid], type: f[OP.type], payload, changed, ts: Number(f[OP.ts]) };
   }
   const v = { seq: Number(f[OP.seq]) };
-  v.opId = f[OP.opId]; v.kind = f[OP.kind]; v.eid = f[OP.eid]; v.type = f[OP.type]; v.payload = payload;
+  v.opId = f[OP.opId]; v.kind = f[OP.kind]; v.eid = f[OP.eid]; v.type = f[OP.type];
+  if (fl.includes('d')) v.pd = 1; else v.payload = payload;
   if (f[OP.base] !== '') v.base = f[OP.base];
   v.changed = changed; v.ts = Number(f[OP.ts]);
   if (f[OP.attempt] !== '0') v.attempt = Number(f[OP.attempt]);
@@ -352,7 +380,7 @@ H.indexKeys = (index, { lo, hi }, cb) => {
 // rows once wm is known; result: JSON {wm, ids, vers: [[id, version]...]}.
 H.pageRead = (tx, { kind, ids, micros }, cb) => {
   const is = JSON.parse(ids), us = JSON.parse(micros), records = tx.objectStore('records');
-  let wm = 0, pend = [], left = 1, failed = false;
+  let wm = 0, ahead, pend = [], left = 1, failed = false;
   const vers = [];
   const settle = () => {
     if (--left !== 0 || failed) return;
@@ -363,10 +391,25 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
     r.onsuccess = () => { ok(r.result); settle(); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   };
-  req(tx.objectStore('cursors').get(kind), (c) => {
-    wm = (c && c.wm) || 0;
+  // An item under the watermark may be older than its stored copy only if that copy was written
+  // past the cursor. With the kind's ahead list, a listed id's stored version is its last
+  // listed one (a write since then is listed, or lies at or before the cursor): an item under
+  // that version's watermark is read, another is answered with it unread; an unlisted id's
+  // item is not read. Without a list, every item under the watermark is read.
+  const cursor = tx.objectStore('cursors').get(kind);
+  req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
+    wm = (cursor.result && cursor.result.wm) || 0;
+    if (wm > 0 && list !== undefined) {
+      ahead = new Map();
+      list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
+    }
     is.forEach((id, i) => {
-      if (us[i] < wm) req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+      const e = ahead === undefined ? undefined : ahead.get(id);
+      if (ahead === undefined ? us[i] < wm : e !== undefined && us[i] < e.u) {
+        req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+      } else if (e !== undefined) {
+        vers.push([id, e.v]);
+      }
     });
   });
   req(records.index('pending').getAllKeys(), (ks) => { for (const k of ks) if (k[0] === kind) pend.push(k[1]); });

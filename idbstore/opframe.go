@@ -17,7 +17,8 @@ import (
 //	seq, opId, kind, eid, type, base, ts, attempt, flags, changed, payload
 //
 // flags holds 'i' (in flight), 'f' (force), 'p' (a payload follows; absent, the payload is
-// nil); changed is "-" for none (nil) or "+" and the field names joined by GS; the payload is
+// nil) and, only in ops written to JS (appendOpFrame), 'd' (the payload is the row's data);
+// changed is "-" for none (nil) or "+" and the field names joined by GS; the payload is
 // last and raw. The helper frames a batch only when no string in it holds a separator.
 const listSep = "\x1d"
 

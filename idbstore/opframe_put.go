@@ -3,69 +3,87 @@
 package idbstore
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
+
+	"github.com/offsync/offsync/core"
 )
 
-// frameOpValues frames outbox op values for the flush helper, in the format of opframe.go
-// (seq 0 is a new op: the store's key generator assigns it; no 'i' flag: an op's in-flight
-// state is its mark, not part of its value). Writing them as JSON escaped every
-// payload once more in Go and parsed it again in JS. ok is false when a string holds a
-// separator, or when the changed list is the single empty name (framed, it would read back
-// as an empty list): the caller then sends JSON.
-func frameOpValues(vs []opValue) (text string, ok bool) {
-	n := 0
-	for _, v := range vs {
-		n += len(v.OpID) + len(v.Kind) + len(v.EntityID) + len(v.Type) + len(v.Base) + 64
-		if v.Payload != nil {
-			n += len(*v.Payload)
-		}
-		for _, c := range v.Changed {
-			n += len(c) + 1
+// appendOpFrame appends o framed for the flush and writeAhead helpers, in the format of
+// opframe.go (no 'i' flag: an op's in-flight state is its mark, not part of its value). Writing
+// ops as JSON escaped every payload once more in Go and parsed it again in JS. data is the
+// record data of the row o goes in (nil for none): a payload equal to it is framed as the flag
+// 'd' with no payload, which helpers.js stores as pd: 1 (what setOps made of it after comparing
+// the two strings), so a write's data crosses to JS once. ok is false when a string holds a
+// separator, or when the changed list is the single empty name (framed, it would read back as
+// an empty list): the caller then sends JSON.
+func appendOpFrame(b []byte, o core.Op, data core.RawJSON) (_ []byte, ok bool) {
+	if !framable(o.OpID) || !framable(o.Kind) || !framable(o.EntityID) || !framable(string(o.Type)) ||
+		!framable(o.BaseUpdatedAt) || (len(o.ChangedFields) == 1 && o.ChangedFields[0] == "") {
+		return b, false
+	}
+	for _, c := range o.ChangedFields {
+		if !framable(c) || strings.Contains(c, listSep) {
+			return b, false
 		}
 	}
-	b := make([]byte, 0, n)
-	for i, v := range vs {
-		if !framable(v.OpID) || !framable(v.Kind) || !framable(v.EntityID) || !framable(v.Type) ||
-			!framable(v.Base) || (v.Payload != nil && !framable(*v.Payload)) ||
-			(len(v.Changed) == 1 && v.Changed[0] == "") {
-			return "", false
-		}
-		for _, c := range v.Changed {
-			if !framable(c) || strings.Contains(c, listSep) {
-				return "", false
+	same := o.Payload != nil && data != nil && bytes.Equal(o.Payload, data)
+	if o.Payload != nil && !same && !framableDoc(o.Payload) {
+		return b, false
+	}
+	b = strconv.AppendInt(b, o.Seq, 10)
+	for _, s := range [...]string{o.OpID, o.Kind, o.EntityID, string(o.Type), o.BaseUpdatedAt} {
+		b = append(b, fieldSep...)
+		b = append(b, s...)
+	}
+	b = append(b, fieldSep...)
+	b = strconv.AppendInt(b, o.LocalTimestamp, 10)
+	b = append(b, fieldSep...)
+	b = strconv.AppendInt(b, int64(o.Attempt), 10)
+	b = append(b, fieldSep...)
+	if o.Force {
+		b = append(b, 'f')
+	}
+	switch {
+	case same:
+		b = append(b, 'd')
+	case o.Payload != nil:
+		b = append(b, 'p')
+	}
+	b = append(b, fieldSep...)
+	if o.ChangedFields == nil {
+		b = append(b, '-')
+	} else {
+		b = append(b, '+')
+		for i, c := range o.ChangedFields {
+			if i > 0 {
+				b = append(b, listSep...)
 			}
-		}
-		if i > 0 {
-			b = append(b, recSep...)
-		}
-		b = strconv.AppendInt(b, v.Seq, 10)
-		for _, s := range []string{v.OpID, v.Kind, v.EntityID, v.Type, v.Base} {
-			b = append(b, fieldSep...)
-			b = append(b, s...)
-		}
-		b = append(b, fieldSep...)
-		b = strconv.AppendInt(b, v.TS, 10)
-		b = append(b, fieldSep...)
-		b = strconv.AppendInt(b, int64(v.Attempt), 10)
-		b = append(b, fieldSep...)
-		if v.Force {
-			b = append(b, 'f')
-		}
-		if v.Payload != nil {
-			b = append(b, 'p')
-		}
-		b = append(b, fieldSep...)
-		if v.Changed == nil {
-			b = append(b, '-')
-		} else {
-			b = append(b, '+')
-			b = append(b, strings.Join(v.Changed, listSep)...)
-		}
-		b = append(b, fieldSep...)
-		if v.Payload != nil {
-			b = append(b, *v.Payload...)
+			b = append(b, c...)
 		}
 	}
-	return string(b), true
+	b = append(b, fieldSep...)
+	if o.Payload != nil && !same {
+		b = append(b, o.Payload...)
+	}
+	return b, true
+}
+
+// opFrameSize is about the length of o framed in a row with data, with the separator before
+// it: a payload as long as data is taken for data (flag 'd', not sent).
+func opFrameSize(o core.Op, data core.RawJSON) int {
+	n := len(o.OpID) + len(o.Kind) + len(o.EntityID) + len(o.Type) + len(o.BaseUpdatedAt) + 64
+	if data == nil || len(o.Payload) != len(data) {
+		n += len(o.Payload)
+	}
+	for _, c := range o.ChangedFields {
+		n += len(c) + 1
+	}
+	return n
+}
+
+// framableDoc reports whether a document holds no separator.
+func framableDoc(d []byte) bool {
+	return bytes.IndexByte(d, recSep[0]) < 0 && bytes.IndexByte(d, fieldSep[0]) < 0
 }

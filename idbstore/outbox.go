@@ -276,10 +276,10 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	return s.update(ctx, op, []string{stRecords, stMarks, stCursors}, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stMarks, stCursors, stMeta}, func(t *txn) error {
 		// First: its read of the cursor rows must answer while the transaction is open, and
 		// the flush commits it.
-		if err := raiseWatermarks(t, storekit.AckWatermarks(acks)); err != nil {
+		if err := raiseWatermarks(t, &s.hints, acks); err != nil {
 			return err
 		}
 		es, err := loadForAck(ctx, t, &s.seqs, acks)
@@ -296,18 +296,33 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	})
 }
 
-// raiseWatermarks raises the watermarks of the kinds in wms (the server versions an Ack
-// writes lie past the pull cursor), not awaited: each is a read of the cursor row and, in its
-// answer, a put, so it must be issued before an await (the transaction is then still open).
-func raiseWatermarks(t *txn, wms map[string]int64) error {
+// raiseWatermarks raises the watermarks of the acks' kinds (the server versions an Ack writes
+// lie past the pull cursor) and lists the records written in the kinds' ahead lists
+// (helpers.js), not awaited: each is a read of the cursor row and, in its answer, a put, so it
+// must be issued before an await (the transaction is then still open). The kinds' pages are
+// then read before they are written (pageHints).
+func raiseWatermarks(t *txn, hints *pageHints, acks []core.Ack) error {
+	wms := storekit.AckWatermarks(acks)
 	if len(wms) == 0 {
 		return nil
+	}
+	for k := range wms {
+		hints.set(k, false)
 	}
 	pairs := make([][]any, 0, len(wms))
 	for k, wm := range wms {
 		pairs = append(pairs, []any{k, float64(wm)}) // exact: a watermark is at most 2^53-1
 	}
-	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs)})
+	written := make([][]any, 0, len(acks))
+	for _, a := range acks {
+		if a.Server == nil {
+			continue
+		}
+		if wm := storekit.Watermark(a.Server.UpdatedAt); wm > 0 {
+			written = append(written, []any{a.Op.Kind, a.Op.EntityID, float64(wm), a.Server.UpdatedAt})
+		}
+	}
+	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(written)})
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack

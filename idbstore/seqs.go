@@ -23,15 +23,22 @@ type seqClock struct {
 	origin float64
 }
 
-// next returns a new Seq greater than after.
-func (c *seqClock) next(after int64) int64 {
+// now reads the clock (µs).
+func (c *seqClock) now() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.perf.IsUndefined() {
 		c.perf = js.Global().Get("performance")
 		c.origin = c.perf.Get("timeOrigin").Float()
 	}
-	now := int64((c.origin + c.perf.Call("now").Float()) * 1000)
+	return int64((c.origin + c.perf.Call("now").Float()) * 1000)
+}
+
+// next returns a new Seq greater than after, with the clock read as now: a write reads it
+// once (entities.append), its ops take now, now+1, … (a JS call per op was 1.3% of a putMany).
+func (c *seqClock) next(after, now int64) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	s := max(now, c.last+1, after+1)
 	c.last = s
 	return s

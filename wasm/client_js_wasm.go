@@ -199,8 +199,9 @@ func (c *client) worker(job func()) {
 }
 
 // decode checks a call's method and decodes its arguments (args[0] is the method's name).
-// With resolve (callTo), a put's Promise is resolved by the store when its write commits
-// (idbstore.WithCommitted, a no-op for other stores); settling it again later changes nothing.
+// With resolve (callTo), a put's or putMany's Promise is resolved by the store when its write
+// commits (idbstore.WithCommitted, a no-op for other stores); settling it again later changes
+// nothing.
 func (c *client) decode(args []js.Value, resolve js.Value) (work, error) {
 	name, err := stringArg(args, 0, "method")
 	if err != nil {
@@ -210,10 +211,15 @@ func (c *client) decode(args []js.Value, resolve js.Value) (work, error) {
 	if !ok {
 		return nil, core.Errorf(core.CodeInvalid, name, "unknown method")
 	}
-	if name == "put" && resolve.Type() == js.TypeFunction {
-		m = func(a []js.Value) (work, error) {
-			// a[1] is the record's JSON text: what the stored record's data will be, byte for byte.
-			return c.putIn(idbstore.WithCommitted(c.ctx, resolve, arg(a, 1)), a)
+	if resolve.Type() == js.TypeFunction {
+		switch name {
+		case "put":
+			m = func(a []js.Value) (work, error) {
+				// a[1] is the record's JSON text: what the stored record's data will be, byte for byte.
+				return c.putIn(idbstore.WithCommitted(c.ctx, resolve, arg(a, 1)), a)
+			}
+		case "putMany":
+			m = func(a []js.Value) (work, error) { return c.putManyIn(resolve, a) }
 		}
 	}
 	if c.closed.Load() {
@@ -309,7 +315,13 @@ func (c *client) putIn(ctx context.Context, args []js.Value) (work, error) {
 	}, nil
 }
 
-func (c *client) putMany(args []js.Value) (work, error) {
+func (c *client) putMany(args []js.Value) (work, error) { return c.putManyIn(js.Undefined(), args) }
+
+// putManyIn is putMany; with resolve (a function), the store resolves the Promise when the
+// write commits, with the records' text as given when that is the result the call would give:
+// the stored records are the items byte for byte, so when the text holds nothing but them
+// (JSON.stringify's, as offsync.js sends) it is recordsJSON of them.
+func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	kind, err := stringArg(args, 0, "putMany kind")
 	if err != nil {
 		return nil, err
@@ -325,8 +337,12 @@ func (c *client) putMany(args []js.Value) (work, error) {
 	if err != nil {
 		return nil, core.Errorf(core.CodeInvalid, "putMany records", "bad JSON: %w", err)
 	}
+	ctx := c.ctx
+	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(text, items) {
+		ctx = idbstore.WithCommitted(ctx, resolve, arg(args, 1))
+	}
 	return func() (any, error) {
-		recs, err := c.eng.PutMany(c.ctx, kind, items)
+		recs, err := c.eng.PutMany(ctx, kind, items)
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,12 @@ import (
 // DefaultMaxBody on the host. A bigger answer is an error, not an out-of-memory tab.
 const defaultMaxBody = 64 << 20
 
+// defaultHoldOver is the body size past which a response asked to be held (rest.Request.Hold)
+// stays in JavaScript until it is read; a smaller one comes in at once, so that the transport
+// parses it while the page before it is applied (docs/DESIGN.md "Pull"): two pages of that size
+// cost the wasm heap little.
+const defaultHoldOver = 1 << 20
+
 // fetchSource is the JavaScript half of the Doer (fetch.js): one call per request, which
 // reads the whole answer before it answers Go.
 //
@@ -31,6 +37,8 @@ type fetchDoer struct {
 	timeout time.Duration
 	// maxBody bounds a response body (defaultMaxBody).
 	maxBody int
+	// holdOver: a body asked to be held is held when larger (defaultHoldOver).
+	holdOver int
 	// helper is the object fetch.js returns; the host's objects a request uses are looked up
 	// once (each lookup is a JS crossing).
 	helper, uint8Array, abortController js.Value
@@ -45,13 +53,13 @@ func newFetchDoer(timeout time.Duration, helper js.Value) fetchDoer {
 	if helper.Type() != js.TypeObject {
 		helper = g.Get("Function").New(fetchSource).Invoke()
 	}
-	return fetchDoer{timeout: timeout, maxBody: defaultMaxBody, helper: helper,
+	return fetchDoer{timeout: timeout, maxBody: defaultMaxBody, holdOver: defaultHoldOver, helper: helper,
 		uint8Array: g.Get("Uint8Array"), abortController: g.Get("AbortController")}
 }
 
 // Do sends req with fetch. An AbortController is aborted when ctx ends, so a cancelled sync
 // stops its request at once. The answer comes back whole, in one wake-up of the Go program;
-// with req.Hold its body stays in JavaScript until Response.Held is called.
+// with req.Hold a body over holdOver stays in JavaScript until Response.Held is called.
 func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Response, err error) {
 	const op = "fetch"
 	if d.timeout > 0 {
@@ -89,7 +97,7 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 	}
 	out := &rest.Response{Status: res.Index(0).Int(), Header: header}
 	bytes := res.Index(2)
-	if req.Hold {
+	if req.Hold && bytes.Get("length").Int() > d.holdOver {
 		out.Held = func() []byte { return copyIn(bytes) }
 	} else {
 		out.Body = copyIn(bytes)

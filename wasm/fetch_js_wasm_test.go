@@ -93,8 +93,9 @@ func stubFetch(t *testing.T, next func(i int) ([]byte, bool), header ...string) 
 	return &pulls
 }
 
-// A body in several chunks comes to Go whole, in one answer; with Hold it stays in JavaScript
-// until Held is called (a pull page fetched ahead costs the wasm heap nothing meanwhile).
+// A body in several chunks comes to Go whole, in one answer; with Hold, one over holdOver stays
+// in JavaScript until Held is called (a large pull page fetched ahead costs the wasm heap
+// nothing meanwhile), a smaller one comes in at once.
 func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 	stubFetch(t, chunks(`{"items":[`, `{"id":"a"}`, `]}`), "X-Page", "1")
 	d := newFetchDoer(0, js.Undefined())
@@ -105,6 +106,12 @@ func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(resp.Body))
 	assert.Nil(t, resp.Held)
 
+	resp, err = d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note", Hold: true})
+	require.NoError(t, err)
+	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(resp.Body), "not over holdOver: in at once")
+	assert.Nil(t, resp.Held)
+
+	d.holdOver = 21
 	resp, err = d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note", Hold: true})
 	require.NoError(t, err)
 	assert.Nil(t, resp.Body, "held")

@@ -65,13 +65,17 @@ import (
 // sort they brought replaced by sort.Slice (TestWasmOneSort now refuses it); argument
 // structs passed by pointer (no type-equality functions) came out 1.9 KB larger, not smaller.
 // Then the refetch's ApplyRefetched (a data fix) and the bridge's othersChanged: 1,281,737 B.
-// Then the push work (issue 16, branch pushfast; no new import): the /batch answer checked and
-// cut in one pass +0.6 KB, looksLikeHTML without copies -1.0 KB (bytes.Contains gone from
-// core/rest), an Ack's thin rows +2.0 KB, the start's thin outbox and one clock read per batch
-// +0.6 KB: 1,283,549 B.
+// Raised to 1,285,200 B for putMany's per-batch work (branch putmany2, measured 1,284,704 B; no
+// new import: ops framed from core.Op with the 'd' flag, putMany resolved at its commit, the
+// Seq clock read once per write; not split further by piece).
+// Then the push work (issue 16, branch pushfast; no new import; measured alone on 3b9b9e5's
+// base): the /batch answer checked and cut in one pass +0.6 KB, looksLikeHTML without copies
+// -1.0 KB (bytes.Contains gone from core/rest), an Ack's thin rows +2.0 KB, the start's thin
+// outbox and one clock read per batch +0.6 KB: 1,281,737 → 1,283,549 B. Merged with main at
+// 0ee248e (1,292,293 B, past its budget already): 1,293,806 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_284_000
+const wasmGzipBudget = 1_294_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

@@ -26,3 +26,13 @@ func splitArray(s string) ([]core.RawJSON, error) {
 	}
 	return items, nil
 }
+
+// isJSONList reports whether text is items as jsonList joins them. items are text's items in
+// order (splitArray): the lengths are equal only when no space surrounds them.
+func isJSONList(text string, items []core.RawJSON) bool {
+	n := len(items) + 1 // the brackets and the commas between items
+	for _, it := range items {
+		n += len(it)
+	}
+	return len(items) > 0 && n == len(text)
+}

@@ -37,3 +37,21 @@ func TestSplitArray(t *testing.T) {
 		})
 	}
 }
+
+// A putMany resolved at its commit resolves with its text only when that text is what the
+// stored records give (jsonList of the items): no space around them.
+func TestIsJSONList(t *testing.T) {
+	cases := map[string]bool{
+		`[{"id":"a"}]`: true, `[{"id":"a"},{"id":"b","t":" , "}]`: true,
+		`[]`: false, ` [{"id":"a"}]`: false, `[{"id":"a"} ]`: false, `[{"id":"a"}, {"id":"b"}]`: false,
+		"[{\"id\":\"a\"}]\n": false, `[ {"id":"a"},{"id":"b"}]`: false,
+	}
+	for s, want := range cases {
+		items, err := splitArray(s)
+		require.NoError(t, err, s)
+		require.Equal(t, want, isJSONList(s, items), s)
+		if want {
+			require.Equal(t, s, jsonList(items), s)
+		}
+	}
+}

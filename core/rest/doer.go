@@ -14,8 +14,9 @@ type Request struct {
 	Header map[string]string
 	Body   []byte
 	// Hold lets the Doer leave the answer's body where it is until Response.Held is called:
-	// the browser's fetch keeps it in JavaScript, out of the program's memory, so that a pull
-	// page fetched ahead of its turn costs none there (docs/DESIGN.md "Pull").
+	// the browser's fetch keeps a large one in JavaScript, out of the program's memory, so that
+	// a pull page fetched ahead of its turn costs none there (docs/DESIGN.md "Pull"). A Doer
+	// may set Body instead, as without Hold.
 	Hold bool
 }
 

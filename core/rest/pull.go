@@ -44,7 +44,9 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 }
 
 // SendPull sends Pull's request and waits for the answer, whose body the Doer may hold outside
-// the program's memory until Read (Request.Hold).
+// the program's memory until Read (Request.Hold). A body the Doer did not hold is parsed here
+// at once: the engine sends a page's request while it applies the page before (core.PullSender),
+// so the parsing overlaps that page's transaction instead of following it.
 func (t *Transport) SendPull(ctx context.Context, kind string, req core.PullRequest) (core.SentPull, error) {
 	op := "pull " + kind
 	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.pullURL(kind, req), Hold: true}, true)
@@ -55,19 +57,36 @@ func (t *Transport) SendPull(ctx context.Context, kind string, req core.PullRequ
 		resp.take()
 		return nil, t.statusError(op, resp)
 	}
-	return sentPage{kind: kind, resp: resp}, nil
+	if resp.Held != nil {
+		return heldPage{kind: kind, resp: resp}, nil
+	}
+	page, err := readPage(kind, resp)
+	return readAnswer{page, err}, nil
 }
 
-// sentPage is a pull answer with status 200, not read yet.
-type sentPage struct {
+// heldPage is a pull answer with status 200 whose body the Doer holds, not read yet.
+type heldPage struct {
 	kind string
 	resp *Response
 }
 
-// Read parses the page: an unreadable body is a protocol error, an unreadable item a BadItem.
-func (s sentPage) Read() (core.PullPage, error) {
-	op, resp := "pull "+s.kind, s.resp
-	resp.take()
+// Read takes the body in and parses it.
+func (h heldPage) Read() (core.PullPage, error) {
+	h.resp.take()
+	return readPage(h.kind, h.resp)
+}
+
+// readAnswer is a pull answer parsed when it came.
+type readAnswer struct {
+	page core.PullPage
+	err  error
+}
+
+func (r readAnswer) Read() (core.PullPage, error) { return r.page, r.err }
+
+// readPage parses a page: an unreadable body is a protocol error, an unreadable item a BadItem.
+func readPage(kind string, resp *Response) (core.PullPage, error) {
+	op := "pull " + kind
 	body, err := decodePage(resp.Body)
 	if err != nil {
 		return core.PullPage{}, protocolError(op, resp, "pull body", err)
@@ -77,7 +96,7 @@ func (s sentPage) Read() (core.PullPage, error) {
 	}
 	page := core.PullPage{Items: make([]core.Record, 0, len(body.Items)), ServerTime: serverTime(resp)}
 	for i, raw := range body.Items {
-		rec, err := parseRecord(s.kind, raw, true, "")
+		rec, err := parseRecord(kind, raw, true, "")
 		if err != nil {
 			// One unreadable item does not fail the page: the engine sets it aside.
 			page.Bad = append(page.Bad, badItem(i, raw, err))

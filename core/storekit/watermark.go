@@ -14,6 +14,14 @@ import (
 // kind, the greatest version such writes stored (its watermark) and reads only the items whose
 // version may be older than that; once the cursor passes the watermark nothing is read again.
 //
+// Ahead lists: a watermark alone makes a pull after a push read the stored copy of every item
+// it brings back, echoes of the push included (each is under the watermark of the records acked
+// after it). A store may also keep, per kind, the ids and watermarks of the records written past
+// the cursor since the watermark was last 0 (idbstore keeps them while there are at most 4,096,
+// in the transactions that write the records): an item under the watermark is then read only
+// when its id is listed with a later watermark than its own version. The list must hold every
+// such write; a write it cannot list (WritesAhead, a cursor reset) ends it.
+//
 // A watermark is a version's instant in microseconds, rounded up, so that it fits a JavaScript
 // number exactly and an item compared against it is never wrongly found not older; 0 is no
 // watermark (nothing ahead, or a version that is not an RFC 3339 time, which planPageItem never
@@ -85,6 +93,19 @@ func PageWatermark(wm int64, next core.Cursor, written []core.Record) int64 {
 		}
 	}
 	return wm
+}
+
+// WritesAhead reports whether a page that moved its cursor to next wrote a record past next
+// (a refetch writes its record without moving the cursor): a write past the cursor that a
+// store listing them (idbstore's ahead lists) did not list.
+func WritesAhead(next core.Cursor, written []core.Record) bool {
+	cur, parsed := core.VersionInstant(next.UpdatedAt)
+	for _, r := range written {
+		if t, ok := core.VersionInstant(r.UpdatedAt); ok && (!parsed || t.After(cur)) {
+			return true
+		}
+	}
+	return false
 }
 
 // ResetWatermark returns kind's watermark when its cursor goes back to zero: every stored

@@ -56,15 +56,18 @@ test('IndexedDB storage: writes survive a reload, then sync; open() time to read
     const put = await page.evaluate(async () => {
       const created = await window.db.put('note', { id: 'p1', v: 0 });
       const edited = await window.db.put('note', { id: 'p1', v: 1 });
-      await window.db.putMany('note', [{ id: 'p2' }, { id: 'p3' }]);
+      const many = await window.db.putMany('note', [{ id: 'p2' }, { id: 'p3' }]);
       await window.db.delete('note', 'p3');
-      // A put resolves when its write commits; its events follow in a task of their own.
+      // A put (or putMany) resolves when its write commits; its events follow in a task of their own.
       await new Promise((r) => setTimeout(r, 50));
       const puts = window.seen.changes.filter((e) => e.ids.includes('p1'));
-      return { created, edited, puts, pending: await window.db.pendingCount() };
+      const manyEvents = window.seen.changes.filter((e) => e.ids.includes('p2'));
+      return { created, edited, many, puts, manyEvents, pending: await window.db.pendingCount() };
     });
     assert.deepEqual(put.created, { id: 'p1', v: 0 });
     assert.deepEqual(put.edited, { id: 'p1', v: 1 });
+    assert.deepEqual(put.many, [{ id: 'p2' }, { id: 'p3' }]);
+    assert.deepEqual(put.manyEvents, [{ kind: 'note', ids: ['p2', 'p3'], origin: 'local' }]);
     assert.deepEqual(put.puts, [{ kind: 'note', ids: ['p1'], origin: 'local' }, { kind: 'note', ids: ['p1'], origin: 'local' }]);
     assert.equal(put.pending, 2, 'the edit coalesced into the create; p3 cancelled out');
     await page.reload();
