@@ -14,6 +14,7 @@
 //   make wasm && cp js/sync.wasm bench/dist/b.wasm   # after
 //   node bench/ab.mjs [noop|putOne|putMany|push|pull|incr] [--disk] [--shape large]
 // AB_N=<count> changes the number of samples a side (at most 2,000).
+// push --shape large: pushes of 1,000 large records (5.1–5.6 KB of nested, non-ASCII JSON).
 // pull: an initial pull of 20,000 records (--shape large: 5,000 large ones) into a fresh
 // database per run, 6 runs per side, alternating. incr: 1,000 of them (--shape large: 500) changed
 // on the server, then pulled by both sides, 12 times.
@@ -70,8 +71,10 @@ try {
         return ms;
       }
       if (scenario === 'push') {
-        const recs = Array.from({ length: 1000 }, (_, j) => ({ id: `p${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
-        await dbs[v].putMany(pushKind[v], recs); // untimed below: only the sync is
+        // --shape large: 1,000 of the bench's large records (records.js) instead.
+        const recs = shape === 'large' ? makeRecords(`p${v}${i}`, 0, 1000, 0, 'large')
+          : Array.from({ length: 1000 }, (_, j) => ({ id: `p${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] }));
+        for (let j = 0; j < recs.length; j += 500) await dbs[v].putMany(pushKind[v], recs.slice(j, j + 500)); // untimed below: only the sync is
         return null;
       }
       if (scenario === 'putOne') return dbs[v].put('k1', { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });

@@ -240,8 +240,9 @@ func (e *Engine) changeUnconfirmed(ctx context.Context, add []unconfirmedEntry, 
 // the device's own write; when it does not, the op keeps its base and meets the server's
 // change as a conflict. An entity whose fetch fails is skipped in this run and stays listed.
 // Entities with no pending op left are dropped (the refetch list brings their record). It
-// returns the heads still to send.
-func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads []Op) ([]Op, error) {
+// returns the heads still to send. thin: ops and heads carry no payloads (StartReads.Thin), so
+// an op to rebase is read whole from the outbox first.
+func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads []Op, thin bool) ([]Op, error) {
 	list, err := e.unconfirmedList(ctx)
 	if err != nil || len(list) == 0 {
 		return heads, err
@@ -256,6 +257,7 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 	}
 	var drop []string
 	skipped := map[string]bool{}
+	var whole map[string]Op // the outbox by op id, read when a thin head is rebased
 	for _, u := range list {
 		h, ok := head[u.key()]
 		switch {
@@ -290,6 +292,21 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 		}
 		if !confirmed || base == h.BaseUpdatedAt {
 			continue
+		}
+		if thin {
+			if whole == nil {
+				all, err := e.cfg.Store.Outbox(ctx, 0)
+				if err != nil {
+					return nil, Wrap(CodeStorage, "push", err)
+				}
+				whole = make(map[string]Op, len(all))
+				for _, o := range all {
+					whole[o.OpID] = o
+				}
+			}
+			if h, ok = whole[h.OpID]; !ok {
+				continue // settled since it was read
+			}
 		}
 		next := CloneOp(h)
 		next.BaseUpdatedAt = base

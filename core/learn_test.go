@@ -70,12 +70,36 @@ func TestAckWithoutRecordLearnsTheVersion(t *testing.T) {
 	assert.Empty(t, c.events.of(core.EventConflict))
 }
 
+// thinStart is a store whose sync start reads the outbox without payloads, as idbstore's does
+// (core.StartReads.Thin).
+type thinStart struct{ core.Store }
+
+func (s thinStart) ReadStart(ctx context.Context, kinds []string, metaKey string) (core.StartReads, error) {
+	r, err := s.Store.(core.StartReader).ReadStart(ctx, kinds, metaKey)
+	for i := range r.Outbox {
+		r.Outbox[i].Payload = nil
+	}
+	r.Thin = true
+	return r, err
+}
+
 // TestLearnFetchFailsThenNextEditDoesNotConflict: the fetch after the acknowledgement fails;
 // the write stays acknowledged (nothing is pushed again), and the next edit is rebased onto
-// the version fetched before it is pushed.
+// the version fetched before it is pushed, its payload kept when the start read the outbox thin.
 func TestLearnFetchFailsThenNextEditDoesNotConflict(t *testing.T) {
+	for _, thin := range []bool{false, true} {
+		t.Run(map[bool]string{false: "whole", true: "thin"}[thin], func(t *testing.T) { learnFetchFailsThenNextEdit(t, thin) })
+	}
+}
+
+func learnFetchFailsThenNextEdit(t *testing.T, thin bool) {
 	srv := newServer()
-	c := blindClient(t, srv, func(cfg *core.Config) { cfg.MaxRetries = new(0) })
+	c := blindClient(t, srv, func(cfg *core.Config) {
+		cfg.MaxRetries = new(0)
+		if thin {
+			cfg.Store = thinStart{cfg.Store}
+		}
+	})
 	c.put("note", `{"id":"n1","v":1}`)
 	c.sync()
 	var failing atomic.Bool

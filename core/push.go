@@ -17,7 +17,7 @@ import (
 func (e *Engine) push(ctx context.Context, st *runState) error {
 	first := true
 	for {
-		ops, err := e.outbox(ctx, st, first)
+		ops, thin, err := e.outbox(ctx, st, first)
 		if err != nil {
 			return err
 		}
@@ -31,7 +31,7 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 			return nil
 		}
 		first = false
-		if heads, err = e.learnBeforePush(ctx, st, ops, heads); err != nil || len(heads) == 0 {
+		if heads, err = e.learnBeforePush(ctx, st, ops, heads, thin); err != nil || len(heads) == 0 {
 			return err
 		}
 		if err := e.pushPass(ctx, st, heads); err != nil {
@@ -41,17 +41,17 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 }
 
 // outbox is the pending ops for a pass: the first pass takes the ones the run read at its
-// start.
-func (e *Engine) outbox(ctx context.Context, st *runState, first bool) ([]Op, error) {
+// start (thin: without payloads, StartReads.Thin).
+func (e *Engine) outbox(ctx context.Context, st *runState, first bool) (ops []Op, thin bool, err error) {
 	st.mu.Lock()
-	ops, read := st.outbox, st.outboxRead
+	ops, read, thin := st.outbox, st.outboxRead, st.outboxThin
 	st.outbox, st.outboxRead = nil, false
 	st.mu.Unlock()
 	if first && read {
-		return ops, nil
+		return ops, thin, nil
 	}
-	ops, err := e.cfg.Store.Outbox(ctx, 0)
-	return ops, Wrap(CodeStorage, "push", err)
+	ops, err = e.cfg.Store.Outbox(ctx, 0)
+	return ops, false, Wrap(CodeStorage, "push", err)
 }
 
 // heads picks a pass's ops: per entity of the run's kinds its first op, unless the entity is

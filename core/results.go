@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"time"
 )
 
 // applyResults applies one push answer: acknowledgements in one Store.Ack, refusals in one
@@ -17,12 +18,16 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		conflicts []Ack
 		blind     []Op // acknowledged without the server's record (learn.go)
 	)
+	var noted time.Time // a batch's results share their answer's time: read the clock once
 	for i, r := range results {
 		op := ops[i]
 		if r.OpID != "" && r.OpID != op.OpID {
 			return nil, nil, Errorf(CodeProtocol, "push", "result %d is for op %s, not %s", i, r.OpID, op.OpID)
 		}
-		e.noteServerTime(r.ServerTime)
+		if !r.ServerTime.Equal(noted) {
+			e.noteServerTime(r.ServerTime)
+			noted = r.ServerTime
+		}
 		server, err := resultRecord(op, r)
 		if err != nil {
 			return nil, nil, err

@@ -109,6 +109,7 @@ type runState struct {
 	// refetch list, still current when the push phase sent nothing.
 	outbox      []Op
 	outboxRead  bool
+	outboxThin  bool // outbox's ops carry no payloads (StartReads.Thin)
 	refetchList []refetchEntry
 	refetchRead bool
 	cursors     map[string]Cursor // per kind, until its pull starts (taken) or a reset (cleared)

@@ -8,15 +8,21 @@ import "context"
 // reads the outbox, the refetch list and the cursors afresh, as another tab may have changed
 // them since the last one.
 type StartReader interface {
-	// ReadStart returns the pending ops in Seq order (as Outbox(ctx, 0)), the metadata value
-	// at metaKey (as Meta) and the cursors of kinds in order (as Cursors; none when kinds is
-	// empty). An invalid kind is refused with an ErrInvalid-category error.
+	// ReadStart returns the pending ops in Seq order (as Outbox(ctx, 0), without their
+	// payloads when it says Thin), the metadata value at metaKey (as Meta) and the cursors of
+	// kinds in order (as Cursors; none when kinds is empty). An invalid kind is refused with an
+	// ErrInvalid-category error.
 	ReadStart(ctx context.Context, kinds []string, metaKey string) (StartReads, error)
 }
 
 // StartReads is what ReadStart read.
 type StartReads struct {
-	Outbox  []Op
+	Outbox []Op
+	// Thin: Outbox's ops carry no Payload. The push sends the ops MarkInFlight returns, as
+	// stored then, so the start's copies only choose the heads; a step that needs one whole
+	// reads it again (learnBeforePush). idbstore reads them thin: each payload crossed into
+	// wasm once more than it is sent.
+	Thin    bool
 	Meta    string
 	HasMeta bool // Meta is stored (it may be empty)
 	Cursors []Cursor
@@ -43,5 +49,6 @@ func (e *Engine) readRunStartOnce(ctx context.Context, st *runState, sr StartRea
 		}
 	}
 	e.noteRunStart(st, r.Outbox, conflicts, list, r.Cursors)
+	st.outboxThin = r.Thin
 	return nil
 }

@@ -18,6 +18,9 @@ type entity struct {
 	stored bool
 	dirty  bool
 	ops    []*pendingOp // in Seq order, new ones last
+	// thin: loaded without its record's data and its one op's payload, for an Ack that
+	// replaces both (loadForAck); flush refuses to write it otherwise.
+	thin bool
 }
 
 type pendingOp struct {
@@ -41,7 +44,7 @@ type entities struct {
 
 // loadEntities reads the rows of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, seqs, keys, nil, nil)
+	es, _, err := load(ctx, t, seqs, keys, nil, nil, nil)
 	return es, err
 }
 
@@ -49,21 +52,30 @@ func loadEntities(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey)
 // rows (H.load reads them with one getAll of the pending index over the Seqs' range: a
 // claimed batch of heads lies in a short range, and its rows' pseqs are those Seqs), where a
 // get per row is a request per row. A key acknowledged twice in one call gives no hint.
+// A row whose only op is the one its ack settles with the server's record comes thin
+// (entity.thin): planAck then puts that record and removes the op, so neither the stored data
+// nor the payload is read into Go (for a push, the larger part of an Ack's copying).
 func loadForAck(ctx context.Context, t *txn, seqs *seqClock, acks []core.Ack) (*entities, error) {
 	keys := make([]entityKey, 0, len(acks))
 	var hints []int64
+	var thin []string
 	at := make(map[entityKey]int, len(acks))
 	for _, a := range acks {
 		k := entityKey{a.Op.Kind, a.Op.EntityID}
 		if i, ok := at[k]; ok {
-			hints[i] = 0
+			hints[i], thin[i] = 0, ""
 			continue
 		}
 		at[k] = len(keys)
 		keys = append(keys, k)
 		hints = append(hints, max(a.Op.Seq, 0))
+		id := ""
+		if a.Server != nil {
+			id = a.Op.OpID
+		}
+		thin = append(thin, id)
 	}
-	es, _, err := load(ctx, t, seqs, keys, nil, hints)
+	es, _, err := load(ctx, t, seqs, keys, nil, hints, thin)
 	return es, err
 }
 
@@ -76,7 +88,7 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 	if parked {
 		look = ids
 	}
-	es, parkedAt, err := load(ctx, t, seqs, keys, look, nil)
+	es, parkedAt, err := load(ctx, t, seqs, keys, look, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +117,9 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 // ops' InFlight comes from the marks, all read with one getAll in parallel (the transaction
 // must include the marks store; the helper keeps them for flush): a write must never coalesce
 // into an op in flight. Parked ids are looked up in the parked opId index (for several ids
-// only when that store is not empty). hints, when given, are one Seq per key (loadForAck).
-func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string, hints []int64) (*entities, int, error) {
+// only when that store is not empty). hints and thin, when given, are one Seq and one op id
+// per key (loadForAck).
+func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string, hints []int64, thin []string) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), seqs: seqs}
 	uniq := make([]entityKey, 0, len(keys))
 	for _, k := range keys {
@@ -122,6 +135,9 @@ func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []s
 	if hints != nil {
 		a.Seqs = jsonText(hints)
 	}
+	if thin != nil {
+		a.Thin = jsonText(thin)
+	}
 	v, err := t.issue(ctx, t.js.load, t.raw, a)
 	if err != nil {
 		return nil, -1, err
@@ -134,6 +150,7 @@ func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []s
 		e := es.byKey[k]
 		e.rec = got.recs[i]
 		e.stored = e.rec != nil || len(got.ops[i]) > 0
+		e.thin = got.thin[i]
 		for _, o := range got.ops[i] {
 			seqs.seen(o.Seq)
 			e.ops = append(e.ops, &pendingOp{op: o, stored: true, marked: o.InFlight})
@@ -326,6 +343,9 @@ func (es *entities) flush(t *txn, count bool) error {
 		}
 		if !e.changed() {
 			continue
+		}
+		if e.thin && (!e.dirty || e.last() != nil) { // its record not replaced, or an op kept
+			return core.Errorf(core.CodeStorage, "ack", "row %s/%s was read without its data, which this write keeps", k.kind, k.id)
 		}
 		var ops []core.Op
 		for _, p := range e.ops {

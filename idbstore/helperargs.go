@@ -56,11 +56,13 @@ type gatherArgs struct {
 }
 
 // loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Seqs the keys' first
-// ops' Seqs (JSON, 0: none) as an Ack knows them, "" for none.
+// ops' Seqs (JSON, 0: none) as an Ack knows them, "" for none; Thin the op id per key whose
+// row may come thin (JSON, "": none), "" for none (loadForAck).
 type loadArgs struct {
 	Query      string `js:"query"`
 	WithParked bool   `js:"withParked"`
 	Seqs       string `js:"seqs"`
+	Thin       string `js:"thin"`
 }
 
 // writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
@@ -264,6 +266,7 @@ func (a loadArgs) setOn(o js.Value) {
 	o.Set("query", a.Query)
 	o.Set("withParked", a.WithParked)
 	o.Set("seqs", a.Seqs)
+	o.Set("thin", a.Thin)
 }
 
 func (a writeAheadArgs) setOn(o js.Value) {

@@ -134,26 +134,29 @@ const countInto = (tx) => {
   c.onsuccess = () => { tx.offsyncCount = c.result; };
 };
 // loadRows is load's answer for rows (one per key, null when absent): framed records of the
-// rows that hold one, their ops with inFlight from the marks.
-const loadRows = (rows, marked, parked) => {
+// rows that hold one, their ops with inFlight from the marks. thin (null: none) names per key
+// the op an Ack settles with the server's record ('': none): a row whose only op it is comes
+// without its data and the op without its payload (thin, loadframe.go): the Ack replaces both.
+const loadRows = (rows, marked, parked, thin) => {
   const recs = rows.map((v) => (v !== null && hasRec(v) ? v : null));
   const ops = rows.map((v) => (v === null ? [] : opsOf(v)));
   for (const vs of ops) for (const o of vs) o.inFlight = marked.has(o.opId);
-  return loadResult(recs, ops, parked);
+  const slim = thin === null ? null : ops.map((vs, i) => thin[i] !== '' && vs.length === 1 && vs[0].opId === thin[i]);
+  return loadResult(recs, ops, parked, slim);
 };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
 // seqs (JSON, one per key, 0: none; '' for no hints) are the Seqs of the keys' first ops as
 // an Ack knows them: the rows are then read with one getAll of the pending index over their
 // range (a batch of claimed heads lies in a short Seq range), a key not found there by get.
-H.load = (tx, { query, withParked, seqs }, cb) => {
-  const q = JSON.parse(query);
+H.load = (tx, { query, withParked, seqs, thin }, cb) => {
+  const q = JSON.parse(query), th = thin === '' ? null : JSON.parse(thin);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records');
   const rows = new Array(ks.length).fill(null);
   let left = 1, failed = false, parkedAt = -1, marked = null;
   const settle = () => {
     if (--left !== 0 || failed) return;
-    cb(0, true, loadRows(rows, marked, parkedAt));
+    cb(0, true, loadRows(rows, marked, parkedAt, th));
   };
   const req = (r, ok) => {
     left++;
@@ -434,27 +437,31 @@ const frameOps = (vs) => {
   return parts.join(RS);
 };
 // loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
-// when absent), the keys' ops in one list, their counts per key, parked], or [false, JSON]
-// when a string in them holds a separator.
-const loadResult = (recs, ops, parked) => {
+// when absent), the keys' ops in one list, their counts per key (-1: a thin row's one op),
+// parked], or [false, JSON] when a string in them holds a separator (rows whole).
+// slim (null: none) says per key whether its row goes thin: data and payload left out.
+const loadResult = (recs, ops, parked, slim) => {
   const lines = new Array(recs.length);
   let ok = true;
   for (let i = 0; i < recs.length && ok; i++) {
     const v = recs[i];
     if (v === null) { lines[i] = ''; continue; }
-    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(v.data);
-    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data; // in REC's order
+    const data = slim !== null && slim[i] ? '' : v.data;
+    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(data);
+    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + data; // in REC's order
   }
-  const opsFramed = ok ? frameOps([].concat(...ops)) : null;
+  const all = slim === null ? ops : ops.map((vs, i) => (slim[i] ? [{ ...vs[0], payload: null }] : vs));
+  const opsFramed = ok ? frameOps([].concat(...all)) : null;
   if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked })];
-  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked];
+  return [true, lines.join(RS), opsFramed, ops.map((o, i) => (slim !== null && slim[i] ? -1 : o.length)).join(','), parked];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // pendingPage reads the next rows with pending ops in pseq order (the pending index) from lo
 // (null: the start) to hi (null: the end; exclusive with hiOpen), up to count rows; at is an
 // object kept across the pages of one span (where the last page ended: rows at that pseq are
 // read again and skipped, so ties are never lost), state one kept across a read's spans (the
-// marks, read with the first page, and with state.count the pending count, counted then).
+// marks, read with the first page, and with state.count the pending count, counted then; with
+// state.thin the ops come without payloads, core.StartReads.Thin).
 // Result: [full, text (the rows' ops, each in flight when marked), lastPseq, framed, count
 // (-1: not counted)]: full when the page held count rows, so that more may follow.
 H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
@@ -486,7 +493,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
       at.pseq = last; at.seen = seen;
     }
     const ops = [];
-    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); ops.push(o); }
+    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); if (state.thin) o.payload = null; ops.push(o); }
     const [text, framed] = opsText(ops);
     cb(0, true, [got.length === count + skip.size, text, at.pseq ?? null, framed, state.n ?? -1]);
   };
@@ -495,7 +502,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
 };
 // startReads is a sync run's first read (start.go) in a new readonly transaction: the meta
 // value at key, the cursor rows at the JSON array kinds, then the first count rows with
-// pending ops as pendingPage reads them; result: pendingPage's answer, then the meta value
+// pending ops as pendingPage reads them, thin; result: pendingPage's answer, then the meta value
 // (null: none) and the rows' JSON (null where none). The gets answer before pendingPage's
 // reads, issued after them. The transaction's end is not reported (H.ro).
 H.startReads = (h, { key, kinds, count }, cb) => {
@@ -505,7 +512,7 @@ H.startReads = (h, { key, kinds, count }, cb) => {
   const m = tx.objectStore('meta').get(key);
   m.onsuccess = () => { meta = ser(m.result); };
   ks.forEach((k, i) => { const r = cs.get(k); r.onsuccess = () => { rows[i] = ser(r.result); }; });
-  H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: {} }, (_, ok, v) => {
+  H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: { thin: true } }, (_, ok, v) => {
     if (ok) v.push(meta, JSON.stringify(rows));
     cb(0, ok, v);
   });

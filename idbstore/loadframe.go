@@ -17,6 +17,7 @@ type loaded struct {
 	recs   []*core.Record
 	ops    [][]core.Op
 	parked int
+	thin   []bool // per key: its row came without data and payload (H.load's thin)
 }
 
 // loadedJSON is the load helper's answer when it could not frame it.
@@ -31,7 +32,7 @@ type loadedJSON struct {
 // with their counts per key) or JSON. Framing spares encoding/json the records and payloads
 // an Ack or a local write reads back (most of that decode's time in a push profile).
 func decodeLoaded(v js.Value, n int) (loaded, error) {
-	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n)}
+	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n), thin: make([]bool, n)}
 	if !v.Index(0).Bool() {
 		var j loadedJSON
 		if err := decodeJSON(v.Index(1).String(), &j); err != nil {
@@ -63,10 +64,14 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 		at := 0
 		for i, c := range strings.Split(v.Index(3).String(), ",") {
 			k, err := strconv.Atoi(c)
-			if err != nil || i >= n || at+k > len(ops) {
+			thin := k == -1 // a thin row's one op (H.load's thin)
+			if thin {
+				k = 1
+			}
+			if err != nil || k < 0 || i >= n || at+k > len(ops) {
 				return got, errDecode{errBadFrame}
 			}
-			got.ops[i] = ops[at : at+k : at+k]
+			got.ops[i], got.thin[i] = ops[at:at+k:at+k], thin
 			at += k
 		}
 		if at != len(ops) {

@@ -55,6 +55,11 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 // out would let a later edit coalesce into an op the server may have applied, and its retry
 // would replay the old answer.
 func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
+	return b.claim(ctx, c, false)
+}
+
+// claim is Claim; thin reads the ops without their payloads (ReadStart).
+func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core.Op, int, error) {
 	s := b.s
 	const op = "claim"
 	if err := s.guard(op); err != nil {
@@ -71,6 +76,7 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 		out, pending = out[:0], -1
 		state := js.Global().Get("Object").New()
 		state.Set("count", c.Limit == 0 || !all && !ok)
+		state.Set("thin", thin)
 		if c.Limit == 0 {
 			// The count alone: one page of no rows reads the marks and counts.
 			v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: js.Null(), Hi: js.Null(), Count: 1, At: js.Global().Get("Object").New(), State: state})

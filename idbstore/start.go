@@ -17,7 +17,9 @@ var _ storekit.StartBackend = backend{}
 // meta value at key and the cursors of kinds; on a no-op sync one transaction and one wake-up
 // instead of three of each. An outbox longer than a page is read whole again by Claim, in its
 // own transaction (the run's start reads were never one snapshot: the engine used to make them
-// in three). A page that was not full holds every pending op; they are put in Seq order.
+// in three). A page that was not full holds every pending op; they are put in Seq order. The
+// ops come without their payloads (core.StartReads.Thin): the push sends what MarkInFlight
+// returns, so each payload crosses into Go once per push instead of twice.
 func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (core.StartReads, error) {
 	s := b.s
 	const op = "read start"
@@ -34,9 +36,10 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 			return core.StartReads{}, classify(op, err)
 		}
 		sortBySeq(r.Outbox)
-	} else if r.Outbox, _, err = b.Claim(ctx, storekit.Claim{Limit: -1}); err != nil {
+	} else if r.Outbox, _, err = b.claim(ctx, storekit.Claim{Limit: -1}, true); err != nil {
 		return core.StartReads{}, err
 	}
+	r.Thin = true // either way (H.startReads' page is thin too)
 	if m := v.Index(5); !m.IsNull() {
 		r.Meta, r.HasMeta = m.String(), true
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // A sync run's start is one readonly transaction and no callback but its answer; an outbox
-// longer than the first page is read whole.
+// longer than the first page is read whole again; the ops come without payloads (Thin).
 func TestReadStartIsOneRead(t *testing.T) {
 	s := openFresh(t)
 	ctx := testCtx(t)
@@ -36,7 +36,25 @@ func TestReadStartIsOneRead(t *testing.T) {
 	want, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
 	require.Len(t, got.Outbox, pageSize+3)
+	require.True(t, got.Thin)
+	for i := range want {
+		require.NotEmpty(t, want[i].Payload)
+		want[i].Payload = nil
+	}
 	require.Equal(t, want, got.Outbox)
+
 	require.True(t, got.HasMeta)
 	require.Equal(t, `[]`, got.Meta)
+
+	// A short outbox comes in the first page, thin as well.
+	short := openFresh(t)
+	_, err = short.WriteLocal(ctx, ws[:3])
+	require.NoError(t, err)
+	got, err = short.ReadStart(ctx, []string{"note"}, "refetch")
+	require.NoError(t, err)
+	require.True(t, got.Thin)
+	require.Len(t, got.Outbox, 3)
+	for _, o := range got.Outbox {
+		require.Nil(t, o.Payload)
+	}
 }

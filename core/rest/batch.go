@@ -79,7 +79,7 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 			return nil, protocolError(name, resp, "result "+strconv.Itoa(j)+" is for opId "+strconv.Quote(r.OpID), nil)
 		}
 		op := ops[sent[j]]
-		res, err := t.opResult(ctx, "push "+op.Kind+"/"+op.EntityID, op, resp, at, r.StatusCode, r.Data, r.Error)
+		res, err := t.opResult(ctx, "push "+op.Kind+"/"+op.EntityID, op, resp, at, r.StatusCode, r.Data, r.Error, true)
 		if err != nil {
 			return nil, err
 		}

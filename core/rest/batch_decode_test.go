@@ -9,7 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzSplitResults: wherever splitResults answers, encoding/json gives the same results.
+// FuzzSplitResults: splitResults answers only for valid JSON, and there encoding/json gives the
+// same results.
 func FuzzSplitResults(f *testing.F) {
 	for _, s := range []string{
 		`{"results":[{"opId":"a","statusCode":200,"data":{"id":"x","updatedAt":"t"}},{"opId":"b","statusCode":409,"data":null,"error":{"code":"conflict","message":"m"}}]}`,
@@ -17,17 +18,18 @@ func FuzzSplitResults(f *testing.F) {
 		`{"x":{"results":[1]},"results":[{"statusCode":2.5}]}`, `{"results":[{"opId":"a\"b"}]}`,
 		`{"results":[{"opId":"a","statusCode":-1,"extra":[1,{"y":"]"}]}],"results":[{"opId":"c"}]}`,
 		`{"results":[null]}`, `{"results":[{"statusCode":1e2}]}`,
+		`{"results":[{"opId":"a" "statusCode":200}]}`, `{"results":[{"opId":"a",}]}`, `{"results":[{"data":{"x":1,}}]}`,
+		`{"results":[{"opId":"a"} {"opId":"b"}]}`, `{"results":[{"opId":"a"},]}`, `{"results":[]} x`, `{"results":[],}`,
+		`{"x":[1,],"results":[]}`, `{"results":[{"data":"a` + "\x01" + `"}]}`, `{"results":[{"opId":"a` + "\n" + `"}]}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if !json.Valid(b) {
-			return
-		}
 		got, ok := splitResults(b)
 		if !ok {
 			return
 		}
+		require.True(t, json.Valid(b), "splitResults cut a document that is not JSON: %q", b)
 		var want struct {
 			Results []batchResult `json:"results"`
 		}
@@ -68,4 +70,9 @@ func TestDecodeResultsFallsBackToEncodingJSON(t *testing.T) {
 	require.Error(t, err)
 	_, err = decodeResults([]byte(`{"results":[{"statusCode":2.5}]}`))
 	require.Error(t, err, "a fractional status is refused, as encoding/json does")
+	for _, bad := range []string{`{"results":[{"opId":"a","data":{"id":"a",}}]}`, `{"results":[{"opId":"a" "statusCode":200}]}`,
+		`{"results":[{"opId":"a","statusCode":200}]} {}`, `{"results":[{"opId":"a","statusCode":200,"data":{"id":"a"]}]}`} {
+		_, err = decodeResults([]byte(bad))
+		require.Error(t, err, "%s is not JSON: the results and their data are checked as they are cut", bad)
+	}
 }

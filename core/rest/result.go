@@ -11,9 +11,10 @@ import (
 // opResult maps one op's answer (CONTRACT.md client table) to a PushResult. data is where a
 // success carries the stored record, errBody where a failure carries its error (both the
 // response body for single ops; "data" and "error" of a batch result). at is the response's
-// serverTime, read once per response (a batch's results share it). 401/403 and a web page
-// answering 2xx fail the whole call.
-func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, at time.Time, status int, data, errBody core.RawJSON) (core.PushResult, error) {
+// serverTime, read once per response (a batch's results share it). checked says data is known
+// to be valid JSON (a /batch answer's, checked as it was cut). 401/403 and a web page answering
+// 2xx fail the whole call.
+func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, at time.Time, status int, data, errBody core.RawJSON, checked bool) (core.PushResult, error) {
 	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: at}
 	switch {
 	case is2xx(status):
@@ -22,7 +23,7 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 		if looksLikeHTML(data) {
 			return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
 		}
-		res.Status, res.Record = core.PushOK, ackedRecord(op, data)
+		res.Status, res.Record = core.PushOK, ackedRecord(op, data, checked)
 	case status == 409:
 		rec, found, err := conflictRecord(op, errBody, data)
 		if err != nil {
@@ -54,9 +55,10 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 // version or still at the op's base (an echo of what was sent: a write always gets a new
 // version), or one whose deletion state is not what the op made. Backends built for the seed
 // answer this way (its guide documents 204 for DELETE; its engine ignores PUT bodies); the
-// engine then learns the version with GET /{kind}/{id} (core/learn.go).
-func ackedRecord(op core.Op, data core.RawJSON) *core.Record {
-	if !jsonscan.Valid(data) {
+// engine then learns the version with GET /{kind}/{id} (core/learn.go). checked: data is known
+// valid JSON.
+func ackedRecord(op core.Op, data core.RawJSON, checked bool) *core.Record {
+	if !checked && !jsonscan.Valid(data) {
 		return nil
 	}
 	rec, err := parseRecord(op.Kind, data, true, "")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/offsync/offsync/core"
-	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -91,9 +90,31 @@ func looksLikeHTML(body []byte) bool {
 	if len(b) > 0 && b[0] == '<' {
 		return true
 	}
-	head := []byte(jsonscan.ToLowerASCII(string(b[:min(len(b), 512)]))) // ASCII: the markers are
-	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype"))
+	head := b[:min(len(b), 512)]
+	return containsFold(head, "<html") || containsFold(head, "<!doctype")
 }
+
+// containsFold reports whether b holds marker (lower-case ASCII) with its letters in either
+// case, without copying b: looksLikeHTML runs on every acknowledged record of a push.
+func containsFold(b []byte, marker string) bool {
+	for i := 0; i+len(marker) <= len(b); i++ {
+		j := bytes.IndexByte(b[i:len(b)-len(marker)+1], marker[0])
+		if j < 0 {
+			return false
+		}
+		i += j
+		k := 1
+		for k < len(marker) && (b[i+k]|0x20 == marker[k] && isLetter(marker[k]) || b[i+k] == marker[k]) {
+			k++
+		}
+		if k == len(marker) {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' }
 
 // statusError categorises a non-2xx answer to a call as a whole: 401/403 auth, 408/429/5xx
 // server (retryable, with Retry-After), other 4xx invalid (our request was refused),

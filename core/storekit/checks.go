@@ -1,6 +1,10 @@
 package storekit
 
-import "github.com/offsync/offsync/core"
+import (
+	"bytes"
+
+	"github.com/offsync/offsync/core"
+)
 
 // checkWrites checks the writes of a WriteLocal: each valid (validateWrite) and no op id
 // used twice in the call.
@@ -117,7 +121,10 @@ func validateWrite(w core.LocalWrite) error {
 }
 
 // validateAck checks an acknowledgement (Store.Ack): an OpID and, when the server sent a
-// record, one with the op's entity id and a JSON object Data.
+// record, one with the op's entity id and a Data shaped as a JSON object ('{'…'}'). Data is not
+// parsed again: as a pulled item's (core.ValidatePageItem), the transport checked the record's
+// JSON where the bytes came in and took its id from it (core.PushResult), and a second pass
+// over every acknowledged record was a tenth of a large-record push's Go time in wasm.
 func validateAck(a core.Ack) error {
 	const op = "ack"
 	if a.Op.OpID == "" {
@@ -132,5 +139,8 @@ func validateAck(a core.Ack) error {
 	if err := core.ValidateEntity(op, a.Op.Kind, a.Server.ID); err != nil {
 		return err
 	}
-	return core.ValidateObject(op, a.Server.ID, a.Server.Data)
+	if b := bytes.Trim(a.Server.Data, " \t\r\n"); len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return core.Errorf(core.CodeInvalid, op, "ack of %s: server record %q is not a JSON object", a.Op.OpID, a.Server.ID)
+	}
+	return nil
 }

@@ -35,6 +35,7 @@ func TestChecks(t *testing.T) {
 		{"acks ok", checkAcks([]core.Ack{{Op: anUpsert("o1", "a"), Server: rec("k", "a", `{"id":"a"}`)}, {Op: anUpsert("o2", "b")}}), ""},
 		{"ack without op id", checkAcks([]core.Ack{{Op: anUpsert("", "a")}}), "without op id"},
 		{"ack of another id", checkAcks([]core.Ack{{Op: anUpsert("o1", "a"), Server: rec("k", "b", `{"id":"b"}`)}}), "differs"},
+		{"ack of a record not shaped as an object", checkAcks([]core.Ack{{Op: anUpsert("o1", "a"), Server: rec("k", "a", `[1]`)}}), "not a JSON object"},
 		{"ack on its entity", AckOnEntity(core.Ack{Op: anUpsert("o1", "a")}, anUpsert("o1", "a")), ""},
 		{"ack on another entity", AckOnEntity(core.Ack{Op: anUpsert("o1", "a")}, anUpsert("o1", "b")), "op o1 is on k/b, ack says k/a"},
 		{"resolve ok", checkResolve(anUpsert("o1", "a"), rec("k", "a", `{"id":"a"}`)), ""},

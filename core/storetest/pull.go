@@ -52,7 +52,13 @@ var pullTests = []test{
 		require.NoError(e, e.s.SetMeta(e.ctx, "k", ""))
 		got, err = sr.ReadStart(e.ctx, []string{kindB, kindA}, "k")
 		require.NoError(e, err)
-		require.Equal(e, e.outbox(), got.Outbox)
+		want := e.outbox()
+		if got.Thin { // the ops without their payloads (core.StartReads.Thin)
+			for i := range want {
+				want[i].Payload = nil
+			}
+		}
+		require.Equal(e, want, got.Outbox)
 		require.True(e, got.Outbox[0].InFlight)
 		require.True(e, got.HasMeta)
 		require.Empty(e, got.Meta)
