@@ -279,7 +279,7 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	return s.update(ctx, op, []string{stRecords, stMarks, stCursors, stMeta}, func(t *txn) error {
 		// First: its read of the cursor rows must answer while the transaction is open, and
 		// the flush commits it.
-		if err := raiseWatermarks(t, &s.hints, acks); err != nil {
+		if err := raiseWatermarks(t, acks); err != nil {
 			return err
 		}
 		es, err := loadForAck(ctx, t, &s.seqs, acks)
@@ -299,15 +299,11 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 // raiseWatermarks raises the watermarks of the acks' kinds (the server versions an Ack writes
 // lie past the pull cursor) and lists the records written in the kinds' ahead lists
 // (helpers.js), not awaited: each is a read of the cursor row and, in its answer, a put, so it
-// must be issued before an await (the transaction is then still open). The kinds' pages are
-// then read before they are written (pageHints).
-func raiseWatermarks(t *txn, hints *pageHints, acks []core.Ack) error {
+// must be issued before an await (the transaction is then still open).
+func raiseWatermarks(t *txn, acks []core.Ack) error {
 	wms := storekit.AckWatermarks(acks)
 	if len(wms) == 0 {
 		return nil
-	}
-	for k := range wms {
-		hints.set(k, false)
 	}
 	pairs := make([][]any, 0, len(wms))
 	for k, wm := range wms {

@@ -207,14 +207,6 @@ func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, er
 // from their rows: none on a first pull, few after a push. The records are put without
 // awaiting each put; a row with pending ops is never among them (held), so putting a record
 // row whole loses no op.
-//
-// While the kind's watermark is believed 0 and no op is known to be pending (guessPage), the
-// page is first applied as planned
-// with nothing pending and nothing stored, its puts issued right behind H.pageRead's reads
-// (a transaction runs its requests in order, so the reads see the rows before them), and
-// committed if the reads agree: no watermark, no item pending. That saves the round trip
-// between the reads and the writes; when they disagree, the transaction is aborted (nothing
-// of it applies) and the page applied as above.
 func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan storekit.PagePlan) error {
 	s := b.s
 	const op = "apply page"
@@ -226,43 +218,9 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 	for i, it := range items {
 		ids[i], micros[i] = it.ID, versionMicros(it.UpdatedAt)
 	}
-	args := pageReadArgs{Kind: kind, IDs: jsonText(ids), Micros: jsonText(micros)}
-	stores := []string{stRecords, stCursors, stMeta}
-	if s.guessPage(kind) {
-		recs := plan(func(string) bool { return false }, func(string) *core.Record { return nil })
-		if !storekit.WritesAhead(next, recs) {
-			err := s.update(ctx, op, stores, func(t *txn) error {
-				if _, err := invoke(t.js.pageRead, t.raw, args, t.cb); err != nil {
-					return err
-				}
-				if err := putRecords(t, recs); err != nil {
-					return err
-				}
-				wm := storekit.PageWatermark(0, next, recs)
-				if err := putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID, Watermark: wm}}); err != nil {
-					return err
-				}
-				v, err := t.await(ctx)
-				if err != nil {
-					return err
-				}
-				var state pageState
-				if err := decodeJSON(v.String(), &state); err != nil {
-					return err
-				}
-				if state.WM != 0 || anyOf(state.IDs, ids) {
-					return errPageGuess
-				}
-				return nil
-			})
-			if !errors.Is(err, errPageGuess) {
-				return err
-			}
-		}
-	}
-	return s.update(ctx, op, stores, func(t *txn) error {
+	return s.update(ctx, op, []string{stRecords, stCursors, stMeta}, func(t *txn) error {
 		var state pageState
-		if err := t.issueJSON(ctx, &state, t.js.pageRead, t.raw, args); err != nil {
+		if err := t.issueJSON(ctx, &state, t.js.pageRead, t.raw, pageReadArgs{Kind: kind, IDs: jsonText(ids), Micros: jsonText(micros)}); err != nil {
 			return err
 		}
 		pending := make(map[string]bool, len(state.IDs))
@@ -285,38 +243,8 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 				return err
 			}
 		}
-		s.hints.set(kind, wm == 0)
 		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID, Watermark: wm}})
 	})
-}
-
-// guessPage says whether ApplyPage applies kind's page ahead of its reads: the kind's watermark
-// is believed 0 and no op is known to be pending (one could be on an item of the page).
-func (s *Store) guessPage(kind string) bool {
-	if n, ok := s.count.known(); ok && n > 0 {
-		return false
-	}
-	return s.hints.clear(kind)
-}
-
-// errPageGuess: a page applied ahead of its reads disagreed with them (ApplyPage).
-var errPageGuess = errors.New("idbstore: the page's reads disagree with its guess")
-
-// anyOf reports whether some of ids is among page.
-func anyOf(ids, page []string) bool {
-	if len(ids) == 0 {
-		return false
-	}
-	in := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		in[id] = true
-	}
-	for _, id := range page {
-		if in[id] {
-			return true
-		}
-	}
-	return false
 }
 
 // forgetAhead deletes the ahead lists (helpers.js) of kinds.
@@ -437,9 +365,6 @@ func (b backend) ResetCursors(ctx context.Context, kinds []string, clearData boo
 		// Every stored version may now lie past the cursor, unlisted.
 		if err := forgetAhead(t, kinds...); err != nil {
 			return err
-		}
-		for _, k := range kinds {
-			s.hints.set(k, false)
 		}
 		if !clearData {
 			return nil

@@ -71,8 +71,6 @@ type Store struct {
 	// seqs gives new ops their Seqs; count is the pending count as this Store knows it.
 	seqs  seqClock
 	count *pendingCount
-	// hints: which kinds' pages ApplyPage applies ahead of their reads.
-	hints pageHints
 
 	// beforeCommit, when set (tests only), runs after a call issued its writes and before it
 	// commits; an error aborts the transaction.
