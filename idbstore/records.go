@@ -204,7 +204,8 @@ func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, er
 // decides with is read in one helper call (H.pageRead): the cursor's watermark, the ids of
 // kind's entities with pending ops (the pending index's keys) and, once the watermark is known,
 // the stored versions of the items that may be older than them (core/storekit/watermark.go),
-// from their rows: none on a first pull, few after a push. The records are put without
+// from their rows, or from the kind's ahead list for the ids it names (helpers.js): none on a
+// first pull, and after a push only the acked ids whose item is older than their ack. The records are put without
 // awaiting each put; a row with pending ops is never among them (held), so putting a record
 // row whole loses no op.
 func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan storekit.PagePlan) error {
