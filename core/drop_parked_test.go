@@ -83,14 +83,7 @@ func TestDroppedEditGivesWayToServer(t *testing.T) {
 				synced, _, err := c.eng.Get(ctx(t), "note", "n1")
 				require.NoError(t, err)
 
-				srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
-				write(c)
-				c.sync()
-				parked, err := c.eng.Parked(ctx(t))
-				require.NoError(t, err)
-				require.Len(t, parked, 1)
-				srv.SetHooks(simserver.Hooks{})
-				require.NoError(t, c.eng.DropParked(ctx(t), []string{parked[0].Op.OpID}))
+				dropRefusedWrite(t, srv, c, func() { write(c) })
 
 				next(t, c)
 				onServer, ok := srv.Record("note", "n1")

@@ -193,8 +193,14 @@ func (c *client) closed() []core.Event {
 // drops the parked op: the entity is left for the next sync to refetch.
 func dropRefused(t *testing.T, srv *simserver.Server, c *client, kind, data string) {
 	t.Helper()
+	dropRefusedWrite(t, srv, c, func() { c.put(kind, data) })
+}
+
+// dropRefusedWrite is dropRefused for any one local write.
+func dropRefusedWrite(t *testing.T, srv *simserver.Server, c *client, write func()) {
+	t.Helper()
 	srv.SetHooks(simserver.Hooks{Op: func(core.Op) simserver.Fault { return simserver.Reject }})
-	c.put(kind, data)
+	write()
 	c.sync()
 	parked, err := c.eng.Parked(ctx(t))
 	require.NoError(t, err)

@@ -122,11 +122,7 @@ func newSendingClient(t *testing.T, srv *simserver.Server, serial bool, badRead 
 func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
 	for _, serial := range []bool{false, true} {
 		t.Run("serial="+strconv.FormatBool(serial), func(t *testing.T) {
-			srv := newServer()
-			for i := range 7 {
-				_, err := srv.Put("note", []byte(`{"id":"n`+strconv.Itoa(i)+`"}`))
-				require.NoError(t, err)
-			}
+			srv := serverWithNotes(t, 7)
 			eng, log := newSendingClient(t, srv, serial, 0)
 			stats, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 			require.NoError(t, err)
@@ -157,11 +153,7 @@ func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
 // An answer that cannot be read ends the pull with its error; the pages before it stay
 // applied, the cursor stays at the last of them.
 func TestPullAnswerThatCannotBeRead(t *testing.T) {
-	srv := newServer()
-	for i := range 7 {
-		_, err := srv.Put("note", []byte(`{"id":"n`+strconv.Itoa(i)+`"}`))
-		require.NoError(t, err)
-	}
+	srv := serverWithNotes(t, 7)
 	eng, log := newSendingClient(t, srv, false, 2)
 	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 	require.Error(t, err)
@@ -173,4 +165,15 @@ func TestPullAnswerThatCannotBeRead(t *testing.T) {
 	require.NoError(t, err)
 	third, _ := srv.Record("note", "n2")
 	assert.Equal(t, core.Cursor{UpdatedAt: third.UpdatedAt, ID: "n2"}, cur["note"])
+}
+
+// serverWithNotes is a server holding n notes, n0 to n<n-1>.
+func serverWithNotes(t *testing.T, n int) *simserver.Server {
+	t.Helper()
+	srv := newServer()
+	for i := range n {
+		_, err := srv.Put("note", []byte(`{"id":"n`+strconv.Itoa(i)+`"}`))
+		require.NoError(t, err)
+	}
+	return srv
 }
