@@ -30,49 +30,21 @@ func decodePage(b []byte) (pullBody, error) {
 // document that is not valid JSON and on anything unusual (escapes in keys or the token, a key
 // differing only in case, unexpected types).
 func splitPage(b []byte) (body pullBody, ok bool) {
-	i := jsonscan.SkipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return body, false
-	}
-	i = jsonscan.SkipWS(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return body, jsonscan.SkipWS(b, i+1) == len(b)
-	}
-	for {
-		key, next, ok := jsonscan.PlainString(b, i)
-		if !ok || !printable(key) {
-			return body, false
-		}
-		if i = jsonscan.SkipWS(b, next); i >= len(b) || b[i] != ':' {
-			return body, false
-		}
-		i = jsonscan.SkipWS(b, i+1)
-		switch k := string(key); k {
+	i, ok := validMembers(b, jsonscan.SkipWS(b, 0), func(k string, i int) (next int, ok bool) {
+		switch k {
 		case "items":
-			body.Items, i, ok = splitArray(b, i)
+			body.Items, next, ok = splitArray(b, i)
 		case "nextPageToken":
-			body.NextPageToken, i, ok = stringOrNull(b, i)
+			body.NextPageToken, next, ok = stringOrNull(b, i)
 		default:
 			if jsonscan.FoldEqual(k, "items") || jsonscan.FoldEqual(k, "nextPageToken") {
-				return body, false // encoding/json would match it: left to the slow path
+				return i, false // encoding/json would match it: left to the slow path
 			}
-			i, ok = jsonscan.ValidValue(b, i, 1)
+			next, ok = jsonscan.ValidValue(b, i, 1)
 		}
-		if !ok {
-			return body, false
-		}
-		if i = jsonscan.SkipWS(b, i); i >= len(b) {
-			return body, false
-		}
-		switch b[i] {
-		case ',':
-			i = jsonscan.SkipWS(b, i+1)
-		case '}':
-			return body, jsonscan.SkipWS(b, i+1) == len(b)
-		default:
-			return body, false
-		}
-	}
+		return next, ok
+	})
+	return body, ok && jsonscan.SkipWS(b, i) == len(b)
 }
 
 // printable reports whether a string's unescaped bytes may stand in JSON as they are (no
