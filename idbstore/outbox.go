@@ -301,7 +301,7 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 // (helpers.js), not awaited: each is a read of the cursor row and, in its answer, a put, so it
 // must be issued before an await (the transaction is then still open).
 func raiseWatermarks(t *txn, acks []core.Ack) error {
-	wms := storekit.AckWatermarks(acks)
+	wms, written := storekit.AckWatermarks(acks)
 	if len(wms) == 0 {
 		return nil
 	}
@@ -309,16 +309,11 @@ func raiseWatermarks(t *txn, acks []core.Ack) error {
 	for k, wm := range wms {
 		pairs = append(pairs, []any{k, float64(wm)}) // exact: a watermark is at most 2^53-1
 	}
-	written := make([][]any, 0, len(acks))
-	for _, a := range acks {
-		if a.Server == nil {
-			continue
-		}
-		if wm := storekit.Watermark(a.Server.UpdatedAt); wm > 0 {
-			written = append(written, []any{a.Op.Kind, a.Op.EntityID, float64(wm), a.Server.UpdatedAt})
-		}
+	entries := make([][]any, len(written))
+	for i, w := range written {
+		entries[i] = []any{w.Kind, w.ID, float64(w.Watermark), w.Version}
 	}
-	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(written)})
+	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(entries)})
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack

@@ -236,10 +236,10 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 		if err := putRecords(t, recs); err != nil {
 			return err
 		}
-		wm := storekit.PageWatermark(state.WM, next, recs)
+		wm, ahead := storekit.PageWatermark(state.WM, next, recs)
 		// Its ahead list ends with the watermark, or with a write past the cursor it does not
 		// list (a refetched record).
-		if (state.WM > 0 && wm == 0) || storekit.WritesAhead(next, recs) {
+		if (state.WM > 0 && wm == 0) || ahead {
 			if err := forgetAhead(t, kind); err != nil {
 				return err
 			}

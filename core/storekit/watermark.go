@@ -20,7 +20,7 @@ import (
 // the cursor since the watermark was last 0 (idbstore keeps them while there are at most 4,096,
 // in the transactions that write the records): an item under the watermark is then read only
 // when its id is listed with a later watermark than its own version. The list must hold every
-// such write; a write it cannot list (WritesAhead, a cursor reset) ends it.
+// such write; a write it cannot list (PageWatermark's ahead, a cursor reset) ends it.
 //
 // A watermark is a version's instant in microseconds, rounded up, so that it fits a JavaScript
 // number exactly and an item compared against it is never wrongly found not older; 0 is no
@@ -60,10 +60,19 @@ func MayBeOlder(version string, wm int64) bool {
 	return wm > 0 && ok && t.Before(time.UnixMicro(wm))
 }
 
-// AckWatermarks returns the greatest watermark of the server records acks write, per kind:
-// what Ack raises the kinds' watermarks to.
-func AckWatermarks(acks []core.Ack) map[string]int64 {
+// AckWrite is a server record an ack writes past the pull cursor: an ahead list's entry.
+type AckWrite struct {
+	Kind, ID  string
+	Watermark int64
+	Version   string
+}
+
+// AckWatermarks returns the greatest watermark of the server records acks write, per kind
+// (what Ack raises the kinds' watermarks to), and those records (undecidable versions, which
+// no item is older than, left out).
+func AckWatermarks(acks []core.Ack) (map[string]int64, []AckWrite) {
 	var out map[string]int64
+	var written []AckWrite
 	for _, a := range acks {
 		if a.Server == nil {
 			continue
@@ -73,39 +82,28 @@ func AckWatermarks(acks []core.Ack) map[string]int64 {
 				out = map[string]int64{}
 			}
 			out[a.Op.Kind] = max(out[a.Op.Kind], m)
+			written = append(written, AckWrite{Kind: a.Op.Kind, ID: a.Op.EntityID, Watermark: m, Version: a.Server.UpdatedAt})
 		}
 	}
-	return out
+	return out, written
 }
 
 // PageWatermark returns kind's watermark once a page moved its cursor to next and wrote
 // written: 0 when the cursor reached wm (every version it covered is then at or before the
 // cursor), raised by written items past next (a refetch writes its record without moving the
-// cursor).
-func PageWatermark(wm int64, next core.Cursor, written []core.Record) int64 {
+// cursor). ahead says whether there were such items: writes past the cursor that an ahead
+// list does not hold.
+func PageWatermark(wm int64, next core.Cursor, written []core.Record) (_ int64, ahead bool) {
 	cur, parsed := core.VersionInstant(next.UpdatedAt)
 	if parsed && wm < maxWatermark && !cur.Before(time.UnixMicro(wm)) {
 		wm = 0
 	}
 	for _, r := range written {
 		if t, ok := core.VersionInstant(r.UpdatedAt); ok && (!parsed || t.After(cur)) {
-			wm = max(wm, Watermark(r.UpdatedAt))
+			wm, ahead = max(wm, Watermark(r.UpdatedAt)), true
 		}
 	}
-	return wm
-}
-
-// WritesAhead reports whether a page that moved its cursor to next wrote a record past next
-// (a refetch writes its record without moving the cursor): a write past the cursor that a
-// store listing them (idbstore's ahead lists) did not list.
-func WritesAhead(next core.Cursor, written []core.Record) bool {
-	cur, parsed := core.VersionInstant(next.UpdatedAt)
-	for _, r := range written {
-		if t, ok := core.VersionInstant(r.UpdatedAt); ok && (!parsed || t.After(cur)) {
-			return true
-		}
-	}
-	return false
+	return wm, ahead
 }
 
 // ResetWatermark returns kind's watermark when its cursor goes back to zero: every stored

@@ -38,7 +38,7 @@ func TestMayBeOlder(t *testing.T) {
 func TestAckWatermarks(t *testing.T) {
 	rec := func(v string) *core.Record { return &core.Record{UpdatedAt: v} }
 	op := func(kind string) core.Op { return core.Op{Kind: kind} }
-	got := storekit.AckWatermarks([]core.Ack{
+	got, written := storekit.AckWatermarks([]core.Ack{
 		{Op: op("a"), Server: rec("2026-01-01T00:00:02Z")},
 		{Op: op("a"), Server: rec("2026-01-01T00:00:05Z")},
 		{Op: op("a"), Server: rec("2026-01-01T00:00:03Z")},
@@ -46,7 +46,13 @@ func TestAckWatermarks(t *testing.T) {
 		{Op: op("c")},
 	})
 	assert.Equal(t, map[string]int64{"a": storekit.Watermark("2026-01-01T00:00:05Z")}, got)
-	assert.Nil(t, storekit.AckWatermarks(nil))
+	assert.Equal(t, []storekit.AckWrite{
+		{Kind: "a", Watermark: storekit.Watermark("2026-01-01T00:00:02Z"), Version: "2026-01-01T00:00:02Z"},
+		{Kind: "a", Watermark: storekit.Watermark("2026-01-01T00:00:05Z"), Version: "2026-01-01T00:00:05Z"},
+		{Kind: "a", Watermark: storekit.Watermark("2026-01-01T00:00:03Z"), Version: "2026-01-01T00:00:03Z"},
+	}, written, "undecidable versions and acks without a record are not listed")
+	none, _ := storekit.AckWatermarks(nil)
+	assert.Nil(t, none)
 }
 
 func TestPageWatermark(t *testing.T) {
@@ -58,20 +64,24 @@ func TestPageWatermark(t *testing.T) {
 		next    core.Cursor
 		written []core.Record
 		want    int64
+		ahead   bool
 	}{
-		{"cursor before it: kept", cur("2026-01-01T00:00:04Z"), []core.Record{rec("2026-01-01T00:00:04Z")}, wm},
-		{"cursor at it: cleared", cur("2026-01-01T00:00:05Z"), nil, 0},
-		{"cursor past it: cleared", cur("2026-01-01T00:00:06Z"), nil, 0},
-		{"undecidable cursor: kept", cur("v9"), nil, wm},
+		{"cursor before it: kept", cur("2026-01-01T00:00:04Z"), []core.Record{rec("2026-01-01T00:00:04Z")}, wm, false},
+		{"cursor at it: cleared", cur("2026-01-01T00:00:05Z"), nil, 0, false},
+		{"cursor past it: cleared", cur("2026-01-01T00:00:06Z"), nil, 0, false},
+		{"undecidable cursor: kept", cur("v9"), nil, wm, false},
 		{"a refetch past the cursor: raised", cur("2026-01-01T00:00:01Z"), []core.Record{rec("2026-01-01T00:00:09Z")},
-			storekit.Watermark("2026-01-01T00:00:09Z")},
+			storekit.Watermark("2026-01-01T00:00:09Z"), true},
 		{"cleared, then raised by an item past the cursor", cur("2026-01-01T00:00:06Z"), []core.Record{rec("2026-01-01T00:00:07Z")},
-			storekit.Watermark("2026-01-01T00:00:07Z")},
+			storekit.Watermark("2026-01-01T00:00:07Z"), true},
 	} {
-		assert.Equal(t, tt.want, storekit.PageWatermark(wm, tt.next, tt.written), tt.name)
+		got, ahead := storekit.PageWatermark(wm, tt.next, tt.written)
+		assert.Equal(t, tt.want, got, tt.name)
+		assert.Equal(t, tt.ahead, ahead, tt.name)
 	}
-	assert.Equal(t, storekit.Watermark("2026-01-01T00:00:02Z"),
-		storekit.PageWatermark(0, cur("v9"), []core.Record{rec("2026-01-01T00:00:02Z")}), "undecidable cursor: every decidable item raises it")
+	got, ahead := storekit.PageWatermark(0, cur("v9"), []core.Record{rec("2026-01-01T00:00:02Z")})
+	assert.Equal(t, storekit.Watermark("2026-01-01T00:00:02Z"), got, "undecidable cursor: every decidable item raises it")
+	assert.True(t, ahead)
 }
 
 func TestResetWatermark(t *testing.T) {
