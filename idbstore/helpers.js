@@ -380,7 +380,7 @@ H.indexKeys = (index, { lo, hi }, cb) => {
 // rows once wm is known; result: JSON {wm, ids, vers: [[id, version]...]}.
 H.pageRead = (tx, { kind, ids, micros }, cb) => {
   const is = JSON.parse(ids), us = JSON.parse(micros), records = tx.objectStore('records');
-  let wm = 0, ahead, pend = [], left = 1, failed = false;
+  let wm = 0, pend = [], left = 1, failed = false;
   const vers = [];
   const settle = () => {
     if (--left !== 0 || failed) return;
@@ -396,20 +396,24 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
   // listed one (a write since then is listed, or lies at or before the cursor): an item under
   // that version's watermark is read, another is answered with it unread; an unlisted id's
   // item is not read. Without a list, every item under the watermark is read.
-  const cursor = tx.objectStore('cursors').get(kind);
-  req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
-    wm = (cursor.result && cursor.result.wm) || 0;
-    if (wm > 0 && list !== undefined) {
-      ahead = new Map();
-      list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
-    }
-    is.forEach((id, i) => {
-      const e = ahead === undefined ? undefined : ahead.get(id);
-      if (ahead === undefined ? us[i] < wm : e !== undefined && us[i] < e.u) {
-        req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
-      } else if (e !== undefined) {
-        vers.push([id, e.v]);
+  // The list is read only under a watermark (a first pull has none).
+  const read = (id) => req(records.get([kind, id]), (v) => { if (v !== undefined && hasRec(v)) vers.push([id, v.updatedAt ?? '']); });
+  req(tx.objectStore('cursors').get(kind), (c) => {
+    wm = (c && c.wm) || 0;
+    if (wm === 0) return;
+    req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
+      if (list === undefined) {
+        is.forEach((id, i) => { if (us[i] < wm) read(id); });
+        return;
       }
+      const ahead = new Map();
+      list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
+      is.forEach((id, i) => {
+        const e = ahead.get(id);
+        if (e === undefined) return;
+        if (us[i] < e.u) read(id);
+        else vers.push([id, e.v]);
+      });
     });
   });
   req(records.index('pending').getAllKeys(), (ks) => { for (const k of ks) if (k[0] === kind) pend.push(k[1]); });
