@@ -17,14 +17,14 @@ async function postBatch(baseUrl, token, ops) {
 }
 
 // writeRecords upserts records i ∈ indexes of the series `kind` (of the given shape, see
-// page/records.js) at the given version, forced, two batches in flight at a time.
-export async function writeRecords({ baseUrl, token, kind, indexes, version = 0, shape = 'small' }) {
+// page/records.js, or make(i)'s) at the given version, forced, two batches in flight at a time.
+export async function writeRecords({ baseUrl, token, kind, indexes, version = 0, shape = 'small', make = null }) {
   const batches = [];
   for (let i = 0; i < indexes.length; i += BATCH) batches.push(indexes.slice(i, i + BATCH));
   const worker = async () => {
     for (let b = batches.shift(); b; b = batches.shift()) {
       await postBatch(baseUrl, token, b.map((i) => {
-        const [payload] = makeRecords(kind, i, 1, version, shape);
+        const payload = make ? make(i) : makeRecords(kind, i, 1, version, shape)[0];
         return { opId: randomUUID(), kind, id: payload.id, type: 'upsert', payload, force: true };
       }));
     }

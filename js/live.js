@@ -78,6 +78,10 @@ class Watch {
     this.frontier = null;
     this.loaded = false;
     this.changed = false;
+    // Since the last rows(): the lowest head index an apply changed, and whether a load
+    // replaced the head (rows() then compares with what it emitted).
+    this.touched = Infinity;
+    this.reloaded = false;
     this.emitted = null;
     this.stopped = false;
   }
@@ -89,6 +93,21 @@ class Watch {
     this.frontier = this.complete ? null : rows[rows.length - 1];
     this.loaded = true;
     this.changed = true;
+    this.reloaded = true;
+  }
+
+  // edit: the head changed at index i.
+  edit(i) {
+    this.changed = true;
+    if (i < this.touched) this.touched = i;
+  }
+
+  // stays: whether rec may take the place of the head's row i (same order around it).
+  stays(i, rec) {
+    const h = this.head;
+    if (i > 0 && this.cmp(h[i - 1], rec) >= 0) return false;
+    if (i + 1 < h.length) return this.cmp(rec, h[i + 1]) < 0;
+    return this.complete || this.cmp(rec, this.frontier) <= 0;
   }
 
   // position: where r goes in the head (the first row that sorts after it).
@@ -111,14 +130,22 @@ class Watch {
       let i = this.position(old);
       // An app that edits a row it was given moves it out of place: find it by id then.
       if (this.head[i] !== old) i = this.head.indexOf(old);
+      this.edit(i);
+      if (rec !== null && matches(this.q, rec) && this.stays(i, rec)) {
+        // An update that keeps the row's place (every update under watch(kind), ordered by
+        // id): no two splices of a long head.
+        this.head[i] = rec;
+        this.byId.set(id, rec);
+        return this.complete || this.head.length >= this.need;
+      }
       this.head.splice(i, 1);
       this.byId.delete(id);
-      this.changed = true;
     }
     if (rec !== null && matches(this.q, rec) && (this.complete || this.cmp(rec, this.frontier) <= 0)) {
-      this.head.splice(this.position(rec), 0, rec);
+      const p = this.position(rec);
+      this.head.splice(p, 0, rec);
       this.byId.set(id, rec);
-      this.changed = true;
+      this.edit(p);
       if (this.head.length > this.cap) {
         // The last row leaves the head; every row after it is beyond it.
         const dropped = this.head.pop();
@@ -133,10 +160,19 @@ class Watch {
   /** rows: the result to call back with, or null when it did not change since the last call. */
   rows() {
     if (!this.changed) return null;
+    const { touched, reloaded } = this;
     this.changed = false;
+    this.touched = Infinity;
+    this.reloaded = false;
+    // Without an offset, edits alone change the result exactly when one lies in its window:
+    // each changed id is applied once, and a row removed, replaced by a different version or
+    // put in before the window's end leaves the window other than it was.
+    const known = !reloaded && this.q.offset === 0 && this.emitted !== null;
+    if (known && touched >= this.need) return null;
     const rows = applyWindow(this.q, this.head);
     const prev = this.emitted;
     this.emitted = rows;
+    if (known) return rows;
     if (prev !== null && prev.length === rows.length && rows.every((r, i) => sameRecord(r, prev[i]))) return null;
     return rows;
   }

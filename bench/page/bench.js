@@ -117,12 +117,13 @@ window.bench = {
     const first = results[0];
     return { ms: ms / specs.length, result: results.map(answer).join(';'), rows: typeof first === 'number' ? first : first.length };
   },
-  // watchedPuts (offsync): n awaited puts of existing records (new versions) under watches.
+  // watchedPuts (offsync): n awaited puts of existing records (new versions) under watches,
+  // after n untimed ones (other records).
   async watchedPuts(name, kind, queries, n, total, groups, version) {
     const s = await load('offsync');
     const records = [];
-    for (let i = 0; i < n; i++) records.push(queryRecord((i * 7919 + version * 131) % total, groups, version));
-    return s.watchedPuts(name, kind, queries, records);
+    for (let i = 0; i < 2 * n; i++) records.push(queryRecord((i * 7919 + version * 131) % total, groups, version));
+    return s.watchedPuts(name, kind, queries, records.slice(0, n), records.slice(n));
   },
   async digest(side, name, kind) {
     return digest(await (await load(side)).records(name, kind));
