@@ -144,7 +144,7 @@ func PlainString(b []byte, i int) (s []byte, next int, ok bool) {
 	if i >= len(b) || b[i] != '"' {
 		return nil, i, false
 	}
-	for j := i + 1; j < len(b); j++ {
+	for j := skipPlain(b, i+1); j < len(b); j++ {
 		switch b[j] {
 		case '\\':
 			return nil, i, false
@@ -157,10 +157,10 @@ func PlainString(b []byte, i int) (s []byte, next int, ok bool) {
 
 // endOfString returns the index after the string starting at b[i], escapes included.
 func endOfString(b []byte, i int) (int, bool) {
-	for j := i + 1; j < len(b); j++ {
+	for j := skipPlain(b, i+1); j < len(b); j++ {
 		switch b[j] {
 		case '\\':
-			j++
+			j = skipPlain(b, j+2) - 1
 		case '"':
 			return j + 1, true
 		}

@@ -114,7 +114,7 @@ func validString(b []byte, i int) (int, bool) {
 	if i >= len(b) || b[i] != '"' {
 		return i, false
 	}
-	for j := i + 1; j < len(b); j++ {
+	for j := skipPlain(b, i+1); j < len(b); j++ {
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, true
@@ -135,6 +135,7 @@ func validString(b []byte, i int) (int, bool) {
 			default:
 				return i, false
 			}
+			j = skipPlain(b, j+1) - 1
 		}
 	}
 	return i, false
