@@ -117,7 +117,10 @@ func (m *Meta) set(f int, v *string) {
 
 func whichField(key []byte) int {
 	for f, k := range metaKeys {
-		if k == "" {
+		// An ASCII first byte that differs from the name's in any case rules the name out
+		// before the two calls: most of a record's keys are decided by it (a pull scans
+		// every key of every item).
+		if k == "" || len(key) == 0 || key[0] < utf8.RuneSelf && lower(key[0]) != lower(k[0]) {
 			continue
 		}
 		if string(key) == k {
