@@ -60,8 +60,11 @@ func (e *Engine) outbox(ctx context.Context, st *runState, first bool) (ops []Op
 func (st *runState) heads(ops []Op, first bool) []Op {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	seen := map[string]bool{}
-	var out []Op
+	// Sized for the whole outbox and keyed without building a string per op: a pass of a
+	// 5,000-op push spent 12 ms of its wasm time allocating here.
+	type entity struct{ kind, id string }
+	seen := make(map[entity]bool, len(ops))
+	out := make([]Op, 0, len(ops))
 	for _, o := range ops {
 		if !st.pushSet[o.Kind] {
 			continue
@@ -69,12 +72,12 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 		if first {
 			st.pushTotal[o.Kind]++
 		}
-		key := entityKey(o.Kind, o.EntityID)
-		if seen[key] {
+		e := entity{o.Kind, o.EntityID}
+		if seen[e] {
 			continue
 		}
-		seen[key] = true
-		if st.skip[key] || st.answered[o.IdempotencyKey()] {
+		seen[e] = true
+		if len(st.skip) > 0 && st.skip[entityKey(o.Kind, o.EntityID)] || len(st.answered) > 0 && st.answered[o.IdempotencyKey()] {
 			continue
 		}
 		out = append(out, o)
