@@ -4,6 +4,7 @@ package idbstore
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"syscall/js"
 
@@ -106,7 +107,9 @@ func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core
 		} else if first, pending, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: js.Null(), hi: js.Null()}, want, c.Pick, state); err != nil {
 			return err
 		}
-		out = append(out, first...) // never nil: an empty outbox is [] to the bridge
+		if out = first; out == nil {
+			out = []core.Op{} // an empty outbox is [] to the bridge
+		}
 		if all {
 			pending = len(out)
 		}
@@ -149,6 +152,10 @@ type pendingSpan struct {
 func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, want int, pick func(core.Op) bool, state js.Value) ([]core.Op, int, error) {
 	at := js.Global().Get("Object").New()
 	var out, wait []core.Op
+	if want > 0 {
+		// A claim's batch: its ops were 1.1 KB each of a push's allocation while out grew.
+		out = make([]core.Op, 0, want)
+	}
 	count := -1
 	for want < 0 || len(out) < want {
 		n := pageSize
@@ -173,6 +180,9 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 			// Up to the last row's pseq included: a row not read yet lies at or past it, and
 			// an op of Seq equal to last would tie (ties have no order to keep).
 			upTo = sort.Search(len(wait), func(i int) bool { return wait[i].Seq > last })
+		}
+		if want < 0 {
+			out = slices.Grow(out, upTo) // one growth per page
 		}
 		for _, o := range wait[:upTo] {
 			seqs.seen(o.Seq)
