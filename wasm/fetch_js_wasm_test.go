@@ -131,9 +131,10 @@ func TestFetchDoerRefusesAnAnnouncedBodyOverTheCap(t *testing.T) {
 	assert.LessOrEqual(t, *pulls, 1, "the body was not read (a stream may pull one chunk ahead)")
 }
 
-// A body of a known length with no Content-Encoding is read in one step; the cap still holds
-// when the length lies (a Response made in JavaScript, as a service worker's may be: the
-// network's framing binds a server's), and a length that tells the truth comes in whole.
+// A body of a known length with no Content-Encoding is read in one step (a Response made in
+// JavaScript shows every header, as a same-origin one does); the cap still holds when the length
+// lies (only such a Response can: the network's framing binds a server's), and a length that
+// tells the truth comes in whole.
 func TestFetchDoerReadsAKnownLengthWhole(t *testing.T) {
 	proto := js.Global().Get("Response").Get("prototype")
 	orig := proto.Get("arrayBuffer")
