@@ -5,7 +5,8 @@
 //   node bench/profile.mjs pull|incr|putOne|putMany|push|noop|open [N] [--side offsync|raw|rxdb] [--shape large]
 //   (PROF_MODULE=/bench/dist/old/offsync.js PROF_WASM=/bench/dist/old/sync-prof.wasm: another build's)
 //   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled;
-//   noop: N no-op syncs in a row, the mean printed, so that small fixed costs show up)
+//   noop: N no-op syncs in a row, the mean printed, so that small fixed costs show up;
+//   --kinds K: of K kinds, as make bench's 5)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -19,6 +20,8 @@ const side = process.argv.includes('--side') ? process.argv[process.argv.indexOf
 const shape = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : 'small';
 const token = 'Bearer dev';
 const kind = `prof${n}`;
+const nKinds = process.argv.includes('--kinds') ? Number(process.argv[process.argv.indexOf('--kinds') + 1]) : 1;
+const kinds = Array.from({ length: nKinds }, (_, i) => (i === 0 ? kind : `${kind}k${i}`));
 
 const server = await startServer({ bin: process.env.OFFSYNC_BENCH_SERVER ?? join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
@@ -35,8 +38,8 @@ try {
   const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
   // open: the first open in the page (code load, wasm instantiation, database open);
   // noop: a sync with nothing pending and nothing new (after an untimed first sync).
-  if (scenario !== 'open') await call('open', side, 'prof', [kind]);
-  if (scenario === 'noop') await call('sync', side, 'prof', [kind]);
+  if (scenario !== 'open') await call('open', side, 'prof', kinds);
+  if (scenario === 'noop') await call('sync', side, 'prof', kinds);
   if (scenario === 'push') await call('write', side, 'putMany', 'prof', kind, kind, n, 500);
   if (scenario === 'incr') {
     await call('pull', side, 'prof', kind);
@@ -50,7 +53,7 @@ try {
   if (scenario === 'open') out = await call('openTimed', side, 'prof', [kind]);
   else if (scenario === 'noop') {
     const t0 = Date.now();
-    for (let i = 0; i < n; i++) await call('sync', side, 'prof', [kind]);
+    for (let i = 0; i < n; i++) await call('sync', side, 'prof', kinds);
     out = { ms: (Date.now() - t0) / n };
   }
   else if (scenario === 'pull' || scenario === 'incr') out = await call('pull', side, 'prof', kind);

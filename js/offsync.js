@@ -790,14 +790,20 @@ class Client {
   }
 
   // Across tabs of one IndexedDB database one sync runs at a time: a sync() here waits for the
-  // lock held by another tab's sync, then runs (usually with little left to do).
+  // lock held by another tab's sync, then runs (usually with little left to do). The call
+  // settles as soon as run does: the lock's own promise settles only once the browser has taken
+  // the release back (a round trip nobody waits for; the lock is held until run settles).
   #exclusive(run, signal) {
     const locks = this.#locks();
     if (!locks) return run();
     if (signal?.aborted) return Promise.reject(offsyncError('cancelled', 'sync: aborted before it started'));
-    return locks.request(this.#lockName(), signal ? { signal } : {}, run).catch((e) => {
-      if (e?.name === 'AbortError') throw offsyncError('cancelled', 'sync: aborted while waiting for another tab');
-      throw e;
+    const aborted = (e) => (e?.name === 'AbortError' ? offsyncError('cancelled', 'sync: aborted while waiting for another tab') : e);
+    return new Promise((resolve, reject) => {
+      locks.request(this.#lockName(), signal ? { signal } : {}, () => {
+        const p = run();
+        p.then(resolve, (e) => reject(aborted(e)));
+        return p.catch(() => {});
+      }).catch((e) => reject(aborted(e)));
     });
   }
 

@@ -4,8 +4,9 @@
 // wasm`), so pages need no 'unsafe-eval' in their Content-Security-Policy.
 //
 // One request is one call and one answer back to Go: the status, the headers as one JSON text
-// and the whole body, read here as a stream and refused at the size cap (a Content-Length is no
-// bound: a compressed answer's is the compressed size, and a chunked one has none). Reading
+// and the whole body, read here and refused at the size cap: in one step when a Content-Length
+// gives its size and no Content-Encoding makes it bigger (same-origin answers), else as a stream
+// (a compressed answer's Content-Length is the compressed size, and a chunked one has none). Reading
 // chunk by chunk from Go woke the Go program for every chunk and once more for the body's end;
 // and a body kept here stays out of sync.wasm's memory until Go copies it in (a page fetched
 // ahead costs the wasm heap nothing while the page before it is applied).
@@ -17,6 +18,15 @@ async function readAll(res, max) {
     throw tooBig(max);
   }
   if (!res.body) return new Uint8Array(0);
+  if (declared >= 0 && (res.type === 'basic' || res.type === 'default') && !res.headers.has('content-encoding')) {
+    // The length is the body's (nothing decodes it bigger): read it in one step, which
+    // answers sooner than a reader's chunk and end. Only where every header shows (same
+    // origin, or a Response made in JavaScript): a cross-origin answer hides its
+    // Content-Encoding unless exposed, and a compressed body may be far over its length.
+    const buf = await res.arrayBuffer();
+    if (buf.byteLength > max) throw tooBig(max); // a synthetic Response's header binds nothing
+    return new Uint8Array(buf);
+  }
   const reader = res.body.getReader();
   const chunks = [];
   let size = 0;

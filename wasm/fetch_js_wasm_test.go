@@ -130,3 +130,36 @@ func TestFetchDoerRefusesAnAnnouncedBodyOverTheCap(t *testing.T) {
 	assert.Contains(t, err.Error(), "response body over 999 bytes")
 	assert.LessOrEqual(t, *pulls, 1, "the body was not read (a stream may pull one chunk ahead)")
 }
+
+// A body of a known length with no Content-Encoding is read in one step (a Response made in
+// JavaScript shows every header, as a same-origin one does); the cap still holds when the length
+// lies (only such a Response can: the network's framing binds a server's), and a length that
+// tells the truth comes in whole.
+func TestFetchDoerReadsAKnownLengthWhole(t *testing.T) {
+	proto := js.Global().Get("Response").Get("prototype")
+	orig := proto.Get("arrayBuffer")
+	whole := 0
+	count := js.FuncOf(func(this js.Value, _ []js.Value) any {
+		whole++
+		return orig.Call("call", this) // arrayBuffer takes no arguments
+	})
+	proto.Set("arrayBuffer", count)
+	t.Cleanup(func() {
+		proto.Set("arrayBuffer", orig)
+		count.Release()
+	})
+	pulls := stubFetch(t, chunks(`{"items":`, `[]}`), "Content-Length", "12")
+	d := newFetchDoer(0, js.Undefined())
+	resp, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/page"})
+	require.NoError(t, err)
+	assert.Equal(t, `{"items":[]}`, string(resp.Body))
+	assert.Equal(t, 2, *pulls)
+	assert.Equal(t, 1, whole, "read with arrayBuffer()")
+
+	stubFetch(t, chunks(`{"items":`, `[]}`), "Content-Length", "2")
+	d.maxBody = 11
+	_, err = d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/page"})
+	require.Error(t, err)
+	assert.Equal(t, core.CodeNetwork, core.CodeOf(err))
+	assert.Contains(t, err.Error(), "response body over 11 bytes")
+}
