@@ -546,7 +546,9 @@ class Client {
   #live = new LiveQueries({
     query: async (kind, queryJSON) => (await this.#direct('query', kind, normalizeQuery(JSON.parse(queryJSON), invalid), () => queryJSON)) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
     getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
-  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
+  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); },
+  // Go leaves the records out of a local write's change event for a kind nobody watches.
+  (kind, on) => { this.#call('watching', kind, on).catch(() => {}); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
   #pushDebounceMs;
