@@ -117,7 +117,9 @@ func (m *Meta) set(f int, v *string) {
 
 func whichField(key []byte) int {
 	for f, k := range metaKeys {
-		if k == "" {
+		// No meta key holds a k or an s, the only ASCII letters a non-ASCII rune folds to
+		// (FoldEqual), so a key that equals or folds to one has its length.
+		if len(key) != len(k) {
 			continue
 		}
 		if string(key) == k {
