@@ -351,6 +351,10 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	ctx, resolved := c.ctx, false
 	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(text, items) {
 		ctx, resolved = idbstore.WithCommitted(ctx, resolve, arg(args, 1)), c.hooked()
+		// args[2], from offsync.js: the items' texts, the array text joins (idbstore.WithTexts).
+		if parts := arg(args, 2); parts.Type() == js.TypeObject && parts.Length() == len(items) {
+			ctx = idbstore.WithTexts(ctx, parts, len(items))
+		}
 	}
 	return func() (any, error) {
 		recs, err := c.eng.PutMany(ctx, kind, items)
