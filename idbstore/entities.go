@@ -37,13 +37,14 @@ type pendingOp struct {
 // entities is the working set of a write transaction.
 type entities struct {
 	byKey map[entityKey]*entity
-	// texts and textsJS: the call's record texts (WithTexts), nil and undefined for none.
-	texts   map[entityKey]textRef
-	textsJS js.Value
 	added []*pendingOp // new ops in append order
 	seqs  *seqClock
 	// now is the clock as the first new op read it (0: not read), the reading of all of them.
 	now int64
+
+	// texts and textsJS: the call's record texts (WithTexts), nil and undefined for none.
+	texts   map[entityKey]textRef
+	textsJS js.Value
 }
 
 // loadEntities reads the rows of keys in one request batch.
