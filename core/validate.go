@@ -32,15 +32,15 @@ func ValidateEntity(op, kind, id string) error {
 }
 
 // ValidateObject checks that data is one JSON object whose "id", when present, is the string id.
-// It runs on every local write, enqueued op and acknowledged record, so it uses jsonscan (one
-// pass to validate, one light pass for the id; both fuzzed against encoding/json) and decodes
-// with encoding/json only where the light scan cannot answer (escapes, a non-string id).
+// It runs on every local write and enqueued op, so it uses jsonscan (one pass that validates
+// and reads the id, fuzzed against encoding/json) and decodes the head with jsonv only where
+// the light scan cannot answer (escapes, a non-string id).
 func ValidateObject(op, id string, data RawJSON) error {
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) == 0 || trimmed[0] != '{' || !jsonscan.Valid(data) {
+	m, ok, valid := jsonscan.ValidObjectMeta(data) // one pass where Valid and ScanMeta made two
+	if !valid {
 		return Errorf(CodeInvalid, op, "record %q is not a JSON object", id)
 	}
-	if m, ok := jsonscan.ScanMeta(data); ok {
+	if ok {
 		if m.ID != nil && *m.ID != id {
 			return Errorf(CodeInvalid, op, "record's \"id\" %q differs from %q", *m.ID, id)
 		}

@@ -5,6 +5,7 @@ package idbstore
 import (
 	"context"
 	"errors"
+	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 )
@@ -40,6 +41,10 @@ type entities struct {
 	seqs  *seqClock
 	// now is the clock as the first new op read it (0: not read), the reading of all of them.
 	now int64
+
+	// texts and textsJS: the call's record texts (WithTexts), nil and undefined for none.
+	texts   map[entityKey]textRef
+	textsJS js.Value
 }
 
 // loadEntities reads the rows of keys in one request batch.
@@ -318,6 +323,8 @@ func (es *entities) place(e *entity, merged *core.Op, remove bool, next core.Op)
 type row struct {
 	rec *core.Record
 	ops []core.Op // as the outbox stores them: InFlight is not written (the marks say it)
+	// text is the number of the call's text that is rec's data (WithTexts), -1 for none.
+	text int
 }
 
 // flush issues the writes of everything changed through H.flush (not awaited: the
@@ -359,13 +366,14 @@ func (es *entities) flush(t *txn, count bool) error {
 			}
 			continue
 		}
-		rows = append(rows, row{rec: e.rec, ops: ops})
+		rows = append(rows, row{rec: e.rec, ops: ops, text: es.textOf(k, e.rec)})
 	}
 	t.delta += es.delta()
 	f := flushArgs{Dels: keysText(dels), Unmarks: textOrEmpty(unmarks), Marks: textOrEmpty(marks), Count: count}
 	t.countOnTx = t.countOnTx || count
 	if len(rows) > 0 {
 		f.Recs, f.Ops, f.Counts, f.Framed = frameRows(rows)
+		f.Texts = es.textsJS
 	}
 	if f.Dels == "" && f.Unmarks == "" && f.Marks == "" && f.Counts == "" && !count {
 		return nil

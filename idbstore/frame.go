@@ -182,6 +182,9 @@ func frameRows(rows []row) (recs, ops, counts string, framed bool) {
 		if r.rec != nil {
 			nb += frameSize(*r.rec)
 			data = r.rec.Data
+			if r.text >= 0 {
+				nb -= len(data) - 20
+			}
 		}
 		for _, o := range r.ops {
 			no += opFrameSize(o, data)
@@ -216,7 +219,16 @@ func frameRowsInto(b, o []byte, rows []row) (recs, ops string, ok bool) {
 			b = append(b, recSep...)
 		}
 		var data core.RawJSON
-		if r.rec != nil {
+		switch {
+		case r.rec != nil && r.text >= 0:
+			// Its data is the call's text number r.text (WithTexts): that number, flagged 't'.
+			if !framable(r.rec.Kind) || !framable(r.rec.ID) || !framable(r.rec.UpdatedAt) {
+				return "", "", false
+			}
+			b = appendFramed(b, core.Record{Kind: r.rec.Kind, ID: r.rec.ID, UpdatedAt: r.rec.UpdatedAt})
+			b = strconv.AppendInt(append(b[:len(b)-1], 't', fieldSep[0]), int64(r.text), 10)
+			data = r.rec.Data
+		case r.rec != nil:
 			if !framableRecord(*r.rec) {
 				return "", "", false
 			}

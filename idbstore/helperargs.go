@@ -115,6 +115,8 @@ type flushArgs struct {
 	Marks   string `js:"marks"`
 	// Count asks for the pending ops to be counted after the writes (tx.offsyncCount).
 	Count bool `js:"count"`
+	// Texts are the call's record texts a framed record may name (WithTexts; undefined: none).
+	Texts js.Value `js:"texts"`
 }
 
 // putFramedArgs: H.putFramed, framed records (frame.go).
@@ -305,6 +307,7 @@ func (a flushArgs) setOn(o js.Value) {
 	o.Set("unmarks", a.Unmarks)
 	o.Set("marks", a.Marks)
 	o.Set("count", a.Count)
+	o.Set("texts", a.Texts)
 }
 
 func (a putFramedArgs) setOn(o js.Value) {

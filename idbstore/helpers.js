@@ -93,12 +93,15 @@ const opsOf = (v) => {
   for (const o of v.ops) if (o.pd) { o.payload = v.data; delete o.pd; }
   return v.ops;
 };
-// recOfLine is a framed record line (REC's order) as a row value, without ops.
-const recOfLine = (line) => {
+// recOfLine is a framed record line (REC's order) as a row value, without ops. A line
+// flagged 't' (flush only) names its data by its number among texts, the call's record texts
+// (WithTexts in texts.go) instead of carrying a copy.
+const recOfLine = (line, texts) => {
   const f = line.split(US, 5);
   const v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
   if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
   if (f[REC.deleted] === '1') v.deleted = true;
+  else if (f[REC.deleted] === 't') v.data = texts[Number(v.data)];
   return v;
 };
 // Marks (schema v5) are the op ids of the ops in flight, one entry {n, ids} per batch marked at
@@ -263,8 +266,8 @@ H.page = (src, { lo, loOpen, hi, count, records }, cb) => {
 // flush: see flush in entities.go ('' = none); completion is the transaction's. Rows: recs
 // (framed: a line per row, empty for a row without record; else JSON, null for none), ops (all
 // rows' ops, framed or JSON lists) and counts (how many ops each row has, comma-separated; ''
-// for no rows).
-H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count }) => {
+// for no rows); texts: the record texts framed lines may name (recOfLine).
+H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }) => {
   if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
   if (marks !== '') mark(tx, JSON.parse(marks));
   const st = tx.objectStore('records');
@@ -273,7 +276,7 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count }) => {
     const ix = ixOf(tx), ns = counts.split(',').map(Number);
     let rs, os;
     if (framed) {
-      rs = recs.split(RS).map((line) => (line === '' ? null : recOfLine(line)));
+      rs = recs.split(RS).map((line) => (line === '' ? null : recOfLine(line, texts)));
       const all = ops === '' ? [] : framedOps(ops);
       os = [];
       let at = 0;

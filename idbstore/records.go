@@ -143,8 +143,9 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 		}
 	}
 	if errors.Is(err, errRefuted) {
+		textsJS, texts := writeTexts(ctx, writes)
 		err = s.run(ctx, op, mode, stores, func(t *txn) error {
-			return writeLocal(ctx, t, s, op, keys, ids, !s.freshOpIDs, fn)
+			return writeLocal(ctx, t, s, op, keys, ids, !s.freshOpIDs, fn, textsJS, texts)
 		})
 	}
 	if err != nil {
@@ -162,13 +163,15 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 
 // writeLocal is changeWrite's transaction when it reads first; with check, the op ids are
 // looked up among the parked ops and, those not added, among the pending ones (not with
-// Options.FreshOpIDs).
-func writeLocal(ctx context.Context, t *txn, s *Store, op string, keys []entityKey, ids []string, check bool, fn func(storekit.Tx) error) error {
+// Options.FreshOpIDs). texts (and textsJS) are the writes' texts (writeTexts).
+func writeLocal(ctx context.Context, t *txn, s *Store, op string, keys []entityKey, ids []string, check bool, fn func(storekit.Tx) error,
+	textsJS js.Value, texts map[entityKey]textRef) error {
 	_, known := s.count.known()
 	es, err := loadForWrite(ctx, t, &s.seqs, op, keys, ids, check)
 	if err != nil {
 		return err
 	}
+	es.textsJS, es.texts = textsJS, texts
 	if err := fn(&kitTx{es: es}); err != nil {
 		return err
 	}

@@ -20,16 +20,20 @@ const MAX_SLACK = 32;
 
 /**
  * LiveQueries runs the watches of one client. source: { query(kind, queryJSON) → rows,
- * getMany(kind, ids) → records or null }, both async; onError(e) reports a failed read.
+ * getMany(kind, ids) → records or null }, both async; onError(e) reports a failed read;
+ * onFeed(kind, on), when given, hears that a kind's first watch started (true) or its last
+ * one stopped (false): changes of other kinds need not carry their records.
  */
 export class LiveQueries {
   #source;
   #onError;
+  #onFeed;
   #feeds = new Map();
 
-  constructor(source, onError) {
+  constructor(source, onError, onFeed = () => {}) {
     this.#source = source;
     this.#onError = onError;
+    this.#onFeed = onFeed;
   }
 
   /**
@@ -39,11 +43,17 @@ export class LiveQueries {
   watch(kind, query, makeInvalid, cb) {
     const w = new Watch(normalizeQuery(query, makeInvalid), query, cb);
     let feed = this.#feeds.get(kind);
-    if (!feed) this.#feeds.set(kind, (feed = new Feed(kind, this.#source, this.#onError)));
+    if (!feed) {
+      this.#feeds.set(kind, (feed = new Feed(kind, this.#source, this.#onError)));
+      this.#onFeed(kind, true);
+    }
     feed.add(w);
     return () => {
       w.stopped = true;
-      if (feed.remove(w) === 0 && this.#feeds.get(kind) === feed) this.#feeds.delete(kind);
+      if (feed.remove(w) === 0 && this.#feeds.get(kind) === feed) {
+        this.#feeds.delete(kind);
+        this.#onFeed(kind, false);
+      }
     };
   }
 

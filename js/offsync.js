@@ -106,6 +106,29 @@ function dataJSON(value, what) {
   return s;
 }
 
+// recordTexts is JSON.stringify(records) cut into its items' texts (the array's text is them
+// joined by commas in brackets), or null where an item's text alone could differ from its text
+// in the array (not an object, a toJSON, which is told its index) or stringify throws.
+// Objects only: what else putMany refuses, it refuses with dataJSON's text as before. Null too
+// when the first record is small: a text each paid where Go's copies of the data were large
+// (measured: records of 5 KB 5–9% faster, of 100 B 1% slower).
+function recordTexts(records) {
+  if (typeof records.toJSON === 'function') return null;
+  const parts = new Array(records.length);
+  try {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      if (r === null || typeof r !== 'object' || typeof r.toJSON === 'function') return null;
+      parts[i] = JSON.stringify(r);
+      if (i === 0 && parts[0].length < RECORD_TEXTS_MIN) return null;
+    }
+  } catch {
+    return null;
+  }
+  return parts;
+}
+const RECORD_TEXTS_MIN = 1024;
+
 // notJSONAt walks v as JSON.stringify does and returns the first value it would change or
 // refuse ({at: path, why}), or null. Fast for plain data: it allocates only on failure. With
 // ancestors it also finds cycles (only needed after JSON.stringify threw).
@@ -546,7 +569,9 @@ class Client {
   #live = new LiveQueries({
     query: async (kind, queryJSON) => (await this.#direct('query', kind, normalizeQuery(JSON.parse(queryJSON), invalid), () => queryJSON)) ?? JSON.parse(await this.#call('query', kind, queryJSON)),
     getMany: async (kind, ids) => JSON.parse(await this.#call('getMany', kind, JSON.stringify(ids))),
-  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); });
+  }, (e) => { if (e.code !== 'closed') this.#emit('error', { error: e }); },
+  // Go leaves the records out of a local write's change event for a kind nobody watches.
+  (kind, on) => { this.#call('watching', kind, on).catch(() => {}); });
   // Lets the Go runtime's timers go (Node) once no database of it is open.
   #release = null;
   #pushDebounceMs;
@@ -696,7 +721,12 @@ class Client {
 
   async putMany(kind, records) {
     if (!Array.isArray(records)) throw invalid('putMany: records must be an array');
-    return JSON.parse(await this.#callTo('putMany', kind, dataJSON(records, 'records')));
+    const parts = recordTexts(records);
+    if (parts === null) return JSON.parse(await this.#callTo('putMany', kind, dataJSON(records, 'records')));
+    const bad = notJSONAt(records, '');
+    if (bad !== null) throw invalid(`records${bad.at} is ${bad.why}: records hold JSON values only`);
+    // The stored records' data is taken from parts (idbstore.WithTexts), not sent back from Go.
+    return JSON.parse(await this.#callTo('putMany', kind, '[' + parts.join(',') + ']', parts));
   }
 
   async delete(kind, id) {

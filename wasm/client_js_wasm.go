@@ -27,6 +27,8 @@ type client struct {
 	// jobs hands a callTo's work to an idle worker; idle counts the workers waiting.
 	jobs chan func()
 	idle atomic.Int32
+	// watched: the kinds with live queries in offsync.js (watched_js_wasm.go).
+	watched *watchedKinds
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for callTo's work: a reused goroutine keeps
@@ -127,10 +129,10 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 		cfg.Store.Close()
 		return nil, err
 	}
-	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func())}
+	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{}}
 	if f, ok := fns["events"]; ok {
 		ch, _ := eng.Subscribe()
-		go pump(ch, f, c.pumpDone)
+		go pump(ch, f, c.pumpDone, c.watched)
 	} else {
 		close(c.pumpDone)
 	}
@@ -216,7 +218,7 @@ func (c *client) decode(args []js.Value, resolve js.Value) (work, error) {
 		case "put":
 			m = func(a []js.Value) (work, error) {
 				// a[1] is the record's JSON text: what the stored record's data will be, byte for byte.
-				return c.putIn(idbstore.WithCommitted(c.ctx, resolve, arg(a, 1)), a)
+				return c.putIn(idbstore.WithCommitted(c.ctx, resolve, arg(a, 1)), c.hooked(), a)
 			}
 		case "putMany":
 			m = func(a []js.Value) (work, error) { return c.putManyIn(resolve, a) }
@@ -262,6 +264,7 @@ func (c *client) table() map[string]method {
 		"dropParked":      c.idsMethod(c.eng.DropParked),
 		"close":           c.close,
 		"othersChanged":   c.noArgs(c.othersChanged),
+		"watching":        c.watching,
 	}
 }
 
@@ -286,10 +289,18 @@ func (c *client) noArgs(f func(ctx context.Context) (any, error)) method {
 	return func([]js.Value) (work, error) { return func() (any, error) { return f(c.ctx) }, nil }
 }
 
-func (c *client) put(args []js.Value) (work, error) { return c.putIn(c.ctx, args) }
+func (c *client) put(args []js.Value) (work, error) { return c.putIn(c.ctx, false, args) }
 
-// putIn is put with the work's context.
-func (c *client) putIn(ctx context.Context, args []js.Value) (work, error) {
+// hooked reports whether the store calls a local write's WithCommitted hook (idbstore; other
+// stores have no commit to wait for): a write made with one that succeeded has then resolved
+// its Promise already, and its result need not cross to JavaScript again.
+func (c *client) hooked() bool {
+	_, ok := c.store.(*idbstore.Store)
+	return ok
+}
+
+// putIn is put with the work's context; resolved: ctx's hook resolves the Promise (hooked).
+func (c *client) putIn(ctx context.Context, resolved bool, args []js.Value) (work, error) {
 	kind, err := stringArg(args, 0, "put kind")
 	if err != nil {
 		return nil, err
@@ -308,7 +319,7 @@ func (c *client) putIn(ctx context.Context, args []js.Value) (work, error) {
 	}
 	return func() (any, error) {
 		rec, err := c.eng.Put(ctx, kind, core.RawJSON(data), opts)
-		if err != nil {
+		if err != nil || resolved {
 			return nil, err
 		}
 		return string(rec.Data), nil
@@ -337,13 +348,17 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	if err != nil {
 		return nil, core.Errorf(core.CodeInvalid, "putMany records", "bad JSON: %w", err)
 	}
-	ctx := c.ctx
+	ctx, resolved := c.ctx, false
 	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(text, items) {
-		ctx = idbstore.WithCommitted(ctx, resolve, arg(args, 1))
+		ctx, resolved = idbstore.WithCommitted(ctx, resolve, arg(args, 1)), c.hooked()
+		// args[2], from offsync.js: the items' texts, the array text joins (idbstore.WithTexts).
+		if parts := arg(args, 2); parts.Type() == js.TypeObject && parts.Length() == len(items) {
+			ctx = idbstore.WithTexts(ctx, parts, len(items))
+		}
 	}
 	return func() (any, error) {
 		recs, err := c.eng.PutMany(ctx, kind, items)
-		if err != nil {
+		if err != nil || resolved {
 			return nil, err
 		}
 		return recordsJSON(recs), nil

@@ -9,9 +9,10 @@ import (
 // maxEventBatch bounds one crossing so a burst of events is delivered in a few calls.
 const maxEventBatch = 512
 
-// pump forwards engine events to fn, one call per drained batch, as a JSON array. It returns
-// when the engine ends the subscription (Close), after delivering what was queued.
-func pump(ch <-chan core.Event, fn js.Value, done chan<- struct{}) {
+// pump forwards engine events to fn, one call per drained batch, as a JSON array, the records
+// of change events for watched kinds only. It returns when the engine ends the subscription
+// (Close), after delivering what was queued.
+func pump(ch <-chan core.Event, fn js.Value, done chan<- struct{}, watched *watchedKinds) {
 	defer close(done)
 	for ev := range ch {
 		batch := []core.Event{ev}
@@ -27,6 +28,7 @@ func pump(ch <-chan core.Event, fn js.Value, done chan<- struct{}) {
 				break drain
 			}
 		}
+		watched.trim(batch)
 		deliver(fn, encodeBatch(batch))
 	}
 }

@@ -51,7 +51,9 @@ func openMemory(t *testing.T, indexes string) (js.Value, *[]core.Event) {
 
 func TestQueryCountGetManyThroughTheBridge(t *testing.T) {
 	h, events := openMemory(t, `{"note":["n",["tag","n"]]}`)
-	_, err := callClient(t, h, "putMany", "note", `[{"id":"a","n":3,"tag":"x"},{"id":"b","n":1,"tag":"y"},{"id":"c","n":2,"tag":"x"},{"id":"d","tag":"x"}]`)
+	_, err := callClient(t, h, "watching", "note", true) // a live query of note: changes carry their records
+	require.NoError(t, err)
+	_, err = callClient(t, h, "putMany", "note", `[{"id":"a","n":3,"tag":"x"},{"id":"b","n":1,"tag":"y"},{"id":"c","n":2,"tag":"x"},{"id":"d","tag":"x"}]`)
 	require.NoError(t, err)
 	_, err = callClient(t, h, "delete", "note", "b")
 	require.NoError(t, err)
@@ -81,19 +83,34 @@ func TestQueryCountGetManyThroughTheBridge(t *testing.T) {
 	_, err = callClient(t, h, "count", "other", `{}`)
 	assert.Equal(t, core.CodeInvalid, core.CodeOf(err), "unknown kind")
 
-	// Local change events carry the stored records (null for a delete).
-	require.Eventually(t, func() bool { return len(*events) >= 2 }, 5*time.Second, 10*time.Millisecond)
-	var changes []core.Event
-	for _, e := range *events {
-		if e.Type == core.EventChange {
-			changes = append(changes, e)
-		}
+	// Local change events of a watched kind carry the stored records (null for a delete);
+	// once nobody watches, their ids only.
+	changes := func(n int) []core.Event {
+		var out []core.Event
+		require.Eventually(t, func() bool {
+			out = out[:0]
+			for _, e := range *events {
+				if e.Type == core.EventChange {
+					out = append(out, e)
+				}
+			}
+			return len(out) >= n
+		}, 5*time.Second, 10*time.Millisecond)
+		require.Len(t, out, n)
+		return out
 	}
-	require.Len(t, changes, 2)
-	require.Len(t, changes[0].Records, 4)
-	assert.JSONEq(t, `{"id":"a","n":3,"tag":"x"}`, string(changes[0].Records[0]))
-	assert.Equal(t, []string{"b"}, changes[1].IDs)
-	assert.Equal(t, "null", string(changes[1].Records[0]))
+	got := changes(2)
+	require.Len(t, got[0].Records, 4)
+	assert.JSONEq(t, `{"id":"a","n":3,"tag":"x"}`, string(got[0].Records[0]))
+	assert.Equal(t, []string{"b"}, got[1].IDs)
+	assert.Equal(t, "null", string(got[1].Records[0]))
+	_, err = callClient(t, h, "watching", "note", false)
+	require.NoError(t, err)
+	_, err = callClient(t, h, "putMany", "note", `[{"id":"e"},{"id":"f"}]`)
+	require.NoError(t, err)
+	got = changes(3)
+	assert.Equal(t, []string{"e", "f"}, got[2].IDs)
+	assert.Nil(t, got[2].Records, "nobody watches note")
 }
 
 func TestIndexOptions(t *testing.T) {

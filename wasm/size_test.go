@@ -74,9 +74,14 @@ import (
 // -1.0 KB (bytes.Contains gone from core/rest), an Ack's thin rows +2.0 KB, the start's thin
 // outbox and one clock read per batch +0.6 KB: 1,290,612 B together. (Pages written ahead of
 // their reads, +2.8 KB for 1.5% of a pull, were not kept: docs/DESIGN.md "Pull".)
+// Then putMany's round three (branch putmany3, no new import; gzip -9 of each step):
+// change events without records for unwatched kinds and no result after a commit-resolved
+// write +1.5 KB, one pass to validate a record and read its id (jsonscan.ValidObjectMeta)
+// +2.9 KB, large putMany's rows named by offsync.js's texts (idbstore.WithTexts) +1.9 KB:
+// 1,296,703 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_291_100
+const wasmGzipBudget = 1_297_200
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

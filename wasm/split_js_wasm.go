@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"unsafe"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/internal/jsonscan"
@@ -15,7 +16,9 @@ var errNotArray = errors.New("not a JSON array")
 // then decode) before the engine validates every record once more. It checks the array's own
 // structure (jsonscan.SplitArray); each item's JSON is the engine's to validate.
 func splitArray(s string) ([]core.RawJSON, error) {
-	b := []byte(s)
+	// The items share s's memory instead of a copy (a batch of large records is megabytes):
+	// nothing writes to them, and the engine copies what it keeps (Engine.PutMany).
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	raw, next, ok := jsonscan.SplitArray(b, jsonscan.SkipWS(b, 0))
 	if !ok || jsonscan.SkipWS(b, next) != len(b) {
 		return nil, errNotArray

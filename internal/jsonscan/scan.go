@@ -117,10 +117,11 @@ func (m *Meta) set(f int, v *string) {
 
 func whichField(key []byte) int {
 	for f, k := range metaKeys {
-		// An ASCII first byte that differs from the name's in any case rules the name out
-		// before the two calls: most of a record's keys are decided by it (a pull scans
-		// every key of every item).
-		if k == "" || len(key) == 0 || key[0] < utf8.RuneSelf && lower(key[0]) != lower(k[0]) {
+		// No meta key holds a k or an s, the only ASCII letters a non-ASCII rune folds to
+		// (FoldEqual), so a key that equals or folds to one has its length; and an ASCII
+		// first byte that differs in any case rules it out before the two calls (a pull
+		// scans every key of every item).
+		if len(key) != len(k) || k == "" || key[0] < utf8.RuneSelf && lower(key[0]) != lower(k[0]) {
 			continue
 		}
 		if string(key) == k {

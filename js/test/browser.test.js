@@ -327,3 +327,32 @@ test('a dedicated Web Worker hosts the client with IndexedDB; the page sees its 
     await context.close();
   }
 });
+
+// putMany hands IndexedDB its records' JSON texts as offsync.js made them (idbstore.WithTexts):
+// what is stored and read back is what JSON.stringify gave, whatever the records hold.
+test('IndexedDB storage: putMany stores its records as JSON.stringify gives them', async () => {
+  const context = await h.browser.newContext();
+  try {
+    const page = await newPage(context);
+    await openIn(page, cfgFor());
+    const r = await page.evaluate(async () => {
+      // The first record large: smaller ones go as one text (offsync.js recordTexts).
+      const recs = [
+        { id: 'u2', big: 'ü'.repeat(3000), arr: [new Date(1)] },
+        { id: 'u1', s: 'é😀\u2028"\\', d: new Date(0), n: { a: [1, null, 'x', { deep: true }] }, gone: undefined },
+        { id: 'u3', url: new URL('https://example.com/a?b') },
+      ];
+      const many = await window.db.putMany('note', recs);
+      const back = await Promise.all(recs.map((x) => window.db.get('note', x.id)));
+      const old = { id: 'u4', toJSON: (k) => ({ id: 'u4', key: k }) }; // a toJSON, told its index
+      const odd = await window.db.putMany('note', [old]);
+      return { want: JSON.parse(JSON.stringify(recs)), many, back, odd, oddBack: await window.db.get('note', 'u4') };
+    });
+    assert.deepEqual(r.many, r.want);
+    assert.deepEqual(r.back, r.want);
+    assert.deepEqual(r.odd, [{ id: 'u4', key: '0' }]);
+    assert.deepEqual(r.oddBack, { id: 'u4', key: '0' });
+  } finally {
+    await context.close();
+  }
+});

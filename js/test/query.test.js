@@ -184,6 +184,25 @@ test('live.js: a whole-kind watch over many records reads nothing for carried ch
   live.stop();
 });
 
+// offsync.js tells sync.wasm which kinds have live queries (their changes carry records).
+test('live.js: onFeed hears the first watch of a kind start and its last one stop', async () => {
+  const heard = [];
+  const live = new LiveQueries(fakeSource(rng(SEED), new Map()), (e) => { throw e; }, (kind, on) => heard.push([kind, on]));
+  const stopA = live.watch('note', undefined, Error, () => {});
+  const stopB = live.watch('note', { limit: 1 }, Error, () => {});
+  const stopC = live.watch('task', undefined, Error, () => {});
+  assert.deepEqual(heard, [['note', true], ['task', true]]);
+  stopA();
+  assert.equal(heard.length, 2, 'another watch of note runs');
+  stopB();
+  stopC();
+  const stopD = live.watch('note', undefined, Error, () => {});
+  assert.deepEqual(heard.slice(2), [['note', false], ['task', false], ['note', true]]);
+  stopD();
+  await settle();
+  live.stop();
+});
+
 // One random step against a database: writes, deletes and pulls (the server's data written by
 // another device of the same user), as the differential and live tests share them.
 async function randomStep(r, db, other, step) {

@@ -1,0 +1,57 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+// TestWithTextsStoresTheCallsTexts: a row whose data is its entity's last write of the call
+// stores that write's text from the call's texts (marked here by a field the data lacks, which
+// a caller never does: the texts are the writes' data); a tombstone, a record that is not the
+// write's data and a call whose texts do not match its writes in number store Go's copy.
+func TestWithTextsStoresTheCallsTexts(t *testing.T) {
+	ctx := testCtx(t)
+	s := openAt(t, freshName(t))
+	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "d", `{"id":"d"}`, "op-0")})
+	require.NoError(t, err)
+
+	writes := []core.LocalWrite{
+		upsert("note", "a", `{"id":"a"}`, "op-1"),
+		upsert("note", "b", `{"id":"b","v":1}`, "op-2"),
+		upsert("note", "b", `{"id":"b","v":2}`, "op-3"),
+		upsert("note", "c", `{"id":"c"}`, "op-4"),
+		{Kind: "note", ID: "c", Delete: true, OpID: "op-5"},
+		{Kind: "note", ID: "d", Delete: true, OpID: "op-6"},
+	}
+	texts := []any{`{"id":"a","t":1}`, `{"id":"b","t":2}`, `{"id":"b","v":2,"t":3}`, `{"id":"c","t":4}`, "", ""}
+	_, err = s.WriteLocal(WithTexts(ctx, js.ValueOf(texts), len(writes)), writes)
+	require.NoError(t, err)
+	want := map[string]string{"a": `{"id":"a","t":1}`, "b": `{"id":"b","v":2,"t":3}`}
+	for id, data := range want {
+		r, ok, err := s.Get(ctx, "note", id)
+		require.NoError(t, err)
+		require.True(t, ok, id)
+		assert.Equal(t, data, string(r.Data), id)
+	}
+	for _, id := range []string{"c", "d"} {
+		r, ok, err := s.Get(ctx, "note", id)
+		require.NoError(t, err)
+		require.True(t, ok, id)
+		assert.True(t, r.Deleted, id)
+	}
+
+	_, err = s.WriteLocal(WithTexts(ctx, js.ValueOf([]any{`{"id":"e","t":1}`}), 1), []core.LocalWrite{
+		upsert("note", "e", `{"id":"e"}`, "op-7"), upsert("note", "f", `{"id":"f"}`, "op-8"),
+	})
+	require.NoError(t, err)
+	r, _, err := s.Get(ctx, "note", "e")
+	require.NoError(t, err)
+	assert.Equal(t, `{"id":"e"}`, string(r.Data), "texts of another number of writes are not used")
+}

@@ -1,0 +1,66 @@
+package jsonscan
+
+import "unicode/utf8"
+
+// ValidObjectMeta is Valid and ScanMeta in one pass, for a caller that needs both of a
+// record (core.ValidateObject: every local write): valid reports whether b is one JSON value
+// that is an object; when it is, m and ok are what ScanMeta(b) gives (m means nothing when ok
+// is false). FuzzValidObjectMeta holds it to the two.
+func ValidObjectMeta(b []byte) (m Meta, ok, valid bool) {
+	i := SkipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return m, false, false
+	}
+	i = SkipWS(b, i+1)
+	ok = true
+	if i < len(b) && b[i] == '}' {
+		return m, true, SkipWS(b, i+1) == len(b)
+	}
+	for {
+		key, _, plain := PlainString(b, i)
+		i, valid = member(b, i)
+		if !valid {
+			return m, false, false
+		}
+		start := i
+		if i, valid = ValidValue(b, i, 1); !valid {
+			return m, false, false
+		}
+		if ok {
+			ok = plain && metaField(&m, key, b[start:i])
+		}
+		i = SkipWS(b, i)
+		if i >= len(b) {
+			return m, false, false
+		}
+		switch b[i] {
+		case ',':
+			i = SkipWS(b, i+1)
+		case '}':
+			return m, ok, SkipWS(b, i+1) == len(b)
+		default:
+			return m, false, false
+		}
+	}
+}
+
+// metaField notes the valid member key: v in m as ScanMeta does, false where ScanMeta gives up.
+func metaField(m *Meta, key, v []byte) bool {
+	f := whichField(key)
+	switch {
+	case f == fieldUnsure:
+		return false
+	case f == fieldOther:
+		return true
+	case string(v) == "null":
+		m.set(f, nil)
+		return true
+	}
+	s, next, ok := PlainString(v, 0)
+	if !ok || next != len(v) || !utf8.Valid(s) {
+		return false // encoding/json would replace invalid UTF-8
+	}
+	str := string(s)
+	m.set(f, &str)
+	return true
+}
