@@ -78,10 +78,11 @@ import (
 // change events without records for unwatched kinds and no result after a commit-resolved
 // write +1.5 KB, one pass to validate a record and read its id (jsonscan.ValidObjectMeta)
 // +2.9 KB, large putMany's rows named by offsync.js's texts (idbstore.WithTexts) +1.9 KB:
-// 1,296,703 B.
+// 1,296,703 B. Merged with session 10's other branches (the fetch Doer's one-step read of a
+// known-length answer, JSON strings scanned eight bytes at a time): 1,297,268 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_297_200
+const wasmGzipBudget = 1_297_800
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
