@@ -16,7 +16,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // incrementalReps: an incremental pull is short (~50-80 ms), so its median needs more runs.
 export const FULL = {
   reps: 3, incrementalReps: 9, main: 100_000, otherSizes: [10_000, 300_000], incremental: 1_000, writes: 10_000,
-  putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 9, openReps: 5,
+  putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 31, openReps: 5,
   pageSize: 500, pushBatchSize: 100,
   queryRecords: 100_000, queryGroups: 1000, queryReps: 5, querySamples: 15, queryBatch: 10, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200, watchReps: 11,
 };
@@ -205,7 +205,8 @@ export async function runBench(opts = {}) {
       }
     }
 
-    // 6. No-op sync of a synced store with several kinds.
+    // 6. No-op sync of a synced store with several kinds. A sync takes ~13 ms and a side's
+    // runs spread over 10–16 ms with the machine: 31 runs, so that the medians hold still.
     const noopSteps = run('noop');
     for (const side of noopSteps ? sides : []) {
       await call('open', side, `${side}-noop`, noopKinds);
