@@ -37,10 +37,8 @@ func splitPage(b []byte) (body pullBody, ok bool) {
 		case "nextPageToken":
 			body.NextPageToken, next, ok = stringOrNull(b, i)
 		default:
-			if jsonscan.FoldEqual(k, "items") || jsonscan.FoldEqual(k, "nextPageToken") {
-				return i, false // encoding/json would match it: left to the slow path
-			}
-			next, ok = jsonscan.ValidValue(b, i, 1)
+			// A key encoding/json would match to one of them is left to the slow path.
+			next, ok = skipOther(b, k, i, 1, "items", "nextPageToken")
 		}
 		return next, ok
 	})
