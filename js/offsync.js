@@ -100,6 +100,12 @@ function dataJSON(value, what) {
     // A cycle or a BigInt: the slow walk names where.
     s = undefined;
   }
+  return checkedJSON(value, what, s);
+}
+
+// checkedJSON returns s, value's JSON text (undefined: JSON.stringify threw), or refuses value
+// as dataJSON does.
+function checkedJSON(value, what, s) {
   const bad = s === undefined ? notJSONAt(value, '', []) : notJSONAt(value, '');
   if (bad !== null) throw invalid(`${what}${bad.at} is ${bad.why}: records hold JSON values only`);
   if (s === undefined) throw invalid(`${what} is not a JSON value`);
@@ -723,10 +729,8 @@ class Client {
     if (!Array.isArray(records)) throw invalid('putMany: records must be an array');
     const parts = recordTexts(records);
     if (parts === null) return JSON.parse(await this.#callTo('putMany', kind, dataJSON(records, 'records')));
-    const bad = notJSONAt(records, '');
-    if (bad !== null) throw invalid(`records${bad.at} is ${bad.why}: records hold JSON values only`);
     // The stored records' data is taken from parts (idbstore.WithTexts), not sent back from Go.
-    return JSON.parse(await this.#callTo('putMany', kind, '[' + parts.join(',') + ']', parts));
+    return JSON.parse(await this.#callTo('putMany', kind, checkedJSON(records, 'records', '[' + parts.join(',') + ']'), parts));
   }
 
   async delete(kind, id) {
