@@ -104,7 +104,13 @@ func (s *subscriber) push(ev Event, closing bool) {
 
 func (s *subscriber) pushAll(evs []Event) {
 	s.mu.Lock()
-	s.queue = append(s.queue, evs...)
+	if len(s.queue) == 0 {
+		// Queued as it is (capped, so a later append copies): every subscriber only reads it,
+		// and a copy per answer was 400 B per pushed op.
+		s.queue = evs[:len(evs):len(evs)]
+	} else {
+		s.queue = append(s.queue, evs...)
+	}
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:

@@ -169,7 +169,7 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 		if c := v.Index(4).Int(); c >= 0 {
 			count = c
 		}
-		if wait, err = decodeOps(wait, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+		if wait, err = decodeOps(wait, t.js, v.Index(1), v.Index(3).Bool()); err != nil {
 			return nil, -1, err
 		}
 		full := v.Index(0).Bool()
@@ -261,13 +261,14 @@ func sortBySeq(ops []core.Op) {
 	})
 }
 
-// decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.
-func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
+// decodeOps appends the ops of a helper's opsText result (the JS string text) to out;
+// missing ones are skipped.
+func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op, error) {
 	if framed {
-		return unframeOps(out, text)
+		return unframeOps(out, h.bytes(text))
 	}
 	var vals []*opValue
-	if err := decodeJSON(text, &vals); err != nil {
+	if err := decodeJSON(text.String(), &vals); err != nil {
 		return out, err
 	}
 	for _, v := range vals {

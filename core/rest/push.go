@@ -149,5 +149,5 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 		// A web page, even an empty one, is a portal's or proxy's answer, not the server's.
 		return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
 	}
-	return t.opResult(ctx, name, op, resp, serverTime(resp), resp.Status, resp.Body, resp.Body, false)
+	return t.opResult(ctx, name, op, resp, serverTime(resp), resp.Status, resp.Body, resp.Body, nil)
 }
