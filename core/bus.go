@@ -15,8 +15,12 @@ type subscriber struct {
 	wake chan struct{} // capacity 1: "the queue or closing changed"
 	quit chan struct{} // closed by the unsubscribe function: stop at once
 
-	mu      sync.Mutex
-	queue   []Event
+	mu sync.Mutex
+	// queue holds the events not delivered yet, in runs in emit order: a run emitAll queued
+	// is shared by every subscriber and only read (a copy of each answer's per-op events was
+	// 400 B per pushed op); own says the last run is this subscriber's, which emit appends to.
+	queue   [][]Event
+	own     bool
 	closing bool // deliver what is queued, then close out
 }
 
@@ -90,10 +94,13 @@ func (b *bus) close() {
 
 func (s *subscriber) push(ev Event, closing bool) {
 	s.mu.Lock()
-	if closing {
+	switch {
+	case closing:
 		s.closing = true
-	} else {
-		s.queue = append(s.queue, ev)
+	case s.own:
+		s.queue[len(s.queue)-1] = append(s.queue[len(s.queue)-1], ev)
+	default:
+		s.queue, s.own = append(s.queue, []Event{ev}), true
 	}
 	s.mu.Unlock()
 	select {
@@ -104,13 +111,7 @@ func (s *subscriber) push(ev Event, closing bool) {
 
 func (s *subscriber) pushAll(evs []Event) {
 	s.mu.Lock()
-	if len(s.queue) == 0 {
-		// Queued as it is (capped, so a later append copies): every subscriber only reads it,
-		// and a copy per answer was 400 B per pushed op.
-		s.queue = evs[:len(evs):len(evs)]
-	} else {
-		s.queue = append(s.queue, evs...)
-	}
+	s.queue, s.own = append(s.queue, evs), false
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -124,17 +125,19 @@ func (s *subscriber) deliver() {
 	defer close(s.out)
 	for {
 		s.mu.Lock()
-		batch, closing := s.queue, s.closing
-		s.queue = nil
+		runs, closing := s.queue, s.closing
+		s.queue, s.own = nil, false
 		s.mu.Unlock()
-		for _, ev := range batch {
-			select {
-			case s.out <- ev:
-			case <-s.quit:
-				return
+		for _, run := range runs {
+			for _, ev := range run {
+				select {
+				case s.out <- ev:
+				case <-s.quit:
+					return
+				}
 			}
 		}
-		if len(batch) > 0 {
+		if len(runs) > 0 {
 			continue
 		}
 		if closing {

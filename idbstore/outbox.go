@@ -320,11 +320,7 @@ func raiseWatermarks(t *txn, acks []core.Ack) error {
 	for k, wm := range wms {
 		pairs = append(pairs, []any{k, float64(wm)}) // exact: a watermark is at most 2^53-1
 	}
-	entries := make([][]any, len(written))
-	for i, w := range written {
-		entries[i] = []any{w.Kind, w.ID, float64(w.Watermark), w.Version}
-	}
-	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(entries)})
+	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(written)})
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack
