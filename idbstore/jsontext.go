@@ -29,8 +29,6 @@ func jsonText(v any) string {
 		b = appendKeys(nil, x)
 	case [][]any:
 		b = jsonv.AppendList(nil, x, appendAnys)
-	case []storekit.AckWrite:
-		b = jsonv.AppendList(make([]byte, 0, ackWritesSize(x)), x, appendAckWrite)
 	case []recordValue:
 		b = jsonv.AppendList(nil, x, appendRecordValue)
 	case []opValue:
@@ -49,29 +47,26 @@ func jsonText(v any) string {
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
 
-// appendAckWrite writes an Ack's written record as H.raiseWatermarks takes it, [kind, id,
-// watermark, version]; typed, where a list of []any per record (boxed, the watermark a
-// float64 to format) was a twentieth of a push's Go allocation. The watermark, at most
-// 2^53-1, is written as encoding/json writes that float64: its integer digits.
-func appendAckWrite(b []byte, w storekit.AckWrite) []byte {
-	b = append(b, '[')
-	b = jsonv.AppendString(b, w.Kind)
-	b = append(b, ',')
-	b = jsonv.AppendString(b, w.ID)
-	b = append(b, ',')
-	b = appendInt(b, w.Watermark)
-	b = append(b, ',')
-	b = jsonv.AppendString(b, w.Version)
-	return append(b, ']')
-}
-
-// ackWritesSize is about appendAckWrite's length of ws (plain strings: exactly).
-func ackWritesSize(ws []storekit.AckWrite) int {
+// ackWritesText writes an Ack's written records as H.raiseWatermarks takes them, a list of
+// [kind, id, watermark, version]; typed, where a list of []any per record (boxed, the
+// watermark a float64 to format) was a twentieth of a push's Go allocation. A watermark, at
+// most 2^53-1, is written as encoding/json writes it as a float64: its integer digits.
+func ackWritesText(ws []storekit.AckWrite) string {
 	n := 2
 	for _, w := range ws {
-		n += len(w.Kind) + len(w.ID) + len(w.Version) + 30
+		n += len(w.Kind) + len(w.ID) + len(w.Version) + 30 // exact room for plain strings
 	}
-	return n
+	b := append(make([]byte, 0, n), '[')
+	for i, w := range ws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonv.AppendStrings(b, []string{w.Kind, w.ID}) // ["kind","id"], then its ] becomes ,
+		b[len(b)-1] = ','
+		b = append(appendInt(b, w.Watermark), ',')
+		b = append(jsonv.AppendString(b, w.Version), ']')
+	}
+	return string(append(b, ']'))
 }
 
 // appendAnys writes a list of strings, string lists and booleans (index declarations, orders).

@@ -320,7 +320,7 @@ func raiseWatermarks(t *txn, acks []core.Ack) error {
 	for k, wm := range wms {
 		pairs = append(pairs, []any{k, float64(wm)}) // exact: a watermark is at most 2^53-1
 	}
-	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(written)})
+	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: ackWritesText(written)})
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack

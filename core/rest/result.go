@@ -84,6 +84,7 @@ func ackedRecord(op core.Op, data core.RawJSON, scan *dataScan) *core.Record {
 type dataScan struct {
 	meta   jsonscan.Meta
 	metaOK bool
+	_      [0]func() // never compared: no equality code for it in sync.wasm
 }
 
 // conflictFetched completes a 409 that carries no record (a seed-style server may send only
