@@ -15,12 +15,8 @@ type subscriber struct {
 	wake chan struct{} // capacity 1: "the queue or closing changed"
 	quit chan struct{} // closed by the unsubscribe function: stop at once
 
-	mu sync.Mutex
-	// queue holds the events not delivered yet, in runs in emit order: a run emitAll queued
-	// is shared by every subscriber and only read (a copy of each answer's per-op events was
-	// 400 B per pushed op); own says the last run is this subscriber's, which emit appends to.
-	queue   [][]Event
-	own     bool
+	mu      sync.Mutex
+	queue   []Event
 	closing bool // deliver what is queued, then close out
 }
 
@@ -94,13 +90,10 @@ func (b *bus) close() {
 
 func (s *subscriber) push(ev Event, closing bool) {
 	s.mu.Lock()
-	switch {
-	case closing:
+	if closing {
 		s.closing = true
-	case s.own:
-		s.queue[len(s.queue)-1] = append(s.queue[len(s.queue)-1], ev)
-	default:
-		s.queue, s.own = append(s.queue, []Event{ev}), true
+	} else {
+		s.queue = append(s.queue, ev)
 	}
 	s.mu.Unlock()
 	select {
@@ -111,7 +104,7 @@ func (s *subscriber) push(ev Event, closing bool) {
 
 func (s *subscriber) pushAll(evs []Event) {
 	s.mu.Lock()
-	s.queue, s.own = append(s.queue, evs), false
+	s.queue = append(s.queue, evs...)
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -125,19 +118,17 @@ func (s *subscriber) deliver() {
 	defer close(s.out)
 	for {
 		s.mu.Lock()
-		runs, closing := s.queue, s.closing
-		s.queue, s.own = nil, false
+		batch, closing := s.queue, s.closing
+		s.queue = nil
 		s.mu.Unlock()
-		for _, run := range runs {
-			for _, ev := range run {
-				select {
-				case s.out <- ev:
-				case <-s.quit:
-					return
-				}
+		for _, ev := range batch {
+			select {
+			case s.out <- ev:
+			case <-s.quit:
+				return
 			}
 		}
-		if len(runs) > 0 {
+		if len(batch) > 0 {
 			continue
 		}
 		if closing {

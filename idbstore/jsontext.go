@@ -61,10 +61,14 @@ func ackWritesText(ws []storekit.AckWrite) string {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsonv.AppendStrings(b, []string{w.Kind, w.ID}) // ["kind","id"], then its ] becomes ,
-		b[len(b)-1] = ','
-		b = append(appendInt(b, w.Watermark), ',')
-		b = append(jsonv.AppendString(b, w.Version), ']')
+		b = append(b, '[')
+		for j, s := range [...]string{w.Kind, w.ID, w.Version} { // one AppendString: sync.wasm's size
+			if j == 2 {
+				b = append(appendInt(b, w.Watermark), ',')
+			}
+			b = append(jsonv.AppendString(b, s), ',')
+		}
+		b[len(b)-1] = ']'
 	}
 	return string(append(b, ']'))
 }

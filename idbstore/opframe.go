@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"bytes"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -45,15 +44,6 @@ func unframeOps(out []core.Op, buf []byte) ([]core.Op, error) {
 	if len(buf) == 0 {
 		return out, nil
 	}
-	// Room for every line at once: grown by appends, a push's ops were allocated about twice.
-	// (A loop, not bytes.Count: that brings bytes.Index into sync.wasm, 1 KB of gzip.)
-	n := 1
-	for _, c := range buf {
-		if c == recSep[0] {
-			n++
-		}
-	}
-	out = slices.Grow(out, n)
 	for off := 0; off <= len(buf); {
 		end := bytes.IndexByte(buf[off:], recSep[0])
 		if end < 0 {

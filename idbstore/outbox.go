@@ -169,6 +169,9 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 		if c := v.Index(4).Int(); c >= 0 {
 			count = c
 		}
+		// Room for the page's ops (a row holds one, most often) at once: grown by appends, a
+		// push's claimed ops were allocated about twice.
+		wait = slices.Grow(wait, n)
 		if wait, err = decodeOps(wait, t.js, v.Index(1), v.Index(3).Bool()); err != nil {
 			return nil, -1, err
 		}
