@@ -88,6 +88,9 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 // skipVanished notes the heads that left the outbox before they were marked (or that a store
 // failed to mark) as answered, so that no later pass picks them again.
 func (st *runState) skipVanished(heads, sendable []Op) {
+	if len(sendable) == len(heads) {
+		return // MarkInFlight returns a subset of heads: all of them
+	}
 	kept := make(map[string]bool, len(sendable))
 	for _, o := range sendable {
 		kept[o.OpID] = true

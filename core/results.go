@@ -13,7 +13,9 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 		return nil, nil, Errorf(CodeProtocol, "push", "%d results for %d ops", len(results), len(ops))
 	}
 	var (
-		acks      []Ack
+		// Sized for an answer of acknowledgements (the usual one): grown by appends, acks were
+		// a twentieth of a push's Go allocation.
+		acks      = make([]Ack, 0, len(ops))
 		parks     []ParkedOp
 		conflicts []Ack
 		blind     []Op // acknowledged without the server's record (learn.go)
@@ -79,12 +81,14 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 	return retry, lastErr, nil
 }
 
-// resultRecord is the server record of a result, checked and with its kind set.
+// resultRecord is the server record of a result, checked and with its kind set. Its Data is
+// not copied: the engine only reads it, and Store.Ack copies what it keeps (storekit's
+// applyAcks); a copy here was a twentieth of a push's Go allocation (PushResult.Record).
 func resultRecord(op Op, r PushResult) (*Record, error) {
 	if r.Record == nil {
 		return nil, nil
 	}
-	rec := CloneRecord(*r.Record)
+	rec := *r.Record
 	if rec.ID != op.EntityID {
 		return nil, Errorf(CodeProtocol, "push "+opName(op), "the server answered with record %q", rec.ID)
 	}

@@ -75,7 +75,7 @@ func (s PushStatus) String() string {
 type PushResult struct {
 	OpID       string
 	Status     PushStatus
-	Record     *Record // see PushStatus; its Data checked as JSON, as a pulled item's (Store.Ack checks only its shape)
+	Record     *Record // see PushStatus; its Data checked as JSON, as a pulled item's (Store.Ack checks only its shape), and the caller's: a Transport does not reuse its memory
 	HTTPStatus int
 	Message    string // the server's message for rejections
 	Err        error  // categorised cause for PushRetry (with RetryAfter when the server said so)

@@ -147,7 +147,7 @@ func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []s
 	if err != nil {
 		return nil, -1, err
 	}
-	got, err := decodeLoaded(v, len(uniq))
+	got, err := decodeLoaded(t.js, v, len(uniq))
 	if err != nil {
 		return nil, -1, err
 	}

@@ -5,6 +5,7 @@ package idbstore
 import (
 	"strconv"
 
+	"github.com/offsync/offsync/core/storekit"
 	"github.com/offsync/offsync/internal/jsonv"
 )
 
@@ -45,6 +46,32 @@ func jsonText(v any) string {
 }
 
 func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }
+
+// ackWritesText writes an Ack's written records as H.raiseWatermarks takes them, a list of
+// [kind, id, watermark, version]; typed, where a list of []any per record (boxed, the
+// watermark a float64 to format) was a twentieth of a push's Go allocation. A watermark, at
+// most 2^53-1, is written as encoding/json writes it as a float64: its integer digits.
+func ackWritesText(ws []storekit.AckWrite) string {
+	n := 2
+	for _, w := range ws {
+		n += len(w.Kind) + len(w.ID) + len(w.Version) + 30 // exact room for plain strings
+	}
+	b := append(make([]byte, 0, n), '[')
+	for i, w := range ws {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for j, s := range [...]string{w.Kind, w.ID, w.Version} { // one AppendString: sync.wasm's size
+			if j == 2 {
+				b = append(appendInt(b, w.Watermark), ',')
+			}
+			b = append(jsonv.AppendString(b, s), ',')
+		}
+		b[len(b)-1] = ']'
+	}
+	return string(append(b, ']'))
+}
 
 // appendAnys writes a list of strings, string lists and booleans (index declarations, orders).
 func appendAnys(b []byte, list []any) []byte {

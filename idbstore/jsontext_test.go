@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/storekit"
 	"github.com/stretchr/testify/require"
 )
 
@@ -121,6 +122,11 @@ func TestJSONTextAgreesWithEncodingJSON(t *testing.T) {
 		sameAsMarshal(t, anys, jsonText(anys))
 		s := rs(r)
 		sameAsMarshal(t, s, jsonText(s))
+		// An Ack's written records as the [kind, id, watermark, version] lists they were
+		// written as before (the watermark a float64): H.raiseWatermarks reads the same text.
+		ws := []storekit.AckWrite{{Kind: rs(r), ID: rs(r), Watermark: r.Int64N(1 << 53), Version: rs(r)}, {Kind: "k", ID: "i", Watermark: 1<<53 - 1, Version: "v"}}
+		sameAsMarshal(t, [][]any{{ws[0].Kind, ws[0].ID, float64(ws[0].Watermark), ws[0].Version}, {"k", "i", float64(1<<53 - 1), "v"}}, ackWritesText(ws))
+		sameAsMarshal(t, [][]any{}, ackWritesText(nil))
 	}
 }
 

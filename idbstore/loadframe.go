@@ -31,7 +31,7 @@ type loadedJSON struct {
 // line per key and an empty line for an absent one; the ops of all keys as in opframe.go,
 // with their counts per key) or JSON. Framing spares encoding/json the records and payloads
 // an Ack or a local write reads back (most of that decode's time in a push profile).
-func decodeLoaded(v js.Value, n int) (loaded, error) {
+func decodeLoaded(h *helpers, v js.Value, n int) (loaded, error) {
 	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n), thin: make([]bool, n)}
 	if !v.Index(0).Bool() {
 		var j loadedJSON
@@ -56,7 +56,7 @@ func decodeLoaded(v js.Value, n int) (loaded, error) {
 	if err := unframeRecordSlots(got.recs, v.Index(1).String()); err != nil {
 		return got, err
 	}
-	ops, err := unframeOps(nil, v.Index(2).String())
+	ops, err := unframeOps(nil, h.bytes(v.Index(2)))
 	if err != nil {
 		return got, err
 	}

@@ -38,13 +38,12 @@ const (
 	opFields // how many fields a framed op has
 )
 
-// unframeOps appends the framed ops of text to out. An empty line stands for a missing op and
-// is skipped.
-func unframeOps(out []core.Op, text string) ([]core.Op, error) {
-	if text == "" {
+// unframeOps appends the framed ops of buf to out; their payloads share buf's memory. An
+// empty line stands for a missing op and is skipped.
+func unframeOps(out []core.Op, buf []byte) ([]core.Op, error) {
+	if len(buf) == 0 {
 		return out, nil
 	}
-	buf := []byte(text)
 	for off := 0; off <= len(buf); {
 		end := bytes.IndexByte(buf[off:], recSep[0])
 		if end < 0 {

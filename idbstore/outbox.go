@@ -169,7 +169,10 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 		if c := v.Index(4).Int(); c >= 0 {
 			count = c
 		}
-		if wait, err = decodeOps(wait, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+		// Room for the page's ops (a row holds one, most often) at once: grown by appends, a
+		// push's claimed ops were allocated about twice.
+		wait = slices.Grow(wait, n)
+		if wait, err = decodeOps(wait, t.js, v.Index(1), v.Index(3).Bool()); err != nil {
 			return nil, -1, err
 		}
 		full := v.Index(0).Bool()
@@ -261,13 +264,14 @@ func sortBySeq(ops []core.Op) {
 	})
 }
 
-// decodeOps appends the ops of a helper's opsText result to out; missing ones are skipped.
-func decodeOps(out []core.Op, text string, framed bool) ([]core.Op, error) {
+// decodeOps appends the ops of a helper's opsText result (the JS string text) to out;
+// missing ones are skipped.
+func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op, error) {
 	if framed {
-		return unframeOps(out, text)
+		return unframeOps(out, h.bytes(text))
 	}
 	var vals []*opValue
-	if err := decodeJSON(text, &vals); err != nil {
+	if err := decodeJSON(text.String(), &vals); err != nil {
 		return out, err
 	}
 	for _, v := range vals {
@@ -319,11 +323,7 @@ func raiseWatermarks(t *txn, acks []core.Ack) error {
 	for k, wm := range wms {
 		pairs = append(pairs, []any{k, float64(wm)}) // exact: a watermark is at most 2^53-1
 	}
-	entries := make([][]any, len(written))
-	for i, w := range written {
-		entries[i] = []any{w.Kind, w.ID, float64(w.Watermark), w.Version}
-	}
-	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: jsonText(entries)})
+	return t.fire(t.js.raiseWatermarks, t.raw, raiseWatermarksArgs{Pairs: jsonText(pairs), Written: ackWritesText(written)})
 }
 
 // refuseMisplacedAcks refuses an ack whose op id is pending on another entity than the ack

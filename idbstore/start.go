@@ -32,7 +32,7 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 	}
 	var r core.StartReads
 	if !v.Index(0).Bool() {
-		if r.Outbox, err = decodeOps([]core.Op{}, v.Index(1).String(), v.Index(3).Bool()); err != nil {
+		if r.Outbox, err = decodeOps([]core.Op{}, s.js, v.Index(1), v.Index(3).Bool()); err != nil {
 			return core.StartReads{}, classify(op, err)
 		}
 		sortBySeq(r.Outbox)

@@ -192,11 +192,13 @@ func TestKindFuncs(t *testing.T) {
 func TestEventsCarryTheSeedFields(t *testing.T) {
 	err := &core.Error{Code: core.CodeServer, Retryable: true, Msg: "HTTP 503", HTTPStatus: 503}
 	var got []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(encodeBatch([]core.Event{
+	// Into a used buffer, as the pump's second batch is.
+	text, _ := encodeBatch([]byte("[stale]"), []core.Event{
 		{Type: core.EventOperationFailed, Kind: "note", ID: "n1", OpID: "op1", StatusCode: 503, Err: err},
 		{Type: core.EventError, Phase: "pull", StatusCode: 503, Err: err},
 		{Type: core.EventDataMerged, Kind: "note", ID: "n1", LocalFields: []string{"a"}, ServerFields: []string{"b"}},
-	})), &got))
+	})
+	require.NoError(t, json.Unmarshal([]byte(text), &got))
 	require.Len(t, got, 3)
 	assert.Equal(t, map[string]any{"type": "operationFailed", "kind": "note", "id": "n1", "opId": "op1", "statusCode": 503.0,
 		"error": map[string]any{"code": "server", "retryable": true, "message": "server: HTTP 503"}}, got[0])

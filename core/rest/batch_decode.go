@@ -94,8 +94,14 @@ func resultField(b []byte, key string, i int, r *batchResult) (int, bool) {
 		r.StatusCode = n
 		return next, err == nil
 	case "data":
+		if i < len(b) && b[i] == '{' {
+			// A record: checked and its metadata read in one pass (ackedRecord uses it).
+			next, m, metaOK, ok := jsonscan.ValidObjectMetaAt(b, i, resultDepth)
+			r.Data, r.scan = core.RawJSON(b[i:next:next]), dataScan{meta: m, metaOK: metaOK}
+			return next, ok
+		}
 		next, ok := jsonscan.ValidValue(b, i, resultDepth)
-		r.Data = core.RawJSON(b[i:next:next])
+		r.Data, r.scan = core.RawJSON(b[i:next:next]), dataScan{}
 		return next, ok
 	case "error":
 		next, ok := jsonscan.ValidValue(b, i, resultDepth)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jsonscan"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -41,8 +42,42 @@ func FuzzSplitResults(f *testing.F) {
 			assert.Equal(t, want.Results[i].StatusCode, got[i].StatusCode, "%s", b)
 			assert.Equal(t, string(want.Results[i].Data), string(got[i].Data), "%s", b)
 			assert.Equal(t, string(want.Results[i].Error), string(got[i].Error), "%s", b)
+			if got[i].scan.metaOK {
+				m, ok := jsonscan.ScanMeta(got[i].Data)
+				require.True(t, ok, "%s", b)
+				assert.Equal(t, m, got[i].scan.meta, "the metadata read as the data was checked is ScanMeta's: %s", b)
+			}
 		}
 	})
+}
+
+// TestSplitResultsScansRecords: a result's record is checked and its metadata read in one pass
+// (ackedRecord then reads no byte of it again), and the record ackedRecord makes of it is the
+// one a second scan makes.
+func TestSplitResultsScansRecords(t *testing.T) {
+	op := core.Op{OpID: "a", Kind: "k", EntityID: "x", Type: core.OpUpsert, BaseUpdatedAt: "v0"}
+	for _, tc := range []struct {
+		name, data string
+		metaOK     bool
+	}{
+		{"record", `{"id":"x","updatedAt":"v1","n":{"id":"y"},"a":[1,{"b":"]"}]}`, true},
+		{"snake case and deleted", `{"deleted_at":null,"updated_at":"v2","id":"x"}`, true},
+		{"escaped key", `{"i\u0064":"x","updatedAt":"v1"}`, false},
+		{"id in another case", `{"ID":"x","updatedAt":"v1"}`, false},
+		{"no version", `{"id":"x"}`, true},
+		{"another id", `{"id":"z","updatedAt":"v1"}`, true},
+		{"null", `null`, false},
+		{"not an object", `[1]`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := splitResults([]byte(`{"results":[{"opId":"a","statusCode":200,"data":` + tc.data + `}]}`))
+			require.True(t, ok)
+			require.Len(t, got, 1)
+			assert.Equal(t, tc.data, string(got[0].Data))
+			assert.Equal(t, tc.metaOK, got[0].scan.metaOK)
+			assert.Equal(t, ackedRecord(op, got[0].Data, nil), ackedRecord(op, got[0].Data, &got[0].scan))
+		})
+	}
 }
 
 func TestDecodeResultsFallsBackToEncodingJSON(t *testing.T) {
@@ -63,6 +98,9 @@ func TestDecodeResultsFallsBackToEncodingJSON(t *testing.T) {
 			assert.Equal(t, tc.fast, fast)
 			got, err := decodeResults([]byte(tc.body))
 			require.NoError(t, err)
+			for i := range got {
+				got[i].scan = dataScan{} // TestSplitResultsScansRecords's
+			}
 			assert.Equal(t, tc.want, got)
 		})
 	}

@@ -31,6 +31,12 @@ func parseRecord(kind string, raw core.RawJSON, needVersion bool, defaultID stri
 			return core.Record{}, err
 		}
 	}
+	return recordOf(kind, b, m, needVersion, defaultID)
+}
+
+// recordOf is parseRecord's record from b, a JSON object, and m, its metadata as ScanMeta or
+// decodeMeta read it.
+func recordOf(kind string, b []byte, m jsonscan.Meta, needVersion bool, defaultID string) (core.Record, error) {
 	if m.ID == nil || *m.ID == "" {
 		if defaultID == "" {
 			return core.Record{}, errNoID

@@ -110,7 +110,7 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 	req := &Request{URL: t.recordURL(op.Kind, op.EntityID), Header: map[string]string{
 		"X-Idempotency-Key": op.IdempotencyKey(),
 	}}
-	if err := checkPayload(op); err != nil {
+	if err := checkPayload(op, t.cfg.PayloadsChecked); err != nil {
 		return core.PushResult{OpID: op.OpID, Status: core.PushRejected, Message: err.Error()}, nil
 	}
 	switch op.Type {
@@ -149,5 +149,5 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 		// A web page, even an empty one, is a portal's or proxy's answer, not the server's.
 		return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
 	}
-	return t.opResult(ctx, name, op, resp, serverTime(resp), resp.Status, resp.Body, resp.Body, false)
+	return t.opResult(ctx, name, op, resp, serverTime(resp), resp.Status, resp.Body, resp.Body, nil)
 }

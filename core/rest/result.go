@@ -11,10 +11,10 @@ import (
 // opResult maps one op's answer (CONTRACT.md client table) to a PushResult. data is where a
 // success carries the stored record, errBody where a failure carries its error (both the
 // response body for single ops; "data" and "error" of a batch result). at is the response's
-// serverTime, read once per response (a batch's results share it). checked says data is known
-// to be valid JSON (a /batch answer's, checked as it was cut). 401/403 and a web page answering
-// 2xx fail the whole call.
-func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, at time.Time, status int, data, errBody core.RawJSON, checked bool) (core.PushResult, error) {
+// serverTime, read once per response (a batch's results share it). scan, when not nil, says
+// data is known to be valid JSON and what was read of it as it was checked (a /batch answer's,
+// splitResults). 401/403 and a web page answering 2xx fail the whole call.
+func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp *Response, at time.Time, status int, data, errBody core.RawJSON, scan *dataScan) (core.PushResult, error) {
 	res := core.PushResult{OpID: op.OpID, HTTPStatus: status, ServerTime: at}
 	switch {
 	case is2xx(status):
@@ -23,7 +23,7 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 		if looksLikeHTML(data) {
 			return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
 		}
-		res.Status, res.Record = core.PushOK, ackedRecord(op, data, checked)
+		res.Status, res.Record = core.PushOK, ackedRecord(op, data, scan)
 	case status == 409:
 		rec, found, err := conflictRecord(op, errBody, data)
 		if err != nil {
@@ -55,18 +55,36 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 // version or still at the op's base (an echo of what was sent: a write always gets a new
 // version), or one whose deletion state is not what the op made. Backends built for the seed
 // answer this way (its guide documents 204 for DELETE; its engine ignores PUT bodies); the
-// engine then learns the version with GET /{kind}/{id} (core/learn.go). checked: data is known
-// valid JSON.
-func ackedRecord(op core.Op, data core.RawJSON, checked bool) *core.Record {
-	if !checked && !jsonscan.Valid(data) {
+// engine then learns the version with GET /{kind}/{id} (core/learn.go). scan: see opResult.
+func ackedRecord(op core.Op, data core.RawJSON, scan *dataScan) *core.Record {
+	var (
+		rec core.Record
+		err error
+	)
+	switch {
+	case scan != nil && scan.metaOK:
+		// splitResults checked data and read its metadata in that pass (ValidObjectMetaAt):
+		// ScanMeta would read the record a second time.
+		rec, err = recordOf(op.Kind, data, scan.meta, true, "")
+	case scan == nil && !jsonscan.Valid(data):
 		return nil
+	default:
+		rec, err = parseRecord(op.Kind, data, true, "")
 	}
-	rec, err := parseRecord(op.Kind, data, true, "")
 	if err != nil || rec.ID != op.EntityID || rec.Deleted != (op.Type == core.OpDelete) ||
 		(op.BaseUpdatedAt != "" && rec.UpdatedAt == op.BaseUpdatedAt) {
 		return nil
 	}
 	return &rec
+}
+
+// dataScan is what a reader of a push answer learned of a result's data as it checked it as
+// JSON: meta is its metadata as ScanMeta reads it, when metaOK (data is an object it answers
+// for).
+type dataScan struct {
+	meta   jsonscan.Meta
+	metaOK bool
+	_      [0]func() // never compared: no equality code for it in sync.wasm
 }
 
 // conflictFetched completes a 409 that carries no record (a seed-style server may send only

@@ -72,7 +72,7 @@ type AckWrite struct {
 // no item is older than, left out).
 func AckWatermarks(acks []core.Ack) (map[string]int64, []AckWrite) {
 	var out map[string]int64
-	var written []AckWrite
+	written := make([]AckWrite, 0, len(acks)) // most acks write a record
 	for _, a := range acks {
 		if a.Server == nil {
 			continue

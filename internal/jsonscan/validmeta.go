@@ -7,39 +7,50 @@ import "unicode/utf8"
 // that is an object; when it is, m and ok are what ScanMeta(b) gives (m means nothing when ok
 // is false). FuzzValidObjectMeta holds it to the two.
 func ValidObjectMeta(b []byte) (m Meta, ok, valid bool) {
-	i := SkipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
+	end, m, ok, valid := ValidObjectMetaAt(b, SkipWS(b, 0), 0)
+	if !valid || SkipWS(b, end) != len(b) {
 		return m, false, false
+	}
+	return m, ok, true
+}
+
+// ValidObjectMetaAt is ValidObjectMeta for the value at b[i] of a larger document (depth: the
+// containers around it, for the nesting limit, as ValidValue's), for a caller that cuts
+// records out of an answer and needs their metadata (core/rest's splitResults): valid
+// reports whether an object starts at b[i] and is valid, and end is the index after it.
+func ValidObjectMetaAt(b []byte, i, depth int) (end int, m Meta, ok, valid bool) {
+	if i >= len(b) || b[i] != '{' || depth >= maxDepth {
+		return i, m, false, false
 	}
 	i = SkipWS(b, i+1)
 	ok = true
 	if i < len(b) && b[i] == '}' {
-		return m, true, SkipWS(b, i+1) == len(b)
+		return i + 1, m, true, true
 	}
 	for {
 		key, _, plain := PlainString(b, i)
 		i, valid = member(b, i)
 		if !valid {
-			return m, false, false
+			return i, m, false, false
 		}
 		start := i
-		if i, valid = ValidValue(b, i, 1); !valid {
-			return m, false, false
+		if i, valid = ValidValue(b, i, depth+1); !valid {
+			return i, m, false, false
 		}
 		if ok {
 			ok = plain && metaField(&m, key, b[start:i])
 		}
 		i = SkipWS(b, i)
 		if i >= len(b) {
-			return m, false, false
+			return i, m, false, false
 		}
 		switch b[i] {
 		case ',':
 			i = SkipWS(b, i+1)
 		case '}':
-			return m, ok, SkipWS(b, i+1) == len(b)
+			return i + 1, m, ok, true
 		default:
-			return m, false, false
+			return i, m, false, false
 		}
 	}
 }

@@ -48,3 +48,46 @@ func FuzzValidObjectMeta(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValidObjectMetaAt: inside a document, ValidObjectMetaAt ends where ValidValue ends and
+// says what the object check and ScanMeta say of the cut value.
+func FuzzValidObjectMetaAt(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"a","updatedAt":"v1","deletedAt":null}`, `{"id":"b","n":{"id":"x","a":[1,"]",{}]}}`, `{}`, `{ }`,
+		`{"Id":"a"}`, `{"id":7}`, `{"id":"a",}`, `{"id":"a"`, `null`, `[{"id":"a"}]`, `{"a":[[[]]]}`,
+	} {
+		f.Add([]byte(s), 3)
+	}
+	f.Fuzz(func(t *testing.T, v []byte, depth int) {
+		depth = min(max(depth, 0), maxDepth+1)
+		doc := append(append([]byte(`{"results":[{"data": `), v...), ` ,"x":1}]}`...)
+		i := len(`{"results":[{"data": `)
+		end, m, ok, valid := ValidObjectMetaAt(doc, i, depth)
+		wantEnd, wantValid := ValidValue(doc, i, depth)
+		require.Equal(t, wantValid && doc[i] == '{', valid, "%q", v)
+		if !valid {
+			return
+		}
+		require.Equal(t, wantEnd, end, "%q", v)
+		want, wantOK := ScanMeta(doc[i:end])
+		require.Equal(t, wantOK, ok, "%q", v)
+		if ok {
+			assert.Equal(t, want, m, "%q", v)
+		}
+	})
+}
+
+func TestValidObjectMetaAtDepth(t *testing.T) {
+	doc := []byte(`[{"id":"a","n":[1]}]`)
+	end, m, ok, valid := ValidObjectMetaAt(doc, 1, 1)
+	require.True(t, valid)
+	require.True(t, ok)
+	assert.Equal(t, len(doc)-1, end)
+	require.NotNil(t, m.ID)
+	assert.Equal(t, "a", *m.ID)
+	// The nesting limit counts the containers around the object, as ValidValue's does.
+	_, _, _, valid = ValidObjectMetaAt(doc, 1, maxDepth-1)
+	assert.False(t, valid, "the array inside is one level too deep")
+	_, _, _, valid = ValidObjectMetaAt(doc, 1, maxDepth-2)
+	assert.True(t, valid)
+}
