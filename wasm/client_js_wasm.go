@@ -94,7 +94,6 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 	}
 	cfg := o.engineConfig()
 	tc := rest.Config{BaseURL: o.BaseURL, Doer: newFetchDoer(o.requestTimeout(), fetchHelper), UserAgent: o.UserAgent}
-	tc.PayloadsChecked = true // its Store is idbstore's or memstore's (storekit: ValidateObject on every write)
 	if f, ok := fns["token"]; ok {
 		tc.Token = tokenFunc(f)
 	}

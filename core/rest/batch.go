@@ -43,7 +43,7 @@ func (t *Transport) pushBatch(ctx context.Context, ops []core.Op) ([]core.PushRe
 	in.Ops = make([]batchOp, 0, len(ops)) // grown by appends, a tenth of a push's allocation in wasm
 	sent := make([]int, 0, len(ops))
 	for i, op := range ops {
-		if err := checkPayload(op, t.cfg.PayloadsChecked); err != nil {
+		if err := checkPayload(op); err != nil {
 			results[i] = core.PushResult{OpID: op.OpID, Status: core.PushRejected, Message: err.Error()}
 			continue
 		}

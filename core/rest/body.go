@@ -12,15 +12,13 @@ import (
 var errPayload = errors.New("payload is not a JSON object")
 
 // checkPayload refuses, before anything is sent, an upsert whose payload is not a valid JSON
-// object: the server would refuse it too, and in a batch it would sink the other ops. With
-// checked (Config.PayloadsChecked) the store validated these bytes when it stored the op, and
-// only the shape is looked at.
-func checkPayload(op core.Op, checked bool) error {
+// object: the server would refuse it too, and in a batch it would sink the other ops.
+func checkPayload(op core.Op) error {
 	if op.Type != core.OpUpsert {
 		return nil
 	}
 	b := bytes.TrimSpace(op.Payload)
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' || !checked && !jsonscan.Valid(b) {
+	if len(b) < 2 || b[0] != '{' || !jsonscan.Valid(b) {
 		return errPayload
 	}
 	return nil

@@ -110,7 +110,7 @@ func (t *Transport) pushOne(ctx context.Context, op core.Op) (core.PushResult, e
 	req := &Request{URL: t.recordURL(op.Kind, op.EntityID), Header: map[string]string{
 		"X-Idempotency-Key": op.IdempotencyKey(),
 	}}
-	if err := checkPayload(op, t.cfg.PayloadsChecked); err != nil {
+	if err := checkPayload(op); err != nil {
 		return core.PushResult{OpID: op.OpID, Status: core.PushRejected, Message: err.Error()}, nil
 	}
 	switch op.Type {

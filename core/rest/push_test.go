@@ -376,33 +376,3 @@ func TestMalformedPayloadIsRejectedUnsent(t *testing.T) {
 		assert.NotContains(t, c.requests()[0].Body, `"y"`)
 	}
 }
-
-// TestCheckedPayloadsAreNotValidatedAgain: with PayloadsChecked (the store validated every
-// payload when it stored it) a payload is sent as stored once it has an object's shape; one
-// without that shape is still refused unsent.
-func TestCheckedPayloadsAreNotValidatedAgain(t *testing.T) {
-	for _, single := range []bool{true, false} {
-		c := newCanned(t, func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/batch" {
-				reply(200, `{"results":[{"opId":"op-y","statusCode":200,"data":{"id":"y","updatedAt":"v"}},`+
-					`{"opId":"op-a","statusCode":200,"data":{"id":"a","updatedAt":"v"}}]}`)(w, r)
-				return
-			}
-			reply(200, `{"id":"`+r.URL.Path[len(r.URL.Path)-1:]+`","updatedAt":"v"}`)(w, r)
-		})
-		ops := []core.Op{upsert("x", `[1]`, ""), upsert("y", `{"id":"y",}`, ""), upsert("a", `{"id":"a"}`, "")}
-		res, err := newTransport(t, c.srv.URL, func(cfg *rest.Config) {
-			cfg.PayloadsChecked, cfg.DisableBatch = true, single
-		}).Push(ctx(t), ops)
-		require.NoError(t, err)
-		assert.Equal(t, core.PushRejected, res[0].Status, "not an object's shape: refused unsent")
-		assert.Equal(t, core.PushOK, res[1].Status, "object-shaped: sent as stored, not validated again")
-		assert.Equal(t, core.PushOK, res[2].Status)
-		var bodies string
-		for _, r := range c.requests() {
-			bodies += r.Body
-		}
-		assert.Contains(t, bodies, `{"id":"y",}`)
-		assert.NotContains(t, bodies, `[1]`)
-	}
-}

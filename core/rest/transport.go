@@ -35,13 +35,6 @@ type Config struct {
 	// Now is the clock used to turn an HTTP-date Retry-After into a delay when the response
 	// has no Date header [time.Now].
 	Now func() time.Time
-	// PayloadsChecked says every op pushed comes from a Store that checked its payload as one
-	// JSON object before storing it (storekit's Stores: core.ValidateObject on every write,
-	// enqueue and resolve) and sends those bytes: Push then checks a payload's shape ('{'…'}')
-	// but does not validate it again (for large records, a twentieth of a push's Go time in
-	// wasm). Left false, a malformed payload is refused unsent (PushRejected) instead of
-	// failing its whole batch at the server; ops not from such a Store need that.
-	PayloadsChecked bool
 }
 
 // maxBatch is CONTRACT.md's limit of ops in one POST /batch.
