@@ -26,6 +26,9 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 	if err := s.guard(op); err != nil {
 		return core.StartReads{}, err
 	}
+	if kinds == nil {
+		kinds = []string{} // a run that pulls nothing: H.startReads reads a JSON list
+	}
 	v, err := s.readConn(ctx, op, s.js.startReads, startReadsArgs{Key: key, Kinds: jsonText(kinds), Count: pageSize})
 	if err != nil {
 		return core.StartReads{}, err

@@ -67,7 +67,7 @@ func TestReadStartWithoutKindsIsThin(t *testing.T) {
 	ctx := testCtx(t)
 	_, err := s.WriteLocal(ctx, []core.LocalWrite{upsert("note", "a", `{"id":"a"}`, "op-a"), upsert("note", "b", `{"id":"b"}`, "op-b")})
 	require.NoError(t, err)
-	got, err := s.ReadStart(ctx, []string{}, "refetch")
+	got, err := s.ReadStart(ctx, nil, "refetch")
 	require.NoError(t, err)
 	require.True(t, got.Thin)
 	require.Empty(t, got.Cursors)
