@@ -82,3 +82,39 @@ func FuzzSplitValidArray(f *testing.F) {
 		require.Equal(t, want, items, "%q", b)
 	})
 }
+
+// FuzzSplitArrayIDs: SplitArrayIDs cuts a valid JSON array as SplitArray does, each item's id
+// being what ScanMeta reads of it ("" where it does not answer or finds none); on any input it
+// ends without panicking, and what it cuts is an array's structure of pieces of b.
+func FuzzSplitArrayIDs(f *testing.F) {
+	for _, s := range append(splitSeeds, `[{"id":"a"},{"ID":"b"},{"id":"c\u0064"},{"id":null},{"id":7},{}]`,
+		`[{"id":"a" "b":1}]`, `[{"id":"a","n":{"id":"x"}},{"id":"b"}]`, `[{"a":1}}]`) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, ids, next, ok := SplitArrayIDs(b, SkipWS(b, 0))
+		require.LessOrEqual(t, next, len(b))
+		if !ok {
+			require.Nil(t, items)
+			return
+		}
+		require.Len(t, ids, len(items))
+		for _, it := range items {
+			require.NotEmpty(t, it)
+		}
+		if !Valid(b) {
+			return
+		}
+		want, wantNext, wantOK := SplitArray(b, SkipWS(b, 0))
+		require.True(t, wantOK, "%q", b)
+		require.Equal(t, wantNext, next, "%q", b)
+		require.Equal(t, want, items, "%q", b)
+		for i, it := range items {
+			id := ""
+			if m, ok := ScanMeta(it); ok && m.ID != nil {
+				id = *m.ID
+			}
+			assert.Equal(t, id, ids[i], "%q", it)
+		}
+	})
+}
