@@ -136,7 +136,7 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 	if err := e.usable("put", kind); err != nil {
 		return Record{}, err
 	}
-	w, err := e.upsertWrite(kind, data, nowMs(e.cfg.Now))
+	w, err := e.upsertWrite(kind, data, "", nowMs(e.cfg.Now))
 	if err != nil {
 		return Record{}, err
 	}
@@ -151,6 +151,15 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
 func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Record, error) {
+	return e.PutManyIDs(ctx, kind, data, nil)
+}
+
+// PutManyIDs is PutMany for a caller that read the records' "id"s already (the wasm bridge
+// reads them as it cuts putMany's array: jsonscan.SplitArrayIDs): ids[i], when ids is not nil
+// and it is not "", is data[i]'s id, which the engine then does not scan data[i] for. The
+// store checks every record's JSON and that its "id" is its write's (ValidateObject), so a
+// wrong id is refused with nothing written, not stored.
+func (e *Engine) PutManyIDs(ctx context.Context, kind string, data []RawJSON, ids []string) ([]Record, error) {
 	op := "put"
 	if len(data) == 0 {
 		op = "putMany"
@@ -161,10 +170,17 @@ func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Re
 	if len(data) == 0 {
 		return []Record{}, nil
 	}
+	if ids != nil && len(ids) != len(data) {
+		return nil, Errorf(CodeInvalid, op, "%d ids for %d records", len(ids), len(data))
+	}
 	writes := make([]LocalWrite, 0, len(data))
 	now := nowMs(e.cfg.Now)
-	for _, d := range data {
-		w, err := e.upsertWrite(kind, d, now)
+	for i, d := range data {
+		id := ""
+		if ids != nil {
+			id = ids[i]
+		}
+		w, err := e.upsertWrite(kind, d, id, now)
 		if err != nil {
 			return nil, err
 		}
