@@ -29,6 +29,8 @@ type client struct {
 	idle atomic.Int32
 	// watched: the kinds with live queries in offsync.js (watched_js_wasm.go).
 	watched *watchedKinds
+	// encoder is a TextEncoder, for textArg.
+	encoder js.Value
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for callTo's work: a reused goroutine keeps
@@ -129,7 +131,8 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 		cfg.Store.Close()
 		return nil, err
 	}
-	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{}}
+	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{},
+		encoder: js.Global().Get("TextEncoder").New()}
 	if f, ok := fns["events"]; ok {
 		ch, _ := eng.Subscribe()
 		go pump(ch, f, c.pumpDone, c.watched)
@@ -340,11 +343,11 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	if v := arg(args, 1); v.Type() == js.TypeUndefined || v.Type() == js.TypeNull {
 		return nil, orMissing(nil, "putMany records")
 	}
-	text, err := stringArg(args, 1, "putMany records")
+	text, err := textArg(c.encoder, args, 1, "putMany records")
 	if err != nil {
 		return nil, err
 	}
-	items, err := splitArray(text)
+	items, ids, err := splitArray(text)
 	if err != nil {
 		return nil, core.Errorf(core.CodeInvalid, "putMany records", "bad JSON: %w", err)
 	}
@@ -357,7 +360,7 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		recs, err := c.eng.PutMany(ctx, kind, items)
+		recs, err := c.eng.PutManyIDs(ctx, kind, items, ids)
 		if err != nil || resolved {
 			return nil, err
 		}

@@ -14,20 +14,23 @@ var errNotArray = errors.New("not a JSON array")
 // splitArray splits the text of a JSON array into its items without decoding them: putMany's
 // records cross as one JSON string, and encoding/json scanned the whole batch twice (validate,
 // then decode) before the engine validates every record once more. It checks the array's own
-// structure (jsonscan.SplitArray); each item's JSON is the engine's to validate.
-func splitArray(s string) ([]core.RawJSON, error) {
+// structure and reads each item's "id" in the same pass (jsonscan.SplitArrayIDs: ids for
+// Engine.PutManyIDs, which then does not scan the item for it); each item's JSON is the
+// store's to validate (storekit's validateWrite), which also refuses an item whose "id" is
+// not the one read here.
+func splitArray(s string) ([]core.RawJSON, []string, error) {
 	// The items share s's memory instead of a copy (a batch of large records is megabytes):
-	// nothing writes to them, and the engine copies what it keeps (Engine.PutMany).
+	// nothing writes to them, and the store copies what it keeps.
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	raw, next, ok := jsonscan.SplitArray(b, jsonscan.SkipWS(b, 0))
+	raw, ids, next, ok := jsonscan.SplitArrayIDs(b, jsonscan.SkipWS(b, 0))
 	if !ok || jsonscan.SkipWS(b, next) != len(b) {
-		return nil, errNotArray
+		return nil, nil, errNotArray
 	}
 	items := make([]core.RawJSON, len(raw))
 	for i, r := range raw {
 		items[i] = r
 	}
-	return items, nil
+	return items, ids, nil
 }
 
 // isJSONList reports whether text is items as jsonList joins them. items are text's items in
