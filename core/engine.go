@@ -151,15 +151,20 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
 func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Record, error) {
-	return e.PutManyIDs(ctx, kind, data, nil)
+	return e.putMany(ctx, kind, data, nil, false)
 }
 
-// PutManyIDs is PutMany for a caller that read the records' "id"s already (the wasm bridge
-// reads them as it cuts putMany's array: jsonscan.SplitArrayIDs): ids[i], when ids is not nil
-// and it is not "", is data[i]'s id, which the engine then does not scan data[i] for. The
-// store checks every record's JSON and that its "id" is its write's (ValidateObject), so a
-// wrong id is refused with nothing written, not stored.
-func (e *Engine) PutManyIDs(ctx context.Context, kind string, data []RawJSON, ids []string) ([]Record, error) {
+// PutManyGiven is PutMany for the wasm bridge, which hands the records over and has read
+// their "id"s: it never changes data after the call (its items are cut from a text copied for
+// the call), so the store keeps them without a copy (LocalWrite.Owned); and ids[i], when not
+// "", is data[i]'s id (read as the bridge cut the array: jsonscan.SplitArrayIDs), which the
+// engine then does not scan data[i] for. The store checks every record's JSON and that its
+// "id" is its write's (ValidateObject), so a wrong id is refused with nothing written.
+func (e *Engine) PutManyGiven(ctx context.Context, kind string, data []RawJSON, ids []string) ([]Record, error) {
+	return e.putMany(ctx, kind, data, ids, true)
+}
+
+func (e *Engine) putMany(ctx context.Context, kind string, data []RawJSON, ids []string, owned bool) ([]Record, error) {
 	op := "put"
 	if len(data) == 0 {
 		op = "putMany"
@@ -184,6 +189,7 @@ func (e *Engine) PutManyIDs(ctx context.Context, kind string, data []RawJSON, id
 		if err != nil {
 			return nil, err
 		}
+		w.Owned = owned
 		writes = append(writes, w)
 	}
 	return e.writeLocal(ctx, "putMany", kind, writes)

@@ -23,7 +23,7 @@ func (e *Engine) usable(op, kind string) error {
 
 // upsertWrite checks one record of an app write (a JSON object with a string id) and makes
 // its LocalWrite, written at now (ms; a batch's writes share one reading of the clock); id
-// is its "id" when the caller read it already ("" when not: see PutManyIDs). The caller
+// is its "id" when the caller read it already ("" when not: see PutManyGiven). The caller
 // checks that the engine is usable for kind. Data is not copied: the store copies its input
 // (storetest's "inputs are copied"), and a copy here was a tenth of a large putMany's copies.
 func (e *Engine) upsertWrite(kind string, data RawJSON, id string, now int64) (LocalWrite, error) {

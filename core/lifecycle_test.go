@@ -242,6 +242,22 @@ func TestInvalidInput(t *testing.T) {
 			_, err := c.eng.PutMany(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{}`)})
 			return err
 		}},
+		{"given records with an id not theirs", func() error {
+			_, err := c.eng.PutManyGiven(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{"id":"b"}`)}, []string{"a", "c"})
+			return err
+		}},
+		{"given records, one not JSON", func() error {
+			_, err := c.eng.PutManyGiven(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{"id":"b",}`)}, []string{"a", "b"})
+			return err
+		}},
+		{"given records, ids miscounted", func() error {
+			_, err := c.eng.PutManyGiven(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`)}, []string{"a", "b"})
+			return err
+		}},
+		{"given records, an id left to the engine is missing", func() error {
+			_, err := c.eng.PutManyGiven(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{"v":1}`)}, []string{"a", ""})
+			return err
+		}},
 		{"delete without id", func() error { return c.eng.Delete(ctx(t), "note", "") }},
 		{"sync of an unknown kind", func() error {
 			_, err := c.eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"other"}})
@@ -267,6 +283,17 @@ func TestInvalidInput(t *testing.T) {
 	assert.ErrorIs(t, err, core.ErrInvalid, "a nil resolver")
 	_, err = core.New(core.Config{Store: c.store, Transport: c.srv})
 	assert.ErrorIs(t, err, core.ErrInvalid, "kinds are required")
+}
+
+// PutManyGiven writes what PutMany writes; an id it is not given it reads itself.
+func TestPutManyGiven(t *testing.T) {
+	c := newClient(t, newServer(), nil)
+	recs, err := c.eng.PutManyGiven(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a","v":1}`), core.RawJSON(`{"id":"b","v":"ü"}`)}, []string{"a", ""})
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	assert.Equal(t, []string{"a", "b"}, []string{recs[0].ID, recs[1].ID})
+	assert.Equal(t, map[string]any{"id": "b", "v": "ü"}, c.fields("note", "b"))
+	assert.Equal(t, 2, c.pending())
 }
 
 func TestLocalWritesAndEnqueue(t *testing.T) {

@@ -360,7 +360,7 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		recs, err := c.eng.PutManyIDs(ctx, kind, items, ids)
+		recs, err := c.eng.PutManyGiven(ctx, kind, items, ids)
 		if err != nil || resolved {
 			return nil, err
 		}

@@ -15,12 +15,13 @@ var errNotArray = errors.New("not a JSON array")
 // records cross as one JSON string, and encoding/json scanned the whole batch twice (validate,
 // then decode) before the engine validates every record once more. It checks the array's own
 // structure and reads each item's "id" in the same pass (jsonscan.SplitArrayIDs: ids for
-// Engine.PutManyIDs, which then does not scan the item for it); each item's JSON is the
+// Engine.PutManyGiven, which then does not scan the item for it); each item's JSON is the
 // store's to validate (storekit's validateWrite), which also refuses an item whose "id" is
 // not the one read here.
 func splitArray(s string) ([]core.RawJSON, []string, error) {
 	// The items share s's memory instead of a copy (a batch of large records is megabytes):
-	// nothing writes to them, and the store copies what it keeps.
+	// nothing writes to them (s is putManyIn's text, textArg's bytes), so the store keeps
+	// them as they are (Engine.PutManyGiven).
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	raw, ids, next, ok := jsonscan.SplitArrayIDs(b, jsonscan.SkipWS(b, 0))
 	if !ok || jsonscan.SkipWS(b, next) != len(b) {
