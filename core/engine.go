@@ -151,20 +151,19 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
 func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Record, error) {
-	return e.putMany(ctx, kind, data, nil, false)
+	return e.putMany(ctx, kind, GivenRecords{items: data}, false)
 }
 
-// PutManyGiven is PutMany for the wasm bridge, which hands the records over and has read
-// their "id"s: it never changes data after the call (its items are cut from a text copied for
-// the call), so the store keeps them without a copy (LocalWrite.Owned); and ids[i], when not
-// "", is data[i]'s id (read as the bridge cut the array: jsonscan.SplitArrayIDs), which the
-// engine then does not scan data[i] for. The store checks every record's JSON and that its
-// "id" is its write's (ValidateObject), so a wrong id is refused with nothing written.
-func (e *Engine) PutManyGiven(ctx context.Context, kind string, data []RawJSON, ids []string) ([]Record, error) {
-	return e.putMany(ctx, kind, data, ids, true)
+// PutManyGiven is PutMany of records the wasm bridge hands over, cut and checked by
+// CutRecords: the store keeps them without a copy (LocalWrite.Owned), and a record CutRecords
+// read the id of is neither scanned for it again nor checked again by the store
+// (LocalWrite.Checked).
+func (e *Engine) PutManyGiven(ctx context.Context, kind string, g GivenRecords) ([]Record, error) {
+	return e.putMany(ctx, kind, g, true)
 }
 
-func (e *Engine) putMany(ctx context.Context, kind string, data []RawJSON, ids []string, owned bool) ([]Record, error) {
+func (e *Engine) putMany(ctx context.Context, kind string, g GivenRecords, given bool) ([]Record, error) {
+	data := g.items
 	op := "put"
 	if len(data) == 0 {
 		op = "putMany"
@@ -175,21 +174,23 @@ func (e *Engine) putMany(ctx context.Context, kind string, data []RawJSON, ids [
 	if len(data) == 0 {
 		return []Record{}, nil
 	}
-	if ids != nil && len(ids) != len(data) {
-		return nil, Errorf(CodeInvalid, op, "%d ids for %d records", len(ids), len(data))
-	}
 	writes := make([]LocalWrite, 0, len(data))
 	now := nowMs(e.cfg.Now)
 	for i, d := range data {
 		id := ""
-		if ids != nil {
-			id = ids[i]
+		if given {
+			id = g.ids[i]
 		}
 		w, err := e.upsertWrite(kind, d, id, now)
 		if err != nil {
 			return nil, err
 		}
-		w.Owned = owned
+		if given {
+			w.Owned = true
+			if id != "" {
+				w.checked = checkMark{p: &d[0], n: len(d), id: id}
+			}
+		}
 		writes = append(writes, w)
 	}
 	return e.writeLocal(ctx, "putMany", kind, writes)

@@ -16,6 +16,8 @@ type LocalWrite struct {
 	// bridge's putMany items, cut from a text copied for the call), so the store keeps it
 	// without the copy it makes of any other input.
 	Owned bool
+	// checked: see Checked.
+	checked checkMark
 	// ChangedFields as given by the app; meaningful only when ChangedGiven.
 	// Without it the store derives them by diffing Data against the stored record (DiffFields).
 	ChangedFields []string

@@ -347,12 +347,15 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, ids, err := splitArray(text)
+	// The records are cut from text and checked in one pass, and handed over: text is this
+	// call's own copy, which nothing writes to (core.CutRecords, Engine.PutManyGiven).
+	recs, err := core.CutRecords(text)
 	if err != nil {
-		return nil, core.Errorf(core.CodeInvalid, "putMany records", "bad JSON: %w", err)
+		return nil, err
 	}
+	items := recs.Items()
 	ctx, resolved := c.ctx, false
-	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(text, items) {
+	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(len(text), items) {
 		ctx, resolved = idbstore.WithCommitted(ctx, resolve, arg(args, 1)), c.hooked()
 		// args[2], from offsync.js: the items' texts, the array text joins (idbstore.WithTexts).
 		if parts := arg(args, 2); parts.Type() == js.TypeObject && parts.Length() == len(items) {
@@ -360,11 +363,11 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		recs, err := c.eng.PutManyGiven(ctx, kind, items, ids)
+		stored, err := c.eng.PutManyGiven(ctx, kind, recs)
 		if err != nil || resolved {
 			return nil, err
 		}
-		return recordsJSON(recs), nil
+		return recordsJSON(stored), nil
 	}, nil
 }
 

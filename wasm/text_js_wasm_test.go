@@ -22,7 +22,7 @@ func TestTextArg(t *testing.T) {
 	} {
 		got, err := textArg(enc, []js.Value{s}, 0, "text")
 		require.NoError(t, err)
-		assert.Equal(t, s.String(), got)
+		assert.Equal(t, s.String(), string(got))
 	}
 	for _, v := range []js.Value{js.Undefined(), js.Null(), js.ValueOf(1), js.Global().Get("Object").New()} {
 		_, err := textArg(enc, []js.Value{v}, 0, "text")
@@ -32,9 +32,8 @@ func TestTextArg(t *testing.T) {
 }
 
 // putMany through the bridge (the memory store): the records as sent, non-ASCII included, are
-// what is stored; a batch with one malformed or id-less record, or a record whose "id" the
-// one-pass cut cannot read, is refused or written exactly as before, and a refused batch
-// writes nothing.
+// what is stored, ids the one-pass cut leaves to the engine (escapes) too; a batch with one
+// malformed, id-less or non-object record is refused as invalid, and writes nothing.
 func TestPutManyThroughTheBridge(t *testing.T) {
 	h, _ := openMemory(t, `{}`)
 	text := `[{"id":"a","t":"ü 日本 😀","n":{"id":"x","l":[1,2,{"q":"]}"}]}},{"v":2,"id":"b"},{"id":"c\u0064","w":"esc"}]`
@@ -47,13 +46,16 @@ func TestPutManyThroughTheBridge(t *testing.T) {
 		assert.Equal(t, want, rec.String(), id)
 	}
 	for _, bad := range []string{
-		`[{"id":"p1"},{"id":"p2","v":tru}]`,   // malformed JSON in an item
-		`[{"id":"p1"},{"id":"p2" "v":1}]`,     // a missing comma the cut does not look for
-		`[{"id":"p1"},{"v":1}]`,               // no id
-		`[{"id":"p1"},{"id":""}]`,             // an empty id
-		`[{"id":"p1"},["id"]]`,                // not an object
-		`[{"id":"p1"},{"id":"p2"}}]`,          // not an array
-		`[{"id":"p1"},{"id":"p2","n":[[[]]}]`, // unbalanced
+		`[{"id":"p1"},{"id":"p2","v":tru}]`,              // malformed JSON in an item
+		`[{"id":"p1"},{"id":"p2" "v":1}]`,                // a missing comma the cut does not look for
+		`[{"id":"p1"},{"v":1}]`,                          // no id
+		`[{"id":"p1"},{"id":""}]`,                        // an empty id
+		`[{"id":"p1"},["id"]]`,                           // not an object
+		`[{"id":"p1"},{"id":"p2"}}]`,                     // not an array
+		`[{"id":"p1"},{"id":"p2","n":[[[]]}]`,            // unbalanced
+		`[{"id":"p1"},{"id":7}]`,                         // an id not a string
+		`[{"id":"p1"},{"id":"p2"},]`,                     // a trailing comma
+		`[{"id":"p1"},{"id":"p2","t":"` + "\x01" + `"}]`, // a control character in a string
 	} {
 		_, err := callClient(t, h, "putMany", "note", bad)
 		require.Error(t, err, bad)

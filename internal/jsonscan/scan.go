@@ -41,43 +41,38 @@ var metaKeys = [...]string{fieldID: "id", fieldUpdatedAt: "updatedAt", fieldUpda
 // of another type — and the caller then decodes with encoding/json, which gives the same result
 // (FuzzScanMeta checks that).
 func ScanMeta(b []byte) (m Meta, ok bool) {
-	m, _, ok = scanObject(b, SkipWS(b, 0))
-	return m, ok
-}
-
-// scanObject is ScanMeta of the object starting at b[i]; end is the index after it.
-func scanObject(b []byte, i int) (m Meta, end int, ok bool) {
+	i := SkipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return m, i, false
+		return m, false
 	}
 	i++
 	for {
 		i = SkipWS(b, i)
 		if i >= len(b) {
-			return m, i, false
+			return m, false
 		}
 		switch b[i] {
 		case '}':
-			return m, i + 1, true
+			return m, true
 		case ',':
 			i = SkipWS(b, i+1)
 		}
 		key, next, ok := PlainString(b, i)
 		if !ok {
-			return m, i, false
+			return m, false
 		}
 		i = SkipWS(b, next)
 		if i >= len(b) || b[i] != ':' {
-			return m, i, false
+			return m, false
 		}
 		i = SkipWS(b, i+1)
 		f := whichField(key)
 		if f == fieldUnsure {
-			return m, i, false
+			return m, false
 		}
 		if f == fieldOther {
 			if i, ok = SkipValue(b, i); !ok {
-				return m, i, false
+				return m, false
 			}
 			continue
 		}
@@ -86,14 +81,14 @@ func scanObject(b []byte, i int) (m Meta, end int, ok bool) {
 		case i < len(b) && b[i] == '"':
 			s, next, ok := PlainString(b, i)
 			if !ok || !utf8.Valid(s) {
-				return m, i, false // encoding/json would replace invalid UTF-8
+				return m, false // encoding/json would replace invalid UTF-8
 			}
 			str := string(s)
 			val, i = &str, next
 		case bytes.HasPrefix(b[i:], []byte("null")):
 			i += 4
 		default:
-			return m, i, false
+			return m, false
 		}
 		m.set(f, val)
 	}
@@ -222,32 +217,6 @@ func SkipValue(b []byte, i int) (int, bool) {
 // ok is false for anything that is not an array of values.
 func SplitArray(b []byte, i int) (items [][]byte, next int, ok bool) {
 	return splitArray(b, i, SkipValue)
-}
-
-// SplitArrayIDs is SplitArray for an array of records that reads each item's top-level "id" as
-// it cuts it (putMany's records: the cut and ScanMeta's pass over each item are one pass). ids[i]
-// is item i's id as ScanMeta reads it, "" where ScanMeta does not answer or finds none (the
-// caller then reads it itself). Like SplitArray it does not validate the items: ScanMeta's
-// answer holds for valid JSON, and an invalid item may be cut elsewhere than SkipValue cuts it,
-// so the caller must validate every item before it trusts an item or its id.
-func SplitArrayIDs(b []byte, i int) (items [][]byte, ids []string, next int, ok bool) {
-	items, next, ok = splitArray(b, i, func(b []byte, i int) (int, bool) {
-		m, end, ok := scanObject(b, i)
-		switch {
-		case !ok:
-			ids = append(ids, "")
-			return SkipValue(b, i)
-		case m.ID == nil:
-			ids = append(ids, "")
-		default:
-			ids = append(ids, *m.ID)
-		}
-		return end, true
-	})
-	if !ok {
-		return nil, nil, next, false
-	}
-	return items, ids, next, true
 }
 
 // splitArray cuts an array's items, each one's end found by item; SplitArray skips them,

@@ -7,41 +7,79 @@ import "unicode/utf8"
 // that is an object; when it is, m and ok are what ScanMeta(b) gives (m means nothing when ok
 // is false). FuzzValidObjectMeta holds it to the two.
 func ValidObjectMeta(b []byte) (m Meta, ok, valid bool) {
-	i := SkipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
+	m, end, ok, valid := validObjectMetaAt(b, SkipWS(b, 0))
+	if !valid || SkipWS(b, end) != len(b) {
 		return m, false, false
+	}
+	return m, ok, true
+}
+
+// validObjectMetaAt is ValidObjectMeta of the value starting at b[i], which ends before end:
+// it reads nothing of b past end, so that it answers for b[i:end] what ValidObjectMeta answers.
+func validObjectMetaAt(b []byte, i int) (m Meta, end int, ok, valid bool) {
+	if i >= len(b) || b[i] != '{' {
+		return m, i, false, false
 	}
 	i = SkipWS(b, i+1)
 	ok = true
 	if i < len(b) && b[i] == '}' {
-		return m, true, SkipWS(b, i+1) == len(b)
+		return m, i + 1, true, true
 	}
 	for {
 		key, _, plain := PlainString(b, i)
 		i, valid = member(b, i)
 		if !valid {
-			return m, false, false
+			return m, i, false, false
 		}
 		start := i
 		if i, valid = ValidValue(b, i, 1); !valid {
-			return m, false, false
+			return m, i, false, false
 		}
 		if ok {
 			ok = plain && metaField(&m, key, b[start:i])
 		}
 		i = SkipWS(b, i)
 		if i >= len(b) {
-			return m, false, false
+			return m, i, false, false
 		}
 		switch b[i] {
 		case ',':
 			i = SkipWS(b, i+1)
 		case '}':
-			return m, ok, SkipWS(b, i+1) == len(b)
+			return m, i + 1, ok, true
 		default:
-			return m, false, false
+			return m, i, false, false
 		}
 	}
+}
+
+// SplitValidObjects is SplitValidArray for an array of records, in one pass: each object item
+// is checked as ValidObjectMeta checks it alone (the same scan, over the item's bytes only), and
+// ids[i] is then item i's "id" as ValidObjectMeta reads it, "" where it does not answer (ok
+// false) or finds no id; any other item is checked by ValidValue, with id "". ok is false for
+// anything that is not a JSON array of items each valid alone (an object item's nesting counted
+// from the item, as the store's check of a record counts it): a valid JSON array is cut whole.
+func SplitValidObjects(b []byte, i int) (items [][]byte, ids []string, next int, ok bool) {
+	items, next, ok = splitArray(b, i, func(b []byte, i int) (int, bool) {
+		if i >= len(b) || b[i] != '{' {
+			ids = append(ids, "")
+			return ValidValue(b, i, 1)
+		}
+		m, end, ok, valid := validObjectMetaAt(b, i)
+		switch {
+		case !valid:
+			return end, false
+		case ok && m.ID != nil:
+			ids = append(ids, *m.ID)
+		default:
+			ids = append(ids, "")
+		}
+		return end, true
+	})
+	if !ok {
+		return nil, nil, next, false
+	}
+	return items, ids, next, true
 }
 
 // metaField notes the valid member key: v in m as ScanMeta does, false where ScanMeta gives up.
