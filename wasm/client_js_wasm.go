@@ -29,8 +29,8 @@ type client struct {
 	idle atomic.Int32
 	// watched: the kinds with live queries in offsync.js (watched_js_wasm.go).
 	watched *watchedKinds
-	// encoder is a TextEncoder, for textArg.
-	encoder js.Value
+	// encoder is textArg's.
+	encoder textEncoder
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for callTo's work: a reused goroutine keeps
@@ -132,7 +132,7 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 		return nil, err
 	}
 	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{},
-		encoder: js.Global().Get("TextEncoder").New()}
+		encoder: newTextEncoder()}
 	if f, ok := fns["events"]; ok {
 		ch, _ := eng.Subscribe()
 		go pump(ch, f, c.pumpDone, c.watched)

@@ -14,10 +14,11 @@ import (
 // textArg gives the bytes js.Value.String gives (both are TextEncoder's UTF-8: a lone
 // surrogate becomes U+FFFD) and refuses a non-string as stringArg does.
 func TestTextArg(t *testing.T) {
-	enc := js.Global().Get("TextEncoder").New()
+	enc := newTextEncoder()
 	long := strings.Repeat(`{"id":"ü","t":"日本語 😀"},`, 5000)
 	for _, s := range []js.Value{
 		js.ValueOf(""), js.ValueOf("a"), js.ValueOf("é€😀"), js.ValueOf(long),
+		js.ValueOf(strings.Repeat("日本語", 3000)), js.ValueOf(strings.Repeat("a", 100) + strings.Repeat("€", 1000)),
 		jsFunc(`return 'a\ud800b\udc00' + String.fromCharCode(0)`).Invoke(),
 	} {
 		got, err := textArg(enc, []js.Value{s}, 0, "text")
