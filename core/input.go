@@ -25,7 +25,7 @@ func (e *Engine) usable(op, kind string) error {
 // its LocalWrite, written at now (ms; a batch's writes share one reading of the clock); id
 // is its "id" when the caller read it already ("" when not: see PutManyGiven). The caller
 // checks that the engine is usable for kind. Data is not copied: the store copies its input
-// (storetest's "inputs are copied"), and a copy here was a tenth of a large putMany's copies.
+// (storetest's "inputs are copied"): a copy here was one of the 8 a putMany made of a record.
 func (e *Engine) upsertWrite(kind string, data RawJSON, id string, now int64) (LocalWrite, error) {
 	var err error
 	if id == "" {
