@@ -7,6 +7,8 @@
 //   GOOS=js GOARCH=wasm go build -tags memprof -o bench/dist/memprof.wasm ./wasm
 //   node bench/memprof.mjs [ops, default 5000] [--shape large]   (MEMPROF_WASM=/bench/dist/other.wasm: another build)
 // --shape large: putMany and the puts write the bench's large records (bench/page/records.js).
+// MEMPROF_INUSE=<ms> also prints the bytes live <ms> into the push, by stack (what it holds at
+// once; __offsyncMemProf('inuse')).
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
@@ -19,7 +21,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', hea
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
-  const r = await page.evaluate(async ([baseUrl, ops, WASM, shape]) => {
+  const r = await page.evaluate(async ([baseUrl, ops, WASM, INUSE, shape]) => {
     const { open } = await import('/js/offsync.js');
     const { makeRecord: small, makeLargeRecord } = await import('/bench/page/records.js');
     const makeRecord = shape === 'large' ? makeLargeRecord : small;
@@ -29,12 +31,16 @@ try {
     const out = {};
     const step = async (name, fn) => { prof(true); await fn(); out[name] = prof(false); };
     await step('putMany', async () => { for (let i = 0; i < ops; i += 500) await db.putMany(kind, Array.from({ length: Math.min(500, ops - i) }, (_, j) => makeRecord(kind, i + j))); });
-    await step('push', () => db.sync({ pushKinds: [kind], pullKinds: [] }));
+    await step('push', async () => {
+      const push = db.sync({ pushKinds: [kind], pullKinds: [] });
+      if (INUSE > 0) { await new Promise((r) => setTimeout(r, INUSE)); out['live during the push'] = prof('inuse'); }
+      await push;
+    });
     await step('pull of the echo', () => db.sync());
     await step('300 puts', async () => { for (let j = 0; j < 300; j++) await db.put(kind, makeRecord(kind, j, 1)); });
     await db.close();
     return out;
-  }, [server.baseUrl, ops, process.env.MEMPROF_WASM ?? '/bench/dist/memprof.wasm', shape]);
+  }, [server.baseUrl, ops, process.env.MEMPROF_WASM ?? '/bench/dist/memprof.wasm', Number(process.env.MEMPROF_INUSE ?? 0), shape]);
   for (const [k, v] of Object.entries(r)) console.log(`== ${k}\n${v}`);
 } finally {
   await browser.close();

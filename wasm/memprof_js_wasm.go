@@ -13,7 +13,8 @@ import (
 // A build with -tags memprof (bench/memprof.mjs) exports __offsyncMemProf(reset): every
 // allocation is recorded, and a call without reset answers the bytes allocated since the last
 // reset by the three innermost functions of their stacks outside runtime and syscall/js, with
-// TotalAlloc and NumGC.
+// TotalAlloc and NumGC. __offsyncMemProf('inuse') answers the bytes live after a collection
+// instead, by the same stacks (what a step holds at once, e.g. while a push is under way).
 func init() {
 	runtime.MemProfileRate = 1
 	base := map[string]int64{}
@@ -25,6 +26,7 @@ func init() {
 		recs := make([]runtime.MemProfileRecord, n+100)
 		n, _ = runtime.MemProfile(recs, true)
 		agg := map[string]int64{}
+		inuse := len(args) > 0 && args[0].Type() == js.TypeString && args[0].String() == "inuse"
 		for _, r := range recs[:n] {
 			frames := runtime.CallersFrames(r.Stack())
 			var names []string
@@ -37,11 +39,19 @@ func init() {
 					break
 				}
 			}
-			agg[strings.Join(names, " <- ")] += r.AllocBytes
+			if inuse {
+				agg[strings.Join(names, " <- ")] += r.InUseBytes()
+			} else {
+				agg[strings.Join(names, " <- ")] += r.AllocBytes
+			}
+		}
+		from := base // the reset's counts; none for live bytes
+		if inuse {
+			from = nil
 		}
 		agg[" TotalAlloc"] = int64(ms.TotalAlloc)
 		agg[" NumGC"] = int64(ms.NumGC)
-		if len(args) > 0 && args[0].Truthy() {
+		if len(args) > 0 && args[0].Truthy() && !inuse {
 			base = agg
 			return ""
 		}
@@ -55,14 +65,14 @@ func init() {
 			if strings.HasPrefix(k, " ") {
 				continue
 			}
-			if d := v - base[k]; d > 0 {
+			if d := v - from[k]; d > 0 {
 				out = append(out, kv{k, d})
 				total += d
 			}
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].v > out[j].v })
 		var sb strings.Builder
-		sb.WriteString("TotalAlloc " + strconv.FormatInt((agg[" TotalAlloc"]-base[" TotalAlloc"])>>10, 10) + " KiB, NumGC " + strconv.FormatInt(agg[" NumGC"]-base[" NumGC"]-1, 10) + " (+1 for this call), profiled " + strconv.FormatInt(total>>10, 10) + " KiB\n")
+		sb.WriteString("TotalAlloc " + strconv.FormatInt((agg[" TotalAlloc"]-from[" TotalAlloc"])>>10, 10) + " KiB, NumGC " + strconv.FormatInt(agg[" NumGC"]-from[" NumGC"]-1, 10) + " (+1 for this call), profiled " + strconv.FormatInt(total>>10, 10) + " KiB\n")
 		for i, e := range out {
 			if i == 30 {
 				break

@@ -9,8 +9,9 @@ import (
 var _ core.StartReader = (*Store)(nil)
 
 // StartBackend is optionally implemented by a Backend that reads a sync run's start
-// (core.StartReader) in one step, kinds checked and not empty; without it Store reads it with
-// Claim, Meta and Cursors.
+// (core.StartReader) in one step, kinds checked (and empty for a run that pulls nothing: its
+// outbox is read as thinly as any other's); without it Store reads it with Claim, Meta and
+// Cursors.
 type StartBackend interface {
 	ReadStart(ctx context.Context, kinds []string, metaKey string) (core.StartReads, error)
 }
@@ -26,7 +27,7 @@ func (s *Store) ReadStart(ctx context.Context, kinds []string, metaKey string) (
 			return core.StartReads{}, err
 		}
 	}
-	if sb, ok := s.b.(StartBackend); ok && len(kinds) > 0 {
+	if sb, ok := s.b.(StartBackend); ok {
 		return sb.ReadStart(ctx, kinds, metaKey)
 	}
 	var (
