@@ -7,7 +7,8 @@
 // defers work to a later task, which one-by-one interleaving would charge to the other side;
 // putManyBlocks likewise blocks of 10,000 in putMany batches of 500 (the bench's row).
 // putMany and putManyBlocks with --shape large write the large records (bench/page/records.js),
-// 16 batches a side and blocks of 2,000, to keep the in-memory database to ~200 MB.
+// 16 batches a side and blocks of 2,000, to keep the in-memory database to ~200 MB; putOne
+// --shape large puts them one by one.
 // --disk runs on a browser profile on disk, where durability costs what it costs on a device.
 //
 //   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
@@ -77,7 +78,10 @@ try {
         for (let j = 0; j < recs.length; j += 500) await dbs[v].putMany(pushKind[v], recs.slice(j, j + 500)); // untimed below: only the sync is
         return null;
       }
-      if (scenario === 'putOne') return dbs[v].put('k1', { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
+      if (scenario === 'putOne') {
+        return dbs[v].put('k1', shape === 'large' ? { ...large[i % 500], id: `${v}${i}` }
+          : { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
+      }
       if (scenario === 'putBlocks') {
         for (let j = 0; j < 2000; j++) await dbs[v].put('k1', { id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] });
         return null;

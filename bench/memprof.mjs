@@ -5,7 +5,8 @@
 // goal), so bytes allocated are collections run (bench/where-the-time-goes.md, "Allocations").
 //
 //   GOOS=js GOARCH=wasm go build -tags memprof -o bench/dist/memprof.wasm ./wasm
-//   node bench/memprof.mjs [ops, default 5000]   (MEMPROF_WASM=/bench/dist/other.wasm: another build)
+//   node bench/memprof.mjs [ops, default 5000] [--shape large]   (MEMPROF_WASM=/bench/dist/other.wasm: another build)
+// --shape large: putMany and the puts write the bench's large records (bench/page/records.js).
 // MEMPROF_INUSE=<ms> also prints the bytes live <ms> into the push, by stack (what it holds at
 // once; __offsyncMemProf('inuse')).
 import { chromium } from 'playwright-core';
@@ -14,14 +15,16 @@ import { ROOT } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const ops = Number(process.argv[2] ?? 5000);
+const shape = process.argv.includes('--shape') ? process.argv[process.argv.indexOf('--shape') + 1] : 'small';
 const server = await startServer({ bin: join(ROOT, 'bin/offsync-server'), staticDir: ROOT });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
-  const r = await page.evaluate(async ([baseUrl, ops, WASM, INUSE]) => {
+  const r = await page.evaluate(async ([baseUrl, ops, WASM, INUSE, shape]) => {
     const { open } = await import('/js/offsync.js');
-    const { makeRecord } = await import('/bench/page/records.js');
+    const { makeRecord: small, makeLargeRecord } = await import('/bench/page/records.js');
+    const makeRecord = shape === 'large' ? makeLargeRecord : small;
     const kind = 'mp' + Math.random().toString(36).slice(2, 8);
     const db = await open({ name: kind, baseUrl, kinds: [kind], token: async () => 'Bearer dev', storage: 'indexeddb', pushBatchSize: 100, wasmUrl: new URL(WASM, location.href) });
     const prof = globalThis.__offsyncMemProf;
@@ -37,7 +40,7 @@ try {
     await step('300 puts', async () => { for (let j = 0; j < 300; j++) await db.put(kind, makeRecord(kind, j, 1)); });
     await db.close();
     return out;
-  }, [server.baseUrl, ops, process.env.MEMPROF_WASM ?? '/bench/dist/memprof.wasm', Number(process.env.MEMPROF_INUSE ?? 0)]);
+  }, [server.baseUrl, ops, process.env.MEMPROF_WASM ?? '/bench/dist/memprof.wasm', Number(process.env.MEMPROF_INUSE ?? 0), shape]);
   for (const [k, v] of Object.entries(r)) console.log(`== ${k}\n${v}`);
 } finally {
   await browser.close();

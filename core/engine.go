@@ -136,7 +136,7 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 	if err := e.usable("put", kind); err != nil {
 		return Record{}, err
 	}
-	w, err := e.upsertWrite(kind, data, nowMs(e.cfg.Now))
+	w, err := e.upsertWrite(kind, data, "", nowMs(e.cfg.Now))
 	if err != nil {
 		return Record{}, err
 	}
@@ -151,6 +151,19 @@ func (e *Engine) Put(ctx context.Context, kind string, data RawJSON, opts PutOpt
 // PutMany writes many records of one kind and their ops in one atomic store call.
 // changedFields are derived per record.
 func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Record, error) {
+	return e.putMany(ctx, kind, GivenRecords{items: data}, false)
+}
+
+// PutManyGiven is PutMany of records the wasm bridge hands over, cut and checked by
+// CutRecords: the store keeps them without a copy (LocalWrite.Owned), and a record CutRecords
+// read the id of is neither scanned for it again nor checked again by the store
+// (LocalWrite.Checked).
+func (e *Engine) PutManyGiven(ctx context.Context, kind string, g GivenRecords) ([]Record, error) {
+	return e.putMany(ctx, kind, g, true)
+}
+
+func (e *Engine) putMany(ctx context.Context, kind string, g GivenRecords, given bool) ([]Record, error) {
+	data := g.items
 	op := "put"
 	if len(data) == 0 {
 		op = "putMany"
@@ -163,10 +176,20 @@ func (e *Engine) PutMany(ctx context.Context, kind string, data []RawJSON) ([]Re
 	}
 	writes := make([]LocalWrite, 0, len(data))
 	now := nowMs(e.cfg.Now)
-	for _, d := range data {
-		w, err := e.upsertWrite(kind, d, now)
+	for i, d := range data {
+		id := ""
+		if given {
+			id = g.ids[i]
+		}
+		w, err := e.upsertWrite(kind, d, id, now)
 		if err != nil {
 			return nil, err
+		}
+		if given {
+			w.Owned = true
+			if id != "" {
+				w.checked = checkMark{p: &d[0], n: len(d), id: id}
+			}
 		}
 		writes = append(writes, w)
 	}

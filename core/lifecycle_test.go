@@ -242,6 +242,19 @@ func TestInvalidInput(t *testing.T) {
 			_, err := c.eng.PutMany(ctx(t), "note", []core.RawJSON{core.RawJSON(`{"id":"a"}`), core.RawJSON(`{}`)})
 			return err
 		}},
+		{"given records, one not JSON", func() error {
+			_, err := core.CutRecords([]byte(`[{"id":"a"},{"id":"b",}]`))
+			return err
+		}},
+		{"given records, not an array", func() error {
+			_, err := core.CutRecords([]byte(`{"id":"a"}`))
+			return err
+		}},
+		{"given records, one without id", func() error { return putGiven(t, c.eng, `[{"id":"a"},{"v":1}]`) }},
+		{"given records, one not an object", func() error { return putGiven(t, c.eng, `[{"id":"a"},[1]]`) }},
+		{"given records, an id the cut leaves to the engine is not a string", func() error {
+			return putGiven(t, c.eng, `[{"id":"a"},{"id":7}]`)
+		}},
 		{"delete without id", func() error { return c.eng.Delete(ctx(t), "note", "") }},
 		{"sync of an unknown kind", func() error {
 			_, err := c.eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"other"}})
@@ -267,6 +280,28 @@ func TestInvalidInput(t *testing.T) {
 	assert.ErrorIs(t, err, core.ErrInvalid, "a nil resolver")
 	_, err = core.New(core.Config{Store: c.store, Transport: c.srv})
 	assert.ErrorIs(t, err, core.ErrInvalid, "kinds are required")
+}
+
+func putGiven(t *testing.T, eng *core.Engine, text string) error {
+	g, err := core.CutRecords([]byte(text))
+	require.NoError(t, err)
+	_, err = eng.PutManyGiven(ctx(t), "note", g)
+	return err
+}
+
+// PutManyGiven writes what PutMany writes, the ids CutRecords read and those it left to the
+// engine (escapes) alike.
+func TestPutManyGiven(t *testing.T) {
+	c := newClient(t, newServer(), nil)
+	g, err := core.CutRecords([]byte(` [{"id":"a","v":1} , {"id":"b\u0062","v":"ü","n":{"id":"x"}}]`))
+	require.NoError(t, err)
+	assert.Equal(t, []core.RawJSON{core.RawJSON(`{"id":"a","v":1}`), core.RawJSON(`{"id":"b\u0062","v":"ü","n":{"id":"x"}}`)}, g.Items())
+	recs, err := c.eng.PutManyGiven(ctx(t), "note", g)
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	assert.Equal(t, []string{"a", "bb"}, []string{recs[0].ID, recs[1].ID})
+	assert.Equal(t, map[string]any{"id": "bb", "v": "ü", "n": map[string]any{"id": "x"}}, c.fields("note", "bb"))
+	assert.Equal(t, 2, c.pending())
 }
 
 func TestLocalWritesAndEnqueue(t *testing.T) {

@@ -12,6 +12,12 @@ type LocalWrite struct {
 	Delete bool
 	// Data is the new full JSON object for an upsert (its "id" equals ID).
 	Data RawJSON
+	// Owned: Data is handed over, never changed after the write (Engine.PutManyGiven: the wasm
+	// bridge's putMany items, cut from a text copied for the call), so the store keeps it
+	// without the copy it makes of any other input.
+	Owned bool
+	// checked: see Checked.
+	checked checkMark
 	// ChangedFields as given by the app; meaningful only when ChangedGiven.
 	// Without it the store derives them by diffing Data against the stored record (DiffFields).
 	ChangedFields []string

@@ -78,15 +78,20 @@ func (k *kitTx) Append(o core.Op) { k.es.append(k.es.get(o.Kind, o.EntityID), o)
 
 func (k *kitTx) Record(kind, id string) *core.Record { return k.es.get(kind, id).rec }
 
-// PutRecord keeps a copy of r: a write's plan shares its record with the stored one returned.
-func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(core.CloneRecord(r)) }
+// PutRecord stages r itself, not a copy (WriteTx): the flows stage records they made
+// (planWrite's copy in, planUnpark's, resolve's clone), and a staged row lives only until the
+// transaction's flush, before WriteLocal returns. A large putMany copied each record 8 times.
+func (k *kitTx) PutRecord(r core.Record) { k.es.get(r.Kind, r.ID).setRecord(r) }
 
 func (k *kitTx) Pending(kind, id string) []core.Op { return k.es.get(kind, id).pending() }
 
 func (k *kitTx) Place(kind, id string, _ []core.Op, plan storekit.WritePlan) {
 	e := k.es.get(kind, id)
 	if plan.Append != nil {
-		k.es.place(e, nil, false, *plan.Append)
+		// planWrite's op is new, its payload the array its record's data is (PutRecord): the
+		// row's data and its op's payload stay one array, which appendOpFrame's compare of
+		// the two then finds equal by address instead of byte by byte.
+		k.es.append(e, *plan.Append)
 		return
 	}
 	k.es.place(e, plan.Replace, plan.Remove, core.Op{})

@@ -77,7 +77,7 @@ func (t *kitTx) Settle(stored core.Op, rebased []core.Op, rec *core.Record) {
 
 func (t *kitTx) Append(o core.Op)                    { t.appendOp(o) }
 func (t *kitTx) Record(kind, id string) *core.Record { return t.record(kind, id) }
-func (t *kitTx) PutRecord(r core.Record)             { t.putRecord(r) }
+func (t *kitTx) PutRecord(r core.Record)             { t.putRecord(core.CloneRecord(r)) } // kept: a copy (WriteTx)
 
 func (t *kitTx) Pending(kind, id string) []core.Op { return t.pending(kind, id) }
 

@@ -29,6 +29,8 @@ type client struct {
 	idle atomic.Int32
 	// watched: the kinds with live queries in offsync.js (watched_js_wasm.go).
 	watched *watchedKinds
+	// encoder is textArg's.
+	encoder textEncoder
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for callTo's work: a reused goroutine keeps
@@ -129,7 +131,8 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 		cfg.Store.Close()
 		return nil, err
 	}
-	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{}}
+	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{},
+		encoder: newTextEncoder()}
 	if f, ok := fns["events"]; ok {
 		ch, _ := eng.Subscribe()
 		go pump(ch, f, c.pumpDone, c.watched)
@@ -340,16 +343,19 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	if v := arg(args, 1); v.Type() == js.TypeUndefined || v.Type() == js.TypeNull {
 		return nil, orMissing(nil, "putMany records")
 	}
-	text, err := stringArg(args, 1, "putMany records")
+	text, err := textArg(c.encoder, args, 1, "putMany records")
 	if err != nil {
 		return nil, err
 	}
-	items, err := splitArray(text)
+	// The records are cut from text and checked in one pass, and handed over: text is this
+	// call's own copy, which nothing writes to (core.CutRecords, Engine.PutManyGiven).
+	recs, err := core.CutRecords(text)
 	if err != nil {
-		return nil, core.Errorf(core.CodeInvalid, "putMany records", "bad JSON: %w", err)
+		return nil, err
 	}
+	items := recs.Items()
 	ctx, resolved := c.ctx, false
-	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(text, items) {
+	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(len(text), items) {
 		ctx, resolved = idbstore.WithCommitted(ctx, resolve, arg(args, 1)), c.hooked()
 		// args[2], from offsync.js: the items' texts, the array text joins (idbstore.WithTexts).
 		if parts := arg(args, 2); parts.Type() == js.TypeObject && parts.Length() == len(items) {
@@ -357,11 +363,11 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 		}
 	}
 	return func() (any, error) {
-		recs, err := c.eng.PutMany(ctx, kind, items)
+		stored, err := c.eng.PutManyGiven(ctx, kind, recs)
 		if err != nil || resolved {
 			return nil, err
 		}
-		return recordsJSON(recs), nil
+		return recordsJSON(stored), nil
 	}, nil
 }
 

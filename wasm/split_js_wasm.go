@@ -1,41 +1,14 @@
 package main
 
-import (
-	"errors"
-	"unsafe"
+import "github.com/offsync/offsync/core"
 
-	"github.com/offsync/offsync/core"
-	"github.com/offsync/offsync/internal/jsonscan"
-)
-
-// errNotArray is splitArray's answer to text that is not a JSON array of values.
-var errNotArray = errors.New("not a JSON array")
-
-// splitArray splits the text of a JSON array into its items without decoding them: putMany's
-// records cross as one JSON string, and encoding/json scanned the whole batch twice (validate,
-// then decode) before the engine validates every record once more. It checks the array's own
-// structure (jsonscan.SplitArray); each item's JSON is the engine's to validate.
-func splitArray(s string) ([]core.RawJSON, error) {
-	// The items share s's memory instead of a copy (a batch of large records is megabytes):
-	// nothing writes to them, and the engine copies what it keeps (Engine.PutMany).
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	raw, next, ok := jsonscan.SplitArray(b, jsonscan.SkipWS(b, 0))
-	if !ok || jsonscan.SkipWS(b, next) != len(b) {
-		return nil, errNotArray
-	}
-	items := make([]core.RawJSON, len(raw))
-	for i, r := range raw {
-		items[i] = r
-	}
-	return items, nil
-}
-
-// isJSONList reports whether text is items as jsonList joins them. items are text's items in
-// order (splitArray): the lengths are equal only when no space surrounds them.
-func isJSONList(text string, items []core.RawJSON) bool {
-	n := len(items) + 1 // the brackets and the commas between items
+// isJSONList reports whether a text of n bytes is items as jsonList joins them. items are the
+// text's items in order (core.CutRecords): the lengths are equal only when no space surrounds
+// them.
+func isJSONList(n int, items []core.RawJSON) bool {
+	m := len(items) + 1 // the brackets and the commas between items
 	for _, it := range items {
-		n += len(it)
+		m += len(it)
 	}
-	return len(items) > 0 && n == len(text)
+	return len(items) > 0 && m == n
 }

@@ -1,42 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/offsync/offsync/core"
 	"github.com/stretchr/testify/require"
 )
-
-func TestSplitArray(t *testing.T) {
-	valid := []string{
-		`[]`, ` [ ] `, `[{"id":"a"}]`,
-		`[{"id":"a","t":"x]},[{\"y"}, {"id":"b","n":[1,{"c":"]"}]} ,3,"s",null,true]`,
-		"\n[\t{\"id\":\"a\\\\\"}\r]\n",
-	}
-	for _, s := range valid {
-		t.Run(s, func(t *testing.T) {
-			var want []core.RawJSON
-			require.NoError(t, json.Unmarshal([]byte(s), &want))
-			got, err := splitArray(s)
-			require.NoError(t, err)
-			require.Len(t, got, len(want))
-			for i := range want {
-				require.JSONEq(t, string(want[i]), string(got[i]))
-			}
-		})
-	}
-	invalid := []string{
-		``, `{}`, `[`, `[{"id":"a"}`, `[{"id":"a"},]`, `[,]`, `[{"id":"a"} {"id":"b"}]`,
-		`[{"id":"a"}]x`, `[{"id":"a}]`, `[{"id":"a"]`, `[{"id":"a"}}]`, `[:]`,
-	}
-	for _, s := range invalid {
-		t.Run("invalid "+s, func(t *testing.T) {
-			_, err := splitArray(s)
-			require.Error(t, err)
-		})
-	}
-}
 
 // A putMany resolved at its commit resolves with its text only when that text is what the
 // stored records give (jsonList of the items): no space around them.
@@ -47,11 +16,11 @@ func TestIsJSONList(t *testing.T) {
 		"[{\"id\":\"a\"}]\n": false, `[ {"id":"a"},{"id":"b"}]`: false,
 	}
 	for s, want := range cases {
-		items, err := splitArray(s)
+		g, err := core.CutRecords([]byte(s))
 		require.NoError(t, err, s)
-		require.Equal(t, want, isJSONList(s, items), s)
+		require.Equal(t, want, isJSONList(len(s), g.Items()), s)
 		if want {
-			require.Equal(t, s, jsonList(items), s)
+			require.Equal(t, s, jsonList(g.Items()), s)
 		}
 	}
 }

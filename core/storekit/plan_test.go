@@ -119,6 +119,25 @@ func TestPlanWriteUnionWithAllFields(t *testing.T) {
 	assert.Nil(t, plan.Replace.ChangedFields, "nil (all fields) absorbs the union")
 }
 
+// An upsert's data is copied in once, for its record and its op alike; data handed over
+// (LocalWrite.Owned) is kept as it is.
+func TestPlanWriteCopiesDataOnce(t *testing.T) {
+	same := func(a, b core.RawJSON) bool { return &a[0] == &b[0] }
+	w := upsertW("a", `{"id":"a","t":2}`, 1)
+	plan, err := planWrite(nil, nil, w)
+	require.NoError(t, err)
+	require.NotNil(t, plan.Append)
+	assert.JSONEq(t, string(w.Data), string(plan.Record.Data))
+	assert.False(t, same(w.Data, plan.Record.Data), "copied in")
+	assert.True(t, same(plan.Record.Data, plan.Append.Payload), "one copy for the record and the op")
+
+	w.Owned = true
+	plan, err = planWrite(nil, nil, w)
+	require.NoError(t, err)
+	assert.True(t, same(w.Data, plan.Record.Data), "handed over: not copied")
+	assert.True(t, same(w.Data, plan.Append.Payload))
+}
+
 func TestPlanWriteStoredNotObject(t *testing.T) {
 	existing := &core.Record{Kind: "note", ID: "a", Data: raw(`[1]`), UpdatedAt: "v1"}
 	_, err := planWrite(existing, nil, upsertW("a", `{"id":"a"}`, 1))

@@ -9,7 +9,8 @@ type WriteTx interface {
 	Record(kind, id string) *core.Record
 	// Pending returns the entity's pending ops as staged, in Seq order.
 	Pending(kind, id string) []core.Op
-	// PutRecord stages r as its entity's record.
+	// PutRecord stages r as its entity's record. r is also the record WriteLocal returns, which
+	// its caller may change: a backend that keeps r beyond the transaction keeps a copy.
 	PutRecord(r core.Record)
 	// Place stages plan's outbox verdict (append, replace or remove the last op) on the
 	// entity whose pending ops Pending returned as pending.
@@ -30,7 +31,8 @@ func applyWrites(t WriteTx, writes []core.LocalWrite) ([]core.Record, error) {
 		}
 		t.PutRecord(plan.Record)
 		t.Place(w.Kind, w.ID, pending, plan)
-		out = append(out, core.CloneRecord(plan.Record))
+		// Not a copy: plan.Record is planWrite's own, and what PutRecord keeps it copies.
+		out = append(out, plan.Record)
 	}
 	return out, nil
 }

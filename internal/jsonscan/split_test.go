@@ -82,3 +82,38 @@ func FuzzSplitValidArray(f *testing.F) {
 		require.Equal(t, want, items, "%q", b)
 	})
 }
+
+// FuzzSplitValidObjects: SplitValidObjects cuts a valid JSON array whole, and cuts whole only
+// an array of items that are each valid JSON alone (an object item's nesting is counted from
+// the item, as the store's check of a record counts it), into the items SplitArray cuts, each
+// object item's id being what ValidObjectMeta reads of the item alone ("" where it does not
+// answer or finds none; "" for any other item).
+func FuzzSplitValidObjects(f *testing.F) {
+	for _, s := range append(splitSeeds, `[{"id":"a"},{"ID":"b"},{"id":"c\u0064"},{"id":null},{"id":7},{}]`,
+		`[{"id":"a" "b":1}]`, `[{"id":"a","n":{"id":"x"}},{"id":"b"}]`, `[{"a":1}}]`, `[{"id":"a","v":tru}]`, `[{"id":"a"},3,"s"]`) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		items, ids, next, ok := SplitValidObjects(b, SkipWS(b, 0))
+		require.LessOrEqual(t, next, len(b))
+		whole := ok && SkipWS(b, next) == len(b)
+		valid := json.Valid(b) && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '['
+		require.True(t, whole || !valid, "a valid array is cut whole: %q", b)
+		if !whole {
+			return
+		}
+		want, wantNext, wantOK := SplitArray(b, SkipWS(b, 0))
+		require.True(t, wantOK, "%q", b)
+		require.Equal(t, wantNext, next, "%q", b)
+		require.Equal(t, want, items, "%q", b)
+		require.Len(t, ids, len(items))
+		for i, it := range items {
+			require.True(t, Valid(it), "%q", it)
+			id := ""
+			if m, ok, valid := ValidObjectMeta(it); valid && ok && m.ID != nil {
+				id = *m.ID
+			}
+			assert.Equal(t, id, ids[i], "%q", it)
+		}
+	})
+}

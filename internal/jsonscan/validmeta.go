@@ -55,6 +55,35 @@ func ValidObjectMetaAt(b []byte, i, depth int) (end int, m Meta, ok, valid bool)
 	}
 }
 
+// SplitValidObjects is SplitValidArray for an array of records, in one pass: each object item
+// is checked as ValidObjectMeta checks it alone (the same scan, over the item's bytes only), and
+// ids[i] is then item i's "id" as ValidObjectMeta reads it, "" where it does not answer (ok
+// false) or finds no id; any other item is checked by ValidValue, with id "". ok is false for
+// anything that is not a JSON array of items each valid alone (an object item's nesting counted
+// from the item, as the store's check of a record counts it): a valid JSON array is cut whole.
+func SplitValidObjects(b []byte, i int) (items [][]byte, ids []string, next int, ok bool) {
+	items, next, ok = splitArray(b, i, func(b []byte, i int) (int, bool) {
+		if i >= len(b) || b[i] != '{' {
+			ids = append(ids, "")
+			return ValidValue(b, i, 1)
+		}
+		end, m, ok, valid := ValidObjectMetaAt(b, i, 0) // nesting counted from the item
+		switch {
+		case !valid:
+			return end, false
+		case ok && m.ID != nil:
+			ids = append(ids, *m.ID)
+		default:
+			ids = append(ids, "")
+		}
+		return end, true
+	})
+	if !ok {
+		return nil, nil, next, false
+	}
+	return items, ids, next, true
+}
+
 // metaField notes the valid member key: v in m as ScanMeta does, false where ScanMeta gives up.
 func metaField(m *Meta, key, v []byte) bool {
 	f := whichField(key)

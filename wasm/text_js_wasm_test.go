@@ -1,0 +1,68 @@
+package main
+
+import (
+	"strings"
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offsync/offsync/core"
+)
+
+// textArg gives the bytes js.Value.String gives (both are TextEncoder's UTF-8: a lone
+// surrogate becomes U+FFFD) and refuses a non-string as stringArg does.
+func TestTextArg(t *testing.T) {
+	enc := newTextEncoder()
+	long := strings.Repeat(`{"id":"ü","t":"日本語 😀"},`, 5000)
+	for _, s := range []js.Value{
+		js.ValueOf(""), js.ValueOf("a"), js.ValueOf("é€😀"), js.ValueOf(long),
+		js.ValueOf(strings.Repeat("日本語", 3000)), js.ValueOf(strings.Repeat("a", 100) + strings.Repeat("€", 1000)),
+		jsFunc(`return 'a\ud800b\udc00' + String.fromCharCode(0)`).Invoke(),
+	} {
+		got, err := textArg(enc, []js.Value{s}, 0, "text")
+		require.NoError(t, err)
+		assert.Equal(t, s.String(), string(got))
+	}
+	for _, v := range []js.Value{js.Undefined(), js.Null(), js.ValueOf(1), js.Global().Get("Object").New()} {
+		_, err := textArg(enc, []js.Value{v}, 0, "text")
+		require.Error(t, err)
+		assert.Equal(t, core.CodeInvalid, core.CodeOf(err))
+	}
+}
+
+// putMany through the bridge (the memory store): the records as sent, non-ASCII included, are
+// what is stored, ids the one-pass cut leaves to the engine (escapes) too; a batch with one
+// malformed, id-less or non-object record is refused as invalid, and writes nothing.
+func TestPutManyThroughTheBridge(t *testing.T) {
+	h, _ := openMemory(t, `{}`)
+	text := `[{"id":"a","t":"ü 日本 😀","n":{"id":"x","l":[1,2,{"q":"]}"}]}},{"v":2,"id":"b"},{"id":"c\u0064","w":"esc"}]`
+	got, err := callClient(t, h, "putMany", "note", text)
+	require.NoError(t, err)
+	require.JSONEq(t, text, got.String())
+	for id, want := range map[string]string{"a": `{"id":"a","t":"ü 日本 😀","n":{"id":"x","l":[1,2,{"q":"]}"}]}}`, "b": `{"v":2,"id":"b"}`, "cd": `{"id":"c\u0064","w":"esc"}`} {
+		rec, err := callClient(t, h, "get", "note", id)
+		require.NoError(t, err)
+		assert.Equal(t, want, rec.String(), id)
+	}
+	for _, bad := range []string{
+		`[{"id":"p1"},{"id":"p2","v":tru}]`,              // malformed JSON in an item
+		`[{"id":"p1"},{"id":"p2" "v":1}]`,                // a missing comma the cut does not look for
+		`[{"id":"p1"},{"v":1}]`,                          // no id
+		`[{"id":"p1"},{"id":""}]`,                        // an empty id
+		`[{"id":"p1"},["id"]]`,                           // not an object
+		`[{"id":"p1"},{"id":"p2"}}]`,                     // not an array
+		`[{"id":"p1"},{"id":"p2","n":[[[]]}]`,            // unbalanced
+		`[{"id":"p1"},{"id":7}]`,                         // an id not a string
+		`[{"id":"p1"},{"id":"p2"},]`,                     // a trailing comma
+		`[{"id":"p1"},{"id":"p2","t":"` + "\x01" + `"}]`, // a control character in a string
+	} {
+		_, err := callClient(t, h, "putMany", "note", bad)
+		require.Error(t, err, bad)
+		assert.Equal(t, core.CodeInvalid, core.CodeOf(err), bad)
+		rec, err := callClient(t, h, "get", "note", "p1")
+		require.NoError(t, err)
+		assert.True(t, rec.IsUndefined(), "nothing of %s is written", bad)
+	}
+}
