@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
+
+	"github.com/offsync/offsync/internal/jstext"
 )
 
 // helperSource is the JavaScript half of the store. Each helper issues a batch of IndexedDB
@@ -30,7 +32,7 @@ type helpers struct {
 	writeAhead, raiseWatermarks, pageRead           js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro js.Value
 	startReads                                      js.Value
-	encoder                                         js.Value // a TextEncoder (bytes)
+	text                                            jstext.Encoder // bytes
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -59,20 +61,15 @@ func newHelpers(given js.Value) *helpers {
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),
 		pageRead: h.Get("pageRead"), startReads: h.Get("startReads"), rekeyIndexes: h.Get("rekeyIndexes"),
-		encoder: js.Global().Get("TextEncoder").New(),
+		text: jstext.NewEncoder(),
 	}
 }
 
-// bytes is the JS string v as UTF-8 in one Go allocation, as Value.String encodes it (a
-// TextEncoder): String copies the bytes twice (into a []byte, then a string of it), and a
-// reader of framed ops needs them as bytes, a third copy. For the ops of a push, those copies
-// were a tenth of its Go allocation.
-func (h *helpers) bytes(v js.Value) []byte {
-	u8 := h.encoder.Call("encode", v)
-	b := make([]byte, u8.Length())
-	js.CopyBytesToGo(b, u8)
-	return b
-}
+// bytes is the JS string v as UTF-8 in one Go allocation and copy (jstext): Value.String
+// copies the bytes twice (into a []byte, then a string of it), and a reader of framed ops needs
+// them as bytes, a third copy. For the ops of a push, those copies were a tenth of its Go
+// allocation.
+func (h *helpers) bytes(v js.Value) []byte { return h.text.Bytes(v) }
 
 // str returns s as a JS string, the one made in newHelpers when s is one of its names.
 func (h *helpers) str(s string) js.Value {

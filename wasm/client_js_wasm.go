@@ -9,6 +9,7 @@ import (
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/rest"
 	"github.com/offsync/offsync/idbstore"
+	"github.com/offsync/offsync/internal/jstext"
 )
 
 // client is one open database: an Engine over its Store and the fetch transport. JS reaches
@@ -30,7 +31,7 @@ type client struct {
 	// watched: the kinds with live queries in offsync.js (watched_js_wasm.go).
 	watched *watchedKinds
 	// encoder is textArg's.
-	encoder textEncoder
+	encoder jstext.Encoder
 }
 
 // maxIdleWorkers bounds the goroutines kept waiting for callTo's work: a reused goroutine keeps
@@ -132,7 +133,7 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 		return nil, err
 	}
 	c := &client{eng: eng, store: cfg.Store, ctx: ctx, cancel: cancel, pumpDone: make(chan struct{}), jobs: make(chan func()), watched: &watchedKinds{},
-		encoder: newTextEncoder()}
+		encoder: jstext.NewEncoder()}
 	if f, ok := fns["events"]; ok {
 		ch, _ := eng.Subscribe()
 		go pump(ch, f, c.pumpDone, c.watched)

@@ -9,12 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/internal/jstext"
 )
 
 // textArg gives the bytes js.Value.String gives (both are TextEncoder's UTF-8: a lone
 // surrogate becomes U+FFFD) and refuses a non-string as stringArg does.
 func TestTextArg(t *testing.T) {
-	enc := newTextEncoder()
+	enc := jstext.NewEncoder()
 	long := strings.Repeat(`{"id":"ü","t":"日本語 😀"},`, 5000)
 	for _, s := range []js.Value{
 		js.ValueOf(""), js.ValueOf("a"), js.ValueOf("é€😀"), js.ValueOf(long),
