@@ -92,6 +92,7 @@ import (
 //     LocalWrite.Checked and Owned) +1.9 KB with the text's one-copy crossing, encodeInto into a
 //     buffer of about the right size +0.5 KB — a putMany of 2,000 large records allocates 15 MB
 //     in Go instead of 90 and scans each record once.
+//
 // Merged (the two share ValidObjectMetaAt), and pushev's PayloadsChecked reverted: 1,302,545 B.
 // One string-to-bytes Encoder for both (internal/jstext: idbstore's framed ops encoded with
 // encodeInto too): 1,302,680 B.
