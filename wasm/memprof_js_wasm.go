@@ -72,7 +72,11 @@ func init() {
 		}
 		sort.Slice(out, func(i, j int) bool { return out[i].v > out[j].v })
 		var sb strings.Builder
-		sb.WriteString("TotalAlloc " + strconv.FormatInt((agg[" TotalAlloc"]-from[" TotalAlloc"])>>10, 10) + " KiB, NumGC " + strconv.FormatInt(agg[" NumGC"]-from[" NumGC"]-1, 10) + " (+1 for this call), profiled " + strconv.FormatInt(total>>10, 10) + " KiB\n")
+		if inuse {
+			sb.WriteString("live after a collection: " + strconv.FormatInt(total>>10, 10) + " KiB\n")
+		} else {
+			sb.WriteString("TotalAlloc " + strconv.FormatInt((agg[" TotalAlloc"]-from[" TotalAlloc"])>>10, 10) + " KiB, NumGC " + strconv.FormatInt(agg[" NumGC"]-from[" NumGC"]-1, 10) + " (+1 for this call), profiled " + strconv.FormatInt(total>>10, 10) + " KiB\n")
+		}
 		for i, e := range out {
 			if i == 30 {
 				break
