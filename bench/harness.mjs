@@ -10,6 +10,7 @@ import { writeRecords, range, spread } from './seed.mjs';
 import { queryRecord } from './page/queries.js';
 import { firstVisitOpen } from './first-visit.mjs';
 import { startVisit } from './returning-open.mjs';
+import { bundleOffsync } from './bundle.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -120,8 +121,9 @@ export async function runBench(opts = {}) {
     const cfg = {
       baseUrl: server.baseUrl, token, pageSize: p.pageSize, pushBatchSize: p.pushBatchSize,
       // OFFSYNC_BENCH_MODULE: another build's offsync.js under the repository (a copied js/, as
-      // bench/ab.mjs's AB_A_MODULE), for its rows with `--only`.
-      offsyncUrl: process.env.OFFSYNC_BENCH_MODULE ?? '/js/offsync.js', rxdbUrl: '/bench/dist/rxdb-side.js', shape,
+      // bench/ab.mjs's AB_A_MODULE), for its rows with `--only`; by default js/ bundled as an
+      // app ships it, as the RxDB side is (bundle.mjs).
+      offsyncUrl: process.env.OFFSYNC_BENCH_MODULE ?? (withOffsync ? await bundleOffsync() : '/js/offsync.js'), rxdbUrl: '/bench/dist/rxdb-side.js', shape,
     };
     const newPage = async () => {
       const page = await context.newPage();

@@ -127,7 +127,7 @@ export function renderReport({ res, machine, size, goBench, commands, commit }) 
   out.push('');
 
   out.push('## What each side does', '',
-    '- **offsync**: the public JS API (`js/offsync.js`), IndexedDB storage: `open()`, `sync({kinds})`, `put`, `putMany`, `list`.',
+    '- **offsync**: the public JS API (`js/offsync.js`, bundled and minified with esbuild into one file beside sync.wasm, as an app ships it and as the RxDB side is: bench/bundle.mjs), IndexedDB storage: `open()`, `sync({kinds})`, `put`, `putMany`, `list`.',
     '- **raw**: hand-written JS doing only the unavoidable work: the same page fetches (same page size, following `nextPageToken`), `JSON.parse`, one IndexedDB transaction per page putting the items and the cursor; a write is one transaction putting the record and an outbox entry; push reads the outbox, POSTs `/batch`, and writes the answers back and removes the ops in one transaction per batch; a no-op sync counts the outbox and fetches every kind in parallel.',
     '- **rxdb**: RxDB with its free Dexie storage (`multiInstance: false`, no leader election wait) and the replication plugin; pull handler on `GET /{kind}?updatedSince&afterId&limit`, push handler on `POST /batch` (bench/page/rxdb-side.js). A pull is one `live: false` replication round resuming from its stored checkpoint; a no-op sync is `reSync()` + `awaitInSync()` on live replications; writes are `insert` / `bulkInsert`.',
     '');

@@ -349,10 +349,12 @@ function runtime(url) {
 
 // warmIndexedDB opens the database, at whatever version it has, while sync.wasm loads: the
 // first connection of a page to a database costs the browser a round trip to its storage (and
-// the opening of the origin's backing store); idbstore's own open, made behind it, then finds
-// both warm. A database that does not exist yet is left to idbstore to create: its upgrade
-// is aborted here. The connection gives way to any other that wants a new version, and open()
-// closes it once idbstore's is made (docs/DESIGN.md "Performance decisions").
+// the opening of the origin's backing store). It resolves to a connection handle {db, closed}
+// as idbstore's H.open makes (idbstore/helpers.js), which idbstore's first open takes over
+// (handOver), or to null: a database that does not exist yet is left to idbstore to create
+// (its upgrade is aborted here). The connection gives way to any other that wants a new
+// version, and open() closes it when idbstore did not take it (docs/DESIGN.md "Performance
+// decisions").
 function warmIndexedDB(name) {
   return new Promise((resolve) => {
     let req;
@@ -365,14 +367,36 @@ function warmIndexedDB(name) {
     req.onupgradeneeded = () => req.transaction.abort();
     req.onsuccess = () => {
       const db = req.result;
-      db.onversionchange = () => db.close();
-      resolve(db);
+      const h = { db, closed: false };
+      db.onversionchange = () => {
+        db.close();
+        h.closed = true;
+      };
+      db.onclose = () => {
+        h.closed = true;
+      };
+      resolve(h);
     };
     req.onerror = (e) => {
       e.preventDefault();
       resolve(null);
     };
   });
+}
+
+// handOver gives idbstore's first open of the database at its own version (a probe: no version
+// asked) the early connection, when it is still open, instead of a second connection to make
+// (a round trip to the browser's storage less). Every other open goes to the browser as
+// before. It returns whether idbstore asked for it (then it is idbstore's to close).
+function handOver(helpers, name, warm) {
+  const open = helpers.open;
+  let asked = false;
+  helpers.open = (args, cb) => {
+    if (asked || args.name !== name || args.version !== undefined) return open(args, cb);
+    asked = true;
+    warm.then((h) => (h && !h.closed ? cb(true, h) : open(args, cb)));
+  };
+  return () => asked;
 }
 
 function errorFromJSON(e) {
@@ -491,12 +515,16 @@ export async function open(options) {
   if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
   const warm = storage === 'indexeddb' && globalThis.indexedDB ? warmIndexedDB(name) : null;
-  const cool = () => warm?.then((conn) => conn?.close());
+  let handedOver = () => false;
+  const cool = () => warm?.then((h) => {
+    if (h && !handedOver()) h.db.close();
+  });
   const rt = await runtime(wasmUrl).catch((e) => {
     cool();
     throw e;
   });
   const helpers = storage === 'indexeddb' ? idbHelpers() : undefined;
+  if (helpers && warm) handedOver = handOver(helpers, name, warm);
   const db = new Client(name, kinds, storage, pushDebounceMs, helpers);
   const adapters = {
     events: (batch) => db[DELIVER](batch),

@@ -135,6 +135,54 @@ test('open() upgrades a database of an older schema: its early connection gives 
   }
 });
 
+// The early connection is idbstore's own when the database exists at this code's layout: one
+// indexedDB.open per open(), and the store works on it (reads, writes, a sync, a reopen after
+// another tab's upgrade takes it away).
+test('open() of an existing database makes one connection: idbstore takes the early one', async () => {
+  const context = await h.browser.newContext();
+  try {
+    const cfg = cfgFor();
+    const first = await newPage(context);
+    await openIn(first, cfg);
+    await first.evaluate(() => window.db.put('note', { id: 'e1' }));
+    await first.evaluate(() => window.db.close());
+    await first.close();
+
+    const page = await newPage(context);
+    await page.evaluate(() => {
+      window.opens = [];
+      const open = indexedDB.open.bind(indexedDB);
+      indexedDB.open = (name, version) => {
+        window.opens.push(version ?? null);
+        return open(name, version);
+      };
+    });
+    await openIn(page, cfg);
+    const r = await page.evaluate(async (name) => {
+      const opens = [...window.opens];
+      await window.db.put('note', { id: 'e2' });
+      const stats = await window.db.sync();
+      const ids = (await window.db.list('note')).map((x) => x.id);
+      // Another tab asks for the next version of the same layout (a new generation of query
+      // indexes, idbstore/query_schema.go): idbstore's connection gives way, then reopens.
+      const version = (await indexedDB.databases()).find((d) => d.name === name).version;
+      await new Promise((resolve, reject) => {
+        const req = indexedDB.open(name, version + 1);
+        req.onupgradeneeded = () => {};
+        req.onsuccess = () => { req.result.close(); resolve(); };
+        req.onerror = () => reject(req.error);
+      });
+      return { opens, stats, ids, after: (await window.db.list('note')).length };
+    }, cfg.name);
+    assert.deepEqual(r.opens, [null], 'one connection, at the version the database has');
+    assert.equal(r.stats.pushed, 2);
+    assert.deepEqual(r.ids, ['e1', 'e2']);
+    assert.equal(r.after, 2, 'the store reconnected after giving way');
+  } finally {
+    await context.close();
+  }
+});
+
 test('IndexedDB storage works under a Content-Security-Policy without unsafe-eval', async () => {
   const context = await h.browser.newContext();
   try {
