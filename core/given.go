@@ -11,20 +11,24 @@ type GivenRecords struct {
 }
 
 // CutRecords cuts b, the text of a JSON array of records, into its items and checks each in
-// the same pass as ValidateObject checks a record (jsonscan.SplitValidObjects runs
+// the same pass as ValidateObject checks a record (jsonscan.SplitValidObjects at depth 0 runs
 // ValidObjectMeta's scan over each object item's own bytes): where the cut, the engine's scan
 // for the id and the store's check were three passes over every record, this is one. The items
 // share b, which the caller hands over: it never changes b after (the store keeps the items
 // without a copy). Anything but a valid JSON array is refused (ErrInvalid); what each record
 // must be beyond valid JSON (an object with a string id) PutManyGiven checks.
 func CutRecords(b []byte) (GivenRecords, error) {
-	raw, ids, next, ok := jsonscan.SplitValidObjects(b, jsonscan.SkipWS(b, 0))
+	raw, metas, next, ok := jsonscan.SplitValidObjects(b, jsonscan.SkipWS(b, 0), 0)
 	if !ok || jsonscan.SkipWS(b, next) != len(b) {
 		return GivenRecords{}, Errorf(CodeInvalid, "putMany records", "bad JSON: not a JSON array of JSON values")
 	}
 	items := make([]RawJSON, len(raw))
+	ids := make([]string, len(raw))
 	for i, r := range raw {
 		items[i] = r
+		if metas[i].OK && metas[i].ID != nil {
+			ids[i] = *metas[i].ID
+		}
 	}
 	return GivenRecords{items: items, ids: ids}, nil
 }

@@ -96,7 +96,13 @@ func readPage(kind string, resp *Response) (core.PullPage, error) {
 	}
 	page := core.PullPage{Items: make([]core.Record, 0, len(body.Items)), ServerTime: serverTime(resp)}
 	for i, raw := range body.Items {
-		rec, err := parseRecord(kind, raw, true, "")
+		var rec core.Record
+		var err error
+		if body.metas != nil && body.metas[i].OK {
+			rec, err = recordOf(kind, raw, body.metas[i].Meta, true, "")
+		} else {
+			rec, err = parseRecord(kind, raw, true, "")
+		}
 		if err != nil {
 			// One unreadable item does not fail the page: the engine sets it aside.
 			page.Bad = append(page.Bad, badItem(i, raw, err))

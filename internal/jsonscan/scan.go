@@ -220,7 +220,7 @@ func SplitArray(b []byte, i int) (items [][]byte, next int, ok bool) {
 }
 
 // splitArray cuts an array's items, each one's end found by item; SplitArray skips them,
-// SplitValidArray checks them.
+// SplitValidObjects checks them.
 func splitArray(b []byte, i int, item func(b []byte, i int) (int, bool)) (items [][]byte, next int, ok bool) {
 	if i >= len(b) || b[i] != '[' {
 		return nil, i, false

@@ -1,7 +1,6 @@
 package jsonscan
 
 import (
-	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -63,57 +62,71 @@ func FuzzSplitArray(f *testing.F) {
 	})
 }
 
-// FuzzSplitValidArray: SplitValidArray cuts an array whole exactly when it is valid JSON (in a
-// document that is just the array), into the items SplitArray cuts.
-func FuzzSplitValidArray(f *testing.F) {
-	for _, s := range append(splitSeeds, `[{"a":}]`, `[01]`, `[[1,]]`, "[\"\x01\"]", `[{"a":"\u12"}]`, `[tru]`) {
-		f.Add([]byte(s))
+// FuzzSplitValidObjects: SplitValidObjects cuts an array exactly as SplitArray does when each
+// item is valid JSON at the depth given (ValidValue), and refuses it otherwise; at depth 0 it
+// cuts a document that is just a valid JSON array whole. Each object item's metadata is what
+// ScanMeta reads of it (OK exactly when ScanMeta answers), never OK for another item.
+func FuzzSplitValidObjects(f *testing.F) {
+	for _, s := range append(splitSeeds, `[{"id":"a","updatedAt":"v1","deletedAt":null},{"ID":"b"},{"id":"c\u0064"},{"id":null},{"id":7},{}]`,
+		`[{"id":"a" "b":1}]`, `[{"id":"a","n":{"id":"x"}},{"id":"b","updated_at":"v","deleted_at":"d"}]`, `[{"a":1}}]`, `[{"id":"a","v":tru}]`,
+		`[{"id":"a"},3,"s",null]`, `[{"a":[[[]]]}]`, `[{"a":}]`, `[01]`, `[[1,]]`, "[\"\x01\"]", `[{"a":"\u12"}]`, `[tru]`) {
+		f.Add([]byte(s), 0)
 	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		items, next, ok := SplitValidArray(b, SkipWS(b, 0), 0)
+	f.Fuzz(func(t *testing.T, b []byte, depth int) {
+		depth = min(max(depth, 0), maxDepth+1)
+		i := SkipWS(b, 0)
+		items, metas, next, ok := SplitValidObjects(b, i, depth)
 		require.LessOrEqual(t, next, len(b))
-		whole := ok && SkipWS(b, next) == len(b)
-		valid := json.Valid(b) && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '['
-		require.Equal(t, valid, whole, "%q", b)
-		if !whole {
+		if depth == 0 {
+			whole := ok && SkipWS(b, next) == len(b)
+			valid := json.Valid(b) && i < len(b) && b[i] == '['
+			require.Equal(t, valid, whole, "%q", b)
+		}
+		want, wantNext, wantOK := SplitArray(b, i)
+		allValid := wantOK
+		for _, it := range want {
+			if end, v := ValidValue(it, 0, depth); !v || end != len(it) {
+				allValid = false
+			}
+		}
+		require.Equal(t, allValid, ok, "%q at depth %d", b, depth)
+		if !ok {
 			return
 		}
-		want, _, _ := SplitArray(b, SkipWS(b, 0))
+		require.Equal(t, wantNext, next, "%q", b)
 		require.Equal(t, want, items, "%q", b)
+		require.Len(t, metas, len(items))
+		for j, it := range items {
+			m, mOK := ScanMeta(it)
+			mOK = mOK && it[0] == '{'
+			require.Equal(t, mOK, metas[j].OK, "%q", it)
+			if mOK {
+				assert.Equal(t, m, metas[j].Meta, "%q", it)
+			}
+		}
 	})
 }
 
-// FuzzSplitValidObjects: SplitValidObjects cuts a valid JSON array whole, and cuts whole only
-// an array of items that are each valid JSON alone (an object item's nesting is counted from
-// the item, as the store's check of a record counts it), into the items SplitArray cuts, each
-// object item's id being what ValidObjectMeta reads of the item alone ("" where it does not
-// answer or finds none; "" for any other item).
-func FuzzSplitValidObjects(f *testing.F) {
-	for _, s := range append(splitSeeds, `[{"id":"a"},{"ID":"b"},{"id":"c\u0064"},{"id":null},{"id":7},{}]`,
-		`[{"id":"a" "b":1}]`, `[{"id":"a","n":{"id":"x"}},{"id":"b"}]`, `[{"a":1}}]`, `[{"id":"a","v":tru}]`, `[{"id":"a"},3,"s"]`) {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		items, ids, next, ok := SplitValidObjects(b, SkipWS(b, 0))
-		require.LessOrEqual(t, next, len(b))
-		whole := ok && SkipWS(b, next) == len(b)
-		valid := json.Valid(b) && len(bytes.TrimSpace(b)) > 0 && bytes.TrimSpace(b)[0] == '['
-		require.True(t, whole || !valid, "a valid array is cut whole: %q", b)
-		if !whole {
-			return
-		}
-		want, wantNext, wantOK := SplitArray(b, SkipWS(b, 0))
-		require.True(t, wantOK, "%q", b)
-		require.Equal(t, wantNext, next, "%q", b)
-		require.Equal(t, want, items, "%q", b)
-		require.Len(t, ids, len(items))
-		for i, it := range items {
-			require.True(t, Valid(it), "%q", it)
-			id := ""
-			if m, ok, valid := ValidObjectMeta(it); valid && ok && m.ID != nil {
-				id = *m.ID
-			}
-			assert.Equal(t, id, ids[i], "%q", it)
-		}
-	})
+func TestSplitValidObjects(t *testing.T) {
+	b := []byte(`[{"id":"a","updatedAt":"v1","n":{"id":"x"}}, {"Id":"b"} ,7,{"id":"c","deletedAt":"d"}]`)
+	items, metas, next, ok := SplitValidObjects(b, 0, 2)
+	require.True(t, ok)
+	assert.Equal(t, len(b), next)
+	require.Len(t, items, 4)
+	require.Len(t, metas, 4)
+	assert.Equal(t, `{"id":"a","updatedAt":"v1","n":{"id":"x"}}`, string(items[0]))
+	require.True(t, metas[0].OK)
+	assert.Equal(t, "a", *metas[0].ID)
+	assert.Equal(t, "v1", metas[0].UpdatedAt)
+	assert.False(t, metas[1].OK, "a key in another case is left to encoding/json")
+	assert.False(t, metas[2].OK, "not an object")
+	require.True(t, metas[3].OK)
+	assert.Equal(t, "d", *metas[3].DeletedAt)
+	_, _, _, ok = SplitValidObjects([]byte(`[{"a":1},]`), 0, 0)
+	assert.False(t, ok)
+	// The nesting limit counts depth around each item, as ValidValue's does.
+	_, _, _, ok = SplitValidObjects(b, 0, maxDepth-1)
+	assert.False(t, ok, "the object inside the first item is one level too deep")
+	_, _, _, ok = SplitValidObjects(b, 0, maxDepth-2)
+	assert.True(t, ok)
 }

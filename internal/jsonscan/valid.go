@@ -186,14 +186,3 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isHex(c byte) bool {
 	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
-
-// SplitValidArray is SplitArray for a caller that has not checked b: it checks each item with
-// ValidValue (depth: the containers around the array) as it cuts it, so that a valid array is cut
-// in one pass instead of Valid's and SplitArray's two. ok is false for anything that is not a
-// valid JSON array.
-func SplitValidArray(b []byte, i, depth int) (items [][]byte, next int, ok bool) {
-	if depth >= maxDepth {
-		return nil, i, false
-	}
-	return splitArray(b, i, func(b []byte, i int) (int, bool) { return ValidValue(b, i, depth+1) })
-}

@@ -55,35 +55,6 @@ func ValidObjectMetaAt(b []byte, i, depth int) (end int, m Meta, ok, valid bool)
 	}
 }
 
-// SplitValidObjects is SplitValidArray for an array of records, in one pass: each object item
-// is checked as ValidObjectMeta checks it alone (the same scan, over the item's bytes only), and
-// ids[i] is then item i's "id" as ValidObjectMeta reads it, "" where it does not answer (ok
-// false) or finds no id; any other item is checked by ValidValue, with id "". ok is false for
-// anything that is not a JSON array of items each valid alone (an object item's nesting counted
-// from the item, as the store's check of a record counts it): a valid JSON array is cut whole.
-func SplitValidObjects(b []byte, i int) (items [][]byte, ids []string, next int, ok bool) {
-	items, next, ok = splitArray(b, i, func(b []byte, i int) (int, bool) {
-		if i >= len(b) || b[i] != '{' {
-			ids = append(ids, "")
-			return ValidValue(b, i, 1)
-		}
-		end, m, ok, valid := ValidObjectMetaAt(b, i, 0) // nesting counted from the item
-		switch {
-		case !valid:
-			return end, false
-		case ok && m.ID != nil:
-			ids = append(ids, *m.ID)
-		default:
-			ids = append(ids, "")
-		}
-		return end, true
-	})
-	if !ok {
-		return nil, nil, next, false
-	}
-	return items, ids, next, true
-}
-
 // metaField notes the valid member key: v in m as ScanMeta does, false where ScanMeta gives up.
 func metaField(m *Meta, key, v []byte) bool {
 	f := whichField(key)
@@ -103,4 +74,36 @@ func metaField(m *Meta, key, v []byte) bool {
 	str := string(s)
 	m.set(f, &str)
 	return true
+}
+
+// ItemMeta is an array item's metadata as SplitValidObjects read it: OK is false where ScanMeta
+// would not answer (Meta then means nothing) and for an item that is not an object.
+type ItemMeta struct {
+	Meta
+	OK bool
+	_  [0]func() // not comparable: spares sync.wasm an equality function
+}
+
+// SplitValidObjects cuts the array at b[i] into its items and checks each as ValidValue(b, j,
+// depth) checks it (depth: the containers counted around each item, 0 for records checked as
+// the store checks one alone), in one pass: an object item is checked by ValidObjectMetaAt,
+// which ends where ValidValue ends, and metas[j] is what ScanMeta reads of item j. putMany's
+// records (core.CutRecords) and a pull page's items (core/rest) are each scanned once: a
+// separate check, cut and scan for their metadata were three passes over every record. ok is
+// false for anything that is not an array of such items.
+func SplitValidObjects(b []byte, i, depth int) (items [][]byte, metas []ItemMeta, next int, ok bool) {
+	items, next, ok = splitArray(b, i, func(b []byte, i int) (end int, valid bool) {
+		var m ItemMeta
+		if i < len(b) && b[i] == '{' {
+			end, m.Meta, m.OK, valid = ValidObjectMetaAt(b, i, depth)
+		} else {
+			end, valid = ValidValue(b, i, depth)
+		}
+		metas = append(metas, m)
+		return end, valid
+	})
+	if !ok {
+		return nil, nil, next, false
+	}
+	return items, metas, next, true
 }
