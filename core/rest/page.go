@@ -68,7 +68,6 @@ func splitItems(b []byte, i int) ([]core.RawJSON, []jsonscan.ItemMeta, int, bool
 		return nil, nil, i + 4, true
 	}
 	raw, metas, next, ok := jsonscan.SplitValidObjects(b, i, 2) // in the array, in the page
-
 	if !ok {
 		return nil, nil, i, false
 	}
