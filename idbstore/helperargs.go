@@ -169,6 +169,15 @@ type raiseWatermarksArgs struct {
 	Written string `js:"written"`
 }
 
+// ackPlainArgs: H.ackPlain, the acks an Ack may settle without Go (ackPlain in outbox.go):
+// Recs their records framed (frame.go, a line each), IDs their op ids and Seqs those ops' Seqs
+// (JSON lists, in the same order).
+type ackPlainArgs struct {
+	Recs string `js:"recs"`
+	IDs  string `js:"ids"`
+	Seqs string `js:"seqs"`
+}
+
 // pageReadArgs: H.pageRead, what ApplyPage decides kind's page with: the items' IDs and their
 // versions' Micros (JSON lists, versionMicros).
 type pageReadArgs struct {
@@ -343,6 +352,12 @@ func (a markArgs) setOn(o js.Value) {
 func (a stringifyFieldArgs) setOn(o js.Value) {
 	o.Set("name", a.Name)
 	o.Set("field", a.Field)
+}
+
+func (a ackPlainArgs) setOn(o js.Value) {
+	o.Set("recs", a.Recs)
+	o.Set("ids", a.IDs)
+	o.Set("seqs", a.Seqs)
 }
 
 func (a raiseWatermarksArgs) setOn(o js.Value) {

@@ -212,6 +212,41 @@ H.load = (tx, { query, withParked, seqs, thin }, cb) => {
   else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
 };
+// ackPlain settles the acks whose op is its row's only pending op (ackPlain in outbox.go):
+// recs are their records framed (a line each, REC's order), ids and seqs (JSON) their op ids
+// and those ops' seqs. The rows are read with one getAll of the pending index over the seqs'
+// range (a claimed batch of heads lies in a short range, and a row with one op has its seq as
+// pseq) beside the marks; a row found there whose ops are exactly [that op] is put as its
+// record without ops, and the op unmarked. Result: the positions of the others, comma-separated
+// ('' when all were settled), which Go then runs through the whole ack.
+H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
+  const lines = recs.split(RS), is = JSON.parse(ids), qs = JSON.parse(seqs);
+  const records = tx.objectStore('records');
+  let lo = Infinity, hi = -Infinity;
+  for (const q of qs) { if (q < lo) lo = q; if (q > hi) hi = q; }
+  let left = 2, failed = false, rows = null;
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  const done = () => {
+    if (--left !== 0 || failed) return;
+    const found = new Map();
+    for (const v of rows) found.set(rowKey(v), v);
+    const ix = ixOf(tx), settled = [], rest = [];
+    for (let i = 0; i < lines.length; i++) {
+      const v = recOfLine(lines[i]), row = found.get(rowKey(v));
+      if (row === undefined || !row.ops || row.ops.length !== 1 || row.ops[0].opId !== is[i]) { rest.push(i); continue; }
+      records.put(ixRow(ix.get(v.kind), v));
+      settled.push(is[i]);
+    }
+    if (settled.length > 0) unmark(tx, settled);
+    cb(0, true, rest.join(','));
+  };
+  const m = tx.objectStore('marks').getAll();
+  m.onsuccess = () => { marksRead.set(tx, m.result); done(); };
+  m.onerror = fail(m);
+  const r = records.index('pending').getAll(IDBKeyRange.bound(lo, hi), 2 * qs.length + 16);
+  r.onsuccess = () => { rows = r.result; done(); };
+  r.onerror = fail(r);
+};
 // writeAhead writes one local write planned as a create: its framed record and op (separated
 // by RS) as ONE row, added: the add fails on an existing row (a record, or pending ops
 // without one) and on an op id pending already, which aborts the transaction (a ConstraintError

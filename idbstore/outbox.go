@@ -6,6 +6,8 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -282,8 +284,9 @@ func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op
 	return out, nil
 }
 
-// changeAck is Change's FlowAck: the acks' rows loaded in one batch (each ack's op, its
-// entity's other ops and record come together), in one transaction.
+// changeAck is Change's FlowAck, in one transaction: the acks whose op is its entity's only
+// pending op settled in JavaScript (ackPlain), then the others' rows loaded in one batch (each
+// ack's op, its entity's other ops and record come together) and run through fn.
 func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
 	s := b.s
 	const op = "ack"
@@ -296,11 +299,15 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 		if err := raiseWatermarks(t, acks); err != nil {
 			return err
 		}
-		es, err := loadForAck(ctx, t, &s.seqs, acks)
+		rest, err := ackPlain(ctx, t, acks)
+		if err != nil || len(rest) == 0 {
+			return err
+		}
+		es, err := loadForAck(ctx, t, &s.seqs, rest)
 		if err != nil {
 			return err
 		}
-		if err := refuseMisplacedAcks(ctx, t, op, acks, es); err != nil {
+		if err := refuseMisplacedAcks(ctx, t, op, rest, es); err != nil {
 			return err
 		}
 		if err := fn(&kitTx{es: es}); err != nil {
@@ -308,6 +315,61 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 		}
 		return es.flush(t, false)
 	})
+}
+
+// ackPlain settles, in one helper call (H.ackPlain), the acks whose op its row finds to be the
+// entity's only pending op: the row becomes storekit.PlainAck's record and the op is unmarked,
+// decided in JavaScript inside the transaction, so that no row crosses into Go and no plan
+// crosses back (for a push, most of an Ack's work). It returns the acks left for the whole
+// flow: those PlainAck refuses, those of an entity acknowledged twice in the call, those whose
+// record cannot be framed, and those whose row holds other ops (or none, or another op: another
+// tab wrote or acknowledged it since the claim); fn then finds the settled ops not pending.
+func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) {
+	count := make(map[entityKey]int, len(acks))
+	for _, a := range acks {
+		count[entityKey{a.Op.Kind, a.Op.EntityID}]++
+	}
+	var rest, plain []core.Ack
+	recs := make([]core.Record, 0, len(acks))
+	for _, a := range acks {
+		r, ok := storekit.PlainAck(a)
+		if !ok || count[entityKey{a.Op.Kind, a.Op.EntityID}] > 1 || a.Op.Seq <= 0 || !framableRecord(r) {
+			rest = append(rest, a)
+			continue
+		}
+		plain = append(plain, a)
+		recs = append(recs, r)
+	}
+	if len(plain) == 0 {
+		return rest, nil
+	}
+	text, ok := frameRecords(recs)
+	if !ok {
+		return acks, nil
+	}
+	ids := make([]string, len(plain))
+	seqs := make([]int64, len(plain))
+	for i, a := range plain {
+		ids[i], seqs[i] = a.Op.OpID, a.Op.Seq
+	}
+	v, err := t.issue(ctx, t.js.ackPlain, t.raw, ackPlainArgs{Recs: text, IDs: jsonText(ids), Seqs: jsonText(seqs)})
+	if err != nil {
+		return nil, err
+	}
+	left := v.String() // the positions in plain of the acks not settled, comma-separated
+	settled := len(plain)
+	if left != "" {
+		for _, f := range strings.Split(left, ",") {
+			i, err := strconv.Atoi(f)
+			if err != nil || i < 0 || i >= len(plain) {
+				return nil, errDecode{errBadFrame}
+			}
+			rest = append(rest, plain[i])
+			settled--
+		}
+	}
+	t.delta -= settled
+	return rest, nil
 }
 
 // raiseWatermarks raises the watermarks of the acks' kinds (the server versions an Ack writes
