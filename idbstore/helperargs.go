@@ -169,6 +169,11 @@ type raiseWatermarksArgs struct {
 	Written string `js:"written"`
 }
 
+// forgetAheadArgs: H.forgetAhead, the JSON list of the Kinds whose ahead lists go.
+type forgetAheadArgs struct {
+	Kinds string `js:"kinds"`
+}
+
 // ackPlainArgs: H.ackPlain, the acks an Ack may settle without Go (ackPlain in outbox.go):
 // Recs their records framed (frame.go, a line each), IDs their op ids and Seqs those ops' Seqs
 // (JSON lists, in the same order).
@@ -353,6 +358,8 @@ func (a stringifyFieldArgs) setOn(o js.Value) {
 	o.Set("name", a.Name)
 	o.Set("field", a.Field)
 }
+
+func (a forgetAheadArgs) setOn(o js.Value) { o.Set("kinds", a.Kinds) }
 
 func (a ackPlainArgs) setOn(o js.Value) {
 	o.Set("recs", a.Recs)

@@ -326,14 +326,20 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }
   }
   if (count) countInto(tx);
 };
-// Ahead lists (core/storekit/watermark.go "Ahead lists"): a meta row per kind, key
-// ['offsync', 'ahead', kind] (forgetAhead in records.go), {ids, us, vs}: the ids, watermarks
-// and versions of the records written past the cursor (by acks) since the kind's watermark
-// was last 0. The row exists only while that list is whole: a write past the cursor that is
-// not listed (a refetch, a cursor reset), or more than aheadMax of them, deletes it, and a
-// pull then reads every item under the watermark, as without lists.
+// Ahead lists (core/storekit/watermark.go "Ahead lists"), schema v7: per kind a head row at
+// key ['offsync', 'ahead', kind], {n, c}, and c chunk rows at ['offsync', 'ahead', kind, i]
+// (i < c), {i, ids, us, vs}: the ids, watermarks and versions of the records written past the
+// cursor (by acks) since the kind's watermark was last 0, n of them, a chunk per ack. An ack
+// adds a chunk and rewrites the small head (v6 read the whole list and put it back, a
+// structured clone that grew with the push). The list exists only while the head does and it
+// is whole: a write past the cursor that is not listed (a refetch, a cursor reset), or more
+// than aheadMax of them, deletes it, and a pull then reads every item under the watermark, as
+// without lists. Chunks past a head's c (left by an earlier list) are not read.
 const aheadKey = (kind) => ['offsync', 'ahead', kind];
+const aheadChunks = (kind) => IDBKeyRange.bound(['offsync', 'ahead', kind, 0], ['offsync', 'ahead', kind, []]);
 const aheadMax = 4096;
+const forgetAhead = (meta, kind) => { meta.delete(aheadKey(kind)); meta.delete(aheadChunks(kind)); };
+H.forgetAhead = (meta, { kinds }) => { for (const kind of (JSON.parse(kinds) || [])) forgetAhead(meta, kind); };
 // raiseWatermarks raises kinds' cursor watermarks to the JSON array of [kind, watermark]
 // pairs and adds the JSON [[kind, id, watermark, version]...] written to the kinds' ahead
 // lists; not awaited, completion is the transaction's.
@@ -341,7 +347,7 @@ H.raiseWatermarks = (tx, { pairs, written }) => {
   const cursors = tx.objectStore('cursors'), meta = tx.objectStore('meta');
   const add = new Map();
   for (const [kind, id, wm, version] of JSON.parse(written)) {
-    if (!add.has(kind)) add.set(kind, { ids: [], us: [], vs: [] });
+    if (!add.has(kind)) add.set(kind, { i: 0, ids: [], us: [], vs: [] });
     const a = add.get(kind);
     a.ids.push(id); a.us.push(wm); a.vs.push(version);
   }
@@ -350,18 +356,37 @@ H.raiseWatermarks = (tx, { pairs, written }) => {
     a.onsuccess = () => {
       const v = r.result || { kind, updatedAt: '', id: '' };
       // A list starts when nothing lies ahead; a missing one stays missing until then.
-      const list = !(v.wm > 0) ? { ids: [], us: [], vs: [] } : a.result;
-      const more = add.get(kind) || { ids: [], us: [], vs: [] };
-      if (list !== undefined && list.ids.length + more.ids.length <= aheadMax) {
-        for (let i = 0; i < more.ids.length; i++) { list.ids.push(more.ids[i]); list.us.push(more.us[i]); list.vs.push(more.vs[i]); }
-        meta.put(list, aheadKey(kind));
-      } else if (list !== undefined) {
-        meta.delete(aheadKey(kind));
+      const fresh = !(v.wm > 0);
+      if (fresh) meta.delete(aheadChunks(kind));
+      const head = fresh ? { n: 0, c: 0 } : a.result;
+      const more = add.get(kind);
+      const n = more === undefined ? 0 : more.ids.length;
+      if (head !== undefined && head.n + n <= aheadMax) {
+        if (n > 0) { more.i = head.c; meta.put(more, [...aheadKey(kind), head.c]); }
+        meta.put({ n: head.n + n, c: head.c + (n > 0 ? 1 : 0) }, aheadKey(kind));
+      } else if (head !== undefined) {
+        forgetAhead(meta, kind);
       }
       if (!(v.wm >= wm)) { v.wm = wm; cursors.put(v); }
     };
   }
 };
+// aheadUp is the v6 → v7 step (a queued step of the upgrade): every ahead list, one row
+// {ids, us, vs} at its head's key in v6, becomes a head and one chunk.
+H.aheadUp = (tx) => queueStep(tx, (next) => {
+  const meta = tx.objectStore('meta');
+  const c = meta.openCursor(IDBKeyRange.bound(['offsync', 'ahead', ''], ['offsync', 'ahead', []]));
+  c.onsuccess = () => {
+    const cur = c.result;
+    if (cur === null) { next(); return; }
+    const k = cur.key, v = cur.value;
+    if (k.length === 3 && v && Array.isArray(v.ids)) {
+      meta.put({ i: 0, ids: v.ids, us: v.us, vs: v.vs }, [...k, 0]);
+      cur.update({ n: v.ids.length, c: 1 });
+    }
+    cur.continue();
+  };
+});
 // framedOps reads framed ops (opframe_put.go) into the values JSON would give, except that an
 // op flagged 'd' (its payload is its row's data, not sent) is as setOps stores it: pd: 1, no
 // payload. An op without base, attempt or other flags (the usual local write) is one object
@@ -439,13 +464,20 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
   req(tx.objectStore('cursors').get(kind), (c) => {
     wm = (c && c.wm) || 0;
     if (wm === 0) return;
-    req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
-      if (list === undefined) {
+    // The head and the chunks in parallel: the chunks a head does not count are left out.
+    const meta = tx.objectStore('meta');
+    let chunks = null;
+    req(meta.getAll(aheadChunks(kind)), (cs) => { chunks = cs; });
+    req(meta.get(aheadKey(kind)), (head) => {
+      if (head === undefined) {
         is.forEach((id, i) => { if (us[i] < wm) read(id); });
         return;
       }
       const ahead = new Map();
-      list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
+      for (const list of chunks) {
+        if (!(list.i < head.c)) continue;
+        list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
+      }
       is.forEach((id, i) => {
         const e = ahead.get(id);
         if (e === undefined) return;
