@@ -55,14 +55,10 @@ type gatherArgs struct {
 	Keys   string `js:"keys"`
 }
 
-// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Seqs the keys' first
-// ops' Seqs (JSON, 0: none) as an Ack knows them, "" for none; Thin the op id per key whose
-// row may come thin (JSON, "": none), "" for none (loadForAck).
+// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON.
 type loadArgs struct {
 	Query      string `js:"query"`
 	WithParked bool   `js:"withParked"`
-	Seqs       string `js:"seqs"`
-	Thin       string `js:"thin"`
 }
 
 // writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
@@ -281,8 +277,6 @@ func (a gatherArgs) setOn(o js.Value) {
 func (a loadArgs) setOn(o js.Value) {
 	o.Set("query", a.Query)
 	o.Set("withParked", a.WithParked)
-	o.Set("seqs", a.Seqs)
-	o.Set("thin", a.Thin)
 }
 
 func (a writeAheadArgs) setOn(o js.Value) {

@@ -137,29 +137,23 @@ const countInto = (tx) => {
   c.onsuccess = () => { tx.offsyncCount = c.result; };
 };
 // loadRows is load's answer for rows (one per key, null when absent): framed records of the
-// rows that hold one, their ops with inFlight from the marks. thin (null: none) names per key
-// the op an Ack settles with the server's record ('': none): a row whose only op it is comes
-// without its data and the op without its payload (thin, loadframe.go): the Ack replaces both.
-const loadRows = (rows, marked, parked, thin) => {
+// rows that hold one, their ops with inFlight from the marks.
+const loadRows = (rows, marked, parked) => {
   const recs = rows.map((v) => (v !== null && hasRec(v) ? v : null));
   const ops = rows.map((v) => (v === null ? [] : opsOf(v)));
   for (const vs of ops) for (const o of vs) o.inFlight = marked.has(o.opId);
-  const slim = thin === null ? null : ops.map((vs, i) => thin[i] !== '' && vs.length === 1 && vs[0].opId === thin[i]);
-  return loadResult(recs, ops, parked, slim);
+  return loadResult(recs, ops, parked);
 };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-// seqs (JSON, one per key, 0: none; '' for no hints) are the Seqs of the keys' first ops as
-// an Ack knows them: the rows are then read with one getAll of the pending index over their
-// range (a batch of claimed heads lies in a short Seq range), a key not found there by get.
-H.load = (tx, { query, withParked, seqs, thin }, cb) => {
-  const q = JSON.parse(query), th = thin === '' ? null : JSON.parse(thin);
+H.load = (tx, { query, withParked }, cb) => {
+  const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records');
   const rows = new Array(ks.length).fill(null);
   let left = 1, failed = false, parkedAt = -1, marked = null;
   const settle = () => {
     if (--left !== 0 || failed) return;
-    cb(0, true, loadRows(rows, marked, parkedAt, th));
+    cb(0, true, loadRows(rows, marked, parkedAt));
   };
   const req = (r, ok) => {
     left++;
@@ -168,20 +162,8 @@ H.load = (tx, { query, withParked, seqs, thin }, cb) => {
   };
   req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedIds(es); });
   const getRow = (i) => req(records.get(ks[i]), (v) => { rows[i] = ser(v); });
-  const hints = seqs === '' ? [] : JSON.parse(seqs);
-  let lo = Infinity, hi = -Infinity, n = 0;
-  for (const q of hints) if (q > 0) { n++; if (q < lo) lo = q; if (q > hi) hi = q; }
-  if (n > 0) {
-    req(records.index('pending').getAll(IDBKeyRange.bound(lo, hi), 2 * n + 16), (vs) => {
-      const found = new Map(vs.map((v) => [rowKey(v), v]));
-      ks.forEach((k, i) => {
-        const v = found.get(JSON.stringify(k));
-        if (v !== undefined) rows[i] = v; else getRow(i);
-      });
-    });
-  }
   const byKind = new Map();
-  (n > 0 ? [] : ks).forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
+  ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
     if (is.length === 1) { getRow(is[0]); continue; }
     // Several keys: the keys present in their id range first (a batch of new ids reads no
@@ -212,13 +194,7 @@ H.load = (tx, { query, withParked, seqs, thin }, cb) => {
   else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
 };
-// ackPlain settles the acks whose op is its row's only pending op (ackPlain in outbox.go):
-// recs are their records framed (a line each, REC's order), ids and seqs (JSON) their op ids
-// and those ops' seqs. The rows are read with one getAll of the pending index over the seqs'
-// range (a claimed batch of heads lies in a short range, and a row with one op has its seq as
-// pseq) beside the marks; a row found there whose ops are exactly [that op] is put as its
-// record without ops, and the op unmarked. Result: the positions of the others, comma-separated
-// ('' when all were settled), which Go then runs through the whole ack.
+// ackPlain: see ackPlain in outbox.go. Result: the positions of the acks not settled.
 H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
   const lines = recs.split(RS), is = JSON.parse(ids), qs = JSON.parse(seqs);
   const records = tx.objectStore('records');
@@ -238,7 +214,7 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
       settled.push(is[i]);
     }
     if (settled.length > 0) unmark(tx, settled);
-    cb(0, true, rest.join(','));
+    cb(0, true, rest);
   };
   const m = tx.objectStore('marks').getAll();
   m.onsuccess = () => { marksRead.set(tx, m.result); done(); };
@@ -326,15 +302,12 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }
   }
   if (count) countInto(tx);
 };
-// Ahead lists (core/storekit/watermark.go "Ahead lists"), schema v7: per kind a head row at
-// key ['offsync', 'ahead', kind], {n, c}, and c chunk rows at ['offsync', 'ahead', kind, i]
-// (i < c), {i, ids, us, vs}: the ids, watermarks and versions of the records written past the
-// cursor (by acks) since the kind's watermark was last 0, n of them, a chunk per ack. An ack
-// adds a chunk and rewrites the small head (v6 read the whole list and put it back, a
-// structured clone that grew with the push). The list exists only while the head does and it
-// is whole: a write past the cursor that is not listed (a refetch, a cursor reset), or more
-// than aheadMax of them, deletes it, and a pull then reads every item under the watermark, as
-// without lists. Chunks past a head's c (left by an earlier list) are not read.
+// Ahead lists (core/storekit/watermark.go "Ahead lists"; schema v7): per kind a head row
+// ['offsync', 'ahead', kind] {n, c} and c chunks ['offsync', 'ahead', kind, i] {i, ids, us, vs}:
+// the ids, watermarks and versions of the n records acks wrote past the cursor since the
+// kind's watermark was last 0, a chunk per ack. It exists only while whole: a write past the
+// cursor it does not list (a refetch, a cursor reset), or more than aheadMax, deletes it, and
+// a pull then reads every item under the watermark. Chunks past a head's c are not read.
 const aheadKey = (kind) => ['offsync', 'ahead', kind];
 const aheadChunks = (kind) => IDBKeyRange.bound(['offsync', 'ahead', kind, 0], ['offsync', 'ahead', kind, []]);
 const aheadMax = 4096;
@@ -371,8 +344,7 @@ H.raiseWatermarks = (tx, { pairs, written }) => {
     };
   }
 };
-// aheadUp is the v6 → v7 step (a queued step of the upgrade): every ahead list, one row
-// {ids, us, vs} at its head's key in v6, becomes a head and one chunk.
+// aheadUp (upgrade v6 → v7): each v6 list {ids, us, vs} becomes a head and one chunk.
 H.aheadUp = (tx) => queueStep(tx, (next) => {
   const meta = tx.objectStore('meta');
   const c = meta.openCursor(IDBKeyRange.bound(['offsync', 'ahead', ''], ['offsync', 'ahead', []]));
@@ -464,7 +436,6 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
   req(tx.objectStore('cursors').get(kind), (c) => {
     wm = (c && c.wm) || 0;
     if (wm === 0) return;
-    // The head and the chunks in parallel: the chunks a head does not count are left out.
     const meta = tx.objectStore('meta');
     let chunks = null;
     req(meta.getAll(aheadChunks(kind)), (cs) => { chunks = cs; });
@@ -511,23 +482,20 @@ const frameOps = (vs) => {
   return parts.join(RS);
 };
 // loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
-// when absent), the keys' ops in one list, their counts per key (-1: a thin row's one op),
-// parked], or [false, JSON] when a string in them holds a separator (rows whole).
-// slim (null: none) says per key whether its row goes thin: data and payload left out.
-const loadResult = (recs, ops, parked, slim) => {
+// when absent), the keys' ops in one list, their counts per key, parked], or [false, JSON]
+// when a string in them holds a separator (rows whole).
+const loadResult = (recs, ops, parked) => {
   const lines = new Array(recs.length);
   let ok = true;
   for (let i = 0; i < recs.length && ok; i++) {
     const v = recs[i];
     if (v === null) { lines[i] = ''; continue; }
-    const data = slim !== null && slim[i] ? '' : v.data;
-    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(data);
-    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + data; // in REC's order
+    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(v.data);
+    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data; // in REC's order
   }
-  const all = slim === null ? ops : ops.map((vs, i) => (slim[i] ? [{ ...vs[0], payload: null }] : vs));
-  const opsFramed = ok ? frameOps([].concat(...all)) : null;
+  const opsFramed = ok ? frameOps([].concat(...ops)) : null;
   if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked })];
-  return [true, lines.join(RS), opsFramed, ops.map((o, i) => (slim !== null && slim[i] ? -1 : o.length)).join(','), parked];
+  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // pendingPage reads the next rows with pending ops in pseq order (the pending index) from lo

@@ -6,8 +6,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 	"syscall/js"
 
 	"github.com/offsync/offsync/core"
@@ -317,58 +315,54 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	})
 }
 
-// ackPlain settles, in one helper call (H.ackPlain), the acks whose op its row finds to be the
-// entity's only pending op: the row becomes storekit.PlainAck's record and the op is unmarked,
-// decided in JavaScript inside the transaction, so that no row crosses into Go and no plan
-// crosses back (for a push, most of an Ack's work). It returns the acks left for the whole
-// flow: those PlainAck refuses, those of an entity acknowledged twice in the call, those whose
-// record cannot be framed, and those whose row holds other ops (or none, or another op: another
-// tab wrote or acknowledged it since the claim); fn then finds the settled ops not pending.
+// ackPlain settles, in one helper call (H.ackPlain), the acks whose op its row holds as the
+// entity's only pending op: JavaScript reads the rows (one getAll of the pending index over the
+// acks' Seqs, the marks beside), puts storekit.PlainAck's record for those and unmarks their
+// ops, so that no row crosses into Go and no plan crosses back. It returns the acks left for
+// the whole flow: those PlainAck refuses, an entity's acknowledged twice in the call, an
+// unframable record, and those whose row holds other ops, or none, or another op (another tab
+// wrote or acknowledged since the claim); fn then finds the settled ops not pending.
 func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) {
-	count := make(map[entityKey]int, len(acks))
+	twice := make(map[entityKey]bool, len(acks))
 	for _, a := range acks {
-		count[entityKey{a.Op.Kind, a.Op.EntityID}]++
+		k := entityKey{a.Op.Kind, a.Op.EntityID}
+		_, seen := twice[k]
+		twice[k] = seen
 	}
-	var rest, plain []core.Ack
+	var rest []core.Ack
+	var plain []int // positions in acks
 	recs := make([]core.Record, 0, len(acks))
-	for _, a := range acks {
+	for i, a := range acks {
 		r, ok := storekit.PlainAck(a)
-		if !ok || count[entityKey{a.Op.Kind, a.Op.EntityID}] > 1 || a.Op.Seq <= 0 || !framableRecord(r) {
+		if !ok || twice[entityKey{a.Op.Kind, a.Op.EntityID}] || a.Op.Seq <= 0 || !framableRecord(r) {
 			rest = append(rest, a)
 			continue
 		}
-		plain = append(plain, a)
+		plain = append(plain, i)
 		recs = append(recs, r)
 	}
-	if len(plain) == 0 {
-		return rest, nil
-	}
 	text, ok := frameRecords(recs)
-	if !ok {
+	if len(plain) == 0 || !ok {
 		return acks, nil
 	}
 	ids := make([]string, len(plain))
 	seqs := make([]int64, len(plain))
-	for i, a := range plain {
-		ids[i], seqs[i] = a.Op.OpID, a.Op.Seq
+	for j, i := range plain {
+		ids[j], seqs[j] = acks[i].Op.OpID, acks[i].Op.Seq
 	}
 	v, err := t.issue(ctx, t.js.ackPlain, t.raw, ackPlainArgs{Recs: text, IDs: jsonText(ids), Seqs: jsonText(seqs)})
 	if err != nil {
 		return nil, err
 	}
-	left := v.String() // the positions in plain of the acks not settled, comma-separated
-	settled := len(plain)
-	if left != "" {
-		for _, f := range strings.Split(left, ",") {
-			i, err := strconv.Atoi(f)
-			if err != nil || i < 0 || i >= len(plain) {
-				return nil, errDecode{errBadFrame}
-			}
-			rest = append(rest, plain[i])
-			settled--
+	n := v.Length()
+	for j := range n {
+		at := v.Index(j).Int()
+		if at < 0 || at >= len(plain) {
+			return nil, errDecode{errBadFrame}
 		}
+		rest = append(rest, acks[plain[at]])
 	}
-	t.delta -= settled
+	t.delta -= len(plain) - n
 	return rest, nil
 }
 
