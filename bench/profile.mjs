@@ -6,7 +6,8 @@
 //   (PROF_MODULE=/bench/dist/old/offsync.js PROF_WASM=/bench/dist/old/sync-prof.wasm: another build's)
 //   (incr: N records pulled untimed, then 1,000 of them changed on the server and pulled;
 //   noop: N no-op syncs in a row, the mean printed, so that small fixed costs show up;
-//   --kinds K: of K kinds, as make bench's 5)
+//   --kinds K: of K kinds, as make bench's 5; push --push-only: offsync's sync pulls nothing
+//   after the push, so that the profile holds the push alone)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -45,6 +46,7 @@ try {
     await call('pull', side, 'prof', kind);
     await writeRecords({ baseUrl: server.baseUrl, token, kind, indexes: spread(1000, n, 0), version: 1, shape });
   }
+  if (process.argv.includes('--push-only')) await page.evaluate(() => { globalThis.benchPushOnly = true; });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });

@@ -19,9 +19,6 @@ type entity struct {
 	stored bool
 	dirty  bool
 	ops    []*pendingOp // in Seq order, new ones last
-	// thin: loaded without its record's data and its one op's payload, for an Ack that
-	// replaces both (loadForAck); flush refuses to write it otherwise.
-	thin bool
 }
 
 type pendingOp struct {
@@ -49,39 +46,17 @@ type entities struct {
 
 // loadEntities reads the rows of keys in one request batch.
 func loadEntities(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey) (*entities, error) {
-	es, _, err := load(ctx, t, seqs, keys, nil, nil, nil)
+	es, _, err := load(ctx, t, seqs, keys, nil)
 	return es, err
 }
 
-// loadForAck is loadEntities for the entities of acks: the acked ops' Seqs are hints to their
-// rows (H.load reads them with one getAll of the pending index over the Seqs' range: a
-// claimed batch of heads lies in a short range, and its rows' pseqs are those Seqs), where a
-// get per row is a request per row. A key acknowledged twice in one call gives no hint.
-// A row whose only op is the one its ack settles with the server's record comes thin
-// (entity.thin): planAck then puts that record and removes the op, so neither the stored data
-// nor the payload is read into Go (for a push, the larger part of an Ack's copying).
+// loadForAck is loadEntities for the entities of acks (those ackPlain left: rare).
 func loadForAck(ctx context.Context, t *txn, seqs *seqClock, acks []core.Ack) (*entities, error) {
-	keys := make([]entityKey, 0, len(acks))
-	var hints []int64
-	var thin []string
-	at := make(map[entityKey]int, len(acks))
-	for _, a := range acks {
-		k := entityKey{a.Op.Kind, a.Op.EntityID}
-		if i, ok := at[k]; ok {
-			hints[i], thin[i] = 0, ""
-			continue
-		}
-		at[k] = len(keys)
-		keys = append(keys, k)
-		hints = append(hints, max(a.Op.Seq, 0))
-		id := ""
-		if a.Server != nil {
-			id = a.Op.OpID
-		}
-		thin = append(thin, id)
+	keys := make([]entityKey, len(acks))
+	for i, a := range acks {
+		keys[i] = entityKey{a.Op.Kind, a.Op.EntityID}
 	}
-	es, _, err := load(ctx, t, seqs, keys, nil, hints, thin)
-	return es, err
+	return loadEntities(ctx, t, seqs, keys)
 }
 
 // loadForWrite is loadEntities for a local write with op ids ids: it refuses an id already
@@ -93,7 +68,7 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 	if parked {
 		look = ids
 	}
-	es, parkedAt, err := load(ctx, t, seqs, keys, look, nil, nil)
+	es, parkedAt, err := load(ctx, t, seqs, keys, look)
 	if err != nil {
 		return nil, err
 	}
@@ -122,9 +97,8 @@ func loadForWrite(ctx context.Context, t *txn, seqs *seqClock, op string, keys [
 // ops' InFlight comes from the marks, all read with one getAll in parallel (the transaction
 // must include the marks store; the helper keeps them for flush): a write must never coalesce
 // into an op in flight. Parked ids are looked up in the parked opId index (for several ids
-// only when that store is not empty). hints and thin, when given, are one Seq and one op id
-// per key (loadForAck).
-func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string, hints []int64, thin []string) (*entities, int, error) {
+// only when that store is not empty).
+func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []string) (*entities, int, error) {
 	es := &entities{byKey: make(map[entityKey]*entity, len(keys)), seqs: seqs}
 	uniq := make([]entityKey, 0, len(keys))
 	for _, k := range keys {
@@ -137,12 +111,6 @@ func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []s
 		return es, -1, nil
 	}
 	a := loadArgs{Query: loadQuery(uniq, ids), WithParked: len(ids) > 0}
-	if hints != nil {
-		a.Seqs = jsonText(hints)
-	}
-	if thin != nil {
-		a.Thin = jsonText(thin)
-	}
 	v, err := t.issue(ctx, t.js.load, t.raw, a)
 	if err != nil {
 		return nil, -1, err
@@ -155,7 +123,6 @@ func load(ctx context.Context, t *txn, seqs *seqClock, keys []entityKey, ids []s
 		e := es.byKey[k]
 		e.rec = got.recs[i]
 		e.stored = e.rec != nil || len(got.ops[i]) > 0
-		e.thin = got.thin[i]
 		for _, o := range got.ops[i] {
 			seqs.seen(o.Seq)
 			e.ops = append(e.ops, &pendingOp{op: o, stored: true, marked: o.InFlight})
@@ -350,9 +317,6 @@ func (es *entities) flush(t *txn, count bool) error {
 		}
 		if !e.changed() {
 			continue
-		}
-		if e.thin && (!e.dirty || e.last() != nil) { // its record not replaced, or an op kept
-			return core.Errorf(core.CodeStorage, "ack", "row %s/%s was read without its data, which this write keeps", k.kind, k.id)
 		}
 		var ops []core.Op
 		for _, p := range e.ops {

@@ -55,14 +55,10 @@ type gatherArgs struct {
 	Keys   string `js:"keys"`
 }
 
-// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON; Seqs the keys' first
-// ops' Seqs (JSON, 0: none) as an Ack knows them, "" for none; Thin the op id per key whose
-// row may come thin (JSON, "": none), "" for none (loadForAck).
+// loadArgs: H.load (load in entities.go). Query is loadQuery's JSON.
 type loadArgs struct {
 	Query      string `js:"query"`
 	WithParked bool   `js:"withParked"`
-	Seqs       string `js:"seqs"`
-	Thin       string `js:"thin"`
 }
 
 // writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
@@ -169,6 +165,20 @@ type raiseWatermarksArgs struct {
 	Written string `js:"written"`
 }
 
+// forgetAheadArgs: H.forgetAhead, the JSON list of the Kinds whose ahead lists go.
+type forgetAheadArgs struct {
+	Kinds string `js:"kinds"`
+}
+
+// ackPlainArgs: H.ackPlain, the acks an Ack may settle without Go (ackPlain in outbox.go):
+// Recs their records framed (frame.go, a line each), IDs their op ids and Seqs those ops' Seqs
+// (JSON lists, in the same order).
+type ackPlainArgs struct {
+	Recs string `js:"recs"`
+	IDs  string `js:"ids"`
+	Seqs string `js:"seqs"`
+}
+
 // pageReadArgs: H.pageRead, what ApplyPage decides kind's page with: the items' IDs and their
 // versions' Micros (JSON lists, versionMicros).
 type pageReadArgs struct {
@@ -267,8 +277,6 @@ func (a gatherArgs) setOn(o js.Value) {
 func (a loadArgs) setOn(o js.Value) {
 	o.Set("query", a.Query)
 	o.Set("withParked", a.WithParked)
-	o.Set("seqs", a.Seqs)
-	o.Set("thin", a.Thin)
 }
 
 func (a writeAheadArgs) setOn(o js.Value) {
@@ -343,6 +351,14 @@ func (a markArgs) setOn(o js.Value) {
 func (a stringifyFieldArgs) setOn(o js.Value) {
 	o.Set("name", a.Name)
 	o.Set("field", a.Field)
+}
+
+func (a forgetAheadArgs) setOn(o js.Value) { o.Set("kinds", a.Kinds) }
+
+func (a ackPlainArgs) setOn(o js.Value) {
+	o.Set("recs", a.Recs)
+	o.Set("ids", a.IDs)
+	o.Set("seqs", a.Seqs)
 }
 
 func (a raiseWatermarksArgs) setOn(o js.Value) {

@@ -31,7 +31,7 @@ type helpers struct {
 	putFramed, load, flush, mark, pendingPage       js.Value
 	writeAhead, raiseWatermarks, pageRead           js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro js.Value
-	startReads                                      js.Value
+	startReads, ackPlain, forgetAhead, aheadUp      js.Value
 	text                                            jstext.Encoder // bytes
 
 	strs  map[string]js.Value // read-only after newHelpers
@@ -60,7 +60,8 @@ func newHelpers(given js.Value) *helpers {
 		countPending: h.Get("countPending"), toOneRow: h.Get("toOneRow"), writeAhead: h.Get("writeAhead"),
 		ixNames: h.Get("ixNames"), syncIndexes: h.Get("syncIndexes"), ixPage: h.Get("ixPage"), ixCount: h.Get("ixCount"),
 		scan: h.Get("scan"), ro: h.Get("ro"), raiseWatermarks: h.Get("raiseWatermarks"),
-		pageRead: h.Get("pageRead"), startReads: h.Get("startReads"), rekeyIndexes: h.Get("rekeyIndexes"),
+		pageRead: h.Get("pageRead"), startReads: h.Get("startReads"), ackPlain: h.Get("ackPlain"),
+		forgetAhead: h.Get("forgetAhead"), aheadUp: h.Get("aheadUp"), rekeyIndexes: h.Get("rekeyIndexes"),
 		text: jstext.NewEncoder(),
 	}
 }

@@ -137,29 +137,23 @@ const countInto = (tx) => {
   c.onsuccess = () => { tx.offsyncCount = c.result; };
 };
 // loadRows is load's answer for rows (one per key, null when absent): framed records of the
-// rows that hold one, their ops with inFlight from the marks. thin (null: none) names per key
-// the op an Ack settles with the server's record ('': none): a row whose only op it is comes
-// without its data and the op without its payload (thin, loadframe.go): the Ack replaces both.
-const loadRows = (rows, marked, parked, thin) => {
+// rows that hold one, their ops with inFlight from the marks.
+const loadRows = (rows, marked, parked) => {
   const recs = rows.map((v) => (v !== null && hasRec(v) ? v : null));
   const ops = rows.map((v) => (v === null ? [] : opsOf(v)));
   for (const vs of ops) for (const o of vs) o.inFlight = marked.has(o.opId);
-  const slim = thin === null ? null : ops.map((vs, i) => thin[i] !== '' && vs.length === 1 && vs[0].opId === thin[i]);
-  return loadResult(recs, ops, parked, slim);
+  return loadResult(recs, ops, parked);
 };
 // load: see load in entities.go. Result: loadResult (below; decodeLoaded in loadframe.go).
-// seqs (JSON, one per key, 0: none; '' for no hints) are the Seqs of the keys' first ops as
-// an Ack knows them: the rows are then read with one getAll of the pending index over their
-// range (a batch of claimed heads lies in a short Seq range), a key not found there by get.
-H.load = (tx, { query, withParked, seqs, thin }, cb) => {
-  const q = JSON.parse(query), th = thin === '' ? null : JSON.parse(thin);
+H.load = (tx, { query, withParked }, cb) => {
+  const q = JSON.parse(query);
   const ks = q[0] || [], ids = q[1] || [];
   const records = tx.objectStore('records');
   const rows = new Array(ks.length).fill(null);
   let left = 1, failed = false, parkedAt = -1, marked = null;
   const settle = () => {
     if (--left !== 0 || failed) return;
-    cb(0, true, loadRows(rows, marked, parkedAt, th));
+    cb(0, true, loadRows(rows, marked, parkedAt));
   };
   const req = (r, ok) => {
     left++;
@@ -168,20 +162,8 @@ H.load = (tx, { query, withParked, seqs, thin }, cb) => {
   };
   req(tx.objectStore('marks').getAll(), (es) => { marksRead.set(tx, es); marked = markedIds(es); });
   const getRow = (i) => req(records.get(ks[i]), (v) => { rows[i] = ser(v); });
-  const hints = seqs === '' ? [] : JSON.parse(seqs);
-  let lo = Infinity, hi = -Infinity, n = 0;
-  for (const q of hints) if (q > 0) { n++; if (q < lo) lo = q; if (q > hi) hi = q; }
-  if (n > 0) {
-    req(records.index('pending').getAll(IDBKeyRange.bound(lo, hi), 2 * n + 16), (vs) => {
-      const found = new Map(vs.map((v) => [rowKey(v), v]));
-      ks.forEach((k, i) => {
-        const v = found.get(JSON.stringify(k));
-        if (v !== undefined) rows[i] = v; else getRow(i);
-      });
-    });
-  }
   const byKind = new Map();
-  (n > 0 ? [] : ks).forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
+  ks.forEach((k, i) => { const g = byKind.get(k[0]); if (g) g.push(i); else byKind.set(k[0], [i]); });
   for (const [kind, is] of byKind) {
     if (is.length === 1) { getRow(is[0]); continue; }
     // Several keys: the keys present in their id range first (a batch of new ids reads no
@@ -211,6 +193,35 @@ H.load = (tx, { query, withParked, seqs, thin }, cb) => {
   if (want.length === 1) findParked();
   else if (want.length > 1) req(parked.objectStore.count(), (c) => { if (c > 0) findParked(); });
   settle();
+};
+// ackPlain: see ackPlain in outbox.go. Result: the positions of the acks not settled.
+H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
+  const lines = recs.split(RS), is = JSON.parse(ids), qs = JSON.parse(seqs);
+  const records = tx.objectStore('records');
+  let lo = Infinity, hi = -Infinity;
+  for (const q of qs) { if (q < lo) lo = q; if (q > hi) hi = q; }
+  let left = 2, failed = false, rows = null;
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  const done = () => {
+    if (--left !== 0 || failed) return;
+    const found = new Map();
+    for (const v of rows) found.set(rowKey(v), v);
+    const ix = ixOf(tx), settled = [], rest = [];
+    for (let i = 0; i < lines.length; i++) {
+      const v = recOfLine(lines[i]), row = found.get(rowKey(v));
+      if (row === undefined || !row.ops || row.ops.length !== 1 || row.ops[0].opId !== is[i]) { rest.push(i); continue; }
+      records.put(ixRow(ix.get(v.kind), v));
+      settled.push(is[i]);
+    }
+    if (settled.length > 0) unmark(tx, settled);
+    cb(0, true, rest);
+  };
+  const m = tx.objectStore('marks').getAll();
+  m.onsuccess = () => { marksRead.set(tx, m.result); done(); };
+  m.onerror = fail(m);
+  const r = records.index('pending').getAll(IDBKeyRange.bound(lo, hi), 2 * qs.length + 16);
+  r.onsuccess = () => { rows = r.result; done(); };
+  r.onerror = fail(r);
 };
 // writeAhead writes one local write planned as a create: its framed record and op (separated
 // by RS) as ONE row, added: the add fails on an existing row (a record, or pending ops
@@ -291,14 +302,17 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }
   }
   if (count) countInto(tx);
 };
-// Ahead lists (core/storekit/watermark.go "Ahead lists"): a meta row per kind, key
-// ['offsync', 'ahead', kind] (forgetAhead in records.go), {ids, us, vs}: the ids, watermarks
-// and versions of the records written past the cursor (by acks) since the kind's watermark
-// was last 0. The row exists only while that list is whole: a write past the cursor that is
-// not listed (a refetch, a cursor reset), or more than aheadMax of them, deletes it, and a
-// pull then reads every item under the watermark, as without lists.
+// Ahead lists (core/storekit/watermark.go "Ahead lists"; schema v7): per kind a head row
+// ['offsync', 'ahead', kind] {n, c} and c chunks ['offsync', 'ahead', kind, i] {i, ids, us, vs}:
+// the ids, watermarks and versions of the n records acks wrote past the cursor since the
+// kind's watermark was last 0, a chunk per ack. It exists only while whole: a write past the
+// cursor it does not list (a refetch, a cursor reset), or more than aheadMax, deletes it, and
+// a pull then reads every item under the watermark. Chunks past a head's c are not read.
 const aheadKey = (kind) => ['offsync', 'ahead', kind];
+const aheadChunks = (kind) => IDBKeyRange.bound(['offsync', 'ahead', kind, 0], ['offsync', 'ahead', kind, []]);
 const aheadMax = 4096;
+const forgetAhead = (meta, kind) => { meta.delete(aheadKey(kind)); meta.delete(aheadChunks(kind)); };
+H.forgetAhead = (meta, { kinds }) => { for (const kind of (JSON.parse(kinds) || [])) forgetAhead(meta, kind); };
 // raiseWatermarks raises kinds' cursor watermarks to the JSON array of [kind, watermark]
 // pairs and adds the JSON [[kind, id, watermark, version]...] written to the kinds' ahead
 // lists; not awaited, completion is the transaction's.
@@ -306,7 +320,7 @@ H.raiseWatermarks = (tx, { pairs, written }) => {
   const cursors = tx.objectStore('cursors'), meta = tx.objectStore('meta');
   const add = new Map();
   for (const [kind, id, wm, version] of JSON.parse(written)) {
-    if (!add.has(kind)) add.set(kind, { ids: [], us: [], vs: [] });
+    if (!add.has(kind)) add.set(kind, { i: 0, ids: [], us: [], vs: [] });
     const a = add.get(kind);
     a.ids.push(id); a.us.push(wm); a.vs.push(version);
   }
@@ -315,18 +329,36 @@ H.raiseWatermarks = (tx, { pairs, written }) => {
     a.onsuccess = () => {
       const v = r.result || { kind, updatedAt: '', id: '' };
       // A list starts when nothing lies ahead; a missing one stays missing until then.
-      const list = !(v.wm > 0) ? { ids: [], us: [], vs: [] } : a.result;
-      const more = add.get(kind) || { ids: [], us: [], vs: [] };
-      if (list !== undefined && list.ids.length + more.ids.length <= aheadMax) {
-        for (let i = 0; i < more.ids.length; i++) { list.ids.push(more.ids[i]); list.us.push(more.us[i]); list.vs.push(more.vs[i]); }
-        meta.put(list, aheadKey(kind));
-      } else if (list !== undefined) {
-        meta.delete(aheadKey(kind));
+      const fresh = !(v.wm > 0);
+      if (fresh) meta.delete(aheadChunks(kind));
+      const head = fresh ? { n: 0, c: 0 } : a.result;
+      const more = add.get(kind);
+      const n = more === undefined ? 0 : more.ids.length;
+      if (head !== undefined && head.n + n <= aheadMax) {
+        if (n > 0) { more.i = head.c; meta.put(more, [...aheadKey(kind), head.c]); }
+        meta.put({ n: head.n + n, c: head.c + (n > 0 ? 1 : 0) }, aheadKey(kind));
+      } else if (head !== undefined) {
+        forgetAhead(meta, kind);
       }
       if (!(v.wm >= wm)) { v.wm = wm; cursors.put(v); }
     };
   }
 };
+// aheadUp (upgrade v6 → v7): each v6 list {ids, us, vs} becomes a head and one chunk.
+H.aheadUp = (tx) => queueStep(tx, (next) => {
+  const meta = tx.objectStore('meta');
+  const c = meta.openCursor(IDBKeyRange.bound(['offsync', 'ahead', ''], ['offsync', 'ahead', []]));
+  c.onsuccess = () => {
+    const cur = c.result;
+    if (cur === null) { next(); return; }
+    const k = cur.key, v = cur.value;
+    if (k.length === 3 && v && Array.isArray(v.ids)) {
+      meta.put({ i: 0, ids: v.ids, us: v.us, vs: v.vs }, [...k, 0]);
+      cur.update({ n: v.ids.length, c: 1 });
+    }
+    cur.continue();
+  };
+});
 // framedOps reads framed ops (opframe_put.go) into the values JSON would give, except that an
 // op flagged 'd' (its payload is its row's data, not sent) is as setOps stores it: pd: 1, no
 // payload. An op without base, attempt or other flags (the usual local write) is one object
@@ -415,13 +447,19 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
   req(tx.objectStore('cursors').get(kind), (c) => {
     wm = (c && c.wm) || 0;
     if (wm === 0) return;
-    req(tx.objectStore('meta').get(aheadKey(kind)), (list) => {
-      if (list === undefined) {
+    const meta = tx.objectStore('meta');
+    let chunks = null;
+    req(meta.getAll(aheadChunks(kind)), (cs) => { chunks = cs; });
+    req(meta.get(aheadKey(kind)), (head) => {
+      if (head === undefined) {
         is.forEach((id, i) => { if (us[i] < wm) read(id); });
         return;
       }
       const ahead = new Map();
-      list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
+      for (const list of chunks) {
+        if (!(list.i < head.c)) continue;
+        list.ids.forEach((id, i) => { const e = ahead.get(id); if (e === undefined || !(e.u >= list.us[i])) ahead.set(id, { u: list.us[i], v: list.vs[i] }); });
+      }
       is.forEach((id, i) => {
         const e = ahead.get(id);
         if (e === undefined) return;
@@ -455,23 +493,20 @@ const frameOps = (vs) => {
   return parts.join(RS);
 };
 // loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
-// when absent), the keys' ops in one list, their counts per key (-1: a thin row's one op),
-// parked], or [false, JSON] when a string in them holds a separator (rows whole).
-// slim (null: none) says per key whether its row goes thin: data and payload left out.
-const loadResult = (recs, ops, parked, slim) => {
+// when absent), the keys' ops in one list, their counts per key, parked], or [false, JSON]
+// when a string in them holds a separator (rows whole).
+const loadResult = (recs, ops, parked) => {
   const lines = new Array(recs.length);
   let ok = true;
   for (let i = 0; i < recs.length && ok; i++) {
     const v = recs[i];
     if (v === null) { lines[i] = ''; continue; }
-    const data = slim !== null && slim[i] ? '' : v.data;
-    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(data);
-    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + data; // in REC's order
+    ok = framable(v.kind) && framable(v.id) && framable(v.updatedAt ?? '') && framable(v.data);
+    if (ok) lines[i] = v.kind + US + v.id + US + (v.updatedAt ?? '') + US + (v.deleted ? '1' : '') + US + v.data; // in REC's order
   }
-  const all = slim === null ? ops : ops.map((vs, i) => (slim[i] ? [{ ...vs[0], payload: null }] : vs));
-  const opsFramed = ok ? frameOps([].concat(...all)) : null;
+  const opsFramed = ok ? frameOps([].concat(...ops)) : null;
   if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked })];
-  return [true, lines.join(RS), opsFramed, ops.map((o, i) => (slim !== null && slim[i] ? -1 : o.length)).join(','), parked];
+  return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked];
 };
 const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
 // pendingPage reads the next rows with pending ops in pseq order (the pending index) from lo

@@ -49,6 +49,9 @@ func (k *kitTx) Unparked() []core.Op { return k.unparked }
 // before, and an op pending on another entity was refused then (refuseMisplacedAcks).
 func (k *kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
 	e := k.es.get(a.Op.Kind, a.Op.EntityID)
+	if e == nil {
+		return core.Op{}, nil, nil, false // not loaded: settled by ackPlain
+	}
 	p, at := e.find(a.Op.OpID)
 	if p == nil {
 		return core.Op{}, nil, nil, false

@@ -17,7 +17,6 @@ type loaded struct {
 	recs   []*core.Record
 	ops    [][]core.Op
 	parked int
-	thin   []bool // per key: its row came without data and payload (H.load's thin)
 }
 
 // loadedJSON is the load helper's answer when it could not frame it.
@@ -32,7 +31,7 @@ type loadedJSON struct {
 // with their counts per key) or JSON. Framing spares encoding/json the records and payloads
 // an Ack or a local write reads back (most of that decode's time in a push profile).
 func decodeLoaded(h *helpers, v js.Value, n int) (loaded, error) {
-	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n), thin: make([]bool, n)}
+	got := loaded{recs: make([]*core.Record, n), ops: make([][]core.Op, n)}
 	if !v.Index(0).Bool() {
 		var j loadedJSON
 		if err := decodeJSON(v.Index(1).String(), &j); err != nil {
@@ -64,14 +63,10 @@ func decodeLoaded(h *helpers, v js.Value, n int) (loaded, error) {
 		at := 0
 		for i, c := range strings.Split(v.Index(3).String(), ",") {
 			k, err := strconv.Atoi(c)
-			thin := k == -1 // a thin row's one op (H.load's thin)
-			if thin {
-				k = 1
-			}
 			if err != nil || k < 0 || i >= n || at+k > len(ops) {
 				return got, errDecode{errBadFrame}
 			}
-			got.ops[i], got.thin[i] = ops[at:at+k:at+k], thin
+			got.ops[i] = ops[at : at+k : at+k]
 			at += k
 		}
 		if at != len(ops) {

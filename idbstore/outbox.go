@@ -282,8 +282,9 @@ func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op
 	return out, nil
 }
 
-// changeAck is Change's FlowAck: the acks' rows loaded in one batch (each ack's op, its
-// entity's other ops and record come together), in one transaction.
+// changeAck is Change's FlowAck, in one transaction: the acks whose op is its entity's only
+// pending op settled in JavaScript (ackPlain), then the others' rows loaded in one batch (each
+// ack's op, its entity's other ops and record come together) and run through fn.
 func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
 	s := b.s
 	const op = "ack"
@@ -296,11 +297,15 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 		if err := raiseWatermarks(t, acks); err != nil {
 			return err
 		}
-		es, err := loadForAck(ctx, t, &s.seqs, acks)
+		rest, err := ackPlain(ctx, t, acks)
+		if err != nil || len(rest) == 0 {
+			return err
+		}
+		es, err := loadForAck(ctx, t, &s.seqs, rest)
 		if err != nil {
 			return err
 		}
-		if err := refuseMisplacedAcks(ctx, t, op, acks, es); err != nil {
+		if err := refuseMisplacedAcks(ctx, t, op, rest, es); err != nil {
 			return err
 		}
 		if err := fn(&kitTx{es: es}); err != nil {
@@ -308,6 +313,57 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 		}
 		return es.flush(t, false)
 	})
+}
+
+// ackPlain settles, in one helper call (H.ackPlain), the acks whose op its row holds as the
+// entity's only pending op: JavaScript reads the rows (one getAll of the pending index over the
+// acks' Seqs, the marks beside), puts storekit.PlainAck's record for those and unmarks their
+// ops, so that no row crosses into Go and no plan crosses back. It returns the acks left for
+// the whole flow: those PlainAck refuses, an entity's acknowledged twice in the call, an
+// unframable record, and those whose row holds other ops, or none, or another op (another tab
+// wrote or acknowledged since the claim); fn then finds the settled ops not pending.
+func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) {
+	twice := make(map[entityKey]bool, len(acks))
+	for _, a := range acks {
+		k := entityKey{a.Op.Kind, a.Op.EntityID}
+		_, seen := twice[k]
+		twice[k] = seen
+	}
+	var rest []core.Ack
+	var plain []int // positions in acks
+	recs := make([]core.Record, 0, len(acks))
+	for i, a := range acks {
+		r, ok := storekit.PlainAck(a)
+		if !ok || twice[entityKey{a.Op.Kind, a.Op.EntityID}] || a.Op.Seq <= 0 || !framableRecord(r) {
+			rest = append(rest, a)
+			continue
+		}
+		plain = append(plain, i)
+		recs = append(recs, r)
+	}
+	text, ok := frameRecords(recs)
+	if len(plain) == 0 || !ok {
+		return acks, nil
+	}
+	ids := make([]string, len(plain))
+	seqs := make([]int64, len(plain))
+	for j, i := range plain {
+		ids[j], seqs[j] = acks[i].Op.OpID, acks[i].Op.Seq
+	}
+	v, err := t.issue(ctx, t.js.ackPlain, t.raw, ackPlainArgs{Recs: text, IDs: jsonText(ids), Seqs: jsonText(seqs)})
+	if err != nil {
+		return nil, err
+	}
+	n := v.Length()
+	for j := range n {
+		at := v.Index(j).Int()
+		if at < 0 || at >= len(plain) {
+			return nil, errDecode{errBadFrame}
+		}
+		rest = append(rest, acks[plain[at]])
+	}
+	t.delta -= len(plain) - n
+	return rest, nil
 }
 
 // raiseWatermarks raises the watermarks of the acks' kinds (the server versions an Ack writes

@@ -251,17 +251,13 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 	})
 }
 
-// forgetAhead deletes the ahead lists (helpers.js) of kinds.
+// forgetAhead deletes the ahead lists (helpers.js: each kind's head and chunks) of kinds.
 func forgetAhead(t *txn, kinds ...string) error {
 	st, err := t.store(stMeta)
 	if err != nil {
 		return err
 	}
-	keys := make([][]any, len(kinds))
-	for i, k := range kinds {
-		keys[i] = []any{"offsync", "ahead", k} // helpers.js aheadKey
-	}
-	return t.fire(t.js.delAll, st, delAllArgs{Keys: jsonText(keys)})
+	return t.fire(t.js.forgetAhead, st, forgetAheadArgs{Kinds: jsonText(kinds)})
 }
 
 // versionMicros is what H.pageRead compares an item's version with a watermark by: its instant

@@ -34,7 +34,10 @@ import (
 //	v6 query index keys are one string per entry (helpers.js ixPart) instead of an array
 //	   [tag, value?...]: IndexedDB counts and reads over them faster; the upgrade re-encodes
 //	   every record's index properties (rekeyIndexes).
-const schemaVersion = 6
+//	v7 an ahead list (helpers.js) is a head row {n, c} and a chunk row per ack under
+//	   ['offsync', 'ahead', kind, i] instead of one row an ack read and put back whole: its
+//	   structured clone grew with the push (aheadUp makes each v6 list a head and one chunk).
+const schemaVersion = 7
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -76,6 +79,7 @@ func migrations() []migration {
 		},
 		toOneRow,
 		stringIndexKeys,
+		aheadChunks,
 	}
 }
 
@@ -93,6 +97,11 @@ func toOneRow(h *helpers, _, tx js.Value) {
 // stringIndexKeys re-encodes the query index keys as strings (v6).
 func stringIndexKeys(h *helpers, _, tx js.Value) {
 	h.rekeyIndexes.Invoke(tx)
+}
+
+// aheadChunks makes every ahead list a head and one chunk (v7).
+func aheadChunks(h *helpers, _, tx js.Value) {
+	h.aheadUp.Invoke(tx)
 }
 
 // upgrade runs the migrations from the layout of oldVersion (query_schema.go) to

@@ -96,9 +96,13 @@ import (
 // Merged (the two share ValidObjectMetaAt), and pushev's PayloadsChecked reverted: 1,302,545 B.
 // One string-to-bytes Encoder for both (internal/jstext: idbstore's framed ops encoded with
 // encodeInto too): 1,302,680 B.
+// Session 12, the push's round four (branch pushjs, no new import): a plain ack settled in one
+// helper call (idbstore ackPlain, H.ackPlain, storekit.PlainAck) and the ahead lists in chunks
+// (schema v7, its upgrade step, H.forgetAhead), less the Ack's thin rows and the load's Seq hints
+// they made dead: 1,304,051 B (+1.4 KB), for 3–16% of the small push phase.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_302_700
+const wasmGzipBudget = 1_304_100
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

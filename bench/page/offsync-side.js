@@ -53,7 +53,9 @@ export async function createOffsyncSide(cfg) {
       };
       const offs = [db.on('progress', mark), db.on('syncStarted', mark)];
       try {
-        const stats = await db.sync({ kinds: [kind] });
+        // globalThis.benchPushOnly (profile.mjs --push-only): no pull after the push, so that a
+        // profile holds the push alone.
+        const stats = await db.sync(globalThis.benchPushOnly ? { pushKinds: [kind], pullKinds: [] } : { kinds: [kind] });
         return { count: stats.pushed, ms: (pushEnd || performance.now()) - t0 };
       } finally {
         for (const off of offs) off();

@@ -37,3 +37,18 @@ func applyAcks(t AckTx, acks []core.Ack) error {
 	}
 	return nil
 }
+
+// PlainAck returns the record acknowledging a stores when a.Op is its entity's only pending
+// op (planAck without later ops): the server's record under the op's kind, not copied. ok is
+// false when a carries no server record, or one of another entity: a backend then runs the
+// whole flow. A backend that finds, inside its Change's transaction, that a.Op is the only
+// pending op of its entity may write that record and remove the op itself (idbstore does, in
+// one helper call, without reading the row into Go); fn then finds the op no longer pending.
+func PlainAck(a core.Ack) (core.Record, bool) {
+	if a.Server == nil || a.Server.ID != a.Op.EntityID {
+		return core.Record{}, false
+	}
+	r := *a.Server
+	r.Kind = a.Op.Kind
+	return r, true
+}

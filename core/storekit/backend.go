@@ -73,7 +73,9 @@ const (
 	FlowWrite Flow = iota + 1
 	// FlowEnqueue is an Enqueue of Change.Ops (Tx as EnqueueTx).
 	FlowEnqueue
-	// FlowAck is an Ack of Change.Acks (Tx as AckTx).
+	// FlowAck is an Ack of Change.Acks (Tx as AckTx). A backend may settle an ack whose op
+	// is its entity's only pending op itself, with PlainAck's record; Acked then reports that
+	// op not pending, and when it settled them all the backend need not call fn.
 	FlowAck
 	// FlowResolve is a Resolve of Change.Op (Tx as ResolveTx).
 	FlowResolve

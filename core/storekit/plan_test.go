@@ -232,6 +232,37 @@ func TestPlanAck(t *testing.T) {
 	}
 }
 
+// TestPlainAck checks that PlainAck's record is planAck's for an op without later ops, and
+// that an ack without a server record, or with another entity's, is not plain.
+func TestPlainAck(t *testing.T) {
+	op := core.Op{OpID: "o1", Seq: 1, Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a"}`)}
+	local := &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","t":5}`), UpdatedAt: "v1"}
+	tests := []struct {
+		name   string
+		server *core.Record
+		plain  bool
+	}{
+		{name: "a server record", server: &core.Record{ID: "a", Data: raw(`{"id":"a","updatedAt":"v2"}`), UpdatedAt: "v2"}, plain: true},
+		{name: "a tombstone", server: &core.Record{Kind: "note", ID: "a", Data: raw(`{}`), UpdatedAt: "v3", Deleted: true}, plain: true},
+		{name: "no server record (a 404 on delete)"},
+		{name: "another entity's record", server: &core.Record{ID: "b", Data: raw(`{"id":"b"}`), UpdatedAt: "v2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := core.Ack{Op: op, Server: tt.server}
+			rec, ok := PlainAck(a)
+			require.Equal(t, tt.plain, ok)
+			if !ok {
+				return
+			}
+			want, rebased := planAck(local, nil, a)
+			require.NotNil(t, want)
+			assert.Equal(t, *want, rec)
+			assert.Nil(t, rebased)
+		})
+	}
+}
+
 func TestPlanAckCopies(t *testing.T) {
 	server := &core.Record{ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: "v2"}
 	later := []core.Op{{OpID: "o2", ChangedFields: []string{"t"}}}
