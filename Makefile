@@ -32,13 +32,14 @@ wasm: js/sync.wasm js/wasm_exec.js js/idb-helpers.js
 # Our packages are compiled without inlining, but for internal/ (the JSON scanner and value codecs,
 # the hot loops): -38 KB gzip, -28 KB brotli, at no measured cost (docs/DESIGN.md, "sync.wasm's size").
 # wasm/size_test.go builds with the same flags.
+# -tags offsyncjs: no copy of idbstore's helpers.js inside (offsync.js gives them; -17 KB gzip).
 WASM_GCFLAGS := -gcflags='github.com/offsync/offsync/...=-l' -gcflags='github.com/offsync/offsync/internal/...='
 # Then binaryen's wasm-opt -O1 (npm's binaryen, pinned in package.json; the features are those Go's
 # output uses): -0.7% gzip, -0.5% brotli, 3% less raw and a faster compile in open(); it takes
 # ~100 s and ~270 MB here. wasm_exec.js's WASM_VERSION hashes the optimised file.
 WASM_OPT_FLAGS := -O1 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --strip-producers
 js/sync.wasm: $(GO_SRC) node_modules/.package-lock.json
-	GOOS=js GOARCH=wasm $(GO) build -trimpath $(WASM_GCFLAGS) -ldflags='-s -w' -o $@.go ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags offsyncjs $(WASM_GCFLAGS) -ldflags='-s -w' -o $@.go ./wasm
 	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $@.go -o $@.opt
 	mv $@.opt $@ && rm -f $@.go
 # Go's wasm_exec.js, made to leave no globals behind and naming sync.wasm's version (see the script).
@@ -90,6 +91,7 @@ test-go:
 # js/wasm packages in real headless Chromium (wasmbrowsertest).
 test-wasm: chromium tools
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 10m ./idbstore/... ./wasm/... ./internal/jstext/...
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags offsyncjs -run TestOpenWithoutHelpersIsRefused ./idbstore/
 
 # The JS package under Node against a real server on 127.0.0.1.
 # The browser crash test (30 crashes, minutes) runs under its own per-run timeout, not the

@@ -3,21 +3,13 @@
 package idbstore
 
 import (
-	_ "embed" // helpers.js
+	"errors"
 	"strings"
 	"sync"
 	"syscall/js"
 
 	"github.com/offsync/offsync/internal/jstext"
 )
-
-// helperSource is the JavaScript half of the store. Each helper issues a batch of IndexedDB
-// requests in one go and reports back once (a single JS→Go crossing per batch instead of one
-// per record), with bulk data as one JSON string. Callbacks are cb(tag, ok, value): tag 0 is a
-// request batch result, 1 the transaction's end. Helpers never wait on anything but IDB.
-//
-//go:embed helpers.js
-var helperSource string
 
 // helpers holds the compiled JavaScript helpers of one Store, and the JS strings and store-name
 // arrays its transactions use, made once: every js.Value made per call is a finalizer for the
@@ -39,9 +31,17 @@ type helpers struct {
 	lists map[string]js.Value // store-name arrays by their names joined with ","
 }
 
-func newHelpers(given js.Value) *helpers {
+// errNoHelpers: a store opened without its helpers in a build that carries no copy of them.
+var errNoHelpers = errors.New("idbstore: no helpers given (sync.wasm gets them from offsync.js, ./idb-helpers.js)")
+
+// newHelpers takes the helpers given (offsync.js's idbHelpers()) or, when none are, compiles
+// helperSource, the copy of helpers.js in builds without the offsyncjs tag (helpersource.go).
+func newHelpers(given js.Value) (*helpers, error) {
 	h := given
 	if h.Type() != js.TypeObject {
+		if helperSource == "" {
+			return nil, errNoHelpers
+		}
 		h = js.Global().Get("Function").New(helperSource).Invoke()
 	}
 	strs := map[string]js.Value{}
@@ -63,7 +63,7 @@ func newHelpers(given js.Value) *helpers {
 		pageRead: h.Get("pageRead"), startReads: h.Get("startReads"), ackPlain: h.Get("ackPlain"),
 		forgetAhead: h.Get("forgetAhead"), aheadUp: h.Get("aheadUp"), rekeyIndexes: h.Get("rekeyIndexes"),
 		text: jstext.NewEncoder(),
-	}
+	}, nil
 }
 
 // bytes is the JS string v as UTF-8 in one Go allocation and copy (jstext): Value.String

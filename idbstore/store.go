@@ -87,8 +87,9 @@ type Options struct {
 	// crash may lose the last writes).
 	Durability string
 	// Helpers is the object the function in helpers.js returns, made by the page (offsync.js
-	// imports it as ./idb-helpers.js). When it is not an object, the store compiles helpers.js
-	// with Function, which a Content-Security-Policy without 'unsafe-eval' forbids.
+	// imports it as ./idb-helpers.js). When it is not an object, the store compiles its copy of
+	// helpers.js with Function, which a Content-Security-Policy without 'unsafe-eval' forbids;
+	// a build with the offsyncjs tag (sync.wasm) has no copy, and such an open is refused.
 	Helpers js.Value
 	// Indexes are the kinds' declared indexes (core.ParseIndexes). Opening with other indexes
 	// than the database has is a schema step that builds or drops them (query_schema.go).
@@ -112,7 +113,11 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 	if want == nil {
 		want = map[string][]core.IndexSpec{}
 	}
-	s := &Store{name: name, js: newHelpers(o.Helpers), writeMode: durableWrite, want: want, walkBatch: pageSize, freshOpIDs: o.FreshOpIDs,
+	h, err := newHelpers(o.Helpers)
+	if err != nil {
+		return nil, core.Wrap(core.CodeInvalid, "open "+name, err)
+	}
+	s := &Store{name: name, js: h, writeMode: durableWrite, want: want, walkBatch: pageSize, freshOpIDs: o.FreshOpIDs,
 		count: newPendingCount()}
 	s.Store.Init(backend{s})
 	switch o.Durability {

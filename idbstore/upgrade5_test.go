@@ -40,7 +40,8 @@ const fillV4 = `const V1 = '2026-01-01T00:00:00Z';
 // migrations, then fill (JS over db and tx) in the same upgrade transaction.
 func buildV4(t *testing.T, name, fill string) {
 	t.Helper()
-	h := newHelpers(js.Undefined())
+	h, err := newHelpers(js.Undefined())
+	require.NoError(t, err)
 	up := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		db, tx := args[0], args[1]
 		for _, step := range migrations()[:4] {

@@ -18,7 +18,8 @@ import (
 // and tx) in the same upgrade transaction.
 func buildV6(t *testing.T, name, fill string) {
 	t.Helper()
-	h := newHelpers(js.Undefined())
+	h, err := newHelpers(js.Undefined())
+	require.NoError(t, err)
 	up := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		db, tx := args[0], args[1]
 		for _, step := range migrations()[:6] {
