@@ -1,7 +1,8 @@
 // The JavaScript half of idbstore (see helpers.go): the body of a function that returns the
-// helpers object H. idbstore embeds this file and compiles it with Function when it is not given
-// the helpers (tests, Node); offsync.js imports it as ./idb-helpers.js (made by `make wasm`), so
-// pages need no 'unsafe-eval' in their Content-Security-Policy.
+// helpers object H. offsync.js imports it as ./idb-helpers.js (made by `make wasm`) and gives it
+// to the store, so pages need no 'unsafe-eval' in their Content-Security-Policy; idbstore's
+// builds without the offsyncjs tag (its tests) embed this file and compile it with Function when
+// not given the helpers (helpersource.go).
 const H = {};
 const ser = (v) => (v === undefined ? null : v);
 H.open = ({ name, version, upgrade }, cb) => {
