@@ -36,24 +36,24 @@ const fillV4 = `const V1 = '2026-01-01T00:00:00Z';
 	tx.objectStore('parked').add({ opId: 'op-p', op: { seq: 5, opId: 'op-p', kind: 'note', eid: 'p', type: 'upsert', payload: '{"id":"p"}', changed: null, ts: 1 }, status: 422, reason: 'bad', parkedAt: 5 });
 	tx.objectStore('cursors').put({ kind: 'note', updatedAt: V1, id: 's' });`
 
-// buildV4 makes database name at layout v4 (with one query index generation) through the v4
-// migrations, then fill (JS over db and tx) in the same upgrade transaction.
-func buildV4(t *testing.T, name, fill string) {
+// buildAt makes database name at layout (with one query index generation) through that
+// layout's migrations, then fill (JS over db and tx) in the same upgrade transaction.
+func buildAt(t *testing.T, name string, layout int, fill string) {
 	t.Helper()
 	h, err := newHelpers(js.Undefined())
 	require.NoError(t, err)
 	up := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		db, tx := args[0], args[1]
-		for _, step := range migrations()[:4] {
+		for _, step := range migrations()[:layout] {
 			step(h, db, tx)
 		}
-		tx.Call("objectStore", stMeta).Call("put", 4, js.ValueOf(metaSchemaKey))
+		tx.Call("objectStore", stMeta).Call("put", layout, js.ValueOf(metaSchemaKey))
 		jsFunc("db, tx", fill).Invoke(db, tx)
 		return nil
 	})
 	defer up.Release()
-	jsAwait(t, jsFunc("open, name, up", `return new Promise((res, rej) => open({ name, version: 4000001, upgrade: up },
-		(ok, h) => { if (ok) { h.db.close(); res(true); } else rej(h); }));`).Invoke(h.open, name, up.Value))
+	jsAwait(t, jsFunc("open, name, version, up", `return new Promise((res, rej) => open({ name, version, upgrade: up },
+		(ok, h) => { if (ok) { h.db.close(); res(true); } else rej(h); }));`).Invoke(h.open, name, layout*versionScale+1, up.Value))
 }
 
 // sameCallsAsV4 brings s to the state fillV4 writes.
@@ -89,7 +89,7 @@ func sameCallsAsV4(ctx context.Context, t *testing.T, s core.Store) {
 func TestUpgradeFromV4(t *testing.T) {
 	ctx := testCtx(t)
 	name := freshName(t)
-	buildV4(t, name, fillV4)
+	buildAt(t, name, 4, fillV4)
 	s, err := OpenWith(ctx, name, Options{Indexes: map[string][]core.IndexSpec{"note": {{"v"}}}})
 	require.NoError(t, err)
 	defer s.Close()

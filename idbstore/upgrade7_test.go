@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"fmt"
-	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,26 +13,6 @@ import (
 	"github.com/offsync/offsync/core/storekit"
 )
 
-// buildV6 makes database name at layout v6 through the v6 migrations, then fill (JS over db
-// and tx) in the same upgrade transaction.
-func buildV6(t *testing.T, name, fill string) {
-	t.Helper()
-	h, err := newHelpers(js.Undefined())
-	require.NoError(t, err)
-	up := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		db, tx := args[0], args[1]
-		for _, step := range migrations()[:6] {
-			step(h, db, tx)
-		}
-		tx.Call("objectStore", stMeta).Call("put", 6, js.ValueOf(metaSchemaKey))
-		jsFunc("db, tx", fill).Invoke(db, tx)
-		return nil
-	})
-	defer up.Release()
-	jsAwait(t, jsFunc("open, name, up", `return new Promise((res, rej) => open({ name, version: 6000001, upgrade: up },
-		(ok, h) => { if (ok) { h.db.close(); res(true); } else rej(h); }));`).Invoke(h.open, name, up.Value))
-}
-
 // TestUpgradeFromV6KeepsAheadLists opens a v6 database left by a push (two records acknowledged
 // past the cursor, listed in the kind's one-row ahead list): the upgrade makes the list a head
 // and a chunk, and the next page reads only the listed item older than its acknowledged version,
@@ -42,7 +21,7 @@ func TestUpgradeFromV6KeepsAheadLists(t *testing.T) {
 	const acked, cursor = "2026-03-01T10:00:30Z", "2026-03-01T10:00:19Z"
 	wm := storekit.Watermark(acked)
 	name := freshName(t)
-	buildV6(t, name, fmt.Sprintf(`const recs = tx.objectStore('records');
+	buildAt(t, name, 6, fmt.Sprintf(`const recs = tx.objectStore('records');
 	for (const id of ['mine', 'echo']) recs.put({ kind: 'note', id, data: '{"id":"' + id + '","v":1}', updatedAt: %[1]q });
 	tx.objectStore('cursors').put({ kind: 'note', updatedAt: %[2]q, id: 'r0019', wm: %[3]d });
 	tx.objectStore('meta').put({ ids: ['mine', 'echo'], us: [%[3]d, %[3]d], vs: [%[1]q, %[1]q] }, ['offsync', 'ahead', 'note']);`, acked, cursor, wm))
