@@ -25,6 +25,7 @@ try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
   const r = await page.evaluate(async ([baseUrl, mod, N, rounds, shape]) => {
+    const { noteSteps, median, stepLines } = await import('/bench/page/steps.js');
     const now = () => performance.now();
     let cur = null; let goMs = 0;
     const ev = (k) => cur?.push([k, now()]);
@@ -80,22 +81,12 @@ try {
         const t1 = now();
         tot[s].push(t1 - t0); pm[s].push(putMs);
         if (s === 'off') go.push(goMs);
-        const seen = new Map();
-        for (const [k, t] of cur) {
-          const c = (seen.get(k) ?? 0) + 1; seen.set(k, c);
-          const key = `${k}${c}`;
-          const a = acc[s].get(key) ?? []; a.push(t - t0); acc[s].set(key, a);
-        }
+        noteSteps(acc[s], cur, t0);
         cur = null;
       }
     }
-    const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
-    const out = [];
-    const keys = [...new Set([...acc.off.keys(), ...acc.raw.keys()])];
-    const at = (s, k) => (acc[s].has(k) ? med(acc[s].get(k)) : NaN);
-    keys.sort((x, y) => Math.min(at('off', x) || 1e9, at('raw', x) || 1e9) - Math.min(at('off', y) || 1e9, at('raw', y) || 1e9));
-    for (const k of keys) out.push(`${k.padEnd(16)} off ${at('off', k).toFixed(2).padStart(7)}  raw ${at('raw', k).toFixed(2).padStart(7)}`);
-    out.push(`total median off ${med(tot.off).toFixed(2)} raw ${med(tot.raw).toFixed(2)}; go in _resume ${med(go).toFixed(2)}; put() calls ms off ${med(pm.off).toFixed(2)} raw ${med(pm.raw).toFixed(2)}`);
+    const out = stepLines(acc.off, acc.raw, 16);
+    out.push(`total median off ${median(tot.off).toFixed(2)} raw ${median(tot.raw).toFixed(2)}; go in _resume ${median(go).toFixed(2)}; put() calls ms off ${median(pm.off).toFixed(2)} raw ${median(pm.raw).toFixed(2)}`);
     out.push(`off: ${tot.off.map((x) => x.toFixed(0)).join(' ')}\nraw: ${tot.raw.map((x) => x.toFixed(0)).join(' ')}`);
     return out.join('\n');
   }, [server.baseUrl, mod, N, rounds, shape]);

@@ -17,6 +17,7 @@ try {
   const page = await browser.newPage();
   await page.goto(`${server.origin}/bench/page/index.html`);
   const r = await page.evaluate(async ([baseUrl, mod]) => {
+    const { noteSteps, stepLines } = await import('/bench/page/steps.js');
     const now = () => performance.now();
     let cur = null;
     const f = globalThis.fetch;
@@ -53,22 +54,11 @@ try {
         const t0 = now();
         await sides[s]();
         cur.push(['done', now()]);
-        const seen = new Map();
-        for (const [k, t] of cur) {
-          const c = (seen.get(k) ?? 0) + 1; seen.set(k, c);
-          const key = `${k}${c}`;
-          const a = acc[s].get(key) ?? []; a.push(t - t0); acc[s].set(key, a);
-        }
+        noteSteps(acc[s], cur, t0);
         cur = null;
       }
     }
-    const med = (xs) => { const s = [...xs].sort((x, y) => x - y); return s[s.length >> 1]; };
-    const out = [];
-    const keys = [...new Set([...acc.off.keys(), ...acc.raw.keys()])];
-    const at = (s, k) => (acc[s].has(k) ? med(acc[s].get(k)) : NaN);
-    keys.sort((x, y) => Math.min(at('off', x), at('raw', x) || 1e9) - Math.min(at('off', y), at('raw', y) || 1e9));
-    for (const k of keys) out.push(`${k.padEnd(12)} off ${at('off', k).toFixed(2).padStart(7)}  raw ${at('raw', k).toFixed(2).padStart(7)}`);
-    return out.join('\n');
+    return stepLines(acc.off, acc.raw, 12).join('\n');
   }, [server.baseUrl, mod]);
   console.log(r);
 } finally { await browser.close(); await server.stop(); }
