@@ -94,17 +94,28 @@ const opsOf = (v) => {
   for (const o of v.ops) if (o.pd) { o.payload = v.data; delete o.pd; }
   return v.ops;
 };
-// recOfLine is a framed record line (REC's order) as a row value, without ops. A line
-// flagged 't' (flush only) names its data by its number among texts, the call's record texts
-// (WithTexts in texts.go) instead of carrying a copy.
-const recOfLine = (line, texts) => {
-  const f = line.split(US, 5);
-  const v = { kind: f[REC.kind], id: f[REC.id], data: f[REC.data] };
-  if (f[REC.updatedAt] !== '') v.updatedAt = f[REC.updatedAt];
-  if (f[REC.deleted] === '1') v.deleted = true;
-  else if (f[REC.deleted] === 't') v.data = texts[Number(v.data)];
-  return v;
+// recAt reads the framed record (REC's order) at text[at] as a row value, without ops, and
+// the index of the RS after it (text.length for the last): its fields are found with indexOf
+// and sliced, so that its data, most of the text, is scanned once (splitting into lines and
+// then fields scanned it twice: with large records, a few ms a page). A record flagged 't'
+// (flush only) names its data by its number among texts, the call's record texts (WithTexts in
+// texts.go) instead of carrying a copy.
+const recAt = (text, at, texts) => {
+  const a = text.indexOf(US, at), b = text.indexOf(US, a + 1), c = text.indexOf(US, b + 1), d = text.indexOf(US, c + 1);
+  if (!(a >= at && b > a && c > b && d > c)) throw new Error('offsync: a framed record without its fields');
+  let end = text.indexOf(RS, d + 1);
+  if (end < 0) end = text.length;
+  const v = { kind: text.slice(at, a), id: text.slice(a + 1, b), data: text.slice(d + 1, end) };
+  if (c > b + 1) v.updatedAt = text.slice(b + 1, c);
+  if (d === c + 2) {
+    const flag = text.charCodeAt(c + 1);
+    if (flag === 0x31) v.deleted = true; // '1'
+    else if (flag === 0x74) v.data = texts[Number(v.data)]; // 't'
+  }
+  return { v, end };
 };
+// recOfLine is one framed record line as a row value (recAt).
+const recOfLine = (line, texts) => recAt(line, 0, texts).v;
 // Marks (schema v5) are the op ids of the ops in flight, one entry {n, ids} per batch marked at
 // once. Entries are few (the batches in flight), so a reader takes them all with one getAll
 // beside its own reads. The entries a transaction read are kept for its later changes
@@ -197,7 +208,7 @@ H.load = (tx, { query, withParked }, cb) => {
 };
 // ackPlain: see ackPlain in outbox.go. Result: the positions of the acks not settled.
 H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
-  const lines = recs.split(RS), is = JSON.parse(ids), qs = JSON.parse(seqs);
+  const is = JSON.parse(ids), qs = JSON.parse(seqs);
   const records = tx.objectStore('records');
   let lo = Infinity, hi = -Infinity;
   for (const q of qs) { if (q < lo) lo = q; if (q > hi) hi = q; }
@@ -208,8 +219,9 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
     const found = new Map();
     for (const v of rows) found.set(rowKey(v), v);
     const ix = ixOf(tx), settled = [], rest = [];
-    for (let i = 0; i < lines.length; i++) {
-      const v = recOfLine(lines[i]), row = found.get(rowKey(v));
+    for (let i = 0, at = 0; at < recs.length; i++) {
+      const { v, end } = recAt(recs, at), row = found.get(rowKey(v));
+      at = end + 1;
       if (row === undefined || !row.ops || row.ops.length !== 1 || row.ops[0].opId !== is[i]) { rest.push(i); continue; }
       records.put(ixRow(ix.get(v.kind), v));
       settled.push(is[i]);
@@ -382,21 +394,11 @@ const framedOps = (text) => text.split(RS).map((line) => {
   return v;
 });
 // putFramed puts framed records (frame.go) as rows without ops (ApplyPage writes no row with
-// pending ops); completion is the transaction's. It finds the separators with indexOf and
-// slices the fields out (a row as recOfLine makes it): a record's data, most of the text, is
-// scanned once, for the separator after it, where splitting into lines and then fields
-// scanned it twice (with large records, a few ms a page).
+// pending ops); completion is the transaction's.
 const putFramed = (src, text) => {
   const ix = ixOf(src.transaction);
   for (let at = 0; at < text.length;) {
-    // In REC's order: kind, id, updatedAt, deleted, data.
-    const a = text.indexOf(US, at), b = text.indexOf(US, a + 1), c = text.indexOf(US, b + 1), d = text.indexOf(US, c + 1);
-    if (!(a >= at && b > a && c > b && d > c)) throw new Error('offsync: a framed record without its fields');
-    let end = text.indexOf(RS, d + 1);
-    if (end < 0) end = text.length;
-    const v = { kind: text.slice(at, a), id: text.slice(a + 1, b), data: text.slice(d + 1, end) };
-    if (c > b + 1) v.updatedAt = text.slice(b + 1, c);
-    if (d === c + 2 && text.charCodeAt(c + 1) === 0x31) v.deleted = true; // '1'
+    const { v, end } = recAt(text, at);
     src.put(ix.size === 0 ? v : ixRow(ix.get(v.kind), v));
     at = end + 1;
   }
