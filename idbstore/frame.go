@@ -40,6 +40,12 @@ func frameRecords(recs []core.Record) (text string, ok bool) {
 	if !ok {
 		return "", false
 	}
+	return frameSized(recs, n), true
+}
+
+// frameSized frames recs, each one framable, into their framed length n (the sum of their
+// frameSize): for a caller that checked them as it chose them.
+func frameSized(recs []core.Record, n int) string {
 	b := make([]byte, 0, n)
 	for i, r := range recs {
 		if i > 0 {
@@ -47,7 +53,7 @@ func frameRecords(recs []core.Record) (text string, ok bool) {
 		}
 		b = appendFramed(b, r)
 	}
-	return unsafe.String(unsafe.SliceData(b), len(b)), true // b is not used again
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not used again
 }
 
 // framedLen bounds the length of recs framed; ok is false when one cannot be framed.

@@ -332,6 +332,7 @@ func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) 
 	var rest []core.Ack
 	var plain []int // positions in acks
 	recs := make([]core.Record, 0, len(acks))
+	n := 0 // recs framed
 	for i, a := range acks {
 		r, ok := storekit.PlainAck(a)
 		if !ok || twice[entityKey{a.Op.Kind, a.Op.EntityID}] || a.Op.Seq <= 0 || !framableRecord(r) {
@@ -340,11 +341,13 @@ func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) 
 		}
 		plain = append(plain, i)
 		recs = append(recs, r)
+		n += frameSize(r)
 	}
-	text, ok := frameRecords(recs)
-	if len(plain) == 0 || !ok {
+	if len(plain) == 0 {
 		return acks, nil
 	}
+	// Framed as checked above: frameRecords would scan every record's data for separators again.
+	text := frameSized(recs, n)
 	ids := make([]string, len(plain))
 	seqs := make([]int64, len(plain))
 	for j, i := range plain {
@@ -354,15 +357,15 @@ func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) 
 	if err != nil {
 		return nil, err
 	}
-	n := v.Length()
-	for j := range n {
+	left := v.Length()
+	for j := range left {
 		at := v.Index(j).Int()
 		if at < 0 || at >= len(plain) {
 			return nil, errDecode{errBadFrame}
 		}
 		rest = append(rest, acks[plain[at]])
 	}
-	t.delta -= len(plain) - n
+	t.delta -= len(plain) - left
 	return rest, nil
 }
 
