@@ -32,12 +32,12 @@ wasm: js/sync.wasm js/wasm_exec.js js/idb-helpers.js
 # Our packages are compiled without inlining, but for internal/ (the JSON scanner and value codecs,
 # the hot loops): -38 KB gzip, -28 KB brotli, at no measured cost (docs/DESIGN.md, "sync.wasm's size").
 # wasm/size_test.go builds with the same flags.
-# -tags offsyncjs: no copy of idbstore's helpers.js inside (offsync.js gives them; -17 KB gzip).
 WASM_GCFLAGS := -gcflags='github.com/offsync/offsync/...=-l' -gcflags='github.com/offsync/offsync/internal/...='
 # Then binaryen's wasm-opt -O1 (npm's binaryen, pinned in package.json; the features are those Go's
 # output uses): -0.7% gzip, -0.5% brotli, 3% less raw and a faster compile in open(); it takes
 # ~100 s and ~270 MB here. wasm_exec.js's WASM_VERSION hashes the optimised file.
 WASM_OPT_FLAGS := -O1 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --strip-producers
+# -tags offsyncjs: no copy of idbstore's helpers.js inside (offsync.js gives them; -16 KB gzip).
 js/sync.wasm: $(GO_SRC) node_modules/.package-lock.json
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags offsyncjs $(WASM_GCFLAGS) -ldflags='-s -w' -o $@.go ./wasm
 	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $@.go -o $@.opt
