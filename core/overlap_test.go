@@ -85,6 +85,8 @@ type waitingStore struct {
 	pageOverlapped    *bool
 	ackOverlapped     *bool
 	counts            int
+	marks             int // MarkInFlight calls
+	claimedWithAck    int // AckAndMark calls
 }
 
 func (s *waitingStore) waitFor(started func() bool) bool {
@@ -115,6 +117,27 @@ func (s *waitingStore) ApplyPage(ctx context.Context, kind string, items []core.
 }
 
 func (s *waitingStore) Ack(ctx context.Context, acks []core.Ack) error {
+	s.holdFirstAck()
+	return s.Store.Ack(ctx, acks)
+}
+
+// AckAndMark holds as Ack does, and counts the batches it claimed.
+func (s *waitingStore) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, error) {
+	s.holdFirstAck()
+	s.mu.Lock()
+	s.claimedWithAck++
+	s.mu.Unlock()
+	return s.Store.AckAndMark(ctx, acks, next)
+}
+
+func (s *waitingStore) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
+	s.mu.Lock()
+	s.marks++
+	s.mu.Unlock()
+	return s.Store.MarkInFlight(ctx, ops)
+}
+
+func (s *waitingStore) holdFirstAck() {
 	s.mu.Lock()
 	first := s.holdAck && s.ackOverlapped == nil
 	if first {
@@ -127,7 +150,13 @@ func (s *waitingStore) Ack(ctx context.Context, acks []core.Ack) error {
 		*s.ackOverlapped = ok
 		s.mu.Unlock()
 	}
-	return s.Store.Ack(ctx, acks)
+}
+
+// claims is how many batches were claimed alone (MarkInFlight) and with an ack (AckAndMark).
+func (s *waitingStore) claims() (alone, withAck int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.marks, s.claimedWithAck
 }
 
 func (s *waitingStore) PendingCount(ctx context.Context) (int, error) {
@@ -230,6 +259,44 @@ func TestPushWritesAnswersWhileTheNextRequestIsOut(t *testing.T) {
 			status, err := eng.Status(ctx(t))
 			require.NoError(t, err)
 			assert.Zero(t, status.Pending)
+		})
+	}
+}
+
+// A push worker claims its next batch in its ack's store call (core/push.go handoff) when a
+// batch is waiting; serial runs claim every batch alone, one call after another.
+func TestPushClaimsTheNextBatchWithTheAck(t *testing.T) {
+	for _, serial := range []bool{false, true} {
+		t.Run("serial="+strconv.FormatBool(serial), func(t *testing.T) {
+			srv := newServer()
+			eng, st, tr := newOverlapClient(t, srv, serial)
+			for i := range 12 {
+				_, err := eng.Put(ctx(t), "note", []byte(`{"id":"n`+strconv.Itoa(i)+`"}`), core.PutOptions{})
+				require.NoError(t, err)
+			}
+			stats, err := eng.Sync(ctx(t), core.SyncOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, 12, stats.Pushed)
+			_, pushes, _ := tr.counts()
+			assert.Equal(t, 6, pushes)
+			alone, withAck := st.claims()
+			if serial {
+				assert.Equal(t, 6, alone)
+				assert.Zero(t, withAck)
+			} else {
+				assert.Positive(t, withAck, "batches waiting while others were acknowledged")
+				assert.Equal(t, 6, alone+withAck, "each batch claimed once")
+			}
+			for i := range 12 {
+				_, ok := srv.Record("note", "n"+strconv.Itoa(i))
+				assert.True(t, ok)
+			}
+			status, err := eng.Status(ctx(t))
+			require.NoError(t, err)
+			assert.Zero(t, status.Pending)
+			out, err := st.Outbox(ctx(t), 0)
+			require.NoError(t, err)
+			assert.Empty(t, out)
 		})
 	}
 }

@@ -128,63 +128,98 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 	}
 	if workers == 1 || len(batches) == 1 {
 		for _, b := range batches {
-			if err := e.pushBatch(ctx, st, b, sending, nil); err != nil {
+			if err := e.pushBatch(ctx, st, &handoff{ops: b}, sending, nil, nil); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-		stop     = newPassStop()
+		wg   sync.WaitGroup
+		stop = newPassStop()
+		q    = &batchQueue{batches: batches}
 	)
-	work := make(chan []Op)
 	for range min(workers, len(batches)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range work {
-				if err := e.pushBatch(ctx, st, b, sending, stop); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
+			var carried *handoff // the batch the last ack took (and claimed, if it could)
+			for {
+				b := carried
+				if b == nil {
+					b = &handoff{q: q}
+					if !b.take() {
+						return
 					}
-					mu.Unlock()
+				}
+				next := &handoff{q: q}
+				if err := e.pushBatch(ctx, st, b, sending, stop, next); err != nil {
+					q.fail(err)
 					stop.halt()
+				}
+				carried = nil
+				if next.ops != nil {
+					carried = next
 				}
 			}
 		}()
 	}
-	for _, b := range batches {
-		mu.Lock()
-		failed := firstErr != nil
-		mu.Unlock()
-		if failed {
-			break
-		}
-		work <- b
-	}
-	close(work)
 	wg.Wait()
-	return firstErr
+	return q.failed()
 }
 
-// pushBatch marks a batch of heads in flight, sends them and applies the answers. Ops
-// answered "retry" (429/5xx) are sent again, alone, after a backoff, up to MaxRetries times;
-// so is the whole request when it failed with a retryable error.
+// batchQueue hands a pass's batches out in order until the pass fails.
+type batchQueue struct {
+	mu      sync.Mutex
+	batches [][]Op
+	err     error // the pass's first error
+}
+
+// next takes the next batch; false when none is left or the pass failed.
+func (q *batchQueue) next() ([]Op, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err != nil || len(q.batches) == 0 {
+		return nil, false
+	}
+	b := q.batches[0]
+	q.batches = q.batches[1:]
+	return b, true
+}
+
+func (q *batchQueue) fail(err error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err == nil {
+		q.err = err
+	}
+}
+
+func (q *batchQueue) failed() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.err
+}
+
+// pushBatch marks batch b of heads in flight (unless the ack before it claimed it: b.marked),
+// sends them and applies the answers. Ops answered "retry" (429/5xx) are sent again, alone,
+// after a backoff, up to MaxRetries times; so is the whole request when it failed with a
+// retryable error. next, when not nil, lets b's ack take the worker's next batch and claim it
+// in the same store transaction (handoff).
 // sending holds one token per request in flight; once stop is halted (another batch failed),
 // a batch that has not sent yet does nothing more. stop is nil when batches go one by one.
-func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending chan struct{}, stop *passStop) error {
+func (e *Engine) pushBatch(ctx context.Context, st *runState, b *handoff, sending chan struct{}, stop *passStop, next *handoff) error {
 	if stop.halted() {
 		return nil
 	}
-	pending, err := e.markInFlight(ctx, ops)
-	if err != nil {
-		return err
+	pending := b.marked
+	if !b.claimed {
+		var err error
+		if pending, err = e.markInFlight(ctx, b.ops); err != nil {
+			return err
+		}
 	}
-	st.skipVanished(ops, pending)
+	st.skipVanished(b.ops, pending)
 	if len(pending) == 0 {
 		return nil
 	}
@@ -207,7 +242,8 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, ops []Op, sending 
 			}
 			return Wrap(CodeNetwork, "push", err)
 		}
-		retry, lastErr, err := e.applyResults(ctx, st, pending, results)
+		retry, lastErr, err := e.applyResults(ctx, st, pending, results, next)
+		next = nil // one claim with an ack: a retry's ack does not take another batch
 		if err != nil || len(retry) == 0 {
 			return err
 		}
@@ -275,4 +311,23 @@ func (p *passStop) halted() bool {
 	default:
 		return false
 	}
+}
+
+// handoff is a batch of a pass, taken from its queue: by its worker to push, or by that
+// worker's ack of the batch before it, which then claims it in the same store transaction
+// (AckMarker). A worker acknowledges a batch while another request is out, then claims its
+// next one: those were two readwrite transactions in a row, the second queued behind the other
+// worker's ack, on the path to the next request (bench/push-timeline.mjs).
+type handoff struct {
+	q       *batchQueue
+	ops     []Op // taken: nil when none
+	marked  []Op // as MarkInFlight returns them, when claimed
+	claimed bool
+}
+
+// take takes the pass's next batch, if one is left.
+func (h *handoff) take() bool {
+	var ok bool
+	h.ops, ok = h.q.next()
+	return ok
 }

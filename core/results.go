@@ -8,7 +8,7 @@ import (
 // applyResults applies one push answer: acknowledgements in one Store.Ack, refusals in one
 // Store.Park, conflicts one by one through the strategy. It returns the ops to send again
 // (answered 429/5xx) with the last such error.
-func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, results []PushResult) (retry []Op, lastErr error, err error) {
+func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, results []PushResult, next *handoff) (retry []Op, lastErr error, err error) {
 	if len(results) != len(ops) {
 		return nil, nil, Errorf(CodeProtocol, "push", "%d results for %d ops", len(results), len(ops))
 	}
@@ -65,7 +65,7 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := e.ack(ctx, st, append(acks, learned...)); err != nil {
+	if err := e.ack(ctx, st, append(acks, learned...), next); err != nil {
 		return nil, nil, err
 	}
 	e.bus.emitAll(pushedEvents(acks, ops, results))
@@ -103,12 +103,19 @@ func (e *Engine) parkOf(op Op, status int, reason string) ParkedOp {
 }
 
 // ack writes acknowledgements (one store call), removes the deferred conflicts they settle,
-// and reports the change and the progress.
-func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack) error {
+// and reports the change and the progress. With next, a store that can (AckMarker) claims the
+// worker's next batch in the same call, when one is waiting.
+func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack, next *handoff) error {
 	if len(acks) == 0 {
 		return nil
 	}
-	if err := e.cfg.Store.Ack(ctx, acks); err != nil {
+	if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
+		marked, err := am.AckAndMark(ctx, acks, next.ops)
+		if err != nil {
+			return Wrap(CodeStorage, "ack", err)
+		}
+		next.marked, next.claimed = marked, true
+	} else if err := e.cfg.Store.Ack(ctx, acks); err != nil {
 		return Wrap(CodeStorage, "ack", err)
 	}
 	ops := make([]Op, len(acks))

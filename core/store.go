@@ -154,6 +154,14 @@ type Store interface {
 	Close() error
 }
 
+// AckMarker is optionally implemented by a Store that acknowledges ops and marks the next
+// batch in flight in one transaction: Ack(acks), then MarkInFlight(next), all or nothing,
+// returning what MarkInFlight would. The push claims a worker's next batch with its ack
+// (core/push.go handoff): one transaction fewer between two requests.
+type AckMarker interface {
+	AckAndMark(ctx context.Context, acks []Ack, next []Op) ([]Op, error)
+}
+
 // CursorsReader is optionally implemented by a Store that reads several kinds' cursors in one
 // step. A sync run starts with it when it can (idbstore: one transaction instead of one per
 // kind, which is most of a no-op sync's store time).

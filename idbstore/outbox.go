@@ -71,68 +71,75 @@ func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core
 	if c.Pick != nil {
 		run = s.updateDurable
 	}
-	all := c.Limit < 0 && c.Pick == nil
 	known, ok := s.count.known()
+	all := c.Limit < 0 && c.Pick == nil
 	err := run(ctx, op, []string{stRecords, stMarks}, func(t *txn) error {
-		out, pending = out[:0], -1
-		state := js.Global().Get("Object").New()
-		state.Set("count", c.Limit == 0 || !all && !ok)
-		state.Set("thin", thin)
-		if c.Limit == 0 {
-			// The count alone: one page of no rows reads the marks and counts.
-			v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: js.Null(), Hi: js.Null(), Count: 1, At: js.Global().Get("Object").New(), State: state})
-			if err != nil {
-				return err
-			}
-			pending = v.Index(4).Int()
-			t.counted = pending
-			return nil
-		}
-		want := c.Limit
-		var first []core.Op
 		var err error
-		if c.Pick != nil && c.From > 1 {
-			// A claim reads from its From hint on first, and the rows before it only when it
-			// took too few there.
-			if first, pending, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: jsSeq(c.From), hi: js.Null()}, want, c.Pick, state); err != nil {
-				return err
-			}
-			if len(first) < want {
-				var before []core.Op
-				if before, _, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: js.Null(), hi: jsSeq(c.From), hiOpen: true}, want-len(first), c.Pick, state); err != nil {
-					return err
-				}
-				first = append(before, first...)
-			}
-		} else if first, pending, err = pendingOps(ctx, t, &s.seqs, pendingSpan{lo: js.Null(), hi: js.Null()}, want, c.Pick, state); err != nil {
-			return err
-		}
-		if out = first; out == nil {
-			out = []core.Op{} // an empty outbox is [] to the bridge
-		}
-		if all {
-			pending = len(out)
-		}
-		t.counted = pending // read or counted in this transaction (-1: neither)
-		if pending < 0 {
+		out, pending, err = claimIn(ctx, t, &s.seqs, c, thin, c.Limit == 0 || !all && !ok)
+		if err == nil && pending < 0 {
 			pending = known
 		}
-		if c.Pick != nil {
-			var ids []string
-			for i := range out {
-				if !out[i].InFlight {
-					out[i].InFlight = true
-					ids = append(ids, out[i].OpID)
-				}
-			}
-			if len(ids) > 0 {
-				return t.fire(t.js.mark, t.raw, markArgs{IDs: jsonText(ids)})
-			}
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
+	}
+	return out, pending, nil
+}
+
+// claimIn is claim's reading and marking inside transaction t. With count it counts the
+// pending ops when it does not read them all; pending is what it read or counted (-1:
+// neither), which t records.
+func claimIn(ctx context.Context, t *txn, seqs *seqClock, c storekit.Claim, thin, count bool) (out []core.Op, pending int, err error) {
+	state := js.Global().Get("Object").New()
+	state.Set("count", count)
+	state.Set("thin", thin)
+	if c.Limit == 0 {
+		// The count alone: one page of no rows reads the marks and counts.
+		v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: js.Null(), Hi: js.Null(), Count: 1, At: js.Global().Get("Object").New(), State: state})
+		if err != nil {
+			return nil, 0, err
+		}
+		t.counted = v.Index(4).Int()
+		return []core.Op{}, t.counted, nil
+	}
+	want := c.Limit
+	if c.Pick != nil && c.From > 1 {
+		// A claim reads from its From hint on first, and the rows before it only when it
+		// took too few there.
+		if out, pending, err = pendingOps(ctx, t, seqs, pendingSpan{lo: jsSeq(c.From), hi: js.Null()}, want, c.Pick, state); err != nil {
+			return nil, 0, err
+		}
+		if len(out) < want {
+			var before []core.Op
+			if before, _, err = pendingOps(ctx, t, seqs, pendingSpan{lo: js.Null(), hi: jsSeq(c.From), hiOpen: true}, want-len(out), c.Pick, state); err != nil {
+				return nil, 0, err
+			}
+			out = append(before, out...)
+		}
+	} else if out, pending, err = pendingOps(ctx, t, seqs, pendingSpan{lo: js.Null(), hi: js.Null()}, want, c.Pick, state); err != nil {
+		return nil, 0, err
+	}
+	if out == nil {
+		out = []core.Op{} // an empty outbox is [] to the bridge
+	}
+	if c.Limit < 0 && c.Pick == nil {
+		pending = len(out)
+	}
+	if pending >= 0 {
+		t.counted = pending // read or counted in this transaction
+	}
+	if c.Pick != nil {
+		var ids []string
+		for i := range out {
+			if !out[i].InFlight {
+				out[i].InFlight = true
+				ids = append(ids, out[i].OpID)
+			}
+		}
+		if len(ids) > 0 {
+			return out, pending, t.fire(t.js.mark, t.raw, markArgs{IDs: jsonText(ids)})
+		}
 	}
 	return out, pending, nil
 }
@@ -291,28 +298,58 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	if err := s.guard(op); err != nil {
 		return err
 	}
-	return s.update(ctx, op, []string{stRecords, stMarks, stCursors, stMeta}, func(t *txn) error {
-		// First: its read of the cursor rows must answer while the transaction is open, and
-		// the flush commits it.
-		if err := raiseWatermarks(t, acks); err != nil {
+	return s.update(ctx, op, ackStores(), func(t *txn) error { return ackIn(ctx, t, &s.seqs, acks, fn) })
+}
+
+// ackStores are the object stores an ack writes.
+func ackStores() []string { return []string{stRecords, stMarks, stCursors, stMeta} }
+
+// ackIn is changeAck's work inside transaction t.
+func ackIn(ctx context.Context, t *txn, seqs *seqClock, acks []core.Ack, fn func(storekit.Tx) error) error {
+	// First: its read of the cursor rows must answer while the transaction is open, and
+	// the flush commits it.
+	if err := raiseWatermarks(t, acks); err != nil {
+		return err
+	}
+	rest, err := ackPlain(ctx, t, acks)
+	if err != nil || len(rest) == 0 {
+		return err
+	}
+	es, err := loadForAck(ctx, t, seqs, rest)
+	if err != nil {
+		return err
+	}
+	if err := refuseMisplacedAcks(ctx, t, "ack", rest, es); err != nil {
+		return err
+	}
+	if err := fn(&kitTx{es: es}); err != nil {
+		return err
+	}
+	return es.flush(t, false)
+}
+
+// AckClaim is changeAck, then a claim of c, in one transaction with the local writes'
+// durability (a claim's: Claim's doc). The claim reads after the ack's writes, so it finds
+// the marks and rows the ack left; it counts nothing (a claim's count is not used).
+func (b backend) AckClaim(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error, c storekit.Claim) ([]core.Op, error) {
+	s := b.s
+	const op = "ack"
+	if err := s.guard(op); err != nil {
+		return nil, err
+	}
+	var out []core.Op
+	err := s.updateDurable(ctx, op, ackStores(), func(t *txn) error {
+		if err := ackIn(ctx, t, &s.seqs, acks, fn); err != nil {
 			return err
 		}
-		rest, err := ackPlain(ctx, t, acks)
-		if err != nil || len(rest) == 0 {
-			return err
-		}
-		es, err := loadForAck(ctx, t, &s.seqs, rest)
-		if err != nil {
-			return err
-		}
-		if err := refuseMisplacedAcks(ctx, t, op, rest, es); err != nil {
-			return err
-		}
-		if err := fn(&kitTx{es: es}); err != nil {
-			return err
-		}
-		return es.flush(t, false)
+		var err error
+		out, _, err = claimIn(ctx, t, &s.seqs, c, false, false)
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ackPlain settles, in one helper call (H.ackPlain), the acks whose op its row holds as the

@@ -136,7 +136,10 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 // backend is the Store as storekit.Backend sees it: the primitives, each one transaction.
 type backend struct{ s *Store }
 
-var _ storekit.Backend = backend{}
+var (
+	_ storekit.Backend    = backend{}
+	_ storekit.AckClaimer = backend{}
+)
 
 // Close closes the connection. Later calls return a closed error.
 func (b backend) Close() error {

@@ -64,6 +64,13 @@ type Backend interface {
 	Close() error
 }
 
+// AckClaimer is optionally implemented by a Backend that runs an ack and a claim in one
+// transaction (Store.AckAndMark): Change of FlowAck with acks and fn, then Claim of c (c.Pick
+// set), all or nothing; it returns the claimed ops as Claim does.
+type AckClaimer interface {
+	AckClaim(ctx context.Context, acks []core.Ack, fn func(Tx) error, c Claim) ([]core.Op, error)
+}
+
 // Flow names the flow a Change runs, so that a backend knows what to load.
 type Flow int
 

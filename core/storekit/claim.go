@@ -55,6 +55,15 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 	if err := s.open("mark in flight"); err != nil {
 		return nil, err
 	}
+	got, _, err := s.b.Claim(ctx, claimOf(ops))
+	if err != nil {
+		return nil, err
+	}
+	return inOrderOf(ops, got), nil
+}
+
+// claimOf is the claim of the pending ops matched by the OpIDs of ops.
+func claimOf(ops []core.Op) Claim {
 	want := make(map[string]bool, len(ops))
 	var from int64
 	for i, o := range ops {
@@ -63,11 +72,7 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 			from = max(o.Seq, 0)
 		}
 	}
-	got, _, err := s.b.Claim(ctx, Claim{Limit: len(want), From: from, Pick: func(o core.Op) bool { return want[o.OpID] }})
-	if err != nil {
-		return nil, err
-	}
-	return inOrderOf(ops, got), nil
+	return Claim{Limit: len(want), From: from, Pick: func(o core.Op) bool { return want[o.OpID] }}
 }
 
 // inOrderOf returns got (ops found by id, each at most once) in the order of ops. A claim

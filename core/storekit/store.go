@@ -19,6 +19,7 @@ type Store struct {
 var (
 	_ core.Store         = (*Store)(nil)
 	_ core.CursorsReader = (*Store)(nil)
+	_ core.AckMarker     = (*Store)(nil)
 )
 
 // Init makes s the core.Store over b; call it once, before any other method.
@@ -106,6 +107,29 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 	}
 	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, func(t Tx) error { return applyAcks(t, acks) })
 	return err
+}
+
+// AckAndMark is Ack, then MarkInFlight of next: in one transaction when the backend can
+// (AckClaimer), else in two, one after the other.
+func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, error) {
+	ac, ok := s.b.(AckClaimer)
+	if !ok || len(next) == 0 {
+		if err := s.Ack(ctx, acks); err != nil || len(next) == 0 {
+			return nil, err
+		}
+		return s.MarkInFlight(ctx, next)
+	}
+	if err := s.open("ack"); err != nil {
+		return nil, err
+	}
+	if err := checkAcks(acks); err != nil {
+		return nil, err
+	}
+	got, err := ac.AckClaim(ctx, acks, func(t Tx) error { return applyAcks(t, acks) }, claimOf(next))
+	if err != nil {
+		return nil, err
+	}
+	return inOrderOf(next, got), nil
 }
 
 // Resolve replaces a pending op through resolveOp in one Change.

@@ -162,7 +162,19 @@ func (g *gen) next(ctx context.Context, mem core.Store) (string, storeCall) {
 			v := fmt.Sprint("v", g.r.IntN(1000))
 			a.Server = &core.Record{Kind: o.Kind, ID: o.EntityID, Data: g.data(o.EntityID), UpdatedAt: v}
 		}
-		return "Ack", func(s core.Store) (any, error) { return nil, s.Ack(ctx, []core.Ack{a}) }
+		if g.r.IntN(3) != 0 {
+			return "Ack", func(s core.Store) (any, error) { return nil, s.Ack(ctx, []core.Ack{a}) }
+		}
+		// The push's ack that claims the next batch: ops another pick, perhaps the acked op
+		// itself (no longer pending once acknowledged) or one whose hint is stale.
+		next := []core.Op{{OpID: "nope"}}
+		if n := g.pick(ctx, mem); n != nil {
+			if g.r.IntN(3) == 0 {
+				n.Seq = int64(g.r.IntN(4))
+			}
+			next = append(next, *n)
+		}
+		return "AckAndMark", func(s core.Store) (any, error) { return ackAndMark(ctx, s, []core.Ack{a}, next) }
 	case 7:
 		o := g.pick(ctx, mem)
 		if o == nil {
@@ -268,4 +280,15 @@ func withoutSeqs(v any) any {
 		out[i] = o
 	}
 	return out
+}
+
+// ackAndMark is s's AckAndMark, or Ack then MarkInFlight for a store without it.
+func ackAndMark(ctx context.Context, s core.Store, acks []core.Ack, next []core.Op) ([]core.Op, error) {
+	if am, ok := s.(core.AckMarker); ok {
+		return am.AckAndMark(ctx, acks, next)
+	}
+	if err := s.Ack(ctx, acks); err != nil {
+		return nil, err
+	}
+	return s.MarkInFlight(ctx, next)
 }

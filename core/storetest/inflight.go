@@ -126,6 +126,37 @@ var inFlightTests = []test{
 		require.Equal(e, second.OpID, op.OpID, "coalesced into the rebased op")
 		requireJSON(e, `{"id":"a","t":3}`, op.Payload)
 	}},
+	{"AckAndMark acknowledges a batch and marks the next one", func(e *env) {
+		e.write(e.upsert(kindA, "a", `{"id":"a"}`), e.upsert(kindA, "b", `{"id":"b"}`), e.upsert(kindB, "c", `{"id":"c"}`), e.upsert(kindB, "d", `{"id":"d"}`))
+		read := e.outbox()
+		sent := e.mark(read[0], read[1])
+		marked := e.ackAndMarkOps([]core.Ack{
+			{Op: sent[0], Server: ptr(server(kindA, "a", "v1", `,"t":1`))},
+			{Op: sent[1], Server: ptr(server(kindA, "b", "v2", ""))},
+		}, read[3], read[2], core.Op{OpID: "nope"})
+		now := e.outbox()
+		require.Len(e, now, 2)
+		require.True(e, now[0].InFlight)
+		require.True(e, now[1].InFlight)
+		require.Equal(e, []core.Op{now[1], now[0]}, marked, "as marked, in the order asked")
+		a, ok := e.get(kindA, "a")
+		require.True(e, ok)
+		require.Equal(e, "v1", a.UpdatedAt)
+		requireJSON(e, `{"id":"a","updatedAt":"v1","t":1}`, a.Data)
+	}},
+	{"AckAndMark marks an entity's later op as the ack left it", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
+		e.write(first)
+		sent := e.markInFlight([]string{first.OpID})
+		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`))
+		later := e.outbox()[1]
+		marked := e.ackAndMarkOps([]core.Ack{{Op: sent[0], Server: ptr(server(kindA, "a", "v1", `,"t":1`))}}, later, sent[0])
+		op := e.opOf(kindA, "a")
+		require.Equal(e, later.OpID, op.OpID)
+		require.True(e, op.InFlight)
+		require.Equal(e, "v1", op.BaseUpdatedAt, "rebased on the acknowledged version before it was marked")
+		require.Equal(e, []core.Op{op}, marked, "the acknowledged op is no longer pending")
+	}},
 	{"an Ack keeps a later op that is itself in flight marked", func(e *env) {
 		first := e.upsert(kindA, "a", `{"id":"a","t":1}`)
 		e.write(first)

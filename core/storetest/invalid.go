@@ -168,6 +168,13 @@ var invalidCases = []invalidCase{
 		other.EntityID = "edited"
 		return e.s.Ack(e.ctx, []core.Ack{{Op: op}, {Op: other, Server: ptr(server(kindA, "edited", "t9", ""))}})
 	}},
+	{"AckAndMark: op names another entity than the stored op, and the next batch stays unmarked", func(e *env) error {
+		op := e.opOf(kindA, "edited")
+		other := e.opOf(kindA, "new")
+		other.EntityID = "edited"
+		_, err := ackAndMark(e.ctx, e.s, []core.Ack{{Op: op}, {Op: other, Server: ptr(server(kindA, "edited", "t9", ""))}}, e.outbox())
+		return err
+	}},
 	{"Resolve: op of another entity than the stored op", func(e *env) error {
 		op := e.opOf(kindA, "edited")
 		op.EntityID = "synced"

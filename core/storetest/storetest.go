@@ -168,6 +168,15 @@ func (e *env) ack(acks ...core.Ack) {
 	require.NoError(e, e.s.Ack(e.ctx, acks))
 }
 
+// ackAndMarkOps acknowledges acks and marks next in one call (ackAndMark) and returns what
+// the store answered.
+func (e *env) ackAndMarkOps(acks []core.Ack, next ...core.Op) []core.Op {
+	e.Helper()
+	marked, err := ackAndMark(e.ctx, e.s, acks, next)
+	require.NoError(e, err)
+	return marked
+}
+
 // server is a record as a transport returns it: the server's version in Data and metadata.
 func server(kind, id, version, fields string) core.Record {
 	data := fmt.Sprintf(`{"id":%q,"updatedAt":%q%s}`, id, version, fields)
