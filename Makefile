@@ -91,7 +91,7 @@ test-go:
 # js/wasm packages in real headless Chromium (wasmbrowsertest).
 test-wasm: chromium tools
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 10m ./idbstore/... ./wasm/... ./internal/jstext/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags offsyncjs -run TestOpenWithoutHelpersIsRefused ./idbstore/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags offsyncjs -run 'TestOpenWithoutHelpersIsRefused|TestOpenWithoutFetchHelperIsRefused' ./idbstore/ ./wasm/
 
 # The JS package under Node against a real server on 127.0.0.1.
 # The browser crash test (30 crashes, minutes) runs under its own per-run timeout, not the

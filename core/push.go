@@ -147,14 +147,17 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 			for {
 				b := carried
 				if b == nil {
-					b = &handoff{q: q}
-					if !b.take() {
+					if b = (&handoff{q: q}); !b.take() {
 						return
 					}
 				}
 				next := &handoff{q: q}
 				if err := e.pushBatch(ctx, st, b, sending, stop, next); err != nil {
-					q.fail(err)
+					q.mu.Lock()
+					if q.err == nil {
+						q.err = err
+					}
+					q.mu.Unlock()
 					stop.halt()
 				}
 				carried = nil
@@ -165,40 +168,14 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 		}()
 	}
 	wg.Wait()
-	return q.failed()
+	return q.err // read after Wait: every write to it happened before
 }
 
-// batchQueue hands a pass's batches out in order until the pass fails.
+// batchQueue hands a pass's batches out in order until the pass fails (err, its first error).
 type batchQueue struct {
 	mu      sync.Mutex
 	batches [][]Op
-	err     error // the pass's first error
-}
-
-// next takes the next batch; false when none is left or the pass failed.
-func (q *batchQueue) next() ([]Op, bool) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.err != nil || len(q.batches) == 0 {
-		return nil, false
-	}
-	b := q.batches[0]
-	q.batches = q.batches[1:]
-	return b, true
-}
-
-func (q *batchQueue) fail(err error) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.err == nil {
-		q.err = err
-	}
-}
-
-func (q *batchQueue) failed() error {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return q.err
+	err     error
 }
 
 // pushBatch marks batch b of heads in flight (unless the ack before it claimed it: b.marked),
@@ -325,9 +302,14 @@ type handoff struct {
 	claimed bool
 }
 
-// take takes the pass's next batch, if one is left.
+// take takes the pass's next batch, if one is left and the pass has not failed.
 func (h *handoff) take() bool {
-	var ok bool
-	h.ops, ok = h.q.next()
+	q := h.q
+	q.mu.Lock()
+	ok := q.err == nil && len(q.batches) > 0
+	if ok {
+		h.ops, q.batches = q.batches[0], q.batches[1:]
+	}
+	q.mu.Unlock()
 	return ok
 }

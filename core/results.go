@@ -109,13 +109,14 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack, next *handof
 	if len(acks) == 0 {
 		return nil
 	}
+	var err error
 	if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
-		marked, err := am.AckAndMark(ctx, acks, next.ops)
-		if err != nil {
-			return Wrap(CodeStorage, "ack", err)
-		}
-		next.marked, next.claimed = marked, true
-	} else if err := e.cfg.Store.Ack(ctx, acks); err != nil {
+		next.marked, err = am.AckAndMark(ctx, acks, next.ops)
+		next.claimed = err == nil
+	} else {
+		err = e.cfg.Store.Ack(ctx, acks)
+	}
+	if err != nil {
 		return Wrap(CodeStorage, "ack", err)
 	}
 	ops := make([]Op, len(acks))

@@ -18,7 +18,8 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 	case storekit.FlowEnqueue:
 		return b.changeEnqueue(ctx, c.Ops, fn)
 	case storekit.FlowAck:
-		return storekit.Changed{}, b.changeAck(ctx, c.Acks, fn)
+		_, err := b.changeAck(ctx, c.Acks, fn, nil)
+		return storekit.Changed{}, err
 	case storekit.FlowResolve:
 		return storekit.Changed{}, b.changeResolve(ctx, c.Op, fn)
 	case storekit.FlowUnpark:

@@ -5,10 +5,13 @@ package idbstore
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"syscall/js"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -104,4 +107,27 @@ func snap(t testing.TB, s *Store, kind string) snapshot {
 
 func del(kind, id, opID string) core.LocalWrite {
 	return core.LocalWrite{Kind: kind, ID: id, Delete: true, OpID: opID, LocalTimestamp: 1}
+}
+
+// newHelpers fills its fields from one list of names: every js.Value field must hold the
+// helper of its own name (a name out of order would hand a field another helper).
+func TestHelperFieldsHoldTheirHelpers(t *testing.T) {
+	h, err := newHelpers(js.Undefined())
+	require.NoError(t, err)
+	src := js.Global().Get("Function").New(helperSource).Invoke()
+	text := func(f js.Value) string { return js.Global().Get("String").Invoke(f).String() }
+	v := reflect.ValueOf(h).Elem()
+	n := 0
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		if f.Type != reflect.TypeFor[js.Value]() {
+			continue
+		}
+		n++
+		got := *(*js.Value)(unsafe.Pointer(v.Field(i).UnsafeAddr()))
+		require.Equal(t, js.TypeFunction, got.Type(), "field %s", f.Name)
+		// Another compilation of the same source: the helpers compare by their text.
+		require.Equal(t, text(src.Get(f.Name)), text(got), "field %s holds the helper of its name", f.Name)
+	}
+	require.Equal(t, len(strings.Fields(helperNames)), n, "one name per field")
 }

@@ -291,18 +291,35 @@ func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op
 
 // changeAck is Change's FlowAck, in one transaction: the acks whose op is its entity's only
 // pending op settled in JavaScript (ackPlain), then the others' rows loaded in one batch (each
-// ack's op, its entity's other ops and record come together) and run through fn.
-func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error) error {
+// ack's op, its entity's other ops and record come together) and run through fn. With claim
+// (AckClaim) it then claims in the same transaction, with the local writes' durability (a
+// claim's: Claim's doc), and returns the ops claimed; the claim reads after the ack's writes,
+// so it finds the marks and rows the ack left, and counts nothing (a claim's count is not used).
+func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error, claim *storekit.Claim) ([]core.Op, error) {
 	s := b.s
 	const op = "ack"
 	if err := s.guard(op); err != nil {
-		return err
+		return nil, err
 	}
-	return s.update(ctx, op, ackStores(), func(t *txn) error { return ackIn(ctx, t, &s.seqs, acks, fn) })
+	run := s.update
+	if claim != nil {
+		run = s.updateDurable
+	}
+	var out []core.Op
+	err := run(ctx, op, []string{stRecords, stMarks, stCursors, stMeta}, func(t *txn) error {
+		err := ackIn(ctx, t, &s.seqs, acks, fn)
+		if err == nil && claim != nil {
+			out, _, err = claimIn(ctx, t, &s.seqs, *claim, false, false)
+		}
+		return err
+	})
+	return out, err
 }
 
-// ackStores are the object stores an ack writes.
-func ackStores() []string { return []string{stRecords, stMarks, stCursors, stMeta} }
+// AckClaim is changeAck with a claim of c.
+func (b backend) AckClaim(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error, c storekit.Claim) ([]core.Op, error) {
+	return b.changeAck(ctx, acks, fn, &c)
+}
 
 // ackIn is changeAck's work inside transaction t.
 func ackIn(ctx context.Context, t *txn, seqs *seqClock, acks []core.Ack, fn func(storekit.Tx) error) error {
@@ -326,30 +343,6 @@ func ackIn(ctx context.Context, t *txn, seqs *seqClock, acks []core.Ack, fn func
 		return err
 	}
 	return es.flush(t, false)
-}
-
-// AckClaim is changeAck, then a claim of c, in one transaction with the local writes'
-// durability (a claim's: Claim's doc). The claim reads after the ack's writes, so it finds
-// the marks and rows the ack left; it counts nothing (a claim's count is not used).
-func (b backend) AckClaim(ctx context.Context, acks []core.Ack, fn func(storekit.Tx) error, c storekit.Claim) ([]core.Op, error) {
-	s := b.s
-	const op = "ack"
-	if err := s.guard(op); err != nil {
-		return nil, err
-	}
-	var out []core.Op
-	err := s.updateDurable(ctx, op, ackStores(), func(t *txn) error {
-		if err := ackIn(ctx, t, &s.seqs, acks, fn); err != nil {
-			return err
-		}
-		var err error
-		out, _, err = claimIn(ctx, t, &s.seqs, c, false, false)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // ackPlain settles, in one helper call (H.ackPlain), the acks whose op its row holds as the

@@ -97,7 +97,7 @@ func TestJSErrorCarriesCodeRetryableAndStats(t *testing.T) {
 
 func TestFetchDoer(t *testing.T) {
 	ctx := context.Background()
-	resp, err := newFetchDoer(0, js.Undefined()).Do(ctx, &rest.Request{Method: "GET", URL: "data:application/json,%7B%22a%22%3A1%7D"})
+	resp, err := testDoer(t).Do(ctx, &rest.Request{Method: "GET", URL: "data:application/json,%7B%22a%22%3A1%7D"})
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Status)
 	assert.Equal(t, "application/json", resp.Header["content-type"], "header names are lower case")
@@ -105,17 +105,19 @@ func TestFetchDoer(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = newFetchDoer(0, js.Undefined()).Do(cancelled, &rest.Request{Method: "GET", URL: "data:,x"})
+	_, err = testDoer(t).Do(cancelled, &rest.Request{Method: "GET", URL: "data:,x"})
 	assert.Equal(t, core.CodeCancelled, core.CodeOf(err))
 
-	_, err = newFetchDoer(5*time.Second, js.Undefined()).Do(ctx, &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/health"})
+	d := testDoer(t)
+	d.timeout = 5 * time.Second
+	_, err = d.Do(ctx, &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/health"})
 	require.Error(t, err)
 	assert.Equal(t, core.CodeNetwork, core.CodeOf(err), "no answer at all is a network error")
 }
 
 // A fetch the app (or its test tooling) wraps after the client opened is the one used.
 func TestFetchDoerUsesTheFetchOfTheMoment(t *testing.T) {
-	d := newFetchDoer(0, js.Undefined())
+	d := testDoer(t)
 	orig := js.Global().Get("fetch")
 	calls := 0
 	wrapper := js.FuncOf(func(_ js.Value, args []js.Value) any {

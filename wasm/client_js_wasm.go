@@ -96,7 +96,11 @@ func openClient(s string, fns map[string]js.Value, perKind map[string]map[string
 		return nil, err
 	}
 	cfg := o.engineConfig()
-	tc := rest.Config{BaseURL: o.BaseURL, Doer: newFetchDoer(o.requestTimeout(), fetchHelper), UserAgent: o.UserAgent}
+	doer, err := newFetchDoer(o.requestTimeout(), fetchHelper)
+	if err != nil {
+		return nil, err
+	}
+	tc := rest.Config{BaseURL: o.BaseURL, Doer: doer, UserAgent: o.UserAgent}
 	if f, ok := fns["token"]; ok {
 		tc.Token = tokenFunc(f)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	_ "embed" // fetch.js
 	"errors"
 	"syscall/js"
 	"time"
@@ -23,12 +22,6 @@ const defaultMaxBody = 64 << 20
 // cost the wasm heap little.
 const defaultHoldOver = 1 << 20
 
-// fetchSource is the JavaScript half of the Doer (fetch.js): one call per request, which
-// reads the whole answer before it answers Go.
-//
-//go:embed fetch.js
-var fetchSource string
-
 // fetchDoer is the rest.Doer of the wasm build: the host's fetch(), which exists in pages,
 // workers and Node 18+ (net/http on GOOS=js does not use fetch under Node, and costs ~2 MB).
 type fetchDoer struct {
@@ -46,15 +39,22 @@ type fetchDoer struct {
 
 var _ rest.Doer = fetchDoer{}
 
+// errNoFetchHelper refuses an open without fetch.js's helper in a build without its copy.
+var errNoFetchHelper = errors.New("no fetch helper given (sync.wasm gets it from offsync.js, ./wasm_exec.js)")
+
 // newFetchDoer makes the Doer with helper, fetch.js as offsync.js imported it; when helper is
-// not an object (tests, a bridge used without offsync.js) it compiles fetch.js itself.
-func newFetchDoer(timeout time.Duration, helper js.Value) fetchDoer {
+// not an object (tests, a bridge used without offsync.js) it compiles fetchSource, the copy of
+// fetch.js in builds without the offsyncjs tag (fetchsource.go), and fails without one.
+func newFetchDoer(timeout time.Duration, helper js.Value) (fetchDoer, error) {
 	g := js.Global()
 	if helper.Type() != js.TypeObject {
+		if fetchSource == "" {
+			return fetchDoer{}, core.Wrap(core.CodeInvalid, "open", errNoFetchHelper)
+		}
 		helper = g.Get("Function").New(fetchSource).Invoke()
 	}
 	return fetchDoer{timeout: timeout, maxBody: defaultMaxBody, holdOver: defaultHoldOver, helper: helper,
-		uint8Array: g.Get("Uint8Array"), abortController: g.Get("AbortController")}
+		uint8Array: g.Get("Uint8Array"), abortController: g.Get("AbortController")}, nil
 }
 
 // Do sends req with fetch. An AbortController is aborted when ctx ends, so a cancelled sync

@@ -16,7 +16,7 @@ import (
 // An answer over the cap is a clear error, as on the host (core/rest/nethttp), whether its
 // size is announced or not.
 func TestFetchDoerCapsTheBody(t *testing.T) {
-	d := newFetchDoer(0, js.Undefined())
+	d := testDoer(t)
 	assert.Equal(t, defaultMaxBody, d.maxBody)
 	url := "data:text/plain," + strings.Repeat("x", 100)
 	d.maxBody = 100
@@ -34,7 +34,7 @@ func TestFetchDoerCapsTheBody(t *testing.T) {
 func TestFetchDoerStopsAnEndlessBody(t *testing.T) {
 	const chunk = 1 << 20
 	pulls := stubFetch(t, func(int) ([]byte, bool) { return make([]byte, chunk), true })
-	d := newFetchDoer(0, js.Undefined())
+	d := testDoer(t)
 	d.maxBody = 8 * chunk
 	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/endless"})
 	require.Error(t, err)
@@ -98,7 +98,7 @@ func stubFetch(t *testing.T, next func(i int) ([]byte, bool), header ...string) 
 // nothing meanwhile), a smaller one comes in at once.
 func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 	stubFetch(t, chunks(`{"items":[`, `{"id":"a"}`, `]}`), "X-Page", "1")
-	d := newFetchDoer(0, js.Undefined())
+	d := testDoer(t)
 	resp, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note"})
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.Status)
@@ -122,7 +122,7 @@ func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 // A Content-Length over the cap is refused before the body is read.
 func TestFetchDoerRefusesAnAnnouncedBodyOverTheCap(t *testing.T) {
 	pulls := stubFetch(t, chunks("x", "y"), "Content-Length", "1000")
-	d := newFetchDoer(0, js.Undefined())
+	d := testDoer(t)
 	d.maxBody = 999
 	_, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/big"})
 	require.Error(t, err)
@@ -149,7 +149,7 @@ func TestFetchDoerReadsAKnownLengthWhole(t *testing.T) {
 		count.Release()
 	})
 	pulls := stubFetch(t, chunks(`{"items":`, `[]}`), "Content-Length", "12")
-	d := newFetchDoer(0, js.Undefined())
+	d := testDoer(t)
 	resp, err := d.Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/page"})
 	require.NoError(t, err)
 	assert.Equal(t, `{"items":[]}`, string(resp.Body))
@@ -162,4 +162,12 @@ func TestFetchDoerReadsAKnownLengthWhole(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, core.CodeNetwork, core.CodeOf(err))
 	assert.Contains(t, err.Error(), "response body over 11 bytes")
+}
+
+// testDoer is the Doer over the embedded copy of fetch.js: the tests run without offsync.js.
+func testDoer(t *testing.T) fetchDoer {
+	t.Helper()
+	d, err := newFetchDoer(0, js.Undefined())
+	require.NoError(t, err)
+	return d
 }

@@ -99,37 +99,31 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 
 // Ack applies acknowledgements through applyAcks in one Change.
 func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
-	if err := s.open("ack"); err != nil {
-		return err
-	}
-	if err := checkAcks(acks); err != nil {
-		return err
-	}
-	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, func(t Tx) error { return applyAcks(t, acks) })
+	_, err := s.AckAndMark(ctx, acks, nil)
 	return err
 }
 
 // AckAndMark is Ack, then MarkInFlight of next: in one transaction when the backend can
 // (AckClaimer), else in two, one after the other.
 func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, error) {
-	ac, ok := s.b.(AckClaimer)
-	if !ok || len(next) == 0 {
-		if err := s.Ack(ctx, acks); err != nil || len(next) == 0 {
-			return nil, err
-		}
-		return s.MarkInFlight(ctx, next)
-	}
 	if err := s.open("ack"); err != nil {
 		return nil, err
 	}
 	if err := checkAcks(acks); err != nil {
 		return nil, err
 	}
-	got, err := ac.AckClaim(ctx, acks, func(t Tx) error { return applyAcks(t, acks) }, claimOf(next))
-	if err != nil {
+	fn := func(t Tx) error { return applyAcks(t, acks) }
+	if ac, ok := s.b.(AckClaimer); ok && len(next) > 0 {
+		got, err := ac.AckClaim(ctx, acks, fn, claimOf(next))
+		if err != nil {
+			return nil, err
+		}
+		return inOrderOf(next, got), nil
+	}
+	if _, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, fn); err != nil || len(next) == 0 {
 		return nil, err
 	}
-	return inOrderOf(next, got), nil
+	return s.MarkInFlight(ctx, next)
 }
 
 // Resolve replaces a pending op through resolveOp in one Change.
