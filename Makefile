@@ -37,7 +37,7 @@ WASM_GCFLAGS := -gcflags='github.com/offsync/offsync/...=-l' -gcflags='github.co
 # output uses): -0.7% gzip, -0.5% brotli, 3% less raw and a faster compile in open(); it takes
 # ~100 s and ~270 MB here. wasm_exec.js's WASM_VERSION hashes the optimised file.
 WASM_OPT_FLAGS := -O1 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --strip-producers
-# -tags offsyncjs: no copy of idbstore's helpers.js inside (offsync.js gives them; -16 KB gzip).
+# -tags offsyncjs: no copies of idbstore's helpers.js (-16 KB gzip) and wasm/fetch.js (-1 KB) inside: offsync.js gives them.
 js/sync.wasm: $(GO_SRC) node_modules/.package-lock.json
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -tags offsyncjs $(WASM_GCFLAGS) -ldflags='-s -w' -o $@.go ./wasm
 	node_modules/.bin/wasm-opt $(WASM_OPT_FLAGS) $@.go -o $@.opt
