@@ -1,7 +1,7 @@
 // The page half of query-plan-browser.test.js: sync.wasm started by hand (as offsync.js's
 // startRuntime does) so that the test reaches the client's direct(), idbstore's own plan
 // (idbstore/query_direct.go), beside query.js's planIndexRead on the same connection.
-import { Go, withGoGlobals } from './wasm_exec.js';
+import { Go, withGoGlobals, fetchHelper } from './wasm_exec.js';
 import { idbHelpers } from './idb-helpers.js';
 import { indexesByKind, normalizeQuery, planIndexRead } from './query.js';
 
@@ -21,7 +21,7 @@ window.pt = {
       delete globalThis.__offsyncInit;
     }
     this.H = idbHelpers();
-    this.h = await api.open(JSON.stringify({ ...cfg, kinds: ['note'], storage: 'indexeddb' }), { idbHelpers: this.H });
+    this.h = await api.open(JSON.stringify({ ...cfg, kinds: ['note'], storage: 'indexeddb' }), { idbHelpers: this.H, fetchHelper: fetchHelper() });
   },
   putMany(recs) {
     return this.h.call('putMany', 'note', JSON.stringify(recs));
