@@ -121,13 +121,21 @@ func (s *waitingStore) Ack(ctx context.Context, acks []core.Ack) error {
 	return s.Store.Ack(ctx, acks)
 }
 
-// AckAndMark holds as Ack does, and counts the batches it claimed.
-func (s *waitingStore) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, error) {
+// AckAndMark holds as Ack does, then acknowledges and claims next (in two memstore calls: this
+// store stands for one that can do both at once), and counts the batches it claimed.
+func (s *waitingStore) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, bool, error) {
 	s.holdFirstAck()
+	if err := s.Store.Ack(ctx, acks); err != nil {
+		return nil, false, err
+	}
+	marked, err := s.Store.MarkInFlight(ctx, next)
+	if err != nil {
+		return nil, false, err
+	}
 	s.mu.Lock()
 	s.claimedWithAck++
 	s.mu.Unlock()
-	return s.Store.AckAndMark(ctx, acks, next)
+	return marked, true, nil
 }
 
 func (s *waitingStore) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {

@@ -111,8 +111,7 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack, next *handof
 	}
 	var err error
 	if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
-		next.marked, err = am.AckAndMark(ctx, acks, next.ops)
-		next.claimed = err == nil
+		next.marked, next.claimed, err = am.AckAndMark(ctx, acks, next.ops)
 	} else {
 		err = e.cfg.Store.Ack(ctx, acks)
 	}

@@ -154,12 +154,14 @@ type Store interface {
 	Close() error
 }
 
-// AckMarker is optionally implemented by a Store that acknowledges ops and marks the next
-// batch in flight in one transaction: Ack(acks), then MarkInFlight(next), all or nothing,
-// returning what MarkInFlight would. The push claims a worker's next batch with its ack
-// (core/push.go handoff): one transaction fewer between two requests.
+// AckMarker is optionally implemented by a Store that can acknowledge ops and mark the next
+// batch in flight in one transaction. AckAndMark is Ack(acks), then, when the store can do it in
+// the same transaction, MarkInFlight(next), all or nothing: marked is what MarkInFlight would
+// return and claimed is true. claimed false means it acknowledged only, and the caller marks
+// next itself. The push claims a worker's next batch with its ack (core/push.go handoff): one
+// transaction fewer between two requests.
 type AckMarker interface {
-	AckAndMark(ctx context.Context, acks []Ack, next []Op) ([]Op, error)
+	AckAndMark(ctx context.Context, acks []Ack, next []Op) (marked []Op, claimed bool, err error)
 }
 
 // CursorsReader is optionally implemented by a Store that reads several kinds' cursors in one

@@ -99,31 +99,29 @@ func (s *Store) Enqueue(ctx context.Context, ops []core.Op) ([]core.Op, error) {
 
 // Ack applies acknowledgements through applyAcks in one Change.
 func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
-	_, err := s.AckAndMark(ctx, acks, nil)
+	_, _, err := s.AckAndMark(ctx, acks, nil)
 	return err
 }
 
-// AckAndMark is Ack, then MarkInFlight of next: in one transaction when the backend can
-// (AckClaimer), else in two, one after the other.
-func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, error) {
+// AckAndMark is Ack, and with next a claim of next in the same transaction when the backend
+// can (AckClaimer); otherwise it acknowledges only (claimed false).
+func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, bool, error) {
 	if err := s.open("ack"); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := checkAcks(acks); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	fn := func(t Tx) error { return applyAcks(t, acks) }
 	if ac, ok := s.b.(AckClaimer); ok && len(next) > 0 {
 		got, err := ac.AckClaim(ctx, acks, fn, claimOf(next))
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return inOrderOf(next, got), nil
+		return inOrderOf(next, got), true, nil
 	}
-	if _, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, fn); err != nil || len(next) == 0 {
-		return nil, err
-	}
-	return s.MarkInFlight(ctx, next)
+	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, fn)
+	return nil, false, err
 }
 
 // Resolve replaces a pending op through resolveOp in one Change.

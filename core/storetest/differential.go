@@ -282,12 +282,15 @@ func withoutSeqs(v any) any {
 	return out
 }
 
-// ackAndMark is s's AckAndMark, or Ack then MarkInFlight for a store without it.
+// ackAndMark is s's AckAndMark, and MarkInFlight of next after it when the store did not
+// claim them in the same call (or has no AckAndMark: then Ack first).
 func ackAndMark(ctx context.Context, s core.Store, acks []core.Ack, next []core.Op) ([]core.Op, error) {
 	if am, ok := s.(core.AckMarker); ok {
-		return am.AckAndMark(ctx, acks, next)
-	}
-	if err := s.Ack(ctx, acks); err != nil {
+		marked, claimed, err := am.AckAndMark(ctx, acks, next)
+		if err != nil || claimed {
+			return marked, err
+		}
+	} else if err := s.Ack(ctx, acks); err != nil {
 		return nil, err
 	}
 	return s.MarkInFlight(ctx, next)
