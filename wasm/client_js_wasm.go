@@ -245,8 +245,9 @@ func decodeSafely(m method, args []js.Value) (w work, err error) {
 	return m(args)
 }
 
-// method returns the bridge's method called name, nil for none. A switch: the map of them that
-// open built took 4.5 KB more of sync.wasm (docs/DESIGN.md "sync.wasm's size").
+// method returns the bridge's method called name, nil for none. A switch: the function that
+// built a map of them at open was 11.2 KB of sync.wasm's code, this one is 8.1 KB, and the file
+// came out 4.5 KB smaller (docs/DESIGN.md "sync.wasm's size").
 func (c *client) method(name string) method {
 	switch name {
 	case "put":
