@@ -116,6 +116,12 @@ func (s *waitingStore) ApplyPage(ctx context.Context, kind string, items []core.
 	return s.Store.ApplyPage(ctx, kind, items, next)
 }
 
+// StartPage applies at once, through ApplyPage's hold.
+func (s *waitingStore) StartPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) (func() ([]string, error), error) {
+	held, err := s.ApplyPage(ctx, kind, items, next)
+	return func() ([]string, error) { return held, err }, nil
+}
+
 func (s *waitingStore) Ack(ctx context.Context, acks []core.Ack) error {
 	s.holdFirstAck()
 	return s.Store.Ack(ctx, acks)

@@ -70,7 +70,9 @@ type sent struct {
 // current page is applied (the request needs only the current page's token and last item):
 // at most one page ahead, and the cursor is still written only with its own page. The answer
 // is read only once the current page is applied (PullSender), so that a transport holding it
-// outside the program's memory meanwhile leaves one page in memory, not two.
+// outside the program's memory meanwhile leaves one page in memory, not two. A small page
+// (pipelines) counts as applied once its transaction is under way (PageStarter): the next page
+// is read and started while it commits, and it is finished (waited for, reported) after that.
 //
 // The walk never trusts the server to end it (CONTRACT.md "Client-side handling of
 // responses"): each page is checked (checkPage) before it is applied, and a page token seen
@@ -97,23 +99,52 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 	if !ok {
 		first = e.sendPage(ctx, kind, req)
 	}
+	// started is the page applied last: one started (PageStarter) may still be committing
+	// while the next is read and started; it is finished (waited, counted, reported) after
+	// that. One left unfinished by a failure is waited for, its outcome dropped.
+	var started *startedPage
+	defer func() {
+		if started != nil {
+			_, _ = started.wait()
+		}
+	}()
+	finish := func() error {
+		p := started
+		started = nil
+		if p == nil {
+			return nil
+		}
+		if err := e.finishPage(ctx, st, kind, p); err != nil {
+			return err
+		}
+		done += p.cp.total
+		e.emit(Event{Type: EventProgress, Phase: "pull", Kind: kind, Done: done, Total: done})
+		return nil
+	}
+	// fail ends the walk with err, or with the failure of the page before it.
+	fail := func(err error) error {
+		if ferr := finish(); ferr != nil {
+			return ferr
+		}
+		return err
+	}
 	page, err := e.readPage(kind, first)
 	for {
 		if err != nil {
-			return err
+			return fail(err)
 		}
 		cp, cerr := checkPage(kind, req, page, nowMs(e.cfg.Now))
 		if cerr != nil {
-			return cerr
+			return fail(cerr)
 		}
 		token := page.NextPageToken
 		if token != "" && (tokens[token] || cp.fresh == 0) {
-			return Errorf(CodeProtocol, op, "the server's next page token does not move on")
+			return fail(Errorf(CodeProtocol, op, "the server's next page token does not move on"))
 		}
 		tokens[token] = true
 		if cp.moved {
 			if ends[cp.next] {
-				return Errorf(CodeProtocol, op, "the server sent a page ending at (%q, %q) again", cp.next.ID, cp.next.UpdatedAt)
+				return fail(Errorf(CodeProtocol, op, "the server sent a page ending at (%q, %q) again", cp.next.ID, cp.next.UpdatedAt))
 			}
 			ends[cp.next] = true
 		}
@@ -122,15 +153,31 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			ahead = make(chan sent, 1)
 			go func(ch chan<- sent) { ch <- e.sendPage(ctx, kind, next) }(ahead)
 		}
-		if cp.fresh > 0 { // repeats of the cursor's instant alone change nothing
-			if aerr := e.applyPage(ctx, st, kind, cp); aerr != nil {
-				return aerr
+		pipelined := e.pipelines(cp)
+		if !pipelined {
+			// Applied at once, so only once the page before has committed: a page applied
+			// after one that failed would move the cursor past that one's items.
+			if err := finish(); err != nil {
+				return err
 			}
 		}
-		done += cp.total
-		e.emit(Event{Type: EventProgress, Phase: "pull", Kind: kind, Done: done, Total: done})
+		p, serr := e.startPage(ctx, kind, cp, pipelined)
+		if serr != nil {
+			return fail(serr)
+		}
+		// The page before is finished once this one is under way (its events still come first).
+		ferr := finish()
+		started = p
+		if ferr != nil {
+			return ferr
+		}
+		if !pipelined {
+			if err := finish(); err != nil {
+				return err
+			}
+		}
 		if token == "" {
-			return nil
+			return finish()
 		}
 		req = next
 		var answer sent
@@ -205,28 +252,88 @@ func (e *Engine) readPage(kind string, s sent) (PullPage, error) {
 	return page, nil
 }
 
-// applyPage writes a checked page: its set-aside items first (so a crash before the page
-// is applied loses none of them), then its good items with the page's cursor in one store
-// call; then it reports the change.
-func (e *Engine) applyPage(ctx context.Context, st *runState, kind string, cp checkedPage) error {
+// pipelineMax is the most page data (the items' Data, in bytes) a page started before the one
+// before it has committed may hold: the next page is read meanwhile, so two pages are in memory
+// at once, which only small pages may be (issue 16's memory rows: wasm memory never shrinks).
+const pipelineMax = 1 << 20
+
+// startedPage is a page whose apply has begun: wait returns what Store.ApplyPage would.
+type startedPage struct {
+	cp    checkedPage
+	aside []SetAside
+	wait  func() ([]string, error)
+}
+
+// pipelines says whether cp is started through the store's PageStarter, without waiting for
+// its commit: not under Serial, not with items set aside (they are written first, in a
+// transaction of their own), not when its data is over pipelineMax, and only with something to
+// apply.
+func (e *Engine) pipelines(cp checkedPage) bool {
+	_, ok := e.cfg.Store.(PageStarter)
+	return ok && !e.cfg.Serial && cp.fresh > 0 && len(cp.aside) == 0 && pageData(cp.good) <= pipelineMax
+}
+
+// pageData is the size of items' data.
+func pageData(items []Record) int {
+	n := 0
+	for _, it := range items {
+		n += len(it.Data)
+	}
+	return n
+}
+
+// startPage begins applying a checked page (nothing to apply when all its items repeat the
+// cursor's instant): its set-aside items first (so a crash before the page is applied loses
+// none of them), then its good items with the page's cursor in one store transaction; through
+// the store's PageStarter when pipelined, at once otherwise.
+func (e *Engine) startPage(ctx context.Context, kind string, cp checkedPage, pipelined bool) (*startedPage, error) {
+	p := &startedPage{cp: cp}
+	switch {
+	case cp.fresh == 0:
+		p.wait = func() ([]string, error) { return nil, nil }
+	case pipelined:
+		wait, err := e.cfg.Store.(PageStarter).StartPage(ctx, kind, cp.good, cp.next)
+		if err != nil {
+			return nil, applyError(kind, err)
+		}
+		p.wait = wait
+	default:
+		if len(cp.aside) > 0 {
+			var err error
+			if p.aside, err = e.addSetAside(ctx, cp.aside); err != nil {
+				return nil, err
+			}
+		}
+		held, err := e.cfg.Store.ApplyPage(ctx, kind, cp.good, cp.next)
+		p.wait = func() ([]string, error) { return held, err }
+	}
+	return p, nil
+}
+
+// applyError is how a store's failure to apply a page of kind is reported: an item the store
+// refused as invalid is the server's fault.
+func applyError(kind string, err error) error {
 	op := "pull " + kind
-	var aside []SetAside
-	if len(cp.aside) > 0 {
-		var err error
-		if aside, err = e.addSetAside(ctx, cp.aside); err != nil {
-			return err
-		}
+	if CodeOf(err) == CodeInvalid {
+		return &Error{Code: CodeProtocol, Op: op, Msg: "the server sent an invalid item", Err: err}
 	}
-	held, err := e.cfg.Store.ApplyPage(ctx, kind, cp.good, cp.next)
+	return Wrap(CodeStorage, op, err)
+}
+
+// finishPage waits for a started page's apply and reports it: the cursor, the items set aside,
+// the held entities to refetch, the count and the change event.
+func (e *Engine) finishPage(ctx context.Context, st *runState, kind string, p *startedPage) error {
+	if p.cp.fresh == 0 {
+		return nil
+	}
+	held, err := p.wait()
 	if err != nil {
-		if CodeOf(err) == CodeInvalid {
-			return &Error{Code: CodeProtocol, Op: op, Msg: "the server sent an invalid item", Err: err}
-		}
-		return Wrap(CodeStorage, op, err)
+		return applyError(kind, err)
 	}
+	cp := p.cp
 	e.noteCursor(kind, cp.next)
-	if len(aside) > 0 {
-		e.reportSetAside(st, aside)
+	if len(p.aside) > 0 {
+		e.reportSetAside(st, p.aside)
 	}
 	skip := make(map[string]bool, len(held))
 	refetch := make([]refetchEntry, len(held))

@@ -78,9 +78,10 @@ func (a sentAnswer) Read() (core.PullPage, error) {
 
 // loggingStore is a memstore whose ApplyPage is logged, and which waits (bounded) in its first
 // two for the next page's request to be sent (unless Serial, which sends nothing ahead), so
-// that the overlap is seen whatever the timing.
+// that the overlap is seen whatever the timing. It is not a PageStarter (only core.Store's
+// methods are promoted): its pages are applied at once, as a store's large pages are.
 type loggingStore struct {
-	*memstore.Store
+	core.Store
 	log     *stepLog
 	serial  bool
 	applied int

@@ -164,6 +164,17 @@ type AckMarker interface {
 	AckAndMark(ctx context.Context, acks []Ack, next []Op) (marked []Op, claimed bool, err error)
 }
 
+// PageStarter is optionally implemented by a Store that can start applying a page before the
+// page before it has committed, so that one page's writes are issued while the other commits
+// (core/pull.go pipelines a kind's small pages through it). StartPage does what ApplyPage does,
+// in one transaction of its own, but returns once that transaction is under way; wait returns
+// what ApplyPage would, and may be called more than once. Pages started for a kind commit in
+// the order they were started, and one started before the previous page's wait returned
+// applies only if that page did: its wait then fails, with nothing applied.
+type PageStarter interface {
+	StartPage(ctx context.Context, kind string, items []Record, next Cursor) (wait func() (held []string, err error), err error)
+}
+
 // CursorsReader is optionally implemented by a Store that reads several kinds' cursors in one
 // step. A sync run starts with it when it can (idbstore: one transaction instead of one per
 // kind, which is most of a no-op sync's store time).

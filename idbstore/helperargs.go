@@ -187,6 +187,16 @@ type pageReadArgs struct {
 	Micros string `js:"micros"`
 }
 
+// pageCheckArgs: H.pageCheck, what a page started on a guess (StartPage) checks: the nonce
+// Page of the page written before it, the items' IDs and those of them guessed Pending (JSON
+// lists).
+type pageCheckArgs struct {
+	Kind    string `js:"kind"`
+	Page    string `js:"page"`
+	IDs     string `js:"ids"`
+	Pending string `js:"pend"`
+}
+
 // syncIndexesArgs: H.syncIndexes, Want the query indexes' JSON [[kind, fields]...].
 type syncIndexesArgs struct {
 	Want js.Value `js:"want"`
@@ -370,6 +380,13 @@ func (a pageReadArgs) setOn(o js.Value) {
 	o.Set("kind", a.Kind)
 	o.Set("ids", a.IDs)
 	o.Set("micros", a.Micros)
+}
+
+func (a pageCheckArgs) setOn(o js.Value) {
+	o.Set("kind", a.Kind)
+	o.Set("page", a.Page)
+	o.Set("ids", a.IDs)
+	o.Set("pend", a.Pending)
 }
 
 func (a syncIndexesArgs) setOn(o js.Value) {

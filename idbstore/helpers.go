@@ -24,6 +24,7 @@ type helpers struct {
 	writeAhead, raiseWatermarks, pageRead           js.Value
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro js.Value
 	startReads, ackPlain, forgetAhead, aheadUp      js.Value
+	pageCheck                                       js.Value
 	text                                            jstext.Encoder // bytes
 
 	strs  map[string]js.Value // read-only after newHelpers
@@ -56,7 +57,7 @@ func newHelpers(given js.Value) (*helpers, error) {
 		&hs.indexKeys, &hs.putAll, &hs.putKeyed, &hs.delAll, &hs.stringifyField, &hs.moveMarks,
 		&hs.countPending, &hs.toOneRow, &hs.rekeyIndexes, &hs.putFramed, &hs.load, &hs.flush, &hs.mark,
 		&hs.pendingPage, &hs.writeAhead, &hs.raiseWatermarks, &hs.pageRead, &hs.ixNames, &hs.syncIndexes,
-		&hs.ixPage, &hs.ixCount, &hs.scan, &hs.ro, &hs.startReads, &hs.ackPlain, &hs.forgetAhead, &hs.aheadUp}
+		&hs.ixPage, &hs.ixCount, &hs.scan, &hs.ro, &hs.startReads, &hs.ackPlain, &hs.forgetAhead, &hs.aheadUp, &hs.pageCheck}
 	for i, name := range strings.Fields(helperNames) {
 		*fields[i] = h.Get(name)
 	}
@@ -66,7 +67,7 @@ func newHelpers(given js.Value) (*helpers, error) {
 // helperNames are the helpers' names (helpers.js's H), in the order of newHelpers' fields.
 const helperNames = "open begin commit abort gather page keys indexKeys putAll putKeyed delAll stringifyField " +
 	"moveMarks countPending toOneRow rekeyIndexes putFramed load flush mark pendingPage writeAhead " +
-	"raiseWatermarks pageRead ixNames syncIndexes ixPage ixCount scan ro startReads ackPlain forgetAhead aheadUp"
+	"raiseWatermarks pageRead ixNames syncIndexes ixPage ixCount scan ro startReads ackPlain forgetAhead aheadUp pageCheck"
 
 // bytes is the JS string v as UTF-8 in one Go allocation and copy (jstext): Value.String
 // copies the bytes twice (into a []byte, then a string of it), and a reader of framed ops needs

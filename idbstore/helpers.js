@@ -474,6 +474,35 @@ H.pageRead = (tx, { kind, ids, micros }, cb) => {
   req(records.index('pending').getAllKeys(), (ks) => { for (const k of ks) if (k[0] === kind) pend.push(k[1]); });
   settle();
 };
+// pageCheck checks the guess a page's writes were issued on (records.go StartPage), before
+// they can commit: that the cursor row is the one page (a nonce) wrote, so that page committed,
+// with no watermark, and that of ids exactly those in pend have pending ops (what H.pageRead
+// would have told ApplyPage). It commits the transaction when the guess holds and aborts it
+// otherwise; result: '' or why not: 'before' (the cursor row is not that page's) or 'state'.
+H.pageCheck = (tx, { kind, page, ids, pend }, cb) => {
+  const is = JSON.parse(ids), want = new Set(JSON.parse(pend));
+  let left = 2, failed = false, cur, keys;
+  const done = () => {
+    if (--left !== 0 || failed) return;
+    let why = '';
+    if (!cur || cur.p !== page) why = 'before';
+    else if (cur.wm) why = 'state';
+    else {
+      const have = new Set();
+      for (const k of keys) if (k[0] === kind) have.add(k[1]);
+      if (is.some((id) => have.has(id) !== want.has(id))) why = 'state';
+    }
+    if (why === '') H.commit(tx); else H.abort(tx);
+    cb(0, true, why);
+  };
+  const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
+  const c = tx.objectStore('cursors').get(kind);
+  c.onsuccess = () => { cur = c.result; done(); };
+  c.onerror = fail(c);
+  const k = tx.objectStore('records').index('pending').getAllKeys();
+  k.onsuccess = () => { keys = k.result; done(); };
+  k.onerror = fail(k);
+};
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
 // a string in them holds a separator (the caller then sends JSON).
 const GS = '\x1d';

@@ -150,6 +150,7 @@ func appendCursorValue(b []byte, v cursorValue) []byte {
 	w.Str("updatedAt", v.UpdatedAt)
 	w.Str("id", v.ID)
 	w.IntOmit("wm", v.Watermark)
+	w.StrOmit("p", v.Page)
 	return w.Close()
 }
 
@@ -353,6 +354,8 @@ func decodeCursorValue(b []byte, v *cursorValue) error {
 			return jsonv.String(x, &v.ID)
 		case jsonv.Key(k, "wm"):
 			return jsonv.Int(x, &v.Watermark)
+		case jsonv.Key(k, "p"):
+			return jsonv.String(x, &v.Page)
 		}
 		return nil
 	})

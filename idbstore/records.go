@@ -210,19 +210,30 @@ func (b backend) Cursors(ctx context.Context, kinds []string) ([]core.Cursor, er
 // from their rows, or from the kind's ahead list for the ids it names (helpers.js): none on a
 // first pull, and after a push only the acked ids whose item is older than their ack. The records are put without
 // awaiting each put; a row with pending ops is never among them (held), so putting a record
-// row whole loses no op.
+// row whole loses no op. The page is the kind's last (Store.pages) for StartPage's guesses.
 func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan storekit.PagePlan) error {
 	s := b.s
-	const op = "apply page"
-	if err := s.guard(op); err != nil {
+	if err := s.guard("apply page"); err != nil {
 		return err
 	}
+	r := &pageRun{nonce: s.nonces.next()}
+	err := b.applyPage(ctx, kind, items, next, plan, r)
+	if err != nil {
+		r = nil
+	}
+	s.setPage(kind, r)
+	return err
+}
+
+// applyPage is ApplyPage's transaction: it writes r's nonce in the cursor row, and notes in r
+// the watermark and the pending ids it found.
+func (b backend) applyPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan storekit.PagePlan, r *pageRun) error {
 	ids := make([]string, len(items))
 	micros := make([]int64, len(items))
 	for i, it := range items {
 		ids[i], micros[i] = it.ID, versionMicros(it.UpdatedAt)
 	}
-	return s.update(ctx, op, []string{stRecords, stCursors, stMeta}, func(t *txn) error {
+	return b.s.update(ctx, "apply page", []string{stRecords, stCursors, stMeta}, func(t *txn) error {
 		var state pageState
 		if err := t.issueJSON(ctx, &state, t.js.pageRead, t.raw, pageReadArgs{Kind: kind, IDs: jsonText(ids), Micros: jsonText(micros)}); err != nil {
 			return err
@@ -247,7 +258,8 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 				return err
 			}
 		}
-		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID, Watermark: wm}})
+		r.wm, r.pending = wm, pending
+		return putValues(t, stCursors, []cursorValue{{Kind: kind, UpdatedAt: next.UpdatedAt, ID: next.ID, Watermark: wm, Page: r.nonce}})
 	})
 }
 

@@ -72,6 +72,11 @@ type Store struct {
 	seqs  seqClock
 	count *pendingCount
 
+	// pages holds, per kind, the page applied or started last (StartPage's guesses).
+	pages map[string]*pageRun
+	// nonces names the pages this Store writes (cursorValue.Page): a prefix of its own and a count.
+	nonces nonceSource
+
 	// beforeCommit, when set (tests only), runs after a call issued its writes and before it
 	// commits; an error aborts the transaction.
 	beforeCommit func(op string) error
@@ -118,7 +123,7 @@ func OpenWith(ctx context.Context, name string, o Options) (*Store, error) {
 		return nil, core.Wrap(core.CodeInvalid, "open "+name, err)
 	}
 	s := &Store{name: name, js: h, writeMode: durableWrite, want: want, walkBatch: pageSize, freshOpIDs: o.FreshOpIDs,
-		count: newPendingCount()}
+		count: newPendingCount(), pages: map[string]*pageRun{}, nonces: newNonceSource()}
 	s.Store.Init(backend{s})
 	switch o.Durability {
 	case "", "strict":
@@ -246,7 +251,14 @@ func (s *Store) attempt(ctx context.Context, op string, mode txMode, stores []st
 	if err == nil && s.beforeCommit != nil && mode.mode == "readwrite" {
 		err = s.beforeCommit(op)
 	}
-	err = t.finish(ctx, err)
+	return s.end(ctx, conn, ord, t, err)
+}
+
+// end finishes transaction t (number ord, on conn) as attempt does: it commits (fail == nil)
+// or aborts and waits for its end, hands what it counted to s.count, and drops the connection
+// when it failed with it.
+func (s *Store) end(ctx context.Context, conn js.Value, ord uint64, t *txn, fail error) error {
+	err := t.finish(ctx, fail)
 	if err == nil {
 		s.noteCount(ord, t)
 	}

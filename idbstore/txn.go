@@ -138,8 +138,28 @@ func (t *txn) await(ctx context.Context) (js.Value, error) {
 // issue runs helper over target (this transaction, or one of its stores or indexes) with a,
 // its argument struct (helperargs.go); the helper reports back, and issue awaits it.
 func (t *txn) issue(ctx context.Context, helper, target js.Value, a argStruct) (js.Value, error) {
-	if _, err := invoke(helper, target, a, t.cb); err != nil {
+	if err := t.send(helper, target, a); err != nil {
 		return js.Undefined(), err
+	}
+	return t.await(ctx)
+}
+
+// send runs helper as issue does, without awaiting its report: answer does.
+func (t *txn) send(helper, target js.Value, a argStruct) error {
+	_, err := invoke(helper, target, a, t.cb)
+	return err
+}
+
+// answer awaits the report of the helper sent last. A report already come is taken before
+// the transaction's end, which a helper that commits or aborts by itself makes follow it.
+func (t *txn) answer(ctx context.Context) (js.Value, error) {
+	select {
+	case r := <-t.res:
+		if !r.ok {
+			return js.Undefined(), asDOMError(r.v)
+		}
+		return r.v, nil
+	default:
 	}
 	return t.await(ctx)
 }

@@ -66,6 +66,8 @@ type cursorValue struct {
 	ID        string `json:"id"`
 	// Watermark is the kind's watermark (core/storekit/watermark.go), 0 when none.
 	Watermark int64 `json:"wm,omitempty"`
+	// Page is the nonce of the page that wrote the row (StartPage's guess), "" when none did.
+	Page string `json:"p,omitempty"`
 }
 
 func docString(b core.RawJSON) *string {

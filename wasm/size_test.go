@@ -102,9 +102,16 @@ import (
 // they made dead: 1,304,051 B (+1.4 KB), for 3–16% of the small push phase. With the pull's
 // round two merged beside it, 1,304,124 B. Then no copy of idbstore's helpers.js inside
 // (-tags offsyncjs: offsync.js always gives the helpers): 1,288,055 B.
+// Session 13's push claim (+3.5 KB) was paid back within it: 1,288,022 B.
+// Session 14 raised it for a pulled page written while the one before commits (core.PageStarter,
+// idbstore StartPage and H.pageCheck, the engine's started and finished pages; no new import):
+// 1,287,990 B → 1,300,179 B (+12.2 KB), for an incremental pull ~5% faster and an initial pull
+// ~2% (paired, docs/DESIGN.md "A pulled page is written while the one before commits"). Paying
+// it back elsewhere was looked for and not found: the biggest remaining pieces are the runtime,
+// time's godebug and bisect (through time) and our packages' own logic.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_288_100
+const wasmGzipBudget = 1_300_300
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

@@ -71,6 +71,16 @@ type AckClaimer interface {
 	AckClaim(ctx context.Context, acks []core.Ack, fn func(Tx) error, c Claim) ([]core.Op, error)
 }
 
+// PageStarter is optionally implemented by a Backend that can start a page's ApplyPage before
+// the page before it has committed (Store.StartPage, core.PageStarter): StartPage begins the
+// page's transaction and returns once it is under way; wait returns ApplyPage's error (plan
+// may be called again meanwhile, for the page applied anew). Pages of a kind commit in the
+// order they were started, and one started before its previous page's wait returned applies
+// only if that page did.
+type PageStarter interface {
+	StartPage(ctx context.Context, kind string, items []core.Record, next core.Cursor, plan PagePlan) (wait func() error, err error)
+}
+
 // Flow names the flow a Change runs, so that a backend knows what to load.
 type Flow int
 

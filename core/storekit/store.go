@@ -216,15 +216,55 @@ func (s *Store) ApplyRefetched(ctx context.Context, kind string, rec core.Record
 	return len(ids) > 0, err
 }
 
+// StartPage is core.PageStarter's: through the backend's PageStarter when it has one, as
+// ApplyPage otherwise (wait then answers what it did). Invalid input is refused at once.
+func (s *Store) StartPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) (func() ([]string, error), error) {
+	const op = "apply page"
+	if err := s.checkApply(op, kind, items); err != nil {
+		return nil, err
+	}
+	ps, ok := s.b.(PageStarter)
+	if !ok {
+		held, err := s.ApplyPage(ctx, kind, items, next)
+		return func() ([]string, error) { return held, err }, nil
+	}
+	held, plan := pagePlan(kind, items, false)
+	wait, err := ps.StartPage(ctx, kind, items, next, plan)
+	if err != nil {
+		return nil, err
+	}
+	return func() ([]string, error) {
+		if err := wait(); err != nil {
+			return nil, err
+		}
+		return *held, nil
+	}, nil
+}
+
 func (s *Store) applyPage(ctx context.Context, op, kind string, items []core.Record, next core.Cursor, refetched bool) ([]string, error) {
+	if err := s.checkApply(op, kind, items); err != nil {
+		return nil, err
+	}
+	held, plan := pagePlan(kind, items, refetched)
+	if err := s.b.ApplyPage(ctx, kind, items, next, plan); err != nil {
+		return nil, err
+	}
+	return *held, nil
+}
+
+// checkApply checks what ApplyPage is given before a backend sees it.
+func (s *Store) checkApply(op, kind string, items []core.Record) error {
 	if err := s.open(op); err != nil {
-		return nil, err
+		return err
 	}
-	if err := checkPage(kind, items); err != nil {
-		return nil, err
-	}
+	return checkPage(kind, items)
+}
+
+// pagePlan is the PagePlan of a page of kind: each item through planPageItem. held is set by
+// its last call: the held ids, once each, in page order (never nil once called).
+func pagePlan(kind string, items []core.Record, refetched bool) (*[]string, PagePlan) {
 	var held []string
-	err := s.b.ApplyPage(ctx, kind, items, next, func(hasPending func(string) bool, stored func(string) *core.Record) []core.Record {
+	return &held, func(hasPending func(string) bool, stored func(string) *core.Record) []core.Record {
 		held = []string{}
 		seen := make(map[string]bool)
 		recs := make([]core.Record, 0, len(items))
@@ -238,11 +278,7 @@ func (s *Store) applyPage(ctx context.Context, op, kind string, items []core.Rec
 			}
 		}
 		return recs
-	})
-	if err != nil {
-		return nil, err
 	}
-	return held, nil
 }
 
 // ResetCursors zeroes the cursors of kinds (and with clearData drops their unchanged records).

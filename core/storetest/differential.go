@@ -209,6 +209,27 @@ func (g *gen) next(ctx context.Context, mem core.Store) (string, storeCall) {
 			items = append(items, core.Record{Kind: k, ID: id, Data: g.data(id), UpdatedAt: fmt.Sprint("p", g.r.IntN(100)), Deleted: g.r.IntN(5) == 0})
 		}
 		next := core.Cursor{UpdatedAt: fmt.Sprint("p", g.r.IntN(100)), ID: g.id()}
+		if g.r.IntN(2) == 0 {
+			// Two pages, the second started before the first is waited for.
+			mid, cut := core.Cursor{UpdatedAt: fmt.Sprint("p", g.r.IntN(100)), ID: g.id()}, len(items)/2
+			return "StartPage", func(s core.Store) (any, error) {
+				ps := s.(core.PageStarter)
+				w1, err := ps.StartPage(ctx, k, items[:cut], mid)
+				if err != nil {
+					return nil, err
+				}
+				w2, err := ps.StartPage(ctx, k, items[cut:], next)
+				h1, err1 := w1()
+				if err != nil {
+					return nil, err
+				}
+				h2, err2 := w2()
+				if err1 != nil {
+					return nil, err1
+				}
+				return [][]string{h1, h2}, err2
+			}
+		}
 		return "ApplyPage", func(s core.Store) (any, error) { return s.ApplyPage(ctx, k, items, next) }
 	case 10:
 		kinds, clear := []string{g.kind()}, g.r.IntN(2) == 0

@@ -95,6 +95,52 @@ var pullTests = []test{
 		require.True(e, ok)
 		require.Equal(e, core.Cursor{UpdatedAt: "t6", ID: "b"}, e.cursor(kindA), "the cursor advances past held items")
 	}},
+	{"StartPage applies pages started before the one before committed, in order", func(e *env) {
+		ps, ok := e.s.(core.PageStarter)
+		if !ok {
+			e.Skip("not a PageStarter")
+		}
+		start := func(items []core.Record, next core.Cursor) func() ([]string, error) {
+			wait, err := ps.StartPage(e.ctx, kindA, items, next)
+			require.NoError(e, err)
+			return wait
+		}
+		e.apply(kindA, []core.Record{server(kindA, "a", "t1", `,"v":1`)}, core.Cursor{UpdatedAt: "t1", ID: "a"})
+		e.write(e.upsert(kindA, "c", `{"id":"c","v":"mine"}`))
+		// Each started while the one before may still be committing; c is pending.
+		w2 := start([]core.Record{server(kindA, "b", "t2", `,"v":2`)}, core.Cursor{UpdatedAt: "t2", ID: "b"})
+		w3 := start([]core.Record{server(kindA, "c", "t3", `,"v":"theirs"`), server(kindA, "d", "t3", "")}, core.Cursor{UpdatedAt: "t3", ID: "d"})
+		w4 := start([]core.Record{server(kindA, "e", "t4", "")}, core.Cursor{UpdatedAt: "t4", ID: "e"})
+		for i, w := range []func() ([]string, error){w2, w3, w4, w3} {
+			held, err := w()
+			require.NoError(e, err)
+			want := []string{}
+			if i%2 == 1 { // w3, asked twice
+				want = []string{"c"}
+			}
+			require.Equal(e, want, held)
+		}
+		require.Equal(e, core.Cursor{UpdatedAt: "t4", ID: "e"}, e.cursor(kindA))
+		got, _ := e.get(kindA, "c")
+		requireJSON(e, `{"id":"c","v":"mine"}`, got.Data)
+		ids := []string{}
+		for _, r := range e.list(kindA) {
+			ids = append(ids, r.ID)
+		}
+		require.Equal(e, []string{"a", "b", "c", "d", "e"}, ids)
+		// A local write between two pages is seen by the later one.
+		w5 := start([]core.Record{server(kindA, "f", "t5", "")}, core.Cursor{UpdatedAt: "t5", ID: "f"})
+		e.write(e.upsert(kindA, "g", `{"id":"g","v":"mine"}`))
+		w6 := start([]core.Record{server(kindA, "g", "t6", `,"v":"theirs"`)}, core.Cursor{UpdatedAt: "t6", ID: "g"})
+		_, err := w5()
+		require.NoError(e, err)
+		held, err := w6()
+		require.NoError(e, err)
+		require.Equal(e, []string{"g"}, held)
+		got, _ = e.get(kindA, "g")
+		requireJSON(e, `{"id":"g","v":"mine"}`, got.Data)
+		require.Equal(e, core.Cursor{UpdatedAt: "t6", ID: "g"}, e.cursor(kindA))
+	}},
 	{"an entity whose only op is parked is not held", func(e *env) {
 		e.write(e.upsert(kindA, "a", `{"id":"a","v":"mine"}`))
 		require.NoError(e, e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "a"), Status: 400}}))
