@@ -23,7 +23,7 @@ func argTable() map[string]any {
 		"keys": keysArgs{}, "indexKeys": indexKeysArgs{},
 		"mark":           markArgs{},
 		"stringifyField": stringifyFieldArgs{}, "syncIndexes": syncIndexesArgs{},
-		"raiseWatermarks": raiseWatermarksArgs{}, "pageRead": pageReadArgs{}, "ackPlain": ackPlainArgs{}, "forgetAhead": forgetAheadArgs{},
+		"raiseWatermarks": raiseWatermarksArgs{}, "pageRead": pageReadArgs{}, "pageCheck": pageCheckArgs{}, "ackPlain": ackPlainArgs{}, "forgetAhead": forgetAheadArgs{},
 		"ro": roArgs{}, "ixPage": ixPageArgs{}, "ixCount": ixCountArgs{}, "ixQuery": ixQueryArgs{},
 		"scan": scanArgs{}, "startReads": startReadsArgs{},
 	}

@@ -19,6 +19,14 @@ type result struct {
 	v  js.Value
 }
 
+// value is the report's result, or the failure it reports.
+func (r result) value() (js.Value, error) {
+	if !r.ok {
+		return js.Undefined(), asDOMError(r.v)
+	}
+	return r.v, nil
+}
+
 // txn is one IndexedDB transaction. Its end (complete or abort) is watched from the moment it is
 // created, so it is never missed; requests are awaited one batch at a time through res.
 type txn struct {
@@ -120,10 +128,7 @@ func (t *txn) index(name, index string) (js.Value, error) {
 func (t *txn) await(ctx context.Context) (js.Value, error) {
 	select {
 	case r := <-t.res:
-		if !r.ok {
-			return js.Undefined(), asDOMError(r.v)
-		}
-		return r.v, nil
+		return r.value()
 	case err := <-t.end:
 		t.done, t.final = true, err
 		if err == nil {
@@ -155,10 +160,7 @@ func (t *txn) send(helper, target js.Value, a argStruct) error {
 func (t *txn) answer(ctx context.Context) (js.Value, error) {
 	select {
 	case r := <-t.res:
-		if !r.ok {
-			return js.Undefined(), asDOMError(r.v)
-		}
-		return r.v, nil
+		return r.value()
 	default:
 	}
 	return t.await(ctx)
