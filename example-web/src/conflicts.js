@@ -91,19 +91,27 @@ export function mountConflicts(app) {
     dialog.showModal();
   });
 
-  /** Walks the deferred conflicts and asks about each; the answers are pushed by one sync. */
+  /**
+   * Walks the deferred conflicts and asks about each; the answers are pushed by one sync. A
+   * conflict the user put off (decide later) is asked about again only from its notice (now):
+   * the next automatic sync meets it again and would otherwise reopen the dialog at once.
+   */
   let walking = false;
-  const review = async () => {
+  const later = new Set();
+  const review = async (now = false) => {
     if (walking || !app.settings.manual) return;
     walking = true;
     let resolved = 0;
     try {
       for (const conflict of await app.db.conflicts()) {
+        if (later.has(conflict.id) && !now) continue;
         const resolution = await ask(conflict);
         if (!resolution) {
-          app.notify('A conflict waits for your decision; it is kept until then.', 'warn', { label: 'Decide now', run: review }, true);
+          later.add(conflict.id);
+          app.notify('A conflict waits for your decision; it is kept until then.', 'warn', { label: 'Decide now', run: () => review(true) }, true);
           break;
         }
+        later.delete(conflict.id);
         await app.db.resolveConflict(conflict.id, resolution);
         resolved++;
       }
