@@ -29,8 +29,10 @@ type pageRun struct {
 	nonce   string          // written in the kind's cursor row with the page (cursorValue.Page)
 	wm      int64           // the watermark it wrote
 	pending map[string]bool // the kind's entities with pending ops, as last read
-	// outcome waits for a started page's end (nil: applied at once, and committed); once
-	// ends it, err is what it returned and ended is set.
+	// outcome waits for a started page's end; wait runs it once and drops it, so that the
+	// page's items and the run before it are not kept (each outcome holds its own page's and
+	// the run before it). err is what it returned, ended set once it did (at once for a page
+	// applied at once, which committed).
 	outcome func() error
 	once    sync.Once
 	err     error
@@ -39,11 +41,10 @@ type pageRun struct {
 
 // wait returns the page's outcome, waiting for it once.
 func (r *pageRun) wait() error {
-	if r.outcome == nil {
-		return nil
-	}
 	r.once.Do(func() {
-		r.err = r.outcome()
+		if r.outcome != nil {
+			r.err, r.outcome = r.outcome(), nil
+		}
 		r.ended.Store(true)
 	})
 	return r.err
@@ -51,9 +52,6 @@ func (r *pageRun) wait() error {
 
 // known says whether the page's outcome is known without waiting, and whether it failed.
 func (r *pageRun) known() (ended, failed bool) {
-	if r.outcome == nil {
-		return true, false
-	}
 	if !r.ended.Load() {
 		return false, false
 	}

@@ -38,6 +38,12 @@ func TestStartedPageAfterAFailedOneAppliesNothing(t *testing.T) {
 	require.ErrorIs(t, err, errPageBefore)
 	_, err = w2()
 	require.ErrorIs(t, err, boom)
+	// A waited page holds neither its items nor the page before it (a pull's chain of them
+	// kept every page: wasm memory grew with the records pulled).
+	s.mu.Lock()
+	last := s.pages["note"]
+	s.mu.Unlock()
+	require.Nil(t, last.outcome)
 	recs, err := s.List(ctx, "note")
 	require.NoError(t, err)
 	require.Len(t, recs, 1)

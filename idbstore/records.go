@@ -220,6 +220,8 @@ func (b backend) ApplyPage(ctx context.Context, kind string, items []core.Record
 	err := b.applyPage(ctx, kind, items, next, plan, r)
 	if err != nil {
 		r = nil
+	} else {
+		r.ended.Store(true)
 	}
 	s.setPage(kind, r)
 	return err
