@@ -71,8 +71,8 @@ func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core
 	if c.Pick != nil {
 		run = s.updateDurable
 	}
-	all := c.Limit < 0 && c.Pick == nil
 	known, ok := s.count.known()
+	all := c.Limit < 0 && c.Pick == nil
 	err := run(ctx, op, []string{stRecords, stMarks}, func(t *txn) error {
 		var err error
 		out, pending, err = claimIn(ctx, t, &s.seqs, c, thin, c.Limit == 0 || !all && !ok)

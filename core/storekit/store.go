@@ -219,19 +219,19 @@ func (s *Store) ApplyRefetched(ctx context.Context, kind string, rec core.Record
 // StartPage is core.PageStarter's: through the backend's PageStarter when it has one, as
 // ApplyPage otherwise (wait then answers what it did). Invalid input is refused at once.
 func (s *Store) StartPage(ctx context.Context, kind string, items []core.Record, next core.Cursor) (func() ([]string, error), error) {
-	const op = "apply page"
-	if err := s.checkApply(op, kind, items); err != nil {
+	if err := s.checkApply("apply page", kind, items); err != nil {
 		return nil, err
-	}
-	ps, ok := s.b.(PageStarter)
-	if !ok {
-		held, err := s.ApplyPage(ctx, kind, items, next)
-		return func() ([]string, error) { return held, err }, nil
 	}
 	held, plan := pagePlan(kind, items, false)
-	wait, err := ps.StartPage(ctx, kind, items, next, plan)
-	if err != nil {
-		return nil, err
+	var wait func() error
+	if ps, ok := s.b.(PageStarter); ok {
+		var err error
+		if wait, err = ps.StartPage(ctx, kind, items, next, plan); err != nil {
+			return nil, err
+		}
+	} else {
+		err := s.b.ApplyPage(ctx, kind, items, next, plan)
+		wait = func() error { return err }
 	}
 	return func() ([]string, error) {
 		if err := wait(); err != nil {
