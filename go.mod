@@ -2,6 +2,8 @@ module github.com/offsync/offsync
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0

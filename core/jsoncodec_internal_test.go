@@ -31,7 +31,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 		sa := []SetAside{{Kind: jsonvtest.String(r), ID: jsonvtest.String(r), UpdatedAt: jsonvtest.String(r), Reason: jsonvtest.String(r), SeenAtMs: jsonvtest.Int(r)}}
 		want, _ = json.Marshal(sa)
 		got = jsonv.AppendList(nil, sa, func(b []byte, s SetAside) []byte { return s.AppendJSON(b) })
-		require.Equal(t, string(want), string(got), msg)
+		require.Equal(t, jsonvtest.Canon(want), jsonvtest.Canon(got), msg)
 		sl, err := decodeList(got, decodeSetAside)
 		require.NoError(t, err)
 		var sref []SetAside
@@ -41,7 +41,7 @@ func TestJSONCodecAgreesWithEncodingJSON(t *testing.T) {
 		rf := []refetchEntry{{Kind: jsonvtest.String(r), ID: jsonvtest.String(r)}}
 		want, _ = json.Marshal(rf)
 		got = jsonv.AppendList(nil, rf, appendRefetch)
-		require.Equal(t, string(want), string(got), msg)
+		require.Equal(t, jsonvtest.Canon(want), jsonvtest.Canon(got), msg)
 		fl, err := decodeList(got, decodeRefetch)
 		require.NoError(t, err)
 		var fref []refetchEntry
