@@ -111,10 +111,12 @@ import (
 // it back elsewhere was looked for and not found: the biggest remaining pieces are the runtime,
 // time's godebug and bisect (through time) and our packages' own logic.
 // Session 15 lowered it: sync.wasm is built with Go 1.27.3 (go.mod's toolchain line, which the
-// Makefile exports and this test reads): 1,300,092 B → 1,251,439 B with no change to our code.
+// Makefile exports and this test reads): 1,300,092 B → 1,251,439 B with no change to our code,
+// read by Go 1.26's compress/gzip. Go 1.27's, which runs the test under make, packs the same file
+// into 1,256,988 B: the budget is set for that one.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_251_700
+const wasmGzipBudget = 1_257_300
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {
