@@ -107,7 +107,8 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 
 // copyIn copies a Uint8Array into Go's memory.
 func copyIn(u8 js.Value) []byte {
-	b := make([]byte, u8.Get("length").Int())
+	n := u8.Get("length").Int()
+	b := make([]byte, n, bodyCap(n))
 	js.CopyBytesToGo(b, u8)
 	return b
 }
