@@ -6,6 +6,7 @@ export PATH := $(CURDIR)/bin:$(PATH)
 # module proxy once; this machine's go.env says GOTOOLCHAIN=local, which would ignore the line):
 # Go 1.27 makes sync.wasm 45 KB of gzip smaller than 1.26 (docs/DESIGN.md, "sync.wasm's size").
 export GOTOOLCHAIN := $(shell sed -n 's/^toolchain //p' go.mod)
+# (named again here: make 4.3 does not export variables to $(shell))
 GOROOT_DIR := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
 GO_SRC := $(shell find core memstore idbstore internal wasm -name '*.go' 2>/dev/null) go.mod go.sum
 SERVER_SRC := $(shell find core server cmd -name '*.go' 2>/dev/null) go.mod go.sum

@@ -4,9 +4,9 @@
 package jsonvtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -59,7 +59,7 @@ func Canon(b []byte) string {
 		switch {
 		case b[i] != '\\' || i+1 == len(b):
 			out = append(out, b[i])
-		case strings.HasPrefix(string(b[i+1:]), "ufffd"):
+		case bytes.HasPrefix(b[i+1:], []byte("ufffd")):
 			out = append(out, "\uFFFD"...)
 			i += 5
 		default: // any other escape, kept whole so that its second byte is not read as a start
