@@ -54,38 +54,26 @@ try {
     };
     const acked = (row) => ({ kind: row.kind, id: row.id, data: row.data, updatedAt: '2026-01-01T00:00:00Z', version: 2 });
     const batchRange = (b) => IDBKeyRange.bound(b * B + 1, (b + 1) * B);
+    // One transaction acknowledging batch b, with the next batch's claim read after the ack's
+    // writes (claim 'after', offsync's), beside the ack's reads ('first'), or not at all.
+    const ackBatch = async (db, b, claim) => {
+      const tx = db.transaction(['records', 'marks'], 'readwrite');
+      const st = tx.objectStore('records'), marks = tx.objectStore('marks');
+      const readNext = () => req(st.index('pending').getAll(IDBKeyRange.lowerBound((b + 1) * B + 1), B));
+      const reads = [req(marks.getAll()), req(st.index('pending').getAll(batchRange(b), 2 * B + 16))];
+      if (claim === 'first') reads.push(readNext());
+      const [, rows, early] = await Promise.all(reads);
+      for (const row of rows) st.put(acked(row));
+      marks.delete(1);
+      const next = claim === 'after' ? (await Promise.all([req(marks.getAll()), readNext()]))[1] : early;
+      if (next) marks.add({ ids: next.map((x) => x.oids[0]) });
+      tx.commit();
+      await done(tx);
+    };
     const patterns = {
-      async 'ack+claim'(db, b) {
-        const tx = db.transaction(['records', 'marks'], 'readwrite');
-        const st = tx.objectStore('records'), marks = tx.objectStore('marks');
-        const [, rows] = await Promise.all([req(marks.getAll()), req(st.index('pending').getAll(batchRange(b), 2 * B + 16))]);
-        for (const row of rows) st.put(acked(row));
-        marks.delete(1);
-        const [, next] = await Promise.all([req(marks.getAll()), req(st.index('pending').getAll(IDBKeyRange.lowerBound((b + 1) * B + 1), B))]);
-        marks.add({ ids: next.map((x) => x.oids[0]) });
-        tx.commit();
-        await done(tx);
-      },
-      async 'claim first'(db, b) {
-        const tx = db.transaction(['records', 'marks'], 'readwrite');
-        const st = tx.objectStore('records'), marks = tx.objectStore('marks');
-        const [, rows, next] = await Promise.all([req(marks.getAll()), req(st.index('pending').getAll(batchRange(b), 2 * B + 16)),
-          req(st.index('pending').getAll(IDBKeyRange.lowerBound((b + 1) * B + 1), B))]);
-        for (const row of rows) st.put(acked(row));
-        marks.delete(1);
-        marks.add({ ids: next.map((x) => x.oids[0]) });
-        tx.commit();
-        await done(tx);
-      },
-      async 'ack only'(db, b) {
-        const tx = db.transaction(['records', 'marks'], 'readwrite');
-        const st = tx.objectStore('records'), marks = tx.objectStore('marks');
-        const [, rows] = await Promise.all([req(marks.getAll()), req(st.index('pending').getAll(batchRange(b), 2 * B + 16))]);
-        for (const row of rows) st.put(acked(row));
-        marks.delete(1);
-        tx.commit();
-        await done(tx);
-      },
+      'ack+claim': (db, b) => ackBatch(db, b, 'after'),
+      'claim first': (db, b) => ackBatch(db, b, 'first'),
+      'ack only': (db, b) => ackBatch(db, b, null),
       async raw(db) {
         const ob = db.transaction('outbox').objectStore('outbox');
         const [keys, ops] = await Promise.all([req(ob.getAllKeys(null, B)), req(ob.getAll(null, B))]);
