@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"syscall/js"
 
 	"github.com/offsync/offsync/core"
 	"github.com/offsync/offsync/core/storekit"
@@ -16,33 +17,37 @@ import (
 var errRefuted = errors.New("write ahead refuted")
 
 // aheadWrite is one local write planned as a create, framed for H.writeAhead (record, RS,
-// op with its Seq).
+// op with its Seq); texts are the call's record texts a record framed by its text's number
+// names (WithTexts; undefined for none).
 type aheadWrite struct {
-	text string
+	text  string
+	texts js.Value
 }
 
 // planAhead plans writes as a create for writeAhead: fn (a write flow) runs over the writes'
 // entity as if it had no row; ok only for one upsert whose plan stores a record and appends an
-// op, both of which frame.
-func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) error) (aheadWrite, bool) {
+// op, both of which frame. A record whose data is its write's text (writeTexts: textsJS,
+// texts) is framed as that text's number, so that its data does not cross back from Go.
+func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) error, textsJS js.Value, texts map[entityKey]textRef) (aheadWrite, bool) {
 	if len(writes) != 1 || writes[0].Delete {
 		return aheadWrite{}, false
 	}
 	k := entityKey{writes[0].Kind, writes[0].ID}
 	e := &entity{}
-	es := &entities{byKey: map[entityKey]*entity{k: e}, seqs: seqs}
+	es := &entities{byKey: map[entityKey]*entity{k: e}, seqs: seqs, texts: texts}
 	if fn(&kitTx{es: es}) != nil || e.rec == nil || len(es.added) != 1 || es.added[0].removed {
 		return aheadWrite{}, false
 	}
-	rec, ok := frameRecords([]core.Record{*e.rec})
+	r := row{rec: e.rec, ops: []core.Op{es.added[0].op}, text: es.textOf(k, e.rec)}
+	rec, op, ok := frameRowsInto(nil, nil, []row{r})
 	if !ok {
 		return aheadWrite{}, false
 	}
-	text, ok := appendOpFrame(append([]byte(rec), recSep...), es.added[0].op, e.rec.Data)
-	if !ok {
-		return aheadWrite{}, false
+	a := aheadWrite{text: rec + recSep + op, texts: js.Undefined()}
+	if r.text >= 0 {
+		a.texts = textsJS
 	}
-	return aheadWrite{text: string(text)}, true
+	return a, true
 }
 
 // writeAhead writes a as one row, added (schema v5): the add is itself the check that the
@@ -53,7 +58,7 @@ func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) er
 // counts the pending ops after the add.
 func writeAhead(ctx context.Context, t *txn, a aheadWrite, parked, count bool) error {
 	t.delta, t.countOnTx = 1, count
-	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Parked: parked, Count: count}, t.cb); err != nil {
+	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Texts: a.texts, Parked: parked, Count: count}, t.cb); err != nil {
 		return err
 	}
 	select {

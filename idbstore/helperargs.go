@@ -61,12 +61,14 @@ type loadArgs struct {
 	WithParked bool   `js:"withParked"`
 }
 
-// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go); with Parked, the op id
-// is checked not parked; with Count, the pending ops are counted after the add.
+// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go), Texts the record
+// texts a record flagged 't' names (undefined: none); with Parked, the op id is checked not
+// parked; with Count, the pending ops are counted after the add.
 type writeAheadArgs struct {
-	Text   string `js:"text"`
-	Parked bool   `js:"parked"`
-	Count  bool   `js:"count"`
+	Text   string   `js:"text"`
+	Texts  js.Value `js:"texts"`
+	Parked bool     `js:"parked"`
+	Count  bool     `js:"count"`
 }
 
 // span is the range of a paged read: up to Count values from Lo (exclusive when LoOpen) to Hi
@@ -291,6 +293,7 @@ func (a loadArgs) setOn(o js.Value) {
 
 func (a writeAheadArgs) setOn(o js.Value) {
 	o.Set("text", a.Text)
+	o.Set("texts", a.Texts)
 	o.Set("parked", a.Parked)
 	o.Set("count", a.Count)
 }

@@ -133,8 +133,9 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 	// Known before the commit: with WithCommitted the app's next write may come before this
 	// call returns, and it is likely an edit of the same entity.
 	s.recent.add(keys...)
+	textsJS, texts := writeTexts(ctx, writes)
 	if ahead {
-		if a, ok := planAhead(writes, &s.seqs, fn); ok {
+		if a, ok := planAhead(writes, &s.seqs, fn, textsJS, texts); ok {
 			_, known := s.count.known()
 			// Its own scope: a transaction costs more the more stores it spans.
 			err = s.run(ctx, op, mode, aheadStores, func(t *txn) error {
@@ -143,7 +144,6 @@ func (b backend) changeWrite(ctx context.Context, writes []core.LocalWrite, fn f
 		}
 	}
 	if errors.Is(err, errRefuted) {
-		textsJS, texts := writeTexts(ctx, writes)
 		err = s.run(ctx, op, mode, stores, func(t *txn) error {
 			return writeLocal(ctx, t, s, op, keys, ids, !s.freshOpIDs, fn, textsJS, texts)
 		})

@@ -55,3 +55,31 @@ func TestWithTextsStoresTheCallsTexts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"id":"e"}`, string(r.Data), "texts of another number of writes are not used")
 }
+
+// TestWriteAheadStoresTheCallsText: a single create written ahead (one add, ahead.go) takes its
+// row's data from the call's text too (marked as above), its op's payload with it; a create
+// whose record is not its write's data, and a write that is not written ahead (an entity that
+// has a row), store Go's copy and the text respectively.
+func TestWriteAheadStoresTheCallsText(t *testing.T) {
+	ctx := testCtx(t)
+	s := openAt(t, freshName(t))
+	one := func(id, data, text, opID string) {
+		t.Helper()
+		_, err := s.WriteLocal(WithTexts(ctx, js.ValueOf([]any{text}), 1), []core.LocalWrite{upsert("note", id, data, opID)})
+		require.NoError(t, err)
+	}
+	one("a", `{"id":"a"}`, `{"id":"a","t":1}`, "op-1")
+	r, ok, err := s.Get(ctx, "note", "a")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, `{"id":"a","t":1}`, string(r.Data))
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 1)
+	assert.Equal(t, `{"id":"a","t":1}`, string(ops[0].Payload), "the op's payload is the row's data")
+
+	one("a", `{"id":"a","v":2}`, `{"id":"a","v":2,"t":2}`, "op-2")
+	r, _, err = s.Get(ctx, "note", "a")
+	require.NoError(t, err)
+	assert.Equal(t, `{"id":"a","v":2,"t":2}`, string(r.Data), "an edit (read first) stores the text as well")
+}

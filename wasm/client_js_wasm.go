@@ -333,6 +333,10 @@ func (c *client) hooked() bool {
 	return ok
 }
 
+// putTextMin is the size (bytes of JSON) from which a put's row takes its data from the record's
+// JS string (idbstore.WithTexts); below it the copy back costs less than the text's array.
+const putTextMin = 1024
+
 // putIn is put with the work's context; resolved: ctx's hook resolves the Promise (hooked).
 func (c *client) putIn(ctx context.Context, resolved bool, args []js.Value) (work, error) {
 	kind, err := stringArg(args, 0, "put kind")
@@ -342,6 +346,11 @@ func (c *client) putIn(ctx context.Context, resolved bool, args []js.Value) (wor
 	data, err := stringArg(args, 1, "put record")
 	if err != nil {
 		return nil, err
+	}
+	if resolved && len(data) >= putTextMin {
+		// The stored row's data is taken from the record's JS string (idbstore.WithTexts) instead
+		// of crossing back from Go.
+		ctx = idbstore.WithTexts(ctx, js.ValueOf([]any{args[1]}), 1)
 	}
 	var opts core.PutOptions
 	// args[2] is the changedFields JSON: absent → derived, null → all fields, array → those.

@@ -404,3 +404,31 @@ test('IndexedDB storage: putMany stores its records as JSON.stringify gives them
     await context.close();
   }
 });
+
+// A put of a record of 1 KB or more stores its row's data from the record's JS string
+// (wasm putTextMin, idbstore.WithTexts), written ahead as a create or read first as an edit:
+// what is stored, read back and pushed is what JSON.stringify gave.
+test('IndexedDB storage: a large put stores its record as JSON.stringify gives it', async () => {
+  const context = await h.browser.newContext();
+  try {
+    const page = await newPage(context);
+    await openIn(page, cfgFor());
+    const r = await page.evaluate(async () => {
+      const big = { id: 'p1', text: 'ü😀'.repeat(800), d: new Date(2), n: { a: [1, null, { deep: true }] }, gone: undefined };
+      const put = await window.db.put('note', big);
+      const back = await window.db.get('note', 'p1');
+      const edit = { ...big, text: 'é'.repeat(2000) };
+      const put2 = await window.db.put('note', edit);
+      const back2 = await window.db.get('note', 'p1');
+      const pending = await window.db.pendingCount();
+      return { want: JSON.parse(JSON.stringify(big)), put, back, want2: JSON.parse(JSON.stringify(edit)), put2, back2, pending };
+    });
+    assert.deepEqual(r.put, r.want);
+    assert.deepEqual(r.back, r.want);
+    assert.deepEqual(r.put2, r.want2);
+    assert.deepEqual(r.back2, r.want2);
+    assert.equal(r.pending, 1, 'the edit coalesced into the create');
+  } finally {
+    await context.close();
+  }
+});
