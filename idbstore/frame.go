@@ -34,15 +34,6 @@ const (
 
 func framable(s string) bool { return !strings.ContainsAny(s, recSep+fieldSep) }
 
-// frameRecords frames records for the putRecords helper; ok is false when one cannot be framed.
-func frameRecords(recs []core.Record) (text string, ok bool) {
-	n, ok := framedLen(recs)
-	if !ok {
-		return "", false
-	}
-	return frameSized(recs, n), true
-}
-
 // frameSized frames recs, each one framable, into their framed length n (the sum of their
 // frameSize): for a caller that checked them as it chose them.
 func frameSized(recs []core.Record, n int) string {

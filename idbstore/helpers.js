@@ -236,13 +236,13 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
   r.onsuccess = () => { rows = r.result; done(); };
   r.onerror = fail(r);
 };
-// writeAhead writes one local write planned as a create: its framed record (a record flagged
-// 't' names its data among texts) and op (separated by RS) as ONE row, added: the add fails on an existing row (a record, or pending ops
-// without one) and on an op id pending already, which aborts the transaction (a ConstraintError
-// the caller takes for a refutation). Without parked it commits at once; with parked (not for
-// the engine's fresh op ids, Options.FreshOpIDs) it commits once the parked opId index says
-// the id is not parked, and reports -1 otherwise (the caller aborts). With count, the pending
-// ops are counted after the add (tx.offsyncCount).
+// writeAhead writes one local write planned as a create: its framed record (one flagged 't'
+// names its data among texts) and op (separated by RS) as ONE row, added: the add fails on an
+// existing row (a record, or pending ops without one) and on an op id pending already, which
+// aborts the transaction (a ConstraintError the caller takes for a refutation). Without parked
+// it commits at once; with parked (not for the engine's fresh op ids, Options.FreshOpIDs) it
+// commits once the parked opId index says the id is not parked, and reports -1 otherwise (the
+// caller aborts). With count, the pending ops are counted after the add (tx.offsyncCount).
 H.writeAhead = (tx, { text, texts, parked, count }, cb) => {
   const [rec, line] = text.split(RS), op = framedOps(line)[0];
   const v = recOfLine(rec, texts);

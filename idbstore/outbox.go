@@ -376,7 +376,7 @@ func ackPlain(ctx context.Context, t *txn, acks []core.Ack) ([]core.Ack, error) 
 	if len(plain) == 0 {
 		return acks, nil
 	}
-	// Framed as checked above: frameRecords would scan every record's data for separators again.
+	// Framed as checked above: framedLen would scan every record's data for separators again.
 	text := frameSized(recs, n)
 	ids := make([]string, len(plain))
 	seqs := make([]int64, len(plain))
