@@ -334,7 +334,8 @@ func (c *client) hooked() bool {
 }
 
 // putTextMin is the size (bytes of JSON) from which a put's row takes its data from the record's
-// JS string (idbstore.WithTexts); below it the copy back costs less than the text's array.
+// JS string (idbstore.WithTexts): putMany's threshold (offsync.js RECORD_TEXTS_MIN), below which
+// the texts cost as much as they saved (docs/DESIGN.md, putMany's texts).
 const putTextMin = 1024
 
 // putIn is put with the work's context; resolved: ctx's hook resolves the Promise (hooked).
