@@ -16,12 +16,12 @@ import (
 // write made again from what is stored.
 var errRefuted = errors.New("write ahead refuted")
 
-// aheadWrite is one local write planned as a create, framed for H.writeAhead (record, RS,
-// op with its Seq); texts are the call's record texts a record framed by its text's number
-// names (WithTexts; undefined for none).
+// aheadWrite is one local write planned as a create, framed for H.writeAhead: its record and
+// its op with its Seq; texts are the call's record texts (WithTexts; undefined for none), which
+// a record framed by its text's number names.
 type aheadWrite struct {
-	text  string
-	texts js.Value
+	rec, op string
+	texts   js.Value
 }
 
 // planAhead plans writes as a create for writeAhead: fn (a write flow) runs over the writes'
@@ -38,16 +38,8 @@ func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) er
 	if fn(&kitTx{es: es}) != nil || e.rec == nil || len(es.added) != 1 || es.added[0].removed {
 		return aheadWrite{}, false
 	}
-	r := row{rec: e.rec, ops: []core.Op{es.added[0].op}, text: es.textOf(k, e.rec)}
-	rec, op, ok := frameRowsInto(nil, nil, []row{r})
-	if !ok {
-		return aheadWrite{}, false
-	}
-	a := aheadWrite{text: rec + recSep + op, texts: js.Undefined()}
-	if r.text >= 0 {
-		a.texts = textsJS
-	}
-	return a, true
+	rec, op, ok := frameRowsInto(nil, nil, []row{{rec: e.rec, ops: []core.Op{es.added[0].op}, text: es.textOf(k, e.rec)}})
+	return aheadWrite{rec: rec, op: op, texts: textsJS}, ok
 }
 
 // writeAhead writes a as one row, added (schema v5): the add is itself the check that the
@@ -58,7 +50,7 @@ func planAhead(writes []core.LocalWrite, seqs *seqClock, fn func(storekit.Tx) er
 // counts the pending ops after the add.
 func writeAhead(ctx context.Context, t *txn, a aheadWrite, parked, count bool) error {
 	t.delta, t.countOnTx = 1, count
-	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Text: a.text, Texts: a.texts, Parked: parked, Count: count}, t.cb); err != nil {
+	if _, err := invoke(t.js.writeAhead, t.raw, writeAheadArgs{Rec: a.rec, Op: a.op, Texts: a.texts, Parked: parked, Count: count}, t.cb); err != nil {
 		return err
 	}
 	select {

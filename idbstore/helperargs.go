@@ -61,11 +61,12 @@ type loadArgs struct {
 	WithParked bool   `js:"withParked"`
 }
 
-// writeAheadArgs: H.writeAhead, Text a framed record and op (ahead.go), Texts the record
-// texts a record flagged 't' names (undefined: none); with Parked, the op id is checked not
-// parked; with Count, the pending ops are counted after the add.
+// writeAheadArgs: H.writeAhead, Rec a framed record and Op its framed op (ahead.go), Texts
+// the record texts a record flagged 't' names (undefined: none); with Parked, the op id is
+// checked not parked; with Count, the pending ops are counted after the add.
 type writeAheadArgs struct {
-	Text   string   `js:"text"`
+	Rec    string   `js:"rec"`
+	Op     string   `js:"op"`
 	Texts  js.Value `js:"texts"`
 	Parked bool     `js:"parked"`
 	Count  bool     `js:"count"`
@@ -292,7 +293,8 @@ func (a loadArgs) setOn(o js.Value) {
 }
 
 func (a writeAheadArgs) setOn(o js.Value) {
-	o.Set("text", a.Text)
+	o.Set("rec", a.Rec)
+	o.Set("op", a.Op)
 	o.Set("texts", a.Texts)
 	o.Set("parked", a.Parked)
 	o.Set("count", a.Count)

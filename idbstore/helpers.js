@@ -237,20 +237,19 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
   r.onerror = fail(r);
 };
 // writeAhead writes one local write planned as a create: its framed record (one flagged 't'
-// names its data among texts) and op (separated by RS) as ONE row, added: the add fails on an
+// names its data among texts) and its framed op as ONE row, added: the add fails on an
 // existing row (a record, or pending ops without one) and on an op id pending already, which
 // aborts the transaction (a ConstraintError the caller takes for a refutation). Without parked
 // it commits at once; with parked (not for the engine's fresh op ids, Options.FreshOpIDs) it
 // commits once the parked opId index says the id is not parked, and reports -1 otherwise (the
 // caller aborts). With count, the pending ops are counted after the add (tx.offsyncCount).
-H.writeAhead = (tx, { text, texts, parked, count }, cb) => {
-  const [rec, line] = text.split(RS), op = framedOps(line)[0];
-  const v = recOfLine(rec, texts);
+H.writeAhead = (tx, { rec, op, texts, parked, count }, cb) => {
+  const o = framedOps(op)[0], v = recOfLine(rec, texts);
   ixRow(ixOf(tx).get(v.kind), v);
-  tx.objectStore('records').add(setOps(v, [op]));
+  tx.objectStore('records').add(setOps(v, [o]));
   if (count) countInto(tx);
   if (!parked) { H.commit(tx); return; }
-  const k = tx.objectStore('parked').index('opId').getKey(op.opId);
+  const k = tx.objectStore('parked').index('opId').getKey(o.opId);
   k.onsuccess = () => { if (k.result !== undefined) cb(0, true, -1); else H.commit(tx); };
   k.onerror = () => cb(0, false, k.error);
 };

@@ -57,9 +57,9 @@ func TestWithTextsStoresTheCallsTexts(t *testing.T) {
 }
 
 // TestWriteAheadStoresTheCallsText: a single create written ahead (one add, ahead.go) takes its
-// row's data from the call's text too (marked as above), its op's payload with it; a create
-// whose record is not its write's data, and a write that is not written ahead (an entity that
-// has a row), store Go's copy and the text respectively.
+// row's data from the call's text too (marked as above), its op's payload with it (before, the
+// write ahead stored Go's copy); the edit after it, read first (its entity was written lately),
+// stores its text as well.
 func TestWriteAheadStoresTheCallsText(t *testing.T) {
 	ctx := testCtx(t)
 	s := openAt(t, freshName(t))
