@@ -85,8 +85,8 @@ type waitingStore struct {
 	pageOverlapped    *bool
 	ackOverlapped     *bool
 	counts            int
-	marks             int // MarkInFlight calls
-	claimedWithAck    int // AckAndMark calls
+	marks             int // MarkInFlight and ClaimHeads calls
+	claimedWithAck    int // AckAndMark and AckAndClaimHeads calls
 }
 
 func (s *waitingStore) waitFor(started func() bool) bool {
@@ -149,6 +149,30 @@ func (s *waitingStore) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.
 	s.marks++
 	s.mu.Unlock()
 	return s.Store.MarkInFlight(ctx, ops)
+}
+
+// ClaimHeads counts as MarkInFlight does: the push's first pass claims its batches so.
+func (s *waitingStore) ClaimHeads(ctx context.Context, c core.HeadClaim) ([]core.Op, error) {
+	s.mu.Lock()
+	s.marks++
+	s.mu.Unlock()
+	return s.Store.ClaimHeads(ctx, c)
+}
+
+// AckAndClaimHeads is AckAndMark for the first pass's claims.
+func (s *waitingStore) AckAndClaimHeads(ctx context.Context, acks []core.Ack, c core.HeadClaim) ([]core.Op, bool, error) {
+	s.holdFirstAck()
+	if err := s.Store.Ack(ctx, acks); err != nil {
+		return nil, false, err
+	}
+	heads, err := s.Store.ClaimHeads(ctx, c)
+	if err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	s.claimedWithAck++
+	s.mu.Unlock()
+	return heads, true, nil
 }
 
 func (s *waitingStore) holdFirstAck() {

@@ -16,6 +16,13 @@ import (
 // is left to send; any error ends the push phase.
 func (e *Engine) push(ctx context.Context, st *runState) error {
 	first := true
+	if hc, ok := e.cfg.Store.(HeadClaimer); ok {
+		claimed, err := e.claimingPass(ctx, st, hc)
+		if err != nil {
+			return err
+		}
+		first = !claimed
+	}
 	for {
 		ops, thin, err := e.outbox(ctx, st, first)
 		if err != nil {
@@ -34,7 +41,7 @@ func (e *Engine) push(ctx context.Context, st *runState) error {
 		if heads, err = e.learnBeforePush(ctx, st, ops, heads, thin); err != nil || len(heads) == 0 {
 			return err
 		}
-		if err := e.pushPass(ctx, st, heads); err != nil {
+		if err := e.pushPass(ctx, st, newBatchQueue(heads, e.cfg.PushBatchSize)); err != nil {
 			return err
 		}
 	}
@@ -77,12 +84,17 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 			continue
 		}
 		seen[e] = true
-		if len(st.skip) > 0 && st.skip[entityKey(o.Kind, o.EntityID)] || len(st.answered) > 0 && st.answered[o.IdempotencyKey()] {
-			continue
+		if !st.passesOver(o) {
+			out = append(out, o)
 		}
-		out = append(out, o)
 	}
 	return out
+}
+
+// passesOver reports whether a pass leaves o, an entity's first pending op, unsent: the
+// entity is skipped, or o was answered in this run already. st.mu is held.
+func (st *runState) passesOver(o Op) bool {
+	return len(st.skip) > 0 && st.skip[entityKey(o.Kind, o.EntityID)] || len(st.answered) > 0 && st.answered[o.IdempotencyKey()]
 }
 
 // skipVanished notes the heads that left the outbox before they were marked (or that a store
@@ -112,23 +124,22 @@ func (e *Engine) markInFlight(ctx context.Context, ops []Op) ([]Op, error) {
 	return marked, Wrap(CodeStorage, "push", err)
 }
 
-// pushPass sends heads in batches, PushConcurrency requests in flight at once. One batch more
+// pushPass sends the batches of q, PushConcurrency requests in flight at once. One batch more
 // than that is under way (unless Serial): its answer is written to the store while the next
 // request is out, so the store's transaction and the server's round trip overlap. After the
 // first error no new batch starts; batches already sent finish.
-func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
-	var batches [][]Op
-	for i := 0; i < len(heads); i += e.cfg.PushBatchSize {
-		batches = append(batches, heads[i:min(i+e.cfg.PushBatchSize, len(heads))])
-	}
+func (e *Engine) pushPass(ctx context.Context, st *runState, q *batchQueue) error {
 	sending := make(chan struct{}, e.cfg.PushConcurrency)
 	workers := e.cfg.PushConcurrency
 	if !e.cfg.Serial {
 		workers++
 	}
-	if workers == 1 || len(batches) == 1 {
-		for _, b := range batches {
-			if err := e.pushBatch(ctx, st, &handoff{ops: b}, sending, nil, nil); err != nil {
+	if q.claim == nil {
+		workers = min(workers, len(q.batches))
+	}
+	if workers <= 1 {
+		for b := (&handoff{q: q}); b.take(); b = (&handoff{q: q}) {
+			if err := e.pushBatch(ctx, st, b, sending, nil, nil); err != nil {
 				return err
 			}
 		}
@@ -137,12 +148,12 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 	var (
 		wg   sync.WaitGroup
 		stop = newPassStop()
-		q    = &batchQueue{batches: batches}
 	)
-	for range min(workers, len(batches)) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer q.catch(stop)
 			var carried *handoff // the batch the last ack took (and claimed, if it could)
 			for {
 				b := carried
@@ -161,21 +172,55 @@ func (e *Engine) pushPass(ctx context.Context, st *runState, heads []Op) error {
 					stop.halt()
 				}
 				carried = nil
-				if next.ops != nil {
+				if next.ops != nil || len(next.marked) > 0 {
 					carried = next
 				}
 			}
 		}()
 	}
 	wg.Wait()
+	if q.panicked != nil {
+		// A resolver's or a merge's panic reaches the run (unwindRun) as it would from a
+		// serial pass, instead of ending the program from a worker's goroutine.
+		panic(q.panicked)
+	}
 	return q.err // read after Wait: every write to it happened before
 }
 
-// batchQueue hands a pass's batches out in order until the pass fails (err, its first error).
+// catch, deferred by a pass's worker, keeps the worker's panic for pushPass and halts the
+// pass.
+func (q *batchQueue) catch(stop *passStop) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	q.mu.Lock()
+	if q.panicked == nil {
+		q.panicked, q.err = r, errHalted
+	}
+	q.mu.Unlock()
+	stop.halt()
+}
+
+// batchQueue hands a pass's batches out in order until the pass fails (err, its first error):
+// the batches of heads chosen beforehand, or, with claim (pushclaim.go), batches claimed from
+// the store as they are taken.
 type batchQueue struct {
 	mu      sync.Mutex
 	batches [][]Op
 	err     error
+	claim   *headClaims
+	// panicked: what a worker panicked with (catch), raised again once the workers ended.
+	panicked any
+}
+
+// newBatchQueue is the queue of heads in batches of size.
+func newBatchQueue(heads []Op, size int) *batchQueue {
+	q := &batchQueue{}
+	for i := 0; i < len(heads); i += size {
+		q.batches = append(q.batches, heads[i:min(i+size, len(heads))])
+	}
+	return q
 }
 
 // pushBatch marks batch b of heads in flight (unless the ack before it claimed it: b.marked),
@@ -192,11 +237,18 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, b *handoff, sendin
 	pending := b.marked
 	if !b.claimed {
 		var err error
-		if pending, err = e.markInFlight(ctx, b.ops); err != nil {
+		if b.q.claim != nil {
+			pending, err = b.q.claim.next(ctx)
+		} else {
+			pending, err = e.markInFlight(ctx, b.ops)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	st.skipVanished(b.ops, pending)
+	if b.ops != nil {
+		st.skipVanished(b.ops, pending)
+	}
 	if len(pending) == 0 {
 		return nil
 	}
@@ -297,19 +349,26 @@ func (p *passStop) halted() bool {
 // worker's ack, on the path to the next request (bench/push-timeline.mjs).
 type handoff struct {
 	q       *batchQueue
-	ops     []Op // taken: nil when none
-	marked  []Op // as MarkInFlight returns them, when claimed
+	ops     []Op // taken: nil when none, or when the queue claims its batches
+	marked  []Op // as MarkInFlight (or the claim) returns them, when claimed
 	claimed bool
 }
 
-// take takes the pass's next batch, if one is left and the pass has not failed.
+// take takes the pass's next batch, if one is left and the pass has not failed; a claiming
+// queue has one left until a claim found none.
 func (h *handoff) take() bool {
 	q := h.q
 	q.mu.Lock()
-	ok := q.err == nil && len(q.batches) > 0
-	if ok {
-		h.ops, q.batches = q.batches[0], q.batches[1:]
+	defer q.mu.Unlock()
+	if q.err != nil {
+		return false
 	}
-	q.mu.Unlock()
-	return ok
+	if q.claim != nil {
+		return !q.claim.exhausted()
+	}
+	if len(q.batches) == 0 {
+		return false
+	}
+	h.ops, q.batches = q.batches[0], q.batches[1:]
+	return true
 }

@@ -103,14 +103,17 @@ func (e *Engine) parkOf(op Op, status int, reason string) ParkedOp {
 }
 
 // ack writes acknowledgements (one store call), removes the deferred conflicts they settle,
-// and reports the change and the progress. With next, a store that can (AckMarker) claims the
-// worker's next batch in the same call, when one is waiting.
+// and reports the change and the progress. With next, a store that can (AckMarker, or
+// HeadClaimer for a claiming queue) claims the worker's next batch in the same call, when one
+// is waiting.
 func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack, next *handoff) error {
 	if len(acks) == 0 {
 		return nil
 	}
 	var err error
-	if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
+	if next != nil && next.q.claim != nil && next.take() {
+		next.marked, next.claimed, err = next.q.claim.withAck(ctx, e.cfg.Store, acks)
+	} else if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
 		next.marked, next.claimed, err = am.AckAndMark(ctx, acks, next.ops)
 	} else {
 		err = e.cfg.Store.Ack(ctx, acks)

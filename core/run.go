@@ -107,15 +107,18 @@ type runState struct {
 	pendingRead bool
 	// Read at the start of the run (readRunStart): the outbox for push's first pass, and the
 	// refetch list, still current when the push phase sent nothing.
-	outbox      []Op
-	outboxRead  bool
-	outboxThin  bool // outbox's ops carry no payloads (StartReads.Thin)
-	refetchList []refetchEntry
-	refetchRead bool
-	cursors     map[string]Cursor // per kind, until its pull starts (taken) or a reset (cleared)
-	prefetch    *prefetch         // first pages fetched during the start reads; nil: none
-	startedAt   time.Time         // for Stats.DurationMs
-	ended       bool              // endRun reported the run (unwindRun: no panic)
+	outbox     []Op
+	outboxRead bool
+	outboxThin bool // outbox's ops carry no payloads (StartReads.Thin)
+	// outboxTotals: the pending ops per kind when outbox holds only the first ones
+	// (StartReads.Partial); nil otherwise.
+	outboxTotals map[string]int
+	refetchList  []refetchEntry
+	refetchRead  bool
+	cursors      map[string]Cursor // per kind, until its pull starts (taken) or a reset (cleared)
+	prefetch     *prefetch         // first pages fetched during the start reads; nil: none
+	startedAt    time.Time         // for Stats.DurationMs
+	ended        bool              // endRun reported the run (unwindRun: no panic)
 	// conflictMu serialises conflict handling: resolvers and merge functions see one
 	// conflict at a time even with concurrent push batches.
 	conflictMu sync.Mutex

@@ -30,11 +30,12 @@ type simMoves struct {
 	deferral   bool // the resolver sometimes defers; the app resolves later (keep-local, keep-server, merged)
 	dropParked bool // the app gives up some parked ops
 	resyncs    bool // full resyncs more often, each checked against the server right after
+	claimHeads bool // the store claims the push's heads (core.HeadClaimer): the first pass claims as it goes
 }
 
 func pickMoves(seed uint64, forced string) simMoves {
 	r := rand.New(rand.NewPCG(seed, 3))
-	all := simMoves{enqueue: true, strategies: true, deferral: true, dropParked: true, resyncs: true}
+	all := simMoves{enqueue: true, strategies: true, deferral: true, dropParked: true, resyncs: true, claimHeads: true}
 	switch forced {
 	case "classic":
 		return simMoves{}
@@ -51,6 +52,7 @@ func pickMoves(seed uint64, forced string) simMoves {
 	if r.IntN(3) == 0 {
 		m.concurrency, m.overlap = 2+r.IntN(2), r.IntN(2) == 0
 	}
+	m.claimHeads = r.IntN(2) == 0 // drawn last: the seeds of before keep their other moves
 	return m
 }
 
@@ -70,7 +72,7 @@ func (m simMoves) String() string {
 	for _, f := range []struct {
 		on   bool
 		name string
-	}{{m.enqueue, "enqueue"}, {m.strategies, "strategies"}, {m.deferral, "deferral"}, {m.dropParked, "dropParked"}, {m.resyncs, "resyncs"}} {
+	}{{m.enqueue, "enqueue"}, {m.strategies, "strategies"}, {m.deferral, "deferral"}, {m.dropParked, "dropParked"}, {m.resyncs, "resyncs"}, {m.claimHeads, "claimHeads"}} {
 		if f.on {
 			on = append(on, f.name)
 		}

@@ -47,3 +47,19 @@ func (s simStore) Park(ctx context.Context, parked []core.ParkedOp) error {
 	defer s.enter(ctx)()
 	return s.Store.Park(ctx, parked)
 }
+
+// simClaimingStore is simStore with the memstore's core.HeadClaimer (the claimHeads move).
+type simClaimingStore struct {
+	simStore
+	hc core.HeadClaimer
+}
+
+func (s simClaimingStore) ClaimHeads(ctx context.Context, c core.HeadClaim) ([]core.Op, error) {
+	defer s.enter(ctx)()
+	return s.hc.ClaimHeads(ctx, c)
+}
+
+func (s simClaimingStore) AckAndClaimHeads(ctx context.Context, acks []core.Ack, c core.HeadClaim) ([]core.Op, bool, error) {
+	defer s.enter(ctx)()
+	return s.hc.AckAndClaimHeads(ctx, acks, c)
+}

@@ -265,8 +265,12 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	if w.moves.concurrency > 1 {
 		batch = 2 // passes of several batches, so that they are in flight together
 	}
+	var store core.Store = simStore{Store: c.store, w: w}
+	if w.moves.claimHeads {
+		store = simClaimingStore{simStore: simStore{Store: c.store, w: w}, hc: c.store}
+	}
 	eng, err := core.New(core.Config{
-		Store: simStore{Store: c.store, w: w}, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
+		Store: store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
 		PageSize: 3, PushBatchSize: batch, Serial: !w.moves.overlap, // one goroutine (unless PushConcurrency > 1): the run is replayable
 		PushConcurrency: w.moves.concurrency,
 		Now:             w.now,

@@ -164,6 +164,34 @@ type AckMarker interface {
 	AckAndMark(ctx context.Context, acks []Ack, next []Op) (marked []Op, claimed bool, err error)
 }
 
+// HeadClaimer is optionally implemented by a Store that chooses a push's heads while it claims
+// them. The push's first pass then claims each batch as "the next heads" instead of choosing
+// its batches from a read of every pending op beforehand, which took a 10,000-op push ~600 ms
+// before its first request (bench/where-the-time-goes.md "Session 16"); a store that can
+// answer a long outbox with StartReads.Partial skips that read.
+type HeadClaimer interface {
+	// ClaimHeads marks in flight and returns, in Seq order, at most c.Limit pending ops: of
+	// each entity whose first pending op has a Seq of at least c.From(), that op, when c.Take
+	// takes it (in flight already or not: MarkInFlight marks such an op again too).
+	// Claims may run at once; the store orders them as it orders its transactions.
+	ClaimHeads(ctx context.Context, c HeadClaim) ([]Op, error)
+	// AckAndClaimHeads is Ack(acks), then, when the store can in the same transaction,
+	// ClaimHeads(c): claimed says whether it did, as AckMarker's AckAndMark.
+	AckAndClaimHeads(ctx context.Context, acks []Ack, c HeadClaim) (heads []Op, claimed bool, err error)
+}
+
+// HeadClaim is a HeadClaimer's claim.
+type HeadClaim struct {
+	// From is asked once, when the claim starts reading: claims made at once then start
+	// where the ones the store ran before them ended, not where they stood when called.
+	From  func() int64
+	Limit int // > 0
+	// Take says whether the claim takes an op. A store calls it at most once per op and
+	// only while the claim has room, and claims every op it took (or none, when the claim
+	// fails): the push notes what it took, so that claims made at once never take one twice.
+	Take func(Op) bool
+}
+
 // PageStarter is optionally implemented by a Store that can start applying a page before the
 // page before it has committed, so that one page's writes are issued while the other commits
 // (core/pull.go pipelines a kind's small pages through it). StartPage does what ApplyPage does,

@@ -56,11 +56,6 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 // out would let a later edit coalesce into an op the server may have applied, and its retry
 // would replay the old answer.
 func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
-	return b.claim(ctx, c, false)
-}
-
-// claim is Claim; thin reads the ops without their payloads (ReadStart).
-func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core.Op, int, error) {
 	s := b.s
 	const op = "claim"
 	if err := s.guard(op); err != nil {
@@ -75,7 +70,7 @@ func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core
 	all := c.Limit < 0 && c.Pick == nil
 	err := run(ctx, op, []string{stRecords, stMarks}, func(t *txn) error {
 		var err error
-		out, pending, err = claimIn(ctx, t, &s.seqs, c, thin, c.Limit == 0 || !all && !ok)
+		out, pending, err = claimIn(ctx, t, &s.seqs, c, c.Limit == 0 || !all && !ok)
 		if err == nil && pending < 0 {
 			pending = known
 		}
@@ -90,10 +85,9 @@ func (b backend) claim(ctx context.Context, c storekit.Claim, thin bool) ([]core
 // claimIn is claim's reading and marking inside transaction t. With count it counts the
 // pending ops when it does not read them all; pending is what it read or counted (-1:
 // neither), which t records.
-func claimIn(ctx context.Context, t *txn, seqs *seqClock, c storekit.Claim, thin, count bool) (out []core.Op, pending int, err error) {
+func claimIn(ctx context.Context, t *txn, seqs *seqClock, c storekit.Claim, count bool) (out []core.Op, pending int, err error) {
 	state := js.Global().Get("Object").New()
 	state.Set("count", count)
-	state.Set("thin", thin)
 	if c.Limit == 0 {
 		// The count alone: one page of no rows reads the marks and counts.
 		v, err := t.issue(ctx, t.js.pendingPage, t.raw, pendingPageArgs{Lo: js.Null(), Hi: js.Null(), Count: 1, At: js.Global().Get("Object").New(), State: state})
@@ -104,7 +98,22 @@ func claimIn(ctx context.Context, t *txn, seqs *seqClock, c storekit.Claim, thin
 		return []core.Op{}, t.counted, nil
 	}
 	want := c.Limit
-	if c.Pick != nil && c.From > 1 {
+	if c.Heads != nil {
+		// Rows come in at their first op's Seq (pendingOps), so reading from From reads the
+		// entities whose first op is at From or after, and each one's first op comes first.
+		seen := map[entityKey]bool{}
+		pick := func(o core.Op) bool {
+			k := entityKey{o.Kind, o.EntityID}
+			if seen[k] {
+				return false
+			}
+			seen[k] = true
+			return c.Pick(o)
+		}
+		if out, pending, err = pendingOps(ctx, t, seqs, pendingSpan{lo: jsSeq(c.Heads()), hi: js.Null()}, want, pick, state); err != nil {
+			return nil, 0, err
+		}
+	} else if c.Pick != nil && c.From > 1 {
 		// A claim reads from its From hint on first, and the rows before it only when it
 		// took too few there.
 		if out, pending, err = pendingOps(ctx, t, seqs, pendingSpan{lo: jsSeq(c.From), hi: js.Null()}, want, c.Pick, state); err != nil {
@@ -196,7 +205,7 @@ func pendingOps(ctx context.Context, t *txn, seqs *seqClock, sp pendingSpan, wan
 		}
 		for _, o := range wait[:upTo] {
 			seqs.seen(o.Seq)
-			if (pick == nil || pick(o)) && (want < 0 || len(out) < want) {
+			if (want < 0 || len(out) < want) && (pick == nil || pick(o)) {
 				out = append(out, o)
 			}
 		}
@@ -309,7 +318,7 @@ func (b backend) changeAck(ctx context.Context, acks []core.Ack, fn func(storeki
 	err := run(ctx, op, []string{stRecords, stMarks, stCursors, stMeta}, func(t *txn) error {
 		err := ackIn(ctx, t, &s.seqs, acks, fn)
 		if err == nil && claim != nil {
-			out, _, err = claimIn(ctx, t, &s.seqs, *claim, false, false)
+			out, _, err = claimIn(ctx, t, &s.seqs, *claim, false)
 		}
 		return err
 	})

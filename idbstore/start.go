@@ -13,13 +13,13 @@ var _ storekit.StartBackend = backend{}
 
 // ReadStart reads a sync run's start (core.StartReader) in one readonly transaction and one
 // call (H.startReads, run as readOnce runs H.ro): the first page of rows with pending ops, with
-// the marks, the
-// meta value at key and the cursors of kinds; on a no-op sync one transaction and one wake-up
-// instead of three of each. An outbox longer than a page is read whole again by Claim, in its
-// own transaction (the run's start reads were never one snapshot: the engine used to make them
-// in three). A page that was not full holds every pending op; they are put in Seq order. The
-// ops come without their payloads (core.StartReads.Thin): the push sends what MarkInFlight
-// returns, so each payload crosses into Go once per push instead of twice.
+// the marks, the meta value at key and the cursors of kinds; on a no-op sync one transaction
+// and one wake-up instead of three of each. A page that was not full holds every pending op;
+// they are put in Seq order, without their payloads (core.StartReads.Thin): the push sends
+// what its claims return, so each payload crosses into Go once per push instead of twice. A
+// full page means a long outbox: it is not read further, the pending ops are counted by kind
+// from the opIds index's keys instead (core.StartReads.Partial), and the push claims its
+// heads as it goes (core.HeadClaimer).
 func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (core.StartReads, error) {
 	s := b.s
 	const op = "read start"
@@ -39,10 +39,14 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 			return core.StartReads{}, classify(op, err)
 		}
 		sortBySeq(r.Outbox)
-	} else if r.Outbox, _, err = b.claim(ctx, storekit.Claim{Limit: -1}, true); err != nil {
-		return core.StartReads{}, err
+		r.Thin = true
+	} else {
+		t := v.Index(7)
+		r.Partial, r.Totals = true, make(map[string]int, t.Length()/2)
+		for i := 0; i+1 < t.Length(); i += 2 {
+			r.Totals[t.Index(i).String()] = t.Index(i + 1).Int()
+		}
 	}
-	r.Thin = true // either way (H.startReads' page is thin too)
 	if m := v.Index(5); !m.IsNull() {
 		r.Meta, r.HasMeta = m.String(), true
 	}

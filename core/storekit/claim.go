@@ -20,6 +20,12 @@ type Claim struct {
 	// read the outbox from there first, and must then read the ops before From too when it
 	// found fewer than Limit there.
 	From int64
+	// Heads, when not nil, makes a claim (with Pick) of heads (core.HeadClaimer): Pick is
+	// offered only each entity's first pending op, and only when its Seq is at least what
+	// Heads returns, asked once as the claim starts reading (From is not used; no op before
+	// is read). Pick is then not pure (core.HeadClaim.Take): it is called at most once per
+	// op, only while the claim has room, and every op it takes is claimed.
+	Heads func() int64
 }
 
 // outbox reads up to limit pending ops (limit <= 0: all) and the pending count.
@@ -60,6 +66,36 @@ func (s *Store) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, err
 		return nil, err
 	}
 	return inOrderOf(ops, got), nil
+}
+
+var _ core.HeadClaimer = (*Store)(nil)
+
+// ClaimHeads claims a push's next heads (core.HeadClaimer) with one Claim of Heads.
+func (s *Store) ClaimHeads(ctx context.Context, c core.HeadClaim) ([]core.Op, error) {
+	if err := s.open("mark in flight"); err != nil {
+		return nil, err
+	}
+	got, _, err := s.b.Claim(ctx, headsClaim(c))
+	return got, err
+}
+
+// AckAndClaimHeads is Ack, and a claim of heads in the same transaction when the backend can
+// (AckClaimer); otherwise it acknowledges only (claimed false).
+func (s *Store) AckAndClaimHeads(ctx context.Context, acks []core.Ack, c core.HeadClaim) ([]core.Op, bool, error) {
+	return s.ackAnd(ctx, acks, headsClaim(c))
+}
+
+// headsClaim is the Claim of c; a Limit below 1 claims one op, as the least a push sends.
+func headsClaim(c core.HeadClaim) Claim {
+	pick := c.Take
+	if pick == nil {
+		pick = func(core.Op) bool { return true }
+	}
+	from := c.From
+	if from == nil {
+		from = func() int64 { return 0 }
+	}
+	return Claim{Limit: max(c.Limit, 1), Pick: pick, Heads: from}
 }
 
 // claimOf is the claim of the pending ops matched by the OpIDs of ops.

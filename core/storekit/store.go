@@ -106,6 +106,19 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 // AckAndMark is Ack, and with next a claim of next in the same transaction when the backend
 // can (AckClaimer); otherwise it acknowledges only (claimed false).
 func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, bool, error) {
+	if len(next) == 0 {
+		return s.ackAnd(ctx, acks, Claim{})
+	}
+	got, claimed, err := s.ackAnd(ctx, acks, claimOf(next))
+	if claimed {
+		got = inOrderOf(next, got)
+	}
+	return got, claimed, err
+}
+
+// ackAnd applies acks through applyAcks, and with c.Pick claims c in the same transaction
+// when the backend can (AckClaimer; claimed); otherwise it acknowledges only.
+func (s *Store) ackAnd(ctx context.Context, acks []core.Ack, c Claim) ([]core.Op, bool, error) {
 	if err := s.open("ack"); err != nil {
 		return nil, false, err
 	}
@@ -113,12 +126,12 @@ func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op)
 		return nil, false, err
 	}
 	fn := func(t Tx) error { return applyAcks(t, acks) }
-	if ac, ok := s.b.(AckClaimer); ok && len(next) > 0 {
-		got, err := ac.AckClaim(ctx, acks, fn, claimOf(next))
+	if ac, ok := s.b.(AckClaimer); ok && c.Pick != nil {
+		got, err := ac.AckClaim(ctx, acks, fn, c)
 		if err != nil {
 			return nil, false, err
 		}
-		return inOrderOf(next, got), true, nil
+		return got, true, nil
 	}
 	_, err := s.b.Change(ctx, Change{Flow: FlowAck, Acks: acks}, fn)
 	return nil, false, err

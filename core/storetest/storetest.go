@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"Enqueue", enqueueTests},
 		{"Outbox", outboxTests},
 		{"InFlight", inFlightTests},
+		{"Heads", headsTests},
 		{"Ack", ackTests},
 		{"Resolve", resolveTests},
 		{"Park", parkTests},
