@@ -13,7 +13,9 @@ import (
 // just before it is sent (markInFlight), so marking overlaps the other batches' round trips,
 // and ops not sent yet still take local edits. A later op of an entity waits for the next
 // pass, after the acknowledgement of the earlier one rebased it. Passes repeat until nothing
-// is left to send; any error ends the push phase.
+// is left to send; any error ends the push phase. Over a HeadClaimer the first pass claims
+// each batch as the next heads instead of choosing them from a read of the outbox
+// (pushclaim.go).
 func (e *Engine) push(ctx context.Context, st *runState) error {
 	first := true
 	if hc, ok := e.cfg.Store.(HeadClaimer); ok {
@@ -69,8 +71,7 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 	defer st.mu.Unlock()
 	// Sized for the whole outbox and keyed without building a string per op: a pass of a
 	// 5,000-op push spent 12 ms of its wasm time allocating here.
-	type entity struct{ kind, id string }
-	seen := make(map[entity]bool, len(ops))
+	seen := make(map[entityRef]bool, len(ops))
 	out := make([]Op, 0, len(ops))
 	for _, o := range ops {
 		if !st.pushSet[o.Kind] {
@@ -79,7 +80,7 @@ func (st *runState) heads(ops []Op, first bool) []Op {
 		if first {
 			st.pushTotal[o.Kind]++
 		}
-		e := entity{o.Kind, o.EntityID}
+		e := entityRef{o.Kind, o.EntityID}
 		if seen[e] {
 			continue
 		}
@@ -217,8 +218,9 @@ type batchQueue struct {
 // newBatchQueue is the queue of heads in batches of size.
 func newBatchQueue(heads []Op, size int) *batchQueue {
 	q := &batchQueue{}
-	for i := 0; i < len(heads); i += size {
-		q.batches = append(q.batches, heads[i:min(i+size, len(heads))])
+	for len(heads) > 0 {
+		n := min(size, len(heads))
+		q.batches, heads = append(q.batches, heads[:n]), heads[n:]
 	}
 	return q
 }
@@ -238,7 +240,7 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, b *handoff, sendin
 	if !b.claimed {
 		var err error
 		if b.q.claim != nil {
-			pending, err = b.q.claim.next(ctx)
+			pending, _, err = b.q.claim.next(ctx, nil, nil)
 		} else {
 			pending, err = e.markInFlight(ctx, b.ops)
 		}
@@ -359,16 +361,10 @@ type handoff struct {
 func (h *handoff) take() bool {
 	q := h.q
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.err != nil {
-		return false
+	ok := q.err == nil && (q.claim != nil && !q.claim.done.Load() || len(q.batches) > 0)
+	if ok && q.claim == nil {
+		h.ops, q.batches = q.batches[0], q.batches[1:]
 	}
-	if q.claim != nil {
-		return !q.claim.exhausted()
-	}
-	if len(q.batches) == 0 {
-		return false
-	}
-	h.ops, q.batches = q.batches[0], q.batches[1:]
-	return true
+	q.mu.Unlock()
+	return ok
 }

@@ -16,24 +16,20 @@ import (
 func (e *Engine) claimingPass(ctx context.Context, st *runState, hc HeadClaimer) (bool, error) {
 	st.mu.Lock()
 	ops, read, totals := st.outbox, st.outboxRead, st.outboxTotals
-	if totals != nil {
+	if totals == nil {
+		totals = map[string]int{}
+		for _, o := range ops {
+			totals[o.Kind]++
+		}
+	} else {
 		// The start read only the first ops: any pass but this one reads the outbox whole.
 		st.outbox, st.outboxRead, st.outboxTotals = nil, false, nil
 	}
-	pending, pushing := len(ops), 0
-	if totals != nil {
-		pending = 0
-		for k, n := range totals {
-			pending += n
-			if st.pushSet[k] {
-				pushing += n
-			}
-		}
-	} else {
-		for _, o := range ops {
-			if st.pushSet[o.Kind] {
-				pushing++
-			}
+	pending, pushing := 0, 0
+	for k, n := range totals {
+		pending += n
+		if st.pushSet[k] {
+			pushing += n
 		}
 	}
 	st.mu.Unlock()
@@ -45,13 +41,6 @@ func (e *Engine) claimingPass(ctx context.Context, st *runState, hc HeadClaimer)
 	}
 	st.mu.Lock()
 	st.outbox, st.outboxRead, st.outboxTotals = nil, false, nil
-	if totals == nil {
-		for _, o := range ops {
-			if st.pushSet[o.Kind] {
-				st.pushTotal[o.Kind]++
-			}
-		}
-	}
 	for k, n := range totals {
 		if st.pushSet[k] {
 			st.pushTotal[k] += n
@@ -79,54 +68,41 @@ type headClaims struct {
 	done  atomic.Bool // no claim is left to make
 }
 
+// entityRef is an entity as a map key, without building a string per op.
 type entityRef struct{ kind, id string }
 
-func (c *headClaims) exhausted() bool { return c.done.Load() }
-
-// next claims the next batch (none once the pass is done).
-func (c *headClaims) next(ctx context.Context) ([]Op, error) {
-	if c.exhausted() {
-		return nil, nil
-	}
-	ops, err := c.hc.ClaimHeads(ctx, c.claim())
-	if err != nil {
-		return nil, Wrap(CodeStorage, "push", err)
-	}
-	c.advance(ops)
-	return ops, nil
-}
-
-// withAck acknowledges acks through store and, when the store can in the same call and the
-// pass is not done, claims the next batch (claimed).
-func (c *headClaims) withAck(ctx context.Context, store Store, acks []Ack) ([]Op, bool, error) {
-	if c.exhausted() {
+// next claims the next batch (none once the pass is done); with store, it acknowledges acks
+// first, in the same call when the store can (claimed), else alone.
+func (c *headClaims) next(ctx context.Context, store Store, acks []Ack) (ops []Op, claimed bool, err error) {
+	hc := HeadClaim{From: c.start, Limit: c.size, Take: c.take}
+	switch {
+	case store == nil && c.done.Load():
+		return nil, false, nil
+	case store == nil:
+		ops, err = c.hc.ClaimHeads(ctx, hc)
+		err, claimed = Wrap(CodeStorage, "push", err), err == nil
+	case c.done.Load():
 		return nil, false, store.Ack(ctx, acks)
+	default:
+		ops, claimed, err = c.hc.AckAndClaimHeads(ctx, acks, hc)
 	}
-	ops, claimed, err := c.hc.AckAndClaimHeads(ctx, acks, c.claim())
 	if err != nil || !claimed {
 		return nil, false, err
 	}
-	c.advance(ops)
+	c.mu.Lock()
+	if c.left -= len(ops); c.left <= 0 || len(ops) < c.size {
+		c.done.Store(true)
+	}
+	c.mu.Unlock()
 	return ops, true, nil
-}
-
-func (c *headClaims) claim() HeadClaim {
-	return HeadClaim{From: c.start, Limit: c.size, Take: c.take}
 }
 
 // start is where a claim starts reading: past the last op taken.
 func (c *headClaims) start() int64 {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.from
-}
-
-func (c *headClaims) advance(ops []Op) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.left -= len(ops); c.left <= 0 || len(ops) < c.size {
-		c.done.Store(true)
-	}
+	from := c.from
+	c.mu.Unlock()
+	return from
 }
 
 // take takes o, an entity's first pending op, for a claim (HeadClaim.Take): an op of the
@@ -136,17 +112,13 @@ func (c *headClaims) take(o Op) bool {
 	st.mu.Lock()
 	ok := st.pushSet[o.Kind] && !st.passesOver(o)
 	st.mu.Unlock()
-	if !ok {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	k := entityRef{o.Kind, o.EntityID}
-	if c.taken[k] {
-		return false
+	c.mu.Lock()
+	if ok = ok && !c.taken[k]; ok {
+		c.taken[k] = true
+		// The next claim starts past o, even one the store runs before this one returned.
+		c.from = max(c.from, o.Seq+1)
 	}
-	c.taken[k] = true
-	// The next claim starts past o, even one the store runs before this one returned.
-	c.from = max(c.from, o.Seq+1)
-	return true
+	c.mu.Unlock()
+	return ok
 }

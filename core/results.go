@@ -112,7 +112,7 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack, next *handof
 	}
 	var err error
 	if next != nil && next.q.claim != nil && next.take() {
-		next.marked, next.claimed, err = next.q.claim.withAck(ctx, e.cfg.Store, acks)
+		next.marked, next.claimed, err = next.q.claim.next(ctx, e.cfg.Store, acks)
 	} else if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
 		next.marked, next.claimed, err = am.AckAndMark(ctx, acks, next.ops)
 	} else {

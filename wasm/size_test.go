@@ -116,9 +116,15 @@ import (
 // into 1,256,988 B: the budget is set for that one. Then built without two of the runtime's
 // default experiments (the Makefile's WASM_GOEXPERIMENT: size-specialised malloc, the Green Tea
 // collector): 1,236,384 B.
+// Session 17 raised it for the push's first pass claiming its heads (core.HeadClaimer, storekit's
+// heads claim in memstore and idbstore, idbstore's Partial start read, a push worker's panic
+// caught; no new import): 1,236,033 B → 1,241,688 B (+5.7 KB; code +17 KB, the most in
+// claimingPass, headClaims and storekit's ackAnd), after folding its claim with and without an
+// ack into one method and dropping its defers; for a 10,000-op push's first request ~390 ms
+// sooner (docs/DESIGN.md "The push's first pass claims its heads as it goes").
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_236_700
+const wasmGzipBudget = 1_242_000
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

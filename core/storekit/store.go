@@ -106,10 +106,11 @@ func (s *Store) Ack(ctx context.Context, acks []core.Ack) error {
 // AckAndMark is Ack, and with next a claim of next in the same transaction when the backend
 // can (AckClaimer); otherwise it acknowledges only (claimed false).
 func (s *Store) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, bool, error) {
-	if len(next) == 0 {
-		return s.ackAnd(ctx, acks, Claim{})
+	var c Claim
+	if len(next) > 0 {
+		c = claimOf(next)
 	}
-	got, claimed, err := s.ackAnd(ctx, acks, claimOf(next))
+	got, claimed, err := s.ackAnd(ctx, acks, c)
 	if claimed {
 		got = inOrderOf(next, got)
 	}
