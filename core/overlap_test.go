@@ -130,18 +130,23 @@ func (s *waitingStore) Ack(ctx context.Context, acks []core.Ack) error {
 // AckAndMark holds as Ack does, then acknowledges and claims next (in two memstore calls: this
 // store stands for one that can do both at once), and counts the batches it claimed.
 func (s *waitingStore) AckAndMark(ctx context.Context, acks []core.Ack, next []core.Op) ([]core.Op, bool, error) {
+	return s.ackThenClaim(ctx, acks, func() ([]core.Op, error) { return s.Store.MarkInFlight(ctx, next) })
+}
+
+// ackThenClaim holds as Ack does, acknowledges, claims and counts the claim.
+func (s *waitingStore) ackThenClaim(ctx context.Context, acks []core.Ack, claim func() ([]core.Op, error)) ([]core.Op, bool, error) {
 	s.holdFirstAck()
 	if err := s.Store.Ack(ctx, acks); err != nil {
 		return nil, false, err
 	}
-	marked, err := s.Store.MarkInFlight(ctx, next)
+	got, err := claim()
 	if err != nil {
 		return nil, false, err
 	}
 	s.mu.Lock()
 	s.claimedWithAck++
 	s.mu.Unlock()
-	return marked, true, nil
+	return got, true, nil
 }
 
 func (s *waitingStore) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.Op, error) {
@@ -161,18 +166,7 @@ func (s *waitingStore) ClaimHeads(ctx context.Context, c core.HeadClaim) ([]core
 
 // AckAndClaimHeads is AckAndMark for the first pass's claims.
 func (s *waitingStore) AckAndClaimHeads(ctx context.Context, acks []core.Ack, c core.HeadClaim) ([]core.Op, bool, error) {
-	s.holdFirstAck()
-	if err := s.Store.Ack(ctx, acks); err != nil {
-		return nil, false, err
-	}
-	heads, err := s.Store.ClaimHeads(ctx, c)
-	if err != nil {
-		return nil, false, err
-	}
-	s.mu.Lock()
-	s.claimedWithAck++
-	s.mu.Unlock()
-	return heads, true, nil
+	return s.ackThenClaim(ctx, acks, func() ([]core.Op, error) { return s.Store.ClaimHeads(ctx, c) })
 }
 
 func (s *waitingStore) holdFirstAck() {
