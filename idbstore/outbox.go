@@ -51,8 +51,9 @@ func (b backend) changeEnqueue(ctx context.Context, ops []core.Op, fn func(store
 // a claim's count is not used, and a count walks the whole index). Without c.Pick it reads the first
 // c.Limit ops. With it, in one transaction with the local writes' durability, it reads from
 // c.From on (a batch read from the outbox lies in a short Seq range), then the rows before
-// c.From only when it took fewer than c.Limit, and adds one marks entry for those it took not
-// marked yet; the rows are not rewritten. A mark lost to a power cut after its request went
+// c.From only when it took fewer than c.Limit (a claim of heads, c.Heads, reads only from the
+// Seq it gives on), and adds one marks entry for those it took not marked yet; the rows are not
+// rewritten. A mark lost to a power cut after its request went
 // out would let a later edit coalesce into an op the server may have applied, and its retry
 // would replay the old answer.
 func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
@@ -99,8 +100,8 @@ func claimIn(ctx context.Context, t *txn, seqs *seqClock, c storekit.Claim, coun
 	}
 	want := c.Limit
 	if c.Heads != nil {
-		// Rows come in at their first op's Seq (pendingOps), so reading from From reads the
-		// entities whose first op is at From or after, and each one's first op comes first.
+		// Rows come in at their first op's Seq (pendingOps), so reading from the Seq c.Heads
+		// gives reads the entities whose first op is there or after, each one's first op first.
 		seen := map[entityKey]bool{}
 		pick := func(o core.Op) bool {
 			k := entityKey{o.Kind, o.EntityID}
