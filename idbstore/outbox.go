@@ -101,17 +101,8 @@ func claimIn(ctx context.Context, t *txn, seqs *seqClock, c storekit.Claim, coun
 	want := c.Limit
 	if c.Heads != nil {
 		// Rows come in at their first op's Seq (pendingOps), so reading from the Seq c.Heads
-		// gives reads the entities whose first op is there or after, each one's first op first.
-		seen := map[entityKey]bool{}
-		pick := func(o core.Op) bool {
-			k := entityKey{o.Kind, o.EntityID}
-			if seen[k] {
-				return false
-			}
-			seen[k] = true
-			return c.Pick(o)
-		}
-		if out, pending, err = pendingOps(ctx, t, seqs, pendingSpan{lo: jsSeq(c.Heads()), hi: js.Null()}, want, pick, state); err != nil {
+		// gives reads the entities whose first op is there or after.
+		if out, pending, err = pendingOps(ctx, t, seqs, pendingSpan{lo: jsSeq(c.Heads()), hi: js.Null()}, want, c.Pick, state); err != nil {
 			return nil, 0, err
 		}
 	} else if c.Pick != nil && c.From > 1 {

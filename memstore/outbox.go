@@ -61,8 +61,8 @@ func (b backend) Change(ctx context.Context, c storekit.Change, fn func(storekit
 }
 
 // Claim returns copies of up to c.Limit pending ops in Seq order and the pending count; with
-// c.Pick, those it takes, marked in flight (read from the start: From is only a hint, except
-// for c.Heads).
+// c.Pick, those it takes, marked in flight (read from the start: From and Heads are only
+// hints).
 func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, error) {
 	s := b.s
 	if err := s.lock(ctx, "claim"); err != nil {
@@ -70,26 +70,11 @@ func (b backend) Claim(ctx context.Context, c storekit.Claim) ([]core.Op, int, e
 	}
 	defer s.mu.Unlock()
 	out := []core.Op{}
-	var seen map[entityKey]bool // with c.Heads: the entities whose first op was offered
-	var from int64
-	if c.Heads != nil {
-		seen, from = map[entityKey]bool{}, c.Heads()
-	}
 	for i := range s.outbox {
 		if len(out) == c.Limit {
 			break
 		}
-		o := &s.outbox[i]
-		if seen != nil {
-			k := entityKey{o.Kind, o.EntityID}
-			if seen[k] {
-				continue
-			}
-			if seen[k] = true; o.Seq < from {
-				continue
-			}
-		}
-		if c.Pick == nil || c.Pick(*o) {
+		if o := &s.outbox[i]; c.Pick == nil || c.Pick(*o) {
 			o.InFlight = o.InFlight || c.Pick != nil
 			out = append(out, core.CloneOp(*o))
 		}

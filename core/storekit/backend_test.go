@@ -135,23 +135,9 @@ func opIDs(c storekit.Change) []string {
 func (b *mapBackend) Claim(ctx context.Context, c storekit.Claim) (out []core.Op, n int, err error) {
 	err = b.do(ctx, func(s *mapState) error {
 		out = []core.Op{}
-		offered := map[string]bool{} // with c.Heads: the entities whose first op was seen
-		var from int64
-		if c.Heads != nil {
-			from = c.Heads()
-		}
 		for i, o := range s.outbox {
 			if len(out) == c.Limit {
 				break
-			}
-			if c.Heads != nil {
-				k := o.Kind + "/" + o.EntityID
-				if offered[k] {
-					continue
-				}
-				if offered[k] = true; o.Seq < from {
-					continue
-				}
 			}
 			if c.Pick == nil {
 				out = append(out, core.CloneOp(o))

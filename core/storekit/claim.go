@@ -20,11 +20,12 @@ type Claim struct {
 	// read the outbox from there first, and must then read the ops before From too when it
 	// found fewer than Limit there.
 	From int64
-	// Heads, when not nil, makes a claim (with Pick) of heads (core.HeadClaimer): Pick is
-	// offered only each entity's first pending op, and only when its Seq is at least what
-	// Heads returns, asked once as the claim starts reading (From is not used; no op before
-	// is read). Pick is then not pure (core.HeadClaim.Take): it is called at most once per
-	// op, only while the claim has room, and every op it takes is claimed.
+	// Heads, when not nil, makes a claim (with Pick) of heads (core.HeadClaimer, headsClaim):
+	// Pick takes only each entity's first pending op whose Seq is at least what Heads returns.
+	// A backend may read from that Seq on instead of from From, leaving out the entities whose
+	// first op lies before it; it offers every op it reads, in Seq order, as any claim does.
+	// Pick is then not pure: it is called at most once per op, only while the claim has room,
+	// and every op it takes is claimed.
 	Heads func() int64
 }
 
@@ -85,17 +86,30 @@ func (s *Store) AckAndClaimHeads(ctx context.Context, acks []core.Ack, c core.He
 	return s.ackAnd(ctx, acks, headsClaim(c))
 }
 
-// headsClaim is the Claim of c; a Limit below 1 claims one op, as the least a push sends.
+// headsClaim is the Claim of c (From nil: 0). Its Pick offers c.Take each entity's first op
+// offered, from the claim's Seq on, so that every backend's Claim serves a claim of heads as
+// it is: the ops come in Seq order, an entity's first op before its others.
 func headsClaim(c core.HeadClaim) Claim {
-	pick := c.Take
-	if pick == nil {
-		pick = func(core.Op) bool { return true }
+	// c.From is asked once, by the backend or by the first pick (one goroutine: the claim's).
+	var start int64
+	asked := c.From == nil
+	from := func() int64 {
+		if !asked {
+			start, asked = c.From(), true
+		}
+		return start
 	}
-	from := c.From
-	if from == nil {
-		from = func() int64 { return 0 }
+	type entity struct{ kind, id string }
+	offered := map[entity]bool{}
+	pick := func(o core.Op) bool {
+		k := entity{o.Kind, o.EntityID}
+		if offered[k] {
+			return false
+		}
+		offered[k] = true
+		return o.Seq >= from() && c.Take(o)
 	}
-	return Claim{Limit: max(c.Limit, 1), Pick: pick, Heads: from}
+	return Claim{Limit: c.Limit, Pick: pick, Heads: from}
 }
 
 // claimOf is the claim of the pending ops matched by the OpIDs of ops.
