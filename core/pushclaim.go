@@ -8,8 +8,8 @@ import (
 
 // claimingPass is the push's first pass over a HeadClaimer (store.go): its batches are
 // claimed as they are taken, each the next heads after the last op claimed, so the first
-// request goes out without the heads of the whole outbox chosen first (and, after a Partial
-// start read, without the whole outbox read). It reports false, having sent nothing, when it
+// request goes out without the heads of the whole outbox chosen first (and, after a start
+// read that gave only Totals, without the whole outbox read). It reports false, having sent nothing, when it
 // does not run: nothing of the run's kinds is pending, or the engine must learn of unconfirmed
 // entities first (learnBeforePush reads every pending op); the first of push's passes then
 // runs as before.

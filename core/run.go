@@ -110,8 +110,8 @@ type runState struct {
 	outbox     []Op
 	outboxRead bool
 	outboxThin bool // outbox's ops carry no payloads (StartReads.Thin)
-	// outboxTotals: the pending ops per kind when outbox holds only the first ones
-	// (StartReads.Partial); nil otherwise.
+	// outboxTotals: the pending ops per kind when the start did not read them (outbox empty;
+	// StartReads.Totals); nil otherwise.
 	outboxTotals map[string]int
 	refetchList  []refetchEntry
 	refetchRead  bool

@@ -10,7 +10,7 @@ import "context"
 type StartReader interface {
 	// ReadStart returns the pending ops in Seq order (as Outbox(ctx, 0), without their
 	// payloads when it says Thin; a HeadClaimer may answer a long outbox with its per-kind
-	// totals instead, Partial), the metadata value at metaKey (as Meta) and the cursors of
+	// Totals instead), the metadata value at metaKey (as Meta) and the cursors of
 	// kinds in order (as Cursors; none when kinds is empty). An invalid kind is refused with an
 	// ErrInvalid-category error.
 	ReadStart(ctx context.Context, kinds []string, metaKey string) (StartReads, error)
@@ -24,10 +24,9 @@ type StartReads struct {
 	// reads it again (learnBeforePush). idbstore reads them thin: each payload crossed into
 	// wasm once more than it is sent.
 	Thin bool
-	// Partial: Outbox holds only the first pending ops, and Totals counts the pending ops of
-	// every kind. Only a HeadClaimer reads a long outbox so: the push's first pass then claims
-	// its heads as it goes instead of choosing them from a read of every op.
-	Partial bool
+	// Totals, when not nil, stands for Outbox (left empty): the pending ops counted by kind.
+	// Only a HeadClaimer answers a long outbox so: the push's first pass then claims its heads
+	// as it goes instead of choosing them from a read of every op.
 	Totals  map[string]int
 	Meta    string
 	HasMeta bool // Meta is stored (it may be empty)
@@ -49,15 +48,12 @@ func (e *Engine) readRunStartOnce(ctx context.Context, st *runState, sr StartRea
 		return err
 	}
 	var conflicts []Conflict
-	if len(r.Outbox) > 0 || r.Partial {
+	if len(r.Outbox) > 0 || r.Totals != nil {
 		if conflicts, err = e.cfg.Store.Conflicts(ctx); err != nil {
 			return Wrap(CodeStorage, "sync", err)
 		}
 	}
 	e.noteRunStart(st, r.Outbox, conflicts, list, r.Cursors)
-	st.outboxThin = r.Thin
-	if r.Partial {
-		st.outboxTotals = r.Totals
-	}
+	st.outboxThin, st.outboxTotals = r.Thin, r.Totals
 	return nil
 }

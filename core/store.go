@@ -168,7 +168,7 @@ type AckMarker interface {
 // them. The push's first pass then claims each batch as "the next heads" instead of choosing
 // its batches from a read of every pending op beforehand, which took a 10,000-op push ~600 ms
 // before its first request (bench/where-the-time-goes.md "Session 16"); a store that can
-// answer a long outbox with StartReads.Partial skips that read.
+// answer a long outbox with StartReads.Totals skips that read.
 type HeadClaimer interface {
 	// ClaimHeads marks in flight and returns, in Seq order, at most c.Limit pending ops: of
 	// each entity whose first pending op has a Seq of at least c.From(), that op, when c.Take

@@ -13,7 +13,7 @@ import (
 	"github.com/offsync/offsync/core/simserver"
 )
 
-// A push of an outbox longer than the run's first read (core.StartReads.Partial): the first
+// A push of an outbox longer than the run's first read (core.StartReads.Totals): the first
 // pass claims its heads as it goes. Every op reaches the server once, the progress totals
 // count every op from the start, and an entity's second op, written while its first was in
 // flight, goes in a later pass.

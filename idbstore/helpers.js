@@ -585,11 +585,13 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
   r.onerror = fail(r);
 };
 // startReads is a sync run's first read (start.go) in a new readonly transaction: the meta
-// value at key, the cursor rows at the JSON array kinds, then the first count rows with
-// pending ops as pendingPage reads them, thin; result: pendingPage's answer, then the meta value
-// (null: none), the rows' JSON (null where none) and, when the page was full, the pending ops
-// per kind ([kind, n, kind, n, ...]; null otherwise). The gets answer before pendingPage's reads,
-// issued after them. The transaction's end is not reported (H.ro).
+// value at key, the cursor rows at the JSON array kinds, and the rows with pending ops counted;
+// up to count of them are read as pendingPage reads them, thin, more are not read but their
+// ops counted by kind from the opIds index's keys (one [kind, id] per op). Result:
+// pendingPage's answer (or [true, '', null, false, -1] for rows not read), then the meta value
+// (null: none), the rows' JSON (null where none) and the counts by kind ([kind, n, kind, n,
+// ...]; null when the rows were read). The gets answer before the reads, issued after them.
+// The transaction's end is not reported (H.ro).
 H.startReads = (h, { key, kinds, count }, cb) => {
   const tx = h.db.transaction(['records', 'marks', 'meta', 'cursors'], 'readonly');
   const ks = JSON.parse(kinds), rows = new Array(ks.length), cs = tx.objectStore('cursors');
@@ -597,23 +599,25 @@ H.startReads = (h, { key, kinds, count }, cb) => {
   const m = tx.objectStore('meta').get(key);
   m.onsuccess = () => { meta = ser(m.result); };
   ks.forEach((k, i) => { const r = cs.get(k); r.onsuccess = () => { rows[i] = ser(r.result); }; });
-  H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: { thin: true } }, (_, ok, v) => {
-    if (!ok || !v[0]) {
-      if (ok) v.push(meta, JSON.stringify(rows), null);
-      cb(0, ok, v);
+  const records = tx.objectStore('records'), n = records.index('pending').count();
+  n.onerror = () => cb(0, false, n.error);
+  n.onsuccess = () => {
+    if (n.result <= count) {
+      H.pendingPage(tx, { lo: null, hi: null, hiOpen: false, count, at: {}, state: { thin: true } }, (_, ok, v) => {
+        if (ok) v.push(meta, JSON.stringify(rows), null);
+        cb(0, ok, v);
+      });
       return;
     }
-    // A full page: the pending ops are counted by kind from the opIds index's keys (one
-    // [kind, id] per op), which costs a fraction of reading their rows (start.go).
-    const r = tx.objectStore('records').index('opIds').getAllKeys();
+    // Counting keys costs a fraction of reading the rows (start.go).
+    const r = records.index('opIds').getAllKeys();
     r.onsuccess = () => {
       const totals = new Map();
       for (const k of r.result) totals.set(k[0], (totals.get(k[0]) || 0) + 1);
-      v.push(meta, JSON.stringify(rows), [...totals].flat());
-      cb(0, true, v);
+      cb(0, true, [true, '', null, false, -1, meta, JSON.stringify(rows), [...totals].flat()]);
     };
     r.onerror = () => cb(0, false, r.error);
-  });
+  };
 };
 // mark marks the pending ops with the JSON ids in flight (none of them marked yet: a claim
 // read their marks), one marks entry; the rows are not rewritten.

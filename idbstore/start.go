@@ -14,12 +14,12 @@ var _ storekit.StartBackend = backend{}
 // ReadStart reads a sync run's start (core.StartReader) in one readonly transaction and one
 // call (H.startReads, run as readOnce runs H.ro): the first page of rows with pending ops, with
 // the marks, the meta value at key and the cursors of kinds; on a no-op sync one transaction
-// and one wake-up instead of three of each. A page that was not full holds every pending op;
-// they are put in Seq order, without their payloads (core.StartReads.Thin): the push sends
+// and one wake-up instead of three of each. An outbox of a page of rows or fewer is read
+// whole, its ops put in Seq order, without their payloads (core.StartReads.Thin): the push sends
 // what its claims return, so each payload crosses into Go once per push instead of twice. A
-// full page means a long outbox: it is not read further, the pending ops are counted by kind
-// from the opIds index's keys instead (core.StartReads.Partial), and the push claims its
-// heads as it goes (core.HeadClaimer).
+// longer outbox (more rows than a page: a count of the pending index says so first) is not
+// read: its pending ops are counted by kind from the opIds index's keys instead
+// (core.StartReads.Totals), and the push claims its heads as it goes (core.HeadClaimer).
 func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (core.StartReads, error) {
 	s := b.s
 	const op = "read start"
@@ -34,15 +34,14 @@ func (b backend) ReadStart(ctx context.Context, kinds []string, key string) (cor
 		return core.StartReads{}, err
 	}
 	var r core.StartReads
-	if !v.Index(0).Bool() {
+	if t := v.Index(7); t.IsNull() {
 		if r.Outbox, err = decodeOps([]core.Op{}, s.js, v.Index(1), v.Index(3).Bool()); err != nil {
 			return core.StartReads{}, classify(op, err)
 		}
 		sortBySeq(r.Outbox)
 		r.Thin = true
 	} else {
-		t := v.Index(7)
-		r.Partial, r.Totals = true, make(map[string]int, t.Length()/2)
+		r.Totals = make(map[string]int, t.Length()/2)
 		for i := 0; i+1 < t.Length(); i += 2 {
 			r.Totals[t.Index(i).String()] = t.Index(i + 1).Int()
 		}

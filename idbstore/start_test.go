@@ -13,7 +13,7 @@ import (
 
 // A sync run's start is one readonly transaction and no callback but its answer; an outbox
 // longer than the first page is not read further: its pending ops are counted by kind
-// (Partial), parked ones not among them; a shorter one comes whole, without payloads (Thin).
+// (Totals), parked ones not among them; a shorter one comes whole, without payloads (Thin).
 func TestReadStartIsOneRead(t *testing.T) {
 	s := openFresh(t)
 	ctx := testCtx(t)
@@ -21,7 +21,7 @@ func TestReadStartIsOneRead(t *testing.T) {
 	got, err := s.ReadStart(ctx, []string{"note", "task"}, "refetch")
 	require.NoError(t, err)
 	require.Empty(t, got.Outbox)
-	require.False(t, got.Partial)
+	require.Nil(t, got.Totals)
 	require.Equal(t, []core.Cursor{{}, {}}, got.Cursors)
 	require.Zero(t, c.tx(), "no transaction begun through H.begin")
 
@@ -39,7 +39,6 @@ func TestReadStartIsOneRead(t *testing.T) {
 	require.NoError(t, s.SetMeta(ctx, "refetch", `[]`))
 	got, err = s.ReadStart(ctx, []string{"task"}, "refetch")
 	require.NoError(t, err)
-	require.True(t, got.Partial)
 	require.Empty(t, got.Outbox)
 	require.Equal(t, map[string]int{"note": pageSize + 2, "task": 2}, got.Totals)
 	require.True(t, got.HasMeta)
@@ -53,7 +52,7 @@ func TestReadStartIsOneRead(t *testing.T) {
 	got, err = short.ReadStart(ctx, []string{"note"}, "refetch")
 	require.NoError(t, err)
 	require.True(t, got.Thin)
-	require.False(t, got.Partial)
+	require.Nil(t, got.Totals)
 	require.Len(t, got.Outbox, 3)
 	for _, o := range got.Outbox {
 		require.Nil(t, o.Payload)
