@@ -111,12 +111,14 @@ func (e *Engine) ack(ctx context.Context, st *runState, acks []Ack, next *handof
 		return nil
 	}
 	var err error
-	if next != nil && next.q.claim != nil && next.take() {
-		next.marked, next.claimed, err = next.q.claim.next(ctx, e.cfg.Store, acks)
-	} else if am, ok := e.cfg.Store.(AckMarker); ok && next != nil && next.take() {
-		next.marked, next.claimed, err = am.AckAndMark(ctx, acks, next.ops)
-	} else {
+	am, marker := e.cfg.Store.(AckMarker)
+	switch {
+	case next == nil || next.q.claim == nil && !marker || !next.take():
 		err = e.cfg.Store.Ack(ctx, acks)
+	case next.q.claim != nil:
+		next.marked, next.claimed, err = next.q.claim.next(ctx, e.cfg.Store, acks)
+	default:
+		next.marked, next.claimed, err = am.AckAndMark(ctx, acks, next.ops)
 	}
 	if err != nil {
 		return Wrap(CodeStorage, "ack", err)

@@ -118,7 +118,7 @@ import (
 // collector): 1,236,384 B.
 // Session 17 raised it for the push's first pass claiming its heads (core.HeadClaimer, storekit's
 // heads claim in memstore and idbstore, idbstore's start read of totals, a push worker's panic
-// caught; no new import): 1,236,033 B → 1,241,937 B (+5.9 KB; code +17 KB, the most in
+// caught; no new import): 1,236,033 B → 1,241,637 B (+5.6 KB; code +17 KB, the most in
 // claimingPass, headClaims and storekit's ackAnd), after folding its claim with and without an
 // ack into one method and dropping its defers; for a 10,000-op push's first request ~390 ms
 // sooner (docs/DESIGN.md "The push's first pass claims its heads as it goes").

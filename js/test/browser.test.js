@@ -405,10 +405,10 @@ test('IndexedDB storage: putMany stores its records as JSON.stringify gives them
   }
 });
 
-// A put of a record of 1 KB or more stores its row's data from the record's JS string
-// (wasm putTextMin, idbstore.WithTexts), written ahead as a create or read first as an edit:
-// what put resolves with and what is read back is what JSON.stringify gave, and the edit
-// coalesces into the create's op.
+// A put of a record of 1 KB or more, whose row's data comes from the record's JS string (wasm
+// putTextMin, idbstore.WithTexts; that it does is idbstore's TestWriteAheadStoresTheCallsText),
+// written ahead as a create or read first as an edit: what put resolves with and what is read
+// back is what JSON.stringify gave, and the edit coalesces into the create's op.
 test('IndexedDB storage: a large put stores its record as JSON.stringify gives it', async () => {
   const context = await h.browser.newContext();
   try {
