@@ -4,7 +4,8 @@
 // (docs/DESIGN.md "No globals"). It also exports WASM_VERSION, the content hash of the sync.wasm it
 // goes with, which offsync.js puts in sync.wasm's URL (docs/DESIGN.md "sync.wasm's URL names its build"),
 // and fetchHelper, the JavaScript half of the bridge's fetch Doer (wasm/fetch.js), which offsync.js
-// hands to the bridge (no eval in the page).
+// hands to the bridge (no eval in the page). One change inside Go's file: strings handed to Go
+// are not looked up by value (see STRING_REFS).
 // Usage: node wasm-exec.mjs <GOROOT/lib/wasm/wasm_exec.js> <out> <sync.wasm> <wasm/fetch.js>
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -54,4 +55,43 @@ export function withGoGlobals(fn) {
   }
 }
 `;
-writeFileSync(out, before + readFileSync(src, 'utf8') + after);
+// STRING_REFS: Go's file gives every value it hands to Go one reference id per value, found in a
+// Map (_ids), so that a value handed twice shares an id. A string key makes that lookup hash the
+// whole string, once per string handed over: for a put of a 5 KB record the lookup alone was
+// ~7% of the put (docs/DESIGN.md "Strings reach Go without a lookup"). Here a string gets a new id
+// each time, as undefined or a number never needs one: nothing in Go compares two strings' ids
+// (js.Value.Equal on strings is not used by this module), and each id is still freed by the
+// finalizer of the one Go value holding it. A Go release that words these lines otherwise fails
+// the build here instead of going out unpatched.
+const STRING_REFS = [
+  [`				let id = this._ids.get(v);
+				if (id === undefined) {
+					id = this._idPool.pop();
+					if (id === undefined) {
+						id = this._values.length;
+					}
+					this._values[id] = v;
+					this._goRefCounts[id] = 0;
+					this._ids.set(v, id);
+				}`, `				const byValue = typeof v !== "string";
+				let id = byValue ? this._ids.get(v) : undefined;
+				if (id === undefined) {
+					id = this._idPool.pop();
+					if (id === undefined) {
+						id = this._values.length;
+					}
+					this._values[id] = v;
+					this._goRefCounts[id] = 0;
+					if (byValue) this._ids.set(v, id);
+				}`],
+  [`							this._ids.delete(v);
+							this._idPool.push(id);`, `							if (typeof v !== "string") this._ids.delete(v);
+							this._idPool.push(id);`],
+];
+let body = readFileSync(src, 'utf8');
+for (const [from, to] of STRING_REFS) {
+  const parts = body.split(from);
+  if (parts.length !== 2) throw new Error(`wasm-exec.mjs: ${src} does not hold this once (a new Go release?):\n${from}`);
+  body = parts.join(to);
+}
+writeFileSync(out, before + body + after);
