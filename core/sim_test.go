@@ -265,9 +265,10 @@ func newSimClient(t *testing.T, w *simWorld, i int) *simClient {
 	if w.moves.concurrency > 1 {
 		batch = 2 // passes of several batches, so that they are in flight together
 	}
-	var store core.Store = simStore{Store: c.store, w: w}
+	base := simStore{Store: c.store, w: w}
+	var store core.Store = base
 	if w.moves.claimHeads {
-		store = simClaimingStore{simStore: simStore{Store: c.store, w: w}, hc: c.store}
+		store = simClaimingStore{simStore: base, hc: c.store}
 	}
 	eng, err := core.New(core.Config{
 		Store: store, Transport: simObserved{Transport: w.srv, w: w, c: c}, Kinds: simKinds,
