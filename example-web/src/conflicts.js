@@ -95,11 +95,18 @@ export function mountConflicts(app) {
    * Walks the deferred conflicts and asks about each; the answers are pushed by one sync. A
    * conflict the user put off (decide later) is asked about again only from its notice (now):
    * the next automatic sync meets it again and would otherwise reopen the dialog at once.
+   * A review asked for while another walks (a sync completing as the user clicks "Decide now")
+   * runs when that walk ends: dropping it would swallow the click.
    */
   let walking = false;
+  let queued = null; // null, or whether the queued review was asked for "now"
   const later = new Set();
   const review = async (now = false) => {
-    if (walking || !app.settings.manual) return;
+    if (!app.settings.manual) return;
+    if (walking) {
+      queued = queued || now;
+      return;
+    }
     walking = true;
     let resolved = 0;
     try {
@@ -121,6 +128,11 @@ export function mountConflicts(app) {
       walking = false;
     }
     if (resolved) app.syncNow();
+    if (queued !== null) {
+      const again = queued;
+      queued = null;
+      await review(again);
+    }
   };
 
   /** autoPreserve (and every automatic strategy) says what it did, deletes included. */
