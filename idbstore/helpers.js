@@ -64,7 +64,7 @@ H.gather = (src, { method, keys }, cb) => {
   if (left === 0) { cb(0, true, '[]'); return; }
   ks.forEach((k, i) => {
     const r = src[method](k);
-    r.onsuccess = () => { out[i] = ser(r.result); if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
+    r.onsuccess = () => { out[i] = unpack(ser(r.result)); if (--left === 0 && !failed) cb(0, true, JSON.stringify(out)); };
     r.onerror = () => { if (!failed) { failed = true; cb(0, false, r.error); } };
   });
 };
@@ -76,6 +76,28 @@ H.gather = (src, { method, keys }, cb) => {
 // An op whose payload is the row's data (an upsert's usually is) stores pd: 1 instead of a
 // second copy: a row is written and read (every outbox page) with its data once.
 const hasRec = (v) => v.data !== undefined;
+// Schema v8: a row's data of packMin characters or more with one past U+00FF is stored as its
+// UTF-8 bytes (a Uint8Array). V8 clones such a string as UTF-16, two bytes a character, for
+// IndexedDB to write and read back; as UTF-8 it is about half that for mostly Latin text,
+// and reads cost the browser and the page less (docs/DESIGN.md "Wide texts are stored as
+// UTF-8"). pack makes a row so just before it is put; unpack makes its data text again right
+// after it is read, before anything else looks at it. Every data string is well-formed (the
+// app's JSON.stringify or Go's UTF-8), so the round trip gives it back exactly.
+let packMin = 1024;
+const wide = /[^\x00-\xff]/, utf8In = new TextEncoder(), utf8Out = new TextDecoder();
+const pack = (v) => {
+  const d = v.data;
+  if (typeof d === 'string' && d.length >= packMin && (packMin === 0 || wide.test(d))) v.data = utf8In.encode(d);
+  return v;
+};
+const unpack = (v) => {
+  if (v !== null && typeof v === 'object' && v.data instanceof Uint8Array) v.data = utf8Out.decode(v.data);
+  return v;
+};
+const unpackAll = (vs) => { for (const v of vs) unpack(v); return vs; };
+// packAll packs every row's data, whatever its length and characters: tests run the store's
+// suites over packed rows with it.
+H.packAll = () => { packMin = 0; };
 const dead = (v) => v.deleted || v.data === undefined;
 const rowKey = (v) => JSON.stringify([v.kind, v.id]);
 // setOps makes ops (in order) v's pending ops.
@@ -88,7 +110,8 @@ const setOps = (v, ops) => {
   }
   return v;
 };
-// opsOf returns v's pending ops as setOps took them (payloads that are the data put back).
+// opsOf returns v's pending ops as setOps took them (payloads that are the data put back);
+// v is unpacked, unless the payloads are dropped.
 const opsOf = (v) => {
   if (!v.ops) return [];
   for (const o of v.ops) if (o.pd) { o.payload = v.data; delete o.pd; }
@@ -151,7 +174,7 @@ const countInto = (tx) => {
 // loadRows is load's answer for rows (one per key, null when absent): framed records of the
 // rows that hold one, their ops with inFlight from the marks.
 const loadRows = (rows, marked, parked) => {
-  const recs = rows.map((v) => (v !== null && hasRec(v) ? v : null));
+  const recs = rows.map((v) => (v !== null && hasRec(v) ? unpack(v) : null));
   const ops = rows.map((v) => (v === null ? [] : opsOf(v)));
   for (const vs of ops) for (const o of vs) o.inFlight = marked.has(o.opId);
   return loadResult(recs, ops, parked);
@@ -223,7 +246,7 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
       const { v, end } = recAt(recs, at), row = found.get(rowKey(v));
       at = end + 1;
       if (row === undefined || !row.ops || row.ops.length !== 1 || row.ops[0].opId !== is[i]) { rest.push(i); continue; }
-      records.put(ixRow(ix.get(v.kind), v));
+      records.put(pack(ixRow(ix.get(v.kind), v)));
       settled.push(is[i]);
     }
     if (settled.length > 0) unmark(tx, settled);
@@ -246,7 +269,7 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
 H.writeAhead = (tx, { rec, op, texts, parked, count }, cb) => {
   const o = framedOps(op)[0], v = recOfLine(rec, texts);
   ixRow(ixOf(tx).get(v.kind), v);
-  tx.objectStore('records').add(setOps(v, [o]));
+  tx.objectStore('records').add(pack(setOps(v, [o])));
   if (count) countInto(tx);
   if (!parked) { H.commit(tx); return; }
   const k = tx.objectStore('parked').index('opId').getKey(o.opId);
@@ -265,7 +288,7 @@ const framable = (s) => typeof s === 'string' && s.indexOf(RS) < 0 && s.indexOf(
 H.page = (src, { lo, loOpen, hi, count, records }, cb) => {
   const r = src.getAll(H.range(lo, loOpen, hi, false), count);
   r.onsuccess = () => {
-    const vs = r.result;
+    const vs = unpackAll(r.result);
     let last = null;
     if (vs.length > 0) {
       const kp = src.keyPath, v = vs[vs.length - 1];
@@ -309,7 +332,7 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }
     }
     rs.forEach((r, i) => {
       const v = r !== null ? ixRow(ix.get(r.kind), r) : { kind: os[i][0].kind, id: os[i][0].eid };
-      st.put(setOps(v, os[i]));
+      st.put(pack(setOps(v, os[i])));
     });
   }
   if (count) countInto(tx);
@@ -398,7 +421,7 @@ const putFramed = (src, text) => {
   const ix = ixOf(src.transaction);
   for (let at = 0; at < text.length;) {
     const { v, end } = recAt(text, at);
-    src.put(ix.size === 0 ? v : ixRow(ix.get(v.kind), v));
+    src.put(pack(ix.size === 0 ? v : ixRow(ix.get(v.kind), v)));
     at = end + 1;
   }
 };
@@ -577,7 +600,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
       at.pseq = last; at.seen = seen;
     }
     const ops = [];
-    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); if (state.thin) o.payload = null; ops.push(o); }
+    for (const v of vs) for (const o of opsOf(state.thin ? v : unpack(v))) { o.inFlight = state.marked.has(o.opId); if (state.thin) o.payload = null; ops.push(o); }
     const [text, framed] = opsText(ops);
     cb(0, true, [got.length === count + skip.size, text, at.pseq ?? null, framed, state.n ?? -1]);
   };
@@ -626,7 +649,7 @@ H.mark = (tx, { ids }) => mark(tx, JSON.parse(ids));
 // Record values get their index properties (ixRow).
 const putAll = (src, values) => {
   const ix = src.name === 'records' ? ixOf(src.transaction) : null;
-  for (const v of (JSON.parse(values) || [])) src.put(ix === null ? v : ixRow(ix.get(v.kind), v));
+  for (const v of (JSON.parse(values) || [])) src.put(ix === null ? v : pack(ixRow(ix.get(v.kind), v)));
 };
 H.putAll = (src, { values }) => putAll(src, values);
 H.putKeyed = (src, { key, value }) => { src.put(value, key); };
@@ -841,7 +864,7 @@ const rekey = (tx) => walk(tx, 'records', (v) => {
   let had = false;
   for (const k of Object.keys(v)) if (/^x[0-9]+$/.test(k)) { delete v[k]; had = true; }
   const list = ixOf(tx).get(v.kind);
-  ixRow(list, v);
+  if (list !== undefined) pack(ixRow(list, unpack(v)));
   return had || list !== undefined;
 });
 // rekeyIndexes re-encodes the index properties of every record as ixPart's strings (upgrade
@@ -949,7 +972,7 @@ H.scan = (st, { kind, conds, order, take }, cb) => {
   const next = (lo, loOpen) => {
     const r = st.getAll(H.range(lo, loOpen, [kind, []], false), scanPage);
     r.onsuccess = () => {
-      const vs = r.result;
+      const vs = unpackAll(r.result);
       if (take > 0) {
         for (const v of qTop(vs, cs, JSON.parse(order), take)) all.push(v);
       } else {
@@ -979,7 +1002,7 @@ H.ixPage = (index, { lo, loOpen, hi, hiOpen, desc, n, head, conds }, cb) => {
 const ixWalkRead = (index, lo, loOpen, hi, hiOpen, desc, n, head, done, fail) => {
   const range = ixRange(lo, loOpen, hi, hiOpen);
   if (range === undefined) { done([], null); return; }
-  const cb = (_, ok, x) => (ok ? done(x[0], x[1]) : fail(x));
+  const cb = (_, ok, x) => (ok ? done(unpackAll(x[0]), x[1]) : fail(x));
   const read = (r, count, b) => {
     const g = index.getAll(r, count > 0 ? count : undefined);
     g.onsuccess = () => cb(0, true, [desc && !head ? g.result.reverse() : g.result, b]);

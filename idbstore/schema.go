@@ -37,7 +37,11 @@ import (
 //	v7 an ahead list (helpers.js) is a head row {n, c} and a chunk row per ack under
 //	   ['offsync', 'ahead', kind, i] instead of one row an ack read and put back whole: its
 //	   structured clone grew with the push (aheadUp makes each v6 list a head and one chunk).
-const schemaVersion = 7
+//	v8 a record's data of 1,024 characters or more with one past U+00FF may be its UTF-8 bytes
+//	   (a Uint8Array; helpers.js pack) instead of a string. Rows are not rewritten: v7's strings
+//	   stay valid, and the new version keeps older code, which would take the bytes for text,
+//	   from opening the database.
+const schemaVersion = 8
 
 // metaSchemaKey is where the meta store records the schema version (app keys are strings; an
 // array key cannot collide with them).
@@ -80,6 +84,7 @@ func migrations() []migration {
 		toOneRow,
 		stringIndexKeys,
 		aheadChunks,
+		func(*helpers, js.Value, js.Value) {}, // v8: no rewrite (above)
 	}
 }
 
