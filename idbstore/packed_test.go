@@ -73,9 +73,11 @@ func TestWideTextsStoredAsUTF8(t *testing.T) {
 		"pulled-wide":  body("pulled-wide", "📦 "+wide),
 		"pulled-latin": body("pulled-latin", latin),
 		"acked-wide":   body("acked-wide", "ascii only before the ack"),
+		// Past the reused buffer helpers.js encodes into (scratchMax): encoded on its own.
+		"local-huge": body("local-huge", strings.Repeat("Ωμέγα 日本 ", 36_000)),
 	}
 	var ws []core.LocalWrite
-	for _, id := range []string{"local-wide", "local-short", "local-latin", "acked-wide"} {
+	for _, id := range []string{"local-wide", "local-short", "local-latin", "acked-wide", "local-huge"} {
 		ws = append(ws, upsert("note", id, want[id], "op-"+id))
 	}
 	_, err := s.WriteLocal(ctx, ws)
@@ -88,7 +90,7 @@ func TestWideTextsStoredAsUTF8(t *testing.T) {
 
 	ops, err := s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, 4)
+	require.Len(t, ops, 5)
 	for _, o := range ops {
 		assert.Equal(t, want[o.EntityID], string(o.Payload), "the outbox's payload of %s", o.EntityID)
 	}
@@ -107,6 +109,7 @@ func TestWideTextsStoredAsUTF8(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"local-wide": "bytes", "local-short": "string", "local-latin": "string",
 		"pulled-wide": "bytes", "pulled-latin": "string", "acked-wide": "bytes",
+		"local-huge": "bytes",
 	}, rowForms(t, name))
 	for id, text := range want {
 		r, ok, err := s.Get(ctx, "note", id)
@@ -122,7 +125,7 @@ func TestWideTextsStoredAsUTF8(t *testing.T) {
 	}
 	ops, err = s.Outbox(ctx, 0)
 	require.NoError(t, err)
-	require.Len(t, ops, 3, "the acknowledged op left")
+	require.Len(t, ops, 4, "the acknowledged op left")
 	for _, o := range ops {
 		assert.Equal(t, want[o.EntityID], string(o.Payload), "a payload read back from a packed row")
 	}
