@@ -72,8 +72,16 @@ const helperNames = "open begin commit abort gather page keys indexKeys putAll p
 // bytes is the JS string v as UTF-8 in one Go allocation and copy (jstext): Value.String
 // copies the bytes twice (into a []byte, then a string of it), and a reader of framed ops needs
 // them as bytes, a third copy. For the ops of a push, those copies were a tenth of its Go
-// allocation.
-func (h *helpers) bytes(v js.Value) []byte { return h.text.Bytes(v) }
+// allocation. A Uint8Array (ops framed with a packed row's UTF-8 bytes: helpers.js frameOps)
+// is copied as it is.
+func (h *helpers) bytes(v js.Value) []byte {
+	if v.Type() == js.TypeString {
+		return h.text.Bytes(v)
+	}
+	b := make([]byte, v.Length())
+	js.CopyBytesToGo(b, v)
+	return b
+}
 
 // str returns s as a JS string, the one made in newHelpers when s is one of its names.
 func (h *helpers) str(s string) js.Value {

@@ -121,8 +121,8 @@ const setOps = (v, ops) => {
   }
   return v;
 };
-// opsOf returns v's pending ops as setOps took them (payloads that are the data put back);
-// v is unpacked, unless the payloads are dropped.
+// opsOf returns v's pending ops as setOps took them (payloads that are the data put back, as
+// the data is: text, or UTF-8 bytes when v was not unpacked).
 const opsOf = (v) => {
   if (!v.ops) return [];
   for (const o of v.ops) if (o.pd) { o.payload = v.data; delete o.pd; }
@@ -537,25 +537,46 @@ H.pageCheck = (tx, { kind, page, ids, pend }, cb) => {
   k.onerror = fail(k);
 };
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
-// a string in them holds a separator (the caller then sends JSON).
+// a string in them holds a separator (the caller then sends JSON). A payload may be a packed
+// row's UTF-8 bytes (pendingPage does not unpack): the frame is then a Uint8Array of UTF-8,
+// which Go copies as it is (jstext.Encoder.Bytes), instead of text decoded here only for Go to
+// encode it again.
 const GS = '\x1d';
+const framableBytes = (b) => b.indexOf(0x1e) < 0 && b.indexOf(0x1f) < 0; // RS and US
 const frameOps = (vs) => {
   const parts = new Array(vs.length);
+  let packed = false;
   for (let i = 0; i < vs.length; i++) {
     const v = vs[i];
     if (v === null || v === undefined) { parts[i] = ''; continue; }
-    const base = v.base ?? '', ch = v.changed;
+    const base = v.base ?? '', ch = v.changed, p = v.payload;
     if (!framable(v.opId) || !framable(v.kind) || !framable(v.eid) || !framable(v.type) || !framable(base)) return null;
-    if (v.payload !== null && v.payload !== undefined && !framable(v.payload)) return null;
+    const hasPayload = p !== null && p !== undefined, bytes = p instanceof Uint8Array;
+    if (hasPayload && !(bytes ? framableBytes(p) : framable(p))) return null;
     if (ch && ch.some((f) => !framable(f) || f.indexOf(GS) >= 0)) return null;
     if (ch && ch.length === 1 && ch[0] === '') return null; // framed, [''] would read back as []
-    const hasPayload = v.payload !== null && v.payload !== undefined;
     const flags = (v.inFlight ? 'i' : '') + (v.force ? 'f' : '') + (hasPayload ? 'p' : '');
     // In OP's order.
     parts[i] = [v.seq, v.opId, v.kind, v.eid, v.type, base, v.ts ?? 0, v.attempt ?? 0, flags,
-      ch ? '+' + ch.join(GS) : '-', hasPayload ? v.payload : ''].join(US);
+      ch ? '+' + ch.join(GS) : '-', hasPayload && !bytes ? p : ''].join(US);
+    if (bytes) { parts[i] = [parts[i], p]; packed = true; }
   }
-  return parts.join(RS);
+  return packed ? joinUTF8(parts) : parts.join(RS);
+};
+// joinUTF8 is the UTF-8 of parts joined by RS, each part a string or [string, bytes].
+const joinUTF8 = (parts) => {
+  let size = parts.length;
+  for (const p of parts) size += typeof p === 'string' ? 3 * p.length : 3 * p[0].length + p[1].length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  parts.forEach((p, i) => {
+    if (i > 0) out[at++] = 0x1e;
+    if (typeof p === 'string') { at += utf8In.encodeInto(p, out.subarray(at)).written; return; }
+    at += utf8In.encodeInto(p[0], out.subarray(at)).written;
+    out.set(p[1], at);
+    at += p[1].length;
+  });
+  return out.subarray(0, at);
 };
 // loadResult is load's answer (loadframe.go): framed [true, records (a line per key, empty
 // when absent), the keys' ops in one list, their counts per key, parked], or [false, JSON]
@@ -573,15 +594,21 @@ const loadResult = (recs, ops, parked) => {
   if (opsFramed === null) return [false, JSON.stringify({ recs, ops, parked })];
   return [true, lines.join(RS), opsFramed, ops.map((o) => o.length).join(','), parked];
 };
-const opsText = (vs) => { const t = frameOps(vs); return t === null ? [JSON.stringify(vs), false] : [t, true]; };
+const opsText = (vs) => {
+  const t = frameOps(vs);
+  if (t !== null) return [t, true];
+  for (const o of vs) if (o.payload instanceof Uint8Array) o.payload = utf8Out.decode(o.payload);
+  return [JSON.stringify(vs), false];
+};
 // pendingPage reads the next rows with pending ops in pseq order (the pending index) from lo
 // (null: the start) to hi (null: the end; exclusive with hiOpen), up to count rows; at is an
 // object kept across the pages of one span (where the last page ended: rows at that pseq are
 // read again and skipped, so ties are never lost), state one kept across a read's spans (the
 // marks, read with the first page, and with state.count the pending count, counted then; with
 // state.thin the ops come without payloads, core.StartReads.Thin).
-// Result: [full, text (the rows' ops, each in flight when marked), lastPseq, framed, count
-// (-1: not counted)]: full when the page held count rows, so that more may follow.
+// Result: [full, text (the rows' ops, each in flight when marked: opsText, a Uint8Array when
+// a payload is a packed row's), lastPseq, framed, count (-1: not counted)]: full when the page
+// held count rows, so that more may follow.
 H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
   let left = 1, failed = false;
   const fail = (r) => () => { if (!failed) { failed = true; cb(0, false, r.error); } };
@@ -611,7 +638,7 @@ H.pendingPage = (tx, { lo, hi, hiOpen, count, at, state }, cb) => {
       at.pseq = last; at.seen = seen;
     }
     const ops = [];
-    for (const v of vs) for (const o of opsOf(state.thin ? v : unpack(v))) { o.inFlight = state.marked.has(o.opId); if (state.thin) o.payload = null; ops.push(o); }
+    for (const v of vs) for (const o of opsOf(v)) { o.inFlight = state.marked.has(o.opId); if (state.thin) o.payload = null; ops.push(o); }
     const [text, framed] = opsText(ops);
     cb(0, true, [got.length === count + skip.size, text, at.pseq ?? null, framed, state.n ?? -1]);
   };

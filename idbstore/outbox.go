@@ -272,7 +272,8 @@ func sortBySeq(ops []core.Op) {
 	})
 }
 
-// decodeOps appends the ops of a helper's opsText result (the JS string text) to out;
+// decodeOps appends the ops of a helper's opsText result (text: a JS string, or framed
+// UTF-8 bytes) to out;
 // missing ones are skipped.
 func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op, error) {
 	if framed {
