@@ -539,8 +539,8 @@ H.pageCheck = (tx, { kind, page, ids, pend }, cb) => {
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
 // a string in them holds a separator (the caller then sends JSON). A payload may be a packed
 // row's UTF-8 bytes (pendingPage does not unpack): the frame is then a Uint8Array of UTF-8,
-// which Go copies as it is (jstext.Encoder.Bytes), instead of text decoded here only for Go to
-// encode it again.
+// which Go copies as it is (helpers.bytes in helpers.go), instead of text decoded here only for
+// Go to encode it again.
 const GS = '\x1d';
 const framableBytes = (b) => b.indexOf(0x1e) < 0 && b.indexOf(0x1f) < 0; // RS and US
 const frameOps = (vs) => {
