@@ -35,23 +35,24 @@ func TestConformancePacked(t *testing.T) {
 	})
 }
 
-// rowForms reads every records row of database name as IndexedDB holds it: id → "bytes" when
-// its data is a Uint8Array, else the data's type.
+// rowForms reads every records row of database name as IndexedDB holds it (readRawUnchecked):
+// id → "string" when its data is a string, "bytes" when a Uint8Array (JSON.stringify writes one
+// as an object), else the data's JSON.
 func rowForms(t *testing.T, name string) map[string]string {
 	t.Helper()
-	v := jsAwait(t, jsFunc("name", `return new Promise((res, rej) => {
-		const r = indexedDB.open(name);
-		r.onsuccess = () => {
-			const db = r.result, g = db.transaction('records').objectStore('records').getAll();
-			g.onsuccess = () => {
-				db.close();
-				res(JSON.stringify(Object.fromEntries(g.result.map((v) => [v.id, v.data instanceof Uint8Array ? 'bytes' : typeof v.data]))));
-			};
-		};
-		r.onerror = () => rej(r.error);
-	});`).Invoke(name))
-	var out map[string]string
-	require.NoError(t, json.Unmarshal([]byte(v.String()), &out))
+	out := map[string]string{}
+	for _, row := range readRawUnchecked(t, name).Rows {
+		var id string
+		require.NoError(t, json.Unmarshal(row["id"], &id))
+		switch d := row["data"]; {
+		case len(d) > 0 && d[0] == '"':
+			out[id] = "string"
+		case len(d) > 0 && d[0] == '{':
+			out[id] = "bytes"
+		default:
+			out[id] = string(d)
+		}
+	}
 	return out
 }
 
