@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startServer, startProxy, launchBrowser, newDevice, openApp, waitFor, pendingShown, isPush, pushedIds, KIND, TOKEN } from './helpers.mjs';
 
-const TAG = 'offsync:mood-journal';
+const TAG = 'offsync:mood-journal'; // the Background Sync tag, also the name of the sync lock
 let server;
 let proxy;
 let browser;
@@ -101,7 +101,13 @@ test('changes written offline are pushed by the service worker after the tab has
 test('the service worker waits for the sync lock a tab holds, and pushes nothing twice', { timeout: 120_000 }, async () => {
   const context = await newDevice(browser);
   const page = await openApp(context, `${proxy.url}/`);
-  await page.evaluate(() => globalThis.journal.db.stopAuto());
+  // The tab's first auto sync (pulling the entries earlier tests left) must be over: while it
+  // runs, the tab itself holds the lock and the sync below waits in line for it.
+  await page.evaluate(async () => {
+    const { db } = globalThis.journal;
+    db.stopAuto();
+    await db.sync();
+  });
   const recs = Array.from({ length: 50 }, (_, i) => entry(i));
   const logged = proxy.log.length;
   await page.evaluate(({ kind, recs }) => globalThis.journal.db.putMany(kind, recs), { kind: KIND, recs });
@@ -111,10 +117,11 @@ test('the service worker waits for the sync lock a tab holds, and pushes nothing
   await held;
   await fireSync(context, false);
   // The worker's request for the lock waits behind the tab's (the only other client).
-  await waitFor(() => page.evaluate(async () => {
+  await waitFor(() => page.evaluate(async (tag) => {
     const { held, pending } = await navigator.locks.query();
-    return held.some((l) => l.name === 'offsync:mood-journal') && pending.some((l) => l.name === 'offsync:mood-journal');
-  }), { what: 'the worker waiting for the sync lock' });
+    const tab = held.find((l) => l.name === tag);
+    return tab !== undefined && pending.some((l) => l.name === tag && l.clientId !== tab.clientId);
+  }, TAG), { what: 'the worker waiting for the sync lock' });
   assert.equal(proxy.log.slice(logged).filter((e) => isPush(e) && fromWorker(e)).length, 0, 'the worker waits for the lock');
   proxy.release();
   assert.equal(await tabSync, null);
