@@ -25,7 +25,7 @@ type helpers struct {
 	ixNames, syncIndexes, ixPage, ixCount, scan, ro js.Value
 	startReads, ackPlain, forgetAhead, aheadUp      js.Value
 	pageCheck                                       js.Value
-	text                                            jstext.Encoder // bytes
+	text                                            jstext.Encoder // framed ops into Go (Text)
 
 	strs  map[string]js.Value // read-only after newHelpers
 	mu    sync.Mutex
@@ -68,20 +68,6 @@ func newHelpers(given js.Value) (*helpers, error) {
 const helperNames = "open begin commit abort gather page keys indexKeys putAll putKeyed delAll stringifyField " +
 	"moveMarks countPending toOneRow rekeyIndexes putFramed load flush mark pendingPage writeAhead " +
 	"raiseWatermarks pageRead ixNames syncIndexes ixPage ixCount scan ro startReads ackPlain forgetAhead aheadUp pageCheck"
-
-// bytes is the JS string v as UTF-8 in one Go allocation and copy (jstext): Value.String
-// copies the bytes twice (into a []byte, then a string of it), and a reader of framed ops needs
-// them as bytes, a third copy. For the ops of a push, those copies were a tenth of its Go
-// allocation. A Uint8Array (ops framed with a packed row's UTF-8 bytes: helpers.js frameOps)
-// is copied as it is.
-func (h *helpers) bytes(v js.Value) []byte {
-	if v.Type() == js.TypeString {
-		return h.text.Bytes(v)
-	}
-	b := make([]byte, v.Length())
-	js.CopyBytesToGo(b, v)
-	return b
-}
 
 // str returns s as a JS string, the one made in newHelpers when s is one of its names.
 func (h *helpers) str(s string) js.Value {

@@ -97,9 +97,11 @@ const utf8 = (s) => {
   if (scratch === null || scratch.length < need) scratch = new Uint8Array(Math.max(need, 1 << 14));
   return scratch.slice(0, utf8In.encodeInto(s, scratch).written);
 };
-const pack = (v) => {
+// pack's utf8Made, when given, is the data's UTF-8 already made (a view, which it copies: a
+// clone of a view writes its whole buffer).
+const pack = (v, utf8Made) => {
   const d = v.data;
-  if (typeof d === 'string' && (packAny || (d.length >= packMin && wide.test(d)))) v.data = utf8(d);
+  if (typeof d === 'string' && (packAny || (d.length >= packMin && wide.test(d)))) v.data = utf8Made !== undefined ? utf8Made.slice() : utf8(d);
   return v;
 };
 const unpack = (v) => {
@@ -134,7 +136,8 @@ const opsOf = (v) => {
 // and sliced, so that its data, most of the text, is scanned once (splitting into lines and
 // then fields scanned it twice: with large records, a few ms a page). A record flagged 't'
 // (flush only) names its data by its number among texts, the call's record texts (WithTexts in
-// texts.go) instead of carrying a copy.
+// texts.go) instead of carrying a copy: a string, or putMany's {text, utf8} (offsync.js
+// arrayUTF8), whose utf8 it returns for pack.
 const recAt = (text, at, texts) => {
   const a = text.indexOf(US, at), b = text.indexOf(US, a + 1), c = text.indexOf(US, b + 1), d = text.indexOf(US, c + 1);
   if (!(a >= at && b > a && c > b && d > c)) throw new Error('offsync: a framed record without its fields');
@@ -142,15 +145,18 @@ const recAt = (text, at, texts) => {
   if (end < 0) end = text.length;
   const v = { kind: text.slice(at, a), id: text.slice(a + 1, b), data: text.slice(d + 1, end) };
   if (c > b + 1) v.updatedAt = text.slice(b + 1, c);
+  let utf8;
   if (d === c + 2) {
     const flag = text.charCodeAt(c + 1);
     if (flag === 0x31) v.deleted = true; // '1'
-    else if (flag === 0x74) v.data = texts[Number(v.data)]; // 't'
+    else if (flag === 0x74) { // 't'
+      const t = texts[Number(v.data)];
+      if (typeof t === 'string') v.data = t;
+      else { v.data = t.text; utf8 = t.utf8; }
+    }
   }
-  return { v, end };
+  return { v, end, utf8 };
 };
-// recOfLine is one framed record line as a row value (recAt).
-const recOfLine = (line, texts) => recAt(line, 0, texts).v;
 // Marks (schema v5) are the op ids of the ops in flight, one entry {n, ids} per batch marked at
 // once. Entries are few (the batches in flight), so a reader takes them all with one getAll
 // beside its own reads. The entries a transaction read are kept for its later changes
@@ -279,9 +285,9 @@ H.ackPlain = (tx, { recs, ids, seqs }, cb) => {
 // commits once the parked opId index says the id is not parked, and reports -1 otherwise (the
 // caller aborts). With count, the pending ops are counted after the add (tx.offsyncCount).
 H.writeAhead = (tx, { rec, op, texts, parked, count }, cb) => {
-  const o = framedOps(op)[0], v = recOfLine(rec, texts);
+  const o = framedOps(op)[0], { v, utf8 } = recAt(rec, 0, texts);
   ixRow(ixOf(tx).get(v.kind), v);
-  tx.objectStore('records').add(pack(setOps(v, [o])));
+  tx.objectStore('records').add(pack(setOps(v, [o]), utf8));
   if (count) countInto(tx);
   if (!parked) { H.commit(tx); return; }
   const k = tx.objectStore('parked').index('opId').getKey(o.opId);
@@ -324,7 +330,7 @@ H.page = (src, { lo, loOpen, hi, count, records }, cb) => {
 // flush: see flush in entities.go ('' = none); completion is the transaction's. Rows: recs
 // (framed: a line per row, empty for a row without record; else JSON, null for none), ops (all
 // rows' ops, framed or JSON lists) and counts (how many ops each row has, comma-separated; ''
-// for no rows); texts: the record texts framed lines may name (recOfLine).
+// for no rows); texts: the record texts framed lines may name (recAt).
 H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }) => {
   if (unmarks !== '') unmark(tx, JSON.parse(unmarks));
   if (marks !== '') mark(tx, JSON.parse(marks));
@@ -334,17 +340,17 @@ H.flush = (tx, { recs, ops, counts, framed, dels, unmarks, marks, count, texts }
     const ix = ixOf(tx), ns = counts.split(',').map(Number);
     let rs, os;
     if (framed) {
-      rs = recs.split(RS).map((line) => (line === '' ? null : recOfLine(line, texts)));
+      rs = recs.split(RS).map((line) => (line === '' ? null : recAt(line, 0, texts)));
       const all = ops === '' ? [] : framedOps(ops);
       os = [];
       let at = 0;
       for (const n of ns) { os.push(all.slice(at, at + n)); at += n; }
     } else {
-      rs = JSON.parse(recs); os = JSON.parse(ops);
+      rs = JSON.parse(recs).map((v) => (v === null ? null : { v, utf8: undefined })); os = JSON.parse(ops);
     }
     rs.forEach((r, i) => {
-      const v = r !== null ? ixRow(ix.get(r.kind), r) : { kind: os[i][0].kind, id: os[i][0].eid };
-      st.put(pack(setOps(v, os[i])));
+      const v = r !== null ? ixRow(ix.get(r.v.kind), r.v) : { kind: os[i][0].kind, id: os[i][0].eid };
+      st.put(pack(setOps(v, os[i]), r?.utf8));
     });
   }
   if (count) countInto(tx);
@@ -540,7 +546,7 @@ H.pageCheck = (tx, { kind, page, ids, pend }, cb) => {
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
 // a string in them holds a separator (the caller then sends JSON). A payload may be a packed
 // row's UTF-8 bytes (pendingPage does not unpack): the frame is then a Uint8Array of UTF-8,
-// which Go copies as it is (helpers.bytes in helpers.go), instead of text decoded here only for
+// which Go copies as it is (jstext Text), instead of text decoded here only for
 // Go to encode it again.
 const GS = '\x1d';
 const framableBytes = (b) => b.indexOf(0x1e) < 0 && b.indexOf(0x1f) < 0; // RS and US

@@ -55,7 +55,7 @@ func decodeLoaded(h *helpers, v js.Value, n int) (loaded, error) {
 	if err := unframeRecordSlots(got.recs, v.Index(1).String()); err != nil {
 		return got, err
 	}
-	ops, err := unframeOps(nil, h.bytes(v.Index(2)))
+	ops, err := unframeOps(nil, h.text.Text(v.Index(2)))
 	if err != nil {
 		return got, err
 	}

@@ -277,7 +277,7 @@ func sortBySeq(ops []core.Op) {
 // missing ones are skipped.
 func decodeOps(out []core.Op, h *helpers, text js.Value, framed bool) ([]core.Op, error) {
 	if framed {
-		return unframeOps(out, h.bytes(text))
+		return unframeOps(out, h.text.Text(text))
 	}
 	var vals []*opValue
 	if err := decodeJSON(text.String(), &vals); err != nil {

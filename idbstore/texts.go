@@ -12,16 +12,17 @@ import (
 
 type textsKey struct{}
 
-// callTexts are the JSON texts of a call's records as JavaScript holds them (an array of
-// strings), one per write of the call's WriteLocal, in order.
+// callTexts are the JSON texts of a call's records as JavaScript holds them, one per write of
+// the call's WriteLocal, in order: an array of strings, or of {text, utf8} with the text's
+// UTF-8 too (putMany: offsync.js arrayUTF8), which a row stored as bytes takes as it is.
 type callTexts struct {
 	parts js.Value
 	n     int
 }
 
 // WithTexts returns a context that hands a WriteLocal of n writes (putMany's records, in
-// order) the JavaScript strings parts[i] of their JSON text (what the app's records
-// stringified to, the bytes Go has). A row whose data is its write's record, byte for byte,
+// order) parts[i], their JSON text in JavaScript (what the app's records stringified to, the
+// bytes Go has; callTexts). A row whose data is its write's record, byte for byte,
 // then crosses to H.flush as the number of its text, which the helper takes from parts, instead
 // of a copy of the data: for large records, decoding the framed rows back into JavaScript
 // strings was a twentieth of a putMany (docs/DESIGN.md "IndexedDB store"). A call with

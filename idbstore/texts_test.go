@@ -3,6 +3,8 @@
 package idbstore
 
 import (
+	"fmt"
+	"strings"
 	"syscall/js"
 	"testing"
 
@@ -82,4 +84,57 @@ func TestWriteAheadStoresTheCallsText(t *testing.T) {
 	r, _, err = s.Get(ctx, "note", "a")
 	require.NoError(t, err)
 	assert.Equal(t, `{"id":"a","v":2,"t":2}`, string(r.Data), "an edit (read first) stores the text as well")
+}
+
+// storedData reads the data of row [kind, id] of database name as IndexedDB holds it: "string
+// <length>", or "bytes <length> of <its buffer's length>" for a Uint8Array.
+const storedData = `return new Promise((res, rej) => {
+	const r = indexedDB.open(name);
+	r.onsuccess = () => {
+		const g = r.result.transaction('records').objectStore('records').get([kind, id]);
+		g.onsuccess = () => {
+			const d = g.result.data;
+			r.result.close();
+			res(typeof d === 'string' ? 'string ' + d.length : 'bytes ' + d.byteLength + ' of ' + d.buffer.byteLength);
+		};
+		g.onerror = () => rej(g.error);
+	};
+	r.onerror = () => rej(r.error);
+})`
+
+// TestWithTextsTakesTheirUTF8: putMany's texts ({text, utf8}, offsync.js arrayUTF8: utf8 a view
+// into the whole array's bytes) give a row of wide text its bytes as they are (marked here: they
+// are another text's, which a caller never does), copied out of the shared buffer (a row
+// holding the view would store all of it), and leave other rows text.
+func TestWithTextsTakesTheirUTF8(t *testing.T) {
+	ctx := testCtx(t)
+	name := freshName(t)
+	s := openAt(t, name)
+	wide := `{"id":"w","t":"` + strings.Repeat("日本語 ", 300) + `"}`
+	latin := `{"id":"l","t":"` + strings.Repeat("é", 1200) + `"}`
+	marked := strings.Replace(wide, `"t"`, `"m"`, 1)
+	all := "[" + marked + "," + latin + "]"
+	buf := js.Global().Get("Uint8Array").New(len(all))
+	js.CopyBytesToJS(buf, []byte(all))
+	view := func(from, n int) js.Value { return buf.Call("subarray", from, from+n) }
+	texts := js.ValueOf([]any{
+		map[string]any{"text": wide, "utf8": view(1, len(wide))},
+		map[string]any{"text": latin, "utf8": view(2+len(wide), len(latin))},
+	})
+	writes := []core.LocalWrite{upsert("note", "w", wide, "op-1"), upsert("note", "l", latin, "op-2")}
+	_, err := s.WriteLocal(WithTexts(ctx, texts, len(writes)), writes)
+	require.NoError(t, err)
+	read := jsFunc("name, kind, id", storedData)
+	assert.Equal(t, fmt.Sprintf("bytes %d of %d", len(wide), len(wide)), jsAwait(t, read.Invoke(name, "note", "w")).String())
+	assert.Equal(t, fmt.Sprintf("string %d", len([]rune(latin))), jsAwait(t, read.Invoke(name, "note", "l")).String())
+	for id, data := range map[string]string{"w": marked, "l": latin} {
+		r, ok, err := s.Get(ctx, "note", id)
+		require.NoError(t, err)
+		require.True(t, ok, id)
+		assert.Equal(t, data, string(r.Data), id)
+	}
+	ops, err := s.Outbox(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, ops, 2)
+	assert.Equal(t, marked, string(ops[0].Payload), "the op's payload is the row's data")
 }

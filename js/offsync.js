@@ -103,8 +103,8 @@ function dataJSON(value, what) {
   return checkedJSON(value, what, s);
 }
 
-// checkedJSON returns s, value's JSON text (undefined: JSON.stringify threw), or refuses value
-// as dataJSON does.
+// checkedJSON returns s, value's JSON text or its UTF-8 (undefined: JSON.stringify threw), or
+// refuses value as dataJSON does.
 function checkedJSON(value, what, s) {
   const bad = s === undefined ? notJSONAt(value, '', []) : notJSONAt(value, '');
   if (bad !== null) throw invalid(`${what}${bad.at} is ${bad.why}: records hold JSON values only`);
@@ -135,16 +135,40 @@ function recordTexts(records) {
 }
 const RECORD_TEXTS_MIN = 1024;
 
-// arrayText is '[' + parts.join(',') + ']' made flat at once: that concatenation is a rope,
-// which V8 copies once more into a flat string when Go's TextEncoder reads it (putMany of
-// large records: bench/where-the-time-goes.md).
-function arrayText(parts) {
-  if (parts.length === 0) return '[]';
-  const all = parts.slice();
-  all[0] = '[' + all[0];
-  all[all.length - 1] += ']';
-  return all.join(',');
+// arrayUTF8 is the UTF-8 of '[' + parts.join(',') + ']' (utf8), and texts: parts[i] as
+// {text, utf8}, utf8 its bytes in it (a view), for idbstore's rows. One encoding serves both
+// the text Go reads and the bytes a row of wide text is stored as (idbstore/helpers.js pack):
+// for large records, joining the parts, Go's encoding of the joined text and pack's of each
+// record's were over a quarter of a putMany's main thread (bench/where-the-time-goes.md,
+// "Session 20"). The buffer
+// starts at 1.5 bytes a UTF-16 unit and doubles when a part does not fit.
+function arrayUTF8(parts) {
+  let units = parts.length + 1;
+  for (const p of parts) units += p.length;
+  let buf = new Uint8Array(units + (units >> 1) + 8);
+  let at = 0;
+  const texts = new Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    for (;;) {
+      // After the separator, with room left for the closing bracket.
+      const r = utf8Encoder.encodeInto(p, buf.subarray(at + 1, buf.length - 1));
+      if (r.read === p.length) {
+        buf[at] = i === 0 ? 0x5b : 0x2c; // '[' or ','
+        texts[i] = { text: p, utf8: buf.subarray(at + 1, at + 1 + r.written) };
+        at += 1 + r.written;
+        break;
+      }
+      const grown = new Uint8Array(Math.max(buf.length * 2, at + 2 + p.length * 3));
+      grown.set(buf.subarray(0, at));
+      buf = grown;
+    }
+  }
+  if (parts.length === 0) buf[at++] = 0x5b;
+  buf[at++] = 0x5d; // ']'
+  return { utf8: buf.subarray(0, at), texts };
 }
+const utf8Encoder = new TextEncoder();
 
 // notJSONAt walks v as JSON.stringify does and returns the first value it would change or
 // refuse ({at: path, why}), or null. Fast for plain data: it allocates only on failure. With
@@ -768,8 +792,12 @@ class Client {
     if (!Array.isArray(records)) throw invalid('putMany: records must be an array');
     const parts = recordTexts(records);
     if (parts === null) return JSON.parse(await this.#callTo('putMany', kind, dataJSON(records, 'records')));
-    // The stored records' data is taken from parts (idbstore.WithTexts), not sent back from Go.
-    return JSON.parse(await this.#callTo('putMany', kind, checkedJSON(records, 'records', arrayText(parts)), parts));
+    // The array's text goes to Go as UTF-8, and the stored records' data is taken from texts
+    // (idbstore.WithTexts), not sent back from Go. The Promise resolves with what was sent when
+    // the stored records are the items as given: each item's text is then its record's.
+    const { utf8, texts } = arrayUTF8(parts);
+    const out = await this.#callTo('putMany', kind, checkedJSON(records, 'records', utf8), texts);
+    return out === utf8 ? parts.map((p) => JSON.parse(p)) : JSON.parse(out);
   }
 
   async delete(kind, id) {

@@ -373,8 +373,9 @@ func (c *client) putIn(ctx context.Context, resolved bool, args []js.Value) (wor
 func (c *client) putMany(args []js.Value) (work, error) { return c.putManyIn(js.Undefined(), args) }
 
 // putManyIn is putMany; with resolve (a function), the store resolves the Promise when the
-// write commits, with the records' text as given when that is the result the call would give:
-// the stored records are the items byte for byte, so when the text holds nothing but them
+// write commits, with the records' text as given (a string, or its UTF-8 in a Uint8Array, for
+// which offsync.js parses the items' texts) when that is the result the call would give: the
+// stored records are the items byte for byte, so when the text holds nothing but them
 // (JSON.stringify's, as offsync.js sends) it is recordsJSON of them.
 func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	kind, err := stringArg(args, 0, "putMany kind")
@@ -398,7 +399,8 @@ func (c *client) putManyIn(resolve js.Value, args []js.Value) (work, error) {
 	ctx, resolved := c.ctx, false
 	if resolve.Type() == js.TypeFunction && len(items) > 0 && isJSONList(len(text), items) {
 		ctx, resolved = idbstore.WithCommitted(ctx, resolve, arg(args, 1)), c.hooked()
-		// args[2], from offsync.js: the items' texts, the array text joins (idbstore.WithTexts).
+		// args[2], from offsync.js: the items' texts, the array text joins, with their UTF-8
+		// (idbstore.WithTexts).
 		if parts := arg(args, 2); parts.Type() == js.TypeObject && parts.Length() == len(items) {
 			ctx = idbstore.WithTexts(ctx, parts, len(items))
 		}

@@ -8,11 +8,13 @@ import (
 )
 
 // textArg is stringArg for a large text (putMany's records, megabytes for a batch of large
-// records) as UTF-8 bytes of the caller's own, copied into Go once (jstext).
+// records): a string, or its UTF-8 in a Uint8Array (offsync.js arrayUTF8), as bytes of the
+// caller's own, copied into Go once (jstext). Another object panics, which decodeSafely makes
+// an invalid-argument error.
 func textArg(te jstext.Encoder, args []js.Value, i int, name string) ([]byte, error) {
 	v := arg(args, i)
-	if v.Type() != js.TypeString {
-		return nil, core.Errorf(core.CodeInvalid, name, "must be a string, got %s", v.Type().String())
+	if t := v.Type(); t != js.TypeString && t != js.TypeObject {
+		return nil, core.Errorf(core.CodeInvalid, name, "must be a string, got %s", t.String())
 	}
-	return te.Bytes(v), nil
+	return te.Text(v), nil
 }

@@ -26,8 +26,17 @@ func TestTextArg(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, s.String(), string(got))
 	}
+	u := js.Global().Get("Uint8Array").New(3)
+	js.CopyBytesToJS(u, []byte("[1]"))
+	got, err := textArg(enc, []js.Value{u}, 0, "text")
+	require.NoError(t, err)
+	assert.Equal(t, "[1]", string(got))
+	// Another object panics in textArg: decodeSafely, which decodes every call, refuses it.
 	for _, v := range []js.Value{js.Undefined(), js.Null(), js.ValueOf(1), js.Global().Get("Object").New()} {
-		_, err := textArg(enc, []js.Value{v}, 0, "text")
+		_, err := decodeSafely(func(a []js.Value) (work, error) {
+			_, err := textArg(enc, a, 0, "text")
+			return nil, err
+		}, []js.Value{v})
 		require.Error(t, err)
 		assert.Equal(t, core.CodeInvalid, core.CodeOf(err))
 	}

@@ -24,3 +24,13 @@ func TestBytesAgreesWithString(t *testing.T) {
 		assert.Equal(t, v.String(), string(e.Bytes(v)))
 	}
 }
+
+// Text takes a string as Bytes does and a Uint8Array's bytes as they are (a view's, not its
+// buffer's).
+func TestTextTakesStringsAndBytes(t *testing.T) {
+	e := NewEncoder()
+	assert.Equal(t, "é€😀", string(e.Text(js.ValueOf("é€😀"))))
+	u := js.Global().Get("Uint8Array").New(4)
+	js.CopyBytesToJS(u, []byte("[1]x"))
+	assert.Equal(t, "[1]", string(e.Text(u.Call("subarray", 0, 3))))
+}

@@ -376,8 +376,9 @@ test('a dedicated Web Worker hosts the client with IndexedDB; the page sees its 
   }
 });
 
-// putMany hands IndexedDB its records' JSON texts as offsync.js made them (idbstore.WithTexts):
-// what is stored and read back is what JSON.stringify gave, whatever the records hold.
+// putMany hands IndexedDB its records' JSON texts as offsync.js made them, and their UTF-8
+// (idbstore.WithTexts): what it resolves with, and what is stored and read back, is what
+// JSON.stringify gave, whatever the records hold.
 test('IndexedDB storage: putMany stores its records as JSON.stringify gives them', async () => {
   const context = await h.browser.newContext();
   try {
@@ -389,6 +390,7 @@ test('IndexedDB storage: putMany stores its records as JSON.stringify gives them
         { id: 'u2', big: 'ü'.repeat(3000), arr: [new Date(1)] },
         { id: 'u1', s: 'é😀\u2028"\\', d: new Date(0), n: { a: [1, null, 'x', { deep: true }] }, gone: undefined },
         { id: 'u3', url: new URL('https://example.com/a?b') },
+        { id: 'u5', wide: '日本語😀 '.repeat(400) }, // stored as its UTF-8 (idbstore/helpers.js pack)
       ];
       const many = await window.db.putMany('note', recs);
       const back = await Promise.all(recs.map((x) => window.db.get('note', x.id)));
