@@ -85,8 +85,8 @@ type waitingStore struct {
 	pageOverlapped    *bool
 	ackOverlapped     *bool
 	counts            int
-	marks             int // MarkInFlight and ClaimHeads calls
-	claimedWithAck    int // AckAndMark and AckAndClaimHeads calls
+	marks             int // MarkInFlight calls and ClaimHeads calls that gave a batch
+	claimedWithAck    int // AckAndMark and AckAndClaimHeads calls that gave a batch
 }
 
 func (s *waitingStore) waitFor(started func() bool) bool {
@@ -133,7 +133,9 @@ func (s *waitingStore) AckAndMark(ctx context.Context, acks []core.Ack, next []c
 	return s.ackThenClaim(ctx, acks, func() ([]core.Op, error) { return s.Store.MarkInFlight(ctx, next) })
 }
 
-// ackThenClaim holds as Ack does, acknowledges, claims and counts the claim.
+// ackThenClaim holds as Ack does, acknowledges, claims and counts the claim when it gave a
+// batch (a first pass's claim that finds no head left, another claim running beside it having
+// taken the last ones, is none: core/pushclaim.go).
 func (s *waitingStore) ackThenClaim(ctx context.Context, acks []core.Ack, claim func() ([]core.Op, error)) ([]core.Op, bool, error) {
 	s.holdFirstAck()
 	if err := s.Store.Ack(ctx, acks); err != nil {
@@ -143,9 +145,11 @@ func (s *waitingStore) ackThenClaim(ctx context.Context, acks []core.Ack, claim 
 	if err != nil {
 		return nil, false, err
 	}
-	s.mu.Lock()
-	s.claimedWithAck++
-	s.mu.Unlock()
+	if len(got) > 0 {
+		s.mu.Lock()
+		s.claimedWithAck++
+		s.mu.Unlock()
+	}
 	return got, true, nil
 }
 
@@ -156,12 +160,16 @@ func (s *waitingStore) MarkInFlight(ctx context.Context, ops []core.Op) ([]core.
 	return s.Store.MarkInFlight(ctx, ops)
 }
 
-// ClaimHeads counts as MarkInFlight does: the push's first pass claims its batches so.
+// ClaimHeads counts as MarkInFlight does, a claim that gave a batch (as ackThenClaim): the
+// push's first pass claims its batches so.
 func (s *waitingStore) ClaimHeads(ctx context.Context, c core.HeadClaim) ([]core.Op, error) {
-	s.mu.Lock()
-	s.marks++
-	s.mu.Unlock()
-	return s.Store.ClaimHeads(ctx, c)
+	got, err := s.Store.ClaimHeads(ctx, c)
+	if len(got) > 0 {
+		s.mu.Lock()
+		s.marks++
+		s.mu.Unlock()
+	}
+	return got, err
 }
 
 // AckAndClaimHeads is AckAndMark for the first pass's claims.
@@ -184,7 +192,8 @@ func (s *waitingStore) holdFirstAck() {
 	}
 }
 
-// claims is how many batches were claimed alone (MarkInFlight) and with an ack (AckAndMark).
+// claims is how many batches were claimed alone (MarkInFlight, ClaimHeads) and with an ack
+// (AckAndMark, AckAndClaimHeads).
 func (s *waitingStore) claims() (alone, withAck int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
