@@ -140,8 +140,8 @@ const RECORD_TEXTS_MIN = 1024;
 // the text Go reads and the bytes a row of wide text is stored as (idbstore/helpers.js pack):
 // for large records, joining the parts, Go's encoding of the joined text and pack's of each
 // record's were over a quarter of a putMany's main thread (bench/where-the-time-goes.md,
-// "Session 20"). The buffer
-// starts at 1.5 bytes a UTF-16 unit and doubles when a part does not fit.
+// "Session 20"). The buffer starts at 1.5 bytes a UTF-16 unit and doubles when a part does not
+// fit.
 function arrayUTF8(parts) {
   let units = parts.length + 1;
   for (const p of parts) units += p.length;
