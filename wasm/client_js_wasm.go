@@ -223,7 +223,8 @@ func (c *client) decode(args []js.Value, resolve js.Value) (work, error) {
 		switch name {
 		case "put":
 			m = func(a []js.Value) (work, error) {
-				// a[1] is the record's JSON text: what the stored record's data will be, byte for byte.
+				// a[1] is the record's JSON text or its UTF-8: what the stored record's data will be,
+				// byte for byte.
 				return c.putIn(idbstore.WithCommitted(c.ctx, resolve, arg(a, 1)), c.hooked(), a)
 			}
 		case "putMany":
@@ -335,7 +336,8 @@ func (c *client) hooked() bool {
 
 // putTextMin is the size (bytes of JSON) from which a put's row takes its data from the record's
 // JS string (idbstore.WithTexts): putMany's threshold (offsync.js RECORD_TEXTS_MIN), below which
-// the texts cost as much as they saved (docs/DESIGN.md, putMany's texts).
+// the texts cost as much as they saved (docs/DESIGN.md, putMany's texts). offsync.js
+// PUT_UTF8_MIN follows from it.
 const putTextMin = 1024
 
 // putIn is put with the work's context; resolved: ctx's hook resolves the Promise (hooked).
@@ -344,14 +346,15 @@ func (c *client) putIn(ctx context.Context, resolved bool, args []js.Value) (wor
 	if err != nil {
 		return nil, err
 	}
-	data, err := stringArg(args, 1, "put record")
+	data, err := textArg(c.encoder, args, 1, "put record")
 	if err != nil {
 		return nil, err
 	}
-	if resolved && len(data) >= putTextMin {
+	if texts := arg(args, 3); resolved && len(data) >= putTextMin && texts.Type() == js.TypeObject {
 		// The stored row's data is taken from the record's JS string (idbstore.WithTexts) instead
-		// of crossing back from Go.
-		ctx = idbstore.WithTexts(ctx, js.ValueOf([]any{args[1]}), 1)
+		// of crossing back from Go: args[3], [{text, utf8}], which offsync.js sends with a record
+		// it sends as UTF-8 (every one whose UTF-8 may be this long).
+		ctx = idbstore.WithTexts(ctx, texts, 1)
 	}
 	var opts core.PutOptions
 	// args[2] is the changedFields JSON: absent → derived, null → all fields, array → those.

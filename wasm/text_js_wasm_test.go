@@ -76,3 +76,26 @@ func TestPutManyThroughTheBridge(t *testing.T) {
 		assert.True(t, rec.IsUndefined(), "nothing of %s is written", bad)
 	}
 }
+
+// put and putMany through the bridge (the memory store) take their records as UTF-8 in a
+// Uint8Array too, as offsync.js sends large ones (arrayUTF8, textUTF8): what is stored is the
+// text those bytes hold.
+func TestRecordsAsUTF8ThroughTheBridge(t *testing.T) {
+	h, _ := openMemory(t, `{}`)
+	utf8 := func(s string) js.Value {
+		u := js.Global().Get("Uint8Array").New(len(s))
+		js.CopyBytesToJS(u, []byte(s))
+		return u
+	}
+	one := `{"id":"a","t":"日本語 😀 ü"}`
+	_, err := callClient(t, h, "put", "note", utf8(one))
+	require.NoError(t, err)
+	many := `[{"id":"b","t":"Ελληνικά"},{"id":"c"}]`
+	_, err = callClient(t, h, "putMany", "note", utf8(many))
+	require.NoError(t, err)
+	for id, want := range map[string]string{"a": one, "b": `{"id":"b","t":"Ελληνικά"}`, "c": `{"id":"c"}`} {
+		rec, err := callClient(t, h, "get", "note", id)
+		require.NoError(t, err)
+		assert.Equal(t, want, rec.String(), id)
+	}
+}
