@@ -124,7 +124,7 @@ import (
 // sooner (docs/DESIGN.md "The push's first pass claims its heads as it goes").
 // Session 20 raised it for records crossing as UTF-8 (wasm textArg taking a Uint8Array through
 // jstext's Text, which idbstore's copy of it now shares; put through textArg too): 1,241,963 B →
-// 1,242,040 B (+77 B), for large putMany batches 12–17% faster and large puts 6–8% (paired).
+// 1,242,040 B (+77 B), for large putMany batches 12–17% faster and large puts up to 8% (paired).
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
 const wasmGzipBudget = 1_242_100
