@@ -86,9 +86,10 @@ const hasRec = (v) => v.data !== undefined;
 const packMin = 1024;
 let packAny = false; // packAll
 const wide = /[^\x00-\xff]/, utf8In = new TextEncoder(), utf8Out = new TextDecoder();
-// utf8 is s's UTF-8 bytes. encodeInto a reused buffer, then a copy of what it wrote, took under
-// half of encode's time for the bench's large records (encode sizes and copies a result of its
-// own). A UTF-16 code unit takes at most 3 bytes; larger texts than scratchMax allows use encode.
+// utf8 is s's UTF-8 bytes, in a Uint8Array of their own. encodeInto a reused buffer, then a
+// copy of what it wrote, took under half of encode's time for the bench's large records (encode
+// sizes and copies a result of its own). A UTF-16 code unit takes at most 3 bytes; larger texts
+// than scratchMax allows use encode. offsync.js's put encodes a large record with it (H.utf8).
 const scratchMax = 1 << 20;
 let scratch = null;
 const utf8 = (s) => {
@@ -97,6 +98,7 @@ const utf8 = (s) => {
   if (scratch === null || scratch.length < need) scratch = new Uint8Array(Math.max(need, 1 << 14));
   return scratch.slice(0, utf8In.encodeInto(s, scratch).written);
 };
+H.utf8 = utf8;
 // pack's utf8Made, when given, is the data's UTF-8 already made (a view, which it copies: a
 // clone of a view writes its whole buffer).
 const pack = (v, utf8Made) => {
@@ -546,8 +548,8 @@ H.pageCheck = (tx, { kind, page, ids, pend }, cb) => {
 // frameOps frames outbox ops (opframe.go), a missing one (null) as an empty line; null when
 // a string in them holds a separator (the caller then sends JSON). A payload may be a packed
 // row's UTF-8 bytes (pendingPage does not unpack): the frame is then a Uint8Array of UTF-8,
-// which Go copies as it is (jstext Text), instead of text decoded here only for
-// Go to encode it again.
+// which Go copies as it is (jstext Text), instead of text decoded here only for Go to encode
+// it again.
 const GS = '\x1d';
 const framableBytes = (b) => b.indexOf(0x1e) < 0 && b.indexOf(0x1f) < 0; // RS and US
 const frameOps = (vs) => {

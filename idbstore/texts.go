@@ -22,11 +22,11 @@ type callTexts struct {
 
 // WithTexts returns a context that hands a WriteLocal of n writes (putMany's records, in
 // order) parts[i], their JSON text in JavaScript (what the app's records stringified to, the
-// bytes Go has; callTexts). A row whose data is its write's record, byte for byte,
-// then crosses to H.flush as the number of its text, which the helper takes from parts, instead
-// of a copy of the data: for large records, decoding the framed rows back into JavaScript
-// strings was a twentieth of a putMany (docs/DESIGN.md "IndexedDB store"). A call with
-// another number of writes ignores them.
+// bytes Go has; callTexts). A row whose data is its write's record, byte for byte, then crosses
+// to H.flush as the number of its text, which the helper takes from parts, instead of a copy of
+// the data: for large records, decoding the framed rows back into JavaScript strings was a
+// twentieth of a putMany (docs/DESIGN.md "IndexedDB store"). A call with another number of
+// writes ignores them.
 func WithTexts(ctx context.Context, parts js.Value, n int) context.Context {
 	return context.WithValue(ctx, textsKey{}, callTexts{parts, n})
 }

@@ -172,18 +172,6 @@ function arrayUTF8(parts) {
 }
 const utf8Encoder = new TextEncoder();
 
-// textUTF8 is s's UTF-8 in a Uint8Array of its own: encodeInto a reused buffer, then a copy of
-// what it wrote, as idbstore/helpers.js utf8 does for the same reason (under half of encode's
-// time) and with the same bound on the buffer kept.
-function textUTF8(s) {
-  const need = s.length * 3;
-  if (need > TEXT_SCRATCH_MAX) return utf8Encoder.encode(s);
-  if (textScratch.length < need) textScratch = new Uint8Array(Math.max(need, 1 << 14));
-  return textScratch.slice(0, utf8Encoder.encodeInto(s, textScratch).written);
-}
-const TEXT_SCRATCH_MAX = 1 << 20;
-let textScratch = new Uint8Array(0);
-
 // notJSONAt walks v as JSON.stringify does and returns the first value it would change or
 // refuse ({at: path, why}), or null. Fast for plain data: it allocates only on failure. With
 // ancestors it also finds cycles (only needed after JSON.stringify threw).
@@ -801,12 +789,13 @@ class Client {
     const args = [kind, text];
     // changedFields' JSON, or undefined: derived.
     args.push(options && options.changedFields !== undefined ? toJSON(options.changedFields, 'changedFields') : undefined);
-    if (text.length < PUT_UTF8_MIN) return JSON.parse(await this.#callTo('put', ...args));
-    // A record whose UTF-8 may reach the bridge's putTextMin goes to Go as UTF-8, encoded once
-    // for Go and its row both (arrayUTF8's reasons), with its texts for the row
-    // (idbstore.WithTexts); the Promise resolves with what was sent when the stored record is
-    // the text.
-    const utf8 = textUTF8(text);
+    const H = this.#idb;
+    if (H === undefined || text.length < PUT_UTF8_MIN) return JSON.parse(await this.#callTo('put', ...args));
+    // With IndexedDB, a record whose UTF-8 may reach the bridge's putTextMin goes to Go as
+    // UTF-8, encoded once for Go and its row both (arrayUTF8's reasons; helpers.js utf8), with
+    // its texts for the row (idbstore.WithTexts); the Promise resolves with what was sent when
+    // the stored record is the text.
+    const utf8 = H.utf8(text);
     args[1] = utf8;
     args.push([{ text, utf8 }]);
     const out = await this.#callTo('put', ...args);

@@ -78,8 +78,8 @@ func TestPutManyThroughTheBridge(t *testing.T) {
 }
 
 // put and putMany through the bridge (the memory store) take their records as UTF-8 in a
-// Uint8Array too, as offsync.js sends large ones (arrayUTF8, textUTF8): what is stored is the
-// text those bytes hold.
+// Uint8Array too, as offsync.js sends large ones (arrayUTF8, helpers.js utf8): what is stored
+// is the text those bytes hold.
 func TestRecordsAsUTF8ThroughTheBridge(t *testing.T) {
 	h, _ := openMemory(t, `{}`)
 	utf8 := func(s string) js.Value {
