@@ -8,7 +8,7 @@
 // putManyBlocks likewise blocks of 10,000 in putMany batches of 500 (the bench's row).
 // putMany and putManyBlocks with --shape large write the large records (bench/page/records.js),
 // 16 batches a side and blocks of 2,000, to keep the in-memory database to ~200 MB; putOne
-// --shape large puts them one by one.
+// and putBlocks --shape large put them one by one.
 // --disk runs on a browser profile on disk, where durability costs what it costs on a device.
 //
 //   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
@@ -83,7 +83,10 @@ try {
           : { id: `${v}${i}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: i, tags: ['a', 'b'] });
       }
       if (scenario === 'putBlocks') {
-        for (let j = 0; j < 2000; j++) await dbs[v].put('k1', { id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] });
+        for (let j = 0; j < 2000; j++) {
+          await dbs[v].put('k1', shape === 'large' ? { ...large[j % 500], id: `${v}${i}-${j}` }
+            : { id: `${v}${i}-${j}`, title: 'lorem ipsum dolor sit amet '.repeat(3), n: j, tags: ['a', 'b'] });
+        }
         return null;
       }
       const batch = (tag) => (shape === 'large' ? large.map((r, j) => ({ ...r, id: `${v}${tag}-${j}` }))
