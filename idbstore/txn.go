@@ -166,14 +166,6 @@ func (t *txn) answer(ctx context.Context) (js.Value, error) {
 	return t.await(ctx)
 }
 
-// ask runs a helper that takes only the transaction and reports back, and awaits it.
-func (t *txn) ask(ctx context.Context, helper js.Value) (js.Value, error) {
-	if _, err := call(func() js.Value { return helper.Invoke(t.raw, t.cb) }); err != nil {
-		return js.Undefined(), err
-	}
-	return t.await(ctx)
-}
-
 // issueJSON runs a helper whose result is a JSON string and decodes it into out.
 func (t *txn) issueJSON(ctx context.Context, out any, helper, target js.Value, a argStruct) error {
 	v, err := t.issue(ctx, helper, target, a)

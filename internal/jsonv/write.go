@@ -15,9 +15,6 @@ const hexDigits = "0123456789abcdef"
 // control characters, <, > and & (HTML-safe), U+2028 and U+2029; invalid UTF-8 becomes U+FFFD.
 func AppendString(b []byte, s string) []byte { return appendString(b, s, true) }
 
-// AppendStringNoHTML is AppendString without escaping <, > and & (json.Encoder.SetEscapeHTML(false)).
-func AppendStringNoHTML(b []byte, s string) []byte { return appendString(b, s, false) }
-
 func appendString(b []byte, s string, html bool) []byte {
 	b = append(b, '"')
 	start := 0

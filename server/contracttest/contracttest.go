@@ -72,13 +72,6 @@ const (
 	Better
 )
 
-func (t Tier) String() string {
-	if t == Needed {
-		return "needed"
-	}
-	return "better"
-}
-
 // Check is one named check of the suite.
 type Check struct {
 	Name string
