@@ -14,7 +14,8 @@
 //   make wasm && cp js/sync.wasm bench/dist/a.wasm   # before (make wasm's flags and wasm-opt)
 //   make wasm && cp js/sync.wasm bench/dist/b.wasm   # after
 //   node bench/ab.mjs [noop|putOne|putMany|push|pull|incr] [--disk] [--shape large]
-// AB_N=<count> changes the number of samples a side (at most 2,000).
+// AB_N=<count> changes the number of samples a side (at most 2,000). AB_LATENCY=<ms> adds that
+// latency to every request (Chromium's network emulation), as a real network would.
 // push --shape large: pushes of 1,000 large records (5.1–5.6 KB of nested, non-ASCII JSON).
 // pull: an initial pull of 20,000 records (--shape large: 5,000 large ones) into a fresh
 // database per run, 6 runs per side, alternating. incr: 1,000 of them (--shape large: 500) changed
@@ -41,6 +42,11 @@ const opts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no
 const browser = disk ? await chromium.launchPersistentContext(profile, opts) : await chromium.launch(opts);
 try {
   const page = await browser.newPage();
+  if (process.env.AB_LATENCY) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: Number(process.env.AB_LATENCY), downloadThroughput: -1, uploadThroughput: -1 });
+  }
   await page.goto(`${server.origin}/bench/page/index.html`);
   const r = await page.evaluate(async ([baseUrl, scenario, mods, count, shape, pullN]) => {
     const kinds = scenario === 'incr' ? ['pl'] : ['k1', 'k2', 'k3', 'k4', 'k5'];

@@ -60,7 +60,7 @@ func (e *Engine) startPrefetch(ctx context.Context, kinds []string) *prefetch {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			pf.ch <- e.sendPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize})
+			pf.ch <- e.sendPage(ctx, kind, PullRequest{After: cur, Limit: e.cfg.PageSize}, nil)
 		}()
 	}
 	return p

@@ -97,7 +97,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 	req := PullRequest{After: cur, Limit: e.cfg.PageSize}
 	first, ok := st.prefetch.take(kind, cur, st.prefetchUsable(kind))
 	if !ok {
-		first = e.sendPage(ctx, kind, req)
+		first = e.sendPage(ctx, kind, req, nil)
 	}
 	// started is the page applied last: one started (PageStarter) may still be committing
 	// while the next is read and started; it is finished (waited, counted, reported) after
@@ -151,7 +151,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		next := PullRequest{After: cp.next, PageToken: token, Limit: e.cfg.PageSize}
 		if token != "" && !e.cfg.Serial {
 			ahead = make(chan sent, 1)
-			go func(ch chan<- sent) { ch <- e.sendPage(ctx, kind, next) }(ahead)
+			e.sendAhead(ctx, kind, next, ahead)
 		}
 		pipelined := e.pipelines(cp)
 		if !pipelined {
@@ -184,7 +184,7 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 		if ahead != nil {
 			answer, ahead = <-ahead, nil
 		} else {
-			answer = e.sendPage(ctx, kind, req)
+			answer = e.sendPage(ctx, kind, req, nil)
 		}
 		page, err = e.readPage(kind, answer)
 	}
@@ -207,12 +207,39 @@ func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor,
 	return cur, nil
 }
 
-// sendPage sends one page request, with retries, and waits for its answer.
-func (e *Engine) sendPage(ctx context.Context, kind string, req PullRequest) sent {
+// sendAhead sends the next page's request from a goroutine of its own, its answer to ch, and
+// returns once the request has left (PullSender's left) or its send ended. In the browser the
+// program's goroutines run only while it holds the page's thread, and applying a page holds it
+// in one helper call for the page's puts (~35 ms for 500 small records); the request's token
+// call first awaits the app's async provider. Without the wait the request left only after
+// those puts: each page waited for the server's round trip after its writes, not during them
+// (20–23% of an initial pull with 40 ms of latency added, bench/where-the-time-goes.md
+// "Session 22").
+func (e *Engine) sendAhead(ctx context.Context, kind string, req PullRequest, ch chan<- sent) {
+	left := make(chan struct{}, 1)
+	mark := func() {
+		select {
+		case left <- struct{}{}: // the first mark; the wait takes it
+		default:
+		}
+	}
+	go func() {
+		ch <- e.sendPage(ctx, kind, req, mark) // ends on ctx's end too
+		mark()
+	}()
+	// Unbounded. In wasm this is never later than before: the request's token call began only
+	// once the page's writes were issued, so a slow token provider held the page as long. With
+	// threads (the host) it may hold the page up to the provider's time.
+	<-left
+}
+
+// sendPage sends one page request, with retries, and waits for its answer. left (may be nil)
+// is PullSender's, given to each attempt.
+func (e *Engine) sendPage(ctx context.Context, kind string, req PullRequest, left func()) sent {
 	var answer SentPull
 	err := e.withRetry(ctx, func() error {
 		var perr error
-		answer, perr = e.sendPull(ctx, kind, req)
+		answer, perr = e.sendPull(ctx, kind, req, left)
 		e.noteReachable(perr)
 		return perr
 	})
@@ -225,10 +252,14 @@ func (e *Engine) sendPage(ctx context.Context, kind string, req PullRequest) sen
 	return sent{answer: answer}
 }
 
-// sendPull is the transport's SendPull, or its Pull for one that cannot send ahead.
-func (e *Engine) sendPull(ctx context.Context, kind string, req PullRequest) (SentPull, error) {
+// sendPull is the transport's SendPull, or its Pull for one that cannot send ahead (whose
+// request is taken to leave at once).
+func (e *Engine) sendPull(ctx context.Context, kind string, req PullRequest, left func()) (SentPull, error) {
 	if s, ok := e.cfg.Transport.(PullSender); ok {
-		return s.SendPull(ctx, kind, req)
+		return s.SendPull(ctx, kind, req, left)
+	}
+	if left != nil {
+		left()
 	}
 	page, err := e.cfg.Transport.Pull(ctx, kind, req)
 	return pulled(page), err

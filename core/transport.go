@@ -107,8 +107,11 @@ type Transport interface {
 // then has one page in that memory at a time, not two. Pull is SendPull followed by Read.
 type PullSender interface {
 	// SendPull sends Pull's request and waits for the answer; its errors are the request's
-	// (network, timeout, auth, an error status), as Pull's.
-	SendPull(ctx context.Context, kind string, req PullRequest) (SentPull, error)
+	// (network, timeout, auth, an error status), as Pull's. left, when not nil, is called once
+	// the request has left, before its answer is awaited: the engine applies the page before
+	// it only after that (or after SendPull returned), so that the request's way to the
+	// server and back overlaps the page's writes (docs/DESIGN.md "Pull").
+	SendPull(ctx context.Context, kind string, req PullRequest, left func()) (SentPull, error)
 }
 
 // SentPull is a page request's answer, arrived but not read yet.

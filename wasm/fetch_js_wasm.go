@@ -85,8 +85,12 @@ func (d fetchDoer) Do(ctx context.Context, req *rest.Request) (resp *rest.Respon
 		body = d.uint8Array.New(len(req.Body))
 		js.CopyBytesToJS(body, req.Body)
 	}
-	res, err := await(ctx, d.helper.Call("fetch", req.URL, d.init(req), body, ac.Get("signal"), d.maxBody),
-		core.CodeNetwork, op+" "+req.Method+" "+req.URL)
+	// fetch.js's fetch calls the browser's fetch() before its first await: the request has left.
+	p := d.helper.Call("fetch", req.URL, d.init(req), body, ac.Get("signal"), d.maxBody)
+	if req.Left != nil {
+		req.Left()
+	}
+	res, err := await(ctx, p, core.CodeNetwork, op+" "+req.Method+" "+req.URL)
 	if err != nil {
 		ac.Call("abort") // stop the download
 		return nil, ctxOr(ctx, err)

@@ -119,6 +119,30 @@ func TestFetchDoerReadsTheBodyWhole(t *testing.T) {
 	assert.Equal(t, `{"items":[{"id":"a"}]}`, string(resp.Held()))
 }
 
+// The Doer says when the request has left (rest.Request.Left): once fetch() was called, and once.
+// The engine waits for it before applying the page before that request (core.PullSender).
+func TestFetchDoerSaysWhenTheRequestLeft(t *testing.T) {
+	stubFetch(t, chunks(`{"items":[]}`))
+	g := js.Global()
+	stub := g.Get("fetch")
+	calls := 0
+	counting := js.FuncOf(func(this js.Value, args []js.Value) any {
+		calls++
+		return stub.Call("apply", this, js.ValueOf([]any{args[0], args[1]}))
+	})
+	g.Set("fetch", counting)
+	t.Cleanup(func() {
+		g.Set("fetch", stub)
+		counting.Release()
+	})
+	var atLeft []int
+	resp, err := testDoer(t).Do(context.Background(), &rest.Request{Method: "GET", URL: "http://127.0.0.1:1/note",
+		Left: func() { atLeft = append(atLeft, calls) }})
+	require.NoError(t, err)
+	assert.Equal(t, `{"items":[]}`, string(resp.Body))
+	assert.Equal(t, []int{1}, atLeft, "called once, after fetch()")
+}
+
 // A Content-Length over the cap is refused before the body is read.
 func TestFetchDoerRefusesAnAnnouncedBodyOverTheCap(t *testing.T) {
 	pulls := stubFetch(t, chunks("x", "y"), "Content-Length", "1000")

@@ -18,6 +18,10 @@ type Request struct {
 	// a pull page fetched ahead of its turn costs none there (docs/DESIGN.md "Pull"). A Doer
 	// may set Body instead, as without Hold.
 	Hold bool
+	// Left, when not nil, is called by the Doer once the request has left, before it waits for
+	// the answer (core.PullSender's left): the browser's fetch Doer once fetch() is called,
+	// net/http's just before it sends.
+	Left func()
 }
 
 // Response is one HTTP response, whatever its status.

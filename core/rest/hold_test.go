@@ -36,8 +36,10 @@ func TestSendPullLeavesTheBodyUntilRead(t *testing.T) {
 	c := newCanned(t, reply(200, `{"items":[{"id":"a","updatedAt":"2026-01-01T00:00:00Z","n":1}],"nextPageToken":"t2"}`))
 	d := &holdingDoer{}
 	tr := newTransport(t, c.srv.URL, func(cfg *rest.Config) { d.Doer = cfg.Doer; cfg.Doer = d })
-	sent, err := tr.SendPull(ctx(t), "note", core.PullRequest{Limit: 10})
+	var left atomic.Int32
+	sent, err := tr.SendPull(ctx(t), "note", core.PullRequest{Limit: 10}, func() { left.Add(1) })
 	require.NoError(t, err)
+	assert.Equal(t, int32(1), left.Load(), "the Doer said once that the request had left")
 	assert.Equal(t, int32(1), d.held.Load(), "the pull asked for its body to be held")
 	assert.Zero(t, d.taken.Load(), "not taken before Read")
 	page, err := sent.Read()

@@ -36,7 +36,7 @@ func (t *Transport) pullURL(kind string, req core.PullRequest) string {
 
 // Pull fetches one page of kind's changes (GET /{kind}).
 func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest) (core.PullPage, error) {
-	answer, err := t.SendPull(ctx, kind, req)
+	answer, err := t.SendPull(ctx, kind, req, nil)
 	if err != nil {
 		return core.PullPage{}, err
 	}
@@ -47,9 +47,9 @@ func (t *Transport) Pull(ctx context.Context, kind string, req core.PullRequest)
 // the program's memory until Read (Request.Hold). A body the Doer did not hold is parsed here
 // at once: the engine sends a page's request while it applies the page before (core.PullSender),
 // so the parsing overlaps that page's transaction instead of following it.
-func (t *Transport) SendPull(ctx context.Context, kind string, req core.PullRequest) (core.SentPull, error) {
+func (t *Transport) SendPull(ctx context.Context, kind string, req core.PullRequest, left func()) (core.SentPull, error) {
 	op := "pull " + kind
-	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.pullURL(kind, req), Hold: true}, true)
+	resp, err := t.call(ctx, op, &Request{Method: "GET", URL: t.pullURL(kind, req), Hold: true, Left: left}, true)
 	if err != nil {
 		return nil, err
 	}

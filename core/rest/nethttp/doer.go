@@ -48,6 +48,9 @@ func (d *Doer) Do(ctx context.Context, req *rest.Request) (*rest.Response, error
 	for k, v := range req.Header {
 		hr.Header.Set(k, v)
 	}
+	if req.Left != nil {
+		req.Left() // nothing more happens here before it leaves
+	}
 	resp, err := d.client.Do(hr)
 	if err != nil {
 		return nil, err
