@@ -213,7 +213,7 @@ func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor,
 // in one helper call for the page's puts (~35 ms for 500 small records); the request's token
 // call first awaits the app's async provider. Without the wait the request left only after
 // those puts: each page waited for the server's round trip after its writes, not during them
-// (20–23% of an initial pull with 40 ms of latency added, bench/where-the-time-goes.md
+// (21–22% of an initial pull with 40 ms of latency added, bench/where-the-time-goes.md
 // "Session 22").
 func (e *Engine) sendAhead(ctx context.Context, kind string, req PullRequest, ch chan<- sent) {
 	left := make(chan struct{}, 1)
