@@ -22,6 +22,9 @@ type sendingTransport struct {
 	*simserver.Server
 	log     *stepLog
 	badRead int // the Read of this page (1-based) fails; 0: none
+	// failLater: every request after the first page's fails before it leaves (left is not
+	// called), as one does whose token provider times out.
+	failLater bool
 }
 
 // stepLog records the order of sends, reads and page applications.
@@ -55,6 +58,9 @@ func (l *stepLog) count(prefix string) int {
 func (s *sendingTransport) SendPull(ctx context.Context, kind string, req core.PullRequest, left func()) (core.SentPull, error) {
 	n := s.log.count("send") + 1
 	s.log.add("send" + strconv.Itoa(n))
+	if s.failLater && req.After != (core.Cursor{}) {
+		return nil, core.Errorf(core.CodeTimeout, "pull "+kind, "the token provider took too long")
+	}
 	if left != nil {
 		time.Sleep(10 * time.Millisecond) // as a browser's request waits for the app's token
 		s.log.add("left" + strconv.Itoa(n))
@@ -99,10 +105,17 @@ func (s *loggingStore) ApplyPage(ctx context.Context, kind string, items []core.
 
 func newSendingClient(t *testing.T, srv *simserver.Server, serial bool, badRead int) (*core.Engine, *stepLog) {
 	t.Helper()
+	return newSendingClientOver(t, &sendingTransport{Server: srv, badRead: badRead}, serial)
+}
+
+// newSendingClientOver is newSendingClient over tr, which it gives the log.
+func newSendingClientOver(t *testing.T, tr *sendingTransport, serial bool) (*core.Engine, *stepLog) {
+	t.Helper()
 	log := &stepLog{}
+	tr.log = log
 	st := &loggingStore{Store: memstore.New(), log: log}
 	eng, err := core.New(core.Config{
-		Store: st, Transport: &sendingTransport{Server: srv, log: log, badRead: badRead}, Kinds: testKinds,
+		Store: st, Transport: tr, Kinds: testKinds,
 		PageSize: 3, Serial: serial, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	})
 	require.NoError(t, err)
@@ -160,6 +173,24 @@ func TestPullAnswerThatCannotBeRead(t *testing.T) {
 	require.True(t, errors.As(err, &ce))
 	assert.Equal(t, core.CodeProtocol, ce.Code)
 	assert.Equal(t, 1, log.count("applied"), "page 2 was not applied")
+	cur, err := eng.Cursors(ctx(t))
+	require.NoError(t, err)
+	third, _ := srv.Record("note", "n2")
+	assert.Equal(t, core.Cursor{UpdatedAt: third.UpdatedAt, ID: "n2"}, cur["note"])
+}
+
+// A next page whose request never leaves (every attempt fails before it does) does not hold the
+// pull: the page before is applied once the send has ended, and the pull ends with the send's
+// error, the cursor at that page's last item.
+func TestPullAheadThatNeverLeaves(t *testing.T) {
+	srv := serverWithNotes(t, 7)
+	eng, log := newSendingClientOver(t, &sendingTransport{Server: srv, failLater: true}, false)
+	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
+	require.Error(t, err)
+	assert.Equal(t, core.CodeTimeout, core.CodeOf(err))
+	assert.Equal(t, 1, log.count("applied"), "page 1 applied, nothing after it")
+	assert.Zero(t, log.count("left"), "no request after the first left")
+	assert.Greater(t, log.count("send"), 2, "the failing send was tried again")
 	cur, err := eng.Cursors(ctx(t))
 	require.NoError(t, err)
 	third, _ := srv.Record("note", "n2")
