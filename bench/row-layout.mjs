@@ -80,6 +80,7 @@ try {
     const stores = (layout) => (layout === 'split' ? ['records', 'pend'] : ['records']);
     const done = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onerror = () => rej(tx.error); });
     const cases = {};
+    const note = (what, layout, ms) => (((cases[what] ??= {})[layout] ??= []).push(ms));
     for (let run = 0; run < runs; run++) {
       for (const layout of layouts) {
         for (const pending of [true, false]) {
@@ -93,8 +94,7 @@ try {
             tx.commit();
             await done(tx);
           }
-          (cases[`${what}, batches of 500`] ??= {})[layout] ??= [];
-          cases[`${what}, batches of 500`][layout].push(performance.now() - t0);
+          note(`${what}, batches of 500`, layout, performance.now() - t0);
           db.close();
           if (!pending) continue;
           // One record per awaited transaction.
@@ -106,8 +106,7 @@ try {
             tx.commit();
             await done(tx);
           }
-          (cases[`local write, one per transaction (${n / 10})`] ??= {})[layout] ??= [];
-          cases[`local write, one per transaction (${n / 10})`][layout].push(performance.now() - t0);
+          note(`local write, one per transaction (${n / 10})`, layout, performance.now() - t0);
           db.close();
         }
       }

@@ -103,13 +103,8 @@ func (s *loggingStore) ApplyPage(ctx context.Context, kind string, items []core.
 	return s.Store.ApplyPage(ctx, kind, items, next)
 }
 
-func newSendingClient(t *testing.T, srv *simserver.Server, serial bool, badRead int) (*core.Engine, *stepLog) {
-	t.Helper()
-	return newSendingClientOver(t, &sendingTransport{Server: srv, badRead: badRead}, serial)
-}
-
-// newSendingClientOver is newSendingClient over tr, which it gives the log.
-func newSendingClientOver(t *testing.T, tr *sendingTransport, serial bool) (*core.Engine, *stepLog) {
+// newSendingClient is an engine over tr, which it gives the log, and a loggingStore.
+func newSendingClient(t *testing.T, tr *sendingTransport, serial bool) (*core.Engine, *stepLog) {
 	t.Helper()
 	log := &stepLog{}
 	tr.log = log
@@ -135,7 +130,7 @@ func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
 	for _, serial := range []bool{false, true} {
 		t.Run("serial="+strconv.FormatBool(serial), func(t *testing.T) {
 			srv := serverWithNotes(t, 7)
-			eng, log := newSendingClient(t, srv, serial, 0)
+			eng, log := newSendingClient(t, &sendingTransport{Server: srv}, serial)
 			stats, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 			require.NoError(t, err)
 			assert.Equal(t, 7, stats.Pulled)
@@ -166,7 +161,7 @@ func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
 // applied, the cursor stays at the last of them.
 func TestPullAnswerThatCannotBeRead(t *testing.T) {
 	srv := serverWithNotes(t, 7)
-	eng, log := newSendingClient(t, srv, false, 2)
+	eng, log := newSendingClient(t, &sendingTransport{Server: srv, badRead: 2}, false)
 	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 	require.Error(t, err)
 	var ce *core.Error
@@ -184,7 +179,7 @@ func TestPullAnswerThatCannotBeRead(t *testing.T) {
 // error, the cursor at that page's last item.
 func TestPullAheadThatNeverLeaves(t *testing.T) {
 	srv := serverWithNotes(t, 7)
-	eng, log := newSendingClientOver(t, &sendingTransport{Server: srv, failLater: true}, false)
+	eng, log := newSendingClient(t, &sendingTransport{Server: srv, failLater: true}, false)
 	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 	require.Error(t, err)
 	assert.Equal(t, core.CodeTimeout, core.CodeOf(err))

@@ -3,7 +3,6 @@
 package idbstore
 
 import (
-	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -165,10 +164,7 @@ func TestMeasureApplyAndList(t *testing.T) {
 	}
 	const nPages, perPage = 100, 500
 	s := openFresh(t)
-	// Three sides write 50,000 records each, then read them twice: ~30 s here, over a minute
-	// on a loaded machine (63 s once), past testCtx's bound. A bound of its own, as TestMeasureQueries.
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+	ctx := measureCtx(t)
 	size := 0
 	for _, r := range page("note", "r", 0, perPage) {
 		size += len(r.Data)

@@ -3,7 +3,6 @@
 package idbstore
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,9 +51,7 @@ func TestMeasureQueries(t *testing.T) {
 		t.Skip("measurement")
 	}
 	const n, rounds = 100_000, 9
-	// Loading 100,000 records takes most of a minute on a loaded machine: a bound of its own.
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+	ctx := measureCtx(t)
 	s := openFreshWith(t, Options{Indexes: map[string][]core.IndexSpec{"note": {{"mood"}, {"date"}}}})
 	for from := 0; from < n; from += 1000 {
 		recs := make([]core.Record, 1000)
