@@ -18,14 +18,14 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FULL = {
   reps: 3, incrementalReps: 9, main: 100_000, otherSizes: [10_000, 300_000], incremental: 1_000, writes: 10_000,
   putManyBatch: 500, push: 10_000, noopKinds: 5, noopRecords: 20, noopReps: 31, openReps: 5,
-  pageSize: 500, pushBatchSize: 100,
+  pageSize: 500, pushBatchSize: 100, latencyMs: 40, latencyReps: 3,
   queryRecords: 100_000, queryGroups: 1000, queryReps: 5, querySamples: 15, queryBatch: 10, fillBatch: 5000, watchRecords: 10_000, watchPuts: 200, watchReps: 11,
 };
 
 export const SMOKE = {
   reps: 1, incrementalReps: 1, main: 200, otherSizes: [100, 300], incremental: 20, writes: 30,
   putManyBatch: 10, push: 30, noopKinds: 5, noopRecords: 3, noopReps: 1, openReps: 1,
-  pageSize: 50, pushBatchSize: 10,
+  pageSize: 50, pushBatchSize: 10, latencyMs: 40, latencyReps: 1,
   queryRecords: 300, queryGroups: 3, queryReps: 1, querySamples: 1, queryBatch: 2, fillBatch: 100, watchRecords: 100, watchPuts: 10, watchReps: 1,
 };
 
@@ -179,6 +179,30 @@ export async function runBench(opts = {}) {
     for (const side of run('pull') ? sides : []) {
       res.digests[`incrementalPull/${side}`] = await call('digest', side, `${side}-${last}`, main);
       await call('destroy', side, `${side}-${last}`);
+    }
+
+    // 2b. Initial pull over a network: the first other size's records (seeded above) pulled with
+    // Chromium adding p.latencyMs to every request (the DevTools protocol's network emulation),
+    // in a page of its own, into a fresh store per run. Loopback answers in a few ms, where a
+    // real network takes tens: this row shows what overlapping requests with the writes is worth.
+    const latN = p.otherSizes[0];
+    if (run('pull') && latN !== undefined && p.latencyMs > 0) {
+      const latPage = await newPage();
+      const cdp = await latPage.context().newCDPSession(latPage);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: p.latencyMs, downloadThroughput: -1, uploadThroughput: -1 });
+      const callLat = (fn, ...args) => latPage.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+      for (let r = 0; r < p.latencyReps; r++) {
+        for (const side of rotate(sides, r)) {
+          const name = `${side}-latency-${r}`;
+          await callLat('open', side, name, [kindOf(latN)]);
+          const { ms, result } = await callLat('pull', side, name, kindOf(latN));
+          record('latencyPull', side, ms);
+          expectCount(`pull over latency ${side}`, result, latN);
+          await callLat('destroy', side, name);
+        }
+      }
+      await latPage.close();
     }
 
     // 3 and 4. Local writes, one by one and in batches, each repetition into a fresh store.

@@ -142,6 +142,12 @@ export function renderReport({ res, machine, size, goBench, commands, commit }) 
     ['firstVisitOpen', 'open() to ready on a first visit (a new browser context: nothing cached, a new database; sync.wasm served as brotli; includes importing the side\'s code)'],
   ];
   for (const [key, title] of sections) out.push(`## ${title}`, '', timeTable(res, key, sides), '');
+  if (res.scenarios.latencyPull) {
+    const n = p.otherSizes[0].toLocaleString('en-US');
+    out.push(`## Initial pull of ${n} records with ${p.latencyMs} ms of latency on every request (no target)`, '',
+      `Chromium's network emulation adds ${p.latencyMs} ms to each request, as a real network would; every run pulls into a fresh store. offsync asks for the next page while it writes the one before (docs/DESIGN.md "Pull"), and RxDB while its writes queue behind its fetches; the raw side asks once the page is written, so each of its pages waits a round trip more. The rows above are over loopback, where the server answers in a few ms.`, '',
+      timeTable(res, 'latencyPull', sides), '');
+  }
   if (res.scenarios.queryEq) {
     const n = (x) => x.toLocaleString('en-US');
     out.push(`## Queries over ${n(p.queryRecords)} records (indexes on grp and n on every side)`, '',

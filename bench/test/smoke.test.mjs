@@ -7,7 +7,7 @@ import { chartRows, renderChart } from '../chart.mjs';
 import { renderReport } from '../report.mjs';
 import { renderLargeSection } from '../report-large.mjs';
 
-const SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push', 'noopSync', 'open', 'firstVisitOpen'];
+const SCENARIOS = ['initialPull', 'incrementalPull', 'latencyPull', 'putOne', 'putMany', 'push', 'noopSync', 'open', 'firstVisitOpen'];
 const LARGE_SCENARIOS = ['initialPull', 'incrementalPull', 'putOne', 'putMany', 'push'];
 
 test('bench harness runs every scenario on every side with equal data', { timeout: 90_000 }, async () => {
@@ -46,6 +46,10 @@ test('bench harness runs every scenario on every side with equal data', { timeou
   }
   for (const sc of Object.keys(WATCH_SCENARIOS)) assert.ok(res.scenarios[sc]?.values.offsync?.length === SMOKE.queryReps, `${sc} timed`);
   assert.ok(res.scenarios.watchKind.extra.offsync.every((e) => e.calls > 0), 'the whole-kind watch was called during the puts');
+  // The pull over latency waits for it: raw's pages come one after another, at least two of
+  // them for its records, each request held SMOKE.latencyMs.
+  assert.ok(res.scenarios.latencyPull.values.raw[0] >= 2 * SMOKE.latencyMs, `raw's pull over latency: ${res.scenarios.latencyPull.values.raw[0]} ms`);
+  assert.match(md, /## Initial pull of [\d,]+ records with \d+ ms of latency on every request/);
   for (const phase of ['initialPull', 'incrementalPull']) {
     const raw = res.digests[`${phase}/raw`];
     assert.equal(raw.count, SMOKE.main, `${phase}: raw count`);
