@@ -208,10 +208,10 @@ func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor,
 }
 
 // sendAhead sends the next page's request from a goroutine of its own, its answer to ch, and
-// returns once the request has left (PullSender's left) or its send ended. In the browser the
-// program's goroutines run only while it holds the page's thread, and applying a page holds it
-// in one helper call for the page's puts (~35 ms for 500 small records); the request's token
-// call first awaits the app's async provider. Without the wait the request left only after
+// returns once the request has left (PullSender's left) or its first try ended (sendPage). In
+// the browser the program's goroutines run only while it holds the page's thread, and applying
+// a page holds it in one helper call for the page's puts (~35 ms for 500 small records); the
+// request's token call first awaits the app's async provider. Without the wait the request left only after
 // those puts: each page waited for the server's round trip after its writes, not during them
 // (21–22% of an initial pull with 40 ms of latency added, bench/where-the-time-goes.md
 // "Session 22").
@@ -223,23 +223,26 @@ func (e *Engine) sendAhead(ctx context.Context, kind string, req PullRequest, ch
 		default:
 		}
 	}
-	go func() {
-		ch <- e.sendPage(ctx, kind, req, mark) // ends on ctx's end too
-		mark()
-	}()
-	// Unbounded. In wasm this is never later than before: the request's token call began only
-	// once the page's writes were issued, so a slow token provider held the page as long. With
-	// threads (the host) it may hold the page up to the provider's time.
+	go func() { ch <- e.sendPage(ctx, kind, req, mark) }() // ends on ctx's end too
+	// As long as the first try takes to leave or fail (the transport's request timeout bounds
+	// its token call). In wasm this is never later than before: the request's token call began
+	// only once the page's writes were issued, so a slow token provider held the page as long.
+	// With threads (the host) it may hold the page up to the provider's time.
 	<-left
 }
 
 // sendPage sends one page request, with retries, and waits for its answer. left (may be nil)
-// is PullSender's, given to each attempt.
+// is PullSender's, given to each attempt, and called once an attempt ends whether or not its
+// request left: a try that failed first (its token provider's error) must not hold the page
+// before through the retries' backoff.
 func (e *Engine) sendPage(ctx context.Context, kind string, req PullRequest, left func()) sent {
 	var answer SentPull
 	err := e.withRetry(ctx, func() error {
 		var perr error
 		answer, perr = e.sendPull(ctx, kind, req, left)
+		if left != nil {
+			left()
+		}
 		e.noteReachable(perr)
 		return perr
 	})

@@ -103,15 +103,19 @@ func (s *loggingStore) ApplyPage(ctx context.Context, kind string, items []core.
 	return s.Store.ApplyPage(ctx, kind, items, next)
 }
 
-// newSendingClient is an engine over tr, which it gives the log, and a loggingStore.
-func newSendingClient(t *testing.T, tr *sendingTransport, serial bool) (*core.Engine, *stepLog) {
+// newSendingClient is an engine over tr, which it gives the log, and a loggingStore. sleep is
+// the engine's backoff (nil: none).
+func newSendingClient(t *testing.T, tr *sendingTransport, serial bool, sleep func(context.Context, time.Duration) error) (*core.Engine, *stepLog) {
 	t.Helper()
 	log := &stepLog{}
 	tr.log = log
 	st := &loggingStore{Store: memstore.New(), log: log}
+	if sleep == nil {
+		sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	}
 	eng, err := core.New(core.Config{
 		Store: st, Transport: tr, Kinds: testKinds,
-		PageSize: 3, Serial: serial, Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+		PageSize: 3, Serial: serial, Sleep: sleep,
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -130,7 +134,7 @@ func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
 	for _, serial := range []bool{false, true} {
 		t.Run("serial="+strconv.FormatBool(serial), func(t *testing.T) {
 			srv := serverWithNotes(t, 7)
-			eng, log := newSendingClient(t, &sendingTransport{Server: srv}, serial)
+			eng, log := newSendingClient(t, &sendingTransport{Server: srv}, serial, nil)
 			stats, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 			require.NoError(t, err)
 			assert.Equal(t, 7, stats.Pulled)
@@ -161,7 +165,7 @@ func TestPullReadsTheNextAnswerOnlyAfterApplying(t *testing.T) {
 // applied, the cursor stays at the last of them.
 func TestPullAnswerThatCannotBeRead(t *testing.T) {
 	srv := serverWithNotes(t, 7)
-	eng, log := newSendingClient(t, &sendingTransport{Server: srv, badRead: 2}, false)
+	eng, log := newSendingClient(t, &sendingTransport{Server: srv, badRead: 2}, false, nil)
 	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 	require.Error(t, err)
 	var ce *core.Error
@@ -179,7 +183,7 @@ func TestPullAnswerThatCannotBeRead(t *testing.T) {
 // error, the cursor at that page's last item.
 func TestPullAheadThatNeverLeaves(t *testing.T) {
 	srv := serverWithNotes(t, 7)
-	eng, log := newSendingClient(t, &sendingTransport{Server: srv, failLater: true}, false)
+	eng, log := newSendingClient(t, &sendingTransport{Server: srv, failLater: true}, false, nil)
 	_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
 	require.Error(t, err)
 	assert.Equal(t, core.CodeTimeout, core.CodeOf(err))
@@ -190,6 +194,46 @@ func TestPullAheadThatNeverLeaves(t *testing.T) {
 	require.NoError(t, err)
 	third, _ := srv.Record("note", "n2")
 	assert.Equal(t, core.Cursor{UpdatedAt: third.UpdatedAt, ID: "n2"}, cur["note"])
+}
+
+// A next request whose first try ends before it leaves (its token provider failed) does not
+// hold the page before through its retries' backoff: that page is applied while the retry
+// waits, as it was before pulls waited for requests to leave.
+func TestPullAheadRetryingDoesNotHoldThePageBefore(t *testing.T) {
+	srv := serverWithNotes(t, 7)
+	sleeping, release := make(chan struct{}, 1), make(chan struct{})
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		select {
+		case sleeping <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+			return ctx.Err()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	eng, log := newSendingClient(t, &sendingTransport{Server: srv, failLater: true}, false, sleep)
+	done := make(chan error, 1)
+	go func() {
+		_, err := eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
+		done <- err
+	}()
+	select {
+	case <-sleeping:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the failed send never backed off")
+	}
+	assert.Eventually(t, func() bool { return log.count("applied") == 1 }, 5*time.Second, 5*time.Millisecond,
+		"page 1 applied while the next page's retry waits: %v", log.all())
+	close(release)
+	select {
+	case err := <-done:
+		assert.Equal(t, core.CodeTimeout, core.CodeOf(err))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sync did not end")
+	}
 }
 
 // serverWithNotes is a server holding n notes, n0 to n<n-1>.
