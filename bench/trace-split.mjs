@@ -1,10 +1,10 @@
 // Where an initial pull's (or a push's) time goes by Chromium's own trace events, offsync
-// against raw (one page each, in turn): per thread that was busy 100 ms or more (the renderer's main thread,
-// IndexedDB's backend in the browser process, ...), the self time of its top trace events. The
-// CPU profiler (bench/profile.mjs) sees JavaScript and wasm; this sees what Blink and the
-// backend do around them, e.g. a put's value deserialized again to read its keys
-// (SerializedScriptValueFactory::deserialize). Machine noise moves every figure: compare sides
-// over several runs.
+// against raw (one page each, in turn): per thread that was busy 100 ms or more (the
+// renderer's main thread, IndexedDB's backend in the browser process, ...), the self time of
+// its top trace events. The CPU profiler (bench/profile.mjs) sees JavaScript and wasm; this
+// sees what Blink and the backend do around them, e.g. a put's value deserialized again to
+// read its keys (SerializedScriptValueFactory::deserialize). Machine noise moves every figure:
+// compare sides over several runs.
 //
 //   make wasm server && node bench/trace-split.mjs [N, default 20000]
 //   node bench/trace-split.mjs push [N, default 10000]: a push of N small records written
@@ -34,7 +34,11 @@ try {
     // A push's records are new on the server: each side pushes a kind of its own.
     const kind = push ? `tr${side}` : 'tr';
     await call('open', side, `tr-${side}`, [kind]);
-    if (push) await call('write', side, 'putMany', `tr-${side}`, kind, kind, n, 500);
+    if (push) {
+      await call('write', side, 'putMany', `tr-${side}`, kind, kind, n, 500);
+      // offsync's sync would pull back what it pushed, inside the trace (profile.mjs --push-only).
+      await page.evaluate(() => { globalThis.benchPushOnly = true; });
+    }
     const cdp = await page.context().newCDPSession(page);
     const events = [];
     cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
