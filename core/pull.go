@@ -211,10 +211,10 @@ func (e *Engine) cursor(ctx context.Context, st *runState, kind string) (Cursor,
 // returns once the request has left (PullSender's left) or its first try ended (sendPage). In
 // the browser the program's goroutines run only while it holds the page's thread, and applying
 // a page holds it in one helper call for the page's puts (~35 ms for 500 small records); the
-// request's token call first awaits the app's async provider. Without the wait the request left only after
-// those puts: each page waited for the server's round trip after its writes, not during them
-// (21–22% of an initial pull with 40 ms of latency added, bench/where-the-time-goes.md
-// "Session 22").
+// request's token call first awaits the app's async provider. Without the wait the request
+// left only after those puts: each page waited for the server's round trip after its writes,
+// not during them (21–22% of an initial pull with 40 ms of latency added,
+// bench/where-the-time-goes.md "Session 22").
 func (e *Engine) sendAhead(ctx context.Context, kind string, req PullRequest, ch chan<- sent) {
 	left := make(chan struct{}, 1)
 	mark := func() {
