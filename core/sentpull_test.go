@@ -172,15 +172,12 @@ func TestPullAnswerThatCannotBeRead(t *testing.T) {
 	require.True(t, errors.As(err, &ce))
 	assert.Equal(t, core.CodeProtocol, ce.Code)
 	assert.Equal(t, 1, log.count("applied"), "page 2 was not applied")
-	cur, err := eng.Cursors(ctx(t))
-	require.NoError(t, err)
-	third, _ := srv.Record("note", "n2")
-	assert.Equal(t, core.Cursor{UpdatedAt: third.UpdatedAt, ID: "n2"}, cur["note"])
+	assertNoteCursorAt(t, eng, srv, "n2")
 }
 
 // A next page whose request never leaves (every attempt fails before it does) does not hold the
-// pull: the page before is applied once the send has ended, and the pull ends with the send's
-// error, the cursor at that page's last item.
+// pull: the page before is applied once the first attempt has ended, and the pull ends with the
+// send's error, the cursor at that page's last item.
 func TestPullAheadThatNeverLeaves(t *testing.T) {
 	srv := serverWithNotes(t, 7)
 	eng, log := newSendingClient(t, &sendingTransport{Server: srv, failLater: true}, false, nil)
@@ -190,10 +187,7 @@ func TestPullAheadThatNeverLeaves(t *testing.T) {
 	assert.Equal(t, 1, log.count("applied"), "page 1 applied, nothing after it")
 	assert.Zero(t, log.count("left"), "no request after the first left")
 	assert.Greater(t, log.count("send"), 2, "the failing send was tried again")
-	cur, err := eng.Cursors(ctx(t))
-	require.NoError(t, err)
-	third, _ := srv.Record("note", "n2")
-	assert.Equal(t, core.Cursor{UpdatedAt: third.UpdatedAt, ID: "n2"}, cur["note"])
+	assertNoteCursorAt(t, eng, srv, "n2")
 }
 
 // A next request whose first try ends before it leaves (its token provider failed) does not
@@ -234,6 +228,15 @@ func TestPullAheadRetryingDoesNotHoldThePageBefore(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the sync did not end")
 	}
+}
+
+// assertNoteCursorAt checks that the note cursor is at the note id as srv holds it.
+func assertNoteCursorAt(t *testing.T, eng *core.Engine, srv *simserver.Server, id string) {
+	t.Helper()
+	cur, err := eng.Cursors(ctx(t))
+	require.NoError(t, err)
+	rec, _ := srv.Record("note", id)
+	assert.Equal(t, core.Cursor{UpdatedAt: rec.UpdatedAt, ID: id}, cur["note"])
 }
 
 // serverWithNotes is a server holding n notes, n0 to n<n-1>.
