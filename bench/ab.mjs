@@ -28,7 +28,7 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './harness.mjs';
+import { ROOT, addLatency } from './harness.mjs';
 import { startServer } from './server.mjs';
 import { writeRecords, range } from './seed.mjs';
 const scenario = process.argv[2] ?? 'noop'; // noop | putOne | putBlocks | putMany (batches of 500) | putManyBlocks | push
@@ -42,11 +42,7 @@ const opts = { executablePath: '/usr/bin/chromium', headless: true, args: ['--no
 const browser = disk ? await chromium.launchPersistentContext(profile, opts) : await chromium.launch(opts);
 try {
   const page = await browser.newPage();
-  if (process.env.AB_LATENCY) {
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: Number(process.env.AB_LATENCY), downloadThroughput: -1, uploadThroughput: -1 });
-  }
+  if (process.env.AB_LATENCY) await addLatency(page, Number(process.env.AB_LATENCY));
   await page.goto(`${server.origin}/bench/page/index.html`);
   const r = await page.evaluate(async ([baseUrl, scenario, mods, count, shape, pullN]) => {
     const kinds = scenario === 'incr' ? ['pl'] : ['k1', 'k2', 'k3', 'k4', 'k5'];

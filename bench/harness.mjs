@@ -137,7 +137,8 @@ export async function runBench(opts = {}) {
     visit = run('open') ? await startVisit({ executablePath: opts.chromium ?? '/usr/bin/chromium', args: CHROMIUM_ARGS,
       origin: server.origin, cfg, sides, kinds: noopKinds }) : null;
     let page = await newPage();
-    const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+    const callOn = (pg, fn, args) => pg.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+    const call = (fn, ...args) => callOn(page, fn, args);
     const record = (scenario, side, value, extra) => {
       const s = (res.scenarios[scenario] ??= { values: {}, extra: {} });
       (s.values[side] ??= []).push(value);
@@ -188,10 +189,8 @@ export async function runBench(opts = {}) {
     const latN = p.otherSizes[0];
     if (run('pull') && latN !== undefined && p.latencyMs > 0) {
       const latPage = await newPage();
-      const cdp = await latPage.context().newCDPSession(latPage);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: p.latencyMs, downloadThroughput: -1, uploadThroughput: -1 });
-      const callLat = (fn, ...args) => latPage.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+      await addLatency(latPage, p.latencyMs);
+      const callLat = (fn, ...args) => callOn(latPage, fn, args);
       for (let r = 0; r < p.latencyReps; r++) {
         for (const side of rotate(sides, r)) {
           const name = `${side}-latency-${r}`;
@@ -331,6 +330,14 @@ export async function runBench(opts = {}) {
   }
   res.seconds = (Date.now() - t0) / 1000;
   return res;
+}
+
+// addLatency has Chromium add ms to every request of page from now on (the DevTools protocol's
+// network emulation), as a real network would.
+export async function addLatency(page, ms) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: ms, downloadThroughput: -1, uploadThroughput: -1 });
 }
 
 export function median(xs) {
