@@ -74,10 +74,13 @@ class Watch {
     this.q = q;
     this.cmp = comparator(q);
     this.cb = cb;
-    // The rows to keep: offset + limit, and slack for a limited window.
+    // The rows to keep: offset + limit, and slack for a limited window. A head past the safe
+    // integers would ask the store for a limit core refuses (over 2^53); it holds the whole
+    // result instead, which the limit would not have cut anyway.
     const need = q.offset + q.limit;
     this.need = need;
-    this.cap = need === Infinity ? Infinity : need + Math.max(1, Math.min(need, MAX_SLACK));
+    const cap = need + Math.max(1, Math.min(need, MAX_SLACK));
+    this.cap = Number.isSafeInteger(cap) ? cap : Infinity;
     // What a (re)load asks the store for: the head from the start, no offset.
     const load = { where: raw?.where, orderBy: raw?.orderBy };
     if (this.cap !== Infinity) load.limit = this.cap;
@@ -193,10 +196,6 @@ function sameRecord(a, b) {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-function live(rec) {
-  return rec && rec.deletedAt == null ? rec : null;
-}
-
 class Feed {
   #kind;
   #source;
@@ -237,7 +236,8 @@ class Feed {
     // A record carried by an event that arrived during a read may be older than what that
     // read saw; it is read again instead.
     const carried = Array.isArray(records) && records.length === ids.length && !this.#reading;
-    for (let i = 0; i < ids.length; i++) this.#pending.set(ids[i], carried ? live(records[i]) : undefined);
+    // A deleted record comes as null; a record's own deletedAt field is data like any other.
+    for (let i = 0; i < ids.length; i++) this.#pending.set(ids[i], carried ? records[i] : undefined);
     this.#schedule();
   }
 
@@ -262,20 +262,22 @@ class Feed {
   async #run() {
     if (this.#running) return;
     this.#running = true;
+    // Watches whose load failed in this run wait for the next change (no retry loop).
+    const failed = new Set();
     try {
       while (!this.#stopped) {
         const whole = this.#whole;
         const pending = this.#pending;
-        const toLoad = [...this.#watches].filter((w) => whole || !w.loaded);
+        const toLoad = [...this.#watches].filter((w) => whole || (!w.loaded && !failed.has(w)));
         if (pending.size === 0 && toLoad.length === 0) break;
         this.#whole = false;
         this.#pending = new Map();
-        const rest = [...this.#watches].filter((w) => !toLoad.includes(w));
+        const rest = [...this.#watches].filter((w) => w.loaded && !toLoad.includes(w));
         if (rest.length > 0 && pending.size > 0) {
           const unknown = [...pending].filter(([, r]) => r === undefined).map(([id]) => id);
           if (unknown.length > 0) {
             const recs = await this.#read(() => this.#source.getMany(this.#kind, unknown));
-            unknown.forEach((id, i) => pending.set(id, live(recs[i])));
+            unknown.forEach((id, i) => pending.set(id, recs[i]));
           }
           for (const w of rest) {
             if (w.stopped) continue;
@@ -284,12 +286,9 @@ class Feed {
             if (!ok) toLoad.push(w);
           }
         }
-        if (toLoad.length > 0) {
-          const results = await this.#read(() => Promise.all(toLoad.map((w) => this.#source.query(this.#kind, w.loadJSON))));
-          toLoad.forEach((w, i) => w.setHead(results[i]));
-        }
+        if (toLoad.length > 0) await this.#load(toLoad, failed);
         for (const w of this.#watches) {
-          const rows = w.stopped ? null : w.rows();
+          const rows = w.stopped || !w.loaded ? null : w.rows();
           if (rows === null) continue;
           try {
             w.cb(rows);
@@ -299,12 +298,29 @@ class Feed {
         }
       }
     } catch (e) {
-      // The watches keep their last result; the next change reloads them.
+      // A shared read failed: the watches keep their last result; the next change reloads them.
       for (const w of this.#watches) w.loaded = false;
       if (!this.#stopped) this.#onError(e);
     } finally {
       this.#running = false;
     }
+  }
+
+  // #load re-reads the heads of watches, each on its own: a watch whose read fails (a storage
+  // error, a query the store refuses) is reported and keeps its last result until the next
+  // change; the others go on.
+  async #load(watches, failed) {
+    const results = await this.#read(() => Promise.allSettled(watches.map((w) => this.#source.query(this.#kind, w.loadJSON))));
+    watches.forEach((w, i) => {
+      const r = results[i];
+      if (r.status === 'fulfilled') {
+        w.setHead(r.value);
+        return;
+      }
+      w.loaded = false;
+      failed.add(w);
+      if (!this.#stopped) this.#onError(r.reason);
+    });
   }
 }
 

@@ -417,11 +417,13 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
   delete(kind: KindOf<S>, id: string): Promise<void>;
   /** undefined when absent or deleted. */
   get<K extends KindOf<S>>(kind: K, id: string): Promise<S[K] | undefined>;
-  /** Live (not deleted) records in id order. */
+  /** Live (not deleted) records in id order (UTF-8 bytes). */
   list<K extends KindOf<S>>(kind: K): Promise<S[K][]>;
   /**
-   * Calls callback with list(kind) now and after every change of kind: local writes, syncs,
-   * other tabs. Calls never overlap; bursts are coalesced. Returns the function that stops it.
+   * Calls callback with query(kind)'s rows (every live record, ids in UTF-16 code unit order)
+   * now and after every change of kind: local writes, syncs, other tabs. That order can differ
+   * from list()'s (UTF-8 byte order) for ids with characters outside the BMP. Calls never
+   * overlap; bursts are coalesced. Returns the function that stops it.
    */
   watch<K extends KindOf<S>>(kind: K, callback: (records: S[K][]) => void): () => void;
   /**

@@ -17,33 +17,60 @@ function isPlainObject(v) {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+// An object of the query (the query, where, an operator object) must reach core as a JSON
+// object: one with a toJSON (a Date becomes a string) does not.
+function isQueryObject(v) {
+  return isPlainObject(v) && typeof v.toJSON !== 'function';
+}
+
 function isScalar(v) {
   return v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
+
+// MAX_PATH_BYTES: core refuses a field path over 256 bytes of UTF-8 (the whole dotted path; a
+// lone surrogate arrives as U+FFFD, 3 bytes, as TextEncoder counts it).
+const MAX_PATH_BYTES = 256;
+const utf8 = new TextEncoder();
+
+// A UTF-16 code unit is at most 3 bytes of UTF-8: most names need no encoding to pass.
+const tooLong = (f) => f.length * 3 > MAX_PATH_BYTES && utf8.encode(f).length > MAX_PATH_BYTES;
 
 function checkField(field, makeInvalid) {
   if (typeof field !== 'string' || field === '' || field.split('.').some((p) => p === '')) {
     throw fail(makeInvalid, `bad field name ${JSON.stringify(field)} (non-empty names, dotted paths allowed)`);
   }
+  if (tooLong(field)) throw fail(makeInvalid, `field name ${JSON.stringify(field)} is over ${MAX_PATH_BYTES} bytes of UTF-8`);
+}
+
+// inList is in's operand as core reads JSON.stringify's text of it: a hole of a sparse array
+// is null (every and some would skip it).
+function inList(field, v, makeInvalid) {
+  const list = Array.isArray(v) ? Array.from(v, (x, i) => (i in v ? x : null)) : null;
+  if (list === null || !list.every(isScalar)) throw fail(makeInvalid, `where.${field}.in: needs an array of strings, numbers, booleans or null`);
+  return list;
 }
 
 function checkCondition(field, cond, makeInvalid) {
   if (isScalar(cond)) return { eq: cond };
-  if (!isPlainObject(cond)) throw fail(makeInvalid, `where.${field}: a condition is a string, number, boolean, null or an operator object`);
+  if (!isQueryObject(cond)) throw fail(makeInvalid, `where.${field}: a condition is a string, number, boolean, null or an operator object`);
   const ops = Object.keys(cond);
   if (ops.length === 0) throw fail(makeInvalid, `where.${field}: an operator object needs at least one operator`);
+  const out = {};
   for (const op of ops) {
     const v = cond[op];
     if (!OPERATORS.has(op)) throw fail(makeInvalid, `where.${field}: unknown operator ${JSON.stringify(op)}`);
     if (op === 'in') {
-      if (!Array.isArray(v) || !v.every(isScalar)) throw fail(makeInvalid, `where.${field}.in: needs an array of strings, numbers, booleans or null`);
-    } else if (op === 'startsWith') {
+      out.in = inList(field, v, makeInvalid);
+      continue;
+    }
+    if (op === 'startsWith') {
       if (typeof v !== 'string') throw fail(makeInvalid, `where.${field}.startsWith: needs a string`);
     } else if (!isScalar(v)) {
       throw fail(makeInvalid, `where.${field}.${op}: needs a string, number, boolean or null`);
     }
+    out[op] = v;
   }
-  return cond;
+  return out;
 }
 
 // orderBy: 'date' | ['date', 'desc'] | a list of those. A two-element array whose second
@@ -64,7 +91,8 @@ function normalizeOrderBy(orderBy, makeInvalid) {
   if (typeof orderBy === 'string') return [one(orderBy)];
   if (!Array.isArray(orderBy)) throw fail(makeInvalid, 'orderBy must be a field name, [field, direction] or a list of those');
   if (orderBy.length === 2 && typeof orderBy[0] === 'string' && (orderBy[1] === 'asc' || orderBy[1] === 'desc')) return [one(orderBy)];
-  return orderBy.map(one);
+  // Array.from visits holes (map skips them): JSON sends a hole as null, which core refuses.
+  return Array.from(orderBy, one);
 }
 
 function checkCount(name, v, makeInvalid) {
@@ -80,13 +108,13 @@ function checkCount(name, v, makeInvalid) {
  */
 export function normalizeQuery(query, makeInvalid) {
   if (query === undefined || query === null) query = {};
-  if (!isPlainObject(query)) throw fail(makeInvalid, 'a query is an object {where, orderBy, limit, offset}');
+  if (!isQueryObject(query)) throw fail(makeInvalid, 'a query is an object {where, orderBy, limit, offset}');
   for (const k of Object.keys(query)) {
     if (!QUERY_KEYS.has(k)) throw fail(makeInvalid, `unknown key ${JSON.stringify(k)} (where, orderBy, limit, offset)`);
   }
   const where = [];
   if (query.where !== undefined && query.where !== null) {
-    if (!isPlainObject(query.where)) throw fail(makeInvalid, 'where must be an object of field conditions');
+    if (!isQueryObject(query.where)) throw fail(makeInvalid, 'where must be an object of field conditions');
     for (const [field, cond] of Object.entries(query.where)) {
       checkField(field, makeInvalid);
       where.push({ field, path: field.split('.'), cond: checkCondition(field, cond, makeInvalid) });
@@ -188,12 +216,9 @@ export function applyWindow(q, rows) {
 
 // maxRead: Direct reads a window by count only up to 2^30 entries (getAll's count is 32 bits).
 const MAX_READ = 2 ** 30;
-// maxPathLen: core rejects a field name over 256 bytes of UTF-8 (the plan leaves that to Go).
-const MAX_PATH_BYTES = 256;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // String.prototype.isWellFormed (Chromium 111+, Node 20+) is native; the regex serves older engines.
 const malformed = typeof ''.isWellFormed === 'function' ? (s) => !s.isWellFormed() : (s) => LONE_SURROGATE.test(s);
-const utf8 = new TextEncoder();
 
 // byteOrder compares strings as Go's < does (UTF-8 bytes, i.e. code points): UTF-16 units
 // differ from it only between U+E000–U+FFFF and a surrogate pair.
@@ -236,22 +261,20 @@ const tagOf = (v) => (v === null ? 0 : v === false ? 1 : v === true ? 2 : typeof
 const classOf = (v) => (v === true ? 1 : tagOf(v));
 const RANGE_OPS = new Set(['gt', 'gte', 'lt', 'lte', 'startsWith']);
 
-const badField = (f) => malformed(f) || (f.length * 3 > MAX_PATH_BYTES && utf8.encode(f).length > MAX_PATH_BYTES);
-
 // flatConds is q's where as core's Query has it: one condition per operator, sorted by field
-// (bytes) then operator; null when core would read it otherwise (a field name over its limit,
-// a string it would decode differently: a lone surrogate becomes U+FFFD).
+// (bytes) then operator; null when core would read it otherwise (a string it would decode
+// differently: a lone surrogate becomes U+FFFD).
 function flatConds(q) {
   const out = [];
   for (const { field, path, cond } of q.where) {
-    if (badField(field)) return null;
+    if (malformed(field)) return null;
     for (const op of Object.keys(cond)) {
       const v = cond[op];
       if (op === 'in' ? v.some((x) => typeof x === 'string' && malformed(x)) : typeof v === 'string' && malformed(v)) return null;
       out.push({ field, path, op, value: v });
     }
   }
-  for (const o of q.order) if (badField(o.field)) return null;
+  for (const o of q.order) if (malformed(o.field)) return null;
   return out.length < 2 ? out : out.sort((a, b) => byteOrder(a.field, b.field) || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
 }
 

@@ -42,12 +42,41 @@ test('a malformed query rejects with invalid; watch throws it', async () => {
     ['unknown key', { filter: {} }],
     ['not an object', 'a = 1'],
   ];
-  for (const [what, q] of bad) {
-    await rejectsInvalid(db.query('note', q), `query: ${what}`);
-    await rejectsInvalid(db.count('note', q), `count: ${what}`);
-    assert.throws(() => db.watch('note', q, () => {}), (e) => e.code === 'invalid', `watch: ${what}`);
-  }
+  for (const [what, q] of bad) await invalidEverywhere(db, what, q);
   await rejectsInvalid(db.query('nope', {}), 'unknown kind');
+});
+
+// query() and count() reject q with invalid, and watch() throws it at once.
+async function invalidEverywhere(db, what, q) {
+  await rejectsInvalid(db.query('note', q), `query: ${what}`);
+  await rejectsInvalid(db.count('note', q), `count: ${what}`);
+  assert.throws(() => db.watch('note', q, () => {}), (e) => e.code === 'invalid', `watch: ${what}`);
+}
+
+// core's parsePath bounds the whole dotted path, in bytes of UTF-8.
+test('a field path over 256 bytes of UTF-8 is invalid for query, count and watch', async () => {
+  const db = await ten.open();
+  await invalidEverywhere(db, '257 ASCII bytes', { where: { ['f'.repeat(257)]: 1 } });
+  await invalidEverywhere(db, '258 bytes in 129 code units', { where: { ['é'.repeat(129)]: 1 } });
+  await invalidEverywhere(db, 'a dotted path of 257 bytes', { where: { ['a'.repeat(128) + '.' + 'b'.repeat(128)]: 1 } });
+  await invalidEverywhere(db, 'an orderBy path of 257 bytes', { orderBy: 'f'.repeat(257) });
+  const fine = { where: { ['é'.repeat(128)]: null }, orderBy: 'f'.repeat(256) };
+  assert.deepEqual(await db.query('note', fine), [], '256 bytes are a field name');
+  db.watch('note', fine, () => {})();
+});
+
+// JSON.stringify sends a hole as null, which core refuses as an orderBy entry (map would skip it).
+test('an orderBy list with a hole is invalid for query, count and watch', async () => {
+  const db = await ten.open();
+  await invalidEverywhere(db, 'a hole in a list', { orderBy: ['a', , 'b'] });
+  await invalidEverywhere(db, 'a hole before a direction', { orderBy: [, 'desc'] });
+});
+
+// A value with a toJSON reaches core as what toJSON returns: a Date is a string, not an object.
+test('a query or where that JSON writes as a non-object (a Date) is invalid for query, count and watch', async () => {
+  const db = await ten.open();
+  await invalidEverywhere(db, 'where a Date', { where: new Date(0) });
+  await invalidEverywhere(db, 'the query a Date', new Date(0));
 });
 
 test('open() rejects malformed indexes', async () => {
@@ -203,6 +232,43 @@ test('live.js: onFeed hears the first watch of a kind start and its last one sto
   live.stop();
 });
 
+// A watch's load is its own: one that fails (a storage error, a query the store refuses) is
+// reported and waits for the next change, and the kind's other watches go on.
+test('live.js: a failing load of one watch does not stop the other watches of its kind', async () => {
+  const store = new Map([['a', { id: 'a', n: 1 }]]);
+  let reads = 0;
+  const source = {
+    async query(kind, json) {
+      reads += 1;
+      if (JSON.parse(json).where?.bad !== undefined) throw Object.assign(new Error('storage failed'), { code: 'storage' });
+      return referenceQuery([...store.values()]);
+    },
+    async getMany(kind, ids) {
+      return ids.map((id) => store.get(id) ?? null);
+    },
+  };
+  const errors = [];
+  const live = new LiveQueries(source, (e) => errors.push(e));
+  let rows;
+  live.watch('note', undefined, Error, (r) => { rows = r; });
+  await settle();
+  assert.deepEqual(rows?.map((r) => r.id), ['a']);
+  let badCalls = 0;
+  live.watch('note', { where: { bad: 1 } }, Error, () => { badCalls += 1; });
+  await settle();
+  assert.equal(errors.length, 1, 'the failing load is reported once, not retried in a loop');
+  for (const id of ['b', 'c']) {
+    store.set(id, { id, n: 2 });
+    live.change('note', [id], [store.get(id)]);
+    await settle();
+  }
+  assert.deepEqual(rows.map((r) => r.id), ['a', 'b', 'c'], 'the healthy watch sees the puts of b and c');
+  assert.equal(badCalls, 0, 'the failing watch never calls back');
+  assert.equal(errors.length, 3, 'each change retries the failing load once');
+  assert.equal(reads, 4, 'one load of the healthy watch, three of the failing one');
+  live.stop();
+});
+
 // One random step against a database: writes, deletes and pulls (the server's data written by
 // another device of the same user), as the differential and live tests share them.
 async function randomStep(r, db, other, step) {
@@ -300,4 +366,91 @@ test('live: after every random change each watch equals a fresh query(); unaffec
   } finally {
     await shared.closeAll();
   }
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// watchVsQuery waits until the watch's rows equal what query() returns (or 1.5 s pass) and
+// returns both.
+async function watchVsQuery(db, w, query) {
+  let now;
+  for (let end = Date.now() + 1500; ;) {
+    now = await db.query('note', query);
+    if (JSON.stringify(w.rows) === JSON.stringify(now) || Date.now() > end) break;
+    await sleep(20);
+  }
+  return { watched: w.rows, queried: now };
+}
+
+function startWatch(db, query) {
+  const w = { rows: undefined };
+  w.stop = db.watch('note', query, (rows) => { w.rows = rows; });
+  return w;
+}
+
+// A head of offset + limit rows plus slack would ask the store for a limit over core's bound
+// (2^53): such a watch holds the whole result instead.
+test('live: a watch with a limit or offset near 2^53 calls back with query()\'s rows', async () => {
+  const db = await ten.open();
+  await db.putMany('note', [{ id: 'a', n: 2 }, { id: 'b', n: 1 }]);
+  const errors = [];
+  db.on('error', (e) => errors.push(e.error.message));
+  const queries = [
+    { orderBy: 'n', limit: Number.MAX_SAFE_INTEGER },
+    { orderBy: 'n', limit: 2 ** 52, offset: 2 ** 52 - 1 },
+    { orderBy: 'n', offset: 1, limit: Number.MAX_SAFE_INTEGER - 1 },
+  ];
+  for (const query of queries) {
+    const w = startWatch(db, query);
+    await watchVsQuery(db, w, query);
+    await db.put('note', { id: 'c', n: 0 });
+    const { watched, queried } = await watchVsQuery(db, w, query);
+    w.stop();
+    await db.delete('note', 'c');
+    assert.ok(watched !== undefined, `${JSON.stringify(query)} calls back (errors: ${JSON.stringify(errors)})`);
+    assert.deepEqual(watched, queried, `${JSON.stringify(query)} (errors: ${JSON.stringify(errors)})`);
+  }
+});
+
+// JSON.stringify sends a hole of a sparse array as null, so core's `in` matches null and
+// missing fields there; the watch reads the hole the same way.
+test('live: a watch with a sparse `in` array reads the hole as null, as query() does', async () => {
+  const db = await ten.open();
+  const query = { where: { n: { in: [1, , 2] } } };
+  await db.putMany('note', [{ id: 'a', n: 1 }, { id: 'c', n: 2 }, { id: 'x', n: 3 }]);
+  const w = startWatch(db, query);
+  await watchVsQuery(db, w, query);
+  await db.put('note', { id: 'd' }); // no n: a missing field equals null
+  const { watched, queried } = await watchVsQuery(db, w, query);
+  w.stop();
+  assert.deepEqual(queried.map((r) => r.id), ['a', 'c', 'd'], 'query() matches the missing field');
+  assert.deepEqual(watched, queried, 'watch rows equal query() rows');
+});
+
+// Go sends a deleted record as null; a record's own deletedAt field is data (query, get and
+// list keep it).
+test('live: a watch keeps a put record that carries a non-null deletedAt field', async () => {
+  const db = await ten.open();
+  const query = { orderBy: 'n' };
+  const w = startWatch(db, query);
+  await watchVsQuery(db, w, query);
+  await db.put('note', { id: 'q', n: 1, deletedAt: '2020-01-01T00:00:00Z' });
+  const { watched, queried } = await watchVsQuery(db, w, query);
+  w.stop();
+  assert.deepEqual(queried.map((r) => r.id), ['q'], 'query() returns it');
+  assert.deepEqual(watched, queried, 'watch rows equal query() rows');
+});
+
+// offsync.d.ts: watch(kind, cb) has query(kind)'s rows, ids by UTF-16 code units; list() orders
+// ids by UTF-8 bytes, which differs for ids outside the BMP.
+test('live: watch(kind, cb) calls back with query(kind)\'s rows, ids by UTF-16 code units unlike list()', async () => {
+  const db = await ten.open();
+  await db.putMany('note', [{ id: '\uE000' }, { id: '\u{1F600}' }, { id: 'a' }]);
+  let rows;
+  const stop = db.watch('note', (r) => { rows = r; });
+  await eventually(() => rows !== undefined, 1500, 'the first callback');
+  stop();
+  assert.deepEqual(rows.map((r) => r.id), ['a', '\u{1F600}', '\uE000'], 'UTF-16 code units');
+  assert.deepEqual(rows, await db.query('note'));
+  assert.deepEqual((await db.list('note')).map((r) => r.id), ['a', '\uE000', '\u{1F600}'], 'list() keeps byte order');
 });
