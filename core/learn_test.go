@@ -230,3 +230,17 @@ func TestPlanLearn(t *testing.T) {
 		})
 	}
 }
+
+// TestBlindAckEmitsOperationPushed: an op a seed-style server acknowledges without its
+// record (204 / empty body) is acknowledged (learn.go), so it must get its "operationPushed"
+// event as every other acknowledged op does (DESIGN.md "Per-op events", JS-API.md).
+func TestBlindAckEmitsOperationPushed(t *testing.T) {
+	srv := newServer()
+	c := blindClient(t, srv, nil)
+	c.put("note", `{"id":"n1","v":1}`)
+	st := c.sync()
+	require.Equal(t, 1, st.Pushed, "acknowledged")
+	require.Zero(t, c.pending())
+	c.events.waitFor(t, core.EventCompleted, 1)
+	assert.Len(t, c.events.of(core.EventOperationPushed), 1, "no operationPushed for an op acknowledged without its record")
+}

@@ -278,6 +278,12 @@ func (e *Engine) pushBatch(ctx context.Context, st *runState, b *handoff, sendin
 		if err != nil || len(retry) == 0 {
 			return err
 		}
+		if !retryable(lastErr) {
+			// An op whose request got no answer (a transport sending ops one by one):
+			// offline fails fast, as for a whole request (retryable).
+			e.noteReachable(lastErr)
+			return lastErr
+		}
 		if n >= e.lim.maxRetries {
 			return lastErr
 		}

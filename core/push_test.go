@@ -2,6 +2,8 @@ package core_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offsync/offsync/core"
+	"github.com/offsync/offsync/core/rest"
 	"github.com/offsync/offsync/core/simserver"
 )
 
@@ -319,4 +322,35 @@ func TestWritesDuringAPushReachTheServer(t *testing.T) {
 	}
 	assert.Nil(t, c.fields("note", "gone"))
 	assert.Zero(t, c.pending())
+}
+
+// halfOffline answers PUT /note/n1 and gets no answer at all for anything else (the device
+// lost its connection while the single-op requests were out).
+type halfOffline struct{ calls atomic.Int32 }
+
+func (d *halfOffline) Do(ctx context.Context, req *rest.Request) (*rest.Response, error) {
+	d.calls.Add(1)
+	if req.Method == "PUT" && strings.HasSuffix(req.URL, "/note/n1") {
+		return &rest.Response{Status: 201, Header: map[string]string{"content-type": "application/json"},
+			Body: []byte(`{"id":"n1","updatedAt":"2026-01-01T00:00:00.000000Z"}`)}, nil
+	}
+	return nil, errors.New("connection reset")
+}
+
+// TestPushOpWithoutAnswerFailsFast: a network error (no answer at all) is never retried:
+// the push phase ends at once (DESIGN.md "Errors", "Engine details"; retryable() says so for
+// whole requests). core/rest's single-op push reports an op whose request got no answer as
+// PushRetry with a CodeNetwork Err while other ops of the call were answered; pushBatch
+// retries such an op after a backoff like a 429/5xx, without looking at its error's code.
+func TestPushOpWithoutAnswerFailsFast(t *testing.T) {
+	d := &halfOffline{}
+	tr, err := rest.New(rest.Config{BaseURL: "http://127.0.0.1:1/api", Doer: d, DisableBatch: true, PushConcurrency: 4})
+	require.NoError(t, err)
+	c := newClient(t, newServer(), func(cfg *core.Config) { cfg.Transport = tr })
+	c.put("note", `{"id":"n1"}`)
+	c.put("note", `{"id":"n2"}`)
+	_, err = c.eng.Sync(ctx(t), core.SyncOptions{})
+	require.ErrorIs(t, err, core.ErrNetwork)
+	assert.Empty(t, c.slept(), "a network error was retried after a backoff (offline must fail fast)")
+	assert.Equal(t, int32(2), d.calls.Load(), "the op that got no answer was sent again in the same sync")
 }

@@ -7,7 +7,8 @@ import (
 
 // applyResults applies one push answer: acknowledgements in one Store.Ack, refusals in one
 // Store.Park, conflicts one by one through the strategy. It returns the ops to send again
-// (answered 429/5xx) with the last such error.
+// (answered 429/5xx, or left without an answer) with the last such error, or the first that
+// is not retryable.
 func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, results []PushResult, next *handoff) (retry []Op, lastErr error, err error) {
 	if len(results) != len(ops) {
 		return nil, nil, Errorf(CodeProtocol, "push", "%d results for %d ops", len(results), len(ops))
@@ -53,9 +54,12 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 			conflicts = append(conflicts, Ack{Op: op, Server: server})
 		case PushRetry:
 			retry = append(retry, op)
-			lastErr = r.Err
-			if lastErr == nil {
-				lastErr = Errorf(CodeServer, "push "+opName(op), "status %d: %s", r.HTTPStatus, r.Message)
+			err := r.Err
+			if err == nil {
+				err = Errorf(CodeServer, "push "+opName(op), "status %d: %s", r.HTTPStatus, r.Message)
+			}
+			if lastErr == nil || retryable(lastErr) {
+				lastErr = err // one that is not retried (no answer at all) ends the push: kept
 			}
 		default:
 			return nil, nil, Errorf(CodeProtocol, "push "+opName(op), "unknown result status %d", r.Status)
@@ -65,7 +69,8 @@ func (e *Engine) applyResults(ctx context.Context, st *runState, ops []Op, resul
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := e.ack(ctx, st, append(acks, learned...), next); err != nil {
+	acks = append(acks, learned...) // acknowledged as the others: their events too
+	if err := e.ack(ctx, st, acks, next); err != nil {
 		return nil, nil, err
 	}
 	e.bus.emitAll(pushedEvents(acks, ops, results))
