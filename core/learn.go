@@ -310,7 +310,7 @@ func (e *Engine) learnBeforePush(ctx context.Context, st *runState, ops, heads [
 		}
 		next := CloneOp(h)
 		next.BaseUpdatedAt = base
-		if err := e.cfg.Store.Resolve(ctx, next, nil); err != nil {
+		if err := e.cfg.Store.Resolve(ctx, next, nil, false); err != nil {
 			return nil, Wrap(CodeStorage, "push", err)
 		}
 	}

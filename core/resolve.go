@@ -17,27 +17,19 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 	discarded := discardedBy(c, res)
 	switch res.Action {
 	case AcceptServer, Discard:
-		if err := e.cfg.Store.Ack(ctx, []Ack{{Op: op, Server: server}}); err != nil {
+		// Rebuild: the entity's later edits are carried over to the server's record in the
+		// acknowledgement's own transaction (Ack.Rebuild).
+		if err := e.cfg.Store.Ack(ctx, []Ack{{Op: op, Server: server, Rebuild: true}}); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
 		if err := e.finishOps(ctx, st, []Op{op}); err != nil {
 			return err
 		}
-		if server != nil && !server.Deleted {
-			if err := e.rebaseLater(ctx, op, server.Data, server.UpdatedAt); err != nil {
-				return err
-			}
-		}
 		e.changed([]Op{op})
 	case AcceptClient, Merged:
 		next, local := repush(op, server, res)
-		if err := e.cfg.Store.Resolve(ctx, next, local); err != nil {
+		if err := e.cfg.Store.Resolve(ctx, next, local, res.Action == Merged); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
-		}
-		if res.Action == Merged {
-			if err := e.rebaseLater(ctx, op, next.Payload, next.BaseUpdatedAt); err != nil {
-				return err
-			}
 		}
 		st.mu.Lock()
 		st.repushes[op.OpID]++
@@ -57,7 +49,7 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 		// answered 409 it would replay that answer, with its record as it was then.
 		next := CloneOp(op)
 		next.Attempt++
-		if err := e.cfg.Store.Resolve(ctx, next, nil); err != nil {
+		if err := e.cfg.Store.Resolve(ctx, next, nil, false); err != nil {
 			return Wrap(CodeStorage, "conflict", err)
 		}
 		if err := e.cfg.Store.PutConflict(ctx, c); err != nil {
@@ -76,53 +68,6 @@ func (e *Engine) applyResolution(ctx context.Context, st *runState, op Op, c Con
 	st.count(func(s *Stats) { s.ConflictsResolved++ })
 	ev, r := c, res
 	e.emit(Event{Type: EventConflictResolved, Kind: op.Kind, Conflict: &ev, Resolution: &r, Discarded: discarded})
-	return nil
-}
-
-// rebaseLater carries a resolution over to the entity's later upserts (made while op was in
-// flight): each payload was built on the local record before the conflict, so its fields it
-// did not change would otherwise overwrite the resolution (the server's or merged values)
-// when pushed. Each becomes base with its own changedFields applied (PreservingMergeJSON), in
-// order; the last one is also the local record. They are marked in flight first, so that no
-// local write coalesces into them between reading and replacing them.
-func (e *Engine) rebaseLater(ctx context.Context, op Op, base RawJSON, version string) error {
-	ops, err := e.cfg.Store.Outbox(ctx, 0)
-	if err != nil {
-		return Wrap(CodeStorage, "conflict", err)
-	}
-	var later []Op
-	for _, o := range ops {
-		if o.Kind == op.Kind && o.EntityID == op.EntityID && o.Seq > op.Seq && o.Type == OpUpsert {
-			later = append(later, o)
-		}
-	}
-	if len(later) == 0 {
-		return nil
-	}
-	marked, err := e.markInFlight(ctx, later)
-	if err != nil {
-		return err
-	}
-	later = later[:0]
-	for _, o := range marked {
-		if o.Type == OpUpsert {
-			later = append(later, o)
-		}
-	}
-	for i, o := range later {
-		payload, err := PreservingMergeJSON(o.Payload, base, o.ChangedFields)
-		if err != nil {
-			return Wrap(CodeStorage, "conflict", err)
-		}
-		o.Payload, base = payload, payload
-		var local *Record
-		if i == len(later)-1 {
-			local = &Record{Kind: o.Kind, ID: o.EntityID, Data: cloneRaw(payload), UpdatedAt: version}
-		}
-		if err := e.cfg.Store.Resolve(ctx, o, local); err != nil {
-			return Wrap(CodeStorage, "conflict", err)
-		}
-	}
 	return nil
 }
 

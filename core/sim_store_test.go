@@ -38,9 +38,9 @@ func (s simStore) Ack(ctx context.Context, acks []core.Ack) error {
 	return s.Store.Ack(ctx, acks)
 }
 
-func (s simStore) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
+func (s simStore) Resolve(ctx context.Context, op core.Op, local *core.Record, rebuild bool) error {
 	defer s.enter(ctx)()
-	return s.Store.Resolve(ctx, op, local)
+	return s.Store.Resolve(ctx, op, local, rebuild)
 }
 
 func (s simStore) Park(ctx context.Context, parked []core.ParkedOp) error {

@@ -42,6 +42,10 @@ type WriteResult struct {
 type Ack struct {
 	Op     Op
 	Server *Record
+	// Rebuild: Server is a conflict's resolution (serverWins, discard), so the entity's later
+	// upserts, built on the local record before the conflict, are rebuilt on it in the same
+	// transaction (storekit's rebuildLater).
+	Rebuild bool
 }
 
 // Store is the local, durable state of one offsync database: records, the outbox, cursors,
@@ -99,14 +103,18 @@ type Store interface {
 	// coalesce into it or cancel it, so the copies a caller read before may be stale: the
 	// returned ones are what must be sent.)
 	MarkInFlight(ctx context.Context, ops []Op) ([]Op, error)
-	// Ack removes acknowledged ops, rebases the later ops of their entities and writes the
-	// server's records (storekit's planAck), in one transaction. Unknown op ids are ignored
+	// Ack removes acknowledged ops, rebases the later ops of their entities (rebuilds them for
+	// an Ack.Rebuild) and writes the server's records (storekit's planAck), in one
+	// transaction. Unknown op ids are ignored
 	// (another tab may have acknowledged them).
 	Ack(ctx context.Context, acks []Ack) error
 	// Resolve replaces the pending op with op.OpID by op (a conflict resolution: new payload,
 	// base, attempt, force) and, when local is not nil and the entity has no later ops, writes
-	// local as the entity's record; one transaction. Unknown op id: ErrConflict-free no-op, returns nil.
-	Resolve(ctx context.Context, op Op, local *Record) error
+	// local as the entity's record; one transaction. With rebuild (a merge: local's data is not
+	// what the entity's later upserts were built on) and local, the later upserts are rebuilt
+	// on local's data and the last one's is written as the record, in that transaction
+	// (storekit's rebuildLater). Unknown op id: ErrConflict-free no-op, returns nil.
+	Resolve(ctx context.Context, op Op, local *Record, rebuild bool) error
 
 	// Park moves ops (matched by Op.OpID) from the outbox to the parked list; one transaction.
 	// The stored op is parked (with the given Status, Reason, ParkedAtMs); unknown ids are ignored.

@@ -69,7 +69,7 @@ func TestFailedCallLeavesStoreAsBefore(t *testing.T) {
 		"Resolve": func(ctx context.Context, s *Store, ops []core.Op) error {
 			o := ops[0]
 			o.Attempt, o.Payload = 1, []byte(`{"id":"a","n":5}`)
-			return s.Resolve(ctx, o, &core.Record{Kind: "note", ID: "a", Data: []byte(`{"id":"a","n":5}`)})
+			return s.Resolve(ctx, o, &core.Record{Kind: "note", ID: "a", Data: []byte(`{"id":"a","n":5}`)}, true)
 		},
 		"Park": func(ctx context.Context, s *Store, _ []core.Op) error {
 			return s.Park(ctx, []core.ParkedOp{{Op: core.Op{OpID: "op-a"}, Status: 422}})

@@ -106,13 +106,23 @@ func (k *kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
 
 // Resolving finds the op among the ops of the entity k.e, the resolved op's: the op was read
 // by id and found on that entity before its ops were loaded.
-func (k *kitTx) Resolving(opID string) (core.Op, bool, bool) {
+func (k *kitTx) Resolving(opID string) (core.Op, []core.Op, bool) {
 	p, i := k.e.find(opID)
 	if p == nil {
-		return core.Op{}, false, false
+		return core.Op{}, nil, false
 	}
-	k.p = p
-	return p.op, i < len(k.e.ops)-1, true
+	var later []core.Op
+	for _, q := range k.e.ops[i+1:] {
+		if !q.removed {
+			later = append(later, core.CloneOp(q.op))
+		}
+	}
+	return p.op, later, true
 }
 
-func (k *kitTx) Replace(o core.Op) { k.p.op, k.p.dirty = o, true }
+// Replace finds the op of o's id among the entity's (the resolved one or a later one).
+func (k *kitTx) Replace(o core.Op) {
+	if p, _ := k.e.find(o.OpID); p != nil {
+		p.op, p.dirty = o, true
+	}
+}

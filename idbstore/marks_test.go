@@ -211,8 +211,8 @@ func TestMarksLeaveWithTheirOps(t *testing.T) {
 	require.NoError(t, s.Unpark(ctx, []string{"op-c"}, true))
 	next := marked[3]
 	next.InFlight, next.Attempt = false, 1
-	require.NoError(t, s.Resolve(ctx, next, nil))
-	require.NoError(t, s.Resolve(ctx, marked[4], nil))
+	require.NoError(t, s.Resolve(ctx, next, nil, false))
+	require.NoError(t, s.Resolve(ctx, marked[4], nil, false))
 	assert.Equal(t, []string{`["op-e"]`}, marks(t, name), "only e is still in flight")
 	checkCount(t, s)
 

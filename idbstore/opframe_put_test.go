@@ -53,7 +53,7 @@ func TestOpsWrittenFramedAndNot(t *testing.T) {
 			o := ops[0]
 			o.Payload, o.BaseUpdatedAt, o.Attempt, o.Force = core.RawJSON(`{"id":"f","m":1}`), "v1", 2, true
 			o.ChangedFields = []string{"m"}
-			return s.Resolve(ctx, o, nil)
+			return s.Resolve(ctx, o, nil, false)
 		}},
 	}
 	for _, tc := range cases {

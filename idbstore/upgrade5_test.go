@@ -141,7 +141,7 @@ func TestUpgradeFromV4(t *testing.T) {
 	for _, st := range []core.Store{mem, s} {
 		op := core.Op{OpID: "op-b", Kind: "note", EntityID: "b", Type: core.OpUpsert, Payload: core.RawJSON(`{"id":"b","v":5}`), Force: true, LocalTimestamp: 2}
 		local := core.Record{Kind: "note", ID: "b", Data: core.RawJSON(`{"id":"b","v":5}`)}
-		require.NoError(t, st.Resolve(ctx, op, &local))
+		require.NoError(t, st.Resolve(ctx, op, &local, false))
 	}
 	same("resolved")
 	for _, st := range []core.Store{mem, s} {

@@ -100,12 +100,17 @@ func (t *kitTx) Enqueue(merged *core.Op, o core.Op) core.Op {
 	return t.appendOp(o)
 }
 
-func (t *kitTx) Resolving(opID string) (core.Op, bool, bool) {
+func (t *kitTx) Resolving(opID string) (core.Op, []core.Op, bool) {
 	stored, ok := t.findOp(opID)
 	if !ok {
-		return core.Op{}, false, false
+		return core.Op{}, nil, false
 	}
-	later := slices.ContainsFunc(t.pending(stored.Kind, stored.EntityID), func(o core.Op) bool { return o.Seq > stored.Seq })
+	var later []core.Op
+	for _, o := range t.pending(stored.Kind, stored.EntityID) {
+		if o.Seq > stored.Seq {
+			later = append(later, o)
+		}
+	}
 	return stored, later, true
 }
 

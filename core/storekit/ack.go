@@ -27,12 +27,15 @@ func applyAcks(t AckTx, acks []core.Ack) error {
 		if err := AckOnEntity(a, stored); err != nil {
 			return err
 		}
-		ack := core.Ack{Op: core.CloneOp(stored), Server: a.Server}
+		ack := core.Ack{Op: core.CloneOp(stored), Server: a.Server, Rebuild: a.Rebuild}
 		if a.Server != nil {
 			srv := core.CloneRecord(*a.Server)
 			ack.Server = &srv
 		}
-		rec, rebased := planAck(rec, later, ack)
+		rec, rebased, err := planAck(rec, later, ack)
+		if err != nil {
+			return err
+		}
 		t.Settle(stored, rebased, rec)
 	}
 	return nil

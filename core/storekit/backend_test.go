@@ -357,13 +357,13 @@ func (t *mapTx) DeleteConflict(id string) {
 	t.conflicts = slices.DeleteFunc(t.conflicts, func(c core.Conflict) bool { return c.ID == id })
 }
 
-func (t *mapTx) Resolving(opID string) (core.Op, bool, bool) {
+func (t *mapTx) Resolving(opID string) (core.Op, []core.Op, bool) {
 	i := t.find(opID)
 	if i < 0 {
-		return core.Op{}, false, false
+		return core.Op{}, nil, false
 	}
 	stored := core.CloneOp(t.outbox[i])
-	return stored, len(t.later(stored)) > 0, true
+	return stored, t.later(stored), true
 }
 
 func TestMapBackendConformance(t *testing.T) {

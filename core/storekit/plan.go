@@ -224,22 +224,23 @@ func planUnpark(existing *core.Record, op core.Op) (*core.Record, error) {
 // Without later ops the server's record becomes the local record (or, for a 404 on delete,
 // the local record becomes a tombstone). With later ops the local data is kept (it holds newer
 // edits) and only its version advances; the later ops are rebased onto the server's version so
-// the device never conflicts with itself (ARCHITECTURE.md rule 8).
+// the device never conflicts with itself (ARCHITECTURE.md rule 8). An a.Rebuild with a live
+// server record also rebuilds the later upserts on it (rebuildLater).
 //
 // rec is nil when nothing is to be written; rebased are the later ops with their new base.
-func planAck(existing *core.Record, later []core.Op, a core.Ack) (rec *core.Record, rebased []core.Op) {
+func planAck(existing *core.Record, later []core.Op, a core.Ack) (rec *core.Record, rebased []core.Op, err error) {
 	if len(later) == 0 {
 		if a.Server != nil {
 			r := core.CloneRecord(*a.Server)
 			r.Kind = a.Op.Kind
-			return &r, nil
+			return &r, nil, nil
 		}
 		if existing != nil && !existing.Deleted {
 			r := core.CloneRecord(*existing)
 			r.Deleted = true
-			return &r, nil
+			return &r, nil, nil
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
 	version := ""
 	if a.Server != nil {
@@ -255,7 +256,38 @@ func planAck(existing *core.Record, later []core.Op, a core.Ack) (rec *core.Reco
 		r.UpdatedAt = version
 		rec = &r
 	}
-	return rec, rebased
+	if a.Rebuild && a.Server != nil && !a.Server.Deleted {
+		return rebuildLater(rec, rebased, core.Record{Kind: a.Op.Kind, ID: a.Op.EntityID, Data: a.Server.Data, UpdatedAt: version})
+	}
+	return rec, rebased, nil
+}
+
+// rebuildLater carries a conflict's resolution (base: the server's or the merged record) over
+// to the resolved op's later upserts, made while it was in flight. Each was built on the local
+// record before the conflict, so its fields it did not change would otherwise overwrite the
+// resolution when pushed: each becomes the one before (base first) with its own changedFields
+// applied (core.PreservingMergeJSON), in order. When the last later op is an upsert, its data
+// is the entity's record, at base's version (rec otherwise, rec may be nil). It runs inside
+// the store's transaction of the resolution itself, so that neither a crash or a cancel
+// between the two nor a local write meanwhile can leave a later op built on the old data.
+func rebuildLater(rec *core.Record, later []core.Op, base core.Record) (*core.Record, []core.Op, error) {
+	data := base.Data
+	for i, o := range later {
+		if o.Type != core.OpUpsert {
+			continue
+		}
+		merged, err := core.PreservingMergeJSON(o.Payload, data, o.ChangedFields)
+		if err != nil {
+			return nil, nil, err // PreservingMergeJSON's: invalid, naming the merge
+		}
+		later[i].Payload, data = merged, merged
+	}
+	if later[len(later)-1].Type != core.OpUpsert {
+		return rec, later, nil
+	}
+	r := base
+	r.Data = cloneRaw(data)
+	return &r, later, nil
 }
 
 // unionFields merges two changedFields sets; nil (all fields) absorbs anything.

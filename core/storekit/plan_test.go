@@ -225,7 +225,8 @@ func TestPlanAck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec, rebased := planAck(tt.existing, tt.later, core.Ack{Op: op, Server: tt.server})
+			rec, rebased, err := planAck(tt.existing, tt.later, core.Ack{Op: op, Server: tt.server})
+			require.NoError(t, err)
 			assert.Equal(t, tt.rec, rec)
 			assert.Equal(t, tt.rebased, rebased)
 		})
@@ -255,7 +256,8 @@ func TestPlainAck(t *testing.T) {
 			if !ok {
 				return
 			}
-			want, rebased := planAck(local, nil, a)
+			want, rebased, err := planAck(local, nil, a)
+			require.NoError(t, err)
 			require.NotNil(t, want)
 			assert.Equal(t, *want, rec)
 			assert.Nil(t, rebased)
@@ -266,12 +268,73 @@ func TestPlainAck(t *testing.T) {
 func TestPlanAckCopies(t *testing.T) {
 	server := &core.Record{ID: "a", Data: raw(`{"id":"a"}`), UpdatedAt: "v2"}
 	later := []core.Op{{OpID: "o2", ChangedFields: []string{"t"}}}
-	rec, rebased := planAck(nil, nil, core.Ack{Op: core.Op{Kind: "note"}, Server: server})
+	rec, rebased, err := planAck(nil, nil, core.Ack{Op: core.Op{Kind: "note"}, Server: server})
+	require.NoError(t, err)
 	rec.Data[2] = 'X'
 	assert.Equal(t, `{"id":"a"}`, string(server.Data))
-	_, rebased = planAck(nil, later, core.Ack{Server: server})
+	_, rebased, err = planAck(nil, later, core.Ack{Server: server})
+	require.NoError(t, err)
 	rebased[0].ChangedFields[0] = "X"
 	assert.Equal(t, "t", later[0].ChangedFields[0])
+}
+
+// TestPlanAckRebuild: a conflict's serverWins (Ack.Rebuild) rebuilds the later upserts on the
+// server's record, each on the one before with its own changed fields, and the last one's data
+// becomes the record; deletes stay as they are; without Rebuild, or with a tombstone from the
+// server, the payloads are kept.
+func TestPlanAckRebuild(t *testing.T) {
+	op := core.Op{OpID: "o1", Seq: 1, Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","a":"local","b":"x"}`)}
+	server := &core.Record{ID: "a", Data: raw(`{"id":"a","a":"x","b":"server"}`), UpdatedAt: "v2"}
+	existing := &core.Record{Kind: "note", ID: "a", Data: raw(`{"id":"a","a":"local","b":"x","c":1,"d":2}`), UpdatedAt: "v1"}
+	upsert := func(id string, seq int64, payload string, changed ...string) core.Op {
+		return core.Op{OpID: id, Seq: seq, Kind: "note", EntityID: "a", Type: core.OpUpsert, Payload: raw(payload), ChangedFields: changed, BaseUpdatedAt: "v1"}
+	}
+	del := core.Op{OpID: "del", Seq: 3, Kind: "note", EntityID: "a", Type: core.OpDelete, BaseUpdatedAt: "v1"}
+	b := upsert("b", 2, `{"id":"a","a":"local","b":"x","c":1}`, "c")
+	d := upsert("d", 4, `{"id":"a","a":"local","b":"x","c":1,"d":2}`, "d")
+	tests := []struct {
+		name     string
+		server   *core.Record
+		rebuild  bool
+		later    []core.Op
+		payloads []string // of the rebased ops, in order ("" for a delete)
+		rec      string   // the record's data
+	}{
+		{name: "upserts rebuilt in order, the last one the record", server: server, rebuild: true, later: []core.Op{b, d},
+			payloads: []string{`{"a":"x","b":"server","c":1,"id":"a"}`, `{"a":"x","b":"server","c":1,"d":2,"id":"a"}`},
+			rec:      `{"a":"x","b":"server","c":1,"d":2,"id":"a"}`},
+		{name: "a delete last: upserts rebuilt, the record kept", server: server, rebuild: true, later: []core.Op{b, del},
+			payloads: []string{`{"a":"x","b":"server","c":1,"id":"a"}`, ""}, rec: string(existing.Data)},
+		{name: "a delete between: the upsert after it rebuilt on the one before", server: server, rebuild: true, later: []core.Op{b, del, d},
+			payloads: []string{`{"a":"x","b":"server","c":1,"id":"a"}`, "", `{"a":"x","b":"server","c":1,"d":2,"id":"a"}`},
+			rec:      `{"a":"x","b":"server","c":1,"d":2,"id":"a"}`},
+		{name: "no rebuild: an ack keeps the payloads", server: server, later: []core.Op{b, d},
+			payloads: []string{string(b.Payload), string(d.Payload)}, rec: string(existing.Data)},
+		{name: "a tombstone from the server: nothing to rebuild on", server: &core.Record{ID: "a", Data: raw(`{}`), UpdatedAt: "v2", Deleted: true},
+			rebuild: true, later: []core.Op{b, d}, payloads: []string{string(b.Payload), string(d.Payload)}, rec: string(existing.Data)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			later := make([]core.Op, len(tt.later))
+			for i, o := range tt.later {
+				later[i] = core.CloneOp(o)
+			}
+			before := string(tt.server.Data)
+			rec, rebased, err := planAck(existing, later, core.Ack{Op: op, Server: tt.server, Rebuild: tt.rebuild})
+			require.NoError(t, err)
+			require.Len(t, rebased, len(tt.payloads))
+			for i, o := range rebased {
+				assert.Equal(t, tt.later[i].OpID, o.OpID)
+				assert.Equal(t, "v2", o.BaseUpdatedAt, "rebased onto the server's version")
+				assert.Equal(t, tt.payloads[i], string(o.Payload), o.OpID)
+			}
+			require.NotNil(t, rec)
+			assert.Equal(t, tt.rec, string(rec.Data))
+			assert.Equal(t, "v2", rec.UpdatedAt)
+			assert.False(t, rec.Deleted)
+			assert.Equal(t, before, string(tt.server.Data), "the server's record is not changed")
+		})
+	}
 }
 
 func TestPlanPageItem(t *testing.T) {

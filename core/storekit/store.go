@@ -139,14 +139,14 @@ func (s *Store) ackAnd(ctx context.Context, acks []core.Ack, c Claim) ([]core.Op
 }
 
 // Resolve replaces a pending op through resolveOp in one Change.
-func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record) error {
+func (s *Store) Resolve(ctx context.Context, op core.Op, local *core.Record, rebuild bool) error {
 	if err := s.open("resolve"); err != nil {
 		return err
 	}
 	if err := checkResolve(op, local); err != nil {
 		return err
 	}
-	_, err := s.b.Change(ctx, Change{Flow: FlowResolve, Op: op}, func(t Tx) error { return resolveOp(t, op, local) })
+	_, err := s.b.Change(ctx, Change{Flow: FlowResolve, Op: op}, func(t Tx) error { return resolveOp(t, op, local, rebuild) })
 	return err
 }
 

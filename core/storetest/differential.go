@@ -157,7 +157,7 @@ func (g *gen) next(ctx context.Context, mem core.Store) (string, storeCall) {
 		if o == nil {
 			return "Ack none", func(s core.Store) (any, error) { return nil, s.Ack(ctx, nil) }
 		}
-		a := core.Ack{Op: *o}
+		a := core.Ack{Op: *o, Rebuild: g.r.IntN(4) == 0} // a conflict's serverWins now and then
 		if g.r.IntN(4) != 0 {
 			v := fmt.Sprint("v", g.r.IntN(1000))
 			a.Server = &core.Record{Kind: o.Kind, ID: o.EntityID, Data: g.data(o.EntityID), UpdatedAt: v}
@@ -187,7 +187,8 @@ func (g *gen) next(ctx context.Context, mem core.Store) (string, storeCall) {
 		if g.r.IntN(2) == 0 {
 			local = &core.Record{Kind: o.Kind, ID: o.EntityID, Data: res.Payload, UpdatedAt: "srv"}
 		}
-		return "Resolve", func(s core.Store) (any, error) { return nil, s.Resolve(ctx, res, local) }
+		rebuild := g.r.IntN(2) == 0 // a merge
+		return "Resolve", func(s core.Store) (any, error) { return nil, s.Resolve(ctx, res, local, rebuild) }
 	case 8:
 		o := g.pick(ctx, mem)
 		if o == nil || g.r.IntN(3) == 0 {

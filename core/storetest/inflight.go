@@ -192,10 +192,10 @@ var inFlightTests = []test{
 		marked := e.markInFlight([]string{e.opOf(kindA, "a").OpID, e.opOf(kindA, "b").OpID})
 		next := marked[0]
 		next.Attempt, next.InFlight, next.Payload = 1, false, raw(`{"id":"a","t":"r"}`)
-		require.NoError(e, e.s.Resolve(e.ctx, next, nil))
+		require.NoError(e, e.s.Resolve(e.ctx, next, nil, false))
 		still := marked[1]
 		still.Payload = raw(`{"id":"b","t":"r"}`)
-		require.NoError(e, e.s.Resolve(e.ctx, still, nil))
+		require.NoError(e, e.s.Resolve(e.ctx, still, nil, false))
 		require.Equal(e, next, e.opOf(kindA, "a"))
 		require.Equal(e, still, e.opOf(kindA, "b"))
 		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`), e.upsert(kindA, "b", `{"id":"b","t":2}`))

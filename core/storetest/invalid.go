@@ -179,17 +179,17 @@ var invalidCases = []invalidCase{
 		op := e.opOf(kindA, "edited")
 		op.EntityID = "synced"
 		op.Payload = raw(`{"id":"synced"}`)
-		return e.s.Resolve(e.ctx, op, nil)
+		return e.s.Resolve(e.ctx, op, nil, false)
 	}},
 	{"Resolve: local record of another entity", func(e *env) error {
 		op := e.opOf(kindA, "edited")
 		op.Attempt = 1
-		return e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "synced", Data: raw(`{"id":"synced"}`)})
+		return e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "synced", Data: raw(`{"id":"synced"}`)}, false)
 	}},
 	{"Resolve: local record not an object", func(e *env) error {
 		op := e.opOf(kindA, "edited")
 		op.Attempt = 1
-		return e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "edited", Data: raw(`null`)})
+		return e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "edited", Data: raw(`null`)}, false)
 	}},
 	{"Park: a parked op without id after a valid one", func(e *env) error {
 		return e.s.Park(e.ctx, []core.ParkedOp{{Op: e.opOf(kindA, "edited")}, {Reason: "?"}})

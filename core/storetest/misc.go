@@ -163,7 +163,7 @@ var closedTests = []test{
 			"MarkInFlight": func() error { _, err := s.MarkInFlight(ctx, []core.Op{{OpID: "x"}}); return err },
 			"Ack":          func() error { return s.Ack(ctx, []core.Ack{{Op: core.Op{OpID: "x"}}}) },
 			"Resolve": func() error {
-				return s.Resolve(ctx, core.Op{OpID: "x", Kind: kindA, EntityID: "a", Type: core.OpDelete}, nil)
+				return s.Resolve(ctx, core.Op{OpID: "x", Kind: kindA, EntityID: "a", Type: core.OpDelete}, nil, false)
 			},
 			"Park":           func() error { return s.Park(ctx, []core.ParkedOp{{Op: core.Op{OpID: "x"}}}) },
 			"Parked":         func() error { _, err := s.Parked(ctx); return err },

@@ -105,6 +105,20 @@ var ackTests = []test{
 		require.Equal(e, ts, got)
 		require.Empty(e, e.list(kindA))
 	}},
+	{"a Rebuild ack rebuilds the later upserts on the server's record", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","a":"local","b":"x"}`)
+		e.write(first)
+		e.markInFlight([]string{first.OpID})
+		e.write(e.upsert(kindA, "a", `{"id":"a","a":"local","b":"x","c":"later"}`)) // appended: c changed
+		e.ack(core.Ack{Op: e.outbox()[0], Server: ptr(server(kindA, "a", "v1", `,"a":"x","b":"server"`)), Rebuild: true})
+		ops := e.outbox()
+		require.Len(e, ops, 1)
+		requireJSON(e, `{"id":"a","updatedAt":"v1","a":"x","b":"server","c":"later"}`, ops[0].Payload)
+		require.Equal(e, "v1", ops[0].BaseUpdatedAt)
+		got, _ := e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","updatedAt":"v1","a":"x","b":"server","c":"later"}`, got.Data)
+		require.Equal(e, "v1", got.UpdatedAt)
+	}},
 	{"unknown op ids are ignored", func(e *env) {
 		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
 		before := snapshot(e, kindA, "a")
@@ -120,7 +134,7 @@ var resolveTests = []test{
 		res := op
 		res.Payload, res.BaseUpdatedAt, res.Attempt, res.ChangedFields = raw(`{"id":"a","t":"merged"}`), "v5", 1, []string{"t"}
 		local := core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","t":"merged"}`), UpdatedAt: "v5"}
-		require.NoError(e, e.s.Resolve(e.ctx, res, &local))
+		require.NoError(e, e.s.Resolve(e.ctx, res, &local, false))
 		ops := e.outbox()
 		require.Equal(e, res, ops[0], "same Seq, new content")
 		require.Equal(e, ops[0].OpID+":r1", ops[0].IdempotencyKey())
@@ -134,16 +148,33 @@ var resolveTests = []test{
 		e.write(e.upsert(kindA, "a", `{"id":"a","t":2}`))
 		op := e.outbox()[0]
 		op.Attempt = 1
-		require.NoError(e, e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","t":"old"}`)}))
+		require.NoError(e, e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","t":"old"}`)}, false))
 		got, _ := e.get(kindA, "a")
 		requireJSON(e, `{"id":"a","t":2}`, got.Data)
 		require.Equal(e, 1, e.outbox()[0].Attempt)
+	}},
+	{"with rebuild, the later upserts are rebuilt on the local record's data", func(e *env) {
+		first := e.upsert(kindA, "a", `{"id":"a","a":"local","b":"x"}`)
+		e.write(first)
+		e.markInFlight([]string{first.OpID})
+		e.write(e.upsert(kindA, "a", `{"id":"a","a":"local","b":"x","c":"later"}`))
+		op := e.outbox()[0]
+		op.Attempt, op.BaseUpdatedAt, op.Payload = 1, "v5", raw(`{"id":"a","a":"merged","b":"server"}`)
+		local := core.Record{Kind: kindA, ID: "a", Data: op.Payload, UpdatedAt: "v5"}
+		require.NoError(e, e.s.Resolve(e.ctx, op, &local, true))
+		ops := e.outbox()
+		require.Len(e, ops, 2)
+		require.Equal(e, 1, ops[0].Attempt)
+		requireJSON(e, `{"id":"a","a":"merged","b":"server","c":"later"}`, ops[1].Payload)
+		got, _ := e.get(kindA, "a")
+		requireJSON(e, `{"id":"a","a":"merged","b":"server","c":"later"}`, got.Data)
+		require.Equal(e, "v5", got.UpdatedAt)
 	}},
 	{"without a local record only the op changes", func(e *env) {
 		e.write(e.upsert(kindA, "a", `{"id":"a","t":1}`))
 		op := e.opOf(kindA, "a")
 		op.Force = true
-		require.NoError(e, e.s.Resolve(e.ctx, op, nil))
+		require.NoError(e, e.s.Resolve(e.ctx, op, nil, false))
 		require.True(e, e.opOf(kindA, "a").Force)
 		got, _ := e.get(kindA, "a")
 		requireJSON(e, `{"id":"a","t":1}`, got.Data)
@@ -152,7 +183,7 @@ var resolveTests = []test{
 		e.write(e.upsert(kindA, "a", `{"id":"a"}`))
 		before := snapshot(e, kindA, "a")
 		op := core.Op{OpID: "gone", Kind: kindA, EntityID: "a", Type: core.OpUpsert, Payload: raw(`{"id":"a","x":1}`)}
-		require.NoError(e, e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","x":1}`)}))
+		require.NoError(e, e.s.Resolve(e.ctx, op, &core.Record{Kind: kindA, ID: "a", Data: raw(`{"id":"a","x":1}`)}, false))
 		require.Equal(e, before, snapshot(e, kindA, "a"))
 	}},
 }
