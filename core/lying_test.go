@@ -366,3 +366,23 @@ func TestPullNeverOverwritesANewerSyncedVersion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, srvRec.UpdatedAt, rec.UpdatedAt, "the acknowledged version stays")
 }
+
+// A walk never trusts the server to end it (DESIGN.md "Distrusting the server": a page ending
+// where an earlier one did ends it). A server that answers, under ever new tokens, pages whose
+// items have no position (no version: set aside) never moves the cursor, and every page "ends"
+// where the one before did; the walk ends with a protocol error instead of following the
+// tokens (the check ran only for pages that moved).
+func TestPagesOfUnplacedItemsUnderNewTokensEndTheWalk(t *testing.T) {
+	c, l := newLiar(t, 2, func(cfg *core.Config) { cfg.PageSize = 2 })
+	c.sync()
+	l.lie(func(n int, _ string, _ core.PullRequest, _ core.PullPage) core.PullPage {
+		p := core.PullPage{Items: []core.Record{{Kind: "note", ID: "n0", Data: core.RawJSON(`{"id":"n0"}`)}}}
+		if n < 200 { // bounded, so that the test ends either way
+			p.NextPageToken = fmt.Sprintf("t%d", n)
+		}
+		return p
+	})
+	_, err := c.eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
+	require.ErrorIs(t, err, core.ErrProtocol, "the walk followed %d pages that never moved", l.calls())
+	require.LessOrEqual(t, l.calls(), 4, "the walk ended at once")
+}

@@ -6,9 +6,8 @@ type checkedPage struct {
 	good  []Record
 	aside []SetAside
 	// next is the position of the page's last item whose position is known (a valid id and a
-	// version), moved=true; otherwise the request's cursor, moved=false.
+	// version); otherwise the request's cursor.
 	next  Cursor
-	moved bool
 	total int // items on the page, good and bad
 	fresh int // items that are not repeats of the cursor's instant (see checkPage)
 }
@@ -64,7 +63,7 @@ func checkPage(kind string, req PullRequest, page PullPage, nowMs int64) (checke
 				return checkedPage{}, Errorf(CodeProtocol, op, "item %d (%q, version %q) is not after the cursor (%q, %q)",
 					i, id, version, req.After.ID, req.After.UpdatedAt)
 			}
-			cp.next, cp.moved = Cursor{UpdatedAt: version, ID: id}, true
+			cp.next = Cursor{UpdatedAt: version, ID: id}
 		}
 		cp.fresh++
 		if isGood {

@@ -142,12 +142,12 @@ func (e *Engine) pullKind(ctx context.Context, st *runState, kind string) error 
 			return fail(Errorf(CodeProtocol, op, "the server's next page token does not move on"))
 		}
 		tokens[token] = true
-		if cp.moved {
-			if ends[cp.next] {
-				return fail(Errorf(CodeProtocol, op, "the server sent a page ending at (%q, %q) again", cp.next.ID, cp.next.UpdatedAt))
-			}
-			ends[cp.next] = true
+		// A page that does not move ends at the request's cursor (cp.next), where the page
+		// before it ended: under a fresh token each time it would loop for ever.
+		if ends[cp.next] {
+			return fail(Errorf(CodeProtocol, op, "the server sent a page ending at (%q, %q) again", cp.next.ID, cp.next.UpdatedAt))
 		}
+		ends[cp.next] = true
 		next := PullRequest{After: cp.next, PageToken: token, Limit: e.cfg.PageSize}
 		if token != "" && !e.cfg.Serial {
 			ahead = make(chan sent, 1)
@@ -376,7 +376,10 @@ func (e *Engine) finishPage(ctx context.Context, st *runState, kind string, p *s
 		refetch[i] = refetchEntry{Kind: kind, ID: id}
 	}
 	if len(refetch) > 0 {
-		if err := e.changeRefetch(ctx, refetch, nil); err != nil {
+		// The page has committed and the cursor is past these entities: a cancel (Close, a
+		// sibling kind's failure) must not drop them before they are listed, or their server
+		// versions would come back only with a full resync.
+		if err := e.changeRefetch(context.WithoutCancel(ctx), refetch, nil); err != nil {
 			return err
 		}
 	}

@@ -244,8 +244,12 @@ func (s *Store) StartPage(ctx context.Context, kind string, items []core.Record,
 			return nil, err
 		}
 	} else {
-		err := s.b.ApplyPage(ctx, kind, items, next, plan)
-		wait = func() error { return err }
+		// Applied at once: its failure is StartPage's, so that the engine starts no page after
+		// it (one started after a failed page must not apply, core.PageStarter).
+		if err := s.b.ApplyPage(ctx, kind, items, next, plan); err != nil {
+			return nil, err
+		}
+		wait = func() error { return nil }
 	}
 	return func() ([]string, error) {
 		if err := wait(); err != nil {
