@@ -4,6 +4,7 @@
 /**
  * What every record is: an object with a string `id`. App types, interfaces included, need no
  * index signature to satisfy it. Values must be JSON (a Date is stored as its ISO string).
+ * An id (and an op's opId) must be Unicode text: one with a lone surrogate is 'invalid'.
  */
 export interface BaseRecord {
   id: string;
@@ -137,7 +138,8 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   name: string;
   /**
    * REST server root, e.g. 'http://127.0.0.1:8080/api' (CONTRACT.md). A relative URL ('/api')
-   * is resolved against the page's or worker's location; Node needs an absolute one.
+   * is resolved against the page's or worker's location; Node needs an absolute one. One with a
+   * query or fragment is 'invalid' (request paths are appended to it).
    */
   baseUrl: string | URL;
   /** Entity kinds this database syncs. Any other kind is rejected with code 'invalid'. */
@@ -145,7 +147,8 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   /**
    * Authorization provider, called before every request but /health (sync or async).
    * A bare token is sent as "Bearer <token>"; "Bearer abc" is sent as is; '' or null sends none.
-   * A throw or rejection fails the sync with code 'auth'.
+   * A throw or rejection, or a token that is no HTTP header value (CR, LF, NUL, a character
+   * past U+00FF), fails the sync with code 'auth'.
    */
   token?: () => string | null | undefined | Promise<string | null | undefined>;
   /** 'indexeddb' (default where indexedDB exists) or 'memory' (default elsewhere, e.g. Node). */
@@ -163,15 +166,17 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
   /** Per-kind strategy, mergeFunction and conflictResolver. Unknown kinds are 'invalid'. */
   tableConflictConfigs?: Partial<Record<KindOf<S>, TableConflictConfig>>;
   /**
-   * For 'merge': the record to push over the server's. Sync or async. A throw or rejection
-   * defers the conflict (it stays in conflicts() and the outbox) and emits an 'error' event.
+   * For 'merge': the record to push over the server's. Sync or async. A throw or rejection, or
+   * a record that is not JSON (as put refuses), defers the conflict (it stays in conflicts() and
+   * the outbox) and emits an 'error' event.
    * Without one (here or per kind), 'merge' uses the seed's default merge (merges.shallow).
    */
   mergeFunction?: (local: RecordOf<S> | null, server: RecordOf<S> | null, conflict: Conflict<RecordOf<S>>) =>
     RecordOf<S> | Promise<RecordOf<S>>;
   /**
    * For 'manual': decides each conflict. Sync or async. Without it, manual conflicts are
-   * deferred. A throw or rejection defers the conflict and emits an 'error' event.
+   * deferred. A throw or rejection, or a resolution that is not JSON (as put refuses), defers the
+   * conflict and emits an 'error' event.
    */
   conflictResolver?: (conflict: Conflict<RecordOf<S>>) => Resolution<RecordOf<S>> | Promise<Resolution<RecordOf<S>>>;
   /** Where sync.wasm is [new URL('./sync.wasm', import.meta.url)]; file: URLs work under Node. */
@@ -183,7 +188,10 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
    * an earlier session are pushed at open when online (the only push where the API is missing).
    */
   backgroundSync?: boolean;
-  /** Pull page size, 1–1000 [500]. */
+  /**
+   * Pull page size, 1–1000 [500]. This and the other tuning numbers below are 'invalid' when NaN
+   * or ±Infinity (JSON would make them the default).
+   */
   pageSize?: number;
   /** Ops per push request, ≤ 500 [100]. */
   pushBatchSize?: number;
@@ -214,7 +222,8 @@ export interface OpenOptions<S extends Schema<S> = UntypedSchema> {
    * after its first, one sync at a time across tabs [1000]; 0 turns it off (the seed's
    * pushImmediately). It waits while this database syncs; while the browser is offline it leaves
    * the write to the sync auto sync runs on 'online'. A write whose tab closes first is not lost:
-   * the next sync pushes it.
+   * the next sync pushes it. At most 2^31 − 1 (the timers' range); more, NaN or ±Infinity is
+   * 'invalid'.
    */
   pushDebounceMs?: number;
   /**
@@ -326,7 +335,7 @@ export interface FullResyncOptions {
 }
 
 export interface AutoOptions {
-  /** [300000] */
+  /** [300000]; more than 0 and at most 2^31 − 1 (the timers' range), else 'invalid'. */
   intervalMs?: number;
 }
 
@@ -454,7 +463,10 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
   pendingCount(): Promise<number>;
   /** Deferred conflicts (durable). */
   conflicts(): Promise<Conflict[]>;
-  /** Applies a resolution to a deferred conflict now; the next sync pushes the result. */
+  /**
+   * Applies a resolution to a deferred conflict now; the next sync pushes the result. Data that
+   * is not JSON rejects with 'invalid', as in put.
+   */
   resolveConflict(conflictId: string, resolution: Resolution): Promise<void>;
 
   /** Inspector: the pending ops in order. */
@@ -474,9 +486,15 @@ export interface OffsyncClient<S extends Schema<S> = UntypedSchema> {
   dropParked(opIds: string[]): Promise<void>;
   status(): Promise<Status>;
 
-  /** Listens to one event type; returns the unsubscribe function. */
+  /**
+   * Listens to one event type; returns the unsubscribe function. A listener unsubscribed by an
+   * earlier one of the same event is not called for it.
+   */
   on<K extends EventType>(type: K, callback: (event: EventMap[K]) => void): () => void;
-  /** Stops auto sync, cancels a running sync, closes the store. */
+  /**
+   * Stops auto sync, cancels a running sync, closes the store. Every later call returns the
+   * first one's promise, which settles once the database is closed.
+   */
   close(): Promise<void>;
 }
 

@@ -22,6 +22,8 @@ const DEFAULT_AUTO_MS = 5 * 60_000;
 const DEFAULT_PUSH_DEBOUNCE_MS = 1000;
 // ...and at the latest this many debounce periods after the first (writes that never pause).
 const PUSH_MAX_WAIT_FACTOR = 5;
+// The longest delay setTimeout and setInterval take: past it they fire after 1 ms.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 // Ids kept per kind while no other tab is known; past it the whole kind is announced.
 const MAX_UNSENT_IDS = 1000;
 // A specifier in a variable keeps bundlers from trying to pull Node's fs into a browser build.
@@ -76,6 +78,39 @@ export const merges = Object.freeze(Object.fromEntries(Object.entries(plainMerge
 
 function invalid(message) {
   return offsyncError('invalid', message);
+}
+
+// timerMs checks a delay app code gives in ms: a finite number, at most MAX_TIMER_MS.
+function timerMs(ms, what) {
+  if (!Number.isFinite(ms) || ms > MAX_TIMER_MS) {
+    throw invalid(`${what} must be a number of ms, at most ${MAX_TIMER_MS}`);
+  }
+  return ms;
+}
+
+// Go reads a lone surrogate (UTF-16 that is no Unicode text) as U+FFFD, so distinct ids or op
+// ids holding one would name one entity or op there: such an id is refused. Non-strings are
+// left to Go's checks, and so are kinds (ASCII only: Go refuses U+FFFD in one).
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s);
+
+const lonelySurrogate = (s) => typeof s === 'string' && !wellFormed(s);
+
+function surrogateError(what) {
+  return invalid(`${what} holds a lone surrogate (not Unicode text)`);
+}
+
+function checkId(id, what) {
+  if (lonelySurrogate(id)) throw surrogateError(what);
+}
+
+// checkIds checks list[i] (list[i][field] with a field), naming the index only on failure.
+function checkIds(list, what, field) {
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) {
+    if (lonelySurrogate(field === undefined ? list[i] : list[i]?.[field])) throw surrogateError(`${what}[${i}]${field ? '.' + field : ''}`);
+  }
 }
 
 function toJSON(value, what) {
@@ -477,8 +512,15 @@ function checkIndexes(indexes, kinds) {
 }
 
 // resolveBaseUrl: a relative baseUrl ('/api') is resolved against the page's (or worker's)
-// location; without one (Node) only an absolute URL works.
+// location; without one (Node) only an absolute URL works. A query or fragment is refused:
+// request paths are appended to the root, so they would land inside it.
 function resolveBaseUrl(baseUrl) {
+  const href = absoluteBaseUrl(baseUrl);
+  if (/[?#]/.test(href)) throw invalid(`options.baseUrl '${href}' has a query or fragment: pass the server root only`);
+  return href;
+}
+
+function absoluteBaseUrl(baseUrl) {
   if (baseUrl instanceof URL) return baseUrl.href;
   if (typeof baseUrl !== 'string' || baseUrl === '') throw invalid('options.baseUrl must be a URL string');
   if (URL.canParse ? URL.canParse(baseUrl) : /^[a-z][a-z0-9+.-]*:/i.test(baseUrl)) return baseUrl;
@@ -532,12 +574,11 @@ export async function open(options) {
     if (fn !== undefined && typeof fn !== 'function') throw invalid(`options.${key} must be a function`);
   }
   const tables = tableConfigs(options.tableConflictConfigs);
-  const pushDebounceMs = options.pushDebounceMs ?? DEFAULT_PUSH_DEBOUNCE_MS;
-  if (typeof pushDebounceMs !== 'number' || Number.isNaN(pushDebounceMs)) throw invalid('options.pushDebounceMs must be a number of ms (0: off)');
+  const pushDebounceMs = timerMs(options.pushDebounceMs ?? DEFAULT_PUSH_DEBOUNCE_MS, 'options.pushDebounceMs (0: off)');
   const storage = options.storage ?? (globalThis.indexedDB ? 'indexeddb' : 'memory');
   const wasmUrl = wasmUrlOf(options);
   const config = { name, baseUrl: base, kinds, storage, conflictStrategy, tableConflictConfigs: tables.strategies };
-  for (const k of TUNING) if (options[k] !== undefined) config[k] = options[k];
+  for (const k of TUNING) if (options[k] !== undefined) config[k] = tuning(k, options[k]);
   if (options.indexes !== undefined) config.indexes = checkIndexes(options.indexes, kinds);
 
   const warm = storage === 'indexeddb' && globalThis.indexedDB ? warmIndexedDB(name) : null;
@@ -556,10 +597,7 @@ export async function open(options) {
     events: (batch) => db[DELIVER](batch),
     idbHelpers: helpers,
     fetchHelper: fetchHelper(),
-    token: token && (async () => {
-      const t = await token();
-      return t == null ? '' : String(t);
-    }),
+    token: token && tokenAdapter(token),
     merge: mergeFunction && mergeAdapter(mergeFunction),
     resolve: conflictResolver && resolveAdapter(conflictResolver),
     kindMerge: tables.merge,
@@ -578,7 +616,28 @@ export async function open(options) {
   return db;
 }
 
+// tuning passes a tuning option on to Go, which checks its range: a number JSON cannot hold
+// (NaN, ±Infinity) would reach it as null and silently take the default.
+function tuning(key, value) {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw invalid(`options.${key} must be a finite number`);
+  return value;
+}
+
+// The adapter around the app's token provider. A token that is no header value (CR, LF, NUL,
+// a character past U+00FF) makes fetch throw, which Go would report as a retryable network
+// error: a throw here makes it what it is, an auth error (wasm/callbacks_js_wasm.go tokenFunc).
+function tokenAdapter(token) {
+  return async () => {
+    const t = await token();
+    const s = t == null ? '' : String(t);
+    if (/[\0\r\n]|[^\0-\xff]/.test(s)) throw new Error('the token is not a valid HTTP header value (CR, LF, NUL or a character past U+00FF)');
+    return s;
+  };
+}
+
 // The adapters around the app's conflict callbacks: JSON in, JSON out (wasm/callbacks_js_wasm.go).
+// What they return is checked as put checks a record: a throw defers the conflict with an
+// 'error' event, where plain JSON would push NaN as null or a Set as {}.
 function mergeAdapter(mergeFunction) {
   return async (conflictJSON) => {
     const c = JSON.parse(conflictJSON);
@@ -586,7 +645,7 @@ function mergeAdapter(mergeFunction) {
     if (merged === null || typeof merged !== 'object' || Array.isArray(merged)) {
       throw new Error('mergeFunction must return a record object');
     }
-    return JSON.stringify(merged);
+    return dataJSON(merged, 'the mergeFunction\'s record');
   };
 }
 
@@ -594,7 +653,7 @@ function resolveAdapter(conflictResolver) {
   return async (conflictJSON) => {
     const r = await conflictResolver(JSON.parse(conflictJSON));
     if (!r || typeof r.action !== 'string') throw new Error('conflictResolver must return {action}');
-    return JSON.stringify(r);
+    return dataJSON(r, 'the conflictResolver\'s resolution');
   };
 }
 
@@ -627,6 +686,7 @@ class Client {
   #kinds;
   #shared;
   #closed = false;
+  #closing = null;
   #listeners = new Map();
   #channel = null;
   #outgoing = null;
@@ -742,7 +802,10 @@ class Client {
   }
 
   #emit(type, detail) {
-    for (const cb of [...(this.#listeners.get(type) ?? [])]) {
+    const set = this.#listeners.get(type);
+    // Over a copy: one added meanwhile waits for the next event; one removed is not called.
+    for (const cb of set ? [...set] : []) {
+      if (!set.has(cb)) continue;
       try {
         cb(detail);
       } catch (e) {
@@ -785,6 +848,7 @@ class Client {
   }
 
   async put(kind, record, options = {}) {
+    checkId(record?.id, 'record.id');
     const text = dataJSON(record, 'record');
     const args = [kind, text];
     // changedFields' JSON, or undefined: derived.
@@ -804,6 +868,7 @@ class Client {
 
   async putMany(kind, records) {
     if (!Array.isArray(records)) throw invalid('putMany: records must be an array');
+    checkIds(records, 'records', 'id');
     const parts = recordTexts(records);
     if (parts === null) return JSON.parse(await this.#callTo('putMany', kind, dataJSON(records, 'records')));
     // The array's text goes to Go as UTF-8, and the stored records' data is taken from texts
@@ -815,10 +880,12 @@ class Client {
   }
 
   async delete(kind, id) {
+    checkId(id, 'id');
     await this.#callTo('delete', kind, id);
   }
 
   async get(kind, id) {
+    checkId(id, 'id');
     const s = await this.#call('get', kind, id);
     return s === undefined ? undefined : JSON.parse(s);
   }
@@ -890,6 +957,9 @@ class Client {
 
   async enqueue(op) {
     if (!op || typeof op !== 'object') throw invalid('enqueue: op must be an object');
+    checkId(op.id, 'op.id');
+    checkId(op.opId, 'op.opId');
+    checkId(op.payload?.id, 'op.payload.id');
     return JSON.parse(await this.#call('enqueue', dataJSON(op, 'op')));
   }
 
@@ -923,8 +993,8 @@ class Client {
   }
 
   startAuto(options = {}) {
-    const intervalMs = options?.intervalMs ?? DEFAULT_AUTO_MS;
-    if (typeof intervalMs !== 'number' || !(intervalMs > 0)) throw invalid('startAuto: intervalMs must be a positive number');
+    const intervalMs = timerMs(options?.intervalMs ?? DEFAULT_AUTO_MS, 'startAuto: intervalMs');
+    if (!(intervalMs > 0)) throw invalid('startAuto: intervalMs must be a positive number');
     if (this.#closed) throw offsyncError('closed', 'startAuto: the database is closed');
     this.stopAuto();
     const auto = { leader: false, running: false, timer: null, release: null, cleanups: [] };
@@ -1041,7 +1111,8 @@ class Client {
   // them runs in the middle of another tab's sync.
   async resolveConflict(conflictId, resolution) {
     if (!resolution || typeof resolution !== 'object') throw invalid('resolveConflict: resolution must be an object');
-    const arg = toJSON(resolution, 'resolution');
+    checkId(conflictId, 'conflictId');
+    const arg = dataJSON(resolution, 'resolution');
     await this.#exclusive(() => this.#call('resolveConflict', conflictId, arg));
   }
 
@@ -1062,11 +1133,13 @@ class Client {
   }
 
   async retryParked(opIds) {
+    checkIds(opIds, 'opIds');
     const arg = toJSON(opIds, 'opIds');
     await this.#exclusive(() => this.#call('retryParked', arg));
   }
 
   async dropParked(opIds) {
+    checkIds(opIds, 'opIds');
     const arg = toJSON(opIds, 'opIds');
     await this.#exclusive(() => this.#call('dropParked', arg));
   }
@@ -1089,8 +1162,13 @@ class Client {
     return this.#closed;
   }
 
-  async close() {
-    if (this.#closed) return;
+  // Every call returns the first one's promise: it settles once the database is closed.
+  close() {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close() {
     this.stopAuto();
     const done = this.#call('close').catch((e) => {
       // A runtime that already died has nothing left to close.

@@ -148,6 +148,33 @@ test('a conflictResolver that throws defers the conflict', async () => {
   assert.equal((await b.get('note', 'c1')).notes, 'mine');
 });
 
+// What the app's callbacks return is checked as put checks a record: plain JSON would push NaN
+// as null and a Set as {}.
+for (const [name, opts] of [
+  ['mergeFunction', { conflictStrategy: 'merge', mergeFunction: (local, server) => ({ ...server, ...local, score: NaN, tags: new Set(['x']) }) }],
+  ['conflictResolver', { conflictStrategy: 'manual', conflictResolver: (c) => ({ action: 'merged', data: { ...c.server, ...c.local, score: NaN, tags: new Set(['x']) } }) }],
+]) {
+  test(`a ${name} returning values JSON cannot hold (NaN, a Set) defers the conflict with an error event`, async () => {
+    const { b, rec } = await conflictOn(opts);
+    await b.sync().catch(() => {});
+    await eventually(() => b.conflicts().then((c) => c.length === 1), 5000, 'deferred conflict');
+    const stored = await b.get('note', 'c1');
+    assert.deepEqual([stored.notes, stored.score, stored.tags], ['mine', undefined, ['x']], 'the local edit is kept as it was');
+    await eventually(() => rec.seen.some((e) => e.type === 'error'), 5000, 'error event');
+    assert.match(rec.seen.find((e) => e.type === 'error').detail.error.message, /tags is a Set/);
+  });
+}
+
+test('resolveConflict refuses merged data JSON cannot hold (NaN, a Uint8Array) with invalid, changing nothing', async () => {
+  const { b } = await conflictOn({ conflictStrategy: 'manual' });
+  await b.sync();
+  const [c] = await b.conflicts();
+  const data = { ...c.server, notes: 'both', score: NaN, photo: new Uint8Array([1, 2]) };
+  await assert.rejects(b.resolveConflict(c.id, { action: 'merged', data }), (e) => e.code === 'invalid' && /score is NaN/.test(e.message));
+  assert.equal((await b.conflicts()).length, 1, 'still deferred');
+  assert.equal((await b.get('note', 'c1')).score, undefined);
+});
+
 test('delete conflicts under autoPreserve: the edit survives either way', async () => {
   const ten = env.tenant();
   const a = await ten.open();

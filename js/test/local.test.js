@@ -98,6 +98,9 @@ test('argument mistakes reject with invalid and the instance survives them', asy
     ['watch without callback', () => db.watch('note')],
     ['on unknown event', () => db.on('bogus', () => {})],
     ['startAuto negative interval', () => db.startAuto({ intervalMs: -1 })],
+    // setInterval fires every 1 ms past 2^31 - 1 ms.
+    ['startAuto infinite interval', () => db.startAuto({ intervalMs: Infinity })],
+    ['startAuto interval past the timer range', () => db.startAuto({ intervalMs: 2 ** 31 })],
   ]) {
     assert.throws(call, (e) => e.code === 'invalid', name);
   }
@@ -118,10 +121,49 @@ test('open rejects bad options with invalid', async () => {
     ['token not a function', { ...base, token: 'abc' }],
     ['baseUrl not http', { ...base, baseUrl: 'ftp://x' }],
     ['negative pullConcurrency', { ...base, pullConcurrency: -1 }],
+    // JSON would turn a NaN or infinite tuning number into null: the default.
+    ...['pageSize', 'maxRetries', 'backoffMinMs', 'requestTimeoutMs', 'fullResyncIntervalMs'].map((k) => [`NaN ${k}`, { ...base, [k]: NaN }]),
+    ['infinite backoffMaxMs', { ...base, backoffMaxMs: Infinity }],
+    ['-Infinity fullResyncIntervalMs', { ...base, fullResyncIntervalMs: -Infinity }],
+    // Request paths are appended to baseUrl.
+    ['baseUrl with a query', { ...base, baseUrl: env.server.baseUrl + '?v=1' }],
+    ['baseUrl with a fragment', { ...base, baseUrl: new URL(env.server.baseUrl + '#app') }],
   ];
   for (const [name, opts] of cases) {
     await rejectsWith(open(opts), 'invalid').catch((e) => { throw new Error(`${name}: ${e.message}`); });
   }
+});
+
+test('ids and op ids with lone surrogates are refused with invalid (Go would read them as U+FFFD, one id)', async () => {
+  const db = await ten.open();
+  const cases = [
+    ['put', () => db.put('note', { id: '\ud800' })],
+    ['put of a lone low surrogate', () => db.put('note', { id: 'a\udfff' })],
+    ['putMany', () => db.putMany('note', [{ id: 'ok' }, { id: '\udc00b' }])],
+    ['get', () => db.get('note', '\ud800')],
+    ['delete', () => db.delete('note', '\ud800')],
+    ['enqueue id', () => db.enqueue({ type: 'delete', kind: 'note', id: '\ud800' })],
+    ['enqueue opId', () => db.enqueue({ type: 'delete', kind: 'note', id: 'x', opId: 'op\ud800' })],
+    ['enqueue payload id', () => db.enqueue({ type: 'upsert', kind: 'note', id: 'x', payload: { id: '\ud800' } })],
+    ['retryParked', () => db.retryParked(['\udfff'])],
+  ];
+  for (const [name, call] of cases) {
+    await rejectsWith(call(), 'invalid').catch((e) => { throw new Error(`${name}: ${e.message}`); });
+  }
+  assert.equal(await db.pendingCount(), 0, 'nothing written');
+  await db.putMany('note', [{ id: '\ufffd' }, { id: '\ud83d\ude00' }]);
+  assert.deepEqual((await db.list('note')).map((r) => r.id).sort(), ['\ud83d\ude00', '\ufffd'], 'U+FFFD and surrogate pairs are ids');
+});
+
+test('a listener removed by an earlier listener of the same event is not called', async () => {
+  const db = await ten.open();
+  const calls = [];
+  let offB = () => {};
+  db.on('change', () => { calls.push('A'); offB(); });
+  offB = db.on('change', () => calls.push('B'));
+  await db.put('note', { id: 'x' });
+  await db.put('note', { id: 'y' });
+  assert.deepEqual(calls, ['A', 'A']);
 });
 
 test('calls after close reject with closed', async () => {

@@ -91,7 +91,7 @@ test('merge without a mergeFunction takes the default merge (the server record, 
   assert.deepEqual(pick(await b.get('task', 't1')), { mood: 1, notes: 'mine' }, 'local equals server');
 });
 
-test('bad tableConflictConfigs and maxConflictRetries are invalid', async () => {
+test('bad tableConflictConfigs, maxConflictRetries and pushDebounceMs are invalid', async () => {
   const ten = newTenant();
   for (const extra of [
     { tableConflictConfigs: { note: { mergeFunction: 'x' } } },
@@ -102,8 +102,11 @@ test('bad tableConflictConfigs and maxConflictRetries are invalid', async () => 
     { tableConflictConfigs: { note: { strategy: 'nope' } } },
     { maxConflictRetries: 0 },
     { pushDebounceMs: 'soon' },
+    // Past the timers' range setTimeout fires after 1 ms: a push at once.
+    { pushDebounceMs: Infinity },
+    { pushDebounceMs: 2 ** 31 },
   ]) {
-    await assert.rejects(ten.open(extra), (e) => e.code === 'invalid', JSON.stringify(Object.keys(extra)));
+    await assert.rejects(ten.open(extra), (e) => e.code === 'invalid', `${JSON.stringify(Object.keys(extra))}: ${Object.values(extra)[0]}`);
   }
 });
 

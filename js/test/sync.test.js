@@ -155,6 +155,21 @@ test('auth: a throwing or rejecting token provider and a 401 fail with auth, kee
   assert.equal((await ok.sync()).pushed, 1, 'an async provider returning a bare token works');
 });
 
+test('a token that is no valid header value (CR LF, past U+00FF) fails the sync with auth, not a retryable network error', async () => {
+  const ten = newTenant();
+  for (const [name, token] of [['CR LF', () => 'abc\r\nX-Other: 1'], ['non-Latin-1', () => 'Bearer tøken€']]) {
+    const db = await ten.open({ token });
+    await db.put('note', { id: 'x' });
+    await assert.rejects(db.sync(), (e) => {
+      assert.equal(e.code, 'auth', `${name}: ${e.message}`);
+      assert.equal(e.retryable, false, name);
+      return true;
+    });
+    assert.equal(await db.pendingCount(), 1, `${name}: nothing dropped`);
+    await db.close();
+  }
+});
+
 test('server down, then up again: network error, then the outbox drains', async () => {
   const own = await startServer();
   try {
@@ -204,6 +219,19 @@ test('close during a sync cancels it and later calls fail with closed', async ()
   await a.close();
   await assert.rejects(running, (e) => ['cancelled', 'closed'].includes(e.code));
   await assert.rejects(a.list('note'), (e) => e.code === 'closed');
+});
+
+test('a second close() returns the first one\'s promise: it resolves once the running sync settled', async () => {
+  const a = await newTenant().open({ pushBatchSize: 1 });
+  await a.putMany('note', Array.from({ length: 50 }, (_, i) => ({ id: 'c' + i })));
+  let settled = false;
+  const running = a.sync().finally(() => { settled = true; }).catch(() => {});
+  await nextEvent(a, 'progress', (e) => e.phase === 'push' && e.done >= 1);
+  const first = a.close();
+  assert.equal(a.close(), first);
+  await a.close();
+  assert.equal(settled, true, 'the second close() resolved while the sync it cancels was still running');
+  await running;
 });
 
 test('a silent server: the request times out with timeout, retryable', async () => {
