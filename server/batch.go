@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/offsync/offsync/core"
 )
@@ -38,18 +39,8 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 	if !ok {
 		return
 	}
-	// Counted before anything is decoded: 8 MiB of [0,0,…] is 4 M items to encoding/json.
-	n, ok := countOps(body, maxBatchOps)
-	if ok && n > maxBatchOps {
-		writeError(w, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("a batch holds at most %d ops", maxBatchOps))
-		return
-	}
-	var ops []parsedOp
-	if ok {
-		ops, ok = decodeBatch(body)
-	}
+	ops, ok := parseBatch(w, body)
 	if !ok {
-		writeError(w, http.StatusBadRequest, codeBadRequest, `body must be {"ops": [...]}`)
 		return
 	}
 	results := make([]batchResult, len(ops))
@@ -84,30 +75,53 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request, tenant stri
 	writeJSON(w, http.StatusOK, encodeResults(results))
 }
 
-// decodeBatch decodes a POST /batch body. Well-formed batches decode in one pass; when an op
-// does not fit batchOp, each op is decoded on its own so that only that op is refused.
-func decodeBatch(body []byte) ([]parsedOp, bool) {
-	var whole struct {
-		Ops []batchOp `json:"ops"`
+// parseBatch checks a POST /batch body and decodes its ops, answering 400 when it is refused.
+func parseBatch(w http.ResponseWriter, body []byte) ([]parsedOp, bool) {
+	refuse := func(msg string) ([]parsedOp, bool) {
+		writeError(w, http.StatusBadRequest, codeBadRequest, msg)
+		return nil, false
 	}
-	if err := json.Unmarshal(body, &whole); err == nil {
-		if whole.Ops == nil {
-			return nil, false
-		}
-		ops := make([]parsedOp, len(whole.Ops))
-		for i := range whole.Ops {
-			ops[i].op = &whole.Ops[i]
+	// encoding/json reads invalid UTF-8 as U+FFFD: an op's id "\xff" would name the record
+	// "\uFFFD" (the single-op form refuses %FF), and opIds "\xff" and "\xfe" would be one key.
+	if !utf8.Valid(body) {
+		return refuse("body must be valid UTF-8")
+	}
+	// Counted before anything is decoded: 8 MiB of [0,0,…] is 4 M items to encoding/json.
+	arr, n, err := countOps(body, maxBatchOps)
+	switch {
+	case err != nil:
+		return refuse(err.Error())
+	case n > maxBatchOps:
+		return refuse(fmt.Sprintf("a batch holds at most %d ops", maxBatchOps))
+	case !json.Valid(body):
+		// countOps skips the other members without validating them.
+		return refuse("body must be JSON")
+	}
+	ops, ok := decodeOps(arr)
+	if !ok {
+		return refuse(errNotBatch.Error())
+	}
+	return ops, true
+}
+
+// decodeOps decodes the ops array countOps counted. Well-formed batches decode in one pass;
+// when an op does not fit batchOp, each op is decoded on its own so that only that op is
+// refused.
+func decodeOps(arr []byte) ([]parsedOp, bool) {
+	var whole []batchOp
+	if err := json.Unmarshal(arr, &whole); err == nil {
+		ops := make([]parsedOp, len(whole))
+		for i := range whole {
+			ops[i].op = &whole[i]
 		}
 		return ops, true
 	}
-	var req struct {
-		Ops []json.RawMessage `json:"ops"`
-	}
-	if err := json.Unmarshal(body, &req); err != nil || req.Ops == nil {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(arr, &raws); err != nil {
 		return nil, false
 	}
-	ops := make([]parsedOp, len(req.Ops))
-	for i, raw := range req.Ops {
+	ops := make([]parsedOp, len(raws))
+	for i, raw := range raws {
 		ops[i] = parseOp(raw)
 	}
 	return ops, true

@@ -194,6 +194,47 @@ func TestRoutingAndRefusals(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, r.status, "oversized idempotency key")
 }
 
+// CONTRACT.md "Delete": X-Base-Updated-At is "the same base as the query parameter ...; a
+// server reads either". The seed's example backend reads only the header.
+func TestDeleteReadsItsBaseFromTheQueryOrTheHeader(t *testing.T) {
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
+	put := func(id string) string {
+		r := call(t, http.MethodPut, base+"/notes/"+id, "tok-a", nil, map[string]any{"id": id})
+		require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
+		return r.obj(t)["updatedAt"].(string)
+	}
+	del := func(id, query, header string) response {
+		hdr := map[string]string{}
+		if header != "" {
+			hdr["X-Base-Updated-At"] = header
+		}
+		u := base + "/notes/" + id
+		if query != "" {
+			u += "?_baseUpdatedAt=" + url.QueryEscape(query)
+		}
+		return call(t, http.MethodDelete, u, "tok-a", hdr, nil)
+	}
+	stale := "2000-01-01T00:00:00.000000Z"
+
+	v := put("h")
+	assert.Equal(t, http.StatusConflict, del("h", "", stale).status, "a stale base in the header")
+	r := del("h", "", v)
+	assert.Equal(t, http.StatusOK, r.status, "the current base in the header: %s", r.body)
+	assert.NotNil(t, r.obj(t)["deletedAt"])
+
+	v = put("q")
+	assert.Equal(t, http.StatusOK, del("q", v, "").status, "the query parameter alone")
+	v = put("both")
+	assert.Equal(t, http.StatusOK, del("both", v, v).status, "both, the same (as the client sends them)")
+
+	v = put("differ")
+	for _, c := range [][2]string{{v, stale}, {stale, v}} {
+		r := del("differ", c[0], c[1])
+		assert.Equal(t, http.StatusBadRequest, r.status, "query %s, header %s: %s", c[0], c[1], r.body)
+	}
+	assert.Nil(t, call(t, http.MethodGet, base+"/notes/differ", "tok-a", nil, nil).obj(t)["deletedAt"], "a refused delete changes nothing")
+}
+
 func TestAuthModes(t *testing.T) {
 	_, err := server.New(server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
 	require.Error(t, err, "no tokens and no dev mode")

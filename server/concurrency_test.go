@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -28,9 +30,17 @@ type workload struct {
 	idsEach  int
 	duration time.Duration
 	pullers  int
+	kinds    []string // nil: proofKinds
 }
 
 var proofKinds = []string{"alpha", "beta"}
+
+func (w workload) kindList() []string {
+	if w.kinds == nil {
+		return proofKinds
+	}
+	return w.kinds
+}
 
 // versions is an (kind/id → updatedAt) map.
 type versions map[string]string
@@ -79,7 +89,7 @@ func (w workload) writer(ctx context.Context, t *testing.T, i int, writes, errs 
 	deleted := map[string]bool{}
 	for n := 0; stop.Err() == nil; n++ {
 		srv := w.urls[rng.IntN(len(w.urls))]
-		kind := proofKinds[rng.IntN(len(proofKinds))]
+		kind := w.kindList()[rng.IntN(len(w.kindList()))]
 		id := fmt.Sprintf("w%d-%d", i, rng.IntN(w.idsEach))
 		key := kind + "/" + id
 		writes.Add(1)
@@ -119,7 +129,7 @@ func (w workload) writer(ctx context.Context, t *testing.T, i int, writes, errs 
 			var keys []string
 			seen := map[string]bool{}
 			for range 2 + rng.IntN(15) {
-				k := proofKinds[rng.IntN(len(proofKinds))]
+				k := w.kindList()[rng.IntN(len(w.kindList()))]
 				bid := fmt.Sprintf("w%d-%d", i, rng.IntN(w.idsEach))
 				if seen[k+"/"+bid] {
 					continue
@@ -189,12 +199,12 @@ func (w workload) puller(ctx context.Context, t *testing.T, i int, writersDone <
 		return len(page.Items)
 	}
 	for ctx.Err() == nil {
-		if step(proofKinds[rng.IntN(len(proofKinds))]) == 0 {
+		if step(w.kindList()[rng.IntN(len(w.kindList()))]) == 0 {
 			time.Sleep(time.Millisecond)
 		}
 	}
 	<-writersDone
-	for _, k := range proofKinds {
+	for _, k := range w.kindList() {
 		for step(k) > 0 {
 		}
 	}
@@ -276,6 +286,138 @@ func TestConcurrentWritersAndPullersLoseNothing(t *testing.T) {
 			t.Logf("%d records, every puller ends with every update", len(want))
 		})
 	}
+}
+
+// TestManyKindBatchesKeepCommitOrder is the same proof with batches of up to 16 of 12 kinds:
+// on PostgreSQL a batch of more than 8 kinds locks its tenant instead of each kind, and single
+// writes lock the tenant shared plus their kind; the two must still exclude each other.
+func TestManyKindBatchesKeepCommitOrder(t *testing.T) {
+	db := pgDB(t)
+	_, url1 := newServer(t, server.Config{DB: db})
+	_, url2 := newServer(t, server.Config{DB: db})
+	kinds := make([]string, 12)
+	for i := range kinds {
+		kinds[i] = fmt.Sprint("k", i)
+	}
+	w := workload{urls: []string{url1, url2}, writers: 10, idsEach: 15, duration: 4 * time.Second, pullers: 4, kinds: kinds}
+	results := w.run(t)
+	want := truth(t, "postgres", db)
+	require.NotEmpty(t, want)
+	for i, got := range results {
+		assert.Zero(t, lost(want, got), "puller %d missed updates (%d records in the database)", i, len(want))
+	}
+}
+
+// TestTenantLockExcludesKindLocks checks the PostgreSQL lock schemes directly: while one
+// transaction holds its locks, another either waits (it times out) or goes ahead.
+func TestTenantLockExcludesKindLocks(t *testing.T) {
+	st := openStorage(t, "postgres", pgDB(t))
+	t.Cleanup(func() { st.Close() })
+	many := []string{"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"} // 9 kinds: the tenant's lock
+	cases := []struct {
+		name           string
+		first, second  []string
+		secondTenant   string
+		secondMustWait bool
+	}{
+		{"many kinds, then one of them", many, []string{"k3"}, "t", true},
+		{"one kind, then many including it", []string{"k3"}, many, "t", true},
+		{"many kinds, then a kind they do not name", many, []string{"other"}, "t", true},
+		{"a kind, then many kinds without it", []string{"other"}, many, "t", true},
+		{"many kinds twice", many, many[:len(many)-1], "t", true},
+		{"two kinds, then one of them", []string{"k1", "k2"}, []string{"k2"}, "t", true},
+		{"two kinds, then others", []string{"k1", "k2"}, []string{"k3", "k4"}, "t", false},
+		{"many kinds, then another tenant's", many, many, "u", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			held, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() {
+				done <- st.Write(ctx, func(tx storage.Tx) error {
+					if err := tx.LockKinds(ctx, "t", c.first); err != nil {
+						return err
+					}
+					close(held)
+					<-release
+					return nil
+				})
+			}()
+			select {
+			case <-held:
+			case err := <-done:
+				t.Fatalf("first transaction: %v", err)
+			}
+			wait := 5 * time.Second
+			if c.secondMustWait {
+				wait = 300 * time.Millisecond
+			}
+			second, stop := context.WithTimeout(ctx, wait)
+			err := st.Write(second, func(tx storage.Tx) error { return tx.LockKinds(second, c.secondTenant, c.second) })
+			stop()
+			close(release)
+			require.NoError(t, <-done)
+			if c.secondMustWait {
+				assert.Error(t, err, "the second transaction took its locks while the first held its own")
+				require.NoError(t, st.Write(ctx, func(tx storage.Tx) error { return tx.LockKinds(ctx, c.secondTenant, c.second) }),
+					"once the first has ended")
+			} else {
+				assert.NoError(t, err, "the second transaction waited for the first")
+			}
+		})
+	}
+}
+
+// PostgreSQL: a batch of up to 500 distinct kinds took one advisory lock per kind, holding the
+// locks of the kinds sorted before the one it waited on. Concurrent valid batches filled
+// PostgreSQL's shared lock table: they (and every other tenant's writes, and anything else on
+// that cluster) failed with "out of shared memory", answered 500.
+func TestManyKindBatchesDoNotExhaustPostgresLocks(t *testing.T) {
+	var logs syncBuffer
+	const clients = 72
+	_, base := newServer(t, server.Config{DB: pgDB(t) + "&pool_max_conns=" + fmt.Sprint(clients),
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// 499 kinds of its own, then one kind every client writes (sorted last).
+			ops := make([]any, 0, 500)
+			for k := range 499 {
+				kind := fmt.Sprintf("k%d_%d", c, k)
+				ops = append(ops, map[string]any{"opId": kind, "kind": kind, "id": "a", "type": "upsert", "payload": map[string]any{"id": "a"}})
+			}
+			ops = append(ops, map[string]any{"opId": fmt.Sprint("z", c), "kind": "zz_shared", "id": fmt.Sprint("a", c), "type": "upsert", "payload": map[string]any{}})
+			req, err := newJSONRequest(ctx, http.MethodPost, base+"/batch", map[string]any{"ops": ops})
+			if err != nil {
+				return
+			}
+			req.Header.Set("Authorization", "Bearer tok-a")
+			res, err := testClient.Do(req)
+			if err != nil {
+				return // still waiting when the test's time ran out
+			}
+			st := decodeResult(res, nil).status
+			res.Body.Close()
+			mu.Lock()
+			statuses[st]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	logs.mu.Lock()
+	oom := bytes.Count(logs.b.Bytes(), []byte("out of shared memory"))
+	logs.mu.Unlock()
+	assert.Zero(t, statuses[http.StatusInternalServerError],
+		"valid batches answered 500 (answers by status: %v; %d logged \"out of shared memory\")", statuses, oom)
+	assert.Positive(t, statuses[http.StatusOK], "some batches were answered in time")
+	t.Logf("answers by status: %v (the rest still waited on the tenant's lock)", statuses)
 }
 
 // unlocked is the PostgreSQL backend with the per-(tenant, kind) lock removed and a pause

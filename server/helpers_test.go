@@ -110,4 +110,16 @@ func decodeResult(res *http.Response, into any) callResult {
 	return out
 }
 
+// syncBuffer collects a server's log lines from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
 func newHTTPServer(h http.Handler) *httptest.Server { return httptest.NewServer(h) }

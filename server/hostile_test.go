@@ -62,6 +62,53 @@ func TestBatchIsCountedBeforeItIsDecoded(t *testing.T) {
 	}
 }
 
+// encoding/json decodes the last member whose name matches "ops" in any case or after
+// unescaping: such a member after the counted "ops" carried 600 ops, or 500 K zeros (~600 MB
+// decoded from a 512 KiB body), past the count.
+func TestBatchOpsUnderAnotherSpellingAreRefused(t *testing.T) {
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
+	ops := make([]any, 600)
+	for i := range ops {
+		id := fmt.Sprint("a", i)
+		ops[i] = map[string]any{"opId": "o-" + id, "kind": "notes", "id": id, "type": "upsert", "payload": map[string]any{"id": id}}
+	}
+	many, err := json.Marshal(ops)
+	require.NoError(t, err)
+	for _, key := range []string{`"Ops"`, `"OPS"`, `"op\u0073"`, `"opſ"`, `"\u004fps"`, `"ops"`} {
+		r := call(t, http.MethodPost, base+"/batch", "tok-a", nil, []byte(`{"ops":[],`+key+`:`+string(many)+`}`))
+		assert.Equal(t, http.StatusBadRequest, r.status, "%s after \"ops\": %.200s", key, r.body)
+	}
+	assert.Equal(t, http.StatusNotFound, call(t, http.MethodGet, base+"/notes/a0", "tok-a", nil, nil).status, "no op was applied")
+
+	one := `[{"opId":"o","kind":"notes","id":"b","type":"upsert","payload":{"id":"b"}}]`
+	for body, status := range map[string]int{
+		`{"OPS":` + one + `}`:                       http.StatusBadRequest, // only "ops" is the member
+		`{"op\u0073":` + one + `}`:                  http.StatusOK,         // the same name, escaped
+		`{"ops":` + one + `,"x":[1,2]}`:             http.StatusOK,         // other members are ignored
+		`{"ops":` + one + `,"x":tru}`:               http.StatusBadRequest, // but must be JSON
+		`{"ops":` + one + `} x`:                     http.StatusBadRequest,
+		`{"opsx":[],"ops":` + one + `,"Opsy":null}`: http.StatusOK,
+	} {
+		r := call(t, http.MethodPost, base+"/batch", "tok-a", nil, []byte(body))
+		assert.Equal(t, status, r.status, "%s: %s", body, r.body)
+	}
+}
+
+func TestBatchOfZerosUnderAnotherSpellingIsRefusedCheaply(t *testing.T) {
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
+	// The body TestBatchIsCountedBeforeItIsDecoded sends (a sixteenth of it), behind an empty "ops".
+	body := make([]byte, 0, 512<<10)
+	body = append(body, `{"ops":[],"OPS":[0`...)
+	for len(body) < 512<<10-8 {
+		body = append(body, ",0"...)
+	}
+	body = append(body, "]}"...)
+	var r response
+	alloc := allocated(func() { r = call(t, http.MethodPost, base+"/batch", "tok-a", nil, body) })
+	assert.Equal(t, http.StatusBadRequest, r.status, "%.200s", r.body)
+	assert.Less(t, alloc, uint64(16<<20), "256 K ops must not be decoded (answer %d bytes)", len(r.body))
+}
+
 // rawRequest sends head (request line and headers, without the final blank line) and body on a
 // new connection and returns the status and whether the server then closed the connection.
 func rawRequest(t *testing.T, base, head, body string) (status int, closed bool) {
@@ -295,6 +342,34 @@ func TestRecordsTheClientCouldNotReadAreRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A batch op's kind, id and opId are decoded by encoding/json, which reads invalid UTF-8 as
+// U+FFFD: the op acted on another record, or replayed another op's answer, where the single-op
+// form answers 400. A body that is not UTF-8 is not JSON: the whole batch is refused.
+func TestBatchOfInvalidUTF8IsRefused(t *testing.T) {
+	_, base := newServer(t, server.Config{DB: filepath.Join(t.TempDir(), "x.db")})
+	require.Equal(t, http.StatusCreated, call(t, http.MethodPut, base+"/notes/%EF%BF%BD", "tok-a", nil, map[string]any{"id": "\uFFFD"}).status)
+	require.Equal(t, http.StatusBadRequest, call(t, http.MethodDelete, base+"/notes/%FF", "tok-a", map[string]string{"X-Force-Delete": "true"}, nil).status,
+		"the single-op form refuses the id")
+	for name, body := range map[string]string{
+		"id":   "{\"ops\":[{\"opId\":\"d1\",\"kind\":\"notes\",\"id\":\"\xff\",\"type\":\"delete\",\"force\":true}]}",
+		"kind": "{\"ops\":[{\"opId\":\"d2\",\"kind\":\"notes\xff\",\"id\":\"\uFFFD\",\"type\":\"delete\",\"force\":true}]}",
+		"opId": "{\"ops\":[" +
+			"{\"opId\":\"\xff\",\"kind\":\"notes\",\"id\":\"x1\",\"type\":\"upsert\",\"payload\":{\"id\":\"x1\"}}," +
+			"{\"opId\":\"\xfe\",\"kind\":\"notes\",\"id\":\"x2\",\"type\":\"upsert\",\"payload\":{\"id\":\"x2\"}}]}",
+		"another member": "{\"ops\":[],\"x\":\"\xff\"}",
+	} {
+		r := call(t, http.MethodPost, base+"/batch", "tok-a", nil, []byte(body))
+		assert.Equal(t, http.StatusBadRequest, r.status, "%s: %s", name, r.body)
+		assert.Contains(t, string(r.body), "UTF-8", name)
+	}
+	got := call(t, http.MethodGet, base+"/notes/%EF%BF%BD", "tok-a", nil, nil).obj(t)
+	assert.Nil(t, got["deletedAt"], "the record with id U+FFFD was never named")
+	assert.Equal(t, http.StatusNotFound, call(t, http.MethodGet, base+"/notes/x1", "tok-a", nil, nil).status)
+
+	r := call(t, http.MethodPut, base+"/notes/%EF%BF%BD", "tok-a", map[string]string{"X-Force-Update": "true"}, []byte("{\"id\":\"\xff\"}"))
+	assert.Equal(t, http.StatusBadRequest, r.status, "a PUT body too: %s", r.body)
 }
 
 func TestKindsThatCollideWithRoutesAreRefused(t *testing.T) {

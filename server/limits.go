@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -87,48 +88,99 @@ func outOfRange(num []byte) bool {
 	return err != nil
 }
 
-// countOps counts the items of the top-level "ops" array of a batch body without decoding
-// them, stopping past limit; ok is false when the body is not an object holding such an array.
-// Each "ops" member is counted (encoding/json would keep the last one).
-func countOps(body []byte, limit int) (n int, ok bool) {
+// Refusals of a batch body's shape (countOps).
+var (
+	errNotBatch = errors.New(`body must be {"ops": [...]}`)
+	errOpsTwice = errors.New(`body must hold one member named "ops", in no other spelling`)
+)
+
+// countOps finds the top-level "ops" array of a batch body and counts its items without
+// decoding them, stopping past limit. ops is that array: the only bytes decodeOps decodes, so
+// the ops counted are the ops decoded. encoding/json would take the last member matching "ops"
+// case-insensitively or after unescaping ("OPS", "op\u0073"), one this count never saw: a second
+// such member is refused (errOpsTwice).
+func countOps(body []byte, limit int) (ops []byte, n int, err error) {
 	i := jsonscan.SkipWS(body, 0)
 	if i >= len(body) || body[i] != '{' {
-		return 0, false
+		return nil, 0, errNotBatch
 	}
-	found := false
 	for i = jsonscan.SkipWS(body, i+1); i < len(body) && body[i] == '"'; {
 		kEnd, ok := jsonscan.SkipValue(body, i)
 		if !ok {
-			return 0, false
+			return nil, 0, errNotBatch
 		}
-		key := body[i:kEnd]
+		spelled, exact := opsSpelling(body[i:kEnd])
 		if i = jsonscan.SkipWS(body, kEnd); i >= len(body) || body[i] != ':' {
-			return 0, false
+			return nil, 0, errNotBatch
 		}
 		i = jsonscan.SkipWS(body, i+1)
-		if string(key) == `"ops"` && i < len(body) && body[i] == '[' {
-			found = true
-			m, end, ok := countItems(body, i, limit)
-			if !ok {
-				return 0, false
+		end, ok := jsonscan.SkipValue(body, i)
+		switch {
+		case !ok:
+			return nil, 0, errNotBatch
+		case spelled && (ops != nil || !exact):
+			return nil, 0, errOpsTwice
+		case spelled && body[i] != '[':
+			return nil, 0, errNotBatch
+		case spelled:
+			if n, end, ok = countItems(body, i, limit); !ok {
+				return nil, 0, errNotBatch
 			}
-			n = max(n, m)
 			if n > limit {
-				return n, true
+				return nil, n, nil
 			}
-			i = end
-		} else {
-			end, ok := jsonscan.SkipValue(body, i)
-			if !ok {
-				return 0, false
-			}
-			i = end
+			ops = body[i:end]
 		}
-		if i = jsonscan.SkipWS(body, i); i < len(body) && body[i] == ',' {
+		if i = jsonscan.SkipWS(body, end); i < len(body) && body[i] == ',' {
 			i = jsonscan.SkipWS(body, i+1)
 		}
 	}
-	return n, found
+	if ops == nil {
+		return nil, 0, errNotBatch
+	}
+	return ops, n, nil
+}
+
+// opsSpelling reads a member name (a JSON string, quotes included) without allocating: spelled
+// when encoding/json would match it to "ops" (any case, escaped or not, the long s ſ
+// included), exact when it is "ops" once unescaped.
+func opsSpelling(key []byte) (spelled, exact bool) {
+	var name [3]rune
+	n := 0
+	for i, end := 1, len(key)-1; i < end; n++ {
+		if n == len(name) {
+			return false, false
+		}
+		r, size := utf8.DecodeRune(key[i:end])
+		if r == '\\' {
+			// Only \uXXXX can spell a letter of ops.
+			if r, size = hexEscape(key[i:end]); size == 0 {
+				return false, false
+			}
+		}
+		name[n] = r
+		i += size
+	}
+	spelled = n == 3 && (name[0]|0x20 == 'o') && (name[1]|0x20 == 'p') && (name[2]|0x20 == 's' || name[2] == 'ſ')
+	return spelled, name == [3]rune{'o', 'p', 's'}
+}
+
+// hexEscape decodes the \uXXXX escape at the start of b; size is 0 when there is none.
+func hexEscape(b []byte) (r rune, size int) {
+	if len(b) < 6 || b[1] != 'u' {
+		return 0, 0
+	}
+	for _, c := range b[2:6] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c|0x20 >= 'a' && c|0x20 <= 'f':
+			r = r<<4 | rune(c|0x20-'a'+10)
+		default:
+			return 0, 0
+		}
+	}
+	return r, 6
 }
 
 // countItems counts the items of the array at body[i], stopping past limit; end is the index

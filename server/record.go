@@ -3,7 +3,10 @@ package server
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -38,19 +41,17 @@ func headerTrue(r *http.Request, name string) bool {
 	return v == "true" || v == "1"
 }
 
+// bodyReserve is the most readBody allocates before a body's bytes arrive: a Content-Length
+// is only announced, and a client may announce 8 MiB and send nothing.
+const bodyReserve = 64 << 10
+
 // readBody reads at most limit bytes, answering 413 beyond that.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
-	// Sized from Content-Length when given: growing from 512 B allocated ~4× a batch body.
 	if r.ContentLength > limit {
 		writeError(w, http.StatusRequestEntityTooLarge, codeTooLarge, "body is larger than the server's limit")
 		return nil, false
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 && r.ContentLength <= limit {
-		buf.Grow(int(r.ContentLength) + bytes.MinRead)
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
-	b := buf.Bytes()
+	b, err := readGrowing(http.MaxBytesReader(w, r.Body, limit), r.ContentLength)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -61,6 +62,33 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool
 		return nil, false
 	}
 	return b, true
+}
+
+// readGrowing reads rd to its end into a buffer that starts at bodyReserve at most and doubles
+// as bytes arrive, never past the announced length (-1: unknown) plus the byte that shows the
+// end: it holds at most twice what was received, and a body sent as announced fits without a
+// copy past its length (growing from 512 B, as io.ReadAll does, allocated ~4× a batch body).
+func readGrowing(rd io.Reader, announced int64) ([]byte, error) {
+	want := func(size int) int {
+		if announced >= 0 && int64(size) > announced+1 {
+			return int(announced) + 1
+		}
+		return size
+	}
+	b := make([]byte, 0, want(bodyReserve))
+	for {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, max(want(2*cap(b)), len(b)+bytes.MinRead)-len(b))
+		}
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, tenant, kind, id string) {
@@ -108,11 +136,29 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, tenant, ki
 	if !ok {
 		return
 	}
-	base := q.Get("_baseUpdatedAt")
+	base, ok := deleteBase(q, r.Header)
+	if !ok {
+		writeError(w, http.StatusBadRequest, codeBadRequest, "_baseUpdatedAt and X-Base-Updated-At differ")
+		return
+	}
 	s.writeOne(w, r, tenant, writeOp{
 		key: r.Header.Get("X-Idempotency-Key"), kind: kind, id: id, del: true,
 		base: base, hasBase: base != "", force: headerTrue(r, "X-Force-Delete"),
 	})
+}
+
+// deleteBase is a DELETE's base: the _baseUpdatedAt query parameter or the X-Base-Updated-At
+// header, "a server reads either" (CONTRACT.md "Delete"). Both given and different is refused
+// rather than one silently chosen: ok is false.
+func deleteBase(q url.Values, h http.Header) (base string, ok bool) {
+	qb, hb := q.Get("_baseUpdatedAt"), h.Get("X-Base-Updated-At")
+	switch {
+	case qb == "":
+		return hb, true
+	case hb == "" || hb == qb:
+		return qb, true
+	}
+	return "", false
 }
 
 func (s *Server) writeOne(w http.ResponseWriter, r *http.Request, tenant string, o writeOp) {

@@ -81,7 +81,8 @@ type Entry struct {
 // returns nil and the commit succeeds.
 type Tx interface {
 	// LockKinds serialises writers of these kinds of the tenant until the transaction ends, so
-	// that version assignment and commit happen in the same order. Call it once, first.
+	// that version assignment and commit happen in the same order (a backend may lock more, e.g.
+	// the whole tenant for many kinds). Call it once, first.
 	LockKinds(ctx context.Context, tenant string, kinds []string) error
 	// LastVersion is the highest UpdatedAt of the tenant's kind, "" when it has no rows.
 	LastVersion(ctx context.Context, tenant, kind string) (string, error)

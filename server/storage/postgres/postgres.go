@@ -1,13 +1,15 @@
 // Package postgres is the reference server's scale-out backend on PostgreSQL (pgx/v5, pgxpool).
-// Several server processes may share one database: writers of a (tenant, kind) serialise on a
-// transaction-scoped advisory lock taken before the last version is read, so versions are
-// assigned, and become visible, in (updatedAt, id) order across all processes.
+// Several server processes may share one database: writers of a (tenant, kind) serialise on
+// transaction-scoped advisory locks taken before the last version is read (LockKinds), so
+// versions are assigned, and become visible, in (updatedAt, id) order across all processes.
+// All processes on one database must run the same locking scheme (the same release).
 package postgres
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -205,18 +207,60 @@ func (s *Store) CrowdedTenants(ctx context.Context, keep int) ([]string, error) 
 
 type txn struct{ tx pgx.Tx }
 
-// LockKinds takes one transaction-scoped advisory lock per (tenant, kind), in sorted order so
-// that two batches touching the same kinds cannot deadlock. Hash collisions only serialise
-// more than needed.
+// maxKindLocks is the most kinds a transaction locks one by one; a transaction of more kinds
+// locks its whole tenant instead. PostgreSQL's shared lock table holds about
+// max_locks_per_transaction × max_connections locks (64 × 100 by default): batches of 500
+// kinds, one lock each, filled it ("out of shared memory") and failed every writer of the
+// cluster. Each transaction now holds at most maxKindLocks+1 advisory locks.
+const maxKindLocks = 8
+
+// LockKinds serialises the writers of each (tenant, kind), so that versions are assigned, and
+// committed, in order (the commit-order proof: TestConcurrentWritersAndPullersLoseNothing). A
+// transaction of at most maxKindLocks kinds holds its tenant's lock shared and one lock per
+// kind; one of more holds its tenant's lock exclusive, which excludes every other writer of
+// the tenant. The locks are taken in one order, the tenant's first and then the kinds' by key
+// (hash collisions included), so that transactions never wait on each other in a cycle; all
+// in one round trip.
 func (t *txn) LockKinds(ctx context.Context, tenant string, kinds []string) error {
-	sorted := slices.Clone(kinds)
-	slices.Sort(sorted)
-	for _, k := range slices.Compact(sorted) {
-		if _, err := t.tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, tenant, k); err != nil {
-			return fmt.Errorf("postgres: lock %s: %w", k, err)
+	var b pgx.Batch
+	keys := kindKeys(kinds)
+	if len(keys) > maxKindLocks {
+		b.Queue(`SELECT pg_advisory_xact_lock($1::bigint)`, tenantKey(tenant))
+	} else {
+		b.Queue(`SELECT pg_advisory_xact_lock_shared($1::bigint)`, tenantKey(tenant))
+		tk := int32(hash32(tenant))
+		for _, k := range keys {
+			b.Queue(`SELECT pg_advisory_xact_lock($1::integer, $2::integer)`, tk, k)
 		}
 	}
+	if err := t.tx.SendBatch(ctx, &b).Close(); err != nil {
+		return fmt.Errorf("postgres: lock %d kinds: %w", len(keys), err)
+	}
 	return nil
+}
+
+// tenantKey is the key of a tenant's lock. It has one bigint, the kinds' locks two integers:
+// PostgreSQL keeps the two forms apart, so the two never collide.
+func tenantKey(tenant string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(tenant))
+	return int64(h.Sum64())
+}
+
+// kindKeys are the distinct keys of the kinds' locks, sorted.
+func kindKeys(kinds []string) []int32 {
+	keys := make([]int32, len(kinds))
+	for i, k := range kinds {
+		keys[i] = int32(hash32(k))
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+func hash32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
 }
 
 func (t *txn) LastVersion(ctx context.Context, tenant, kind string) (string, error) {
