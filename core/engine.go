@@ -266,14 +266,20 @@ func (e *Engine) Enqueue(ctx context.Context, op Op) (Op, error) {
 }
 
 // Sync pushes the outbox then pulls every kind (or opts.Kinds). A Sync called while another
-// runs joins the running one and returns its result. Cancelling ctx stops it cleanly with a
-// cancelled error; what was acknowledged or applied stays, nothing else changes.
+// that pushes and pulls at least its kinds runs joins the running one and returns its result
+// (unless that one is cancelled by its own caller); otherwise it runs after it. Cancelling ctx
+// stops it cleanly with a cancelled error; what was acknowledged or applied stays, nothing
+// else changes.
 func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
 	sel, all, err := e.syncSelection(opts)
 	if err != nil {
 		return Stats{}, err
 	}
-	return e.exclusive(ctx, modeSync, func(ctx context.Context) (Stats, error) {
+	kinds := &sel
+	if all {
+		kinds = nil
+	}
+	return e.exclusive(ctx, modeSync, kinds, func(ctx context.Context) (Stats, error) {
 		if all {
 			return e.syncOrResync(ctx)
 		}
@@ -285,7 +291,7 @@ func (e *Engine) Sync(ctx context.Context, opts SyncOptions) (Stats, error) {
 // clearData the local copies of synced entities without pending ops are dropped, and only
 // after the push succeeded.
 func (e *Engine) FullResync(ctx context.Context, clearData bool) (Stats, error) {
-	return e.exclusive(ctx, modeResync, func(ctx context.Context) (Stats, error) {
+	return e.exclusive(ctx, modeResync, nil, func(ctx context.Context) (Stats, error) {
 		return e.runFullResync(ctx, clearData, ReasonManual)
 	})
 }
@@ -336,7 +342,7 @@ func (e *Engine) Conflicts(ctx context.Context) ([]Conflict, error) {
 // ResolveConflict applies a resolution to a deferred conflict now; the result is pushed by the
 // next sync.
 func (e *Engine) ResolveConflict(ctx context.Context, id string, r Resolution) error {
-	_, err := e.exclusive(ctx, modeResolve, func(ctx context.Context) (Stats, error) {
+	_, err := e.exclusive(ctx, modeResolve, nil, func(ctx context.Context) (Stats, error) {
 		return Stats{}, e.resolveDeferred(ctx, id, r)
 	})
 	return err

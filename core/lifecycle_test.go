@@ -67,6 +67,74 @@ func TestConcurrentSyncJoinsTheRunningOne(t *testing.T) {
 	assert.Equal(t, 2, srv.Calls("pull"), "one pull per kind: one run")
 }
 
+// A Sync joins a running one only when that one pushes and pulls at least its kinds; otherwise
+// it runs after it. Before, sync({kinds: ['note']}) meeting a running sync of task (or the
+// push-only sync a write's debounce starts) returned that run's result, the note op unsent.
+func TestSyncOfOtherKindsRunsAfterTheRunningOne(t *testing.T) {
+	for name, tt := range map[string]struct {
+		running core.SyncOptions
+		pulls   int // both runs' pulls: the running one's, and note's own
+	}{
+		"a sync of another kind": {core.SyncOptions{Kinds: []string{"task"}}, 2},
+		"a push-only sync":       {core.SyncOptions{PullKinds: []string{}}, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer()
+			c := newClient(t, srv, nil)
+			c.put("task", `{"id":"t1"}`)
+			started, release := blockPushes(srv)
+			errc := make(chan error, 1)
+			go func() {
+				_, err := c.eng.Sync(ctx(t), tt.running)
+				errc <- err
+			}()
+			waitPush(t, started)
+			c.put("note", `{"id":"n1"}`)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_, err := c.eng.Sync(ctx(t), core.SyncOptions{Kinds: []string{"note"}})
+				assert.NoError(t, err)
+			}()
+			time.Sleep(100 * time.Millisecond) // time to wait for the blocked run
+			close(release)
+			require.NoError(t, <-errc)
+			<-done
+			assert.Equal(t, tt.pulls, srv.Calls("pull"), "the note sync ran on its own, and pulled note")
+			assert.Zero(t, c.pending())
+			_, ok := srv.Record("note", "n1")
+			assert.True(t, ok)
+		})
+	}
+}
+
+// A Sync that waited for a run cancelled by that run's own caller runs itself instead of
+// taking the cancelled result: another caller's AbortSignal does not cancel it.
+func TestSyncJoiningARunCancelledByItsCallerRunsItself(t *testing.T) {
+	srv := newServer()
+	c := newClient(t, srv, nil)
+	c.put("note", `{"id":"n1"}`)
+	started, release := blockPushes(srv)
+	cctx, cancel := context.WithCancel(ctx(t))
+	errc := make(chan error, 2)
+	go func() {
+		_, err := c.eng.Sync(cctx, core.SyncOptions{})
+		errc <- err
+	}()
+	waitPush(t, started)
+	go func() {
+		_, err := c.eng.Sync(ctx(t), core.SyncOptions{})
+		errc <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // time for the second to wait for the first
+	cancel()
+	require.ErrorIs(t, <-errc, core.ErrCancelled, "the first, cancelled by its caller")
+	srv.SetHooks(simserver.Hooks{})
+	close(release)
+	require.NoError(t, <-errc, "the second ran on its own")
+	assert.Zero(t, c.pending())
+}
+
 func TestEventsInOrderForASlowSubscriber(t *testing.T) {
 	srv := newServer()
 	_, err := srv.Put("task", core.RawJSON(`{"id":"t1"}`))

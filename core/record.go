@@ -3,6 +3,7 @@ package core
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -132,8 +133,9 @@ func ValidKind(s string) bool {
 	return true
 }
 
-// ValidID reports whether s is a legal record id (1–256 bytes).
-func ValidID(s string) bool { return len(s) >= 1 && len(s) <= 256 }
+// ValidID reports whether s is a legal record id or op id: 1–256 bytes without NUL, what the
+// reference server takes (CONTRACT.md; a NUL cannot cross its URL paths or SQL text).
+func ValidID(s string) bool { return len(s) >= 1 && len(s) <= 256 && strings.IndexByte(s, 0) < 0 }
 
 // nowMs is a Clock's time in Unix milliseconds.
 func nowMs(now func() time.Time) int64 { return now().UnixMilli() }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -11,6 +12,9 @@ import (
 type run struct {
 	done  chan struct{} // closed when the run ended; stats and err are then set
 	syncs bool          // a sync or full resync: a Sync may join it
+	// kinds are what a sync run pushes and pulls; nil for every kind (a full resync too). A
+	// Sync joins the run only when they cover its own.
+	kinds *runKinds
 	stats Stats
 	err   error
 }
@@ -25,10 +29,11 @@ const (
 )
 
 // exclusive runs fn as the engine's only run, with a context that Close also cancels. A Sync
-// that finds a sync running waits for it and returns its result; any other caller waits for
-// the running one to end, then starts its own.
-func (e *Engine) exclusive(ctx context.Context, mode runMode, fn func(ctx context.Context) (Stats, error)) (Stats, error) {
-	r, joined, err := e.takeTurn(ctx, mode)
+// of kinds (nil: every kind) that finds a sync of at least those kinds running waits for it
+// and returns its result, unless that run was cancelled by its own caller; any other caller
+// waits for the running one to end, then starts its own.
+func (e *Engine) exclusive(ctx context.Context, mode runMode, kinds *runKinds, fn func(ctx context.Context) (Stats, error)) (Stats, error) {
+	r, joined, err := e.takeTurn(ctx, mode, kinds)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -47,8 +52,8 @@ func (e *Engine) exclusive(ctx context.Context, mode runMode, fn func(ctx contex
 }
 
 // takeTurn waits until no run is running and makes r the running one; or, for modeSync,
-// returns the finished sync it waited for as joined.
-func (e *Engine) takeTurn(ctx context.Context, mode runMode) (r, joined *run, err error) {
+// returns the finished sync it waited for as joined (joins).
+func (e *Engine) takeTurn(ctx context.Context, mode runMode, kinds *runKinds) (r, joined *run, err error) {
 	for {
 		e.mu.Lock()
 		if e.closed {
@@ -57,7 +62,7 @@ func (e *Engine) takeTurn(ctx context.Context, mode runMode) (r, joined *run, er
 		}
 		cur := e.run
 		if cur == nil {
-			r = &run{done: make(chan struct{}), syncs: mode != modeResolve}
+			r = &run{done: make(chan struct{}), syncs: mode != modeResolve, kinds: kinds}
 			e.run = r
 			e.mu.Unlock()
 			return r, nil, nil
@@ -65,13 +70,36 @@ func (e *Engine) takeTurn(ctx context.Context, mode runMode) (r, joined *run, er
 		e.mu.Unlock()
 		select {
 		case <-cur.done:
-			if mode == modeSync && cur.syncs {
+			if mode == modeSync && cur.joins(ctx, kinds) {
 				return nil, cur, nil
 			}
 		case <-ctx.Done():
 			return nil, nil, Wrap(CodeCancelled, "sync", ctx.Err())
 		}
 	}
+}
+
+// joins says whether a Sync of kinds (nil: every kind) that waited for the finished run r
+// takes r's result: r is a sync that pushed and pulled at least those kinds, and it was not
+// cancelled by its own caller while the Sync's is still live (the Sync runs then).
+func (r *run) joins(ctx context.Context, kinds *runKinds) bool {
+	if !r.syncs || CodeOf(r.err) == CodeCancelled && ctx.Err() == nil {
+		return false
+	}
+	if r.kinds == nil {
+		return true
+	}
+	return kinds != nil && subset(kinds.push, r.kinds.push) && subset(kinds.pull, r.kinds.pull)
+}
+
+// subset says whether every kind of a is in b (kinds lists are short: no set).
+func subset(a, b []string) bool {
+	for _, k := range a {
+		if !slices.Contains(b, k) {
+			return false
+		}
+	}
+	return true
 }
 
 // endTurn ends r: the engine is idle again and r's waiters see its result.

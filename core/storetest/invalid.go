@@ -95,6 +95,10 @@ var invalidCases = []invalidCase{
 		_, err := e.s.WriteLocal(e.ctx, []core.LocalWrite{e.upsert(kindA, "fresh", `{"id":"fresh"}`), e.upsert(kindA, long, `{}`)})
 		return err
 	}},
+	{"WriteLocal: id with a NUL", func(e *env) error {
+		_, err := e.s.WriteLocal(e.ctx, []core.LocalWrite{e.upsert(kindA, "fresh", `{"id":"fresh"}`), e.upsert(kindA, "a\x00b", `{}`)})
+		return err
+	}},
 	{"WriteLocal: data id differs", func(e *env) error {
 		_, err := e.s.WriteLocal(e.ctx, []core.LocalWrite{e.upsert(kindA, "fresh", `{"id":"fresh"}`), e.upsert(kindA, "x", `{"id":"y"}`)})
 		return err
@@ -129,6 +133,14 @@ var invalidCases = []invalidCase{
 			{OpID: "app-1", Kind: kindA, EntityID: "edited", Type: core.OpUpsert, Payload: raw(`{"id":"edited"}`)},
 			{OpID: "app-2", Kind: kindA, EntityID: "x", Type: core.OpUpsert, Payload: raw(`"x"`)},
 		})
+		return err
+	}},
+	{"Enqueue: op id too long", func(e *env) error {
+		_, err := e.s.Enqueue(e.ctx, []core.Op{{OpID: strings.Repeat("o", 257), Kind: kindA, EntityID: "x", Type: core.OpDelete}})
+		return err
+	}},
+	{"Enqueue: op id with a NUL", func(e *env) error {
+		_, err := e.s.Enqueue(e.ctx, []core.Op{{OpID: "app\x001", Kind: kindA, EntityID: "x", Type: core.OpDelete}})
 		return err
 	}},
 	{"Enqueue: no entity id", func(e *env) error {

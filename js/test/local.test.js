@@ -196,3 +196,25 @@ test('the package resolves by name, with its types, through exports', async () =
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('enqueue refuses an opId over 256 bytes with invalid, as the server would refuse it for good', async () => {
+  const db = await env.tenant().open();
+  const opId = 'o'.repeat(1000);
+  const outcome = await db.enqueue({ type: 'upsert', kind: 'note', id: 'e1', payload: { id: 'e1' }, opId }).then(() => 'queued', (e) => e.code);
+  if (outcome === 'queued') {
+    await db.sync();
+    const parked = await db.parked();
+    assert.deepEqual(parked.map((p) => [p.status, p.reason]), [], 'the server refused the op the client accepted');
+  }
+  assert.equal(outcome, 'invalid');
+});
+
+test('put refuses an id with a NUL with invalid, as the server would refuse it for good', async () => {
+  const db = await env.tenant().open();
+  const outcome = await db.put('note', { id: 'a\u0000b' }).then(() => 'queued', (e) => e.code);
+  if (outcome === 'queued') {
+    await db.sync().catch(() => {});
+    assert.deepEqual((await db.parked()).map((p) => [p.status, p.reason]), [], 'the server refused the op the client accepted');
+  }
+  assert.equal(outcome, 'invalid');
+});
