@@ -38,12 +38,10 @@ func (s *ackHook) Ack(ctx context.Context, acks []core.Ack) error {
 	return err
 }
 
-// TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt: serverWins' Ack rebuilds the
-// entity's later edit on the server's record in its own transaction (Ack.Rebuild). It was a
-// second store call: a sync cancelled (or a tab closed) between the two left the later op built
-// on the pre-conflict local record but rebased onto the server's version, and the next sync
-// pushed it without conflict over the other device's change.
-func TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt(t *testing.T) {
+// laterEditOverConflict sets up serverWins meeting a later edit: the device synced n1, another
+// device changed b, this device edits a (op A, which will conflict) and, while A is in flight,
+// adds c (op B, appended behind it). The next sync resolves A for the server.
+func laterEditOverConflict(t *testing.T) (*client, *simserver.Server, *ackHook) {
 	srv := newServer()
 	store := &ackHook{Store: memstore.New()}
 	c := newClient(t, srv, func(cfg *core.Config) {
@@ -52,10 +50,8 @@ func TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt(t *testing.T) {
 	})
 	c.put("note", `{"id":"n1","a":"x","b":"x"}`)
 	c.sync()
-	// Another device changes b.
 	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":"x","b":"server"}`))
 	require.NoError(t, err)
-	// This device edits a (op A), and edits c while A is in flight (op B, appended).
 	c.put("note", `{"id":"n1","a":"local","b":"x"}`)
 	var once atomic.Bool
 	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
@@ -64,11 +60,21 @@ func TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt(t *testing.T) {
 		}
 		return nil
 	}})
+	return c, srv, store
+}
+
+// TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt: serverWins' Ack rebuilds the
+// entity's later edit on the server's record in its own transaction (Ack.Rebuild). It was a
+// second store call: a sync cancelled (or a tab closed) between the two left the later op built
+// on the pre-conflict local record but rebased onto the server's version, and the next sync
+// pushed it without conflict over the other device's change.
+func TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt(t *testing.T) {
+	c, srv, store := laterEditOverConflict(t)
 	runCtx, cancel := context.WithCancel(ctx(t))
 	defer cancel()
 	f := func() { cancel() } // the user cancels the sync right after serverWins' Ack committed
 	store.after.Store(&f)
-	_, err = c.eng.Sync(runCtx, core.SyncOptions{})
+	_, err := c.eng.Sync(runCtx, core.SyncOptions{})
 	require.ErrorIs(t, err, core.ErrCancelled)
 
 	c.sync()
@@ -84,24 +90,7 @@ func TestServerWinsCancelledAfterItsAckKeepsTheLaterEditRebuilt(t *testing.T) {
 // appended with a payload built on the record before the resolution, and pushed over the
 // server's record: the other device's change reverted, the discarded one back.
 func TestEditDuringServerWinsResolutionIsRebuiltToo(t *testing.T) {
-	srv := newServer()
-	store := &ackHook{Store: memstore.New()}
-	c := newClient(t, srv, func(cfg *core.Config) {
-		cfg.Store = store
-		cfg.Strategy = core.ServerWins
-	})
-	c.put("note", `{"id":"n1","a":"x","b":"x"}`)
-	c.sync()
-	_, err := srv.Put("note", core.RawJSON(`{"id":"n1","a":"x","b":"server"}`))
-	require.NoError(t, err)
-	c.put("note", `{"id":"n1","a":"local","b":"x"}`)
-	var once atomic.Bool
-	srv.SetHooks(simserver.Hooks{BeforeCall: func(ctx context.Context, method string, ops []core.Op) error {
-		if method == simserver.MethodPush && once.CompareAndSwap(false, true) {
-			c.put("note", `{"id":"n1","a":"local","b":"x","c":"later"}`)
-		}
-		return nil
-	}})
+	c, srv, store := laterEditOverConflict(t)
 	// The app edits field d (on the record it reads) at the next mark after serverWins' Ack:
 	// an ordinary concurrent Put.
 	edit := func() {
