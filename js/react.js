@@ -56,7 +56,8 @@ export function useQuery(db, kind, query) {
 /**
  * latest runs read() again whenever it is asked to, one read at a time (a request during a
  * read makes one more after it), and hands each result to set until stopped. A closed
- * database has nothing more to show; another failure is reported.
+ * database has nothing more to show; another failure is reported, and a request made during
+ * the failed read is still read.
  */
 function latest(read, set) {
   let stopped = false;
@@ -75,8 +76,9 @@ function latest(read, set) {
         try {
           v = await read();
         } catch (e) {
-          if (e?.code !== 'closed' && !stopped) reportError(e);
-          return;
+          if (e?.code === 'closed') return;
+          if (!stopped) reportError(e);
+          continue; // a passing failure: a change during it still gets its read
         }
         if (!stopped) set(v);
       } while (dirty && !stopped);
@@ -119,8 +121,18 @@ export function useSyncStatus(db) {
   const store = useMemo(() => {
     if (!db) return null;
     return external((set) => {
-      const reader = latest(() => db.status(), set);
-      const offStatus = db.on('status', set);
+      // A read begun before a 'status' event may resolve after it with what was true before:
+      // it is dropped when an event came since it began.
+      let events = 0;
+      const read = async () => {
+        const at = events;
+        return { at, status: await db.status() };
+      };
+      const reader = latest(read, (r) => { if (r.at === events) set(r.status); });
+      const offStatus = db.on('status', (s) => {
+        events++;
+        set(s);
+      });
       const offChange = db.on('change', (e) => { if (e.origin === 'tab') reader.run(); });
       reader.run();
       return () => {

@@ -13,7 +13,8 @@ export function databaseOptions(settings, base) {
     kinds: [KIND],
     token: () => normaliseToken(settings.token),
     conflictStrategy: settings.manual ? 'manual' : 'autoPreserve',
-    wasmUrl: new URL('../lib/sync.wasm', import.meta.url),
+    // No wasmUrl: offsync.js then asks for lib/sync.wasm?v=<its build>, which sw.js matches
+    // exactly, so a page never gets another build's sync.wasm than its wasm_exec.js names.
     // The list reads the newest entries, of one mood when filtered (entries.js). The page and
     // the service worker must declare the same indexes: a different set upgrades the database.
     indexes: { [KIND]: ['date', ['mood', 'date']] },

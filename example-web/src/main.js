@@ -147,15 +147,25 @@ async function main() {
   navigator.storage?.persist?.().then((ok) => { app.persisted = ok; }, () => { app.persisted = false; });
 
   let handle = null;
-  const reopen = async () => {
-    await handle?.close();
+  const openAgain = async () => {
+    const old = handle;
+    handle = null;
     app.db = null;
+    await old?.close();
     // What sw.js pushes with; without Cache Storage it falls back to the default settings.
     await shareSettings(app.settings, document.baseURI).catch(() => undefined);
     handle = await openDatabase(parts);
     app.db = handle.db;
     parts.inspector.refresh();
     if (navigator.onLine) syncNow();
+  };
+  // One reopen at a time (a double click on Apply, another tab's settings): each closes the
+  // database the one before it opened, so no replaced database stays open and auto-syncing.
+  let reopening = Promise.resolve();
+  const reopen = () => {
+    const run = reopening.then(openAgain);
+    reopening = run.catch(() => undefined);
+    return run;
   };
   mountSettings(reopen);
   try {

@@ -1,6 +1,7 @@
 // Scenario 2: two devices (two browser contexts, separate storage) edit one entry offline.
 // autoPreserve merges both edits with no field lost; manual mode asks, and each choice does
-// what it says; a delete never silently beats an edit.
+// what it says; a delete never silently beats an edit. Switching the conflict mode in Settings,
+// twice in a row too, leaves the page one open database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newDevice, openApp, addEntry, editEntry, waitFor, syncNow, localEntry, shownNotes, pendingShown, screenshot, pick } from './helpers.mjs';
@@ -157,4 +158,38 @@ test('manual: the dialog shows both sides; keep mine, keep theirs and merge each
   assert.deepEqual(await settle(id), merged);
   assert.equal(await dialog.isVisible(), false);
   assert.deepEqual([...a.page.errors, ...b.page.errors], []);
+});
+
+// Every database client the app starts auto sync on from now on (openDatabase calls startAuto
+// on each one it opens), and how many of them are still open.
+const trackClients = (page) => page.evaluate(() => {
+  window.clients = [window.journal.db];
+  const proto = Object.getPrototypeOf(window.journal.db);
+  const startAuto = proto.startAuto;
+  proto.startAuto = function (...args) { window.clients.push(this); return startAuto.apply(this, args); };
+});
+const openClients = (page) => page.evaluate(() => window.clients.filter((db) => !db.closed).length);
+const applySettings = (page, manual, times) => page.evaluate(([manual, times]) => {
+  const form = document.getElementById('settings-form');
+  form.elements.manual.checked = manual;
+  for (let i = 0; i < times; i++) form.requestSubmit();
+}, [manual, times]);
+const noticesSaying = (page, text) => page.locator('#notices .notice', { hasText: text }).count();
+
+test('settings applied twice in a row (a double click on Apply) leave one open database, not a leaked second one', { timeout: 90_000 }, async () => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('body[data-ready=true]');
+  await trackClients(page);
+
+  await applySettings(page, true, 2);
+  await waitFor(async () => (await noticesSaying(page, 'Settings applied')) === 2, { what: 'both applies done' });
+  // Back to automatic, applied once: the one database the app knows of is reopened.
+  await applySettings(page, false, 1);
+  await waitFor(async () => (await noticesSaying(page, 'merged automatically')) === 1, { what: 'the third apply done' });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await openClients(page), 1,
+    'a second database client is still open and auto-syncing (with the manual-mode options) after the reopen');
+  await context.close();
 });

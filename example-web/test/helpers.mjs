@@ -2,7 +2,7 @@
 // throw-away SQLite file, a counting (and holding) proxy in front of it, Debian's Chromium
 // through playwright-core, and a few UI and API steps.
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,12 +31,29 @@ export async function waitFor(fn, { timeout = 20_000, interval = 100, what = 'co
   }
 }
 
-/** startServer runs bin/offsync-server on 127.0.0.1:0 with a fresh SQLite file, serving the app. */
-export async function startServer() {
+// The JS package's files the app loads from lib/ (as `make webapp-lib` copies them, uncompressed).
+const LIB = ['offsync.js', 'merges.js', 'query.js', 'live.js', 'wasm_exec.js', 'idb-helpers.js', 'sync.wasm', 'background.js'];
+
+/** copyApp copies the app into dir, with lib/ from js/: a copy a test may change (a new release). */
+async function copyApp(dir) {
+  const web = path.join(dir, 'web');
+  const skip = [path.join(ROOT, 'example-web', 'test'), path.join(ROOT, 'example-web', 'lib')];
+  await cp(path.join(ROOT, 'example-web'), web, { recursive: true, filter: (src) => !skip.includes(src) });
+  await mkdir(path.join(web, 'lib'));
+  for (const f of LIB) await cp(path.join(ROOT, 'js', f), path.join(web, 'lib', f));
+  return web;
+}
+
+/**
+ * startServer runs bin/offsync-server on 127.0.0.1:0 with a fresh SQLite file, serving the app;
+ * with copy, a copy of it (server.web), removed by stop().
+ */
+export async function startServer({ copy = false } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'offsync-e2e-'));
+  const web = copy ? await copyApp(dir) : path.join(ROOT, 'example-web');
   const child = spawn(process.env.OFFSYNC_SERVER ?? path.join(ROOT, 'bin/offsync-server'), [
     '-addr', '127.0.0.1:0', '-db', path.join(dir, 'e2e.db'), '-dev',
-    '-static', path.join(ROOT, 'example-web'), '-prefix', '/api',
+    '-static', web, '-prefix', '/api',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const url = await new Promise((resolve, reject) => {
@@ -56,6 +73,7 @@ export async function startServer() {
   };
   return {
     url,
+    web,
     api,
     /** entries reads every live record of the kind through the pull API (not the UI). */
     async entries() {
