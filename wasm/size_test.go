@@ -137,10 +137,12 @@ import (
 // (no new import): a Sync joins a running sync only when it covers the Sync's kinds and was not
 // cancelled by its own caller (core run.joins), ids and op ids without NUL and op ids of at most
 // 256 bytes (ValidID, ValidateOp): 1,242,247 B → 1,243,121 B (+874 B; joins ~+670 of it,
-// measured by leaving each part out).
+// measured by leaving each part out). Then for two merge fixes found by review: list items and
+// merge sources compare numbers by value (jsonv.Equal), Discarded names only lost local fields:
+// 1,243,121 B → 1,243,752 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_243_200
+const wasmGzipBudget = 1_243_800
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

@@ -43,8 +43,9 @@ func decode(v []byte) any {
 	return Number(v)
 }
 
-// Equal reports whether two values of the model are equal (reflect.DeepEqual's answer for them:
-// numbers compare as text, maps by their keys and values, slices item by item).
+// Equal reports whether two values of the model are equal: maps by their keys and values, slices
+// item by item, numbers by value (1, 1.0 and 1e0 are one number, as in JavaScript and Dart, whose
+// backends write doubles as 1.0; text that is no number compares as text).
 func Equal(a, b any) bool {
 	switch x := a.(type) {
 	case map[string]any:
@@ -77,7 +78,7 @@ func Equal(a, b any) bool {
 		return ok && x == y
 	case Number:
 		y, ok := b.(Number)
-		return ok && x == y
+		return ok && sameNumber(x, y)
 	case bool:
 		y, ok := b.(bool)
 		return ok && x == y
@@ -86,6 +87,15 @@ func Equal(a, b any) bool {
 		return ok && x == y
 	}
 	return false
+}
+
+func sameNumber(x, y Number) bool {
+	if x == y {
+		return true
+	}
+	fx, errx := strconv.ParseFloat(string(x), 64)
+	fy, erry := strconv.ParseFloat(string(y), 64)
+	return errx == nil && erry == nil && fx == fy
 }
 
 // SameJSON reports whether two JSON texts decode to equal values as json.Unmarshal into an
