@@ -133,9 +133,27 @@ func ValidKind(s string) bool {
 	return true
 }
 
-// ValidID reports whether s is a legal record id or op id: 1–256 bytes without NUL, what the
-// reference server takes (CONTRACT.md; a NUL cannot cross its URL paths or SQL text).
-func ValidID(s string) bool { return len(s) >= 1 && len(s) <= 256 && strings.IndexByte(s, 0) < 0 }
+// ValidID reports whether s is a legal record id: 1–256 bytes without NUL, what the reference
+// server takes (CONTRACT.md; a NUL cannot cross its URL paths or SQL text), and not "." or "..",
+// which a URL parser (fetch's) removes from /{kind}/{id} as dot segments.
+func ValidID(s string) bool {
+	return len(s) >= 1 && len(s) <= 256 && strings.IndexByte(s, 0) < 0 && s != "." && s != ".."
+}
+
+// validOpID reports whether s is a legal op id: 1–256 bytes of printable ASCII, as it travels
+// in the X-Idempotency-Key header (a CR, LF or non-Latin-1 character fails the request in
+// net/http and fetch alike, as a network error on every sync).
+func validOpID(s string) bool {
+	if len(s) < 1 || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
 
 // nowMs is a Clock's time in Unix milliseconds.
 func nowMs(now func() time.Time) int64 { return now().UnixMilli() }

@@ -66,8 +66,8 @@ func ValidateOp(o Op) error {
 	if err := ValidateEntity(op, o.Kind, o.EntityID); err != nil {
 		return err
 	}
-	if !ValidID(o.OpID) {
-		return Errorf(CodeInvalid, op, "op on %s/%s: op id %q is not 1–256 bytes without NUL", o.Kind, o.EntityID, o.OpID)
+	if !validOpID(o.OpID) {
+		return Errorf(CodeInvalid, op, "op on %s/%s: op id %q is not 1–256 characters of printable ASCII", o.Kind, o.EntityID, o.OpID)
 	}
 	switch o.Type {
 	case OpDelete:

@@ -56,6 +56,9 @@ return {
     const o = JSON.parse(init);
     if (body !== undefined) o.body = body;
     o.signal = signal;
+    // A write is never redirected: a browser re-sends a PUT or DELETE answered 303 as a GET,
+    // whose 200 would read as the write's acknowledgement. Failing it keeps the op pending.
+    if (o.method !== undefined && o.method !== 'GET' && o.method !== 'HEAD') o.redirect = 'error';
     const res = await globalThis.fetch(url, o);
     const headers = JSON.stringify(Object.fromEntries(res.headers));
     return [res.status, headers, await readAll(res, max)];

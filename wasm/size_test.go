@@ -139,10 +139,12 @@ import (
 // 256 bytes (ValidID, ValidateOp): 1,242,247 B → 1,243,121 B (+874 B; joins ~+670 of it,
 // measured by leaving each part out). Then for two merge fixes found by review: list items and
 // merge sources compare numbers by value (jsonv.Equal), Discarded names only lost local fields:
-// 1,243,121 B → 1,243,752 B.
+// 1,243,121 B → 1,243,752 B. Then for the transport fixes of the same review (a JSON record
+// holding "<html" is no portal page, Retry-After bounded, ids "." and ".." and op ids outside
+// printable ASCII refused): 1,243,752 B → 1,244,341 B.
 // Before raising it, find what the new import or code costs (wasm/deps_test.go lists what must
 // stay out).
-const wasmGzipBudget = 1_243_800
+const wasmGzipBudget = 1_244_400
 
 // TestWasmGzipSize builds sync.wasm as `make wasm` does and fails when it outgrows the budget.
 func TestWasmGzipSize(t *testing.T) {

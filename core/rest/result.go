@@ -19,8 +19,9 @@ func (t *Transport) opResult(ctx context.Context, name string, op core.Op, resp 
 	switch {
 	case is2xx(status):
 		// A captive portal or proxy answers 200 with its own page: that is no acknowledgement,
-		// and taking it for one would drop a write the server never saw.
-		if looksLikeHTML(data) {
+		// and taking it for one would drop a write the server never saw. A JSON record whose
+		// text holds "<html" (rich text) is no page.
+		if looksLikeHTML(data) && !jsonscan.Valid(data) {
 			return core.PushResult{}, protocolError(name, resp, "acknowledged record", nil)
 		}
 		res.Status, res.Record = core.PushOK, ackedRecord(op, data, scan)

@@ -27,7 +27,7 @@ func (t *Transport) retryAfter(resp *Response) time.Duration {
 		if n <= 0 {
 			return 0
 		}
-		return time.Duration(n) * time.Second
+		return time.Duration(min(n, maxRetryAfterSeconds)) * time.Second
 	}
 	at, ok := parseHTTPDate(v)
 	if !ok {
@@ -83,6 +83,10 @@ func textSnippet(body []byte) string {
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// maxRetryAfterSeconds bounds a Retry-After in seconds (a year; the engine waits at most
+// backoffMax anyway): a larger one overflowed time.Duration into a short wait.
+const maxRetryAfterSeconds = 365 * 24 * 3600
 
 // looksLikeHTML spots a web page (a proxy's or portal's) where JSON was expected.
 func looksLikeHTML(body []byte) bool {

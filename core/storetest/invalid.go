@@ -139,6 +139,14 @@ var invalidCases = []invalidCase{
 		_, err := e.s.Enqueue(e.ctx, []core.Op{{OpID: strings.Repeat("o", 257), Kind: kindA, EntityID: "x", Type: core.OpDelete}})
 		return err
 	}},
+	{"WriteLocal: id \"..\" (a dot segment of its URL)", func(e *env) error {
+		_, err := e.s.WriteLocal(e.ctx, []core.LocalWrite{e.upsert(kindA, "fresh", `{"id":"fresh"}`), e.upsert(kindA, "..", `{}`)})
+		return err
+	}},
+	{"Enqueue: op id with a line break (its header)", func(e *env) error {
+		_, err := e.s.Enqueue(e.ctx, []core.Op{{OpID: "app\r\n1", Kind: kindA, EntityID: "x", Type: core.OpDelete}})
+		return err
+	}},
 	{"Enqueue: op id with a NUL", func(e *env) error {
 		_, err := e.s.Enqueue(e.ctx, []core.Op{{OpID: "app\x001", Kind: kindA, EntityID: "x", Type: core.OpDelete}})
 		return err

@@ -5,6 +5,7 @@ package nethttp
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,12 +25,29 @@ type Doer struct {
 
 var _ rest.Doer = (*Doer)(nil)
 
-// New returns a Doer over client (http.DefaultClient when nil).
+// New returns a Doer over a copy of client (http.DefaultClient when nil) that follows no
+// redirect of a write: net/http re-sends a PUT or DELETE redirected by 301/302/303 as a GET,
+// whose 200 with the old record the transport took for an acknowledgement of a write the
+// server never got. The 3xx itself is answered instead (a protocol error).
 func New(client *http.Client) *Doer {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	return &Doer{client: client, maxBody: DefaultMaxBody}
+	c := *client
+	follow := c.CheckRedirect
+	c.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+			return http.ErrUseLastResponse
+		}
+		if follow != nil {
+			return follow(r, via)
+		}
+		if len(via) >= 10 { // net/http's own limit when CheckRedirect is nil
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &Doer{client: &c, maxBody: DefaultMaxBody}
 }
 
 // Do sends req and reads the whole response. Header names of the response are lower-cased and
