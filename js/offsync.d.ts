@@ -4,7 +4,8 @@
 /**
  * What every record is: an object with a string `id`. App types, interfaces included, need no
  * index signature to satisfy it. Values must be JSON (a Date is stored as its ISO string).
- * An id (and an op's opId) must be Unicode text: one with a lone surrogate is 'invalid'.
+ * An id is 1–256 bytes of UTF-8 without NUL, not '.' or '..', and Unicode text (no lone
+ * surrogate); an op's opId is 1–256 characters of printable ASCII. Others are 'invalid'.
  */
 export interface BaseRecord {
   id: string;
