@@ -56,14 +56,9 @@ func (k *kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
 	if p == nil {
 		return core.Op{}, nil, nil, false
 	}
+	k.e, k.p = e, p
 	var later []core.Op
-	k.e, k.p, k.later = e, p, k.later[:0]
-	for _, q := range e.ops[at+1:] {
-		if !q.removed {
-			later = append(later, core.CloneOp(q.op))
-			k.later = append(k.later, q)
-		}
-	}
+	later, k.later = e.laterOps(at, k.later[:0])
 	return p.op, later, e.rec, true
 }
 
@@ -111,12 +106,7 @@ func (k *kitTx) Resolving(opID string) (core.Op, []core.Op, bool) {
 	if p == nil {
 		return core.Op{}, nil, false
 	}
-	var later []core.Op
-	for _, q := range k.e.ops[i+1:] {
-		if !q.removed {
-			later = append(later, core.CloneOp(q.op))
-		}
-	}
+	later, _ := k.e.laterOps(i, nil)
 	return p.op, later, true
 }
 
@@ -125,4 +115,17 @@ func (k *kitTx) Replace(o core.Op) {
 	if p, _ := k.e.find(o.OpID); p != nil {
 		p.op, p.dirty = o, true
 	}
+}
+
+// laterOps are copies of e's pending ops after the one at index at, in Seq order, and the
+// entries themselves appended to into (which the Ack flow's Settle changes).
+func (e *entity) laterOps(at int, into []*pendingOp) ([]core.Op, []*pendingOp) {
+	var later []core.Op
+	for _, q := range e.ops[at+1:] {
+		if !q.removed {
+			later = append(later, core.CloneOp(q.op))
+			into = append(into, q)
+		}
+	}
+	return later, into
 }

@@ -56,13 +56,18 @@ func (t *kitTx) Acked(a core.Ack) (core.Op, []core.Op, *core.Record, bool) {
 	if !ok {
 		return core.Op{}, nil, nil, false
 	}
+	return stored, t.later(stored), t.record(stored.Kind, stored.EntityID), true
+}
+
+// later are the pending ops of stored's entity after it, in Seq order (copies).
+func (t *kitTx) later(stored core.Op) []core.Op {
 	var later []core.Op
 	for _, o := range t.pending(stored.Kind, stored.EntityID) {
 		if o.Seq > stored.Seq {
 			later = append(later, o)
 		}
 	}
-	return stored, later, t.record(stored.Kind, stored.EntityID), true
+	return later
 }
 
 func (t *kitTx) Settle(stored core.Op, rebased []core.Op, rec *core.Record) {
@@ -105,13 +110,7 @@ func (t *kitTx) Resolving(opID string) (core.Op, []core.Op, bool) {
 	if !ok {
 		return core.Op{}, nil, false
 	}
-	var later []core.Op
-	for _, o := range t.pending(stored.Kind, stored.EntityID) {
-		if o.Seq > stored.Seq {
-			later = append(later, o)
-		}
-	}
-	return stored, later, true
+	return stored, t.later(stored), true
 }
 
 func (t *kitTx) Replace(o core.Op) { t.replaceOp(o) }

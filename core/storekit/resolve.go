@@ -31,14 +31,13 @@ func resolveOp(t ResolveTx, op core.Op, local *core.Record, rebuild bool) error 
 	repl := core.CloneOp(op)
 	repl.Seq = stored.Seq
 	t.Replace(repl)
-	if local == nil {
+	switch {
+	case local == nil:
 		return nil
-	}
-	if len(later) == 0 {
+	case len(later) == 0:
 		t.PutRecord(core.CloneRecord(*local))
 		return nil
-	}
-	if !rebuild {
+	case !rebuild:
 		return nil
 	}
 	rec, rebuilt, err := rebuildLater(nil, later, *local)
