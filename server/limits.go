@@ -114,15 +114,18 @@ func countOps(body []byte, limit int) (ops []byte, n int, err error) {
 			return nil, 0, errNotBatch
 		}
 		i = jsonscan.SkipWS(body, i+1)
-		end, ok := jsonscan.SkipValue(body, i)
+		var end int
 		switch {
-		case !ok:
-			return nil, 0, errNotBatch
-		case spelled && (ops != nil || !exact):
+		case !spelled:
+			if end, ok = jsonscan.SkipValue(body, i); !ok {
+				return nil, 0, errNotBatch
+			}
+		case ops != nil || !exact:
 			return nil, 0, errOpsTwice
-		case spelled && body[i] != '[':
+		case i >= len(body) || body[i] != '[':
 			return nil, 0, errNotBatch
-		case spelled:
+		default:
+			// Counted, not skipped first: the count stops past limit, and the array is read once.
 			if n, end, ok = countItems(body, i, limit); !ok {
 				return nil, 0, errNotBatch
 			}
